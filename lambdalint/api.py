@@ -1,0 +1,90 @@
+"""The engine's one entry point: `lint(paths, config) -> Report`.
+
+Pure: it prints nothing and never exits. The CLI, the pre-commit entry and the language server call
+it and render what it returns.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from lambdalint import __version__
+from lambdalint.config import Config, common_start, find_config
+from lambdalint.findings import Finding, Report
+from lambdalint.load import load_project
+from lambdalint.model import Project
+from lambdalint.registry import Registry
+from lambdalint.rule import Context, Rule
+from lambdalint.suppress import apply_suppressions
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class LintResult(Report):
+    """A report plus what the run itself stumbled on (a crashing rule is a bug to report)."""
+
+    project: Project | None = None
+    internal_errors: list[str] = field(default_factory=list)
+
+
+def lint(paths: Sequence[Path | str] = (".",), config: Config | None = None,
+         overlay: dict[Path, str] | None = None, *, cwd: Path | None = None,
+         today: datetime.date | None = None, registry: Registry | None = None,
+         progress: Progress | None = None) -> LintResult:
+    """Check `paths` (files or folders) and return every finding, suppressed ones included.
+
+    `overlay` maps file paths to unsaved text (editor buffers) read instead of the disk.
+    Raises `ConfigError` for a bad configuration; never for bad input files.
+    """
+    cwd = (cwd or Path.cwd()).absolute()
+    targets = [Path(p) if Path(p).is_absolute() else cwd / p for p in paths] or [cwd]
+    config = config or find_config(common_start(targets))
+    registry = registry or Registry.installed()
+    rules = registry.selected(config)
+    contexts = [(rule, registry.rule_options(rule, config)) for rule in rules]
+    if progress:
+        progress("discovering files")
+    project = load_project(targets, config, cwd, overlay)
+    findings: list[Finding] = []
+    errors: list[str] = []
+    today = today or datetime.date.today()
+    for rule, options in contexts:
+        if progress:
+            progress(f"{rule.code} {rule.slug}")
+        try:
+            found = list(rule.check(Context(rule, project, options, today)))
+        except Exception as exc:  # noqa: BLE001 - one broken rule must not hide every other finding
+            errors.append(f"rule {rule.code} crashed: {type(exc).__name__}: {exc}")
+            continue
+        override = config.severity.get(rule.code) or config.severity.get(rule.slug)
+        for finding in found:
+            if override:
+                finding.severity = override
+            findings.append(finding)
+    apply_suppressions(findings, project, config, registry, _line_reader(project))
+    findings.sort(key=Finding.sort_key)
+    return LintResult(version=__version__, findings=findings, files=_count_files(project),
+                      functions=len(project.functions), project=project, internal_errors=errors)
+
+
+def _count_files(project: Project) -> int:
+    paths = set(project.sources) | {p.span.path for p in project.problems}
+    return len(paths)
+
+
+def _line_reader(project: Project) -> Callable[[str, int], str]:
+    def read(path: str, line: int) -> str:
+        source = project.sources.get(path)
+        if source is None:
+            return ""
+        lines = source.lines
+        return lines[line - 1] if 0 < line <= len(lines) else ""
+    return read
+
+
+def selected_rules(config: Config, registry: Registry | None = None) -> Iterable[Rule]:
+    return (registry or Registry.installed()).selected(config)

@@ -1,0 +1,198 @@
+"""Find what to check under the paths a user gave: templates by content, Python files by name.
+
+Templates are recognised by what they say, not what they are called (`stack.json`,
+`cdk.out/App.template.json`, `serverless.yml`), so every YAML/JSON file is read, but only a cheap
+text scan decides whether it is parsed. Other YAML and JSON (workflows, compose files,
+package.json) is skipped silently.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
+# Folders that never hold the user's own templates or handlers; virtualenvs are found by content.
+DEFAULT_EXCLUDED_DIRS = frozenset({
+    ".git", ".hg", ".svn", "node_modules", "__pycache__", ".aws-sam", ".serverless", ".venv",
+    "venv", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".eggs", "site-packages",
+})
+_CFN_MARKER = re.compile(
+    r"""^[ \t{]*["']?(?:AWSTemplateFormatVersion|Resources|Transform)["']?[ \t]*:""", re.M)
+_SLS_SERVICE = re.compile(r"^service[ \t]*:", re.M)
+_SLS_PROVIDER = re.compile(r"^provider[ \t]*:", re.M)
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A file that looked like a candidate but could not be read as text."""
+
+    path: Path
+    reason: str
+
+
+@dataclass
+class Discovered:
+    templates: list[tuple[Path, str]] = field(default_factory=list)  # (path, text)
+    python_files: list[Path] = field(default_factory=list)
+    unreadable: list[Unreadable] = field(default_factory=list)
+
+
+@dataclass
+class Walker:
+    """One discovery pass. `exclude` matches paths relative to `exclude_root` (gitignore syntax)."""
+
+    exclude: Sequence[str] = ()
+    exclude_root: Path | None = None
+    respect_gitignore: bool = True
+    overlay: dict[Path, str] = field(default_factory=dict)  # unsaved editor buffers by absolute path
+    found: Discovered = field(default_factory=Discovered)
+
+    def __post_init__(self) -> None:
+        self._exclude_spec = _compile(self.exclude) if self.exclude else None
+
+    def run(self, paths: Iterable[Path]) -> Discovered:
+        seen: set[Path] = set()
+        for path in paths:
+            if path.is_dir():
+                self._walk(path, seen)
+            elif not self._excluded(path.absolute()):
+                self._consider(path, explicit=True, seen=seen)
+        self.found.templates.sort(key=lambda item: str(item[0]))
+        self.found.python_files.sort()
+        return self.found
+
+    def _excluded(self, path: Path) -> bool:
+        if self._exclude_spec is None or self.exclude_root is None:
+            return False
+        try:
+            relative = path.relative_to(self.exclude_root).as_posix()
+        except ValueError:
+            return False
+        return self._exclude_spec.match_file(relative) or \
+            (path.is_dir() and self._exclude_spec.match_file(relative + "/"))
+
+    def _walk(self, top: Path, seen: set[Path]) -> None:
+        ignores = _ancestor_gitignores(top.absolute()) if self.respect_gitignore else []
+        stack: list[tuple[Path, list[tuple[Path, object]]]] = [(top, ignores)]
+        while stack:
+            folder, active = stack.pop()
+            try:
+                entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            except OSError:
+                continue  # an unreadable folder holds nothing we could check
+            if self.respect_gitignore and any(e.name == ".gitignore" for e in entries):
+                spec = _read_gitignore(folder / ".gitignore")
+                if spec is not None:
+                    active = active + [(folder.absolute(), spec)]
+            for entry in entries:
+                path = Path(entry.path)
+                try:
+                    is_dir = entry.is_dir(follow_symlinks=False)
+                except OSError:
+                    is_dir = False
+                if is_dir:
+                    if _skip_dir(entry) or self._ignored(path, active, True) or self._excluded(path.absolute()):
+                        continue
+                    stack.append((path, active))
+                elif not self._ignored(path, active, False) and not self._excluded(path.absolute()):
+                    self._consider(path, explicit=False, seen=seen)
+
+    @staticmethod
+    def _ignored(path: Path, active: list[tuple[Path, object]], is_dir: bool) -> bool:
+        absolute = path.absolute()
+        for base, spec in active:
+            try:
+                relative = absolute.relative_to(base).as_posix()
+            except ValueError:
+                continue
+            if spec.match_file(relative + ("/" if is_dir else "")):  # type: ignore[attr-defined]
+                return True
+        return False
+
+    def _consider(self, path: Path, *, explicit: bool, seen: set[Path]) -> None:
+        key = path.absolute()
+        if key in seen:
+            return
+        seen.add(key)
+        name = path.name
+        if name.endswith(".py"):
+            self.found.python_files.append(path)
+            return
+        if not name.endswith(TEMPLATE_SUFFIXES):
+            return
+        text = self._read(path)
+        if text is not None and is_template_text(name, text):
+            self.found.templates.append((path, text))
+
+    def _read(self, path: Path) -> str | None:
+        if self.overlay and path.absolute() in self.overlay:
+            return self.overlay[path.absolute()]
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            if exc.errno == 40:  # ELOOP
+                reason = "symlink loop"
+            self.found.unreadable.append(Unreadable(path, f"cannot read file: {reason}"))
+            return None
+        if b"\0" in data[:8192]:
+            self.found.unreadable.append(Unreadable(path, "binary file, not YAML or JSON text"))
+            return None
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            self.found.unreadable.append(
+                Unreadable(path, f"not UTF-8 text (invalid byte on line {line})"))
+            return None
+
+
+def is_template_text(name: str, text: str) -> bool:
+    """A cheap scan: could this text be a CloudFormation/SAM template or a serverless.yml?"""
+    if name in ("serverless.yml", "serverless.yaml"):
+        return True
+    if _CFN_MARKER.search(text):
+        return True
+    return bool(_SLS_SERVICE.search(text) and _SLS_PROVIDER.search(text))
+
+
+def _skip_dir(entry: os.DirEntry[str]) -> bool:
+    name = entry.name
+    if name in DEFAULT_EXCLUDED_DIRS or name.endswith(".egg-info"):
+        return True
+    if name.startswith("asset.") and Path(entry.path).parent.name == "cdk.out":
+        return True  # CDK copies of the source; the package rules look at them, discovery does not
+    return os.path.exists(os.path.join(entry.path, "pyvenv.cfg"))
+
+
+def _compile(patterns: Sequence[str]) -> object:
+    import pathspec  # only runs that have ignore patterns pay for it
+
+    return pathspec.GitIgnoreSpec.from_lines(patterns)
+
+
+def _read_gitignore(path: Path) -> object | None:
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    lines = [line for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    return _compile(lines) if lines else None
+
+
+def _ancestor_gitignores(top: Path) -> list[tuple[Path, object]]:
+    """`.gitignore` files above `top`, up to the repository root, outermost first."""
+    found: list[tuple[Path, object]] = []
+    for folder in [top.parent, *top.parent.parents] if top.is_dir() else []:
+        spec = _read_gitignore(folder / ".gitignore") if (folder / ".gitignore").is_file() else None
+        if spec is not None:
+            found.append((folder, spec))
+        if (folder / ".git").exists():
+            break
+    else:
+        found = []  # outside a repository, a stray .gitignore above us is not ours
+    return list(reversed(found))

@@ -1,0 +1,50 @@
+"""Build the `Project` model from the paths a user gave."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from lambdalint.config import Config
+from lambdalint.discover import Walker
+from lambdalint.located import Span
+from lambdalint.loaders.cloudformation import load_cloudformation, looks_like_cloudformation
+from lambdalint.loaders.serverless import load_serverless, looks_like_serverless
+from lambdalint.loaders.yamlnodes import LoadError, load_json, load_yaml
+from lambdalint.model import Problem, Project, SourceFile, Template
+
+
+def load_project(paths: Iterable[Path], config: Config, cwd: Path,
+                 overlay: dict[Path, str] | None = None) -> Project:
+    overlay = {p.absolute(): text for p, text in (overlay or {}).items()}
+    walker = Walker(exclude=config.exclude, exclude_root=config.root,
+                    respect_gitignore=config.respect_gitignore, overlay=overlay)
+    found = walker.run(paths)
+    project = Project(cwd=cwd.absolute(), python_paths=found.python_files)
+    for unreadable in found.unreadable:
+        project.problems.append(Problem(Span.point(project.display(unreadable.path), 1), unreadable.reason))
+    for path, text in found.templates:
+        source = SourceFile(path.absolute(), project.display(path), text)
+        template = load_template(source, project)
+        if template is not None:
+            project.sources[source.display] = source
+            project.templates.append(template)
+    return project
+
+
+def load_template(source: SourceFile, project: Project) -> Template | None:
+    """The template in `source`, or None when it is some other YAML/JSON; problems go to `project`."""
+    as_json = source.path.suffix == ".json" or source.text.lstrip().startswith("{")
+    try:
+        root = (load_json if as_json else load_yaml)(source.text, source.display)
+    except LoadError as error:
+        project.sources[source.display] = source
+        project.problems.append(Problem(Span.point(source.display, error.line, error.column), error.message))
+        return None
+    if not isinstance(root.value, dict):
+        return None
+    if looks_like_cloudformation(root):
+        return load_cloudformation(source, root)
+    if looks_like_serverless(root):
+        return load_serverless(source, root)
+    return None

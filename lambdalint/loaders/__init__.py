@@ -1,0 +1,1 @@
+"""Loaders turn each template dialect into the one `Project` model."""

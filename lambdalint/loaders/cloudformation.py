@@ -1,0 +1,129 @@
+"""CloudFormation and SAM templates into the model.
+
+SAM's `Globals.Function` is merged into each `AWS::Serverless::Function` the way SAM does it (maps
+merge, lists append, scalars override) and every merged value keeps origin `globals`, so a rule can
+tell "set on the function" from "inherited" and point at the Globals line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from lambdalint.located import Located, Span, default
+from lambdalint.loaders.handlers import resolve_handler
+from lambdalint.model import Function, SourceFile, Template
+
+SAM_FUNCTION = "AWS::Serverless::Function"
+CFN_FUNCTION = "AWS::Lambda::Function"
+DEFAULT_TIMEOUT = 3
+DEFAULT_MEMORY = 128
+
+
+def looks_like_cloudformation(root: Located) -> bool:
+    resources = root.get("Resources")
+    if resources is None or not isinstance(resources.value, dict):
+        return False
+    if root.get("AWSTemplateFormatVersion") is not None or root.get("Transform") is not None:
+        return True
+    # A bare `Resources:` mapping counts only when its entries look like resources.
+    return any(isinstance(r.value, dict) and "Type" in r.value for r in resources.value.values())
+
+
+def load_cloudformation(source: SourceFile, root: Located) -> Template:
+    template = Template(source=source, dialect="cloudformation", root=root, is_sam=_is_sam(root))
+    globals_node = root.get("Globals", "Function")
+    for logical_id, resource in template.resources.items():
+        kind = resource.get("Type")
+        if kind is None or kind.value not in (SAM_FUNCTION, CFN_FUNCTION):
+            continue
+        properties = resource.get("Properties") or Located({}, resource.span)
+        if not isinstance(properties.value, dict):
+            properties = Located({}, properties.span)
+        if kind.value == SAM_FUNCTION and globals_node is not None:
+            properties = merge_defaults(properties, globals_node, "globals")
+        span = resource.key_span or resource.span
+        template.functions.append(_function(template, logical_id, kind.value, span, properties, resource))
+    return template
+
+
+def _is_sam(root: Located) -> bool:
+    transform = root.get("Transform")
+    if transform is None:
+        return False
+    return any(isinstance(t.value, str) and t.value.startswith("AWS::Serverless")
+               for t in transform.elements())
+
+
+def merge_defaults(own: Located, inherited: Located, origin: str) -> Located:
+    """`own` with `inherited` filled in underneath; inherited values are re-tagged with `origin`."""
+    if not isinstance(own.value, dict) or not isinstance(inherited.value, dict):
+        return own
+    merged = dict(own.value)
+    for key, value in inherited.value.items():
+        mine = merged.get(key)
+        if mine is None:
+            merged[key] = retag(value, origin)
+        elif isinstance(mine.value, dict) and isinstance(value.value, dict) and mine.intrinsic is None:
+            merged[key] = merge_defaults(mine, value, origin)
+        elif isinstance(mine.value, list) and isinstance(value.value, list):
+            merged[key] = replace(mine, value=[retag(v, origin) for v in value.value] + mine.value)
+    return replace(own, value=merged)
+
+
+def retag(node: Located, origin: str) -> Located:
+    if isinstance(node.value, dict):
+        value: object = {k: retag(v, origin) for k, v in node.value.items()}
+    elif isinstance(node.value, list):
+        value = [retag(v, origin) for v in node.value]
+    else:
+        value = node.value
+    keep = node.origin if node.origin == "unresolved" else origin
+    return replace(node, value=value, origin=keep)  # type: ignore[arg-type]
+
+
+def _function(template: Template, logical_id: str, kind: str, span: Span,
+              props: Located, resource: Located) -> Function:
+    def prop(name: str, fallback: object = None) -> Located:
+        found = props.get(name)
+        return found if found is not None else default(fallback, span)
+
+    sam = kind == SAM_FUNCTION
+    code = props.get("CodeUri") if sam else props.get("Code")
+    code_location = code if code is not None else default(None, span)
+    variables = props.get("Environment", "Variables")
+    function = Function(
+        name=logical_id,
+        kind=kind,  # type: ignore[arg-type]
+        template=template,
+        span=span,
+        properties=props,
+        runtime=prop("Runtime"),
+        handler=prop("Handler"),
+        timeout=prop("Timeout", DEFAULT_TIMEOUT),
+        memory=prop("MemorySize", DEFAULT_MEMORY),
+        reserved_concurrency=prop("ReservedConcurrentExecutions"),
+        environment=dict(variables.items()) if variables is not None else {},
+        layers=prop("Layers", []).elements() if props.get("Layers") is not None else [],
+        events=prop("Events", {}),
+        role=prop("Role"),
+        code_location=code_location,
+        package_type=str(prop("PackageType", "Zip").value),
+    )
+    function.code_dir = _code_dir(template, code_location, resource)
+    resolve_handler(function)
+    return function
+
+
+def _code_dir(template: Template, code: Located, resource: Located) -> Path | None:
+    """The local folder holding the function's code, when the template names one."""
+    base = template.directory
+    if isinstance(code.value, str) and code.is_literal:
+        if "://" in code.value or code.value.endswith((".zip", ".jar")):
+            return None
+        return (base / code.value).resolve()
+    # CDK synthesizes `Code: {S3Bucket, S3Key}` and records the local asset folder in metadata.
+    asset = resource.get("Metadata", "aws:asset:path")
+    if asset is not None and isinstance(asset.value, str):
+        return (base / asset.value).resolve()
+    return None

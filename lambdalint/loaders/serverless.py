@@ -1,0 +1,140 @@
+"""Serverless Framework `serverless.yml` into the model.
+
+Provider settings become the functions' defaults with origin `provider`; the framework's own
+defaults (timeout 6 s, memory 1024 MB) have origin `default`. `${self:...}` references to literal
+values of the same file are resolved; every other variable (`${opt:}`, `${env:}`, `${ssm:}`,
+`${file()}`, fallbacks) stays as written with origin `unresolved`, because guessing would be worse.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from lambdalint.located import Located, Span, default
+from lambdalint.loaders.cloudformation import merge_defaults
+from lambdalint.loaders.handlers import resolve_handler
+from lambdalint.model import Function, SourceFile, Template
+
+DEFAULT_TIMEOUT = 6
+DEFAULT_MEMORY = 1024
+_VARIABLE = re.compile(r"\$\{([^{}]*)\}")
+_SELF_REF = re.compile(r"self:([A-Za-z0-9_.\-]+)$")
+_MAX_DEPTH = 10  # `${self:a}` may point at `${self:b}`; a cycle must end somewhere
+
+
+def looks_like_serverless(root: Located) -> bool:
+    return root.get("service") is not None and root.get("provider") is not None
+
+
+def load_serverless(source: SourceFile, root: Located) -> Template:
+    root = _Resolver(root).resolve(root, 0)
+    template = Template(source=source, dialect="serverless", root=root)
+    provider = root.get("provider") or Located({}, root.span)
+    functions = root.get("functions")
+    entries: list[tuple[str, Located]] = []
+    if functions is not None and isinstance(functions.value, dict):
+        entries = list(functions.items())
+    elif functions is not None and isinstance(functions.value, list):
+        # Older services list one-key mappings: `functions: [{hello: {...}}, ...]`.
+        for item in functions.value:
+            entries.extend(item.items())
+    for name, config in entries:
+        if isinstance(config.value, dict):
+            template.functions.append(_function(template, name, config, provider))
+    return template
+
+
+def _function(template: Template, name: str, config: Located, provider: Located) -> Function:
+    span = config.key_span or config.span
+
+    def setting(key: str, fallback: object = None) -> Located:
+        own = config.get(key)
+        if own is not None:
+            return own
+        inherited = provider.get(key)
+        if inherited is not None:
+            return _as_provider(inherited)
+        return default(fallback, span)
+
+    environment = config.get("environment") or Located({}, span)
+    provider_env = provider.get("environment")
+    if provider_env is not None:
+        environment = merge_defaults(environment, provider_env, "provider")
+    layers = config.get("layers") or provider.get("layers")
+    function = Function(
+        name=name,
+        kind="serverless",
+        template=template,
+        span=span,
+        properties=config,
+        runtime=setting("runtime"),
+        handler=config.get("handler") or default(None, span),
+        timeout=setting("timeout", DEFAULT_TIMEOUT),
+        memory=setting("memorySize", DEFAULT_MEMORY),
+        reserved_concurrency=config.get("reservedConcurrency") or default(None, span),
+        environment=dict(environment.items()),
+        layers=layers.elements() if layers is not None else [],
+        events=config.get("events") or default([], span),
+        role=config.get("role") or provider.get("role") or provider.get("iam", "role") or default(None, span),
+        code_location=config.get("package") or template.root.get("package") or default(None, span),
+        code_dir=template.directory.resolve(),
+    )
+    resolve_handler(function)
+    return function
+
+
+def _as_provider(node: Located) -> Located:
+    if node.origin == "unresolved":
+        return node
+    return replace(node, origin="provider")
+
+
+class _Resolver:
+    def __init__(self, root: Located) -> None:
+        self.root = root
+
+    def resolve(self, node: Located, depth: int) -> Located:
+        if isinstance(node.value, dict):
+            return replace(node, value={k: self.resolve(v, depth) for k, v in node.value.items()})
+        if isinstance(node.value, list):
+            return replace(node, value=[self.resolve(v, depth) for v in node.value])
+        if isinstance(node.value, str) and "${" in node.value:
+            return self.substitute(node, depth)
+        return node
+
+    def substitute(self, node: Located, depth: int) -> Located:
+        text: str = node.value
+        whole = _VARIABLE.fullmatch(text)
+        if whole:
+            target = self.lookup(whole.group(1), depth)
+            if target is not None:
+                # A whole-value reference keeps the target's type (`timeout: ${self:custom.t}` is 30).
+                return replace(node, value=target.value)
+            return replace(node, origin="unresolved")
+        unresolved = False
+
+        def one(match: re.Match[str]) -> str:
+            nonlocal unresolved
+            target = self.lookup(match.group(1), depth)
+            if target is None or isinstance(target.value, (dict, list)):
+                unresolved = True
+                return match.group(0)
+            return str(target.value)
+
+        value = _VARIABLE.sub(one, text)
+        return replace(node, value=value, origin="unresolved" if unresolved else node.origin)
+
+    def lookup(self, expression: str, depth: int) -> Located | None:
+        match = _SELF_REF.match(expression.strip())
+        if match is None or depth >= _MAX_DEPTH:
+            return None
+        node: Located | None = self.root
+        for part in match.group(1).split("."):
+            node = node.get(part) if node is not None else None
+        if node is None:
+            return None
+        node = self.resolve(node, depth + 1)
+        if node.origin == "unresolved" or isinstance(node.value, (dict, list)):
+            return None
+        return node

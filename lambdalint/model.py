@@ -1,0 +1,123 @@
+"""The one model every rule works on: templates, their functions, and the files around them.
+
+All template dialects (CloudFormation, SAM, Serverless Framework) load into these classes, so a
+rule written once works for all of them. Values are `Located`, so a finding can point at the exact
+line and tell an explicit setting from a platform default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from lambdalint.located import Located, Span
+
+Dialect = Literal["cloudformation", "serverless"]
+FunctionKind = Literal["AWS::Serverless::Function", "AWS::Lambda::Function", "serverless"]
+
+
+@dataclass
+class SourceFile:
+    """A file lambdalint read: its absolute path, the path shown to users, and its text."""
+
+    path: Path
+    display: str
+    text: str
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+
+@dataclass
+class Template:
+    source: SourceFile
+    dialect: Dialect
+    root: Located
+    is_sam: bool = False
+    functions: list[Function] = field(default_factory=list)
+
+    @property
+    def display(self) -> str:
+        return self.source.display
+
+    @property
+    def directory(self) -> Path:
+        return self.source.path.parent
+
+    @property
+    def resources(self) -> dict[str, Located]:
+        """Logical id -> resource mapping (Serverless: its `resources.Resources`)."""
+        node = self.root.get("Resources") if self.dialect == "cloudformation" else \
+            self.root.get("resources", "Resources")
+        if node is None or not isinstance(node.value, dict):
+            return {}
+        return {k: v for k, v in node.value.items() if isinstance(v.value, dict)}
+
+    @property
+    def parameters(self) -> dict[str, Located]:
+        node = self.root.get("Parameters")
+        return dict(node.items()) if node is not None else {}
+
+
+@dataclass
+class Function:
+    """One Lambda function with its effective configuration (SAM Globals / provider merged)."""
+
+    name: str
+    kind: FunctionKind
+    template: Template
+    span: Span
+    properties: Located
+    runtime: Located
+    handler: Located
+    timeout: Located
+    memory: Located
+    reserved_concurrency: Located
+    environment: dict[str, Located]
+    layers: list[Located]
+    events: Located
+    role: Located
+    code_location: Located
+    code_dir: Path | None = None
+    handler_file: Path | None = None
+    handler_function: str | None = None
+    package_type: str = "Zip"
+
+    @property
+    def is_python(self) -> bool:
+        runtime = self.runtime.value
+        return isinstance(runtime, str) and runtime.startswith("python")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Input lambdalint could not read; the parse-error rule (LL001) reports each one."""
+
+    span: Span
+    message: str
+
+
+@dataclass
+class Project:
+    """Everything one run looked at. `cwd` anchors the display paths."""
+
+    cwd: Path
+    templates: list[Template] = field(default_factory=list)
+    python_paths: list[Path] = field(default_factory=list)
+    sources: dict[str, SourceFile] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def functions(self) -> list[Function]:
+        return [f for t in self.templates for f in t.functions]
+
+    def display(self, path: Path) -> str:
+        """How a path is shown: relative to the working folder when under it, with `/`."""
+        absolute = path.absolute()
+        try:
+            return absolute.relative_to(self.cwd).as_posix()
+        except ValueError:
+            return absolute.as_posix()

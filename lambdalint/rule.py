@@ -1,0 +1,87 @@
+"""What a rule is: metadata, documentation, a check over the model, and embedded examples.
+
+Rules live one per file in `rules/` (installed as `lambdalint.rules`) and register through the
+`lambdalint.rules` entry-point group, the same door third-party rule packs use. A rule module
+exposes `RULE = Rule(...)`; its module docstring is the rule's documentation.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from lambdalint.findings import Finding, Related, Severity
+from lambdalint.located import Span
+from lambdalint.model import Project
+
+DOC_SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## How to fix", "## References")
+
+
+@dataclass(frozen=True)
+class Example:
+    """Files (relative path -> text) for one example project.
+
+    In a bad example, every line that must be reported carries `# [slug]` (YAML or Python comment);
+    a good example must produce no finding of the rule at all.
+    """
+
+    files: dict[str, str]
+    good: bool
+    title: str = ""
+
+
+def good(text: str = "", *, name: str = "template.yaml", files: dict[str, str] | None = None,
+         title: str = "") -> Example:
+    return Example({name: text, **(files or {})} if text else dict(files or {}), True, title)
+
+
+def bad(text: str = "", *, name: str = "template.yaml", files: dict[str, str] | None = None,
+        title: str = "") -> Example:
+    return Example({name: text, **(files or {})} if text else dict(files or {}), False, title)
+
+
+@dataclass(frozen=True)
+class Option:
+    """A rule setting users may change under `[tool.lambdalint.rules.<CODE>]`."""
+
+    default: Any
+    kind: type
+    help: str
+
+
+@dataclass
+class Context:
+    """What a check sees: the project, this rule's options, and today's date (tests pin it)."""
+
+    rule: Rule
+    project: Project
+    options: dict[str, Any]
+    today: datetime.date
+
+    def finding(self, span: Span, message: str, hint: str, *, function: str | None = None,
+                resource: str | None = None, related: Iterable[Related] = (),
+                severity: Severity | None = None, fix: object | None = None) -> Finding:
+        return Finding(code=self.rule.code, slug=self.rule.slug,
+                       severity=severity or self.rule.severity, message=message, hint=hint,
+                       span=span, function=function, resource=resource, related=tuple(related),
+                       fix=fix)
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    slug: str
+    severity: Severity
+    summary: str
+    check: Callable[[Context], Iterable[Finding]]
+    docs: str
+    examples: tuple[Example, ...] = ()
+    tags: tuple[str, ...] = ()
+    options: dict[str, Option] = field(default_factory=dict)
+    # Rules that read handler code make the engine load it; template-only runs never import LibCST.
+    needs_code: bool = False
+
+    @property
+    def title(self) -> str:
+        return self.summary
