@@ -64,8 +64,8 @@ Resources:
   OrdersFunction:
     Type: AWS::Lambda::Function
     Properties:
-      Handler: "app.handler
-      Runtime: python3.12  # [parse-error]
+      Handler: "app.handler  # [parse-error]
+      Runtime: python3.12
 """, title="unterminated string"),
         good("""\
 AWSTemplateFormatVersion: "2010-09-09"

@@ -22,12 +22,13 @@ DEFAULT_MEMORY = 128
 
 def looks_like_cloudformation(root: Located) -> bool:
     resources = root.get("Resources")
-    if resources is None or not isinstance(resources.value, dict):
+    if resources is None:
         return False
     if root.get("AWSTemplateFormatVersion") is not None or root.get("Transform") is not None:
-        return True
-    # A bare `Resources:` mapping counts only when its entries look like resources.
-    return any(isinstance(r.value, dict) and "Type" in r.value for r in resources.value.values())
+        return True  # a template skeleton with nothing in `Resources:` yet is still a template
+    # Without the header, a `Resources:` mapping counts only when its entries look like resources.
+    return isinstance(resources.value, dict) and any(
+        isinstance(r.value, dict) and "Type" in r.value for r in resources.value.values())
 
 
 def load_cloudformation(source: SourceFile, root: Located) -> Template:

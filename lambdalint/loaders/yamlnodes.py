@@ -51,6 +51,13 @@ def load_yaml(text: str, path: str) -> Located:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "invalid YAML"
+        if exc.context:
+            problem = f"{problem} {exc.context}"
+        at_end = exc.problem_mark is not None and exc.problem_mark.index >= len(text.rstrip())
+        if exc.context_mark is not None and (at_end or "end of stream" in problem
+                                             or "simple key" in (exc.context or "")):
+            # An unclosed quote or bracket fails at the end of the file; where it opened is the fix.
+            mark = exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise LoadError(f"YAML syntax error: {problem}", line, column) from None
     except yaml.YAMLError as exc:

@@ -1,0 +1,51 @@
+"""Shared test helpers: write a project into a temp folder and lint it the way the CLI would."""
+
+from __future__ import annotations
+
+import datetime
+import os
+from pathlib import Path
+from typing import Iterable
+
+import pytest
+
+from lambdalint.api import LintResult, lint
+from lambdalint.config import Config
+
+PROJECT = Path(__file__).resolve().parents[1]
+SHARED = PROJECT.parent / "shared"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# Rules that depend on the date (deprecated runtimes) are checked as of this day.
+TODAY = datetime.date(2026, 11, 26)
+
+requires_shared = pytest.mark.skipif(
+    not SHARED.is_dir(),
+    reason="../shared/ (corpus, schemas, catalog) is not next to the project; CI provides it",
+)
+
+
+def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+def run_lint(root: Path, paths: Iterable[str | Path] = (".",), *, select: Iterable[str] = ("ALL",),
+             config: Config | None = None, **kwargs: object) -> LintResult:
+    config = config or Config(select=tuple(select), root=root)
+    old = os.getcwd()
+    os.chdir(root)
+    try:
+        return lint(list(paths), config, cwd=root, today=TODAY, **kwargs)  # type: ignore[arg-type]
+    finally:
+        os.chdir(old)
+
+
+def codes_at(result: LintResult) -> list[tuple[str, str, int]]:
+    """(code, path, line) of every visible finding, in report order."""
+    return [(f.code, f.span.path, f.span.line) for f in result.visible]

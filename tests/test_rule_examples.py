@@ -1,0 +1,48 @@
+"""Every rule's embedded examples: a good one yields nothing, a bad one exactly its marked lines.
+
+A line that must be reported carries `# [slug]`; the examples are also the rule's documentation, so
+this test keeps the docs honest.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from lambdalint.registry import Registry
+from lambdalint.rule import Example, Rule
+
+from conftest import run_lint, write_tree
+
+MARKER = re.compile(r"#\s*\[([a-z0-9-]+)\]")
+REGISTRY = Registry.installed()
+CASES = [
+    pytest.param(rule, example, id=f"{rule.code}-{'good' if example.good else 'bad'}-{i}-{example.title}")
+    for rule in REGISTRY.rules
+    for i, example in enumerate(rule.examples)
+]
+
+
+def expected_lines(example: Example, slug: str) -> set[tuple[str, int]]:
+    marked = set()
+    for name, text in example.files.items():
+        for number, line in enumerate(text.splitlines(), start=1):
+            if any(m == slug for m in MARKER.findall(line)):
+                marked.add((name, number))
+    return marked
+
+
+@pytest.mark.parametrize(("rule", "example"), CASES)
+def test_rule_example(rule: Rule, example: Example, tmp_path: Path) -> None:
+    write_tree(tmp_path, example.files)
+    result = run_lint(tmp_path, select=[rule.code])
+    assert not result.internal_errors
+    found = {(f.span.path, f.span.line) for f in result.visible if f.code == rule.code}
+    if example.good:
+        assert found == set(), f"good example reported: {[f.message for f in result.visible]}"
+    else:
+        expected = expected_lines(example, rule.slug)
+        assert expected, "a bad example must mark at least one line with # [slug]"
+        assert found == expected, [f.message for f in result.visible]
