@@ -6,10 +6,18 @@ from lambdalint.findings import Finding, Related, Severity
 from lambdalint.located import Located, Span
 from lambdalint.model import Function, Project, Template
 from lambdalint.rule import Context, Example, Option, Rule, bad, good
+from lambdalint.schedule import schedule_error
+from lambdalint.triggers import (
+    ScheduleExpression, Trigger, function_triggers, referenced_ids, schedule_expressions,
+    template_triggers,
+)
 
 __all__ = [
     "Context", "Example", "Finding", "Function", "Located", "Option", "Project", "Related", "Rule",
     "Severity", "Span", "Template", "bad", "good", "key_name", "where_to_set",
+    # triggers (what invokes a function) and schedule expressions
+    "ScheduleExpression", "Trigger", "function_triggers", "referenced_ids", "schedule_error",
+    "schedule_expressions", "template_triggers",
 ]
 
 # The same setting is spelled differently per dialect; messages use the user's own spelling.

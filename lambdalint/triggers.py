@@ -1,0 +1,514 @@
+"""What invokes each function: every dialect's ways of wiring a trigger, as one list.
+
+A template can say "this function runs when X happens" in many places: SAM `Events`, Serverless
+`events`, or plain CloudFormation resources that point at the function (event source mappings, S3
+bucket notifications, EventBridge rule targets, Scheduler schedules, SNS subscriptions, API Gateway
+integrations, log subscription filters, IoT rules, ALB target groups, function URLs, and as a last
+resort `AWS::Lambda::Permission` grants). Rules about triggers (LL203, LL207, LL208, LL209) read the
+normalised `Trigger` list instead of knowing all of these spellings.
+
+A reference is followed only when it is static: `!Ref X`, `!GetAtt X.Arn`, `${X}`/`${X.Arn}` inside
+`!Sub`, a literal function name equal to a function's `FunctionName`. Anything else stays unknown,
+never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterator, Literal
+
+from lambdalint.located import Located, Span
+from lambdalint.model import Function, Template
+
+TriggerKind = Literal[
+    "api", "http-api", "websocket", "alb", "function-url", "sqs", "sns", "s3", "schedule", "scheduler",
+    "eventbridge", "kinesis", "dynamodb", "stream", "msk", "kafka", "mq", "documentdb", "logs",
+    "cognito", "iot", "alexa", "apigateway",
+]
+# Services that invoke a function asynchronously: Lambda queues the event and retries on its own.
+ASYNC_KINDS = frozenset({"sns", "s3", "schedule", "scheduler", "eventbridge", "logs", "iot"})
+# Sources read by an event source mapping from a shard: a failing record blocks the shard.
+# "stream" is a mapping whose source is a Kinesis or DynamoDB stream that cannot be told apart.
+STREAM_KINDS = frozenset({"kinesis", "dynamodb", "stream"})
+
+_SAM_EVENT_KINDS: dict[str, TriggerKind] = {
+    "Api": "api", "HttpApi": "http-api", "SQS": "sqs", "SNS": "sns", "S3": "s3",
+    "Schedule": "schedule", "ScheduleV2": "scheduler", "EventBridgeRule": "eventbridge",
+    "CloudWatchEvent": "eventbridge", "Kinesis": "kinesis", "DynamoDB": "dynamodb", "MSK": "msk",
+    "MQ": "mq", "SelfManagedKafka": "kafka", "DocumentDB": "documentdb",
+    "CloudWatchLogs": "logs", "Cognito": "cognito", "IoTRule": "iot", "AlexaSkill": "alexa",
+    "FunctionUrl": "function-url",
+}
+# Serverless `events` keys; the value after the colon names the setting a short string form means.
+_SERVERLESS_EVENT_KINDS: dict[str, tuple[TriggerKind, str]] = {
+    "http": ("api", "path"), "httpApi": ("http-api", "path"), "websocket": ("websocket", "route"),
+    "sqs": ("sqs", "arn"), "sns": ("sns", "topicName"), "s3": ("s3", "bucket"),
+    "schedule": ("schedule", "rate"), "stream": ("stream", "arn"),
+    "eventBridge": ("eventbridge", "pattern"), "cloudwatchEvent": ("eventbridge", "event"),
+    "cloudwatchLog": ("logs", "logGroup"), "alb": ("alb", "listenerArn"),
+    "iot": ("iot", "sql"), "cognitoUserPool": ("cognito", "pool"), "msk": ("msk", "arn"),
+    "kafka": ("kafka", "topic"), "activemq": ("mq", "arn"), "rabbitmq": ("mq", "arn"),
+    "alexaSkill": ("alexa", "appId"),
+}
+# Which kind of trigger a source resource makes when an event source mapping reads from it.
+_SOURCE_TYPES: dict[str, TriggerKind] = {
+    "AWS::SQS::Queue": "sqs", "AWS::Kinesis::Stream": "kinesis", "AWS::DynamoDB::Table": "dynamodb",
+    "AWS::DynamoDB::GlobalTable": "dynamodb", "AWS::MSK::Cluster": "msk",
+    "AWS::MSK::ServerlessCluster": "msk", "AWS::AmazonMQ::Broker": "mq",
+    "AWS::DocDB::DBCluster": "documentdb", "AWS::SNS::Topic": "sns", "AWS::S3::Bucket": "s3",
+}
+_ARN_SERVICES: dict[str, TriggerKind] = {
+    "sqs": "sqs", "kinesis": "kinesis", "dynamodb": "dynamodb", "kafka": "msk", "mq": "mq",
+    "rds": "documentdb", "sns": "sns", "s3": "s3",
+}
+_PERMISSION_PRINCIPALS: dict[str, TriggerKind] = {
+    "s3.amazonaws.com": "s3", "sns.amazonaws.com": "sns", "events.amazonaws.com": "eventbridge",
+    "iot.amazonaws.com": "iot", "apigateway.amazonaws.com": "apigateway",
+    "elasticloadbalancing.amazonaws.com": "alb", "cognito-idp.amazonaws.com": "cognito",
+    "alexa-appkit.amazon.com": "alexa",
+}
+_SUB_NAME = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}")
+
+
+@dataclass
+class Trigger:
+    """One way a function gets invoked.
+
+    `kind` is normalised across dialects; `source` is the logical id of the resource the events
+    come from when it is in the same template (a queue, topic, bucket, stream, API); `settings`
+    are the event's own properties as written (SAM event `Properties`, the mapping's or
+    subscription's properties, the Serverless event's mapping); `span` is where the trigger is
+    declared (the event's key, the resource's logical id). `function` is None for a trigger that
+    names a function outside this template (an event source mapping on `my-function`).
+    """
+
+    kind: TriggerKind
+    name: str
+    span: Span
+    settings: dict[str, Located]
+    function: Function | None = None
+    source: str | None = None
+    source_ref: Located | None = None
+    declared_by: str = ""  # "sam-event", "serverless-event" or the CloudFormation resource type
+    extra: dict[str, Located] = field(default_factory=dict)  # e.g. the target of a rule
+
+    @property
+    def is_async(self) -> bool:
+        return self.kind in ASYNC_KINDS
+
+    @property
+    def is_stream(self) -> bool:
+        return self.kind in STREAM_KINDS
+
+    def setting(self, *path: str) -> Located | None:
+        node = self.settings.get(path[0])
+        return node.get(*path[1:]) if node is not None and len(path) > 1 else node
+
+
+def template_triggers(template: Template) -> list[Trigger]:
+    """Every trigger the template declares, for functions of this template or outside it."""
+    return list(_Collector(template).collect())
+
+
+def function_triggers(function: Function) -> list[Trigger]:
+    return [t for t in template_triggers(function.template) if t.function is function]
+
+
+def referenced_ids(node: Located | None) -> set[str]:
+    """Logical ids a value refers to statically: `Ref`, `GetAtt`, `${X}` in `Sub`, nested."""
+    found: set[str] = set()
+    if node is None:
+        return found
+    intrinsic = node.intrinsic
+    if intrinsic is not None:
+        name, arg = intrinsic
+        if name == "Ref" and isinstance(arg.value, str):
+            found.add(arg.value.split(".")[0])  # SAM `!Ref Function.Alias`
+        elif name == "Fn::GetAtt":
+            parts = arg.elements() if isinstance(arg.value, list) else [arg]
+            if parts and isinstance(parts[0].value, str):
+                found.add(parts[0].value.split(".")[0])
+        elif name == "Fn::Sub":
+            text = arg.elements()[0] if isinstance(arg.value, list) else arg
+            if isinstance(text.value, str):
+                found.update(_SUB_NAME.findall(text.value))
+            if isinstance(arg.value, list) and len(arg.value) > 1:
+                found.update(referenced_ids(arg.value[1]))
+        else:
+            for item in arg.elements():
+                found.update(referenced_ids(item))
+        return found
+    if isinstance(node.value, dict):
+        for value in node.value.values():
+            found.update(referenced_ids(value))
+    elif isinstance(node.value, list):
+        for value in node.value:
+            found.update(referenced_ids(value))
+    return found
+
+
+class _Collector:
+    def __init__(self, template: Template) -> None:
+        self.template = template
+        self.resources = template.resources
+        self.by_id = {_logical_id(f): f for f in template.functions}
+        self.by_name: dict[str, Function] = {}
+        for function in template.functions:
+            name = function.properties.get("FunctionName") if function.kind != "serverless" else None
+            if name is not None and name.str_value():
+                self.by_name[name.str_value()] = function  # type: ignore[index]
+
+    def collect(self) -> Iterator[Trigger]:
+        found: list[Trigger] = []
+        for function in self.template.functions:
+            if function.kind == "serverless":
+                found.extend(self.serverless_events(function))
+            elif function.kind == "AWS::Serverless::Function":
+                found.extend(self.sam_events(function))
+                url = function.properties.get("FunctionUrlConfig")
+                if url is not None:
+                    found.append(Trigger("function-url", "FunctionUrlConfig", url.key_span or url.span,
+                                         dict(url.items()), function, declared_by="sam-event"))
+        for logical_id, resource in self.resources.items():
+            found.extend(self.resource_triggers(logical_id, resource))
+        yield from _without_redundant_permissions(found)
+
+    # -- which function a value names --
+
+    def function_named(self, node: Located | None) -> Function | None:
+        if node is None:
+            return None
+        for logical_id in referenced_ids(node):
+            if logical_id in self.by_id:
+                return self.by_id[logical_id]
+        text = node.str_value()
+        if text:
+            # A literal name or ARN (`...:function:name[:alias]`) of a function defined here.
+            name = text.split(":function:")[-1].split(":")[0] if ":function:" in text else text
+            return self.by_name.get(name)
+        return None
+
+    def source_of(self, node: Located | None) -> str | None:
+        for logical_id in sorted(referenced_ids(node)):
+            if logical_id in self.resources:
+                return logical_id
+        return None
+
+    def resource_type(self, logical_id: str | None) -> str | None:
+        if logical_id is None:
+            return None
+        kind = self.resources[logical_id].get("Type")
+        return kind.value if kind is not None and isinstance(kind.value, str) else None
+
+    # -- SAM --
+
+    def sam_events(self, function: Function) -> Iterator[Trigger]:
+        for name, event in function.events.items():
+            kind_node = event.get("Type")
+            kind = _SAM_EVENT_KINDS.get(kind_node.value) if kind_node is not None and \
+                isinstance(kind_node.value, str) else None
+            if kind is None:
+                continue
+            props = event.get("Properties")
+            settings = dict(props.items()) if props is not None else {}
+            ref = _first(settings, "Queue", "Topic", "Bucket", "Stream", "RestApiId", "ApiId",
+                         "LogGroupName", "Broker", "Cluster", "EventBusName", "UserPool")
+            yield Trigger(kind, name, event.key_span or event.span, settings, function,
+                          self.source_of(ref), ref, "sam-event")
+
+    # -- Serverless --
+
+    def serverless_events(self, function: Function) -> Iterator[Trigger]:
+        events = function.events
+        if not isinstance(events.value, list):
+            return
+        for index, event in enumerate(events.value):
+            for key, config in event.items():
+                known = _SERVERLESS_EVENT_KINDS.get(key)
+                if known is None:
+                    continue
+                kind, short_key = known
+                if isinstance(config.value, dict):
+                    settings = dict(config.items())
+                else:
+                    settings = {short_key: config}
+                ref = _first(settings, "arn", "topicName", "bucket")
+                if kind == "stream":
+                    kind = self.serverless_stream_kind(settings)
+                if kind == "schedule" and _literal(settings.get("method")) == "scheduler":
+                    kind = "scheduler"
+                source = self.source_of(ref)
+                yield Trigger(kind, f"{key}[{index}]", config.key_span or config.span, settings,
+                              function, source, ref, "serverless-event")
+
+    def serverless_stream_kind(self, settings: dict[str, Located]) -> TriggerKind:
+        declared = _literal(settings.get("type"))
+        if declared in ("dynamodb", "kinesis"):
+            return declared  # type: ignore[return-value]
+        return self.mapping_kind(settings.get("arn"), {}) or "stream"
+
+    # -- plain CloudFormation --
+
+    def resource_triggers(self, logical_id: str, resource: Located) -> Iterator[Trigger]:
+        kind = resource.get("Type")
+        props = resource.get("Properties")
+        if kind is None or props is None or not isinstance(props.value, dict):
+            return
+        span = resource.key_span or resource.span
+        handler = _RESOURCE_HANDLERS.get(kind.value) if isinstance(kind.value, str) else None
+        if handler is not None:
+            yield from handler(self, logical_id, span, props, kind.value)
+
+    def event_source_mapping(self, logical_id: str, span: Span, props: Located, rtype: str
+                             ) -> Iterator[Trigger]:
+        settings = dict(props.items())
+        ref = settings.get("EventSourceArn")
+        kind = self.mapping_kind(ref, settings) or "stream"
+        target = props.get("FunctionName")
+        yield Trigger(kind, logical_id, span, settings, self.function_named(target),
+                      self.source_of(ref), ref, rtype, {"target": target} if target else {})
+
+    def mapping_kind(self, ref: Located | None, settings: dict[str, Located]) -> TriggerKind | None:
+        source = self.source_of(ref)
+        by_type = _SOURCE_TYPES.get(self.resource_type(source) or "")
+        if by_type is not None:
+            return by_type
+        text = _literal(ref)
+        if text and text.startswith("arn:"):
+            service = text.split(":")[2] if text.count(":") >= 2 else ""
+            if service in _ARN_SERVICES:
+                return _ARN_SERVICES[service]
+        if "SelfManagedEventSource" in settings:
+            return "kafka"
+        if "Queues" in settings:
+            return "mq"
+        if "Topics" in settings:
+            return "msk"
+        if "DocumentDBEventSourceConfig" in settings:
+            return "documentdb"
+        if "StartingPosition" in settings:
+            return "stream"  # Kinesis or DynamoDB, the source is not in this template
+        if settings:
+            return "sqs"  # a mapping without a starting position reads a queue
+        return None
+
+    def bucket(self, logical_id: str, span: Span, props: Located, rtype: str) -> Iterator[Trigger]:
+        configs = props.get("NotificationConfiguration", "LambdaConfigurations")
+        if configs is None:
+            return
+        for config in configs.elements():
+            function = self.function_named(config.get("Function"))
+            yield Trigger("s3", logical_id, config.span, dict(config.items()), function, logical_id,
+                          None, rtype)
+
+    def events_rule(self, logical_id: str, span: Span, props: Located, rtype: str
+                    ) -> Iterator[Trigger]:
+        targets = props.get("Targets")
+        settings = dict(props.items())
+        kind: TriggerKind = "schedule" if "ScheduleExpression" in settings else "eventbridge"
+        for target in targets.elements() if targets is not None else []:
+            function = self.function_named(target.get("Arn"))
+            if function is not None:
+                yield Trigger(kind, logical_id, span, settings, function, logical_id, None, rtype,
+                              {"target": target})
+
+    def scheduler(self, logical_id: str, span: Span, props: Located, rtype: str) -> Iterator[Trigger]:
+        target = props.get("Target")
+        function = self.function_named(target.get("Arn") if target is not None else None)
+        if function is not None:
+            yield Trigger("scheduler", logical_id, span, dict(props.items()), function, logical_id,
+                          None, rtype, {"target": target} if target else {})
+
+    def sns_subscription(self, logical_id: str, span: Span, props: Located, rtype: str
+                         ) -> Iterator[Trigger]:
+        if _literal(props.get("Protocol")) != "lambda":
+            return
+        function = self.function_named(props.get("Endpoint"))
+        ref = props.get("TopicArn")
+        if function is not None:
+            yield Trigger("sns", logical_id, span, dict(props.items()), function,
+                          self.source_of(ref), ref, rtype)
+
+    def sns_topic(self, logical_id: str, span: Span, props: Located, rtype: str) -> Iterator[Trigger]:
+        subscriptions = props.get("Subscription")
+        for item in subscriptions.elements() if subscriptions is not None else []:
+            if _literal(item.get("Protocol")) != "lambda":
+                continue
+            function = self.function_named(item.get("Endpoint"))
+            if function is not None:
+                yield Trigger("sns", logical_id, item.span, dict(item.items()), function, logical_id,
+                              None, rtype)
+
+    def api_method(self, logical_id: str, span: Span, props: Located, rtype: str) -> Iterator[Trigger]:
+        integration = props.get("Integration")
+        function = self.function_named(integration.get("Uri") if integration is not None else None)
+        if function is not None and integration is not None:
+            ref = props.get("RestApiId")
+            yield Trigger("api", logical_id, span, dict(integration.items()), function,
+                          self.source_of(ref), ref, rtype)
+
+    def api_v2_integration(self, logical_id: str, span: Span, props: Located, rtype: str
+                           ) -> Iterator[Trigger]:
+        function = self.function_named(props.get("IntegrationUri"))
+        if function is None:
+            return
+        ref = props.get("ApiId")
+        api = self.source_of(ref)
+        protocol = _literal(self.resources[api].get("Properties", "ProtocolType")) if api else None
+        kind: TriggerKind = "websocket" if protocol == "WEBSOCKET" else "http-api"
+        yield Trigger(kind, logical_id, span, dict(props.items()), function, api, ref, rtype)
+
+    def openapi(self, logical_id: str, span: Span, props: Located, rtype: str) -> Iterator[Trigger]:
+        body = props.get("DefinitionBody") or props.get("Body")
+        kind: TriggerKind = "http-api" if rtype in ("AWS::Serverless::HttpApi",
+                                                    "AWS::ApiGatewayV2::Api") else "api"
+        if rtype == "AWS::ApiGatewayV2::Api" and _literal(props.get("ProtocolType")) == "WEBSOCKET":
+            kind = "websocket"
+        for integration in _openapi_integrations(body):
+            function = self.function_named(integration.get("uri"))
+            if function is not None:
+                yield Trigger(kind, logical_id, integration.key_span or integration.span,
+                              dict(integration.items()), function, logical_id, None, rtype)
+
+    def topic_rule(self, logical_id: str, span: Span, props: Located, rtype: str) -> Iterator[Trigger]:
+        actions = props.get("TopicRulePayload", "Actions")
+        for action in actions.elements() if actions is not None else []:
+            function = self.function_named(action.get("Lambda", "FunctionArn"))
+            if function is not None:
+                yield Trigger("iot", logical_id, span, dict(props.items()), function, logical_id,
+                              None, rtype)
+
+    def target_group(self, logical_id: str, span: Span, props: Located, rtype: str
+                     ) -> Iterator[Trigger]:
+        if _literal(props.get("TargetType")) != "lambda":
+            return
+        targets = props.get("Targets")
+        for target in targets.elements() if targets is not None else []:
+            function = self.function_named(target.get("Id"))
+            if function is not None:
+                yield Trigger("alb", logical_id, span, dict(props.items()), function, logical_id,
+                              None, rtype)
+
+    def permission(self, logical_id: str, span: Span, props: Located, rtype: str) -> Iterator[Trigger]:
+        principal = _literal(props.get("Principal")) or ""
+        kind = _PERMISSION_PRINCIPALS.get(principal)
+        if kind is None and principal.startswith("logs."):
+            kind = "logs"
+        function = self.function_named(props.get("FunctionName"))
+        if kind is not None and function is not None:
+            ref = props.get("SourceArn")
+            yield Trigger(kind, logical_id, span, dict(props.items()), function,
+                          self.source_of(ref), ref, rtype)
+
+
+def _simple(kind: TriggerKind, target_key: str, source_key: str | None = None):
+    """A resource type whose one property names the function and another the source."""
+    def make(collector: _Collector, logical_id: str, span: Span, props: Located, rtype: str
+             ) -> Iterator[Trigger]:
+        function = collector.function_named(props.get(target_key))
+        ref = props.get(source_key) if source_key else None
+        if function is not None:
+            yield Trigger(kind, logical_id, span, dict(props.items()), function,
+                          collector.source_of(ref), ref, rtype)
+    return make
+
+
+_RESOURCE_HANDLERS = {
+    "AWS::Lambda::EventSourceMapping": _Collector.event_source_mapping,
+    "AWS::S3::Bucket": _Collector.bucket,
+    "AWS::Events::Rule": _Collector.events_rule,
+    "AWS::Scheduler::Schedule": _Collector.scheduler,
+    "AWS::SNS::Subscription": _Collector.sns_subscription,
+    "AWS::SNS::Topic": _Collector.sns_topic,
+    "AWS::ApiGateway::Method": _Collector.api_method,
+    "AWS::ApiGatewayV2::Integration": _Collector.api_v2_integration,
+    "AWS::Serverless::Api": _Collector.openapi,
+    "AWS::Serverless::HttpApi": _Collector.openapi,
+    "AWS::ApiGateway::RestApi": _Collector.openapi,
+    "AWS::ApiGatewayV2::Api": _Collector.openapi,
+    "AWS::Logs::SubscriptionFilter": _simple("logs", "DestinationArn", "LogGroupName"),
+    "AWS::Lambda::Url": _simple("function-url", "TargetFunctionArn"),
+    "AWS::IoT::TopicRule": _Collector.topic_rule,
+    "AWS::ElasticLoadBalancingV2::TargetGroup": _Collector.target_group,
+    "AWS::Lambda::Permission": _Collector.permission,
+}
+
+
+def _without_redundant_permissions(triggers: list[Trigger]) -> list[Trigger]:
+    """A permission only says who may invoke; keep it only when nothing else shows that trigger."""
+    wired = {(id(t.function), t.kind) for t in triggers if t.declared_by != "AWS::Lambda::Permission"}
+    wired |= {(id(t.function), "apigateway") for t in triggers if t.kind in ("api", "http-api", "websocket")}
+    return [t for t in triggers if t.declared_by != "AWS::Lambda::Permission"
+            or (id(t.function), t.kind) not in wired]
+
+
+def _openapi_integrations(node: Located | None, depth: int = 0) -> Iterator[Located]:
+    if node is None or depth > 8 or node.intrinsic is not None:
+        return  # `Fn::Transform` (AWS::Include) bodies live in another file
+    for key, value in node.items():
+        if key == "x-amazon-apigateway-integration" and isinstance(value.value, dict):
+            yield value
+        elif isinstance(value.value, dict):
+            yield from _openapi_integrations(value, depth + 1)
+
+
+def _logical_id(function: Function) -> str:
+    """The logical id a function has in the stack the template deploys as."""
+    if function.kind != "serverless":
+        return function.name
+    # The Serverless Framework's naming: `my-fn_2` becomes `MyDashfnUnderscore2LambdaFunction`.
+    name = function.name[:1].upper() + function.name[1:]
+    return name.replace("-", "Dash").replace("_", "Underscore") + "LambdaFunction"
+
+
+def _first(settings: dict[str, Located], *keys: str) -> Located | None:
+    for key in keys:
+        if key in settings:
+            return settings[key]
+    return None
+
+
+def _literal(node: Located | None) -> str | None:
+    return node.str_value() if node is not None else None
+
+
+@dataclass(frozen=True)
+class ScheduleExpression:
+    """A schedule expression written in the template, and whether `at(...)` is allowed there."""
+
+    value: Located
+    allow_at: bool
+    owner: str  # the function, state machine or resource it belongs to
+
+
+_SCHEDULE_RESOURCES = {"AWS::Events::Rule": False, "AWS::Scheduler::Schedule": True}
+_SAM_SCHEDULE_EVENTS = {"Schedule": ("Schedule", False), "ScheduleV2": ("ScheduleExpression", True)}
+
+
+def schedule_expressions(template: Template) -> list[ScheduleExpression]:
+    """Every schedule expression: rules and schedules whatever they target, SAM and Serverless
+    schedule events of functions and state machines. Intrinsics and unresolved variables are left
+    out: their value is not known before deployment."""
+    found: list[ScheduleExpression] = []
+    for logical_id, resource in template.resources.items():
+        rtype = _literal(resource.get("Type"))
+        if rtype in _SCHEDULE_RESOURCES:
+            node = resource.get("Properties", "ScheduleExpression")
+            if node is not None:
+                found.append(ScheduleExpression(node, _SCHEDULE_RESOURCES[rtype], logical_id))
+        elif rtype in ("AWS::Serverless::Function", "AWS::Serverless::StateMachine"):
+            events = resource.get("Properties", "Events")
+            for _, event in events.items() if events is not None else []:
+                known = _SAM_SCHEDULE_EVENTS.get(_literal(event.get("Type")) or "")
+                node = event.get("Properties", known[0]) if known else None
+                if known and node is not None:
+                    found.append(ScheduleExpression(node, known[1], logical_id))
+    for function in template.functions:
+        if function.kind == "serverless":
+            for trigger in function_triggers(function):
+                if trigger.kind in ("schedule", "scheduler"):
+                    rate = trigger.settings.get("rate")
+                    for node in rate.elements() if rate is not None else []:
+                        found.append(ScheduleExpression(node, trigger.kind == "scheduler", function.name))
+    return [s for s in found if s.value.str_value() is not None and "${" not in s.value.value]
