@@ -68,6 +68,7 @@ _PERMISSION_PRINCIPALS: dict[str, TriggerKind] = {
     "elasticloadbalancing.amazonaws.com": "alb", "cognito-idp.amazonaws.com": "cognito",
     "alexa-appkit.amazon.com": "alexa",
 }
+_INVOCATION_TYPE_HEADER = "integration.request.header.X-Amz-Invocation-Type"
 _SUB_NAME = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}")
 
 
@@ -95,7 +96,23 @@ class Trigger:
 
     @property
     def is_async(self) -> bool:
-        return self.kind in ASYNC_KINDS
+        return self.kind in ASYNC_KINDS or self.invokes_with_event_type
+
+    @property
+    def is_sync_api(self) -> bool:
+        """An API integration the caller waits on (not one that hands the request to Lambda's queue)."""
+        return self.kind in ("api", "http-api", "websocket") and not self.invokes_with_event_type
+
+    @property
+    def invokes_with_event_type(self) -> bool:
+        """A REST integration that sets `X-Amz-Invocation-Type: 'Event'` invokes asynchronously."""
+        for key in ("RequestParameters", "requestParameters"):
+            node = self.settings.get(key)
+            header = node.get(_INVOCATION_TYPE_HEADER) if node is not None else None
+            text = header.str_value() if header is not None else None
+            if text is not None and text.strip("'\" ") == "Event":
+                return True
+        return False
 
     @property
     def is_stream(self) -> bool:
@@ -108,7 +125,18 @@ class Trigger:
 
 def template_triggers(template: Template) -> list[Trigger]:
     """Every trigger the template declares, for functions of this template or outside it."""
+    if not targets_aws(template):
+        return []
     return list(_Collector(template).collect())
+
+
+def targets_aws(template: Template) -> bool:
+    """False for a serverless.yml of another provider (OpenWhisk, Kubeless, ...): their event
+    syntax (five-field cron, for one) is not AWS's."""
+    if template.dialect != "serverless":
+        return True
+    name = template.root.get("provider", "name")
+    return name is None or not name.is_literal or name.value == "aws"
 
 
 def function_triggers(function: Function) -> list[Trigger]:
@@ -491,6 +519,8 @@ def schedule_expressions(template: Template) -> list[ScheduleExpression]:
     schedule events of functions and state machines. Intrinsics and unresolved variables are left
     out: their value is not known before deployment."""
     found: list[ScheduleExpression] = []
+    if not targets_aws(template):
+        return found
     for logical_id, resource in template.resources.items():
         rtype = _literal(resource.get("Type"))
         if rtype in _SCHEDULE_RESOURCES:

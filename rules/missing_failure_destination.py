@@ -54,6 +54,7 @@ from lambdalint.rulekit import (
 _ASYNC_NAMES = {
     "sns": "SNS", "s3": "S3", "schedule": "a schedule", "scheduler": "EventBridge Scheduler",
     "eventbridge": "EventBridge", "logs": "CloudWatch Logs", "iot": "an IoT rule",
+    "api": "API Gateway (`X-Amz-Invocation-Type: Event`)",
 }
 # Function settings that configure asynchronous failure handling, per dialect.
 _CFN_HANDLING = ("DeadLetterQueue", "DeadLetterConfig", "EventInvokeConfig")

@@ -72,7 +72,7 @@ def _api(ctx: Context, function: Function, timeout: float, triggers: list[Trigge
     # One finding per kind of API: five routes on one function are one problem.
     worst: dict[str, tuple[float, Trigger]] = {}
     for trigger in triggers:
-        if trigger.kind not in API_LIMITS:
+        if not trigger.is_sync_api:
             continue
         limit = API_LIMITS[trigger.kind]
         explicit = trigger.setting("TimeoutInMillis") or trigger.setting("timeoutInMillis")
