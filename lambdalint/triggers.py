@@ -267,7 +267,7 @@ class _Collector:
                 if kind == "schedule" and _literal(settings.get("method")) == "scheduler":
                     kind = "scheduler"
                 source = self.source_of(ref)
-                yield Trigger(kind, f"{key}[{index}]", config.key_span or config.span, settings,
+                yield Trigger(kind, f"events[{index}].{key}", config.key_span or config.span, settings,
                               function, source, ref, "serverless-event")
 
     def serverless_stream_kind(self, settings: dict[str, Located]) -> TriggerKind:

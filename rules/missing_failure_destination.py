@@ -80,12 +80,16 @@ def check(ctx: Context) -> Iterator[Finding]:
             kinds = sorted({_ASYNC_NAMES[t.kind] for t in sources})
             yield ctx.finding(
                 function.span,
-                f"`{function.name}` is invoked asynchronously by {' and '.join(kinds)} "
+                f"`{function.name}` is invoked asynchronously by {_join(kinds)} "
                 "but failed events go nowhere",
                 _async_hint(function),
                 function=function.name,
                 related=[Related(f"asynchronous trigger `{t.name}`", t.span) for t in sources],
             )
+
+
+def _join(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def _handles_failures(function: Function) -> bool:

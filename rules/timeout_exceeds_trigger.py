@@ -47,8 +47,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from lambdalint.rulekit import (
-    Context, Finding, Function, Located, Related, Rule, Trigger, bad, function_triggers, good,
-    key_name,
+    Context, Finding, Function, Located, Related, Rule, Span, Trigger, bad, function_triggers, good,
+    key_name, name_list,
 )
 
 # Seconds an API waits for its integration when the template sets no timeout of its own.
@@ -59,17 +59,27 @@ RECOMMENDED_FACTOR = 6
 
 
 def check(ctx: Context) -> Iterator[Finding]:
+    # A timeout set once in Globals or under the provider is one line to fix: one finding per
+    # (timeout line, problem), naming every function that inherits it.
+    api: dict[tuple[Span, str, float], list[tuple[Function, Trigger]]] = {}
+    queues: dict[tuple[Span, str], list[tuple[Function, Trigger]]] = {}
     for function in ctx.project.functions:
         timeout = _seconds(function.timeout)
         if timeout is None:
             continue
         triggers = function_triggers(function)
-        yield from _api(ctx, function, timeout, triggers)
-        yield from _queues(ctx, function, timeout, triggers)
+        for kind, (limit, trigger) in _api_limits(timeout, triggers).items():
+            api.setdefault((function.timeout.span, kind, limit), []).append((function, trigger))
+        for trigger in _short_queues(function, timeout, triggers):
+            queues.setdefault((function.timeout.span, trigger.source or ""), []).append((function, trigger))
+    for (span, kind, limit), hits in api.items():
+        yield _api_finding(ctx, span, kind, limit, hits)
+    for (span, queue_id), hits in queues.items():
+        yield _queue_finding(ctx, span, queue_id, hits)
 
 
-def _api(ctx: Context, function: Function, timeout: float, triggers: list[Trigger]) -> Iterator[Finding]:
-    # One finding per kind of API: five routes on one function are one problem.
+def _api_limits(timeout: float, triggers: list[Trigger]) -> dict[str, tuple[float, Trigger]]:
+    """Per kind of API, the tightest limit below the timeout (five routes are one problem)."""
     worst: dict[str, tuple[float, Trigger]] = {}
     for trigger in triggers:
         if not trigger.is_sync_api:
@@ -81,57 +91,74 @@ def _api(ctx: Context, function: Function, timeout: float, triggers: list[Trigge
             limit = millis / 1000 if trigger.kind != "http-api" else min(millis / 1000, limit)
         if timeout > limit and (trigger.kind not in worst or limit < worst[trigger.kind][0]):
             worst[trigger.kind] = (limit, trigger)
-    key = key_name(function, "Timeout")
-    for kind, (limit, trigger) in worst.items():
-        yield ctx.finding(
-            function.timeout.span,
-            f"`{function.name}` times out after {_fmt(timeout)} s but its {API_NAMES[kind]} "
-            f"`{trigger.name}` gives up after {_fmt(limit)} s",
-            f"Lower `{key}` to at most {_fmt(limit)} s, or hand long work to an asynchronous job "
-            "and return early.",
-            function=function.name,
-            related=[Related(f"{API_NAMES[kind]} event", trigger.span)],
-        )
+    return worst
 
 
-def _queues(ctx: Context, function: Function, timeout: float, triggers: list[Trigger]) -> Iterator[Finding]:
+def _api_finding(ctx: Context, span: Span, kind: str, limit: float,
+                 hits: list[tuple[Function, Trigger]]) -> Finding:
+    function, trigger = hits[0]
+    timeout = _seconds(function.timeout) or 0
+    names = name_list([f for f, _ in hits])
+    subject = f"its {API_NAMES[kind]} `{trigger.name}`" if len(hits) == 1 else f"their {API_NAMES[kind]}s"
+    return ctx.finding(
+        span,
+        f"{names} {'times' if len(hits) == 1 else 'time'} out after {_fmt(timeout)} s but "
+        f"{subject} {'gives' if len(hits) == 1 else 'give'} up after {_fmt(limit)} s",
+        f"Lower `{key_name(function, 'Timeout')}` to at most {_fmt(limit)} s, or hand long work to "
+        "an asynchronous job and return early.",
+        function=function.name,
+        related=[Related(f"{API_NAMES[kind]} event of `{f.name}`", t.span) for f, t in hits],
+    )
+
+
+def _short_queues(function: Function, timeout: float, triggers: list[Trigger]) -> Iterator[Trigger]:
     seen: set[str] = set()
     for trigger in triggers:
         if trigger.kind != "sqs" or trigger.source is None or trigger.source in seen:
             continue
-        queue = function.template.resources[trigger.source]
-        kind = queue.get("Type")
+        kind = function.template.resources[trigger.source].get("Type")
         if kind is None or kind.value != "AWS::SQS::Queue":
             continue
         seen.add(trigger.source)
-        node = queue.get("Properties", "VisibilityTimeout")
-        visibility = _seconds(node) if node is not None else DEFAULT_VISIBILITY
-        if visibility is None or visibility >= RECOMMENDED_FACTOR * timeout:
-            continue
-        where = node.span if node is not None else (queue.key_span or queue.span)
-        set_to = f"{visibility:g} s" if node is not None else f"the default {DEFAULT_VISIBILITY} s"
-        related = [Related(f"`{trigger.source}` visibility timeout", where),
-                   Related("SQS event", trigger.span)]
-        if visibility < timeout:
-            yield ctx.finding(
-                function.timeout.span,
-                f"`{function.name}` times out after {_fmt(timeout)} s, longer than the visibility "
-                f"timeout of its queue `{trigger.source}` ({set_to})",
-                f"Set `VisibilityTimeout` on `{trigger.source}` to at least "
-                f"{_fmt(RECOMMENDED_FACTOR * timeout)} s (6x the timeout); Lambda rejects the "
-                "mapping while it is below the function timeout.",
-                function=function.name, related=related, severity="error",
-            )
-        else:
-            yield ctx.finding(
-                function.timeout.span,
-                f"`{function.name}` times out after {_fmt(timeout)} s; the visibility timeout of "
-                f"its queue `{trigger.source}` ({set_to}) is less than 6x that",
-                f"Set `VisibilityTimeout` on `{trigger.source}` to at least "
-                f"{_fmt(RECOMMENDED_FACTOR * timeout)} s so retries and batching do not redeliver "
-                "messages still being processed.",
-                function=function.name, related=related,
-            )
+        visibility, _ = _visibility(function, trigger.source)
+        if visibility is not None and visibility < RECOMMENDED_FACTOR * timeout:
+            yield trigger
+
+
+def _visibility(function: Function, queue_id: str) -> tuple[float | None, Located | None]:
+    node = function.template.resources[queue_id].get("Properties", "VisibilityTimeout")
+    return (_seconds(node) if node is not None else DEFAULT_VISIBILITY), node
+
+
+def _queue_finding(ctx: Context, span: Span, queue_id: str, hits: list[tuple[Function, Trigger]]) -> Finding:
+    function, trigger = hits[0]
+    timeout = _seconds(function.timeout) or 0
+    visibility, node = _visibility(function, queue_id)
+    visibility = visibility or 0
+    queue = function.template.resources[queue_id]
+    where = node.span if node is not None else (queue.key_span or queue.span)
+    set_to = f"{visibility:g} s" if node is not None else f"the default {DEFAULT_VISIBILITY} s"
+    names = name_list([f for f, _ in hits])
+    times = "times" if len(hits) == 1 else "time"
+    related = [Related(f"`{queue_id}` visibility timeout", where)]
+    related += [Related(f"SQS event of `{f.name}`", t.span) for f, t in hits]
+    if visibility < timeout:
+        return ctx.finding(
+            span,
+            f"{names} {times} out after {_fmt(timeout)} s, longer than the visibility timeout of "
+            f"the queue `{queue_id}` ({set_to})",
+            f"Set `VisibilityTimeout` on `{queue_id}` to at least {_fmt(RECOMMENDED_FACTOR * timeout)} s "
+            "(6x the timeout); Lambda rejects the mapping while it is below the function timeout.",
+            function=function.name, related=related, severity="error",
+        )
+    return ctx.finding(
+        span,
+        f"{names} {times} out after {_fmt(timeout)} s; the visibility timeout of the queue "
+        f"`{queue_id}` ({set_to}) is less than 6x that",
+        f"Set `VisibilityTimeout` on `{queue_id}` to at least {_fmt(RECOMMENDED_FACTOR * timeout)} s "
+        "so retries and batching do not redeliver messages still being processed.",
+        function=function.name, related=related,
+    )
 
 
 def _seconds(node: Located | None) -> float | None:
