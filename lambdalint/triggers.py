@@ -62,9 +62,11 @@ _ARN_SERVICES: dict[str, TriggerKind] = {
     "sqs": "sqs", "kinesis": "kinesis", "dynamodb": "dynamodb", "kafka": "msk", "mq": "mq",
     "rds": "documentdb", "sns": "sns", "s3": "s3",
 }
+# `iot.amazonaws.com` is left out on purpose: IoT Core invokes custom authorizers (synchronously)
+# under the same principal, so a permission alone does not say "IoT rule".
 _PERMISSION_PRINCIPALS: dict[str, TriggerKind] = {
     "s3.amazonaws.com": "s3", "sns.amazonaws.com": "sns", "events.amazonaws.com": "eventbridge",
-    "iot.amazonaws.com": "iot", "apigateway.amazonaws.com": "apigateway",
+    "apigateway.amazonaws.com": "apigateway",
     "elasticloadbalancing.amazonaws.com": "alb", "cognito-idp.amazonaws.com": "cognito",
     "alexa-appkit.amazon.com": "alexa",
 }
@@ -465,10 +467,15 @@ _RESOURCE_HANDLERS = {
 
 def _without_redundant_permissions(triggers: list[Trigger]) -> list[Trigger]:
     """A permission only says who may invoke; keep it only when nothing else shows that trigger."""
-    wired = {(id(t.function), t.kind) for t in triggers if t.declared_by != "AWS::Lambda::Permission"}
-    wired |= {(id(t.function), "apigateway") for t in triggers if t.kind in ("api", "http-api", "websocket")}
+    wired = {(id(t.function), _SERVICE.get(t.kind, t.kind)) for t in triggers
+             if t.declared_by != "AWS::Lambda::Permission"}
     return [t for t in triggers if t.declared_by != "AWS::Lambda::Permission"
-            or (id(t.function), t.kind) not in wired]
+            or (id(t.function), _SERVICE.get(t.kind, t.kind)) not in wired]
+
+
+# Trigger kinds that one invoking service principal covers.
+_SERVICE = {"schedule": "eventbridge", "api": "apigateway", "http-api": "apigateway",
+            "websocket": "apigateway"}
 
 
 def _openapi_integrations(node: Located | None, depth: int = 0) -> Iterator[Located]:

@@ -132,14 +132,22 @@ Resources:
       FunctionName: !GetAtt Fn.Arn
       Action: lambda:InvokeFunction
       Principal: events.amazonaws.com
+  AuthorizerPermission:
+    Type: AWS::Lambda::Permission
+    Properties:
+      FunctionName: !GetAtt Fn.Arn
+      Action: lambda:InvokeFunction
+      Principal: iot.amazonaws.com
   Rule:
     Type: AWS::Events::Rule
     Properties:
-      EventPattern: {source: [x]}
+      ScheduleExpression: rate(10 minutes)
       Targets: [{Arn: !GetAtt Fn.Arn, Id: fn}]
 """, tmp_path)
     found = sorted((t.kind, t.declared_by) for t in template_triggers(template))
-    assert found == [("eventbridge", "AWS::Events::Rule"), ("sns", "AWS::Lambda::Permission")]
+    # The events permission belongs to the schedule rule; an IoT permission may just as well be
+    # for a custom authorizer (a synchronous call), so it is not taken for an IoT rule.
+    assert found == [("schedule", "AWS::Events::Rule"), ("sns", "AWS::Lambda::Permission")]
 
 
 def test_rest_integration_with_event_invocation_type_is_asynchronous(tmp_path: Path) -> None:
