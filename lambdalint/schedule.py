@@ -41,12 +41,17 @@ _WRAPPED = re.compile(r"(?P<kind>[A-Za-z]+)\((?P<body>.*)\)", re.DOTALL)
 _AT_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}")
 
 
-def schedule_error(expression: str, *, allow_at: bool = False) -> str | None:
+def schedule_error(expression: str, *, allow_at: bool = False, scheduler: bool = False) -> str | None:
     """Return None if `expression` is a valid schedule expression, else why it is not.
 
     `allow_at` enables the one-time `at(yyyy-mm-ddThh:mm:ss)` form, which only EventBridge
-    Scheduler (`AWS::Scheduler::Schedule`, SAM `ScheduleV2`) understands.
+    Scheduler (`AWS::Scheduler::Schedule`, SAM `ScheduleV2`) understands. `scheduler` says the
+    expression is for EventBridge Scheduler: `at(...)` is allowed, and the rate unit is not held to
+    the singular/plural rule, which only the rules guide states (the Scheduler guide lists
+    `minute | minutes | hour | hours | day | days` without it, and AWS's own published patterns
+    deploy `rate(5 minute)` schedules).
     """
+    allow_at = allow_at or scheduler
     text = expression.strip()
     if not text:
         return "the schedule expression is empty"
@@ -59,7 +64,7 @@ def schedule_error(expression: str, *, allow_at: bool = False) -> str | None:
     # Keyword case is not documented either way; accepting `Rate(...)` avoids a false positive.
     kind, body = match["kind"].lower(), match["body"].strip()
     if kind == "rate":
-        return _rate_error(text, body)
+        return _rate_error(text, body, strict_number=not scheduler)
     if kind == "cron":
         return _cron_error(body)
     if kind == "at":
@@ -70,7 +75,7 @@ def schedule_error(expression: str, *, allow_at: bool = False) -> str | None:
     return f"`{text}`: unknown schedule type `{match['kind']}`, expected {kinds}"
 
 
-def _rate_error(text: str, body: str) -> str | None:
+def _rate_error(text: str, body: str, *, strict_number: bool = True) -> str | None:
     parts = body.split()
     if len(parts) != 2:
         return f"`{text}`: a rate needs a value and a unit, e.g. `rate(5 minutes)`"
@@ -80,6 +85,8 @@ def _rate_error(text: str, body: str) -> str | None:
     singular = unit[:-1] if unit.endswith("s") else unit
     if singular not in _RATE_UNITS:
         return f"`{text}`: unknown rate unit `{parts[1]}`, expected minute(s), hour(s) or day(s)"
+    if not strict_number:
+        return None
     if int(value) == 1 and unit != singular:
         return f"`{text}`: a rate of 1 takes the singular unit `{singular}`"
     if int(value) > 1 and unit == singular:

@@ -510,10 +510,11 @@ def _literal(node: Located | None) -> str | None:
 
 @dataclass(frozen=True)
 class ScheduleExpression:
-    """A schedule expression written in the template, and whether `at(...)` is allowed there."""
+    """A schedule expression written in the template; `scheduler` when EventBridge Scheduler (not
+    a rule) evaluates it, which allows `at(...)`."""
 
     value: Located
-    allow_at: bool
+    scheduler: bool
     owner: str  # the function, state machine or resource it belongs to
 
 

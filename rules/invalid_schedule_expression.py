@@ -5,7 +5,8 @@ Checks every schedule expression in a template against the grammar EventBridge a
 (minutes, hours, day-of-month, month, day-of-week, year), values in range, `?` in exactly one of
 the two day fields, and the wildcards `L`, `W` and `#` only where they are allowed. One-time
 `at(yyyy-mm-ddThh:mm:ss)` schedules are accepted only by EventBridge Scheduler
-(`AWS::Scheduler::Schedule`, SAM `ScheduleV2`, Serverless `method: scheduler`).
+(`AWS::Scheduler::Schedule`, SAM `ScheduleV2`, Serverless `method: scheduler`), whose guide does not
+hold rate units to the singular/plural rule, so `rate(5 minute)` is accepted there.
 
 Covered: SAM `Schedule` and `ScheduleV2` events (functions and state machines),
 `AWS::Events::Rule` and `AWS::Scheduler::Schedule` `ScheduleExpression`, and Serverless
@@ -46,7 +47,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     for template in ctx.project.templates:
         for schedule in schedule_expressions(template):
             text = schedule.value.value.strip()
-            error = schedule_error(text, allow_at=schedule.allow_at)
+            error = schedule_error(text, scheduler=schedule.scheduler)
             if error is None:
                 continue
             message = error if error.startswith(f"`{text}`") else f"`{text}`: {error}"
@@ -228,7 +229,15 @@ Resources:
       Target:
         Arn: !GetAtt ReminderFunction.Arn
         RoleArn: !GetAtt SchedulerRole.Arn
-""", title="one-time schedule on Scheduler"),
+  PollSchedule:
+    Type: AWS::Scheduler::Schedule
+    Properties:
+      ScheduleExpression: rate(5 minute)
+      FlexibleTimeWindow: {Mode: "OFF"}
+      Target:
+        Arn: !GetAtt PollFunction.Arn
+        RoleArn: !GetAtt SchedulerRole.Arn
+""", title="Scheduler: one-time schedule, lenient rate unit"),
         good("""\
 AWSTemplateFormatVersion: "2010-09-09"
 Parameters:

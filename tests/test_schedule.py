@@ -6,7 +6,8 @@ Grammar sources:
 - https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rate-expressions.html
   (rate value and singular/plural unit)
 - https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html
-  (EventBridge Scheduler one-time `at(yyyy-mm-ddThh:mm:ss)`)
+  (EventBridge Scheduler one-time `at(yyyy-mm-ddThh:mm:ss)`; rate units listed without the
+  singular/plural restriction)
 """
 
 from __future__ import annotations
@@ -102,6 +103,7 @@ CASES: list[tuple[str, bool, str | None]] = [
     ("at(2030-06-01T09:00:00Z)", True, "must be `at(yyyy-mm-ddThh:mm:ss)`"),  # zone goes elsewhere
     ("at(2030-06-01)", True, "must be `at(yyyy-mm-ddThh:mm:ss)`"),  # time missing
     ("rate(5 minutes)", True, None),  # allow_at keeps rate valid
+    ("rate(5 minute)", True, "plural unit"),  # allow_at alone keeps the rules' unit check
     ("cron(0 12 * * ?)", True, "cron needs 6 fields"),  # allow_at does not relax cron
 ]
 
@@ -114,6 +116,27 @@ def test_schedule_error(expression: str, allow_at: bool, expected: str | None) -
     else:
         assert message is not None, f"{expression!r} should be rejected"
         assert expected in message
+
+
+# EventBridge Scheduler: the Scheduler guide lists minute(s)/hour(s)/day(s) without the rules
+# guide's singular/plural restriction, so only value and unit are checked there.
+SCHEDULER_CASES: list[tuple[str, str | None]] = [
+    ("rate(5 minute)", None),  # as deployed by AWS's own serverless-patterns (ScheduleV2)
+    ("rate(1 hours)", None),
+    ("rate(0 minutes)", "positive integer"),
+    ("rate(5 seconds)", "unknown rate unit"),
+    ("at(2030-06-01T09:00:00)", None),
+    ("cron(0 12 * * MON *)", "cannot both be set"),
+]
+
+
+@pytest.mark.parametrize(("expression", "expected"), SCHEDULER_CASES)
+def test_scheduler_expressions(expression: str, expected: str | None) -> None:
+    message = schedule_error(expression, scheduler=True)
+    if expected is None:
+        assert message is None, message
+    else:
+        assert message is not None and expected in message
 
 
 def test_invalid_message_names_the_expression() -> None:

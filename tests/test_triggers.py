@@ -215,6 +215,8 @@ def test_ll208_reports_exactly_the_invalid_expressions_of_the_table(tmp_path: Pa
     for index, (expression, allow_at, error) in enumerate(CASES):
         if not expression.strip():
             continue  # an empty value is not a string the template would carry
+        if allow_at and error is not None and "unit" in error:
+            continue  # Scheduler does not hold rate units to singular/plural (test_schedule.py)
         rtype = "AWS::Scheduler::Schedule" if allow_at else "AWS::Events::Rule"
         lines += [f"  Schedule{index}:", f"    Type: {rtype}", "    Properties:"]
         lines.append(f"      ScheduleExpression: '{expression}'")
