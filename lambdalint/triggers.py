@@ -107,7 +107,11 @@ class Trigger:
 
     @property
     def invokes_with_event_type(self) -> bool:
-        """A REST integration that sets `X-Amz-Invocation-Type: 'Event'` invokes asynchronously."""
+        """A REST integration that sets `X-Amz-Invocation-Type: 'Event'` (Serverless: an `http`
+        event with `async: true`) invokes asynchronously."""
+        flag = self.settings.get("async") if self.declared_by == "serverless-event" else None
+        if flag is not None and flag.value is True:
+            return True
         for key in ("RequestParameters", "requestParameters"):
             node = self.settings.get(key)
             header = node.get(_INVOCATION_TYPE_HEADER) if node is not None else None

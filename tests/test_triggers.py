@@ -176,6 +176,27 @@ Resources:
     assert codes == {"LL207"}  # no 29 s limit to exceed, but failures of async calls are dropped
 
 
+def test_serverless_async_http_event_is_asynchronous(tmp_path: Path) -> None:
+    template = _template("""\
+service: hooks
+provider:
+  name: aws
+  runtime: python3.12
+functions:
+  receive:
+    handler: handler.receive
+    timeout: 300
+    events:
+      - http:
+          path: hook
+          method: post
+          integration: lambda
+          async: true
+""", tmp_path, "serverless.yml")
+    (trigger,) = template_triggers(template)
+    assert trigger.is_async and not trigger.is_sync_api
+
+
 def test_other_serverless_providers_are_left_alone(tmp_path: Path) -> None:
     template = _template("""\
 service: cron
