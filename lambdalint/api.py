@@ -49,6 +49,12 @@ def lint(paths: Sequence[Path | str] = (".",), config: Config | None = None,
     if progress:
         progress("discovering files")
     project = load_project(targets, config, cwd, overlay)
+    if any(rule.needs_code for rule, _ in contexts):
+        if progress:
+            progress("analysing handler code")
+        from lambdalint.code import analyse  # LibCST is imported only on this path
+
+        project.code = analyse(project, config.handler_patterns, overlay)
     findings: list[Finding] = []
     errors: list[str] = []
     today = today or datetime.date.today()
