@@ -4,8 +4,10 @@ Reports a Python function whose `Handler` does not resolve: no module file for i
 folder (`CodeUri`, the Serverless service folder), or a module that binds no top-level name of that
 function (a `def`, an assignment such as `handler = Mangum(app)`, or an import).
 
-It only fires when the code folder exists: a template checked without its code (a checkout of the
-infrastructure alone, code built elsewhere) is not reported. Functions whose code is not local (S3
+It only fires when the code is there: a missing module is reported when the folder it would live in
+exists and holds other Python files, so a template checked without its code (a checkout of the
+infrastructure alone, code built elsewhere, a Serverless service folder with no Python in it) is not
+reported. Modules that deployment plugins generate (`wsgi_handler` of serverless-wsgi) are skipped. Functions whose code is not local (S3
 artifacts, inline `ZipFile`, container images) and non-Python runtimes are skipped, as are handlers
 built from intrinsics. A module that does not parse is reported as LL001 instead.
 
@@ -37,6 +39,18 @@ from typing import Iterator
 from lambdalint.rulekit import Context, Finding, Related, Rule, Span, bad, code_analysis, good, key_name
 
 
+# Modules that deployment plugins write at package time (serverless-wsgi, serverless-python-requirements).
+_GENERATED = {"wsgi_handler", "serverless_sdk", "unzip_requirements"}
+
+
+def _holds_python(folder: Path) -> bool:
+    """The folder exists and has Python files: the code is here, only this module is not."""
+    try:
+        return any(entry.suffix == ".py" for entry in folder.iterdir())
+    except OSError:
+        return False
+
+
 def check(ctx: Context) -> Iterator[Finding]:
     for handler in code_analysis(ctx).handlers:
         function = handler.entry.template_function
@@ -50,6 +64,9 @@ def check(ctx: Context) -> Iterator[Finding]:
         folder = ctx.project.display(function.code_dir) or "."
         key = key_name(function, "Handler")
         if handler.module is None:
+            folder_of_module = Path(handler.entry.file).parent
+            if not _holds_python(folder_of_module) or Path(handler.entry.file).stem in _GENERATED:
+                continue
             module = Path(handler.entry.file).relative_to(function.code_dir).as_posix() \
                 if function.code_dir in Path(handler.entry.file).parents else handler.entry.file.name
             yield ctx.finding(
