@@ -16,16 +16,19 @@ VOCABULARY = (
     "boto3", "botocore", "Session", "connect", "Redis", "redis", "MongoClient", "create_engine",
     "httpx", "urllib3", "PoolManager", "OpenSearch", "Elasticsearch", "get_parameter",
     "get_secret_value", "get_configuration", "get_latest_configuration", "load", "read_csv",
-    "read_parquet", "global", "environ", "getenv", ".append(", ".extend(", ".add(", ".update(",
-    ".setdefault(", ".insert(", "] =", "] +=", "+=",
+    "read_parquet", "global", "environ", "getenv",
 )
+# LL107 only reports state a module binds itself to a list/dict/set (or declares `global`).
+_MUTABLE_BINDING = re.compile(
+    r"^[A-Za-z_]\w*[ \t]*(?::[^=\n]*)?=[ \t]*(?:\[|\{|set\(|dict\(|list\(|(?:collections\.)?"
+    r"(?:defaultdict|deque|OrderedDict|Counter)\()", re.M)
 _VOCABULARY_RE = re.compile("|".join(re.escape(w) for w in VOCABULARY))
 _IMPORT_RE = re.compile(r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+\(?([^\n#)]*)|import[ \t]+([^\n#]+))", re.M)
 _TEST_FILE = re.compile(r"(^|/)(tests?|testing)/|(^|/)(test_[^/]*|[^/]*_test|conftest)\.py$")
 
 
 def names_anything(text: str) -> bool:
-    return _VOCABULARY_RE.search(text) is not None
+    return _VOCABULARY_RE.search(text) is not None or _MUTABLE_BINDING.search(text) is not None
 
 
 def imported_modules(text: str) -> list[tuple[int, str]]:
