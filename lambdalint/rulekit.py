@@ -13,6 +13,10 @@ from lambdalint.triggers import (
     ScheduleExpression, Trigger, function_triggers, referenced_ids, schedule_expressions,
     template_triggers,
 )
+from lambdalint.code.analysis import CodeAnalysis, Handler, Reached
+from lambdalint.code.facts import CallFact, FunctionFacts, ModuleFacts, MutationFact
+from lambdalint.code.fix import MoveToModuleScope, movable
+from lambdalint.code.report import CONTEXT_NAMES, call_findings, code_analysis, handler_owner, handler_related
 
 __all__ = [
     "Context", "Example", "Finding", "Function", "Located", "Option", "Project", "Related", "Rule",
@@ -20,6 +24,10 @@ __all__ = [
     # triggers (what invokes a function) and schedule expressions
     "ScheduleExpression", "Trigger", "function_triggers", "referenced_ids", "schedule_error",
     "schedule_expressions", "template_triggers",
+    # handler code (lambdalint.code)
+    "CONTEXT_NAMES", "CallFact", "CodeAnalysis", "FunctionFacts", "Handler", "ModuleFacts",
+    "MoveToModuleScope", "MutationFact", "Reached", "call_findings", "code_analysis", "handler_owner",
+    "handler_related", "movable",
 ]
 
 # The same setting is spelled differently per dialect; messages use the user's own spelling.
