@@ -224,6 +224,10 @@ class _Visitor(cst.CSTVisitor):
         self.constants: set[str] = set()
         self.mutable: set[str] = set()
         self.current_statement: cst.SimpleStatementLine | None = None
+        # environment reads that may legitimately find nothing (LL109): guarded names ("*" = all)
+        # and `os.environ.get("X") or default` calls
+        self.env_guards: list[frozenset[str]] = []
+        self.defaulted: set[int] = set()
 
     # -- helpers --
 
@@ -322,6 +326,33 @@ class _Visitor(cst.CSTVisitor):
     def visit_If(self, node: cst.If) -> None:
         if _is_main_guard(node.test) or self._is_lazy_guard(node):
             self.once_blocks.add(id(node.body))
+        self.env_guards.append(_env_tested(node.test))
+
+    def leave_If(self, original_node: cst.If) -> None:
+        self.env_guards.pop()
+
+    def visit_IfExp(self, node: cst.IfExp) -> None:
+        self.env_guards.append(_env_tested(node.test))
+
+    def leave_IfExp(self, original_node: cst.IfExp) -> None:
+        self.env_guards.pop()
+
+    def visit_While(self, node: cst.While) -> None:
+        self.env_guards.append(_env_tested(node.test))
+
+    def leave_While(self, original_node: cst.While) -> None:
+        self.env_guards.pop()
+
+    def visit_Try(self, node: cst.Try) -> None:
+        catches = any(h.type is None or _catches_missing_key(h.type) for h in node.handlers)
+        self.env_guards.append(frozenset({"*"}) if catches else frozenset())
+
+    def leave_Try(self, original_node: cst.Try) -> None:
+        self.env_guards.pop()
+
+    def visit_BooleanOperation(self, node: cst.BooleanOperation) -> None:
+        if isinstance(node.operator, cst.Or):
+            self.defaulted.add(id(node.left))
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         if id(node) in self.once_blocks:
@@ -450,7 +481,18 @@ class _Visitor(cst.CSTVisitor):
 
     def _env(self, key: str | None, kind: str, has_default: bool, node: cst.CSTNode) -> None:
         fn = self.function
-        self.facts.env.append(EnvFact(key, kind, has_default, self._span(node), fn.qualname if fn else None))
+        guarded = any("*" in g or (key is not None and key in g) for g in self.env_guards)
+        target = None
+        stmt = self.current_statement
+        if kind == "read" and stmt is not None and len(stmt.body) == 1:
+            small = stmt.body[0]
+            value = getattr(small, "value", None)
+            if value is node and isinstance(small, (cst.Assign, cst.AnnAssign)):
+                targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
+                if len(targets) == 1 and isinstance(targets[0], cst.Name):
+                    target = targets[0].value
+        self.facts.env.append(EnvFact(key, kind, has_default or id(node) in self.defaulted,
+                                      self._span(node), fn.qualname if fn else None, guarded, target))
 
     # -- calls --
 
@@ -486,6 +528,8 @@ class _Visitor(cst.CSTVisitor):
             first_arg=first_value, first_arg_kind=first_kind, receiver=receiver,
             receiver_factory=factory, assigned_to=assigned_to, statement_line=statement_line,
             self_method=self_method, root_name=_root_name(func),
+            keywords=tuple((a.keyword.value, self._describe(a.value)) for a in node.args if a.keyword is not None),
+            positional=tuple(self._describe(a.value) for a in positional),
         )
         if fn is None:
             self.facts.module_calls.append(fact)
@@ -505,6 +549,21 @@ class _Visitor(cst.CSTVisitor):
         positional = [a for a in node.args if a.keyword is None]
         key = _string_value(positional[0].value) if positional else None
         self._env(key, "read" if read else "write", len(node.args) > 1, node)
+
+    def _describe(self, node: cst.BaseExpression) -> str:
+        """What an argument is, as far as LL209 needs: an environment variable, a name, a string."""
+        if isinstance(node, cst.Name):
+            return f"name:{node.value}"
+        literal = _string_value(node)
+        if literal is not None:
+            return f"str:{literal}"
+        key = None
+        if isinstance(node, cst.Subscript) and "os.environ" in self._names(node.value) and len(node.slice) == 1:
+            index = node.slice[0].slice
+            key = _string_value(index.value) if isinstance(index, cst.Index) else None
+        elif isinstance(node, cst.Call) and self._names(node) & {"os.environ.get", "os.getenv"} and node.args:
+            key = _string_value(node.args[0].value)
+        return f"env:{key}" if key else ""
 
     def _factory(self, receiver: str) -> str | None:
         if self.function is not None and receiver in self.factories[-1]:
@@ -606,6 +665,29 @@ def _local_bindings(node: cst.FunctionDef) -> tuple[dict[str, int], set[str]]:
 
     node.visit(Collector())
     return assigned, declared
+
+
+def _env_tested(test: cst.BaseExpression) -> frozenset[str]:
+    """String literals of a test that looks at the environment (`"X" in os.environ`,
+    `os.getenv("X")`, `os.environ.get("X") is not None`): reads of those names below are guarded."""
+    text = _EMPTY.code_for_node(test)
+    if "environ" not in text and "getenv" not in text:
+        return frozenset()
+    found: set[str] = set()
+
+    class Collector(cst.CSTVisitor):
+        def visit_SimpleString(self, inner: cst.SimpleString) -> None:
+            value = _string_value(inner)
+            if value:
+                found.add(value)
+
+    test.visit(Collector())
+    return frozenset(found)
+
+
+def _catches_missing_key(node: cst.BaseExpression) -> bool:
+    names = {_dotted(e.value) for e in node.elements} if isinstance(node, cst.Tuple) else {_dotted(node)}
+    return bool(names & {"KeyError", "LookupError", "Exception", "BaseException"})
 
 
 def _guard_name(node: cst.BaseExpression) -> str | None:

@@ -37,6 +37,10 @@ class CallFact:
     statement_line: int = 0               # line of that statement (for the fix)
     self_method: str | None = None        # `self.m()` inside a method: "m"
     root_name: str | None = None          # `boto3` in `boto3.session.Session().client`
+    # keyword arguments: (keyword, value) with value "env:X" (os.environ["X"] / .get("X")),
+    # "name:N" (a plain name), "str:..." (a string literal) or "" (anything else)
+    keywords: tuple[tuple[str, str], ...] = ()
+    positional: tuple[str, ...] = ()      # the same descriptions for positional arguments
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,8 @@ class EnvFact:
     has_default: bool
     span: Span
     function: str | None      # qualified name of the enclosing function, None at module scope
+    guarded: bool = False     # inside `if "X" in os.environ:` / `if os.getenv("X"):` / `try: ... except KeyError`
+    target: str | None = None  # `NAME = os.environ["X"]`: the name it is assigned to
 
 
 @dataclass(frozen=True)

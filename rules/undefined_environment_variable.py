@@ -1,0 +1,299 @@
+"""
+## What it does
+Reports handler code that reads an environment variable the function's configuration does not set
+and the Lambda runtime does not provide: `os.environ["X"]`, and `os.environ.get("X")` /
+`os.getenv("X")` without a default. The reads counted are those the handler can reach: module-level
+code of the handler's module and the project modules it imports, and the functions it calls.
+
+Silent: reads with a default (`os.environ.get("X", "d")`, `os.getenv("X") or "d"`), reads under a
+test of the same variable (`if "X" in os.environ:`, `if os.getenv("X"):`) or inside
+`try ... except KeyError`, variables the runtime sets (`AWS_REGION`, `AWS_LAMBDA_FUNCTION_NAME`,
+`LAMBDA_TASK_ROOT`, ...), and functions whose environment cannot be read statically (an `!If`, a
+Serverless `${file(...)}`).
+
+## Why is this bad?
+`os.environ["X"]` raises `KeyError` when `X` is unset: at import time that is an `Init` error on
+every cold start, inside the handler a failed invocation. `os.getenv("X")` returns `None`, which
+surfaces later as a confusing `ParamValidationError`. Typically the variable was renamed in the
+template, or set on one function and read by another that shares the code.
+
+## Example
+```python
+TABLE = os.environ["ORDERS_TABLE"]   # the template sets TABLE_NAME
+```
+
+## How to fix
+Set the variable under the function's `Environment.Variables` (SAM `Globals.Function` works; in
+Serverless `environment` on the function or the provider), or read it with a default when it is
+optional.
+
+## References
+- https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html
+- https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from lambdalint.code_links import RUNTIME_VARIABLES, environment_known, reachable_env
+from lambdalint.rulekit import Context, Finding, Function, Related, Rule, Span, bad, code_analysis, good, name_list
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    analysis = code_analysis(ctx)
+    missing: dict[Span, tuple[str, list[Function]]] = {}
+    for handler in analysis.handlers:
+        function = handler.entry.template_function
+        if function is None or not environment_known(function):
+            continue
+        for fact, _module in reachable_env(analysis, handler, ctx.project):
+            name = fact.variable
+            if fact.kind != "read" or name is None or fact.has_default or fact.guarded:
+                continue
+            if name in function.environment or name in RUNTIME_VARIABLES:
+                continue
+            entry = missing.setdefault(fact.span, (name, []))
+            if function not in entry[1]:
+                entry[1].append(function)
+    for span, (name, functions) in missing.items():
+        first = functions[0]
+        where = first.properties.get("Environment") if first.kind != "serverless" else first.properties.get("environment")
+        related = [Related(f"environment of `{f.name}`", (where.key_span or where.span) if where is not None and f is first
+                           else f.span) for f in functions]
+        yield ctx.finding(
+            span,
+            f"`{name}` is read but {name_list(functions)} {'does' if len(functions) == 1 else 'do'} not set it",
+            f"Set `{name}` in the environment of {name_list(functions)}, or read it with a default "
+            "(`os.environ.get(...)` with a second argument) if it is optional.",
+            function=first.name, related=related,
+        )
+
+
+SAM = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Runtime: python3.12
+    Timeout: 10
+    Environment:
+      Variables:
+        POWERTOOLS_SERVICE_NAME: orders
+Resources:
+  OrdersFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Environment:
+        Variables:
+          TABLE_NAME: !Ref OrdersTable
+  OrdersTable:
+    Type: AWS::Serverless::SimpleTable
+"""
+
+RULE = Rule(
+    code="LL109",
+    slug="undefined-environment-variable",
+    severity="warning",
+    summary="Handler code reads an environment variable the function does not set",
+    check=check,
+    docs=__doc__ or "",
+    needs_code=True,
+    tags=("code", "configuration"),
+    examples=(
+        bad(files={"template.yaml": SAM, "src/app.py": """\
+import os
+
+import boto3
+
+TABLE = boto3.resource("dynamodb").Table(os.environ["ORDERS_TABLE"])  # [undefined-environment-variable]
+
+
+def handler(event, context):
+    return TABLE.get_item(Key={"id": event["id"]}).get("Item")
+"""}, title="renamed in the template"),
+        bad(files={"template.yaml": SAM, "src/app.py": """\
+import os
+
+import boto3
+
+sns = boto3.client("sns")
+
+
+def handler(event, context):
+    sns.publish(TopicArn=os.getenv("ALERTS_TOPIC"), Message="order failed")  # [undefined-environment-variable]
+"""}, title="getenv without a default"),
+        bad(files={"template.yaml": SAM, "src/app.py": """\
+from lib.config import settings
+
+
+def handler(event, context):
+    return settings()["table"]
+""", "src/lib/__init__.py": "", "src/lib/config.py": """\
+import os
+
+
+def settings():
+    return {"table": os.environ["TABLE_NAME"], "bucket": os.environ["EXPORT_BUCKET"]}  # [undefined-environment-variable]
+"""}, title="read in an imported helper"),
+        bad(files={"template.yaml": SAM, "src/app.py": """\
+import os
+
+from lib import constants
+
+
+def handler(event, context):
+    return {"table": os.environ["TABLE_NAME"], "stage": constants.STAGE}
+""", "src/lib/__init__.py": "", "src/lib/constants.py": """\
+import os
+
+STAGE = os.environ["STAGE"]  # [undefined-environment-variable]
+"""}, title="module-level read in an imported module"),
+        bad(files={"serverless.yml": """\
+service: billing
+provider:
+  name: aws
+  runtime: python3.12
+  environment:
+    STAGE: ${sls:stage}
+functions:
+  charge:
+    handler: handler.charge
+    environment:
+      STRIPE_SECRET_ARN: arn:aws:secretsmanager:eu-west-1:123456789012:secret:stripe
+""", "handler.py": """\
+import os
+
+SECRET_ARN = os.environ["STRIPE_SECRET_ARN"]
+WEBHOOK = os.environ["STRIPE_WEBHOOK_ARN"]  # [undefined-environment-variable]
+
+
+def charge(event, context):
+    return {"secret": SECRET_ARN, "webhook": WEBHOOK, "stage": os.environ["STAGE"]}
+"""}, title="Serverless function and provider environment"),
+        bad(files={"template.yaml": """\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Resizer:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: resize.handler
+      Runtime: python3.12
+      Timeout: 30
+      Role: !GetAtt ResizerRole.Arn
+      Code: ./resizer
+      Environment:
+        Variables:
+          OUTPUT_BUCKET: !Ref Thumbnails
+""", "resizer/resize.py": """\
+import os
+
+
+def handler(event, context):
+    size = int(os.environ["THUMBNAIL_SIZE"])  # [undefined-environment-variable]
+    return {"bucket": os.environ["OUTPUT_BUCKET"], "size": size}
+"""}, title="plain CloudFormation"),
+        good(files={"template.yaml": SAM, "src/app.py": """\
+import os
+
+import boto3
+
+TABLE = boto3.resource("dynamodb").Table(os.environ["TABLE_NAME"])
+SERVICE = os.environ["POWERTOOLS_SERVICE_NAME"]
+REGION = os.environ["AWS_REGION"]
+
+
+def handler(event, context):
+    return TABLE.get_item(Key={"id": event["id"]}).get("Item")
+"""}, title="own, inherited and runtime variables"),
+        good(files={"template.yaml": SAM, "src/app.py": """\
+import logging
+import os
+
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+DEBUG = os.getenv("DEBUG") or ""
+logging.getLogger().setLevel(LOG_LEVEL)
+
+
+def handler(event, context):
+    return {"table": os.environ["TABLE_NAME"], "debug": DEBUG}
+"""}, title="reads with defaults"),
+        good(files={"template.yaml": SAM, "src/app.py": """\
+import os
+
+ENDPOINT = None
+if "DYNAMODB_ENDPOINT" in os.environ:
+    ENDPOINT = os.environ["DYNAMODB_ENDPOINT"]
+
+try:
+    TRACE_HEADER = os.environ["CUSTOM_TRACE_HEADER"]
+except KeyError:
+    TRACE_HEADER = "x-trace"
+
+
+def handler(event, context):
+    if os.environ.get("AWS_SAM_LOCAL"):
+        return {"local": True}
+    return {"endpoint": ENDPOINT, "header": TRACE_HEADER}
+"""}, title="guarded reads"),
+        good(files={"template.yaml": """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Conditions:
+  IsProd: !Equals [!Ref AWS::AccountId, "123456789012"]
+Resources:
+  OrdersFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Environment: !If
+        - IsProd
+        - Variables: {TABLE_NAME: orders-prod}
+        - Variables: {TABLE_NAME: orders-dev}
+""", "src/app.py": """\
+import os
+
+
+def handler(event, context):
+    return os.environ["TABLE_NAME"]
+"""}, title="environment chosen by a condition"),
+        good(files={"template.yaml": SAM, "src/app.py": """\
+import os
+
+
+def handler(event, context):
+    return {"table": os.environ["TABLE_NAME"]}
+
+
+def local_debug():
+    # never called by the handler: a developer helper
+    return os.environ["DEV_PROFILE"]
+""", "scripts/seed.py": """\
+import os
+
+import boto3
+
+boto3.resource("dynamodb").Table(os.environ["SEED_TABLE"]).put_item(Item={"id": "1"})
+"""}, title="code the handler never reaches"),
+        good(files={"serverless.yml": """\
+service: billing
+provider:
+  name: aws
+  runtime: python3.12
+  environment: ${file(env.${sls:stage}.yml)}
+functions:
+  charge:
+    handler: handler.charge
+""", "handler.py": """\
+import os
+
+
+def charge(event, context):
+    return os.environ["STRIPE_SECRET_ARN"]
+"""}, title="environment from a file lambdalint does not read"),
+    ),
+)
