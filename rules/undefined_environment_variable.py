@@ -58,9 +58,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                 entry[1].append(function)
     for span, (name, functions) in missing.items():
         first = functions[0]
-        where = first.properties.get("Environment") if first.kind != "serverless" else first.properties.get("environment")
-        related = [Related(f"environment of `{f.name}`", (where.key_span or where.span) if where is not None and f is first
-                           else f.span) for f in functions]
+        related = [_where_environment(f) for f in functions]
         yield ctx.finding(
             span,
             f"`{name}` is read but {name_list(functions)} {'does' if len(functions) == 1 else 'do'} not set it",
@@ -68,6 +66,14 @@ def check(ctx: Context) -> Iterator[Finding]:
             "(`os.environ.get(...)` with a second argument) if it is optional.",
             function=first.name, related=related,
         )
+
+
+def _where_environment(function: Function) -> Related:
+    key = "environment" if function.kind == "serverless" else "Environment"
+    node = function.properties.get(key)
+    if node is None:
+        return Related(f"`{function.name}` sets no environment", function.span)
+    return Related(f"environment of `{function.name}`", node.key_span or node.span)
 
 
 SAM = """\
