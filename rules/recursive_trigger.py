@@ -3,11 +3,12 @@
 Reports a handler that writes to the very S3 bucket, SQS queue or SNS topic that triggers it:
 `put_object` / `upload_file` / `copy_object` to the bucket, `send_message` to the queue, `publish` to
 the topic, where the destination is read from the environment variable the template wires to that
-same resource (`BUCKET: !Ref Uploads`, `QUEUE_URL: !Ref Jobs`, `TOPIC_ARN: !Ref Events`).
+same resource (`BUCKET: !Ref Uploads`, `QUEUE_URL: !Ref Jobs`, `TOPIC_ARN: !Ref Events`), or taken
+from the event itself (`record["s3"]["bucket"]["name"]`, `record["Sns"]["TopicArn"]`).
 
 An S3 trigger with a prefix or suffix filter is not reported: the filter is how input and output
-are kept apart in one bucket. Destinations the code builds at run time (from the event, from string
-formatting) are not followed.
+are kept apart in one bucket. Destinations the code builds at run time in other ways (string
+formatting, lookups) are not followed.
 
 ## Why is this bad?
 Every write triggers the function again, which writes again: an infinite loop that runs up
@@ -50,6 +51,8 @@ _WRITES: dict[str, dict[str, tuple[str, int | None]]] = {
     "sns": {"publish": ("TopicArn", None), "publish_batch": ("TopicArn", None)},
 }
 _NOUNS = {"s3": "bucket", "sqs": "queue", "sns": "topic"}
+# How the extractor describes a value taken from the triggering event's own bucket or topic.
+_EVENT_SOURCES = {"s3": "event:s3.bucket", "sns": "event:sns.topic"}
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -59,64 +62,81 @@ def check(ctx: Context) -> Iterator[Finding]:
         function = handler.entry.template_function
         if function is None:
             continue
-        sources = [(t, variables_naming(function, t.source or "", _literal_source(t)))
-                   for t in function_triggers(function) if t.kind in _WRITES and not _filtered(t)]
-        sources = [(t, names) for t, names in sources if names]
-        if not sources:
+        triggers = [t for t in function_triggers(function) if t.kind in _WRITES]
+        if not triggers:
             continue
+        wired = [(t, variables_naming(function, t.source or "", _literal_source(t)))
+                 for t in triggers if not _filtered(t)]
         # `BUCKET = os.environ["BUCKET"]` at module level or in a function: the name stands for it.
         aliases = {fact.target: fact.variable for fact, _ in reachable_env(analysis, handler, ctx.project)
                    if fact.kind == "read" and fact.target and fact.variable}
         for call, reached in analysis.per_invocation(handler):
-            for trigger, names in sources:
-                variable = _destination(call, trigger.kind, aliases)
-                if variable is None or variable not in names or reached.site in reported:
-                    continue
-                reported.add(reached.site)
-                yield _finding(ctx, function, handler_owner(handler), call, reached, trigger,
-                               variable, names[variable])
+            if reached.site in reported:
+                continue
+            for kind in sorted({t.kind for t in triggers}):
+                hit = _match(call, kind, reached.function.event_values, aliases, triggers, wired)
+                if hit is not None:
+                    reported.add(reached.site)
+                    trigger, variable, value = hit
+                    yield _finding(ctx, function, handler_owner(handler), call, reached, trigger, variable, value)
+                    break
+
+
+def _match(call: CallFact, kind: str, event_values: dict[str, str], aliases: dict[str, str],
+           triggers: list[Trigger], wired: list[tuple[Trigger, dict[str, Located]]]
+           ) -> tuple[Trigger, str | None, Located | None] | None:
+    """The trigger a write call feeds, with the variable that names it (None: taken from the event)."""
+    described = _destination(call, kind)
+    if described.startswith("name:"):
+        name = described[5:]
+        described = event_values.get(name) or (f"env:{aliases[name]}" if name in aliases else "")
+    if described and described == _EVENT_SOURCES.get(kind):
+        same = [t for t in triggers if t.kind == kind]
+        # a filtered trigger may be exactly what keeps the written keys out of the input
+        if same and not any(_filtered(t) for t in same):
+            return same[0], None, None
+        return None
+    if described.startswith("env:"):
+        variable = described[4:]
+        for trigger, names in wired:
+            if trigger.kind == kind and variable in names:
+                return trigger, variable, names[variable]
+    return None
 
 
 def _finding(ctx: Context, function: Function, owner: str | None, call: CallFact, reached,
-             trigger: Trigger, variable: str, value: Located) -> Finding:
+             trigger: Trigger, variable: str | None, value: Located | None) -> Finding:
     noun = _NOUNS[trigger.kind]
     method = _method(call) or "write"
     source = trigger.source or (_literal_source(trigger) or trigger.name)
     related = []
     if reached.in_helper:
         related.append(Related(f"`{method}` called here", reached.origin))
-    related += [Related(f"`{function.name}` is triggered by `{source}` here", trigger.span),
-                Related(f"`{variable}` names `{source}` here", value.key_span or value.span)]
+    related.append(Related(f"`{function.name}` is triggered by `{source}` here", trigger.span))
+    if variable is not None and value is not None:
+        related.append(Related(f"`{variable}` names `{source}` here", value.key_span or value.span))
+        message = f"`{method}` writes to `{source}`, the {noun} that triggers `{function.name}`"
+    else:
+        message = (f"`{method}` writes back to the {noun} the event came from (`{source}`), "
+                   f"which triggers `{function.name}`")
     if trigger.kind == "s3":
         hint = ("Write to another bucket, or keep input and output under different prefixes and "
                 "filter the trigger to the input prefix.")
     else:
         hint = f"Send the result to another {noun}; a {noun} that feeds itself loops until stopped."
-    return ctx.finding(
-        reached.site,
-        f"`{method}` writes to `{source}`, the {noun} that triggers `{function.name}`",
-        hint, function=owner, related=related,
-    )
+    return ctx.finding(reached.site, message, hint, function=owner, related=related)
 
 
-def _destination(call: CallFact, kind: str, aliases: dict[str, str]) -> str | None:
-    """The environment variable a write call's destination comes from, if that is what it is."""
-    method = _method(call)
-    where = _WRITES[kind].get(method or "")
+def _destination(call: CallFact, kind: str) -> str:
+    """How a write call's destination argument is described ("" when it is no write of `kind`)."""
+    where = _WRITES[kind].get(_method(call) or "")
     if where is None:
-        return None
+        return ""
     keyword, index = where
     described = dict(call.keywords).get(keyword)
     if described is None and index is not None and len(call.positional) > index:
         described = call.positional[index]
-    if not described:
-        return None
-    kind_of, _, value = described.partition(":")
-    if kind_of == "env":
-        return value
-    if kind_of == "name":
-        return aliases.get(value)
-    return None
+    return described or ""
 
 
 def _method(call: CallFact) -> str | None:
@@ -431,5 +451,35 @@ def backfill():
     # an operator script, never reached from the handler
     s3.put_object(Bucket=os.environ["BUCKET"], Key="seed", Body=b"")
 """}, title="writes the handler never reaches"),
+        bad(files={"template.yaml": SAM_S3, "src/app.py": """\
+from contextlib import closing
+
+import boto3
+
+s3 = boto3.client("s3")
+polly = boto3.client("polly")
+
+
+def handler(event, context):
+    bucket_name = event["Records"][0]["s3"]["bucket"]["name"]
+    key = event["Records"][0]["s3"]["object"]["key"]
+    text = s3.get_object(Bucket=bucket_name, Key=key)["Body"].read().decode("utf-8")
+    speech = polly.synthesize_speech(Text=text, OutputFormat="mp3", VoiceId="Joanna")
+    with closing(speech["AudioStream"]) as stream:
+        s3.put_object(Key=key.split(".")[0] + ".mp3", Body=stream.read(), Bucket=bucket_name)  # [recursive-trigger]
+"""}, title="written back to the bucket named in the event"),
+        good(files={"template.yaml": SAM_S3_FILTERED, "src/app.py": """\
+import boto3
+
+s3 = boto3.client("s3")
+
+
+def handler(event, context):
+    for record in event["Records"]:
+        bucket = record["s3"]["bucket"]["name"]
+        key = record["s3"]["object"]["key"]
+        s3.copy_object(Bucket=bucket, Key=key.replace("uploads/", "archive/"),
+                       CopySource={"Bucket": bucket, "Key": key})
+"""}, title="bucket from the event, trigger filtered to a prefix"),
     ),
 )

@@ -58,6 +58,27 @@ def test_call_facts_describe_their_arguments() -> None:
     assert calls["s3.upload_file"].positional == ("str:/tmp/x", "env:UP", "str:k")
 
 
+def test_values_taken_from_the_triggering_event() -> None:
+    facts = full_facts("/p/a.py", "a.py", """\
+import boto3
+s3 = boto3.client("s3")
+sns = boto3.client("sns")
+
+
+def handler(event, context):
+    bucket = event["Records"][0]["s3"]["bucket"]["name"]
+    key = event["Records"][0]["s3"]["object"]["key"]
+    for record in event["Records"]:
+        sns.publish(TopicArn=record["Sns"]["TopicArn"], Message="x")
+    s3.upload_file("/tmp/x", bucket, key)
+""")
+    handler = facts.functions["handler"]
+    assert handler.event_values == {"bucket": "event:s3.bucket"}  # the key is not the bucket
+    calls = {min(c.names): c for c in handler.calls}
+    assert dict(calls["sns.publish"].keywords)["TopicArn"] == "event:sns.topic"
+    assert calls["s3.upload_file"].positional[1] == "name:bucket"
+
+
 def _function(tmp_path: Path, text: str, name: str = "template.yaml"):
     write_tree(tmp_path, {name: text})
     return run_lint(tmp_path, select=("LL001",)).project.functions[0]

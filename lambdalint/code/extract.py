@@ -412,6 +412,11 @@ class _Visitor(cst.CSTVisitor):
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
             self._mutation_target(target.target, node.value, "item assignment")
+        fn = self.function
+        if fn is not None and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+            source = _event_source(node.value)
+            if source is not None:
+                fn.event_values[node.targets[0].target.value] = source
         value = _string_value(node.value)
         if value is not None:
             for target in node.targets:
@@ -554,6 +559,9 @@ class _Visitor(cst.CSTVisitor):
         """What an argument is, as far as LL209 needs: an environment variable, a name, a string."""
         if isinstance(node, cst.Name):
             return f"name:{node.value}"
+        source = _event_source(node)
+        if source is not None:
+            return source
         literal = _string_value(node)
         if literal is not None:
             return f"str:{literal}"
@@ -665,6 +673,28 @@ def _local_bindings(node: cst.FunctionDef) -> tuple[dict[str, int], set[str]]:
 
     node.visit(Collector())
     return assigned, declared
+
+
+# Subscript paths into a Lambda event that name the resource the event came from.
+_EVENT_SOURCES = {("s3", "bucket", "name"): "event:s3.bucket", ("Sns", "TopicArn"): "event:sns.topic"}
+
+
+def _event_source(node: cst.BaseExpression) -> str | None:
+    """`record["s3"]["bucket"]["name"]` -> "event:s3.bucket": the value names the trigger itself."""
+    keys: list[str] = []
+    while isinstance(node, cst.Subscript) and len(node.slice) == 1:
+        index = node.slice[0].slice
+        key = _string_value(index.value) if isinstance(index, cst.Index) else None
+        if key is not None:
+            keys.append(key)
+        node = node.value
+    if not isinstance(node, cst.Name):
+        return None
+    keys.reverse()
+    for path, source in _EVENT_SOURCES.items():
+        if tuple(keys[-len(path):]) == path:
+            return source
+    return None
 
 
 def _env_tested(test: cst.BaseExpression) -> frozenset[str]:

@@ -38,6 +38,7 @@ class CallFact:
     self_method: str | None = None        # `self.m()` inside a method: "m"
     root_name: str | None = None          # `boto3` in `boto3.session.Session().client`
     # keyword arguments: (keyword, value) with value "env:X" (os.environ["X"] / .get("X")),
+    # "event:s3.bucket" / "event:sns.topic" (the bucket or topic named in the triggering event),
     # "name:N" (a plain name), "str:..." (a string literal) or "" (anything else)
     keywords: tuple[tuple[str, str], ...] = ()
     positional: tuple[str, ...] = ()      # the same descriptions for positional arguments
@@ -92,6 +93,9 @@ class FunctionFacts:
     calls: list[CallFact] = field(default_factory=list)
     mutations: list[MutationFact] = field(default_factory=list)
     assigned: dict[str, int] = field(default_factory=dict)   # local name -> assignments
+    # local name -> where its value comes from, when that is the triggering resource itself:
+    # `bucket = record["s3"]["bucket"]["name"]` -> "event:s3.bucket" (see CallFact.keywords)
+    event_values: dict[str, str] = field(default_factory=dict)
     globals: frozenset[str] = frozenset()
 
 
