@@ -51,12 +51,15 @@ def lint(paths: Sequence[Path | str] = (".",), config: Config | None = None,
     project = load_project(targets, config, cwd, overlay)
     findings: list[Finding] = []
     errors: list[str] = []
+    notes: list[str] = []
     today = today or datetime.date.today()
     for rule, options in contexts:
         if progress:
             progress(f"{rule.code} {rule.slug}")
+        context = Context(rule, project, options, today)
         try:
-            found = list(rule.check(Context(rule, project, options, today)))
+            found = list(rule.check(context))
+            notes.extend(n for n in context.notes if n not in notes)
         except Exception as exc:  # noqa: BLE001 - one broken rule must not hide every other finding
             errors.append(f"rule {rule.code} crashed: {type(exc).__name__}: {exc}")
             continue
@@ -68,7 +71,8 @@ def lint(paths: Sequence[Path | str] = (".",), config: Config | None = None,
     apply_suppressions(findings, project, config, registry, _line_reader(project))
     findings.sort(key=Finding.sort_key)
     return LintResult(version=__version__, findings=findings, files=_count_files(project),
-                      functions=len(project.functions), project=project, internal_errors=errors)
+                      functions=len(project.functions), notes=notes, project=project,
+                      internal_errors=errors)
 
 
 def _count_files(project: Project) -> int:

@@ -75,9 +75,11 @@ def cli() -> None:
 @click.option("--stdin-filename", type=click.Path(path_type=Path),
               help="Read the file's text from stdin and lint it as if it were PATH (editors).")
 @click.option("--no-hints", is_flag=True, help="Text format: leave out the hint lines.")
+@click.option("--verbose", "-v", is_flag=True, help="Also print notes (what could not be checked) to stderr.")
 def check(paths: tuple[Path, ...], output_format: str, output: Path | None, select: tuple[str, ...],
           ignore: tuple[str, ...], extend_select: tuple[str, ...], fail_on: str | None, exit_zero: bool,
-          config_path: Path | None, stdin_filename: Path | None, no_hints: bool) -> None:
+          config_path: Path | None, stdin_filename: Path | None, no_hints: bool,
+          verbose: bool = False) -> None:
     """Check PATHS (files or folders; default: the current folder)."""
     from lambdalint.api import lint
     from lambdalint.render import render
@@ -99,6 +101,9 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, sele
         report = lint(targets, config, overlay, progress=progress)
     finally:
         progress.done()
+    if verbose:
+        for note in report.notes:
+            click.echo(f"lambdalint: note: {note}", err=True)
     for error in report.internal_errors:
         click.echo(f"lambdalint: internal error: {error}", err=True)
     colour = output is None and output_format == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from lambdalint.findings import Finding, Related, Severity
+from lambdalint.iam import (ExecutionRole, ManagedPolicyRef, Statement, action_accepts_only_star,
+                            aws_managed_policy_name, execution_role, is_wildcard_resource)
 from lambdalint.located import Located, Span
 from lambdalint.model import Function, Project, Template
 from lambdalint.rule import Context, Example, Option, Rule, bad, good
@@ -10,6 +12,10 @@ from lambdalint.rule import Context, Example, Option, Rule, bad, good
 __all__ = [
     "Context", "Example", "Finding", "Function", "Located", "Option", "Project", "Related", "Rule",
     "Severity", "Span", "Template", "bad", "good", "key_name", "where_to_set",
+    # IAM: the effective policy of a function's execution role
+    "ExecutionRole", "ManagedPolicyRef", "Statement", "action_accepts_only_star",
+    "aws_managed_policy_name", "execution_role", "is_wildcard_resource", "execution_roles",
+    "statements_once",
 ]
 
 # The same setting is spelled differently per dialect; messages use the user's own spelling.
@@ -34,3 +40,26 @@ def where_to_set(function: Function, cloudformation_key: str, *, provider_level:
     if function.kind == "serverless" and provider_level:
         return f"`{key}` on the function or under `provider`"
     return f"`{key}` on the function"
+
+
+def execution_roles(ctx: Context) -> list[ExecutionRole]:
+    """Every function's execution role; roles that cannot be read leave a note (shown by `-v`)."""
+    roles = []
+    for function in ctx.project.functions:
+        role = execution_role(function)
+        if role.note is not None:
+            ctx.note(role.note)
+        roles.append(role)
+    return roles
+
+
+def statements_once(roles: list[ExecutionRole]) -> list[tuple[Statement, list[str]]]:
+    """Each distinct statement once with the functions it applies to (a shared role is one place)."""
+    seen: dict[tuple[object, ...], tuple[Statement, list[str]]] = {}
+    for role in roles:
+        for statement in role.statements:
+            key = (statement.node.span, statement.where, repr(statement.node.plain()))
+            entry = seen.setdefault(key, (statement, []))
+            if role.function.name not in entry[1]:
+                entry[1].append(role.function.name)
+    return list(seen.values())
