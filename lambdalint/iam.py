@@ -103,7 +103,7 @@ def execution_role(function: Function) -> ExecutionRole:
         return _serverless_role(function)
     template = function.template
     role = function.properties.get("Role")
-    if role is not None:
+    if role is not None and role.value is not None:  # `Role: null` is how some tools write "none"
         return _role_from_reference(function, role)
     if function.kind == "AWS::Serverless::Function":
         found = ExecutionRole(function, role=f"{function.name}Role")
@@ -116,7 +116,8 @@ def _role_from_reference(function: Function, reference: Located) -> ExecutionRol
     logical_id = _referenced_resource(reference, function.template.resources)
     if logical_id is None:
         shown = reference.value if isinstance(reference.value, str) else _describe(reference)
-        return ExecutionRole(function, role=None, unknown=f"a role defined outside the template ({shown})")
+        return ExecutionRole(function, role=None,
+                             unknown=f"a role defined outside the template or in another file (`{shown}`)")
     resource = function.template.resources[logical_id]
     kind = resource.get("Type")
     if kind is None or kind.value != ROLE:
@@ -148,6 +149,8 @@ def _referenced_resource(node: Located, resources: dict[str, Located]) -> str | 
     if name == "Fn::GetAtt":
         parts = arg.elements()
         first = parts[0].value if parts else None
+        if isinstance(arg.value, str):  # long form with the short form's dotted string
+            first = arg.value.partition(".")[0]
         if isinstance(first, str) and first in resources:
             return first
     elif name == "Ref" and isinstance(arg.value, str) and arg.value in resources:
@@ -466,13 +469,23 @@ def _first(*nodes: Located | None) -> Located | None:
 
 # ---------------------------------------------------------------- actions that accept only `*`
 
-# Actions whose resource type is optional or recent in the service authorization data, but which
-# AWS's own Lambda guidance grants on `*`: the VPC networking Lambda performs for the function,
-# and metrics in the default namespace (the `dataset` resource type is only for CloudWatch datasets).
+# Actions that list a resource type in the service data but are granted on `*` in practice, because
+# AWS's own Lambda managed policies do so or the resource type only applies to an optional feature
+# (IAM then authorises the ordinary call against `*`, so scoping the statement breaks it):
+# - the logging and VPC networking of AWSLambdaBasicExecutionRole / AWSLambdaVPCAccessExecutionRole;
+# - `cloudwatch:PutMetricData` (`dataset` is only for CloudWatch datasets) and
+#   `s3-object-lambda:WriteGetObjectResponse` (AmazonS3ObjectLambdaExecutionRolePolicy);
+# - calls whose resource is an optional custom terminology, lexicon or custom-labels model.
+# cfn-lint's Policies.json does not say which resource types are required, so this list stays
+# short and explicit; the corpus review in bench/README.md is where each entry comes from.
 _STAR_IN_PRACTICE = frozenset({
+    "logs:createloggroup", "logs:createlogstream", "logs:putlogevents",
     "ec2:createnetworkinterface", "ec2:deletenetworkinterface", "ec2:describenetworkinterfaces",
     "ec2:detachnetworkinterface", "ec2:assignprivateipaddresses", "ec2:unassignprivateipaddresses",
-    "cloudwatch:putmetricdata",
+    "cloudwatch:putmetricdata", "s3-object-lambda:writegetobjectresponse",
+    "translate:translatetext", "translate:translatedocument", "polly:synthesizespeech",
+    "polly:startspeechsynthesistask", "rekognition:detectlabels", "rekognition:detectmoderationlabels",
+    "rekognition:detecttext", "rekognition:detectfaces",
 })
 
 

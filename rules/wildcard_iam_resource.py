@@ -4,9 +4,11 @@ Reports an `Allow` statement in a function's execution role that grants actions 
 (`Resource: "*"`, an ARN whose resource part is `*` such as `arn:aws:s3:::*`, or `NotResource`)
 when at least one of its actions supports resource-level permissions. Actions that accept only `*`
 according to the IAM service data bundled with cfn-lint (`xray:PutTraceSegments`,
-`ec2:DescribeNetworkInterfaces`, `s3:ListAllMyBuckets`, ...) do not fire; neither do the VPC
-networking actions Lambda needs and `cloudwatch:PutMetricData`, which AWS's own Lambda policies
-grant on `*`. A partial wildcard counts as `*`-only when most actions it matches are
+`ec2:DescribeNetworkInterfaces`, `s3:ListAllMyBuckets`, ...) do not fire; neither do the few
+actions AWS's own Lambda policies grant on `*` (logging: `logs:CreateLogGroup`, `CreateLogStream`,
+`PutLogEvents`; VPC networking; `cloudwatch:PutMetricData`) and calls whose resource type only
+applies to an optional feature (`translate:TranslateText` with a custom terminology,
+`polly:SynthesizeSpeech` with a lexicon, `rekognition:Detect*` with a custom model). A partial wildcard counts as `*`-only when most actions it matches are
 (`ec2:Describe*`). `iam:PassRole` on `*` is an error: the function can hand any role to any service.
 Statements a SAM policy template writes with `*` itself are AWS's choice and not reported; a `*`
 you pass as a template parameter is.
@@ -78,6 +80,8 @@ def check(ctx: Context) -> Iterator[Finding]:
         if not scoped:
             continue
         shown = ", ".join(f"`{a}`" for a in scoped[:3]) + (" ..." if len(scoped) > 3 else "")
+        if statement.not_action is not None:
+            shown = "every action outside `NotAction`"
         severity = "error" if _passes_roles(scoped) else None
         for resource in wildcards:
             yield ctx.finding(
