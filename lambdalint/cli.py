@@ -6,6 +6,7 @@ Exit codes: 0 nothing at or above `--fail-on`, 1 findings, 2 a usage, configurat
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import threading
@@ -154,6 +155,8 @@ def rules_command() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    # A run is short and its model lives until the end: the cyclic collector would only rescan it.
+    gc.disable()
     try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="lambdalint", standalone_mode=False)
     except click.exceptions.Exit as exc:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Iterable
+
 from lambdalint.findings import Finding, Related, Severity
 from lambdalint.iam import (ExecutionRole, ManagedPolicyRef, Statement, action_accepts_only_star,
                             aws_managed_policy_name, execution_role, is_wildcard_resource)
@@ -11,7 +13,7 @@ from lambdalint.rule import Context, Example, Option, Rule, bad, good
 
 __all__ = [
     "Context", "Example", "Finding", "Function", "Located", "Option", "Project", "Related", "Rule",
-    "Severity", "Span", "Template", "bad", "good", "key_name", "where_to_set",
+    "Severity", "Span", "Template", "bad", "good", "key_name", "name_list", "per_value", "where_to_set",
     # IAM: the effective policy of a function's execution role
     "ExecutionRole", "ManagedPolicyRef", "Statement", "action_accepts_only_star",
     "aws_managed_policy_name", "execution_role", "is_wildcard_resource", "execution_roles",
@@ -63,3 +65,25 @@ def statements_once(roles: list[ExecutionRole]) -> list[tuple[Statement, list[st
             if role.function.name not in entry[1]:
                 entry[1].append(role.function.name)
     return list(seen.values())
+
+
+def per_value(pairs: Iterable[tuple[Function, Located]]) -> list[tuple[Located, list[Function]]]:
+    """Group (function, value) pairs by the value's span, in first-seen order.
+
+    A value set once in `Globals.Function` or under the Serverless `provider` is inherited by
+    every function; reporting it once per function would print the same line N times.
+    """
+    groups: dict[Span, tuple[Located, list[Function]]] = {}
+    for function, value in pairs:
+        groups.setdefault(value.span, (value, []))[1].append(function)
+    return list(groups.values())
+
+
+def name_list(functions: list[Function], limit: int = 3) -> str:
+    """"`A`", "`A` and `B`", "`A`, `B`, `C` and 2 more"."""
+    names = [f"`{f.name}`" for f in functions]
+    if len(names) == 1:
+        return names[0]
+    if len(names) > limit:
+        return f"{', '.join(names[:limit])} and {len(names) - limit} more"
+    return f"{', '.join(names[:-1])} and {names[-1]}"
