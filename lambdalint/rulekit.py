@@ -10,6 +10,7 @@ from lambdalint.iam import (ExecutionRole, ManagedPolicyRef, Statement, action_a
 from lambdalint.located import Located, Span
 from lambdalint.model import Function, Project, Template
 from lambdalint.rule import Context, Example, Option, Rule, bad, good
+from lambdalint.secrets import SecretMatch, find_secret, is_placeholder, is_secret_name
 
 __all__ = [
     "Context", "Example", "Finding", "Function", "Located", "Option", "Project", "Related", "Rule",
@@ -18,6 +19,8 @@ __all__ = [
     "ExecutionRole", "ManagedPolicyRef", "Statement", "action_accepts_only_star",
     "aws_managed_policy_name", "execution_role", "is_wildcard_resource", "execution_roles",
     "statements_once",
+    # secrets: one detector for environment variables and handler code
+    "SecretMatch", "find_secret", "is_placeholder", "is_secret_name",
 ]
 
 # The same setting is spelled differently per dialect; messages use the user's own spelling.

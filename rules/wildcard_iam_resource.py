@@ -83,11 +83,13 @@ def check(ctx: Context) -> Iterator[Finding]:
         if statement.not_action is not None:
             shown = "every action outside `NotAction`"
         severity = "error" if _passes_roles(scoped) else None
+        hint = (f"Pass the real resource name to {statement.where} instead of `*`."
+                if statement.template is not None else
+                f"Limit {statement.where} to the ARNs the code uses; these actions support "
+                "resource-level permissions.")
         for resource in wildcards:
             yield ctx.finding(
-                resource.span, f"`{resource.value}` as resource for {shown} ({whose})",
-                f"Limit {statement.where} to the ARNs the code uses; these actions support "
-                "resource-level permissions.",
+                resource.span, f"`{resource.value}` as resource for {shown} ({whose})", hint,
                 function=owner, severity=severity)
 
 
