@@ -65,6 +65,12 @@ def _run(targets: list[Path], config: Config, registry: Registry,
          overlay: dict[Path, str] | None, today: datetime.date | None,
          progress: Progress | None) -> LintResult:
     project = load_project(targets, config, cwd, overlay)
+    if any(rule.needs_code for rule, _ in contexts):
+        if progress:
+            progress("analysing handler code")
+        from lambdalint.code import analyse  # LibCST is imported only on this path
+
+        project.code = analyse(project, config.handler_patterns, overlay)
     findings: list[Finding] = []
     errors: list[str] = []
     notes: list[str] = []

@@ -76,11 +76,13 @@ def cli() -> None:
 @click.option("--stdin-filename", type=click.Path(path_type=Path),
               help="Read the file's text from stdin and lint it as if it were PATH (editors).")
 @click.option("--no-hints", is_flag=True, help="Text format: leave out the hint lines.")
+@click.option("--fix", is_flag=True, help="Apply safe fixes to the files, then report what is left.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print the safe fixes as a unified diff; change nothing.")
 @click.option("--verbose", "-v", is_flag=True, help="Also print notes (what could not be checked) to stderr.")
 def check(paths: tuple[Path, ...], output_format: str, output: Path | None, select: tuple[str, ...],
           ignore: tuple[str, ...], extend_select: tuple[str, ...], fail_on: str | None, exit_zero: bool,
-          config_path: Path | None, stdin_filename: Path | None, no_hints: bool,
-          verbose: bool = False) -> None:
+          config_path: Path | None, stdin_filename: Path | None, no_hints: bool, fix: bool = False,
+          show_diff: bool = False, verbose: bool = False) -> None:
     """Check PATHS (files or folders; default: the current folder)."""
     from lambdalint.api import lint
     from lambdalint.render import render
@@ -100,6 +102,18 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, sele
     progress = _Progress(_wants_progress(output_format))
     try:
         report = lint(targets, config, overlay, progress=progress)
+        if show_diff or fix:
+            from lambdalint.code.fix import apply_fixes
+
+            changes = apply_fixes(report.findings, write=fix and not show_diff and stdin_filename is None,
+                                  overlay=overlay)
+            if show_diff:
+                click.echo("".join(change.diff() for change in changes), nl=False)
+                sys.exit(1 if changes else 0)
+            if changes:
+                for change in changes:
+                    click.echo(f"lambdalint: fixed {change.display}", err=True)
+                report = lint(targets, config, overlay, progress=progress)
     finally:
         progress.done()
     if verbose:

@@ -10,11 +10,19 @@ from lambdalint.iam import (ExecutionRole, ManagedPolicyRef, Statement, action_a
 from lambdalint.located import Located, Span
 from lambdalint.model import Function, Project, Template
 from lambdalint.rule import Context, Example, Option, Rule, bad, good
+from lambdalint.code.analysis import CodeAnalysis, Handler, Reached
+from lambdalint.code.facts import CallFact, FunctionFacts, ModuleFacts, MutationFact
+from lambdalint.code.fix import MoveToModuleScope, movable
+from lambdalint.code.report import CONTEXT_NAMES, call_findings, code_analysis, handler_owner, handler_related
 from lambdalint.secrets import SecretMatch, find_secret, is_placeholder, is_secret_name
 
 __all__ = [
     "Context", "Example", "Finding", "Function", "Located", "Option", "Project", "Related", "Rule",
     "Severity", "Span", "Template", "bad", "good", "key_name", "name_list", "per_value", "where_to_set",
+    # handler code (lambdalint.code)
+    "CONTEXT_NAMES", "CallFact", "CodeAnalysis", "FunctionFacts", "Handler", "ModuleFacts",
+    "MoveToModuleScope", "MutationFact", "Reached", "call_findings", "code_analysis", "handler_owner",
+    "handler_related", "movable",
     # IAM: the effective policy of a function's execution role
     "ExecutionRole", "ManagedPolicyRef", "Statement", "action_accepts_only_star",
     "aws_managed_policy_name", "execution_role", "is_wildcard_resource", "execution_roles",
