@@ -66,15 +66,15 @@ def execution_roles(ctx: Context) -> list[ExecutionRole]:
     return roles
 
 
-def statements_once(roles: list[ExecutionRole]) -> list[tuple[Statement, list[str]]]:
+def statements_once(roles: list[ExecutionRole]) -> list[tuple[Statement, list[Function]]]:
     """Each distinct statement once with the functions it applies to (a shared role is one place)."""
-    seen: dict[tuple[object, ...], tuple[Statement, list[str]]] = {}
+    seen: dict[tuple[object, ...], tuple[Statement, list[Function]]] = {}
     for role in roles:
         for statement in role.statements:
             key = (statement.node.span, statement.where, repr(statement.node.plain()))
             entry = seen.setdefault(key, (statement, []))
-            if role.function.name not in entry[1]:
-                entry[1].append(role.function.name)
+            if all(f is not role.function for f in entry[1]):
+                entry[1].append(role.function)
     return list(seen.values())
 
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from lambdalint.rulekit import Context, Finding, Located, Rule, Template, bad, good
+from lambdalint.rulekit import Context, Finding, Located, Rule, Template, bad, good, name_list, per_value
 
 _NARROWING = ("SourceArn", "SourceAccount", "PrincipalOrgID")
 
@@ -81,14 +81,15 @@ def _type(resource: Located) -> str | None:
 def check(ctx: Context) -> Iterator[Finding]:
     for template in ctx.project.templates:
         yield from _permissions(ctx, template)
+    sam_urls = [(f, auth) for f in ctx.project.functions if f.kind == "AWS::Serverless::Function"
+                and _is_none(auth := f.properties.get("FunctionUrlConfig", "AuthType"))]
+    # A `Globals.Function` URL config is one line for every function: report it there once.
+    for auth, functions in per_value(sam_urls):
+        yield ctx.finding(auth.span, f"the function URL of {name_list(functions)} allows unauthenticated calls",
+                          "Set `AuthType: AWS_IAM` and sign requests, or front the function "
+                          "with an API that authenticates callers.", function=functions[0].name)
     for function in ctx.project.functions:
-        if function.kind == "AWS::Serverless::Function":
-            auth = function.properties.get("FunctionUrlConfig", "AuthType")
-            if _is_none(auth):
-                yield ctx.finding(auth.span, f"the function URL of `{function.name}` allows unauthenticated calls",
-                                  "Set `AuthType: AWS_IAM` and sign requests, or front the function "
-                                  "with an API that authenticates callers.", function=function.name)
-        elif function.kind == "serverless":
+        if function.kind == "serverless":
             url = function.properties.get("url")
             if url is None or url.value in (False, None):
                 continue
@@ -199,7 +200,13 @@ Resources:
       CodeUri: src/
       Handler: app.handler
       Runtime: python3.12
-""", title="public URL inherited from Globals"),
+  Admin:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: admin.handler
+      Runtime: python3.12
+""", title="public URL inherited from Globals, reported once"),
         bad("""\
 service: sharing
 provider:

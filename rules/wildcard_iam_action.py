@@ -38,27 +38,22 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from lambdalint.rulekit import Context, Finding, Rule, bad, execution_roles, good, statements_once
+from lambdalint.rulekit import Context, Finding, Rule, bad, execution_roles, good, name_list, statements_once
 
 _SERVICE_WILDCARD = re.compile(r"([A-Za-z0-9-]+):\*")
-
-
-def _owners(names: list[str]) -> str:
-    shown = ", ".join(f"`{n}`" for n in names[:3])
-    return shown + (f" and {len(names) - 3} more" if len(names) > 3 else "")
 
 
 def check(ctx: Context) -> Iterator[Finding]:
     for statement, functions in statements_once(execution_roles(ctx)):
         if not statement.allows:
             continue
-        owners = _owners(functions)
+        owners = name_list(functions)
         if statement.not_action is not None:
             span = statement.not_action.key_span or statement.not_action.span
             yield ctx.finding(
                 span, f"`NotAction` allows every action not listed to {owners}",
                 f"Replace `NotAction` in {statement.where} with an `Action` list of what the code calls.",
-                function=functions[0])
+                function=functions[0].name)
         for action in statement.actions:
             text = action.str_value()
             if text is None:
@@ -72,7 +67,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding(
                 action.span, f"`{text}` allows {what} to {owners}",
                 f"List the actions the code calls instead of `{text}` ({statement.where}).",
-                function=functions[0])
+                function=functions[0].name)
 
 
 RULE = Rule(

@@ -41,7 +41,8 @@ import fnmatch
 from typing import Iterator
 
 from lambdalint.rulekit import (Context, Finding, Rule, Statement, action_accepts_only_star, bad,
-                                execution_roles, good, is_wildcard_resource, statements_once)
+                                execution_roles, good, is_wildcard_resource, name_list,
+                                statements_once)
 
 
 def _scoped_actions(statement: Statement) -> list[str]:
@@ -64,8 +65,8 @@ def check(ctx: Context) -> Iterator[Finding]:
     for statement, functions in statements_once(execution_roles(ctx)):
         if not statement.allows:
             continue
-        owner = functions[0]
-        whose = "`" + "`, `".join(functions[:3]) + "`" + (" and others" if len(functions) > 3 else "")
+        owner = functions[0].name
+        whose = name_list(functions)
         if statement.not_resource is not None:
             span = statement.not_resource.key_span or statement.not_resource.span
             yield ctx.finding(span, f"`NotResource` grants actions on every resource not listed to {whose}",

@@ -191,3 +191,26 @@ def test_ll301_agrees_with_serverless_rules_ws1003(name: str, tmp_path: Path) ->
     write_tree(tmp_path, {"template.yaml": (WS1003 / name).read_text(encoding="utf-8")})
     result = run_lint(tmp_path, select=["LL301"])
     assert bool(result.visible) == name.endswith(".fail.yaml"), [f.message for f in result.visible]
+
+
+def test_inherited_and_shared_settings_are_reported_once(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"template.yaml": """\
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Runtime: python3.12
+    FunctionUrlConfig: {AuthType: NONE}
+Resources:
+  SharedRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}]}
+      Policies:
+        - PolicyName: all
+          PolicyDocument: {Statement: [{Effect: Allow, Action: "s3:*", Resource: "arn:aws:s3:::b/*"}]}
+  A: {Type: AWS::Serverless::Function, Properties: {Handler: a.handler, Role: !GetAtt SharedRole.Arn}}
+  B: {Type: AWS::Serverless::Function, Properties: {Handler: b.handler, Role: !GetAtt SharedRole.Arn}}
+"""})
+    result = run_lint(tmp_path, select=["LL301", "LL304"])
+    assert [(f.code, f.span.line) for f in result.visible] == [("LL304", 5), ("LL301", 13)]
+    assert all("`A` and `B`" in f.message for f in result.visible)
