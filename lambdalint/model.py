@@ -109,6 +109,11 @@ class Project:
     python_paths: list[Path] = field(default_factory=list)
     sources: dict[str, SourceFile] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # Derived analyses rules share within one run (e.g. package sizes), keyed by name: computed
+    # on first use, so a run that needs none pays nothing; never global, so runs stay independent.
+    analyses: dict[str, object] = field(default_factory=dict)
+    # Things worth telling a user that are not findings (e.g. layers that could not be sized).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def functions(self) -> list[Function]:

@@ -7,11 +7,20 @@ from typing import Iterable
 from lambdalint.findings import Finding, Related, Severity
 from lambdalint.located import Located, Span
 from lambdalint.model import Function, Project, Template
+from lambdalint.package_size import (
+    DEV_PACKAGES, MB, Bloat, PackageSize, format_bytes, normalize_name, top_contributors_text,
+)
+from lambdalint.packages import (
+    CodeSource, FunctionPackage, LayerRef, PackageAnalysis, Shipped, package_analysis,
+)
 from lambdalint.rule import Context, Example, Option, Rule, bad, good
 
 __all__ = [
     "Context", "Example", "Finding", "Function", "Located", "Option", "Project", "Related", "Rule",
     "Severity", "Span", "Template", "bad", "good", "key_name", "name_list", "per_value", "where_to_set",
+    # package sizing (LL4xx)
+    "DEV_PACKAGES", "MB", "Bloat", "CodeSource", "FunctionPackage", "LayerRef", "PackageAnalysis", "Shipped",
+    "PackageSize", "format_bytes", "normalize_name", "package_analysis", "top_contributors_text",
 ]
 
 # The same setting is spelled differently per dialect; messages use the user's own spelling.

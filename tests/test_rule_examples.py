@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from lambdalint.config import Config
 from lambdalint.registry import Registry
 from lambdalint.rule import Example, Rule
 
@@ -37,7 +38,8 @@ def expected_lines(example: Example, slug: str) -> set[tuple[str, int]]:
 @pytest.mark.parametrize(("rule", "example"), CASES)
 def test_rule_example(rule: Rule, example: Example, tmp_path: Path) -> None:
     write_tree(tmp_path, example.files)
-    result = run_lint(tmp_path, select=[rule.code])
+    config = Config(select=(rule.code,), root=tmp_path, rule_options={rule.code: example.options})
+    result = run_lint(tmp_path, config=config)
     assert not result.internal_errors
     found = {(f.span.path, f.span.line) for f in result.visible if f.code == rule.code}
     if example.good:
