@@ -24,6 +24,7 @@ resource of the same template, or a Serverless `layers:` entry with a `path`) ha
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -256,9 +257,29 @@ def _serverless_code(function: Function) -> tuple[CodeSource | None, Span]:
     built = base / ".serverless" / (f"{function.name}.zip" if individually else f"{service}.zip")
     if service is not None and built.is_file():
         return CodeSource(built.resolve(), "build"), span
+    if not _handler_exists(base, function.handler.str_value()):
+        # A serverless.yml with no code beside it (a sample, a config-only checkout): nothing to
+        # size, and walking the folder anyway would slow every template-only run down.
+        return None, span
     patterns = serverless_patterns(service_package, own_package if individually else None,
                                    template.source.path.name)
     return CodeSource(base.resolve(), "source", patterns), span
+
+
+def _handler_exists(base: Path, handler: str | None) -> bool:
+    """Whether the service folder holds the handler's file, in any language (`src/app.main` ->
+    `src/app.py`, `src/app.js`, `src/app/`...; Go/custom runtimes name the binary itself)."""
+    if not handler:
+        return False
+    module, dot, _ = handler.strip().rpartition(".")
+    if not dot:
+        return (base / handler.strip()).is_file()
+    target = base / module.replace(".", "/") if "/" not in module else base / module
+    try:
+        names = [entry.name for entry in os.scandir(target.parent)]
+    except OSError:
+        return False
+    return any(n == target.name or n.startswith(target.name + ".") for n in names)
 
 
 def _flag(node: Located | None, key: str) -> bool:
