@@ -53,9 +53,7 @@ _KIND_WORDS = {
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    dev_packages = ctx.options["dev-packages"]
-    if not isinstance(dev_packages, list) or not all(isinstance(p, str) for p in dev_packages):
-        dev_packages = list(DEV_PACKAGES)
+    dev_packages = ctx.options["dev-packages"]  # the registry checked it is a list of strings
     analysis = package_analysis(ctx.project)
     groups: dict[tuple[CodeSource, Span], list[Function]] = {}
     for function in ctx.project.functions:
@@ -81,6 +79,8 @@ def check(ctx: Context) -> Iterator[Finding]:
         requirements = source.path / "requirements.txt"
         display = ctx.project.display(requirements)
         listed_sdks = {b.name for b in items if b.kind == "vendored-sdk" and b.line is not None}
+        # An installed SDK is a package folder plus its dist-info: one finding per distribution.
+        vendored: dict[str, int] = {}
         for item in items:
             if item.line is not None:
                 key = (display, item.line)
@@ -88,15 +88,16 @@ def check(ctx: Context) -> Iterator[Finding]:
                     continue
                 reported_requirements.add(key)
                 yield from _requirement(ctx, item, Span.point(display, item.line), owner, only)
-            elif item.kind == "vendored-sdk" and item.name not in listed_sdks and not item.justified \
-                    and ctx.options["report-vendored-sdk"]:
-                yield ctx.finding(
-                    span,
-                    f"{owner} vendors `{item.name}` ({format_bytes(item.bytes)}), which the Python "
-                    "runtime already provides",
-                    "Drop it from the package, or pin it with `==` in requirements.txt and say why "
-                    "in a comment.",
-                    function=only, severity="info")
+            elif item.kind == "vendored-sdk" and item.name not in listed_sdks and not item.justified:
+                vendored[item.name] = vendored.get(item.name, 0) + item.bytes
+        for name, size in vendored.items() if ctx.options["report-vendored-sdk"] else ():
+            yield ctx.finding(
+                span,
+                f"{owner} vendors `{name}` ({format_bytes(size)}), which the Python runtime already "
+                "provides",
+                "Drop it from the package, or pin it with `==` in requirements.txt and say why in "
+                "a comment.",
+                function=only, severity="info")
 
 
 def _requirement(ctx: Context, item: Bloat, span: Span, owner: str, only: str | None) -> Iterator[Finding]:

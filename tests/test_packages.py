@@ -176,10 +176,10 @@ def test_cdk_asset_folder(inflate: Inflate) -> None:
 
 
 def test_serverless_build_zip_wins(tmp_path: Path) -> None:
-    write_tree(tmp_path, {"serverless.yml": "service: ingest\nprovider: {name: aws, runtime: python3.12}\n"
+    write_tree(tmp_path, {"serverless.yml": "service: ingest-svc\nprovider: {name: aws, runtime: python3.12}\n"
                                             "functions:\n  ingest:\n    handler: handler.ingest\n",
                           "handler.py": "def ingest(e, c):\n    return 1\n"})
-    artifact = tmp_path / ".serverless" / "ingest.zip"
+    artifact = tmp_path / ".serverless" / "ingest-svc.zip"  # not packaged individually: the service zip
     artifact.parent.mkdir()
     with zipfile.ZipFile(artifact, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("handler.py", "def ingest(e, c):\n    return 1\n")
@@ -433,3 +433,35 @@ def test_config_file_options(tmp_path: Path) -> None:
     config = load_file(tmp_path / "pyproject.toml").with_overrides(select=("LL401",))  # type: ignore[union-attr]
     result = run_lint(tmp_path, config=config)
     assert found(result) == [("LL401", "template.yaml", 6, "ReportFunction")]
+
+
+def test_local_zip_code_uri_uses_the_artifact_size(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"template.yaml": _CFN_FOLDER.replace("Code: report/", "Code: dist/report.zip")})
+    (tmp_path / "dist").mkdir()
+    with zipfile.ZipFile(tmp_path / "dist" / "report.zip", "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("app.py", "x = 1\n")
+        zf.writestr("model.bin", os.urandom(51 * MB))
+    result = lint4(tmp_path, ("LL401", "LL402", "LL404"), {"LL401": {"cold-start-threshold": 40.0}})
+    assert found(result) == [("LL401", "template.yaml", 6, "ReportFunction"),
+                             ("LL402", "template.yaml", 6, "ReportFunction")]  # LL404 never opens a zip
+    assert "model.bin 51 MB" in result.visible[0].message
+
+
+def test_bloat_in_build_output(inflate: Inflate) -> None:
+    root = inflate("sam-build-output")
+    build = root / ".aws-sam" / "build" / "ApiFunction"
+    write_tree(build, {"boto3/__init__.py": "x" * 2048, "boto3-1.35.0.dist-info/METADATA": "m",
+                       "pytest/__init__.py": "y" * 1024, "pytest-8.2.0.dist-info/METADATA": "m"})
+    result = lint4(root, ("LL404",))
+    assert [(f.severity, f.span.line) for f in result.visible] == [("warning", 16), ("info", 16)]
+    warning, info = result.visible
+    assert "pytest/" in warning.message and "pytest-8.2.0.dist-info/" in warning.message
+    assert "`boto3`" in info.message
+    justified = lint4(root, ("LL404",), {"LL404": {"report-vendored-sdk": False}})
+    assert [f.severity for f in justified.visible] == ["warning"]
+
+
+def test_bad_dev_packages_option_is_a_config_error(tmp_path: Path) -> None:
+    from lambdalint.config import ConfigError
+    with pytest.raises(ConfigError, match="dev-packages"):
+        lint4(tmp_path, ("LL404",), {"LL404": {"dev-packages": ["pytest", 3]}})
