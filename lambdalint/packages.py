@@ -198,9 +198,12 @@ def resolve(function: Function) -> FunctionPackage:
 
 
 def _span_of(node: Located | None, fallback: Span) -> Span:
+    """A scalar's own span (`CodeUri: src/` -> `src/`); a mapping or list is pointed at by its key."""
     if node is None or node.origin == "default":
         return fallback
-    return node.key_span or node.span
+    if isinstance(node.value, (dict, list)):
+        return node.key_span or node.span
+    return node.span
 
 
 def _local(base: Path, node: Located | None) -> Path | None:

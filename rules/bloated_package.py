@@ -31,7 +31,8 @@ src/
 ## How to fix
 Keep tests and tooling outside the code folder (or exclude them with `package.patterns`), move
 dev-only tools to a `requirements-dev.txt`, and rely on the runtime's boto3 unless a pinned version
-is needed (then pin it with `==` and say why in a comment).
+is needed (then pin it with `==` and say why in a comment). Options under
+`[tool.lambdalint.rules.LL404]`: `dev-packages` (the list above) and `report-vendored-sdk` (true).
 
 ## References
 - https://docs.aws.amazon.com/lambda/latest/dg/python-package.html

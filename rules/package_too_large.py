@@ -30,7 +30,8 @@ Resources:
 Ship only what the handler imports: drop unused dependencies, exclude tests and caches (LL404),
 strip debug symbols from native libraries, or move very large dependencies to a container image
 (10 GB limit). Raise the warning threshold with `cold-start-threshold` (MB) under
-`[tool.lambdalint.rules.LL401]` when a large package is a deliberate choice.
+`[tool.lambdalint.rules.LL401]` when a large package is a deliberate choice (`max-unzipped-mb`,
+default 250, is Lambda's limit; 1 MB = 2**20 bytes, as AWS counts).
 
 ## References
 - https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html

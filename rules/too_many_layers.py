@@ -22,7 +22,8 @@ Resources:
 
 ## How to fix
 Merge layers that always travel together into one, move small dependencies into the function's
-own package, or use a container image.
+own package, or use a container image. The limit is the option `max-layers` (5) under
+`[tool.lambdalint.rules.LL403]`.
 
 ## References
 - https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html

@@ -28,6 +28,8 @@ Resources:
 ## How to fix
 Make the package smaller (see LL401 and LL404), or deploy it through S3: `sam deploy
 --resolve-s3`, `aws cloudformation package --s3-bucket ...`, or the Serverless deployment bucket.
+Options under `[tool.lambdalint.rules.LL402]`: `max-zip-mb` (50), `estimate-zip` (true),
+`estimate-max-mb` (250).
 
 ## References
 - https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
