@@ -24,6 +24,7 @@ resource of the same template, or a Serverless `layers:` entry with a `path`) ha
 from __future__ import annotations
 
 import fnmatch
+import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -265,8 +266,28 @@ def _serverless_code(function: Function) -> tuple[CodeSource | None, Span]:
         # size, and walking the folder anyway would slow every template-only run down.
         return None, span
     patterns = serverless_patterns(service_package, own_package if individually else None,
-                                   template.source.path.name)
+                                   template.source.path.name,
+                                   node_modules=_node_modules_patterns(base, service_package))
     return CodeSource(base.resolve(), "source", patterns), span
+
+
+def _node_modules_patterns(base: Path, service_package: Located | None) -> tuple[str, ...]:
+    """Serverless leaves devDependencies out of `node_modules` (`excludeDevDependencies`, on by
+    default). Without running npm, keep only the top-level folders of `dependencies`: a Python
+    service's `node_modules` (the framework and its plugins) then counts nothing, and a Node
+    service may be under-counted (transitive dependencies), never over-counted."""
+    if service_package is not None and (flag := service_package.get("excludeDevDependencies")) is not None \
+            and flag.value is False:
+        return ()
+    if not (base / "node_modules").is_dir():
+        return ()
+    try:
+        manifest = json.loads((base / "package.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        manifest = {}
+    dependencies = manifest.get("dependencies") if isinstance(manifest, dict) else None
+    keep = [f"node_modules/{name}/**" for name in dependencies] if isinstance(dependencies, dict) else []
+    return ("!node_modules/**", *keep)
 
 
 def _handler_exists(base: Path, handler: str | None) -> bool:
@@ -298,13 +319,14 @@ def _service_name(template: Template) -> str | None:
 
 
 def serverless_patterns(service_package: Located | None, own_package: Located | None,
-                        config_file: str = "serverless.yml") -> tuple[str, ...]:
+                        config_file: str = "serverless.yml",
+                        node_modules: tuple[str, ...] = ()) -> tuple[str, ...]:
     """All patterns for one package, in the order Serverless applies them (later ones win).
 
-    Defaults first, then per level (service, then function): legacy `exclude` (as `!` patterns),
-    legacy `include`, then `patterns`.
+    Defaults first (with the devDependencies exclusion), then per level (service, then
+    function): legacy `exclude` (as `!` patterns), legacy `include`, then `patterns`.
     """
-    patterns = [f"!{p}" for p in (*SERVERLESS_DEFAULT_EXCLUDES, config_file)]
+    patterns = [f"!{p}" for p in (*SERVERLESS_DEFAULT_EXCLUDES, config_file)] + list(node_modules)
     for node in (service_package, own_package):
         if node is None:
             continue

@@ -465,3 +465,38 @@ def test_bad_dev_packages_option_is_a_config_error(tmp_path: Path) -> None:
     from lambdalint.config import ConfigError
     with pytest.raises(ConfigError, match="dev-packages"):
         lint4(tmp_path, ("LL404",), {"LL404": {"dev-packages": ["pytest", 3]}})
+
+
+def _sparse(path: Path, size: int) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as handle:
+        handle.truncate(size)
+
+
+@pytest.mark.parametrize(("manifest", "expected"), [
+    (None, 0),  # a Python service: node_modules holds the framework and plugins only
+    ('{"devDependencies": {"serverless": "^3"}}', 0),
+    ('{"dependencies": {"uuid": "^9"}, "devDependencies": {"serverless": "^3"}}', 60 * MB),
+])
+def test_serverless_node_modules_dev_dependencies(tmp_path: Path, manifest: str | None, expected: int) -> None:
+    write_tree(tmp_path, {"serverless.yml": "service: api\nprovider: {name: aws, runtime: python3.12}\n"
+                                            "functions:\n  api:\n    handler: handler.api\n",
+                          "handler.py": ""})
+    if manifest is not None:
+        (tmp_path / "package.json").write_text(manifest)
+    _sparse(tmp_path / "node_modules" / "serverless" / "bin.js", 120 * MB)
+    _sparse(tmp_path / "node_modules" / "uuid" / "index.js", 60 * MB)
+    result = lint4(tmp_path, ("LL401",))
+    analysis = package_analysis(result.project)
+    size = analysis.size(analysis.package(result.project.functions[0]).code)  # type: ignore[arg-type]
+    manifest_bytes = len(manifest) if manifest is not None else 0
+    assert size.unzipped_bytes - manifest_bytes == expected
+
+
+def test_serverless_exclude_dev_dependencies_off(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"serverless.yml": "service: api\nprovider: {name: aws, runtime: nodejs20.x}\n"
+                                            "package: {excludeDevDependencies: false}\n"
+                                            "functions:\n  api:\n    handler: handler.api\n",
+                          "handler.js": ""})
+    _sparse(tmp_path / "node_modules" / "serverless" / "bin.js", 260 * MB)
+    assert [f.severity for f in lint4(tmp_path, ("LL401",)).visible] == ["error"]
