@@ -1,7 +1,8 @@
 """Every rule's embedded examples: a good one yields nothing, a bad one exactly its marked lines.
 
 A line that must be reported carries `# [slug]`; the examples are also the rule's documentation, so
-this test keeps the docs honest.
+this test keeps the docs honest. An example may carry the rule's options (`options=` on good/bad),
+e.g. a lowered size threshold, so that size rules can be shown with small files.
 """
 
 from __future__ import annotations
