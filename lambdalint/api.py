@@ -30,6 +30,11 @@ class LintResult(Report):
     project: Project | None = None
     internal_errors: list[str] = field(default_factory=list)
 
+    @property
+    def notes(self) -> list[str]:
+        """What the run could not check, worth a verbose line (e.g. layers that cannot be sized)."""
+        return self.project.notes if self.project is not None else []
+
 
 def lint(paths: Sequence[Path | str] = (".",), config: Config | None = None,
          overlay: dict[Path, str] | None = None, *, cwd: Path | None = None,
