@@ -61,6 +61,10 @@ def check(ctx: Context) -> Iterator[Finding]:
         package = analysis.package(function)
         if package.code is not None and not package.code.is_zip:
             groups.setdefault((package.code, package.code_span), []).append(function)
+    # requirements.txt belongs to the folder, not to a template line: name every function using it.
+    by_source: dict[CodeSource, list[Function]] = {}
+    for (source, _), functions in groups.items():
+        by_source.setdefault(source, []).extend(functions)
     reported_requirements: set[tuple[str, int]] = set()
     for (source, span), functions in groups.items():
         items = analysis.bloat(source, dev_packages)
@@ -88,7 +92,10 @@ def check(ctx: Context) -> Iterator[Finding]:
                 if key in reported_requirements:
                     continue
                 reported_requirements.add(key)
-                yield from _requirement(ctx, item, Span.point(display, item.line), owner, only)
+                users = by_source[source]
+                yield from _requirement(ctx, item, Span.point(display, item.line),
+                                        f"the package of {name_list(users)}",
+                                        users[0].name if len(users) == 1 else None)
             elif item.kind == "vendored-sdk" and item.name not in listed_sdks and not item.justified:
                 vendored[item.name] = vendored.get(item.name, 0) + item.bytes
         for name, size in vendored.items() if ctx.options["report-vendored-sdk"] else ():
