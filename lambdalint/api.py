@@ -73,7 +73,6 @@ def _run(targets: list[Path], config: Config, registry: Registry,
         project.code = analyse(project, config.handler_patterns, overlay)
     findings: list[Finding] = []
     errors: list[str] = []
-    notes: list[str] = []
     today = today or datetime.date.today()
     for rule, options in contexts:
         if progress:
@@ -81,7 +80,6 @@ def _run(targets: list[Path], config: Config, registry: Registry,
         context = Context(rule, project, options, today)
         try:
             found = list(rule.check(context))
-            notes.extend(n for n in context.notes if n not in notes)
         except Exception as exc:  # noqa: BLE001 - one broken rule must not hide every other finding
             errors.append(f"rule {rule.code} crashed: {type(exc).__name__}: {exc}")
             continue
@@ -93,7 +91,7 @@ def _run(targets: list[Path], config: Config, registry: Registry,
     apply_suppressions(findings, project, config, registry, _line_reader(project))
     findings.sort(key=Finding.sort_key)
     return LintResult(version=__version__, findings=findings, files=_count_files(project),
-                      functions=len(project.functions), notes=notes, project=project,
+                      functions=len(project.functions), notes=list(project.notes), project=project,
                       internal_errors=errors)
 
 

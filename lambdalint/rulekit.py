@@ -9,6 +9,12 @@ from lambdalint.iam import (ExecutionRole, ManagedPolicyRef, Statement, action_a
                             aws_managed_policy_name, execution_role, is_wildcard_resource)
 from lambdalint.located import Located, Span
 from lambdalint.model import Function, Project, Template
+from lambdalint.package_size import (
+    DEV_PACKAGES, MB, Bloat, PackageSize, format_bytes, normalize_name, top_contributors_text,
+)
+from lambdalint.packages import (
+    CodeSource, FunctionPackage, LayerRef, PackageAnalysis, Shipped, package_analysis,
+)
 from lambdalint.rule import Context, Example, Option, Rule, bad, good
 from lambdalint.code.analysis import CodeAnalysis, Handler, Reached
 from lambdalint.code.facts import CallFact, FunctionFacts, ModuleFacts, MutationFact
@@ -29,6 +35,9 @@ __all__ = [
     "statements_once",
     # secrets: one detector for environment variables and handler code
     "SecretMatch", "find_secret", "is_placeholder", "is_secret_name",
+    # package sizing (LL4xx)
+    "DEV_PACKAGES", "MB", "Bloat", "CodeSource", "FunctionPackage", "LayerRef", "PackageAnalysis", "Shipped",
+    "PackageSize", "format_bytes", "normalize_name", "package_analysis", "top_contributors_text",
 ]
 
 # The same setting is spelled differently per dialect; messages use the user's own spelling.

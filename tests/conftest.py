@@ -18,6 +18,10 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # Rules that depend on the date (deprecated runtimes) are checked as of this day.
 TODAY = datetime.date(2026, 11, 26)
 
+# Fixture projects may hold their own test suites (some fixtures are about exactly that): they are
+# data for lambdalint, not tests for pytest.
+collect_ignore = ["fixtures"]
+
 requires_shared = pytest.mark.skipif(
     not SHARED.is_dir(),
     reason="../shared/ (corpus, schemas, catalog) is not next to the project; CI provides it",
