@@ -83,10 +83,13 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, sele
     from lambdalint.render import render
 
     overlay: dict[Path, str] = {}
+    focus: list[Path] | None = None
     if stdin_filename is not None:
         overlay[stdin_filename.absolute()] = sys.stdin.read()
-        paths = paths or (stdin_filename,)
-    targets = list(paths) or [Path(".")]
+        focus = [stdin_filename]
+    elif paths and all(p.is_file() for p in paths):
+        focus = list(paths)  # pre-commit passes the changed files: check them within their projects
+    targets = focus or list(paths) or [Path(".")]
     config = _config(config_path, targets)
     config = config.with_overrides(
         select=_codes(select),
@@ -96,7 +99,7 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, sele
     )
     progress = _Progress(_wants_progress(output_format))
     try:
-        report = lint(targets, config, overlay, progress=progress)
+        report = lint(targets, config, overlay, progress=progress, focus=focus)
     finally:
         progress.done()
     for error in report.internal_errors:
