@@ -17,7 +17,7 @@ import pytest
 
 from lambdalint.registry import Registry
 from lambdalint.render import render
-from tests.conftest import FIXTURES, SHARED, requires_shared, run_lint
+from conftest import FIXTURES, SHARED, requires_shared, run_lint
 
 PROJECT = FIXTURES / "projects" / "every-family"
 
