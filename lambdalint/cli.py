@@ -151,6 +151,16 @@ def rules_command() -> None:
         click.echo(f"{item.code}  {item.slug:<{width}}  {item.severity:<7}  {item.summary}")
 
 
+@cli.command()
+def server() -> None:
+    """Run the language server on stdio (needs the `lsp` extra: pip install 'lambdalint[lsp]')."""
+    try:
+        from lambdalint.server import main as serve
+    except ImportError as exc:
+        raise ConfigError(f"the language server needs pygls: pip install 'lambdalint[lsp]' ({exc})") from None
+    serve()
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="lambdalint", standalone_mode=False)
