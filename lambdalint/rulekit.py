@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Iterable
+
 from lambdalint.findings import Finding, Related, Severity
 from lambdalint.located import Located, Span
 from lambdalint.model import Function, Project, Template
@@ -9,7 +11,7 @@ from lambdalint.rule import Context, Example, Option, Rule, bad, good
 
 __all__ = [
     "Context", "Example", "Finding", "Function", "Located", "Option", "Project", "Related", "Rule",
-    "Severity", "Span", "Template", "bad", "good", "key_name", "where_to_set",
+    "Severity", "Span", "Template", "bad", "good", "key_name", "name_list", "per_value", "where_to_set",
 ]
 
 # The same setting is spelled differently per dialect; messages use the user's own spelling.
@@ -34,3 +36,25 @@ def where_to_set(function: Function, cloudformation_key: str, *, provider_level:
     if function.kind == "serverless" and provider_level:
         return f"`{key}` on the function or under `provider`"
     return f"`{key}` on the function"
+
+
+def per_value(pairs: Iterable[tuple[Function, Located]]) -> list[tuple[Located, list[Function]]]:
+    """Group (function, value) pairs by the value's span, in first-seen order.
+
+    A value set once in `Globals.Function` or under the Serverless `provider` is inherited by
+    every function; reporting it once per function would print the same line N times.
+    """
+    groups: dict[Span, tuple[Located, list[Function]]] = {}
+    for function, value in pairs:
+        groups.setdefault(value.span, (value, []))[1].append(function)
+    return list(groups.values())
+
+
+def name_list(functions: list[Function], limit: int = 3) -> str:
+    """"`A`", "`A` and `B`", "`A`, `B`, `C` and 2 more"."""
+    names = [f"`{f.name}`" for f in functions]
+    if len(names) == 1:
+        return names[0]
+    if len(names) > limit:
+        return f"{', '.join(names[:limit])} and {len(names) - limit} more"
+    return f"{', '.join(names[:-1])} and {names[-1]}"

@@ -10,7 +10,7 @@ import fnmatch
 import re
 from typing import Iterable
 
-from lambdalint.config import Config
+from lambdalint.config import Config, ConfigError
 from lambdalint.findings import Finding, Suppression
 from lambdalint.model import Project
 from lambdalint.registry import Registry
@@ -39,12 +39,15 @@ def comment_codes(line: str, python: bool) -> set[str] | None:
 
 
 def _matches(finding: Finding, names: Iterable[str], registry: Registry) -> bool:
+    """Whether a code, slug or prefix in `names` covers the finding; unknown names cover nothing."""
     for name in names:
         if name == ALL:
             return True
-        rule = registry.get(name)
-        if rule is not None and rule.code == finding.code:
-            return True
+        try:
+            if finding.code in registry.expand(name, "suppression"):
+                return True
+        except ConfigError:
+            continue
     return False
 
 

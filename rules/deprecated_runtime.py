@@ -29,7 +29,7 @@ import json
 from pathlib import Path
 from typing import Iterator
 
-from lambdalint.rulekit import Context, Finding, Rule, bad, good
+from lambdalint.rulekit import Context, Finding, Rule, bad, good, name_list, per_value
 
 LIFECYCLE = ("data", "AdditionalSpecs", "LmbdRuntimeLifecycle.json")
 
@@ -54,12 +54,10 @@ def _date(text: str | None) -> datetime.date | None:
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    table: dict[str, dict[str, str]] | None = None
-    for function in ctx.project.functions:
-        runtime = function.runtime.str_value()
-        if not runtime:
-            continue
-        table = lifecycle_table() if table is None else table
+    pairs = [(f, f.runtime) for f in ctx.project.functions if f.runtime.str_value()]
+    table = lifecycle_table() if pairs else {}
+    for value, functions in per_value(pairs):
+        runtime = value.value
         entry = table.get(runtime)
         if entry is None:
             continue
@@ -75,7 +73,9 @@ def check(ctx: Context) -> Iterator[Finding]:
             message, severity = f"`{runtime}` is deprecated since {deprecated} and gets no security patches", "warning"
         else:
             continue
-        yield ctx.finding(function.runtime.span, message, hint, function=function.name,
+        if len(functions) > 1:
+            message += f" (used by {name_list(functions)})"
+        yield ctx.finding(value.span, message, hint, function=functions[0].name,
                           severity=severity)  # type: ignore[arg-type]
 
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from lambdalint.rulekit import Context, Finding, Rule, bad, good
+from lambdalint.rulekit import Context, Finding, Rule, bad, good, name_list, per_value
 
 RESERVED = frozenset({
     "_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV",
@@ -39,16 +39,16 @@ RESERVED = frozenset({
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    for function in ctx.project.functions:
-        for name, value in function.environment.items():
-            if name not in RESERVED:
-                continue
-            yield ctx.finding(
-                value.key_span or value.span,
-                f"`{name}` is reserved by Lambda and cannot be set on `{function.name}`",
-                f"Remove `{name}`: the runtime sets it. Use a name of your own if you need another value.",
-                function=function.name,
-            )
+    pairs = [(function, value) for function in ctx.project.functions
+             for name, value in function.environment.items() if name in RESERVED]
+    for value, functions in per_value(pairs):
+        name = next(k for k, v in functions[0].environment.items() if v is value)
+        yield ctx.finding(
+            value.key_span or value.span,
+            f"`{name}` is reserved by Lambda and cannot be set on {name_list(functions)}",
+            f"Remove `{name}`: the runtime sets it. Use a name of your own if you need another value.",
+            function=functions[0].name,
+        )
 
 
 RULE = Rule(

@@ -50,3 +50,13 @@ def run_lint(root: Path, paths: Iterable[str | Path] = (".",), *, select: Iterab
 def codes_at(result: LintResult) -> list[tuple[str, str, int]]:
     """(code, path, line) of every visible finding, in report order."""
     return [(f.code, f.span.path, f.span.line) for f in result.visible]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-snapshots", action="store_true",
+                     help="rewrite tests/snapshots/* from the current output; review the diff")
+
+
+@pytest.fixture
+def update_snapshots(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-snapshots"))

@@ -212,9 +212,18 @@ def test_serverless_memory_default_and_self_reference_cycle(tmp_path: Path) -> N
 
 
 def test_serverless_resources_load_like_cloudformation(tmp_path: Path) -> None:
-    text = SERVERLESS + "resources:\n  Resources:\n    Queue:\n      Type: AWS::SQS::Queue\n"
+    text = SERVERLESS + """resources:
+  Resources:
+    Queue:
+      Type: AWS::SQS::Queue
+    Extra:
+      Type: AWS::Lambda::Function
+      Properties: {Handler: index.handler, Runtime: python3.12, Code: {ZipFile: "x"}}
+"""
     project = load(tmp_path, {"serverless.yml": text})
-    assert list(project.templates[0].resources) == ["Queue"]
+    assert list(project.templates[0].resources) == ["Queue", "Extra"]
+    extra = function(project, "Extra")
+    assert (extra.kind, extra.span.line, extra.timeout.value) == ("AWS::Lambda::Function", 26, 3)
 
 
 def test_cdk_asset_metadata_gives_the_code_folder(tmp_path: Path) -> None:

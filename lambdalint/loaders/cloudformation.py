@@ -33,7 +33,14 @@ def looks_like_cloudformation(root: Located) -> bool:
 
 def load_cloudformation(source: SourceFile, root: Located) -> Template:
     template = Template(source=source, dialect="cloudformation", root=root, is_sam=_is_sam(root))
-    globals_node = root.get("Globals", "Function")
+    template.functions.extend(resource_functions(template))
+    return template
+
+
+def resource_functions(template: Template) -> list[Function]:
+    """The Lambda functions among a template's resources (Serverless `resources:` included)."""
+    functions = []
+    globals_node = template.root.get("Globals", "Function")
     for logical_id, resource in template.resources.items():
         kind = resource.get("Type")
         if kind is None or kind.value not in (SAM_FUNCTION, CFN_FUNCTION):
@@ -44,8 +51,8 @@ def load_cloudformation(source: SourceFile, root: Located) -> Template:
         if kind.value == SAM_FUNCTION and globals_node is not None:
             properties = merge_defaults(properties, globals_node, "globals")
         span = resource.key_span or resource.span
-        template.functions.append(_function(template, logical_id, kind.value, span, properties, resource))
-    return template
+        functions.append(_function(template, logical_id, kind.value, span, properties, resource))
+    return functions
 
 
 def _is_sam(root: Located) -> bool:

@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 
 from lambdalint.located import Located, Span, default
-from lambdalint.loaders.cloudformation import merge_defaults
+from lambdalint.loaders.cloudformation import merge_defaults, resource_functions
 from lambdalint.loaders.handlers import resolve_handler
 from lambdalint.model import Function, SourceFile, Template
 
@@ -42,6 +42,7 @@ def load_serverless(source: SourceFile, root: Located) -> Template:
     for name, config in entries:
         if isinstance(config.value, dict):
             template.functions.append(_function(template, name, config, provider))
+    template.functions.extend(resource_functions(template))
     return template
 
 

@@ -35,6 +35,7 @@ def summary(report: LintResult) -> str:
     hidden = f"; {suppressed} suppressed" if suppressed else ""
     if not report.visible:
         return f"All checks passed ({checked}{hidden})."
-    parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "info") if s in counts]
+    parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 and s != 'info' else ''}"
+             for s in ("error", "warning", "info") if s in counts]
     total = len(report.visible)
     return f"Found {total} finding{'s' if total != 1 else ''} ({', '.join(parts)}) in {checked}{hidden}."
