@@ -141,7 +141,8 @@ class LambdalintServer(LanguageServer):
             finding = shown[index] if isinstance(index, int) and index < len(shown) else None
             if finding is None or finding.code != diagnostic.data.get("code"):
                 continue  # the diagnostic is older than the last run; the editor will refresh it
-            fix = _fix_edits(finding, doc.lines, self)
+            path = _path(uri)
+            fix = _fix_edits(finding, path, doc.source) if path is not None else None
             if fix is not None:
                 title, edits = fix
                 actions.append(types.CodeAction(
@@ -181,25 +182,31 @@ def suppression_edit(lines: list[str], finding: Finding, is_json: bool,
                           new_text=new_text)
 
 
-def _fix_edits(finding: Finding, lines: list[str],
-               server: LambdalintServer) -> tuple[str, list[types.TextEdit]] | None:
-    """A finding's fix as text edits. A fix has `edits` (each with a `span` and the `text` that
-    replaces it) and optionally a `title`; anything else is not offered."""
-    fix = finding.fix
-    edits = getattr(fix, "edits", None)
-    if not edits:
+def _fix_edits(finding: Finding, path: Path, text: str) -> tuple[str, list[types.TextEdit]] | None:
+    """A finding's fix as one text edit over the lines it changes. The engine plans the fix
+    (`lambdalint.code.fix`) against the buffer; a fix computed from older text is not offered."""
+    if finding.fix is None:
         return None
-    converted = []
-    for edit in edits:
-        span, text = getattr(edit, "span", None), getattr(edit, "text", None)
-        if not isinstance(span, Span) or not isinstance(text, str):
-            return None
-        raw = types.Range(start=types.Position(span.line - 1, span.column - 1),
-                          end=types.Position(span.end_line - 1, span.end_column - 1))
-        converted.append(types.TextEdit(
-            range=server.workspace.position_codec.range_to_client_units(lines, raw), new_text=text))
-    title = getattr(fix, "title", None) or f"Fix {finding.code}"
-    return str(title), converted
+    try:
+        from lambdalint.code.fix import plan_fixes
+    except ImportError:  # an engine without code fixes
+        return None
+    changes = plan_fixes([finding.fix], overlay={path: text})
+    if len(changes) != 1:
+        return None
+    before = changes[0].before.splitlines(keepends=True)
+    after = changes[0].after.splitlines(keepends=True)
+    head = 0
+    while head < min(len(before), len(after)) and before[head] == after[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(before), len(after)) - head and before[-1 - tail] == after[-1 - tail]:
+        tail += 1
+    edit = types.TextEdit(
+        range=types.Range(start=types.Position(head, 0), end=types.Position(len(before) - tail, 0)),
+        new_text="".join(after[head:len(after) - tail]))
+    title = getattr(finding.fix, "description", None) or f"fix {finding.code}"
+    return f"Fix {finding.code}: {title}", [edit]
 
 
 def _path(uri: str) -> Path | None:

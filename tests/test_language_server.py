@@ -143,7 +143,27 @@ async def test_handler_diagnostics_follow_the_template(client: LanguageClient, t
     _change(client, template_uri, template, 3)
     await _diagnostics(client, uri, lambda d: "LL101" in _codes(d))
 
-    # Editing the handler to create the client once clears the diagnostic.
-    moved = 'import boto3\n\ns3 = boto3.client("s3")\n\n\ndef process(event, context):\n    return s3.list_buckets()\n'
-    _change(client, uri, moved, 2)
+    # Both quick fixes are offered; the suppression comment clears the diagnostic...
+    found = await _diagnostics(client, uri, lambda d: "LL101" in _codes(d))
+    call = next(d for d in found if d.code == "LL101")
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), range=call.range,
+        context=types.CodeActionContext(diagnostics=[call])))
+    titles = {a.title: a for a in actions if isinstance(a, types.CodeAction)}
+    suppressed = _apply(handler, titles["Suppress LL101 on this line"].edit.changes[uri])
+    assert '    s3 = boto3.client("s3")  # lambdalint: ignore[LL101]\n' in suppressed
+    _change(client, uri, suppressed, 4)
+    await _diagnostics(client, uri, lambda d: "LL101" not in _codes(d))
+
+    # ...and so does the engine's fix (the client moved to module scope), applied as an edit.
+    _change(client, uri, handler, 5)
+    found = await _diagnostics(client, uri, lambda d: "LL101" in _codes(d))
+    call = next(d for d in found if d.code == "LL101")
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), range=call.range,
+        context=types.CodeActionContext(diagnostics=[call])))
+    fix = next(a for a in actions if isinstance(a, types.CodeAction) and a.title.startswith("Fix LL101"))
+    fixed = _apply(handler, fix.edit.changes[uri])
+    assert 's3 = boto3.client("s3")\n' in fixed and '    s3 = boto3.client' not in fixed
+    _change(client, uri, fixed, 6)
     await _diagnostics(client, uri, lambda d: "LL101" not in _codes(d))
