@@ -12,6 +12,7 @@ line, and apply a finding's fix when its rule offers one.
 from __future__ import annotations
 
 import asyncio
+import datetime
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +24,7 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from lambdalint import __version__
 from lambdalint.api import lint
-from lambdalint.config import ConfigError
+from lambdalint.config import CONFIG_FILES, ConfigError
 from lambdalint.findings import Finding
 from lambdalint.focus import project_root
 from lambdalint.located import Span
@@ -41,6 +42,7 @@ class State:
 
     pending: dict[Path, asyncio.Task[None]] = field(default_factory=dict)
     findings: dict[str, list[Finding]] = field(default_factory=dict)  # uri -> findings shown
+    last: dict[Path, tuple[tuple[object, ...], Any]] = field(default_factory=dict)  # root -> (inputs, report)
 
 
 class LambdalintServer(LanguageServer):
@@ -68,7 +70,7 @@ class LambdalintServer(LanguageServer):
             return
         overlay = {path: doc.source for path, (_, doc) in documents.items()}
         try:
-            report = await asyncio.to_thread(self._lint, root, list(documents), overlay)
+            report = await asyncio.to_thread(self._lint_cached, root, list(documents), overlay)
         except ConfigError as error:
             self.window_log_message(types.LogMessageParams(types.MessageType.Error, f"lambdalint: {error}"))
             return
@@ -95,10 +97,16 @@ class LambdalintServer(LanguageServer):
                 documents[path] = (uri, doc)
         return documents
 
-    @staticmethod
-    def _lint(root: Path, files: list[Path], overlay: dict[Path, str]):  # type: ignore[no-untyped-def]
+    def _lint_cached(self, root: Path, files: list[Path], overlay: dict[Path, str]):  # type: ignore[no-untyped-def]
+        """Lint, or reuse the last report when nothing it was computed from has changed: a save
+        right after the debounced lint of the same text costs a stat per project file."""
+        previous = self.state.last.get(root)
+        if previous is not None and previous[0] == _inputs(root, files, overlay, previous[1]):
+            return previous[1]
         cwd = root if root.is_dir() else root.parent
-        return lint(focus=files, overlay=overlay, cwd=cwd)
+        report = lint(focus=files, overlay=overlay, cwd=cwd)
+        self.state.last[root] = (_inputs(root, files, overlay, report), report)
+        return report
 
     # -- conversions --
 
@@ -207,6 +215,27 @@ def _fix_edits(finding: Finding, path: Path, text: str) -> tuple[str, list[types
         new_text="".join(after[head:len(after) - tail]))
     title = getattr(finding.fix, "description", None) or f"fix {finding.code}"
     return f"Fix {finding.code}: {title}", [edit]
+
+
+def _inputs(root: Path, files: list[Path], overlay: dict[Path, str], report: Any) -> tuple[object, ...]:
+    """What a report depends on: the open buffers, the files the run read (by size and mtime), the
+    configuration files next to the project, and the date (deprecation rules depend on it)."""
+    project = report.project
+    read: set[Path] = set()
+    if project is not None:
+        read |= {source.path for source in project.sources.values()}
+        read |= {p if p.is_absolute() else project.cwd / p for p in project.python_paths}
+    folder = root if root.is_dir() else root.parent
+    read |= {folder / name for name in CONFIG_FILES}
+    stats = []
+    for path in sorted(read - set(overlay)):
+        try:
+            info = path.stat()
+            stats.append((str(path), info.st_mtime_ns, info.st_size))
+        except OSError:
+            stats.append((str(path), None, None))
+    buffers = tuple(sorted((str(p), hash(text)) for p, text in overlay.items()))
+    return (datetime.date.today(), tuple(sorted(map(str, files))), buffers, tuple(stats))
 
 
 def _path(uri: str) -> Path | None:
