@@ -6,6 +6,7 @@ Exit codes: 0 nothing at or above `--fail-on`, 1 findings, 2 a usage, configurat
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import threading
@@ -75,9 +76,12 @@ def cli() -> None:
 @click.option("--stdin-filename", type=click.Path(path_type=Path),
               help="Read the file's text from stdin and lint it as if it were PATH (editors).")
 @click.option("--no-hints", is_flag=True, help="Text format: leave out the hint lines.")
+@click.option("--fix", is_flag=True, help="Apply safe fixes to the files, then report what is left.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print the safe fixes as a unified diff; change nothing.")
 def check(paths: tuple[Path, ...], output_format: str, output: Path | None, select: tuple[str, ...],
           ignore: tuple[str, ...], extend_select: tuple[str, ...], fail_on: str | None, exit_zero: bool,
-          config_path: Path | None, stdin_filename: Path | None, no_hints: bool) -> None:
+          config_path: Path | None, stdin_filename: Path | None, no_hints: bool, fix: bool = False,
+          show_diff: bool = False) -> None:
     """Check PATHS (files or folders; default: the current folder)."""
     from lambdalint.api import lint
     from lambdalint.render import render
@@ -100,6 +104,18 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, sele
     progress = _Progress(_wants_progress(output_format))
     try:
         report = lint(targets, config, overlay, progress=progress, focus=focus)
+        if show_diff or fix:
+            from lambdalint.code.fix import apply_fixes
+
+            changes = apply_fixes(report.findings, write=fix and not show_diff and stdin_filename is None,
+                                  overlay=overlay)
+            if show_diff:
+                click.echo("".join(change.diff() for change in changes), nl=False)
+                sys.exit(1 if changes else 0)
+            if changes:
+                for change in changes:
+                    click.echo(f"lambdalint: fixed {change.display}", err=True)
+                report = lint(targets, config, overlay, progress=progress, focus=focus)
     finally:
         progress.done()
     for error in report.internal_errors:
@@ -158,10 +174,13 @@ def server() -> None:
         from lambdalint.server import main as serve
     except ImportError as exc:
         raise ConfigError(f"the language server needs pygls: pip install 'lambdalint[lsp]' ({exc})") from None
+    gc.enable()  # `main` turns it off for short runs; a server lives for hours
     serve()
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    # A run is short and its model lives until the end: the cyclic collector would only rescan it.
+    gc.disable()
     try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="lambdalint", standalone_mode=False)
     except click.exceptions.Exit as exc:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from lambdalint.located import Located, Span
 
@@ -109,6 +109,8 @@ class Project:
     python_paths: list[Path] = field(default_factory=list)
     sources: dict[str, SourceFile] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # The handler-code analysis (`lambdalint.code.CodeAnalysis`), built only when a code rule runs.
+    code: Any = None
 
     @property
     def functions(self) -> list[Function]:

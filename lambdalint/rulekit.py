@@ -8,10 +8,18 @@ from lambdalint.findings import Finding, Related, Severity
 from lambdalint.located import Located, Span
 from lambdalint.model import Function, Project, Template
 from lambdalint.rule import Context, Example, Option, Rule, bad, good
+from lambdalint.code.analysis import CodeAnalysis, Handler, Reached
+from lambdalint.code.facts import CallFact, FunctionFacts, ModuleFacts, MutationFact
+from lambdalint.code.fix import MoveToModuleScope, movable
+from lambdalint.code.report import CONTEXT_NAMES, call_findings, code_analysis, handler_owner, handler_related
 
 __all__ = [
     "Context", "Example", "Finding", "Function", "Located", "Option", "Project", "Related", "Rule",
     "Severity", "Span", "Template", "bad", "good", "key_name", "name_list", "per_value", "where_to_set",
+    # handler code (lambdalint.code)
+    "CONTEXT_NAMES", "CallFact", "CodeAnalysis", "FunctionFacts", "Handler", "ModuleFacts",
+    "MoveToModuleScope", "MutationFact", "Reached", "call_findings", "code_analysis", "handler_owner",
+    "handler_related", "movable",
 ]
 
 # The same setting is spelled differently per dialect; messages use the user's own spelling.

@@ -59,6 +59,8 @@ def resource_ignores(project: Project) -> dict[tuple[str, str], tuple[set[str], 
     """
     ignores: dict[tuple[str, str], tuple[set[str], str]] = {}
     for template in project.templates:
+        if "lambdalint" not in template.source.text:
+            continue  # no Metadata key and no comment can name us: skip splitting its lines
         lines = template.source.lines
         for logical_id, resource in template.resources.items():
             listed = resource.get("Metadata", "lambdalint", "ignore")

@@ -98,6 +98,16 @@ def test_fields_github_requires_are_present_and_non_empty(project: Path) -> None
     assert base.startswith("file://") and base.endswith("/")
 
 
+def test_handler_finding_relates_to_its_template_line(project: Path) -> None:
+    results = sarif_of(project)["runs"][0]["results"]
+    handler = next(r for r in results if r["ruleId"] == "LL101")
+    assert handler["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "src/orders/create.py"
+    related = handler["relatedLocations"][0]
+    assert related["physicalLocation"]["artifactLocation"] == {"uri": "template.yaml", "uriBaseId": "%SRCROOT%"}
+    assert related["physicalLocation"]["region"]["startLine"] == 17  # `Handler: orders/create.handler`
+    assert related["message"]["text"]
+
+
 def test_related_locations_point_at_the_second_place(tmp_path: Path) -> None:
     from lambdalint.findings import Related
     from lambdalint.located import Span

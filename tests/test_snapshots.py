@@ -4,6 +4,7 @@ reports are pinned in tests/snapshots/. `pytest --update-snapshots` rewrites the
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -37,7 +38,10 @@ def report_of(project: Path, output_format: str) -> str:
     finally:
         os.chdir(old)
     assert not report.internal_errors
-    return render(report, output_format)
+    text = render(report, output_format)
+    if output_format == "json":  # pinned pretty-printed so that a snapshot diff is readable
+        text = json.dumps(json.loads(text), indent=2) + "\n"
+    return text
 
 
 @pytest.mark.parametrize("output_format", ["text", "json"])

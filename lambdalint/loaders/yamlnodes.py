@@ -20,8 +20,7 @@ try:  # the C composer is about 10x faster; pure Python is the fallback on exoti
 except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-_STR = "tag:yaml.org,2002:str"
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_new_span = tuple.__new__
 _MERGE = "tag:yaml.org,2002:merge"
 _IMPLICIT = {
     "tag:yaml.org,2002:int",
@@ -99,7 +98,8 @@ class _Converter:
 
     def span(self, node: yaml.Node) -> Span:
         start, end = node.start_mark, node.end_mark
-        return Span(self.path, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+        # tuple.__new__ skips the named tuple's Python-level constructor: this runs once per node.
+        return _new_span(Span, (self.path, start.line + 1, start.column + 1, end.line + 1, end.column + 1))
 
     def convert(self, node: yaml.Node) -> Located:
         tag = node.tag

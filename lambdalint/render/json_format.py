@@ -30,4 +30,5 @@ def render(report: LintResult) -> str:
         "summary": {"files": report.files, "functions": report.functions,
                     "findings": len(visible), "by_severity": report.by_severity()},
     }
-    return json.dumps(document, indent=2) + "\n"
+    # Compact: json's C encoder is only used without `indent`, and scripts read this, not people.
+    return json.dumps(document) + "\n"

@@ -1,0 +1,50 @@
+"""Handler code analysis: which code runs on every invocation, and what it does.
+
+The engine calls `analyse(project, handler_patterns, overlay)` once per run, only when a selected
+rule has `needs_code=True`, and stores the result as `project.code` (a `CodeAnalysis`). Rules reach
+it through `lambdalint.rulekit.code_analysis(ctx)`.
+
+How it works, cheapest first:
+
+1. `analysis._entries`: the handlers. Each template function with a Python runtime and a local code
+   folder names one (`Function.handler_file`/`handler_function`, resolved by
+   `loaders/handlers.py`). A Python file outside every code folder (and not a test) adds its
+   module-level `def`s matching `handler-patterns` that take two positional parameters.
+2. `scan`: a text scan. From each handler file, imports are followed (text only) to project modules
+   (`modules`: the code folder is on `sys.path`; relative imports from the file's package). A
+   module is parsed with LibCST metadata only if its text names a word of `scan.VOCABULARY` or it
+   imports such a module; a handler module that names none is parsed without metadata (its
+   definitions only). Every other file is never parsed.
+3. `extract`: one LibCST traversal per module (QualifiedNameProvider, ScopeProvider through it,
+   PositionProvider) yields `facts.ModuleFacts`: plain picklable data, so modules are spread over
+   worker processes when there are many.
+4. `CodeAnalysis`: the handlers (`Handler`: entry, module facts, function facts) and the walk of
+   each handler's project call graph (same module, imported project modules, `self.m()`,
+   `Class()` -> `__init__`), with cycles cut and `functools.cache`/`lru_cache` functions not entered.
+
+Facts a rule can use (see `facts.py`):
+
+- `CallFact`: a call with its qualified names (`boto3.client` for `import boto3 as b; b.client`
+  and `from boto3 import client`), span, literal-ness of its arguments, the factory of its receiver
+  (`ssm.get_parameter` where `ssm = boto3.client("ssm")`) and `once` (lazy-init guard,
+  `if __name__ == "__main__":`, default argument, decorator). Module-level and class-body calls are
+  in `ModuleFacts.module_calls`.
+- `CodeAnalysis.per_invocation(handler)`: (CallFact, Reached) for each call that runs on every
+  invocation; `Reached.site` is the call in the handler's body that leads there, `Reached.origin`
+  the call itself (a related location when they differ).
+- `CodeAnalysis.per_invocation_mutations(handler)`: `MutationFact`s of module-level state.
+- `ModuleFacts.env`: `EnvFact` reads/writes of `os.environ` / `os.getenv` with the variable name
+  (LL109, LL205's code side).
+- `ModuleFacts.strings`: `StringFact` string literals with the name or keyword they are assigned to
+  (LL313).
+- `CodeAnalysis.modules`: every analysed module by path (`full=False`: definitions only).
+
+Fixes (`fix.py`): `MoveToModuleScope` findings' fixes are applied by `fix.apply_fixes`, shared by
+the CLI (`--fix`/`--diff`) and the language server.
+"""
+
+from __future__ import annotations
+
+from lambdalint.code.analysis import CodeAnalysis, Entry, Handler, Reached, analyse
+
+__all__ = ["CodeAnalysis", "Entry", "Handler", "Reached", "analyse"]

@@ -1,0 +1,273 @@
+"""Build the code analysis of a project: find handlers, choose and parse modules, walk call graphs."""
+
+from __future__ import annotations
+
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from lambdalint.code.facts import CallFact, FunctionFacts, ModuleFacts, MutationFact
+from lambdalint.code.modules import package_root, resolve_import, split_qualified
+from lambdalint.code.scan import handler_shaped, imported_modules, is_test_file, names_anything
+from lambdalint.located import Span
+from lambdalint.model import Function, Problem, Project, SourceFile
+
+# Below this many modules, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 48
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A handler to analyse: a template's `Handler`, or a handler-shaped function nobody references."""
+
+    file: Path
+    function: str
+    roots: tuple[Path, ...]
+    template_function: Function | None = None
+
+
+@dataclass(frozen=True)
+class Reached:
+    """A fact met on the way through a handler's call graph.
+
+    `site` is where a finding belongs: the call in the handler's own body that leads here (the
+    fact's own span when it sits in the handler). `origin` is the fact's own span; when it differs
+    from `site`, the work happens in a helper and rules give it as a related location.
+    `via` names the functions on the way (`handler -> make_client`).
+    """
+
+    site: Span
+    origin: Span
+    module: ModuleFacts
+    function: FunctionFacts
+    via: tuple[str, ...]
+
+    @property
+    def in_helper(self) -> bool:
+        return self.site != self.origin
+
+
+@dataclass
+class Handler:
+    entry: Entry
+    module: ModuleFacts | None          # None: the file does not exist
+    function: FunctionFacts | None      # None: no `def` of that name (it may still be bound otherwise)
+
+    @property
+    def bound(self) -> bool:
+        """The module binds the name at top level (a `def`, an assignment, an import)."""
+        return self.module is not None and self.module.error is None and \
+            (self.function is not None or self.entry.function in self.module.module_names)
+
+
+@dataclass
+class CodeAnalysis:
+    """What the code rules read; see the package docstring."""
+
+    modules: dict[Path, ModuleFacts] = field(default_factory=dict)
+    handlers: list[Handler] = field(default_factory=list)
+    roots: dict[Path, tuple[Path, ...]] = field(default_factory=dict)
+
+    def per_invocation(self, handler: Handler) -> Iterator[tuple[CallFact, Reached]]:
+        """Every call that runs on each invocation of `handler`, through project helpers."""
+        for kind, fact, reached in self._walk(handler):
+            if kind == "call":
+                yield fact, reached  # type: ignore[misc]
+
+    def per_invocation_mutations(self, handler: Handler) -> Iterator[tuple[MutationFact, Reached]]:
+        for kind, fact, reached in self._walk(handler):
+            if kind == "mutation":
+                yield fact, reached  # type: ignore[misc]
+
+    def _walk(self, handler: Handler) -> Iterator[tuple[str, object, Reached]]:
+        if handler.module is None or handler.function is None or not handler.module.full:
+            return
+        roots = handler.entry.roots
+        seen: set[tuple[str, str]] = set()
+        stack: list[tuple[ModuleFacts, FunctionFacts, Span | None, tuple[str, ...]]] = [
+            (handler.module, handler.function, None, (handler.function.qualname,))]
+        while stack:
+            module, function, site, via = stack.pop()
+            key = (module.path, function.qualname)
+            if key in seen:
+                continue
+            seen.add(key)
+            for mutation in function.mutations:
+                if not mutation.once:
+                    yield "mutation", mutation, Reached(site or mutation.span, mutation.span, module, function, via)
+            for call in function.calls:
+                if call.once:
+                    continue
+                where = site or call.span
+                yield "call", call, Reached(where, call.span, module, function, via)
+                for target_module, target in self.callees(module, function, call, roots):
+                    if not target.cached:
+                        stack.append((target_module, target, where, via + (target.qualname,)))
+
+    def callees(self, module: ModuleFacts, function: FunctionFacts, call: CallFact,
+                roots: tuple[Path, ...]) -> Iterator[tuple[ModuleFacts, FunctionFacts]]:
+        """Project functions a call may run (same module, imported modules, `self.m()`, `Class()`)."""
+        file = Path(module.path)
+        for name in sorted(call.names):
+            local = _lookup(module, f"{function.qualname}.{name}") or _lookup(module, name)
+            if local is not None:
+                yield module, local
+                continue
+            if name.startswith(("builtins.", "boto3.", "botocore.")):
+                continue
+            for target_file, attribute in split_qualified(file, roots, name):
+                target_module = self.modules.get(target_file)
+                if target_module is None:
+                    continue
+                found = _lookup(target_module, attribute)
+                if found is not None:
+                    yield target_module, found
+                    break
+
+
+def _lookup(module: ModuleFacts, qualname: str) -> FunctionFacts | None:
+    found = module.functions.get(qualname)
+    if found is None:
+        found = module.functions.get(f"{qualname}.__init__")
+    return found
+
+
+# -- building --
+
+def analyse(project: Project, handler_patterns: Sequence[str],
+            overlay: dict[Path, str] | None = None) -> CodeAnalysis:
+    overlay = {p.absolute(): t for p, t in (overlay or {}).items()}
+    texts: dict[Path, str | None] = {}
+
+    def read(path: Path) -> str | None:
+        if path not in texts:
+            texts[path] = _read(path, overlay)
+        return texts[path]
+
+    entries = _entries(project, handler_patterns, read)
+    analysis = CodeAnalysis()
+    # Which files can matter: entry files and every project module they import, transitively.
+    graph: dict[Path, set[Path]] = {}
+    todo = [(e.file, e.roots) for e in entries]
+    while todo:
+        file, roots = todo.pop()
+        if file in graph:
+            continue
+        analysis.roots[file] = roots
+        text = read(file)
+        graph[file] = set()
+        if text is None:
+            continue
+        for level, dotted in imported_modules(text):
+            target = resolve_import(file, roots, level, dotted)
+            if target is not None and target != file:
+                graph[file].add(target)
+                todo.append((target, roots))
+    needed = {f for f in graph if (t := read(f)) is not None and names_anything(t)}
+    changed = True
+    while changed:
+        changed = False
+        for file, deps in graph.items():
+            if file not in needed and deps & needed:
+                needed.add(file)
+                changed = True
+    entry_files = {e.file for e in entries}
+    jobs = [(str(f), project.display(f), read(f) or "", "full" if f in needed else "definitions")
+            for f in sorted(graph) if read(f) is not None and (f in needed or f in entry_files)]
+    for facts in _run(jobs):
+        path = Path(facts.path)
+        analysis.modules[path] = facts
+        source = SourceFile(path, facts.display, texts[path] or "")
+        project.sources.setdefault(facts.display, source)
+        if facts.error is not None:
+            line, column, message = facts.error
+            project.problems.append(Problem(Span.point(facts.display, line, column), message))
+    for entry in entries:
+        module = analysis.modules.get(entry.file)
+        function = module.functions.get(entry.function) if module is not None else None
+        handler = Handler(entry, module, function)
+        if entry.template_function is None and (function is None or not _handler_signature(function)):
+            continue
+        analysis.handlers.append(handler)
+    return analysis
+
+
+def _handler_signature(function: FunctionFacts) -> bool:
+    return function.positional >= 2 and function.required <= 2 and function.required_kwonly == 0
+
+
+def _read(path: Path, overlay: dict[Path, str]) -> str | None:
+    if path.absolute() in overlay:
+        return overlay[path.absolute()]
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _entries(project: Project, patterns: Sequence[str], read) -> list[Entry]:
+    entries: list[Entry] = []
+    seen: set[tuple[Path, str]] = set()
+    code_dirs: set[Path] = set()
+    for function in project.functions:
+        if function.code_dir is not None and function.is_python:
+            code_dirs.add(function.code_dir)
+        file = function.handler_file
+        if file is None or function.handler_function is None or function.code_dir is None:
+            continue
+        file = file.absolute()
+        key = (file, function.handler_function)
+        entry = Entry(file, function.handler_function, _roots(function.code_dir, file), function)
+        seen.add(key)
+        entries.append(entry)
+    for path in project.python_paths:
+        file = path.absolute()
+        display = project.display(file)
+        if is_test_file(display) or any(d == file.parent or d in file.parents for d in code_dirs):
+            continue
+        text = read(file)
+        if text is None:
+            continue
+        for name in handler_shaped(text, patterns):
+            if (file, name) not in seen:
+                seen.add((file, name))
+                entries.append(Entry(file, name, _roots(None, file)))
+    return entries
+
+
+def _roots(code_dir: Path | None, file: Path) -> tuple[Path, ...]:
+    roots = [code_dir] if code_dir is not None else []
+    root = package_root(file)
+    if root not in roots:
+        roots.append(root)
+    return tuple(roots)
+
+
+def _job(job: tuple[str, str, str, str]) -> ModuleFacts:
+    from lambdalint.code.extract import definition_facts, full_facts
+
+    path, display, text, mode = job
+    try:
+        return (full_facts if mode == "full" else definition_facts)(path, display, text)
+    except Exception as exc:  # noqa: BLE001 - a LibCST bug on one odd file must not end the run
+        return ModuleFacts(path=path, display=display, error=(1, 1, f"cannot analyse: {type(exc).__name__}: {exc}"),
+                           full=False)
+
+
+def _run(jobs: list[tuple[str, str, str, str]]) -> list[ModuleFacts]:
+    workers = min(os.cpu_count() or 1, 8)
+    if len(jobs) < PARALLEL_THRESHOLD or workers < 2:
+        return [_job(job) for job in jobs]
+    import multiprocessing
+
+    # fork shares the already-imported engine with the workers; spawn would import it again per worker
+    method = "fork" if sys.platform.startswith("linux") else None
+    context = multiprocessing.get_context(method)
+    # biggest first, so one long file does not finish alone at the end
+    ordered = sorted(jobs, key=lambda j: -len(j[2]))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        chunk = max(1, len(ordered) // (workers * 8))
+        return list(pool.map(_job, ordered, chunksize=chunk))

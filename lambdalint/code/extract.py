@@ -1,0 +1,700 @@
+"""One module's text -> `ModuleFacts`, in one LibCST traversal.
+
+`full_facts` resolves LibCST's QualifiedNameProvider (which brings ScopeProvider) and
+PositionProvider: the expensive path, taken only for modules the text scan says can matter.
+`definition_facts` only parses and reads the module's top-level definitions (handler modules that
+name nothing a code rule looks for still need LL105/LL106/LL108).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Sequence
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider, QualifiedNameProvider
+
+from lambdalint.code.facts import (CallFact, EnvFact, FunctionFacts, ModuleFacts, MutationFact,
+                                   StringFact)
+from lambdalint.located import Span
+
+_CACHE_DECORATORS = {
+    "functools.cache", "functools.lru_cache", "functools.cached_property", "cachetools.cached",
+    "cachetools.func.ttl_cache", "cachetools.func.lru_cache",
+}
+_MUTATORS = {"append", "extend", "add", "update", "setdefault", "insert", "appendleft", "extendleft"}
+_MUTABLE_FACTORIES = {"dict", "list", "set", "collections.defaultdict", "collections.deque",
+                      "collections.OrderedDict", "collections.Counter", "defaultdict", "deque",
+                      "OrderedDict", "Counter"}
+_EMPTY = cst.Module([])
+
+
+def sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def parse_error(display: str, path: str, text: str, exc: Exception) -> ModuleFacts:
+    line = getattr(exc, "raw_line", 1) or 1
+    column = (getattr(exc, "raw_column", 0) or 0) + 1
+    message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return ModuleFacts(path=path, display=display, sha=sha(text),
+                       error=(line, column, f"Python syntax error: {message}"), full=False)
+
+
+def _parse(text: str) -> cst.Module:
+    return cst.parse_module(text)
+
+
+def full_facts(path: str, display: str, text: str) -> ModuleFacts:
+    try:
+        module = _parse(text)
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        visitor = _Visitor(path, display)
+        wrapper.visit(visitor)
+    except (cst.ParserSyntaxError, RecursionError, ValueError, TypeError) as exc:
+        return parse_error(display, path, text, exc)
+    facts = visitor.facts
+    facts.sha = sha(text)
+    return facts
+
+
+def definition_facts(path: str, display: str, text: str) -> ModuleFacts:
+    try:
+        module = _parse(text)
+    except (cst.ParserSyntaxError, RecursionError, ValueError, TypeError) as exc:
+        return parse_error(display, path, text, exc)
+    facts = ModuleFacts(path=path, display=display, sha=sha(text), full=False)
+    names, _, _, _ = _module_bindings(module)
+    facts.module_names = frozenset(names)
+    lines = text.splitlines()
+    for stmt in module.body:
+        if isinstance(stmt, cst.FunctionDef):
+            span = _def_span_by_text(lines, stmt.name.value, display)
+            fn = FunctionFacts(stmt.name.value, stmt.name.value, span)
+            _fill_signature(fn, stmt)
+            facts.functions[fn.qualname] = fn
+    return facts
+
+
+def _def_span_by_text(lines: Sequence[str], name: str, display: str) -> Span:
+    pattern = re.compile(rf"^(\s*(?:async\s+)?def\s+)({re.escape(name)})\b")
+    for number, line in enumerate(lines, start=1):
+        match = pattern.match(line)
+        if match and not line[:1].isspace():
+            start = match.start(2) + 1
+            return Span(display, number, start, number, start + len(name))
+    return Span.point(display, 1)
+
+
+def _fill_signature(fn: FunctionFacts, node: cst.FunctionDef) -> None:
+    params = node.params
+    positional = list(params.posonly_params) + list(params.params)
+    fn.is_async = node.asynchronous is not None
+    fn.positional = len(positional)
+    fn.required = sum(1 for p in positional if p.default is None)
+    fn.star_args = isinstance(params.star_arg, cst.Param)
+    fn.required_kwonly = sum(1 for p in params.kwonly_params if p.default is None)
+    fn.params = tuple(p.name.value for p in positional)
+
+
+def _module_bindings(module: cst.Module) -> tuple[set[str], set[str], set[str], set[str]]:
+    """Names bound at module scope: all, by imports, to literals, to mutable containers."""
+    names: set[str] = set()
+    imports: set[str] = set()
+    constants: set[str] = set()
+    mutable: set[str] = set()
+
+    def visit_block(body: Sequence[cst.CSTNode]) -> None:
+        for stmt in body:
+            if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+                names.add(stmt.name.value)
+            elif isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    _bind_small(small)
+            elif isinstance(stmt, (cst.If, cst.Try)):
+                # `try: import x except ImportError:` and `if TYPE_CHECKING:` still bind at module scope
+                visit_block(stmt.body.body)
+                for handler in getattr(stmt, "handlers", ()):
+                    visit_block(handler.body.body)
+                orelse = getattr(stmt, "orelse", None)
+                while orelse is not None:
+                    visit_block(orelse.body.body)
+                    orelse = getattr(orelse, "orelse", None)
+
+    def _bind_small(small: cst.BaseSmallStatement) -> None:
+        if isinstance(small, cst.Import):
+            for alias in small.names:
+                bound = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) \
+                    else _EMPTY.code_for_node(alias.name).split(".")[0]
+                names.add(bound)
+                imports.add(bound)
+        elif isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
+            for alias in small.names:
+                bound = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) \
+                    else _EMPTY.code_for_node(alias.name)
+                names.add(bound)
+                imports.add(bound)
+        elif isinstance(small, (cst.Assign, cst.AnnAssign)):
+            targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
+            value = small.value
+            for target in targets:
+                for name in _target_names(target):
+                    names.add(name)
+                    if value is not None and _is_literal(value):
+                        constants.add(name)
+                    if value is not None and _is_mutable(value):
+                        mutable.add(name)
+
+    visit_block(module.body)
+    return names, imports, constants, mutable
+
+
+def _target_names(target: cst.BaseExpression) -> list[str]:
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [n for e in target.elements for n in _target_names(e.value)]
+    return []
+
+
+def _is_literal(node: cst.BaseExpression) -> bool:
+    if isinstance(node, (cst.SimpleString, cst.Integer, cst.Float, cst.ConcatenatedString)):
+        return True
+    if isinstance(node, cst.Name):
+        return node.value in ("True", "False", "None")
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
+        return _is_literal(node.expression)
+    if isinstance(node, (cst.Tuple, cst.List)):
+        return all(_is_literal(e.value) for e in node.elements)
+    if isinstance(node, cst.Dict):
+        return all(isinstance(e, cst.DictElement) and _is_literal(e.key) and _is_literal(e.value)
+                   for e in node.elements)
+    return False
+
+
+def _is_mutable(node: cst.BaseExpression) -> bool:
+    if isinstance(node, (cst.List, cst.Dict, cst.Set, cst.ListComp, cst.DictComp, cst.SetComp)):
+        return True
+    if isinstance(node, cst.Call):
+        return _EMPTY.code_for_node(node.func) in _MUTABLE_FACTORIES
+    return False
+
+
+def _string_value(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        try:
+            value = node.evaluated_value
+        except Exception:  # noqa: BLE001 - odd escapes; not a value we can use
+            return None
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _root_name(node: cst.BaseExpression) -> str | None:
+    while isinstance(node, (cst.Attribute, cst.Call)):
+        node = node.value if isinstance(node, cst.Attribute) else node.func
+    return node.value if isinstance(node, cst.Name) else None
+
+
+def _dotted(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = _dotted(node.value)
+        return f"{base}.{node.attr.value}" if base else None
+    return None
+
+
+class _Visitor(cst.CSTVisitor):
+    METADATA_DEPENDENCIES = (QualifiedNameProvider, PositionProvider)
+
+    def __init__(self, path: str, display: str) -> None:
+        super().__init__()
+        self.facts = ModuleFacts(path=path, display=display)
+        self.display = display
+        self.functions: list[FunctionFacts] = []
+        self.classes: list[str] = []
+        self.once_depth = 0
+        self.once_blocks: set[int] = set()
+        self.direct_statements: list[set[int]] = []
+        self.factories: list[dict[str, str]] = [{}]
+        self.with_open: list[set[str]] = [set()]
+        self.module_names: set[str] = set()
+        self.constants: set[str] = set()
+        self.mutable: set[str] = set()
+        self.current_statement: cst.SimpleStatementLine | None = None
+
+    # -- helpers --
+
+    def _span(self, node: cst.CSTNode) -> Span:
+        pos = self.get_metadata(PositionProvider, node)
+        return Span(self.display, pos.start.line, pos.start.column + 1, pos.end.line, pos.end.column + 1)
+
+    def _names(self, node: cst.CSTNode) -> frozenset[str]:
+        try:
+            found = self.get_metadata(QualifiedNameProvider, node, set())
+        except KeyError:
+            return frozenset()
+        return frozenset(q.name for q in found)
+
+    @property
+    def function(self) -> FunctionFacts | None:
+        return self.functions[-1] if self.functions else None
+
+    def _is_local(self, name: str) -> bool:
+        fn = self.function
+        if fn is None:
+            return False
+        return name not in fn.globals and (name in fn.assigned or name in fn.params)
+
+    def _is_module_name(self, name: str) -> bool:
+        return name in self.module_names and not self._is_local(name)
+
+    # -- module --
+
+    def visit_Module(self, node: cst.Module) -> None:
+        names, imports, constants, mutable = _module_bindings(node)
+        self.module_names, self.constants, self.mutable = names, constants, mutable
+        self.facts.module_names = frozenset(names)
+        self.facts.module_imports = frozenset(imports)
+        self.facts.constants = frozenset(constants)
+        self.facts.mutable_globals = frozenset(mutable)
+        for stmt in node.body:
+            if isinstance(stmt, cst.SimpleStatementLine):
+                self._record_factories(stmt, self.factories[0])
+
+    # -- definitions --
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.classes.append(node.name.value)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self.classes.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        outer = self.function
+        if outer is not None:
+            qualname = f"{outer.qualname}.{node.name.value}"
+        elif self.classes:
+            qualname = f"{'.'.join(self.classes)}.{node.name.value}"
+        else:
+            qualname = node.name.value
+        fn = FunctionFacts(qualname, node.name.value, self._span(node.name),
+                           class_name=self.classes[-1] if self.classes and outer is None else None)
+        _fill_signature(fn, node)
+        for decorator in node.decorators:
+            target = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
+            if self._names(target) & _CACHE_DECORATORS:
+                fn.cached = True
+        assigned, global_names = _local_bindings(node)
+        fn.assigned = assigned
+        fn.globals = frozenset(global_names)
+        for param in fn.params:
+            fn.assigned.setdefault(param, 0)
+        self.facts.functions[qualname] = fn
+        self.functions.append(fn)
+        self.direct_statements.append({id(s) for s in node.body.body} if isinstance(node.body, cst.IndentedBlock) else set())
+        self.factories.append({})
+        self.with_open.append(set())
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.functions.pop()
+        self.direct_statements.pop()
+        self.factories.pop()
+        self.with_open.pop()
+
+    # Decorators and defaults are evaluated once, when the `def` runs.
+    def visit_Decorator(self, node: cst.Decorator) -> None:
+        self.once_depth += 1
+
+    def leave_Decorator(self, original_node: cst.Decorator) -> None:
+        self.once_depth -= 1
+
+    def visit_Param(self, node: cst.Param) -> None:
+        self.once_depth += 1
+
+    def leave_Param(self, original_node: cst.Param) -> None:
+        self.once_depth -= 1
+
+    # -- once-only regions --
+
+    def visit_If(self, node: cst.If) -> None:
+        if _is_main_guard(node.test) or self._is_lazy_guard(node):
+            self.once_blocks.add(id(node.body))
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        if id(node) in self.once_blocks:
+            self.once_depth += 1
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
+        if id(original_node) in self.once_blocks:
+            self.once_depth -= 1
+
+    def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
+        if id(node) in self.once_blocks:
+            self.once_depth += 1
+
+    def leave_SimpleStatementSuite(self, original_node: cst.SimpleStatementSuite) -> None:
+        if id(original_node) in self.once_blocks:
+            self.once_depth -= 1
+
+    def _is_lazy_guard(self, node: cst.If) -> bool:
+        """`if _client is None: _client = ...` (or `not _client`, `k not in CACHE`) on a name that
+        outlives the invocation: module-level, declared `global`, or an attribute of self/cls."""
+        guarded = _guarded_targets(node.test)
+        if not guarded:
+            return False
+        assigned = _assigned_targets(node.body)
+        for target in guarded & assigned:
+            if "." in target:
+                return True
+            fn = self.function
+            if fn is None or target in fn.globals or (self._is_module_name(target)):
+                return True
+        return False
+
+    # -- statements --
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        self.current_statement = node
+        if self.function is not None:
+            self._record_factories(node, self.factories[-1])
+
+    def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine) -> None:
+        self.current_statement = None
+
+    def _record_factories(self, stmt: cst.SimpleStatementLine, into: dict[str, str]) -> None:
+        for small in stmt.body:
+            if isinstance(small, cst.Assign) and isinstance(small.value, cst.Call):
+                names = self._names(small.value)
+                if names:
+                    for target in small.targets:
+                        for name in _target_names(target.target):
+                            into[name] = min(names)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if isinstance(node.item, cst.Call) and _dotted(node.item.func) in ("open", "io.open", "gzip.open") \
+                and node.asname is not None and isinstance(node.asname.name, cst.Name):
+            self.with_open[-1].add(node.asname.name.value)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._mutation_target(target.target, node.value, "item assignment")
+        value = _string_value(node.value)
+        if value is not None:
+            for target in node.targets:
+                name = _dotted(target.target)
+                if name:
+                    self._string(name, value, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            value = _string_value(node.value)
+            name = _dotted(node.target)
+            if value is not None and name:
+                self._string(name, value, node.value)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        fn = self.function
+        if fn is None:
+            return
+        target = node.target
+        if isinstance(target, cst.Name) and target.value in fn.globals:
+            self._mutation(target.value, "augmented assignment", node)
+        else:
+            self._mutation_target(target, node.value, "augmented item assignment")
+
+    def _mutation_target(self, target: cst.BaseExpression, value: cst.BaseExpression, how: str) -> None:
+        fn = self.function
+        if fn is None:
+            return
+        if isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name):
+            name = target.value.value
+            if name in self.mutable and self._is_module_name(name):
+                self._mutation(name, how, target)
+        elif isinstance(target, cst.Name) and target.value in fn.globals and how == "item assignment":
+            # `global g; g = ...` only leaks when the new value carries request data or the old value
+            used = _names_used(value)
+            if target.value in used or used & set(fn.params):
+                self._mutation(target.value, "assignment from request data", target)
+
+    def _mutation(self, name: str, how: str, node: cst.CSTNode) -> None:
+        fn = self.function
+        if fn is not None:
+            fn.mutations.append(MutationFact(name, how, self._span(node), once=self.once_depth > 0))
+
+    def _string(self, target: str, value: str, node: cst.CSTNode) -> None:
+        fn = self.function
+        self.facts.strings.append(StringFact(target, value, self._span(node), fn.qualname if fn else None))
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        if "os.environ" in self._names(node.value) and len(node.slice) == 1:
+            index = node.slice[0].slice
+            key = _string_value(index.value) if isinstance(index, cst.Index) else None
+            kind = "write" if self._is_store(node) else "read"
+            self._env(key, kind, False, node)
+
+    def _is_store(self, node: cst.Subscript) -> bool:
+        stmt = self.current_statement
+        if stmt is None:
+            return False
+        for small in stmt.body:
+            if isinstance(small, cst.Assign) and any(t.target is node for t in small.targets):
+                return True
+            if isinstance(small, (cst.AugAssign, cst.AnnAssign)) and small.target is node:
+                return True
+            if isinstance(small, cst.Del) and small.target is node:
+                return True
+        return False
+
+    def _env(self, key: str | None, kind: str, has_default: bool, node: cst.CSTNode) -> None:
+        fn = self.function
+        self.facts.env.append(EnvFact(key, kind, has_default, self._span(node), fn.qualname if fn else None))
+
+    # -- calls --
+
+    def visit_Call(self, node: cst.Call) -> None:
+        names = set(self._names(node))
+        func = node.func
+        receiver = factory = self_method = None
+        if isinstance(func, cst.Attribute):
+            if isinstance(func.value, cst.Name):
+                receiver = func.value.value
+                if receiver in ("self", "cls") and self.function is not None and self.function.class_name:
+                    self_method = func.attr.value
+                    names.add(f"{self.function.class_name}.{func.attr.value}")
+                factory = self._factory(receiver)
+            elif isinstance(func.value, cst.Call):
+                inner = self._names(func.value)
+                factory = min(inner) if inner else None
+        self._env_call(node, names)
+        positional = [a for a in node.args if a.keyword is None and a.star == ""]
+        first = positional[0].value if positional else None
+        first_kind, first_value = self._arg_kind(first)
+        for arg in node.args:
+            if arg.keyword is not None:
+                value = _string_value(arg.value)
+                if value is not None:
+                    self._string(arg.keyword.value, value, arg.value)
+        fn = self.function
+        once = fn is None or self.once_depth > 0
+        assigned_to, statement_line = self._movable(node)
+        fact = CallFact(
+            names=frozenset(names), span=self._span(node), once=once,
+            literal_args=all(a.star == "" and self._constant(a.value) for a in node.args),
+            first_arg=first_value, first_arg_kind=first_kind, receiver=receiver,
+            receiver_factory=factory, assigned_to=assigned_to, statement_line=statement_line,
+            self_method=self_method, root_name=_root_name(func),
+        )
+        if fn is None:
+            self.facts.module_calls.append(fact)
+        else:
+            fn.calls.append(fact)
+        if fn is not None and isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) \
+                and func.attr.value in _MUTATORS:
+            name = func.value.value
+            if name in self.mutable and self._is_module_name(name):
+                fn.mutations.append(MutationFact(name, f".{func.attr.value}()", fact.span, once=once))
+
+    def _env_call(self, node: cst.Call, names: set[str]) -> None:
+        read = names & {"os.environ.get", "os.getenv"}
+        write = names & {"os.environ.setdefault", "os.putenv", "os.environ.update"}
+        if not read and not write:
+            return
+        positional = [a for a in node.args if a.keyword is None]
+        key = _string_value(positional[0].value) if positional else None
+        self._env(key, "read" if read else "write", len(node.args) > 1, node)
+
+    def _factory(self, receiver: str) -> str | None:
+        if self.function is not None and receiver in self.factories[-1]:
+            return self.factories[-1][receiver]
+        if self._is_module_name(receiver):
+            return self.factories[0].get(receiver)
+        return None
+
+    def _constant(self, node: cst.BaseExpression) -> bool:
+        if _is_literal(node):
+            return True
+        return isinstance(node, cst.Name) and node.value in self.constants and self._is_module_name(node.value)
+
+    def _arg_kind(self, node: cst.BaseExpression | None) -> tuple[str, str | None]:
+        if node is None:
+            return "", None
+        value = _string_value(node)
+        if value is not None:
+            return "str", value
+        if isinstance(node, cst.Call):
+            callee = _dotted(node.func) or ""
+            if callee in ("open", "io.open", "gzip.open", "bz2.open") or callee.endswith(".open"):
+                return "open", None
+            if callee in ("os.path.join", "Path", "pathlib.Path") or callee.endswith("path.join"):
+                return "path", None
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Divide):
+            return "path", None
+        if isinstance(node, cst.Name):
+            if node.value in self.with_open[-1]:
+                return "with-open", None
+            if node.value in self.constants and self._is_module_name(node.value):
+                return "constant", None
+            return "name", None
+        return "other", None
+
+    def _movable(self, node: cst.Call) -> tuple[str | None, int]:
+        stmt = self.current_statement
+        if stmt is None or not self.direct_statements or id(stmt) not in self.direct_statements[-1]:
+            return None, 0
+        if len(stmt.body) != 1 or not isinstance(stmt.body[0], cst.Assign):
+            return None, 0
+        assign = stmt.body[0]
+        if assign.value is not node or len(assign.targets) != 1 or not isinstance(assign.targets[0].target, cst.Name):
+            return None, 0
+        return assign.targets[0].target.value, self.get_metadata(PositionProvider, stmt).start.line
+
+
+def _local_bindings(node: cst.FunctionDef) -> tuple[dict[str, int], set[str]]:
+    """Names a function assigns (its locals) and those it declares `global`/`nonlocal`."""
+    assigned: dict[str, int] = {}
+    declared: set[str] = set()
+
+    class Collector(cst.CSTVisitor):
+        def visit_FunctionDef(self, inner: cst.FunctionDef) -> bool:
+            if inner is node:
+                return True
+            assigned[inner.name.value] = assigned.get(inner.name.value, 0) + 1
+            return False
+
+        def visit_ClassDef(self, inner: cst.ClassDef) -> bool:
+            assigned[inner.name.value] = assigned.get(inner.name.value, 0) + 1
+            return False
+
+        def visit_Lambda(self, inner: cst.Lambda) -> bool:
+            return False
+
+        def visit_Global(self, inner: cst.Global) -> None:
+            declared.update(n.name.value for n in inner.names)
+
+        def visit_Nonlocal(self, inner: cst.Nonlocal) -> None:
+            declared.update(n.name.value for n in inner.names)
+
+        def _add(self, target: cst.BaseExpression) -> None:
+            for name in _target_names(target):
+                assigned[name] = assigned.get(name, 0) + 1
+
+        def visit_AssignTarget(self, inner: cst.AssignTarget) -> None:
+            self._add(inner.target)
+
+        def visit_AnnAssign(self, inner: cst.AnnAssign) -> None:
+            self._add(inner.target)
+
+        def visit_AugAssign(self, inner: cst.AugAssign) -> None:
+            self._add(inner.target)
+
+        def visit_For(self, inner: cst.For) -> None:
+            self._add(inner.target)
+
+        def visit_AsName(self, inner: cst.AsName) -> None:
+            self._add(inner.name)
+
+        def visit_NamedExpr(self, inner: cst.NamedExpr) -> None:
+            self._add(inner.target)
+
+        def visit_ImportAlias(self, inner: cst.ImportAlias) -> None:
+            if inner.asname is None:
+                name = _EMPTY.code_for_node(inner.name).split(".")[0]
+                assigned[name] = assigned.get(name, 0) + 1
+
+    node.visit(Collector())
+    return assigned, declared
+
+
+def _guard_name(node: cst.BaseExpression) -> str | None:
+    name = _dotted(node)
+    if name is None:
+        return None
+    if "." in name and name.split(".")[0] not in ("self", "cls") and not name[0].isupper():
+        return None
+    return name
+
+
+def _guarded_targets(test: cst.BaseExpression) -> set[str]:
+    """Names a lazy-init test checks: `x is None`, `not x`, `k not in x`, `x.get(k) is None`."""
+    found: set[str] = set()
+    if isinstance(test, cst.BooleanOperation):
+        return _guarded_targets(test.left) | _guarded_targets(test.right)
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        name = _guard_name(test.expression)
+        if name:
+            found.add(name)
+        elif isinstance(test.expression, cst.Call) and _dotted(test.expression.func) == "hasattr":
+            args = test.expression.args
+            if len(args) == 2 and (attr := _string_value(args[1].value)) and (obj := _dotted(args[0].value)):
+                found.add(f"{obj}.{attr}")
+        return found
+    if isinstance(test, cst.Comparison):
+        for comparison in test.comparisons:
+            operator = comparison.operator
+            if isinstance(operator, (cst.Is, cst.Equal)) and _dotted(comparison.comparator) == "None":
+                left = test.left
+                if isinstance(left, cst.Call) and isinstance(left.func, cst.Attribute) and left.func.attr.value == "get":
+                    left = left.func.value
+                name = _guard_name(left)
+                if name:
+                    found.add(name)
+            elif isinstance(operator, cst.NotIn):
+                name = _guard_name(comparison.comparator)
+                if name:
+                    found.add(name)
+    return found
+
+
+def _assigned_targets(body: cst.BaseSuite) -> set[str]:
+    found: set[str] = set()
+
+    class Collector(cst.CSTVisitor):
+        def visit_FunctionDef(self, inner: cst.FunctionDef) -> bool:
+            return False
+
+        def _add(self, target: cst.BaseExpression) -> None:
+            if isinstance(target, cst.Subscript):
+                target = target.value
+            name = _dotted(target)
+            if name:
+                found.add(name)
+            for inner_name in _target_names(target):
+                found.add(inner_name)
+
+        def visit_AssignTarget(self, inner: cst.AssignTarget) -> None:
+            self._add(inner.target)
+
+        def visit_AnnAssign(self, inner: cst.AnnAssign) -> None:
+            self._add(inner.target)
+
+        def visit_Call(self, inner: cst.Call) -> None:
+            # `CACHE.setdefault(k, v)` / `CACHE.update(...)` fill a guarded cache too
+            if isinstance(inner.func, cst.Attribute) and inner.func.attr.value in ("setdefault", "update", "__setitem__"):
+                name = _dotted(inner.func.value)
+                if name:
+                    found.add(name)
+
+    body.visit(Collector())
+    return found
+
+
+def _names_used(node: cst.BaseExpression) -> set[str]:
+    used: set[str] = set()
+
+    class Collector(cst.CSTVisitor):
+        def visit_Name(self, inner: cst.Name) -> None:
+            used.add(inner.value)
+
+    node.visit(Collector())
+    return used
+
+
+def _is_main_guard(test: cst.BaseExpression) -> bool:
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+        parts = {_dotted(test.left), _string_value(test.comparisons[0].comparator),
+                 _string_value(test.left), _dotted(test.comparisons[0].comparator)}
+        return "__name__" in parts and "__main__" in parts
+    return False

@@ -1,0 +1,108 @@
+"""Plain, picklable facts one module yields; worker processes send them back to the engine.
+
+Spans use the model's `Span` (1-based lines and columns, display path), so rules build findings
+from facts without touching LibCST.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lambdalint.located import Span
+
+
+@dataclass(frozen=True)
+class CallFact:
+    """One call expression.
+
+    `names` are the callee's qualified names (`boto3.client` for `from boto3 import client`;
+    `boto3.Session.client` for `boto3.Session().client`; a function of the same module is its bare
+    name, a relative import keeps its dots: `.util.make`). `receiver` is the local name the callee
+    is an attribute of (`ssm` in `ssm.get_parameter()`), `receiver_factory` the qualified name of
+    the call that created that receiver when the module shows it (`boto3.client`).
+    `once` is True when the call runs once per execution environment even though it sits in a
+    function body (lazy-init guard, `if __name__ == "__main__":`, default argument, decorator).
+    """
+
+    names: frozenset[str]
+    span: Span
+    once: bool = False
+    args: tuple[str, ...] = ()            # source text of positional args
+    literal_args: bool = False            # every argument is a literal or a module-level constant
+    first_arg: str | None = None          # the first argument's value when it is a string literal
+    first_arg_kind: str = ""              # "str", "open", "with-open", "path", "name", "other", ""
+    receiver: str | None = None
+    receiver_factory: str | None = None
+    assigned_to: str | None = None        # `x = call(...)` as a statement directly in the function body
+    statement_line: int = 0               # line of that statement (for the fix)
+    self_method: str | None = None        # `self.m()` inside a method: "m"
+    root_name: str | None = None          # `boto3` in `boto3.session.Session().client`
+
+
+@dataclass(frozen=True)
+class MutationFact:
+    """A function changing module-level state: `G.append(x)`, `G[k] = v`, `global g; g += 1`."""
+
+    name: str
+    how: str
+    span: Span
+    once: bool = False
+
+
+@dataclass(frozen=True)
+class EnvFact:
+    """`os.environ["X"]`, `os.environ.get("X", d)`, `os.getenv("X")` (read) or an assignment (write)."""
+
+    variable: str | None      # None when the key is not a literal
+    kind: str                 # "read" | "write"
+    has_default: bool
+    span: Span
+    function: str | None      # qualified name of the enclosing function, None at module scope
+
+
+@dataclass(frozen=True)
+class StringFact:
+    """A string literal assigned to a name, attribute or keyword: `API_KEY = "..."`, `key="..."`."""
+
+    target: str
+    value: str
+    span: Span
+    function: str | None
+
+
+@dataclass
+class FunctionFacts:
+    qualname: str                     # "handler", "Class.method", "outer.inner"
+    name: str
+    span: Span                        # the function's name
+    is_async: bool = False
+    positional: int = 0               # positional parameters (incl. positional-only)
+    required: int = 0                 # positional parameters without a default
+    star_args: bool = False
+    required_kwonly: int = 0
+    params: tuple[str, ...] = ()
+    cached: bool = False              # functools.cache / lru_cache / cachetools decorated
+    class_name: str | None = None
+    calls: list[CallFact] = field(default_factory=list)
+    mutations: list[MutationFact] = field(default_factory=list)
+    assigned: dict[str, int] = field(default_factory=dict)   # local name -> assignments
+    globals: frozenset[str] = frozenset()
+
+
+@dataclass
+class ModuleFacts:
+    """Everything the code rules need from one file. `error` set means it did not parse."""
+
+    path: str                          # absolute path
+    display: str
+    sha: str = ""                      # of the text analysed; fixes refuse to touch a changed file
+    error: tuple[int, int, str] | None = None    # (line, column, message)
+    functions: dict[str, FunctionFacts] = field(default_factory=dict)
+    module_names: frozenset[str] = frozenset()   # every name bound at module scope
+    module_imports: frozenset[str] = frozenset() # names bound by module-level imports
+    constants: frozenset[str] = frozenset()      # module-level names bound to a literal
+    mutable_globals: frozenset[str] = frozenset()  # module-level names bound to a list/dict/set...
+    module_calls: list[CallFact] = field(default_factory=list)  # at module or class scope
+    env: list[EnvFact] = field(default_factory=list)
+    strings: list[StringFact] = field(default_factory=list)
+    full: bool = True                  # False: only definitions were read (no call facts)

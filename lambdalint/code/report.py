@@ -1,0 +1,55 @@
+"""Shared by the code rules: walk every handler and turn matching facts into findings."""
+
+from __future__ import annotations
+
+from typing import Callable, Iterator
+
+from lambdalint.code.analysis import CodeAnalysis, Handler, Reached
+from lambdalint.code.facts import CallFact
+from lambdalint.findings import Finding, Related
+
+CONTEXT_NAMES = ("context", "ctx", "_context", "lambda_context", "_ctx", "_")
+
+
+def code_analysis(ctx) -> CodeAnalysis:
+    """The project's code analysis (empty when no code rule made the engine build one)."""
+    return ctx.project.code if isinstance(ctx.project.code, CodeAnalysis) else CodeAnalysis()
+
+
+def handler_owner(handler: Handler) -> str | None:
+    function = handler.entry.template_function
+    return function.name if function is not None else None
+
+
+def handler_related(handler: Handler) -> list[Related]:
+    function = handler.entry.template_function
+    if function is None:
+        return []
+    return [Related(f"handler of `{function.name}` configured here", function.handler.span)]
+
+
+def call_findings(ctx, match: Callable[[CallFact], str | None], message: Callable[[str, Reached], str],
+                  hint: str, fix: Callable[[Handler, CallFact, Reached], object | None] | None = None
+                  ) -> Iterator[Finding]:
+    """One finding per (call site, matched name) over every handler's per-invocation calls.
+
+    `match` returns a short name for the offending call (`boto3.client`) or None.
+    """
+    analysis = code_analysis(ctx)
+    reported: set[tuple[object, ...]] = set()
+    for handler in analysis.handlers:
+        for call, reached in analysis.per_invocation(handler):
+            what = match(call)
+            if what is None:
+                continue
+            key = (reached.site, reached.origin)
+            if key in reported:
+                continue
+            reported.add(key)
+            related = []
+            if reached.in_helper:
+                related.append(Related(f"`{what}` called in `{reached.function.qualname}` here", reached.origin))
+            related += handler_related(handler)
+            yield ctx.finding(reached.site, message(what, reached), hint, function=handler_owner(handler),
+                              related=related,
+                              fix=fix(handler, call, reached) if fix and not reached.in_helper else None)

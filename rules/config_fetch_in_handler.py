@@ -1,0 +1,208 @@
+"""
+## What it does
+Reports configuration or a secret fetched from AWS on every invocation without a cache: a boto3
+client's `get_parameter`, `get_parameters`, `get_parameters_by_path` (SSM), `get_secret_value`
+(Secrets Manager), `get_latest_configuration` / `get_configuration` (AppConfig), in the handler or
+a project function it calls. The receiver must be known to be a boto3 client (created in the same
+module). Powertools' `parameters.get_parameter` / `get_secret` cache their values and stay silent,
+as do fetches behind a lazy-init guard or in a `functools.cache` function.
+
+## Why is this bad?
+Every call is a network round trip (and, at scale, throttling: SSM's default throughput is 40
+requests per second; Secrets Manager bills per call). Configuration rarely changes between two
+invocations of the same execution environment.
+
+## Example
+```python
+ssm = boto3.client("ssm")
+
+def handler(event, context):
+    url = ssm.get_parameter(Name="/shop/db-url")["Parameter"]["Value"]
+```
+
+## How to fix
+Fetch once (at import time or lazily into a module-level variable), or use a cached helper such as
+Powertools' `parameters.get_parameter(name, max_age=300)` or the Parameters and Secrets Lambda
+extension.
+
+## References
+- https://docs.powertools.aws.dev/lambda/python/latest/utilities/parameters/
+- https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-integration-lambda-extensions.html
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from lambdalint.rulekit import CallFact, Context, Finding, Reached, Rule, bad, call_findings, good
+
+METHODS = ("get_parameter", "get_parameters", "get_parameters_by_path", "get_secret_value",
+           "get_latest_configuration", "get_configuration")
+_CLIENT_FACTORIES = {"boto3.client", "boto3.Session.client", "boto3.session.Session.client"}
+
+
+def match(call: CallFact) -> str | None:
+    for name in call.names:
+        base, _, method = name.rpartition(".")
+        if method not in METHODS:
+            continue
+        if call.receiver_factory in _CLIENT_FACTORIES or base in _CLIENT_FACTORIES or \
+                (call.receiver_factory or "").startswith("boto3.") and call.receiver_factory.endswith(".client"):
+            return method
+    return None
+
+
+def message(what: str, reached: Reached) -> str:
+    if reached.in_helper:
+        return f"`{reached.function.qualname}()` calls `{what}` on every invocation"
+    return f"`{what}` called on every invocation"
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    yield from call_findings(ctx, match, message,
+                             "Fetch once into a module-level variable, or use a cached helper "
+                             "(Powertools `parameters` with `max_age`).")
+
+
+RULE = Rule(
+    code="LL103",
+    slug="config-fetch-in-handler",
+    severity="warning",
+    summary="Configuration or a secret is fetched from AWS on every invocation",
+    check=check,
+    docs=__doc__ or "",
+    needs_code=True,
+    tags=("performance",),
+    examples=(
+        bad("""\
+import boto3
+
+ssm = boto3.client("ssm")
+
+
+def handler(event, context):
+    url = ssm.get_parameter(Name="/shop/db-url", WithDecryption=True)["Parameter"]["Value"]  # [config-fetch-in-handler]
+    return url
+""", name="app.py", title="SSM get_parameter"),
+        bad("""\
+import json
+
+import boto3
+
+secrets = boto3.client("secretsmanager")
+
+
+def lambda_handler(event, context):
+    raw = secrets.get_secret_value(SecretId="prod/db")["SecretString"]  # [config-fetch-in-handler]
+    return json.loads(raw)["password"]
+""", name="app.py", title="Secrets Manager"),
+        bad("""\
+import boto3
+
+
+def handler(event, context):
+    return boto3.client("ssm").get_parameters_by_path(Path="/shop/")  # [config-fetch-in-handler]
+""", name="app.py", title="chained call (LL101 reports the client)"),
+        bad("""\
+import boto3
+
+appconfig = boto3.client("appconfigdata")
+
+
+def handler(event, context):
+    config = appconfig.get_latest_configuration(ConfigurationToken=event["token"])  # [config-fetch-in-handler]
+    return config["Configuration"].read()
+""", name="app.py", title="AppConfig"),
+        bad("""\
+import boto3
+
+ssm = boto3.client("ssm")
+
+
+def feature_flags():
+    return ssm.get_parameters(Names=["/flags/a", "/flags/b"])["Parameters"]
+
+
+def handler(event, context):
+    flags = feature_flags()  # [config-fetch-in-handler]
+    return flags
+""", name="app.py", title="in a helper"),
+        bad("""\
+from boto3 import client
+
+sm = client("secretsmanager")
+
+
+class Settings:
+    def __init__(self):
+        self.token = sm.get_secret_value(SecretId="api-token")["SecretString"]
+
+
+def handler(event, context):
+    settings = Settings()  # [config-fetch-in-handler]
+    return settings.token
+""", name="app.py", title="settings object built per invocation"),
+        good("""\
+from aws_lambda_powertools.utilities import parameters
+
+
+def handler(event, context):
+    url = parameters.get_parameter("/shop/db-url", max_age=300)
+    secret = parameters.get_secret("prod/db")
+    return url, secret
+""", name="app.py", title="Powertools parameters are cached"),
+        good("""\
+import boto3
+
+ssm = boto3.client("ssm")
+DB_URL = ssm.get_parameter(Name="/shop/db-url")["Parameter"]["Value"]
+
+
+def handler(event, context):
+    return DB_URL
+""", name="app.py", title="fetched at import time"),
+        good("""\
+import boto3
+
+ssm = boto3.client("ssm")
+_secret = None
+
+
+def handler(event, context):
+    global _secret
+    if _secret is None:
+        _secret = ssm.get_parameter(Name="/api/key", WithDecryption=True)["Parameter"]["Value"]
+    return _secret
+""", name="app.py", title="lazy global"),
+        good("""\
+import functools
+
+import boto3
+
+secrets = boto3.client("secretsmanager")
+
+
+@functools.cache
+def secret(name):
+    return secrets.get_secret_value(SecretId=name)["SecretString"]
+
+
+def handler(event, context):
+    return secret("prod/db")
+""", name="app.py", title="functools.cache"),
+        good("""\
+from my_config import get_parameter
+
+
+def handler(event, context):
+    return get_parameter("/shop/db-url")
+""", name="app.py", title="a function of the same name that is not boto3"),
+        good("""\
+import os
+
+
+def handler(event, context):
+    return {"table": os.environ["TABLE_NAME"]}
+""", name="app.py", title="configuration from the environment"),
+    ),
+)

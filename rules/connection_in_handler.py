@@ -1,0 +1,221 @@
+"""
+## What it does
+Reports a database, cache or HTTP connection (or pool) opened on every invocation:
+`psycopg2.connect`, `psycopg.connect`, `pymysql.connect`, `mysql.connector.connect`,
+`pg8000.connect`, `redis.Redis` / `StrictRedis` / `from_url`, `pymongo.MongoClient`,
+`sqlalchemy.create_engine`, `requests.Session`, `httpx.Client` / `AsyncClient`,
+`urllib3.PoolManager`, OpenSearch and Elasticsearch clients; in the handler or in a project
+function it calls. One-off requests (`requests.get`) are not connections and stay silent, as do
+connections opened once (module scope, lazy-init guards, cached factories).
+
+## Why is this bad?
+A new connection costs a TCP and TLS handshake and, for databases, authentication: often more than
+the query itself. Under load, a connection per request also exhausts the database's connection
+limit, since frozen execution environments keep theirs open.
+
+## Example
+```python
+import pymysql
+
+def handler(event, context):
+    conn = pymysql.connect(host="db", user="app", password="...", database="shop")
+    ...
+```
+
+## How to fix
+Open the connection once at module scope or behind a lazy-init guard (reconnect when it is
+closed). `lambdalint check --fix` moves `name = factory("literal", ...)` to module scope when safe.
+
+## References
+- https://docs.aws.amazon.com/lambda/latest/dg/best-practices.html#function-code
+- https://aws.amazon.com/blogs/compute/using-amazon-rds-proxy-with-aws-lambda/
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from lambdalint.rulekit import CallFact, Context, Finding, Reached, Rule, bad, call_findings, good, movable
+
+FACTORIES = frozenset({
+    "psycopg2.connect", "psycopg.connect", "psycopg2.pool.SimpleConnectionPool",
+    "psycopg2.pool.ThreadedConnectionPool", "psycopg_pool.ConnectionPool", "pymysql.connect",
+    "pymysql.connections.Connection", "mysql.connector.connect", "pg8000.connect", "pg8000.native.Connection",
+    "redis.Redis", "redis.StrictRedis", "redis.from_url", "redis.Redis.from_url", "redis.client.Redis",
+    "redis.asyncio.Redis", "redis.asyncio.from_url", "redis.cluster.RedisCluster", "pymongo.MongoClient",
+    "pymongo.mongo_client.MongoClient", "sqlalchemy.create_engine",
+    "sqlalchemy.ext.asyncio.create_async_engine", "requests.Session", "requests.session",
+    "requests.sessions.Session", "httpx.Client", "httpx.AsyncClient", "urllib3.PoolManager",
+    "opensearchpy.OpenSearch", "opensearchpy.AsyncOpenSearch", "elasticsearch.Elasticsearch",
+    "elasticsearch.AsyncElasticsearch",
+})
+
+
+def match(call: CallFact) -> str | None:
+    found = sorted(call.names & FACTORIES)
+    return found[0] if found else None
+
+
+def message(what: str, reached: Reached) -> str:
+    if reached.in_helper:
+        return f"`{reached.function.qualname}()` opens a `{what}` connection on every invocation"
+    return f"`{what}` connection opened on every invocation"
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    def fix(handler, call, reached):
+        return movable(reached.module, reached.function, call)
+
+    yield from call_findings(ctx, match, message,
+                             "Open the connection once at module scope (or behind a lazy-init guard) and reuse it.",
+                             fix)
+
+
+RULE = Rule(
+    code="LL102",
+    slug="connection-in-handler",
+    severity="warning",
+    summary="A database, cache or HTTP connection is opened on every invocation",
+    check=check,
+    docs=__doc__ or "",
+    needs_code=True,
+    tags=("performance",),
+    examples=(
+        bad("""\
+import os
+
+import psycopg2
+
+
+def handler(event, context):
+    conn = psycopg2.connect(os.environ["DATABASE_URL"])  # [connection-in-handler]
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1")
+""", name="app.py", title="psycopg2"),
+        bad("""\
+import pymysql
+
+
+def lambda_handler(event, context):
+    conn = pymysql.connect(host="db.internal", user="app", database="shop")  # [connection-in-handler]
+    return conn.ping()
+""", name="app.py", title="pymysql"),
+        bad("""\
+from redis import Redis
+
+
+def handler(event, context):
+    cache = Redis(host="cache.internal", port=6379)  # [connection-in-handler]
+    return cache.get(event["key"])
+""", name="app.py", title="redis"),
+        bad("""\
+import pymongo
+from sqlalchemy import create_engine
+
+
+def handler(event, context):
+    client = pymongo.MongoClient("mongodb://db:27017")  # [connection-in-handler]
+    engine = create_engine("postgresql://app@db/shop")  # [connection-in-handler]
+    return client, engine
+""", name="app.py", title="pymongo and sqlalchemy"),
+        bad("""\
+import requests
+
+
+def handler(event, context):
+    http = requests.Session()  # [connection-in-handler]
+    return http.get(event["url"]).json()
+""", name="app.py", title="requests.Session"),
+        bad("""\
+from .db import connect_db
+
+
+def handler(event, context):
+    conn = connect_db()  # [connection-in-handler]
+    return conn.execute("SELECT 1")
+""", name="svc/app.py", files={
+            "svc/__init__.py": "",
+            "svc/db.py": """\
+import httpx
+
+
+def connect_db():
+    return httpx.Client(base_url="https://db.example.com")
+"""}, title="helper in another module (relative import)"),
+        good("""\
+import os
+
+import psycopg2
+
+conn = psycopg2.connect(os.environ["DATABASE_URL"])
+
+
+def handler(event, context):
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1")
+""", name="app.py", title="connection at module scope"),
+        good("""\
+import pymysql
+
+_conn = None
+
+
+def connection():
+    global _conn
+    if _conn is None or not _conn.open:
+        _conn = pymysql.connect(host="db.internal", user="app", database="shop")
+    return _conn
+
+
+def lambda_handler(event, context):
+    return connection().ping()
+""", name="app.py", title="lazy connection with reconnect"),
+        good("""\
+import requests
+
+
+def handler(event, context):
+    return requests.get(event["url"], timeout=5).json()
+""", name="app.py", title="one-off request, no session"),
+        good("""\
+from functools import cache
+
+import redis
+
+
+@cache
+def cache_client():
+    return redis.Redis.from_url("redis://cache:6379")
+
+
+def handler(event, context):
+    return cache_client().get(event["key"])
+""", name="app.py", title="cached factory"),
+        good("""\
+import httpx
+
+HTTP = httpx.Client(timeout=5)
+
+
+def handler(event, context):
+    return HTTP.get(event["url"]).text
+""", name="app.py", title="module-level httpx client"),
+        good("""\
+from sqlalchemy import create_engine
+
+
+class Database:
+    engine = None
+
+    @classmethod
+    def get(cls):
+        if cls.engine is None:
+            cls.engine = create_engine("postgresql://app@db/shop")
+        return cls.engine
+
+
+def handler(event, context):
+    return Database.get().connect()
+""", name="app.py", title="class-level lazy engine"),
+    ),
+)

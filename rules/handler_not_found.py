@@ -1,0 +1,187 @@
+"""
+## What it does
+Reports a Python function whose `Handler` does not resolve: no module file for it under the code
+folder (`CodeUri`, the Serverless service folder), or a module that binds no top-level name of that
+function (a `def`, an assignment such as `handler = Mangum(app)`, or an import).
+
+It only fires when the code is there: a missing module is reported when the folder it would live in
+exists and holds other Python files, so a template checked without its code (a checkout of the
+infrastructure alone, code built elsewhere, a Serverless service folder with no Python in it) is not
+reported. Modules that deployment plugins generate (`wsgi_handler` of serverless-wsgi) are skipped. Functions whose code is not local (S3
+artifacts, inline `ZipFile`, container images) and non-Python runtimes are skipped, as are handlers
+built from intrinsics. A module that does not parse is reported as LL001 instead.
+
+## Why is this bad?
+The deployment succeeds, then every invocation fails with `Runtime.ImportModuleError` or
+`Runtime.HandlerNotFound`. A renamed file or function is the usual cause.
+
+## Example
+```yaml
+Properties:
+  CodeUri: src/
+  Handler: app.lambda_handler   # src/app.py defines `handler`
+```
+
+## How to fix
+Point `Handler` at `<module path>.<function>` relative to the code folder (`pkg/mod.fn` and
+`pkg.mod.fn` both work), or rename the function.
+
+## References
+- https://docs.aws.amazon.com/lambda/latest/dg/python-handler.html
+- https://repost.aws/knowledge-center/lambda-import-module-error-python
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+from lambdalint.rulekit import Context, Finding, Related, Rule, Span, bad, code_analysis, good, key_name
+
+
+# Modules that deployment plugins write at package time (serverless-wsgi, serverless-python-requirements).
+_GENERATED = {"wsgi_handler", "serverless_sdk", "unzip_requirements"}
+
+
+def _holds_python(folder: Path) -> bool:
+    """The folder exists and has Python files: the code is here, only this module is not."""
+    try:
+        return any(entry.suffix == ".py" for entry in folder.iterdir())
+    except OSError:
+        return False
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    for handler in code_analysis(ctx).handlers:
+        function = handler.entry.template_function
+        if function is None or function.code_dir is None or not function.code_dir.is_dir():
+            continue
+        if function.package_type != "Zip" or handler.bound:
+            continue
+        if handler.module is not None and handler.module.error is not None:
+            continue
+        handler_text = function.handler.str_value()
+        folder = ctx.project.display(function.code_dir) or "."
+        key = key_name(function, "Handler")
+        if handler.module is None:
+            folder_of_module = Path(handler.entry.file).parent
+            if not _holds_python(folder_of_module) or Path(handler.entry.file).stem in _GENERATED:
+                continue
+            module = Path(handler.entry.file).relative_to(function.code_dir).as_posix() \
+                if function.code_dir in Path(handler.entry.file).parents else handler.entry.file.name
+            yield ctx.finding(
+                function.handler.span, f"`{handler_text}`: no module `{module}` in `{folder}`",
+                f"Point `{key}` at `<module path>.<function>` relative to `{folder}`.",
+                function=function.name)
+        else:
+            yield ctx.finding(
+                function.handler.span,
+                f"`{handler_text}`: `{handler.module.display}` defines no `{handler.entry.function}`",
+                f"Rename the function or point `{key}` at one the module defines.",
+                function=function.name,
+                related=[Related(f"module `{handler.module.display}`", Span.point(handler.module.display, 1))])
+
+
+_SAM = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: {handler}
+      Runtime: python3.12
+"""
+
+
+def _sam(handler: str, marker: str = "") -> str:
+    text = _SAM.format(handler=handler)
+    return text.replace(f"Handler: {handler}\n", f"Handler: {handler}{marker}\n")
+
+
+RULE = Rule(
+    code="LL108",
+    slug="handler-not-found",
+    severity="error",
+    summary="The template's handler names no module or function",
+    check=check,
+    docs=__doc__ or "",
+    needs_code=True,
+    tags=("correctness",),
+    examples=(
+        bad(files={"template.yaml": _sam("app.lambda_handler", "  # [handler-not-found]"),
+                   "src/app.py": "def handler(event, context):\n    return event\n"},
+            title="function renamed"),
+        bad(files={"template.yaml": _sam("main.handler", "  # [handler-not-found]"),
+                   "src/app.py": "def handler(event, context):\n    return event\n"},
+            title="module missing"),
+        bad(files={"template.yaml": _sam("orders/create.handler", "  # [handler-not-found]"),
+                   "src/orders/__init__.py": "", "src/orders/create_order.py": "def handler(e, c):\n    pass\n"},
+            title="module missing in a package"),
+        bad(files={"template.yaml": _sam("orders.api.handler", "  # [handler-not-found]"),
+                   "src/orders/__init__.py": "",
+                   "src/orders/api.py": "class Handler:\n    def handler(self, event, context):\n        return event\n"},
+            title="method, not a module-level function"),
+        bad(files={"serverless.yml": """\
+service: orders
+provider:
+  name: aws
+  runtime: python3.12
+functions:
+  create:
+    handler: handlers/create.main  # [handler-not-found]
+""", "handlers/create.py": "def handle(event, context):\n    return event\n"},
+            title="Serverless function"),
+        bad(files={"template.yaml": """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Runtime: python3.12
+    Handler: app.handler  # [handler-not-found]
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+""", "src/app.py": "def lambda_handler(event, context):\n    return event\n"},
+            title="handler from Globals"),
+        good(files={"template.yaml": _sam("app.handler"),
+                    "src/app.py": "def handler(event, context):\n    return event\n"},
+             title="resolves"),
+        good(files={"template.yaml": _sam("orders/api.handler"),
+                    "src/orders/__init__.py": "",
+                    "src/orders/api.py": "from mangum import Mangum\nfrom .asgi import app\n\nhandler = Mangum(app)\n"},
+             title="handler bound by assignment"),
+        good(files={"template.yaml": _sam("app.handler")}, title="code folder absent (infrastructure-only checkout)"),
+        good(files={"template.yaml": _sam("orders.handler"),
+                    "src/orders/__init__.py": "from .api import handler\n",
+                    "src/orders/api.py": "def handler(event, context):\n    return event\n"},
+             title="package __init__ re-exports"),
+        good(files={"template.yaml": """\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Code:
+        ZipFile: |
+          def handler(event, context):
+              return event
+"""}, title="inline code"),
+        good(files={"template.yaml": """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: index.handler
+      Runtime: nodejs20.x
+""", "src/app.py": "print('unrelated')\n"}, title="not a Python runtime"),
+    ),
+)

@@ -1,0 +1,197 @@
+"""
+## What it does
+Reports a bundled file or model read and deserialized on every invocation: `json.load(open(...))`
+(or a file from `with open(...)`), `yaml.safe_load` of a file, `pickle.load`, `joblib.load`,
+`torch.load`, `tensorflow.keras.models.load_model`, `pandas.read_csv` / `read_parquet` of a local
+path; in the handler or a project function it calls. Parsing request data (`json.loads(body)`),
+remote reads (`s3://` paths) and loads that run once stay silent.
+
+## Why is this bad?
+Reading and deserializing a model or a data file costs milliseconds to seconds and the result never
+changes between invocations of the same execution environment. Done at import time, it runs once per
+cold start (and benefits from the init phase's full CPU and SnapStart).
+
+## Example
+```python
+def handler(event, context):
+    model = joblib.load("model.joblib")
+    return model.predict([event["features"]]).tolist()
+```
+
+## How to fix
+Load at module scope (or lazily into a module-level variable) and reuse the object.
+
+## References
+- https://docs.aws.amazon.com/lambda/latest/operatorguide/static-initialization.html
+- https://aws.amazon.com/blogs/compute/optimizing-lambda-functions-packaged-as-container-images/
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from lambdalint.rulekit import CallFact, Context, Finding, Reached, Rule, bad, call_findings, good
+
+_FILE_DESERIALIZERS = {"json.load", "yaml.load", "yaml.safe_load", "yaml.full_load", "yaml.unsafe_load",
+                       "tomllib.load", "toml.load"}
+_MODEL_LOADERS = {"pickle.load", "joblib.load", "torch.load", "tensorflow.keras.models.load_model",
+                  "keras.models.load_model", "keras.saving.load_model", "cloudpickle.load", "dill.load",
+                  "onnxruntime.InferenceSession", "xgboost.Booster", "lightgbm.Booster"}
+_TABLE_READERS = {"pandas.read_csv", "pandas.read_parquet", "pandas.read_pickle", "pandas.read_feather"}
+_LOCAL = ("open", "with-open", "str", "path", "constant")
+
+
+def match(call: CallFact) -> str | None:
+    if call.first_arg_kind not in _LOCAL:
+        return None
+    if call.first_arg_kind == "str" and "://" in (call.first_arg or ""):
+        return None
+    for name in sorted(call.names):
+        if name in _FILE_DESERIALIZERS and call.first_arg_kind in ("open", "with-open"):
+            return name
+        if name in _MODEL_LOADERS or name in _TABLE_READERS:
+            return name
+    return None
+
+
+def message(what: str, reached: Reached) -> str:
+    if reached.in_helper:
+        return f"`{reached.function.qualname}()` runs `{what}` of a bundled file on every invocation"
+    return f"`{what}` of a bundled file on every invocation"
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    yield from call_findings(ctx, match, message,
+                             "Load it once at module scope (or lazily into a module-level variable).")
+
+
+RULE = Rule(
+    code="LL104",
+    slug="heavy-load-in-handler",
+    severity="warning",
+    summary="A bundled file or model is loaded on every invocation",
+    check=check,
+    docs=__doc__ or "",
+    needs_code=True,
+    tags=("performance",),
+    examples=(
+        bad("""\
+import json
+
+
+def handler(event, context):
+    rules = json.load(open("rules.json"))  # [heavy-load-in-handler]
+    return rules.get(event["country"])
+""", name="app.py", title="json.load(open(...))"),
+        bad("""\
+import yaml
+
+
+def handler(event, context):
+    with open("config.yaml") as handle:
+        config = yaml.safe_load(handle)  # [heavy-load-in-handler]
+    return config["limits"]
+""", name="app.py", title="yaml from with open"),
+        bad("""\
+import pickle
+
+
+def handler(event, context):
+    with open("model.pkl", "rb") as f:
+        model = pickle.load(f)  # [heavy-load-in-handler]
+    return model.predict([event["x"]])
+""", name="app.py", title="pickle"),
+        bad("""\
+import joblib
+
+MODEL_PATH = "model/model.joblib"
+
+
+def lambda_handler(event, context):
+    model = joblib.load(MODEL_PATH)  # [heavy-load-in-handler]
+    return model.predict([event["features"]]).tolist()
+""", name="app.py", title="joblib with a module constant"),
+        bad("""\
+import os
+
+import pandas as pd
+import torch
+
+
+def handler(event, context):
+    prices = pd.read_csv(os.path.join(os.path.dirname(__file__), "prices.csv"))  # [heavy-load-in-handler]
+    net = torch.load("weights.pt")  # [heavy-load-in-handler]
+    return len(prices), net
+""", name="app.py", title="pandas and torch"),
+        bad("""\
+import tensorflow as tf
+
+
+def load():
+    return tf.keras.models.load_model("model.keras")
+
+
+def handler(event, context):
+    model = load()  # [heavy-load-in-handler]
+    return model.predict(event["batch"]).tolist()
+""", name="app.py", title="keras model in a helper"),
+        good("""\
+import joblib
+
+MODEL = joblib.load("model/model.joblib")
+
+
+def lambda_handler(event, context):
+    return MODEL.predict([event["features"]]).tolist()
+""", name="app.py", title="model loaded at import"),
+        good("""\
+import json
+
+
+def handler(event, context):
+    body = json.loads(event["body"])
+    return {"statusCode": 200, "body": json.dumps(body)}
+""", name="app.py", title="json.loads of the request"),
+        good("""\
+import pandas as pd
+
+
+def handler(event, context):
+    frame = pd.read_csv(f"s3://{event['bucket']}/{event['key']}")
+    return len(frame)
+""", name="app.py", title="remote data per request"),
+        good("""\
+import pickle
+
+_model = None
+
+
+def model():
+    global _model
+    if _model is None:
+        with open("model.pkl", "rb") as f:
+            _model = pickle.load(f)
+    return _model
+
+
+def handler(event, context):
+    return model().predict([event["x"]])
+""", name="app.py", title="lazy model"),
+        good("""\
+import json
+
+
+def handler(event, context):
+    with open("/tmp/state.json", "w") as handle:
+        json.dump(event, handle)
+""", name="app.py", title="writing is not loading"),
+        good("""\
+import io
+import pickle
+
+
+def handler(event, context):
+    return pickle.load(io.BytesIO(event["payload"].encode()))
+""", name="app.py", title="deserializing request bytes"),
+    ),
+)

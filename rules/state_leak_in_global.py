@@ -1,0 +1,195 @@
+"""
+## What it does
+Reports a handler (or a project function it calls) that changes module-level state on every
+invocation in a way that grows or carries request data to the next one: `ITEMS.append(...)`,
+`SEEN.add(...)`, `CACHE[key] = ...`, `TOTALS.update(...)` on a module-level list, dict or set;
+`global count; count += 1`; `global user; user = event[...]`. Lazy-init caches filled behind a
+guard (`if key not in CACHE: CACHE[key] = ...`) and one-off flags (`global cold; cold = False`)
+stay silent.
+
+## Why is this bad?
+The module outlives the invocation: the next request in the same execution environment sees what
+this one left behind. Lists and dicts grow until the function runs out of memory, and data of one
+caller (a user id, a token) leaks into another's response.
+
+## Example
+```python
+PROCESSED = []
+
+def handler(event, context):
+    PROCESSED.append(event["id"])
+```
+
+## How to fix
+Keep per-request data in local variables; if you need a cache, bound it (`functools.lru_cache`,
+a TTL) or guard its fill so it is only written once.
+
+## References
+- https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html
+- https://docs.aws.amazon.com/lambda/latest/dg/best-practices.html#function-code
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from lambdalint.rulekit import Context, Finding, Related, Rule, bad, code_analysis, good, handler_owner, \
+    handler_related
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    analysis = code_analysis(ctx)
+    seen: set[tuple[object, ...]] = set()
+    for handler in analysis.handlers:
+        for mutation, reached in analysis.per_invocation_mutations(handler):
+            key = (reached.site, reached.origin)
+            if key in seen:
+                continue
+            seen.add(key)
+            related = [Related(f"`{mutation.name}` changed in `{reached.function.qualname}` here", reached.origin)] \
+                if reached.in_helper else []
+            where = f" (in `{reached.function.qualname}()`)" if reached.in_helper else ""
+            yield ctx.finding(
+                reached.site,
+                f"module-level `{mutation.name}` changed on every invocation by {mutation.how}{where}",
+                "Keep per-request data local; bound or guard any cache kept at module scope.",
+                function=handler_owner(handler), related=related + handler_related(handler))
+
+
+RULE = Rule(
+    code="LL107",
+    slug="state-leak-in-global",
+    severity="warning",
+    summary="The handler changes module-level state on every invocation",
+    check=check,
+    docs=__doc__ or "",
+    needs_code=True,
+    tags=("correctness",),
+    examples=(
+        bad("""\
+PROCESSED = []
+
+
+def handler(event, context):
+    PROCESSED.append(event["id"])  # [state-leak-in-global]
+    return len(PROCESSED)
+""", name="app.py", title="append to a module list"),
+        bad("""\
+RESULTS = {}
+
+
+def lambda_handler(event, context):
+    RESULTS[event["requestContext"]["requestId"]] = event["body"]  # [state-leak-in-global]
+    return {"statusCode": 200}
+""", name="app.py", title="item assignment keyed by request"),
+        bad("""\
+invocations = 0
+
+
+def handler(event, context):
+    global invocations
+    invocations += 1  # [state-leak-in-global]
+    return invocations
+""", name="app.py", title="global counter"),
+        bad("""\
+current_user = None
+
+
+def handler(event, context):
+    global current_user
+    current_user = event["requestContext"]["authorizer"]["principalId"]  # [state-leak-in-global]
+    return current_user
+""", name="app.py", title="request data in a global"),
+        bad("""\
+from collections import defaultdict
+
+TOTALS = defaultdict(int)
+SEEN = set()
+
+
+def record(order):
+    TOTALS.update({order["sku"]: order["qty"]})
+
+
+def handler(event, context):
+    SEEN.add(event["id"])  # [state-leak-in-global]
+    record(event)  # [state-leak-in-global]
+""", name="app.py", title="set and a helper"),
+        bad("""\
+import logging
+
+logger = logging.getLogger()
+ERRORS = []
+
+
+class Processor:
+    def run(self, records):
+        for record in records:
+            ERRORS.extend(record.get("errors", []))
+
+
+def handler(event, context):
+    Processor().run(event["Records"])  # [state-leak-in-global]
+""", name="app.py", title="method of a class built per invocation"),
+        good("""\
+_cache = {}
+
+
+def handler(event, context):
+    key = event["id"]
+    if key not in _cache:
+        _cache[key] = key.upper()
+    return _cache[key]
+""", name="app.py", title="guarded cache fill"),
+        good("""\
+cold_start = True
+
+
+def handler(event, context):
+    global cold_start
+    was_cold = cold_start
+    cold_start = False
+    return was_cold
+""", name="app.py", title="cold start flag"),
+        good("""\
+def handler(event, context):
+    items = []
+    for record in event["Records"]:
+        items.append(record["body"])
+    return items
+""", name="app.py", title="local list"),
+        good("""\
+import boto3
+
+_client = None
+
+
+def handler(event, context):
+    global _client
+    if _client is None:
+        _client = boto3.client("s3")
+    return _client.list_buckets()
+""", name="app.py", title="lazy client"),
+        good("""\
+HEADERS = {"Content-Type": "application/json"}
+
+
+def handler(event, context):
+    headers = dict(HEADERS)
+    headers.update({"X-Request-Id": context.aws_request_id})
+    return {"statusCode": 200, "headers": headers}
+""", name="app.py", title="copy of a module dict"),
+        good("""\
+from aws_lambda_powertools import Metrics
+
+metrics = Metrics()
+REGISTRY = []
+REGISTRY.append("startup")
+
+
+@metrics.log_metrics
+def handler(event, context):
+    metrics.add_metric(name="Orders", unit="Count", value=1)
+""", name="app.py", title="module-level setup and Powertools metrics"),
+    ),
+)

@@ -1,0 +1,198 @@
+"""Handler code analysis on real-looking projects: resolution, call chains, LL001 for broken files,
+suppression comments in Python, the process pool, and `--fix` / `--diff`."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lambdalint.code import analysis as analysis_module
+
+from conftest import FIXTURES, run_lint, write_tree
+
+SAM = FIXTURES / "projects" / "sam-nested-packages"
+SLS = FIXTURES / "projects" / "serverless-python"
+
+
+def findings(root: Path, select=("LL0", "LL1")):
+    result = run_lint(root, select=select)
+    assert not result.internal_errors
+    return result, sorted((f.code, f.span.path, f.span.line) for f in result.visible)
+
+
+def test_sam_nested_packages() -> None:
+    result, found = findings(SAM)
+    assert found == [
+        ("LL001", "src/orders/api/broken.py", 2),
+        ("LL101", "src/orders/api/create.py", 9),
+        ("LL108", "template.yaml", 27),
+        ("LL108", "template.yaml", 33),
+    ]
+    client = next(f for f in result.visible if f.code == "LL101")
+    # the helper's line and the template's Handler line are both given
+    assert [(r.span.path, r.span.line) for r in client.related] == [
+        ("src/orders/lib/clients.py", 8), ("template.yaml", 15)]
+    assert client.function == "CreateOrderFunction"
+    missing_function = next(f for f in result.visible if f.code == "LL108" and f.span.line == 33)
+    assert "defines no `report`" in missing_function.message
+    assert missing_function.related[0].span.path == "src/orders/api/create.py"
+
+
+def test_serverless_service() -> None:
+    result, found = findings(SLS)
+    assert found == sorted([("LL103", "handlers/charge.py", 15), ("LL102", "handlers/charge.py", 16)])
+    connection = next(f for f in result.visible if f.code == "LL102")
+    assert [(r.span.path, r.span.line) for r in connection.related] == [
+        ("lib/db.py", 16), ("serverless.yml", 11)]
+
+
+def test_python_suppression_comments(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": """\
+import boto3
+
+
+def handler(event, context):
+    a = boto3.client("s3")  # noqa: LL101
+    b = boto3.client("sqs")  # lambdalint: ignore[client-in-handler]
+    c = boto3.client("sns")
+    return a, b, c
+"""})
+    result, found = findings(tmp_path, select=("LL101",))
+    assert found == [("LL101", "app.py", 7)]
+    assert sum(1 for f in result.findings if f.suppressed is not None) == 2
+
+
+def test_syntax_error_does_not_stop_other_files(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "a.py": "def handler(event, context):\n    return [\n",
+        "b.py": "import boto3\n\ndef handler(event, context):\n    return boto3.client('s3')\n",
+    })
+    _, found = findings(tmp_path)
+    assert ("LL101", "b.py", 4) in found
+    assert [f[1] for f in found if f[0] == "LL001"] == ["a.py"]
+
+
+def test_cycles_between_modules(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "a.py": "import boto3\nfrom b import pong\n\ndef ping(n):\n    boto3.client('s3')\n    return pong(n)\n",
+        "b.py": "import a\n\ndef pong(n):\n    return a.ping(n - 1)\n",
+        "app.py": "from a import ping\n\ndef handler(event, context):\n    return ping(3)\n",
+    })
+    _, found = findings(tmp_path, select=("LL101",))
+    assert ("LL101", "app.py", 4) in found
+
+
+def test_process_pool_gives_the_same_findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {f"h{i}.py": f"import boto3\n\ndef handler(event, context):\n    return boto3.client('s{i}')\n"
+             for i in range(6)}
+    write_tree(tmp_path, files)
+    _, serial = findings(tmp_path, select=("LL101",))
+    monkeypatch.setattr(analysis_module, "PARALLEL_THRESHOLD", 2)
+    _, parallel = findings(tmp_path, select=("LL101",))
+    assert serial == parallel and len(serial) == 6
+
+
+def test_unrelated_modules_are_not_parsed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_tree(tmp_path, {
+        "app.py": "from util import fmt\n\ndef handler(event, context):\n    return fmt(event)\n",
+        "util.py": "def fmt(x):\n    return str(x)\n",
+        "scripts/seed.py": "import boto3\nboto3.client('s3')\n",
+    })
+    parsed: list[str] = []
+    real = analysis_module._job
+
+    def spy(job):
+        parsed.append((Path(job[0]).name, job[3]))
+        return real(job)
+
+    monkeypatch.setattr(analysis_module, "_job", spy)
+    findings(tmp_path)
+    assert parsed == [("app.py", "definitions")]
+
+
+# -- fixes --
+
+FIXABLE = """\
+import boto3
+import pymysql
+
+REGION = "eu-west-1"
+
+
+# The handler.
+def handler(event, context):
+    # S3 client for uploads
+    s3 = boto3.client("s3", region_name=REGION)  # keep this comment
+    db = pymysql.connect(host="db.internal", user="app")
+    table = boto3.resource("dynamodb").Table(event["table"])
+    return s3, db, table
+"""
+
+
+def _cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "lambdalint", "check", *args], cwd=cwd,
+                          capture_output=True, text=True)
+
+
+def test_fix_moves_creations_and_is_idempotent(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": FIXABLE})
+    first = _cli(tmp_path, "--fix", "--select", "LL101,LL102", "--format", "json")
+    fixed = (tmp_path / "app.py").read_text()
+    ast.parse(fixed)
+    assert "# S3 client for uploads" in fixed and "# keep this comment" in fixed and "# The handler." in fixed
+    module_level = [line for line in fixed.splitlines() if not line.startswith((" ", "#")) and "=" in line]
+    assert 's3 = boto3.client("s3", region_name=REGION)  # keep this comment' in module_level
+    assert 'db = pymysql.connect(host="db.internal", user="app")' in module_level
+    # the table depends on the event: not movable, still reported
+    _, found = findings(tmp_path, select=("LL101", "LL102"))
+    table_line = next(n for n, line in enumerate(fixed.splitlines(), 1) if "Table(event" in line)
+    assert found == [("LL101", "app.py", table_line)], first.stderr
+    second = _cli(tmp_path, "--fix", "--select", "LL101,LL102")
+    assert (tmp_path / "app.py").read_text() == fixed
+    assert "fixed" not in second.stderr
+
+
+def test_diff_changes_nothing(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": FIXABLE})
+    run = _cli(tmp_path, "--diff", "--select", "LL101,LL102")
+    assert run.returncode == 1
+    assert run.stdout.startswith("--- a/app.py\n+++ b/app.py\n")
+    assert '-    s3 = boto3.client("s3", region_name=REGION)  # keep this comment' in run.stdout
+    assert (tmp_path / "app.py").read_text() == FIXABLE
+
+
+def test_fix_leaves_a_file_changed_since_it_was_read(tmp_path: Path) -> None:
+    from lambdalint.code.fix import apply_fixes
+
+    write_tree(tmp_path, {"app.py": FIXABLE})
+    result = run_lint(tmp_path, select=("LL101", "LL102"))
+    assert any(f.fix is not None for f in result.visible)
+    edited = FIXABLE.replace("# The handler.", "# Edited meanwhile.")
+    (tmp_path / "app.py").write_text(edited)
+    assert apply_fixes(result.findings) == []
+    assert (tmp_path / "app.py").read_text() == edited
+
+
+def test_no_fix_when_the_move_is_unsafe(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": """\
+import boto3
+
+s3 = None
+
+
+def handler(event, context):
+    import botocore
+    s3 = boto3.client("s3")
+    sqs = boto3.client("sqs")
+    sqs = sqs or None
+    region = event["region"]
+    sns = boto3.client("sns", region_name=region)
+    return s3, sqs, sns, botocore
+"""})
+    result = run_lint(tmp_path, select=("LL101",))
+    assert len(result.visible) == 3
+    assert all(f.fix is None for f in result.visible)
