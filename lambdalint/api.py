@@ -84,12 +84,15 @@ def _run(targets: list[Path], config: Config, registry: Registry,
         project.code = analyse(project, config.handler_patterns, overlay)
     findings: list[Finding] = []
     errors: list[str] = []
+    notes: list[str] = []
     today = today or datetime.date.today()
     for rule, options in contexts:
         if progress:
             progress(f"{rule.code} {rule.slug}")
+        context = Context(rule, project, options, today)
         try:
-            found = list(rule.check(Context(rule, project, options, today)))
+            found = list(rule.check(context))
+            notes.extend(n for n in context.notes if n not in notes)
         except Exception as exc:  # noqa: BLE001 - one broken rule must not hide every other finding
             errors.append(f"rule {rule.code} crashed: {type(exc).__name__}: {exc}")
             continue
@@ -106,7 +109,8 @@ def _run(targets: list[Path], config: Config, registry: Registry,
         findings = [f for f in findings if f.span.path in shown]
         files = len(shown)
     return LintResult(version=__version__, findings=findings, files=files,
-                      functions=len(project.functions), project=project, internal_errors=errors)
+                      functions=len(project.functions), notes=notes, project=project,
+                      internal_errors=errors)
 
 
 def _count_files(project: Project) -> int:

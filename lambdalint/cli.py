@@ -78,10 +78,11 @@ def cli() -> None:
 @click.option("--no-hints", is_flag=True, help="Text format: leave out the hint lines.")
 @click.option("--fix", is_flag=True, help="Apply safe fixes to the files, then report what is left.")
 @click.option("--diff", "show_diff", is_flag=True, help="Print the safe fixes as a unified diff; change nothing.")
+@click.option("--verbose", "-v", is_flag=True, help="Also print notes (what could not be checked) to stderr.")
 def check(paths: tuple[Path, ...], output_format: str, output: Path | None, select: tuple[str, ...],
           ignore: tuple[str, ...], extend_select: tuple[str, ...], fail_on: str | None, exit_zero: bool,
           config_path: Path | None, stdin_filename: Path | None, no_hints: bool, fix: bool = False,
-          show_diff: bool = False) -> None:
+          show_diff: bool = False, verbose: bool = False) -> None:
     """Check PATHS (files or folders; default: the current folder)."""
     from lambdalint.api import lint
     from lambdalint.render import render
@@ -118,6 +119,9 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, sele
                 report = lint(targets, config, overlay, progress=progress, focus=focus)
     finally:
         progress.done()
+    if verbose:
+        for note in report.notes:
+            click.echo(f"lambdalint: note: {note}", err=True)
     for error in report.internal_errors:
         click.echo(f"lambdalint: internal error: {error}", err=True)
     colour = output is None and output_format == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")

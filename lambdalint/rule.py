@@ -58,6 +58,12 @@ class Context:
     project: Project
     options: dict[str, Any]
     today: datetime.date
+    notes: list[str] = field(default_factory=list)
+
+    def note(self, text: str) -> None:
+        """Something the user may want to know that is not a finding (shown with `--verbose`)."""
+        if text not in self.notes:
+            self.notes.append(text)
 
     def finding(self, span: Span, message: str, hint: str, *, function: str | None = None,
                 resource: str | None = None, related: Iterable[Related] = (),
