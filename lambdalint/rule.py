@@ -90,6 +90,8 @@ class Rule:
     options: dict[str, Option] = field(default_factory=dict)
     # Rules that read handler code make the engine load it; template-only runs never import LibCST.
     needs_code: bool = False
+    # GitHub code scanning's score (0.1-10.0) for rules tagged `security`; default from severity.
+    security_severity: float | None = None
 
     @property
     def title(self) -> str:
