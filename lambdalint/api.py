@@ -35,14 +35,25 @@ class LintResult(Report):
 def lint(paths: Sequence[Path | str] = (".",), config: Config | None = None,
          overlay: dict[Path, str] | None = None, *, cwd: Path | None = None,
          today: datetime.date | None = None, registry: Registry | None = None,
-         progress: Progress | None = None) -> LintResult:
+         progress: Progress | None = None,
+         focus: Sequence[Path | str] | None = None) -> LintResult:
     """Check `paths` (files or folders) and return every finding, suppressed ones included.
 
     `overlay` maps file paths to unsaved text (editor buffers) read instead of the disk.
+    `focus` (pre-commit, editors): check these files in the context of their projects (see
+    `lambdalint.focus`) and report only the findings located in them; `paths` is then not used.
     Raises `ConfigError` for a bad configuration; never for bad input files.
     """
     cwd = (cwd or Path.cwd()).absolute()
-    targets = [Path(p) if Path(p).is_absolute() else cwd / p for p in paths] or [cwd]
+    focused: list[Path] | None = None
+    if focus is not None:
+        from lambdalint.focus import project_roots
+
+        focused = [Path(p) if Path(p).is_absolute() else cwd / p for p in focus]
+        targets = project_roots(focused) + focused
+        config = config or find_config(common_start(focused))
+    else:
+        targets = [Path(p) if Path(p).is_absolute() else cwd / p for p in paths] or [cwd]
     config = config or find_config(common_start(targets))
     registry = registry or Registry.installed()
     rules = registry.selected(config)
@@ -54,7 +65,7 @@ def lint(paths: Sequence[Path | str] = (".",), config: Config | None = None,
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _run(targets, config, registry, contexts, cwd, overlay, today, progress)
+        return _run(targets, config, registry, contexts, cwd, overlay, today, progress, focused)
     finally:
         if collecting:
             gc.enable()
@@ -63,7 +74,7 @@ def lint(paths: Sequence[Path | str] = (".",), config: Config | None = None,
 def _run(targets: list[Path], config: Config, registry: Registry,
          contexts: list[tuple[Rule, dict[str, object]]], cwd: Path,
          overlay: dict[Path, str] | None, today: datetime.date | None,
-         progress: Progress | None) -> LintResult:
+         progress: Progress | None, focused: list[Path] | None = None) -> LintResult:
     project = load_project(targets, config, cwd, overlay)
     if any(rule.needs_code for rule, _ in contexts):
         if progress:
@@ -77,8 +88,9 @@ def _run(targets: list[Path], config: Config, registry: Registry,
     for rule, options in contexts:
         if progress:
             progress(f"{rule.code} {rule.slug}")
+        context = Context(rule, project, options, today)
         try:
-            found = list(rule.check(Context(rule, project, options, today)))
+            found = list(rule.check(context))
         except Exception as exc:  # noqa: BLE001 - one broken rule must not hide every other finding
             errors.append(f"rule {rule.code} crashed: {type(exc).__name__}: {exc}")
             continue
@@ -89,8 +101,14 @@ def _run(targets: list[Path], config: Config, registry: Registry,
             findings.append(finding)
     apply_suppressions(findings, project, config, registry, _line_reader(project))
     findings.sort(key=Finding.sort_key)
-    return LintResult(version=__version__, findings=findings, files=_count_files(project),
-                      functions=len(project.functions), project=project, internal_errors=errors)
+    files = _count_files(project)
+    if focused is not None:
+        shown = {project.display(p) for p in focused}
+        findings = [f for f in findings if f.span.path in shown]
+        files = len(shown)
+    return LintResult(version=__version__, findings=findings, files=files,
+                      functions=len(project.functions), notes=list(project.notes), project=project,
+                      internal_errors=errors)
 
 
 def _count_files(project: Project) -> int:

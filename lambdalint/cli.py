@@ -78,19 +78,23 @@ def cli() -> None:
 @click.option("--no-hints", is_flag=True, help="Text format: leave out the hint lines.")
 @click.option("--fix", is_flag=True, help="Apply safe fixes to the files, then report what is left.")
 @click.option("--diff", "show_diff", is_flag=True, help="Print the safe fixes as a unified diff; change nothing.")
+@click.option("--verbose", "-v", is_flag=True, help="Also print notes (what could not be checked) to stderr.")
 def check(paths: tuple[Path, ...], output_format: str, output: Path | None, select: tuple[str, ...],
           ignore: tuple[str, ...], extend_select: tuple[str, ...], fail_on: str | None, exit_zero: bool,
           config_path: Path | None, stdin_filename: Path | None, no_hints: bool, fix: bool = False,
-          show_diff: bool = False) -> None:
+          show_diff: bool = False, verbose: bool = False) -> None:
     """Check PATHS (files or folders; default: the current folder)."""
     from lambdalint.api import lint
     from lambdalint.render import render
 
     overlay: dict[Path, str] = {}
+    focus: list[Path] | None = None
     if stdin_filename is not None:
         overlay[stdin_filename.absolute()] = sys.stdin.read()
-        paths = paths or (stdin_filename,)
-    targets = list(paths) or [Path(".")]
+        focus = [stdin_filename]
+    elif paths and all(p.is_file() for p in paths):
+        focus = list(paths)  # pre-commit passes the changed files: check them within their projects
+    targets = focus or list(paths) or [Path(".")]
     config = _config(config_path, targets)
     config = config.with_overrides(
         select=_codes(select),
@@ -100,7 +104,7 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, sele
     )
     progress = _Progress(_wants_progress(output_format))
     try:
-        report = lint(targets, config, overlay, progress=progress)
+        report = lint(targets, config, overlay, progress=progress, focus=focus)
         if show_diff or fix:
             from lambdalint.code.fix import apply_fixes
 
@@ -112,9 +116,12 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, sele
             if changes:
                 for change in changes:
                     click.echo(f"lambdalint: fixed {change.display}", err=True)
-                report = lint(targets, config, overlay, progress=progress)
+                report = lint(targets, config, overlay, progress=progress, focus=focus)
     finally:
         progress.done()
+    if verbose:
+        for note in report.notes:
+            click.echo(f"lambdalint: note: {note}", err=True)
     for error in report.internal_errors:
         click.echo(f"lambdalint: internal error: {error}", err=True)
     colour = output is None and output_format == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
@@ -162,6 +169,17 @@ def rules_command() -> None:
     width = max((len(r.slug) for r in table), default=10)
     for item in table:
         click.echo(f"{item.code}  {item.slug:<{width}}  {item.severity:<7}  {item.summary}")
+
+
+@cli.command()
+def server() -> None:
+    """Run the language server on stdio (needs the `lsp` extra: pip install 'lambdalint[lsp]')."""
+    try:
+        from lambdalint.server import main as serve
+    except ImportError as exc:
+        raise ConfigError(f"the language server needs pygls: pip install 'lambdalint[lsp]' ({exc})") from None
+    gc.enable()  # `main` turns it off for short runs; a server lives for hours
+    serve()
 
 
 def main(argv: Sequence[str] | None = None) -> None:

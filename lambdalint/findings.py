@@ -61,6 +61,8 @@ class Report:
     findings: list[Finding]
     files: int
     functions: int
+    # What the run could not judge and why (e.g. a role defined outside the template): not findings.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def visible(self) -> list[Finding]:

@@ -111,10 +111,20 @@ class Project:
     problems: list[Problem] = field(default_factory=list)
     # The handler-code analysis (`lambdalint.code.CodeAnalysis`), built only when a code rule runs.
     code: Any = None
+    # Derived analyses rules share within one run (e.g. package sizes), keyed by name: computed
+    # on first use, so a run that needs none pays nothing; never global, so runs stay independent.
+    analyses: dict[str, object] = field(default_factory=dict)
+    # Things worth telling a user that are not findings (e.g. layers that could not be sized).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def functions(self) -> list[Function]:
         return [f for t in self.templates for f in t.functions]
+
+    def note(self, text: str) -> None:
+        """Record something worth a verbose line that is not a finding, once."""
+        if text not in self.notes:
+            self.notes.append(text)
 
     def display(self, path: Path) -> str:
         """How a path is shown: relative to the working folder when under it, with `/`."""

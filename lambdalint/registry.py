@@ -84,5 +84,9 @@ class Registry:
                     value = float(value)
                 if not isinstance(value, option.kind) or (option.kind is int and isinstance(value, bool)):
                     raise ConfigError(f"{where}: rules.{rule.code}.{name} must be {option.kind.__name__}")
+                if option.kind is list and option.default and not all(
+                        isinstance(item, type(option.default[0])) for item in value):
+                    kind = type(option.default[0]).__name__
+                    raise ConfigError(f"{where}: rules.{rule.code}.{name} must be a list of {kind}")
                 options[name] = value
         return options

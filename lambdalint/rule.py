@@ -29,16 +29,21 @@ class Example:
     files: dict[str, str]
     good: bool
     title: str = ""
+    # This rule's options for the example, as under `[tool.lambdalint.rules.<CODE>]`: lets an
+    # example show a threshold rule without committing files as big as the default threshold.
+    options: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 def good(text: str = "", *, name: str = "template.yaml", files: dict[str, str] | None = None,
-         title: str = "") -> Example:
-    return Example({name: text, **(files or {})} if text else dict(files or {}), True, title)
+         title: str = "", options: dict[str, Any] | None = None) -> Example:
+    return Example({name: text, **(files or {})} if text else dict(files or {}), True, title,
+                   dict(options or {}))
 
 
 def bad(text: str = "", *, name: str = "template.yaml", files: dict[str, str] | None = None,
-        title: str = "") -> Example:
-    return Example({name: text, **(files or {})} if text else dict(files or {}), False, title)
+        title: str = "", options: dict[str, Any] | None = None) -> Example:
+    return Example({name: text, **(files or {})} if text else dict(files or {}), False, title,
+                   dict(options or {}))
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,10 @@ class Context:
     project: Project
     options: dict[str, Any]
     today: datetime.date
+
+    def note(self, text: str) -> None:
+        """Something the user may want to know that is not a finding (shown with `--verbose`)."""
+        self.project.note(text)
 
     def finding(self, span: Span, message: str, hint: str, *, function: str | None = None,
                 resource: str | None = None, related: Iterable[Related] = (),
@@ -81,6 +90,8 @@ class Rule:
     options: dict[str, Option] = field(default_factory=dict)
     # Rules that read handler code make the engine load it; template-only runs never import LibCST.
     needs_code: bool = False
+    # GitHub code scanning's score (0.1-10.0) for rules tagged `security`; default from severity.
+    security_severity: float | None = None
 
     @property
     def title(self) -> str:

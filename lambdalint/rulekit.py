@@ -5,8 +5,16 @@ from __future__ import annotations
 from typing import Iterable
 
 from lambdalint.findings import Finding, Related, Severity
+from lambdalint.iam import (ExecutionRole, ManagedPolicyRef, Statement, action_accepts_only_star,
+                            aws_managed_policy_name, execution_role, is_wildcard_resource)
 from lambdalint.located import Located, Span
 from lambdalint.model import Function, Project, Template
+from lambdalint.package_size import (
+    DEV_PACKAGES, MB, Bloat, PackageSize, format_bytes, normalize_name, top_contributors_text,
+)
+from lambdalint.packages import (
+    CodeSource, FunctionPackage, LayerRef, PackageAnalysis, Shipped, package_analysis,
+)
 from lambdalint.rule import Context, Example, Option, Rule, bad, good
 from lambdalint.schedule import schedule_error
 from lambdalint.triggers import (
@@ -17,6 +25,7 @@ from lambdalint.code.analysis import CodeAnalysis, Handler, Reached
 from lambdalint.code.facts import CallFact, FunctionFacts, ModuleFacts, MutationFact
 from lambdalint.code.fix import MoveToModuleScope, movable
 from lambdalint.code.report import CONTEXT_NAMES, call_findings, code_analysis, handler_owner, handler_related
+from lambdalint.secrets import SecretMatch, find_secret, is_placeholder, is_secret_name
 
 __all__ = [
     "Context", "Example", "Finding", "Function", "Located", "Option", "Project", "Related", "Rule",
@@ -28,6 +37,15 @@ __all__ = [
     "CONTEXT_NAMES", "CallFact", "CodeAnalysis", "FunctionFacts", "Handler", "ModuleFacts",
     "MoveToModuleScope", "MutationFact", "Reached", "call_findings", "code_analysis", "handler_owner",
     "handler_related", "movable",
+    # IAM: the effective policy of a function's execution role
+    "ExecutionRole", "ManagedPolicyRef", "Statement", "action_accepts_only_star",
+    "aws_managed_policy_name", "execution_role", "is_wildcard_resource", "execution_roles",
+    "statements_once",
+    # secrets: one detector for environment variables and handler code
+    "SecretMatch", "find_secret", "is_placeholder", "is_secret_name",
+    # package sizing (LL4xx)
+    "DEV_PACKAGES", "MB", "Bloat", "CodeSource", "FunctionPackage", "LayerRef", "PackageAnalysis", "Shipped",
+    "PackageSize", "format_bytes", "normalize_name", "package_analysis", "top_contributors_text",
 ]
 
 # The same setting is spelled differently per dialect; messages use the user's own spelling.
@@ -52,6 +70,29 @@ def where_to_set(function: Function, cloudformation_key: str, *, provider_level:
     if function.kind == "serverless" and provider_level:
         return f"`{key}` on the function or under `provider`"
     return f"`{key}` on the function"
+
+
+def execution_roles(ctx: Context) -> list[ExecutionRole]:
+    """Every function's execution role; roles that cannot be read leave a note (shown by `-v`)."""
+    roles = []
+    for function in ctx.project.functions:
+        role = execution_role(function)
+        if role.note is not None:
+            ctx.note(role.note)
+        roles.append(role)
+    return roles
+
+
+def statements_once(roles: list[ExecutionRole]) -> list[tuple[Statement, list[Function]]]:
+    """Each distinct statement once with the functions it applies to (a shared role is one place)."""
+    seen: dict[tuple[object, ...], tuple[Statement, list[Function]]] = {}
+    for role in roles:
+        for statement in role.statements:
+            key = (statement.node.span, statement.where, repr(statement.node.plain()))
+            entry = seen.setdefault(key, (statement, []))
+            if all(f is not role.function for f in entry[1]):
+                entry[1].append(role.function)
+    return list(seen.values())
 
 
 def per_value(pairs: Iterable[tuple[Function, Located]]) -> list[tuple[Located, list[Function]]]:

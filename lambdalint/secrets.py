@@ -86,6 +86,15 @@ _PLACEHOLDER_SHAPE = re.compile(
     r"<[^<>]*>|\$\{.*\}|\{\{.*\}\}|#\{.*\}|\{[A-Za-z_][\w.]*\}|"
     r"(?:your|insert|enter|replace)[-_ ].*|.*[-_ ]here", re.IGNORECASE | re.DOTALL)
 _MASK_RUN = re.compile(r"[xX]{4,}|\*{3,}|•{3,}")
+# Words that mark a value as a stand-in wherever they appear (KEYEXAMPLE1234, DUMMYEXAMPLEKEY,
+# AWS's documented AKIAIOSFODNN7EXAMPLE); four-plus letters, so random tokens do not hit them by chance.
+_PLACEHOLDER_INSIDE = re.compile(r"example|dummy|sample|fake|placeholder|redacted|changeme", re.IGNORECASE)
+# Toy values that tutorials put in a secret's place; no deployable secret looks like these.
+_TOY_VALUES = frozenset({
+    "abc123", "abcd1234", "abcdef", "123", "1234", "12345", "123456", "1234567", "12345678",
+    "123456789", "1234567890", "qwerty", "letmein", "admin", "admin123", "secret123", "password1",
+    "password123", "pass123", "apikey", "xyz",
+})
 _BOOLEANS = frozenset({"true", "false", "yes", "no", "on", "off", "y", "n"})
 
 _PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "pass", "passphrase", "passcode"})
@@ -160,7 +169,11 @@ def is_placeholder(value: str) -> bool:
     v = value.strip()
     if not v or v[0] in "$%" or (len(v) >= 3 and len(set(v)) == 1):
         return True
-    if re.sub(r"[-_ ]", "", v).lower() in _PLACEHOLDER_WORDS:
+    squashed = re.sub(r"[-_ ]", "", v).lower()
+    if squashed in _PLACEHOLDER_WORDS or squashed in _TOY_VALUES:
+        return True
+    # Only in a bare token: `cache.example.com` in a URL says nothing about its password.
+    if re.fullmatch(r"[A-Za-z0-9_-]+", v) and _PLACEHOLDER_INSIDE.search(squashed):
         return True
     return bool(_PLACEHOLDER_SHAPE.fullmatch(v) or _MASK_RUN.search(v))
 

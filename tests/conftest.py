@@ -13,10 +13,15 @@ from lambdalint.api import LintResult, lint
 from lambdalint.config import Config
 
 PROJECT = Path(__file__).resolve().parents[1]
-SHARED = PROJECT.parent / "shared"
+# A git worktree sits elsewhere; LAMBDALINT_SHARED points at the shared folder then.
+SHARED = Path(os.environ.get("LAMBDALINT_SHARED") or PROJECT.parent / "shared")
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # Rules that depend on the date (deprecated runtimes) are checked as of this day.
 TODAY = datetime.date(2026, 11, 26)
+
+# Fixture projects may hold their own test suites (some fixtures are about exactly that): they are
+# data for lambdalint, not tests for pytest.
+collect_ignore = ["fixtures"]
 
 requires_shared = pytest.mark.skipif(
     not SHARED.is_dir(),

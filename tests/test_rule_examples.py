@@ -1,7 +1,8 @@
 """Every rule's embedded examples: a good one yields nothing, a bad one exactly its marked lines.
 
 A line that must be reported carries `# [slug]`; the examples are also the rule's documentation, so
-this test keeps the docs honest.
+this test keeps the docs honest. An example may carry the rule's options (`options=` on good/bad),
+e.g. a lowered size threshold, so that size rules can be shown with small files.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from lambdalint.config import Config
 from lambdalint.registry import Registry
 from lambdalint.rule import Example, Rule
 
@@ -37,7 +39,8 @@ def expected_lines(example: Example, slug: str) -> set[tuple[str, int]]:
 @pytest.mark.parametrize(("rule", "example"), CASES)
 def test_rule_example(rule: Rule, example: Example, tmp_path: Path) -> None:
     write_tree(tmp_path, example.files)
-    result = run_lint(tmp_path, select=[rule.code])
+    config = Config(select=(rule.code,), root=tmp_path, rule_options={rule.code: example.options})
+    result = run_lint(tmp_path, config=config)
     assert not result.internal_errors
     found = {(f.span.path, f.span.line) for f in result.visible if f.code == rule.code}
     if example.good:

@@ -257,6 +257,8 @@ def test_is_secret_name(name: str, expected: bool) -> None:
     ("XXXX-XXXX-XXXX", True), ("<password>", True), ("${DB_PASSWORD}", True), ("{{ token }}", True),
     ("{password}", True), ("TODO", True), ("TBD", True), ("example", True), ("none", True),
     ("***", True), ("$SECRET", True), ("%(password)s", True), ("{{resolve:ssm:/a/b}}", True),
+    ("KEYEXAMPLE1234", True), ("DUMMYEXAMPLEKEY", True), ("AKIAIOSFODNN7EXAMPLE", True),
+    ("abc123", True), ("my-fake-token", True), ("db.example.com", False),
     ("hunter2", False), ("postgres", False), (HEX40, False), ("tokens", False), ("0", False),
 ])
 def test_is_placeholder(value: str, expected: bool) -> None:

@@ -23,12 +23,19 @@ _MUTABLE_BINDING = re.compile(
     r"^[A-Za-z_]\w*[ \t]*(?::[^=\n]*)?=[ \t]*(?:\[|\{|set\(|dict\(|list\(|(?:collections\.)?"
     r"(?:defaultdict|deque|OrderedDict|Counter)\()", re.M)
 _VOCABULARY_RE = re.compile("|".join(re.escape(w) for w in VOCABULARY))
+# LL313 reads string literals bound to names: a module is worth parsing when it holds a credential
+# format or a secret-ish name bound to a string literal (`DB_PASSWORD = "`, `api_key="`).
+_SECRET_HINT = re.compile(
+    r"AKIA|ASIA|-----BEGIN|gh[pousr]_|github_pat_|glpat-|xox[abprs]-|hooks\.slack\.com|[sr]k_live_|"
+    r"sk_test_|whsec_|\bsk-|eyJ|://[^\s'\"/@:]*:[^\s'\"/@]+@|"
+    r"(?i:pass(?:word|wd)?|pwd|secret|token|api_?key|private_?key|credentials?)\w*['\"]?[ \t]*(?::[ \t]*[\w.\[\], |]*)?[:=][ \t]*[rbuRBU]?['\"]")
 _IMPORT_RE = re.compile(r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+\(?([^\n#)]*)|import[ \t]+([^\n#]+))", re.M)
 _TEST_FILE = re.compile(r"(^|/)(tests?|testing)/|(^|/)(test_[^/]*|[^/]*_test|conftest)\.py$")
 
 
 def names_anything(text: str) -> bool:
-    return _VOCABULARY_RE.search(text) is not None or _MUTABLE_BINDING.search(text) is not None
+    return _VOCABULARY_RE.search(text) is not None or _MUTABLE_BINDING.search(text) is not None \
+        or _SECRET_HINT.search(text) is not None
 
 
 def imported_modules(text: str) -> list[tuple[int, str]]:

@@ -1,0 +1,80 @@
+"""Checking a few files in the context of their project (pre-commit, editors).
+
+pre-commit passes only the files that changed, and an editor only the buffer being edited. A
+handler's findings depend on the template that references it (and a template's on its handlers),
+so lambdalint loads the whole project around each focused file and then keeps only the findings
+whose primary location is in one of them.
+
+The project around a file is the nearest folder at or above it that holds a template, a
+`serverless.yml`, a lambdalint configuration file or `.git`. A file with none of these above it is
+checked on its own (never the whole filesystem).
+
+Findings are kept by their primary path only: a finding reported on an unchanged template (say, a
+`Handler` that no longer resolves after a handler was renamed) belongs to that template and shows
+when the template is checked. This keeps the pre-commit contract "findings in the files you
+passed", and a handler finding that points back at its template (a related location) is still
+shown, since its primary location is the handler.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterable
+
+from lambdalint.config import CONFIG_FILES
+from lambdalint.discover import TEMPLATE_SUFFIXES, is_template_text
+
+_MARKERS = ("serverless.yml", "serverless.yaml", ".git", *CONFIG_FILES)
+_MAX_TEMPLATE_SCAN = 1_000_000  # bytes; a bigger YAML file next to a handler is data, not a template
+
+
+def project_root(file: Path) -> Path:
+    """The folder whose project `file` belongs to, or `file` itself when there is none."""
+    start = file.absolute().parent
+    for folder in (start, *start.parents):
+        if _holds_project(folder):
+            return folder
+    return file.absolute()
+
+
+def _holds_project(folder: Path) -> bool:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return False
+    for entry in entries:
+        if entry.name in _MARKERS:
+            if entry.name != "pyproject.toml" or _has_lambdalint_table(Path(entry.path)):
+                return True
+    for entry in entries:
+        if entry.name.endswith(TEMPLATE_SUFFIXES) and _is_template_file(Path(entry.path)):
+            return True
+    return False
+
+
+def _has_lambdalint_table(path: Path) -> bool:
+    try:
+        return "[tool.lambdalint" in path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+
+
+def _is_template_file(path: Path) -> bool:
+    try:
+        if not path.is_file() or path.stat().st_size > _MAX_TEMPLATE_SCAN:
+            return False
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return is_template_text(path.name, text)
+
+
+def project_roots(files: Iterable[Path]) -> list[Path]:
+    """The distinct project roots of `files`, without a root that lies inside another one."""
+    roots = sorted({project_root(f) for f in files}, key=lambda p: len(p.parts))
+    kept: list[Path] = []
+    for root in roots:
+        if not any(root == k or k in root.parents for k in kept if k.is_dir()):
+            kept.append(root)
+    return kept

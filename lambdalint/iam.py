@@ -1,0 +1,534 @@
+"""The effective policy of each function's execution role, as normalised statements with spans.
+
+A function's permissions can live in many places: the CloudFormation role its `Role` points at
+(inline `Policies`, `ManagedPolicyArns`, and every `AWS::IAM::Policy` / `ManagedPolicy` /
+`RolePolicy` that attaches to that role), SAM's `Policies` (managed policy names or ARNs, inline
+documents, policy templates), and the Serverless Framework's `provider.iam.role`, legacy
+`iamRoleStatements` / `iamManagedPolicies` and per-function roles. `execution_role(function)` walks
+all of them and returns one `ExecutionRole`; the IAM rules only judge statements.
+
+A role defined outside the template (an ARN string, a parameter, an import) is *unknown*: its
+policy cannot be read, so the rules report nothing and say so in a note instead of calling it clean.
+
+SAM policy templates are expanded from the `policy_templates.json` that ships with
+aws-sam-translator, and the "which actions accept only `*`" table comes from cfn-lint's bundled
+`Policies.json`; both files are located with `importlib.util.find_spec` and read as JSON, never
+imported (importing either package costs most of a second).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterator
+
+from lambdalint.located import Located
+from lambdalint.model import Function, Template
+
+__all__ = [
+    "ExecutionRole", "ManagedPolicyRef", "Statement", "action_accepts_only_star",
+    "aws_managed_policy_name", "execution_role", "is_wildcard_resource",
+]
+
+ROLE = "AWS::IAM::Role"
+_ATTACHING = ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy")
+# `arn:aws:iam::aws:policy/...`, in every partition (aws, aws-cn, aws-us-gov, aws-iso...).
+_AWS_MANAGED_ARN = re.compile(r"arn:(?:aws[a-z-]*|\$\{AWS::Partition\}):iam::aws:policy/(?:[^/]+/)*([^/]+)")
+_SUB_REF = re.compile(r"\$\{([A-Za-z0-9_:]+)(?:\.([A-Za-z0-9_.]+))?\}")
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9+=,.@_-]+")
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One IAM statement of the effective policy.
+
+    `actions` / `resources` hold the `Action` / `Resource` elements (empty when the statement uses
+    `NotAction` / `NotResource`, which are kept in `not_action` / `not_resource`). `template` names
+    the SAM policy template the statement was expanded from; its values then point at the template's
+    entry in `Policies`.
+    """
+
+    node: Located
+    effect: str | None
+    actions: tuple[Located, ...]
+    resources: tuple[Located, ...]
+    not_action: Located | None
+    not_resource: Located | None
+    condition: Located | None
+    where: str
+    template: str | None = None
+
+    @property
+    def allows(self) -> bool:
+        return self.effect == "Allow"
+
+
+@dataclass(frozen=True)
+class ManagedPolicyRef:
+    """A managed policy attached to the role; `name` is set for AWS managed policies only."""
+
+    node: Located
+    name: str | None
+    where: str
+
+
+@dataclass
+class ExecutionRole:
+    """What a function may do: its role's statements and managed policies, or why that is unknown."""
+
+    function: Function
+    role: str | None
+    statements: list[Statement] = field(default_factory=list)
+    managed: list[ManagedPolicyRef] = field(default_factory=list)
+    unknown: str | None = None
+
+    @property
+    def note(self) -> str | None:
+        """The one-line note a rule leaves when this role cannot be judged."""
+        if self.unknown is None:
+            return None
+        return (f"{self.function.template.display}: `{self.function.name}` uses {self.unknown}; "
+                "its permissions were not checked")
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def execution_role(function: Function) -> ExecutionRole:
+    if function.kind == "serverless":
+        return _serverless_role(function)
+    template = function.template
+    role = function.properties.get("Role")
+    if role is not None and role.value is not None:  # `Role: null` is how some tools write "none"
+        return _role_from_reference(function, role)
+    if function.kind == "AWS::Serverless::Function":
+        found = ExecutionRole(function, role=f"{function.name}Role")
+        _sam_policies(found, function.properties.get("Policies"), template)
+        return found
+    return ExecutionRole(function, role=None, unknown="no `Role`")
+
+
+def _role_from_reference(function: Function, reference: Located) -> ExecutionRole:
+    logical_id = _referenced_resource(reference, function.template.resources)
+    if logical_id is None:
+        shown = reference.value if isinstance(reference.value, str) else _describe(reference)
+        return ExecutionRole(function, role=None,
+                             unknown=f"a role defined outside the template or in another file (`{shown}`)")
+    resource = function.template.resources[logical_id]
+    kind = resource.get("Type")
+    if kind is None or kind.value != ROLE:
+        return ExecutionRole(function, role=logical_id,
+                             unknown=f"`{logical_id}` as its role, which is not an `{ROLE}`")
+    found = ExecutionRole(function, role=logical_id)
+    _cloudformation_role(found, logical_id, resource, function.template)
+    return found
+
+
+def _describe(node: Located) -> str:
+    intrinsic = node.intrinsic
+    if intrinsic is None:
+        return "a computed value"
+    name, arg = intrinsic
+    inner = arg.value if isinstance(arg.value, str) else "..."
+    return f"{name} {inner}"
+
+
+def _referenced_resource(node: Located, resources: dict[str, Located]) -> str | None:
+    """The logical id a `Role` value points at (`!GetAtt R.Arn`, `!Ref R`, `!Sub ...${R.Arn}`)."""
+    if isinstance(node.value, str):
+        # Serverless lets `role:` name a logical id of `resources.Resources` directly.
+        return node.value if node.value in resources else None
+    intrinsic = node.intrinsic
+    if intrinsic is None:
+        return None
+    name, arg = intrinsic
+    if name == "Fn::GetAtt":
+        parts = arg.elements()
+        first = parts[0].value if parts else None
+        if isinstance(arg.value, str):  # long form with the short form's dotted string
+            first = arg.value.partition(".")[0]
+        if isinstance(first, str) and first in resources:
+            return first
+    elif name == "Ref" and isinstance(arg.value, str) and arg.value in resources:
+        return arg.value
+    elif name == "Fn::Sub":
+        text = arg.elements()[0].value if arg.elements() else None
+        if isinstance(text, str):
+            ids = {m.group(1) for m in _SUB_REF.finditer(text) if m.group(1) in resources}
+            if len(ids) == 1:
+                return ids.pop()
+    return None
+
+
+# ---------------------------------------------------------------- CloudFormation roles
+
+
+def _cloudformation_role(found: ExecutionRole, logical_id: str, resource: Located,
+                         template: Template) -> None:
+    props = resource.get("Properties") or Located({}, resource.span)
+    for policy in (props.get("Policies") or Located([], props.span)).elements():
+        name = policy.get("PolicyName")
+        label = name.value if name is not None and isinstance(name.value, str) else "?"
+        found.statements.extend(_document(policy.get("PolicyDocument"),
+                                          f"inline policy `{label}` of role `{logical_id}`"))
+    for arn in (props.get("ManagedPolicyArns") or Located([], props.span)).elements():
+        _managed_arn(found, arn, f"`ManagedPolicyArns` of role `{logical_id}`", template)
+    for other_id, other in template.resources.items():
+        kind = other.get("Type")
+        if kind is None or not isinstance(kind.value, str):
+            continue
+        other_props = other.get("Properties") or Located({}, other.span)
+        if kind.value in _ATTACHING:
+            roles = other_props.get("Roles")
+            if roles is not None and any(_points_at(r, logical_id) for r in roles.elements()):
+                found.statements.extend(_document(other_props.get("PolicyDocument"),
+                                                  f"`{other_id}` attached to role `{logical_id}`"))
+        elif kind.value == "AWS::IAM::RolePolicy":
+            role_name = other_props.get("RoleName")
+            if role_name is not None and _points_at(role_name, logical_id):
+                found.statements.extend(_document(other_props.get("PolicyDocument"),
+                                                  f"`{other_id}` of role `{logical_id}`"))
+
+
+def _points_at(node: Located, logical_id: str) -> bool:
+    intrinsic = node.intrinsic
+    if intrinsic is None:
+        return False
+    name, arg = intrinsic
+    if name == "Ref":
+        return arg.value == logical_id
+    if name == "Fn::GetAtt":
+        parts = arg.elements()
+        return bool(parts) and parts[0].value == logical_id
+    return False
+
+
+def _managed_arn(found: ExecutionRole, node: Located, where: str, template: Template) -> None:
+    """One `ManagedPolicyArns` entry: an AWS managed policy, or one defined in this template."""
+    intrinsic = node.intrinsic
+    if intrinsic is not None and intrinsic[0] == "Ref":
+        target = intrinsic[1].value
+        resource = template.resources.get(target) if isinstance(target, str) else None
+        kind = resource.get("Type") if resource is not None else None
+        if resource is not None and kind is not None and kind.value == "AWS::IAM::ManagedPolicy":
+            props = resource.get("Properties") or Located({}, resource.span)
+            found.statements.extend(_document(props.get("PolicyDocument"), f"`{target}` in {where}"))
+            return
+    found.managed.append(ManagedPolicyRef(node, aws_managed_policy_name(node), where))
+
+
+def aws_managed_policy_name(node: Located, *, bare_names: bool = False) -> str | None:
+    """`AdministratorAccess` for `arn:aws:iam::aws:policy/AdministratorAccess` in any spelling.
+
+    Handles every partition, `!Sub arn:${AWS::Partition}:iam::aws:policy/...` and
+    `!Join ['', [arn:, !Ref AWS::Partition, ...]]`. With `bare_names`, a plain name (SAM
+    `Policies: AmazonS3ReadOnlyAccess`) counts too. Customer managed policies give None.
+    """
+    text = _static_text(node)
+    if text is None:
+        return None
+    match = _AWS_MANAGED_ARN.fullmatch(text)
+    if match:
+        return match.group(1)
+    if bare_names and not text.startswith("arn:") and _PLAIN_NAME.fullmatch(text):
+        return text
+    return None
+
+
+def _static_text(node: Located) -> str | None:
+    """A string value with `AWS::Partition` filled in, or None when it depends on anything else."""
+    if isinstance(node.value, str):
+        return node.value if node.is_literal else None
+    intrinsic = node.intrinsic
+    if intrinsic is None:
+        return None
+    name, arg = intrinsic
+    if name == "Fn::Sub":
+        parts = arg.elements()
+        text = parts[0].value if parts else None
+        if not isinstance(text, str):
+            return None
+        return text.replace("${AWS::Partition}", "aws")
+    if name == "Fn::Join":
+        parts = arg.elements()
+        if len(parts) != 2 or not isinstance(parts[0].value, str):
+            return None
+        pieces = []
+        for piece in parts[1].elements():
+            if isinstance(piece.value, str):
+                pieces.append(piece.value)
+            elif piece.intrinsic is not None and piece.intrinsic[0] == "Ref" \
+                    and piece.intrinsic[1].value == "AWS::Partition":
+                pieces.append("aws")
+            else:
+                return None
+        return parts[0].value.join(pieces)
+    return None
+
+
+# ---------------------------------------------------------------- policy documents
+
+
+def _document(document: Located | None, where: str) -> list[Statement]:
+    if document is None:
+        return []
+    statements = document.get("Statement")
+    if statements is None:
+        return []
+    return [s for node in statements.elements() if (s := _statement(node, where)) is not None]
+
+
+def _statement(node: Located, where: str, template: str | None = None) -> Statement | None:
+    if not isinstance(node.value, dict):
+        return None
+    effect = node.get("Effect")
+    action, not_action = node.get("Action"), node.get("NotAction")
+    resource, not_resource = node.get("Resource"), node.get("NotResource")
+    return Statement(
+        node=node,
+        effect=effect.value if effect is not None and isinstance(effect.value, str) else None,
+        actions=tuple(action.elements()) if action is not None else (),
+        resources=tuple(resource.elements()) if resource is not None else (),
+        not_action=not_action,
+        not_resource=not_resource,
+        condition=node.get("Condition"),
+        where=where,
+        template=template,
+    )
+
+
+def is_wildcard_resource(node: Located) -> bool:
+    """`*`, or an ARN whose resource part is only `*` (`arn:aws:s3:::*`)."""
+    text = node.str_value()
+    if text is None:
+        return False
+    text = re.sub(r"\$\{AWS::[A-Za-z]+\}", "x", text)  # pseudo parameters hold colons in their names
+    return text == "*" or re.fullmatch(r"arn:[^:]*:[^:]*:[^:]*:[^:]*:\*", text) is not None
+
+
+# ---------------------------------------------------------------- SAM
+
+
+def _sam_policies(found: ExecutionRole, policies: Located | None, template: Template) -> None:
+    if policies is None:
+        return
+    where = f"`Policies` of `{found.function.name}`"
+    for entry in policies.elements():
+        if isinstance(entry.value, str) or (entry.intrinsic is not None and entry.intrinsic[0] != "Ref"):
+            found.managed.append(ManagedPolicyRef(entry, aws_managed_policy_name(entry, bare_names=True), where))
+        elif entry.intrinsic is not None:  # `!Ref SomeManagedPolicy` or a parameter holding an ARN
+            _managed_arn(found, entry, where, template)
+        elif isinstance(entry.value, dict) and "Statement" in entry.value:
+            found.statements.extend(_document(entry, f"inline policy in {where}"))
+        elif isinstance(entry.value, dict) and len(entry.value) == 1:
+            (name, parameters), = entry.value.items()
+            found.statements.extend(_expand_template(name, parameters, entry, where))
+
+
+@lru_cache(maxsize=1)
+def _policy_templates() -> dict[str, dict]:
+    """aws-sam-translator's bundled policy templates, read as data (importing it costs ~0.5 s)."""
+    spec = importlib.util.find_spec("samtranslator")
+    for location in (spec.submodule_search_locations or []) if spec is not None else []:
+        path = Path(location, "policy_templates_data", "policy_templates.json")
+        if path.is_file():
+            try:
+                return json.loads(path.read_text(encoding="utf-8")).get("Templates", {})
+            except (OSError, ValueError):
+                return {}
+    return {}
+
+
+def _expand_template(name: str, parameters: Located, entry: Located, where: str) -> list[Statement]:
+    definition = _policy_templates().get(name)
+    if definition is None:
+        return []
+    span = entry.value[name].key_span or entry.span
+    values = {k: v for k, v in parameters.items()} if isinstance(parameters.value, dict) else {}
+    statements = []
+    for raw in definition.get("Definition", {}).get("Statement", []):
+        node = _template_value(raw, values, span)
+        statement = _statement(node, f"SAM policy template `{name}` in {where}", template=name)
+        if statement is not None:
+            statements.append(statement)
+    return statements
+
+
+def _template_value(raw: object, values: dict[str, Located], span) -> Located:
+    """Policy template JSON to `Located`, every value pointing at the template's entry.
+
+    `Fn::Sub` strings are filled with the user's literal parameters, so `BucketName: "*"` becomes the
+    wildcard resource it is; anything not literal stays an unresolved intrinsic.
+    """
+    if isinstance(raw, dict):
+        if set(raw) == {"Fn::Sub"}:
+            text = _substitute(raw["Fn::Sub"], values)
+            if text is not None:
+                return Located(text, span)
+        if set(raw) == {"Ref"} and raw["Ref"] in values:
+            return values[raw["Ref"]]
+        return Located({k: _template_value(v, values, span) for k, v in raw.items()}, span)
+    if isinstance(raw, list):
+        return Located([_template_value(v, values, span) for v in raw], span)
+    return Located(raw, span)
+
+
+def _substitute(sub: object, values: dict[str, Located]) -> str | None:
+    if isinstance(sub, list) and len(sub) == 2 and isinstance(sub[0], str) and isinstance(sub[1], dict):
+        text, variables = sub
+    elif isinstance(sub, str):
+        text, variables = sub, {}
+    else:
+        return None
+    literal: dict[str, str] = {}
+    for var, ref in variables.items():
+        source = ref.get("Ref") if isinstance(ref, dict) else None
+        value = values.get(source) if isinstance(source, str) else None
+        text_value = value.str_value() if value is not None else None
+        if text_value is None:
+            return None
+        literal[var] = text_value
+    unresolved = False
+
+    def one(match: re.Match[str]) -> str:
+        nonlocal unresolved
+        key = match.group(0)[2:-1]
+        if key in literal:
+            return literal[key]
+        if key.startswith("AWS::"):
+            return match.group(0)  # pseudo parameters leave the resource's shape intact
+        unresolved = True
+        return match.group(0)
+
+    result = re.sub(r"\$\{[^}]*\}", one, text)
+    return None if unresolved else result
+
+
+# ---------------------------------------------------------------- Serverless
+
+
+def _serverless_role(function: Function) -> ExecutionRole:
+    root = function.template.root
+    provider = root.get("provider") or Located({}, root.span)
+    own = function.properties
+    own_role = own.get("role")
+    if own_role is not None:
+        return _serverless_named_role(function, own_role)
+    own_statements = _first(own.get("iam", "role", "statements"), own.get("iamRoleStatements"))
+    if own_statements is not None:
+        found = ExecutionRole(function, role=f"per-function role of `{function.name}`")
+        found.statements.extend(_statements(own_statements, f"role statements of function `{function.name}`"))
+        for arn in (own.get("iam", "role", "managedPolicies") or Located([], own.span)).elements():
+            found.managed.append(ManagedPolicyRef(arn, aws_managed_policy_name(arn), f"function `{function.name}`"))
+        inherit = own.get("iamRoleStatementsInherit")
+        if inherit is not None and inherit.value is True:
+            _serverless_provider_policies(found, provider)
+        return found
+    iam_role = provider.get("iam", "role")
+    if iam_role is not None and not isinstance(iam_role.value, dict):
+        return _serverless_named_role(function, iam_role)
+    legacy_role = provider.get("role")
+    if legacy_role is not None:
+        return _serverless_named_role(function, legacy_role)
+    found = ExecutionRole(function, role="the provider's default role")
+    _serverless_provider_policies(found, provider)
+    return found
+
+
+def _serverless_provider_policies(found: ExecutionRole, provider: Located) -> None:
+    for statements, where in ((provider.get("iam", "role", "statements"), "`provider.iam.role.statements`"),
+                              (provider.get("iamRoleStatements"), "`provider.iamRoleStatements`")):
+        if statements is not None:
+            found.statements.extend(_statements(statements, where))
+    for managed, where in ((provider.get("iam", "role", "managedPolicies"), "`provider.iam.role.managedPolicies`"),
+                           (provider.get("iamManagedPolicies"), "`provider.iamManagedPolicies`")):
+        for arn in (managed.elements() if managed is not None else []):
+            found.managed.append(ManagedPolicyRef(arn, aws_managed_policy_name(arn), where))
+
+
+def _serverless_named_role(function: Function, node: Located) -> ExecutionRole:
+    if node.origin == "unresolved":
+        return ExecutionRole(function, role=None, unknown=f"a role from a variable (`{node.value}`)")
+    return _role_from_reference(function, node)
+
+
+def _statements(node: Located, where: str) -> Iterator[Statement]:
+    for item in node.elements():
+        statement = _statement(item, where)
+        if statement is not None:
+            yield statement
+
+
+def _first(*nodes: Located | None) -> Located | None:
+    return next((n for n in nodes if n is not None), None)
+
+
+# ---------------------------------------------------------------- actions that accept only `*`
+
+# Actions that list a resource type in the service data but are granted on `*` in practice, because
+# AWS's own Lambda managed policies do so or the resource type only applies to an optional feature
+# (IAM then authorises the ordinary call against `*`, so scoping the statement breaks it):
+# - the logging and VPC networking of AWSLambdaBasicExecutionRole / AWSLambdaVPCAccessExecutionRole;
+# - `cloudwatch:PutMetricData` (`dataset` is only for CloudWatch datasets) and
+#   `s3-object-lambda:WriteGetObjectResponse` (AmazonS3ObjectLambdaExecutionRolePolicy);
+# - calls whose resource is an optional custom terminology, lexicon or custom-labels model.
+# cfn-lint's Policies.json does not say which resource types are required, so this list stays
+# short and explicit; the corpus review in bench/README.md is where each entry comes from.
+_STAR_IN_PRACTICE = frozenset({
+    "logs:createloggroup", "logs:createlogstream", "logs:putlogevents",
+    "ec2:createnetworkinterface", "ec2:deletenetworkinterface", "ec2:describenetworkinterfaces",
+    "ec2:detachnetworkinterface", "ec2:assignprivateipaddresses", "ec2:unassignprivateipaddresses",
+    "cloudwatch:putmetricdata", "s3-object-lambda:writegetobjectresponse",
+    "translate:translatetext", "translate:translatedocument", "polly:synthesizespeech",
+    "polly:startspeechsynthesistask", "rekognition:detectlabels", "rekognition:detectmoderationlabels",
+    "rekognition:detecttext", "rekognition:detectfaces",
+})
+
+
+@lru_cache(maxsize=1)
+def _service_actions() -> dict[str, dict[str, dict]]:
+    """cfn-lint's IAM action table (service -> action -> resource types), read without importing cfnlint."""
+    spec = importlib.util.find_spec("cfnlint")
+    for location in (spec.submodule_search_locations or []) if spec is not None else []:
+        path = Path(location, "data", "AdditionalSpecs", "Policies.json")
+        if path.is_file():
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                return {}
+            return {service.lower(): {a.lower(): v for a, v in body.get("Actions", {}).items()}
+                    for service, body in data.items() if isinstance(body, dict)}
+    return {}
+
+
+def action_accepts_only_star(action: str) -> bool | None:
+    """True when `action` takes no resource type, so `Resource: "*"` is required.
+
+    Partial wildcards (`ec2:Describe*`) are expanded against the table and count when most of the
+    actions they match take none. None when the action or its
+    service is not in cfn-lint's data (the caller must not guess).
+    """
+    service, _, name = action.lower().partition(":")
+    if not name:
+        return None
+    table = _service_actions().get(service)
+    if table is None:
+        return None
+    if "*" in name or "?" in name:
+        pattern = re.compile(re.escape(name).replace(r"\*", ".*").replace(r"\?", "."))
+        matched = [a for a in table if pattern.fullmatch(a)]
+        if not matched:
+            return None
+        # `ec2:Describe*` cannot be scoped without breaking the many actions it matches that need
+        # `*`, so a partial wildcard counts as star-only when most of what it matches is.
+        star = sum(1 for a in matched if not table[a].get("Resources") or f"{service}:{a}" in _STAR_IN_PRACTICE)
+        return star * 2 >= len(matched)
+    if f"{service}:{name}" in _STAR_IN_PRACTICE:
+        return True
+    if name not in table:
+        return None
+    return not table[name].get("Resources")

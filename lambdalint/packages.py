@@ -1,0 +1,477 @@
+"""What each function ships: its code package and local layers, resolved from the template.
+
+The LL4xx rules ask one `PackageAnalysis` per run (kept on the `Project`, never global) for a
+function's `FunctionPackage`, then for sizes and bloat of its parts. Every package is measured at
+most once per run, however many functions share it and however many rules ask.
+
+Where the code comes from, first match wins:
+
+- a build output next to the template: `.aws-sam/build/<LogicalId>/` (SAM CLI, for SAM and plain
+  CloudFormation functions), `.serverless/<function>.zip` (packaged individually) or
+  `.serverless/<service>.zip` (Serverless Framework);
+- an artifact the template names: Serverless `package.artifact` (function, then service);
+- the source: SAM `CodeUri` or CloudFormation `Code` as a local folder or .zip path (the form
+  `aws cloudformation package` takes), a CDK asset folder named by the resource's
+  `aws:asset:path` metadata (the model's `Function.code_dir`), or the Serverless service folder
+  filtered by `package.patterns` (see `ServerlessPatterns`).
+
+Nothing remote is guessed: S3 locations, inline code, images and unresolved values give no
+package, and a local path that does not exist is skipped silently (no finding, no noise).
+Layers count toward the layer limit whatever they are; only local ones (a `!Ref` to a layer
+resource of the same template, or a Serverless `layers:` entry with a `path`) have a size.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Literal
+
+from lambdalint.located import Located, Span
+from lambdalint.model import Function, Project, Template
+from lambdalint.package_size import (
+    DEV_PACKAGES, Bloat, Contributor, Exclude, PackageSize, find_bloat, format_bytes, measure,
+)
+
+SourceKind = Literal["source", "build", "artifact"]
+SAM_LAYER = "AWS::Serverless::LayerVersion"
+CFN_LAYER = "AWS::Lambda::LayerVersion"
+# What `serverless package` leaves out of every service zip before the user's own patterns.
+SERVERLESS_DEFAULT_EXCLUDES = (
+    ".git/**", ".gitignore", ".DS_Store", "npm-debug.log", "yarn-*.log", ".serverless/**",
+    ".serverless_plugins/**",
+)
+# What `sam build` leaves out when it copies a Python function's source, by name at any depth
+# (aws-lambda-builders, `PythonPipWorkflow.EXCLUDED_FILES` passed to shutil's copytree): a SAM source folder is sized as the build would ship it, so a local
+# `__pycache__` or `.venv` that never reaches AWS is neither counted nor called bloat.
+SAM_BUILD_EXCLUDES = (
+    ".aws-sam", ".chalice", ".git", ".gitignore", "*.pyc", "__pycache__", "*.so", ".Python", "*.egg-info",
+    "*.egg", "pip-log.txt", "pip-delete-this-directory.txt", "htmlcov", ".tox", ".nox",
+    ".coverage", ".cache", ".pytest_cache", ".python-version", ".mypy_cache", ".dmypy.json",
+    ".pyre", ".env", ".venv", "venv", "venv.bak", "env.bak", "ENV", "env", ".vscode", ".idea",
+)
+_PROBE = "\x00/\x00"  # a name no real file has: "could anything below this folder be kept?"
+
+
+@dataclass(frozen=True)
+class CodeSource:
+    """One thing that gets measured: a folder (maybe filtered) or a zip artifact."""
+
+    path: Path
+    kind: SourceKind
+    patterns: tuple[str, ...] = ()  # Serverless patterns, already in evaluation order
+    skip_names: tuple[str, ...] = ()  # file/folder names a build step drops (fnmatch, any depth)
+
+    @property
+    def is_zip(self) -> bool:
+        return self.path.is_file()
+
+    def exclude(self) -> Exclude | None:
+        by_pattern = ServerlessPatterns(self.patterns).excluded if self.patterns else None
+        if not self.skip_names:
+            return by_pattern
+        names = re.compile("|".join(fnmatch.translate(n) for n in self.skip_names))
+
+        def excluded(rel: str) -> bool:
+            name = rel.rstrip("/").rpartition("/")[2]
+            return bool(names.match(name)) or (by_pattern is not None and by_pattern(rel))
+        return excluded
+
+
+@dataclass(frozen=True)
+class LayerRef:
+    """One entry of a function's layers: `source` is set when its content is local."""
+
+    name: str  # logical id, Serverless layer name, or the ARN text as written
+    span: Span
+    source: CodeSource | None
+
+
+@dataclass(frozen=True)
+class FunctionPackage:
+    function: Function
+    code: CodeSource | None
+    code_span: Span  # the template line defining the code location (function key line if none)
+    layers: tuple[LayerRef, ...]
+    layers_span: Span | None  # the `Layers` / `layers` line
+
+    @property
+    def local_layers(self) -> list[LayerRef]:
+        return [layer for layer in self.layers if layer.source is not None]
+
+    @property
+    def remote_layers(self) -> list[LayerRef]:
+        return [layer for layer in self.layers if layer.source is None]
+
+
+@dataclass(frozen=True)
+class Shipped:
+    total: int
+    contributors: tuple[Contributor, ...]  # the code's top-level entries and whole local layers
+    code: PackageSize | None
+    layers: tuple[tuple[LayerRef, PackageSize], ...]
+
+    def top(self, n: int = 3) -> str:
+        return ", ".join(f"{c.name} {format_bytes(c.bytes)}" for c in self.contributors[:n])
+
+
+@dataclass
+class PackageAnalysis:
+    """Per-run cache of resolved packages and their measurements."""
+
+    project: Project
+    _packages: dict[int, FunctionPackage] = field(default_factory=dict)
+    _sizes: dict[tuple[CodeSource, bool], PackageSize] = field(default_factory=dict)
+    _bloat: dict[tuple[CodeSource, tuple[str, ...]], list[Bloat]] = field(default_factory=dict)
+    measured: int = 0  # how many times the disk was walked for sizes (tests prove sharing with it)
+
+    def package(self, function: Function) -> FunctionPackage:
+        key = id(function)
+        if key not in self._packages:
+            self._packages[key] = resolve(function)
+            self._note_remote(self._packages[key])
+        return self._packages[key]
+
+    def packages(self) -> list[FunctionPackage]:
+        return [self.package(f) for f in self.project.functions]
+
+    def size(self, source: CodeSource, *, estimate_zip: bool = False) -> PackageSize:
+        """Measured once per source; a measurement with the zip estimate also answers without."""
+        found = self._sizes.get((source, estimate_zip)) or (
+            None if estimate_zip else self._sizes.get((source, True)))
+        if found is None:
+            self.measured += 1
+            found = measure(source.path, exclude=source.exclude(), estimate_zip=estimate_zip)
+            self._sizes[(source, estimate_zip)] = found
+        return found
+
+    def shipped(self, package: FunctionPackage) -> Shipped:
+        """Unzipped code plus local layers: what counts toward Lambda's 250 MB."""
+        code = self.size(package.code) if package.code is not None else None
+        layers = tuple((layer, self.size(layer.source)) for layer in package.local_layers
+                       if layer.source is not None)
+        parts = list(code.contributors) if code is not None else []
+        parts += [Contributor(f"layer `{layer.name}`", size.unzipped_bytes) for layer, size in layers]
+        total = (code.unzipped_bytes if code is not None else 0) + sum(s.unzipped_bytes for _, s in layers)
+        ordered = tuple(sorted(parts, key=lambda c: (-c.bytes, c.name)))
+        return Shipped(total, ordered, code, layers)
+
+    def bloat(self, source: CodeSource, dev_packages: Iterable[str] = DEV_PACKAGES) -> list[Bloat]:
+        key = (source, tuple(dev_packages))
+        if key not in self._bloat:
+            self._bloat[key] = [] if source.is_zip else find_bloat(
+                source.path, exclude=source.exclude(), dev_packages=key[1])
+        return self._bloat[key]
+
+    def _note_remote(self, package: FunctionPackage) -> None:
+        remote = package.remote_layers
+        if remote:
+            names = ", ".join(layer.name for layer in remote)
+            self.project.note(
+                f"{package.function.name}: {len(remote)} layer(s) without local content (ARNs, "
+                f"parameters, missing folders) count toward the layer limit, not toward the size: {names}")
+
+
+def package_analysis(project: Project) -> PackageAnalysis:
+    """The run's package analysis, created on first use and shared by every LL4xx rule."""
+    analysis = project.analyses.get("packages")
+    if not isinstance(analysis, PackageAnalysis):
+        analysis = project.analyses["packages"] = PackageAnalysis(project)
+    return analysis
+
+
+# -- resolution ---------------------------------------------------------------------------------
+
+def resolve(function: Function) -> FunctionPackage:
+    template = function.template
+    if function.kind == "serverless":
+        code, span = _serverless_code(function)
+    else:
+        code, span = _cloudformation_code(function)
+    layers_node = _layers_node(function)
+    layers = tuple(_layer(template, element) for element in function.layers)
+    layers_span = (layers_node.key_span or layers_node.span) if layers_node is not None else None
+    return FunctionPackage(function, code, span, layers, layers_span)
+
+
+def _span_of(node: Located | None, fallback: Span) -> Span:
+    """A scalar's own span (`CodeUri: src/` -> `src/`); a mapping or list is pointed at by its key."""
+    if node is None or node.origin == "default":
+        return fallback
+    if isinstance(node.value, (dict, list)):
+        return node.key_span or node.span
+    return node.span
+
+
+def _local(base: Path, node: Located | None) -> Path | None:
+    """A literal local path (folder or zip) that exists; None for S3 URIs, intrinsics, missing."""
+    text = node.str_value() if node is not None else None
+    if not text or "://" in text:
+        return None
+    path = (base / text).resolve()
+    return path if path.exists() else None
+
+
+def _sam_build(template: Template, logical_id: str) -> Path | None:
+    built = template.directory / ".aws-sam" / "build" / logical_id
+    return built if built.is_dir() else None
+
+
+def _cloudformation_code(function: Function) -> tuple[CodeSource | None, Span]:
+    template = function.template
+    location = function.code_location
+    span = _span_of(location, function.span)
+    if function.package_type != "Zip" or location.origin == "default":
+        return None, span
+    built = _sam_build(template, function.name)
+    if built is not None:
+        return CodeSource(built, "build"), span
+    path = _local(template.directory, location)
+    if path is not None and path.is_file():
+        return CodeSource(path, "artifact"), span
+    if path is not None:
+        # `aws cloudformation package` zips a folder as it is; `sam build` drops caches first.
+        built_by_sam = function.kind == "AWS::Serverless::Function" and function.is_python
+        return CodeSource(path, "source", skip_names=SAM_BUILD_EXCLUDES if built_by_sam else ()), span
+    # CDK: the model already turned `aws:asset:path` into `code_dir`; only trust it if it exists.
+    if function.code_dir is not None and isinstance(location.value, dict) and function.code_dir.exists():
+        return CodeSource(function.code_dir, "artifact" if function.code_dir.is_file() else "source"), span
+    return None, span
+
+
+def _serverless_code(function: Function) -> tuple[CodeSource | None, Span]:
+    template, config = function.template, function.properties
+    span = _span_of(function.code_location, function.span)
+    if config.get("image") is not None:
+        return None, span
+    base = template.directory
+    service_package = template.root.get("package")
+    own_package = config.get("package")
+    individually = _flag(service_package, "individually") or _flag(own_package, "individually")
+    for node in (own_package, service_package):
+        artifact = node.get("artifact") if node is not None else None
+        if artifact is not None:
+            path = _local(base, artifact)
+            return (CodeSource(path, "artifact") if path is not None else None), _span_of(artifact, span)
+    service = _service_name(template)
+    built = base / ".serverless" / (f"{function.name}.zip" if individually else f"{service}.zip")
+    if service is not None and built.is_file():
+        return CodeSource(built.resolve(), "build"), span
+    if not _handler_exists(base, function.handler.str_value()):
+        # A serverless.yml with no code beside it (a sample, a config-only checkout): nothing to
+        # size, and walking the folder anyway would slow every template-only run down.
+        return None, span
+    patterns = serverless_patterns(service_package, own_package if individually else None,
+                                   template.source.path.name,
+                                   node_modules=_node_modules_patterns(base, service_package))
+    return CodeSource(base.resolve(), "source", patterns), span
+
+
+def _node_modules_patterns(base: Path, service_package: Located | None) -> tuple[str, ...]:
+    """Serverless leaves devDependencies out of `node_modules` (`excludeDevDependencies`, on by
+    default). Without running npm, keep only the top-level folders of `dependencies`: a Python
+    service's `node_modules` (the framework and its plugins) then counts nothing, and a Node
+    service may be under-counted (transitive dependencies), never over-counted."""
+    if service_package is not None and (flag := service_package.get("excludeDevDependencies")) is not None \
+            and flag.value is False:
+        return ()
+    if not (base / "node_modules").is_dir():
+        return ()
+    try:
+        manifest = json.loads((base / "package.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        manifest = {}
+    dependencies = manifest.get("dependencies") if isinstance(manifest, dict) else None
+    keep = [f"node_modules/{name}/**" for name in dependencies] if isinstance(dependencies, dict) else []
+    return ("!node_modules/**", *keep)
+
+
+def _handler_exists(base: Path, handler: str | None) -> bool:
+    """Whether the service folder holds the handler's file, in any language (`src/app.main` ->
+    `src/app.py`, `src/app.js`, `src/app/`...; Go/custom runtimes name the binary itself)."""
+    if not handler:
+        return False
+    module, dot, _ = handler.strip().rpartition(".")
+    if not dot:
+        return (base / handler.strip()).is_file()
+    target = base / module.replace(".", "/") if "/" not in module else base / module
+    try:
+        names = [entry.name for entry in os.scandir(target.parent)]
+    except OSError:
+        return False
+    return any(n == target.name or n.startswith(target.name + ".") for n in names)
+
+
+def _flag(node: Located | None, key: str) -> bool:
+    value = node.get(key) if node is not None else None
+    return value is not None and value.value is True
+
+
+def _service_name(template: Template) -> str | None:
+    service = template.root.get("service")
+    if service is not None and isinstance(service.value, dict):  # old style: `service: {name: x}`
+        service = service.get("name")
+    return service.str_value() if service is not None else None
+
+
+def serverless_patterns(service_package: Located | None, own_package: Located | None,
+                        config_file: str = "serverless.yml",
+                        node_modules: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """All patterns for one package, in the order Serverless applies them (later ones win).
+
+    Defaults first (with the devDependencies exclusion), then per level (service, then
+    function): legacy `exclude` (as `!` patterns), legacy `include`, then `patterns`.
+    """
+    patterns = [f"!{p}" for p in (*SERVERLESS_DEFAULT_EXCLUDES, config_file)] + list(node_modules)
+    for node in (service_package, own_package):
+        if node is None:
+            continue
+        patterns += [f"!{p}" for p in _strings(node.get("exclude"))]
+        patterns += _strings(node.get("include"))
+        patterns += _strings(node.get("patterns"))
+    return tuple(patterns)
+
+
+def _strings(node: Located | None) -> list[str]:
+    if node is None or not isinstance(node.value, list):
+        return []
+    return [text for item in node.value if (text := item.str_value())]
+
+
+class ServerlessPatterns:
+    """Serverless Framework's glob semantics over paths relative to the service folder.
+
+    Every file starts included; patterns are applied in order and the last one that matches a
+    file decides: `!glob` excludes it, `glob` (re-)includes it. Globs follow micromatch as the
+    framework uses it (`dot: true`): `**` spans folders, `*` and `?` stay inside one name, `{a,b}`
+    alternates, and a pattern is anchored at the service folder (`*.txt` is top level only;
+    `!node_modules` alone excludes no file inside it, `!node_modules/**` does).
+    """
+
+    def __init__(self, patterns: Iterable[str]) -> None:
+        self.compiled = [(not p.startswith("!"), re.compile(glob_to_regex(p.lstrip("!"))))
+                         for p in patterns]
+
+    def excluded(self, rel: str) -> bool:
+        compiled = self.compiled
+        if rel.endswith("/"):
+            # A folder is pruned only when a probe below it ends excluded and no later pattern
+            # could re-include something there (any include after the deciding exclusion).
+            probe = rel + _PROBE
+            for index in range(len(compiled) - 1, -1, -1):
+                keep, regex = compiled[index]
+                if regex.fullmatch(probe):
+                    return not keep and not any(k for k, _ in compiled[index + 1:])
+            return False
+        for keep, regex in reversed(compiled):
+            if regex.fullmatch(rel):
+                return not keep
+        return False
+
+
+def glob_to_regex(glob: str) -> str:
+    glob = glob.removeprefix("./")
+    out: list[str] = []
+    i = 0
+    while i < len(glob):
+        c = glob[i]
+        if glob.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+            continue
+        if glob.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        if c == "*":
+            out.append("[^/]*")
+        elif c == "?":
+            out.append("[^/]")
+        elif c == "{" and "}" in glob[i:]:
+            end = glob.index("}", i)
+            alternatives = glob[i + 1:end].split(",")
+            out.append("(?:" + "|".join(glob_to_regex(a) for a in alternatives) + ")")
+            i = end + 1
+            continue
+        elif c == "[" and "]" in glob[i + 1:]:
+            end = glob.index("]", i + 1)
+            out.append("[" + glob[i + 1:end].replace("\\", "\\\\").replace("!", "^", 1) + "]")
+            i = end + 1
+            continue
+        else:
+            out.append(re.escape(c))
+        i += 1
+    pattern = "".join(out)
+    if glob.endswith("/"):  # "dir/" means the folder and everything in it
+        pattern += ".*"
+    return pattern
+
+
+# -- layers -------------------------------------------------------------------------------------
+
+def _layers_node(function: Function) -> Located | None:
+    if function.kind == "serverless":
+        return function.properties.get("layers") or function.template.root.get("provider", "layers")
+    return function.properties.get("Layers")
+
+
+def _layer(template: Template, element: Located) -> LayerRef:
+    span = element.span
+    text = element.str_value()
+    if text is not None:
+        return LayerRef(text, span, None)
+    intrinsic = element.intrinsic
+    if intrinsic is not None and intrinsic[0] == "Ref":
+        target = intrinsic[1].str_value()
+        if target:
+            return LayerRef(target, span, _layer_source(template, target))
+    return LayerRef("(unresolved)", span, None)
+
+
+def _layer_source(template: Template, logical_id: str) -> CodeSource | None:
+    if template.dialect == "serverless":
+        return _serverless_layer(template, logical_id)
+    resource = template.resources.get(logical_id)
+    kind = resource.get("Type") if resource is not None else None
+    if resource is None or kind is None or kind.value not in (SAM_LAYER, CFN_LAYER):
+        return None
+    built = _sam_build(template, logical_id)
+    if built is not None:
+        return CodeSource(built, "build")
+    key = "ContentUri" if kind.value == SAM_LAYER else "Content"
+    path = _local(template.directory, resource.get("Properties", key))
+    if path is None:
+        asset = resource.get("Metadata", "aws:asset:path")
+        path = _local(template.directory, asset)
+    if path is None:
+        return None
+    return CodeSource(path, "artifact" if path.is_file() else "source")
+
+
+def serverless_layer_logical_id(name: str) -> str:
+    """Serverless names a layer `foo-bar` in CloudFormation as `FooDashbarLambdaLayer`."""
+    normalized = name.replace("-", "Dash").replace("_", "Underscore")
+    return normalized[:1].upper() + normalized[1:] + "LambdaLayer"
+
+
+def _serverless_layer(template: Template, logical_id: str) -> CodeSource | None:
+    layers = template.root.get("layers")
+    for name, layer in (layers.items() if layers is not None else ()):
+        if serverless_layer_logical_id(name) != logical_id:
+            continue
+        built = template.directory / ".serverless" / f"{name}.zip"
+        if built.is_file():
+            return CodeSource(built.resolve(), "build")
+        artifact = _local(template.directory, layer.get("package", "artifact"))
+        if artifact is not None:
+            return CodeSource(artifact, "artifact")
+        path = _local(template.directory, layer.get("path"))
+        if path is None:
+            return None
+        patterns = serverless_patterns(layer.get("package"), None)
+        return CodeSource(path, "source", patterns)
+    return None

@@ -1,0 +1,280 @@
+"""
+## What it does
+Reports an AWS managed policy on a function's execution role that makes it an administrator:
+`AdministratorAccess`, `PowerUserAccess`, `IAMFullAccess` or `AdministratorAccess-Amplify` (error),
+and any other `*FullAccess` policy such as `AmazonS3FullAccess` (warning). Policies are found in
+`ManagedPolicyArns` of the role, SAM `Policies` (names or ARNs) and the Serverless Framework's
+`provider.iam.role.managedPolicies` / legacy `iamManagedPolicies`, in every ARN spelling:
+`arn:aws:...`, other partitions, `!Sub arn:${AWS::Partition}:iam::aws:policy/...` and `!Join`.
+
+## Why is this bad?
+`AdministratorAccess` allows everything; `PowerUserAccess` everything but IAM; `IAMFullAccess` lets
+the function attach any policy to itself. A `*FullAccess` policy grants every action of a service
+on every resource of it in the account. Whoever controls the function's code or input controls
+all of that.
+
+## Example
+```yaml
+ManagedPolicyArns:
+  - !Sub arn:${AWS::Partition}:iam::aws:policy/AdministratorAccess
+```
+
+## How to fix
+Replace the managed policy with statements for the actions and resources the code uses, or with
+SAM policy templates (`DynamoDBCrudPolicy`, `S3ReadPolicy`, ...).
+
+## References
+- https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_job-functions.html
+- https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AdministratorAccess.html
+- https://docs.aws.amazon.com/IAM/latest/UserGuide/security-iam-awsmanpol.html
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from lambdalint.rulekit import Context, Finding, Rule, bad, execution_roles, good
+
+ADMIN_EQUIVALENT = frozenset({"AdministratorAccess", "PowerUserAccess", "IAMFullAccess",
+                              "AdministratorAccess-Amplify"})
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    seen: set[object] = set()
+    for role in execution_roles(ctx):
+        for policy in role.managed:
+            name = policy.name
+            if name is None or policy.node.span in seen:
+                continue
+            if name in ADMIN_EQUIVALENT:
+                severity = "error"
+                what = "makes the function an administrator" if name != "IAMFullAccess" else \
+                    "lets the function grant itself any permission"
+            elif name.endswith("FullAccess"):
+                severity = "warning"
+                what = "grants every action of a service on all its resources"
+            else:
+                continue
+            seen.add(policy.node.span)
+            yield ctx.finding(
+                policy.node.span, f"`{name}` on the role of `{role.function.name}` {what}",
+                f"Replace `{name}` ({policy.where}) with statements for the actions and resources "
+                "the code uses.",
+                function=role.function.name, severity=severity)
+
+
+RULE = Rule(
+    code="LL303",
+    slug="admin-managed-policy",
+    severity="error",
+    summary="An admin-equivalent or full-access AWS managed policy is attached to the execution role",
+    check=check,
+    docs=__doc__ or "",
+    tags=("security", "iam"),
+    examples=(
+        bad("""\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  OpsRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {Service: lambda.amazonaws.com}
+            Action: sts:AssumeRole
+      ManagedPolicyArns:
+        - arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole
+        - !Sub arn:${AWS::Partition}:iam::aws:policy/AdministratorAccess  # [admin-managed-policy]
+  OpsFunction:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: ops.handler
+      Runtime: python3.12
+      Role: !GetAtt OpsRole.Arn
+      Code: {S3Bucket: artifacts, S3Key: ops.zip}
+""", title="!Sub with AWS::Partition"),
+        bad("""\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  CleanupFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Policies:
+        - AWSLambdaBasicExecutionRole
+        - PowerUserAccess  # [admin-managed-policy]
+""", title="SAM policy by name"),
+        bad("""\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  UploadFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Policies: AmazonS3FullAccess  # [admin-managed-policy]
+""", title="SAM Policies as one string (warning)"),
+        bad("""\
+service: users
+provider:
+  name: aws
+  runtime: python3.12
+  iam:
+    role:
+      managedPolicies:
+        - arn:aws-us-gov:iam::aws:policy/IAMFullAccess  # [admin-managed-policy]
+functions:
+  invite:
+    handler: users.invite
+""", name="serverless.yml", title="Serverless managedPolicies, GovCloud partition"),
+        bad("""\
+service: reports
+provider:
+  name: aws
+  runtime: python3.9
+  iamManagedPolicies:
+    - arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess  # [admin-managed-policy]
+functions:
+  build:
+    handler: reports.build
+""", name="serverless.yml", title="legacy iamManagedPolicies"),
+        bad("""\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  AmplifyRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - {Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}
+      ManagedPolicyArns:
+        - Fn::Join:  # [admin-managed-policy]
+            - ""
+            - ["arn:", !Ref AWS::Partition, ":iam::aws:policy/AdministratorAccess-Amplify"]
+  Hook:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: hook.handler
+      Runtime: python3.12
+      Role: {"Fn::GetAtt": [AmplifyRole, Arn]}
+      Code: {S3Bucket: artifacts, S3Key: hook.zip}
+""", title="long-form Fn::Join"),
+        good("""\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  ReaderFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Policies:
+        - AWSLambdaBasicExecutionRole
+        - AmazonS3ReadOnlyAccess
+        - !Sub arn:${AWS::Partition}:iam::aws:policy/AWSXrayWriteOnlyAccess
+""", title="read-only and narrow managed policies"),
+        good("""\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  AppRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {Service: lambda.amazonaws.com}
+            Action: sts:AssumeRole
+      ManagedPolicyArns:
+        - arn:aws:iam::123456789012:policy/AdministratorAccessForOurTeam
+        - arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole
+  App:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: app.handler
+      Runtime: python3.12
+      Role: !GetAtt AppRole.Arn
+      Code: {S3Bucket: artifacts, S3Key: app.zip}
+""", title="customer managed policy with a similar name"),
+        good("""\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  PipelineRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {Service: codebuild.amazonaws.com}
+            Action: sts:AssumeRole
+      ManagedPolicyArns:
+        - arn:aws:iam::aws:policy/AdministratorAccess
+  Handler:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: app.handler
+      Runtime: python3.12
+      Role: arn:aws:iam::123456789012:role/app-handler
+      Code: {S3Bucket: artifacts, S3Key: app.zip}
+""", title="admin role that is not the function's"),
+        good("""\
+service: etl
+provider:
+  name: aws
+  runtime: python3.12
+  iam:
+    role:
+      managedPolicies:
+        - arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess
+        - arn:aws:iam::aws:policy/CloudWatchLambdaInsightsExecutionRolePolicy
+functions:
+  load:
+    handler: etl.load
+""", name="serverless.yml", title="read-only managed policies under Serverless"),
+        good("""\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  BoundaryPolicyArn: {Type: String}
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Policies:
+        - !Ref BoundaryPolicyArn
+        - DynamoDBCrudPolicy: {TableName: orders}
+""", title="policy ARN from a parameter is unknown"),
+        good("""\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Role: !GetAtt ScopedRole.Arn
+      Policies: [AdministratorAccess]
+  ScopedRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {Service: lambda.amazonaws.com}
+            Action: sts:AssumeRole
+      ManagedPolicyArns:
+        - arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole
+""", title="Role overrides Policies"),
+    ),
+)

@@ -1,0 +1,201 @@
+"""
+## What it does
+Looks inside a function's code package for what the runtime never needs:
+
+- test folders (`tests/` or `test/` holding `test_*.py`), `__pycache__`, `.git`, virtualenvs
+  (any folder with a `pyvenv.cfg`) and tool caches (`.pytest_cache`, `.mypy_cache`,
+  `.ruff_cache`, `node_modules/.cache`);
+- development-only packages, installed in the package or listed in its `requirements.txt`:
+  `pytest`, `moto`, `boto3-stubs`, `mypy-boto3-*`, `black`, `ruff`, `mypy`, `pylint`, `ipython`
+  (option `dev-packages`);
+- `boto3`/`botocore` vendored into the package (info): the Python runtime already has them. A
+  requirement pinned with `==` and a comment saying why (on the line or just above) is silent.
+
+Only local packages are inspected (the build output when there is one), with the same
+exclusions the packaging tool applies: `sam build` drops `__pycache__`, `.git`, virtualenvs and
+caches from a SAM source folder, and Serverless `package.patterns` apply.
+
+## Why is this bad?
+Everything in the package is uploaded, stored, downloaded and unpacked on every cold start. Test
+suites, caches and developer tools make the package bigger and slower for nothing, and a
+vendored SDK is tens of megabytes the runtime already provides.
+
+## Example
+```text
+src/
+  app.py
+  tests/test_app.py      # shipped with the function
+  requirements.txt       # pytest==8.2.0, moto[s3]==5.0.9
+```
+
+## How to fix
+Keep tests and tooling outside the code folder (or exclude them with `package.patterns`), move
+dev-only tools to a `requirements-dev.txt`, and rely on the runtime's boto3 unless a pinned version
+is needed (then pin it with `==` and say why in a comment). Options under
+`[tool.lambdalint.rules.LL404]`: `dev-packages` (the list above) and `report-vendored-sdk` (true).
+
+## References
+- https://docs.aws.amazon.com/lambda/latest/dg/python-package.html
+- https://docs.aws.amazon.com/lambda/latest/dg/best-practices.html
+- https://www.serverless.com/framework/docs/providers/aws/guide/packaging
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from lambdalint.rulekit import DEV_PACKAGES, Bloat, CodeSource, Context, Finding, Function, Option, \
+    Rule, Span, bad, format_bytes, good, name_list, package_analysis
+
+_KIND_WORDS = {
+    "tests": "tests", "pycache": "bytecode cache", "git": "git history", "virtualenv": "virtualenv",
+    "cache": "tool cache", "dev-package": "dev-only package",
+}
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    dev_packages = ctx.options["dev-packages"]  # the registry checked it is a list of strings
+    analysis = package_analysis(ctx.project)
+    groups: dict[tuple[CodeSource, Span], list[Function]] = {}
+    for function in ctx.project.functions:
+        package = analysis.package(function)
+        if package.code is not None and not package.code.is_zip:
+            groups.setdefault((package.code, package.code_span), []).append(function)
+    # requirements.txt belongs to the folder, not to a template line: name every function using it.
+    by_source: dict[CodeSource, list[Function]] = {}
+    for (source, _), functions in groups.items():
+        by_source.setdefault(source, []).extend(functions)
+    reported_requirements: set[tuple[str, int]] = set()
+    for (source, span), functions in groups.items():
+        items = analysis.bloat(source, dev_packages)
+        only = functions[0].name if len(functions) == 1 else None
+        owner = f"the package of {name_list(functions)}"
+        folders = [b for b in items if b.path != "requirements.txt" and b.kind != "vendored-sdk"]
+        if folders:
+            total = sum(b.bytes for b in folders)
+            listed = ", ".join(f"{b.path} {format_bytes(b.bytes)}" for b in folders[:3])
+            more = f" and {len(folders) - 3} more" if len(folders) > 3 else ""
+            yield ctx.finding(
+                span,
+                f"{owner} ships {format_bytes(total)} the runtime never needs: {listed}{more}",
+                "Keep tests, caches and tools out of the code folder, or exclude them from the "
+                "package (`package.patterns` under Serverless).",
+                function=only)
+        requirements = source.path / "requirements.txt"
+        display = ctx.project.display(requirements)
+        listed_sdks = {b.name for b in items if b.kind == "vendored-sdk" and b.line is not None}
+        # An installed SDK is a package folder plus its dist-info: one finding per distribution.
+        vendored: dict[str, int] = {}
+        for item in items:
+            if item.line is not None:
+                key = (display, item.line)
+                if key in reported_requirements:
+                    continue
+                reported_requirements.add(key)
+                users = by_source[source]
+                yield from _requirement(ctx, item, Span.point(display, item.line),
+                                        f"the package of {name_list(users)}",
+                                        users[0].name if len(users) == 1 else None)
+            elif item.kind == "vendored-sdk" and item.name not in listed_sdks and not item.justified:
+                vendored[item.name] = vendored.get(item.name, 0) + item.bytes
+        for name, size in vendored.items() if ctx.options["report-vendored-sdk"] else ():
+            yield ctx.finding(
+                span,
+                f"{owner} vendors `{name}` ({format_bytes(size)}), which the Python runtime already "
+                "provides",
+                "Drop it from the package, or pin it with `==` in requirements.txt and say why in "
+                "a comment.",
+                function=only, severity="info")
+
+
+def _requirement(ctx: Context, item: Bloat, span: Span, owner: str, only: str | None) -> Iterator[Finding]:
+    if item.kind == "dev-package":
+        yield ctx.finding(
+            span,
+            f"`{item.name}` is a {_KIND_WORDS['dev-package']} required by {owner}",
+            "Move it to a requirements-dev.txt outside the code folder; the function never imports it.",
+            function=only)
+    elif item.kind == "vendored-sdk" and not item.justified and ctx.options["report-vendored-sdk"]:
+        yield ctx.finding(
+            span,
+            f"`{item.name}` is bundled into {owner}, though the Python runtime already provides it",
+            "Drop the requirement, or pin it with `==` and say why in a comment (e.g. a feature "
+            "newer than the runtime's copy).",
+            function=only, severity="info")
+
+
+_SAM = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  OrdersFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/{marker}
+      Handler: app.handler
+      Runtime: python3.12
+      Timeout: 10
+"""
+_APP = "import json\n\n\ndef handler(event, context):\n    return {'statusCode': 200, 'body': json.dumps(event)}\n"
+_TEST = "from app import handler\n\n\ndef test_handler():\n    assert handler({}, None)['statusCode'] == 200\n"
+
+RULE = Rule(
+    code="LL404",
+    slug="bloated-package",
+    severity="warning",
+    summary="The package ships tests, caches, dev-only tools or a vendored AWS SDK",
+    check=check,
+    docs=__doc__ or "",
+    options={
+        "dev-packages": Option(list(DEV_PACKAGES), list,
+                               "distribution names (fnmatch patterns) that never belong in a package"),
+        "report-vendored-sdk": Option(True, bool, "report boto3/botocore bundled into the package (info)"),
+    },
+    examples=(
+        bad(files={"template.yaml": _SAM.format(marker="  # [bloated-package]"),
+                   "src/app.py": _APP, "src/tests/test_app.py": _TEST},
+            title="tests inside the SAM code folder"),
+        bad(files={"template.yaml": _SAM.format(marker=""), "src/app.py": _APP,
+                   "src/requirements.txt": "requests==2.32.3\npytest==8.2.0  # [bloated-package]\n"
+                                           "moto[s3]>=5  # [bloated-package]\n"},
+            title="dev-only requirements"),
+        bad(files={"template.yaml": _SAM.format(marker=""), "src/app.py": _APP,
+                   "src/requirements.txt": "boto3  # [bloated-package]\n"},
+            title="unpinned boto3 requirement (info)"),
+        bad(files={"serverless.yml": """\
+service: orders
+provider:
+  name: aws
+  runtime: python3.12
+functions:
+  create:  # [bloated-package]
+    handler: app.handler
+""", "app.py": _APP, ".venv/pyvenv.cfg": "home = /usr/bin\n", ".venv/lib/site.py": "x = 1\n"},
+            title="Serverless service folder with a virtualenv"),
+        good(files={"template.yaml": _SAM.format(marker=""), "src/app.py": _APP,
+                    "src/requirements.txt": "requests==2.32.3\n", "tests/test_app.py": _TEST,
+                    "requirements-dev.txt": "pytest==8.2.0\nmoto[s3]==5.0.9\n"},
+             title="tests and dev requirements outside the code folder"),
+        good(files={"template.yaml": _SAM.format(marker=""), "src/app.py": _APP,
+                    "src/__pycache__/app.cpython-312.pyc": "compiled", "src/.venv/pyvenv.cfg": "x\n"},
+             title="caches that sam build leaves out"),
+        good(files={"template.yaml": _SAM.format(marker=""), "src/app.py": _APP,
+                    "src/requirements.txt": "# needs the 2024-11 S3 conditional writes API\n"
+                                            "boto3==1.35.68\n"},
+             title="boto3 pinned with a reason"),
+        good(files={"serverless.yml": """\
+service: orders
+provider:
+  name: aws
+  runtime: python3.12
+package:
+  patterns:
+    - "!tests/**"
+    - "!.venv/**"
+functions:
+  create:
+    handler: app.handler
+""", "app.py": _APP, "tests/test_app.py": _TEST, ".venv/pyvenv.cfg": "home = /usr/bin\n"},
+             title="Serverless patterns exclude tests and the virtualenv"),
+    ),
+)

@@ -1,0 +1,327 @@
+"""
+## What it does
+Reports an environment variable that receives a secret resolved at deploy time:
+`{{resolve:secretsmanager:...}}` and `{{resolve:ssm-secure:...}}` dynamic references (also inside
+`!Sub` and `!Join`), a `Ref` (or `${Param}` in `!Sub`) to a `NoEcho` parameter, and in the Serverless
+Framework `${ssm:/aws/reference/secretsmanager/...}`, `${secretsmanager:...}`, `${ssm:...~true}`
+(decrypted SecureString) or `${ssm:...}` under a name that says secret. Plain
+`{{resolve:ssm:...}}` and `${ssm:...}` of ordinary settings do not fire, and neither do ARNs or
+names of secrets the code fetches itself.
+
+## Why is this bad?
+The secret no longer sits in the template, but it lands in the function's configuration in
+plaintext: anyone with `lambda:GetFunctionConfiguration` or console access reads it, and
+CloudFormation warns that a resolved value "may show up in the service whose resource it's being
+used in". Rotating the secret does nothing until the stack is deployed again, so rotation silently
+breaks or never happens.
+
+## Example
+```yaml
+Environment:
+  Variables:
+    DB_PASSWORD: "{{resolve:secretsmanager:prod/orders/db:SecretString:password}}"
+```
+
+## How to fix
+Pass the secret's ARN or name instead (`DB_SECRET_ARN: !Ref DbSecret`), allow
+`secretsmanager:GetSecretValue` / `ssm:GetParameter` on it, and read it at run time with the AWS
+Parameters and Secrets Lambda Extension or Powertools `parameters`, cached between invocations.
+
+## References
+- https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references-secretsmanager.html
+- https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieving-secrets_lambda.html
+- https://www.serverless.com/framework/docs/providers/aws/guide/variables#reference-variables-using-the-ssm-parameter-store
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from lambdalint.rulekit import (Context, Finding, Located, Rule, Template, bad, good, is_secret_name,
+                                name_list, per_value)
+
+# The secret id may itself be a `${Param}` of `!Sub`, so only the JSON key is read past it.
+_DYNAMIC = re.compile(r"\{\{resolve:(secretsmanager|ssm-secure):(?:.*?:SecretString:([A-Za-z0-9_.-]*))?")
+# The fields of an RDS / DocumentDB secret that are connection settings, not the secret.
+_PUBLIC_FIELDS = frozenset({"username", "user", "host", "port", "dbname", "engine",
+                            "dbinstanceidentifier", "dbclusteridentifier"})
+_SERVERLESS_SSM = re.compile(r"\$\{(ssm(?:\.[a-z0-9-]+)?|secretsmanager):([^}]*)\}")
+_SUB_VARIABLE = re.compile(r"\$\{([A-Za-z0-9_]+)\}")
+
+
+def _strings(node: Located) -> Iterator[str]:
+    """Every literal string inside a value (through `!Sub`, `!Join`, `!If` ...)."""
+    if isinstance(node.value, str):
+        yield node.value
+    elif isinstance(node.value, list):
+        for item in node.value:
+            yield from _strings(item)
+    elif isinstance(node.value, dict):
+        for item in node.value.values():
+            yield from _strings(item)
+
+
+def _no_echo(template: Template, name: str) -> bool:
+    parameter = template.parameters.get(name)
+    flag = parameter.get("NoEcho") if parameter is not None else None
+    return flag is not None and str(flag.value).lower() == "true"
+
+
+def _referenced_parameters(node: Located) -> Iterator[str]:
+    intrinsic = node.intrinsic
+    if intrinsic is not None:
+        name, arg = intrinsic
+        if name == "Ref" and isinstance(arg.value, str):
+            yield arg.value
+            return
+        if name == "Fn::Sub":
+            parts = arg.elements()
+            if parts and isinstance(parts[0].value, str):
+                bound = set(parts[1].value) if len(parts) > 1 and isinstance(parts[1].value, dict) else set()
+                yield from (v for v in _SUB_VARIABLE.findall(parts[0].value) if v not in bound)
+    if isinstance(node.value, dict):
+        for item in node.value.values():
+            yield from _referenced_parameters(item)
+    elif isinstance(node.value, list):
+        for item in node.value:
+            yield from _referenced_parameters(item)
+
+
+def _resolved_secret(template: Template, name: str, value: Located) -> str | None:
+    """What resolves the secret, for the message; None when the value is not a resolved secret."""
+    for text in _strings(value):
+        dynamic = _DYNAMIC.search(text)
+        if dynamic and (dynamic.group(2) or "").lower() not in _PUBLIC_FIELDS:
+            return f"`{{{{resolve:{dynamic.group(1)}:...}}}}`"
+        if template.dialect == "serverless":
+            for match in _SERVERLESS_SSM.finditer(text):
+                source, path = match.group(1), match.group(2)
+                if source == "secretsmanager" or "/aws/reference/secretsmanager/" in path:
+                    return "a Secrets Manager secret (`${ssm:/aws/reference/secretsmanager/...}`)" \
+                        if source != "secretsmanager" else "`${secretsmanager:...}`"
+                if path.rstrip().endswith("~true"):
+                    return "a decrypted SecureString (`${ssm:...~true}`)"
+                if is_secret_name(name):
+                    return "an SSM parameter under a secret name (`${ssm:...}`)"
+    if template.dialect == "cloudformation":
+        for parameter in _referenced_parameters(value):
+            if _no_echo(template, parameter):
+                return f"the `NoEcho` parameter `{parameter}`"
+    return None
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    pairs = [(function, value) for function in ctx.project.functions
+             for value in function.environment.values()]
+    for value, functions in per_value(pairs):
+        name = next(k for k, v in functions[0].environment.items() if v is value)
+        source = _resolved_secret(functions[0].template, name, value)
+        if source is None:
+            continue
+        yield ctx.finding(
+            value.span,
+            f"`{name}` receives {source}, which is stored in plaintext in the configuration of "
+            f"{name_list(functions)}",
+            f"Pass the secret's ARN or name in place of `{name}` and fetch it at run time "
+            "(Parameters and Secrets extension or Powertools `parameters`).",
+            function=functions[0].name,
+        )
+
+
+RULE = Rule(
+    code="LL312",
+    slug="resolved-secret-in-environment",
+    severity="warning",
+    summary="An environment variable receives a secret resolved at deploy time",
+    check=check,
+    docs=__doc__ or "",
+    tags=("security", "secrets"),
+    examples=(
+        bad("""\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  OrdersFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Environment:
+        Variables:
+          DB_PASSWORD: "{{resolve:secretsmanager:prod/orders/db:SecretString:password}}"  # [resolved-secret-in-environment]
+          DB_USER: "{{resolve:secretsmanager:prod/orders/db:SecretString:username}}"
+          API_SECRET: !Sub "{{resolve:secretsmanager:${ApiSecret}}}"  # [resolved-secret-in-environment]
+""", title="Secrets Manager dynamic references"),
+        bad("""\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: app.handler
+      Runtime: python3.12
+      Role: arn:aws:iam::123456789012:role/fn
+      Code: {S3Bucket: artifacts, S3Key: fn.zip}
+      Environment:
+        Variables:
+          PARTNER_API_KEY: "{{resolve:ssm-secure:/partners/acme/api-key:3}}"  # [resolved-secret-in-environment]
+""", title="ssm-secure dynamic reference"),
+        bad("""\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  DbPassword:
+    Type: String
+    NoEcho: true
+  DbHost:
+    Type: String
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Environment:
+        Variables:
+          DB_HOST: !Ref DbHost
+          DB_PASSWORD: !Ref DbPassword  # [resolved-secret-in-environment]
+          DATABASE_URL: !Sub "postgresql://app:${DbPassword}@${DbHost}/app"  # [resolved-secret-in-environment]
+""", title="NoEcho parameter by Ref and in !Sub"),
+        bad("""\
+service: payments
+provider:
+  name: aws
+  runtime: python3.12
+  environment:
+    STRIPE_SECRET: ${ssm:/aws/reference/secretsmanager/prod/stripe}  # [resolved-secret-in-environment]
+functions:
+  charge:
+    handler: payments.charge
+""", name="serverless.yml", title="Serverless Secrets Manager reference"),
+        bad("""\
+service: legacy
+provider:
+  name: aws
+  runtime: python3.9
+functions:
+  sync:
+    handler: sync.handler
+    environment:
+      CRM_CREDENTIALS: ${ssm:/prod/crm/credentials~true}  # [resolved-secret-in-environment]
+""", name="serverless.yml", title="decrypted SecureString (v1/v2 syntax)"),
+        bad("""\
+service: api
+provider:
+  name: aws
+  runtime: python3.12
+functions:
+  list:
+    handler: api.list
+    environment:
+      TABLE_NAME: ${ssm:/api/prod/table-name}
+      API_TOKEN: ${ssm:/api/prod/token}  # [resolved-secret-in-environment]
+""", name="serverless.yml", title="SSM parameter under a secret name"),
+        good("""\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  DbSecret:
+    Type: AWS::SecretsManager::Secret
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Environment:
+        Variables:
+          DB_SECRET_ARN: !Ref DbSecret
+          DB_SECRET_NAME: prod/orders/db
+""", title="the secret's ARN and name, fetched at run time"),
+        good("""\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Environment:
+        Variables:
+          TABLE_NAME: "{{resolve:ssm:/orders/prod/table-name}}"
+          LOG_LEVEL: "{{resolve:ssm:/orders/prod/log-level:2}}"
+          DB_USER: !Sub "{{resolve:secretsmanager:${DbSecret}:SecretString:username}}"
+          DB_HOST: "{{resolve:secretsmanager:prod/db:SecretString:host}}"
+""", title="plain SSM parameters and a secret's public fields"),
+        good("""\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Stage: {Type: String, Default: dev}
+  ApiKeyParameterName: {Type: String}
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Environment:
+        Variables:
+          STAGE: !Ref Stage
+          API_KEY_PARAM: !Ref ApiKeyParameterName
+          PREFIX: !Sub "${Stage}-orders"
+""", title="ordinary parameters"),
+        good("""\
+service: api
+provider:
+  name: aws
+  runtime: python3.12
+  environment:
+    TABLE_NAME: ${ssm:/api/${sls:stage}/table-name}
+    QUEUE_URL: ${ssm:/api/prod/queue-url}
+    TOKEN_SECRET_ARN: ${ssm:/api/prod/token-secret-arn}
+functions:
+  list:
+    handler: api.list
+""", name="serverless.yml", title="SSM settings and secret ARNs"),
+        good("""\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Environment:
+        Variables:
+          PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED: "true"
+          SECRETS_MANAGER_TTL: 300
+""", title="Parameters and Secrets extension settings"),
+        good("""\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      MasterUserPassword: "{{resolve:secretsmanager:prod/db:SecretString:password}}"
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: app.handler
+      Runtime: python3.12
+      Role: arn:aws:iam::123456789012:role/fn
+      Code: {S3Bucket: artifacts, S3Key: fn.zip}
+      Environment:
+        Variables:
+          DB_ENDPOINT: !GetAtt Db.Endpoint.Address
+""", title="dynamic reference on another resource"),
+    ),
+)

@@ -1,0 +1,332 @@
+"""
+## What it does
+Reports an `Allow` statement in a function's execution role that grants actions on every resource
+(`Resource: "*"`, an ARN whose resource part is `*` such as `arn:aws:s3:::*`, or `NotResource`)
+when at least one of its actions supports resource-level permissions. Actions that accept only `*`
+according to the IAM service data bundled with cfn-lint (`xray:PutTraceSegments`,
+`ec2:DescribeNetworkInterfaces`, `s3:ListAllMyBuckets`, ...) do not fire; neither do the few
+actions AWS's own Lambda policies grant on `*` (logging: `logs:CreateLogGroup`, `CreateLogStream`,
+`PutLogEvents`; VPC networking; `cloudwatch:PutMetricData`) and calls whose resource type only
+applies to an optional feature (`translate:TranslateText` with a custom terminology,
+`polly:SynthesizeSpeech` with a lexicon, `rekognition:Detect*` with a custom model). A partial wildcard counts as `*`-only when most actions it matches are
+(`ec2:Describe*`). `iam:PassRole` on `*` is an error: the function can hand any role to any service.
+Statements a SAM policy template writes with `*` itself are AWS's choice and not reported; a `*`
+you pass as a template parameter is.
+
+## Why is this bad?
+`dynamodb:DeleteItem` on `*` lets the function delete from every table in the account, not just its
+own; a bug or an injected request reaches far beyond the function's data.
+
+## Example
+```yaml
+- Effect: Allow
+  Action: [dynamodb:GetItem, dynamodb:PutItem]
+  Resource: "*"
+```
+
+## How to fix
+Name the resources: `!GetAtt OrdersTable.Arn`, `!Sub "arn:${AWS::Partition}:s3:::${Bucket}/*"`,
+or a SAM policy template with the table or bucket as its parameter. Keep `*` only for statements
+whose actions all accept only `*`, in a statement of their own.
+
+## References
+- https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
+- https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege
+- https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from typing import Iterator
+
+from lambdalint.rulekit import (Context, Finding, Rule, Statement, action_accepts_only_star, bad,
+                                execution_roles, good, is_wildcard_resource, name_list,
+                                statements_once)
+
+
+def _scoped_actions(statement: Statement) -> list[str]:
+    """The statement's literal actions that could be limited to specific resources."""
+    found = []
+    for action in statement.actions:
+        text = action.str_value()
+        if text is None:
+            continue
+        if text.strip() in ("*", "*:*") or action_accepts_only_star(text.strip()) is False:
+            found.append(text.strip())
+    return found
+
+
+def _passes_roles(actions: list[str]) -> bool:
+    return any(fnmatch.fnmatch("iam:passrole", a.lower()) for a in actions)
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    for statement, functions in statements_once(execution_roles(ctx)):
+        if not statement.allows:
+            continue
+        owner = functions[0].name
+        whose = name_list(functions)
+        if statement.not_resource is not None:
+            span = statement.not_resource.key_span or statement.not_resource.span
+            yield ctx.finding(span, f"`NotResource` grants actions on every resource not listed to {whose}",
+                              f"Replace `NotResource` in {statement.where} with the `Resource` ARNs the code uses.",
+                              function=owner)
+            continue
+        wildcards = [r for r in statement.resources if is_wildcard_resource(r)
+                     and not (statement.template is not None and r.value == "*")]
+        if not wildcards:
+            continue
+        scoped = ["NotAction"] if statement.not_action is not None else _scoped_actions(statement)
+        if not scoped:
+            continue
+        shown = ", ".join(f"`{a}`" for a in scoped[:3]) + (" ..." if len(scoped) > 3 else "")
+        if statement.not_action is not None:
+            shown = "every action outside `NotAction`"
+        severity = "error" if _passes_roles(scoped) else None
+        hint = (f"Pass the real resource name to {statement.where} instead of `*`."
+                if statement.template is not None else
+                f"Limit {statement.where} to the ARNs the code uses; these actions support "
+                "resource-level permissions.")
+        for resource in wildcards:
+            yield ctx.finding(
+                resource.span, f"`{resource.value}` as resource for {shown} ({whose})", hint,
+                function=owner, severity=severity)
+
+
+RULE = Rule(
+    code="LL302",
+    slug="wildcard-iam-resource",
+    severity="warning",
+    summary="The execution role grants actions on every resource",
+    check=check,
+    docs=__doc__ or "",
+    tags=("security", "iam"),
+    examples=(
+        bad("""\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  OrdersFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Policies:
+        - Statement:
+            - Effect: Allow
+              Action: [dynamodb:GetItem, dynamodb:PutItem]
+              Resource: "*"  # [wildcard-iam-resource]
+""", title="SAM inline DynamoDB actions on *"),
+        bad("""\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  DeployerRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {Service: lambda.amazonaws.com}
+            Action: sts:AssumeRole
+      Policies:
+        - PolicyName: pass
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: iam:PassRole
+                Resource:
+                  - "*"  # [wildcard-iam-resource]
+  Deployer:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: deploy.handler
+      Runtime: python3.12
+      Role: !GetAtt DeployerRole.Arn
+      Code: {S3Bucket: artifacts, S3Key: deploy.zip}
+""", title="iam:PassRole on * (error)"),
+        bad("""\
+service: uploads
+provider:
+  name: aws
+  runtime: python3.12
+  iam:
+    role:
+      statements:
+        - Effect: Allow
+          Action:
+            - s3:PutObject
+          Resource: "arn:aws:s3:::*"  # [wildcard-iam-resource]
+functions:
+  upload:
+    handler: upload.handler
+""", name="serverless.yml", title="every bucket"),
+        bad("""\
+service: notifier
+provider:
+  name: aws
+  runtime: python3.11
+  iamRoleStatements:
+    - Effect: Allow
+      Action: [sns:Publish]
+      NotResource:  # [wildcard-iam-resource]
+        - arn:aws:sns:us-east-1:123456789012:internal-alerts
+functions:
+  notify:
+    handler: notify.handler
+""", name="serverless.yml", title="legacy syntax with NotResource"),
+        bad("""\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  ResizeFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Policies:
+        - S3CrudPolicy:  # [wildcard-iam-resource]
+            BucketName: "*"
+""", title="SAM policy template given * as parameter"),
+        bad("""\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  SecretsRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {Service: lambda.amazonaws.com}
+            Action: sts:AssumeRole
+      ManagedPolicyArns:
+        - !Ref ReadSecrets
+  ReadSecrets:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Action:
+              - secretsmanager:GetSecretValue
+              - xray:PutTraceSegments
+            Resource: "*"  # [wildcard-iam-resource]
+  Reader:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: read.handler
+      Runtime: python3.12
+      Role: !GetAtt SecretsRole.Arn
+      Code: {S3Bucket: artifacts, S3Key: read.zip}
+""", title="customer managed policy in the template"),
+        good("""\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  TracedFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Policies:
+        - Statement:
+            - Effect: Allow
+              Action: [xray:PutTraceSegments, xray:PutTelemetryRecords, cloudwatch:PutMetricData]
+              Resource: "*"
+""", title="actions that accept only *"),
+        good("""\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  VpcRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {Service: lambda.amazonaws.com}
+            Action: sts:AssumeRole
+      Policies:
+        - PolicyName: eni
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action:
+                  - ec2:CreateNetworkInterface
+                  - ec2:DescribeNetworkInterfaces
+                  - ec2:DeleteNetworkInterface
+                Resource: "*"
+  VpcFunction:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: app.handler
+      Runtime: python3.12
+      Role: !GetAtt VpcRole.Arn
+      Code: {S3Bucket: artifacts, S3Key: vpc.zip}
+""", title="Lambda's VPC networking actions"),
+        good("""\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  ParamsFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Policies:
+        - SSMParameterReadPolicy:
+            ParameterName: orders/config
+        - VPCAccessPolicy: {}
+""", title="SAM templates that use * themselves"),
+        good("""\
+service: catalog
+provider:
+  name: aws
+  runtime: python3.12
+  iam:
+    role:
+      statements:
+        - Effect: Allow
+          Action: [dynamodb:Query, dynamodb:GetItem]
+          Resource:
+            - arn:aws:dynamodb:eu-west-1:123456789012:table/catalog
+            - arn:aws:dynamodb:eu-west-1:123456789012:table/catalog/index/*
+functions:
+  search:
+    handler: search.handler
+""", name="serverless.yml", title="scoped table and its indexes"),
+        good("""\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  AuditFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Policies:
+        - Statement:
+            - Effect: Allow
+              Action: [s3:ListAllMyBuckets, ec2:Describe*]
+              Resource: "*"
+            - Effect: Deny
+              Action: s3:DeleteObject
+              Resource: "*"
+""", title="listing actions and a Deny"),
+        good("""\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  StreamFunction:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: app.handler
+      Runtime: python3.12
+      Role: !ImportValue platform-lambda-role-arn
+      Code: {S3Bucket: artifacts, S3Key: stream.zip}
+""", title="role imported from another stack"),
+    ),
+)

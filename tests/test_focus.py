@@ -1,0 +1,123 @@
+"""Checking a few files within their project: pre-commit's changed files and editor buffers."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, TODAY, run_lint
+from lambdalint.api import lint
+from lambdalint.config import Config
+from lambdalint.findings import Related
+from lambdalint.located import Span
+from lambdalint.focus import project_root, project_roots
+from lambdalint.registry import Registry
+from lambdalint.rule import Context, Rule
+
+PROJECT = FIXTURES / "projects" / "every-family"
+
+
+def _handler_side(ctx: Context):
+    """A stand-in for the handler-code rules: one finding per handler file, pointing back at the
+    template line that names it, so the cross-file path is tested before those rules exist."""
+    for function in ctx.project.functions:
+        if function.handler_file is not None and function.handler_file.exists():
+            yield ctx.finding(Span.point(ctx.project.display(function.handler_file), 1),
+                              f"`{function.name}` handler", "",
+                              related=[Related("handler configured here", function.handler.span)])
+
+
+HANDLER_RULE = Rule("LL199", "test-handler-side", "warning", "test only", _handler_side, docs="")
+
+
+@pytest.fixture()
+def app(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(PROJECT, tmp_path / "app"))
+
+
+def _lint_focus(root: Path, files: list[str], **kwargs: object):
+    registry = Registry(Registry.installed().rules + (HANDLER_RULE,))
+    # Template rules and the stand-in only: the handler-code rules have their own tests.
+    config = Config(select=("LL0", "LL2", "LL199"), root=root)
+    return lint(focus=[root / f for f in files], config=config, cwd=root,
+                today=TODAY, registry=registry, **kwargs)  # type: ignore[arg-type]
+
+
+def test_project_root_is_the_nearest_folder_with_a_template(app: Path) -> None:
+    assert project_root(app / "src" / "orders" / "create.py") == app
+    assert project_root(app / "template.yaml") == app
+    (app / "src" / "pyproject.toml").write_text("[tool.black]\n", encoding="utf-8")
+    assert project_root(app / "src" / "orders" / "create.py") == app  # not a lambdalint config
+    (app / "src" / "lambdalint.toml").write_text("", encoding="utf-8")
+    assert project_root(app / "src" / "orders" / "create.py") == app / "src"
+    assert project_roots([app / "src" / "orders" / "create.py", app / "template.yaml"]) == [app]
+
+
+def test_lonely_file_is_its_own_project(tmp_path: Path) -> None:
+    lonely = tmp_path / "nowhere" / "script.py"
+    lonely.parent.mkdir()
+    lonely.write_text("print(1)\n", encoding="utf-8")
+    assert project_root(lonely) == lonely
+
+
+def test_changed_handler_still_gets_its_cross_file_finding(app: Path) -> None:
+    result = _lint_focus(app, ["src/orders/create.py"])
+    assert [(f.code, f.span.path) for f in result.visible] == [("LL199", "src/orders/create.py")]
+    assert result.visible[0].related[0].span.path == "template.yaml"
+    assert result.files == 1
+
+
+def test_changed_template_reports_only_its_own_findings(app: Path) -> None:
+    result = _lint_focus(app, ["template.yaml"])
+    paths = {f.span.path for f in result.findings}
+    assert paths == {"template.yaml"}
+    assert {"LL201", "LL205"} <= {f.code for f in result.visible}
+
+
+def test_overlay_buffer_replaces_the_file_on_disk(app: Path) -> None:
+    template = app / "template.yaml"
+    fixed = template.read_text(encoding="utf-8").replace("          AWS_REGION: eu-west-1\n", "")
+    result = _lint_focus(app, ["template.yaml"], overlay={template: fixed})
+    assert "LL205" not in {f.code for f in result.visible}
+    assert "LL205" in {f.code for f in _lint_focus(app, ["template.yaml"]).visible}
+
+
+def _cli(args: list[str], cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "lambdalint", "check", *args], cwd=cwd, input=stdin,
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_cli_stdin_filename_lints_the_buffer_in_its_project(app: Path) -> None:
+    text = (app / "template.yaml").read_text(encoding="utf-8")
+    out = _cli(["--stdin-filename", "template.yaml", "--format", "json"], app, stdin=text)
+    assert out.returncode == 1, out.stderr
+    assert "LL205" in out.stdout and "broken.yaml" not in out.stdout
+    fixed = text.replace("          AWS_REGION: eu-west-1\n", "")
+    out = _cli(["--stdin-filename", "template.yaml", "--format", "json"], app, stdin=fixed)
+    assert "LL205" not in out.stdout and "LL201" in out.stdout
+
+
+def test_cli_stdin_filename_for_a_file_not_yet_saved(app: Path) -> None:
+    new = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Fn:\n    Type: [AWS::Lambda::Function\n"
+    out = _cli(["--stdin-filename", "stacks/new.yaml"], app, stdin=new)
+    assert out.returncode == 1
+    assert out.stdout.startswith("stacks/new.yaml:") and "LL001" in out.stdout
+    assert "template.yaml" not in out.stdout
+
+
+def test_cli_with_file_arguments_reports_only_those_files(app: Path) -> None:
+    out = _cli(["src/orders/list.py"], app)  # a clean handler of a template with findings
+    assert out.returncode == 0, out.stdout + out.stderr
+    out = _cli(["broken.yaml"], app)
+    assert out.returncode == 1 and "LL001" in out.stdout and "template.yaml" not in out.stdout
+    out = _cli(["."], app)
+    assert "broken.yaml" in out.stdout and "template.yaml" in out.stdout
+
+
+def test_run_lint_without_focus_is_unchanged(app: Path) -> None:
+    paths = {f.span.path for f in run_lint(app, select=("LL0", "LL2")).visible}
+    assert paths == {"broken.yaml", "template.yaml"}

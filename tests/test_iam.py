@@ -1,0 +1,216 @@
+"""The effective execution-role policy (lambdalint/iam.py) and the IAM rules on real-looking projects.
+
+One fixture per place a policy can live; each pins the findings of LL301-LL303 (code and line) and
+what the role model read, so a loader change that loses a statement fails here.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lambdalint.iam import action_accepts_only_star, aws_managed_policy_name, execution_role
+from lambdalint.located import Located, Span
+
+from conftest import FIXTURES, SHARED, requires_shared, run_lint, write_tree
+
+PROJECTS = FIXTURES / "projects"
+
+EXPECTED = {
+    "iam-inline-role": [("LL301", 23), ("LL302", 27)],
+    "iam-attached-policy": [("LL301", 20), ("LL302", 31)],
+    "iam-managed-policy": [("LL301", 19), ("LL302", 20)],
+    "sam-inline-policy": [("LL302", 20), ("LL301", 22)],
+    "sam-policy-template": [("LL302", 16), ("LL301", 19)],
+    "managed-arn-sub": [("LL303", 12), ("LL303", 13)],
+    "serverless-iam-new": [("LL301", 12), ("LL302", 17), ("LL303", 19)],
+    "serverless-iam-legacy": [("LL301", 9), ("LL303", 15)],
+    "serverless-per-function-role": [("LL301", 21), ("LL302", 22), ("LL302", 28)],
+    "iam-external-role": [],
+}
+
+
+@pytest.mark.parametrize("situation", sorted(EXPECTED))
+def test_policy_places(situation: str) -> None:
+    root = PROJECTS / situation
+    result = run_lint(root, select=["LL301", "LL302", "LL303"])
+    assert not result.internal_errors
+    assert [(f.code, f.span.line) for f in result.visible] == EXPECTED[situation]
+
+
+def _roles(situation: str) -> dict[str, object]:
+    result = run_lint(PROJECTS / situation, select=["LL301"])
+    assert result.project is not None
+    return {f.name: execution_role(f) for f in result.project.functions}
+
+
+def test_cloudformation_role_collects_inline_attached_and_role_policies() -> None:
+    role = _roles("iam-attached-policy")["Worker"]
+    assert role.role == "WorkerRole" and role.unknown is None
+    assert [s.where for s in role.statements] == [
+        "`WorkerQueuePolicy` attached to role `WorkerRole`", "`WorkerPassRole` of role `WorkerRole`"]
+    assert role.statements[0].actions[0].span.line == 20
+
+
+def test_managed_policy_by_ref_is_expanded_and_attached_one_found() -> None:
+    role = _roles("iam-managed-policy")["Reports"]
+    wheres = [s.where for s in role.statements]
+    assert wheres == ["`ReportsAccess` in `ManagedPolicyArns` of role `ReportsRole`",
+                      "`AuditAccess` attached to role `ReportsRole`"]
+    assert role.statements[0].not_action is not None and role.managed == []
+
+
+def test_sam_policy_templates_are_expanded_with_parameters() -> None:
+    role = _roles("sam-policy-template")["ThumbnailFunction"]
+    by_template = {}
+    for statement in role.statements:
+        by_template.setdefault(statement.template, []).append(statement)
+    assert set(by_template) == {"S3ReadPolicy", "S3CrudPolicy", "VPCAccessPolicy", "TextractPolicy"}
+    read = by_template["S3ReadPolicy"][0]
+    assert "s3:GetObject" in [a.value for a in read.actions]
+    # `!Ref UploadsBucket` is not literal, so the resource stays an unresolved intrinsic
+    assert all(not isinstance(r.value, str) for r in read.resources)
+    crud = by_template["S3CrudPolicy"][0]
+    assert [r.value for r in crud.resources] == ["arn:${AWS::Partition}:s3:::*", "arn:${AWS::Partition}:s3:::*/*"]
+    assert crud.resources[0].span.line == 16  # the template's entry in Policies
+
+
+def test_role_overrides_sam_policies(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"template.yaml": """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      Runtime: python3.12
+      Role: arn:aws:iam::123456789012:role/x
+      Policies: [AdministratorAccess]
+"""})
+    result = run_lint(tmp_path, select=["LL301", "LL302", "LL303"])
+    assert result.visible == []
+    assert result.notes == ["template.yaml: `Fn` uses a role defined outside the template or in another "
+                            "file (`arn:aws:iam::123456789012:role/x`); its permissions were not checked"]
+
+
+def test_serverless_per_function_roles() -> None:
+    roles = _roles("serverless-per-function-role")
+    assert [s.where for s in roles["transcode"].statements] == ["role statements of function `transcode`"]
+    assert [s.where for s in roles["publish"].statements] == ["role statements of function `publish`"]
+    assert roles["external"].unknown is not None and roles["external"].statements == []
+
+
+def test_serverless_legacy_and_new_syntax() -> None:
+    legacy = _roles("serverless-iam-legacy")["charge"]
+    assert {s.where for s in legacy.statements} == {"`provider.iamRoleStatements`"}
+    assert [m.name for m in legacy.managed] == ["IAMFullAccess"]
+    new = _roles("serverless-iam-new")["list"]
+    assert {s.where for s in new.statements} == {"`provider.iam.role.statements`"}
+    assert [m.name for m in new.managed] == ["PowerUserAccess"]
+
+
+def test_external_roles_are_unknown_and_noted_once(tmp_path: Path) -> None:
+    result = run_lint(PROJECTS / "iam-external-role", select=["LL301", "LL302", "LL303"])
+    assert result.visible == []
+    assert len(result.notes) == 3  # one per function, not one per rule
+    assert all("its permissions were not checked" in n for n in result.notes)
+
+
+def test_verbose_flag_prints_notes_to_stderr() -> None:
+    args = [sys.executable, "-m", "lambdalint", "check", ".", "--select", "LL301"]
+    quiet = subprocess.run(args, cwd=PROJECTS / "iam-external-role", capture_output=True, text=True)
+    loud = subprocess.run(args + ["-v"], cwd=PROJECTS / "iam-external-role", capture_output=True, text=True)
+    assert quiet.returncode == loud.returncode == 0
+    assert "note:" not in quiet.stderr
+    assert loud.stderr.count("lambdalint: note:") == 3 and "`FromImport`" in loud.stderr
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("arn:aws:iam::aws:policy/AdministratorAccess", "AdministratorAccess"),
+    ("arn:aws-cn:iam::aws:policy/PowerUserAccess", "PowerUserAccess"),
+    ("arn:aws-us-gov:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole", "AWSLambdaBasicExecutionRole"),
+    ("arn:aws-iso-b:iam::aws:policy/IAMFullAccess", "IAMFullAccess"),
+    ("arn:aws:iam::123456789012:policy/AdministratorAccess", None),
+])
+def test_managed_policy_names_in_every_partition(text: str, name: str | None) -> None:
+    assert aws_managed_policy_name(Located(text, Span.point("t", 1))) == name
+
+
+def test_sub_and_join_spellings() -> None:
+    at = Span.point("t", 1)
+    sub = Located({"Fn::Sub": Located("arn:${AWS::Partition}:iam::aws:policy/AdministratorAccess", at)}, at)
+    join = Located({"Fn::Join": Located([Located("", at), Located([
+        Located("arn:", at), Located({"Ref": Located("AWS::Partition", at)}, at),
+        Located(":iam::aws:policy/IAMFullAccess", at)], at)], at)}, at)
+    assert aws_managed_policy_name(sub) == "AdministratorAccess"
+    assert aws_managed_policy_name(join) == "IAMFullAccess"
+
+
+@pytest.mark.parametrize(("action", "only_star"), [
+    ("xray:PutTraceSegments", True),
+    ("ec2:DescribeNetworkInterfaces", True),
+    ("s3:ListAllMyBuckets", True),
+    ("cloudwatch:PutMetricData", True),
+    ("ec2:Describe*", True),
+    ("s3:GetObject", False),
+    ("iam:PassRole", False),
+    ("dynamodb:PutItem", False),
+    ("notaservice:DoThing", None),
+])
+def test_actions_that_accept_only_star(action: str, only_star: bool | None) -> None:
+    assert action_accepts_only_star(action) is only_star
+
+
+def test_policy_templates_are_read_without_importing_samtranslator(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"template.yaml": (PROJECTS / "sam-policy-template" / "template.yaml").read_text()})
+    probe = (
+        "import json, sys\n"
+        "from lambdalint.cli import main\n"
+        "try:\n    main(['check', '.', '--format', 'json', '--select', 'LL301,LL302'])\n"
+        "except SystemExit:\n    pass\n"
+        "print('MODULES ' + json.dumps(sorted(m for m in sys.modules "
+        "if m.split('.')[0] in ('samtranslator', 'cfnlint'))), file=sys.stderr)\n")
+    run = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True)
+    codes = sorted(f["code"] for f in json.loads(run.stdout)["findings"])
+    assert codes == ["LL301", "LL302"]  # textract:* from TextractPolicy, S3CrudPolicy on bucket *
+    line = next(l for l in run.stderr.splitlines() if l.startswith("MODULES "))
+    assert json.loads(line[len("MODULES "):]) == []
+
+
+WS1003 = SHARED / "corpus" / "serverless-rules" / "cfn-lint-serverless" / "tests" / "templates"
+
+
+@requires_shared
+@pytest.mark.parametrize("name", ["ws1003.fail.yaml", "ws1003-fullstar.fail.yaml",
+                                  "ws1003.pass.yaml", "ws1003-substar.pass.yaml"])
+def test_ll301_agrees_with_serverless_rules_ws1003(name: str, tmp_path: Path) -> None:
+    write_tree(tmp_path, {"template.yaml": (WS1003 / name).read_text(encoding="utf-8")})
+    result = run_lint(tmp_path, select=["LL301"])
+    assert bool(result.visible) == name.endswith(".fail.yaml"), [f.message for f in result.visible]
+
+
+def test_inherited_and_shared_settings_are_reported_once(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"template.yaml": """\
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Runtime: python3.12
+    FunctionUrlConfig: {AuthType: NONE}
+Resources:
+  SharedRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}]}
+      Policies:
+        - PolicyName: all
+          PolicyDocument: {Statement: [{Effect: Allow, Action: "s3:*", Resource: "arn:aws:s3:::b/*"}]}
+  A: {Type: AWS::Serverless::Function, Properties: {Handler: a.handler, Role: !GetAtt SharedRole.Arn}}
+  B: {Type: AWS::Serverless::Function, Properties: {Handler: b.handler, Role: !GetAtt SharedRole.Arn}}
+"""})
+    result = run_lint(tmp_path, select=["LL301", "LL304"])
+    assert [(f.code, f.span.line) for f in result.visible] == [("LL304", 5), ("LL301", 13)]
+    assert all("`A` and `B`" in f.message for f in result.visible)
