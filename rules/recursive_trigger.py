@@ -8,7 +8,9 @@ from the event itself (`record["s3"]["bucket"]["name"]`, `record["Sns"]["TopicAr
 
 An S3 trigger with a prefix or suffix filter is not reported: the filter is how input and output
 are kept apart in one bucket. Destinations the code builds at run time in other ways (string
-formatting, lookups) are not followed.
+formatting, lookups) are not followed. The execution role alone is not taken as evidence: a role
+that may write to the source is usually shared (Serverless `provider.iam`, one role for a producer
+and its consumer), so without the handler's code there is no finding.
 
 ## Why is this bad?
 Every write triggers the function again, which writes again: an infinite loop that runs up
