@@ -24,12 +24,15 @@ from lambdalint.triggers import (
 from lambdalint.code.analysis import CodeAnalysis, Handler, Reached
 from lambdalint.code.facts import CallFact, FunctionFacts, ModuleFacts, MutationFact
 from lambdalint.code.fix import MoveToModuleScope, movable
+from lambdalint.code_links import RUNTIME_VARIABLES, environment_known, reachable_env, variables_naming
 from lambdalint.code.report import CONTEXT_NAMES, call_findings, code_analysis, handler_owner, handler_related
 from lambdalint.secrets import SecretMatch, find_secret, is_placeholder, is_secret_name
 
 __all__ = [
     "Context", "Example", "Finding", "Function", "Located", "Option", "Project", "Related", "Rule",
     "Severity", "Span", "Template", "bad", "good", "key_name", "name_list", "per_value", "where_to_set",
+    # where handler code meets configuration (LL109, LL205, LL209)
+    "RUNTIME_VARIABLES", "environment_known", "reachable_env", "variables_naming",
     # triggers (what invokes a function) and schedule expressions
     "ScheduleExpression", "Trigger", "function_triggers", "referenced_ids", "schedule_error",
     "schedule_expressions", "template_triggers",

@@ -39,10 +39,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from lambdalint.code_links import reachable_env, variables_naming
 from lambdalint.rulekit import (
     CallFact, Context, Finding, Function, Located, Related, Rule, Trigger, bad, code_analysis,
-    function_triggers, good, handler_owner,
+    function_triggers, good, handler_owner, reachable_env, variables_naming,
 )
 
 # (service, method) -> where the destination is: a keyword, or a positional index.

@@ -32,8 +32,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from lambdalint.code_links import reachable_env
-from lambdalint.rulekit import Context, Finding, Rule, bad, code_analysis, good, handler_owner, name_list, per_value
+from lambdalint.rulekit import (
+    Context, Finding, Rule, bad, code_analysis, good, handler_owner, name_list, per_value, reachable_env,
+)
 
 RESERVED = frozenset({
     "_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV",

@@ -36,8 +36,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from lambdalint.code_links import RUNTIME_VARIABLES, environment_known, reachable_env
-from lambdalint.rulekit import Context, Finding, Function, Related, Rule, Span, bad, code_analysis, good, name_list
+from lambdalint.rulekit import (
+    RUNTIME_VARIABLES, Context, Finding, Function, Related, Rule, Span, bad, code_analysis,
+    environment_known, good, name_list, reachable_env,
+)
 
 
 def check(ctx: Context) -> Iterator[Finding]:
