@@ -70,6 +70,8 @@ class CodeAnalysis:
     modules: dict[Path, ModuleFacts] = field(default_factory=dict)
     handlers: list[Handler] = field(default_factory=list)
     roots: dict[Path, tuple[Path, ...]] = field(default_factory=dict)
+    _splits: dict[tuple[Path, tuple[Path, ...], str], list[tuple[Path, str]]] = field(default_factory=dict, repr=False)
+    _walks: dict[tuple[Path, str], list[tuple[str, object, Reached]]] = field(default_factory=dict, repr=False)
 
     def per_invocation(self, handler: Handler) -> Iterator[tuple[CallFact, Reached]]:
         """Every call that runs on each invocation of `handler`, through project helpers."""
@@ -82,7 +84,15 @@ class CodeAnalysis:
             if kind == "mutation":
                 yield fact, reached  # type: ignore[misc]
 
-    def _walk(self, handler: Handler) -> Iterator[tuple[str, object, Reached]]:
+    def _walk(self, handler: Handler) -> list[tuple[str, object, Reached]]:
+        # every code rule walks the same handlers: walk each once
+        key = (handler.entry.file, handler.entry.function)
+        found = self._walks.get(key)
+        if found is None:
+            found = self._walks[key] = list(self._walk_uncached(handler))
+        return found
+
+    def _walk_uncached(self, handler: Handler) -> Iterator[tuple[str, object, Reached]]:
         if handler.module is None or handler.function is None or not handler.module.full:
             return
         roots = handler.entry.roots
@@ -118,7 +128,11 @@ class CodeAnalysis:
                 continue
             if name.startswith(("builtins.", "boto3.", "botocore.")):
                 continue
-            for target_file, attribute in split_qualified(file, roots, name):
+            split_key = (file, roots, name)
+            candidates = self._splits.get(split_key)
+            if candidates is None:
+                candidates = self._splits[split_key] = split_qualified(file, roots, name)
+            for target_file, attribute in candidates:
                 target_module = self.modules.get(target_file)
                 if target_module is None:
                     continue
