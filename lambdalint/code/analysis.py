@@ -271,17 +271,37 @@ def _job(job: tuple[str, str, str, str]) -> ModuleFacts:
                            full=False)
 
 
+# The jobs of the current pool, as each worker process sees them: with 'fork' the list is inherited
+# by the workers (set by the pool initializer, never pickled), so a task is only its index.
+_POOL_JOBS: list[tuple[str, str, str, str]] = []
+
+
+def _set_pool_jobs(jobs: list[tuple[str, str, str, str]]) -> None:
+    _POOL_JOBS[:] = jobs
+
+
+def _pool_job(index: int) -> ModuleFacts:
+    return _job(_POOL_JOBS[index])
+
+
 def _run(jobs: list[tuple[str, str, str, str]]) -> list[ModuleFacts]:
     workers = min(os.cpu_count() or 1, 8)
     if len(jobs) < PARALLEL_THRESHOLD or workers < 2:
         return [_job(job) for job in jobs]
     import multiprocessing
 
-    # fork shares the already-imported engine with the workers; spawn would import it again per worker
-    method = "fork" if sys.platform.startswith("linux") else None
-    context = multiprocessing.get_context(method)
     # biggest first, so one long file does not finish alone at the end
     ordered = sorted(jobs, key=lambda j: -len(j[2]))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        chunk = max(1, len(ordered) // (workers * 8))
-        return list(pool.map(_job, ordered, chunksize=chunk))
+    # fork shares the already-imported engine (and LibCST) and the job texts with the workers;
+    # spawn would import everything again per worker and pickle every text
+    if sys.platform.startswith("linux"):
+        context = multiprocessing.get_context("fork")
+        task, tasks, init, initargs = _pool_job, range(len(ordered)), _set_pool_jobs, (ordered,)
+    else:
+        context = multiprocessing.get_context()
+        task, tasks, init, initargs = _job, ordered, None, ()
+    # a few large chunks: each task is a round trip through the pool's queues
+    chunk = max(1, len(ordered) // (workers * 4))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=init,
+                             initargs=initargs) as pool:
+        return list(pool.map(task, tasks, chunksize=chunk))
