@@ -19,9 +19,8 @@ from __future__ import annotations
 import bisect
 import builtins
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState  # no public hook counts positions without PositionProvider
@@ -46,6 +45,17 @@ def _child_fields(kind: type) -> tuple[str, ...]:
     return names
 
 
+def _is_node_type(kind: type) -> bool:
+    # `isinstance(x, CSTNode)` goes through ABC machinery; a per-type answer is a dict lookup
+    answer = _NODE_TYPES.get(kind)
+    if answer is None:
+        answer = _NODE_TYPES[kind] = issubclass(kind, cst.CSTNode)
+    return answer
+
+
+_NODE_TYPES: dict[type, bool] = {}
+
+
 def walk(node: cst.CSTNode, visitor: Any) -> None:
     """Visit `node` and its descendants depth-first, in field order."""
     kind = type(node)
@@ -59,12 +69,13 @@ def walk(node: cst.CSTNode, visitor: Any) -> None:
     if enter is None or enter(visitor, node) is not False:
         for name in _child_fields(kind):
             value = getattr(node, name)
-            if isinstance(value, cst.CSTNode):
-                walk(value, visitor)
-            elif isinstance(value, (tuple, list)):
+            value_kind = type(value)
+            if value_kind is tuple or value_kind is list:
                 for item in value:
-                    if isinstance(item, cst.CSTNode):
+                    if _is_node_type(type(item)):
                         walk(item, visitor)
+            elif _is_node_type(value_kind):
+                walk(value, visitor)
     if leave is not None:
         leave(visitor, node)
 
@@ -99,19 +110,29 @@ class _OffsetState(CodegenState):
         start = self.starts.pop()
         self.ranges.setdefault(id(node), (start, self.offset))
 
-    @contextmanager
     def record_syntactic_position(self, node: cst.CSTNode, *, start_node: cst.CSTNode | None = None,
-                                  end_node: cst.CSTNode | None = None) -> Iterator[None]:
-        start = self.offset
-        try:
-            yield
-        finally:
-            end = self.offset
-            if start_node is not None:
-                start = self.ranges[id(start_node)][0]
-            if end_node is not None:
-                end = self.ranges[id(end_node)][1]
-            self.ranges[id(node)] = (start, end)
+                                  end_node: cst.CSTNode | None = None) -> "_Syntactic":
+        return _Syntactic(self, node, start_node, end_node)
+
+
+class _Syntactic:
+    """`record_syntactic_position` as a plain context manager (a generator-based one costs more
+    than the rest of the position pass)."""
+
+    __slots__ = ("state", "node", "start_node", "end_node", "start")
+
+    def __init__(self, state: _OffsetState, node: cst.CSTNode, start_node: cst.CSTNode | None,
+                 end_node: cst.CSTNode | None) -> None:
+        self.state, self.node, self.start_node, self.end_node = state, node, start_node, end_node
+
+    def __enter__(self) -> None:
+        self.start = self.state.offset
+
+    def __exit__(self, *exc: object) -> None:
+        ranges = self.state.ranges
+        start = ranges[id(self.start_node)][0] if self.start_node is not None else self.start
+        end = ranges[id(self.end_node)][1] if self.end_node is not None else self.state.offset
+        ranges[id(self.node)] = (start, end)
 
 
 class Positions:
