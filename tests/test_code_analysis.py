@@ -196,3 +196,107 @@ def handler(event, context):
     result = run_lint(tmp_path, select=("LL101",))
     assert len(result.visible) == 3
     assert all(f.fix is None for f in result.visible)
+
+
+def test_callee_names_follow_imports_aliases_and_scopes() -> None:
+    from lambdalint.code.extract import full_facts
+
+    text = """\
+import boto3 as b
+import boto3.session
+from boto3 import client as make
+from .factories import build
+
+
+class Service:
+    make = staticmethod(len)
+
+    def run(self):
+        return make("s3")
+
+
+def handler(event, context):
+    import json
+    b.client("s3")
+    boto3.session.Session().client("sqs")
+    json.loads("{}")
+    build()
+    open("x")
+    make = lambda name: name
+    make("sns")
+
+
+def shadowed(event, context):
+    global make
+    make("dynamodb")
+"""
+    facts = full_facts("/p/app.py", "app.py", text)
+    assert facts.error is None
+    names: dict[int, set[str]] = {}
+    for call in facts.functions["handler"].calls:
+        names.setdefault(call.span.line, set()).update(call.names)
+    assert names[16] == {"boto3.client"}
+    assert names[17] == {"boto3.session.Session", "boto3.session.Session.client"}
+    assert names[18] == {"json.loads"}
+    assert names[19] == {".factories.build"}
+    assert names[20] == {"builtins.open"}
+    assert names[22] == {"handler.<locals>.make"}          # the local lambda, not boto3.client
+    # a method does not see its class body; `global` reads the module binding
+    assert facts.functions["Service.run"].calls[0].names == {"boto3.client"}
+    assert facts.functions["shadowed"].calls[0].names == {"boto3.client"}
+    # spans are LibCST's syntactic positions (1-based columns here)
+    call = facts.functions["handler"].calls[0]
+    assert (call.span.line, call.span.column, call.span.end_line, call.span.end_column) == (16, 5, 16, 19)
+
+
+def test_client_imported_from_another_module_of_a_sam_app(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "template.yaml": """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: shop.api.handler
+      Runtime: python3.12
+      Timeout: 10
+      ReservedConcurrentExecutions: 1
+""",
+        "src/shop/__init__.py": "",
+        "src/shop/clients.py": "import boto3\n\nssm = boto3.client('ssm')\n",
+        "src/shop/api.py": """\
+from .clients import ssm
+
+
+def handler(event, context):
+    return ssm.get_parameter(Name="/x")["Parameter"]["Value"]
+""",
+    })
+    result, found = findings(tmp_path, select=("LL103",))
+    assert found == [("LL103", "src/shop/api.py", 5)]
+    module = next(m for p, m in result.project.code.modules.items() if p.name == "clients.py")
+    assert module.factories == {"ssm": "boto3.client"}
+
+
+def test_positions_match_libcst_position_provider() -> None:
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    from lambdalint.code.cstwalk import Positions
+
+    text = (FIXTURES / "projects" / "serverless-python" / "handlers" / "charge.py").read_text() + '''
+@decorator(arg=(1,
+                2))
+async def f(a, b=lambda x: (x)):
+    return [await g(y) for y in (h( ), i)] if a else {k: v for k, v in b.items()}  # comment
+'''
+    module = cst.parse_module(text)
+    expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    positions = Positions(module, text)
+    assert len(expected) > 100
+    for node, where in expected.items():
+        if node is module:  # its end is past the text (LibCST counts the final newline twice)
+            continue
+        assert positions.range(node) == (where.start.line, where.start.column, where.end.line, where.end.column), node

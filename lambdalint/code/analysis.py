@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from lambdalint.code.facts import CallFact, FunctionFacts, ModuleFacts, MutationFact
 from lambdalint.code.modules import package_root, resolve_import, split_qualified
@@ -199,6 +199,7 @@ def analyse(project: Project, handler_patterns: Sequence[str],
         if facts.error is not None:
             line, column, message = facts.error
             project.problems.append(Problem(Span.point(facts.display, line, column), message))
+    _link_imported_factories(analysis)
     for entry in entries:
         module = analysis.modules.get(entry.file)
         function = module.functions.get(entry.function) if module is not None else None
@@ -207,6 +208,47 @@ def analyse(project: Project, handler_patterns: Sequence[str],
             continue
         analysis.handlers.append(handler)
     return analysis
+
+
+def _link_imported_factories(analysis: CodeAnalysis) -> None:
+    """Give `receiver_factory` to calls on objects another project module creates: `ssm` in
+    `from .clients import ssm; ssm.get_parameter(...)` (or `clients.ssm.get_parameter`) is the
+    `boto3.client` that `clients.py` binds at module level. Re-exports are followed a few hops."""
+    for path, module in analysis.modules.items():
+        if not module.full or not module.module_imports:
+            continue
+        roots = analysis.roots.get(path, ())
+        for function in module.functions.values():
+            for index, call in enumerate(function.calls):
+                if call.receiver_factory is not None or call.root_name not in module.module_imports:
+                    continue
+                receivers = {name.rpartition(".")[0] for name in call.names}
+                factory = _imported_factory(analysis, path, roots, receivers)
+                if factory is not None:
+                    function.calls[index] = replace(call, receiver_factory=factory)
+
+
+def _imported_factory(analysis: CodeAnalysis, file: Path, roots: tuple[Path, ...],
+                      receivers: Iterable[str], hops: int = 3) -> str | None:
+    """The factory of the first receiver (a qualified name such as `.clients.ssm`) that another
+    analysed project module binds at module level to a call's result."""
+    own = analysis.modules.get(file)
+    for receiver in sorted(receivers):
+        if not receiver or receiver.startswith(("builtins.", "boto3.", "botocore.")):
+            continue
+        for target_file, attribute in split_qualified(file, roots, receiver):
+            target = analysis.modules.get(target_file)
+            if target is None or target is own:
+                continue
+            if attribute in target.factories:
+                return target.factories[attribute]
+            if hops and attribute in target.import_names:
+                # `from .base import ssm` in the module we import from: follow it
+                found = _imported_factory(analysis, target_file, analysis.roots.get(target_file, roots),
+                                          target.import_names[attribute], hops - 1)
+                if found is not None:
+                    return found
+    return None
 
 
 def _handler_signature(function: FunctionFacts) -> bool:

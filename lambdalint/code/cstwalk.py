@@ -144,8 +144,11 @@ class Positions:
         module._codegen(state)
         self._ranges = state.ranges
         self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+        self._end = len(text)
 
     def _point(self, offset: int) -> tuple[int, int]:
+        # the module's own end counts a newline the code generator drops again; nothing else ends there
+        offset = min(offset, self._end)
         line = bisect.bisect_right(self._line_starts, offset)
         return line, offset - self._line_starts[line - 1]
 
@@ -225,6 +228,12 @@ class Scope:
         entries = self.bindings.setdefault(key, [])
         if (as_name, real) not in entries:
             entries.append((as_name, real))
+
+    def imported(self) -> dict[str, tuple[str, ...]]:
+        """Plain names bound by imports, with the qualified names they stand for."""
+        return {key: tuple(real for _, real in entries if real is not None)
+                for key, entries in self.bindings.items()
+                if "." not in key and any(real is not None for _, real in entries)}
 
     def names_for(self, name: str) -> set[str]:
         prefix: str | None = name

@@ -264,6 +264,8 @@ class _Visitor:
         for stmt in node.body:
             if isinstance(stmt, cst.SimpleStatementLine):
                 self._record_factories(stmt, self.factories[0])
+        self.facts.factories = dict(self.factories[0])
+        self.facts.import_names = self.scopes.stack[0].imported()
 
     # -- definitions --
 
