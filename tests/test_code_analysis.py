@@ -27,11 +27,15 @@ def findings(root: Path, select=("LL0", "LL1")):
 def test_sam_nested_packages() -> None:
     result, found = findings(SAM)
     assert found == [
-        ("LL001", "src/orders/api/broken.py", 2),
+        ("LL001", "src/orders/api/broken.py", 1),
         ("LL101", "src/orders/api/create.py", 9),
         ("LL108", "template.yaml", 27),
         ("LL108", "template.yaml", 33),
     ]
+    # the missing colon of `def handler(event, context)`, in plain words, where it is missing
+    broken = next(f for f in result.visible if f.code == "LL001")
+    assert broken.message == "Python syntax error: expected ':'"
+    assert (broken.span.line, broken.span.column) == (1, 28)
     client = next(f for f in result.visible if f.code == "LL101")
     # the helper's line and the template's Handler line are both given
     assert [(r.span.path, r.span.line) for r in client.related] == [
@@ -300,3 +304,32 @@ async def f(a, b=lambda x: (x)):
         if node is module:  # its end is past the text (LibCST counts the final newline twice)
             continue
         assert positions.range(node) == (where.start.line, where.start.column, where.end.line, where.end.column), node
+
+
+@pytest.mark.parametrize(("text", "line", "words"), [
+    ("import boto3\n\ndef handler(event, context)\n    return boto3\n", 3, "expected ':'"),
+    ("def handler(event, context):\n    return {'a': (1,\n\nx = 2\n", 2, "'(' was never closed"),
+    ("def handler(event, context):\nreturn event\n", 2, "expected an indented block"),
+    ("def handler(event, context):\n    return \"abc\n", 2, "unterminated string literal"),
+    ("def handler(event, context):\n    return f(a b)\n", 2, "Perhaps you forgot a comma?"),
+])
+def test_python_syntax_errors_in_plain_words(tmp_path: Path, text: str, line: int, words: str) -> None:
+    write_tree(tmp_path, {"app.py": text, "ok.py": "import boto3\n\n\ndef handler(event, context):\n"
+                                                 "    return boto3.client('s3')\n"})
+    result, found = findings(tmp_path)
+    assert ("LL001", "app.py", line) in found
+    assert ("LL101", "ok.py", 5) in found            # the other file is still checked
+    error = next(f for f in result.visible if f.code == "LL001")
+    assert words in error.message and "Syntax Error @" not in error.message
+
+
+def test_libcst_message_is_the_fallback() -> None:
+    import libcst as cst
+
+    from lambdalint.code.extract import _libcst_syntax_error
+
+    text = "class Orders\n    pass\n"
+    with pytest.raises(cst.ParserSyntaxError) as caught:
+        cst.parse_module(text)
+    line, column, words = _libcst_syntax_error(text, caught.value)
+    assert line == 2 and "expected" in words and "`:`" in words and "`pass`" in words
