@@ -23,7 +23,10 @@ from dataclasses import dataclass, field, fields
 from typing import Any, Callable
 
 import libcst as cst
-from libcst._nodes.internal import CodegenState  # no public hook counts positions without PositionProvider
+try:  # no public hook counts positions without PositionProvider; `Positions` falls back to it
+    from libcst._nodes.internal import CodegenState
+except ImportError:  # pragma: no cover - a LibCST that moved it
+    CodegenState = object  # type: ignore[misc,assignment]
 
 # Fields that only hold whitespace, comments or punctuation: never a node a rule looks at.
 _SKIPPED_FIELDS = frozenset({
@@ -140,11 +143,22 @@ class Positions:
     (1-based lines, 0-based columns). The module must stay alive while this is used (keys are ids)."""
 
     def __init__(self, module: cst.Module, text: str) -> None:
-        state = _OffsetState(default_indent=module.default_indent, default_newline=module.default_newline)
-        module._codegen(state)
-        self._ranges = state.ranges
         self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
         self._end = len(text)
+        try:
+            state = _OffsetState(default_indent=module.default_indent, default_newline=module.default_newline)
+            module._codegen(state)
+            self._ranges = state.ranges
+        except (TypeError, AttributeError):  # LibCST's internals changed: its public provider agrees
+            from libcst.metadata import MetadataWrapper, PositionProvider
+
+            resolved = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+            self._ranges = {id(node): (self._offset(where.start), self._offset(where.end))
+                            for node, where in resolved.items()}
+
+    def _offset(self, position: object) -> int:
+        line, column = position.line, position.column  # type: ignore[attr-defined]
+        return self._line_starts[min(line, len(self._line_starts)) - 1] + column
 
     def _point(self, offset: int) -> tuple[int, int]:
         # the module's own end counts a newline the code generator drops again; nothing else ends there
