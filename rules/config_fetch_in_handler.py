@@ -3,8 +3,9 @@
 Reports configuration or a secret fetched from AWS on every invocation without a cache: a boto3
 client's `get_parameter`, `get_parameters`, `get_parameters_by_path` (SSM), `get_secret_value`
 (Secrets Manager), `get_latest_configuration` / `get_configuration` (AppConfig), in the handler or
-a project function it calls. The receiver must be known to be a boto3 client (created in the same
-module). Powertools' `parameters.get_parameter` / `get_secret` cache their values and stay silent,
+a project function it calls. The receiver must be known to be a boto3 client: created in the same
+module, or a module-level client another project module creates and this one imports
+(`from .clients import ssm`, `clients.ssm.get_parameter(...)`). Powertools' `parameters.get_parameter` / `get_secret` cache their values and stay silent,
 as do fetches behind a lazy-init guard or in a `functools.cache` function.
 
 ## Why is this bad?
@@ -204,5 +205,47 @@ import os
 def handler(event, context):
     return {"table": os.environ["TABLE_NAME"]}
 """, name="app.py", title="configuration from the environment"),
+        bad(files={
+            "app/clients.py": 'import boto3\n\nssm = boto3.client("ssm")\nsecrets = boto3.client("secretsmanager")\n',
+            "app/handler.py": """\
+from clients import secrets, ssm
+
+
+def handler(event, context):
+    url = ssm.get_parameter(Name="/shop/db-url")["Parameter"]["Value"]  # [config-fetch-in-handler]
+    return url
+"""}, title="client imported from a project module"),
+        bad(files={
+            "src/shop/__init__.py": "",
+            "src/shop/aws.py": 'import boto3\n\nsecrets = boto3.session.Session().client("secretsmanager")\n',
+            "src/shop/clients.py": "from .aws import secrets\n",
+            "src/shop/handler.py": """\
+from . import clients
+
+
+def handler(event, context):
+    token = clients.secrets.get_secret_value(SecretId="api")["SecretString"]  # [config-fetch-in-handler]
+    return token
+"""}, title="client re-exported by another project module"),
+        good(files={
+            "app/clients.py": 'import boto3\n\nssm = boto3.client("ssm")\n',
+            "app/config.py": 'from clients import ssm\n\nDB_URL = ssm.get_parameter(Name="/shop/db-url")["Parameter"]["Value"]\n',
+            "app/handler.py": """\
+from clients import ssm
+from config import DB_URL
+
+
+def handler(event, context):
+    return {"url": DB_URL, "region": ssm.meta.region_name}
+"""}, title="imported client, value fetched once at import"),
+        good(files={
+            "app/store.py": "class Store:\n    def get_parameter(self, Name):\n        return Name\n\n\nssm = Store()\n",
+            "app/handler.py": """\
+from store import ssm
+
+
+def handler(event, context):
+    return ssm.get_parameter(Name="/shop/db-url")
+"""}, title="imported object that is not a boto3 client"),
     ),
 )

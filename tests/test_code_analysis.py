@@ -27,11 +27,15 @@ def findings(root: Path, select=("LL0", "LL1")):
 def test_sam_nested_packages() -> None:
     result, found = findings(SAM)
     assert found == [
-        ("LL001", "src/orders/api/broken.py", 2),
+        ("LL001", "src/orders/api/broken.py", 1),
         ("LL101", "src/orders/api/create.py", 9),
         ("LL108", "template.yaml", 27),
         ("LL108", "template.yaml", 33),
     ]
+    # the missing colon of `def handler(event, context)`, in plain words, where it is missing
+    broken = next(f for f in result.visible if f.code == "LL001")
+    assert broken.message == "Python syntax error: expected ':'"
+    assert (broken.span.line, broken.span.column) == (1, 28)
     client = next(f for f in result.visible if f.code == "LL101")
     # the helper's line and the template's Handler line are both given
     assert [(r.span.path, r.span.line) for r in client.related] == [
@@ -198,3 +202,136 @@ def handler(event, context):
     result = run_lint(tmp_path, select=("LL101",))
     assert len(result.visible) == 3
     assert all(f.fix is None for f in result.visible)
+
+
+def test_callee_names_follow_imports_aliases_and_scopes() -> None:
+    from lambdalint.code.extract import full_facts
+
+    text = """\
+import boto3 as b
+import boto3.session
+from boto3 import client as make
+from .factories import build
+
+
+class Service:
+    make = staticmethod(len)
+
+    def run(self):
+        return make("s3")
+
+
+def handler(event, context):
+    import json
+    b.client("s3")
+    boto3.session.Session().client("sqs")
+    json.loads("{}")
+    build()
+    open("x")
+    make = lambda name: name
+    make("sns")
+
+
+def shadowed(event, context):
+    global make
+    make("dynamodb")
+"""
+    facts = full_facts("/p/app.py", "app.py", text)
+    assert facts.error is None
+    names: dict[int, set[str]] = {}
+    for call in facts.functions["handler"].calls:
+        names.setdefault(call.span.line, set()).update(call.names)
+    assert names[16] == {"boto3.client"}
+    assert names[17] == {"boto3.session.Session", "boto3.session.Session.client"}
+    assert names[18] == {"json.loads"}
+    assert names[19] == {".factories.build"}
+    assert names[20] == {"builtins.open"}
+    assert names[22] == {"handler.<locals>.make"}          # the local lambda, not boto3.client
+    # a method does not see its class body; `global` reads the module binding
+    assert facts.functions["Service.run"].calls[0].names == {"boto3.client"}
+    assert facts.functions["shadowed"].calls[0].names == {"boto3.client"}
+    # spans are LibCST's syntactic positions (1-based columns here)
+    call = facts.functions["handler"].calls[0]
+    assert (call.span.line, call.span.column, call.span.end_line, call.span.end_column) == (16, 5, 16, 19)
+
+
+def test_client_imported_from_another_module_of_a_sam_app(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "template.yaml": """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: shop.api.handler
+      Runtime: python3.12
+      Timeout: 10
+      ReservedConcurrentExecutions: 1
+""",
+        "src/shop/__init__.py": "",
+        "src/shop/clients.py": "import boto3\n\nssm = boto3.client('ssm')\n",
+        "src/shop/api.py": """\
+from .clients import ssm
+
+
+def handler(event, context):
+    return ssm.get_parameter(Name="/x")["Parameter"]["Value"]
+""",
+    })
+    result, found = findings(tmp_path, select=("LL103",))
+    assert found == [("LL103", "src/shop/api.py", 5)]
+    module = next(m for p, m in result.project.code.modules.items() if p.name == "clients.py")
+    assert module.factories == {"ssm": "boto3.client"}
+
+
+def test_positions_match_libcst_position_provider() -> None:
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    from lambdalint.code.cstwalk import Positions
+
+    text = (FIXTURES / "projects" / "serverless-python" / "handlers" / "charge.py").read_text() + '''
+@decorator(arg=(1,
+                2))
+async def f(a, b=lambda x: (x)):
+    return [await g(y) for y in (h( ), i)] if a else {k: v for k, v in b.items()}  # comment
+'''
+    module = cst.parse_module(text)
+    expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    positions = Positions(module, text)
+    assert len(expected) > 100
+    for node, where in expected.items():
+        if node is module:  # its end is past the text (LibCST counts the final newline twice)
+            continue
+        assert positions.range(node) == (where.start.line, where.start.column, where.end.line, where.end.column), node
+
+
+@pytest.mark.parametrize(("text", "line", "words"), [
+    ("import boto3\n\ndef handler(event, context)\n    return boto3\n", 3, "expected ':'"),
+    ("def handler(event, context):\n    return {'a': (1,\n\nx = 2\n", 2, "'(' was never closed"),
+    ("def handler(event, context):\nreturn event\n", 2, "expected an indented block"),
+    ("def handler(event, context):\n    return \"abc\n", 2, "unterminated string literal"),
+    ("def handler(event, context):\n    return f(a b)\n", 2, "Perhaps you forgot a comma?"),
+])
+def test_python_syntax_errors_in_plain_words(tmp_path: Path, text: str, line: int, words: str) -> None:
+    write_tree(tmp_path, {"app.py": text, "ok.py": "import boto3\n\n\ndef handler(event, context):\n"
+                                                 "    return boto3.client('s3')\n"})
+    result, found = findings(tmp_path)
+    assert ("LL001", "app.py", line) in found
+    assert ("LL101", "ok.py", 5) in found            # the other file is still checked
+    error = next(f for f in result.visible if f.code == "LL001")
+    assert words in error.message and "Syntax Error @" not in error.message
+
+
+def test_libcst_message_is_the_fallback() -> None:
+    import libcst as cst
+
+    from lambdalint.code.extract import _libcst_syntax_error
+
+    text = "class Orders\n    pass\n"
+    with pytest.raises(cst.ParserSyntaxError) as caught:
+        cst.parse_module(text)
+    line, column, words = _libcst_syntax_error(text, caught.value)
+    assert line == 2 and "expected" in words and "`:`" in words and "`pass`" in words

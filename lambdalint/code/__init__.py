@@ -12,12 +12,13 @@ How it works, cheapest first:
    module-level `def`s matching `handler-patterns` that take two positional parameters.
 2. `scan`: a text scan. From each handler file, imports are followed (text only) to project modules
    (`modules`: the code folder is on `sys.path`; relative imports from the file's package). A
-   module is parsed with LibCST metadata only if its text names a word of `scan.VOCABULARY` or it
-   imports such a module; a handler module that names none is parsed without metadata (its
-   definitions only). Every other file is never parsed.
-3. `extract`: one LibCST traversal per module (QualifiedNameProvider, ScopeProvider through it,
-   PositionProvider) yields `facts.ModuleFacts`: plain picklable data, so modules are spread over
-   worker processes when there are many.
+   module is fully analysed only if its text names a word of `scan.VOCABULARY` or it imports such
+   a module; a handler module that names none is parsed for its definitions only. Every other file
+   is never parsed.
+3. `extract`: one walk per parsed module (`cstwalk.walk`, no LibCST metadata: its own scope
+   tracker names callees through imports and aliases, and one counting code-generation pass gives
+   positions) yields `facts.ModuleFacts`: plain picklable data, so modules are spread over worker
+   processes (forked, on Linux) when there are many.
 4. `CodeAnalysis`: the handlers (`Handler`: entry, module facts, function facts) and the walk of
    each handler's project call graph (same module, imported project modules, `self.m()`,
    `Class()` -> `__init__`), with cycles cut and `functools.cache`/`lru_cache` functions not entered.

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from lambdalint.code.facts import CallFact, FunctionFacts, ModuleFacts, MutationFact
 from lambdalint.code.modules import package_root, resolve_import, split_qualified
@@ -70,6 +70,8 @@ class CodeAnalysis:
     modules: dict[Path, ModuleFacts] = field(default_factory=dict)
     handlers: list[Handler] = field(default_factory=list)
     roots: dict[Path, tuple[Path, ...]] = field(default_factory=dict)
+    _splits: dict[tuple[Path, tuple[Path, ...], str], list[tuple[Path, str]]] = field(default_factory=dict, repr=False)
+    _walks: dict[tuple[Path, str], list[tuple[str, object, Reached]]] = field(default_factory=dict, repr=False)
 
     def per_invocation(self, handler: Handler) -> Iterator[tuple[CallFact, Reached]]:
         """Every call that runs on each invocation of `handler`, through project helpers."""
@@ -82,7 +84,15 @@ class CodeAnalysis:
             if kind == "mutation":
                 yield fact, reached  # type: ignore[misc]
 
-    def _walk(self, handler: Handler) -> Iterator[tuple[str, object, Reached]]:
+    def _walk(self, handler: Handler) -> list[tuple[str, object, Reached]]:
+        # every code rule walks the same handlers: walk each once
+        key = (handler.entry.file, handler.entry.function)
+        found = self._walks.get(key)
+        if found is None:
+            found = self._walks[key] = list(self._walk_uncached(handler))
+        return found
+
+    def _walk_uncached(self, handler: Handler) -> Iterator[tuple[str, object, Reached]]:
         if handler.module is None or handler.function is None or not handler.module.full:
             return
         roots = handler.entry.roots
@@ -118,7 +128,11 @@ class CodeAnalysis:
                 continue
             if name.startswith(("builtins.", "boto3.", "botocore.")):
                 continue
-            for target_file, attribute in split_qualified(file, roots, name):
+            split_key = (file, roots, name)
+            candidates = self._splits.get(split_key)
+            if candidates is None:
+                candidates = self._splits[split_key] = split_qualified(file, roots, name)
+            for target_file, attribute in candidates:
                 target_module = self.modules.get(target_file)
                 if target_module is None:
                     continue
@@ -185,6 +199,7 @@ def analyse(project: Project, handler_patterns: Sequence[str],
         if facts.error is not None:
             line, column, message = facts.error
             project.problems.append(Problem(Span.point(facts.display, line, column), message))
+    _link_imported_factories(analysis)
     for entry in entries:
         module = analysis.modules.get(entry.file)
         function = module.functions.get(entry.function) if module is not None else None
@@ -193,6 +208,47 @@ def analyse(project: Project, handler_patterns: Sequence[str],
             continue
         analysis.handlers.append(handler)
     return analysis
+
+
+def _link_imported_factories(analysis: CodeAnalysis) -> None:
+    """Give `receiver_factory` to calls on objects another project module creates: `ssm` in
+    `from .clients import ssm; ssm.get_parameter(...)` (or `clients.ssm.get_parameter`) is the
+    `boto3.client` that `clients.py` binds at module level. Re-exports are followed a few hops."""
+    for path, module in analysis.modules.items():
+        if not module.full or not module.module_imports:
+            continue
+        roots = analysis.roots.get(path, ())
+        for function in module.functions.values():
+            for index, call in enumerate(function.calls):
+                if call.receiver_factory is not None or call.root_name not in module.module_imports:
+                    continue
+                receivers = {name.rpartition(".")[0] for name in call.names}
+                factory = _imported_factory(analysis, path, roots, receivers)
+                if factory is not None:
+                    function.calls[index] = replace(call, receiver_factory=factory)
+
+
+def _imported_factory(analysis: CodeAnalysis, file: Path, roots: tuple[Path, ...],
+                      receivers: Iterable[str], hops: int = 3) -> str | None:
+    """The factory of the first receiver (a qualified name such as `.clients.ssm`) that another
+    analysed project module binds at module level to a call's result."""
+    own = analysis.modules.get(file)
+    for receiver in sorted(receivers):
+        if not receiver or receiver.startswith(("builtins.", "boto3.", "botocore.")):
+            continue
+        for target_file, attribute in split_qualified(file, roots, receiver):
+            target = analysis.modules.get(target_file)
+            if target is None or target is own:
+                continue
+            if attribute in target.factories:
+                return target.factories[attribute]
+            if hops and attribute in target.import_names:
+                # `from .base import ssm` in the module we import from: follow it
+                found = _imported_factory(analysis, target_file, analysis.roots.get(target_file, roots),
+                                          target.import_names[attribute], hops - 1)
+                if found is not None:
+                    return found
+    return None
 
 
 def _handler_signature(function: FunctionFacts) -> bool:
@@ -257,17 +313,37 @@ def _job(job: tuple[str, str, str, str]) -> ModuleFacts:
                            full=False)
 
 
+# The jobs of the current pool, as each worker process sees them: with 'fork' the list is inherited
+# by the workers (set by the pool initializer, never pickled), so a task is only its index.
+_POOL_JOBS: list[tuple[str, str, str, str]] = []
+
+
+def _set_pool_jobs(jobs: list[tuple[str, str, str, str]]) -> None:
+    _POOL_JOBS[:] = jobs
+
+
+def _pool_job(index: int) -> ModuleFacts:
+    return _job(_POOL_JOBS[index])
+
+
 def _run(jobs: list[tuple[str, str, str, str]]) -> list[ModuleFacts]:
     workers = min(os.cpu_count() or 1, 8)
     if len(jobs) < PARALLEL_THRESHOLD or workers < 2:
         return [_job(job) for job in jobs]
     import multiprocessing
 
-    # fork shares the already-imported engine with the workers; spawn would import it again per worker
-    method = "fork" if sys.platform.startswith("linux") else None
-    context = multiprocessing.get_context(method)
     # biggest first, so one long file does not finish alone at the end
     ordered = sorted(jobs, key=lambda j: -len(j[2]))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        chunk = max(1, len(ordered) // (workers * 8))
-        return list(pool.map(_job, ordered, chunksize=chunk))
+    # fork shares the already-imported engine (and LibCST) and the job texts with the workers;
+    # spawn would import everything again per worker and pickle every text
+    if sys.platform.startswith("linux"):
+        context = multiprocessing.get_context("fork")
+        task, tasks, init, initargs = _pool_job, range(len(ordered)), _set_pool_jobs, (ordered,)
+    else:
+        context = multiprocessing.get_context()
+        task, tasks, init, initargs = _job, ordered, None, ()
+    # a few large chunks: each task is a round trip through the pool's queues
+    chunk = max(1, len(ordered) // (workers * 4))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=init,
+                             initargs=initargs) as pool:
+        return list(pool.map(task, tasks, chunksize=chunk))

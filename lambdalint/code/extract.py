@@ -1,7 +1,10 @@
 """One module's text -> `ModuleFacts`, in one LibCST traversal.
 
-`full_facts` resolves LibCST's QualifiedNameProvider (which brings ScopeProvider) and
-PositionProvider: the expensive path, taken only for modules the text scan says can matter.
+`full_facts` walks the module once (`cstwalk.walk`, not a `CSTVisitor`), naming callees with its own
+scope tracker (`cstwalk.Scopes`: imports, aliases, module/class/function scopes, `global`) and
+taking positions from one counting code-generation pass (`cstwalk.Positions`): LibCST's metadata
+providers cost several times the parse, and the analysis needs only this much of them. It is
+still taken only for modules the text scan says can matter.
 `definition_facts` only parses and reads the module's top-level definitions (handler modules that
 name nothing a code rule looks for still need LL105/LL106/LL108).
 """
@@ -13,7 +16,8 @@ import re
 from typing import Sequence
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider, QualifiedNameProvider
+
+from lambdalint.code.cstwalk import Positions, Scope, Scopes, walk
 
 from lambdalint.code.facts import (CallFact, EnvFact, FunctionFacts, ModuleFacts, MutationFact,
                                    StringFact)
@@ -35,11 +39,69 @@ def sha(text: str) -> str:
 
 
 def parse_error(display: str, path: str, text: str, exc: Exception) -> ModuleFacts:
-    line = getattr(exc, "raw_line", 1) or 1
-    column = (getattr(exc, "raw_column", 0) or 0) + 1
-    message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    line, column, message = describe_syntax_error(text, exc)
     return ModuleFacts(path=path, display=display, sha=sha(text),
                        error=(line, column, f"Python syntax error: {message}"), full=False)
+
+
+_LIBCST_ERROR = re.compile(r"^(?:parser error: )?error at (\d+):(\d+): (.*)$", re.S)
+_LIBCST_TOKENS = {"INDENT": "an indented block", "DEDENT": "the end of the block", "NEWLINE": "the end of the line",
+                  "NAME": "a name", "NUMBER": "a number", "STRING": "a string", "EOF": "the end of the file"}
+
+
+def describe_syntax_error(text: str, exc: Exception) -> tuple[int, int, str]:
+    """(line, 1-based column, plain words) for a module LibCST could not parse.
+
+    LibCST's own text is `Syntax Error @ 2:1.` with a raw position at the start of the line after
+    the mistake. CPython's parser (`ast.parse`: it only parses, nothing runs) says what is wrong
+    where it is (`expected ':'` at the end of the `def` line, `'(' was never closed`), so it is
+    asked first; LibCST's `message` (`error at 2:4: expected one of ->, :`) is the fallback when
+    the two parsers disagree (a newer syntax one of them knows).
+    """
+    if isinstance(exc, RecursionError):
+        return 1, 1, "the code is nested too deeply to analyse"
+    if isinstance(exc, cst.ParserSyntaxError):
+        found = _cpython_syntax_error(text)
+        if found is not None:
+            return found
+        return _libcst_syntax_error(text, exc)
+    message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return 1, 1, message
+
+
+def _cpython_syntax_error(text: str) -> tuple[int, int, str] | None:
+    import ast
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escape sequences and the like are not our report
+            ast.parse(text)
+    except SyntaxError as error:
+        line = max(error.lineno or 1, 1)
+        return line, max(error.offset or 1, 1), error.msg
+    except (ValueError, RecursionError, MemoryError):
+        return None
+    return None
+
+
+def _libcst_syntax_error(text: str, exc: cst.ParserSyntaxError) -> tuple[int, int, str]:
+    raw = exc.message.strip()
+    if raw.startswith("tokenizer error: "):
+        return max(exc.raw_line, 1), exc.raw_column + 1, raw[len("tokenizer error: "):]
+    match = _LIBCST_ERROR.match(raw)
+    if match is None:
+        return max(exc.raw_line, 1), exc.raw_column + 1, raw or str(exc)
+    line, column, what = int(match.group(1)), int(match.group(2)), match.group(3)
+    lines = text.splitlines()
+    token = lines[line - 1][column:].split()[0] if 0 < line <= len(lines) and lines[line - 1][column:].split() else ""
+    expected = [e.strip() for e in what.removeprefix("expected one of ").removeprefix("expected ").split(", ")]
+    if len(expected) <= 3:
+        words = " or ".join(_LIBCST_TOKENS.get(e, f"`{e}`") for e in expected)
+        plain = f"expected {words}" + (f" before `{token}`" if token else "")
+    else:
+        plain = f"unexpected `{token}`" if token else "unexpected end of the file"
+    return line, column + 1, plain
 
 
 def _parse(text: str) -> cst.Module:
@@ -49,9 +111,8 @@ def _parse(text: str) -> cst.Module:
 def full_facts(path: str, display: str, text: str) -> ModuleFacts:
     try:
         module = _parse(text)
-        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-        visitor = _Visitor(path, display)
-        wrapper.visit(visitor)
+        visitor = _Visitor(path, display, Positions(module, text))
+        walk(module, visitor)
     except (cst.ParserSyntaxError, RecursionError, ValueError, TypeError) as exc:
         return parse_error(display, path, text, exc)
     facts = visitor.facts
@@ -206,11 +267,12 @@ def _dotted(node: cst.BaseExpression) -> str | None:
     return None
 
 
-class _Visitor(cst.CSTVisitor):
-    METADATA_DEPENDENCIES = (QualifiedNameProvider, PositionProvider)
+class _Visitor:
+    """The one walk over a module (`cstwalk.walk` calls the `visit_`/`leave_` methods)."""
 
-    def __init__(self, path: str, display: str) -> None:
-        super().__init__()
+    def __init__(self, path: str, display: str, positions: Positions) -> None:
+        self.positions = positions
+        self.scopes = Scopes(Scope("module", ""))
         self.facts = ModuleFacts(path=path, display=display)
         self.display = display
         self.functions: list[FunctionFacts] = []
@@ -232,15 +294,11 @@ class _Visitor(cst.CSTVisitor):
     # -- helpers --
 
     def _span(self, node: cst.CSTNode) -> Span:
-        pos = self.get_metadata(PositionProvider, node)
-        return Span(self.display, pos.start.line, pos.start.column + 1, pos.end.line, pos.end.column + 1)
+        line, column, end_line, end_column = self.positions.range(node)
+        return Span(self.display, line, column + 1, end_line, end_column + 1)
 
     def _names(self, node: cst.CSTNode) -> frozenset[str]:
-        try:
-            found = self.get_metadata(QualifiedNameProvider, node, set())
-        except KeyError:
-            return frozenset()
-        return frozenset(q.name for q in found)
+        return self.scopes.qualified(node)
 
     @property
     def function(self) -> FunctionFacts | None:
@@ -264,17 +322,25 @@ class _Visitor(cst.CSTVisitor):
         self.facts.module_imports = frozenset(imports)
         self.facts.constants = frozenset(constants)
         self.facts.mutable_globals = frozenset(mutable)
+        _Bindings(node, self.scopes.stack[0]).run()
         for stmt in node.body:
             if isinstance(stmt, cst.SimpleStatementLine):
                 self._record_factories(stmt, self.factories[0])
+        self.facts.factories = dict(self.factories[0])
+        self.facts.import_names = self.scopes.stack[0].imported()
 
     # -- definitions --
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self.classes.append(node.name.value)
+        outer = self.scopes.stack[-1]
+        scope = Scope("class", ".".join(filter(None, [outer.prefix, node.name.value])))
+        _Bindings(node, scope).run()
+        self.scopes.push(scope)
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         self.classes.pop()
+        self.scopes.pop()
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         outer = self.function
@@ -291,11 +357,19 @@ class _Visitor(cst.CSTVisitor):
             target = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
             if self._names(target) & _CACHE_DECORATORS:
                 fn.cached = True
-        assigned, global_names = _local_bindings(node)
-        fn.assigned = assigned
-        fn.globals = frozenset(global_names)
+        outer_scope = self.scopes.stack[-1]
+        scope = Scope("function", ".".join(filter(None, [outer_scope.prefix, node.name.value, "<locals>"])))
+        bindings = _Bindings(node, scope)
+        bindings.run()
+        fn.assigned = bindings.assigned
+        fn.globals = frozenset(bindings.declared_global | bindings.declared_nonlocal)
+        scope.declared_global = frozenset(bindings.declared_global)
+        scope.declared_nonlocal = frozenset(bindings.declared_nonlocal)
         for param in fn.params:
             fn.assigned.setdefault(param, 0)
+        for param in _all_params(node.params):
+            scope.bind_local(param)
+        self.scopes.push(scope)
         self.facts.functions[qualname] = fn
         self.functions.append(fn)
         self.direct_statements.append({id(s) for s in node.body.body} if isinstance(node.body, cst.IndentedBlock) else set())
@@ -303,6 +377,7 @@ class _Visitor(cst.CSTVisitor):
         self.with_open.append(set())
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.scopes.pop()
         self.functions.pop()
         self.direct_statements.pop()
         self.factories.pop()
@@ -616,63 +691,104 @@ class _Visitor(cst.CSTVisitor):
         assign = stmt.body[0]
         if assign.value is not node or len(assign.targets) != 1 or not isinstance(assign.targets[0].target, cst.Name):
             return None, 0
-        return assign.targets[0].target.value, self.get_metadata(PositionProvider, stmt).start.line
+        return assign.targets[0].target.value, self.positions.start_line(stmt)
 
 
-def _local_bindings(node: cst.FunctionDef) -> tuple[dict[str, int], set[str]]:
-    """Names a function assigns (its locals) and those it declares `global`/`nonlocal`."""
-    assigned: dict[str, int] = {}
-    declared: set[str] = set()
+class _Bindings:
+    """Names a module, class body or function binds, into its `Scope`; for a function also how often
+    each is assigned (its locals) and what it declares `global`/`nonlocal`. Nested functions,
+    classes and lambdas are their own scopes: only their names are bound here."""
 
-    class Collector(cst.CSTVisitor):
-        def visit_FunctionDef(self, inner: cst.FunctionDef) -> bool:
-            if inner is node:
-                return True
-            assigned[inner.name.value] = assigned.get(inner.name.value, 0) + 1
-            return False
+    def __init__(self, root: cst.CSTNode, scope: Scope) -> None:
+        self.root = root
+        self.scope = scope
+        self.assigned: dict[str, int] = {}
+        self.declared_global: set[str] = set()
+        self.declared_nonlocal: set[str] = set()
+        self.in_import = False
 
-        def visit_ClassDef(self, inner: cst.ClassDef) -> bool:
-            assigned[inner.name.value] = assigned.get(inner.name.value, 0) + 1
-            return False
+    def run(self) -> "_Bindings":
+        walk(self.root, self)
+        return self
 
-        def visit_Lambda(self, inner: cst.Lambda) -> bool:
-            return False
+    def _count(self, name: str) -> None:
+        self.assigned[name] = self.assigned.get(name, 0) + 1
 
-        def visit_Global(self, inner: cst.Global) -> None:
-            declared.update(n.name.value for n in inner.names)
+    def _add(self, target: cst.BaseExpression) -> None:
+        for name in _target_names(target):
+            self._count(name)
+            self.scope.bind_local(name)
 
-        def visit_Nonlocal(self, inner: cst.Nonlocal) -> None:
-            declared.update(n.name.value for n in inner.names)
+    def visit_FunctionDef(self, inner: cst.FunctionDef) -> bool:
+        if inner is self.root:
+            return True
+        self._count(inner.name.value)
+        self.scope.bind_local(inner.name.value)
+        return False
 
-        def _add(self, target: cst.BaseExpression) -> None:
-            for name in _target_names(target):
-                assigned[name] = assigned.get(name, 0) + 1
+    def visit_ClassDef(self, inner: cst.ClassDef) -> bool:
+        if inner is self.root:
+            return True
+        self._count(inner.name.value)
+        self.scope.bind_local(inner.name.value)
+        return False
 
-        def visit_AssignTarget(self, inner: cst.AssignTarget) -> None:
-            self._add(inner.target)
+    def visit_Lambda(self, inner: cst.Lambda) -> bool:
+        return False
 
-        def visit_AnnAssign(self, inner: cst.AnnAssign) -> None:
-            self._add(inner.target)
+    def visit_Global(self, inner: cst.Global) -> None:
+        self.declared_global.update(n.name.value for n in inner.names)
 
-        def visit_AugAssign(self, inner: cst.AugAssign) -> None:
-            self._add(inner.target)
+    def visit_Nonlocal(self, inner: cst.Nonlocal) -> None:
+        self.declared_nonlocal.update(n.name.value for n in inner.names)
 
-        def visit_For(self, inner: cst.For) -> None:
-            self._add(inner.target)
+    def visit_Import(self, inner: cst.Import) -> None:
+        self.scope.bind_import(inner)
+        self.in_import = True
 
-        def visit_AsName(self, inner: cst.AsName) -> None:
+    def leave_Import(self, inner: cst.Import) -> None:
+        self.in_import = False
+
+    def visit_ImportFrom(self, inner: cst.ImportFrom) -> None:
+        self.scope.bind_import(inner)
+        self.in_import = True
+
+    def leave_ImportFrom(self, inner: cst.ImportFrom) -> None:
+        self.in_import = False
+
+    def visit_AssignTarget(self, inner: cst.AssignTarget) -> None:
+        self._add(inner.target)
+
+    def visit_AnnAssign(self, inner: cst.AnnAssign) -> None:
+        self._add(inner.target)
+
+    def visit_AugAssign(self, inner: cst.AugAssign) -> None:
+        self._add(inner.target)
+
+    def visit_For(self, inner: cst.For) -> None:
+        self._add(inner.target)
+
+    def visit_AsName(self, inner: cst.AsName) -> None:
+        if self.in_import:
+            for name in _target_names(inner.name):
+                self._count(name)
+        else:
             self._add(inner.name)
 
-        def visit_NamedExpr(self, inner: cst.NamedExpr) -> None:
-            self._add(inner.target)
+    def visit_NamedExpr(self, inner: cst.NamedExpr) -> None:
+        self._add(inner.target)
 
-        def visit_ImportAlias(self, inner: cst.ImportAlias) -> None:
-            if inner.asname is None:
-                name = _EMPTY.code_for_node(inner.name).split(".")[0]
-                assigned[name] = assigned.get(name, 0) + 1
+    def visit_ImportAlias(self, inner: cst.ImportAlias) -> None:
+        if inner.asname is None:
+            self._count(_EMPTY.code_for_node(inner.name).split(".")[0])
 
-    node.visit(Collector())
-    return assigned, declared
+
+def _all_params(params: cst.Parameters) -> list[str]:
+    found = [p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)]
+    for star in (params.star_arg, params.star_kwarg):
+        if isinstance(star, cst.Param):
+            found.append(star.name.value)
+    return found
 
 
 # Subscript paths into a Lambda event that name the resource the event came from.
@@ -760,48 +876,54 @@ def _guarded_targets(test: cst.BaseExpression) -> set[str]:
     return found
 
 
-def _assigned_targets(body: cst.BaseSuite) -> set[str]:
-    found: set[str] = set()
+class _AssignedTargets:
+    def __init__(self) -> None:
+        self.found: set[str] = set()
 
-    class Collector(cst.CSTVisitor):
-        def visit_FunctionDef(self, inner: cst.FunctionDef) -> bool:
-            return False
+    def visit_FunctionDef(self, inner: cst.FunctionDef) -> bool:
+        return False
 
-        def _add(self, target: cst.BaseExpression) -> None:
-            if isinstance(target, cst.Subscript):
-                target = target.value
-            name = _dotted(target)
+    def _add(self, target: cst.BaseExpression) -> None:
+        if isinstance(target, cst.Subscript):
+            target = target.value
+        name = _dotted(target)
+        if name:
+            self.found.add(name)
+        for inner_name in _target_names(target):
+            self.found.add(inner_name)
+
+    def visit_AssignTarget(self, inner: cst.AssignTarget) -> None:
+        self._add(inner.target)
+
+    def visit_AnnAssign(self, inner: cst.AnnAssign) -> None:
+        self._add(inner.target)
+
+    def visit_Call(self, inner: cst.Call) -> None:
+        # `CACHE.setdefault(k, v)` / `CACHE.update(...)` fill a guarded cache too
+        if isinstance(inner.func, cst.Attribute) and inner.func.attr.value in ("setdefault", "update", "__setitem__"):
+            name = _dotted(inner.func.value)
             if name:
-                found.add(name)
-            for inner_name in _target_names(target):
-                found.add(inner_name)
+                self.found.add(name)
 
-        def visit_AssignTarget(self, inner: cst.AssignTarget) -> None:
-            self._add(inner.target)
 
-        def visit_AnnAssign(self, inner: cst.AnnAssign) -> None:
-            self._add(inner.target)
+def _assigned_targets(body: cst.BaseSuite) -> set[str]:
+    collector = _AssignedTargets()
+    walk(body, collector)
+    return collector.found
 
-        def visit_Call(self, inner: cst.Call) -> None:
-            # `CACHE.setdefault(k, v)` / `CACHE.update(...)` fill a guarded cache too
-            if isinstance(inner.func, cst.Attribute) and inner.func.attr.value in ("setdefault", "update", "__setitem__"):
-                name = _dotted(inner.func.value)
-                if name:
-                    found.add(name)
 
-    body.visit(Collector())
-    return found
+class _NamesUsed:
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def visit_Name(self, inner: cst.Name) -> None:
+        self.used.add(inner.value)
 
 
 def _names_used(node: cst.BaseExpression) -> set[str]:
-    used: set[str] = set()
-
-    class Collector(cst.CSTVisitor):
-        def visit_Name(self, inner: cst.Name) -> None:
-            used.add(inner.value)
-
-    node.visit(Collector())
-    return used
+    collector = _NamesUsed()
+    walk(node, collector)
+    return collector.used
 
 
 def _is_main_guard(test: cst.BaseExpression) -> bool:

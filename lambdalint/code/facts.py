@@ -113,6 +113,11 @@ class ModuleFacts:
     constants: frozenset[str] = frozenset()      # module-level names bound to a literal
     mutable_globals: frozenset[str] = frozenset()  # module-level names bound to a list/dict/set...
     module_calls: list[CallFact] = field(default_factory=list)  # at module or class scope
+    # module-level names bound to a call's result, with the call's qualified name (`ssm` ->
+    # `boto3.client`): how a module importing `ssm` learns what it is
+    factories: dict[str, str] = field(default_factory=dict)
+    # module-level import bindings: name -> the qualified names it stands for (`ssm` -> `.base.ssm`)
+    import_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
     env: list[EnvFact] = field(default_factory=list)
     strings: list[StringFact] = field(default_factory=list)
     full: bool = True                  # False: only definitions were read (no call facts)

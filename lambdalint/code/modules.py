@@ -16,7 +16,10 @@ def _is_file(path: Path) -> bool:
     return path.is_file()
 
 
+@lru_cache(maxsize=16384)
 def module_path(root: Path, dotted: str) -> Path | None:
+    # cached like `_is_file` (whose answers it is built from): import graphs and call-graph walks
+    # ask for the same few names from thousands of modules
     if not dotted:
         return None
     relative = Path(*dotted.split("."))
