@@ -13,7 +13,6 @@ from typing import Iterator
 
 from lambdalint.code.analysis import CodeAnalysis, Handler
 from lambdalint.code.facts import EnvFact, FunctionFacts, ModuleFacts
-from lambdalint.code.modules import resolve_import
 from lambdalint.code.scan import imported_modules
 from lambdalint.located import Located
 from lambdalint.model import Function, Project
@@ -66,7 +65,7 @@ def imported_closure(analysis: CodeAnalysis, handler: Handler, project: Project)
         found[path] = module
         source = project.sources.get(module.display)
         for level, dotted in imported_modules(source.text if source is not None else ""):
-            target = resolve_import(path, roots, level, dotted)
+            target = analysis.index.resolve_import(path, roots, level, dotted)
             if target is not None and target not in found:
                 todo.append(target)
     return list(found.values())

@@ -335,3 +335,19 @@ def test_libcst_message_is_the_fallback() -> None:
         cst.parse_module(text)
     line, column, words = _libcst_syntax_error(text, caught.value)
     assert line == 2 and "expected" in words and "`:`" in words and "`pass`" in words
+
+
+def test_a_module_created_between_two_runs_is_seen(tmp_path: Path) -> None:
+    """The language server lints again and again in one process: module lookups must not go stale."""
+    write_tree(tmp_path, {
+        "template.yaml": (
+            'AWSTemplateFormatVersion: "2010-09-09"\nTransform: AWS::Serverless-2016-10-31\n'
+            "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+            "      CodeUri: src/\n      Handler: app.handler\n      Runtime: python3.12\n"),
+        "src/app.py": "from helpers import make_client\n\n\ndef handler(event, context):\n"
+                      "    return make_client().list_buckets()\n",
+    })
+    assert [f.code for f in run_lint(tmp_path, select=["LL101"]).visible] == []
+    write_tree(tmp_path, {"src/helpers.py": "import boto3\n\n\ndef make_client():\n    return boto3.client('s3')\n"})
+    assert [(f.code, f.span.path) for f in run_lint(tmp_path, select=["LL101"]).visible] == \
+        [("LL101", "src/app.py")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from lambdalint.code.extract import definition_facts, full_facts
@@ -39,6 +39,7 @@ MODULES = st.builds(
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(MODULES, st.text(max_size=200)))
+@example("\U00031350")  # found by this test: LibCST raises CSTValidationError, not a syntax error
 def test_analysis_never_raises(text: str) -> None:
     full = full_facts("/p/app.py", "app.py", text)
     definitions = definition_facts("/p/app.py", "app.py", text)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from lambdalint.code.facts import CallFact, FunctionFacts, ModuleFacts, MutationFact
-from lambdalint.code.modules import package_root, resolve_import, split_qualified
+from lambdalint.code.modules import ModuleIndex, package_root
 from lambdalint.code.scan import handler_shaped, imported_modules, is_test_file, names_anything
 from lambdalint.located import Span
 from lambdalint.model import Function, Problem, Project, SourceFile
@@ -70,6 +70,7 @@ class CodeAnalysis:
     modules: dict[Path, ModuleFacts] = field(default_factory=dict)
     handlers: list[Handler] = field(default_factory=list)
     roots: dict[Path, tuple[Path, ...]] = field(default_factory=dict)
+    index: ModuleIndex = field(default_factory=ModuleIndex)
     _splits: dict[tuple[Path, tuple[Path, ...], str], list[tuple[Path, str]]] = field(default_factory=dict, repr=False)
     _walks: dict[tuple[Path, str], list[tuple[str, object, Reached]]] = field(default_factory=dict, repr=False)
 
@@ -131,7 +132,7 @@ class CodeAnalysis:
             split_key = (file, roots, name)
             candidates = self._splits.get(split_key)
             if candidates is None:
-                candidates = self._splits[split_key] = split_qualified(file, roots, name)
+                candidates = self._splits[split_key] = self.index.split_qualified(file, roots, name)
             for target_file, attribute in candidates:
                 target_module = self.modules.get(target_file)
                 if target_module is None:
@@ -176,7 +177,7 @@ def analyse(project: Project, handler_patterns: Sequence[str],
         if text is None:
             continue
         for level, dotted in imported_modules(text):
-            target = resolve_import(file, roots, level, dotted)
+            target = analysis.index.resolve_import(file, roots, level, dotted)
             if target is not None and target != file:
                 graph[file].add(target)
                 todo.append((target, roots))
@@ -236,7 +237,7 @@ def _imported_factory(analysis: CodeAnalysis, file: Path, roots: tuple[Path, ...
     for receiver in sorted(receivers):
         if not receiver or receiver.startswith(("builtins.", "boto3.", "botocore.")):
             continue
-        for target_file, attribute in split_qualified(file, roots, receiver):
+        for target_file, attribute in analysis.index.split_qualified(file, roots, receiver):
             target = analysis.modules.get(target_file)
             if target is None or target is own:
                 continue

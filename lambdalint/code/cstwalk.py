@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import builtins
+import functools
 import re
 from dataclasses import dataclass, field, fields
 from typing import Any, Callable
@@ -35,40 +36,32 @@ _SKIPPED_FIELDS = frozenset({
     "equal", "header", "footer", "trailing_whitespace", "newline", "empty_lines", "leading_whitespace",
     "asynchronous", "operator", "posonly_ind", "trailing_comma", "whitespace", "separator",
 })
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
-_DISPATCH: dict[tuple[type, type], tuple[Callable | None, Callable | None]] = {}
+# The three helpers below are memoised pure functions of classes (LibCST node types, visitor
+# classes), which never change while the process runs: the cache can never go stale.
 
 
+@functools.cache
 def _child_fields(kind: type) -> tuple[str, ...]:
-    names = _CHILD_FIELDS.get(kind)
-    if names is None:
-        names = _CHILD_FIELDS[kind] = tuple(
-            f.name for f in fields(kind)
-            if f.name not in _SKIPPED_FIELDS and not f.name.startswith("whitespace"))
-    return names
+    return tuple(f.name for f in fields(kind)
+                 if f.name not in _SKIPPED_FIELDS and not f.name.startswith("whitespace"))
 
 
+@functools.cache
 def _is_node_type(kind: type) -> bool:
     # `isinstance(x, CSTNode)` goes through ABC machinery; a per-type answer is a dict lookup
-    answer = _NODE_TYPES.get(kind)
-    if answer is None:
-        answer = _NODE_TYPES[kind] = issubclass(kind, cst.CSTNode)
-    return answer
+    return issubclass(kind, cst.CSTNode)
 
 
-_NODE_TYPES: dict[type, bool] = {}
+@functools.cache
+def _hooks(visitor_kind: type, kind: type) -> tuple[Callable | None, Callable | None]:
+    name = kind.__name__
+    return getattr(visitor_kind, f"visit_{name}", None), getattr(visitor_kind, f"leave_{name}", None)
 
 
 def walk(node: cst.CSTNode, visitor: Any) -> None:
     """Visit `node` and its descendants depth-first, in field order."""
     kind = type(node)
-    key = (type(visitor), kind)
-    hooks = _DISPATCH.get(key)
-    if hooks is None:
-        name = kind.__name__
-        hooks = _DISPATCH[key] = (getattr(type(visitor), f"visit_{name}", None),
-                                  getattr(type(visitor), f"leave_{name}", None))
-    enter, leave = hooks
+    enter, leave = _hooks(type(visitor), kind)
     if enter is None or enter(visitor, node) is not False:
         for name in _child_fields(kind):
             value = getattr(node, name)

@@ -60,10 +60,10 @@ def describe_syntax_error(text: str, exc: Exception) -> tuple[int, int, str]:
     """
     if isinstance(exc, RecursionError):
         return 1, 1, "the code is nested too deeply to analyse"
+    found = _cpython_syntax_error(text)
+    if found is not None:
+        return found
     if isinstance(exc, cst.ParserSyntaxError):
-        found = _cpython_syntax_error(text)
-        if found is not None:
-            return found
         return _libcst_syntax_error(text, exc)
     message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return 1, 1, message
@@ -104,6 +104,11 @@ def _libcst_syntax_error(text: str, exc: cst.ParserSyntaxError) -> tuple[int, in
     return line, column + 1, plain
 
 
+# What parsing user code can raise: a syntax error, a name LibCST refuses (e.g. a lone non-ASCII
+# code point), or input deep enough to exhaust the recursion limit.
+PARSE_FAILURES = (cst.ParserSyntaxError, cst.CSTValidationError, RecursionError, ValueError, TypeError)
+
+
 def _parse(text: str) -> cst.Module:
     return cst.parse_module(text)
 
@@ -113,7 +118,7 @@ def full_facts(path: str, display: str, text: str) -> ModuleFacts:
         module = _parse(text)
         visitor = _Visitor(path, display, Positions(module, text))
         walk(module, visitor)
-    except (cst.ParserSyntaxError, RecursionError, ValueError, TypeError) as exc:
+    except PARSE_FAILURES as exc:
         return parse_error(display, path, text, exc)
     facts = visitor.facts
     facts.sha = sha(text)
@@ -123,7 +128,7 @@ def full_facts(path: str, display: str, text: str) -> ModuleFacts:
 def definition_facts(path: str, display: str, text: str) -> ModuleFacts:
     try:
         module = _parse(text)
-    except (cst.ParserSyntaxError, RecursionError, ValueError, TypeError) as exc:
+    except PARSE_FAILURES as exc:
         return parse_error(display, path, text, exc)
     facts = ModuleFacts(path=path, display=display, sha=sha(text), full=False)
     names, _, _, _ = _module_bindings(module)

@@ -113,7 +113,7 @@ def move_statements(text: str, moves: dict[int, str]) -> str | None:
 
     try:
         wrapper = MetadataWrapper(cst.parse_module(text))
-    except cst.ParserSyntaxError:
+    except (cst.ParserSyntaxError, cst.CSTValidationError, RecursionError):
         return None
     positions = wrapper.resolve(PositionProvider)
     module = wrapper.module

@@ -7,27 +7,8 @@ resolved against its package root (the nearest folder above it without an `__ini
 
 from __future__ import annotations
 
-from functools import lru_cache
+from dataclasses import dataclass, field
 from pathlib import Path
-
-
-@lru_cache(maxsize=4096)
-def _is_file(path: Path) -> bool:
-    return path.is_file()
-
-
-@lru_cache(maxsize=16384)
-def module_path(root: Path, dotted: str) -> Path | None:
-    # cached like `_is_file` (whose answers it is built from): import graphs and call-graph walks
-    # ask for the same few names from thousands of modules
-    if not dotted:
-        return None
-    relative = Path(*dotted.split("."))
-    as_file = root / relative.with_suffix(".py") if relative.name else None
-    if as_file is not None and _is_file(as_file):
-        return as_file
-    package = root / relative / "__init__.py"
-    return package if _is_file(package) else None
 
 
 def package_root(path: Path) -> Path:
@@ -45,31 +26,65 @@ def package_dir(file: Path, level: int) -> Path:
     return folder
 
 
-def resolve_import(file: Path, roots: tuple[Path, ...], level: int, dotted: str) -> Path | None:
-    """The project file `from <level dots><dotted> import ...` or `import <dotted>` loads, if any."""
-    if level:
-        return module_path(package_dir(file, level), dotted) if dotted else None
-    for root in roots:
-        found = module_path(root, dotted)
-        if found is not None:
-            return found
-    return None
+@dataclass
+class ModuleIndex:
+    """Module resolution for one run, with the file-existence answers it is built from cached.
 
+    Import graphs and call-graph walks ask for the same few names from thousands of modules, so
+    the answers are worth keeping, but only for one run: a language server that stays up must see
+    a module created between two runs.
+    """
 
-def split_qualified(file: Path, roots: tuple[Path, ...], qualified: str) -> list[tuple[Path, str]]:
-    """Candidate (module file, attribute path) pairs for a qualified name such as `.util.make` or
-    `pkg.clients.Factory.build`, longest module first."""
-    level = len(qualified) - len(qualified.lstrip("."))
-    parts = qualified[level:].split(".")
-    found: list[tuple[Path, str]] = []
-    for cut in range(len(parts) - 1, 0 if not level else -1, -1):
-        module, attribute = ".".join(parts[:cut]), ".".join(parts[cut:])
-        if level and not module:
-            init = package_dir(file, level) / "__init__.py"
-            if _is_file(init):
-                found.append((init, attribute))
-            continue
-        target = resolve_import(file, roots, level, module)
-        if target is not None:
-            found.append((target, attribute))
-    return found
+    _exists: dict[Path, bool] = field(default_factory=dict)
+    _modules: dict[tuple[Path, str], Path | None] = field(default_factory=dict)
+
+    def is_file(self, path: Path) -> bool:
+        found = self._exists.get(path)
+        if found is None:
+            found = self._exists[path] = path.is_file()
+        return found
+
+    def module_path(self, root: Path, dotted: str) -> Path | None:
+        """`root/pkg/mod.py` or `root/pkg/mod/__init__.py` for `pkg.mod`, if it exists."""
+        key = (root, dotted)
+        if key not in self._modules:
+            self._modules[key] = self._module_path(root, dotted)
+        return self._modules[key]
+
+    def _module_path(self, root: Path, dotted: str) -> Path | None:
+        if not dotted:
+            return None
+        relative = Path(*dotted.split("."))
+        as_file = root / relative.with_suffix(".py") if relative.name else None
+        if as_file is not None and self.is_file(as_file):
+            return as_file
+        package = root / relative / "__init__.py"
+        return package if self.is_file(package) else None
+
+    def resolve_import(self, file: Path, roots: tuple[Path, ...], level: int, dotted: str) -> Path | None:
+        """The project file `from <level dots><dotted> import ...` or `import <dotted>` loads, if any."""
+        if level:
+            return self.module_path(package_dir(file, level), dotted) if dotted else None
+        for root in roots:
+            found = self.module_path(root, dotted)
+            if found is not None:
+                return found
+        return None
+
+    def split_qualified(self, file: Path, roots: tuple[Path, ...], qualified: str) -> list[tuple[Path, str]]:
+        """Candidate (module file, attribute path) pairs for a qualified name such as `.util.make`
+        or `pkg.clients.Factory.build`, longest module first."""
+        level = len(qualified) - len(qualified.lstrip("."))
+        parts = qualified[level:].split(".")
+        found: list[tuple[Path, str]] = []
+        for cut in range(len(parts) - 1, 0 if not level else -1, -1):
+            module, attribute = ".".join(parts[:cut]), ".".join(parts[cut:])
+            if level and not module:
+                init = package_dir(file, level) / "__init__.py"
+                if self.is_file(init):
+                    found.append((init, attribute))
+                continue
+            target = self.resolve_import(file, roots, level, module)
+            if target is not None:
+                found.append((target, attribute))
+        return found
