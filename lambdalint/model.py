@@ -38,6 +38,9 @@ class Template:
     root: Located
     is_sam: bool = False
     functions: list[Function] = field(default_factory=list)
+    # Derived views of this template that several rules share (e.g. its triggers), computed on
+    # first use; like `Project.analyses`, never global, so runs stay independent.
+    analyses: dict[str, object] = field(default_factory=dict, repr=False)
 
     @property
     def display(self) -> str:
@@ -47,9 +50,11 @@ class Template:
     def directory(self) -> Path:
         return self.source.path.parent
 
-    @property
+    @cached_property
     def resources(self) -> dict[str, Located]:
-        """Logical id -> resource mapping (Serverless: its `resources.Resources`)."""
+        """Logical id -> resource mapping (Serverless: its `resources.Resources`).
+
+        Cached: rules ask for it thousands of times, and a loaded template never changes."""
         node = self.root.get("Resources") if self.dialect == "cloudformation" else \
             self.root.get("resources", "Resources")
         if node is None or not isinstance(node.value, dict):

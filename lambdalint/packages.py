@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Literal
 
+from lambdalint.loaders.handlers import normalized
 from lambdalint.located import Located, Span
 from lambdalint.model import Function, Project, Template
 from lambdalint.package_size import (
@@ -212,7 +213,7 @@ def _local(base: Path, node: Located | None) -> Path | None:
     text = node.str_value() if node is not None else None
     if not text or "://" in text:
         return None
-    path = (base / text).resolve()
+    path = normalized(base / text)
     return path if path.exists() else None
 
 
@@ -260,7 +261,7 @@ def _serverless_code(function: Function) -> tuple[CodeSource | None, Span]:
     service = _service_name(template)
     built = base / ".serverless" / (f"{function.name}.zip" if individually else f"{service}.zip")
     if service is not None and built.is_file():
-        return CodeSource(built.resolve(), "build"), span
+        return CodeSource(normalized(built), "build"), span
     if not _handler_exists(base, function.handler.str_value()):
         # A serverless.yml with no code beside it (a sample, a config-only checkout): nothing to
         # size, and walking the folder anyway would slow every template-only run down.
@@ -268,7 +269,7 @@ def _serverless_code(function: Function) -> tuple[CodeSource | None, Span]:
     patterns = serverless_patterns(service_package, own_package if individually else None,
                                    template.source.path.name,
                                    node_modules=_node_modules_patterns(base, service_package))
-    return CodeSource(base.resolve(), "source", patterns), span
+    return CodeSource(normalized(base), "source", patterns), span
 
 
 def _node_modules_patterns(base: Path, service_package: Located | None) -> tuple[str, ...]:
@@ -465,7 +466,7 @@ def _serverless_layer(template: Template, logical_id: str) -> CodeSource | None:
             continue
         built = template.directory / ".serverless" / f"{name}.zip"
         if built.is_file():
-            return CodeSource(built.resolve(), "build")
+            return CodeSource(normalized(built), "build")
         artifact = _local(template.directory, layer.get("package", "artifact"))
         if artifact is not None:
             return CodeSource(artifact, "artifact")

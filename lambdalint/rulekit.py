@@ -76,14 +76,17 @@ def where_to_set(function: Function, cloudformation_key: str, *, provider_level:
 
 
 def execution_roles(ctx: Context) -> list[ExecutionRole]:
-    """Every function's execution role; roles that cannot be read leave a note (shown by `-v`)."""
-    roles = []
-    for function in ctx.project.functions:
-        role = execution_role(function)
-        if role.note is not None:
-            ctx.note(role.note)
-        roles.append(role)
-    return roles
+    """Every function's execution role, built once per run for all IAM rules; roles that cannot
+    be read leave a note (shown by `-v`)."""
+    roles = ctx.project.analyses.get("execution-roles")
+    if roles is None:
+        roles = ctx.project.analyses["execution-roles"] = []
+        for function in ctx.project.functions:
+            role = execution_role(function)
+            if role.note is not None:
+                ctx.note(role.note)
+            roles.append(role)
+    return roles  # type: ignore[return-value]
 
 
 def statements_once(roles: list[ExecutionRole]) -> list[tuple[Statement, list[Function]]]:

@@ -130,10 +130,14 @@ class Trigger:
 
 
 def template_triggers(template: Template) -> list[Trigger]:
-    """Every trigger the template declares, for functions of this template or outside it."""
-    if not targets_aws(template):
-        return []
-    return list(_Collector(template).collect())
+    """Every trigger the template declares, for functions of this template or outside it.
+
+    Collected once per template: every function's and every trigger rule's question is answered
+    from the same list."""
+    found = template.analyses.get("triggers")
+    if found is None:
+        found = template.analyses["triggers"] = list(_Collector(template).collect()) if targets_aws(template) else []
+    return found  # type: ignore[return-value]
 
 
 def targets_aws(template: Template) -> bool:

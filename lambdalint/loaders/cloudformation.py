@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from lambdalint.located import Located, Span, default
-from lambdalint.loaders.handlers import resolve_handler
+from lambdalint.loaders.handlers import normalized, resolve_handler
 from lambdalint.model import Function, SourceFile, Template
 
 SAM_FUNCTION = "AWS::Serverless::Function"
@@ -129,9 +129,9 @@ def _code_dir(template: Template, code: Located, resource: Located) -> Path | No
     if isinstance(code.value, str) and code.is_literal:
         if "://" in code.value or code.value.endswith((".zip", ".jar")):
             return None
-        return (base / code.value).resolve()
+        return normalized(base / code.value)
     # CDK synthesizes `Code: {S3Bucket, S3Key}` and records the local asset folder in metadata.
     asset = resource.get("Metadata", "aws:asset:path")
     if asset is not None and isinstance(asset.value, str):
-        return (base / asset.value).resolve()
+        return normalized(base / asset.value)
     return None

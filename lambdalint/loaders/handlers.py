@@ -6,9 +6,17 @@ read as `.`, so `pkg/mod.fn` and `pkg.mod.fn` both mean `pkg/mod.py`, function `
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from lambdalint.model import Function
+
+
+def normalized(path: Path) -> Path:
+    """`path` with `..` and `.` folded away. Not `Path.resolve()`: following symlinks costs a
+    system call per path component for every function of every template, and the code folder a
+    template names is the one to report, not where a link points."""
+    return Path(os.path.normpath(path))
 
 
 def split_handler(handler: str) -> tuple[str, str] | None:

@@ -79,7 +79,7 @@ def _function(template: Template, name: str, config: Located, provider: Located)
         events=config.get("events") or default([], span),
         role=config.get("role") or provider.get("role") or provider.get("iam", "role") or default(None, span),
         code_location=config.get("package") or template.root.get("package") or default(None, span),
-        code_dir=template.directory.resolve(),
+        code_dir=template.directory,
     )
     resolve_handler(function)
     return function
