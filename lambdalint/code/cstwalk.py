@@ -183,12 +183,14 @@ def full_name(node: cst.CSTNode) -> str | None:
     return None
 
 
-def _dotted_code(node: cst.BaseExpression) -> str:
+def dotted_name(node: cst.CSTNode) -> str | None:
+    """`a.b.c` for a plain name or attribute chain; None for anything else (a call, a subscript)."""
     if isinstance(node, cst.Name):
         return node.value
     if isinstance(node, cst.Attribute):
-        return f"{_dotted_code(node.value)}.{node.attr.value}"
-    return ""
+        base = dotted_name(node.value)
+        return f"{base}.{node.attr.value}" if base else None
+    return None
 
 
 @dataclass
@@ -210,7 +212,7 @@ class Scope:
     def bind_import(self, node: cst.Import | cst.ImportFrom) -> None:
         if isinstance(node, cst.Import):
             for alias in node.names:
-                real = _dotted_code(alias.name)
+                real = (dotted_name(alias.name) or "")
                 if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                     self._bind(alias.asname.name.value, alias.asname.name.value, real)
                 else:
@@ -223,9 +225,9 @@ class Scope:
         if isinstance(node.names, cst.ImportStar):
             return
         dots = "." * len(node.relative)
-        module = _dotted_code(node.module) if node.module is not None else ""
+        module = (dotted_name(node.module) or "") if node.module is not None else ""
         for alias in node.names:
-            name = _dotted_code(alias.name)
+            name = (dotted_name(alias.name) or "")
             real = f"{dots}{module}.{name}" if module else f"{dots}{name}"
             bound = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) \
                 else name

@@ -17,7 +17,7 @@ from typing import Sequence
 
 import libcst as cst
 
-from lambdalint.code.cstwalk import Positions, Scope, Scopes, walk
+from lambdalint.code.cstwalk import Positions, Scope, Scopes, dotted_name, walk
 
 from lambdalint.code.facts import (CallFact, EnvFact, FunctionFacts, ModuleFacts, MutationFact,
                                    StringFact)
@@ -263,13 +263,6 @@ def _root_name(node: cst.BaseExpression) -> str | None:
     return node.value if isinstance(node, cst.Name) else None
 
 
-def _dotted(node: cst.BaseExpression) -> str | None:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        base = _dotted(node.value)
-        return f"{base}.{node.attr.value}" if base else None
-    return None
 
 
 class _Visitor:
@@ -485,7 +478,7 @@ class _Visitor:
                             into[name] = min(names)
 
     def visit_WithItem(self, node: cst.WithItem) -> None:
-        if isinstance(node.item, cst.Call) and _dotted(node.item.func) in ("open", "io.open", "gzip.open") \
+        if isinstance(node.item, cst.Call) and dotted_name(node.item.func) in ("open", "io.open", "gzip.open") \
                 and node.asname is not None and isinstance(node.asname.name, cst.Name):
             self.with_open[-1].add(node.asname.name.value)
 
@@ -500,14 +493,14 @@ class _Visitor:
         value = _string_value(node.value)
         if value is not None:
             for target in node.targets:
-                name = _dotted(target.target)
+                name = dotted_name(target.target)
                 if name:
                     self._string(name, value, node.value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
             value = _string_value(node.value)
-            name = _dotted(node.target)
+            name = dotted_name(node.target)
             if value is not None and name:
                 self._string(name, value, node.value)
 
@@ -672,7 +665,7 @@ class _Visitor:
         if value is not None:
             return "str", value
         if isinstance(node, cst.Call):
-            callee = _dotted(node.func) or ""
+            callee = dotted_name(node.func) or ""
             if callee in ("open", "io.open", "gzip.open", "bz2.open") or callee.endswith(".open"):
                 return "open", None
             if callee in ("os.path.join", "Path", "pathlib.Path") or callee.endswith("path.join"):
@@ -837,12 +830,12 @@ def _env_tested(test: cst.BaseExpression) -> frozenset[str]:
 
 
 def _catches_missing_key(node: cst.BaseExpression) -> bool:
-    names = {_dotted(e.value) for e in node.elements} if isinstance(node, cst.Tuple) else {_dotted(node)}
+    names = {dotted_name(e.value) for e in node.elements} if isinstance(node, cst.Tuple) else {dotted_name(node)}
     return bool(names & {"KeyError", "LookupError", "Exception", "BaseException"})
 
 
 def _guard_name(node: cst.BaseExpression) -> str | None:
-    name = _dotted(node)
+    name = dotted_name(node)
     if name is None:
         return None
     if "." in name and name.split(".")[0] not in ("self", "cls") and not name[0].isupper():
@@ -859,15 +852,15 @@ def _guarded_targets(test: cst.BaseExpression) -> set[str]:
         name = _guard_name(test.expression)
         if name:
             found.add(name)
-        elif isinstance(test.expression, cst.Call) and _dotted(test.expression.func) == "hasattr":
+        elif isinstance(test.expression, cst.Call) and dotted_name(test.expression.func) == "hasattr":
             args = test.expression.args
-            if len(args) == 2 and (attr := _string_value(args[1].value)) and (obj := _dotted(args[0].value)):
+            if len(args) == 2 and (attr := _string_value(args[1].value)) and (obj := dotted_name(args[0].value)):
                 found.add(f"{obj}.{attr}")
         return found
     if isinstance(test, cst.Comparison):
         for comparison in test.comparisons:
             operator = comparison.operator
-            if isinstance(operator, (cst.Is, cst.Equal)) and _dotted(comparison.comparator) == "None":
+            if isinstance(operator, (cst.Is, cst.Equal)) and dotted_name(comparison.comparator) == "None":
                 left = test.left
                 if isinstance(left, cst.Call) and isinstance(left.func, cst.Attribute) and left.func.attr.value == "get":
                     left = left.func.value
@@ -891,7 +884,7 @@ class _AssignedTargets:
     def _add(self, target: cst.BaseExpression) -> None:
         if isinstance(target, cst.Subscript):
             target = target.value
-        name = _dotted(target)
+        name = dotted_name(target)
         if name:
             self.found.add(name)
         for inner_name in _target_names(target):
@@ -906,7 +899,7 @@ class _AssignedTargets:
     def visit_Call(self, inner: cst.Call) -> None:
         # `CACHE.setdefault(k, v)` / `CACHE.update(...)` fill a guarded cache too
         if isinstance(inner.func, cst.Attribute) and inner.func.attr.value in ("setdefault", "update", "__setitem__"):
-            name = _dotted(inner.func.value)
+            name = dotted_name(inner.func.value)
             if name:
                 self.found.add(name)
 
@@ -933,7 +926,7 @@ def _names_used(node: cst.BaseExpression) -> set[str]:
 
 def _is_main_guard(test: cst.BaseExpression) -> bool:
     if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
-        parts = {_dotted(test.left), _string_value(test.comparisons[0].comparator),
-                 _string_value(test.left), _dotted(test.comparisons[0].comparator)}
+        parts = {dotted_name(test.left), _string_value(test.comparisons[0].comparator),
+                 _string_value(test.left), dotted_name(test.comparisons[0].comparator)}
         return "__name__" in parts and "__main__" in parts
     return False
