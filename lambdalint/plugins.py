@@ -98,14 +98,15 @@ def _read_group(path: str, group: str) -> list[EntryPoint]:
             lines = handle.read().splitlines()
     except (OSError, UnicodeDecodeError):
         return []
+    # the same reading as importlib.metadata's: `#` comments only, `[group]` taken as written
     found: list[EntryPoint] = []
     section = None
     for raw in lines:
         line = raw.strip()
-        if not line or line.startswith(("#", ";")):
+        if not line or line.startswith("#"):
             continue
         if line.startswith("[") and line.endswith("]"):
-            section = line[1:-1].strip()
+            section = line.strip("[]")
         elif section == group:
             name, _, value = line.partition("=")
             found.append(EntryPoint(name.strip(), value.strip()))
