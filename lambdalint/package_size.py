@@ -17,7 +17,6 @@ import fnmatch
 import os
 import re
 import stat as stat_mod
-import zipfile
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -278,8 +277,13 @@ def measure(path: Path, *, exclude: Exclude | None = None, estimate_zip: bool = 
     Unzipped size is the sum of apparent file sizes (st_size, as ``du --apparent-size``).
     """
     root = Path(path)
-    if root.is_file() and (root.suffix.lower() in (".zip", ".jar") or zipfile.is_zipfile(root)):
-        return _measure_zip(root)
+    if root.is_file():
+        # imported here: zipfile brings shutil, bz2 and lzma (a few ms of every run), and only
+        # built artifacts need it
+        import zipfile
+
+        if root.suffix.lower() in (".zip", ".jar") or zipfile.is_zipfile(root):
+            return _measure_zip(root)
     if not root.is_dir():
         what = "not a folder or zip" if root.exists() else "does not exist"
         return PackageSize(root, 0, 0 if estimate_zip else None, estimate_zip, 0, (), (f"{what}: {root}",))
@@ -291,6 +295,8 @@ def measure(path: Path, *, exclude: Exclude | None = None, estimate_zip: bool = 
 
 
 def _measure_zip(path: Path) -> PackageSize:
+    import zipfile
+
     disk = path.stat().st_size
     by_top: dict[str, int] = {}
     total = files = 0

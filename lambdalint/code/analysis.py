@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
@@ -331,7 +330,10 @@ def _run(jobs: list[tuple[str, str, str, str]]) -> list[ModuleFacts]:
     workers = min(os.cpu_count() or 1, 8)
     if len(jobs) < PARALLEL_THRESHOLD or workers < 2:
         return [_job(job) for job in jobs]
+    # the pool machinery (multiprocessing, logging, subprocess) costs an editor's on-save run
+    # several milliseconds, and only big projects get here
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     # biggest first, so one long file does not finish alone at the end
     ordered = sorted(jobs, key=lambda j: -len(j[2]))

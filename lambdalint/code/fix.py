@@ -10,10 +10,8 @@ since it was analysed.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -40,6 +38,8 @@ class FileChange:
     after: str
 
     def diff(self) -> str:
+        import difflib  # only `--diff` needs it; every run imports this module (through the rules)
+
         return "".join(difflib.unified_diff(
             self.before.splitlines(keepends=True), self.after.splitlines(keepends=True),
             fromfile=f"a/{self.display}", tofile=f"b/{self.display}"))
@@ -74,6 +74,8 @@ def plan_fixes(fixes: Iterable[object], overlay: dict[Path, str] | None = None) 
 
 def write_changes(changes: Iterable[FileChange]) -> list[FileChange]:
     """Write each change atomically; a file whose text is no longer `before` is left alone."""
+    import tempfile  # only `--fix` needs it; every run imports this module (through the rules)
+
     written: list[FileChange] = []
     for change in changes:
         try:
