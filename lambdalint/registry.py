@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib.metadata import entry_points
 from typing import Iterable
 
 from lambdalint.config import Config, ConfigError
-from lambdalint.plugins import entry_points
 from lambdalint.rule import Rule
 
 GROUP = "lambdalint.rules"
@@ -19,7 +19,7 @@ class Registry:
     @classmethod
     def installed(cls) -> Registry:
         rules: list[Rule] = []
-        for entry in entry_points(GROUP):
+        for entry in entry_points(group=GROUP):
             try:
                 rule = entry.load()
             except Exception as exc:  # a broken plugin must not take the whole run down silently
