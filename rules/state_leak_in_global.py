@@ -191,5 +191,41 @@ REGISTRY.append("startup")
 def handler(event, context):
     metrics.add_metric(name="Orders", unit="Count", value=1)
 """, name="app.py", title="module-level setup and Powertools metrics"),
+        good("""\
+import json
+import os
+import urllib.request
+
+_jwks: dict = {}
+
+
+def get_jwks() -> dict:
+    \"\"\"Cognito's signing keys, fetched on the first call only.\"\"\"
+    if "keys" in _jwks:
+        return _jwks
+    url = f"https://cognito-idp.{os.environ['AWS_REGION']}.amazonaws.com/{os.environ['POOL_ID']}/.well-known/jwks.json"
+    with urllib.request.urlopen(url) as response:
+        _jwks.update(json.load(response))
+    return _jwks
+
+
+def lambda_handler(event, context):
+    keys = get_jwks()["keys"]
+    return {"statusCode": 200, "body": json.dumps({"keys": len(keys)})}
+""", name="app.py", title="cache filled behind an early return"),
+        bad("""\
+_seen: dict = {}
+
+
+def remember(event):
+    if "warm" in _seen:
+        print("warm start")
+    _seen.update(event)
+
+
+def handler(event, context):
+    remember(event)  # [state-leak-in-global]
+    return len(_seen)
+""", name="app.py", title="an early check that does not return still leaks"),
     ),
 )

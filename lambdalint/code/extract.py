@@ -365,6 +365,8 @@ class _Visitor:
         scope.declared_nonlocal = frozenset(bindings.declared_nonlocal)
         for param in fn.params:
             fn.assigned.setdefault(param, 0)
+        if not fn.cached and self._is_cache_filler(node, fn):
+            fn.cached = True
         for param in _all_params(node.params):
             scope.bind_local(param)
         self.scopes.push(scope)
@@ -442,6 +444,27 @@ class _Visitor:
     def leave_SimpleStatementSuite(self, original_node: cst.SimpleStatementSuite) -> None:
         if id(original_node) in self.once_blocks:
             self.once_depth -= 1
+
+    def _is_cache_filler(self, node: cst.FunctionDef, fn: FunctionFacts) -> bool:
+        """A function that starts with `if "k" in CACHE: return CACHE[...]` (or `if _x is not
+        None: return _x`) on a name that outlives the invocation, and fills that name below: all
+        of its work after the first call is the early return, so it counts like `functools.cache`.
+        """
+        if not isinstance(node.body, cst.IndentedBlock):
+            return False
+        statements = [s for s in node.body.body if not _is_docstring(s)]
+        if len(statements) < 2 or not isinstance(statements[0], cst.If) or statements[0].orelse is not None:
+            return False
+        guard = statements[0]
+        if not _only_returns(guard.body):
+            return False
+        filled: set[str] = set()
+        for statement in statements[1:]:
+            filled |= _assigned_targets(statement)
+        for target in _present_targets(guard.test) & filled:
+            if "." in target or target in fn.globals or self._is_module_name(target):
+                return True
+        return False
 
     def _is_lazy_guard(self, node: cst.If) -> bool:
         """`if _client is None: _client = ...` (or `not _client`, `k not in CACHE`) on a name that
@@ -872,6 +895,43 @@ def _guarded_targets(test: cst.BaseExpression) -> set[str]:
                 if name:
                     found.add(name)
     return found
+
+
+def _present_targets(test: cst.BaseExpression) -> set[str]:
+    """Names a cache-hit test checks: `x is not None`, `x`, `k in x`, `x.get(k) is not None`."""
+    found: set[str] = set()
+    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
+        return _present_targets(test.left) | _present_targets(test.right)
+    name = _guard_name(test)
+    if name:
+        return {name}
+    if isinstance(test, cst.Comparison):
+        for comparison in test.comparisons:
+            operator = comparison.operator
+            if isinstance(operator, (cst.IsNot, cst.NotEqual)) and dotted_name(comparison.comparator) == "None":
+                left = test.left
+                if isinstance(left, cst.Call) and isinstance(left.func, cst.Attribute) and left.func.attr.value == "get":
+                    left = left.func.value
+                name = _guard_name(left)
+                if name:
+                    found.add(name)
+            elif isinstance(operator, cst.In):
+                name = _guard_name(comparison.comparator)
+                if name:
+                    found.add(name)
+    return found
+
+
+def _only_returns(body: cst.BaseSuite) -> bool:
+    statements = body.body if isinstance(body, (cst.IndentedBlock, cst.SimpleStatementSuite)) else ()
+    small = [part for s in statements for part in (s.body if isinstance(s, cst.SimpleStatementLine) else [s])]
+    return bool(small) and all(isinstance(part, (cst.Return, cst.Raise, cst.Pass)) for part in small)
+
+
+def _is_docstring(statement: cst.BaseStatement) -> bool:
+    return (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
+            and isinstance(statement.body[0], cst.Expr)
+            and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString)))
 
 
 class _AssignedTargets:
