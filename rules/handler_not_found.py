@@ -36,7 +36,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator
 
-from lambdalint.rulekit import Context, Finding, Related, Rule, Span, bad, code_analysis, good, key_name
+from lambdalint.rulekit import Context, Finding, Function, Related, Rule, Span, bad, code_analysis, good, key_name
 
 
 # Modules that deployment plugins write at package time (serverless-wsgi, serverless-python-requirements).
@@ -51,6 +51,14 @@ def _holds_python(folder: Path) -> bool:
         return False
 
 
+def _not_a_python_handler(function: Function, handler: str | None) -> bool:
+    """A wrapper script (`AWS_LAMBDA_EXEC_WRAPPER`, e.g. the Lambda Web Adapter) starts the code
+    instead of the Python runtime, and its `Handler` is often a file such as `run.sh`."""
+    if "AWS_LAMBDA_EXEC_WRAPPER" in function.environment:
+        return True
+    return bool(handler) and function.code_dir is not None and (function.code_dir / handler).is_file()
+
+
 def check(ctx: Context) -> Iterator[Finding]:
     for handler in code_analysis(ctx).handlers:
         function = handler.entry.template_function
@@ -61,6 +69,8 @@ def check(ctx: Context) -> Iterator[Finding]:
         if handler.module is not None and handler.module.error is not None:
             continue
         handler_text = function.handler.str_value()
+        if _not_a_python_handler(function, handler_text):
+            continue
         folder = ctx.project.display(function.code_dir) or "."
         key = key_name(function, "Handler")
         if handler.module is None:
@@ -183,5 +193,39 @@ Resources:
       Handler: index.handler
       Runtime: nodejs20.x
 """, "src/app.py": "print('unrelated')\n"}, title="not a Python runtime"),
+        good(files={"template.yaml": """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  ExampleFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: ./
+      Handler: index.lambda_handler
+      Runtime: python3.13
+      InlineCode: |
+        def lambda_handler(event, context):
+            return {"statusCode": 200}
+""", "__init__.py": "", "handlers/verify.py": "def verify(token):\n    return bool(token)\n"},
+             title="SAM InlineCode next to a leftover CodeUri"),
+        good(files={"template.yaml": """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  StreamingFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: run.sh
+      Runtime: python3.13
+      Layers:
+        - !Sub arn:aws:lambda:${AWS::Region}:753240598075:layer:LambdaAdapterLayerArm64:25
+      Environment:
+        Variables:
+          AWS_LAMBDA_EXEC_WRAPPER: /opt/bootstrap
+          PORT: 8080
+""", "src/run.sh": "#!/bin/bash\nexec python -m uvicorn app:app --port $PORT\n",
+             "src/app.py": "from fastapi import FastAPI\n\napp = FastAPI()\n"},
+             title="Lambda Web Adapter starts a script"),
     ),
 )

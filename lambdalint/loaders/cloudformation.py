@@ -98,6 +98,10 @@ def _function(template: Template, logical_id: str, kind: str, span: Span,
 
     sam = kind == SAM_FUNCTION
     code = props.get("CodeUri") if sam else props.get("Code")
+    if sam and props.get("InlineCode") is not None:
+        # The code is in the template; a `CodeUri` next to it (some samples keep both) is not
+        # what deploys, so there is no code folder or package to look at.
+        code = None
     code_location = code if code is not None else default(None, span)
     variables = props.get("Environment", "Variables")
     function = Function(
