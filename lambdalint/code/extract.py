@@ -880,45 +880,38 @@ def _guarded_targets(test: cst.BaseExpression) -> set[str]:
             if len(args) == 2 and (attr := _string_value(args[1].value)) and (obj := dotted_name(args[0].value)):
                 found.add(f"{obj}.{attr}")
         return found
-    if isinstance(test, cst.Comparison):
-        for comparison in test.comparisons:
-            operator = comparison.operator
-            if isinstance(operator, (cst.Is, cst.Equal)) and dotted_name(comparison.comparator) == "None":
-                left = test.left
-                if isinstance(left, cst.Call) and isinstance(left.func, cst.Attribute) and left.func.attr.value == "get":
-                    left = left.func.value
-                name = _guard_name(left)
-                if name:
-                    found.add(name)
-            elif isinstance(operator, cst.NotIn):
-                name = _guard_name(comparison.comparator)
-                if name:
-                    found.add(name)
-    return found
+    return found | _compared_targets(test, present=False)
 
 
 def _present_targets(test: cst.BaseExpression) -> set[str]:
     """Names a cache-hit test checks: `x is not None`, `x`, `k in x`, `x.get(k) is not None`."""
-    found: set[str] = set()
     if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
         return _present_targets(test.left) | _present_targets(test.right)
     name = _guard_name(test)
-    if name:
-        return {name}
-    if isinstance(test, cst.Comparison):
-        for comparison in test.comparisons:
-            operator = comparison.operator
-            if isinstance(operator, (cst.IsNot, cst.NotEqual)) and dotted_name(comparison.comparator) == "None":
-                left = test.left
-                if isinstance(left, cst.Call) and isinstance(left.func, cst.Attribute) and left.func.attr.value == "get":
-                    left = left.func.value
-                name = _guard_name(left)
-                if name:
-                    found.add(name)
-            elif isinstance(operator, cst.In):
-                name = _guard_name(comparison.comparator)
-                if name:
-                    found.add(name)
+    return {name} if name else _compared_targets(test, present=True)
+
+
+def _compared_targets(test: cst.BaseExpression, *, present: bool) -> set[str]:
+    """Names a comparison tests for being filled (`present`: `is not None`, `in`) or still empty
+    (`is None`, `not in`); `x.get(k) is None` tests `x`."""
+    found: set[str] = set()
+    if not isinstance(test, cst.Comparison):
+        return found
+    none_tests = (cst.IsNot, cst.NotEqual) if present else (cst.Is, cst.Equal)
+    membership = cst.In if present else cst.NotIn
+    for comparison in test.comparisons:
+        operator = comparison.operator
+        if isinstance(operator, none_tests) and dotted_name(comparison.comparator) == "None":
+            left = test.left
+            if isinstance(left, cst.Call) and isinstance(left.func, cst.Attribute) and left.func.attr.value == "get":
+                left = left.func.value
+            name = _guard_name(left)
+        elif isinstance(operator, membership):
+            name = _guard_name(comparison.comparator)
+        else:
+            continue
+        if name:
+            found.add(name)
     return found
 
 
