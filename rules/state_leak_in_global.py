@@ -33,25 +33,28 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from lambdalint.rulekit import Context, Finding, Related, Rule, bad, code_analysis, good, handler_owner, \
-    handler_related
+from lambdalint.rulekit import (Context, Finding, MutationFact, Reached, Related, Rule, bad, code_analysis, good,
+                                handler_owner, handler_related)
 
 
 def check(ctx: Context) -> Iterator[Finding]:
     analysis = code_analysis(ctx)
-    seen: set[tuple[object, ...]] = set()
     for handler in analysis.handlers:
+        # One finding per global a handler leaks into, at its first change: filling four keys of
+        # one dict is one problem, not four.
+        changes: dict[tuple[str, str], list[tuple[MutationFact, Reached]]] = {}
         for mutation, reached in analysis.per_invocation_mutations(handler):
-            key = (reached.site, reached.origin)
-            if key in seen:
-                continue
-            seen.add(key)
+            changes.setdefault((reached.module.path, mutation.name), []).append((mutation, reached))
+        for found in changes.values():
+            mutation, reached = found[0]
             related = [Related(f"`{mutation.name}` changed in `{reached.function.qualname}` here", reached.origin)] \
                 if reached.in_helper else []
             where = f" (in `{reached.function.qualname}()`)" if reached.in_helper else ""
+            more = len({r.origin for _, r in found}) - 1
+            also = f", and in {more} more place{'s' if more > 1 else ''}" if more else ""
             yield ctx.finding(
                 reached.site,
-                f"module-level `{mutation.name}` changed on every invocation by {mutation.how}{where}",
+                f"module-level `{mutation.name}` changed on every invocation by {mutation.how}{where}{also}",
                 "Keep per-request data local; bound or guard any cache kept at module scope.",
                 function=handler_owner(handler), related=related + handler_related(handler))
 
@@ -227,5 +230,17 @@ def handler(event, context):
     remember(event)  # [state-leak-in-global]
     return len(_seen)
 """, name="app.py", title="an early check that does not return still leaks"),
+        bad("""\
+import json
+
+results = {}
+
+
+def lambda_handler(event, context):
+    results["GET"] = event.get("get")  # [state-leak-in-global]
+    results["POST"] = event.get("post")
+    results["DELETE"] = event.get("delete")
+    return {"statusCode": 200, "body": json.dumps(results)}
+""", name="app.py", title="one finding for a dict filled key by key"),
     ),
 )

@@ -351,3 +351,18 @@ def test_a_module_created_between_two_runs_is_seen(tmp_path: Path) -> None:
     write_tree(tmp_path, {"src/helpers.py": "import boto3\n\n\ndef make_client():\n    return boto3.client('s3')\n"})
     assert [(f.code, f.span.path) for f in run_lint(tmp_path, select=["LL101"]).visible] == \
         [("LL101", "src/app.py")]
+
+
+def test_a_session_chain_on_one_line_is_one_finding(tmp_path: Path) -> None:
+    """`boto3.Session(...).resource(...)` matches both the session and the resource factory."""
+    write_tree(tmp_path, {
+        "template.yaml": (
+            'AWSTemplateFormatVersion: "2010-09-09"\nTransform: AWS::Serverless-2016-10-31\n'
+            "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+            "      CodeUri: src/\n      Handler: app.lambda_handler\n      Runtime: python3.12\n"),
+        "src/app.py": "from os import environ\n\nimport boto3\n\n\ndef lambda_handler(event, context):\n"
+                      "    table = boto3.Session(region_name='us-east-1').resource('dynamodb').Table(environ['T'])\n"
+                      "    return table.name\n",
+    })
+    found = run_lint(tmp_path, select=["LL101"]).visible
+    assert [(f.span.path, f.span.line) for f in found] == [("src/app.py", 7)]

@@ -31,9 +31,10 @@ def handler_related(handler: Handler) -> list[Related]:
 def call_findings(ctx, match: Callable[[CallFact], str | None], message: Callable[[str, Reached], str],
                   hint: str, fix: Callable[[Handler, CallFact, Reached], object | None] | None = None
                   ) -> Iterator[Finding]:
-    """One finding per (call site, matched name) over every handler's per-invocation calls.
+    """One finding per line of a call site over every handler's per-invocation calls.
 
-    `match` returns a short name for the offending call (`boto3.client`) or None.
+    `match` returns a short name for the offending call (`boto3.client`) or None. A chain such as
+    `boto3.Session().resource("s3")` matches twice on one line; one finding says it.
     """
     analysis = code_analysis(ctx)
     reported: set[tuple[object, ...]] = set()
@@ -42,7 +43,7 @@ def call_findings(ctx, match: Callable[[CallFact], str | None], message: Callabl
             what = match(call)
             if what is None:
                 continue
-            key = (reached.site, reached.origin)
+            key = (reached.site.path, reached.site.line, reached.origin.path, reached.origin.line)
             if key in reported:
                 continue
             reported.add(key)
