@@ -10,7 +10,7 @@ import datetime
 import gc
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Sequence
 
 from lambdalint import __version__
 from lambdalint.config import Config, common_start, find_config
@@ -125,6 +125,3 @@ def _line_reader(project: Project) -> Callable[[str, int], str]:
         return lines[line - 1] if 0 < line <= len(lines) else ""
     return read
 
-
-def selected_rules(config: Config, registry: Registry | None = None) -> Iterable[Rule]:
-    return (registry or Registry.installed()).selected(config)
