@@ -6,7 +6,7 @@ Stdlib only. The peers live in their own virtualenv, bench/.venv (git-ignored, n
     python bench/bench_templates.py --setup      # create bench/.venv, pip-install the peers
     python bench/bench_templates.py              # run the benchmark, print a Markdown table
 
-Run it with the interpreter whose environment holds lambdalint (e.g. /work/venv/bin/python):
+Run it with the interpreter whose environment holds lambdalint (e.g. the project virtualenv's python):
 lambdalint is run as `sys.executable -m lambdalint`. Every measured run is a fresh subprocess, so
 interpreter start and imports count, as they do for a user. Four contenders, same corpus:
 

@@ -3,7 +3,7 @@
 Pure and stdlib-only: callers pass a (name, value) pair, where name is the env var / variable /
 dict key the literal is bound to, or None for a bare literal.
 
-Why not detect-secrets (1.5.0, measured in /work/venv, CPython 3.11):
+Why not detect-secrets (1.5.0, measured in the development virtualenv, CPython 3.11):
 - import: ~90 ms (`-X importtime`; 56 ms is requests/urllib3 pulled in by plugins.base) vs
   ~10 ms for this module; the editor path cannot pay that per process.
 - API is line/file-oriented (scan_line, SecretsCollection.scan_file): we would fake source lines
