@@ -6,6 +6,7 @@ typo silently ignored is a gate that silently stops guarding.
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -136,7 +137,6 @@ def find_config(start: Path) -> Config:
 def common_start(paths: Iterable[Path]) -> Path:
     resolved = [p.resolve() for p in paths] or [Path.cwd()]
     try:
-        import os
         return Path(os.path.commonpath([str(p) for p in resolved]))
     except ValueError:
         return Path.cwd()

@@ -59,13 +59,13 @@ class Walker:
         for path in paths:
             if path.is_dir():
                 self._walk(path, seen)
-            elif not self._excluded(path.absolute()):
+            elif not self._excluded(path.absolute(), is_dir=False):
                 self._consider(path, explicit=True, seen=seen)
         self.found.templates.sort(key=lambda item: str(item[0]))
         self.found.python_files.sort()
         return self.found
 
-    def _excluded(self, path: Path) -> bool:
+    def _excluded(self, path: Path, *, is_dir: bool) -> bool:
         if self._exclude_spec is None or self.exclude_root is None:
             return False
         try:
@@ -73,7 +73,7 @@ class Walker:
         except ValueError:
             return False
         return self._exclude_spec.match_file(relative) or \
-            (path.is_dir() and self._exclude_spec.match_file(relative + "/"))
+            (is_dir and self._exclude_spec.match_file(relative + "/"))
 
     def _walk(self, top: Path, seen: set[Path]) -> None:
         ignores = _ancestor_gitignores(top.absolute()) if self.respect_gitignore else []
@@ -95,10 +95,10 @@ class Walker:
                 except OSError:
                     is_dir = False
                 if is_dir:
-                    if _skip_dir(entry) or self._ignored(path, active, True) or self._excluded(path.absolute()):
+                    if _skip_dir(entry) or self._ignored(path, active, True) or self._excluded(path.absolute(), is_dir=True):
                         continue
                     stack.append((path, active))
-                elif not self._ignored(path, active, False) and not self._excluded(path.absolute()):
+                elif not self._ignored(path, active, False) and not self._excluded(path.absolute(), is_dir=False):
                     self._consider(path, explicit=False, seen=seen)
 
     @staticmethod
