@@ -33,34 +33,37 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from lambdalint.rulekit import Context, Finding, Rule, bad, execution_roles, good
+from lambdalint.rulekit import (Context, Finding, Function, ManagedPolicyRef, Rule, Span, bad, execution_roles, good,
+                                name_list)
 
 ADMIN_EQUIVALENT = frozenset({"AdministratorAccess", "PowerUserAccess", "IAMFullAccess",
                               "AdministratorAccess-Amplify"})
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    seen: set[object] = set()
+    # A role shared by several functions attaches the policy once: one finding naming them all.
+    attached: dict[Span, tuple[ManagedPolicyRef, list[Function]]] = {}
     for role in execution_roles(ctx):
         for policy in role.managed:
-            name = policy.name
-            if name is None or policy.node.span in seen:
-                continue
-            if name in ADMIN_EQUIVALENT:
-                severity = "error"
-                what = "makes the function an administrator" if name != "IAMFullAccess" else \
-                    "lets the function grant itself any permission"
-            elif name.endswith("FullAccess"):
-                severity = "warning"
-                what = "grants every action of a service on all its resources"
-            else:
-                continue
-            seen.add(policy.node.span)
-            yield ctx.finding(
-                policy.node.span, f"`{name}` on the role of `{role.function.name}` {what}",
-                f"Replace `{name}` ({policy.where}) with statements for the actions and resources "
-                "the code uses.",
-                function=role.function.name, severity=severity)
+            attached.setdefault(policy.node.span, (policy, []))[1].append(role.function)
+    for policy, functions in attached.values():
+        node, name = policy.node, policy.name
+        if name is None:
+            continue
+        if name in ADMIN_EQUIVALENT:
+            severity = "error"
+            what = "grants administrator access" if name != "IAMFullAccess" else \
+                "grants every IAM action, enough to give the role any permission"
+        elif name.endswith("FullAccess"):
+            severity = "warning"
+            what = "grants every action of a service on all its resources"
+        else:
+            continue
+        yield ctx.finding(
+            node.span, f"`{name}` on the role of {name_list(functions)} {what}",
+            f"Replace `{name}` ({policy.where}) with statements for the actions and resources "
+            "the code uses.",
+            function=functions[0].name, severity=severity)
 
 
 RULE = Rule(
