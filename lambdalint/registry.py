@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib.metadata import entry_points
 from typing import Iterable
 
 from lambdalint.config import Config, ConfigError
+from lambdalint.entrypoints import entry_points
 from lambdalint.rule import Rule
 
 GROUP = "lambdalint.rules"
