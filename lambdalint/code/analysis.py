@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
-from lambdalint.code.facts import CallFact, FunctionFacts, ModuleFacts, MutationFact
+from lambdalint.code.facts import CallFact, FunctionFacts, ModuleFacts, MutationFact, text_hash
 from lambdalint.code.modules import ModuleIndex, package_root
 from lambdalint.code.scan import handler_shaped, imported_modules, is_test_file, names_anything
 from lambdalint.located import Span
@@ -194,6 +194,8 @@ def analyse(project: Project, handler_patterns: Sequence[str],
     for facts in _run(jobs):
         path = Path(facts.path)
         analysis.modules[path] = facts
+        # here, not in the worker: str hashes are salted per process (spawned workers differ)
+        facts.text_hash = text_hash(texts[path] or "")
         source = SourceFile(path, facts.display, texts[path] or "")
         project.sources.setdefault(facts.display, source)
         if facts.error is not None:

@@ -11,7 +11,6 @@ name nothing a code rule looks for still need LL105/LL106/LL108).
 
 from __future__ import annotations
 
-import hashlib
 import re
 from typing import Sequence
 
@@ -34,13 +33,9 @@ _MUTABLE_FACTORIES = {"dict", "list", "set", "collections.defaultdict", "collect
 _EMPTY = cst.Module([])
 
 
-def sha(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
 def parse_error(display: str, path: str, text: str, exc: Exception) -> ModuleFacts:
     line, column, message = describe_syntax_error(text, exc)
-    return ModuleFacts(path=path, display=display, sha=sha(text),
+    return ModuleFacts(path=path, display=display,
                        error=(line, column, f"Python syntax error: {message}"), full=False)
 
 
@@ -120,9 +115,7 @@ def full_facts(path: str, display: str, text: str) -> ModuleFacts:
         walk(module, visitor)
     except PARSE_FAILURES as exc:
         return parse_error(display, path, text, exc)
-    facts = visitor.facts
-    facts.sha = sha(text)
-    return facts
+    return visitor.facts
 
 
 def definition_facts(path: str, display: str, text: str) -> ModuleFacts:
@@ -130,7 +123,7 @@ def definition_facts(path: str, display: str, text: str) -> ModuleFacts:
         module = _parse(text)
     except PARSE_FAILURES as exc:
         return parse_error(display, path, text, exc)
-    facts = ModuleFacts(path=path, display=display, sha=sha(text), full=False)
+    facts = ModuleFacts(path=path, display=display, full=False)
     names, _, _, _ = _module_bindings(module)
     facts.module_names = frozenset(names)
     lines = text.splitlines()

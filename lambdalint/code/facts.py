@@ -105,7 +105,7 @@ class ModuleFacts:
 
     path: str                          # absolute path
     display: str
-    sha: str = ""                      # of the text analysed; fixes refuse to touch a changed file
+    text_hash: int = 0                 # of the text analysed; fixes refuse to touch a changed file
     error: tuple[int, int, str] | None = None    # (line, column, message)
     functions: dict[str, FunctionFacts] = field(default_factory=dict)
     module_names: frozenset[str] = frozenset()   # every name bound at module scope
@@ -121,3 +121,10 @@ class ModuleFacts:
     env: list[EnvFact] = field(default_factory=list)
     strings: list[StringFact] = field(default_factory=list)
     full: bool = True                  # False: only definitions were read (no call facts)
+
+
+def text_hash(text: str) -> int:
+    """Identifies the text a fix was planned on. `hash()` rather than a digest: fixes are applied
+    by the process that analysed the file (str hashes differ between processes), and hashlib's
+    OpenSSL load would cost every editor save 3 ms."""
+    return hash(text)

@@ -10,18 +10,19 @@ since it was analysed.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
+
+from lambdalint.code.facts import text_hash
 
 
 @dataclass(frozen=True)
 class MoveToModuleScope:
     path: str            # absolute
     display: str
-    sha: str             # of the text the finding was computed from
+    text_hash: int       # of the text the finding was computed from (`facts.text_hash`)
     statement_line: int
     name: str
 
@@ -45,10 +46,6 @@ class FileChange:
             fromfile=f"a/{self.display}", tofile=f"b/{self.display}"))
 
 
-def _sha(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
 def plan_fixes(fixes: Iterable[object], overlay: dict[Path, str] | None = None) -> list[FileChange]:
     """The file changes the given fixes make; fixes for files that changed since analysis are dropped."""
     by_path: dict[str, list[MoveToModuleScope]] = {}
@@ -64,7 +61,7 @@ def plan_fixes(fixes: Iterable[object], overlay: dict[Path, str] | None = None) 
                 text = file.read_bytes().decode("utf-8-sig")
             except (OSError, UnicodeDecodeError):
                 continue
-        if any(_sha(text) != move.sha for move in moves):
+        if any(text_hash(text) != move.text_hash for move in moves):
             continue
         after = move_statements(text, {m.statement_line: m.name for m in moves})
         if after is not None and after != text:
@@ -197,5 +194,5 @@ def movable(handler_module, function, call) -> MoveToModuleScope | None:
     root = call.root_name
     if root is None or root not in handler_module.module_imports or root in function.assigned:
         return None
-    return MoveToModuleScope(handler_module.path, handler_module.display, handler_module.sha,
+    return MoveToModuleScope(handler_module.path, handler_module.display, handler_module.text_hash,
                              call.statement_line, name)
