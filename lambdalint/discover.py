@@ -12,7 +12,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 # Folders that never hold the user's own templates or handlers; virtualenvs are found by content.
@@ -26,8 +26,7 @@ _SLS_SERVICE = re.compile(r"^service[ \t]*:", re.M)
 _SLS_PROVIDER = re.compile(r"^provider[ \t]*:", re.M)
 
 
-@dataclass(frozen=True)
-class Unreadable:
+class Unreadable(NamedTuple):
     """A file that looked like a candidate but could not be read as text."""
 
     path: Path

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from lambdalint.located import Span
 
@@ -15,16 +15,14 @@ def severity_rank(severity: str) -> int:
     return SEVERITIES.index(severity)  # type: ignore[arg-type]
 
 
-@dataclass(frozen=True)
-class Related:
+class Related(NamedTuple):
     """A second place a finding involves, e.g. the template line that names a handler."""
 
     message: str
     span: Span
 
 
-@dataclass(frozen=True)
-class Suppression:
+class Suppression(NamedTuple):
     """Why a finding is not counted: `in-source` (a comment or Metadata) or `external` (config)."""
 
     kind: Literal["in-source", "external"]

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from lambdalint.located import Located
 from lambdalint.model import Function, Template
@@ -42,8 +42,7 @@ _SUB_REF = re.compile(r"\$\{([A-Za-z0-9_:]+)(?:\.([A-Za-z0-9_.]+))?\}")
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9+=,.@_-]+")
 
 
-@dataclass(frozen=True)
-class Statement:
+class Statement(NamedTuple):
     """One IAM statement of the effective policy.
 
     `actions` / `resources` hold the `Action` / `Resource` elements (empty when the statement uses
@@ -67,8 +66,7 @@ class Statement:
         return self.effect == "Allow"
 
 
-@dataclass(frozen=True)
-class ManagedPolicyRef:
+class ManagedPolicyRef(NamedTuple):
     """A managed policy attached to the role; `name` is set for AWS managed policies only."""
 
     node: Located

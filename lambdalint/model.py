@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from lambdalint.located import Located, Span
 
@@ -97,8 +97,7 @@ class Function:
         return isinstance(runtime, str) and runtime.startswith("python")
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """Input lambdalint could not read; the parse-error rule (LL001) reports each one."""
 
     span: Span

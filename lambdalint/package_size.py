@@ -19,8 +19,8 @@ import re
 import stat as stat_mod
 import zlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 MB = 1024 * 1024
 """AWS's "MB" in Lambda quotas is binary: 250 MB is rejected as 262,144,000 bytes (= 250 * 2**20)."""
@@ -42,14 +42,12 @@ _REQ_NAME = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)")
 Exclude = Callable[[str], bool]
 
 
-@dataclass(frozen=True)
-class Contributor:
+class Contributor(NamedTuple):
     name: str  # top-level entry: "app.py", or "numpy/" for a folder
     bytes: int
 
 
-@dataclass(frozen=True)
-class PackageSize:
+class PackageSize(NamedTuple):
     root: Path
     unzipped_bytes: int
     zipped_bytes: int | None  # artifact size (zip) or estimate; None when the estimate was skipped
@@ -59,8 +57,7 @@ class PackageSize:
     problems: tuple[str, ...]  # non-fatal: unreadable, vanished, symlink loop, link out of package
 
 
-@dataclass(frozen=True)
-class Bloat:
+class Bloat(NamedTuple):
     kind: str  # tests, pycache, git, virtualenv, cache, dev-package, vendored-sdk
     path: str  # posix path relative to the package ("requirements.txt" for a listed requirement)
     bytes: int  # 0 for a requirement that is only listed
@@ -69,8 +66,7 @@ class Bloat:
     justified: bool = False  # vendored SDK pinned (==) in requirements.txt with a comment saying why
 
 
-@dataclass(frozen=True)
-class Requirement:
+class Requirement(NamedTuple):
     name: str  # normalized (PEP 503): lower case, runs of -_. become "-"
     line: int
     pinned: bool  # "==" or "===" specifier

@@ -29,7 +29,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Iterable, Literal, NamedTuple
 
 from lambdalint.loaders.handlers import normalized
 from lambdalint.located import Located, Span
@@ -58,8 +58,7 @@ SAM_BUILD_EXCLUDES = (
 _PROBE = "\x00/\x00"  # a name no real file has: "could anything below this folder be kept?"
 
 
-@dataclass(frozen=True)
-class CodeSource:
+class CodeSource(NamedTuple):
     """One thing that gets measured: a folder (maybe filtered) or a zip artifact."""
 
     path: Path
@@ -83,8 +82,7 @@ class CodeSource:
         return excluded
 
 
-@dataclass(frozen=True)
-class LayerRef:
+class LayerRef(NamedTuple):
     """One entry of a function's layers: `source` is set when its content is local."""
 
     name: str  # logical id, Serverless layer name, or the ARN text as written
@@ -92,8 +90,7 @@ class LayerRef:
     source: CodeSource | None
 
 
-@dataclass(frozen=True)
-class FunctionPackage:
+class FunctionPackage(NamedTuple):
     function: Function
     code: CodeSource | None
     code_span: Span  # the template line defining the code location (function key line if none)
@@ -109,8 +106,7 @@ class FunctionPackage:
         return [layer for layer in self.layers if layer.source is None]
 
 
-@dataclass(frozen=True)
-class Shipped:
+class Shipped(NamedTuple):
     total: int
     contributors: tuple[Contributor, ...]  # the code's top-level entries and whole local layers
     code: PackageSize | None

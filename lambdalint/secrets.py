@@ -18,13 +18,12 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = ["SecretMatch", "find_secret", "is_secret_name", "is_placeholder"]
 
 
-@dataclass(frozen=True)
-class SecretMatch:
+class SecretMatch(NamedTuple):
     kind: str
     description: str
 

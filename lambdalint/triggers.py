@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterator, Literal
+from typing import Iterator, Literal, NamedTuple
 
 from lambdalint.located import Located, Span
 from lambdalint.model import Function, Template
@@ -516,8 +516,7 @@ def _literal(node: Located | None) -> str | None:
     return node.str_value() if node is not None else None
 
 
-@dataclass(frozen=True)
-class ScheduleExpression:
+class ScheduleExpression(NamedTuple):
     """A schedule expression written in the template; `scheduler` when EventBridge Scheduler (not
     a rule) evaluates it, which allows `at(...)`."""
 

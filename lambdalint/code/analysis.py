@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, NamedTuple, Sequence
 
 from lambdalint.code.facts import CallFact, FunctionFacts, ModuleFacts, MutationFact, text_hash
 from lambdalint.code.modules import ModuleIndex, package_root
@@ -18,8 +18,7 @@ from lambdalint.model import Function, Problem, Project, SourceFile
 PARALLEL_THRESHOLD = 48
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """A handler to analyse: a template's `Handler`, or a handler-shaped function nobody references."""
 
     file: Path
@@ -28,8 +27,7 @@ class Entry:
     template_function: Function | None = None
 
 
-@dataclass(frozen=True)
-class Reached:
+class Reached(NamedTuple):
     """A fact met on the way through a handler's call graph.
 
     `site` is where a finding belongs: the call in the handler's own body that leads here (the
@@ -227,7 +225,7 @@ def _link_imported_factories(analysis: CodeAnalysis) -> None:
                 receivers = {name.rpartition(".")[0] for name in call.names}
                 factory = _imported_factory(analysis, path, roots, receivers)
                 if factory is not None:
-                    function.calls[index] = replace(call, receiver_factory=factory)
+                    function.calls[index] = call._replace(receiver_factory=factory)
 
 
 def _imported_factory(analysis: CodeAnalysis, file: Path, roots: tuple[Path, ...],

@@ -7,12 +7,12 @@ from facts without touching LibCST.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from lambdalint.located import Span
 
 
-@dataclass(frozen=True)
-class CallFact:
+class CallFact(NamedTuple):
     """One call expression.
 
     `names` are the callee's qualified names (`boto3.client` for `from boto3 import client`;
@@ -44,8 +44,7 @@ class CallFact:
     positional: tuple[str, ...] = ()      # the same descriptions for positional arguments
 
 
-@dataclass(frozen=True)
-class MutationFact:
+class MutationFact(NamedTuple):
     """A function changing module-level state: `G.append(x)`, `G[k] = v`, `global g; g += 1`."""
 
     name: str
@@ -54,8 +53,7 @@ class MutationFact:
     once: bool = False
 
 
-@dataclass(frozen=True)
-class EnvFact:
+class EnvFact(NamedTuple):
     """`os.environ["X"]`, `os.environ.get("X", d)`, `os.getenv("X")` (read) or an assignment (write)."""
 
     variable: str | None      # None when the key is not a literal
@@ -67,8 +65,7 @@ class EnvFact:
     target: str | None = None  # `NAME = os.environ["X"]`: the name it is assigned to
 
 
-@dataclass(frozen=True)
-class StringFact:
+class StringFact(NamedTuple):
     """A string literal assigned to a name, attribute or keyword: `API_KEY = "..."`, `key="..."`."""
 
     target: str

@@ -11,15 +11,13 @@ since it was analysed.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from lambdalint.code.facts import text_hash
 
 
-@dataclass(frozen=True)
-class MoveToModuleScope:
+class MoveToModuleScope(NamedTuple):
     path: str            # absolute
     display: str
     text_hash: int       # of the text the finding was computed from (`facts.text_hash`)
@@ -31,8 +29,7 @@ class MoveToModuleScope:
         return f"move `{self.name} = ...` to module scope"
 
 
-@dataclass(frozen=True)
-class FileChange:
+class FileChange(NamedTuple):
     path: Path
     display: str
     before: str
