@@ -115,22 +115,22 @@ def make_project(root: Path) -> Path:
     return handler
 
 
-def _time_process(args: list[str], cwd: Path, stdin: str | None, runs: int,
-                  env: dict[str, str] | None = None) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        subprocess.run(args, cwd=cwd, input=stdin, capture_output=True, text=True, check=False, env=env)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+def _time_process(args: list[str], cwd: Path, stdin: str | None, env: dict[str, str] | None) -> float:
+    started = time.perf_counter()
+    subprocess.run(args, cwd=cwd, input=stdin, capture_output=True, text=True, check=False, env=env)
+    return time.perf_counter() - started
 
 
 def cold(root: Path, handler: Path, runs: int, env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Medians of `runs` floor/measurement pairs, taken in turn so that a busy moment on the
+    machine slows both sides of a pair rather than one side of the ratio."""
     text = handler.read_text(encoding="utf-8")
     check = [sys.executable, "-m", "lambdalint", "check", "--stdin-filename", "src/orders/app.py"]
-    floor = _time_process([sys.executable, "-c", "import libcst"], root, None, runs, env)
-    measured = _time_process(check, root, text, runs, env)
-    return measured, floor
+    floors, measured = [], []
+    for _ in range(runs):
+        floors.append(_time_process([sys.executable, "-c", "import libcst"], root, None, env))
+        measured.append(_time_process(check, root, text, env))
+    return statistics.median(measured), statistics.median(floors)
 
 
 def installed_env(cache: Path) -> dict[str, str]:
@@ -207,7 +207,7 @@ def main() -> None:
         lines = len(handler.read_text(encoding="utf-8").splitlines())
         env = installed_env(root / "pycache")
         cold(root, handler, runs=1, env=env)  # fills the bytecode cache
-        cold_time, cold_floor = cold(root, handler, runs=11, env=env)
+        cold_time, cold_floor = cold(root, handler, runs=31, env=env)
         inherited_time, inherited_floor = cold(root, handler, runs=11)
         warm_time, edit_time, warm_floor = warm(handler, runs=50)
     print(f"handler: {lines} lines")

@@ -47,7 +47,7 @@ def lint(paths: Sequence[Path | str] = (".",), config: Config | None = None,
     cwd = (cwd or Path.cwd()).absolute()
     focused: list[Path] | None = None
     if focus is not None:
-        from lambdalint.focus import project_roots
+        from lambdalint.focus import file_kind, project_roots
 
         focused = [Path(p) if Path(p).is_absolute() else cwd / p for p in focus]
         targets = project_roots(focused) + focused
@@ -57,6 +57,9 @@ def lint(paths: Sequence[Path | str] = (".",), config: Config | None = None,
     config = config or find_config(common_start(targets))
     registry = registry or Registry.installed()
     rules = registry.selected(config)
+    if focused is not None:
+        kinds = {file_kind(p) for p in focused}
+        rules = [rule for rule in rules if not rule.reports_in.isdisjoint(kinds)]
     contexts = [(rule, registry.rule_options(rule, config)) for rule in rules]
     if progress:
         progress("discovering files")

@@ -24,6 +24,7 @@ from typing import Iterable
 
 from lambdalint.config import CONFIG_FILES
 from lambdalint.discover import TEMPLATE_SUFFIXES, is_template_text
+from lambdalint.rule import FileKind
 
 _MARKERS = ("serverless.yml", "serverless.yaml", ".git", *CONFIG_FILES)
 _MAX_TEMPLATE_SCAN = 1_000_000  # bytes; a bigger YAML file next to a handler is data, not a template
@@ -78,3 +79,13 @@ def project_roots(files: Iterable[Path]) -> list[Path]:
         if not any(root == k or k in root.parents for k in kept if k.is_dir()):
             kept.append(root)
     return kept
+
+
+def file_kind(path: Path | str) -> FileKind:
+    """What a file is for `Rule.reports_in`; by name, as a focused file may not be parsed yet."""
+    name = str(path).lower()
+    if name.endswith((".py", ".pyi")):
+        return "python"
+    if name.endswith(TEMPLATE_SUFFIXES):
+        return "template"
+    return "other"

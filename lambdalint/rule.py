@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Literal
 
 from lambdalint.findings import Finding, Related, Severity
 from lambdalint.located import Span
 from lambdalint.model import Project
+
+# The kinds of file a finding can be located in (see `lambdalint.focus.file_kind`).
+FileKind = Literal["python", "template", "other"]
+ANY_FILE: frozenset[FileKind] = frozenset({"python", "template", "other"})
 
 DOC_SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## How to fix", "## References")
 
@@ -90,6 +94,10 @@ class Rule:
     options: dict[str, Option] = field(default_factory=dict)
     # Rules that read handler code make the engine load it; template-only runs never import LibCST.
     needs_code: bool = False
+    # Where the findings can be located. With focused files (pre-commit, editors) a rule that cannot
+    # report in any of them is not run: saving a handler does not size packages or expand IAM
+    # policies. A rule that leaves this out is always run.
+    reports_in: frozenset[FileKind] = ANY_FILE
     # GitHub code scanning's score (0.1-10.0) for rules tagged `security`; default from severity.
     security_severity: float | None = None
 

@@ -70,6 +70,7 @@ RULE = Rule(
     code="LL303",
     slug="admin-managed-policy",
     severity="error",
+    reports_in=frozenset({"template"}),
     summary="An admin-equivalent or full-access AWS managed policy is attached to the execution role",
     check=check,
     docs=__doc__ or "",

@@ -49,6 +49,7 @@ RULE = Rule(
     code="LL105",
     slug="async-handler",
     severity="error",
+    reports_in=frozenset({"python"}),
     summary="The handler is `async def` and is never awaited",
     check=check,
     docs=__doc__ or "",

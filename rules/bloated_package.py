@@ -143,6 +143,7 @@ RULE = Rule(
     code="LL404",
     slug="bloated-package",
     severity="warning",
+    reports_in=frozenset({"template", "other"}),
     summary="The package ships tests, caches, dev-only tools or a vendored AWS SDK",
     check=check,
     docs=__doc__ or "",

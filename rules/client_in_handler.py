@@ -78,6 +78,7 @@ RULE = Rule(
     code="LL101",
     slug="client-in-handler",
     severity="warning",
+    reports_in=frozenset({"python"}),
     summary="An AWS SDK client or session is created on every invocation",
     check=check,
     docs=__doc__ or "",

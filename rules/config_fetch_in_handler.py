@@ -69,6 +69,7 @@ RULE = Rule(
     code="LL103",
     slug="config-fetch-in-handler",
     severity="warning",
+    reports_in=frozenset({"python"}),
     summary="Configuration or a secret is fetched from AWS on every invocation",
     check=check,
     docs=__doc__ or "",

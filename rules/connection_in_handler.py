@@ -75,6 +75,7 @@ RULE = Rule(
     code="LL102",
     slug="connection-in-handler",
     severity="warning",
+    reports_in=frozenset({"python"}),
     summary="A database, cache or HTTP connection is opened on every invocation",
     check=check,
     docs=__doc__ or "",

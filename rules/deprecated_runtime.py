@@ -83,6 +83,7 @@ RULE = Rule(
     code="LL206",
     slug="deprecated-runtime",
     severity="warning",
+    reports_in=frozenset({"template"}),
     summary="The function uses a deprecated or blocked runtime",
     check=check,
     docs=__doc__ or "",

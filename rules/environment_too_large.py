@@ -79,6 +79,7 @@ RULE = Rule(
     code="LL204",
     slug="environment-too-large",
     severity="error",
+    reports_in=frozenset({"template"}),
     summary="Environment variables exceed Lambda's 4 KB limit",
     check=check,
     docs=__doc__ or "",

@@ -114,6 +114,7 @@ RULE = Rule(
     code="LL108",
     slug="handler-not-found",
     severity="error",
+    reports_in=frozenset({"template"}),
     summary="The template's handler names no module or function",
     check=check,
     docs=__doc__ or "",

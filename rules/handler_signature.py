@@ -68,6 +68,7 @@ RULE = Rule(
     code="LL106",
     slug="handler-signature",
     severity="error",
+    reports_in=frozenset({"python"}),
     summary="The handler cannot be called as `handler(event, context)`",
     check=check,
     docs=__doc__ or "",

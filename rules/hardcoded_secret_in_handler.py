@@ -91,6 +91,7 @@ RULE = Rule(
     code="LL313",
     slug="hardcoded-secret-in-handler",
     severity="error",
+    reports_in=frozenset({"python"}),
     summary="Handler code contains a literal credential",
     check=check,
     docs=__doc__ or "",

@@ -69,6 +69,7 @@ RULE = Rule(
     code="LL104",
     slug="heavy-load-in-handler",
     severity="warning",
+    reports_in=frozenset({"python"}),
     summary="A bundled file or model is loaded on every invocation",
     check=check,
     docs=__doc__ or "",

@@ -63,6 +63,7 @@ RULE = Rule(
     code="LL208",
     slug="invalid-schedule-expression",
     severity="error",
+    reports_in=frozenset({"template"}),
     summary="A schedule expression EventBridge does not accept",
     check=check,
     docs=__doc__ or "",

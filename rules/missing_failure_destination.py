@@ -175,6 +175,7 @@ RULE = Rule(
     code="LL207",
     slug="missing-failure-destination",
     severity="warning",
+    reports_in=frozenset({"template"}),
     summary="Failed asynchronous or stream events are neither kept nor bounded",
     check=check,
     docs=__doc__ or "",

@@ -50,6 +50,7 @@ RULE = Rule(
     code="LL202",
     slug="missing-reserved-concurrency",
     severity="warning",
+    reports_in=frozenset({"template"}),
     summary="The function sets no reserved concurrency",
     check=check,
     docs=__doc__ or "",

@@ -51,6 +51,7 @@ RULE = Rule(
     code="LL201",
     slug="missing-timeout",
     severity="warning",
+    reports_in=frozenset({"template"}),
     summary="The function relies on the platform's default timeout",
     check=check,
     docs=__doc__ or "",

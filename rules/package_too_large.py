@@ -100,6 +100,7 @@ RULE = Rule(
     code="LL401",
     slug="package-too-large",
     severity="warning",
+    reports_in=frozenset({"template"}),
     summary="The function's unzipped code and layers exceed Lambda's limit or the cold-start threshold",
     check=check,
     docs=__doc__ or "",

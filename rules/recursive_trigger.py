@@ -257,6 +257,7 @@ RULE = Rule(
     code="LL209",
     slug="recursive-trigger",
     severity="warning",
+    reports_in=frozenset({"python"}),
     summary="The handler writes to the bucket, queue or topic that triggers it",
     check=check,
     docs=__doc__ or "",

@@ -96,6 +96,7 @@ RULE = Rule(
     code="LL205",
     slug="reserved-environment-variable",
     severity="error",
+    reports_in=frozenset({"python", "template"}),
     summary="The function sets an environment variable Lambda reserves",
     check=check,
     docs=__doc__ or "",

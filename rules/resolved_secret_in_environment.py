@@ -133,6 +133,7 @@ RULE = Rule(
     code="LL312",
     slug="resolved-secret-in-environment",
     severity="warning",
+    reports_in=frozenset({"template"}),
     summary="An environment variable receives a secret resolved at deploy time",
     check=check,
     docs=__doc__ or "",

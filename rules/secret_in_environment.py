@@ -82,6 +82,7 @@ RULE = Rule(
     code="LL311",
     slug="secret-in-environment",
     severity="error",
+    reports_in=frozenset({"template"}),
     summary="An environment variable holds a literal secret",
     check=check,
     docs=__doc__ or "",

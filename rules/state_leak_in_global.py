@@ -63,6 +63,7 @@ RULE = Rule(
     code="LL107",
     slug="state-leak-in-global",
     severity="warning",
+    reports_in=frozenset({"python"}),
     summary="The handler changes module-level state on every invocation",
     check=check,
     docs=__doc__ or "",

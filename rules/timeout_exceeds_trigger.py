@@ -181,6 +181,7 @@ RULE = Rule(
     code="LL203",
     slug="timeout-exceeds-trigger",
     severity="warning",
+    reports_in=frozenset({"template"}),
     summary="The function's timeout is longer than its trigger can wait",
     check=check,
     docs=__doc__ or "",

@@ -67,6 +67,7 @@ RULE = Rule(
     code="LL403",
     slug="too-many-layers",
     severity="error",
+    reports_in=frozenset({"template"}),
     summary="The function uses more than five layers",
     check=check,
     docs=__doc__ or "",

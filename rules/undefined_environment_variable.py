@@ -105,6 +105,7 @@ RULE = Rule(
     code="LL109",
     slug="undefined-environment-variable",
     severity="warning",
+    reports_in=frozenset({"python"}),
     summary="Handler code reads an environment variable the function does not set",
     check=check,
     docs=__doc__ or "",

@@ -98,6 +98,7 @@ RULE = Rule(
     code="LL302",
     slug="wildcard-iam-resource",
     severity="warning",
+    reports_in=frozenset({"template"}),
     summary="The execution role grants actions on every resource",
     check=check,
     docs=__doc__ or "",

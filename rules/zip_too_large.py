@@ -102,6 +102,7 @@ RULE = Rule(
     code="LL402",
     slug="zip-too-large",
     severity="warning",
+    reports_in=frozenset({"template"}),
     summary="The function's code, zipped, exceeds the 50 MB direct-upload limit",
     check=check,
     docs=__doc__ or "",

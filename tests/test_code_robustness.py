@@ -59,3 +59,31 @@ def test_whole_engine_on_generated_projects(tmp_path: Path) -> None:
     write_tree(tmp_path, {"app.py": "def handler(event, context):\n    return ((\n", "b.py": b"\xff\xfe\x00bin"})
     result = run_lint(tmp_path)
     assert not result.internal_errors
+
+
+STRING_PREFIXES = st.sampled_from(["", "r", "R", "u", "U", "b", "rb", "Br"])
+QUOTES = st.sampled_from(["'", '"', "'''", '"""'])
+
+
+@settings(max_examples=300, deadline=None)
+@given(prefix=STRING_PREFIXES, quote=QUOTES, body=st.text(alphabet="ab \\'\"\n\r\tné{}", max_size=10))
+def test_string_values_read_without_compile_match_python(prefix: str, quote: str, body: str) -> None:
+    """`_string_value` reads plain literals by slicing; it must agree with Python's own reading."""
+    import ast
+    import warnings
+
+    import libcst as cst
+
+    from lambdalint.code.extract import _string_value
+
+    source = f"{prefix}{quote}{body}{quote}"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # invalid escapes such as "\\d" are still literals
+        try:
+            expected = ast.literal_eval(source)
+            node = cst.parse_expression(source)
+        except (SyntaxError, ValueError, cst.ParserSyntaxError):
+            return  # not a literal at all (an unescaped quote, a lone backslash before the end)
+        if not isinstance(node, cst.SimpleString):
+            return  # `'a''b'` parses as two concatenated literals
+        assert _string_value(node) == (expected if isinstance(expected, str) else None)

@@ -121,3 +121,24 @@ def test_cli_with_file_arguments_reports_only_those_files(app: Path) -> None:
 def test_run_lint_without_focus_is_unchanged(app: Path) -> None:
     paths = {f.span.path for f in run_lint(app, select=("LL0", "LL2")).visible}
     assert paths == {"broken.yaml", "template.yaml"}
+
+
+PROJECTS = sorted(p for p in (FIXTURES / "projects").iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("project", PROJECTS, ids=[p.name for p in PROJECTS])
+def test_focus_on_each_file_equals_the_full_run_filtered(project: Path) -> None:
+    """Focus mode runs only rules that can report in the focused files (`Rule.reports_in`); that
+    must never change what is reported for a file."""
+    config = Config(select=("ALL",), root=project)
+    full = lint([project], config, cwd=project, today=TODAY)
+    # every file the full run read (a file it skips, such as a CDK asset copy, is out of scope)
+    files = sorted(set(full.project.sources) | {f.span.path for f in full.findings})
+    skipped = 0
+    for name in files:
+        focused = lint(focus=[project / name], config=config, cwd=project, today=TODAY)
+        expected = [(f.code, f.span, f.message) for f in full.findings if f.span.path == name]
+        assert [(f.code, f.span, f.message) for f in focused.findings] == expected, name
+        skipped += name.endswith(".py")
+    assert skipped or not any(f.code.startswith("LL1") for f in full.findings)
+

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from lambdalint.config import Config
+from lambdalint.focus import file_kind
 from lambdalint.registry import Registry
 from lambdalint.rule import Example, Rule
 
@@ -49,3 +50,5 @@ def test_rule_example(rule: Rule, example: Example, tmp_path: Path) -> None:
         expected = expected_lines(example, rule.slug)
         assert expected, "a bad example must mark at least one line with # [slug]"
         assert found == expected, [f.message for f in result.visible]
+        # focus mode skips a rule for files it cannot report in: the declaration must hold
+        assert {file_kind(path) for path, _ in found} <= rule.reports_in

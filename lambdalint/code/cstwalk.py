@@ -136,6 +136,7 @@ class Positions:
     (1-based lines, 0-based columns). The module must stay alive while this is used (keys are ids)."""
 
     def __init__(self, module: cst.Module, text: str) -> None:
+        self._text = text
         self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
         self._end = len(text)
         try:
@@ -162,6 +163,12 @@ class Positions:
     def range(self, node: cst.CSTNode) -> tuple[int, int, int, int]:
         start, end = self._ranges[id(node)]
         return (*self._point(start), *self._point(end))
+
+    def source(self, node: cst.CSTNode) -> str:
+        """The node's own text (its syntactic range): a slice, where code generation would cost
+        a second pass over the subtree."""
+        start, end = self._ranges[id(node)]
+        return self._text[start:end]
 
     def start_line(self, node: cst.CSTNode) -> int:
         return self._point(self._ranges[id(node)][0])[0]

@@ -241,6 +241,13 @@ def _is_mutable(node: cst.BaseExpression) -> bool:
 
 
 def _string_value(node: cst.BaseExpression) -> str | None:
+    if type(node) is cst.SimpleString:
+        # Most literals have no escapes: their value is the text between the quotes, with no
+        # `compile()` (LibCST's `evaluated_value`) per argument of every call.
+        prefix, quote = node.prefix, node.quote
+        body = node.value[len(prefix) + len(quote):-len(quote)]
+        if "\\" not in body and "\r" not in body and prefix.lower() in ("", "r", "u"):
+            return body
     if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
         try:
             value = node.evaluated_value
@@ -394,19 +401,19 @@ class _Visitor:
     def visit_If(self, node: cst.If) -> None:
         if _is_main_guard(node.test) or self._is_lazy_guard(node):
             self.once_blocks.add(id(node.body))
-        self.env_guards.append(_env_tested(node.test))
+        self.env_guards.append(_env_tested(node.test, self.positions.source(node.test)))
 
     def leave_If(self, original_node: cst.If) -> None:
         self.env_guards.pop()
 
     def visit_IfExp(self, node: cst.IfExp) -> None:
-        self.env_guards.append(_env_tested(node.test))
+        self.env_guards.append(_env_tested(node.test, self.positions.source(node.test)))
 
     def leave_IfExp(self, original_node: cst.IfExp) -> None:
         self.env_guards.pop()
 
     def visit_While(self, node: cst.While) -> None:
-        self.env_guards.append(_env_tested(node.test))
+        self.env_guards.append(_env_tested(node.test, self.positions.source(node.test)))
 
     def leave_While(self, original_node: cst.While) -> None:
         self.env_guards.pop()
@@ -827,10 +834,10 @@ def _event_source(node: cst.BaseExpression) -> str | None:
     return None
 
 
-def _env_tested(test: cst.BaseExpression) -> frozenset[str]:
+def _env_tested(test: cst.BaseExpression, text: str) -> frozenset[str]:
     """String literals of a test that looks at the environment (`"X" in os.environ`,
-    `os.getenv("X")`, `os.environ.get("X") is not None`): reads of those names below are guarded."""
-    text = _EMPTY.code_for_node(test)
+    `os.getenv("X")`, `os.environ.get("X") is not None`): reads of those names below are guarded.
+    `text` is the test's source."""
     if "environ" not in text and "getenv" not in text:
         return frozenset()
     found: set[str] = set()
