@@ -25,9 +25,6 @@ from typing import NamedTuple
 MB = 1024 * 1024
 """AWS's "MB" in Lambda quotas is binary: 250 MB is rejected as 262,144,000 bytes (= 250 * 2**20)."""
 
-DEV_PACKAGES: tuple[str, ...] = (
-    "pytest", "moto", "boto3-stubs", "mypy-boto3-*", "black", "ruff", "mypy", "pylint", "ipython",
-)
 SDK_PACKAGES: tuple[str, ...] = ("boto3", "botocore")
 # Per-entry zip overhead: local header (30) + central directory entry (46), each repeating the name.
 _ZIP_ENTRY_OVERHEAD = 30 + 46
@@ -351,9 +348,9 @@ def _dist_name(folder: str) -> str | None:
     return None
 
 
-def find_bloat(path: Path, *, exclude: Exclude | None = None,
-               dev_packages: Iterable[str] = DEV_PACKAGES) -> list[Bloat]:
-    """What the runtime never needs, largest first; a .zip artifact is not inspected (empty list)."""
+def find_bloat(path: Path, dev_packages: Iterable[str], *, exclude: Exclude | None = None) -> list[Bloat]:
+    """What the runtime never needs, largest first; a .zip artifact is not inspected (empty list).
+    `dev_packages`: distribution names (fnmatch patterns) that never belong in a package."""
     root = Path(path)
     if not root.is_dir():
         return []

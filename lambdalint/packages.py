@@ -35,7 +35,7 @@ from lambdalint.loaders.handlers import normalized
 from lambdalint.located import Located, Span
 from lambdalint.model import Function, Project, Template
 from lambdalint.package_size import (
-    DEV_PACKAGES, Bloat, Contributor, Exclude, PackageSize, find_bloat, format_bytes, measure,
+    Bloat, Contributor, Exclude, PackageSize, find_bloat, format_bytes, measure,
 )
 
 SourceKind = Literal["source", "build", "artifact"]
@@ -157,11 +157,10 @@ class PackageAnalysis:
         ordered = tuple(sorted(parts, key=lambda c: (-c.bytes, c.name)))
         return Shipped(total, ordered, code, layers)
 
-    def bloat(self, source: CodeSource, dev_packages: Iterable[str] = DEV_PACKAGES) -> list[Bloat]:
+    def bloat(self, source: CodeSource, dev_packages: Iterable[str]) -> list[Bloat]:
         key = (source, tuple(dev_packages))
         if key not in self._bloat:
-            self._bloat[key] = [] if source.is_zip else find_bloat(
-                source.path, exclude=source.exclude(), dev_packages=key[1])
+            self._bloat[key] = [] if source.is_zip else find_bloat(source.path, key[1], exclude=source.exclude())
         return self._bloat[key]
 
     def _note_remote(self, package: FunctionPackage) -> None:

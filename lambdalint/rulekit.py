@@ -1,22 +1,19 @@
-"""The public API for rule authors: built-in rules and plugins import only from here."""
+"""The public API for rule authors: built-in rules and plugins import only from here.
+
+The IAM, package-sizing and schedule helpers are loaded on first use (PEP 562 `__getattr__`):
+only template rules need them, and those do not run when an editor saves a handler
+(`Rule.reports_in`). Rules import such names inside the function that uses them.
+"""
 
 from __future__ import annotations
 
-from typing import Iterable
+import importlib
+from typing import TYPE_CHECKING, Iterable
 
 from lambdalint.findings import Finding, Related, Severity
-from lambdalint.iam import (ExecutionRole, ManagedPolicyRef, Statement, action_accepts_only_star,
-                            aws_managed_policy_name, execution_role, is_wildcard_resource)
 from lambdalint.located import Located, Span
 from lambdalint.model import Function, Project, Template
-from lambdalint.package_size import (
-    DEV_PACKAGES, MB, Bloat, PackageSize, format_bytes, normalize_name, top_contributors_text,
-)
-from lambdalint.packages import (
-    CodeSource, FunctionPackage, LayerRef, PackageAnalysis, Shipped, package_analysis,
-)
 from lambdalint.rule import Context, Example, Option, Rule, bad, good
-from lambdalint.schedule import schedule_error
 from lambdalint.triggers import (
     ScheduleExpression, Trigger, function_triggers, referenced_ids, schedule_expressions,
     template_triggers,
@@ -27,6 +24,35 @@ from lambdalint.code.fix import MoveToModuleScope, movable
 from lambdalint.code_links import RUNTIME_VARIABLES, environment_known, reachable_env, variables_naming
 from lambdalint.code.report import CONTEXT_NAMES, call_findings, code_analysis, handler_owner, handler_related
 from lambdalint.secrets import SecretMatch, find_secret, is_placeholder, is_secret_name
+
+if TYPE_CHECKING:
+    from lambdalint.iam import (ExecutionRole, ManagedPolicyRef, Statement, action_accepts_only_star,
+                                aws_managed_policy_name, execution_role, is_wildcard_resource)
+    from lambdalint.package_size import (MB, Bloat, PackageSize, format_bytes, normalize_name,
+                                         top_contributors_text)
+    from lambdalint.packages import (CodeSource, FunctionPackage, LayerRef, PackageAnalysis, Shipped,
+                                     package_analysis)
+    from lambdalint.schedule import schedule_error
+
+_LAZY = {
+    "lambdalint.iam": ("ExecutionRole", "ManagedPolicyRef", "Statement", "action_accepts_only_star",
+                       "aws_managed_policy_name", "execution_role", "is_wildcard_resource"),
+    "lambdalint.package_size": ("MB", "Bloat", "PackageSize", "format_bytes", "normalize_name",
+                                "top_contributors_text"),
+    "lambdalint.packages": ("CodeSource", "FunctionPackage", "LayerRef", "PackageAnalysis", "Shipped",
+                            "package_analysis"),
+    "lambdalint.schedule": ("schedule_error",),
+}
+_LAZY_HOME = {name: module for module, names in _LAZY.items() for name in names}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY_HOME.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later lookups are plain attribute reads
+    return value
 
 __all__ = [
     "Context", "Example", "Finding", "Function", "Located", "Option", "Project", "Related", "Rule",
@@ -47,7 +73,7 @@ __all__ = [
     # secrets: one detector for environment variables and handler code
     "SecretMatch", "find_secret", "is_placeholder", "is_secret_name",
     # package sizing (LL4xx)
-    "DEV_PACKAGES", "MB", "Bloat", "CodeSource", "FunctionPackage", "LayerRef", "PackageAnalysis", "Shipped",
+    "MB", "Bloat", "CodeSource", "FunctionPackage", "LayerRef", "PackageAnalysis", "Shipped",
     "PackageSize", "format_bytes", "normalize_name", "package_analysis", "top_contributors_text",
 ]
 
@@ -78,6 +104,8 @@ def where_to_set(function: Function, cloudformation_key: str, *, provider_level:
 def execution_roles(ctx: Context) -> list[ExecutionRole]:
     """Every function's execution role, built once per run for all IAM rules; roles that cannot
     be read leave a note (shown by `-v`)."""
+    from lambdalint.iam import execution_role
+
     roles = ctx.project.analyses.get("execution-roles")
     if roles is None:
         roles = ctx.project.analyses["execution-roles"] = []

@@ -31,10 +31,12 @@ SAM policy templates (`DynamoDBCrudPolicy`, `S3ReadPolicy`, ...).
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-from lambdalint.rulekit import (Context, Finding, Function, ManagedPolicyRef, Rule, Span, bad, execution_roles, good,
-                                name_list)
+from lambdalint.rulekit import Context, Finding, Function, Rule, Span, bad, execution_roles, good, name_list
+
+if TYPE_CHECKING:
+    from lambdalint.rulekit import ManagedPolicyRef
 
 ADMIN_EQUIVALENT = frozenset({"AdministratorAccess", "PowerUserAccess", "IAMFullAccess",
                               "AdministratorAccess-Amplify"})

@@ -42,10 +42,15 @@ is needed (then pin it with `==` and say why in a comment). Options under
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-from lambdalint.rulekit import DEV_PACKAGES, Bloat, CodeSource, Context, Finding, Function, Option, \
-    Rule, Span, bad, format_bytes, good, name_list, package_analysis
+from lambdalint.rulekit import Context, Finding, Function, Option, Rule, Span, bad, good, name_list
+
+if TYPE_CHECKING:
+    from lambdalint.rulekit import Bloat, CodeSource
+
+# The default of the `dev-packages` option.
+DEV_PACKAGES = ("pytest", "moto", "boto3-stubs", "mypy-boto3-*", "black", "ruff", "mypy", "pylint", "ipython")
 
 _KIND_WORDS = {
     "tests": "tests", "pycache": "bytecode cache", "git": "git history", "virtualenv": "virtualenv",
@@ -54,6 +59,8 @@ _KIND_WORDS = {
 
 
 def check(ctx: Context) -> Iterator[Finding]:
+    from lambdalint.rulekit import format_bytes, package_analysis  # loaded only when the rule runs
+
     dev_packages = ctx.options["dev-packages"]  # the registry checked it is a list of strings
     analysis = package_analysis(ctx.project)
     groups: dict[tuple[CodeSource, Span], list[Function]] = {}

@@ -40,10 +40,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from lambdalint.rulekit import Context, Finding, Rule, bad, good, schedule_error, schedule_expressions
+from lambdalint.rulekit import Context, Finding, Rule, bad, good, schedule_expressions
 
 
 def check(ctx: Context) -> Iterator[Finding]:
+    from lambdalint.rulekit import schedule_error  # loaded only when the rule runs
+
     for template in ctx.project.templates:
         for schedule in schedule_expressions(template):
             text = schedule.value.value.strip()

@@ -42,11 +42,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from lambdalint.rulekit import MB, Context, Finding, Option, Related, Rule, bad, format_bytes, good, \
-    package_analysis
+from lambdalint.rulekit import Context, Finding, Option, Related, Rule, bad, good
 
 
 def check(ctx: Context) -> Iterator[Finding]:
+    from lambdalint.rulekit import MB, format_bytes, package_analysis  # loaded only when the rule runs
+
     limit = int(ctx.options["max-unzipped-mb"] * MB)
     threshold = int(ctx.options["cold-start-threshold"] * MB)
     analysis = package_analysis(ctx.project)

@@ -34,11 +34,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from lambdalint.rulekit import Context, Finding, Function, Option, Rule, Span, bad, good, key_name, \
-    name_list, package_analysis
+from lambdalint.rulekit import Context, Finding, Function, Option, Rule, Span, bad, good, key_name, name_list
 
 
 def check(ctx: Context) -> Iterator[Finding]:
+    from lambdalint.rulekit import package_analysis  # loaded only when the rule runs
+
     limit = ctx.options["max-layers"]
     analysis = package_analysis(ctx.project)
     # Layers set once under the Serverless `provider` are inherited by every function: one finding.

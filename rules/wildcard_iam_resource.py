@@ -38,15 +38,18 @@ whose actions all accept only `*`, in a statement of their own.
 from __future__ import annotations
 
 import fnmatch
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-from lambdalint.rulekit import (Context, Finding, Rule, Statement, action_accepts_only_star, bad,
-                                execution_roles, good, is_wildcard_resource, name_list,
-                                statements_once)
+from lambdalint.rulekit import Context, Finding, Rule, bad, execution_roles, good, name_list, statements_once
+
+if TYPE_CHECKING:
+    from lambdalint.rulekit import Statement
 
 
 def _scoped_actions(statement: Statement) -> list[str]:
     """The statement's literal actions that could be limited to specific resources."""
+    from lambdalint.rulekit import action_accepts_only_star  # IAM data loads only when the rule runs
+
     found = []
     for action in statement.actions:
         text = action.str_value()
@@ -62,6 +65,8 @@ def _passes_roles(actions: list[str]) -> bool:
 
 
 def check(ctx: Context) -> Iterator[Finding]:
+    from lambdalint.rulekit import is_wildcard_resource  # IAM data loads only when the rule runs
+
     for statement, functions in statements_once(execution_roles(ctx)):
         if not statement.allows:
             continue

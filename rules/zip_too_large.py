@@ -40,7 +40,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from lambdalint.rulekit import MB, Context, Finding, Option, Rule, bad, format_bytes, good, package_analysis
+from lambdalint.rulekit import Context, Finding, Option, Rule, bad, good
 
 # Deflate never grows data by more than a fraction of a percent, but every zip entry costs a
 # local header and a central directory record that repeat its name.
@@ -49,6 +49,8 @@ _WORST_ENTRY = 30 + 46 + 2 * 255
 
 
 def check(ctx: Context) -> Iterator[Finding]:
+    from lambdalint.rulekit import MB, format_bytes, package_analysis  # loaded only when the rule runs
+
     limit = int(ctx.options["max-zip-mb"] * MB)
     estimate_cap = int(ctx.options["estimate-max-mb"] * MB)
     analysis = package_analysis(ctx.project)

@@ -40,3 +40,39 @@ def test_template_only_run_imports_neither_libcst_nor_cfnlint(tmp_path: Path) ->
     assert {f["code"] for f in report["findings"]} >= {"LL201", "LL206"}
     line = next(l for l in run.stderr.splitlines() if l.startswith("MODULES "))
     assert json.loads(line[len("MODULES "):]) == []
+
+
+HANDLER = """\
+import boto3
+
+
+def handler(event, context):
+    client = boto3.client("s3")
+    return client.list_buckets()
+"""
+
+EDITOR_PROBE = """
+import io, json, sys
+from lambdalint.cli import main
+sys.stdin = io.StringIO(open("app.py").read())
+try:
+    main(["check", "--stdin-filename", "app.py", "--format", "json", "--exit-zero"])
+except SystemExit:
+    pass
+template_side = sorted(m for m in sys.modules if m in (
+    "importlib.metadata", "hashlib", "lambdalint.iam", "lambdalint.packages", "lambdalint.package_size",
+    "lambdalint.schedule"))
+print("MODULES " + json.dumps(template_side), file=sys.stderr)
+"""
+
+
+def test_saving_a_handler_loads_no_template_side_analysis(tmp_path: Path) -> None:
+    """An editor's save of a handler runs the code rules only (`Rule.reports_in`), so IAM
+    expansion, package sizing and schedule parsing are never imported; nor is importlib.metadata
+    (the registry reads entry points itself) or hashlib."""
+    write_tree(tmp_path, {"template.yaml": TEMPLATE.replace("python3.8", "python3.12"), "app.py": HANDLER})
+    run = subprocess.run([sys.executable, "-c", EDITOR_PROBE], cwd=tmp_path, capture_output=True, text=True)
+    report = json.loads(run.stdout)
+    assert [(f["code"], f["line"]) for f in report["findings"]] == [("LL101", 5)]
+    line = next(l for l in run.stderr.splitlines() if l.startswith("MODULES "))
+    assert json.loads(line[len("MODULES "):]) == []

@@ -13,8 +13,12 @@ from lambdalint.package_size import (
     MB, Bloat, Contributor, find_bloat, format_bytes, measure, parse_requirements,
     top_contributors_text,
 )
+from lambdalint.registry import Registry
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+
+# the bloated-package rule's default list, as users get it
+DEV_PACKAGES = Registry.installed().get("bloated-package").options["dev-packages"].default
 
 
 def sparse(path: Path, size: int) -> Path:
@@ -333,7 +337,7 @@ def test_bloat_folders(tmp_path: Path) -> None:
     write(p / ".mypy_cache" / "x", b"m")
     write(p / "lib" / "conftest.py")
     write(p / "lib" / "test" / "conftest.py")
-    found = find_bloat(p)
+    found = find_bloat(p, DEV_PACKAGES)
     assert kinds(found) == {
         "tests/": "tests", "pkg/__pycache__/": "pycache", ".git/": "git", ".venv/": "virtualenv",
         "node_modules/.cache/": "cache", ".mypy_cache/": "cache", "lib/test/": "tests"}
@@ -345,7 +349,7 @@ def test_bloat_respects_exclude(tmp_path: Path) -> None:
     p = tmp_path / "p"
     write(p / "tests" / "test_app.py", b"t")
     write(p / "pkg" / "__pycache__" / "m.pyc", b"c")
-    found = find_bloat(p, exclude=lambda rel: "__pycache__" in rel or rel == "tests/")
+    found = find_bloat(p, DEV_PACKAGES, exclude=lambda rel: "__pycache__" in rel or rel == "tests/")
     assert found == []
 
 
@@ -359,14 +363,14 @@ def test_dev_packages_installed_and_listed(tmp_path: Path) -> None:
     write(p / "requests-2.31.0.dist-info" / "METADATA")
     write(p / "docs" / "black" / "__init__.py")  # not an install location
     write(p / "requirements.txt", "requests==2.31\nmoto[s3]>=5\nBoto3-Stubs[s3]\n")
-    found = find_bloat(p)
+    found = find_bloat(p, DEV_PACKAGES)
     installed = {(b.path, b.name) for b in found if b.kind == "dev-package" and b.line is None}
     assert installed == {("pytest-8.0.0.dist-info/", "pytest"), ("_pytest/", "pytest"),
                          ("mypy_boto3_s3-1.34.0.dist-info/", "mypy-boto3-s3"), ("black/", "black")}
     listed = [(b.name, b.line) for b in found if b.path == "requirements.txt"]
     assert listed == [("moto", 2), ("boto3-stubs", 3)]
     # the dev list is an option: narrowing it silences the others
-    assert {b.name for b in find_bloat(p, dev_packages=["moto"])} == {"moto"}
+    assert {b.name for b in find_bloat(p, ["moto"])} == {"moto"}
 
 
 def test_dev_packages_in_layer_site_packages(tmp_path: Path) -> None:
@@ -374,7 +378,7 @@ def test_dev_packages_in_layer_site_packages(tmp_path: Path) -> None:
     write(site / "ruff-0.3.0.dist-info" / "METADATA")
     write(site / "ruff" / "__init__.py")
     write(site / "IPython" / "__init__.py")
-    found = find_bloat(tmp_path / "layer")
+    found = find_bloat(tmp_path / "layer", DEV_PACKAGES)
     prefix = "python/lib/python3.12/site-packages/"
     assert {(b.path, b.name) for b in found} == {
         (prefix + "ruff-0.3.0.dist-info/", "ruff"), (prefix + "ruff/", "ruff"),
@@ -386,7 +390,7 @@ def test_vendored_sdk_unjustified(tmp_path: Path) -> None:
     write(p / "boto3" / "__init__.py", b"b" * 10)
     write(p / "botocore-1.34.0.dist-info" / "METADATA")
     write(p / "requirements.txt", "boto3\n")
-    found = [b for b in find_bloat(p) if b.kind == "vendored-sdk"]
+    found = [b for b in find_bloat(p, DEV_PACKAGES) if b.kind == "vendored-sdk"]
     assert {(b.path, b.name) for b in found} == {
         ("boto3/", "boto3"), ("botocore-1.34.0.dist-info/", "botocore"), ("requirements.txt", "boto3")}
     assert not any(b.justified for b in found)
@@ -398,7 +402,7 @@ def test_vendored_sdk_justified_by_commented_pin(tmp_path: Path) -> None:
     write(p / "botocore" / "__init__.py")
     write(p / "requirements.txt",
           "boto3==1.34.0  # need bedrock-agent API newer than the runtime's boto3\nbotocore==1.34.0\n")
-    found = {b.path: b for b in find_bloat(p) if b.kind == "vendored-sdk"}
+    found = {b.path: b for b in find_bloat(p, DEV_PACKAGES) if b.kind == "vendored-sdk"}
     assert found["boto3/"].justified
     assert not found["botocore/"].justified  # pinned but no comment saying why
 
@@ -407,7 +411,7 @@ def test_find_bloat_on_zip_or_missing_is_empty(tmp_path: Path) -> None:
     art = tmp_path / "a.zip"
     with zipfile.ZipFile(art, "w") as zf:
         zf.writestr("tests/test_x.py", "x")
-    assert find_bloat(art) == [] and find_bloat(tmp_path / "missing") == []
+    assert find_bloat(art, DEV_PACKAGES) == [] and find_bloat(tmp_path / "missing", DEV_PACKAGES) == []
 
 
 def test_module_has_no_walk_state_between_calls(pkg: Path) -> None:
