@@ -48,8 +48,10 @@ def _child_fields(kind: type) -> tuple[str, ...]:
 
 @functools.cache
 def _is_node_type(kind: type) -> bool:
-    # `isinstance(x, CSTNode)` goes through ABC machinery; a per-type answer is a dict lookup
-    return issubclass(kind, cst.CSTNode)
+    # Not `issubclass`: CSTNode is an ABC, and a "no" (str, None, sentinels) makes ABCMeta walk all
+    # ~250 node classes the first time it is asked in a process. LibCST registers no virtual
+    # subclasses, so the MRO answers the same.
+    return cst.CSTNode in kind.__mro__
 
 
 @functools.cache
