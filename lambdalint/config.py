@@ -24,6 +24,8 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class Config:
+    """The effective settings: defaults, then the configuration file, then command-line options."""
+
     select: tuple[str, ...] = ("LL",)
     ignore: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = ()

@@ -35,6 +35,8 @@ class Unreadable(NamedTuple):
 
 @dataclass
 class Discovered:
+    """What discovery found: candidate templates with their text, Python files, unreadable files."""
+
     templates: list[tuple[Path, str]] = field(default_factory=list)  # (path, text)
     python_files: list[Path] = field(default_factory=list)
     unreadable: list[Unreadable] = field(default_factory=list)

@@ -31,6 +31,8 @@ class Suppression(NamedTuple):
 
 @dataclass
 class Finding:
+    """One problem at one place; `suppressed` says why it is not counted, when it is not."""
+
     code: str
     slug: str
     severity: Severity

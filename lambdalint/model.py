@@ -33,6 +33,8 @@ class SourceFile:
 
 @dataclass
 class Template:
+    """One template file (CloudFormation, SAM or serverless.yml) as loaded, with its functions."""
+
     source: SourceFile
     dialect: Dialect
     root: Located

@@ -14,6 +14,8 @@ GROUP = "lambdalint.rules"
 
 @dataclass(frozen=True)
 class Registry:
+    """The installed rules, sorted by code, and how selectors and options map onto them."""
+
     rules: tuple[Rule, ...]
 
     @classmethod

@@ -83,6 +83,8 @@ class Context:
 
 @dataclass(frozen=True)
 class Rule:
+    """A rule: metadata, its check, and documentation with good/bad examples (see module doc)."""
+
     code: str
     slug: str
     severity: Severity

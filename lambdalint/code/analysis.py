@@ -49,6 +49,8 @@ class Reached(NamedTuple):
 
 @dataclass
 class Handler:
+    """A handler entry resolved to its module and function, when they exist."""
+
     entry: Entry
     module: ModuleFacts | None          # None: the file does not exist
     function: FunctionFacts | None      # None: no `def` of that name (it may still be bound otherwise)

@@ -76,6 +76,8 @@ class StringFact(NamedTuple):
 
 @dataclass
 class FunctionFacts:
+    """What the code rules need from one function: signature, calls, mutations, local names."""
+
     qualname: str                     # "handler", "Class.method", "outer.inner"
     name: str
     span: Span                        # the function's name
