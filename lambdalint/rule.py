@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Literal
+from typing import Any, Callable, Iterable, Literal, NamedTuple
 
 from lambdalint.findings import Finding, Related, Severity
 from lambdalint.located import Span
@@ -22,9 +22,8 @@ ANY_FILE: frozenset[FileKind] = frozenset({"python", "template", "other"})
 DOC_SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## How to fix", "## References")
 
 
-@dataclass(frozen=True)
-class Example:
-    """Files (relative path -> text) for one example project.
+class Example(NamedTuple):
+    """Files (relative path -> text) for one example project; made with `good()` / `bad()`.
 
     In a bad example, every line that must be reported carries `# [slug]` (YAML or Python comment);
     a good example must produce no finding of the rule at all.
@@ -32,10 +31,10 @@ class Example:
 
     files: dict[str, str]
     good: bool
-    title: str = ""
+    title: str
     # This rule's options for the example, as under `[tool.lambdalint.rules.<CODE>]`: lets an
     # example show a threshold rule without committing files as big as the default threshold.
-    options: dict[str, Any] = field(default_factory=dict, compare=False)
+    options: dict[str, Any]
 
 
 def good(text: str = "", *, name: str = "template.yaml", files: dict[str, str] | None = None,
@@ -50,8 +49,7 @@ def bad(text: str = "", *, name: str = "template.yaml", files: dict[str, str] | 
                    dict(options or {}))
 
 
-@dataclass(frozen=True)
-class Option:
+class Option(NamedTuple):
     """A rule setting users may change under `[tool.lambdalint.rules.<CODE>]`."""
 
     default: Any
