@@ -184,6 +184,8 @@ def server() -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     # A run is short and its model lives until the end: the cyclic collector would only rescan it.
+    # Restored afterwards for callers in a longer-lived process (tests, scripts).
+    collecting = gc.isenabled()
     gc.disable()
     try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="lambdalint", standalone_mode=False)
@@ -200,6 +202,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(2)
     except BrokenPipeError:
         sys.exit(1)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def run() -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 from conftest import PROJECT, write_tree
+from lambdalint.cli import main
 
 TEMPLATE = """\
 AWSTemplateFormatVersion: "2010-09-09"
@@ -88,3 +90,14 @@ def test_bundled_example_project_has_its_findings() -> None:
     run = cli(PROJECT, "check", "examples/orders-app", "--format", "json")
     codes = sorted({f["code"] for f in json.loads(run.stdout)["findings"]})
     assert {"LL201", "LL205", "LL206"} <= set(codes)
+
+
+def test_main_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path) -> None:
+    """`main` switches the collector off for the run; a caller's process gets it back."""
+    (tmp_path / "template.yaml").write_text("Resources: {}\n")
+    assert gc.isenabled()
+    try:
+        main(["check", str(tmp_path)])
+    except SystemExit as exc:
+        assert exc.code in (0, None)
+    assert gc.isenabled()
