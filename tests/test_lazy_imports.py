@@ -76,3 +76,14 @@ def test_saving_a_handler_loads_no_template_side_analysis(tmp_path: Path) -> Non
     assert [(f["code"], f["line"]) for f in report["findings"]] == [("LL101", 5)]
     line = next(l for l in run.stderr.splitlines() if l.startswith("MODULES "))
     assert json.loads(line[len("MODULES "):]) == []
+
+
+def test_every_name_rulekit_exports_resolves() -> None:
+    """The names rulekit hands out on first use (PEP 562) are the ones `__all__` promises."""
+    import lambdalint.rulekit as rulekit
+
+    missing = [name for name in rulekit.__all__ if not hasattr(rulekit, name)]
+    assert missing == []
+    assert set(rulekit._LAZY_HOME) <= set(rulekit.__all__)
+    for name, module in rulekit._LAZY_HOME.items():
+        assert getattr(rulekit, name) is getattr(__import__(module, fromlist=[name]), name)
