@@ -53,13 +53,14 @@ def handler(event, context):
 
 EDITOR_PROBE = """
 import io, json, sys
+at_start = set(sys.modules)  # what the interpreter's site setup loaded is not lambdalint's doing
 from lambdalint.cli import main
 sys.stdin = io.StringIO(open("app.py").read())
 try:
     main(["check", "--stdin-filename", "app.py", "--format", "json", "--exit-zero"])
 except SystemExit:
     pass
-template_side = sorted(m for m in sys.modules if m in (
+template_side = sorted(m for m in set(sys.modules) - at_start if m in (
     "importlib.metadata", "hashlib", "lambdalint.iam", "lambdalint.packages", "lambdalint.package_size",
     "lambdalint.schedule"))
 print("MODULES " + json.dumps(template_side), file=sys.stderr)
