@@ -98,6 +98,13 @@ class FunctionPackage(NamedTuple):
     layers_span: Span | None  # the `Layers` / `layers` line
 
     @property
+    def default_code_uri(self) -> bool:
+        """A SAM function without `CodeUri`, packaged from the template's folder: no template
+        line names its package, and several functions may share it."""
+        return self.code is not None and self.function.kind == "AWS::Serverless::Function" \
+            and self.function.code_location.origin == "default"
+
+    @property
     def local_layers(self) -> list[LayerRef]:
         return [layer for layer in self.layers if layer.source is not None]
 
@@ -221,11 +228,13 @@ def _cloudformation_code(function: Function) -> tuple[CodeSource | None, Span]:
     template = function.template
     location = function.code_location
     span = _span_of(location, function.span)
-    if function.package_type != "Zip" or location.origin == "default":
+    if function.package_type != "Zip" or location.value is None:
         return None, span
     built = _sam_build(template, function.name)
     if built is not None:
         return CodeSource(built, "build"), span
+    if location.origin == "default":
+        return _template_folder(function), span
     path = _local(template.directory, location)
     if path is not None and path.is_file():
         return CodeSource(path, "artifact"), span
@@ -237,6 +246,17 @@ def _cloudformation_code(function: Function) -> tuple[CodeSource | None, Span]:
     if function.code_dir is not None and isinstance(location.value, dict) and function.code_dir.exists():
         return CodeSource(function.code_dir, "artifact" if function.code_dir.is_file() else "source"), span
     return None, span
+
+
+def _template_folder(function: Function) -> CodeSource | None:
+    """A SAM function without `CodeUri`: `sam build` copies the template's whole folder, minus
+    what it always leaves out (`.aws-sam`, `.git`, virtualenvs and caches by name). Only a Python
+    function whose handler file is there gets a package: the template folder of an
+    infrastructure-only checkout holds no code, and walking it would slow template-only runs."""
+    base = function.template.directory
+    if not function.is_python or not _handler_exists(base, function.handler.str_value()):
+        return None
+    return CodeSource(normalized(base), "source", skip_names=SAM_BUILD_EXCLUDES)
 
 
 def _serverless_code(function: Function) -> tuple[CodeSource | None, Span]:

@@ -63,20 +63,26 @@ def check(ctx: Context) -> Iterator[Finding]:
 
     dev_packages = ctx.options["dev-packages"]  # the registry checked it is a list of strings
     analysis = package_analysis(ctx.project)
-    groups: dict[tuple[CodeSource, Span], list[Function]] = {}
+    groups: dict[tuple[CodeSource, Span | None], list[Function]] = {}
     for function in ctx.project.functions:
         package = analysis.package(function)
         if package.code is not None and not package.code.is_zip:
-            groups.setdefault((package.code, package.code_span), []).append(function)
+            # Functions without `CodeUri` share the template's folder and no line names it: one
+            # finding for all of them, at the first one's key.
+            groups.setdefault((package.code, None if package.default_code_uri else package.code_span),
+                              []).append(function)
     # requirements.txt belongs to the folder, not to a template line: name every function using it.
     by_source: dict[CodeSource, list[Function]] = {}
     for (source, _), functions in groups.items():
         by_source.setdefault(source, []).extend(functions)
     reported_requirements: set[tuple[str, int]] = set()
-    for (source, span), functions in groups.items():
+    for (source, code_span), functions in groups.items():
         items = analysis.bloat(source, dev_packages)
         only = functions[0].name if len(functions) == 1 else None
+        span = code_span or functions[0].span
         owner = f"the package of {name_list(functions)}"
+        if code_span is None:
+            owner += " (no `CodeUri`: the template's whole folder)"
         folders = [b for b in items if b.path != "requirements.txt" and b.kind != "vendored-sdk"]
         if folders:
             total = sum(b.bytes for b in folders)
@@ -85,6 +91,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding(
                 span,
                 f"{owner} ships {format_bytes(total)} the runtime never needs: {listed}{more}",
+                _DEFAULT_CODE_URI_HINT if code_span is None else
                 "Keep tests, caches and tools out of the code folder, or exclude them from the "
                 "package (`package.patterns` under Serverless).",
                 function=only)
@@ -115,12 +122,17 @@ def check(ctx: Context) -> Iterator[Finding]:
                 function=only, severity="info")
 
 
+_DEFAULT_CODE_URI_HINT = ("Set `CodeUri` to a folder holding only the function's code: without it "
+                          "`sam build` copies the template's folder, tests and tools included.")
+
+
 def _requirement(ctx: Context, item: Bloat, span: Span, owner: str, only: str | None) -> Iterator[Finding]:
     if item.kind == "dev-package":
         yield ctx.finding(
             span,
             f"`{item.name}` is a {_KIND_WORDS['dev-package']} required by {owner}",
-            "Move it to a requirements-dev.txt outside the code folder; the function never imports it.",
+            "Move it to a requirements-dev.txt: the build installs only requirements.txt, and the "
+            "function never imports it.",
             function=only)
     elif item.kind == "vendored-sdk" and not item.justified and ctx.options["report-vendored-sdk"]:
         yield ctx.finding(

@@ -98,11 +98,20 @@ def _function(template: Template, logical_id: str, kind: str, span: Span,
 
     sam = kind == SAM_FUNCTION
     code = props.get("CodeUri") if sam else props.get("Code")
-    if sam and props.get("InlineCode") is not None:
+    inline = sam and props.get("InlineCode") is not None
+    if inline:
         # The code is in the template; a `CodeUri` next to it (some samples keep both) is not
         # what deploys, so there is no code folder or package to look at.
         code = None
-    code_location = code if code is not None else default(None, span)
+    package_type = str(prop("PackageType", "Zip").value)
+    if code is not None:
+        code_location = code
+    elif sam and not inline and package_type == "Zip":
+        # `sam build` and `sam package` take the template's own folder when neither the function
+        # nor `Globals` sets `CodeUri`; origin `default` tells rules it was never written.
+        code_location = default(".", span)
+    else:
+        code_location = default(None, span)
     variables = props.get("Environment", "Variables")
     function = Function(
         name=logical_id,
@@ -120,7 +129,7 @@ def _function(template: Template, logical_id: str, kind: str, span: Span,
         events=prop("Events", {}),
         role=prop("Role"),
         code_location=code_location,
-        package_type=str(prop("PackageType", "Zip").value),
+        package_type=package_type,
     )
     function.code_dir = _code_dir(template, code_location, resource)
     resolve_handler(function)
