@@ -3,6 +3,9 @@
 SAM's `Globals.Function` is merged into each `AWS::Serverless::Function` the way SAM does it (maps
 merge, lists append, scalars override) and every merged value keeps origin `globals`, so a rule can
 tell "set on the function" from "inherited" and point at the Globals line.
+
+A SAM Zip function with neither `CodeUri` (own or Globals) nor `InlineCode` gets the code location
+`.` with origin `default`: `sam build` and `sam package` take the template's own folder then.
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """Serverless Framework `serverless.yml` into the model.
 
 Provider settings become the functions' defaults with origin `provider`; the framework's own
-defaults (timeout 6 s, memory 1024 MB) have origin `default`. `${self:...}` references to literal
+defaults (timeout 6 s, memory 1024 MB) have origin `default`. An `image:` function has no runtime
+(the container brings its own) and package type `Image`. Handlers resolve against the service
+folder, `src/handlers/orders.create` and `src.handlers.orders.create` alike. `${self:...}` references to literal
 values of the same file are resolved; every other variable (`${opt:}`, `${env:}`, `${ssm:}`,
 `${file()}`, fallbacks) stays as written with origin `unresolved`, because guessing would be worse.
 """
@@ -63,13 +65,16 @@ def _function(template: Template, name: str, config: Located, provider: Located)
     if provider_env is not None:
         environment = merge_defaults(environment, provider_env, "provider")
     layers = config.get("layers") or provider.get("layers")
+    # An `image:` function runs the container's own runtime: `provider.runtime` (and its
+    # deprecation, and Python handler linking) does not apply to it.
+    image = config.get("image") is not None
     function = Function(
         name=name,
         kind="serverless",
         template=template,
         span=span,
         properties=config,
-        runtime=setting("runtime"),
+        runtime=default(None, span) if image else setting("runtime"),
         handler=config.get("handler") or default(None, span),
         timeout=setting("timeout", DEFAULT_TIMEOUT),
         memory=setting("memorySize", DEFAULT_MEMORY),
@@ -80,6 +85,7 @@ def _function(template: Template, name: str, config: Located, provider: Located)
         role=config.get("role") or provider.get("role") or provider.get("iam", "role") or default(None, span),
         code_location=config.get("package") or template.root.get("package") or default(None, span),
         code_dir=template.directory,
+        package_type="Image" if image else "Zip",
     )
     resolve_handler(function)
     return function
