@@ -258,3 +258,66 @@ def test_serverless_service_layout_findings() -> None:
     assert ("LL101", "src/handlers/orders.py", 10) in found  # reached through `src/handlers/orders.create`
     # only the misspelt function is missing; both spellings of the folder path resolve
     assert [(c, line) for c, path, line in found if c == "LL108"] == [("LL108", 57)]
+
+
+# ------------------------------------------------------------------ LL404 beyond test folders
+
+TEST_FILES = PROJECTS / "sam-package-test-files"
+
+
+def test_root_test_files_are_bloat_and_code_named_like_tests_is_not() -> None:
+    result = run_lint(TEST_FILES, select=["LL404"])
+    by_function = {f.function: f.message for f in result.visible}
+    assert set(by_function) == {"ScoringFunction", "IngestFunction"}
+    assert "test_app.py" in by_function["ScoringFunction"]
+    assert "conftest.py" in by_function["ScoringFunction"] and "pytest.ini" in by_function["ScoringFunction"]
+    assert "ab_test.py" not in by_function["ScoringFunction"]  # the code's own module
+    # the build output ships tox.ini; numpy's own test suite and conftest are the dependency's
+    assert "tox.ini" in by_function["IngestFunction"]
+    assert "numpy" not in by_function["IngestFunction"]
+    # a handler module named like a test (`test_connection.handler`) is the function itself
+    assert "ConnectivityFunction" not in by_function
+
+
+def _bloat(root: Path, files: dict[str, str], exclude=None) -> dict[str, str]:
+    from lambdalint.package_size import find_bloat
+
+    write_tree(root, files)
+    return {b.path: b.kind for b in find_bloat(root, ["pytest"], exclude=exclude)}
+
+
+@pytest.mark.parametrize(("name", "text", "bloat"), [
+    ("test_app.py", "def test_ok():\n    assert True\n", True),
+    ("app_test.py", "import unittest\n\nclass AppTest(unittest.TestCase):\n    pass\n", True),
+    ("app.test.py", "async def test_handler():\n    pass\n", True),
+    ("test_orders.py", "class TestOrders:\n    def check(self):\n        pass\n", True),
+    ("conftest.py", "", True),
+    ("pytest.ini", "[pytest]\n", True),
+    ("tox.ini", "[tox]\n", True),
+    ("ab_test.py", "def variant_for(user):\n    return 'control'\n", False),
+    ("test_connection.py", "def handler(event, context):\n    return {'ok': True}\n", False),
+    ("latest.py", "def test_x():\n    pass\n", False),
+    ("setup.cfg", "[tool:pytest]\n", False),
+])
+def test_root_test_file_names_and_contents(tmp_path: Path, name: str, text: str, bloat: bool) -> None:
+    found = _bloat(tmp_path, {"app.py": "x = 1\n", name: text})
+    assert (found.get(name) == "tests") is bloat
+
+
+def test_test_files_below_the_root_and_excluded_ones_stay_silent(tmp_path: Path) -> None:
+    found = _bloat(tmp_path, {"app.py": "", "lib/conftest.py": "", "lib/test_util.py": "def test_x():\n    pass\n",
+                              "test_app.py": "def test_x():\n    pass\n"},
+                   exclude=lambda rel: rel == "test_app.py")
+    assert found == {}
+
+
+def test_an_installed_distributions_tests_are_not_reported_but_first_party_tests_are(tmp_path: Path) -> None:
+    found = _bloat(tmp_path, {
+        "handler.py": "",
+        "pandas/__init__.py": "", "pandas/tests/test_frame.py": "def test_x():\n    pass\n",
+        "pandas-2.2.3.dist-info/RECORD": "pandas/__init__.py,sha256=x,0\npandas/tests/test_frame.py,sha256=y,0\n",
+        "yaml/__init__.py": "", "yaml/tests/test_load.py": "def test_x():\n    pass\n",
+        "PyYAML-6.0.2.egg-info/top_level.txt": "yaml\n_yaml\n",
+        "orders/__init__.py": "", "orders/tests/test_api.py": "def test_x():\n    pass\n",
+    })
+    assert found == {"orders/tests/": "tests"}
