@@ -5,6 +5,11 @@ Looks inside a function's code package for what the runtime never needs:
 - test folders (`tests/` or `test/` holding `test_*.py`), `__pycache__`, `.git`, virtualenvs
   (any folder with a `pyvenv.cfg`) and tool caches (`.pytest_cache`, `.mypy_cache`,
   `.ruff_cache`, `node_modules/.cache`);
+- test files at the package root: `conftest.py`, `pytest.ini`, `tox.ini`, and `test_*.py`,
+  `*_test.py`, `*.test.py` modules that hold tests (a `def test...`, a `class Test...`, a pytest or
+  unittest import: a module of the code named `ab_test.py` is not a test). Deeper down, and inside
+  an installed dependency (a folder its `*.dist-info` lists), a dependency's own tests are left
+  alone;
 - development-only packages, installed in the package or listed in its `requirements.txt`:
   `pytest`, `moto`, `boto3-stubs`, `mypy-boto3-*`, `black`, `ruff`, `mypy`, `pylint`, `ipython`
   (option `dev-packages`);
@@ -13,7 +18,9 @@ Looks inside a function's code package for what the runtime never needs:
 
 Only local packages are inspected (the build output when there is one), with the same
 exclusions the packaging tool applies: `sam build` drops `__pycache__`, `.git`, virtualenvs and
-caches from a SAM source folder, and Serverless `package.patterns` apply.
+caches from a SAM source folder, and Serverless `package.patterns` apply. A SAM function without
+`CodeUri` is packaged from the template's folder, tests, tools and `requirements.txt` included
+(one finding for all the functions that share it, at the first one).
 
 ## Why is this bad?
 Everything in the package is uploaded, stored, downloaded and unpacked on every cold start. Test
@@ -192,6 +199,17 @@ functions:
     handler: app.handler
 """, "app.py": _APP, ".venv/pyvenv.cfg": "home = /usr/bin\n", ".venv/lib/site.py": "x = 1\n"},
             title="Serverless service folder with a virtualenv"),
+        bad(files={"template.yaml": _SAM.format(marker="  # [bloated-package]"), "src/app.py": _APP,
+                   "src/test_app.py": _TEST, "src/conftest.py": "import pytest\n"},
+            title="test module and conftest.py at the package root"),
+        bad(files={"template.yaml": _SAM.replace("      CodeUri: src/{marker}\n", "").replace(
+                       "  OrdersFunction:\n", "  OrdersFunction:  # [bloated-package]\n"),
+                   "app.py": _APP, "tests/test_app.py": _TEST, "requirements.txt": "requests==2.32.3\n"},
+            title="no CodeUri: sam build packages the template's folder, tests included"),
+        good(files={"template.yaml": _SAM.format(marker=""), "src/app.py": _APP.replace(
+                        "import json\n", "import json\n\nfrom ab_test import variant\n"),
+                    "src/ab_test.py": "def variant(user):\n    return 'control' if hash(user) % 2 else 'b'\n"},
+             title="a module of the code named like a test"),
         good(files={"template.yaml": _SAM.format(marker=""), "src/app.py": _APP,
                     "src/requirements.txt": "requests==2.32.3\n", "tests/test_app.py": _TEST,
                     "requirements-dev.txt": "pytest==8.2.0\nmoto[s3]==5.0.9\n"},

@@ -1,7 +1,8 @@
 """
 ## What it does
 Reports a Python function whose `Handler` does not resolve: no module file for it under the code
-folder (`CodeUri`, the Serverless service folder), or a module that binds no top-level name of that
+folder (`CodeUri`, else the template's folder as `sam build` takes it; the Serverless service
+folder), or a module that binds no top-level name of that
 function (a `def`, an assignment such as `handler = Mangum(app)`, or an import).
 
 It only fires when the code is there: a missing module is reported when the folder it would live in
@@ -158,9 +159,25 @@ Resources:
       CodeUri: src/
 """, "src/app.py": "def lambda_handler(event, context):\n    return event\n"},
             title="handler from Globals"),
+        bad(files={"template.yaml": _sam("app.handler", "  # [handler-not-found]").replace("      CodeUri: src/\n", ""),
+                   "app.py": "def lambda_handler(event, context):\n    return event\n"},
+            title="no CodeUri: the handler is looked up in the template's folder"),
         good(files={"template.yaml": _sam("app.handler"),
                     "src/app.py": "def handler(event, context):\n    return event\n"},
              title="resolves"),
+        good(files={"serverless.yml": """\
+service: orders
+provider:
+  name: aws
+  runtime: python3.12
+functions:
+  create:
+    handler: src/handlers/orders.create
+  cancel:
+    handler: src.handlers.orders.cancel
+""", "src/handlers/orders.py": "def create(event, context):\n    return event\n\n\n"
+                                "def cancel(event, context):\n    return event\n"},
+             title="Serverless handlers in folders, with slashes or dots"),
         good(files={"template.yaml": _sam("orders/api.handler"),
                     "src/orders/__init__.py": "",
                     "src/orders/api.py": "from mangum import Mangum\nfrom .asgi import app\n\nhandler = Mangum(app)\n"},
