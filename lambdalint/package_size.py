@@ -15,6 +15,7 @@ from __future__ import annotations
 import errno
 import fnmatch
 import os
+import posixpath
 import re
 import stat as stat_mod
 import zlib
@@ -43,6 +44,8 @@ _LOOKS_LIKE_TESTS = re.compile(
     rb"^[ \t]*(?:(?:async[ \t]+)?def[ \t]+test|class[ \t]+Test|import[ \t]+(?:pytest|unittest)\b"
     rb"|from[ \t]+(?:pytest|unittest)\b)", re.MULTILINE)
 _SNIFF_BYTES = 1 << 16
+_INCLUDE = re.compile(r"\s*(?:-r|--requirement)(?:\s*=\s*|\s+|(?=[^\s=-]))(\S+)")
+_MAX_INCLUDES = 20  # `-r` chains in real projects are a few files deep; a cycle must end somewhere
 _REQ_NAME = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)")
 
 Exclude = Callable[[str], bool]
@@ -65,7 +68,7 @@ class PackageSize(NamedTuple):
 
 class Bloat(NamedTuple):
     kind: str  # tests, pycache, git, virtualenv, cache, dev-package, vendored-sdk
-    path: str  # posix path relative to the package ("requirements.txt" for a listed requirement)
+    path: str  # posix path relative to the package (the requirements file for a listed requirement)
     bytes: int  # 0 for a requirement that is only listed
     name: str = ""  # distribution name for dev-package / vendored-sdk
     line: int | None = None  # requirements.txt line when the finding comes from it
@@ -77,6 +80,7 @@ class Requirement(NamedTuple):
     line: int
     pinned: bool  # "==" or "===" specifier
     comment: str  # inline comment, or the comment line(s) directly above
+    file: str = "requirements.txt"  # posix path from the package root (`-r` includes may leave it)
 
 
 def normalize_name(name: str) -> str:
@@ -396,10 +400,9 @@ def find_bloat(path: Path, dev_packages: Iterable[str], *, exclude: Exclude | No
             found.extend(_root_test_files(root, filenames, exclude))
     for req in reqs:
         if _matches(req.name, patterns):
-            found.append(Bloat("dev-package", "requirements.txt", 0, req.name, req.line))
+            found.append(Bloat("dev-package", req.file, 0, req.name, req.line))
         elif req.name in SDK_PACKAGES:
-            found.append(Bloat("vendored-sdk", "requirements.txt", 0, req.name, req.line,
-                               req.name in justified))
+            found.append(Bloat("vendored-sdk", req.file, 0, req.name, req.line, req.name in justified))
     return sorted(found, key=lambda b: (-b.bytes, b.path, b.line or 0))
 
 
@@ -476,7 +479,23 @@ def _shifted(exclude: Exclude | None, prefix: str) -> Exclude | None:
 
 
 def _read_requirements(root: Path) -> list[Requirement]:
-    try:
-        return parse_requirements((root / "requirements.txt").read_text(encoding="utf-8", errors="replace"))
-    except OSError:
-        return []
+    """The package's requirements.txt and every file it includes with `-r` (pip installs those
+    too), each requirement tagged with the file it is written in."""
+    reqs: list[Requirement] = []
+    pending, seen = ["requirements.txt"], set()
+    while pending and len(seen) < _MAX_INCLUDES:
+        rel = pending.pop(0)
+        if rel in seen:
+            continue
+        seen.add(rel)
+        try:
+            text = (root / rel).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        reqs += [r._replace(file=rel) for r in parse_requirements(text)]
+        folder = posixpath.dirname(rel)
+        for line in text.splitlines():
+            match = _INCLUDE.match(line)
+            if match and "://" not in match.group(1):
+                pending.append(posixpath.normpath(posixpath.join(folder, match.group(1))))
+    return reqs

@@ -10,7 +10,8 @@ Looks inside a function's code package for what the runtime never needs:
   unittest import: a module of the code named `ab_test.py` is not a test). Deeper down, and inside
   an installed dependency (a folder its `*.dist-info` lists), a dependency's own tests are left
   alone;
-- development-only packages, installed in the package or listed in its `requirements.txt`:
+- development-only packages, installed in the package or listed in its `requirements.txt` (or a
+  file it includes with `-r`, which the build installs too; reported at that line):
   `pytest`, `moto`, `boto3-stubs`, `mypy-boto3-*`, `black`, `ruff`, `mypy`, `pylint`, `ipython`
   (option `dev-packages`);
 - `boto3`/`botocore` vendored into the package (info): the Python runtime already has them. A
@@ -49,6 +50,8 @@ is needed (then pin it with `==` and say why in a comment). Options under
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 from lambdalint.rulekit import Context, Finding, Function, Option, Rule, Span, bad, good, name_list
@@ -90,7 +93,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         owner = f"the package of {name_list(functions)}"
         if code_span is None:
             owner += " (no `CodeUri`: the template's whole folder)"
-        folders = [b for b in items if b.path != "requirements.txt" and b.kind != "vendored-sdk"]
+        folders = [b for b in items if b.line is None and b.kind != "vendored-sdk"]
         if folders:
             total = sum(b.bytes for b in folders)
             listed = ", ".join(f"{b.path} {format_bytes(b.bytes)}" for b in folders[:3])
@@ -102,13 +105,12 @@ def check(ctx: Context) -> Iterator[Finding]:
                 "Keep tests, caches and tools out of the code folder, or exclude them from the "
                 "package (`package.patterns` under Serverless).",
                 function=only)
-        requirements = source.path / "requirements.txt"
-        display = ctx.project.display(requirements)
         listed_sdks = {b.name for b in items if b.kind == "vendored-sdk" and b.line is not None}
         # An installed SDK is a package folder plus its dist-info: one finding per distribution.
         vendored: dict[str, int] = {}
         for item in items:
             if item.line is not None:
+                display = ctx.project.display(Path(os.path.normpath(source.path / item.path)))
                 key = (display, item.line)
                 if key in reported_requirements:
                     continue

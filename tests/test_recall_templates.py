@@ -321,3 +321,30 @@ def test_an_installed_distributions_tests_are_not_reported_but_first_party_tests
         "orders/__init__.py": "", "orders/tests/test_api.py": "def test_x():\n    pass\n",
     })
     assert found == {"orders/tests/": "tests"}
+
+
+def test_requirements_included_with_r_are_installed_too(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "template.yaml": """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      Runtime: python3.12
+      Timeout: 5
+""",
+        "app.py": "def handler(event, context):\n    return event\n",
+        "requirements.txt": "-r requirements/base.txt\n--requirement=requirements/extra.txt\n"
+                            "-c requirements/constraints.txt\nrequests==2.32.3\n",
+        "requirements/base.txt": "-r base.txt\naws-lambda-powertools==3.3.0\nmoto==5.0.18\n",
+        "requirements/extra.txt": "-r ../shared/tools.txt\n",
+        "shared/tools.txt": "black==24.8.0\n",
+        "requirements/constraints.txt": "pytest==8.3.3\n",
+        "requirements-dev.txt": "-r requirements.txt\nruff==0.7.0\n",
+    })
+    result = run_lint(tmp_path, select=["LL404"])
+    assert sorted((f.span.path, f.span.line) for f in result.visible) == [
+        ("requirements/base.txt", 3), ("shared/tools.txt", 1)]
