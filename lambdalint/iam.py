@@ -461,16 +461,10 @@ _PER_FUNCTION_ROLE_PLUGINS = {
 
 
 def _per_function_role_plugin(root: Located) -> str | None:
-    """Which per-function-role plugin the service lists under `plugins:` (a list, or
-    `{localPath: ..., modules: [...]}`), if any."""
-    plugins = root.get("plugins")
-    if plugins is not None and isinstance(plugins.value, dict):
-        plugins = plugins.get("modules")
-    for item in plugins.elements() if plugins is not None else []:
-        name = item.str_value()
-        if name is not None and name.strip() in _PER_FUNCTION_ROLE_PLUGINS:
-            return _PER_FUNCTION_ROLE_PLUGINS[name.strip()]
-    return None
+    """Which per-function-role plugin the service lists under `plugins:`, if any."""
+    from lambdalint.loaders.serverless import plugins
+
+    return next((_PER_FUNCTION_ROLE_PLUGINS[p] for p in plugins(root) if p in _PER_FUNCTION_ROLE_PLUGINS), None)
 
 
 def _inherits(own: Located, root: Located) -> bool:

@@ -65,6 +65,7 @@ class CodeSource(NamedTuple):
     kind: SourceKind
     patterns: tuple[str, ...] = ()  # Serverless patterns, already in evaluation order
     skip_names: tuple[str, ...] = ()  # file/folder names a build step drops (fnmatch, any depth)
+    anchor: str = ""  # where `path` sits below the folder the patterns are anchored at ("orders/")
 
     @property
     def is_zip(self) -> bool:
@@ -72,6 +73,9 @@ class CodeSource(NamedTuple):
 
     def exclude(self) -> Exclude | None:
         by_pattern = ServerlessPatterns(self.patterns).excluded if self.patterns else None
+        if by_pattern is not None and self.anchor:
+            anchored, anchor = by_pattern, self.anchor
+            by_pattern = lambda rel: anchored(anchor + rel)  # noqa: E731
         if not self.skip_names:
             return by_pattern
         names = re.compile("|".join(fnmatch.translate(n) for n in self.skip_names))
@@ -275,15 +279,20 @@ def _serverless_code(function: Function) -> tuple[CodeSource | None, Span]:
             return (CodeSource(path, "artifact") if path is not None else None), _span_of(artifact, span)
     service = _service_name(template)
     built = base / ".serverless" / (f"{function.name}.zip" if individually else f"{service}.zip")
-    if service is not None and built.is_file():
+    module = function.code_dir if function.code_dir is not None and function.code_dir != base else None
+    if service is not None and module is None and built.is_file():
         return CodeSource(normalized(built), "build"), span
-    if not _handler_exists(base, function.handler.str_value()):
+    if not _handler_exists(module or base, function.handler.str_value()):
         # A serverless.yml with no code beside it (a sample, a config-only checkout): nothing to
         # size, and walking the folder anyway would slow every template-only run down.
         return None, span
     patterns = serverless_patterns(service_package, own_package if individually else None,
                                    template.source.path.name,
                                    node_modules=_node_modules_patterns(base, service_package))
+    if module is not None:
+        # serverless-python-requirements `module:`: only that folder ships, moved to the root.
+        anchor = module.relative_to(base).as_posix() + "/" if base in module.parents else ""
+        return CodeSource(module, "source", patterns, anchor=anchor), span
     return CodeSource(normalized(base), "source", patterns), span
 
 

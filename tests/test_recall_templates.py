@@ -348,3 +348,59 @@ Resources:
     result = run_lint(tmp_path, select=["LL404"])
     assert sorted((f.span.path, f.span.line) for f in result.visible) == [
         ("requirements/base.txt", 3), ("shared/tools.txt", 1)]
+
+
+_MODULES = """\
+service: shop
+plugins:
+  - serverless-python-requirements
+provider:
+  name: aws
+  runtime: python3.12
+  timeout: 10
+package:
+  individually: true
+  patterns:
+    - "!orders/fixtures/**"  # anchored at the service folder, as the framework applies it
+functions:
+  createOrder:
+    handler: api.create
+    module: orders
+    reservedConcurrency: 5
+  nightly:
+    handler: reports/nightly.run
+    reservedConcurrency: 1
+"""
+_MODULE_FILES = {
+    "orders/api.py": "def create(event, context):\n    return event\n",
+    "orders/requirements.txt": "requests==2.32.3\npytest==8.3.3\n",
+    "orders/tests/test_api.py": "def test_create():\n    pass\n",
+    "orders/fixtures/big.json": "{}" * 1000,
+    "reports/nightly.py": "def run(event, context):\n    return event\n",
+    "tests/test_reports.py": "def test_run():\n    pass\n",
+}
+
+
+def test_python_requirements_module_is_the_functions_code_folder(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"serverless.yml": _MODULES, **_MODULE_FILES})
+    project = load(tmp_path)
+    create = function(project, "createOrder")
+    assert create.code_dir == tmp_path / "orders" and create.handler_file == tmp_path / "orders" / "api.py"
+    assert function(project, "nightly").handler_file == tmp_path / "reports" / "nightly.py"
+    analysis = package_analysis(project)
+    package = analysis.package(create)
+    assert package.code is not None and package.code.path == tmp_path / "orders"
+    assert {c.name for c in analysis.size(package.code).contributors} == {"api.py", "requirements.txt", "tests/"}
+    found = codes_at(run_lint(tmp_path))
+    assert [c for c, _, _ in found if c == "LL108"] == []
+    assert ("LL404", "orders/requirements.txt", 2) in found
+
+
+@pytest.mark.parametrize("change", [
+    ("  individually: true\n", ""),  # the plugin moves a module up only when packaging individually
+    ("  - serverless-python-requirements\n", "  - serverless-offline\n"),  # `module:` means nothing then
+])
+def test_module_without_the_plugin_or_individual_packaging_is_the_service_folder(tmp_path: Path, change) -> None:
+    write_tree(tmp_path, {"serverless.yml": _MODULES.replace(*change), **_MODULE_FILES})
+    create = function(load(tmp_path), "createOrder")
+    assert create.code_dir == tmp_path and create.handler_file == tmp_path / "api.py"

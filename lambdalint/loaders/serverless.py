@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from pathlib import Path
 
 from lambdalint.located import Located, Span, default
 from lambdalint.loaders.cloudformation import merge_defaults, resource_functions
-from lambdalint.loaders.handlers import resolve_handler
+from lambdalint.loaders.handlers import normalized, resolve_handler
 from lambdalint.model import Function, SourceFile, Template
 
 DEFAULT_TIMEOUT = 6
@@ -84,11 +85,35 @@ def _function(template: Template, name: str, config: Located, provider: Located)
         events=config.get("events") or default([], span),
         role=config.get("role") or provider.get("role") or provider.get("iam", "role") or default(None, span),
         code_location=config.get("package") or template.root.get("package") or default(None, span),
-        code_dir=template.directory,
+        code_dir=_code_dir(template, config),
         package_type="Image" if image else "Zip",
     )
     resolve_handler(function)
     return function
+
+
+def plugins(root: Located) -> list[str]:
+    """The plugin names a service lists under `plugins:` (a list, or `{localPath, modules}`)."""
+    node = root.get("plugins")
+    if node is not None and isinstance(node.value, dict):
+        node = node.get("modules")
+    names = (item.str_value() for item in (node.elements() if node is not None else []))
+    return [name.strip() for name in names if name]
+
+
+def _code_dir(template: Template, config: Located) -> Path:
+    """The service folder, or the function's `module:` folder when serverless-python-requirements
+    packages functions individually: it then ships that folder's contents at the zip's root, so
+    the handler is relative to it (`module: orders` + `handler: api.create` is `orders/api.py`)."""
+    module = config.get("module")
+    folder = module.str_value() if module is not None else None
+    service_package = template.root.get("package")
+    individually = service_package is not None and (flag := service_package.get("individually")) is not None \
+        and flag.value is True
+    if not folder or folder.strip() in (".", "./") or not individually \
+            or "serverless-python-requirements" not in plugins(template.root):
+        return template.directory
+    return normalized(template.directory / folder.strip())
 
 
 def _as_provider(node: Located) -> Located:
