@@ -237,6 +237,8 @@ def _cloudformation_code(function: Function) -> tuple[CodeSource | None, Span]:
     built = _sam_build(template, function.name)
     if built is not None:
         return CodeSource(built, "build"), span
+    if _custom_build(function):
+        return None, span
     if location.origin == "default":
         return _template_folder(function), span
     path = _local(template.directory, location)
@@ -250,6 +252,17 @@ def _cloudformation_code(function: Function) -> tuple[CodeSource | None, Span]:
     if function.code_dir is not None and isinstance(location.value, dict) and function.code_dir.exists():
         return CodeSource(function.code_dir, "artifact" if function.code_dir.is_file() else "source"), span
     return None, span
+
+
+def _custom_build(function: Function) -> bool:
+    """`Metadata: {BuildMethod: makefile}`: `sam build` runs the project's Makefile, which copies
+    whatever it likes; the source folder says nothing true about the package then."""
+    if function.kind != "AWS::Serverless::Function":
+        return False
+    resource = function.template.resources.get(function.name)
+    method = resource.get("Metadata", "BuildMethod") if resource is not None else None
+    text = method.str_value() if method is not None else None
+    return text is not None and text.strip().lower() == "makefile"
 
 
 def _template_folder(function: Function) -> CodeSource | None:

@@ -404,3 +404,29 @@ def test_module_without_the_plugin_or_individual_packaging_is_the_service_folder
     write_tree(tmp_path, {"serverless.yml": _MODULES.replace(*change), **_MODULE_FILES})
     create = function(load(tmp_path), "createOrder")
     assert create.code_dir == tmp_path and create.handler_file == tmp_path / "api.py"
+
+
+@pytest.mark.parametrize("code_uri", ["", "      CodeUri: src/\n"])
+def test_a_makefile_build_is_not_sized_from_its_source(tmp_path: Path, code_uri: str) -> None:
+    template = f"""\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+{code_uri}      Handler: app.handler
+      Runtime: python3.12
+      Timeout: 5
+    Metadata:
+      BuildMethod: makefile
+"""
+    folder = "src/" if code_uri else ""
+    write_tree(tmp_path, {"template.yaml": template, f"{folder}app.py": "def handler(e, c):\n    return e\n",
+                          f"{folder}Makefile": "build-Fn:\n\tcp app.py $(ARTIFACTS_DIR)\n",
+                          f"{folder}tests/test_app.py": "def test_x():\n    pass\n"})
+    project = load(tmp_path)
+    assert package_analysis(project).package(function(project, "Fn")).code is None
+    assert codes_at(run_lint(tmp_path, select=["LL404"])) == []
+    # the handler is still linked: code rules run on it
+    assert function(project, "Fn").handler_file == tmp_path / folder / "app.py"
