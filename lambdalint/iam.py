@@ -422,7 +422,8 @@ def _serverless_role(function: Function) -> ExecutionRole:
         # serverless-plugin-custom-roles: a role per function with the provider's statements
         # plus the function's own.
         found = _serverless_provider_role(function, provider, f"per-function role of `{function.name}`")
-        found.statements.extend(_statements(legacy_statements, f"role statements of function `{function.name}`"))
+        where = f"role statements of function `{function.name}`"
+        found.statements.extend(_statements(legacy_statements, where))
         return found
     # Without a per-function-role plugin the framework ignores `iamRoleStatements` on a function.
     own_statements = _first(own.get("iam", "role", "statements"),
@@ -464,7 +465,8 @@ def _per_function_role_plugin(root: Located) -> str | None:
     """Which per-function-role plugin the service lists under `plugins:`, if any."""
     from lambdalint.loaders.serverless import plugins
 
-    return next((_PER_FUNCTION_ROLE_PLUGINS[p] for p in plugins(root) if p in _PER_FUNCTION_ROLE_PLUGINS), None)
+    listed = (_PER_FUNCTION_ROLE_PLUGINS.get(name) for name in plugins(root))
+    return next((kind for kind in listed if kind is not None), None)
 
 
 def _inherits(own: Located, root: Located) -> bool:

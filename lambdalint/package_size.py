@@ -377,7 +377,8 @@ def find_bloat(path: Path, dev_packages: Iterable[str], *, exclude: Exclude | No
         prefix = "" if rel_dir == "." else rel_dir + "/"
         dists = [d for d in dirnames if _dist_name(d)]
         is_site = prefix == "" or bool(dists)
-        installed.update(prefix + top + "/" for d in dists for top in _installed_tops(os.path.join(dirpath, d)))
+        for dist in dists:
+            installed.update(prefix + top + "/" for top in _installed_tops(os.path.join(dirpath, dist)))
         keep: list[str] = []
         for d in dirnames:
             rel, full = prefix + d, os.path.join(dirpath, d)
@@ -433,7 +434,7 @@ def _bloat_kind(d: str, full: str, parent: str, is_site: bool,
 def _root_test_files(root: Path, filenames: list[str], exclude: Exclude | None) -> list[Bloat]:
     """Test modules, `conftest.py`, `pytest.ini` and `tox.ini` at the package root. Only the root:
     deeper down, a built package holds installed distributions whose own test files are theirs."""
-    found = []
+    found: list[Bloat] = []
     for name in filenames:
         if name not in _ROOT_TEST_SETTINGS and not _ROOT_TEST_MODULE.fullmatch(name):
             continue
@@ -482,7 +483,8 @@ def _read_requirements(root: Path) -> list[Requirement]:
     """The package's requirements.txt and every file it includes with `-r` (pip installs those
     too), each requirement tagged with the file it is written in."""
     reqs: list[Requirement] = []
-    pending, seen = ["requirements.txt"], set()
+    pending: list[str] = ["requirements.txt"]
+    seen: set[str] = set()
     while pending and len(seen) < _MAX_INCLUDES:
         rel = pending.pop(0)
         if rel in seen:

@@ -1,12 +1,14 @@
 """Serverless Framework `serverless.yml` into the model.
 
 Provider settings become the functions' defaults with origin `provider`; the framework's own
-defaults (timeout 6 s, memory 1024 MB) have origin `default`. An `image:` function has no runtime
-(the container brings its own) and package type `Image`. Handlers resolve against the service
-folder, `src/handlers/orders.create` and `src.handlers.orders.create` alike, or against the
-function's `module:` folder when serverless-python-requirements packages functions individually. `${self:...}` references to literal
+defaults (timeout 6 s, memory 1024 MB) have origin `default`. `${self:...}` references to literal
 values of the same file are resolved; every other variable (`${opt:}`, `${env:}`, `${ssm:}`,
 `${file()}`, fallbacks) stays as written with origin `unresolved`, because guessing would be worse.
+
+An `image:` function has no runtime (the container brings its own) and package type `Image`.
+Handlers resolve against the service folder, `src/handlers/orders.create` and
+`src.handlers.orders.create` alike, or against the function's `module:` folder when
+serverless-python-requirements packages functions individually.
 """
 
 from __future__ import annotations
