@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Literal, NamedTuple
 
+from lambdalint.loaders.cloudformation import is_makefile_build
 from lambdalint.loaders.handlers import normalized
 from lambdalint.located import Located, Span
 from lambdalint.model import Function, Project, Template
@@ -255,14 +256,11 @@ def _cloudformation_code(function: Function) -> tuple[CodeSource | None, Span]:
 
 
 def _custom_build(function: Function) -> bool:
-    """`Metadata: {BuildMethod: makefile}`: `sam build` runs the project's Makefile, which copies
-    whatever it likes; the source folder says nothing true about the package then."""
-    if function.kind != "AWS::Serverless::Function":
-        return False
+    """A Makefile build copies whatever it likes: the source folder says nothing true about the
+    package then."""
     resource = function.template.resources.get(function.name)
-    method = resource.get("Metadata", "BuildMethod") if resource is not None else None
-    text = method.str_value() if method is not None else None
-    return text is not None and text.strip().lower() == "makefile"
+    return function.kind == "AWS::Serverless::Function" and resource is not None \
+        and is_makefile_build(resource)
 
 
 def _template_folder(function: Function) -> CodeSource | None:

@@ -2,15 +2,18 @@
 ## What it does
 Reports a Python function whose `Handler` does not resolve: no module file for it under the code
 folder (`CodeUri`, else the template's folder as `sam build` takes it; the Serverless service
-folder), or a module that binds no top-level name of that
-function (a `def`, an assignment such as `handler = Mangum(app)`, or an import).
+folder, or the function's `module:` folder under serverless-python-requirements), or a module that
+binds no top-level name of that function (a `def`, an assignment such as `handler = Mangum(app)`,
+or an import).
 
 It only fires when the code is there: a missing module is reported when the folder it would live in
 exists and holds other Python files, so a template checked without its code (a checkout of the
 infrastructure alone, code built elsewhere, a Serverless service folder with no Python in it) is not
-reported. Modules that deployment plugins generate (`wsgi_handler` of serverless-wsgi) are skipped. Functions whose code is not local (S3
-artifacts, inline `ZipFile`, container images) and non-Python runtimes are skipped, as are handlers
-built from intrinsics. A module that does not parse is reported as LL001 instead.
+reported. A SAM function built by its Makefile (`BuildMethod: makefile`) is skipped when the
+handler is not in its source folder: the Makefile may put it in the package. Modules that
+deployment plugins generate (`wsgi_handler` of serverless-wsgi) are skipped. Functions whose code is
+not local (S3 artifacts, inline `ZipFile`, container images) and non-Python runtimes are skipped, as
+are handlers built from intrinsics. A module that does not parse is reported as LL001 instead.
 
 ## Why is this bad?
 The deployment succeeds, then every invocation fails with `Runtime.ImportModuleError` or

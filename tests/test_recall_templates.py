@@ -430,3 +430,28 @@ Resources:
     assert codes_at(run_lint(tmp_path, select=["LL404"])) == []
     # the handler is still linked: code rules run on it
     assert function(project, "Fn").handler_file == tmp_path / folder / "app.py"
+
+
+def test_a_makefile_build_with_its_handler_elsewhere_is_not_handler_not_found(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"template.yaml": """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      Runtime: python3.12
+      Timeout: 5
+    Metadata:
+      BuildMethod: makefile
+  Plain:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: main.handler
+      Runtime: python3.12
+      Timeout: 5
+""", "Makefile": "build-Fn:\n\tcp src/app.py $(ARTIFACTS_DIR)\n",
+        "src/app.py": "def handler(event, context):\n    return event\n", "setup.py": "\n"})
+    found = codes_at(run_lint(tmp_path, select=["LL108"]))
+    assert found == [("LL108", "template.yaml", 15)]  # only the function that `sam build` copies

@@ -136,7 +136,20 @@ def _function(template: Template, logical_id: str, kind: str, span: Span,
     )
     function.code_dir = _code_dir(template, code_location, resource)
     resolve_handler(function)
+    if sam and is_makefile_build(resource) and function.handler_file is not None \
+            and not function.handler_file.exists():
+        # A Makefile build copies files wherever it likes: a handler the source folder does not
+        # hold may well be in the package, so it is unknown rather than missing.
+        function.handler_file = function.handler_function = None
     return function
+
+
+def is_makefile_build(resource: Located) -> bool:
+    """`Metadata: {BuildMethod: makefile}`: `sam build` runs the project's Makefile instead of
+    copying the code folder."""
+    method = resource.get("Metadata", "BuildMethod")
+    text = method.str_value() if method is not None else None
+    return text is not None and text.strip().lower() == "makefile"
 
 
 def _code_dir(template: Template, code: Located, resource: Located) -> Path | None:
