@@ -416,14 +416,24 @@ def _serverless_role(function: Function) -> ExecutionRole:
     own_role = own.get("role")
     if own_role is not None:
         return _serverless_named_role(function, own_role)
-    own_statements = _first(own.get("iam", "role", "statements"), own.get("iamRoleStatements"))
+    plugin = _per_function_role_plugin(root)
+    legacy_statements = own.get("iamRoleStatements")
+    if plugin == "custom-roles" and legacy_statements is not None:
+        # serverless-plugin-custom-roles: a role per function with the provider's statements
+        # plus the function's own.
+        found = _serverless_provider_role(function, provider, f"per-function role of `{function.name}`")
+        where = f"role statements of function `{function.name}`"
+        found.statements.extend(_statements(legacy_statements, where))
+        return found
+    # Without a per-function-role plugin the framework ignores `iamRoleStatements` on a function.
+    own_statements = _first(own.get("iam", "role", "statements"),
+                            legacy_statements if plugin == "roles-per-function" else None)
     if own_statements is not None:
         found = ExecutionRole(function, role=f"per-function role of `{function.name}`")
         found.statements.extend(_statements(own_statements, f"role statements of function `{function.name}`"))
         for arn in (own.get("iam", "role", "managedPolicies") or Located([], own.span)).elements():
             found.managed.append(ManagedPolicyRef(arn, aws_managed_policy_name(arn), f"function `{function.name}`"))
-        inherit = own.get("iamRoleStatementsInherit")
-        if inherit is not None and inherit.value is True:
+        if _inherits(own, root):
             _serverless_provider_policies(found, provider)
         return found
     iam_role = provider.get("iam", "role")
@@ -432,9 +442,40 @@ def _serverless_role(function: Function) -> ExecutionRole:
     legacy_role = provider.get("role")
     if legacy_role is not None:
         return _serverless_named_role(function, legacy_role)
-    found = ExecutionRole(function, role="the provider's default role")
+    return _serverless_provider_role(function, provider, "the provider's default role")
+
+
+def _serverless_provider_role(function: Function, provider: Located, role: str) -> ExecutionRole:
+    found = ExecutionRole(function, role=role)
     _serverless_provider_policies(found, provider)
     return found
+
+
+# The plugins that read a function's `iamRoleStatements`, by the npm names serverless.yml lists
+# (forks of serverless-iam-roles-per-function keep its semantics).
+_PER_FUNCTION_ROLE_PLUGINS = {
+    "serverless-iam-roles-per-function": "roles-per-function",
+    "@serverlessops/serverless-iam-roles-per-function": "roles-per-function",
+    "serverless-granular-iam": "roles-per-function",
+    "serverless-plugin-custom-roles": "custom-roles",
+}
+
+
+def _per_function_role_plugin(root: Located) -> str | None:
+    """Which per-function-role plugin the service lists under `plugins:`, if any."""
+    from lambdalint.loaders.serverless import plugins
+
+    listed = (_PER_FUNCTION_ROLE_PLUGINS.get(name) for name in plugins(root))
+    return next((kind for kind in listed if kind is not None), None)
+
+
+def _inherits(own: Located, root: Located) -> bool:
+    """`iamRoleStatementsInherit: true` on the function, else the plugin's service-wide
+    `custom.serverless-iam-roles-per-function.defaultInherit`."""
+    flag = own.get("iamRoleStatementsInherit")
+    if flag is None:
+        flag = root.get("custom", "serverless-iam-roles-per-function", "defaultInherit")
+    return flag is not None and flag.value is True
 
 
 def _serverless_provider_policies(found: ExecutionRole, provider: Located) -> None:

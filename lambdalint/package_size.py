@@ -15,6 +15,7 @@ from __future__ import annotations
 import errno
 import fnmatch
 import os
+import posixpath
 import re
 import stat as stat_mod
 import zlib
@@ -34,6 +35,17 @@ _FD_SCAN = os.scandir in os.supports_fd
 _DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
 _CACHE_DIRS = frozenset({".pytest_cache", ".mypy_cache", ".ruff_cache"})
 _TEST_FILE = re.compile(r"(test_.*|.*_test)\.py|conftest\.py")
+# Test modules and test-runner settings at a package's root (the module that `pytest` runs next to
+# the code). A name alone does not make a test module: `ab_test.py` may be the code's own, so a
+# module counts only when it reads like a test.
+_ROOT_TEST_MODULE = re.compile(r"test_.*\.py|.*_test\.py|.*\.test\.py")
+_ROOT_TEST_SETTINGS = frozenset({"conftest.py", "pytest.ini", "tox.ini"})
+_LOOKS_LIKE_TESTS = re.compile(
+    rb"^[ \t]*(?:(?:async[ \t]+)?def[ \t]+test|class[ \t]+Test|import[ \t]+(?:pytest|unittest)\b"
+    rb"|from[ \t]+(?:pytest|unittest)\b)", re.MULTILINE)
+_SNIFF_BYTES = 1 << 16
+_INCLUDE = re.compile(r"\s*(?:-r|--requirement)(?:\s*=\s*|\s+|(?=[^\s=-]))(\S+)")
+_MAX_INCLUDES = 20  # `-r` chains in real projects are a few files deep; a cycle must end somewhere
 _REQ_NAME = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)")
 
 Exclude = Callable[[str], bool]
@@ -56,7 +68,7 @@ class PackageSize(NamedTuple):
 
 class Bloat(NamedTuple):
     kind: str  # tests, pycache, git, virtualenv, cache, dev-package, vendored-sdk
-    path: str  # posix path relative to the package ("requirements.txt" for a listed requirement)
+    path: str  # posix path relative to the package (the requirements file for a listed requirement)
     bytes: int  # 0 for a requirement that is only listed
     name: str = ""  # distribution name for dev-package / vendored-sdk
     line: int | None = None  # requirements.txt line when the finding comes from it
@@ -68,6 +80,7 @@ class Requirement(NamedTuple):
     line: int
     pinned: bool  # "==" or "===" specifier
     comment: str  # inline comment, or the comment line(s) directly above
+    file: str = "requirements.txt"  # posix path from the package root (`-r` includes may leave it)
 
 
 def normalize_name(name: str) -> str:
@@ -358,16 +371,24 @@ def find_bloat(path: Path, dev_packages: Iterable[str], *, exclude: Exclude | No
     reqs = _read_requirements(root)
     justified = {r.name for r in reqs if r.name in SDK_PACKAGES and r.pinned and r.comment}
     found: list[Bloat] = []
+    installed: set[str] = set()  # "numpy/": top-level folders an installed distribution owns
     for dirpath, dirnames, filenames in os.walk(root):
         rel_dir = Path(dirpath).relative_to(root).as_posix()
         prefix = "" if rel_dir == "." else rel_dir + "/"
-        is_site = prefix == "" or any(_dist_name(d) for d in dirnames)
+        dists = [d for d in dirnames if _dist_name(d)]
+        is_site = prefix == "" or bool(dists)
+        for dist in dists:
+            installed.update(prefix + top + "/" for top in _installed_tops(os.path.join(dirpath, dist)))
         keep: list[str] = []
         for d in dirnames:
             rel, full = prefix + d, os.path.join(dirpath, d)
             if exclude is not None and exclude(rel + "/"):
                 continue
             kind, name = _bloat_kind(d, full, os.path.basename(dirpath), is_site, patterns)
+            if kind == "tests" and any(rel.startswith(top) for top in installed):
+                # An installed dependency's own test suite (`numpy/_core/tests/`) is not what
+                # the hint can fix (keep tests out of the code folder): it stays unreported.
+                continue
             if kind is None:
                 keep.append(d)
                 continue
@@ -376,12 +397,13 @@ def find_bloat(path: Path, dev_packages: Iterable[str], *, exclude: Exclude | No
                 found.append(Bloat(kind, rel + "/", size.unzipped_bytes, name,
                                    justified=kind == "vendored-sdk" and name in justified))
         dirnames[:] = keep  # bloat folders are counted whole, never searched again inside
+        if not prefix:
+            found.extend(_root_test_files(root, filenames, exclude))
     for req in reqs:
         if _matches(req.name, patterns):
-            found.append(Bloat("dev-package", "requirements.txt", 0, req.name, req.line))
+            found.append(Bloat("dev-package", req.file, 0, req.name, req.line))
         elif req.name in SDK_PACKAGES:
-            found.append(Bloat("vendored-sdk", "requirements.txt", 0, req.name, req.line,
-                               req.name in justified))
+            found.append(Bloat("vendored-sdk", req.file, 0, req.name, req.line, req.name in justified))
     return sorted(found, key=lambda b: (-b.bytes, b.path, b.line or 0))
 
 
@@ -409,6 +431,45 @@ def _bloat_kind(d: str, full: str, parent: str, is_site: bool,
     return None, ""
 
 
+def _root_test_files(root: Path, filenames: list[str], exclude: Exclude | None) -> list[Bloat]:
+    """Test modules, `conftest.py`, `pytest.ini` and `tox.ini` at the package root. Only the root:
+    deeper down, a built package holds installed distributions whose own test files are theirs."""
+    found: list[Bloat] = []
+    for name in filenames:
+        if name not in _ROOT_TEST_SETTINGS and not _ROOT_TEST_MODULE.fullmatch(name):
+            continue
+        if exclude is not None and exclude(name):
+            continue
+        path = root / name
+        try:
+            if not path.is_file() or path.is_symlink():
+                continue
+            size = path.stat().st_size
+            if name not in _ROOT_TEST_SETTINGS:
+                with open(path, "rb") as handle:
+                    if not _LOOKS_LIKE_TESTS.search(handle.read(_SNIFF_BYTES)):
+                        continue
+        except OSError:
+            continue
+        found.append(Bloat("tests", name, size))
+    return found
+
+
+def _installed_tops(dist_info: str) -> set[str]:
+    """The top-level folders an installed distribution wrote: the first part of every RECORD
+    path (wheels), else its top_level.txt."""
+    try:
+        with open(os.path.join(dist_info, "RECORD"), encoding="utf-8", errors="replace") as handle:
+            return {line.partition("/")[0] for line in handle if "/" in line.partition(",")[0]}
+    except OSError:
+        pass
+    try:
+        with open(os.path.join(dist_info, "top_level.txt"), encoding="utf-8", errors="replace") as handle:
+            return {line.strip() for line in handle if line.strip()}
+    except OSError:
+        return set()
+
+
 def _has_test_files(folder: str) -> bool:
     return any(_TEST_FILE.fullmatch(f) for _, _, files in os.walk(folder) for f in files)
 
@@ -419,7 +480,24 @@ def _shifted(exclude: Exclude | None, prefix: str) -> Exclude | None:
 
 
 def _read_requirements(root: Path) -> list[Requirement]:
-    try:
-        return parse_requirements((root / "requirements.txt").read_text(encoding="utf-8", errors="replace"))
-    except OSError:
-        return []
+    """The package's requirements.txt and every file it includes with `-r` (pip installs those
+    too), each requirement tagged with the file it is written in."""
+    reqs: list[Requirement] = []
+    pending: list[str] = ["requirements.txt"]
+    seen: set[str] = set()
+    while pending and len(seen) < _MAX_INCLUDES:
+        rel = pending.pop(0)
+        if rel in seen:
+            continue
+        seen.add(rel)
+        try:
+            text = (root / rel).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        reqs += [r._replace(file=rel) for r in parse_requirements(text)]
+        folder = posixpath.dirname(rel)
+        for line in text.splitlines():
+            match = _INCLUDE.match(line)
+            if match and "://" not in match.group(1):
+                pending.append(posixpath.normpath(posixpath.join(folder, match.group(1))))
+    return reqs

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Literal, NamedTuple
 
+from lambdalint.loaders.cloudformation import is_makefile_build
 from lambdalint.loaders.handlers import normalized
 from lambdalint.located import Located, Span
 from lambdalint.model import Function, Project, Template
@@ -65,6 +66,7 @@ class CodeSource(NamedTuple):
     kind: SourceKind
     patterns: tuple[str, ...] = ()  # Serverless patterns, already in evaluation order
     skip_names: tuple[str, ...] = ()  # file/folder names a build step drops (fnmatch, any depth)
+    anchor: str = ""  # where `path` sits below the folder the patterns are anchored at ("orders/")
 
     @property
     def is_zip(self) -> bool:
@@ -72,6 +74,9 @@ class CodeSource(NamedTuple):
 
     def exclude(self) -> Exclude | None:
         by_pattern = ServerlessPatterns(self.patterns).excluded if self.patterns else None
+        if by_pattern is not None and self.anchor:
+            anchored, anchor = by_pattern, self.anchor
+            by_pattern = lambda rel: anchored(anchor + rel)  # noqa: E731
         if not self.skip_names:
             return by_pattern
         names = re.compile("|".join(fnmatch.translate(n) for n in self.skip_names))
@@ -96,6 +101,13 @@ class FunctionPackage(NamedTuple):
     code_span: Span  # the template line defining the code location (function key line if none)
     layers: tuple[LayerRef, ...]
     layers_span: Span | None  # the `Layers` / `layers` line
+
+    @property
+    def default_code_uri(self) -> bool:
+        """A SAM function without `CodeUri`, packaged from the template's folder: no template
+        line names its package, and several functions may share it."""
+        return self.code is not None and self.function.kind == "AWS::Serverless::Function" \
+            and self.function.code_location.origin == "default"
 
     @property
     def local_layers(self) -> list[LayerRef]:
@@ -221,11 +233,15 @@ def _cloudformation_code(function: Function) -> tuple[CodeSource | None, Span]:
     template = function.template
     location = function.code_location
     span = _span_of(location, function.span)
-    if function.package_type != "Zip" or location.origin == "default":
+    if function.package_type != "Zip" or location.value is None:
         return None, span
     built = _sam_build(template, function.name)
     if built is not None:
         return CodeSource(built, "build"), span
+    if _custom_build(function):
+        return None, span
+    if location.origin == "default":
+        return _template_folder(function), span
     path = _local(template.directory, location)
     if path is not None and path.is_file():
         return CodeSource(path, "artifact"), span
@@ -237,6 +253,25 @@ def _cloudformation_code(function: Function) -> tuple[CodeSource | None, Span]:
     if function.code_dir is not None and isinstance(location.value, dict) and function.code_dir.exists():
         return CodeSource(function.code_dir, "artifact" if function.code_dir.is_file() else "source"), span
     return None, span
+
+
+def _custom_build(function: Function) -> bool:
+    """A Makefile build copies whatever it likes: the source folder says nothing true about the
+    package then."""
+    resource = function.template.resources.get(function.name)
+    return function.kind == "AWS::Serverless::Function" and resource is not None \
+        and is_makefile_build(resource)
+
+
+def _template_folder(function: Function) -> CodeSource | None:
+    """A SAM function without `CodeUri`: `sam build` copies the template's whole folder, minus
+    what it always leaves out (`.aws-sam`, `.git`, virtualenvs and caches by name). Only a Python
+    function whose handler file is there gets a package: the template folder of an
+    infrastructure-only checkout holds no code, and walking it would slow template-only runs."""
+    base = function.template.directory
+    if not function.is_python or not _handler_exists(base, function.handler.str_value()):
+        return None
+    return CodeSource(normalized(base), "source", skip_names=SAM_BUILD_EXCLUDES)
 
 
 def _serverless_code(function: Function) -> tuple[CodeSource | None, Span]:
@@ -255,15 +290,20 @@ def _serverless_code(function: Function) -> tuple[CodeSource | None, Span]:
             return (CodeSource(path, "artifact") if path is not None else None), _span_of(artifact, span)
     service = _service_name(template)
     built = base / ".serverless" / (f"{function.name}.zip" if individually else f"{service}.zip")
-    if service is not None and built.is_file():
+    module = function.code_dir if function.code_dir is not None and function.code_dir != base else None
+    if service is not None and module is None and built.is_file():
         return CodeSource(normalized(built), "build"), span
-    if not _handler_exists(base, function.handler.str_value()):
+    if not _handler_exists(module or base, function.handler.str_value()):
         # A serverless.yml with no code beside it (a sample, a config-only checkout): nothing to
         # size, and walking the folder anyway would slow every template-only run down.
         return None, span
     patterns = serverless_patterns(service_package, own_package if individually else None,
                                    template.source.path.name,
                                    node_modules=_node_modules_patterns(base, service_package))
+    if module is not None:
+        # serverless-python-requirements `module:`: only that folder ships, moved to the root.
+        anchor = module.relative_to(base).as_posix() + "/" if base in module.parents else ""
+        return CodeSource(module, "source", patterns, anchor=anchor), span
     return CodeSource(normalized(base), "source", patterns), span
 
 

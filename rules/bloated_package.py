@@ -5,7 +5,13 @@ Looks inside a function's code package for what the runtime never needs:
 - test folders (`tests/` or `test/` holding `test_*.py`), `__pycache__`, `.git`, virtualenvs
   (any folder with a `pyvenv.cfg`) and tool caches (`.pytest_cache`, `.mypy_cache`,
   `.ruff_cache`, `node_modules/.cache`);
-- development-only packages, installed in the package or listed in its `requirements.txt`:
+- test files at the package root: `conftest.py`, `pytest.ini`, `tox.ini`, and `test_*.py`,
+  `*_test.py`, `*.test.py` modules that hold tests (a `def test...`, a `class Test...`, a pytest or
+  unittest import: a module of the code named `ab_test.py` is not a test). Deeper down, and inside
+  an installed dependency (a folder its `*.dist-info` lists), a dependency's own tests are left
+  alone;
+- development-only packages, installed in the package or listed in its `requirements.txt` (or a
+  file it includes with `-r`, which the build installs too; reported at that line):
   `pytest`, `moto`, `boto3-stubs`, `mypy-boto3-*`, `black`, `ruff`, `mypy`, `pylint`, `ipython`
   (option `dev-packages`);
 - `boto3`/`botocore` vendored into the package (info): the Python runtime already has them. A
@@ -13,7 +19,9 @@ Looks inside a function's code package for what the runtime never needs:
 
 Only local packages are inspected (the build output when there is one), with the same
 exclusions the packaging tool applies: `sam build` drops `__pycache__`, `.git`, virtualenvs and
-caches from a SAM source folder, and Serverless `package.patterns` apply.
+caches from a SAM source folder, and Serverless `package.patterns` apply. A SAM function without
+`CodeUri` is packaged from the template's folder, tests, tools and `requirements.txt` included
+(one finding for all the functions that share it, at the first one).
 
 ## Why is this bad?
 Everything in the package is uploaded, stored, downloaded and unpacked on every cold start. Test
@@ -42,6 +50,8 @@ is needed (then pin it with `==` and say why in a comment). Options under
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 from lambdalint.rulekit import Context, Finding, Function, Option, Rule, Span, bad, good, name_list
@@ -63,21 +73,27 @@ def check(ctx: Context) -> Iterator[Finding]:
 
     dev_packages = ctx.options["dev-packages"]  # the registry checked it is a list of strings
     analysis = package_analysis(ctx.project)
-    groups: dict[tuple[CodeSource, Span], list[Function]] = {}
+    groups: dict[tuple[CodeSource, Span | None], list[Function]] = {}
     for function in ctx.project.functions:
         package = analysis.package(function)
         if package.code is not None and not package.code.is_zip:
-            groups.setdefault((package.code, package.code_span), []).append(function)
+            # Functions without `CodeUri` share the template's folder and no line names it: one
+            # finding for all of them, at the first one's key.
+            groups.setdefault((package.code, None if package.default_code_uri else package.code_span),
+                              []).append(function)
     # requirements.txt belongs to the folder, not to a template line: name every function using it.
     by_source: dict[CodeSource, list[Function]] = {}
     for (source, _), functions in groups.items():
         by_source.setdefault(source, []).extend(functions)
     reported_requirements: set[tuple[str, int]] = set()
-    for (source, span), functions in groups.items():
+    for (source, code_span), functions in groups.items():
         items = analysis.bloat(source, dev_packages)
         only = functions[0].name if len(functions) == 1 else None
+        span = code_span or functions[0].span
         owner = f"the package of {name_list(functions)}"
-        folders = [b for b in items if b.path != "requirements.txt" and b.kind != "vendored-sdk"]
+        if code_span is None:
+            owner += " (no `CodeUri`: the template's whole folder)"
+        folders = [b for b in items if b.line is None and b.kind != "vendored-sdk"]
         if folders:
             total = sum(b.bytes for b in folders)
             listed = ", ".join(f"{b.path} {format_bytes(b.bytes)}" for b in folders[:3])
@@ -85,16 +101,16 @@ def check(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding(
                 span,
                 f"{owner} ships {format_bytes(total)} the runtime never needs: {listed}{more}",
+                _DEFAULT_CODE_URI_HINT if code_span is None else
                 "Keep tests, caches and tools out of the code folder, or exclude them from the "
                 "package (`package.patterns` under Serverless).",
                 function=only)
-        requirements = source.path / "requirements.txt"
-        display = ctx.project.display(requirements)
         listed_sdks = {b.name for b in items if b.kind == "vendored-sdk" and b.line is not None}
         # An installed SDK is a package folder plus its dist-info: one finding per distribution.
         vendored: dict[str, int] = {}
         for item in items:
             if item.line is not None:
+                display = ctx.project.display(Path(os.path.normpath(source.path / item.path)))
                 key = (display, item.line)
                 if key in reported_requirements:
                     continue
@@ -115,12 +131,17 @@ def check(ctx: Context) -> Iterator[Finding]:
                 function=only, severity="info")
 
 
+_DEFAULT_CODE_URI_HINT = ("Set `CodeUri` to a folder holding only the function's code: without it "
+                          "`sam build` copies the template's folder, tests and tools included.")
+
+
 def _requirement(ctx: Context, item: Bloat, span: Span, owner: str, only: str | None) -> Iterator[Finding]:
     if item.kind == "dev-package":
         yield ctx.finding(
             span,
             f"`{item.name}` is a {_KIND_WORDS['dev-package']} required by {owner}",
-            "Move it to a requirements-dev.txt outside the code folder; the function never imports it.",
+            "Move it to a requirements-dev.txt: the build installs only requirements.txt, and the "
+            "function never imports it.",
             function=only)
     elif item.kind == "vendored-sdk" and not item.justified and ctx.options["report-vendored-sdk"]:
         yield ctx.finding(
@@ -180,6 +201,17 @@ functions:
     handler: app.handler
 """, "app.py": _APP, ".venv/pyvenv.cfg": "home = /usr/bin\n", ".venv/lib/site.py": "x = 1\n"},
             title="Serverless service folder with a virtualenv"),
+        bad(files={"template.yaml": _SAM.format(marker="  # [bloated-package]"), "src/app.py": _APP,
+                   "src/test_app.py": _TEST, "src/conftest.py": "import pytest\n"},
+            title="test module and conftest.py at the package root"),
+        bad(files={"template.yaml": _SAM.replace("      CodeUri: src/{marker}\n", "").replace(
+                       "  OrdersFunction:\n", "  OrdersFunction:  # [bloated-package]\n"),
+                   "app.py": _APP, "tests/test_app.py": _TEST, "requirements.txt": "requests==2.32.3\n"},
+            title="no CodeUri: sam build packages the template's folder, tests included"),
+        good(files={"template.yaml": _SAM.format(marker=""), "src/app.py": _APP.replace(
+                        "import json\n", "import json\n\nfrom ab_test import variant\n"),
+                    "src/ab_test.py": "def variant(user):\n    return 'control' if hash(user) % 2 else 'b'\n"},
+             title="a module of the code named like a test"),
         good(files={"template.yaml": _SAM.format(marker=""), "src/app.py": _APP,
                     "src/requirements.txt": "requests==2.32.3\n", "tests/test_app.py": _TEST,
                     "requirements-dev.txt": "pytest==8.2.0\nmoto[s3]==5.0.9\n"},

@@ -4,6 +4,9 @@ Reports a function whose runtime AWS has deprecated (warning), or for which AWS 
 creating or updating functions (error). The dates come from cfn-lint's copy of the AWS runtime
 lifecycle table, compared with today's date.
 
+Container-image functions (Serverless `image:`, `PackageType: Image`) bring their own runtime:
+`provider.runtime` does not apply to them.
+
 ## Why is this bad?
 A deprecated runtime gets no security patches and no support. Once creation is blocked, a fresh
 deployment of the stack fails; once updates are blocked, so does every code change.
@@ -141,5 +144,19 @@ Resources:
       Runtime: !Ref Runtime
       Code: {ZipFile: "def handler(e, c): pass"}
 """, title="runtime from a parameter is not guessed"),
+        good("""\
+service: ranking
+provider:
+  name: aws
+  runtime: python3.8  # left over from before the move to a container image
+  ecr:
+    images:
+      ranker:
+        path: ./ranker
+functions:
+  rank:
+    image:
+      name: ranker
+""", name="serverless.yml", title="a Serverless image function has no runtime"),
     ),
 )

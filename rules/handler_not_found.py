@@ -1,15 +1,19 @@
 """
 ## What it does
 Reports a Python function whose `Handler` does not resolve: no module file for it under the code
-folder (`CodeUri`, the Serverless service folder), or a module that binds no top-level name of that
-function (a `def`, an assignment such as `handler = Mangum(app)`, or an import).
+folder (`CodeUri`, else the template's folder as `sam build` takes it; the Serverless service
+folder, or the function's `module:` folder under serverless-python-requirements), or a module that
+binds no top-level name of that function (a `def`, an assignment such as `handler = Mangum(app)`,
+or an import).
 
 It only fires when the code is there: a missing module is reported when the folder it would live in
 exists and holds other Python files, so a template checked without its code (a checkout of the
 infrastructure alone, code built elsewhere, a Serverless service folder with no Python in it) is not
-reported. Modules that deployment plugins generate (`wsgi_handler` of serverless-wsgi) are skipped. Functions whose code is not local (S3
-artifacts, inline `ZipFile`, container images) and non-Python runtimes are skipped, as are handlers
-built from intrinsics. A module that does not parse is reported as LL001 instead.
+reported. A SAM function built by its Makefile (`BuildMethod: makefile`) is skipped when the
+handler is not in its source folder: the Makefile may put it in the package. Modules that
+deployment plugins generate (`wsgi_handler` of serverless-wsgi) are skipped. Functions whose code is
+not local (S3 artifacts, inline `ZipFile`, container images) and non-Python runtimes are skipped, as
+are handlers built from intrinsics. A module that does not parse is reported as LL001 instead.
 
 ## Why is this bad?
 The deployment succeeds, then every invocation fails with `Runtime.ImportModuleError` or
@@ -158,9 +162,25 @@ Resources:
       CodeUri: src/
 """, "src/app.py": "def lambda_handler(event, context):\n    return event\n"},
             title="handler from Globals"),
+        bad(files={"template.yaml": _sam("app.handler", "  # [handler-not-found]").replace("      CodeUri: src/\n", ""),
+                   "app.py": "def lambda_handler(event, context):\n    return event\n"},
+            title="no CodeUri: the handler is looked up in the template's folder"),
         good(files={"template.yaml": _sam("app.handler"),
                     "src/app.py": "def handler(event, context):\n    return event\n"},
              title="resolves"),
+        good(files={"serverless.yml": """\
+service: orders
+provider:
+  name: aws
+  runtime: python3.12
+functions:
+  create:
+    handler: src/handlers/orders.create
+  cancel:
+    handler: src.handlers.orders.cancel
+""", "src/handlers/orders.py": "def create(event, context):\n    return event\n\n\n"
+                                "def cancel(event, context):\n    return event\n"},
+             title="Serverless handlers in folders, with slashes or dots"),
         good(files={"template.yaml": _sam("orders/api.handler"),
                     "src/orders/__init__.py": "",
                     "src/orders/api.py": "from mangum import Mangum\nfrom .asgi import app\n\nhandler = Mangum(app)\n"},

@@ -3,6 +3,9 @@
 SAM's `Globals.Function` is merged into each `AWS::Serverless::Function` the way SAM does it (maps
 merge, lists append, scalars override) and every merged value keeps origin `globals`, so a rule can
 tell "set on the function" from "inherited" and point at the Globals line.
+
+A SAM Zip function with neither `CodeUri` (own or Globals) nor `InlineCode` gets the code location
+`.` with origin `default`: `sam build` and `sam package` take the template's own folder then.
 """
 
 from __future__ import annotations
@@ -98,11 +101,20 @@ def _function(template: Template, logical_id: str, kind: str, span: Span,
 
     sam = kind == SAM_FUNCTION
     code = props.get("CodeUri") if sam else props.get("Code")
-    if sam and props.get("InlineCode") is not None:
+    inline = sam and props.get("InlineCode") is not None
+    if inline:
         # The code is in the template; a `CodeUri` next to it (some samples keep both) is not
         # what deploys, so there is no code folder or package to look at.
         code = None
-    code_location = code if code is not None else default(None, span)
+    package_type = str(prop("PackageType", "Zip").value)
+    if code is not None:
+        code_location = code
+    elif sam and not inline and package_type == "Zip":
+        # `sam build` and `sam package` take the template's own folder when neither the function
+        # nor `Globals` sets `CodeUri`; origin `default` tells rules it was never written.
+        code_location = default(".", span)
+    else:
+        code_location = default(None, span)
     variables = props.get("Environment", "Variables")
     function = Function(
         name=logical_id,
@@ -120,11 +132,24 @@ def _function(template: Template, logical_id: str, kind: str, span: Span,
         events=prop("Events", {}),
         role=prop("Role"),
         code_location=code_location,
-        package_type=str(prop("PackageType", "Zip").value),
+        package_type=package_type,
     )
     function.code_dir = _code_dir(template, code_location, resource)
     resolve_handler(function)
+    if sam and is_makefile_build(resource) and function.handler_file is not None \
+            and not function.handler_file.exists():
+        # A Makefile build copies files wherever it likes: a handler the source folder does not
+        # hold may well be in the package, so it is unknown rather than missing.
+        function.handler_file = function.handler_function = None
     return function
+
+
+def is_makefile_build(resource: Located) -> bool:
+    """`Metadata: {BuildMethod: makefile}`: `sam build` runs the project's Makefile instead of
+    copying the code folder."""
+    method = resource.get("Metadata", "BuildMethod")
+    text = method.str_value() if method is not None else None
+    return text is not None and text.strip().lower() == "makefile"
 
 
 def _code_dir(template: Template, code: Located, resource: Located) -> Path | None:

@@ -4,16 +4,22 @@ Provider settings become the functions' defaults with origin `provider`; the fra
 defaults (timeout 6 s, memory 1024 MB) have origin `default`. `${self:...}` references to literal
 values of the same file are resolved; every other variable (`${opt:}`, `${env:}`, `${ssm:}`,
 `${file()}`, fallbacks) stays as written with origin `unresolved`, because guessing would be worse.
+
+An `image:` function has no runtime (the container brings its own) and package type `Image`.
+Handlers resolve against the service folder, `src/handlers/orders.create` and
+`src.handlers.orders.create` alike, or against the function's `module:` folder when
+serverless-python-requirements packages functions individually.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import replace
+from pathlib import Path
 
 from lambdalint.located import Located, Span, default
 from lambdalint.loaders.cloudformation import merge_defaults, resource_functions
-from lambdalint.loaders.handlers import resolve_handler
+from lambdalint.loaders.handlers import normalized, resolve_handler
 from lambdalint.model import Function, SourceFile, Template
 
 DEFAULT_TIMEOUT = 6
@@ -63,13 +69,16 @@ def _function(template: Template, name: str, config: Located, provider: Located)
     if provider_env is not None:
         environment = merge_defaults(environment, provider_env, "provider")
     layers = config.get("layers") or provider.get("layers")
+    # An `image:` function runs the container's own runtime: `provider.runtime` (and its
+    # deprecation, and Python handler linking) does not apply to it.
+    image = config.get("image") is not None
     function = Function(
         name=name,
         kind="serverless",
         template=template,
         span=span,
         properties=config,
-        runtime=setting("runtime"),
+        runtime=default(None, span) if image else setting("runtime"),
         handler=config.get("handler") or default(None, span),
         timeout=setting("timeout", DEFAULT_TIMEOUT),
         memory=setting("memorySize", DEFAULT_MEMORY),
@@ -79,10 +88,35 @@ def _function(template: Template, name: str, config: Located, provider: Located)
         events=config.get("events") or default([], span),
         role=config.get("role") or provider.get("role") or provider.get("iam", "role") or default(None, span),
         code_location=config.get("package") or template.root.get("package") or default(None, span),
-        code_dir=template.directory,
+        code_dir=_code_dir(template, config),
+        package_type="Image" if image else "Zip",
     )
     resolve_handler(function)
     return function
+
+
+def plugins(root: Located) -> list[str]:
+    """The plugin names a service lists under `plugins:` (a list, or `{localPath, modules}`)."""
+    node = root.get("plugins")
+    if node is not None and isinstance(node.value, dict):
+        node = node.get("modules")
+    names = (item.str_value() for item in (node.elements() if node is not None else []))
+    return [name.strip() for name in names if name]
+
+
+def _code_dir(template: Template, config: Located) -> Path:
+    """The service folder, or the function's `module:` folder when serverless-python-requirements
+    packages functions individually: it then ships that folder's contents at the zip's root, so
+    the handler is relative to it (`module: orders` + `handler: api.create` is `orders/api.py`)."""
+    module = config.get("module")
+    folder = module.str_value() if module is not None else None
+    service_package = template.root.get("package")
+    individually = service_package is not None and (flag := service_package.get("individually")) is not None \
+        and flag.value is True
+    if not folder or folder.strip() in (".", "./") or not individually \
+            or "serverless-python-requirements" not in plugins(template.root):
+        return template.directory
+    return normalized(template.directory / folder.strip())
 
 
 def _as_provider(node: Located) -> Located:
