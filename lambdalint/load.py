@@ -9,7 +9,7 @@ from lambdalint.config import Config
 from lambdalint.discover import Walker
 from lambdalint.located import Span
 from lambdalint.loaders.cloudformation import load_cloudformation, looks_like_cloudformation
-from lambdalint.loaders.serverless import load_serverless, looks_like_serverless
+from lambdalint.loaders.serverless import load_serverless, looks_like_serverless, other_provider
 from lambdalint.loaders.yamlnodes import LoadError, load_json, load_yaml
 from lambdalint.model import Problem, Project, SourceFile, Template
 
@@ -46,5 +46,8 @@ def load_template(source: SourceFile, project: Project) -> Template | None:
     if looks_like_cloudformation(root):
         return load_cloudformation(source, root)
     if looks_like_serverless(root):
+        provider = other_provider(root)
+        if provider is not None:
+            project.note(f"{source.display}: provider `{provider}` is not AWS; its functions are not checked")
         return load_serverless(source, root)
     return None

@@ -247,3 +247,34 @@ def test_non_templates_are_skipped_silently(tmp_path: Path) -> None:
     })
     assert [t.display for t in project.templates] == ["template.yaml"]
     assert project.problems == []
+
+
+OPENWHISK = """\
+service: python-service
+provider:
+  name: openwhisk
+  runtime: python3.9
+functions:
+  greeting:
+    handler: handler.endpoint
+plugins:
+  - serverless-openwhisk
+"""
+
+
+def test_serverless_file_of_another_provider_defines_no_lambda_function(tmp_path: Path) -> None:
+    # serverless/examples' OpenWhisk services: `endpoint(params)` is not a Lambda handler, and the
+    # OpenWhisk runtime's python3.9 is not Lambda's; nothing of it is Lambda configuration.
+    from conftest import run_lint
+
+    write_tree(tmp_path, {
+        "ow/serverless.yml": OPENWHISK,
+        "ow/handler.py": "def endpoint(params):\n    return {'greeting': params.get('name')}\n",
+        "aws/serverless.yml": OPENWHISK.replace("openwhisk", "aws").replace("  - serverless-aws\n", ""),
+        "aws/handler.py": "def endpoint(params):\n    return {}\n",
+    })
+    result = run_lint(tmp_path)
+    assert {f.function for f in result.findings} == {"greeting"}
+    assert all(f.span.path.startswith("aws/") for f in result.findings)
+    assert "LL106" in {f.code for f in result.findings}
+    assert any("provider `openwhisk` is not AWS" in note for note in result.project.notes)

@@ -33,9 +33,20 @@ def looks_like_serverless(root: Located) -> bool:
     return root.get("service") is not None and root.get("provider") is not None
 
 
+def other_provider(root: Located) -> str | None:
+    """The provider's name when the service deploys somewhere else than AWS (OpenWhisk, Kubeless,
+    Google, Azure): such a file defines no Lambda function."""
+    name = root.get("provider", "name")
+    if name is None or not name.is_literal or name.value == "aws":
+        return None
+    return str(name.value)
+
+
 def load_serverless(source: SourceFile, root: Located) -> Template:
     root = _Resolver(root).resolve(root, 0)
     template = Template(source=source, dialect="serverless", root=root)
+    if other_provider(root) is not None:
+        return template
     provider = root.get("provider") or Located({}, root.span)
     functions = root.get("functions")
     entries: list[tuple[str, Located]] = []
