@@ -121,6 +121,24 @@ class Trigger:
         return False
 
     @property
+    def target_dead_letter(self) -> Located | None:
+        """The dead-letter queue of the EventBridge rule or Scheduler target that delivers this
+        trigger: `Targets[].DeadLetterConfig` of an `AWS::Events::Rule`, `Target.DeadLetterConfig`
+        of an `AWS::Scheduler::Schedule`, `DeadLetterConfig` of a SAM Schedule, ScheduleV2,
+        EventBridgeRule or CloudWatchEvent event, `deadLetterQueueArn` of a Serverless
+        `eventBridge` event. None for every other trigger."""
+        if self.kind not in ("schedule", "scheduler", "eventbridge"):
+            return None
+        target = self.extra.get("target")
+        if target is not None:
+            return target.get("DeadLetterConfig")
+        if self.declared_by == "sam-event":
+            return self.settings.get("DeadLetterConfig")
+        if self.declared_by == "serverless-event":
+            return self.settings.get("deadLetterQueueArn")
+        return None
+
+    @property
     def is_stream(self) -> bool:
         return self.kind in STREAM_KINDS
 
