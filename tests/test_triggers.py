@@ -95,6 +95,69 @@ def test_serverless_events_of_every_kind() -> None:
     }
 
 
+def test_openapi_files_quick_create_and_http_api_events() -> None:
+    assert triggers_of("api-openapi-files") == {
+        # AWS::Include of a local file, the uri a `Fn::Sub` of the function's ARN
+        ("CreateOrderFunction", "api", "OrdersApi", "AWS::Serverless::Api"),
+        ("GetOrderFunction", "api", "OrdersApi", "AWS::Serverless::Api"),
+        ("ExportOrdersFunction", "api", "OrdersApi", "AWS::Serverless::Api"),
+        # DefinitionUri of a local JSON file, the uri a literal ARN naming the FunctionName
+        ("MonthlyReportFunction", "http-api", "ReportsApi", "AWS::Serverless::HttpApi"),
+        # HTTP API quick create (`Target`)
+        ("WebhookFunction", "http-api", "WebhookApi", "AWS::ApiGatewayV2::Api"),
+        ("PingFunction", "http-api", "PingApi", "AWS::ApiGatewayV2::Api"),
+        ("StatusFunction", "http-api", None, "sam-event"),
+        ("HealthFunction", "http-api", None, "sam-event"),
+        # PartnerSyncFunction: its API's definition is in S3, which is never read
+    }
+
+
+def test_ll203_follows_openapi_files_and_quick_create() -> None:
+    root = PROJECTS / "api-openapi-files"
+    result = run_lint(root, select=("LL203",))
+    found = {(f.function, f.span.line): [(r.span.path, r.span.line) for r in f.related]
+             for f in result.visible}
+    assert found == {
+        ("CreateOrderFunction", 57): [("openapi/orders.yaml", 8)],  # the integration in the file
+        ("MonthlyReportFunction", 78): [("openapi/reports.json", 7)],
+        ("WebhookFunction", 91): [("template.yaml", 43)],  # the quick-create `Target`
+        ("StatusFunction", 104): [("template.yaml", 106)],
+    }
+    messages = {f.function: f.message for f in result.visible}
+    assert "gives up after 29 s" in messages["CreateOrderFunction"]
+    assert "HTTP API `ReportsApi` gives up after 30 s" in messages["MonthlyReportFunction"]
+
+
+_INCLUDING_API = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      DefinitionBody:
+        Fn::Transform: {Name: AWS::Include, Parameters: {Location: api.yaml}}
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties: {CodeUri: src/, Handler: app.handler, Runtime: python3.12, Timeout: 60}
+"""
+
+
+@pytest.mark.parametrize("content", [
+    None,  # the included file is missing
+    "openapi: [unclosed\n",  # a broken file
+    "just a string\n",
+    b"\xff\xfe not utf-8",
+])
+def test_unreadable_openapi_files_give_no_trigger_and_no_crash(tmp_path: Path, content: str | bytes | None) -> None:
+    if content is not None:
+        write_tree(tmp_path, {"api.yaml": content})
+    template = _template(_INCLUDING_API, tmp_path)
+    assert template_triggers(template) == []
+    assert run_lint(tmp_path, select=("LL203",)).visible == []
+
+
 def test_trigger_settings_keep_their_locations() -> None:
     root = PROJECTS / "triggers-sam"
     result = run_lint(root, select=("LL001",), config=Config(select=("LL001",), root=root))
@@ -236,8 +299,6 @@ def test_ll208_reports_exactly_the_invalid_expressions_of_the_table(tmp_path: Pa
     for index, (expression, allow_at, error) in enumerate(CASES):
         if not expression.strip():
             continue  # an empty value is not a string the template would carry
-        if allow_at and error is not None and "unit" in error:
-            continue  # Scheduler does not hold rate units to singular/plural (test_schedule.py)
         rtype = "AWS::Scheduler::Schedule" if allow_at else "AWS::Events::Rule"
         lines += [f"  Schedule{index}:", f"    Type: {rtype}", "    Properties:"]
         lines.append(f"      ScheduleExpression: '{expression}'")
