@@ -327,3 +327,46 @@ def test_ll207_agrees_with_serverless_rules(name: str, expected: set[str]) -> No
     source = (PEER_SUITE / name).read_text(encoding="utf-8").splitlines()
     reported = {source[f.span.line - 1].strip().rstrip(":") for f in report.visible}
     assert reported == expected
+
+
+# -- schedules and their targets' dead-letter queues (LL207, LL208) --
+
+@pytest.mark.parametrize(("project", "expected"), [
+    ("scheduled-jobs", {
+        "PurgeFunction": ["asynchronous trigger `PurgeSchedule`"],  # Scheduler target, no DLQ
+        "ReportFunction": ["asynchronous trigger `Upload`"],  # its schedules have DLQs, S3 has not
+    }),
+    ("scheduled-jobs-serverless", {
+        "invoice": ["asynchronous trigger `events[0].schedule`", "asynchronous trigger `events[1].schedule`"],
+        "ledger": ["asynchronous trigger `events[1].schedule`"],  # not the eventBridge one
+    }),
+])
+def test_ll207_target_dead_letter_covers_only_its_own_trigger(project: str, expected: dict) -> None:
+    result = run_lint(PROJECTS / project, select=("LL207",))
+    assert {f.function: sorted(r.message for r in f.related) for f in result.visible} == expected
+
+
+def test_target_dead_letter_is_read_in_every_dialect() -> None:
+    with_dlq = set()
+    for project in ("scheduled-jobs", "scheduled-jobs-serverless"):
+        result = run_lint(PROJECTS / project, select=("LL001",))
+        for template in result.project.templates:
+            with_dlq |= {(t.name, t.kind) for t in template_triggers(template) if t.target_dead_letter is not None}
+    assert with_dlq == {
+        ("SyncSchedule", "scheduler"),  # AWS::Scheduler::Schedule Target.DeadLetterConfig
+        ("NightlyRule", "schedule"),  # AWS::Events::Rule Targets[].DeadLetterConfig
+        ("Weekly", "scheduler"), ("Daily", "schedule"),  # SAM event DeadLetterConfig
+        ("events[2].eventBridge", "eventbridge"), ("events[0].eventBridge", "eventbridge"),
+    }
+
+
+@pytest.mark.parametrize(("project", "expected"), [
+    ("scheduled-jobs", {42: "rate(5 minute)", 67: "rate(2 day)", 108: "rate(7 day)"}),
+    ("scheduled-jobs-serverless", {18: "rate(5 minute)", 32: "rate(10 hour)"}),
+])
+def test_ll208_singular_units_are_rejected_wherever_a_schedule_is_written(project: str, expected: dict) -> None:
+    result = run_lint(PROJECTS / project, select=("LL208",))
+    found = {f.span.line: f.message for f in result.visible}
+    assert set(found) == set(expected)
+    for line, expression in expected.items():
+        assert found[line].startswith(f"`{expression}`: a rate of ")
