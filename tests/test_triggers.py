@@ -108,6 +108,7 @@ def test_openapi_files_quick_create_and_http_api_events() -> None:
         ("PingFunction", "http-api", "PingApi", "AWS::ApiGatewayV2::Api"),
         ("StatusFunction", "http-api", None, "sam-event"),
         ("HealthFunction", "http-api", None, "sam-event"),
+        ("RefundFunction", "api", "AdminApi", "AWS::Serverless::Api"),  # inline DefinitionBody
         # PartnerSyncFunction: its API's definition is in S3, which is never read
     }
 
@@ -122,6 +123,7 @@ def test_ll203_follows_openapi_files_and_quick_create() -> None:
         ("MonthlyReportFunction", 78): [("openapi/reports.json", 7)],
         ("WebhookFunction", 91): [("template.yaml", 43)],  # the quick-create `Target`
         ("StatusFunction", 104): [("template.yaml", 106)],
+        ("RefundFunction", 145): [("template.yaml", 136)],  # inline DefinitionBody
     }
     messages = {f.function: f.message for f in result.visible}
     assert "gives up after 29 s" in messages["CreateOrderFunction"]
