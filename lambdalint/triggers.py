@@ -460,7 +460,7 @@ class _Collector:
             content = path.read_text(encoding="utf-8")
             display = posixpath.normpath(posixpath.join(posixpath.dirname(self.template.display), text))
             return (load_json if path.suffix == ".json" else load_yaml)(content, display)
-        except (OSError, UnicodeDecodeError, LoadError):
+        except (OSError, ValueError, LoadError, RecursionError):  # ValueError: undecodable, NUL in path
             return None
 
     def topic_rule(self, logical_id: str, span: Span, props: Located, rtype: str) -> Iterator[Trigger]:

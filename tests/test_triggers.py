@@ -151,6 +151,7 @@ Resources:
     "openapi: [unclosed\n",  # a broken file
     "just a string\n",
     b"\xff\xfe not utf-8",
+    "[" * 5000 + "]" * 5000 + "\n",  # nested past any sane depth
 ])
 def test_unreadable_openapi_files_give_no_trigger_and_no_crash(tmp_path: Path, content: str | bytes | None) -> None:
     if content is not None:
