@@ -24,14 +24,15 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator, NamedTuple
+from types import MappingProxyType
+from typing import Iterator, Mapping, NamedTuple
 
 from lambdalint.located import Located
 from lambdalint.model import Function, Template
 
 __all__ = [
     "ExecutionRole", "ManagedPolicyRef", "Statement", "action_accepts_only_star",
-    "aws_managed_policy_name", "execution_role", "is_wildcard_resource",
+    "aws_managed_policy_name", "execution_role", "is_wildcard_resource", "narrowing_conditions",
 ]
 
 ROLE = "AWS::IAM::Role"
@@ -360,7 +361,10 @@ def _template_value(raw: object, values: dict[str, Located], span) -> Located:
     """Policy template JSON to `Located`, every value pointing at the template's entry.
 
     `Fn::Sub` strings are filled with the user's literal parameters, so `BucketName: "*"` becomes the
-    wildcard resource it is; anything not literal stays an unresolved intrinsic.
+    wildcard resource it is; anything not literal stays an unresolved intrinsic. A parameter used
+    whole (`Resource: !Ref SecretArn`) is the user's own value; the template's literals have
+    origin "default" (AWS wrote them, not the user), which is how LL302 tells a `*` the template
+    always grants from a `*` the user passed.
     """
     if isinstance(raw, dict):
         if set(raw) == {"Fn::Sub"}:
@@ -372,7 +376,7 @@ def _template_value(raw: object, values: dict[str, Located], span) -> Located:
         return Located({k: _template_value(v, values, span) for k, v in raw.items()}, span)
     if isinstance(raw, list):
         return Located([_template_value(v, values, span) for v in raw], span)
-    return Located(raw, span)
+    return Located(raw, span, "default")
 
 
 def _substitute(sub: object, values: dict[str, Located]) -> str | None:
@@ -529,8 +533,11 @@ _STAR_IN_PRACTICE = frozenset({
 
 
 @lru_cache(maxsize=1)
-def _service_actions() -> dict[str, dict[str, dict]]:
-    """cfn-lint's IAM action table (service -> action -> resource types), read without importing cfnlint."""
+def _service_actions() -> Mapping[str, Mapping[str, bool]]:
+    """cfn-lint's IAM action table, service -> action -> "takes a resource type", lowercased.
+
+    Read as JSON without importing cfnlint (a second of imports), once per process and only when
+    a statement grants on `*`; read-only, so no run can change what the next one sees."""
     spec = importlib.util.find_spec("cfnlint")
     for location in (spec.submodule_search_locations or []) if spec is not None else []:
         path = Path(location, "data", "AdditionalSpecs", "Policies.json")
@@ -538,20 +545,24 @@ def _service_actions() -> dict[str, dict[str, dict]]:
             try:
                 data = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, ValueError):
-                return {}
-            return {service.lower(): {a.lower(): v for a, v in body.get("Actions", {}).items()}
-                    for service, body in data.items() if isinstance(body, dict)}
-    return {}
+                return MappingProxyType({})
+            return MappingProxyType({
+                service.lower(): MappingProxyType({action.lower(): bool(entry.get("Resources"))
+                                                   for action, entry in body.get("Actions", {}).items()
+                                                   if isinstance(entry, dict)})
+                for service, body in data.items() if isinstance(body, dict)})
+    return MappingProxyType({})
 
 
 def action_accepts_only_star(action: str) -> bool | None:
     """True when `action` takes no resource type, so `Resource: "*"` is required.
 
-    Partial wildcards (`ec2:Describe*`) are expanded against the table and count when most of the
-    actions they match take none. None when the action or its
-    service is not in cfn-lint's data (the caller must not guess).
+    Every service in cfn-lint's data is judged the same way, its prefix compared without case
+    (`Polly:*` is `polly:*`). A pattern (`s3:Get*`, `Polly:*`, `ec2:Describe?pcs`) grants every
+    action it matches, so it accepts only `*` when none of them takes a resource type. None when
+    the action or its service is not in the data (the caller must not guess).
     """
-    service, _, name = action.lower().partition(":")
+    service, _, name = action.strip().lower().partition(":")
     if not name:
         return None
     table = _service_actions().get(service)
@@ -562,12 +573,47 @@ def action_accepts_only_star(action: str) -> bool | None:
         matched = [a for a in table if pattern.fullmatch(a)]
         if not matched:
             return None
-        # `ec2:Describe*` cannot be scoped without breaking the many actions it matches that need
-        # `*`, so a partial wildcard counts as star-only when most of what it matches is.
-        star = sum(1 for a in matched if not table[a].get("Resources") or f"{service}:{a}" in _STAR_IN_PRACTICE)
-        return star * 2 >= len(matched)
+        return not any(table[a] and f"{service}:{a}" not in _STAR_IN_PRACTICE for a in matched)
     if f"{service}:{name}" in _STAR_IN_PRACTICE:
         return True
     if name not in table:
         return None
-    return not table[name].get("Resources")
+    return not table[name]
+
+
+# ---------------------------------------------------------------- conditions that narrow `*`
+
+# Condition keys that tie a grant on `*` to one service acting for the caller (`kms:ViaService`,
+# `aws:CalledVia*`), to the resource that caused the request (`aws:SourceArn`, `aws:SourceAccount`)
+# or to resources carrying a tag (`aws:ResourceTag/...`, `<service>:ResourceTag/...`). Keys about
+# the request rather than the resource (`aws:RequestedRegion`, `aws:SecureTransport`,
+# `aws:SourceIp`, `aws:PrincipalTag/...`, `aws:RequestTag/...`) do not narrow which resources are
+# reachable, and neither does `aws:ResourceAccount` (`*` is the account's resources already).
+_NARROWING_KEYS = frozenset({"kms:viaservice", "aws:calledvia", "aws:calledviafirst",
+                             "aws:calledvialast", "aws:sourcearn", "aws:sourceaccount"})
+_TAG_KEY = re.compile(r"[a-z0-9-]+:resourcetag/.+")
+
+
+def narrowing_conditions(condition: Located | None, *, passes_roles: bool = False) -> list[str]:
+    """The condition keys (as written) that narrow a statement's `Resource: "*"`.
+
+    Only operators that require the key to match count: a negated operator (`StringNotEquals`),
+    `...IfExists` and `ForAllValues:` also hold when the key is absent, `Null` only asks whether
+    it is set, and a value of `*` matches anything. For `iam:PassRole` only a resource tag counts:
+    `iam:PassedToService` limits who receives the role, not which role (an admin role still
+    passes), so PassRole on `*` stays an error under it.
+    """
+    found: list[str] = []
+    for operator, keys in condition.items() if condition is not None else []:
+        op = operator.lower()
+        if "not" in op or op.startswith(("null", "forallvalues:")) or op.endswith("ifexists"):
+            continue
+        for key, value in keys.items():
+            lowered = key.lower()
+            tag = _TAG_KEY.fullmatch(lowered) is not None
+            if not (tag or (lowered in _NARROWING_KEYS and not passes_roles)):
+                continue
+            if any(v.value == "*" for v in value.elements()) or key in found:
+                continue
+            found.append(key)
+    return found

@@ -27,7 +27,8 @@ from lambdalint.secrets import SecretMatch, find_secret, is_placeholder, is_secr
 
 if TYPE_CHECKING:
     from lambdalint.iam import (ExecutionRole, ManagedPolicyRef, Statement, action_accepts_only_star,
-                                aws_managed_policy_name, execution_role, is_wildcard_resource)
+                                aws_managed_policy_name, execution_role, is_wildcard_resource,
+                                narrowing_conditions)
     from lambdalint.package_size import (MB, Bloat, PackageSize, format_bytes, normalize_name,
                                          top_contributors_text)
     from lambdalint.packages import (CodeSource, FunctionPackage, LayerRef, PackageAnalysis, Shipped,
@@ -36,7 +37,8 @@ if TYPE_CHECKING:
 
 _LAZY = {
     "lambdalint.iam": ("ExecutionRole", "ManagedPolicyRef", "Statement", "action_accepts_only_star",
-                       "aws_managed_policy_name", "execution_role", "is_wildcard_resource"),
+                       "aws_managed_policy_name", "execution_role", "is_wildcard_resource",
+                       "narrowing_conditions"),
     "lambdalint.package_size": ("MB", "Bloat", "PackageSize", "format_bytes", "normalize_name",
                                 "top_contributors_text"),
     "lambdalint.packages": ("CodeSource", "FunctionPackage", "LayerRef", "PackageAnalysis", "Shipped",
@@ -68,7 +70,8 @@ __all__ = [
     "handler_related", "movable",
     # IAM: the effective policy of a function's execution role
     "ExecutionRole", "ManagedPolicyRef", "Statement", "action_accepts_only_star",
-    "aws_managed_policy_name", "execution_role", "is_wildcard_resource", "execution_roles",
+    "aws_managed_policy_name", "execution_role", "is_wildcard_resource", "narrowing_conditions",
+    "execution_roles",
     "statements_once",
     # secrets: one detector for environment variables and handler code
     "SecretMatch", "find_secret", "is_placeholder", "is_secret_name",

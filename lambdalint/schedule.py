@@ -45,11 +45,11 @@ def schedule_error(expression: str, *, allow_at: bool = False, scheduler: bool =
     """Return None if `expression` is a valid schedule expression, else why it is not.
 
     `allow_at` enables the one-time `at(yyyy-mm-ddThh:mm:ss)` form, which only EventBridge
-    Scheduler (`AWS::Scheduler::Schedule`, SAM `ScheduleV2`) understands. `scheduler` says the
-    expression is for EventBridge Scheduler: `at(...)` is allowed, and the rate unit is not held to
-    the singular/plural rule, which only the rules guide states (the Scheduler guide lists
-    `minute | minutes | hour | hours | day | days` without it, and AWS's own published patterns
-    deploy `rate(5 minute)` schedules).
+    Scheduler (`AWS::Scheduler::Schedule`, SAM `ScheduleV2`, Serverless `method: scheduler`)
+    understands; `scheduler` says the expression is for EventBridge Scheduler, which implies it.
+    The rate grammar is the same wherever a schedule is written: `rate(1 minute)`, `rate(5 minutes)`;
+    the Scheduler guide lists the units without restating the singular/plural rule, but it is one
+    grammar ("rate(value unit)") and `rate(5 minute)` is the typo the rule exists to catch.
     """
     allow_at = allow_at or scheduler
     text = expression.strip()
@@ -64,7 +64,7 @@ def schedule_error(expression: str, *, allow_at: bool = False, scheduler: bool =
     # Keyword case is not documented either way; accepting `Rate(...)` avoids a false positive.
     kind, body = match["kind"].lower(), match["body"].strip()
     if kind == "rate":
-        return _rate_error(text, body, strict_number=not scheduler)
+        return _rate_error(text, body)
     if kind == "cron":
         return _cron_error(body)
     if kind == "at":
@@ -75,7 +75,7 @@ def schedule_error(expression: str, *, allow_at: bool = False, scheduler: bool =
     return f"`{text}`: unknown schedule type `{match['kind']}`, expected {kinds}"
 
 
-def _rate_error(text: str, body: str, *, strict_number: bool = True) -> str | None:
+def _rate_error(text: str, body: str) -> str | None:
     parts = body.split()
     if len(parts) != 2:
         return f"`{text}`: a rate needs a value and a unit, e.g. `rate(5 minutes)`"
@@ -85,8 +85,6 @@ def _rate_error(text: str, body: str, *, strict_number: bool = True) -> str | No
     singular = unit[:-1] if unit.endswith("s") else unit
     if singular not in _RATE_UNITS:
         return f"`{text}`: unknown rate unit `{parts[1]}`, expected minute(s), hour(s) or day(s)"
-    if not strict_number:
-        return None
     if int(value) == 1 and unit != singular:
         return f"`{text}`: a rate of 1 takes the singular unit `{singular}`"
     if int(value) > 1 and unit == singular:

@@ -199,6 +199,10 @@ def looks_random(value: str) -> bool:
 def _credential_in_connection_string(value: str) -> SecretMatch | None:
     for m in _URL_CREDS.finditer(value) if "://" in value else ():
         pw, host = m.group("pw"), m.group("host").lower()
+        # `{{resolve:...}}` user and password (a `!Sub` connection string) split at the reference's
+        # own colons; a dynamic reference is LL312's business, not a literal.
+        if "{{" in pw or "}}" in pw:
+            continue
         if pw and not is_placeholder(pw) and host not in _LOCAL_HOSTS:
             return SecretMatch("url-password", "a URL with an inline password")
     if ";" in value:

@@ -14,6 +14,7 @@ never guessed.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass, field
 from typing import Iterator, Literal, NamedTuple
@@ -70,6 +71,8 @@ _PERMISSION_PRINCIPALS: dict[str, TriggerKind] = {
     "elasticloadbalancing.amazonaws.com": "alb", "cognito-idp.amazonaws.com": "cognito",
     "alexa-appkit.amazon.com": "alexa",
 }
+# An OpenAPI document larger than this is not an API definition worth reading for triggers.
+_MAX_DOCUMENT_BYTES = 5_000_000
 _INVOCATION_TYPE_HEADER = "integration.request.header.X-Amz-Invocation-Type"
 _SUB_NAME = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}")
 
@@ -119,6 +122,24 @@ class Trigger:
             if text is not None and text.strip("'\" ") == "Event":
                 return True
         return False
+
+    @property
+    def target_dead_letter(self) -> Located | None:
+        """The dead-letter queue of the EventBridge rule or Scheduler target that delivers this
+        trigger: `Targets[].DeadLetterConfig` of an `AWS::Events::Rule`, `Target.DeadLetterConfig`
+        of an `AWS::Scheduler::Schedule`, `DeadLetterConfig` of a SAM Schedule, ScheduleV2,
+        EventBridgeRule or CloudWatchEvent event, `deadLetterQueueArn` of a Serverless
+        `eventBridge` event. None for every other trigger."""
+        if self.kind not in ("schedule", "scheduler", "eventbridge"):
+            return None
+        target = self.extra.get("target")
+        if target is not None:
+            return target.get("DeadLetterConfig")
+        if self.declared_by == "sam-event":
+            return self.settings.get("DeadLetterConfig")
+        if self.declared_by == "serverless-event":
+            return self.settings.get("deadLetterQueueArn")
+        return None
 
     @property
     def is_stream(self) -> bool:
@@ -222,8 +243,9 @@ class _Collector:
                 return self.by_id[logical_id]
         text = node.str_value()
         if text:
-            # A literal name or ARN (`...:function:name[:alias]`) of a function defined here.
-            name = text.split(":function:")[-1].split(":")[0] if ":function:" in text else text
+            # A literal name or ARN (`...:function:name[:alias]`) of a function defined here, also
+            # inside an API Gateway integration URI (`...:function:name/invocations`).
+            name = text.split(":function:")[-1].split(":")[0].split("/")[0] if ":function:" in text else text
             return self.by_name.get(name)
         return None
 
@@ -398,16 +420,48 @@ class _Collector:
         yield Trigger(kind, logical_id, span, dict(props.items()), function, api, ref, rtype)
 
     def openapi(self, logical_id: str, span: Span, props: Located, rtype: str) -> Iterator[Trigger]:
-        body = props.get("DefinitionBody") or props.get("Body")
         kind: TriggerKind = "http-api" if rtype in ("AWS::Serverless::HttpApi",
                                                     "AWS::ApiGatewayV2::Api") else "api"
         if rtype == "AWS::ApiGatewayV2::Api" and _literal(props.get("ProtocolType")) == "WEBSOCKET":
             kind = "websocket"
-        for integration in _openapi_integrations(body):
+        target = props.get("Target") if kind == "http-api" else None
+        function = self.function_named(target)
+        if target is not None and function is not None:
+            # HTTP API quick create: `Target` makes the default route and its Lambda proxy.
+            yield Trigger(kind, logical_id, target.key_span or target.span, {}, function, logical_id,
+                          None, rtype)
+        for integration in _openapi_integrations(self.openapi_document(props)):
             function = self.function_named(integration.get("uri"))
             if function is not None:
                 yield Trigger(kind, logical_id, integration.key_span or integration.span,
                               dict(integration.items()), function, logical_id, None, rtype)
+
+    def openapi_document(self, props: Located) -> Located | None:
+        """The API's OpenAPI document: inline (`DefinitionBody`, `Body`), or a local file named by
+        `AWS::Include` (`Fn::Transform`), SAM `DefinitionUri` or a packaged `BodyS3Location`."""
+        body = props.get("DefinitionBody") or props.get("Body")
+        if body is not None:
+            location = _include_location(body)
+            return body if location is None else self.local_document(location)
+        return self.local_document(props.get("DefinitionUri") or props.get("BodyS3Location"))
+
+    def local_document(self, location: Located | None) -> Located | None:
+        """A YAML or JSON file next to the template, as `aws cloudformation package` and `sam
+        deploy` read it; an S3 location, a computed value or an unreadable file gives None."""
+        from lambdalint.loaders.yamlnodes import LoadError, load_json, load_yaml
+
+        text = _literal(location)
+        if not text or "://" in text:
+            return None
+        path = self.template.directory / text
+        try:
+            if not path.is_file() or path.stat().st_size > _MAX_DOCUMENT_BYTES:
+                return None
+            content = path.read_text(encoding="utf-8")
+            display = posixpath.normpath(posixpath.join(posixpath.dirname(self.template.display), text))
+            return (load_json if path.suffix == ".json" else load_yaml)(content, display)
+        except (OSError, ValueError, LoadError, RecursionError):  # ValueError: undecodable, NUL in path
+            return None
 
     def topic_rule(self, logical_id: str, span: Span, props: Located, rtype: str) -> Iterator[Trigger]:
         actions = props.get("TopicRulePayload", "Actions")
@@ -486,9 +540,17 @@ _SERVICE = {"schedule": "eventbridge", "api": "apigateway", "http-api": "apigate
             "websocket": "apigateway"}
 
 
+def _include_location(body: Located) -> Located | None:
+    """`Location` of `Fn::Transform: {Name: AWS::Include, Parameters: {Location: ...}}`."""
+    intrinsic = body.intrinsic
+    if intrinsic is None or intrinsic[0] != "Fn::Transform" or _literal(intrinsic[1].get("Name")) != "AWS::Include":
+        return None
+    return intrinsic[1].get("Parameters", "Location")
+
+
 def _openapi_integrations(node: Located | None, depth: int = 0) -> Iterator[Located]:
     if node is None or depth > 8 or node.intrinsic is not None:
-        return  # `Fn::Transform` (AWS::Include) bodies live in another file
+        return
     for key, value in node.items():
         if key == "x-amazon-apigateway-integration" and isinstance(value.value, dict):
             yield value

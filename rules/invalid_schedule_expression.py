@@ -5,12 +5,13 @@ Checks every schedule expression in a template against the grammar EventBridge a
 (minutes, hours, day-of-month, month, day-of-week, year), values in range, `?` in exactly one of
 the two day fields, and the wildcards `L`, `W` and `#` only where they are allowed. One-time
 `at(yyyy-mm-ddThh:mm:ss)` schedules are accepted only by EventBridge Scheduler
-(`AWS::Scheduler::Schedule`, SAM `ScheduleV2`, Serverless `method: scheduler`), whose guide does not
-hold rate units to the singular/plural rule, so `rate(5 minute)` is accepted there.
+(`AWS::Scheduler::Schedule`, SAM `ScheduleV2`, Serverless `method: scheduler`).
 
-Covered: SAM `Schedule` and `ScheduleV2` events (functions and state machines),
-`AWS::Events::Rule` and `AWS::Scheduler::Schedule` `ScheduleExpression`, and Serverless
-`schedule` events. Expressions built with intrinsics or unresolved variables are not checked.
+One grammar is applied wherever a schedule is written: SAM `Schedule` and `ScheduleV2` events
+(functions and state machines), `AWS::Events::Rule` and `AWS::Scheduler::Schedule`
+`ScheduleExpression`, and Serverless `schedule` events (`rate` as a string or a list, with or
+without `method: scheduler`). So `rate(5 minute)` is reported on a Scheduler schedule as on a rule,
+and `rate(1 minute)` is accepted everywhere. Expressions built with intrinsics or unresolved variables are not checked.
 
 ## Why is this bad?
 A malformed expression fails the deployment (`Parameter ScheduleExpression is not valid`) or, worse,
@@ -182,6 +183,30 @@ Resources:
         Arn: !GetAtt ExportFunction.Arn
         RoleArn: !GetAtt SchedulerRole.Arn
 """, title="day-of-week outside 1-7"),
+        bad("""\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  PollFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: poll.handler
+      Runtime: python3.12
+      Events:
+        Poll:
+          Type: ScheduleV2
+          Properties:
+            ScheduleExpression: rate(5 minute)  # [invalid-schedule-expression]
+  SyncSchedule:
+    Type: AWS::Scheduler::Schedule
+    Properties:
+      ScheduleExpression: rate(10 minute)  # [invalid-schedule-expression]
+      FlexibleTimeWindow: {Mode: "OFF"}
+      Target:
+        Arn: !GetAtt PollFunction.Arn
+        RoleArn: !GetAtt SchedulerRole.Arn
+""", title="Scheduler: singular unit with a rate above 1"),
         good("""\
 AWSTemplateFormatVersion: "2010-09-09"
 Transform: AWS::Serverless-2016-10-31
@@ -235,12 +260,12 @@ Resources:
   PollSchedule:
     Type: AWS::Scheduler::Schedule
     Properties:
-      ScheduleExpression: rate(5 minute)
+      ScheduleExpression: rate(1 minute)
       FlexibleTimeWindow: {Mode: "OFF"}
       Target:
         Arn: !GetAtt PollFunction.Arn
         RoleArn: !GetAtt SchedulerRole.Arn
-""", title="Scheduler: one-time schedule, lenient rate unit"),
+""", title="Scheduler: one-time schedule, rate of 1 with the singular unit"),
         good("""\
 AWSTemplateFormatVersion: "2010-09-09"
 Parameters:

@@ -9,9 +9,12 @@ Reports events that can be lost or block a stream without anyone hearing about i
 - a Kinesis or DynamoDB stream event source that has no `DestinationConfig.OnFailure`, no
   `BisectBatchOnFunctionError: true` and no bounded `MaximumRetryAttempts`.
 
-A dead-letter setting on the rule or subscription itself (`DeadLetterConfig` of an EventBridge
-target, an SNS `RedrivePolicy`) does not count: it catches events that could not be delivered to
-Lambda, not events the function failed on.
+An EventBridge rule or Scheduler target that has its own dead-letter queue (`DeadLetterConfig` of
+an `AWS::Events::Rule` target or an `AWS::Scheduler::Schedule` `Target`, `DeadLetterConfig` of a
+SAM Schedule, ScheduleV2, EventBridgeRule or CloudWatchEvent event, Serverless
+`deadLetterQueueArn` on an `eventBridge` event) satisfies the rule for that trigger: the template
+shows its author chose where undelivered events of that source go. Other asynchronous triggers of
+the same function are still judged. An SNS `RedrivePolicy` does not count.
 
 ## Why is this bad?
 Lambda retries a failed asynchronous event twice and then drops it; without a destination the event
@@ -67,7 +70,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         configured = _functions_with_invoke_config(template)
         by_function: dict[int, list[Trigger]] = {}
         for trigger in triggers:
-            if trigger.is_async and trigger.function is not None:
+            if trigger.is_async and trigger.function is not None and trigger.target_dead_letter is None:
                 by_function.setdefault(id(trigger.function), []).append(trigger)
             elif trigger.is_stream:
                 finding = _stream_finding(ctx, trigger)
@@ -263,6 +266,12 @@ Resources:
             Arn: !GetAtt RuleDlq.Arn
   RuleDlq:
     Type: AWS::SQS::Queue
+  AlertsTopic:
+    Type: AWS::SNS::Topic
+    Properties:
+      Subscription:
+        - Protocol: lambda
+          Endpoint: !GetAtt CleanupFunction.Arn
   CleanupFunction:  # [missing-failure-destination]
     Type: AWS::Lambda::Function
     Properties:
@@ -271,7 +280,7 @@ Resources:
       Timeout: 300
       Role: !GetAtt CleanupRole.Arn
       Code: {S3Bucket: artifacts, S3Key: cleanup.zip}
-""", title="rule target DLQ does not catch function errors"),
+""", title="a rule target DLQ covers only that rule, not the SNS subscription"),
         bad("""\
 AWSTemplateFormatVersion: "2010-09-09"
 Resources:
@@ -400,6 +409,52 @@ Resources:
   FailedCleanups:
     Type: AWS::SQS::Queue
 """, title="EventInvokeConfig resource"),
+        good("""\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  EventsDlq:
+    Type: AWS::SQS::Queue
+  NightlyRule:
+    Type: AWS::Events::Rule
+    Properties:
+      ScheduleExpression: cron(0 3 * * ? *)
+      Targets:
+        - Arn: !GetAtt CleanupFunction.Arn
+          Id: cleanup
+          DeadLetterConfig:
+            Arn: !GetAtt EventsDlq.Arn
+  HourlySchedule:
+    Type: AWS::Scheduler::Schedule
+    Properties:
+      ScheduleExpression: rate(1 hour)
+      FlexibleTimeWindow: {Mode: "OFF"}
+      Target:
+        Arn: !GetAtt CleanupFunction.Arn
+        RoleArn: !GetAtt SchedulerRole.Arn
+        DeadLetterConfig:
+          Arn: !GetAtt EventsDlq.Arn
+  CleanupFunction:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: cleanup.handler
+      Runtime: python3.12
+      Role: !GetAtt CleanupRole.Arn
+      Code: {S3Bucket: artifacts, S3Key: cleanup.zip}
+  OrdersFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: orders.handler
+      Runtime: python3.12
+      Events:
+        OrderPlaced:
+          Type: EventBridgeRule
+          Properties:
+            Pattern: {source: [shop.orders]}
+            DeadLetterConfig:
+              Type: SQS
+""", title="rule and Scheduler targets with their own dead-letter queue"),
         good("""\
 AWSTemplateFormatVersion: "2010-09-09"
 Transform: AWS::Serverless-2016-10-31

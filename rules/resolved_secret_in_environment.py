@@ -2,8 +2,9 @@
 ## What it does
 Reports an environment variable that receives a secret resolved at deploy time:
 `{{resolve:secretsmanager:...}}` and `{{resolve:ssm-secure:...}}` dynamic references (also inside
-`!Sub` and `!Join`), a `Ref` (or `${Param}` in `!Sub`) to a `NoEcho` parameter, and in the Serverless
-Framework `${ssm:/aws/reference/secretsmanager/...}`, `${secretsmanager:...}`, `${ssm:...~true}`
+`!Sub`, short or long form, plain or with a variable map, and `!Join`; every reference in a value
+counts, so a connection string that resolves the user name and then the password fires), a `Ref`
+(or `${Param}` in `!Sub`) to a `NoEcho` parameter, and in the Serverless Framework `${ssm:/aws/reference/secretsmanager/...}`, `${secretsmanager:...}`, `${ssm:...~true}`
 (decrypted SecureString) or `${ssm:...}` under a name that says secret. Plain
 `{{resolve:ssm:...}}` and `${ssm:...}` of ordinary settings do not fire, and neither do ARNs or
 names of secrets the code fetches itself.
@@ -41,8 +42,10 @@ from typing import Iterator
 from lambdalint.rulekit import (Context, Finding, Located, Rule, Template, bad, good, is_secret_name,
                                 name_list, per_value)
 
-# The secret id may itself be a `${Param}` of `!Sub`, so only the JSON key is read past it.
-_DYNAMIC = re.compile(r"\{\{resolve:(secretsmanager|ssm-secure):(?:.*?:SecretString:([A-Za-z0-9_.-]*))?")
+# `{{resolve:secretsmanager:secret-id:SecretString:json-key:stage:version}}`; the reference may be
+# cut by `!Join` pieces, so it runs to `}}` or to the end of the string.
+_DYNAMIC = re.compile(r"\{\{resolve:(secretsmanager|ssm-secure):((?:(?!\}\}).)*)")
+_SUB_PLACEHOLDER = re.compile(r"\$\{[^}]*\}")
 # The fields of an RDS / DocumentDB secret that are connection settings, not the secret.
 _PUBLIC_FIELDS = frozenset({"username", "user", "host", "port", "dbname", "engine",
                             "dbinstanceidentifier", "dbclusteridentifier"})
@@ -88,12 +91,21 @@ def _referenced_parameters(node: Located) -> Iterator[str]:
             yield from _referenced_parameters(item)
 
 
+def _json_key(reference: str) -> str:
+    """The JSON key a Secrets Manager reference reads (`password`), lowercased; "" for the whole
+    secret. `${...}` of `!Sub` may stand for the secret id and holds colons of its own
+    (`${AWS::Region}`), so it is blanked first; an ARN secret id spans seven fields."""
+    fields = _SUB_PLACEHOLDER.sub("x", reference).split(":")
+    rest = fields[7:] if fields[0] == "arn" else fields[1:]
+    return rest[1].strip().lower() if len(rest) > 1 else ""
+
+
 def _resolved_secret(template: Template, name: str, value: Located) -> str | None:
     """What resolves the secret, for the message; None when the value is not a resolved secret."""
     for text in _strings(value):
-        dynamic = _DYNAMIC.search(text)
-        if dynamic and (dynamic.group(2) or "").lower() not in _PUBLIC_FIELDS:
-            return f"`{{{{resolve:{dynamic.group(1)}:...}}}}`"
+        for dynamic in _DYNAMIC.finditer(text):
+            if dynamic.group(1) == "ssm-secure" or _json_key(dynamic.group(2)) not in _PUBLIC_FIELDS:
+                return f"`{{{{resolve:{dynamic.group(1)}:...}}}}`"
         if template.dialect == "serverless":
             for match in _SERVERLESS_SSM.finditer(text):
                 source, path = match.group(1), match.group(2)
@@ -155,6 +167,28 @@ Resources:
           DB_USER: "{{resolve:secretsmanager:prod/orders/db:SecretString:username}}"
           API_SECRET: !Sub "{{resolve:secretsmanager:${ApiSecret}}}"  # [resolved-secret-in-environment]
 """, title="Secrets Manager dynamic references"),
+        bad("""\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  DbSecret:
+    Type: AWS::SecretsManager::Secret
+    Properties:
+      GenerateSecretString: {SecretStringTemplate: '{"username": "app"}', GenerateStringKey: password}
+  ReportsFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Environment:
+        Variables:
+          DATABASE_URL: !Sub "postgresql://{{resolve:secretsmanager:${DbSecret}:SecretString:username}}:{{resolve:secretsmanager:${DbSecret}:SecretString:password}}@db.internal:5432/reports"  # [resolved-secret-in-environment]
+          STRIPE_KEY:
+            Fn::Sub:  # [resolved-secret-in-environment]
+              - "{{resolve:secretsmanager:${Prefix}/stripe:SecretString:apiKey}}"
+              - Prefix: !Ref AWS::StackName
+""", title="!Sub connection string and the long form with a variable map"),
         bad("""\
 AWSTemplateFormatVersion: "2010-09-09"
 Resources:
@@ -258,6 +292,7 @@ Resources:
           LOG_LEVEL: "{{resolve:ssm:/orders/prod/log-level:2}}"
           DB_USER: !Sub "{{resolve:secretsmanager:${DbSecret}:SecretString:username}}"
           DB_HOST: "{{resolve:secretsmanager:prod/db:SecretString:host}}"
+          DB_PORT: !Sub "{{resolve:secretsmanager:arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:prod/db::port}}"
 """, title="plain SSM parameters and a secret's public fields"),
         good("""\
 AWSTemplateFormatVersion: "2010-09-09"

@@ -2,7 +2,11 @@
 ## What it does
 Compares the function's timeout with what its triggers can wait for:
 - an API Gateway REST API (or WebSocket API) integration gives up after 29 seconds, an HTTP API after
-  30; an explicit integration timeout (`TimeoutInMillis`, `timeoutInMillis`) replaces that limit;
+  30; an explicit integration timeout (`TimeoutInMillis`, `timeoutInMillis`) replaces that limit.
+  The APIs are found wherever they are wired: SAM `Api` / `HttpApi` and Serverless `http` /
+  `httpApi` events, API Gateway methods and v2 integrations, HTTP API quick create
+  (`AWS::ApiGatewayV2::Api` with `Target`), and `x-amazon-apigateway-integration` entries of an
+  OpenAPI definition, inline or in a local file (`AWS::Include`, `DefinitionUri`);
 - an SQS queue defined in the same template must keep a message invisible at least as long as the
   function may run, and AWS recommends six times the function timeout. Below 1x is an error (Lambda
   rejects the event source mapping), below 6x a warning. A queue without `VisibilityTimeout` has 30 s.

@@ -2,16 +2,29 @@
 ## What it does
 Reports an `Allow` statement in a function's execution role that grants actions on every resource
 (`Resource: "*"`, an ARN whose resource part is `*` such as `arn:aws:s3:::*`, or `NotResource`)
-when at least one of its actions supports resource-level permissions. Actions that accept only `*`
-according to the IAM service data bundled with cfn-lint (`xray:PutTraceSegments`,
-`ec2:DescribeNetworkInterfaces`, `s3:ListAllMyBuckets`, ...) do not fire; neither do the few
-actions AWS's own Lambda policies grant on `*` (logging: `logs:CreateLogGroup`, `CreateLogStream`,
-`PutLogEvents`; VPC networking; `cloudwatch:PutMetricData`) and calls whose resource type only
-applies to an optional feature (`translate:TranslateText` with a custom terminology,
-`polly:SynthesizeSpeech` with a lexicon, `rekognition:Detect*` with a custom model). A partial wildcard counts as `*`-only when most actions it matches are
-(`ec2:Describe*`). `iam:PassRole` on `*` is an error: the function can hand any role to any service.
-Statements a SAM policy template writes with `*` itself are AWS's choice and not reported; a `*`
-you pass as a template parameter is.
+when at least one of its actions supports resource-level permissions. Whether an action does is
+read from the IAM service data bundled with cfn-lint, for every service alike, the service prefix
+compared without case (`Polly:*` is `polly:*`). Actions that accept only `*` there
+(`xray:PutTraceSegments`, `ec2:DescribeNetworkInterfaces`, `s3:ListAllMyBuckets`, ...) do not
+fire; neither do the few actions AWS's own Lambda policies grant on `*` (logging:
+`logs:CreateLogGroup`, `CreateLogStream`, `PutLogEvents`; VPC networking; `cloudwatch:PutMetricData`)
+and calls whose resource type only applies to an optional feature (`translate:TranslateText` with a
+custom terminology, `polly:SynthesizeSpeech` with a lexicon, `rekognition:DetectLabels` without a
+custom model). A pattern (`service:*`, `s3:Get*`) grants every action it matches, so it fires when
+any of them takes a resource type. `iam:PassRole` on `*` is an error: the function can hand any
+role to any service. Actions a SAM policy template grants count like any other: a statement the
+template writes with `*` itself is AWS's choice and not reported, a `*` you pass as a template
+parameter (`BucketName: "*"`, `SecretArn: "*"`) is.
+
+A `Condition` that narrows the grant keeps the finding but lowers it to info and names the
+condition key in the message. Narrowing keys: `kms:ViaService`, `aws:CalledVia` (and `First` /
+`Last`), `aws:SourceArn`, `aws:SourceAccount`, `aws:ResourceTag/...` and `<service>:ResourceTag/...`,
+under an operator that requires them to match (not a negated operator, `...IfExists`,
+`ForAllValues:` or `Null`) and with a value other than `*`. Keys about the request rather than the
+resource (`aws:RequestedRegion`, `aws:SecureTransport`, `aws:SourceIp`, `aws:PrincipalTag/...`,
+`aws:RequestTag/...`, `aws:ResourceAccount`) do not narrow. For `iam:PassRole` only a resource tag
+narrows: `iam:PassedToService` limits which service receives the role, not which role, so an admin
+role can still be passed and the finding stays an error.
 
 ## Why is this bad?
 `dynamodb:DeleteItem` on `*` lets the function delete from every table in the account, not just its
@@ -65,7 +78,8 @@ def _passes_roles(actions: list[str]) -> bool:
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    from lambdalint.rulekit import is_wildcard_resource  # IAM data loads only when the rule runs
+    # IAM data loads only when the rule runs
+    from lambdalint.rulekit import is_wildcard_resource, narrowing_conditions
 
     for statement, functions in statements_once(execution_roles(ctx)):
         if not statement.allows:
@@ -78,8 +92,9 @@ def check(ctx: Context) -> Iterator[Finding]:
                               f"Replace `NotResource` in {statement.where} with the `Resource` ARNs the code uses.",
                               function=owner)
             continue
+        # A `*` a SAM policy template writes itself is AWS's choice; a `*` the user passed is not.
         wildcards = [r for r in statement.resources if is_wildcard_resource(r)
-                     and not (statement.template is not None and r.value == "*")]
+                     and not (statement.template is not None and r.origin == "default")]
         if not wildcards:
             continue
         scoped = ["NotAction"] if statement.not_action is not None else _scoped_actions(statement)
@@ -88,14 +103,22 @@ def check(ctx: Context) -> Iterator[Finding]:
         shown = ", ".join(f"`{a}`" for a in scoped[:3]) + (" ..." if len(scoped) > 3 else "")
         if statement.not_action is not None:
             shown = "every action outside `NotAction`"
-        severity = "error" if _passes_roles(scoped) else None
+        passes_roles = _passes_roles(scoped)
+        narrowed = narrowing_conditions(statement.condition, passes_roles=passes_roles)
+        severity = "info" if narrowed else "error" if passes_roles else None
         hint = (f"Pass the real resource name to {statement.where} instead of `*`."
                 if statement.template is not None else
                 f"Limit {statement.where} to the ARNs the code uses; these actions support "
                 "resource-level permissions.")
+        condition = ""
+        if narrowed:
+            keys = " and ".join(f"`{k}`" for k in narrowed)
+            condition = f", narrowed by the condition on {keys}"
+            hint = (f"The condition on {keys} already limits this grant; name the resources as well "
+                    f"if you can, so {statement.where} stays scoped if the condition changes.")
         for resource in wildcards:
             yield ctx.finding(
-                resource.span, f"`{resource.value}` as resource for {shown} ({whose})", hint,
+                resource.span, f"`{resource.value}` as resource for {shown} ({whose}){condition}", hint,
                 function=owner, severity=severity)
 
 
@@ -227,6 +250,49 @@ Resources:
       Role: !GetAtt SecretsRole.Arn
       Code: {S3Bucket: artifacts, S3Key: read.zip}
 """, title="customer managed policy in the template"),
+        bad("""\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  SpeechFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Policies:
+        - Statement:
+            - Effect: Allow
+              Action: [Polly:*, s3:Get*]
+              Resource: "*"  # [wildcard-iam-resource]
+        - AWSSecretsManagerGetSecretValuePolicy:  # [wildcard-iam-resource]
+            SecretArn: "*"
+""", title="service and verb patterns, any case; a * passed to a SAM policy template"),
+        bad("""\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  PaymentsFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Policies:
+        - Statement:
+            - Effect: Allow
+              Action: [kms:Decrypt, kms:GenerateDataKey]
+              Resource: "*"  # [wildcard-iam-resource]
+              Condition:
+                StringEquals:
+                  kms:ViaService: !Sub "secretsmanager.${AWS::Region}.amazonaws.com"
+            - Effect: Allow
+              Action: dynamodb:GetItem
+              Resource: "*"  # [wildcard-iam-resource]
+              Condition:
+                StringEquals:
+                  aws:RequestedRegion: eu-west-1
+""", title="kms:ViaService lowers it to info; aws:RequestedRegion narrows nothing"),
         good("""\
 AWSTemplateFormatVersion: "2010-09-09"
 Transform: AWS::Serverless-2016-10-31
@@ -317,7 +383,7 @@ Resources:
       Policies:
         - Statement:
             - Effect: Allow
-              Action: [s3:ListAllMyBuckets, ec2:Describe*]
+              Action: [s3:ListAllMyBuckets, ec2:DescribeInstances, ec2:DescribeVpcs, xray:Put*]
               Resource: "*"
             - Effect: Deny
               Action: s3:DeleteObject

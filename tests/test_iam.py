@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from lambdalint.iam import action_accepts_only_star, aws_managed_policy_name, execution_role
+from lambdalint.iam import (action_accepts_only_star, aws_managed_policy_name, execution_role,
+                            narrowing_conditions)
 from lambdalint.located import Located, Span
 
 from conftest import FIXTURES, SHARED, requires_shared, run_lint, write_tree
@@ -31,6 +32,9 @@ EXPECTED = {
     "serverless-iam-legacy": [("LL301", 9), ("LL303", 15)],
     "serverless-per-function-role": [("LL301", 21), ("LL302", 22), ("LL302", 28)],
     "iam-external-role": [],
+    "iam-narrowed-by-condition": [("LL302", 24), ("LL302", 32), ("LL302", 40), ("LL302", 48), ("LL302", 56),
+                                  ("LL301", 71), ("LL302", 72), ("LL302", 74), ("LL302", 97), ("LL302", 104),
+                                  ("LL302", 111)],
 }
 
 
@@ -155,7 +159,14 @@ def test_sub_and_join_spellings() -> None:
     ("ec2:DescribeNetworkInterfaces", True),
     ("s3:ListAllMyBuckets", True),
     ("cloudwatch:PutMetricData", True),
-    ("ec2:Describe*", True),
+    ("ec2:DescribeInstances", True),
+    ("xray:Put*", True),  # a pattern whose every match takes no resource type
+    ("POLLY:DescribeVoices", True),  # service prefixes compare without case
+    ("ec2:Describe*", False),  # `ec2:DescribeClientVpnRoutes` and others take one
+    ("Polly:*", False),  # `polly:PutLexicon` takes a lexicon
+    ("rekognition:Detect*", False),  # `rekognition:DetectCustomLabels` takes a project version
+    ("rekognition:DetectLabels", True),  # the custom model is optional: used on `*` in practice
+    ("s3:Get*", False),
     ("s3:GetObject", False),
     ("iam:PassRole", False),
     ("dynamodb:PutItem", False),
@@ -214,3 +225,61 @@ Resources:
     result = run_lint(tmp_path, select=["LL301", "LL304"])
     assert [(f.code, f.span.line) for f in result.visible] == [("LL304", 5), ("LL301", 13)]
     assert all("`A` and `B`" in f.message for f in result.visible)
+
+
+def test_conditions_lower_ll302_to_info_and_are_named() -> None:
+    root = PROJECTS / "iam-narrowed-by-condition"
+    found = {f.span.line: (f.severity, f.message) for f in run_lint(root, select=["LL302"]).visible}
+    severities = {line: severity for line, (severity, _) in found.items()}
+    assert severities == {
+        24: "info",  # kms:ViaService
+        32: "info",  # aws:ResourceTag/team
+        40: "warning",  # StringNotEquals narrows nothing
+        48: "warning",  # ...IfExists holds for untagged resources
+        56: "warning",  # aws:RequestedRegion is about the request
+        72: "warning",  # `Polly:*`: polly:PutLexicon takes a lexicon
+        74: "warning",  # `*` passed to AWSSecretsManagerGetSecretValuePolicy
+        97: "error",  # iam:PassRole under iam:PassedToService: any role still passes
+        104: "info",  # iam:PassRole limited to tagged roles
+        111: "info",  # kms:ViaService next to a Bool condition
+    }
+    assert found[24][1].endswith("narrowed by the condition on `kms:ViaService`")
+    assert found[104][1].endswith("narrowed by the condition on `iam:ResourceTag/purpose`")
+    assert "narrowed" not in found[56][1] and "narrowed" not in found[97][1]
+
+
+def _condition(data: dict) -> Located:
+    at = Span.point("t", 1)
+
+    def node(value: object) -> Located:
+        if isinstance(value, dict):
+            return Located({k: node(v) for k, v in value.items()}, at)
+        if isinstance(value, list):
+            return Located([node(v) for v in value], at)
+        return Located(value, at)
+    return node(data)
+
+
+@pytest.mark.parametrize(("condition", "passes_roles", "expected"), [
+    ({"StringEquals": {"kms:ViaService": "sqs.eu-west-1.amazonaws.com"}}, False, ["kms:ViaService"]),
+    ({"StringLike": {"KMS:viaservice": ["s3.*.amazonaws.com"]}}, False, ["KMS:viaservice"]),  # keys ignore case
+    ({"ArnLike": {"aws:SourceArn": "arn:aws:s3:::uploads"}}, False, ["aws:SourceArn"]),
+    ({"StringEquals": {"aws:SourceAccount": "123456789012"}}, False, ["aws:SourceAccount"]),
+    ({"ForAnyValue:StringEquals": {"aws:CalledVia": "athena.amazonaws.com"}}, False, ["aws:CalledVia"]),
+    ({"StringEquals": {"ssm:resourceTag/env": "prod"}}, False, ["ssm:resourceTag/env"]),
+    ({"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}, False, []),
+    ({"Bool": {"aws:SecureTransport": "true"}}, False, []),
+    ({"StringEquals": {"aws:PrincipalTag/team": "a", "aws:RequestTag/team": "a"}}, False, []),
+    ({"StringEquals": {"aws:ResourceAccount": "123456789012"}}, False, []),
+    ({"StringNotEquals": {"kms:ViaService": "s3.amazonaws.com"}}, False, []),
+    ({"StringEqualsIfExists": {"aws:ResourceTag/team": "a"}}, False, []),
+    ({"ForAllValues:StringEquals": {"aws:ResourceTag/team": ["a"]}}, False, []),
+    ({"Null": {"aws:ResourceTag/team": "false"}}, False, []),
+    ({"StringLike": {"aws:SourceArn": "*"}}, False, []),  # matches anything
+    ({"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}, True, []),
+    ({"StringEquals": {"kms:ViaService": "lambda.eu-west-1.amazonaws.com"}}, True, []),
+    ({"StringEquals": {"iam:ResourceTag/purpose": "deploy"}}, True, ["iam:ResourceTag/purpose"]),
+])
+def test_narrowing_conditions(condition: dict, passes_roles: bool, expected: list[str]) -> None:
+    assert narrowing_conditions(_condition(condition), passes_roles=passes_roles) == expected
+    assert narrowing_conditions(None) == []

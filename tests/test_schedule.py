@@ -6,8 +6,7 @@ Grammar sources:
 - https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rate-expressions.html
   (rate value and singular/plural unit)
 - https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html
-  (EventBridge Scheduler one-time `at(yyyy-mm-ddThh:mm:ss)`; rate units listed without the
-  singular/plural restriction)
+  (EventBridge Scheduler one-time `at(yyyy-mm-ddThh:mm:ss)`; the same rate grammar as rules)
 """
 
 from __future__ import annotations
@@ -118,11 +117,13 @@ def test_schedule_error(expression: str, allow_at: bool, expected: str | None) -
         assert expected in message
 
 
-# EventBridge Scheduler: the Scheduler guide lists minute(s)/hour(s)/day(s) without the rules
-# guide's singular/plural restriction, so only value and unit are checked there.
+# EventBridge Scheduler: the same rate grammar as rules (one check wherever a schedule is
+# written), plus one-time `at(...)`.
 SCHEDULER_CASES: list[tuple[str, str | None]] = [
-    ("rate(5 minute)", None),  # as deployed by AWS's own serverless-patterns (ScheduleV2)
-    ("rate(1 hours)", None),
+    ("rate(5 minute)", "plural unit `minutes`"),
+    ("rate(1 hours)", "singular unit `hour`"),
+    ("rate(1 minute)", None),
+    ("rate(5 minutes)", None),
     ("rate(0 minutes)", "positive integer"),
     ("rate(5 seconds)", "unknown rate unit"),
     ("at(2030-06-01T09:00:00)", None),

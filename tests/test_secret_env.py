@@ -76,3 +76,13 @@ def test_corpus_has_no_literal_secret_findings() -> None:
     """Every LL311 candidate in the public corpus was a placeholder (bench/README.md); keep it so."""
     result = run_lint(SHARED / "corpus", select=["LL311"])
     assert [(f.span.path, f.span.line) for f in result.visible] == []
+
+
+def test_ll312_reads_every_dynamic_reference_inside_sub() -> None:
+    root = Path(__file__).resolve().parent / "fixtures" / "projects" / "secrets-resolved-in-sub"
+    result = run_lint(root, select=("LL311", "LL312"))
+    found = {(f.code, f.message.split("`")[1]) for f in result.visible}
+    # DATABASE_URL resolves the (public) user name first and the password after it; the long
+    # form with and without a variable map; the public fields, plain SSM and the ARN stay silent,
+    # and LL311 does not take the reference inside the URL for a literal password.
+    assert found == {("LL312", "DATABASE_URL"), ("LL312", "PARTNER_TOKEN"), ("LL312", "WEBHOOK_SECRET")}

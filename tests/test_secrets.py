@@ -190,6 +190,10 @@ MUST_NOT_FIRE: list[tuple[str | None, str]] = [
     ("DATABASE_URL", "postgres://db.prod.internal:5432/orders"),
     ("DATABASE_URL", "postgres://app@db.prod.internal:5432/orders"),
     ("DATABASE_URL", "postgres://app:${DB_PASSWORD}@db.prod.internal:5432/orders"),
+    # user and password from dynamic references (LL312 reports those)
+    ("DATABASE_URL", "postgresql://{{resolve:secretsmanager:${DbSecret}:SecretString:username}}:"
+                     "{{resolve:secretsmanager:${DbSecret}:SecretString:password}}@db.prod.internal:5432/app"),
+    ("DATABASE_URL", "postgres://app:{{resolve:ssm-secure:/prod/db/password:3}}@db.prod.internal/app"),
     ("DATABASE_URL", "mysql://app:{password}@db.prod.internal/orders"),
     ("DATABASE_URL", "postgresql://app:<password>@db:5432/app"),
     ("DATABASE_URL", "postgresql://app:***@db:5432/app"),

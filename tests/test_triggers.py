@@ -95,6 +95,72 @@ def test_serverless_events_of_every_kind() -> None:
     }
 
 
+def test_openapi_files_quick_create_and_http_api_events() -> None:
+    assert triggers_of("api-openapi-files") == {
+        # AWS::Include of a local file, the uri a `Fn::Sub` of the function's ARN
+        ("CreateOrderFunction", "api", "OrdersApi", "AWS::Serverless::Api"),
+        ("GetOrderFunction", "api", "OrdersApi", "AWS::Serverless::Api"),
+        ("ExportOrdersFunction", "api", "OrdersApi", "AWS::Serverless::Api"),
+        # DefinitionUri of a local JSON file, the uri a literal ARN naming the FunctionName
+        ("MonthlyReportFunction", "http-api", "ReportsApi", "AWS::Serverless::HttpApi"),
+        # HTTP API quick create (`Target`)
+        ("WebhookFunction", "http-api", "WebhookApi", "AWS::ApiGatewayV2::Api"),
+        ("PingFunction", "http-api", "PingApi", "AWS::ApiGatewayV2::Api"),
+        ("StatusFunction", "http-api", None, "sam-event"),
+        ("HealthFunction", "http-api", None, "sam-event"),
+        ("RefundFunction", "api", "AdminApi", "AWS::Serverless::Api"),  # inline DefinitionBody
+        # PartnerSyncFunction: its API's definition is in S3, which is never read
+    }
+
+
+def test_ll203_follows_openapi_files_and_quick_create() -> None:
+    root = PROJECTS / "api-openapi-files"
+    result = run_lint(root, select=("LL203",))
+    found = {(f.function, f.span.line): [(r.span.path, r.span.line) for r in f.related]
+             for f in result.visible}
+    assert found == {
+        ("CreateOrderFunction", 57): [("openapi/orders.yaml", 8)],  # the integration in the file
+        ("MonthlyReportFunction", 78): [("openapi/reports.json", 7)],
+        ("WebhookFunction", 91): [("template.yaml", 43)],  # the quick-create `Target`
+        ("StatusFunction", 104): [("template.yaml", 106)],
+        ("RefundFunction", 145): [("template.yaml", 136)],  # inline DefinitionBody
+    }
+    messages = {f.function: f.message for f in result.visible}
+    assert "gives up after 29 s" in messages["CreateOrderFunction"]
+    assert "HTTP API `ReportsApi` gives up after 30 s" in messages["MonthlyReportFunction"]
+
+
+_INCLUDING_API = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      DefinitionBody:
+        Fn::Transform: {Name: AWS::Include, Parameters: {Location: api.yaml}}
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties: {CodeUri: src/, Handler: app.handler, Runtime: python3.12, Timeout: 60}
+"""
+
+
+@pytest.mark.parametrize("content", [
+    None,  # the included file is missing
+    "openapi: [unclosed\n",  # a broken file
+    "just a string\n",
+    b"\xff\xfe not utf-8",
+    "[" * 5000 + "]" * 5000 + "\n",  # nested past any sane depth
+])
+def test_unreadable_openapi_files_give_no_trigger_and_no_crash(tmp_path: Path, content: str | bytes | None) -> None:
+    if content is not None:
+        write_tree(tmp_path, {"api.yaml": content})
+    template = _template(_INCLUDING_API, tmp_path)
+    assert template_triggers(template) == []
+    assert run_lint(tmp_path, select=("LL203",)).visible == []
+
+
 def test_trigger_settings_keep_their_locations() -> None:
     root = PROJECTS / "triggers-sam"
     result = run_lint(root, select=("LL001",), config=Config(select=("LL001",), root=root))
@@ -236,8 +302,6 @@ def test_ll208_reports_exactly_the_invalid_expressions_of_the_table(tmp_path: Pa
     for index, (expression, allow_at, error) in enumerate(CASES):
         if not expression.strip():
             continue  # an empty value is not a string the template would carry
-        if allow_at and error is not None and "unit" in error:
-            continue  # Scheduler does not hold rate units to singular/plural (test_schedule.py)
         rtype = "AWS::Scheduler::Schedule" if allow_at else "AWS::Events::Rule"
         lines += [f"  Schedule{index}:", f"    Type: {rtype}", "    Properties:"]
         lines.append(f"      ScheduleExpression: '{expression}'")
@@ -266,3 +330,46 @@ def test_ll207_agrees_with_serverless_rules(name: str, expected: set[str]) -> No
     source = (PEER_SUITE / name).read_text(encoding="utf-8").splitlines()
     reported = {source[f.span.line - 1].strip().rstrip(":") for f in report.visible}
     assert reported == expected
+
+
+# -- schedules and their targets' dead-letter queues (LL207, LL208) --
+
+@pytest.mark.parametrize(("project", "expected"), [
+    ("scheduled-jobs", {
+        "PurgeFunction": ["asynchronous trigger `PurgeSchedule`"],  # Scheduler target, no DLQ
+        "ReportFunction": ["asynchronous trigger `Upload`"],  # its schedules have DLQs, S3 has not
+    }),
+    ("scheduled-jobs-serverless", {
+        "invoice": ["asynchronous trigger `events[0].schedule`", "asynchronous trigger `events[1].schedule`"],
+        "ledger": ["asynchronous trigger `events[1].schedule`"],  # not the eventBridge one
+    }),
+])
+def test_ll207_target_dead_letter_covers_only_its_own_trigger(project: str, expected: dict) -> None:
+    result = run_lint(PROJECTS / project, select=("LL207",))
+    assert {f.function: sorted(r.message for r in f.related) for f in result.visible} == expected
+
+
+def test_target_dead_letter_is_read_in_every_dialect() -> None:
+    with_dlq = set()
+    for project in ("scheduled-jobs", "scheduled-jobs-serverless"):
+        result = run_lint(PROJECTS / project, select=("LL001",))
+        for template in result.project.templates:
+            with_dlq |= {(t.name, t.kind) for t in template_triggers(template) if t.target_dead_letter is not None}
+    assert with_dlq == {
+        ("SyncSchedule", "scheduler"),  # AWS::Scheduler::Schedule Target.DeadLetterConfig
+        ("NightlyRule", "schedule"),  # AWS::Events::Rule Targets[].DeadLetterConfig
+        ("Weekly", "scheduler"), ("Daily", "schedule"),  # SAM event DeadLetterConfig
+        ("events[2].eventBridge", "eventbridge"), ("events[0].eventBridge", "eventbridge"),
+    }
+
+
+@pytest.mark.parametrize(("project", "expected"), [
+    ("scheduled-jobs", {42: "rate(5 minute)", 67: "rate(2 day)", 108: "rate(7 day)"}),
+    ("scheduled-jobs-serverless", {18: "rate(5 minute)", 32: "rate(10 hour)"}),
+])
+def test_ll208_singular_units_are_rejected_wherever_a_schedule_is_written(project: str, expected: dict) -> None:
+    result = run_lint(PROJECTS / project, select=("LL208",))
+    found = {f.span.line: f.message for f in result.visible}
+    assert set(found) == set(expected)
+    for line, expression in expected.items():
+        assert found[line].startswith(f"`{expression}`: a rate of ")
