@@ -47,7 +47,9 @@ def test_every_corpus_template_loads_without_an_exception(corpus_report) -> None
     # Of the 905 files, 38 are not templates and are skipped silently: 4 package.json, 20 resource
     # fragments pulled in with ${file()} and 14 serverless.template.yml example descriptions.
     assert corpus_report.files == 867
-    assert corpus_report.functions > 900
+    # 930 functions in all, less 76 in serverless.yml files of other providers (OpenWhisk,
+    # Kubeless, Google, Azure, ...), which define no Lambda function.
+    assert corpus_report.functions == 854
 
 
 @requires_shared
