@@ -179,7 +179,7 @@ def server() -> None:
     except ImportError as exc:
         raise ConfigError(f"the language server needs pygls: pip install 'lambdalint[lsp]' ({exc})") from None
     gc.enable()  # `main` turns it off for short runs; a server lives for hours
-    serve()
+    sys.exit(serve())
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -222,6 +222,9 @@ def run() -> None:
     if isinstance(code, str):  # `sys.exit("message")` prints the message and means failure
         print(code, file=sys.stderr)
         code = 1
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # closed: the language server closes stdout on `exit`
+            pass
     os._exit(code or 0)

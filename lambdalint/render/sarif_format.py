@@ -85,7 +85,7 @@ def rule_descriptor(rule: Rule) -> dict[str, Any]:
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
         "properties": properties,
     }
-    uri = _first_reference(docs)
+    uri = rule.help_uri
     if uri:
         descriptor["helpUri"] = uri
     return descriptor
@@ -167,11 +167,6 @@ def _minimal_descriptor(finding: Finding) -> dict[str, Any]:
 def _section(docs: str, heading: str) -> str:
     match = re.search(rf"^## {re.escape(heading)}\s*\n(.*?)(?=^## |\Z)", docs, re.M | re.S)
     return match.group(1).strip() if match else ""
-
-
-def _first_reference(docs: str) -> str | None:
-    match = re.search(r"https?://\S+", _section(docs, "References"))
-    return match.group(0).rstrip(").,") if match else None
 
 
 def _plain(markdown: str) -> str:
