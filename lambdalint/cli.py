@@ -89,11 +89,13 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, sele
 
     overlay: dict[Path, str] = {}
     focus: list[Path] | None = None
+    fixed_text: str | None = None  # `--fix --stdin-filename`: the buffer with its safe fixes
     if stdin_filename is not None:
         overlay[stdin_filename.absolute()] = sys.stdin.read()
         focus = [stdin_filename]
-    elif paths and all(p.is_file() for p in paths):
-        focus = list(paths)  # pre-commit passes the changed files: check them within their projects
+    else:
+        _check_exist(paths)
+        focus = _focus(list(paths) or [Path(".")])
     targets = focus or list(paths) or [Path(".")]
     config = _config(config_path, targets)
     config = config.with_overrides(
@@ -108,14 +110,24 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, sele
         if show_diff or fix:
             from lambdalint.code.fix import apply_fixes
 
-            changes = apply_fixes(report.findings, write=fix and not show_diff and stdin_filename is None,
-                                  overlay=overlay)
+            # An editor's buffer is never written: its fixed text goes to stdout (as ruff does).
+            on_disk = fix and not show_diff and stdin_filename is None
+            changes = apply_fixes(report.findings, write=on_disk, overlay=overlay)
             if show_diff:
                 click.echo("".join(change.diff() for change in changes), nl=False)
+                if not changes and report.visible:
+                    count = len(report.visible)
+                    click.echo(f"lambdalint: no safe fix for the {count} finding{'s' if count != 1 else ''}; "
+                               "nothing to change", err=True)
                 sys.exit(1 if changes else 0)
+            if stdin_filename is not None:
+                buffer = stdin_filename.absolute()
+                overlay[buffer] = next((c.after for c in changes if c.path.absolute() == buffer),
+                                       overlay[buffer])
+                fixed_text = overlay[buffer]
+            for change in changes if on_disk else ():
+                click.echo(f"lambdalint: fixed {change.display}", err=True)
             if changes:
-                for change in changes:
-                    click.echo(f"lambdalint: fixed {change.display}", err=True)
                 report = lint(targets, config, overlay, progress=progress, focus=focus)
     finally:
         progress.done()
@@ -129,11 +141,39 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, sele
     text = render(report, output_format, **options)
     if output is not None:
         output.write_text(text, encoding="utf-8")
+    elif fixed_text is not None:
+        click.echo(text, nl=False, err=True)  # stdout carries the fixed buffer
     else:
         click.echo(text, nl=False)
+    if fixed_text is not None:
+        sys.stdout.write(fixed_text)
     if report.internal_errors:
         sys.exit(2)
     sys.exit(0 if exit_zero or not report.failed(config.fail_on) else 1)
+
+
+def _check_exist(paths: Sequence[Path]) -> None:
+    """A path that does not exist is a mistake (a typo, a stale CI step), never a silent pass."""
+    missing = [str(p) for p in paths if not os.path.lexists(p)]
+    if missing:
+        raise ConfigError(f"{', '.join(missing)}: no such file or directory")
+
+
+def _focus(paths: list[Path]) -> list[Path] | None:
+    """The paths to check within their projects, or None for a plain run over them.
+
+    Files are always checked within their projects (pre-commit passes the changed files). A folder
+    inside a project (`lambdalint check` in `src/orders/`) is too: the template above it is what
+    makes its modules handlers.
+    """
+    if all(p.is_file() for p in paths):
+        return paths
+    from lambdalint.focus import project_root
+
+    for path in paths:
+        if path.is_dir() and project_root(path) != Path(os.path.abspath(path)):
+            return paths
+    return None
 
 
 def _config(path: Path | None, targets: list[Path]) -> Config:
