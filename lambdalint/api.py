@@ -120,7 +120,8 @@ def _run(targets: list[Path], config: Config, registry: Registry,
         else:
             files = len({project.display(p) for p in focused})
     return LintResult(version=__version__, findings=findings, files=files,
-                      functions=len(project.functions), notes=list(project.notes), project=project,
+                      functions=len(project.functions), notes=list(project.notes),
+                      unchecked=list(project.unchecked), project=project,
                       internal_errors=errors)
 
 

@@ -20,6 +20,7 @@ from lambdalint import __version__
 from lambdalint.config import Config, ConfigError, find_config, load_file, common_start
 
 SEVERITY = click.Choice(["error", "warning", "info"])
+_UNCHECKED_SHOWN = 10  # lines about unread infrastructure before the rest is left to -v
 
 
 def _codes(values: Sequence[str]) -> tuple[str, ...] | None:
@@ -131,6 +132,13 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, sele
                 report = lint(targets, config, overlay, progress=progress, focus=focus)
     finally:
         progress.done()
+    shown = report.unchecked if verbose or len(report.unchecked) <= _UNCHECKED_SHOWN else \
+        report.unchecked[:_UNCHECKED_SHOWN - 1]
+    for line in shown:
+        click.echo(f"lambdalint: note: {line}", err=True)
+    if len(shown) < len(report.unchecked):
+        click.echo(f"lambdalint: note: ... and {len(report.unchecked) - len(shown)} more not checked "
+                   "(-v lists them)", err=True)
     if verbose:
         for note in report.notes:
             click.echo(f"lambdalint: note: {note}", err=True)
