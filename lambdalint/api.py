@@ -20,7 +20,7 @@ from lambdalint.load import load_project
 from lambdalint.model import Project
 from lambdalint.registry import Registry
 from lambdalint.rule import Context, Rule
-from lambdalint.suppress import apply_suppressions
+from lambdalint.suppress import ANALYSIS_KEY, SuppressionRun, apply_suppressions
 
 Progress = Callable[[str], None]
 
@@ -91,24 +91,18 @@ def _run(targets: list[Path], config: Config, registry: Registry,
         from lambdalint.code import analyse  # LibCST is imported only on this path
 
         project.code = analyse(project, config.handler_patterns, overlay)
-    findings: list[Finding] = []
     errors: list[str] = []
     today = today or datetime.date.today()
-    for rule, options in contexts:
-        if progress:
-            progress(f"{rule.code} {rule.slug}")
-        context = Context(rule, project, options, today)
-        try:
-            found = list(rule.check(context))
-        except Exception as exc:  # noqa: BLE001 - one broken rule must not hide every other finding
-            errors.append(f"rule {rule.code} crashed: {type(exc).__name__}: {exc}")
-            continue
-        override = config.severity.get(rule.code) or config.severity.get(rule.slug)
-        for finding in found:
-            if override:
-                finding.severity = override
-            findings.append(finding)
-    apply_suppressions(findings, project, config, registry, _line_reader(project))
+    first = [(rule, options) for rule, options in contexts if not rule.after_suppressions]
+    findings, ran = _check(first, project, config, today, progress, errors)
+    read_line = _line_reader(project)
+    usage = apply_suppressions(findings, project, config, registry, read_line)
+    later = [(rule, options) for rule, options in contexts if rule.after_suppressions]
+    if later:
+        project.analyses[ANALYSIS_KEY] = SuppressionRun(usage, frozenset(ran), config, registry)
+        more, _ = _check(later, project, config, today, progress, errors)
+        apply_suppressions(more, project, config, registry, read_line, explicit=True)
+        findings += more
     findings.sort(key=Finding.sort_key)
     files = _count_files(project)
     if focused is not None:
@@ -123,6 +117,30 @@ def _run(targets: list[Path], config: Config, registry: Registry,
                       functions=len(project.functions), notes=list(project.notes),
                       unchecked=list(project.unchecked), project=project,
                       internal_errors=errors)
+
+
+def _check(contexts: list[tuple[Rule, dict[str, object]]], project: Project, config: Config,
+           today: datetime.date, progress: Progress | None,
+           errors: list[str]) -> tuple[list[Finding], list[str]]:
+    """Run rules; returns their findings and the codes of the rules that ran to the end."""
+    findings: list[Finding] = []
+    ran: list[str] = []
+    for rule, options in contexts:
+        if progress:
+            progress(f"{rule.code} {rule.slug}")
+        context = Context(rule, project, options, today)
+        try:
+            found = list(rule.check(context))
+        except Exception as exc:  # noqa: BLE001 - one broken rule must not hide every other finding
+            errors.append(f"rule {rule.code} crashed: {type(exc).__name__}: {exc}")
+            continue
+        ran.append(rule.code)
+        override = config.severity.get(rule.code) or config.severity.get(rule.slug)
+        for finding in found:
+            if override:
+                finding.severity = override
+            findings.append(finding)
+    return findings, ran
 
 
 def _count_files(project: Project) -> int:

@@ -101,6 +101,9 @@ class Rule:
     reports_in: frozenset[FileKind] = ANY_FILE
     # GitHub code scanning's score (0.1-10.0) for rules tagged `security`; default from severity.
     security_severity: float | None = None
+    # Runs after every other rule's findings met the suppressions, and reads which suppressions
+    # matched (`rulekit.suppression_run`): LL002 unused-suppression.
+    after_suppressions: bool = False
 
     @property
     def title(self) -> str:
