@@ -98,6 +98,7 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, sele
         _check_exist(paths)
         focus = _focus(list(paths) or [Path(".")])
     targets = focus or list(paths) or [Path(".")]
+    registry = _checked_options(select=select, ignore=ignore, extend_select=extend_select)
     config = _config(config_path, targets)
     config = config.with_overrides(
         select=_codes(select),
@@ -107,7 +108,7 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, sele
     )
     progress = _Progress(_wants_progress(output_format))
     try:
-        report = lint(targets, config, overlay, progress=progress, focus=focus)
+        report = lint(targets, config, overlay, progress=progress, focus=focus, registry=registry)
         if show_diff or fix:
             from lambdalint.code.fix import apply_fixes
 
@@ -129,7 +130,7 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, sele
             for change in changes if on_disk else ():
                 click.echo(f"lambdalint: fixed {change.display}", err=True)
             if changes:
-                report = lint(targets, config, overlay, progress=progress, focus=focus)
+                report = lint(targets, config, overlay, progress=progress, focus=focus, registry=registry)
     finally:
         progress.done()
     shown = report.unchecked if verbose or len(report.unchecked) <= _UNCHECKED_SHOWN else \
@@ -158,6 +159,19 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, sele
     if report.internal_errors:
         sys.exit(2)
     sys.exit(0 if exit_zero or not report.failed(config.fail_on) else 1)
+
+
+def _checked_options(**options: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    """The registry, once the rule selectors given on the command line are known to it: an
+    error names the option, not the configuration file the rest of the selection came from."""
+    if not any(options.values()):
+        return None
+    from lambdalint.registry import Registry
+
+    registry = Registry.installed()
+    for name, values in options.items():
+        registry.expand_all(_codes(values) or (), f"--{name.replace('_', '-')}")
+    return registry
 
 
 def _check_exist(paths: Sequence[Path]) -> None:
