@@ -149,7 +149,11 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, sele
     options = {"colour": colour, "show_hints": not no_hints} if output_format == "text" else {}
     text = render(report, output_format, **options)
     if output is not None:
-        output.write_text(text, encoding="utf-8")
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"--output {output}: cannot write: {exc.strerror or exc}") from None
     elif fixed_text is not None:
         click.echo(text, nl=False, err=True)  # stdout carries the fixed buffer
     else:
@@ -264,6 +268,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(2)
     except BrokenPipeError:
         sys.exit(1)
+    except Exception as exc:  # noqa: BLE001 - a bug must not look like exit 1 ("findings")
+        if os.environ.get("LAMBDALINT_DEBUG"):
+            raise
+        click.echo(f"lambdalint: internal error: {type(exc).__name__}: {exc} "
+                   "(set LAMBDALINT_DEBUG=1 for the traceback)", err=True)
+        sys.exit(2)
     finally:
         if collecting:
             gc.enable()

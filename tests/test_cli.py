@@ -139,3 +139,13 @@ def test_diff_says_when_no_finding_has_a_safe_fix(tmp_path: Path) -> None:
     run = cli(tmp_path, "check", "--diff", ".")
     assert run.stdout == "" and run.returncode == 0
     assert run.stderr == "lambdalint: no safe fix for the 2 findings; nothing to change\n"
+
+
+def test_output_into_a_new_folder_and_an_unwritable_output(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"template.yaml": TEMPLATE})
+    run = cli(tmp_path, "check", ".", "--format", "sarif", "--output", "reports/lambdalint.sarif")
+    assert run.returncode == 1 and json.loads((tmp_path / "reports" / "lambdalint.sarif").read_text())["runs"]
+    (tmp_path / "blocked").write_text("a file, not a folder")
+    run = cli(tmp_path, "check", ".", "--output", "blocked/report.txt")
+    assert run.returncode == 2 and len(run.stderr.splitlines()) == 1
+    assert run.stderr.startswith("lambdalint: error: --output blocked/report.txt: cannot write")
