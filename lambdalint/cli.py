@@ -239,11 +239,12 @@ def rules_command() -> None:
 
 @cli.command()
 def server() -> None:
-    """Run the language server on stdio (needs the `lsp` extra: pip install 'lambdalint[lsp]')."""
+    """Run the language server on stdio (needs the `lsp` extra, i.e. pygls)."""
     try:
         from lambdalint.server import main as serve
     except ImportError as exc:
-        raise ConfigError(f"the language server needs pygls: pip install 'lambdalint[lsp]' ({exc})") from None
+        raise ConfigError(f"the language server needs pygls: install lambdalint with its `lsp` extra "
+                          f"(pip install '.[lsp]' in a clone) or pip install 'pygls>=2,<3' ({exc})") from None
     gc.enable()  # `main` turns it off for short runs; a server lives for hours
     sys.exit(serve())
 

@@ -94,6 +94,11 @@ class Function:
     package_type: str = "Zip"
 
     @property
+    def label(self) -> str:
+        """How notes name the function, the same way everywhere: ``template.yaml: `Name` ``."""
+        return f"{self.template.display}: `{self.name}`"
+
+    @property
     def is_python(self) -> bool:
         runtime = self.runtime.value
         return isinstance(runtime, str) and runtime.startswith("python")
