@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import FIXTURES, write_tree
+from conftest import FIXTURES, SHARED, requires_shared, write_tree
 
 MAIN_TF = """\
 provider "aws" {
@@ -94,3 +94,15 @@ def test_a_broken_template_yaml_is_a_parse_error_not_a_note(tmp_path: Path) -> N
     write_tree(tmp_path, {"template.yaml": "Resources:\n  Fn: [\n"})
     run = cli(tmp_path)
     assert run.returncode == 1 and "LL001" in run.stdout and run.stderr == ""
+
+
+@requires_shared
+def test_sarif_with_a_notification_is_valid_against_the_schema(tmp_path: Path) -> None:
+    import jsonschema
+
+    write_tree(tmp_path, {"infra/main.tf": MAIN_TF, "cdk/cdk.json": CDK_JSON, "cdk/app.py": CDK_APP})
+    log = json.loads(cli(tmp_path, "--format", "sarif").stdout)
+    assert len(log["runs"][0]["invocations"][0]["toolExecutionNotifications"]) == 2
+    schema = json.loads((SHARED / "schemas" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    errors = [e.message for e in jsonschema.Draft4Validator(schema).iter_errors(log)]
+    assert errors == []
