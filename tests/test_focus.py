@@ -191,3 +191,16 @@ def test_focus_on_each_file_equals_the_full_run_filtered(project: Path) -> None:
         skipped += name.endswith(".py")
     assert skipped or not any(f.code.startswith("LL1") for f in full.findings)
 
+
+
+def test_template_only_change_shows_the_handler_findings_it_causes() -> None:
+    """LL205's code side, LL209 and LL109 are located in handler code but caused by the template:
+    checking only the template shows them, through their related location."""
+    project = FIXTURES / "projects" / "code-meets-config"
+    config = Config(select=("ALL",), root=project)
+    focused = lint(focus=[project / "template.yaml"], config=config, cwd=project, today=TODAY)
+    assert {(f.code, f.span.path) for f in focused.visible} >= {
+        ("LL205", "src/imaging/store.py"), ("LL209", "src/ingest.py"), ("LL109", "src/resize.py")}
+    # and a handler alone does not bring in another handler's findings
+    alone = lint(focus=[project / "src" / "resize.py"], config=config, cwd=project, today=TODAY)
+    assert {(f.code, f.span.path) for f in alone.visible} == {("LL109", "src/resize.py")}
