@@ -12,12 +12,15 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import click
 
 from lambdalint import __version__
 from lambdalint.config import Config, ConfigError, find_config, load_file, common_start
+
+if TYPE_CHECKING:
+    from lambdalint.registry import Registry
 
 SEVERITY = click.Choice(["error", "warning", "info"])
 _UNCHECKED_SHOWN = 10  # lines about unread infrastructure before the rest is left to -v
@@ -165,7 +168,7 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, sele
     sys.exit(0 if exit_zero or not report.failed(config.fail_on) else 1)
 
 
-def _checked_options(**options: tuple[str, ...]):  # type: ignore[no-untyped-def]
+def _checked_options(**options: tuple[str, ...]) -> Registry | None:
     """The registry, once the rule selectors given on the command line are known to it: an
     error names the option, not the configuration file the rest of the selection came from."""
     if not any(options.values()):
