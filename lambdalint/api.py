@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import gc
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -19,7 +20,7 @@ from lambdalint.load import load_project
 from lambdalint.model import Project
 from lambdalint.registry import Registry
 from lambdalint.rule import Context, Rule
-from lambdalint.suppress import apply_suppressions
+from lambdalint.suppress import ANALYSIS_KEY, SuppressionRun, apply_suppressions
 
 Progress = Callable[[str], None]
 
@@ -40,16 +41,17 @@ def lint(paths: Sequence[Path | str] = (".",), config: Config | None = None,
     """Check `paths` (files or folders) and return every finding, suppressed ones included.
 
     `overlay` maps file paths to unsaved text (editor buffers) read instead of the disk.
-    `focus` (pre-commit, editors): check these files in the context of their projects (see
-    `lambdalint.focus`) and report only the findings located in them; `paths` is then not used.
+    `focus` (pre-commit, editors, a run inside a project's subfolder): check these files or
+    folders in the context of their projects (see `lambdalint.focus`) and report only the findings
+    that touch them; `paths` is then not used.
     Raises `ConfigError` for a bad configuration; never for bad input files.
     """
     cwd = (cwd or Path.cwd()).absolute()
     focused: list[Path] | None = None
     if focus is not None:
-        from lambdalint.focus import file_kind, project_roots
+        from lambdalint.focus import file_kinds, project_roots
 
-        focused = [Path(p) if Path(p).is_absolute() else cwd / p for p in focus]
+        focused = [Path(os.path.normpath(p if Path(p).is_absolute() else cwd / p)) for p in focus]
         targets = project_roots(focused) + focused
         config = config or find_config(common_start(focused))
     else:
@@ -58,8 +60,12 @@ def lint(paths: Sequence[Path | str] = (".",), config: Config | None = None,
     registry = registry or Registry.installed()
     rules = registry.selected(config)
     if focused is not None:
-        kinds = {file_kind(p) for p in focused}
-        rules = [rule for rule in rules if not rule.reports_in.isdisjoint(kinds)]
+        kinds = frozenset().union(*(file_kinds(p) for p in focused))
+        # A code rule's finding in a handler points back at the template that configures it (and
+        # a template's `Handler` finding at the module): either side of the pair can bring it in.
+        crossing = not kinds.isdisjoint(("python", "template"))
+        rules = [rule for rule in rules
+                 if not rule.reports_in.isdisjoint(kinds) or (rule.needs_code and crossing)]
     contexts = [(rule, registry.rule_options(rule, config)) for rule in rules]
     if progress:
         progress("discovering files")
@@ -85,9 +91,40 @@ def _run(targets: list[Path], config: Config, registry: Registry,
         from lambdalint.code import analyse  # LibCST is imported only on this path
 
         project.code = analyse(project, config.handler_patterns, overlay)
-    findings: list[Finding] = []
     errors: list[str] = []
     today = today or datetime.date.today()
+    first = [(rule, options) for rule, options in contexts if not rule.after_suppressions]
+    findings, ran = _check(first, project, config, today, progress, errors)
+    read_line = _line_reader(project)
+    usage = apply_suppressions(findings, project, config, registry, read_line)
+    later = [(rule, options) for rule, options in contexts if rule.after_suppressions]
+    if later:
+        project.analyses[ANALYSIS_KEY] = SuppressionRun(usage, frozenset(ran), config, registry)
+        more, _ = _check(later, project, config, today, progress, errors)
+        apply_suppressions(more, project, config, registry, read_line, explicit=True)
+        findings += more
+    findings.sort(key=Finding.sort_key)
+    files = _count_files(project)
+    if focused is not None:
+        from lambdalint.focus import inside, touches
+
+        findings = [f for f in findings if touches(f, focused, project.cwd)]
+        if any(p.is_dir() for p in focused):
+            files = sum(1 for path in _file_paths(project) if inside(path, focused, project.cwd))
+        else:
+            files = len({project.display(p) for p in focused})
+    return LintResult(version=__version__, findings=findings, files=files,
+                      functions=len(project.functions), notes=list(project.notes),
+                      unchecked=list(project.unchecked), project=project,
+                      internal_errors=errors)
+
+
+def _check(contexts: list[tuple[Rule, dict[str, object]]], project: Project, config: Config,
+           today: datetime.date, progress: Progress | None,
+           errors: list[str]) -> tuple[list[Finding], list[str]]:
+    """Run rules; returns their findings and the codes of the rules that ran to the end."""
+    findings: list[Finding] = []
+    ran: list[str] = []
     for rule, options in contexts:
         if progress:
             progress(f"{rule.code} {rule.slug}")
@@ -97,26 +134,21 @@ def _run(targets: list[Path], config: Config, registry: Registry,
         except Exception as exc:  # noqa: BLE001 - one broken rule must not hide every other finding
             errors.append(f"rule {rule.code} crashed: {type(exc).__name__}: {exc}")
             continue
+        ran.append(rule.code)
         override = config.severity.get(rule.code) or config.severity.get(rule.slug)
         for finding in found:
             if override:
                 finding.severity = override
             findings.append(finding)
-    apply_suppressions(findings, project, config, registry, _line_reader(project))
-    findings.sort(key=Finding.sort_key)
-    files = _count_files(project)
-    if focused is not None:
-        shown = {project.display(p) for p in focused}
-        findings = [f for f in findings if f.span.path in shown]
-        files = len(shown)
-    return LintResult(version=__version__, findings=findings, files=files,
-                      functions=len(project.functions), notes=list(project.notes), project=project,
-                      internal_errors=errors)
+    return findings, ran
 
 
 def _count_files(project: Project) -> int:
-    paths = set(project.sources) | {p.span.path for p in project.problems}
-    return len(paths)
+    return len(_file_paths(project))
+
+
+def _file_paths(project: Project) -> set[str]:
+    return set(project.sources) | {p.span.path for p in project.problems}
 
 
 def _line_reader(project: Project) -> Callable[[str, int], str]:

@@ -12,14 +12,18 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import click
 
 from lambdalint import __version__
 from lambdalint.config import Config, ConfigError, find_config, load_file, common_start
 
+if TYPE_CHECKING:
+    from lambdalint.registry import Registry
+
 SEVERITY = click.Choice(["error", "warning", "info"])
+_UNCHECKED_SHOWN = 10  # lines about unread infrastructure before the rest is left to -v
 
 
 def _codes(values: Sequence[str]) -> tuple[str, ...] | None:
@@ -89,12 +93,15 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, sele
 
     overlay: dict[Path, str] = {}
     focus: list[Path] | None = None
+    fixed_text: str | None = None  # `--fix --stdin-filename`: the buffer with its safe fixes
     if stdin_filename is not None:
         overlay[stdin_filename.absolute()] = sys.stdin.read()
         focus = [stdin_filename]
-    elif paths and all(p.is_file() for p in paths):
-        focus = list(paths)  # pre-commit passes the changed files: check them within their projects
+    else:
+        _check_exist(paths)
+        focus = _focus(list(paths) or [Path(".")])
     targets = focus or list(paths) or [Path(".")]
+    registry = _checked_options(select=select, ignore=ignore, extend_select=extend_select)
     config = _config(config_path, targets)
     config = config.with_overrides(
         select=_codes(select),
@@ -104,21 +111,38 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, sele
     )
     progress = _Progress(_wants_progress(output_format))
     try:
-        report = lint(targets, config, overlay, progress=progress, focus=focus)
+        report = lint(targets, config, overlay, progress=progress, focus=focus, registry=registry)
         if show_diff or fix:
             from lambdalint.code.fix import apply_fixes
 
-            changes = apply_fixes(report.findings, write=fix and not show_diff and stdin_filename is None,
-                                  overlay=overlay)
+            # An editor's buffer is never written: its fixed text goes to stdout (as ruff does).
+            on_disk = fix and not show_diff and stdin_filename is None
+            changes = apply_fixes(report.findings, write=on_disk, overlay=overlay)
             if show_diff:
                 click.echo("".join(change.diff() for change in changes), nl=False)
+                if not changes and report.visible:
+                    count = len(report.visible)
+                    click.echo(f"lambdalint: no safe fix for the {count} finding{'s' if count != 1 else ''}; "
+                               "nothing to change", err=True)
                 sys.exit(1 if changes else 0)
+            if stdin_filename is not None:
+                buffer = stdin_filename.absolute()
+                overlay[buffer] = next((c.after for c in changes if c.path.absolute() == buffer),
+                                       overlay[buffer])
+                fixed_text = overlay[buffer]
+            for change in changes if on_disk else ():
+                click.echo(f"lambdalint: fixed {change.display}", err=True)
             if changes:
-                for change in changes:
-                    click.echo(f"lambdalint: fixed {change.display}", err=True)
-                report = lint(targets, config, overlay, progress=progress, focus=focus)
+                report = lint(targets, config, overlay, progress=progress, focus=focus, registry=registry)
     finally:
         progress.done()
+    shown = report.unchecked if verbose or len(report.unchecked) <= _UNCHECKED_SHOWN else \
+        report.unchecked[:_UNCHECKED_SHOWN - 1]
+    for line in shown:
+        click.echo(f"lambdalint: note: {line}", err=True)
+    if len(shown) < len(report.unchecked):
+        click.echo(f"lambdalint: note: ... and {len(report.unchecked) - len(shown)} more not checked "
+                   "(-v lists them)", err=True)
     if verbose:
         for note in report.notes:
             click.echo(f"lambdalint: note: {note}", err=True)
@@ -128,12 +152,57 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, sele
     options = {"colour": colour, "show_hints": not no_hints} if output_format == "text" else {}
     text = render(report, output_format, **options)
     if output is not None:
-        output.write_text(text, encoding="utf-8")
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"--output {output}: cannot write: {exc.strerror or exc}") from None
+    elif fixed_text is not None:
+        click.echo(text, nl=False, err=True)  # stdout carries the fixed buffer
     else:
         click.echo(text, nl=False)
+    if fixed_text is not None:
+        sys.stdout.write(fixed_text)
     if report.internal_errors:
         sys.exit(2)
     sys.exit(0 if exit_zero or not report.failed(config.fail_on) else 1)
+
+
+def _checked_options(**options: tuple[str, ...]) -> Registry | None:
+    """The registry, once the rule selectors given on the command line are known to it: an
+    error names the option, not the configuration file the rest of the selection came from."""
+    if not any(options.values()):
+        return None
+    from lambdalint.registry import Registry
+
+    registry = Registry.installed()
+    for name, values in options.items():
+        registry.expand_all(_codes(values) or (), f"--{name.replace('_', '-')}")
+    return registry
+
+
+def _check_exist(paths: Sequence[Path]) -> None:
+    """A path that does not exist is a mistake (a typo, a stale CI step), never a silent pass."""
+    missing = [str(p) for p in paths if not os.path.lexists(p)]
+    if missing:
+        raise ConfigError(f"{', '.join(missing)}: no such file or directory")
+
+
+def _focus(paths: list[Path]) -> list[Path] | None:
+    """The paths to check within their projects, or None for a plain run over them.
+
+    Files are always checked within their projects (pre-commit passes the changed files). A folder
+    inside a project (`lambdalint check` in `src/orders/`) is too: the template above it is what
+    makes its modules handlers.
+    """
+    if all(p.is_file() for p in paths):
+        return paths
+    from lambdalint.focus import project_root
+
+    for path in paths:
+        if path.is_dir() and project_root(path) != Path(os.path.abspath(path)):
+            return paths
+    return None
 
 
 def _config(path: Path | None, targets: list[Path]) -> Config:
@@ -173,13 +242,14 @@ def rules_command() -> None:
 
 @cli.command()
 def server() -> None:
-    """Run the language server on stdio (needs the `lsp` extra: pip install 'lambdalint[lsp]')."""
+    """Run the language server on stdio (needs the `lsp` extra, i.e. pygls)."""
     try:
         from lambdalint.server import main as serve
     except ImportError as exc:
-        raise ConfigError(f"the language server needs pygls: pip install 'lambdalint[lsp]' ({exc})") from None
+        raise ConfigError(f"the language server needs pygls: install lambdalint with its `lsp` extra "
+                          f"(pip install '.[lsp]' in a clone) or pip install 'pygls>=2,<3' ({exc})") from None
     gc.enable()  # `main` turns it off for short runs; a server lives for hours
-    serve()
+    sys.exit(serve())
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -202,6 +272,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(2)
     except BrokenPipeError:
         sys.exit(1)
+    except Exception as exc:  # noqa: BLE001 - a bug must not look like exit 1 ("findings")
+        if os.environ.get("LAMBDALINT_DEBUG"):
+            raise
+        click.echo(f"lambdalint: internal error: {type(exc).__name__}: {exc} "
+                   "(set LAMBDALINT_DEBUG=1 for the traceback)", err=True)
+        sys.exit(2)
     finally:
         if collecting:
             gc.enable()
@@ -222,6 +298,9 @@ def run() -> None:
     if isinstance(code, str):  # `sys.exit("message")` prints the message and means failure
         print(code, file=sys.stderr)
         code = 1
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # closed: the language server closes stdout on `exit`
+            pass
     os._exit(code or 0)

@@ -86,9 +86,24 @@ def parse_config(data: dict[str, Any], where: str, root: Path | None = None,
             if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
                 raise ConfigError(f"{where}: `rules` must hold one table per rule, e.g. [tool.lambdalint.rules.LL401]")
             values["rule_options"] = dict(value)
+        elif key == "tool" and source is not None and source.name != "pyproject.toml":
+            raise ConfigError(f"{where}: this file takes the keys at the top level (`select = [...]`), "
+                              "not under [tool.lambdalint], which is for pyproject.toml")
         else:
-            raise ConfigError(f"{where}: unknown key `{key}`")
+            raise ConfigError(f"{where}: unknown key `{key}`{did_you_mean(key, KEYS)}")
     return Config(**values)
+
+
+KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude", "handler-patterns", "fail-on",
+        "respect-gitignore", "per-file-ignores", "severity", "rules")
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """` (did you mean `x`?)` for the closest known spelling, or ''."""
+    import difflib  # only on the error path
+
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return f" (did you mean `{close[0]}`?)" if close else ""
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -109,7 +124,8 @@ def load_file(path: Path) -> Config | None:
     """The config in `path`, or None when it is a pyproject.toml without a lambdalint table."""
     data = _read_toml(path)
     if path.name == "pyproject.toml":
-        table = data.get("tool", {}).get("lambdalint")
+        tool = data.get("tool", {})
+        table = tool.get("lambdalint") if isinstance(tool, dict) else None
         if table is None:
             return None
         where = f"{path} [tool.lambdalint]"

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, NamedTuple, Sequence
 
+from lambdalint.unread import TEMPLATE_NAMES, is_unread_infrastructure
+
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 # Folders that never hold the user's own templates or handlers; virtualenvs are found by content.
 DEFAULT_EXCLUDED_DIRS = frozenset({
@@ -40,6 +42,8 @@ class Discovered:
     templates: list[tuple[Path, str]] = field(default_factory=list)  # (path, text)
     python_files: list[Path] = field(default_factory=list)
     unreadable: list[Unreadable] = field(default_factory=list)
+    # Terraform, CDK apps and non-templates named template.yaml: see `lambdalint.unread`
+    infrastructure: list[Path] = field(default_factory=list)
 
 
 @dataclass
@@ -123,11 +127,16 @@ class Walker:
         if name.endswith(".py"):
             self.found.python_files.append(path)
             return
+        if is_unread_infrastructure(name):
+            self.found.infrastructure.append(path)
+            return
         if not name.endswith(TEMPLATE_SUFFIXES):
             return
         text = self._read(path)
         if text is not None and is_template_text(name, text):
             self.found.templates.append((path, text))
+        elif text is not None and name in TEMPLATE_NAMES:
+            self.found.infrastructure.append(path)
 
     def _read(self, path: Path) -> str | None:
         if self.overlay and path.absolute() in self.overlay:

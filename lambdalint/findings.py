@@ -63,6 +63,9 @@ class Report:
     functions: int
     # What the run could not judge and why (e.g. a role defined outside the template): not findings.
     notes: list[str] = field(default_factory=list)
+    # Infrastructure the run found but cannot read, whose functions it did not check (Terraform, a
+    # CDK app without `cdk.out`): shown always, since a clean report would otherwise mislead.
+    unchecked: list[str] = field(default_factory=list)
 
     @property
     def visible(self) -> list[Finding]:

@@ -3,17 +3,19 @@
 pre-commit passes only the files that changed, and an editor only the buffer being edited. A
 handler's findings depend on the template that references it (and a template's on its handlers),
 so lambdalint loads the whole project around each focused file and then keeps only the findings
-whose primary location is in one of them.
+that touch one of them. A focused folder (`lambdalint check` run inside `src/orders/`) works the
+same way: the project is found above it, and the findings under it are kept.
 
 The project around a file is the nearest folder at or above it that holds a template, a
 `serverless.yml`, a lambdalint configuration file or `.git`. A file with none of these above it is
 checked on its own (never the whole filesystem).
 
-Findings are kept by their primary path only: a finding reported on an unchanged template (say, a
-`Handler` that no longer resolves after a handler was renamed) belongs to that template and shows
-when the template is checked. This keeps the pre-commit contract "findings in the files you
-passed", and a handler finding that points back at its template (a related location) is still
-shown, since its primary location is the handler.
+A finding is kept when its primary location or any of its related locations is in a focused
+file: committing only a template that breaks a handler (a reserved variable the handler writes, an
+environment variable it reads that the template dropped) shows the handler's finding, because it
+points back at the template; renaming a handler function shows the template's `Handler` finding,
+which points at the handler module. Rules that cross files name the other file as a related
+location for exactly this reason.
 """
 
 from __future__ import annotations
@@ -24,19 +26,21 @@ from typing import Iterable
 
 from lambdalint.config import CONFIG_FILES
 from lambdalint.discover import TEMPLATE_SUFFIXES, is_template_text
-from lambdalint.rule import FileKind
+from lambdalint.findings import Finding
+from lambdalint.rule import ANY_FILE, FileKind
 
 _MARKERS = ("serverless.yml", "serverless.yaml", ".git", *CONFIG_FILES)
 _MAX_TEMPLATE_SCAN = 1_000_000  # bytes; a bigger YAML file next to a handler is data, not a template
 
 
 def project_root(file: Path) -> Path:
-    """The folder whose project `file` belongs to, or `file` itself when there is none."""
-    start = file.absolute().parent
+    """The folder whose project `file` (or folder) belongs to, or `file` itself when there is none."""
+    absolute = Path(os.path.abspath(file))
+    start = absolute if absolute.is_dir() else absolute.parent
     for folder in (start, *start.parents):
         if _holds_project(folder):
             return folder
-    return file.absolute()
+    return absolute
 
 
 def _holds_project(folder: Path) -> bool:
@@ -79,6 +83,27 @@ def project_roots(files: Iterable[Path]) -> list[Path]:
         if not any(root == k or k in root.parents for k in kept if k.is_dir()):
             kept.append(root)
     return kept
+
+
+def touches(finding: Finding, focused: Iterable[Path], cwd: Path) -> bool:
+    """Whether the finding's primary or a related location is a focused file or under a focused
+    folder (the paths absolute, findings' paths as displayed, relative to `cwd`)."""
+    return any(inside(span.path, focused, cwd) for span in (finding.span, *(r.span for r in finding.related)))
+
+
+def inside(display: str, focused: Iterable[Path], cwd: Path) -> bool:
+    """Whether a displayed path is one of the focused files or lies under a focused folder."""
+    path = os.path.normpath(os.path.join(cwd, display))
+    for item in focused:
+        wanted = str(item)
+        if path == wanted or path.startswith(wanted.rstrip(os.sep) + os.sep):
+            return True
+    return False
+
+
+def file_kinds(path: Path) -> frozenset[FileKind]:
+    """The kinds of file findings under a focused path can land in (a folder: every kind)."""
+    return ANY_FILE if path.is_dir() else frozenset({file_kind(path)})
 
 
 def file_kind(path: Path | str) -> FileKind:

@@ -90,7 +90,7 @@ class ExecutionRole:
         """The one-line note a rule leaves when this role cannot be judged."""
         if self.unknown is None:
             return None
-        return (f"{self.function.template.display}: `{self.function.name}` uses {self.unknown}; "
+        return (f"{self.function.label} uses {self.unknown}; "
                 "its permissions were not checked")
 
 

@@ -12,6 +12,7 @@ from lambdalint.loaders.cloudformation import load_cloudformation, looks_like_cl
 from lambdalint.loaders.serverless import load_serverless, looks_like_serverless, other_provider
 from lambdalint.loaders.yamlnodes import LoadError, load_json, load_yaml
 from lambdalint.model import Problem, Project, SourceFile, Template
+from lambdalint.unread import unchecked_infrastructure
 
 
 def load_project(paths: Iterable[Path], config: Config, cwd: Path,
@@ -29,6 +30,9 @@ def load_project(paths: Iterable[Path], config: Config, cwd: Path,
         if template is not None:
             project.sources[source.display] = source
             project.templates.append(template)
+    if found.infrastructure:
+        project.unchecked = unchecked_infrastructure(
+            found.infrastructure, [source.path for source in project.sources.values()], project.display)
     return project
 
 

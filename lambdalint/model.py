@@ -94,6 +94,11 @@ class Function:
     package_type: str = "Zip"
 
     @property
+    def label(self) -> str:
+        """How notes name the function, the same way everywhere: ``template.yaml: `Name` ``."""
+        return f"{self.template.display}: `{self.name}`"
+
+    @property
     def is_python(self) -> bool:
         runtime = self.runtime.value
         return isinstance(runtime, str) and runtime.startswith("python")
@@ -122,6 +127,8 @@ class Project:
     analyses: dict[str, object] = field(default_factory=dict)
     # Things worth telling a user that are not findings (e.g. layers that could not be sized).
     notes: list[str] = field(default_factory=list)
+    # Infrastructure found but not read (Terraform, an unsynthesized CDK app): always shown.
+    unchecked: list[str] = field(default_factory=list)
 
     @property
     def functions(self) -> list[Function]:

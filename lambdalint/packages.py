@@ -180,7 +180,7 @@ class PackageAnalysis:
         if remote:
             names = ", ".join(layer.name for layer in remote)
             self.project.note(
-                f"{package.function.name}: {len(remote)} layer(s) without local content (ARNs, "
+                f"{package.function.label}: {len(remote)} layer(s) without local content (ARNs, "
                 f"parameters, missing folders) count toward the layer limit, not toward the size: {names}")
 
 

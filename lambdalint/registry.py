@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Iterable
 
-from lambdalint.config import Config, ConfigError
+from lambdalint.config import Config, ConfigError, did_you_mean
 from lambdalint.entrypoints import entry_points
 from lambdalint.rule import Rule
 
@@ -49,7 +50,9 @@ class Registry:
             return {r.code for r in self.rules}
         matched = {r.code for r in self.rules if r.code.startswith(key.upper())} if key else set()
         if not matched:
-            raise ConfigError(f"{where}: unknown rule or prefix `{selector}`")
+            known = [r.code for r in self.rules] + [r.slug for r in self.rules]
+            guess = did_you_mean(key.upper() if key[:2].upper() == "LL" else key.lower(), known)
+            raise ConfigError(f"{where}: unknown rule or prefix `{selector}`{guess}")
         return matched
 
     def expand_all(self, selectors: Iterable[str], where: str) -> set[str]:
@@ -74,18 +77,22 @@ class Registry:
         for key, table in config.rule_options.items():
             target = self.get(key)
             if target is None:
-                raise ConfigError(f"{where}: [rules.{key}] names no rule")
+                raise ConfigError(f"{where}: [rules.{key}] names no rule{did_you_mean(key, [r.code for r in self.rules])}")
             if target is not rule:
                 continue
             for name, value in table.items():
                 option = rule.options.get(name)
                 if option is None:
                     known = ", ".join(sorted(rule.options)) or "none"
-                    raise ConfigError(f"{where}: rule {rule.code} has no option `{name}` (options: {known})")
+                    raise ConfigError(f"{where}: rule {rule.code} has no option `{name}` (options: {known})"
+                                      f"{did_you_mean(name, rule.options)}")
                 if option.kind is float and isinstance(value, int) and not isinstance(value, bool):
                     value = float(value)
                 if not isinstance(value, option.kind) or (option.kind is int and isinstance(value, bool)):
                     raise ConfigError(f"{where}: rules.{rule.code}.{name} must be {option.kind.__name__}")
+                if option.kind in (int, float) and not (math.isfinite(value) and value >= 0):
+                    raise ConfigError(f"{where}: rules.{rule.code}.{name} must be a finite number >= 0 "
+                                      f"(got {value!r})")
                 if option.kind is list and option.default and not all(
                         isinstance(item, type(option.default[0])) for item in value):
                     kind = type(option.default[0]).__name__

@@ -8,6 +8,7 @@ exposes `RULE = Rule(...)`; its module docstring is the rule's documentation.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Literal, NamedTuple
 
@@ -100,7 +101,22 @@ class Rule:
     reports_in: frozenset[FileKind] = ANY_FILE
     # GitHub code scanning's score (0.1-10.0) for rules tagged `security`; default from severity.
     security_severity: float | None = None
+    # Runs after every other rule's findings met the suppressions, and reads which suppressions
+    # matched (`rulekit.suppression_run`): LL002 unused-suppression.
+    after_suppressions: bool = False
 
     @property
     def title(self) -> str:
         return self.summary
+
+    @property
+    def help_uri(self) -> str | None:
+        """Where to read more: the first link under `## References` (SARIF `helpUri`, LSP
+        `codeDescription.href`)."""
+        return first_reference(self.docs)
+
+
+def first_reference(docs: str) -> str | None:
+    section = re.search(r"^## References\s*\n(.*?)(?=^## |\Z)", docs, re.M | re.S)
+    match = re.search(r"https?://\S+", section.group(1)) if section else None
+    return match.group(0).rstrip(").,>") if match else None

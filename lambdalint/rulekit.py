@@ -24,6 +24,16 @@ from lambdalint.code.fix import MoveToModuleScope, movable
 from lambdalint.code_links import RUNTIME_VARIABLES, environment_known, reachable_env, variables_naming
 from lambdalint.code.report import CONTEXT_NAMES, call_findings, code_analysis, handler_owner, handler_related
 from lambdalint.secrets import SecretMatch, find_secret, is_placeholder, is_secret_name
+from lambdalint.config import ConfigError
+from lambdalint.registry import Registry
+from lambdalint.suppress import Directive, SuppressionRun, file_directives, per_file_ignored
+
+
+def suppression_run(ctx: Context) -> SuppressionRun | None:
+    """For a rule with `after_suppressions=True`: which suppressions matched and which rules ran."""
+    from lambdalint.suppress import suppression_run as stored
+
+    return stored(ctx.project)
 
 if TYPE_CHECKING:
     from lambdalint.iam import (ExecutionRole, ManagedPolicyRef, Statement, action_accepts_only_star,
@@ -75,6 +85,8 @@ __all__ = [
     "statements_once",
     # secrets: one detector for environment variables and handler code
     "SecretMatch", "find_secret", "is_placeholder", "is_secret_name",
+    # suppressions as written, and which matched (LL002)
+    "ConfigError", "Directive", "Registry", "SuppressionRun", "file_directives", "per_file_ignored", "suppression_run",
     # package sizing (LL4xx)
     "MB", "Bloat", "CodeSource", "FunctionPackage", "LayerRef", "PackageAnalysis", "Shipped",
     "PackageSize", "format_bytes", "normalize_name", "package_analysis", "top_contributors_text",

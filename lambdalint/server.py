@@ -43,6 +43,8 @@ class State:
     pending: dict[Path, asyncio.Task[None]] = field(default_factory=dict)
     findings: dict[str, list[Finding]] = field(default_factory=dict)  # uri -> findings shown
     last: dict[Path, tuple[tuple[object, ...], Any]] = field(default_factory=dict)  # root -> (inputs, report)
+    help_uris: dict[str, str | None] = field(default_factory=dict)  # rule code -> its documentation
+    shut_down: bool = False  # `shutdown` came before `exit`: the exit code is 0 (LSP spec)
 
 
 class LambdalintServer(LanguageServer):
@@ -130,10 +132,19 @@ class LambdalintServer(LanguageServer):
                 location=types.Location(uri=from_fs_path(str(path)) or "", range=self._range(item.span, None)),
                 message=item.message))
         message = finding.message + (f"\n{finding.hint}" if finding.hint else "")
+        href = self._help_uri(finding.code)
         return types.Diagnostic(
             range=self._range(finding.span, lines), message=message, severity=SEVERITY[finding.severity],
             code=finding.code, source="lambdalint", related_information=related or None,
+            code_description=types.CodeDescription(href=href) if href else None,
             data={"index": index, "code": finding.code, "line": finding.span.line})
+
+    def _help_uri(self, code: str) -> str | None:
+        if not self.state.help_uris:
+            from lambdalint.registry import Registry
+
+            self.state.help_uris = {rule.code: rule.help_uri for rule in Registry.installed().rules}
+        return self.state.help_uris.get(code)
 
     # -- code actions --
 
@@ -246,6 +257,12 @@ def _path(uri: str) -> Path | None:
 def create_server() -> LambdalintServer:
     server = LambdalintServer()
 
+    @server.feature(types.SHUTDOWN)
+    def shutdown(ls: LambdalintServer, params: None) -> None:
+        ls.state.shut_down = True
+        for task in ls.state.pending.values():
+            task.cancel()
+
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: LambdalintServer, params: types.DidOpenTextDocumentParams) -> None:
         ls.schedule(params.text_document.uri, 0)
@@ -273,5 +290,12 @@ def create_server() -> LambdalintServer:
     return server
 
 
-def main() -> None:
-    create_server().start_io()
+def main() -> int:
+    """Serve on stdio until the client says `exit`; the exit code is 0 after a `shutdown`, else 1.
+
+    pygls swallows the `SystemExit` it raises on `exit` and closes stdout, so the code is kept in
+    the server's state and returned for the command to exit with.
+    """
+    server = create_server()
+    server.start_io()
+    return 0 if server.state.shut_down else 1

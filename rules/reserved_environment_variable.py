@@ -33,7 +33,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from lambdalint.rulekit import (
-    Context, Finding, Rule, bad, code_analysis, good, handler_owner, name_list, per_value, reachable_env,
+    Context, Finding, Rule, bad, code_analysis, good, handler_owner, handler_related, name_list, per_value, reachable_env,
 )
 
 RESERVED = frozenset({
@@ -74,6 +74,7 @@ def _code_writes(ctx: Context) -> Iterator[Finding]:
                 "Pass the value where it is needed (`boto3.client(..., region_name=...)`, a "
                 "`boto3.Session(...)`) or use a name of your own instead of changing the runtime's.",
                 function=handler_owner(handler),
+                related=handler_related(handler),  # focus mode shows it when only the template changed
             )
 
 

@@ -68,7 +68,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                 continue
             if unzipped.unzipped_bytes > estimate_cap:
                 ctx.note(
-                    f"{function.name}: zip size not estimated, the package unzips to "
+                    f"{function.label}: zip size not estimated, the package unzips to "
                     f"{format_bytes(unzipped.unzipped_bytes)} (estimate-max-mb)")
                 continue
         size = analysis.size(source, estimate_zip=not source.is_zip)

@@ -101,3 +101,51 @@ def test_main_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path) -> Non
     except SystemExit as exc:
         assert exc.code in (0, None)
     assert gc.isenabled()
+
+
+def test_a_path_that_does_not_exist_is_an_error(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"template.yaml": TEMPLATE})
+    run = cli(tmp_path, "check", "template.yaml", "src/typo.py")
+    assert run.returncode == 2 and run.stdout == ""
+    assert run.stderr == "lambdalint: error: src/typo.py: no such file or directory\n"
+    assert cli(tmp_path, "check", "nowhere/").returncode == 2
+
+
+def test_an_existing_file_lambdalint_does_not_check_passes_silently(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"template.yaml": TEMPLATE, "README.md": "# app\n", "Makefile": "all:\n"})
+    run = cli(tmp_path, "check", "README.md", "Makefile")
+    assert run.returncode == 0 and run.stderr == "", run.stderr
+    assert run.stdout.startswith("All checks passed")
+
+
+HANDLER = 'import boto3\n\n\ndef handler(event, context):\n    s3 = boto3.client("s3")\n    return s3.list_buckets()\n'
+
+
+def test_fix_with_stdin_filename_prints_the_fixed_buffer(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"template.yaml": TEMPLATE.replace("AWS_REGION", "TARGET_REGION"), "app.py": HANDLER})
+    run = cli(tmp_path, "check", "--fix", "--stdin-filename", "app.py", stdin=HANDLER)
+    assert run.stdout == 'import boto3\n\n\ns3 = boto3.client("s3")\n\n\ndef handler(event, context):\n' \
+                         '    return s3.list_buckets()\n'
+    assert (tmp_path / "app.py").read_text() == HANDLER  # the buffer's file is never written
+    assert "fixed" not in run.stderr and "LL101" not in run.stderr  # nothing left to report
+    # a buffer without a fix comes back unchanged, its findings on stderr
+    kept = HANDLER.replace('boto3.client("s3")', 'boto3.client("s3", region_name=event["region"])')
+    run = cli(tmp_path, "check", "--fix", "--stdin-filename", "app.py", stdin=kept)
+    assert run.stdout == kept and "LL101" in run.stderr and run.returncode == 1
+
+
+def test_diff_says_when_no_finding_has_a_safe_fix(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"template.yaml": TEMPLATE})
+    run = cli(tmp_path, "check", "--diff", ".")
+    assert run.stdout == "" and run.returncode == 0
+    assert run.stderr == "lambdalint: no safe fix for the 2 findings; nothing to change\n"
+
+
+def test_output_into_a_new_folder_and_an_unwritable_output(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"template.yaml": TEMPLATE})
+    run = cli(tmp_path, "check", ".", "--format", "sarif", "--output", "reports/lambdalint.sarif")
+    assert run.returncode == 1 and json.loads((tmp_path / "reports" / "lambdalint.sarif").read_text())["runs"]
+    (tmp_path / "blocked").write_text("a file, not a folder")
+    run = cli(tmp_path, "check", ".", "--output", "blocked/report.txt")
+    assert run.returncode == 2 and len(run.stderr.splitlines()) == 1
+    assert run.stderr.startswith("lambdalint: error: --output blocked/report.txt: cannot write")

@@ -70,6 +70,14 @@ def test_select_ignore_by_code_slug_and_prefix() -> None:
     ('[rules.LL777]\nx = 1\n', "[rules.LL777] names no rule"),
     ('[per-file-ignores]\n"tests/*" = ["nope"]\n', "unknown rule or prefix `nope`"),
     ("select = [\n", "invalid TOML"),
+    ('ignor = ["LL2"]\n', "unknown key `ignor` (did you mean `ignore`?)"),
+    ('select = ["LL2O1"]\n', "unknown rule or prefix `LL2O1` (did you mean `LL201`?)"),
+    ('ignore = ["missing-timout"]\n', "(did you mean `missing-timeout`?)"),
+    ('[tool.lambdalint]\nselect = ["LL2"]\n', "this file takes the keys at the top level"),
+    ('[rules.LL401]\ncold-start-threshold = nan\n', "cold-start-threshold must be a finite number >= 0"),
+    ('[rules.LL403]\nmax-layers = -1\n', "max-layers must be a finite number >= 0"),
+    ('[rules.LL401]\ncold-start-treshold = 80\n', "(did you mean `cold-start-threshold`?)"),
+    ('[per-file-ignores]\n"tests/*" = [{code = "LL101"}]\n', "must be a list of strings"),
 ])
 def test_bad_config_exits_2_with_one_line(tmp_path: Path, text: str, message: str) -> None:
     write_tree(tmp_path, {"lambdalint.toml": text, "template.yaml": TEMPLATE})
@@ -119,3 +127,21 @@ def test_rule_options_are_type_checked() -> None:
     assert REGISTRY.rule_options(rule, Config()) == {}
     with pytest.raises(ConfigError):
         REGISTRY.rule_options(rule, Config(rule_options={"LL201": {"x": 1}}))
+
+
+@pytest.mark.parametrize(("option", "value", "message"), [
+    ("--select", "LL2O1", "--select: unknown rule or prefix `LL2O1` (did you mean `LL201`?)"),
+    ("--ignore", "missing-timout", "--ignore: unknown rule or prefix `missing-timout` (did you mean `missing-timeout`?)"),
+    ("--extend-select", "LL2,nope", "--extend-select: unknown rule or prefix `nope`"),
+])
+def test_bad_option_names_the_option_not_the_config_file(tmp_path: Path, option: str, value: str,
+                                                         message: str) -> None:
+    write_tree(tmp_path, {"lambdalint.toml": 'select = ["LL2"]\n', "template.yaml": TEMPLATE})
+    run = cli(tmp_path, "check", option, value, ".")
+    assert run.returncode == 2 and run.stderr == f"lambdalint: error: {message}\n"
+
+
+def test_pyproject_with_a_tool_value_that_is_not_a_table(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"pyproject.toml": "tool = 5\n", "template.yaml": TEMPLATE})
+    run = cli(tmp_path, "check", ".")
+    assert run.returncode == 1 and "Traceback" not in run.stderr  # not ours: defaults apply

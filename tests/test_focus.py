@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, TODAY, run_lint
+from conftest import FIXTURES, TODAY, run_lint, write_tree
 from lambdalint.api import lint
 from lambdalint.config import Config
 from lambdalint.findings import Related
@@ -19,6 +20,21 @@ from lambdalint.registry import Registry
 from lambdalint.rule import Context, Rule
 
 PROJECT = FIXTURES / "projects" / "every-family"
+SUBFOLDER_TEMPLATE = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Timeout: 10
+    ReservedConcurrentExecutions: 2
+Resources:
+  OrdersFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/orders/
+      Handler: app.process
+      Runtime: python3.12
+"""
 
 
 def _handler_side(ctx: Context):
@@ -71,11 +87,42 @@ def test_changed_handler_still_gets_its_cross_file_finding(app: Path) -> None:
     assert result.files == 1
 
 
-def test_changed_template_reports_only_its_own_findings(app: Path) -> None:
+def test_changed_template_reports_its_findings_and_those_that_point_at_it(app: Path) -> None:
     result = _lint_focus(app, ["template.yaml"])
-    paths = {f.span.path for f in result.findings}
-    assert paths == {"template.yaml"}
     assert {"LL201", "LL205"} <= {f.code for f in result.visible}
+    elsewhere = [f for f in result.findings if f.span.path != "template.yaml"]
+    # handler findings caused by the template: their related location is the committed file
+    assert elsewhere and all(f.code == "LL199" for f in elsewhere)
+    assert all(any(r.span.path == "template.yaml" for r in f.related) for f in elsewhere)
+    assert "broken.yaml" not in {f.span.path for f in result.findings}
+
+
+def test_folder_inside_a_project_is_checked_with_its_template(app: Path) -> None:
+    result = _lint_focus(app, ["src/orders"])
+    paths = {f.span.path for f in result.visible}
+    assert paths and all(p.startswith("src/orders/") for p in paths)  # not the template's own
+    assert {f.code for f in result.visible} == {"LL199"} and result.functions >= 1
+    out = _cli(["--format", "json", "--select", "LL108,LL1"], app / "src" / "orders")
+    assert out.returncode in (0, 1), out.stderr
+    assert json.loads(out.stdout)["summary"]["functions"] >= 1
+
+
+def test_subfolder_run_finds_the_template_above(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "template.yaml": SUBFOLDER_TEMPLATE,
+        # `process` is a handler only because the template says so
+        "src/orders/app.py": "import boto3\n\n\ndef process(event, context):\n    return boto3.client('s3')\n",
+        "src/other/app.py": "import boto3\n\n\ndef process(event, context):\n    return boto3.client('s3')\n",
+    })
+    out = _cli(["--format", "json"], tmp_path / "src" / "orders")
+    report = json.loads(out.stdout)
+    assert [(f["code"], f["path"], f["line"]) for f in report["findings"]] == [("LL101", "app.py", 5)]
+    assert report["summary"]["functions"] == 1
+    assert out.returncode == 1
+    # the same folder checked on its own, outside any project, knows no handler there
+    alone = tmp_path / "alone"
+    shutil.copytree(tmp_path / "src" / "orders", alone)
+    assert json.loads(_cli(["--format", "json"], alone).stdout)["findings"] == []
 
 
 def test_overlay_buffer_replaces_the_file_on_disk(app: Path) -> None:
@@ -128,8 +175,9 @@ PROJECTS = sorted(p for p in (FIXTURES / "projects").iterdir() if p.is_dir())
 
 @pytest.mark.parametrize("project", PROJECTS, ids=[p.name for p in PROJECTS])
 def test_focus_on_each_file_equals_the_full_run_filtered(project: Path) -> None:
-    """Focus mode runs only rules that can report in the focused files (`Rule.reports_in`); that
-    must never change what is reported for a file."""
+    """Focus mode runs only rules that can report in the focused files (`Rule.reports_in`, and the
+    code rules, which cross handler and template); that must never change what is reported for a
+    file: its findings and those that point at it."""
     config = Config(select=("ALL",), root=project)
     full = lint([project], config, cwd=project, today=TODAY)
     # every file the full run read (a file it skips, such as a CDK asset copy, is out of scope)
@@ -137,8 +185,22 @@ def test_focus_on_each_file_equals_the_full_run_filtered(project: Path) -> None:
     skipped = 0
     for name in files:
         focused = lint(focus=[project / name], config=config, cwd=project, today=TODAY)
-        expected = [(f.code, f.span, f.message) for f in full.findings if f.span.path == name]
+        expected = [(f.code, f.span, f.message) for f in full.findings
+                    if name in (f.span.path, *(r.span.path for r in f.related))]
         assert [(f.code, f.span, f.message) for f in focused.findings] == expected, name
         skipped += name.endswith(".py")
     assert skipped or not any(f.code.startswith("LL1") for f in full.findings)
 
+
+
+def test_template_only_change_shows_the_handler_findings_it_causes() -> None:
+    """LL205's code side, LL209 and LL109 are located in handler code but caused by the template:
+    checking only the template shows them, through their related location."""
+    project = FIXTURES / "projects" / "code-meets-config"
+    config = Config(select=("ALL",), root=project)
+    focused = lint(focus=[project / "template.yaml"], config=config, cwd=project, today=TODAY)
+    assert {(f.code, f.span.path) for f in focused.visible} >= {
+        ("LL205", "src/imaging/store.py"), ("LL209", "src/ingest.py"), ("LL109", "src/resize.py")}
+    # and a handler alone does not bring in another handler's findings
+    alone = lint(focus=[project / "src" / "resize.py"], config=config, cwd=project, today=TODAY)
+    assert {(f.code, f.span.path) for f in alone.visible} == {("LL109", "src/resize.py")}

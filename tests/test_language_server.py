@@ -167,3 +167,26 @@ async def test_handler_diagnostics_follow_the_template(client: LanguageClient, t
     assert 's3 = boto3.client("s3")\n' in fixed and '    s3 = boto3.client' not in fixed
     _change(client, uri, fixed, 6)
     await _diagnostics(client, uri, lambda d: "LL101" not in _codes(d))
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "lambdalint", "server"]))
+async def session(lsp_client: LanguageClient):
+    """A client whose test ends the session itself, to see how the server process ends."""
+    await lsp_client.initialize_session(types.InitializeParams(capabilities=types.ClientCapabilities()))
+    yield
+
+
+@pytest.mark.asyncio
+async def test_diagnostics_link_their_rule_and_the_server_exits_cleanly(session: LanguageClient,
+                                                                        tmp_path: Path) -> None:
+    write_tree(tmp_path, {"template.yaml": TEMPLATE})
+    uri = _open(session, tmp_path / "template.yaml", TEMPLATE, "yaml")
+    found = await _diagnostics(session, uri, lambda d: "LL201" in _codes(d))
+    rules = Registry.installed()
+    for diagnostic in found:
+        assert diagnostic.code_description is not None, diagnostic
+        assert diagnostic.code_description.href == rules.get(str(diagnostic.code)).help_uri
+        assert diagnostic.code_description.href.startswith("https://")
+
+    await session.shutdown_session()
+    assert session._server is not None and session._server.returncode == 0

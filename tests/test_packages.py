@@ -130,7 +130,7 @@ def test_local_layers_push_function_over_250_mb(inflate: Inflate) -> None:
     assert "layer `NumpyLayer` 130 MB" in report.message and "layer `PandasLayer` 130 MB" in report.message
     assert [(r.span.line, r.message) for r in report.related] == [(26, "layers add 260 MB")]
     # The four ARNs count toward LL403 but cannot be sized; the run says so.
-    assert any("KitchenSinkFunction: 4 layer(s)" in note for note in result.notes)
+    assert any("`KitchenSinkFunction`: 4 layer(s)" in note for note in result.notes)
 
 
 def test_layers_alone_under_the_limit(inflate: Inflate) -> None:

@@ -128,3 +128,26 @@ def test_change_to_only_the_handler_reports_its_cross_file_finding(app: Path, ho
     assert run.returncode == 1, run.stdout + run.stderr
     assert f"src/orders/app.py:{line}:" in run.stdout and "LL101" in run.stdout
     assert "LL201" not in run.stdout  # pre-commit stashed the unstaged template change
+
+
+@pytest.mark.skipif(Registry.installed().get("LL109") is None,
+                    reason="needs the code-meets-configuration rule LL109 (undefined-environment-variable)")
+def test_template_only_change_that_breaks_a_handler_fails_with_the_handler_finding(
+        app: Path, hook_repo: Path) -> None:
+    """Committing only the template: the finding lands in the (unchanged) handler, and is shown
+    because its related location is the template that was committed."""
+    template = TEMPLATE + "      Environment:\n        Variables:\n          TABLE_NAME: orders\n"
+    handler = HANDLER.replace('boto3.resource("dynamodb").Table("orders")',
+                              'boto3.resource("dynamodb").Table(os.environ["TABLE_NAME"])').replace(
+        "import json\n", "import json\nimport os\n")
+    (app / "template.yaml").write_text(template, encoding="utf-8")
+    (app / "src" / "orders" / "app.py").write_text(handler, encoding="utf-8")
+    _commit_all(app, "the table name comes from the template")
+    (app / "template.yaml").write_text(template.replace("          TABLE_NAME: orders\n", "          STAGE: prod\n"),
+                                       encoding="utf-8")
+    _git(app, "add", "template.yaml")
+    run = _try_repo(app, hook_repo)
+    assert run.returncode == 1, run.stdout + run.stderr
+    line = handler.splitlines().index('TABLE = boto3.resource("dynamodb").Table(os.environ["TABLE_NAME"])') + 1
+    assert f"src/orders/app.py:{line}:" in run.stdout and "LL109" in run.stdout, run.stdout
+    assert "related: template.yaml:" in run.stdout

@@ -59,12 +59,21 @@ def sarif_log(report: LintResult, registry: Registry | None = None) -> dict[str,
         "invocations": [{
             "executionSuccessful": not report.internal_errors,
             "toolExecutionNotifications": [
-                {"level": "error", "message": {"text": error}} for error in report.internal_errors],
+                {"level": "error", "message": {"text": error}} for error in report.internal_errors] + [
+                _unchecked_notification(line) for line in report.unchecked],
         }],
         "results": [result(f, index[f.code], hashes) for f in report.findings],
         "columnKind": "unicodeCodePoints",
     }
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def _unchecked_notification(line: str) -> dict[str, Any]:
+    """Infrastructure that was not read, located at its file (`path: what`)."""
+    path, _, text = line.partition(": ")
+    return {"level": "warning", "message": {"text": line},
+            "locations": [{"physicalLocation": location(Span.point(path, 1))["physicalLocation"]}],
+            "descriptor": {"id": "unchecked-infrastructure"}}
 
 
 def rule_descriptor(rule: Rule) -> dict[str, Any]:
@@ -85,7 +94,7 @@ def rule_descriptor(rule: Rule) -> dict[str, Any]:
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
         "properties": properties,
     }
-    uri = _first_reference(docs)
+    uri = rule.help_uri
     if uri:
         descriptor["helpUri"] = uri
     return descriptor
@@ -167,11 +176,6 @@ def _minimal_descriptor(finding: Finding) -> dict[str, Any]:
 def _section(docs: str, heading: str) -> str:
     match = re.search(rf"^## {re.escape(heading)}\s*\n(.*?)(?=^## |\Z)", docs, re.M | re.S)
     return match.group(1).strip() if match else ""
-
-
-def _first_reference(docs: str) -> str | None:
-    match = re.search(r"https?://\S+", _section(docs, "References"))
-    return match.group(0).rstrip(").,") if match else None
 
 
 def _plain(markdown: str) -> str:

@@ -1,0 +1,108 @@
+"""Infrastructure lambdalint cannot read yet is said out loud: no false green for Terraform or an
+unsynthesized CDK app, on stderr without -v, and in SARIF as a tool notification."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import FIXTURES, SHARED, requires_shared, write_tree
+
+MAIN_TF = """\
+provider "aws" {
+  region = var.region
+}
+
+resource "aws_iam_role" "lambda_exec" {
+  name               = "orders-lambda"
+  assume_role_policy = data.aws_iam_policy_document.assume.json
+}
+
+resource "aws_lambda_function" "orders" {
+  function_name = "orders"
+  filename      = data.archive_file.orders.output_path
+  handler       = "app.handler"
+  runtime       = "python3.12"
+  role          = aws_iam_role.lambda_exec.arn
+}
+"""
+VARIABLES_TF = 'variable "region" {\n  type    = string\n  default = "eu-west-1"\n}\n'
+NETWORK_TF = 'resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\n'
+HANDLER = 'import json\n\n\ndef handler(event, context):\n    return {"statusCode": 200, "body": json.dumps(event)}\n'
+CDK_JSON = '{\n  "app": "python3 app.py",\n  "context": {"@aws-cdk/core:stackRelativeExports": true}\n}\n'
+CDK_APP = """\
+import aws_cdk as cdk
+
+from orders.orders_stack import OrdersStack
+
+app = cdk.App()
+OrdersStack(app, "OrdersStack")
+app.synth()
+"""
+
+
+def cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "lambdalint", "check", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_terraform_folder_says_its_functions_are_not_checked(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"infra/main.tf": MAIN_TF, "infra/variables.tf": VARIABLES_TF,
+                          "network/main.tf": NETWORK_TF,  # no function there: nothing to say
+                          "src/app.py": HANDLER})
+    run = cli(tmp_path)
+    assert run.returncode == 0
+    assert run.stderr == "lambdalint: note: infra/main.tf: Terraform is not read yet; its functions are not checked\n"
+    assert run.stdout.startswith("All checks passed") and "0 functions" in run.stdout
+
+
+def test_cdk_app_without_cdk_out_says_so_and_sarif_carries_it(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"cdk.json": CDK_JSON, "app.py": CDK_APP, "orders/__init__.py": "",
+                          "orders/orders_stack.py": "import aws_cdk as cdk\n", "lambda/app.py": HANDLER})
+    run = cli(tmp_path)
+    note = "cdk.json: CDK app with no `cdk.out` (run `cdk synth` first); its functions are not checked"
+    assert run.stderr == f"lambdalint: note: {note}\n"
+    assert "0 functions" in run.stdout
+    sarif = json.loads(cli(tmp_path, "--format", "sarif").stdout)
+    [notification] = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert notification["message"]["text"] == note and notification["level"] == "warning"
+    assert notification["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "cdk.json"
+    assert sarif["runs"][0]["invocations"][0]["executionSuccessful"] is True
+
+
+def test_synthesized_cdk_app_and_plain_templates_say_nothing(tmp_path: Path) -> None:
+    app = tmp_path / "app"
+    shutil.copytree(FIXTURES / "projects" / "cdk-synth", app)
+    (app / "cdk.json").write_text(CDK_JSON, encoding="utf-8")
+    run = cli(app)
+    assert run.stderr == "" and "1 function" in run.stdout
+
+
+def test_a_template_yaml_that_is_no_template_is_named(tmp_path: Path) -> None:
+    # a cookiecutter/copier-style file that happens to be called template.yaml
+    write_tree(tmp_path, {"template.yaml": "name: orders\ndescription: project scaffold\nvariables:\n  - owner\n",
+                          "ci/workflow.yaml": "on: push\njobs: {}\n"})
+    run = cli(tmp_path)
+    assert run.stderr == \
+        "lambdalint: note: template.yaml: not a CloudFormation, SAM or Serverless template; not checked\n"
+
+
+def test_a_broken_template_yaml_is_a_parse_error_not_a_note(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"template.yaml": "Resources:\n  Fn: [\n"})
+    run = cli(tmp_path)
+    assert run.returncode == 1 and "LL001" in run.stdout and run.stderr == ""
+
+
+@requires_shared
+def test_sarif_with_a_notification_is_valid_against_the_schema(tmp_path: Path) -> None:
+    import jsonschema
+
+    write_tree(tmp_path, {"infra/main.tf": MAIN_TF, "cdk/cdk.json": CDK_JSON, "cdk/app.py": CDK_APP})
+    log = json.loads(cli(tmp_path, "--format", "sarif").stdout)
+    assert len(log["runs"][0]["invocations"][0]["toolExecutionNotifications"]) == 2
+    schema = json.loads((SHARED / "schemas" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    errors = [e.message for e in jsonschema.Draft4Validator(schema).iter_errors(log)]
+    assert errors == []
