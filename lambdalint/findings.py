@@ -20,6 +20,9 @@ class Related(NamedTuple):
 
     message: str
     span: Span
+    # True for a place shown only to orient the reader ("handler configured here"): a change
+    # there does not cause the finding, so focus mode does not keep the finding for it.
+    context: bool = False
 
 
 class Suppression(NamedTuple):

@@ -11,7 +11,8 @@ The project around a file is the nearest folder at or above it that holds a temp
 checked on its own (never the whole filesystem).
 
 A finding is kept when its primary location or any of its related locations is in a focused
-file: committing only a template that breaks a handler (a reserved variable the handler writes, an
+file (except a related location shown only for context, such as the template line under a handler's
+LL101, since editing the template does not cause it): committing only a template that breaks a handler (a reserved variable the handler writes, an
 environment variable it reads that the template dropped) shows the handler's finding, because it
 points back at the template; renaming a handler function shows the template's `Handler` finding,
 which points at the handler module. Rules that cross files name the other file as a related
@@ -87,8 +88,12 @@ def project_roots(files: Iterable[Path]) -> list[Path]:
 
 def touches(finding: Finding, focused: Iterable[Path], cwd: Path) -> bool:
     """Whether the finding's primary or a related location is a focused file or under a focused
-    folder (the paths absolute, findings' paths as displayed, relative to `cwd`)."""
-    return any(inside(span.path, focused, cwd) for span in (finding.span, *(r.span for r in finding.related)))
+    folder (the paths absolute, findings' paths as displayed, relative to `cwd`). A related
+    location shown only for context (the template line that names a handler, under an LL101 in
+    that handler) does not count: committing a template must not fail on handler code it did not
+    change."""
+    causes = (r.span for r in finding.related if not r.context)
+    return any(inside(span.path, focused, cwd) for span in (finding.span, *causes))
 
 
 def inside(display: str, focused: Iterable[Path], cwd: Path) -> bool:

@@ -74,7 +74,7 @@ def _code_writes(ctx: Context) -> Iterator[Finding]:
                 "Pass the value where it is needed (`boto3.client(..., region_name=...)`, a "
                 "`boto3.Session(...)`) or use a name of your own instead of changing the runtime's.",
                 function=handler_owner(handler),
-                related=handler_related(handler),  # focus mode shows it when only the template changed
+                related=handler_related(handler, cause=True),  # focus mode shows it when only the template changed
             )
 
 

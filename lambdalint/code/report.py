@@ -21,11 +21,14 @@ def handler_owner(handler: Handler) -> str | None:
     return function.name if function is not None else None
 
 
-def handler_related(handler: Handler) -> list[Related]:
+def handler_related(handler: Handler, *, cause: bool = False) -> list[Related]:
+    """The template line naming the handler. `cause`: the finding exists because of that
+    configuration (LL205's code side: the function runs where the runtime owns the variable), so
+    focus mode keeps it when only the template changed; otherwise it is context only."""
     function = handler.entry.template_function
     if function is None:
         return []
-    return [Related(f"handler of `{function.name}` configured here", function.handler.span)]
+    return [Related(f"handler of `{function.name}` configured here", function.handler.span, context=not cause)]
 
 
 def call_findings(ctx, match: Callable[[CallFact], str | None], message: Callable[[str, Reached], str],
