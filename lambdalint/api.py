@@ -83,8 +83,10 @@ def _run(targets: list[Path], config: Config, registry: Registry,
         if progress:
             progress("analysing handler code")
         from lambdalint.code import analyse  # LibCST is imported only on this path
+        from lambdalint.code.scan import rules_prefilter
 
-        project.code = analyse(project, config.handler_patterns, overlay)
+        project.code = analyse(project, config.handler_patterns, overlay,
+                               rules_prefilter(rule for rule, _ in contexts))
     findings: list[Finding] = []
     errors: list[str] = []
     today = today or datetime.date.today()

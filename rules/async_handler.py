@@ -54,6 +54,7 @@ RULE = Rule(
     check=check,
     docs=__doc__ or "",
     needs_code=True,
+    code_names=(),  # reads handler definitions only
     tags=("correctness",),
     examples=(
         bad("""\

@@ -83,6 +83,7 @@ RULE = Rule(
     check=check,
     docs=__doc__ or "",
     needs_code=True,
+    code_names=tuple(sorted(FACTORIES)),
     tags=("performance",),
     examples=(
         bad("""\

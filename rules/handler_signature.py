@@ -73,6 +73,7 @@ RULE = Rule(
     check=check,
     docs=__doc__ or "",
     needs_code=True,
+    code_names=(),  # reads handler definitions only
     tags=("correctness",),
     examples=(
         bad(files={"template.yaml": _TEMPLATE, "src/app.py": """\

@@ -37,6 +37,13 @@ from lambdalint.rulekit import (Context, Finding, MutationFact, Reached, Related
                                 handler_owner, handler_related)
 
 
+# What a module shows when it holds state LL107 reports: a module-level name bound to a list, dict
+# or set (`_is_mutable` of the extractor), or a `global` declaration.
+MUTABLE_BINDING = (
+    r"^[A-Za-z_]\w*[ \t]*(?::[^=\n]*)?=[ \t]*(?:\[|\{|set\(|dict\(|list\(|(?:collections\.)?"
+    r"(?:defaultdict|deque|OrderedDict|Counter)\()")
+
+
 def check(ctx: Context) -> Iterator[Finding]:
     analysis = code_analysis(ctx)
     for handler in analysis.handlers:
@@ -68,6 +75,8 @@ RULE = Rule(
     check=check,
     docs=__doc__ or "",
     needs_code=True,
+    code_names=(),
+    code_patterns=(MUTABLE_BINDING, r"\bglobal\b"),
     tags=("correctness",),
     examples=(
         bad("""\

@@ -10,7 +10,7 @@ from typing import Iterable, Iterator, NamedTuple, Sequence
 
 from lambdalint.code.facts import CallFact, FunctionFacts, ModuleFacts, MutationFact, text_hash
 from lambdalint.code.modules import ModuleIndex, package_root
-from lambdalint.code.scan import handler_shaped, imported_modules, is_test_file, names_anything
+from lambdalint.code.scan import EVERYTHING, Prefilter, handler_shaped, imported_modules, is_test_file
 from lambdalint.located import Span
 from lambdalint.model import Function, Problem, Project, SourceFile
 
@@ -152,7 +152,9 @@ def _lookup(module: ModuleFacts, qualname: str) -> FunctionFacts | None:
 # -- building --
 
 def analyse(project: Project, handler_patterns: Sequence[str],
-            overlay: dict[Path, str] | None = None) -> CodeAnalysis:
+            overlay: dict[Path, str] | None = None, prefilter: Prefilter = EVERYTHING) -> CodeAnalysis:
+    """The code analysis of `project`. `prefilter` (`scan.rules_prefilter` of the selected rules)
+    says which modules can hold a fact worth a full parse; by default every module can."""
     overlay = {p.absolute(): t for p, t in (overlay or {}).items()}
     texts: dict[Path, str | None] = {}
 
@@ -180,7 +182,7 @@ def analyse(project: Project, handler_patterns: Sequence[str],
             if target is not None and target != file:
                 graph[file].add(target)
                 todo.append((target, roots))
-    needed = {f for f in graph if (t := read(f)) is not None and names_anything(t)}
+    needed = {f for f in graph if (t := read(f)) is not None and prefilter.wanted(t)}
     changed = True
     while changed:
         changed = False

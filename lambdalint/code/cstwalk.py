@@ -303,6 +303,10 @@ class Scopes:
                 return [scope]
         return [self.stack[0]] if root in self.stack[0].bindings else []
 
+    def is_imported(self, root: str) -> bool:
+        """`root` is bound by an import here (`dsql` after `import aurora_dsql_psycopg2 as dsql`)."""
+        return any(real is not None for scope in self._resolve(root) for _, real in scope.bindings.get(root, ()))
+
     def qualified(self, node: cst.CSTNode) -> frozenset[str]:
         name = full_name(node)
         if name is None:

@@ -623,12 +623,13 @@ class _Visitor:
         fn = self.function
         once = fn is None or self.once_depth > 0
         assigned_to, statement_line = self._movable(node)
+        root = _root_name(func)
         fact = CallFact(
             names=frozenset(names), span=self._span(node), once=once,
             literal_args=all(a.star == "" and self._constant(a.value) for a in node.args),
             first_arg=first_value, first_arg_kind=first_kind, receiver=receiver,
             receiver_factory=factory, assigned_to=assigned_to, statement_line=statement_line,
-            self_method=self_method, root_name=_root_name(func),
+            self_method=self_method, root_name=root, imported=root is not None and self.scopes.is_imported(root),
             keywords=tuple((a.keyword.value, self._describe(a.value)) for a in node.args if a.keyword is not None),
             positional=tuple(self._describe(a.value) for a in positional),
         )

@@ -42,6 +42,7 @@ class CallFact(NamedTuple):
     # "name:N" (a plain name), "str:..." (a string literal) or "" (anything else)
     keywords: tuple[tuple[str, str], ...] = ()
     positional: tuple[str, ...] = ()      # the same descriptions for positional arguments
+    imported: bool = False                # the callee's root name is bound by an import
 
 
 class MutationFact(NamedTuple):
@@ -51,6 +52,10 @@ class MutationFact(NamedTuple):
     how: str
     span: Span
     once: bool = False
+
+
+# The names behind every `EnvFact`: what a rule reading them declares (`Rule.code_names`).
+ENV_NAMES = ("os.environ", "os.getenv", "os.putenv")
 
 
 class EnvFact(NamedTuple):
