@@ -23,7 +23,8 @@ from lambdalint.code.facts import ENV_NAMES, CallFact, FunctionFacts, ModuleFact
 from lambdalint.code.connections import HTTP as HTTP_POOLS, NAMES as CONNECTION_NAMES, connection
 from lambdalint.code.fix import MoveToModuleScope, movable
 from lambdalint.code_links import RUNTIME_VARIABLES, environment_known, reachable_env, variables_naming
-from lambdalint.code.report import CONTEXT_NAMES, call_findings, code_analysis, handler_owner, handler_related
+from lambdalint.code.report import (CONTEXT_NAMES, call_findings, called_as_written, code_analysis, handler_owner,
+                                    handler_related)
 from lambdalint.secrets import SecretMatch, find_secret, is_placeholder, is_secret_name
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ __all__ = [
     "schedule_expressions", "template_triggers",
     # handler code (lambdalint.code)
     "CONTEXT_NAMES", "ENV_NAMES", "CallFact", "CodeAnalysis", "FunctionFacts", "Handler", "ModuleFacts",
-    "MoveToModuleScope", "MutationFact", "Reached", "call_findings", "code_analysis", "handler_owner",
+    "MoveToModuleScope", "MutationFact", "Reached", "call_findings", "called_as_written", "code_analysis", "handler_owner",
     "handler_related", "movable",
     # what opens a database, cache or HTTP connection (LL102, LL202)
     "CONNECTION_NAMES", "HTTP_POOLS", "connection",

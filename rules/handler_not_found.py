@@ -2,7 +2,8 @@
 ## What it does
 Reports a Python function whose `Handler` does not resolve: no module file for it under the code
 folder (`CodeUri`, the Serverless service folder), or a module that binds no top-level name of that
-function (a `def`, an assignment such as `handler = Mangum(app)`, or an import).
+function (a `def`, an assignment such as `handler = Mangum(app)` or `handler = Service().handle`, or
+an import).
 
 It only fires when the code is there: a missing module is reported when the folder it would live in
 exists and holds other Python files, so a template checked without its code (a checkout of the
@@ -166,6 +167,18 @@ Resources:
                     "src/orders/__init__.py": "",
                     "src/orders/api.py": "from mangum import Mangum\nfrom .asgi import app\n\nhandler = Mangum(app)\n"},
              title="handler bound by assignment"),
+        good(files={"template.yaml": _sam("orders/api.lambda_handler"),
+                    "src/orders/__init__.py": "",
+                    "src/orders/api.py": """\
+class OrdersApi:
+    def handler(self, event, context):
+        return {"statusCode": 200}
+
+
+app = OrdersApi()
+lambda_handler = app.handler
+"""},
+             title="handler bound to a method of a module-level instance"),
         good(files={"template.yaml": _sam("app.handler")}, title="code folder absent (infrastructure-only checkout)"),
         good(files={"template.yaml": _sam("orders.handler"),
                     "src/orders/__init__.py": "from .api import handler\n",

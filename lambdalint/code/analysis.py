@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
@@ -122,7 +122,8 @@ class CodeAnalysis:
         """Project functions a call may run (same module, imported modules, `self.m()`, `Class()`)."""
         file = Path(module.path)
         for name in sorted(call.names):
-            local = _lookup(module, f"{function.qualname}.{name}") or _lookup(module, name)
+            # a function defined inside another is named `outer.<locals>.inner`, its facts `outer.inner`
+            local = _lookup(module, f"{function.qualname}.{name}") or _lookup(module, name.replace(".<locals>", ""))
             if local is not None:
                 yield module, local
                 continue
@@ -206,12 +207,31 @@ def analyse(project: Project, handler_patterns: Sequence[str],
     _link_imported_factories(analysis)
     for entry in entries:
         module = analysis.modules.get(entry.file)
-        function = module.functions.get(entry.function) if module is not None else None
+        function = entry_function(module, entry.function) if module is not None else None
         handler = Handler(entry, module, function)
         if entry.template_function is None and (function is None or not _handler_signature(function)):
             continue
         analysis.handlers.append(handler)
     return analysis
+
+
+def entry_function(module: ModuleFacts, name: str) -> FunctionFacts | None:
+    """The function a handler name runs: a module-level `def`, or the method a module-level name is
+    bound to (`handler = Service().handle`), with the signature the runtime calls: `self` (or
+    `cls`) is already bound, so it is not a parameter Lambda fills."""
+    found = module.functions.get(name)
+    if found is not None or name not in module.bound_methods:
+        return found
+    qualname, through_instance = module.bound_methods[name]
+    method = module.functions.get(qualname)
+    if method is None:
+        return None
+    if "builtins.staticmethod" in method.decorators:
+        return method
+    if not through_instance and "builtins.classmethod" not in method.decorators:
+        return method  # `handler = Service.handle`: Lambda's event would be `self`
+    return replace(method, positional=max(method.positional - 1, 0), required=max(method.required - 1, 0),
+                   params=method.params[1:])
 
 
 def _link_imported_factories(analysis: CodeAnalysis) -> None:

@@ -93,6 +93,10 @@ class FunctionFacts:
     required_kwonly: int = 0
     params: tuple[str, ...] = ()
     cached: bool = False              # functools.cache / lru_cache / cachetools decorated
+    # each decorator's qualified name, outermost first (`aws_lambda_powertools.Logger.inject_lambda_context`
+    # for `@logger.inject_lambda_context` where `logger = Logger()`; a call's callee for `@d(...)`);
+    # "" for one that cannot be named
+    decorators: tuple[str, ...] = ()
     class_name: str | None = None
     calls: list[CallFact] = field(default_factory=list)
     mutations: list[MutationFact] = field(default_factory=list)
@@ -122,6 +126,9 @@ class ModuleFacts:
     factories: dict[str, str] = field(default_factory=dict)
     # module-level import bindings: name -> the qualified names it stands for (`ssm` -> `.base.ssm`)
     import_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # module-level names bound to a method: `handler = Service().handle` -> ("Service.handle", True),
+    # `handler = Service.handle` -> ("Service.handle", False); True: through an instance (bound `self`)
+    bound_methods: dict[str, tuple[str, bool]] = field(default_factory=dict)
     env: list[EnvFact] = field(default_factory=list)
     strings: list[StringFact] = field(default_factory=list)
     full: bool = True                  # False: only definitions were read (no call facts)
