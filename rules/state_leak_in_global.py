@@ -5,7 +5,10 @@ invocation in a way that grows or carries request data to the next one: `ITEMS.a
 `SEEN.add(...)`, `CACHE[key] = ...`, `TOTALS.update(...)` on a module-level list, dict or set;
 `global count; count += 1`; `global user; user = event[...]`. Lazy-init caches filled behind a
 guard (`if key not in CACHE: CACHE[key] = ...`) and one-off flags (`global cold; cold = False`)
-stay silent.
+stay silent, except in a loop over the event's records, where a guard keyed by each record
+(`if record["messageId"] not in SEEN: SEEN[...] = ...`) fills one more key per record on every
+invocation. Handlers that are methods of a module-level instance (`handler = Service().handle`)
+and functions defined inside the handler are followed too.
 
 ## Why is this bad?
 The module outlives the invocation: the next request in the same execution environment sees what
@@ -154,6 +157,45 @@ def handler(event, context):
         _cache[key] = key.upper()
     return _cache[key]
 """, name="app.py", title="guarded cache fill"),
+        bad("""\
+import json
+
+PROCESSED = {}
+
+
+def lambda_handler(event, context):
+    for record in event["Records"]:
+        message_id = record["messageId"]
+        if message_id not in PROCESSED:
+            PROCESSED[message_id] = json.loads(record["body"])  # [state-leak-in-global]
+    return {"batchItemFailures": []}
+""", name="app.py", title="dedup dict keyed by each record"),
+        bad("""\
+import boto3
+
+AUDIT = []
+
+
+class Consumer:
+    def handle(self, event, context):
+        for record in event["Records"]:
+            AUDIT.append(record["eventID"])  # [state-leak-in-global]
+
+
+handler = Consumer().handle
+""", name="app.py", title="handler bound to a method"),
+        good("""\
+import json
+
+_config = {}
+
+
+def lambda_handler(event, context):
+    for record in event["Records"]:
+        if "limits" not in _config:
+            _config["limits"] = json.loads('{"max": 10}')
+        print(record["body"], _config["limits"])
+""", name="app.py", title="lazy init keyed by a constant inside a record loop"),
         good("""\
 cold_start = True
 

@@ -352,6 +352,8 @@ class _Visitor:
         self.facts = ModuleFacts(path=path, display=display)
         self.display = display
         self.functions: list[FunctionFacts] = []
+        # per function: how many `for` loops over non-literal data enclose the walker
+        self.record_loops: list[int] = []
         self.classes: list[str] = []
         self.once_depth = 0
         self.once_blocks: set[int] = set()
@@ -452,6 +454,7 @@ class _Visitor:
         self.scopes.push(scope)
         self.facts.functions[qualname] = fn
         self.functions.append(fn)
+        self.record_loops.append(0)
         self.direct_statements.append({id(s) for s in node.body.body} if isinstance(node.body, cst.IndentedBlock) else set())
         self.factories.append({})
         self.with_open.append(set())
@@ -459,6 +462,7 @@ class _Visitor:
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self.scopes.pop()
         self.functions.pop()
+        self.record_loops.pop()
         self.direct_statements.pop()
         self.factories.pop()
         self.with_open.pop()
@@ -485,6 +489,14 @@ class _Visitor:
 
     def leave_If(self, original_node: cst.If) -> None:
         self.env_guards.pop()
+
+    def visit_For(self, node: cst.For) -> None:
+        if self.record_loops and not _is_literal(node.iter):
+            self.record_loops[-1] += 1
+
+    def leave_For(self, original_node: cst.For) -> None:
+        if self.record_loops and not _is_literal(original_node.iter):
+            self.record_loops[-1] -= 1
 
     def visit_IfExp(self, node: cst.IfExp) -> None:
         self.env_guards.append(_env_tested(node.test, self.positions.source(node.test)))
@@ -551,6 +563,10 @@ class _Visitor:
         outlives the invocation: module-level, declared `global`, or an attribute of self/cls."""
         guarded = _guarded_targets(node.test)
         if not guarded:
+            return False
+        if self.record_loops and self.record_loops[-1] and _keyed_by_data(node.test, self._constant):
+            # `for record in event["Records"]: if record["id"] not in SEEN: SEEN[...] = ...` fills
+            # one key per record on every invocation: a growing dict, not a lazy init
             return False
         assigned = _assigned_targets(node.body)
         for target in guarded & assigned:
@@ -953,6 +969,25 @@ def _guarded_targets(test: cst.BaseExpression) -> set[str]:
                 found.add(f"{obj}.{attr}")
         return found
     return found | _compared_targets(test, present=False)
+
+
+def _keyed_by_data(test: cst.BaseExpression, constant: Callable[[cst.BaseExpression], bool]) -> bool:
+    """The test looks a key up that is not a constant: `k not in X`, `X.get(k) is None`."""
+    if isinstance(test, cst.BooleanOperation):
+        return _keyed_by_data(test.left, constant) or _keyed_by_data(test.right, constant)
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        return _keyed_by_data(test.expression, constant)
+    if not isinstance(test, cst.Comparison):
+        return False
+    left = test.left
+    for comparison in test.comparisons:
+        if isinstance(comparison.operator, (cst.In, cst.NotIn)) and not constant(left):
+            return True
+        if isinstance(left, cst.Call) and isinstance(left.func, cst.Attribute) and left.func.attr.value == "get" \
+                and left.args and not constant(left.args[0].value):
+            return True
+        left = comparison.comparator
+    return False
 
 
 def _present_targets(test: cst.BaseExpression) -> set[str]:
