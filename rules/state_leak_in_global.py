@@ -183,7 +183,15 @@ class Consumer:
 
 
 handler = Consumer().handle
-""", name="app.py", title="handler bound to a method"),
+""", name="app.py", files={"serverless.yml": """\
+service: audit
+provider:
+  name: aws
+  runtime: python3.12
+functions:
+  consume:
+    handler: app.handler
+"""}, title="handler bound to a method"),
         good("""\
 import json
 
