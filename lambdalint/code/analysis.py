@@ -69,6 +69,7 @@ class CodeAnalysis:
     modules: dict[Path, ModuleFacts] = field(default_factory=dict)
     handlers: list[Handler] = field(default_factory=list)
     roots: dict[Path, tuple[Path, ...]] = field(default_factory=dict)
+    imports: dict[Path, set[Path]] = field(default_factory=dict)  # project modules each file imports
     index: ModuleIndex = field(default_factory=ModuleIndex)
     _splits: dict[tuple[Path, tuple[Path, ...], str], list[tuple[Path, str]]] = field(default_factory=dict, repr=False)
     _walks: dict[tuple[Path, str], list[tuple[str, object, Reached]]] = field(default_factory=dict, repr=False)
@@ -117,13 +118,46 @@ class CodeAnalysis:
                     if not target.cached:
                         stack.append((target_module, target, where, via + (target.qualname,)))
 
+    def all_calls(self, handler: Handler) -> Iterator[tuple[CallFact, ModuleFacts]]:
+        """Every call the handler's code can make, once or per invocation: the module-level calls
+        of its module and of every project module it imports (transitively), and the calls of every
+        function reachable from those and from the handler, lazy-init and cached ones included."""
+        if handler.module is None or not handler.module.full:
+            return
+        roots = handler.entry.roots
+        files, todo = {handler.entry.file}, [handler.entry.file]
+        while todo:
+            for target in self.imports.get(todo.pop(), ()):
+                if target not in files:
+                    files.add(target)
+                    todo.append(target)
+        stack: list[tuple[ModuleFacts, FunctionFacts]] = []
+        for file in sorted(files):
+            module = self.modules.get(file)
+            if module is not None and module.full:
+                # module-level code resolves names like a function named "" would
+                stack.append((module, FunctionFacts("", "", Span.point(module.display, 1), calls=module.module_calls)))
+        if handler.function is not None:
+            stack.append((handler.module, handler.function))
+        seen: set[tuple[str, str]] = set()
+        while stack:
+            module, function = stack.pop()
+            key = (module.path, function.qualname)
+            if key in seen:
+                continue
+            seen.add(key)
+            for call in function.calls:
+                yield call, module
+                stack.extend(self.callees(module, function, call, roots))
+
     def callees(self, module: ModuleFacts, function: FunctionFacts, call: CallFact,
                 roots: tuple[Path, ...]) -> Iterator[tuple[ModuleFacts, FunctionFacts]]:
         """Project functions a call may run (same module, imported modules, `self.m()`, `Class()`)."""
         file = Path(module.path)
         for name in sorted(call.names):
             # a function defined inside another is named `outer.<locals>.inner`, its facts `outer.inner`
-            local = _lookup(module, f"{function.qualname}.{name}") or _lookup(module, name.replace(".<locals>", ""))
+            local = (function.qualname and _lookup(module, f"{function.qualname}.{name}")) or \
+                _lookup(module, name.replace(".<locals>", ""))
             if local is not None:
                 yield module, local
                 continue
@@ -191,6 +225,7 @@ def analyse(project: Project, handler_patterns: Sequence[str],
             if file not in needed and deps & needed:
                 needed.add(file)
                 changed = True
+    analysis.imports = graph
     entry_files = {e.file for e in entries}
     jobs = [(str(f), project.display(f), read(f) or "", "full" if f in needed else "definitions")
             for f in sorted(graph) if read(f) is not None and (f in needed or f in entry_files)]
