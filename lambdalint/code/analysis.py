@@ -240,6 +240,7 @@ def analyse(project: Project, handler_patterns: Sequence[str],
             line, column, message = facts.error
             project.problems.append(Problem(Span.point(facts.display, line, column), message))
     _link_imported_factories(analysis)
+    _unmark_project_imports(analysis)
     for entry in entries:
         module = analysis.modules.get(entry.file)
         function = entry_function(module, entry.function) if module is not None else None
@@ -285,6 +286,33 @@ def _link_imported_factories(analysis: CodeAnalysis) -> None:
                 factory = _imported_factory(analysis, path, roots, receivers)
                 if factory is not None:
                     function.calls[index] = call._replace(receiver_factory=factory)
+
+
+def _unmark_project_imports(analysis: CodeAnalysis) -> None:
+    """`CallFact.imported` means "from a module outside the project": a project module's own
+    `connect()` (`from mysql_helpers import connect`) is followed as a project function instead of
+    being taken for a driver's."""
+    for path, module in analysis.modules.items():
+        if not module.full or not module.import_names:
+            continue
+        roots = analysis.roots.get(path, ())
+        local = {name for name, reals in module.import_names.items()
+                 if any(_project_module(analysis, path, roots, real) for real in reals)}
+        if not local:
+            continue
+        for function in [*module.functions.values(), None]:
+            calls = function.calls if function is not None else module.module_calls
+            for index, call in enumerate(calls):
+                if call.imported and call.root_name in local:
+                    calls[index] = call._replace(imported=False)
+
+
+def _project_module(analysis: CodeAnalysis, file: Path, roots: tuple[Path, ...], qualified: str) -> bool:
+    """`qualified` (`pkg.mod`, `.helpers.connect`) is a project module or a name in one."""
+    level = len(qualified) - len(qualified.lstrip("."))
+    if analysis.index.resolve_import(file, roots, level, qualified[level:]) is not None:
+        return True
+    return bool(analysis.index.split_qualified(file, roots, qualified))
 
 
 def _imported_factory(analysis: CodeAnalysis, file: Path, roots: tuple[Path, ...],

@@ -42,7 +42,8 @@ class CallFact(NamedTuple):
     # "name:N" (a plain name), "str:..." (a string literal) or "" (anything else)
     keywords: tuple[tuple[str, str], ...] = ()
     positional: tuple[str, ...] = ()      # the same descriptions for positional arguments
-    imported: bool = False                # the callee's root name is bound by an import
+    imported: bool = False                # the callee's root name is bound by an import of a module
+                                          # outside the project
 
 
 class MutationFact(NamedTuple):
