@@ -59,8 +59,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                 function.span,
                 f"`{function.name}` sets no reserved concurrency and opens `{what}` connections: every "
                 "concurrent execution holds its own, up to the account's whole pool",
-                f"{where} to at most the connections the database or cache can take (or put a proxy "
-                "such as RDS Proxy in front).",
+                f"{where} to no more than the connections the database or cache can take.",
                 function=function.name, related=[Related(f"`{what}` opened here", span)])
         elif queue is not None:
             name, span = queue
