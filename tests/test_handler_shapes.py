@@ -1,0 +1,178 @@
+"""Handlers as real projects write them (issue 11): methods of module-level objects, helpers defined
+inside the handler, decorators that change the call, and LL202 graded by what the function risks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, run_lint, write_tree
+
+PROJECTS = FIXTURES / "projects"
+SAM = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Runtime: python3.12
+    Timeout: 10
+    ReservedConcurrentExecutions: 5
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+"""
+
+
+def _found(root: Path, select: tuple[str, ...]) -> list[tuple[str, str, int]]:
+    result = run_lint(root, select=select)
+    assert not result.internal_errors
+    return sorted((f.code, f.span.path, f.span.line) for f in result.visible)
+
+
+@pytest.mark.parametrize(("code", "reported"), [
+    ("class S:\n    def handle(self, event, context):\n        return event\n\n\nhandler = S().handle\n", False),
+    ("class S:\n    def handle(self, event):\n        return event\n\n\nhandler = S().handle\n", True),
+    ("class S:\n    def handle(self, event, context):\n        return event\n\n\napp = S()\nhandler = app.handle\n",
+     False),
+    ("class S:\n    @staticmethod\n    def handle(event, context):\n        return event\n\n\nhandler = S().handle\n",
+     False),
+    ("class S:\n    @classmethod\n    def handle(cls, event, context):\n        return event\n\n\nhandler = S.handle\n",
+     False),
+    # the class's own function: Lambda's event would be `self`, and `context` is missing
+    ("class S:\n    def handle(self, event, context):\n        return event\n\n\nhandler = S.handle\n", True),
+])
+@pytest.mark.parametrize("with_code_rules", [False, True], ids=["definitions-only", "full"])
+def test_method_handler_signature(tmp_path: Path, code: str, reported: bool, with_code_rules: bool) -> None:
+    """The bound `self` is not a parameter Lambda fills, whether the module is parsed in full (a
+    code rule reads it) or for its definitions only (LL106 alone)."""
+    write_tree(tmp_path, {"template.yaml": SAM, "src/app.py": code})
+    select = ("LL106", "LL108", "LL101") if with_code_rules else ("LL106", "LL108")
+    found = _found(tmp_path, select)
+    assert [c for c, _, _ in found] == (["LL106"] if reported else [])
+
+
+def test_method_handlers_fixture() -> None:
+    assert _found(PROJECTS / "method-handlers", ("ALL",)) == [
+        ("LL101", "src/inventory/app.py", 20),  # client in a helper defined inside the handler method
+        ("LL101", "src/payments/app.py", 18),   # client in the bound method
+        ("LL107", "src/jobs/app.py", 14),       # dedup dict keyed by each record (classmethod handler)
+        ("LL107", "src/payments/app.py", 21),   # append per record; the constant-keyed lazy init is silent
+    ]
+
+
+def test_nested_helper_is_reported_at_its_call_with_its_line(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": """\
+import boto3
+
+
+def handler(event, context):
+    def table():
+        return boto3.resource("dynamodb").Table("orders")
+
+    def unused():
+        return boto3.client("s3")
+
+    return table().get_item(Key={"id": event["id"]})
+"""})
+    result = run_lint(tmp_path, select=("LL101",))
+    [finding] = result.visible
+    assert finding.span.line == 11
+    assert [(r.span.line, r.message) for r in finding.related] == [
+        (6, "`boto3.resource` called in `handler.table` here")]
+
+
+def test_decorated_handlers_fixture() -> None:
+    assert _found(PROJECTS / "decorated-handlers", ("ALL",)) == [
+        ("LL105", "functions/tenants.py", 15),  # Powertools' tracer does not run the coroutine
+        ("LL106", "functions/api.py", 15),      # Powertools' logger passes (event, context) through
+    ]
+
+
+def test_database_drivers_fixture() -> None:
+    assert _found(PROJECTS / "database-drivers", ("ALL",)) == [
+        ("LL102", "src/dsql/app.py", 9),
+        ("LL102", "src/ledger/app.py", 19),
+        ("LL102", "src/orders/app.py", 10),
+        ("LL102", "src/reports/app.py", 8),
+        ("LL104", "src/scoring/app.py", 10),
+    ]
+
+
+def _reserved(root: Path, select: tuple[str, ...] = ("LL202",)) -> dict[str, tuple[str, list[tuple[str, int]]]]:
+    result = run_lint(root, select=select)
+    assert not result.internal_errors
+    return {f.function: (f.severity, [(r.span.path, r.span.line) for r in f.related])
+            for f in result.visible if f.code == "LL202"}
+
+
+def test_reserved_concurrency_by_risk() -> None:
+    assert _reserved(PROJECTS / "concurrency-risk") == {
+        # a lazily opened PostgreSQL connection in a helper module
+        "OrdersApiFunction": ("warning", [("src/api/db.py", 11)]),
+        # an SQS queue without MaximumConcurrency
+        "OrdersWorkerFunction": ("warning", [("template.yaml", 40)]),
+        # a Redis client made at import time
+        "CacheFunction": ("warning", [("src/cache/app.py", 4)]),
+        # capped queue; an HTTP session is not a finite resource
+        "EmailWorkerFunction": ("info", []),
+        "WebhookFunction": ("info", []),
+    }
+
+
+def test_reserved_concurrency_alone_still_reads_the_code() -> None:
+    """`--select LL202` (a template-only selection) still grades by the code; with every rule
+    selected the grading is the same."""
+    alone = _reserved(PROJECTS / "concurrency-risk")
+    assert _reserved(PROJECTS / "concurrency-risk", ("ALL",)) == alone
+
+
+def test_reserved_concurrency_serverless_and_cloudformation(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"serverless.yml": """\
+service: jobs
+provider:
+  name: aws
+  runtime: python3.12
+functions:
+  capped:
+    handler: handler.run
+    events:
+      - sqs:
+          arn: arn:aws:sqs:eu-west-1:123456789012:jobs
+          maximumConcurrency: 5
+  uncapped:
+    handler: handler.run
+    events:
+      - sqs: arn:aws:sqs:eu-west-1:123456789012:other
+""", "handler.py": "def run(event, context):\n    return len(event['Records'])\n",
+        "stack/template.yaml": """\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Role: arn:aws:iam::123456789012:role/worker
+      Code: {ZipFile: "def handler(event, context): return 1"}
+  Mapping:
+    Type: AWS::Lambda::EventSourceMapping
+    Properties:
+      FunctionName: !Ref Worker
+      EventSourceArn: !GetAtt Queue.Arn
+      ScalingConfig:
+        MaximumConcurrency: 2
+"""})
+    found = _reserved(tmp_path)
+    assert {name: severity for name, (severity, _) in found.items()} == {
+        "capped": "info", "uncapped": "warning", "Worker": "info"}
+
+
+def test_template_without_code_is_info(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"template.yaml": SAM.replace("    ReservedConcurrentExecutions: 5\n", "")})
+    assert _reserved(tmp_path) == {"Fn": ("info", [])}
