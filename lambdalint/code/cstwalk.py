@@ -303,21 +303,24 @@ class Scopes:
                 return [scope]
         return [self.stack[0]] if root in self.stack[0].bindings else []
 
-    def is_imported(self, root: str) -> bool:
-        """`root` is bound by an import here (`dsql` after `import aurora_dsql_psycopg2 as dsql`)."""
-        return any(real is not None for scope in self._resolve(root) for _, real in scope.bindings.get(root, ()))
-
     def qualified(self, node: cst.CSTNode) -> frozenset[str]:
+        return self.qualified_imported(node)[0]
+
+    def qualified_imported(self, node: cst.CSTNode) -> tuple[frozenset[str], bool]:
+        """The qualified names, and whether the root name is bound by an import here (`dsql` after
+        `import aurora_dsql_psycopg2 as dsql`)."""
         name = full_name(node)
         if name is None:
-            return frozenset()
+            return frozenset(), False
         root = name.split(".", 1)[0]
         scopes = self._resolve(root)
         if scopes:
             found: set[str] = set()
+            imported = False
             for scope in scopes:
                 found |= scope.names_for(name)
-            return frozenset(found)
+                imported = imported or any(real is not None for _, real in scope.bindings.get(root, ()))
+            return frozenset(found), imported
         if hasattr(builtins, root):
-            return frozenset((f"builtins.{root}",))
-        return frozenset()
+            return frozenset((f"builtins.{root}",)), False
+        return frozenset(), False

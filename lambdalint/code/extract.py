@@ -685,7 +685,8 @@ class _Visitor:
     # -- calls --
 
     def visit_Call(self, node: cst.Call) -> None:
-        names = set(self._names(node))
+        qualified, imported = self.scopes.qualified_imported(node)
+        names = set(qualified)
         func = node.func
         receiver = factory = self_method = None
         if isinstance(func, cst.Attribute):
@@ -716,7 +717,7 @@ class _Visitor:
             literal_args=all(a.star == "" and self._constant(a.value) for a in node.args),
             first_arg=first_value, first_arg_kind=first_kind, receiver=receiver,
             receiver_factory=factory, assigned_to=assigned_to, statement_line=statement_line,
-            self_method=self_method, root_name=root, imported=root is not None and self.scopes.is_imported(root),
+            self_method=self_method, root_name=root, imported=imported,
             keywords=tuple((a.keyword.value, self._describe(a.value)) for a in node.args if a.keyword is not None),
             positional=tuple(self._describe(a.value) for a in positional),
         )
