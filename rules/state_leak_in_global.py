@@ -8,7 +8,9 @@ guard (`if key not in CACHE: CACHE[key] = ...`) and one-off flags (`global cold;
 stay silent, except in a loop over the event's records, where a guard keyed by each record
 (`if record["messageId"] not in SEEN: SEEN[...] = ...`) fills one more key per record on every
 invocation. Handlers that are methods of a module-level instance (`handler = Service().handle`)
-and functions defined inside the handler are followed too.
+and functions defined inside the handler are followed too; for such a handler the instance's own
+containers count as module state (`self.seen.add(...)` on a set made in `__init__`), unless a
+method binds the attribute afresh (`self.failures = []` at the start of each call).
 
 ## Why is this bad?
 The module outlives the invocation: the next request in the same execution environment sees what
@@ -62,9 +64,11 @@ def check(ctx: Context) -> Iterator[Finding]:
             where = f" (in `{reached.function.qualname}()`)" if reached.in_helper else ""
             more = len({r.origin for _, r in found}) - 1
             also = f", and in {more} more place{'s' if more > 1 else ''}" if more else ""
+            state = f"`{mutation.name}` of the module-level `{reached.function.class_name}` instance" \
+                if mutation.name.startswith("self.") else f"module-level `{mutation.name}`"
             yield ctx.finding(
                 reached.site,
-                f"module-level `{mutation.name}` changed on every invocation by {mutation.how}{where}{also}",
+                f"{state} changed on every invocation by {mutation.how}{where}{also}",
                 "Keep per-request data local; bound or guard any cache kept at module scope.",
                 function=handler_owner(handler), related=related + handler_related(handler))
 
@@ -192,6 +196,67 @@ functions:
   consume:
     handler: app.handler
 """}, title="handler bound to a method"),
+        bad("""\
+class Deduplicator:
+    def __init__(self):
+        self.seen = set()
+
+    def handle(self, event, context):
+        fresh = [r for r in event["Records"] if r["messageId"] not in self.seen]
+        self.seen.update(r["messageId"] for r in fresh)  # [state-leak-in-global]
+        return {"fresh": len(fresh)}
+
+
+handler = Deduplicator().handle
+""", name="app.py", files={"serverless.yml": """\
+service: dedup
+provider:
+  name: aws
+  runtime: python3.12
+functions:
+  dedup:
+    handler: app.handler
+"""}, title="a container of the handler's instance"),
+        good("""\
+class BatchHandler:
+    def __init__(self):
+        self.failures = []
+        self.cache = {}
+
+    def handle(self, event, context):
+        self.failures = []
+        if "schema" not in self.cache:
+            self.cache["schema"] = {"version": 2}
+        for record in event["Records"]:
+            if not record.get("body"):
+                self.failures.append({"itemIdentifier": record["messageId"]})
+        return {"batchItemFailures": self.failures}
+
+
+handler = BatchHandler().handle
+""", name="app.py", files={"serverless.yml": """\
+service: batch
+provider:
+  name: aws
+  runtime: python3.12
+functions:
+  batch:
+    handler: app.handler
+"""}, title="instance state reset per call, lazy instance cache"),
+        good("""\
+class Collector:
+    def __init__(self):
+        self.items = []
+
+    def run(self, records):
+        for record in records:
+            self.items.append(record["body"])
+        return self.items
+
+
+def handler(event, context):
+    return Collector().run(event["Records"])
+""", name="app.py", title="an instance made per invocation"),
         good("""\
 import json
 

@@ -54,6 +54,8 @@ class Handler:
     entry: Entry
     module: ModuleFacts | None          # None: the file does not exist
     function: FunctionFacts | None      # None: no `def` of that name (it may still be bound otherwise)
+    # a method of a module-level instance (`handler = Service().handle`): its `self` outlives the call
+    on_instance: bool = False
 
     @property
     def bound(self) -> bool:
@@ -97,16 +99,18 @@ class CodeAnalysis:
         if handler.module is None or handler.function is None or not handler.module.full:
             return
         roots = handler.entry.roots
-        seen: set[tuple[str, str]] = set()
-        stack: list[tuple[ModuleFacts, FunctionFacts, Span | None, tuple[str, ...]]] = [
-            (handler.module, handler.function, None, (handler.function.qualname,))]
+        seen: set[tuple[str, str, bool]] = set()
+        # the last item: `self` is the module-level instance (followed through `self.m()` only)
+        stack: list[tuple[ModuleFacts, FunctionFacts, Span | None, tuple[str, ...], bool]] = [
+            (handler.module, handler.function, None, (handler.function.qualname,), handler.on_instance)]
         while stack:
-            module, function, site, via = stack.pop()
-            key = (module.path, function.qualname)
+            module, function, site, via, on_instance = stack.pop()
+            key = (module.path, function.qualname, on_instance)
             if key in seen:
                 continue
             seen.add(key)
-            for mutation in function.mutations:
+            state = module.instance_state.get(function.class_name or "", frozenset()) if on_instance else ()
+            for mutation in [*function.mutations, *(m for m in function.self_mutations if m.name[5:] in state)]:
                 if not mutation.once:
                     yield "mutation", mutation, Reached(site or mutation.span, mutation.span, module, function, via)
             for call in function.calls:
@@ -116,7 +120,8 @@ class CodeAnalysis:
                 yield "call", call, Reached(where, call.span, module, function, via)
                 for target_module, target in self.callees(module, function, call, roots):
                     if not target.cached:
-                        stack.append((target_module, target, where, via + (target.qualname,)))
+                        stack.append((target_module, target, where, via + (target.qualname,),
+                                      on_instance and call.self_method is not None))
 
     def all_calls(self, handler: Handler) -> Iterator[tuple[CallFact, ModuleFacts]]:
         """Every call the handler's code can make, once or per invocation: the module-level calls
@@ -243,31 +248,33 @@ def analyse(project: Project, handler_patterns: Sequence[str],
     _unmark_project_imports(analysis)
     for entry in entries:
         module = analysis.modules.get(entry.file)
-        function = entry_function(module, entry.function) if module is not None else None
-        handler = Handler(entry, module, function)
+        function, on_instance = entry_function(module, entry.function) if module is not None else (None, False)
+        handler = Handler(entry, module, function, on_instance)
         if entry.template_function is None and (function is None or not _handler_signature(function)):
             continue
         analysis.handlers.append(handler)
     return analysis
 
 
-def entry_function(module: ModuleFacts, name: str) -> FunctionFacts | None:
+def entry_function(module: ModuleFacts, name: str) -> tuple[FunctionFacts | None, bool]:
     """The function a handler name runs: a module-level `def`, or the method a module-level name is
     bound to (`handler = Service().handle`), with the signature the runtime calls: `self` (or
-    `cls`) is already bound, so it is not a parameter Lambda fills."""
+    `cls`) is already bound, so it is not a parameter Lambda fills. The flag: the method's `self`
+    is a module-level instance."""
     found = module.functions.get(name)
     if found is not None or name not in module.bound_methods:
-        return found
+        return found, False
     qualname, through_instance = module.bound_methods[name]
     method = module.functions.get(qualname)
     if method is None:
-        return None
+        return None, False
     if "builtins.staticmethod" in method.decorators:
-        return method
-    if not through_instance and "builtins.classmethod" not in method.decorators:
-        return method  # `handler = Service.handle`: Lambda's event would be `self`
+        return method, False
+    classmethod = "builtins.classmethod" in method.decorators
+    if not through_instance and not classmethod:
+        return method, False  # `handler = Service.handle`: Lambda's event would be `self`
     return replace(method, positional=max(method.positional - 1, 0), required=max(method.required - 1, 0),
-                   params=method.params[1:])
+                   params=method.params[1:]), through_instance and not classmethod
 
 
 def _link_imported_factories(analysis: CodeAnalysis) -> None:

@@ -352,6 +352,9 @@ class _Visitor:
         self.facts = ModuleFacts(path=path, display=display)
         self.display = display
         self.functions: list[FunctionFacts] = []
+        # per class: attributes bound to a container in `__init__`/the class body, and rebound elsewhere
+        self.instance_containers: dict[str, set[str]] = {}
+        self.instance_rebound: dict[str, set[str]] = {}
         # per function: how many `for` loops over non-literal data enclose the walker
         self.record_loops: list[int] = []
         self.classes: list[str] = []
@@ -407,6 +410,33 @@ class _Visitor:
         self.facts.factories = dict(self.factories[0])
         self.facts.import_names = self.scopes.stack[0].imported()
         self.facts.bound_methods = _bound_methods(node, self._names, self.factories[0])
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        self.facts.instance_state = {
+            name: frozenset(attrs - self.instance_rebound.get(name, set()))
+            for name, attrs in self.instance_containers.items() if attrs - self.instance_rebound.get(name, set())}
+
+    def _self_attribute(self, node: cst.BaseExpression) -> str | None:
+        """`X` for `self.X` in a method (its first parameter, whatever it is called)."""
+        fn = self.function
+        if fn is None or fn.class_name is None or not fn.params or not isinstance(node, cst.Attribute) \
+                or not isinstance(node.value, cst.Name) or node.value.value != fn.params[0]:
+            return None
+        return node.attr.value
+
+    def _instance_binding(self, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
+        fn = self.function
+        if fn is None:
+            if self.classes and isinstance(target, cst.Name) and value is not None and _is_mutable(value):
+                self.instance_containers.setdefault(self.classes[-1], set()).add(target.value)
+            return
+        attribute = self._self_attribute(target)
+        if attribute is None or fn.class_name is None:
+            return
+        if fn.name == "__init__" and value is not None and _is_mutable(value):
+            self.instance_containers.setdefault(fn.class_name, set()).add(attribute)
+        else:
+            self.instance_rebound.setdefault(fn.class_name, set()).add(attribute)
 
     # -- definitions --
 
@@ -595,6 +625,7 @@ class _Visitor:
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
             self._mutation_target(target.target, node.value, "item assignment")
+            self._instance_binding(target.target, node.value)
         fn = self.function
         if fn is not None and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
             source = _event_source(node.value)
@@ -608,6 +639,7 @@ class _Visitor:
                     self._string(name, value, node.value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._instance_binding(node.target, node.value)
         if node.value is not None:
             value = _string_value(node.value)
             name = dotted_name(node.target)
@@ -621,6 +653,8 @@ class _Visitor:
         target = node.target
         if isinstance(target, cst.Name) and target.value in fn.globals:
             self._mutation(target.value, "augmented assignment", node)
+        elif (attribute := self._self_attribute(target)) is not None:
+            self._self_mutation(attribute, "augmented assignment", target)
         else:
             self._mutation_target(target, node.value, "augmented item assignment")
 
@@ -632,11 +666,18 @@ class _Visitor:
             name = target.value.value
             if name in self.mutable and self._is_module_name(name):
                 self._mutation(name, how, target)
+        elif isinstance(target, cst.Subscript) and (attribute := self._self_attribute(target.value)) is not None:
+            self._self_mutation(attribute, how, target)
         elif isinstance(target, cst.Name) and target.value in fn.globals and how == "item assignment":
             # `global g; g = ...` only leaks when the new value carries request data or the old value
             used = _names_used(value)
             if target.value in used or used & set(fn.params):
                 self._mutation(target.value, "assignment from request data", target)
+
+    def _self_mutation(self, attribute: str, how: str, node: cst.CSTNode) -> None:
+        fn = self.function
+        if fn is not None:
+            fn.self_mutations.append(MutationFact(f"self.{attribute}", how, self._span(node), once=self.once_depth > 0))
 
     def _mutation(self, name: str, how: str, node: cst.CSTNode) -> None:
         fn = self.function
@@ -730,6 +771,9 @@ class _Visitor:
             name = func.value.value
             if name in self.mutable and self._is_module_name(name):
                 fn.mutations.append(MutationFact(name, f".{func.attr.value}()", fact.span, once=once))
+        elif fn is not None and isinstance(func, cst.Attribute) and func.attr.value in _MUTATORS \
+                and (attribute := self._self_attribute(func.value)) is not None:
+            fn.self_mutations.append(MutationFact(f"self.{attribute}", f".{func.attr.value}()", fact.span, once=once))
 
     def _env_call(self, node: cst.Call, names: set[str]) -> None:
         read = names & {"os.environ.get", "os.getenv"}

@@ -101,6 +101,9 @@ class FunctionFacts:
     class_name: str | None = None
     calls: list[CallFact] = field(default_factory=list)
     mutations: list[MutationFact] = field(default_factory=list)
+    # a method changing a container on `self` (`self.items.append(...)`, name "self.items"): it
+    # leaks only when `self` outlives the invocation (`handler = Service().handle`)
+    self_mutations: list[MutationFact] = field(default_factory=list)
     assigned: dict[str, int] = field(default_factory=dict)   # local name -> assignments
     # local name -> where its value comes from, when that is the triggering resource itself:
     # `bucket = record["s3"]["bucket"]["name"]` -> "event:s3.bucket" (see CallFact.keywords)
@@ -130,6 +133,9 @@ class ModuleFacts:
     # module-level names bound to a method: `handler = Service().handle` -> ("Service.handle", True),
     # `handler = Service.handle` -> ("Service.handle", False); True: through an instance (bound `self`)
     bound_methods: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    # class name -> attributes bound to a list/dict/set in `__init__` or the class body and never
+    # bound again by another method: state an instance carries from one call to the next
+    instance_state: dict[str, frozenset[str]] = field(default_factory=dict)
     env: list[EnvFact] = field(default_factory=list)
     strings: list[StringFact] = field(default_factory=list)
     full: bool = True                  # False: only definitions were read (no call facts)
