@@ -42,10 +42,10 @@ from lambdalint.rulekit import (Context, Finding, MutationFact, Reached, Related
                                 handler_owner, handler_related)
 
 
-# What a module shows when it holds state LL107 reports: a module-level name bound to a list, dict
-# or set (`_is_mutable` of the extractor), or a `global` declaration.
+# What a module shows when it holds state LL107 reports: a module-level name (or an attribute of
+# `self`) bound to a list, dict or set (`_is_mutable` of the extractor), or a `global` declaration.
 MUTABLE_BINDING = (
-    r"^[A-Za-z_]\w*[ \t]*(?::[^=\n]*)?=[ \t]*(?:\[|\{|set\(|dict\(|list\(|(?:collections\.)?"
+    r"^(?:[ \t]*self\.)?[A-Za-z_]\w*[ \t]*(?::[^=\n]*)?=[ \t]*(?:\[|\{|set\(|dict\(|list\(|(?:collections\.)?"
     r"(?:defaultdict|deque|OrderedDict|Counter)\()")
 
 

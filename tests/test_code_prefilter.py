@@ -62,6 +62,18 @@ def test_the_prefilter_is_the_union_of_the_selected_rules() -> None:
     assert not rules_prefilter([ll106]).wanted(text)
 
 
+@pytest.mark.parametrize(("text", "wanted"), [
+    ("SEEN = set()\n", True),
+    ("RESULTS: dict[str, str] = {}\n", True),
+    ("class C:\n    def __init__(self):\n        self.seen = set()\n", True),
+    ("def f():\n    global count\n    count += 1\n", True),
+    ("def handler(event, context):\n    items = []\n    return items\n", False),
+])
+def test_state_leak_prefilter(text: str, wanted: bool) -> None:
+    # the rule's examples cannot show this: their `# [state-leak-in-global]` markers say "global"
+    assert rules_prefilter([REGISTRY.get("LL107")]).wanted(text) is wanted
+
+
 def test_a_plugin_that_declares_nothing_gets_every_module() -> None:
     plugin = Rule(code="XX100", slug="plugin", severity="warning", summary="a plugin", check=lambda ctx: [],
                   docs="", needs_code=True)
