@@ -178,3 +178,38 @@ Resources:
 def test_template_without_code_is_info(tmp_path: Path) -> None:
     write_tree(tmp_path, {"template.yaml": SAM.replace("    ReservedConcurrentExecutions: 5\n", "")})
     assert _reserved(tmp_path) == {"Fn": ("info", [])}
+
+
+@pytest.mark.parametrize(("decorators", "judged"), [
+    ("", True),
+    ("@logger.inject_lambda_context\n", True),
+    ("@logger.inject_lambda_context(log_event=True)\n@tracer.capture_lambda_handler\n", True),
+    ("@metrics.log_metrics(capture_cold_start_metric=True)\n", True),
+    ("@event_source(data_class=SQSEvent)\n", True),
+    ("@xray_recorder.capture('handler')\n", True),
+    ("@observability.logger.inject_lambda_context\n", True),  # a Powertools logger another module makes
+    ("@metric_scope\n", False),
+    ("@with_session\n", False),
+    ("@validate(schema)\n", False),  # not Powertools' validator
+    ("@logger.inject_lambda_context\n@with_session\n", False),
+])
+def test_which_decorators_keep_the_signature_judged(tmp_path: Path, decorators: str, judged: bool) -> None:
+    code = f"""\
+from aws_embedded_metrics import metric_scope
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.utilities.data_classes import SQSEvent, event_source
+from aws_xray_sdk.core import xray_recorder
+from jsonschema_helpers import validate
+
+import observability
+from db import with_session
+
+logger, tracer, metrics = Logger(), Tracer(), Metrics()
+schema = {{}}
+
+
+{decorators}def handler(event):
+    return event
+"""
+    write_tree(tmp_path, {"template.yaml": SAM, "src/app.py": code})
+    assert [c for c, _, _ in _found(tmp_path, ("LL106",))] == (["LL106"] if judged else [])
