@@ -55,15 +55,26 @@ def test_method_handler_signature(tmp_path: Path, code: str, reported: bool, wit
     assert [c for c, _, _ in found] == (["LL106"] if reported else [])
 
 
+@pytest.mark.parametrize("with_code_rules", [False, True], ids=["definitions-only", "full"])
+def test_method_of_a_class_from_another_module(tmp_path: Path, with_code_rules: bool) -> None:
+    write_tree(tmp_path, {"template.yaml": SAM, "src/app.py": "from svc import Svc\n\nhandler = Svc().handle\n",
+                          "src/svc.py": "import boto3\n\n\nclass Svc:\n    def handle(self, event):\n"
+                                        "        return boto3.client('s3')\n"})
+    select = ("LL106", "LL108", "LL101") if with_code_rules else ("LL106", "LL108")
+    expected = [("LL106", "src/svc.py", 5)] + ([("LL101", "src/svc.py", 6)] if with_code_rules else [])
+    assert _found(tmp_path, select) == sorted(expected)
+
+
 def test_method_handlers_fixture() -> None:
-    assert _found(PROJECTS / "method-handlers", ("ALL",)) == [
+    assert sorted(_found(PROJECTS / "method-handlers", ("ALL",))) == sorted([
         ("LL101", "src/inventory/app.py", 20),  # client in a helper defined inside the handler method
         ("LL101", "src/payments/app.py", 20),   # client in the bound method
         ("LL107", "src/jobs/app.py", 14),       # dedup dict keyed by each record (classmethod handler)
         # the instance's set grows; its `failures` list is bound afresh per call and stays silent
         ("LL107", "src/payments/app.py", 27),
         ("LL107", "src/payments/app.py", 28),   # append per record; the constant-keyed lazy init is silent
-    ]
+        ("LL101", "src/shipping/service.py", 11),  # the bound method's class is in another module
+    ])
 
 
 def test_nested_helper_is_reported_at_its_call_with_its_line(tmp_path: Path) -> None:

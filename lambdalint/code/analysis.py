@@ -56,6 +56,14 @@ class Handler:
     function: FunctionFacts | None      # None: no `def` of that name (it may still be bound otherwise)
     # a method of a module-level instance (`handler = Service().handle`): its `self` outlives the call
     on_instance: bool = False
+    # the module that defines `function` when it is not `module` (`from .service import Service;
+    # handler = Service().handle`)
+    defined_in: ModuleFacts | None = None
+
+    @property
+    def home(self) -> ModuleFacts | None:
+        """The module whose code `function` is."""
+        return self.defined_in or self.module
 
     @property
     def bound(self) -> bool:
@@ -96,13 +104,14 @@ class CodeAnalysis:
         return found
 
     def _walk_uncached(self, handler: Handler) -> Iterator[tuple[str, object, Reached]]:
-        if handler.module is None or handler.function is None or not handler.module.full:
+        home = handler.home
+        if home is None or handler.function is None or not home.full:
             return
         roots = handler.entry.roots
         seen: set[tuple[str, str, bool]] = set()
         # the last item: `self` is the module-level instance (followed through `self.m()` only)
         stack: list[tuple[ModuleFacts, FunctionFacts, Span | None, tuple[str, ...], bool]] = [
-            (handler.module, handler.function, None, (handler.function.qualname,), handler.on_instance)]
+            (home, handler.function, None, (handler.function.qualname,), handler.on_instance)]
         while stack:
             module, function, site, via, on_instance = stack.pop()
             key = (module.path, function.qualname, on_instance)
@@ -142,8 +151,8 @@ class CodeAnalysis:
             if module is not None and module.full:
                 # module-level code resolves names like a function named "" would
                 stack.append((module, FunctionFacts("", "", Span.point(module.display, 1), calls=module.module_calls)))
-        if handler.function is not None:
-            stack.append((handler.module, handler.function))
+        if handler.function is not None and handler.home is not None and handler.home.full:
+            stack.append((handler.home, handler.function))
         seen: set[tuple[str, str]] = set()
         while stack:
             module, function = stack.pop()
@@ -234,47 +243,75 @@ def analyse(project: Project, handler_patterns: Sequence[str],
     entry_files = {e.file for e in entries}
     jobs = [(str(f), project.display(f), read(f) or "", "full" if f in needed else "definitions")
             for f in sorted(graph) if read(f) is not None and (f in needed or f in entry_files)]
-    for facts in _run(jobs):
-        path = Path(facts.path)
-        analysis.modules[path] = facts
-        # here, not in the worker: str hashes are salted per process (spawned workers differ)
-        facts.text_hash = text_hash(texts[path] or "")
-        source = SourceFile(path, facts.display, texts[path] or "")
-        project.sources.setdefault(facts.display, source)
-        if facts.error is not None:
-            line, column, message = facts.error
-            project.problems.append(Problem(Span.point(facts.display, line, column), message))
+
+    def store(jobs: list[tuple[str, str, str, str]]) -> None:
+        for facts in _run(jobs):
+            path = Path(facts.path)
+            analysis.modules[path] = facts
+            # here, not in the worker: str hashes are salted per process (spawned workers differ)
+            facts.text_hash = text_hash(texts[path] or "")
+            source = SourceFile(path, facts.display, texts[path] or "")
+            project.sources.setdefault(facts.display, source)
+            if facts.error is not None:
+                line, column, message = facts.error
+                project.problems.append(Problem(Span.point(facts.display, line, column), message))
+
+    store(jobs)
+    # a handler bound to a method of a class another project module defines needs that module's
+    # definitions at least
+    store([(str(f), project.display(f), read(f) or "", "definitions")
+           for f in sorted({f for e in entries for f in _method_modules(analysis, e)}) if read(f) is not None])
     _link_imported_factories(analysis)
     _unmark_project_imports(analysis)
     for entry in entries:
         module = analysis.modules.get(entry.file)
-        function, on_instance = entry_function(module, entry.function) if module is not None else (None, False)
-        handler = Handler(entry, module, function, on_instance)
+        home, function, on_instance = entry_function(analysis, entry) if module is not None else (None, None, False)
+        handler = Handler(entry, module, function, on_instance, home if home is not module else None)
         if entry.template_function is None and (function is None or not _handler_signature(function)):
             continue
         analysis.handlers.append(handler)
     return analysis
 
 
-def entry_function(module: ModuleFacts, name: str) -> tuple[FunctionFacts | None, bool]:
-    """The function a handler name runs: a module-level `def`, or the method a module-level name is
-    bound to (`handler = Service().handle`), with the signature the runtime calls: `self` (or
-    `cls`) is already bound, so it is not a parameter Lambda fills. The flag: the method's `self`
-    is a module-level instance."""
-    found = module.functions.get(name)
-    if found is not None or name not in module.bound_methods:
-        return found, False
-    qualname, through_instance = module.bound_methods[name]
-    method = module.functions.get(qualname)
+def _method_modules(analysis: CodeAnalysis, entry: Entry) -> Iterator[Path]:
+    """Project modules not analysed yet that may define the method an entry's name is bound to."""
+    module = analysis.modules.get(entry.file)
+    if module is None or entry.function in module.functions or entry.function not in module.bound_methods:
+        return
+    qualname = module.bound_methods[entry.function][0]
+    if qualname in module.functions:
+        return
+    for target, _attribute in analysis.index.split_qualified(entry.file, entry.roots, qualname):
+        if target not in analysis.modules:
+            yield target
+
+
+def entry_function(analysis: CodeAnalysis, entry: Entry) -> tuple[ModuleFacts | None, FunctionFacts | None, bool]:
+    """The module and function a handler name runs: a module-level `def`, or the method a
+    module-level name is bound to (`handler = Service().handle`; the class may come from another
+    project module), with the signature the runtime calls: `self` (or `cls`) is already bound, so
+    it is not a parameter Lambda fills. The flag: the method's `self` is a module-level instance."""
+    module = analysis.modules[entry.file]
+    found = module.functions.get(entry.function)
+    if found is not None or entry.function not in module.bound_methods:
+        return module, found, False
+    qualname, through_instance = module.bound_methods[entry.function]
+    home, method = module, module.functions.get(qualname)
     if method is None:
-        return None, False
+        for target_file, attribute in analysis.index.split_qualified(entry.file, entry.roots, qualname):
+            target = analysis.modules.get(target_file)
+            if target is not None and attribute in target.functions:
+                home, method = target, target.functions[attribute]
+                break
+    if method is None:
+        return module, None, False
     if "builtins.staticmethod" in method.decorators:
-        return method, False
+        return home, method, False
     classmethod = "builtins.classmethod" in method.decorators
     if not through_instance and not classmethod:
-        return method, False  # `handler = Service.handle`: Lambda's event would be `self`
-    return replace(method, positional=max(method.positional - 1, 0), required=max(method.required - 1, 0),
-                   params=method.params[1:]), through_instance and not classmethod
+        return home, method, False  # `handler = Service.handle`: Lambda's event would be `self`
+    return home, replace(method, positional=max(method.positional - 1, 0), required=max(method.required - 1, 0),
+                         params=method.params[1:]), through_instance and not classmethod
 
 
 def _link_imported_factories(analysis: CodeAnalysis) -> None:
