@@ -21,8 +21,8 @@ How it works, cheapest first:
    positions) yields `facts.ModuleFacts`: plain picklable data, so modules are spread over worker
    processes (forked, on Linux) when there are many.
 4. `CodeAnalysis`: the handlers (`Handler`: entry, module facts, function facts; a handler name
-   bound to a method, `handler = Service().handle`, is that method with `self` bound:
-   `analysis.entry_function`) and the walk of each handler's project call graph (same module,
+   bound to a method, `handler = Service().handle`, is that method with `self` bound, its class
+   possibly in another project module (`Handler.home`): `analysis.entry_function`) and the walk of each handler's project call graph (same module,
    functions defined inside the caller, imported project modules, `self.m()`, `Class()` ->
    `__init__`), with cycles cut and `functools.cache`/`lru_cache` functions not entered.
 
@@ -36,7 +36,9 @@ Facts a rule can use (see `facts.py`):
 - `CodeAnalysis.per_invocation(handler)`: (CallFact, Reached) for each call that runs on every
   invocation; `Reached.site` is the call in the handler's body that leads there, `Reached.origin`
   the call itself (a related location when they differ).
-- `CodeAnalysis.per_invocation_mutations(handler)`: `MutationFact`s of module-level state.
+- `CodeAnalysis.per_invocation_mutations(handler)`: `MutationFact`s of module-level state, and of
+  the containers of the handler's own instance when it is a method of a module-level instance
+  (`FunctionFacts.self_mutations`, `ModuleFacts.instance_state`).
 - `CodeAnalysis.all_calls(handler)`: every call the handler's code can make, at import time or
   per invocation (LL202 looks for connections there; `connections.connection` names them).
 - `FunctionFacts.decorators`: qualified decorator names (`report.called_as_written`).
