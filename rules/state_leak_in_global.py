@@ -10,7 +10,8 @@ stay silent, except in a loop over the event's records, where a guard keyed by e
 invocation. Handlers that are methods of a module-level instance (`handler = Service().handle`)
 and functions defined inside the handler are followed too; for such a handler the instance's own
 containers count as module state (`self.seen.add(...)` on a set made in `__init__`), unless a
-method binds the attribute afresh (`self.failures = []` at the start of each call).
+method binds the attribute afresh (`self.failures = []` at the start of each call); so do those of
+a module-level object whose method the handler calls (`AUDIT.record(event)`).
 
 ## Why is this bad?
 The module outlives the invocation: the next request in the same execution environment sees what
@@ -243,6 +244,36 @@ functions:
   batch:
     handler: app.handler
 """}, title="instance state reset per call, lazy instance cache"),
+        bad("""\
+class AuditLog:
+    def __init__(self):
+        self.entries = []
+
+    def record(self, event):
+        self.entries.append(event["detail"])
+
+
+AUDIT = AuditLog()
+
+
+def handler(event, context):
+    AUDIT.record(event)  # [state-leak-in-global]
+    return {"ok": True}
+""", name="app.py", title="a module-level object's list"),
+        good("""\
+class AuditLog:
+    def __init__(self):
+        self.entries = []
+
+    def record(self, event):
+        self.entries.append(event["detail"])
+
+
+def handler(event, context):
+    audit = AuditLog()
+    audit.record(event)
+    return audit.entries
+""", name="app.py", title="an object made in the handler"),
         good("""\
 class Collector:
     def __init__(self):

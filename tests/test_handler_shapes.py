@@ -224,3 +224,41 @@ schema = {{}}
 """
     write_tree(tmp_path, {"template.yaml": SAM, "src/app.py": code})
     assert [c for c, _, _ in _found(tmp_path, ("LL106",))] == (["LL106"] if judged else [])
+
+
+def test_methods_of_project_objects_the_handler_calls(tmp_path: Path) -> None:
+    """`REPORTS.run(event)` on a module-level object (its class here or in another project module)
+    runs that method per invocation; the object's containers outlive the call, a local object's
+    do not."""
+    write_tree(tmp_path, {"app.py": """\
+import boto3
+from service import Reports
+
+
+class Orders:
+    def __init__(self):
+        self.seen = set()
+
+    def handle(self, event):
+        self.seen.add(event["id"])
+        return boto3.client("s3")
+
+
+ORDERS = Orders()
+REPORTS = Reports()
+
+
+def handler(event, context):
+    REPORTS.run(event)
+    local = Orders()
+    local.handle(event)
+    return ORDERS.handle(event)
+""", "service.py": "import boto3\n\n\nclass Reports:\n    def run(self, event):\n        return boto3.client('athena')\n"})
+    result = run_lint(tmp_path, select=("LL101", "LL107"))
+    found = sorted((f.code, f.span.line, [(r.span.path, r.span.line) for r in f.related][:1]) for f in result.visible)
+    assert found == [
+        ("LL101", 19, [("service.py", 6)]),
+        ("LL101", 21, [("app.py", 11)]),
+        ("LL101", 22, [("app.py", 11)]),
+        ("LL107", 22, [("app.py", 10)]),  # not at line 21: `local` is made per invocation
+    ]

@@ -131,6 +131,9 @@ class CodeAnalysis:
                     if not target.cached:
                         stack.append((target_module, target, where, via + (target.qualname,),
                                       on_instance and call.self_method is not None))
+                for target_module, target, module_level in self.method_callees(module, function, call, roots):
+                    if not target.cached:
+                        stack.append((target_module, target, where, via + (target.qualname,), module_level))
 
     def all_calls(self, handler: Handler) -> Iterator[tuple[CallFact, ModuleFacts]]:
         """Every call the handler's code can make, once or per invocation: the module-level calls
@@ -163,32 +166,55 @@ class CodeAnalysis:
             for call in function.calls:
                 yield call, module
                 stack.extend(self.callees(module, function, call, roots))
+                stack.extend((m, f) for m, f, _ in self.method_callees(module, function, call, roots))
 
     def callees(self, module: ModuleFacts, function: FunctionFacts, call: CallFact,
                 roots: tuple[Path, ...]) -> Iterator[tuple[ModuleFacts, FunctionFacts]]:
         """Project functions a call may run (same module, imported modules, `self.m()`, `Class()`)."""
-        file = Path(module.path)
         for name in sorted(call.names):
-            # a function defined inside another is named `outer.<locals>.inner`, its facts `outer.inner`
-            local = (function.qualname and _lookup(module, f"{function.qualname}.{name}")) or \
-                _lookup(module, name.replace(".<locals>", ""))
-            if local is not None:
-                yield module, local
+            found = self._resolve(module, function, name, roots)
+            if found is not None:
+                yield found
+
+    def method_callees(self, module: ModuleFacts, function: FunctionFacts, call: CallFact,
+                       roots: tuple[Path, ...]) -> Iterator[tuple[ModuleFacts, FunctionFacts, bool]]:
+        """The project method a call on an object of a project class runs (`ORDERS.handle(event)`
+        where `ORDERS = Orders()`; `Orders().handle(event)`), and whether that object is a
+        module-level one (it then outlives the invocation)."""
+        factory = call.receiver_factory
+        if not factory or factory.startswith(("builtins.", "boto3.", "botocore.")) or call.self_method:
+            return
+        receiver = call.receiver
+        module_level = receiver is not None and receiver in module.module_names and \
+            (receiver not in function.assigned or receiver in function.globals)
+        for name in sorted(call.names):
+            found = self._resolve(module, function, f"{factory}.{name.rpartition('.')[2]}", roots)
+            if found is not None and found[1].class_name is not None:
+                yield found[0], found[1], module_level
+                return
+
+    def _resolve(self, module: ModuleFacts, function: FunctionFacts, name: str,
+                 roots: tuple[Path, ...]) -> tuple[ModuleFacts, FunctionFacts] | None:
+        # a function defined inside another is named `outer.<locals>.inner`, its facts `outer.inner`
+        local = (function.qualname and _lookup(module, f"{function.qualname}.{name}")) or \
+            _lookup(module, name.replace(".<locals>", ""))
+        if local is not None:
+            return module, local
+        if name.startswith(("builtins.", "boto3.", "botocore.")):
+            return None
+        file = Path(module.path)
+        split_key = (file, roots, name)
+        candidates = self._splits.get(split_key)
+        if candidates is None:
+            candidates = self._splits[split_key] = self.index.split_qualified(file, roots, name)
+        for target_file, attribute in candidates:
+            target_module = self.modules.get(target_file)
+            if target_module is None:
                 continue
-            if name.startswith(("builtins.", "boto3.", "botocore.")):
-                continue
-            split_key = (file, roots, name)
-            candidates = self._splits.get(split_key)
-            if candidates is None:
-                candidates = self._splits[split_key] = self.index.split_qualified(file, roots, name)
-            for target_file, attribute in candidates:
-                target_module = self.modules.get(target_file)
-                if target_module is None:
-                    continue
-                found = _lookup(target_module, attribute)
-                if found is not None:
-                    yield target_module, found
-                    break
+            found = _lookup(target_module, attribute)
+            if found is not None:
+                return target_module, found
+        return None
 
 
 def _lookup(module: ModuleFacts, qualname: str) -> FunctionFacts | None:
