@@ -39,11 +39,9 @@ def last_word(name: str) -> str:
 
 
 @functools.lru_cache(maxsize=16)
-def prefilter(names: frozenset[str] | None, patterns: frozenset[str] = frozenset()) -> Prefilter:
-    """One compiled regular expression for the names and patterns of the selected rules
-    (`names` None: some selected rule declares nothing, so everything is wanted)."""
-    if names is None:
-        return EVERYTHING
+def prefilter(names: frozenset[str], patterns: frozenset[str] = frozenset()) -> Prefilter:
+    """The pre-filter for these names and patterns, compiled once per process for each selection
+    (the language server's runs share it)."""
     words = frozenset(last_word(n) for n in names if last_word(n))
     regexes = []
     if words:
@@ -71,6 +69,7 @@ def rules_prefilter(rules: Iterable[object]) -> Prefilter:
         names.update(declared)
         patterns.update(getattr(rule, "code_patterns", ()))
     return prefilter(frozenset(names), frozenset(patterns))
+
 
 _IMPORT_RE = re.compile(r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+\(?([^\n#)]*)|import[ \t]+([^\n#]+))", re.M)
 _TEST_FILE = re.compile(r"(^|/)(tests?|testing)/|(^|/)(test_[^/]*|[^/]*_test|conftest)\.py$")
