@@ -262,3 +262,17 @@ def handler(event, context):
         ("LL101", 22, [("app.py", 11)]),
         ("LL107", 22, [("app.py", 10)]),  # not at line 21: `local` is made per invocation
     ]
+
+
+def test_reserved_concurrency_sees_connections_made_at_import_in_imported_modules(tmp_path: Path) -> None:
+    template = SAM.replace("    ReservedConcurrentExecutions: 5\n", "")
+    write_tree(tmp_path, {"template.yaml": template,
+                          "src/app.py": "from lib.db import CONN\n\n\ndef handler(event, context):\n"
+                                        "    return CONN.cursor().execute('SELECT 1')\n",
+                          "src/lib/__init__.py": "",
+                          "src/lib/db.py": "import pymysql\n\nCONN = pymysql.connect(host='db.internal')\n",
+                          "src/lib/unused.py": "import redis\n\nCACHE = redis.Redis()\n"})
+    assert _reserved(tmp_path) == {"Fn": ("warning", [("src/lib/db.py", 3)])}
+    # a module the handler never imports does not count
+    write_tree(tmp_path, {"src/app.py": "def handler(event, context):\n    return 1\n"})
+    assert _reserved(tmp_path) == {"Fn": ("info", [])}
