@@ -276,3 +276,40 @@ def test_reserved_concurrency_sees_connections_made_at_import_in_imported_module
     # a module the handler never imports does not count
     write_tree(tmp_path, {"src/app.py": "def handler(event, context):\n    return 1\n"})
     assert _reserved(tmp_path) == {"Fn": ("info", [])}
+
+
+def test_powertools_routes_run_per_invocation(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": """\
+import boto3
+from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+
+logger, tracer = Logger(), Tracer()
+app = APIGatewayHttpResolver()
+other = APIGatewayHttpResolver()
+TODOS = []
+
+
+@app.get("/todos")
+@tracer.capture_method
+def get_todos():
+    return boto3.resource("dynamodb").Table("todos").scan()["Items"]
+
+
+@app.post("/todos")
+def create_todo():
+    TODOS.append(app.current_event.json_body)
+    return {"ok": True}
+
+
+def not_a_route():
+    return boto3.client("s3")
+
+
+@logger.inject_lambda_context
+def lambda_handler(event, context):
+    return app.resolve(event, context)
+"""})
+    result = run_lint(tmp_path, select=("LL101", "LL107"))
+    assert sorted((f.code, f.span.line, f.related[0].span.line) for f in result.visible) == [
+        ("LL101", 29, 14), ("LL107", 29, 19)]

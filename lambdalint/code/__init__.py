@@ -24,7 +24,8 @@ How it works, cheapest first:
    bound to a method, `handler = Service().handle`, is that method with `self` bound, its class
    possibly in another project module (`Handler.home`): `analysis.entry_function`) and the walk of each handler's project call graph (same module,
    functions defined inside the caller, imported project modules, `self.m()`, `Class()` ->
-   `__init__`, `OBJ.m()` on an object of a project class: `CodeAnalysis.method_callees`), with cycles cut and `functools.cache`/`lru_cache` functions not entered.
+   `__init__`, `OBJ.m()` on an object of a project class: `CodeAnalysis.method_callees`, the
+   routes of a Powertools resolver the handler resolves: `route_callees`), with cycles cut and `functools.cache`/`lru_cache` functions not entered.
 
 Facts a rule can use (see `facts.py`):
 

@@ -14,6 +14,8 @@ from lambdalint.code.scan import EVERYTHING, Prefilter, handler_shaped, imported
 from lambdalint.located import Span
 from lambdalint.model import Function, Problem, Project, SourceFile
 
+# Objects whose `resolve(event, context)` runs one of the functions decorated with their methods.
+_ROUTERS = ("aws_lambda_powertools.event_handler.",)
 # Below this many modules, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 48
 
@@ -134,6 +136,8 @@ class CodeAnalysis:
                 for target_module, target, module_level in self.method_callees(module, function, call, roots):
                     if not target.cached:
                         stack.append((target_module, target, where, via + (target.qualname,), module_level))
+                for target in self.route_callees(module, call):
+                    stack.append((module, target, where, via + (target.qualname,), False))
 
     def all_calls(self, handler: Handler) -> Iterator[tuple[CallFact, ModuleFacts]]:
         """Every call the handler's code can make, once or per invocation: the module-level calls
@@ -167,6 +171,7 @@ class CodeAnalysis:
                 yield call, module
                 stack.extend(self.callees(module, function, call, roots))
                 stack.extend((m, f) for m, f, _ in self.method_callees(module, function, call, roots))
+                stack.extend((module, f) for f in self.route_callees(module, call))
 
     def callees(self, module: ModuleFacts, function: FunctionFacts, call: CallFact,
                 roots: tuple[Path, ...]) -> Iterator[tuple[ModuleFacts, FunctionFacts]]:
@@ -192,6 +197,16 @@ class CodeAnalysis:
             if found is not None and found[1].class_name is not None:
                 yield found[0], found[1], module_level
                 return
+
+    def route_callees(self, module: ModuleFacts, call: CallFact) -> Iterator[FunctionFacts]:
+        """The routes a Powertools event handler runs: `app.resolve(event, context)` calls one of
+        the module's functions decorated with a method of that resolver (`@app.get("/todos")`)."""
+        factory = call.receiver_factory
+        if not factory or not factory.startswith(_ROUTERS) or not any(n.endswith(".resolve") for n in call.names):
+            return
+        for function in module.functions.values():
+            if any(d.startswith(f"{factory}.") for d in function.decorators):
+                yield function
 
     def _resolve(self, module: ModuleFacts, function: FunctionFacts, name: str,
                  roots: tuple[Path, ...]) -> tuple[ModuleFacts, FunctionFacts] | None:
