@@ -89,8 +89,10 @@ def _run(targets: list[Path], config: Config, registry: Registry,
         if progress:
             progress("analysing handler code")
         from lambdalint.code import analyse  # LibCST is imported only on this path
+        from lambdalint.code.scan import rules_prefilter
 
-        project.code = analyse(project, config.handler_patterns, overlay)
+        project.code = analyse(project, config.handler_patterns, overlay,
+                               rules_prefilter(rule for rule, _ in contexts))
     errors: list[str] = []
     today = today or datetime.date.today()
     first = [(rule, options) for rule, options in contexts if not rule.after_suppressions]

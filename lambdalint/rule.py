@@ -95,6 +95,13 @@ class Rule:
     options: dict[str, Option] = field(default_factory=dict)
     # Rules that read handler code make the engine load it; template-only runs never import LibCST.
     needs_code: bool = False
+    # What a code rule looks for, so the engine parses in full only the modules that can hold it
+    # (`lambdalint.code.scan`): the dotted names of the calls, methods and attributes it matches
+    # (the last part of each must appear in a module's text as a word) and regular expressions
+    # (compiled with re.M; inline flags) for facts that are not names. `()`: the rule reads only
+    # handler definitions. None: undeclared, every module the handlers import is parsed in full.
+    code_names: tuple[str, ...] | None = None
+    code_patterns: tuple[str, ...] = ()
     # Where the findings can be located. With focused files (pre-commit, editors) a rule that cannot
     # report in any of them is not run: saving a handler does not size packages or expand IAM
     # policies. A rule that leaves this out is always run.

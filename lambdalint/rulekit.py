@@ -19,10 +19,12 @@ from lambdalint.triggers import (
     template_triggers,
 )
 from lambdalint.code.analysis import CodeAnalysis, Handler, Reached
-from lambdalint.code.facts import CallFact, FunctionFacts, ModuleFacts, MutationFact
+from lambdalint.code.facts import ENV_NAMES, CallFact, FunctionFacts, ModuleFacts, MutationFact
+from lambdalint.code.connections import HTTP as HTTP_POOLS, NAMES as CONNECTION_NAMES, connection
 from lambdalint.code.fix import MoveToModuleScope, movable
 from lambdalint.code_links import RUNTIME_VARIABLES, environment_known, reachable_env, variables_naming
-from lambdalint.code.report import CONTEXT_NAMES, call_findings, code_analysis, handler_owner, handler_related
+from lambdalint.code.report import (CONTEXT_NAMES, call_findings, called_as_written, code_analysis, handler_owner,
+                                    handler_related)
 from lambdalint.secrets import SecretMatch, find_secret, is_placeholder, is_secret_name
 from lambdalint.config import ConfigError
 from lambdalint.registry import Registry
@@ -75,9 +77,11 @@ __all__ = [
     "ScheduleExpression", "Trigger", "function_triggers", "referenced_ids", "schedule_error",
     "schedule_expressions", "template_triggers",
     # handler code (lambdalint.code)
-    "CONTEXT_NAMES", "CallFact", "CodeAnalysis", "FunctionFacts", "Handler", "ModuleFacts",
-    "MoveToModuleScope", "MutationFact", "Reached", "call_findings", "code_analysis", "handler_owner",
+    "CONTEXT_NAMES", "ENV_NAMES", "CallFact", "CodeAnalysis", "FunctionFacts", "Handler", "ModuleFacts",
+    "MoveToModuleScope", "MutationFact", "Reached", "call_findings", "called_as_written", "code_analysis", "handler_owner",
     "handler_related", "movable",
+    # what opens a database, cache or HTTP connection (LL102, LL202)
+    "CONNECTION_NAMES", "HTTP_POOLS", "connection",
     # IAM: the effective policy of a function's execution role
     "ExecutionRole", "ManagedPolicyRef", "Statement", "action_accepts_only_star",
     "aws_managed_policy_name", "execution_role", "is_wildcard_resource", "narrowing_conditions",

@@ -2,6 +2,8 @@
 ## What it does
 Reports a handler defined with `async def`: a template's `Handler`, or a handler-shaped function
 (name matching `handler-patterns`, parameters `event, context`) in a file no template references.
+A handler with a decorator not known to pass the call straight through (Powertools' handler
+decorators are) is not reported: the decorator may run the coroutine itself.
 
 ## Why is this bad?
 The Python runtime calls the handler and serializes what it returns; it never awaits it. An
@@ -28,15 +30,15 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from lambdalint.rulekit import CONTEXT_NAMES, Context, Finding, Rule, bad, code_analysis, good, handler_owner, \
-    handler_related
+from lambdalint.rulekit import CONTEXT_NAMES, Context, Finding, Rule, bad, called_as_written, code_analysis, good, \
+    handler_owner, handler_related
 
 
 def check(ctx: Context) -> Iterator[Finding]:
     for handler in code_analysis(ctx).handlers:
         function = handler.function
-        if function is None or not function.is_async:
-            continue
+        if function is None or not function.is_async or not called_as_written(function):
+            continue  # an unknown decorator may well run the coroutine itself
         if handler.entry.template_function is None and \
                 (len(function.params) < 2 or function.params[1] not in CONTEXT_NAMES):
             continue  # an async callback named like a handler (websockets, aiohttp) is not ours
@@ -54,6 +56,7 @@ RULE = Rule(
     check=check,
     docs=__doc__ or "",
     needs_code=True,
+    code_names=(),  # reads handler definitions only
     tags=("correctness",),
     examples=(
         bad("""\
@@ -159,5 +162,13 @@ async def handler(event, context):
 def handler(event, context):
     return {"statusCode": 200}
 """, name="app.py", title="plain def"),
+        good("""\
+from .runtime import run_async
+
+
+@run_async
+async def handler(event, context):
+    return {"statusCode": 200}
+""", name="app.py", title="a decorator that may run the coroutine"),
     ),
 )

@@ -2,8 +2,10 @@
 ## What it does
 Reports an AWS SDK client, resource or session created on every invocation: `boto3.client`,
 `boto3.resource`, `boto3.Session` / `boto3.session.Session`, `botocore.session.get_session` and
-`session.client(...)`, in the handler or in a project function the handler calls (then the finding
-is at the handler's call and the helper's line is a related location). Aliases such as
+`session.client(...)`, in the handler or in a project function the handler calls (a helper, a
+function defined inside the handler, a method of a project object such as `SERVICE.place(event)`,
+the routes of a Powertools event handler it resolves with `app.resolve(event, context)`; then the
+finding is at the handler's call and the helper's line is a related location). Aliases such as
 `import boto3 as b` and `from boto3 import client` are recognised.
 
 Creations that run once stay silent: module scope, lazy-init guards that assign a module-level name
@@ -83,6 +85,7 @@ RULE = Rule(
     check=check,
     docs=__doc__ or "",
     needs_code=True,
+    code_names=tuple(sorted(FACTORIES)),
     tags=("performance",),
     examples=(
         bad("""\
@@ -159,6 +162,62 @@ class Handler:
 def handler(event, context):
     return Handler().process(event)  # [client-in-handler]
 """, name="app.py", title="class-based handler built per invocation"),
+        bad("""\
+import boto3
+
+
+class OrderService:
+    def place(self, order):
+        queue = boto3.client("sqs")
+        return queue.send_message(QueueUrl=order["queue"], MessageBody=order["id"])
+
+
+SERVICE = OrderService()
+
+
+def handler(event, context):
+    return SERVICE.place(event)  # [client-in-handler]
+""", name="app.py", title="method of a module-level service object"),
+        bad("""\
+import boto3
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+
+app = APIGatewayRestResolver()
+orders = boto3.resource("dynamodb").Table("orders")
+
+
+@app.get("/orders/<order_id>")
+def get_order(order_id):
+    return orders.get_item(Key={"id": order_id}).get("Item")
+
+
+@app.get("/invoices/<order_id>")
+def get_invoice(order_id):
+    s3 = boto3.client("s3")
+    return s3.generate_presigned_url("get_object", Params={"Bucket": "invoices", "Key": order_id})
+
+
+def lambda_handler(event, context):
+    return app.resolve(event, context)  # [client-in-handler]
+""", name="app.py", title="a route of a Powertools event handler"),
+        good("""\
+import boto3
+
+
+class OrderService:
+    def __init__(self):
+        self.queue = boto3.client("sqs")
+
+    def place(self, order):
+        return self.queue.send_message(QueueUrl=order["queue"], MessageBody=order["id"])
+
+
+SERVICE = OrderService()
+
+
+def handler(event, context):
+    return SERVICE.place(event)
+""", name="app.py", title="service object with its client made at import"),
         good("""\
 import boto3
 

@@ -74,6 +74,8 @@ RULE = Rule(
     check=check,
     docs=__doc__ or "",
     needs_code=True,
+    # the receiver may be a client another module creates: that module must be read too
+    code_names=METHODS + tuple(sorted(_CLIENT_FACTORIES)),
     tags=("performance",),
     examples=(
         bad("""\

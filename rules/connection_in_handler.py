@@ -1,12 +1,16 @@
 """
 ## What it does
 Reports a database, cache or HTTP connection (or pool) opened on every invocation:
-`psycopg2.connect`, `psycopg.connect`, `pymysql.connect`, `mysql.connector.connect`,
-`pg8000.connect`, `redis.Redis` / `StrictRedis` / `from_url`, `pymongo.MongoClient`,
-`sqlalchemy.create_engine`, `requests.Session`, `httpx.Client` / `AsyncClient`,
-`urllib3.PoolManager`, OpenSearch and Elasticsearch clients; in the handler or in a project
-function it calls. One-off requests (`requests.get`) are not connections and stay silent, as do
-connections opened once (module scope, lazy-init guards, cached factories).
+`psycopg2.connect`, `psycopg.connect`, `psycopg_pool.ConnectionPool` / `AsyncConnectionPool`,
+`pg8000.connect` / `pg8000.native.Connection`, `asyncpg.connect` / `create_pool`,
+`pymysql.connect`, `mysql.connector.connect`, `sqlalchemy.create_engine` / `create_async_engine`,
+`redis.Redis` / `StrictRedis` / `from_url`, `pymongo.MongoClient`, OpenSearch and Elasticsearch
+clients, `requests.Session`, `httpx.Client` / `AsyncClient`, `urllib3.PoolManager`,
+`aiohttp.ClientSession`, and `connect(...)` of any imported module whose name says it is a
+database driver or connector (`aurora_dsql_psycopg2.connect`, `snowflake.connector.connect`,
+`redshift_connector.connect`); in the handler or in a project function it calls. One-off requests
+(`requests.get`) and local databases (`sqlite3.connect`) are not connections and stay silent, as
+do connections opened once (module scope, lazy-init guards, cached factories).
 
 ## Why is this bad?
 A new connection costs a TCP and TLS handshake and, for databases, authentication: often more than
@@ -35,25 +39,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from lambdalint.rulekit import CallFact, Context, Finding, Reached, Rule, bad, call_findings, good, movable
-
-FACTORIES = frozenset({
-    "psycopg2.connect", "psycopg.connect", "psycopg2.pool.SimpleConnectionPool",
-    "psycopg2.pool.ThreadedConnectionPool", "psycopg_pool.ConnectionPool", "pymysql.connect",
-    "pymysql.connections.Connection", "mysql.connector.connect", "pg8000.connect", "pg8000.native.Connection",
-    "redis.Redis", "redis.StrictRedis", "redis.from_url", "redis.Redis.from_url", "redis.client.Redis",
-    "redis.asyncio.Redis", "redis.asyncio.from_url", "redis.cluster.RedisCluster", "pymongo.MongoClient",
-    "pymongo.mongo_client.MongoClient", "sqlalchemy.create_engine",
-    "sqlalchemy.ext.asyncio.create_async_engine", "requests.Session", "requests.session",
-    "requests.sessions.Session", "httpx.Client", "httpx.AsyncClient", "urllib3.PoolManager",
-    "opensearchpy.OpenSearch", "opensearchpy.AsyncOpenSearch", "elasticsearch.Elasticsearch",
-    "elasticsearch.AsyncElasticsearch",
-})
-
-
-def match(call: CallFact) -> str | None:
-    found = sorted(call.names & FACTORIES)
-    return found[0] if found else None
+from lambdalint.rulekit import (CONNECTION_NAMES, Context, Finding, Reached, Rule, bad, call_findings, connection,
+                                good, movable)
 
 
 def message(what: str, reached: Reached) -> str:
@@ -66,7 +53,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     def fix(handler, call, reached):
         return movable(reached.module, reached.function, call)
 
-    yield from call_findings(ctx, match, message,
+    yield from call_findings(ctx, connection, message,
                              "Open the connection once at module scope (or behind a lazy-init guard) and reuse it.",
                              fix)
 
@@ -80,6 +67,7 @@ RULE = Rule(
     check=check,
     docs=__doc__ or "",
     needs_code=True,
+    code_names=CONNECTION_NAMES,
     tags=("performance",),
     examples=(
         bad("""\
@@ -143,6 +131,64 @@ import httpx
 def connect_db():
     return httpx.Client(base_url="https://db.example.com")
 """}, title="helper in another module (relative import)"),
+        bad("""\
+from psycopg_pool import ConnectionPool
+
+
+def lambda_handler(event, context):
+    pool = ConnectionPool("postgresql://app@db/shop", min_size=1)  # [connection-in-handler]
+    with pool.connection() as conn:
+        return conn.execute("SELECT count(*) FROM orders").fetchone()[0]
+""", name="app.py", title="psycopg_pool in a file that names nothing else"),
+        bad("""\
+import pg8000.native
+
+
+def handler(event, context):
+    con = pg8000.native.Connection("app", host="db.internal", database="shop")  # [connection-in-handler]
+    return con.run("SELECT 1")
+""", name="app.py", title="pg8000.native"),
+        bad("""\
+import asyncio
+
+from sqlalchemy.ext.asyncio import create_async_engine
+
+
+async def count():
+    engine = create_async_engine("postgresql+asyncpg://app@db/shop")
+    async with engine.connect() as conn:
+        return await conn.scalar("SELECT 1")
+
+
+def handler(event, context):
+    return asyncio.run(count())  # [connection-in-handler]
+""", name="app.py", title="SQLAlchemy async engine in a coroutine the handler runs"),
+        bad("""\
+import aurora_dsql_psycopg2 as dsql
+
+
+def handler(event, context):
+    conn = dsql.connect(host="abc.dsql.us-east-1.on.aws", user="admin")  # [connection-in-handler]
+    return conn.cursor().execute("SELECT 1")
+""", name="app.py", title="any driver's connect (Aurora DSQL connector)"),
+        good("""\
+import sqlite3
+
+
+def handler(event, context):
+    db = sqlite3.connect("/tmp/cache.db")
+    return db.execute("SELECT 1").fetchone()
+""", name="app.py", title="local SQLite file"),
+        good("""\
+import aurora_dsql_psycopg2 as dsql
+
+CONN = dsql.connect(host="abc.dsql.us-east-1.on.aws", user="admin")
+
+
+def handler(event, context, mysql_pool=None):
+    conn = mysql_pool.connect() if mysql_pool else CONN
+    return conn.cursor().execute("SELECT 1")
+""", name="app.py", title="driver connection at import; a parameter's connect is not a module's"),
         good("""\
 import os
 

@@ -3,8 +3,8 @@
 Reports a Python function whose `Handler` does not resolve: no module file for it under the code
 folder (`CodeUri`, else the template's folder as `sam build` takes it; the Serverless service
 folder, or the function's `module:` folder under serverless-python-requirements), or a module that
-binds no top-level name of that function (a `def`, an assignment such as `handler = Mangum(app)`,
-or an import).
+binds no top-level name of that function (a `def`, an assignment such as `handler = Mangum(app)` or
+`handler = Service().handle`, or an import).
 
 It only fires when the code is there: a missing module is reported when the folder it would live in
 exists and holds other Python files, so a template checked without its code (a checkout of the
@@ -123,6 +123,7 @@ RULE = Rule(
     check=check,
     docs=__doc__ or "",
     needs_code=True,
+    code_names=(),  # reads handler definitions only
     tags=("correctness",),
     examples=(
         bad(files={"template.yaml": _sam("app.lambda_handler", "  # [handler-not-found]"),
@@ -185,6 +186,18 @@ functions:
                     "src/orders/__init__.py": "",
                     "src/orders/api.py": "from mangum import Mangum\nfrom .asgi import app\n\nhandler = Mangum(app)\n"},
              title="handler bound by assignment"),
+        good(files={"template.yaml": _sam("orders/api.lambda_handler"),
+                    "src/orders/__init__.py": "",
+                    "src/orders/api.py": """\
+class OrdersApi:
+    def handler(self, event, context):
+        return {"statusCode": 200}
+
+
+app = OrdersApi()
+lambda_handler = app.handler
+"""},
+             title="handler bound to a method of a module-level instance"),
         good(files={"template.yaml": _sam("app.handler")}, title="code folder absent (infrastructure-only checkout)"),
         good(files={"template.yaml": _sam("orders.handler"),
                     "src/orders/__init__.py": "from .api import handler\n",

@@ -2,7 +2,14 @@
 ## What it does
 Reports a template's handler that cannot be called as `handler(event, context)`: fewer than two
 positional parameters (and no `*args`), more than two without defaults, or a keyword-only parameter
-without a default.
+without a default. A handler bound to a method (`handler = Service().handle`) is counted without
+its bound `self`.
+
+A decorator may call the function with other arguments (`@metric_scope` of aws-embedded-metrics
+adds `metrics`), so a decorated handler is only judged when every decorator is known to pass
+`(event, context)` through: Powertools' `@logger.inject_lambda_context`,
+`@tracer.capture_lambda_handler`, `@metrics.log_metrics`, `@event_source(...)`, `@event_parser(...)`,
+`@idempotent(...)`, `@validator(...)`, and X-Ray's `@xray_recorder.capture(...)`.
 
 ## Why is this bad?
 The runtime always passes exactly two positional arguments. Any other signature fails every
@@ -26,7 +33,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from lambdalint.rulekit import Context, Finding, Rule, bad, code_analysis, good, handler_owner, handler_related
+from lambdalint.rulekit import (Context, Finding, Rule, bad, called_as_written, code_analysis, good, handler_owner,
+                                handler_related)
 
 
 def problem(positional: int, required: int, star_args: bool, required_kwonly: int) -> str | None:
@@ -42,7 +50,7 @@ def problem(positional: int, required: int, star_args: bool, required_kwonly: in
 def check(ctx: Context) -> Iterator[Finding]:
     for handler in code_analysis(ctx).handlers:
         function = handler.function
-        if function is None or handler.entry.template_function is None:
+        if function is None or handler.entry.template_function is None or not called_as_written(function):
             continue
         what = problem(function.positional, function.required, function.star_args, function.required_kwonly)
         if what is None:
@@ -73,6 +81,7 @@ RULE = Rule(
     check=check,
     docs=__doc__ or "",
     needs_code=True,
+    code_names=(),  # reads handler definitions only
     tags=("correctness",),
     examples=(
         bad(files={"template.yaml": _TEMPLATE, "src/app.py": """\
@@ -107,10 +116,68 @@ functions:
 def run(event=None):  # [handler-signature]
     return event
 """}, title="Serverless, one defaulted parameter"),
+        bad(files={"template.yaml": _TEMPLATE, "src/app.py": """\
+from aws_lambda_powertools import Logger
+
+logger = Logger()
+
+
+@logger.inject_lambda_context
+def handler(event):  # [handler-signature]
+    return event
+"""}, title="Powertools decorators pass (event, context) through"),
+        bad(files={"template.yaml": _TEMPLATE, "src/app.py": """\
+class Orders:
+    def handle(self, event, context):  # [handler-signature]
+        return event
+
+
+handler = Orders.handle
+"""}, title="method of the class, not of an instance: Lambda's event becomes self"),
+        bad(files={"template.yaml": _TEMPLATE, "src/app.py": """\
+class Orders:
+    def handle(self, event):  # [handler-signature]
+        return event
+
+
+handler = Orders().handle
+"""}, title="bound method without context"),
         good(files={"template.yaml": _TEMPLATE, "src/app.py": """\
 def handler(event, context):
     return event
 """}, title="event, context"),
+        good(files={"template.yaml": _TEMPLATE, "src/app.py": """\
+from aws_embedded_metrics import metric_scope
+
+
+@metric_scope
+def handler(event, context, metrics):
+    metrics.put_metric("Orders", 1, "Count")
+    return event
+"""}, title="decorator that supplies an argument (aws-embedded-metrics)"),
+        good(files={"template.yaml": _TEMPLATE, "src/app.py": """\
+from .db import with_session
+
+
+@with_session
+def handler(event, context, session):
+    return session.execute("SELECT 1")
+"""}, title="a project's own decorator: its call is unknown"),
+        good(files={"template.yaml": _TEMPLATE, "src/app.py": """\
+from aws_lambda_powertools.utilities.data_classes import SQSEvent, event_source
+
+
+class Worker:
+    def __init__(self):
+        self.done = 0
+
+    @event_source(data_class=SQSEvent)
+    def handle(self, event: SQSEvent, context):
+        return [record.body for record in event.records]
+
+
+lambda_handler = Worker().handle
+"""}, title="bound method of a module-level instance, Powertools event_source"),
         good(files={"template.yaml": _TEMPLATE, "src/app.py": """\
 def handler(event, _context):
     return event

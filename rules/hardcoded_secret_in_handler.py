@@ -43,6 +43,14 @@ from typing import Iterator
 from lambdalint.rulekit import Context, Finding, Rule, bad, code_analysis, find_secret, good
 
 
+# What a module shows when it may hold a credential: a known credential format, or a secret-ish
+# name bound to a string literal (`DB_PASSWORD = "`, `api_key="`).
+SECRET_HINT = (
+    r"AKIA|ASIA|-----BEGIN|gh[pousr]_|github_pat_|glpat-|xox[abprs]-|hooks\.slack\.com|[sr]k_live_|"
+    r"sk_test_|whsec_|\bsk-|eyJ|://[^\s'\"/@:]*:[^\s'\"/@]+@|"
+    r"(?i:pass(?:word|wd)?|pwd|secret|token|api_?key|private_?key|credentials?)\w*['\"]?[ \t]*(?::[ \t]*[\w.\[\], |]*)?[:=][ \t]*[rbuRBU]?['\"]")
+
+
 def check(ctx: Context) -> Iterator[Finding]:
     analysis = code_analysis(ctx)
     owners: dict[str, str] = {}
@@ -97,6 +105,8 @@ RULE = Rule(
     docs=__doc__ or "",
     tags=("security", "secrets"),
     needs_code=True,
+    code_names=(),
+    code_patterns=(SECRET_HINT,),
     examples=(
         bad(files=_project("""\
 import stripe

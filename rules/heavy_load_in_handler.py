@@ -2,8 +2,9 @@
 ## What it does
 Reports a bundled file or model read and deserialized on every invocation: `json.load(open(...))`
 (or a file from `with open(...)`), `yaml.safe_load` of a file, `pickle.load`, `joblib.load`,
-`torch.load`, `tensorflow.keras.models.load_model`, `pandas.read_csv` / `read_parquet` of a local
-path; in the handler or a project function it calls. Parsing request data (`json.loads(body)`),
+`torch.load`, `tensorflow.keras.models.load_model`, `numpy.load`, `spacy.load`,
+`pandas.read_csv` / `read_parquet` / `read_pickle` / `read_json` (and polars' readers) of a local path;
+in the handler or a project function it calls. Parsing request data (`json.loads(body)`),
 remote reads (`s3://` paths) and loads that run once stay silent.
 
 ## Why is this bad?
@@ -34,10 +35,15 @@ from lambdalint.rulekit import CallFact, Context, Finding, Reached, Rule, bad, c
 
 _FILE_DESERIALIZERS = {"json.load", "yaml.load", "yaml.safe_load", "yaml.full_load", "yaml.unsafe_load",
                        "tomllib.load", "toml.load"}
-_MODEL_LOADERS = {"pickle.load", "joblib.load", "torch.load", "tensorflow.keras.models.load_model",
-                  "keras.models.load_model", "keras.saving.load_model", "cloudpickle.load", "dill.load",
-                  "onnxruntime.InferenceSession", "xgboost.Booster", "lightgbm.Booster"}
-_TABLE_READERS = {"pandas.read_csv", "pandas.read_parquet", "pandas.read_pickle", "pandas.read_feather"}
+_MODEL_LOADERS = {"pickle.load", "joblib.load", "torch.load", "torch.jit.load", "tensorflow.keras.models.load_model",
+                  "keras.models.load_model", "keras.saving.load_model", "tensorflow.saved_model.load",
+                  "cloudpickle.load", "dill.load", "onnxruntime.InferenceSession", "xgboost.Booster",
+                  "lightgbm.Booster", "numpy.load", "spacy.load",
+                  "sentence_transformers.SentenceTransformer"}
+_TABLE_READERS = {"pandas.read_csv", "pandas.read_parquet", "pandas.read_pickle", "pandas.read_feather",
+                  "pandas.read_json", "pandas.read_excel", "pandas.read_hdf", "pandas.read_orc",
+                  "polars.read_csv", "polars.read_parquet", "polars.read_ipc", "numpy.loadtxt", "numpy.genfromtxt"}
+NAMES = tuple(sorted(_FILE_DESERIALIZERS | _MODEL_LOADERS | _TABLE_READERS))
 _LOCAL = ("open", "with-open", "str", "path", "constant")
 
 
@@ -74,6 +80,7 @@ RULE = Rule(
     check=check,
     docs=__doc__ or "",
     needs_code=True,
+    code_names=NAMES,
     tags=("performance",),
     examples=(
         bad("""\
@@ -136,6 +143,38 @@ def handler(event, context):
     model = load()  # [heavy-load-in-handler]
     return model.predict(event["batch"]).tolist()
 """, name="app.py", title="keras model in a helper"),
+        bad("""\
+import pandas as pd
+
+
+def lambda_handler(event, context):
+    frame = pd.read_pickle("data/prices.pkl")  # [heavy-load-in-handler]
+    return frame.loc[event["sku"]].to_dict()
+""", name="app.py", title="read_pickle in a file that names nothing else"),
+        bad("""\
+import numpy as np
+import spacy
+
+EMBEDDINGS = "embeddings.npy"
+
+
+def handler(event, context):
+    vectors = np.load(EMBEDDINGS)  # [heavy-load-in-handler]
+    nlp = spacy.load("en_core_web_sm")  # [heavy-load-in-handler]
+    return vectors.shape, [t.text for t in nlp(event["text"])]
+""", name="app.py", title="numpy and spaCy"),
+        good("""\
+import io
+
+import numpy as np
+import pandas as pd
+
+
+def handler(event, context):
+    frame = pd.read_json(io.StringIO(event["body"]))
+    matrix = np.load(io.BytesIO(event["payload"].encode()))
+    return len(frame), matrix.shape
+""", name="app.py", title="reading the request's own bytes"),
         good("""\
 import joblib
 

@@ -40,7 +40,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from lambdalint.rulekit import (
-    CallFact, Context, Finding, Function, Located, Related, Rule, Trigger, bad, code_analysis,
+    ENV_NAMES, CallFact, Context, Finding, Function, Located, Related, Rule, Trigger, bad, code_analysis,
     function_triggers, good, handler_owner, reachable_env, variables_naming,
 )
 
@@ -262,6 +262,7 @@ RULE = Rule(
     check=check,
     docs=__doc__ or "",
     needs_code=True,
+    code_names=tuple(sorted({m for methods in _WRITES.values() for m in methods})) + ENV_NAMES,
     tags=("code", "triggers"),
     examples=(
         bad(files={"template.yaml": SAM_S3, "src/app.py": """\

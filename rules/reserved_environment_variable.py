@@ -33,7 +33,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from lambdalint.rulekit import (
-    Context, Finding, Rule, bad, code_analysis, good, handler_owner, handler_related, name_list, per_value, reachable_env,
+    ENV_NAMES, Context, Finding, Rule, bad, code_analysis, good, handler_owner, handler_related, name_list,
+    per_value, reachable_env,
 )
 
 RESERVED = frozenset({
@@ -102,6 +103,7 @@ RULE = Rule(
     check=check,
     docs=__doc__ or "",
     needs_code=True,  # the code side: writes to os.environ in handler code
+    code_names=ENV_NAMES,
     examples=(
         bad("""\
 AWSTemplateFormatVersion: "2010-09-09"

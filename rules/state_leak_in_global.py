@@ -5,7 +5,13 @@ invocation in a way that grows or carries request data to the next one: `ITEMS.a
 `SEEN.add(...)`, `CACHE[key] = ...`, `TOTALS.update(...)` on a module-level list, dict or set;
 `global count; count += 1`; `global user; user = event[...]`. Lazy-init caches filled behind a
 guard (`if key not in CACHE: CACHE[key] = ...`) and one-off flags (`global cold; cold = False`)
-stay silent.
+stay silent, except in a loop over the event's records, where a guard keyed by each record
+(`if record["messageId"] not in SEEN: SEEN[...] = ...`) fills one more key per record on every
+invocation. Handlers that are methods of a module-level instance (`handler = Service().handle`)
+and functions defined inside the handler are followed too; for such a handler the instance's own
+containers count as module state (`self.seen.add(...)` on a set made in `__init__`), unless a
+method binds the attribute afresh (`self.failures = []` at the start of each call); so do those of
+a module-level object whose method the handler calls (`AUDIT.record(event)`).
 
 ## Why is this bad?
 The module outlives the invocation: the next request in the same execution environment sees what
@@ -37,6 +43,13 @@ from lambdalint.rulekit import (Context, Finding, MutationFact, Reached, Related
                                 handler_owner, handler_related)
 
 
+# What a module shows when it holds state LL107 reports: a module-level name (or an attribute of
+# `self`) bound to a list, dict or set (`_is_mutable` of the extractor), or a `global` declaration.
+MUTABLE_BINDING = (
+    r"^(?:[ \t]*self\.)?[A-Za-z_]\w*[ \t]*(?::[^=\n]*)?=[ \t]*(?:\[|\{|set\(|dict\(|list\(|(?:collections\.)?"
+    r"(?:defaultdict|deque|OrderedDict|Counter)\()")
+
+
 def check(ctx: Context) -> Iterator[Finding]:
     analysis = code_analysis(ctx)
     for handler in analysis.handlers:
@@ -52,9 +65,11 @@ def check(ctx: Context) -> Iterator[Finding]:
             where = f" (in `{reached.function.qualname}()`)" if reached.in_helper else ""
             more = len({r.origin for _, r in found}) - 1
             also = f", and in {more} more place{'s' if more > 1 else ''}" if more else ""
+            state = f"`{mutation.name}` of the module-level `{reached.function.class_name}` instance" \
+                if mutation.name.startswith("self.") else f"module-level `{mutation.name}`"
             yield ctx.finding(
                 reached.site,
-                f"module-level `{mutation.name}` changed on every invocation by {mutation.how}{where}{also}",
+                f"{state} changed on every invocation by {mutation.how}{where}{also}",
                 "Keep per-request data local; bound or guard any cache kept at module scope.",
                 function=handler_owner(handler), related=related + handler_related(handler))
 
@@ -68,6 +83,8 @@ RULE = Rule(
     check=check,
     docs=__doc__ or "",
     needs_code=True,
+    code_names=(),
+    code_patterns=(MUTABLE_BINDING, r"\bglobal\b"),
     tags=("correctness",),
     examples=(
         bad("""\
@@ -145,6 +162,144 @@ def handler(event, context):
         _cache[key] = key.upper()
     return _cache[key]
 """, name="app.py", title="guarded cache fill"),
+        bad("""\
+import json
+
+PROCESSED = {}
+
+
+def lambda_handler(event, context):
+    for record in event["Records"]:
+        message_id = record["messageId"]
+        if message_id not in PROCESSED:
+            PROCESSED[message_id] = json.loads(record["body"])  # [state-leak-in-global]
+    return {"batchItemFailures": []}
+""", name="app.py", title="dedup dict keyed by each record"),
+        bad("""\
+import boto3
+
+AUDIT = []
+
+
+class Consumer:
+    def handle(self, event, context):
+        for record in event["Records"]:
+            AUDIT.append(record["eventID"])  # [state-leak-in-global]
+
+
+handler = Consumer().handle
+""", name="app.py", files={"serverless.yml": """\
+service: audit
+provider:
+  name: aws
+  runtime: python3.12
+functions:
+  consume:
+    handler: app.handler
+"""}, title="handler bound to a method"),
+        bad("""\
+class Deduplicator:
+    def __init__(self):
+        self.seen = set()
+
+    def handle(self, event, context):
+        fresh = [r for r in event["Records"] if r["messageId"] not in self.seen]
+        self.seen.update(r["messageId"] for r in fresh)  # [state-leak-in-global]
+        return {"fresh": len(fresh)}
+
+
+handler = Deduplicator().handle
+""", name="app.py", files={"serverless.yml": """\
+service: dedup
+provider:
+  name: aws
+  runtime: python3.12
+functions:
+  dedup:
+    handler: app.handler
+"""}, title="a container of the handler's instance"),
+        good("""\
+class BatchHandler:
+    def __init__(self):
+        self.failures = []
+        self.cache = {}
+
+    def handle(self, event, context):
+        self.failures = []
+        if "schema" not in self.cache:
+            self.cache["schema"] = {"version": 2}
+        for record in event["Records"]:
+            if not record.get("body"):
+                self.failures.append({"itemIdentifier": record["messageId"]})
+        return {"batchItemFailures": self.failures}
+
+
+handler = BatchHandler().handle
+""", name="app.py", files={"serverless.yml": """\
+service: batch
+provider:
+  name: aws
+  runtime: python3.12
+functions:
+  batch:
+    handler: app.handler
+"""}, title="instance state reset per call, lazy instance cache"),
+        bad("""\
+class AuditLog:
+    def __init__(self):
+        self.entries = []
+
+    def record(self, event):
+        self.entries.append(event["detail"])
+
+
+AUDIT = AuditLog()
+
+
+def handler(event, context):
+    AUDIT.record(event)  # [state-leak-in-global]
+    return {"ok": True}
+""", name="app.py", title="a module-level object's list"),
+        good("""\
+class AuditLog:
+    def __init__(self):
+        self.entries = []
+
+    def record(self, event):
+        self.entries.append(event["detail"])
+
+
+def handler(event, context):
+    audit = AuditLog()
+    audit.record(event)
+    return audit.entries
+""", name="app.py", title="an object made in the handler"),
+        good("""\
+class Collector:
+    def __init__(self):
+        self.items = []
+
+    def run(self, records):
+        for record in records:
+            self.items.append(record["body"])
+        return self.items
+
+
+def handler(event, context):
+    return Collector().run(event["Records"])
+""", name="app.py", title="an instance made per invocation"),
+        good("""\
+import json
+
+_config = {}
+
+
+def lambda_handler(event, context):
+    for record in event["Records"]:
+        if "limits" not in _config:
+            _config["limits"] = json.loads('{"max": 10}')
+        print(record["body"], _config["limits"])
+""", name="app.py", title="lazy init keyed by a constant inside a record loop"),
         good("""\
 cold_start = True
 

@@ -37,7 +37,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from lambdalint.rulekit import (
-    RUNTIME_VARIABLES, Context, Finding, Function, Related, Rule, Span, bad, code_analysis,
+    ENV_NAMES, RUNTIME_VARIABLES, Context, Finding, Function, Related, Rule, Span, bad, code_analysis,
     environment_known, good, name_list, reachable_env,
 )
 
@@ -110,6 +110,7 @@ RULE = Rule(
     check=check,
     docs=__doc__ or "",
     needs_code=True,
+    code_names=ENV_NAMES,
     tags=("code", "configuration"),
     examples=(
         bad(files={"template.yaml": SAM, "src/app.py": """\

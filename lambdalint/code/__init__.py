@@ -1,7 +1,7 @@
 """Handler code analysis: which code runs on every invocation, and what it does.
 
-The engine calls `analyse(project, handler_patterns, overlay)` once per run, only when a selected
-rule has `needs_code=True`, and stores the result as `project.code` (a `CodeAnalysis`). Rules reach
+The engine calls `analyse(project, handler_patterns, overlay, prefilter)` once per run, only when a
+selected rule has `needs_code=True`, and stores the result as `project.code` (a `CodeAnalysis`). Rules reach
 it through `lambdalint.rulekit.code_analysis(ctx)`.
 
 How it works, cheapest first:
@@ -12,16 +12,20 @@ How it works, cheapest first:
    module-level `def`s matching `handler-patterns` that take two positional parameters.
 2. `scan`: a text scan. From each handler file, imports are followed (text only) to project modules
    (`modules`: the code folder is on `sys.path`; relative imports from the file's package). A
-   module is fully analysed only if its text names a word of `scan.VOCABULARY` or it imports such
-   a module; a handler module that names none is parsed for its definitions only. Every other file
-   is never parsed.
+   module is fully analysed only if its text passes the run's pre-filter (`scan.rules_prefilter`:
+   the names and patterns the selected rules declare in `Rule.code_names`/`code_patterns`) or it
+   imports such a module; a handler module that passes none is parsed for its definitions only
+   (top-level `def`s and class methods). Every other file is never parsed.
 3. `extract`: one walk per parsed module (`cstwalk.walk`, no LibCST metadata: its own scope
    tracker names callees through imports and aliases, and one counting code-generation pass gives
    positions) yields `facts.ModuleFacts`: plain picklable data, so modules are spread over worker
    processes (forked, on Linux) when there are many.
-4. `CodeAnalysis`: the handlers (`Handler`: entry, module facts, function facts) and the walk of
-   each handler's project call graph (same module, imported project modules, `self.m()`,
-   `Class()` -> `__init__`), with cycles cut and `functools.cache`/`lru_cache` functions not entered.
+4. `CodeAnalysis`: the handlers (`Handler`: entry, module facts, function facts; a handler name
+   bound to a method, `handler = Service().handle`, is that method with `self` bound, its class
+   possibly in another project module (`Handler.home`): `analysis.entry_function`) and the walk of each handler's project call graph (same module,
+   functions defined inside the caller, imported project modules, `self.m()`, `Class()` ->
+   `__init__`, `OBJ.m()` on an object of a project class: `CodeAnalysis.method_callees`, the
+   routes of a Powertools resolver the handler resolves: `route_callees`), with cycles cut and `functools.cache`/`lru_cache` functions not entered.
 
 Facts a rule can use (see `facts.py`):
 
@@ -33,7 +37,12 @@ Facts a rule can use (see `facts.py`):
 - `CodeAnalysis.per_invocation(handler)`: (CallFact, Reached) for each call that runs on every
   invocation; `Reached.site` is the call in the handler's body that leads there, `Reached.origin`
   the call itself (a related location when they differ).
-- `CodeAnalysis.per_invocation_mutations(handler)`: `MutationFact`s of module-level state.
+- `CodeAnalysis.per_invocation_mutations(handler)`: `MutationFact`s of module-level state, and of
+  the containers of the handler's own instance when it is a method of a module-level instance
+  (`FunctionFacts.self_mutations`, `ModuleFacts.instance_state`).
+- `CodeAnalysis.all_calls(handler)`: every call the handler's code can make, at import time or
+  per invocation (LL202 looks for connections there; `connections.connection` names them).
+- `FunctionFacts.decorators`: qualified decorator names (`report.called_as_written`).
 - `ModuleFacts.env`: `EnvFact` reads/writes of `os.environ` / `os.getenv` with the variable name
   (LL109, LL205's code side).
 - `ModuleFacts.strings`: `StringFact` string literals with the name or keyword they are assigned to

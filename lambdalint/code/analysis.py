@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
 from lambdalint.code.facts import CallFact, FunctionFacts, ModuleFacts, MutationFact, text_hash
 from lambdalint.code.modules import ModuleIndex, package_root
-from lambdalint.code.scan import handler_shaped, imported_modules, is_test_file, names_anything
+from lambdalint.code.scan import EVERYTHING, Prefilter, handler_shaped, imported_modules, is_test_file
 from lambdalint.located import Span
 from lambdalint.model import Function, Problem, Project, SourceFile
 
+# Objects whose `resolve(event, context)` runs one of the functions decorated with their methods.
+_ROUTERS = ("aws_lambda_powertools.event_handler.",)
 # Below this many modules, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 48
 
@@ -54,6 +56,16 @@ class Handler:
     entry: Entry
     module: ModuleFacts | None          # None: the file does not exist
     function: FunctionFacts | None      # None: no `def` of that name (it may still be bound otherwise)
+    # a method of a module-level instance (`handler = Service().handle`): its `self` outlives the call
+    on_instance: bool = False
+    # the module that defines `function` when it is not `module` (`from .service import Service;
+    # handler = Service().handle`)
+    defined_in: ModuleFacts | None = None
+
+    @property
+    def home(self) -> ModuleFacts | None:
+        """The module whose code `function` is."""
+        return self.defined_in or self.module
 
     @property
     def bound(self) -> bool:
@@ -69,6 +81,7 @@ class CodeAnalysis:
     modules: dict[Path, ModuleFacts] = field(default_factory=dict)
     handlers: list[Handler] = field(default_factory=list)
     roots: dict[Path, tuple[Path, ...]] = field(default_factory=dict)
+    imports: dict[Path, set[Path]] = field(default_factory=dict)  # project modules each file imports
     index: ModuleIndex = field(default_factory=ModuleIndex)
     _splits: dict[tuple[Path, tuple[Path, ...], str], list[tuple[Path, str]]] = field(default_factory=dict, repr=False)
     _walks: dict[tuple[Path, str], list[tuple[str, object, Reached]]] = field(default_factory=dict, repr=False)
@@ -93,19 +106,22 @@ class CodeAnalysis:
         return found
 
     def _walk_uncached(self, handler: Handler) -> Iterator[tuple[str, object, Reached]]:
-        if handler.module is None or handler.function is None or not handler.module.full:
+        home = handler.home
+        if home is None or handler.function is None or not home.full:
             return
         roots = handler.entry.roots
-        seen: set[tuple[str, str]] = set()
-        stack: list[tuple[ModuleFacts, FunctionFacts, Span | None, tuple[str, ...]]] = [
-            (handler.module, handler.function, None, (handler.function.qualname,))]
+        seen: set[tuple[str, str, bool]] = set()
+        # the last item: `self` is the module-level instance (followed through `self.m()` only)
+        stack: list[tuple[ModuleFacts, FunctionFacts, Span | None, tuple[str, ...], bool]] = [
+            (home, handler.function, None, (handler.function.qualname,), handler.on_instance)]
         while stack:
-            module, function, site, via = stack.pop()
-            key = (module.path, function.qualname)
+            module, function, site, via, on_instance = stack.pop()
+            key = (module.path, function.qualname, on_instance)
             if key in seen:
                 continue
             seen.add(key)
-            for mutation in function.mutations:
+            state = module.instance_state.get(function.class_name or "", frozenset()) if on_instance else ()
+            for mutation in [*function.mutations, *(m for m in function.self_mutations if m.name[5:] in state)]:
                 if not mutation.once:
                     yield "mutation", mutation, Reached(site or mutation.span, mutation.span, module, function, via)
             for call in function.calls:
@@ -115,31 +131,105 @@ class CodeAnalysis:
                 yield "call", call, Reached(where, call.span, module, function, via)
                 for target_module, target in self.callees(module, function, call, roots):
                     if not target.cached:
-                        stack.append((target_module, target, where, via + (target.qualname,)))
+                        stack.append((target_module, target, where, via + (target.qualname,),
+                                      on_instance and call.self_method is not None))
+                for target_module, target, module_level in self.method_callees(module, function, call, roots):
+                    if not target.cached:
+                        stack.append((target_module, target, where, via + (target.qualname,), module_level))
+                for target in self.route_callees(module, call):
+                    stack.append((module, target, where, via + (target.qualname,), False))
+
+    def all_calls(self, handler: Handler) -> Iterator[tuple[CallFact, ModuleFacts]]:
+        """Every call the handler's code can make, once or per invocation: the module-level calls
+        of its module and of every project module it imports (transitively), and the calls of every
+        function reachable from those and from the handler, lazy-init and cached ones included."""
+        if handler.module is None or not handler.module.full:
+            return
+        roots = handler.entry.roots
+        files, todo = {handler.entry.file}, [handler.entry.file]
+        while todo:
+            for target in self.imports.get(todo.pop(), ()):
+                if target not in files:
+                    files.add(target)
+                    todo.append(target)
+        stack: list[tuple[ModuleFacts, FunctionFacts]] = []
+        for file in sorted(files):
+            module = self.modules.get(file)
+            if module is not None and module.full:
+                # module-level code resolves names like a function named "" would
+                stack.append((module, FunctionFacts("", "", Span.point(module.display, 1), calls=module.module_calls)))
+        if handler.function is not None and handler.home is not None and handler.home.full:
+            stack.append((handler.home, handler.function))
+        seen: set[tuple[str, str]] = set()
+        while stack:
+            module, function = stack.pop()
+            key = (module.path, function.qualname)
+            if key in seen:
+                continue
+            seen.add(key)
+            for call in function.calls:
+                yield call, module
+                stack.extend(self.callees(module, function, call, roots))
+                stack.extend((m, f) for m, f, _ in self.method_callees(module, function, call, roots))
+                stack.extend((module, f) for f in self.route_callees(module, call))
 
     def callees(self, module: ModuleFacts, function: FunctionFacts, call: CallFact,
                 roots: tuple[Path, ...]) -> Iterator[tuple[ModuleFacts, FunctionFacts]]:
         """Project functions a call may run (same module, imported modules, `self.m()`, `Class()`)."""
-        file = Path(module.path)
         for name in sorted(call.names):
-            local = _lookup(module, f"{function.qualname}.{name}") or _lookup(module, name)
-            if local is not None:
-                yield module, local
+            found = self._resolve(module, function, name, roots)
+            if found is not None:
+                yield found
+
+    def method_callees(self, module: ModuleFacts, function: FunctionFacts, call: CallFact,
+                       roots: tuple[Path, ...]) -> Iterator[tuple[ModuleFacts, FunctionFacts, bool]]:
+        """The project method a call on an object of a project class runs (`ORDERS.handle(event)`
+        where `ORDERS = Orders()`; `Orders().handle(event)`), and whether that object is a
+        module-level one (it then outlives the invocation)."""
+        factory = call.receiver_factory
+        if not factory or factory.startswith(("builtins.", "boto3.", "botocore.")) or call.self_method:
+            return
+        receiver = call.receiver
+        module_level = receiver is not None and receiver in module.module_names and \
+            (receiver not in function.assigned or receiver in function.globals)
+        for name in sorted(call.names):
+            found = self._resolve(module, function, f"{factory}.{name.rpartition('.')[2]}", roots)
+            if found is not None and found[1].class_name is not None:
+                yield found[0], found[1], module_level
+                return
+
+    def route_callees(self, module: ModuleFacts, call: CallFact) -> Iterator[FunctionFacts]:
+        """The routes a Powertools event handler runs: `app.resolve(event, context)` calls one of
+        the module's functions decorated with a method of that resolver (`@app.get("/todos")`)."""
+        factory = call.receiver_factory
+        if not factory or not factory.startswith(_ROUTERS) or not any(n.endswith(".resolve") for n in call.names):
+            return
+        for function in module.functions.values():
+            if any(d.startswith(f"{factory}.") for d in function.decorators):
+                yield function
+
+    def _resolve(self, module: ModuleFacts, function: FunctionFacts, name: str,
+                 roots: tuple[Path, ...]) -> tuple[ModuleFacts, FunctionFacts] | None:
+        # a function defined inside another is named `outer.<locals>.inner`, its facts `outer.inner`
+        local = (function.qualname and _lookup(module, f"{function.qualname}.{name}")) or \
+            _lookup(module, name.replace(".<locals>", ""))
+        if local is not None:
+            return module, local
+        if name.startswith(("builtins.", "boto3.", "botocore.")):
+            return None
+        file = Path(module.path)
+        split_key = (file, roots, name)
+        candidates = self._splits.get(split_key)
+        if candidates is None:
+            candidates = self._splits[split_key] = self.index.split_qualified(file, roots, name)
+        for target_file, attribute in candidates:
+            target_module = self.modules.get(target_file)
+            if target_module is None:
                 continue
-            if name.startswith(("builtins.", "boto3.", "botocore.")):
-                continue
-            split_key = (file, roots, name)
-            candidates = self._splits.get(split_key)
-            if candidates is None:
-                candidates = self._splits[split_key] = self.index.split_qualified(file, roots, name)
-            for target_file, attribute in candidates:
-                target_module = self.modules.get(target_file)
-                if target_module is None:
-                    continue
-                found = _lookup(target_module, attribute)
-                if found is not None:
-                    yield target_module, found
-                    break
+            found = _lookup(target_module, attribute)
+            if found is not None:
+                return target_module, found
+        return None
 
 
 def _lookup(module: ModuleFacts, qualname: str) -> FunctionFacts | None:
@@ -152,7 +242,9 @@ def _lookup(module: ModuleFacts, qualname: str) -> FunctionFacts | None:
 # -- building --
 
 def analyse(project: Project, handler_patterns: Sequence[str],
-            overlay: dict[Path, str] | None = None) -> CodeAnalysis:
+            overlay: dict[Path, str] | None = None, prefilter: Prefilter = EVERYTHING) -> CodeAnalysis:
+    """The code analysis of `project`. `prefilter` (`scan.rules_prefilter` of the selected rules)
+    says which modules can hold a fact worth a full parse; by default every module can."""
     overlay = {p.absolute(): t for p, t in (overlay or {}).items()}
     texts: dict[Path, str | None] = {}
 
@@ -180,7 +272,7 @@ def analyse(project: Project, handler_patterns: Sequence[str],
             if target is not None and target != file:
                 graph[file].add(target)
                 todo.append((target, roots))
-    needed = {f for f in graph if (t := read(f)) is not None and names_anything(t)}
+    needed = {f for f in graph if (t := read(f)) is not None and prefilter.wanted(t)}
     changed = True
     while changed:
         changed = False
@@ -188,28 +280,79 @@ def analyse(project: Project, handler_patterns: Sequence[str],
             if file not in needed and deps & needed:
                 needed.add(file)
                 changed = True
+    analysis.imports = graph
     entry_files = {e.file for e in entries}
     jobs = [(str(f), project.display(f), read(f) or "", "full" if f in needed else "definitions")
             for f in sorted(graph) if read(f) is not None and (f in needed or f in entry_files)]
-    for facts in _run(jobs):
-        path = Path(facts.path)
-        analysis.modules[path] = facts
-        # here, not in the worker: str hashes are salted per process (spawned workers differ)
-        facts.text_hash = text_hash(texts[path] or "")
-        source = SourceFile(path, facts.display, texts[path] or "")
-        project.sources.setdefault(facts.display, source)
-        if facts.error is not None:
-            line, column, message = facts.error
-            project.problems.append(Problem(Span.point(facts.display, line, column), message))
+
+    def store(jobs: list[tuple[str, str, str, str]]) -> None:
+        for facts in _run(jobs):
+            path = Path(facts.path)
+            analysis.modules[path] = facts
+            # here, not in the worker: str hashes are salted per process (spawned workers differ)
+            facts.text_hash = text_hash(texts[path] or "")
+            source = SourceFile(path, facts.display, texts[path] or "")
+            project.sources.setdefault(facts.display, source)
+            if facts.error is not None:
+                line, column, message = facts.error
+                project.problems.append(Problem(Span.point(facts.display, line, column), message))
+
+    store(jobs)
+    # a handler bound to a method of a class another project module defines needs that module's
+    # definitions at least
+    store([(str(f), project.display(f), read(f) or "", "definitions")
+           for f in sorted({f for e in entries for f in _method_modules(analysis, e)}) if read(f) is not None])
     _link_imported_factories(analysis)
+    _unmark_project_imports(analysis)
     for entry in entries:
         module = analysis.modules.get(entry.file)
-        function = module.functions.get(entry.function) if module is not None else None
-        handler = Handler(entry, module, function)
+        home, function, on_instance = entry_function(analysis, entry) if module is not None else (None, None, False)
+        handler = Handler(entry, module, function, on_instance, home if home is not module else None)
         if entry.template_function is None and (function is None or not _handler_signature(function)):
             continue
         analysis.handlers.append(handler)
     return analysis
+
+
+def _method_modules(analysis: CodeAnalysis, entry: Entry) -> Iterator[Path]:
+    """Project modules not analysed yet that may define the method an entry's name is bound to."""
+    module = analysis.modules.get(entry.file)
+    if module is None or entry.function in module.functions or entry.function not in module.bound_methods:
+        return
+    qualname = module.bound_methods[entry.function][0]
+    if qualname in module.functions:
+        return
+    for target, _attribute in analysis.index.split_qualified(entry.file, entry.roots, qualname):
+        if target not in analysis.modules:
+            yield target
+
+
+def entry_function(analysis: CodeAnalysis, entry: Entry) -> tuple[ModuleFacts | None, FunctionFacts | None, bool]:
+    """The module and function a handler name runs: a module-level `def`, or the method a
+    module-level name is bound to (`handler = Service().handle`; the class may come from another
+    project module), with the signature the runtime calls: `self` (or `cls`) is already bound, so
+    it is not a parameter Lambda fills. The flag: the method's `self` is a module-level instance."""
+    module = analysis.modules[entry.file]
+    found = module.functions.get(entry.function)
+    if found is not None or entry.function not in module.bound_methods:
+        return module, found, False
+    qualname, through_instance = module.bound_methods[entry.function]
+    home, method = module, module.functions.get(qualname)
+    if method is None:
+        for target_file, attribute in analysis.index.split_qualified(entry.file, entry.roots, qualname):
+            target = analysis.modules.get(target_file)
+            if target is not None and attribute in target.functions:
+                home, method = target, target.functions[attribute]
+                break
+    if method is None:
+        return module, None, False
+    if "builtins.staticmethod" in method.decorators:
+        return home, method, False
+    classmethod = "builtins.classmethod" in method.decorators
+    if not through_instance and not classmethod:
+        return home, method, False  # `handler = Service.handle`: Lambda's event would be `self`
+    return home, replace(method, positional=max(method.positional - 1, 0), required=max(method.required - 1, 0),
+                         params=method.params[1:]), through_instance and not classmethod
 
 
 def _link_imported_factories(analysis: CodeAnalysis) -> None:
@@ -228,6 +371,33 @@ def _link_imported_factories(analysis: CodeAnalysis) -> None:
                 factory = _imported_factory(analysis, path, roots, receivers)
                 if factory is not None:
                     function.calls[index] = call._replace(receiver_factory=factory)
+
+
+def _unmark_project_imports(analysis: CodeAnalysis) -> None:
+    """`CallFact.imported` means "from a module outside the project": a project module's own
+    `connect()` (`from mysql_helpers import connect`) is followed as a project function instead of
+    being taken for a driver's."""
+    for path, module in analysis.modules.items():
+        if not module.full or not module.import_names:
+            continue
+        roots = analysis.roots.get(path, ())
+        local = {name for name, reals in module.import_names.items()
+                 if any(_project_module(analysis, path, roots, real) for real in reals)}
+        if not local:
+            continue
+        for function in [*module.functions.values(), None]:
+            calls = function.calls if function is not None else module.module_calls
+            for index, call in enumerate(calls):
+                if call.imported and call.root_name in local:
+                    calls[index] = call._replace(imported=False)
+
+
+def _project_module(analysis: CodeAnalysis, file: Path, roots: tuple[Path, ...], qualified: str) -> bool:
+    """`qualified` (`pkg.mod`, `.helpers.connect`) is a project module or a name in one."""
+    level = len(qualified) - len(qualified.lstrip("."))
+    if analysis.index.resolve_import(file, roots, level, qualified[level:]) is not None:
+        return True
+    return bool(analysis.index.split_qualified(file, roots, qualified))
 
 
 def _imported_factory(analysis: CodeAnalysis, file: Path, roots: tuple[Path, ...],

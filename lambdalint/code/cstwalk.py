@@ -304,16 +304,23 @@ class Scopes:
         return [self.stack[0]] if root in self.stack[0].bindings else []
 
     def qualified(self, node: cst.CSTNode) -> frozenset[str]:
+        return self.qualified_imported(node)[0]
+
+    def qualified_imported(self, node: cst.CSTNode) -> tuple[frozenset[str], bool]:
+        """The qualified names, and whether the root name is bound by an import here (`dsql` after
+        `import aurora_dsql_psycopg2 as dsql`)."""
         name = full_name(node)
         if name is None:
-            return frozenset()
+            return frozenset(), False
         root = name.split(".", 1)[0]
         scopes = self._resolve(root)
         if scopes:
             found: set[str] = set()
+            imported = False
             for scope in scopes:
                 found |= scope.names_for(name)
-            return frozenset(found)
+                imported = imported or any(real is not None for _, real in scope.bindings.get(root, ()))
+            return frozenset(found), imported
         if hasattr(builtins, root):
-            return frozenset((f"builtins.{root}",))
-        return frozenset()
+            return frozenset((f"builtins.{root}",)), False
+        return frozenset(), False

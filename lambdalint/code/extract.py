@@ -12,7 +12,7 @@ name nothing a code rule looks for still need LL105/LL106/LL108).
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from typing import Callable, Sequence
 
 import libcst as cst
 
@@ -126,24 +126,102 @@ def definition_facts(path: str, display: str, text: str) -> ModuleFacts:
     facts = ModuleFacts(path=path, display=display, full=False)
     names, _, _, _ = _module_bindings(module)
     facts.module_names = frozenset(names)
+    scopes = Scopes(Scope("module", ""))
+    _Bindings(module, scopes.stack[0]).run()
+    instances: dict[str, str] = {}
+    for stmt in module.body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            _record_factories(stmt, instances, scopes.qualified)
     lines = text.splitlines()
     for stmt in module.body:
         if isinstance(stmt, cst.FunctionDef):
-            span = _def_span_by_text(lines, stmt.name.value, display)
-            fn = FunctionFacts(stmt.name.value, stmt.name.value, span)
-            _fill_signature(fn, stmt)
+            defs = [(stmt.name.value, stmt, _def_span_by_text(lines, stmt.name.value, display))]
+        elif isinstance(stmt, cst.ClassDef) and isinstance(stmt.body, cst.IndentedBlock):
+            # methods too: a handler may be `Service().handle` (`ModuleFacts.bound_methods`)
+            defs = [(f"{stmt.name.value}.{inner.name.value}", inner,
+                     _def_span_by_text(lines, inner.name.value, display, after_class=stmt.name.value))
+                    for inner in stmt.body.body if isinstance(inner, cst.FunctionDef)]
+        else:
+            continue
+        for qualname, node, span in defs:
+            fn = FunctionFacts(qualname, node.name.value, span,
+                               class_name=qualname.split(".")[0] if "." in qualname else None)
+            _fill_signature(fn, node)
+            fn.decorators = _decorator_names(node, scopes.qualified, instances)
             facts.functions[fn.qualname] = fn
+    facts.bound_methods = _bound_methods(module, scopes.qualified, instances)
     return facts
 
 
-def _def_span_by_text(lines: Sequence[str], name: str, display: str) -> Span:
+def _def_span_by_text(lines: Sequence[str], name: str, display: str, after_class: str | None = None) -> Span:
+    """The name of the top-level `def name` (or of the method `name` of `class after_class`)."""
     pattern = re.compile(rf"^(\s*(?:async\s+)?def\s+)({re.escape(name)})\b")
-    for number, line in enumerate(lines, start=1):
+    start_line = 0
+    if after_class is not None:
+        header = re.compile(rf"^class\s+{re.escape(after_class)}\b")
+        start_line = next((i for i, line in enumerate(lines) if header.match(line)), len(lines))
+    for number, line in enumerate(lines[start_line:], start=start_line + 1):
         match = pattern.match(line)
-        if match and not line[:1].isspace():
+        if match and line[:1].isspace() == (after_class is not None):
             start = match.start(2) + 1
             return Span(display, number, start, number, start + len(name))
     return Span.point(display, 1)
+
+
+Qualify = Callable[[cst.CSTNode], frozenset[str]]
+
+
+def _record_factories(stmt: cst.SimpleStatementLine, into: dict[str, str], qualify: Qualify) -> None:
+    """`name = call(...)`: `into[name]` is the call's qualified name (`boto3.client`, `Service`)."""
+    for small in stmt.body:
+        if isinstance(small, cst.Assign) and isinstance(small.value, cst.Call):
+            names = qualify(small.value)
+            if names:
+                for target in small.targets:
+                    for name in _target_names(target.target):
+                        into[name] = min(names)
+
+
+def _decorator_names(node: cst.FunctionDef, qualify: Qualify, instances: dict[str, str]) -> tuple[str, ...]:
+    """Each decorator's qualified name (see `FunctionFacts.decorators`). A method of a module-level
+    instance is named through the instance's factory: `logger.inject_lambda_context` ->
+    `aws_lambda_powertools.Logger.inject_lambda_context`."""
+    found: list[str] = []
+    for decorator in node.decorators:
+        target = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
+        dotted = dotted_name(target) or ""
+        root, _, rest = dotted.partition(".")
+        if rest and root in instances:
+            found.append(f"{instances[root]}.{rest}")
+            continue
+        names = qualify(target)
+        found.append(min(names) if names else dotted)
+    return tuple(found)
+
+
+def _bound_methods(module: cst.Module, qualify: Qualify, instances: dict[str, str]) -> dict[str, tuple[str, bool]]:
+    """Module-level `name = Class().method`, `name = instance.method` (`instance = Class(...)`) and
+    `name = Class.method` (see `ModuleFacts.bound_methods`)."""
+    found: dict[str, tuple[str, bool]] = {}
+    for stmt in module.body:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            if not isinstance(small, cst.Assign) or not isinstance(small.value, cst.Attribute):
+                continue
+            base, method = small.value.value, small.value.attr.value
+            if isinstance(base, cst.Call):
+                names, through_instance = qualify(base.func), True
+            elif isinstance(base, cst.Name) and base.value in instances:
+                names, through_instance = frozenset((instances[base.value],)), True
+            else:
+                names, through_instance = qualify(base), False
+            if not names:
+                continue
+            for target in small.targets:
+                if isinstance(target.target, cst.Name):
+                    found[target.target.value] = (f"{min(names)}.{method}", through_instance)
+    return found
 
 
 def _fill_signature(fn: FunctionFacts, node: cst.FunctionDef) -> None:
@@ -274,6 +352,11 @@ class _Visitor:
         self.facts = ModuleFacts(path=path, display=display)
         self.display = display
         self.functions: list[FunctionFacts] = []
+        # per class: attributes bound to a container in `__init__`/the class body, and rebound elsewhere
+        self.instance_containers: dict[str, set[str]] = {}
+        self.instance_rebound: dict[str, set[str]] = {}
+        # per function: how many `for` loops over non-literal data enclose the walker
+        self.record_loops: list[int] = []
         self.classes: list[str] = []
         self.once_depth = 0
         self.once_blocks: set[int] = set()
@@ -323,9 +406,37 @@ class _Visitor:
         _Bindings(node, self.scopes.stack[0]).run()
         for stmt in node.body:
             if isinstance(stmt, cst.SimpleStatementLine):
-                self._record_factories(stmt, self.factories[0])
+                _record_factories(stmt, self.factories[0], self._names)
         self.facts.factories = dict(self.factories[0])
         self.facts.import_names = self.scopes.stack[0].imported()
+        self.facts.bound_methods = _bound_methods(node, self._names, self.factories[0])
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        self.facts.instance_state = {
+            name: frozenset(attrs - self.instance_rebound.get(name, set()))
+            for name, attrs in self.instance_containers.items() if attrs - self.instance_rebound.get(name, set())}
+
+    def _self_attribute(self, node: cst.BaseExpression) -> str | None:
+        """`X` for `self.X` in a method (its first parameter, whatever it is called)."""
+        fn = self.function
+        if fn is None or fn.class_name is None or not fn.params or not isinstance(node, cst.Attribute) \
+                or not isinstance(node.value, cst.Name) or node.value.value != fn.params[0]:
+            return None
+        return node.attr.value
+
+    def _instance_binding(self, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
+        fn = self.function
+        if fn is None:
+            if self.classes and isinstance(target, cst.Name) and value is not None and _is_mutable(value):
+                self.instance_containers.setdefault(self.classes[-1], set()).add(target.value)
+            return
+        attribute = self._self_attribute(target)
+        if attribute is None or fn.class_name is None:
+            return
+        if fn.name == "__init__" and value is not None and _is_mutable(value):
+            self.instance_containers.setdefault(fn.class_name, set()).add(attribute)
+        else:
+            self.instance_rebound.setdefault(fn.class_name, set()).add(attribute)
 
     # -- definitions --
 
@@ -351,6 +462,7 @@ class _Visitor:
         fn = FunctionFacts(qualname, node.name.value, self._span(node.name),
                            class_name=self.classes[-1] if self.classes and outer is None else None)
         _fill_signature(fn, node)
+        fn.decorators = _decorator_names(node, self._names, self.factories[0])
         for decorator in node.decorators:
             target = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
             if self._names(target) & _CACHE_DECORATORS:
@@ -372,6 +484,7 @@ class _Visitor:
         self.scopes.push(scope)
         self.facts.functions[qualname] = fn
         self.functions.append(fn)
+        self.record_loops.append(0)
         self.direct_statements.append({id(s) for s in node.body.body} if isinstance(node.body, cst.IndentedBlock) else set())
         self.factories.append({})
         self.with_open.append(set())
@@ -379,6 +492,7 @@ class _Visitor:
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self.scopes.pop()
         self.functions.pop()
+        self.record_loops.pop()
         self.direct_statements.pop()
         self.factories.pop()
         self.with_open.pop()
@@ -405,6 +519,14 @@ class _Visitor:
 
     def leave_If(self, original_node: cst.If) -> None:
         self.env_guards.pop()
+
+    def visit_For(self, node: cst.For) -> None:
+        if self.record_loops and not _is_literal(node.iter):
+            self.record_loops[-1] += 1
+
+    def leave_For(self, original_node: cst.For) -> None:
+        if self.record_loops and not _is_literal(original_node.iter):
+            self.record_loops[-1] -= 1
 
     def visit_IfExp(self, node: cst.IfExp) -> None:
         self.env_guards.append(_env_tested(node.test, self.positions.source(node.test)))
@@ -472,6 +594,10 @@ class _Visitor:
         guarded = _guarded_targets(node.test)
         if not guarded:
             return False
+        if self.record_loops and self.record_loops[-1] and _keyed_by_data(node.test, self._constant):
+            # `for record in event["Records"]: if record["id"] not in SEEN: SEEN[...] = ...` fills
+            # one key per record on every invocation: a growing dict, not a lazy init
+            return False
         assigned = _assigned_targets(node.body)
         for target in guarded & assigned:
             if "." in target:
@@ -486,19 +612,10 @@ class _Visitor:
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
         self.current_statement = node
         if self.function is not None:
-            self._record_factories(node, self.factories[-1])
+            _record_factories(node, self.factories[-1], self._names)
 
     def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine) -> None:
         self.current_statement = None
-
-    def _record_factories(self, stmt: cst.SimpleStatementLine, into: dict[str, str]) -> None:
-        for small in stmt.body:
-            if isinstance(small, cst.Assign) and isinstance(small.value, cst.Call):
-                names = self._names(small.value)
-                if names:
-                    for target in small.targets:
-                        for name in _target_names(target.target):
-                            into[name] = min(names)
 
     def visit_WithItem(self, node: cst.WithItem) -> None:
         if isinstance(node.item, cst.Call) and dotted_name(node.item.func) in ("open", "io.open", "gzip.open") \
@@ -508,6 +625,7 @@ class _Visitor:
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
             self._mutation_target(target.target, node.value, "item assignment")
+            self._instance_binding(target.target, node.value)
         fn = self.function
         if fn is not None and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
             source = _event_source(node.value)
@@ -521,6 +639,7 @@ class _Visitor:
                     self._string(name, value, node.value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._instance_binding(node.target, node.value)
         if node.value is not None:
             value = _string_value(node.value)
             name = dotted_name(node.target)
@@ -534,6 +653,8 @@ class _Visitor:
         target = node.target
         if isinstance(target, cst.Name) and target.value in fn.globals:
             self._mutation(target.value, "augmented assignment", node)
+        elif (attribute := self._self_attribute(target)) is not None:
+            self._self_mutation(attribute, "augmented assignment", target)
         else:
             self._mutation_target(target, node.value, "augmented item assignment")
 
@@ -545,11 +666,18 @@ class _Visitor:
             name = target.value.value
             if name in self.mutable and self._is_module_name(name):
                 self._mutation(name, how, target)
+        elif isinstance(target, cst.Subscript) and (attribute := self._self_attribute(target.value)) is not None:
+            self._self_mutation(attribute, how, target)
         elif isinstance(target, cst.Name) and target.value in fn.globals and how == "item assignment":
             # `global g; g = ...` only leaks when the new value carries request data or the old value
             used = _names_used(value)
             if target.value in used or used & set(fn.params):
                 self._mutation(target.value, "assignment from request data", target)
+
+    def _self_mutation(self, attribute: str, how: str, node: cst.CSTNode) -> None:
+        fn = self.function
+        if fn is not None:
+            fn.self_mutations.append(MutationFact(f"self.{attribute}", how, self._span(node), once=self.once_depth > 0))
 
     def _mutation(self, name: str, how: str, node: cst.CSTNode) -> None:
         fn = self.function
@@ -598,7 +726,8 @@ class _Visitor:
     # -- calls --
 
     def visit_Call(self, node: cst.Call) -> None:
-        names = set(self._names(node))
+        qualified, imported = self.scopes.qualified_imported(node)
+        names = set(qualified)
         func = node.func
         receiver = factory = self_method = None
         if isinstance(func, cst.Attribute):
@@ -623,12 +752,13 @@ class _Visitor:
         fn = self.function
         once = fn is None or self.once_depth > 0
         assigned_to, statement_line = self._movable(node)
+        root = _root_name(func)
         fact = CallFact(
             names=frozenset(names), span=self._span(node), once=once,
             literal_args=all(a.star == "" and self._constant(a.value) for a in node.args),
             first_arg=first_value, first_arg_kind=first_kind, receiver=receiver,
             receiver_factory=factory, assigned_to=assigned_to, statement_line=statement_line,
-            self_method=self_method, root_name=_root_name(func),
+            self_method=self_method, root_name=root, imported=imported,
             keywords=tuple((a.keyword.value, self._describe(a.value)) for a in node.args if a.keyword is not None),
             positional=tuple(self._describe(a.value) for a in positional),
         )
@@ -641,6 +771,9 @@ class _Visitor:
             name = func.value.value
             if name in self.mutable and self._is_module_name(name):
                 fn.mutations.append(MutationFact(name, f".{func.attr.value}()", fact.span, once=once))
+        elif fn is not None and isinstance(func, cst.Attribute) and func.attr.value in _MUTATORS \
+                and (attribute := self._self_attribute(func.value)) is not None:
+            fn.self_mutations.append(MutationFact(f"self.{attribute}", f".{func.attr.value}()", fact.span, once=once))
 
     def _env_call(self, node: cst.Call, names: set[str]) -> None:
         read = names & {"os.environ.get", "os.getenv"}
@@ -881,6 +1014,25 @@ def _guarded_targets(test: cst.BaseExpression) -> set[str]:
                 found.add(f"{obj}.{attr}")
         return found
     return found | _compared_targets(test, present=False)
+
+
+def _keyed_by_data(test: cst.BaseExpression, constant: Callable[[cst.BaseExpression], bool]) -> bool:
+    """The test looks a key up that is not a constant: `k not in X`, `X.get(k) is None`."""
+    if isinstance(test, cst.BooleanOperation):
+        return _keyed_by_data(test.left, constant) or _keyed_by_data(test.right, constant)
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        return _keyed_by_data(test.expression, constant)
+    if not isinstance(test, cst.Comparison):
+        return False
+    left = test.left
+    for comparison in test.comparisons:
+        if isinstance(comparison.operator, (cst.In, cst.NotIn)) and not constant(left):
+            return True
+        if isinstance(left, cst.Call) and isinstance(left.func, cst.Attribute) and left.func.attr.value == "get" \
+                and left.args and not constant(left.args[0].value):
+            return True
+        left = comparison.comparator
+    return False
 
 
 def _present_targets(test: cst.BaseExpression) -> set[str]:

@@ -42,6 +42,8 @@ class CallFact(NamedTuple):
     # "name:N" (a plain name), "str:..." (a string literal) or "" (anything else)
     keywords: tuple[tuple[str, str], ...] = ()
     positional: tuple[str, ...] = ()      # the same descriptions for positional arguments
+    imported: bool = False                # the callee's root name is bound by an import of a module
+                                          # outside the project
 
 
 class MutationFact(NamedTuple):
@@ -51,6 +53,10 @@ class MutationFact(NamedTuple):
     how: str
     span: Span
     once: bool = False
+
+
+# The names behind every `EnvFact`: what a rule reading them declares (`Rule.code_names`).
+ENV_NAMES = ("os.environ", "os.getenv", "os.putenv")
 
 
 class EnvFact(NamedTuple):
@@ -88,9 +94,16 @@ class FunctionFacts:
     required_kwonly: int = 0
     params: tuple[str, ...] = ()
     cached: bool = False              # functools.cache / lru_cache / cachetools decorated
+    # each decorator's qualified name, outermost first (`aws_lambda_powertools.Logger.inject_lambda_context`
+    # for `@logger.inject_lambda_context` where `logger = Logger()`; a call's callee for `@d(...)`);
+    # "" for one that cannot be named
+    decorators: tuple[str, ...] = ()
     class_name: str | None = None
     calls: list[CallFact] = field(default_factory=list)
     mutations: list[MutationFact] = field(default_factory=list)
+    # a method changing a container on `self` (`self.items.append(...)`, name "self.items"): it
+    # leaks only when `self` outlives the invocation (`handler = Service().handle`)
+    self_mutations: list[MutationFact] = field(default_factory=list)
     assigned: dict[str, int] = field(default_factory=dict)   # local name -> assignments
     # local name -> where its value comes from, when that is the triggering resource itself:
     # `bucket = record["s3"]["bucket"]["name"]` -> "event:s3.bucket" (see CallFact.keywords)
@@ -117,6 +130,12 @@ class ModuleFacts:
     factories: dict[str, str] = field(default_factory=dict)
     # module-level import bindings: name -> the qualified names it stands for (`ssm` -> `.base.ssm`)
     import_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # module-level names bound to a method: `handler = Service().handle` -> ("Service.handle", True),
+    # `handler = Service.handle` -> ("Service.handle", False); True: through an instance (bound `self`)
+    bound_methods: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    # class name -> attributes bound to a list/dict/set in `__init__` or the class body and never
+    # bound again by another method: state an instance carries from one call to the next
+    instance_state: dict[str, frozenset[str]] = field(default_factory=dict)
     env: list[EnvFact] = field(default_factory=list)
     strings: list[StringFact] = field(default_factory=list)
     full: bool = True                  # False: only definitions were read (no call facts)

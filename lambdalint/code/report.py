@@ -5,10 +5,33 @@ from __future__ import annotations
 from typing import Callable, Iterator
 
 from lambdalint.code.analysis import CodeAnalysis, Handler, Reached
-from lambdalint.code.facts import CallFact
+from lambdalint.code.facts import CallFact, FunctionFacts
 from lambdalint.findings import Finding, Related
 
 CONTEXT_NAMES = ("context", "ctx", "_context", "lambda_context", "_ctx", "_")
+# Decorators known to call the handler the way Lambda calls them, `(event, context)`: Powertools'
+# Logger/Tracer/Metrics handler decorators, `event_source` and `event_parser` (they swap the event
+# for a data class or model, not the signature), `idempotent`, `validator`; X-Ray's `capture`.
+# The Logger/Tracer/Metrics method names are Powertools' own, so they count also on an instance
+# another project module makes (`from .observability import logger`); the generic names only when
+# they resolve to Powertools.
+_POWERTOOLS_METHODS = frozenset({"inject_lambda_context", "capture_lambda_handler", "log_metrics"})
+_POWERTOOLS_PASS_THROUGH = _POWERTOOLS_METHODS | {"event_source", "event_parser", "idempotent", "validator"}
+_PASS_THROUGH = frozenset({"aws_xray_sdk.core.xray_recorder.capture", "aws_xray_sdk.core.recorder.capture"})
+
+
+def _passes_through(decorator: str) -> bool:
+    last = decorator.rpartition(".")[2]
+    if decorator.startswith("aws_lambda_powertools."):
+        return last in _POWERTOOLS_PASS_THROUGH
+    return decorator in _PASS_THROUGH or ("." in decorator and last in _POWERTOOLS_METHODS)
+
+
+def called_as_written(function: FunctionFacts) -> bool:
+    """Lambda's `(event, context)` reach the function's own parameters: it has no decorator, or only
+    ones known to pass them through. Anything else (`@metric_scope` adds `metrics`, a project's own
+    wrapper may add anything) leaves the signature unknown."""
+    return all(_passes_through(d) for d in function.decorators)
 
 
 def code_analysis(ctx) -> CodeAnalysis:

@@ -1,41 +1,78 @@
 """Cheap text scans that decide which modules are worth a LibCST parse.
 
-A module is parsed with metadata only when its text names something a code rule looks for, or when
-it imports (transitively, within the project) a module that does: the rest of a large project is
-never parsed. Rules that need new words add them to `VOCABULARY`.
+A module is parsed in full only when its text names something a selected code rule looks for, or
+when it imports (transitively, within the project) a module that does: the rest of a large project
+is never parsed. What a rule looks for is its own declaration (`Rule.code_names`: the dotted names
+of the calls it matches, of which the last part must appear in the text as a word;
+`Rule.code_patterns`: regular expressions for facts that are not names), so a name added to a
+rule's list can never be hidden by a scan that does not know it.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
-# Words whose absence proves a module holds no fact any code rule reports.
-VOCABULARY = (
-    "boto3", "botocore", "Session", "connect", "Redis", "redis", "MongoClient", "create_engine",
-    "httpx", "urllib3", "PoolManager", "OpenSearch", "Elasticsearch", "get_parameter",
-    "get_secret_value", "get_configuration", "get_latest_configuration", "load", "read_csv",
-    "read_parquet", "global", "environ", "getenv",
-)
-# LL107 only reports state a module binds itself to a list/dict/set (or declares `global`).
-_MUTABLE_BINDING = re.compile(
-    r"^[A-Za-z_]\w*[ \t]*(?::[^=\n]*)?=[ \t]*(?:\[|\{|set\(|dict\(|list\(|(?:collections\.)?"
-    r"(?:defaultdict|deque|OrderedDict|Counter)\()", re.M)
-_VOCABULARY_RE = re.compile("|".join(re.escape(w) for w in VOCABULARY))
-# LL313 reads string literals bound to names: a module is worth parsing when it holds a credential
-# format or a secret-ish name bound to a string literal (`DB_PASSWORD = "`, `api_key="`).
-_SECRET_HINT = re.compile(
-    r"AKIA|ASIA|-----BEGIN|gh[pousr]_|github_pat_|glpat-|xox[abprs]-|hooks\.slack\.com|[sr]k_live_|"
-    r"sk_test_|whsec_|\bsk-|eyJ|://[^\s'\"/@:]*:[^\s'\"/@]+@|"
-    r"(?i:pass(?:word|wd)?|pwd|secret|token|api_?key|private_?key|credentials?)\w*['\"]?[ \t]*(?::[ \t]*[\w.\[\], |]*)?[:=][ \t]*[rbuRBU]?['\"]")
+
+class Prefilter(NamedTuple):
+    """The text test for one run: `wanted(text)` is True when a module may hold a fact one of
+    the selected rules reports. `None` words: a selected rule declares nothing, so every module
+    is wanted."""
+
+    words: frozenset[str] | None
+    # words first: a handler usually names one in its imports, and a plain alternation of words is
+    # far cheaper per character than the patterns
+    regexes: tuple[re.Pattern[str], ...] = ()
+
+    def wanted(self, text: str) -> bool:
+        if self.words is None:
+            return True
+        return any(regex.search(text) is not None for regex in self.regexes)
+
+
+def last_word(name: str) -> str:
+    """`connect` for `psycopg2.connect`: the part of a dotted name every spelling of the call
+    shows (`from psycopg2 import connect as c` still names it in the import)."""
+    return name.rpartition(".")[2]
+
+
+@functools.lru_cache(maxsize=16)
+def prefilter(names: frozenset[str], patterns: frozenset[str] = frozenset()) -> Prefilter:
+    """The pre-filter for these names and patterns, compiled once per process for each selection
+    (the language server's runs share it)."""
+    words = frozenset(last_word(n) for n in names if last_word(n))
+    regexes = []
+    if words:
+        regexes.append(re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(words)) + r")\b"))
+    if patterns:
+        regexes.append(re.compile("|".join(f"(?:{p})" for p in sorted(patterns)), re.M))
+    return Prefilter(words, tuple(regexes))
+
+
+EVERYTHING = Prefilter(None)
+
+
+def rules_prefilter(rules: Iterable[object]) -> Prefilter:
+    """The pre-filter for the code rules among `rules` (`lambdalint.rule.Rule`s): the union of what
+    they declare. A code rule that declares `code_names=None` (a plugin written before the field
+    existed) makes every module wanted."""
+    names: set[str] = set()
+    patterns: set[str] = set()
+    for rule in rules:
+        if not getattr(rule, "needs_code", False):
+            continue
+        declared = getattr(rule, "code_names", None)
+        if declared is None:
+            return EVERYTHING
+        names.update(declared)
+        patterns.update(getattr(rule, "code_patterns", ()))
+    return prefilter(frozenset(names), frozenset(patterns))
+
+
 _IMPORT_RE = re.compile(r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+\(?([^\n#)]*)|import[ \t]+([^\n#]+))", re.M)
 _TEST_FILE = re.compile(r"(^|/)(tests?|testing)/|(^|/)(test_[^/]*|[^/]*_test|conftest)\.py$")
-
-
-def names_anything(text: str) -> bool:
-    return _VOCABULARY_RE.search(text) is not None or _MUTABLE_BINDING.search(text) is not None \
-        or _SECRET_HINT.search(text) is not None
 
 
 def imported_modules(text: str) -> list[tuple[int, str]]:
