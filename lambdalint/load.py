@@ -35,16 +35,21 @@ def load_project(paths: Iterable[Path], config: Config, cwd: Path,
 def load_template(source: SourceFile, project: Project) -> Template | None:
     """The template in `source`, or None when it is some other YAML/JSON; problems go to `project`."""
     as_json = source.path.suffix == ".json" or source.text.lstrip().startswith("{")
+    problems: list[LoadError] = []
     try:
-        root = (load_json if as_json else load_yaml)(source.text, source.display)
+        root = (load_json if as_json else load_yaml)(source.text, source.display, problems)
     except LoadError as error:
-        project.sources[source.display] = source
-        project.problems.append(Problem(Span.point(source.display, error.line, error.column), error.message))
-        return None
-    if not isinstance(root.value, dict):
-        return None
-    if looks_like_cloudformation(root):
-        return load_cloudformation(source, root)
-    if looks_like_serverless(root):
-        return load_serverless(source, root)
-    return None
+        problems = [error]
+        root = None
+    template = None
+    if root is not None and isinstance(root.value, dict):
+        if looks_like_cloudformation(root):
+            template = load_cloudformation(source, root)
+        elif looks_like_serverless(root):
+            template = load_serverless(source, root)
+    if root is None or template is not None:  # a duplicate key in other YAML is not ours to report
+        if problems:
+            project.sources[source.display] = source
+        for error in problems:
+            project.problems.append(Problem(Span.point(source.display, error.line, error.column), error.message))
+    return template
