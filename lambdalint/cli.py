@@ -123,17 +123,31 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, sele
         for note in report.notes:
             click.echo(f"lambdalint: note: {note}", err=True)
     for error in report.internal_errors:
-        click.echo(f"lambdalint: internal error: {error}", err=True)
+        click.echo(f"lambdalint: internal error in {error}; please report", err=True)
     colour = output is None and output_format == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     options = {"colour": colour, "show_hints": not no_hints} if output_format == "text" else {}
     text = render(report, output_format, **options)
     if output is not None:
-        output.write_text(text, encoding="utf-8")
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"cannot write the report to {output}: {exc.strerror or exc}") from None
     else:
-        click.echo(text, nl=False)
+        _write_stdout(text)
     if report.internal_errors:
         sys.exit(2)
     sys.exit(0 if exit_zero or not report.failed(config.fail_on) else 1)
+
+
+def _write_stdout(text: str) -> None:
+    """Write and flush now, so a full or closed stdout is one error line, not a crash at exit."""
+    try:
+        click.echo(text, nl=False)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise  # the reader went away: nothing more to say to it
+    except OSError as exc:
+        raise ConfigError(f"cannot write the report to stdout: {exc.strerror or exc}") from None
 
 
 def _config(path: Path | None, targets: list[Path]) -> Config:
@@ -201,10 +215,26 @@ def main(argv: Sequence[str] | None = None) -> None:
         click.echo(f"lambdalint: error: {exc}", err=True)
         sys.exit(2)
     except BrokenPipeError:
-        sys.exit(1)
+        # The reader stopped early (`| head`): not a finding, and stdout can take nothing more.
+        _silence_stdout()
+        sys.exit(2)
+    except Exception as exc:  # noqa: BLE001 - a bug must still be one line and exit 2, never exit 1
+        from lambdalint.api import describe_error
+
+        click.echo(f"lambdalint: internal error in {describe_error(exc)}; please report", err=True)
+        sys.exit(2)
     finally:
         if collecting:
             gc.enable()
+
+
+def _silence_stdout() -> None:
+    # Python flushes stdout once more at exit and would print a second error about the same pipe.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def run() -> None:
@@ -221,7 +251,10 @@ def run() -> None:
         code = exc.code
     if isinstance(code, str):  # `sys.exit("message")` prints the message and means failure
         print(code, file=sys.stderr)
-        code = 1
-    sys.stdout.flush()
-    sys.stderr.flush()
+        code = 2
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            code = code or 2  # what could not be written was already reported, or cannot be
     os._exit(code or 0)

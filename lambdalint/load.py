@@ -25,7 +25,11 @@ def load_project(paths: Iterable[Path], config: Config, cwd: Path,
         project.problems.append(Problem(Span.point(project.display(unreadable.path), 1), unreadable.reason))
     for path, text in found.templates:
         source = SourceFile(path.absolute(), project.display(path), text)
-        template = load_template(source, project)
+        try:
+            template = load_template(source, project)
+        except Exception as exc:  # noqa: BLE001 - a loader bug must not lose every other file
+            project.errors.append(f"loading {source.display} ({type(exc).__name__}: {exc})"[:300])
+            continue
         if template is not None:
             project.sources[source.display] = source
             project.templates.append(template)

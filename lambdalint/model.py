@@ -122,6 +122,8 @@ class Project:
     analyses: dict[str, object] = field(default_factory=dict)
     # Things worth telling a user that are not findings (e.g. layers that could not be sized).
     notes: list[str] = field(default_factory=list)
+    # Bugs met while loading (a loader that crashed on one file): reported as internal errors.
+    errors: list[str] = field(default_factory=list)
 
     @property
     def functions(self) -> list[Function]:

@@ -148,3 +148,99 @@ def test_duplicate_key_is_reported_and_the_rest_is_checked(tmp_path: Path) -> No
 def test_duplicate_key_in_other_yaml_is_not_reported(tmp_path: Path) -> None:
     result = lint_beside_good(tmp_path, {"docs/Resources.yml": "Resources: x\nname: a\nname: b\n"})
     assert codes_at(result) == [GOOD_FINDING]
+
+
+# -- exit codes: 1 means findings, an internal error is exit 2 with one line ---------------------
+
+def run_main(tmp_path: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    import os
+
+    from lambdalint.cli import main
+
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        with pytest.raises(SystemExit) as exited:
+            main(["check", *args])
+    finally:
+        os.chdir(old)
+    out, err = capsys.readouterr()
+    return int(exited.value.code), out, err
+
+
+def test_a_loader_bug_is_exit_2_and_keeps_other_findings(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import lambdalint.load
+
+    write_tree(tmp_path, {"template.yaml": GOOD, "other/template.yaml": GOOD})
+    real = lambdalint.load.load_template
+
+    def buggy(source, project):  # type: ignore[no-untyped-def]
+        if source.display.startswith("other/"):
+            raise KeyError(1406)
+        return real(source, project)
+
+    monkeypatch.setattr(lambdalint.load, "load_template", buggy)
+    code, out, err = run_main(tmp_path, capsys, ".", "--select", "LL201")
+    assert code == 2
+    assert err.splitlines() == ["lambdalint: internal error in loading other/template.yaml (KeyError: 1406); please report"]
+    assert "template.yaml:4:3: LL201" in out
+
+
+def test_a_crash_outside_the_engine_is_one_line_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import lambdalint.render
+
+    write_tree(tmp_path, {"template.yaml": GOOD})
+
+    def broken(*args: object, **kwargs: object) -> str:
+        raise ValueError("renderer bug\nsecond line")
+
+    monkeypatch.setattr(lambdalint.render, "render", broken)
+    code, out, err = run_main(tmp_path, capsys, ".")
+    assert code == 2 and out == ""
+    assert len(err.splitlines()) == 1
+    assert "internal error in" in err and "ValueError: renderer bug); please report" in err
+    assert "Traceback" not in err
+
+
+def test_an_engine_crash_is_an_internal_error_not_an_exception(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import lambdalint.api
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(lambdalint.api, "apply_suppressions", broken)
+    write_tree(tmp_path, {"template.yaml": GOOD})
+    result = run_lint(tmp_path)
+    assert result.internal_errors == [
+        "lambdalint.api._run (RecursionError: maximum recursion depth exceeded)"]
+
+
+@pytest.mark.parametrize("target", ["stdout-full", "missing-folder", "read-only"])
+def test_unwritable_output_is_one_line_exit_2(tmp_path: Path, target: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    write_tree(tmp_path, {"template.yaml": GOOD})
+    args = [sys.executable, "-m", "lambdalint", "check", "."]
+    stdout = subprocess.PIPE
+    if target == "stdout-full":
+        if not Path("/dev/full").exists():
+            pytest.skip("no /dev/full on this system")
+        stdout = open("/dev/full", "w")  # noqa: SIM115 - closed below
+    elif target == "missing-folder":
+        args += ["-o", str(tmp_path / "no" / "such" / "report.txt")]
+    else:
+        if os.geteuid() == 0:
+            pytest.skip("root writes into read-only folders")
+        (tmp_path / "ro").mkdir(mode=0o555)
+        args += ["-o", str(tmp_path / "ro" / "report.txt")]
+    try:
+        run = subprocess.run(args, cwd=tmp_path, stdout=stdout, stderr=subprocess.PIPE, text=True)
+    finally:
+        if stdout is not subprocess.PIPE:
+            stdout.close()
+    assert run.returncode == 2
+    assert len(run.stderr.splitlines()) == 1 and run.stderr.startswith("lambdalint: error: cannot write the report")
