@@ -14,6 +14,7 @@ from typing import Callable, Sequence
 
 from lambdalint import __version__
 from lambdalint.config import Config, ConfigError, common_start, find_config
+from lambdalint.discover import MB
 from lambdalint.findings import Finding, Report
 from lambdalint.load import load_project
 from lambdalint.model import Project
@@ -90,7 +91,8 @@ def _run(targets: list[Path], config: Config, registry: Registry,
         from lambdalint.code import analyse  # LibCST is imported only on this path
 
         try:
-            project.code = analyse(project, config.handler_patterns, overlay)
+            project.code = analyse(project, config.handler_patterns, overlay,
+                                   max_bytes=int(config.max_python_mb * MB))
         except Exception as exc:  # noqa: BLE001 - the template rules can still run
             project.errors.append(describe_error(exc, "handler code analysis"))
     findings: list[Finding] = []

@@ -36,6 +36,8 @@ class Config:
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     handler_patterns: tuple[str, ...] = DEFAULT_HANDLER_PATTERNS
     respect_gitignore: bool = True
+    max_template_mb: float = 10  # a bigger template or Python file is an LL001, never read whole
+    max_python_mb: float = 5
     root: Path | None = None     # the folder paths in `exclude` and `per-file-ignores` are relative to
     source: Path | None = None   # the file this came from, for messages
 
@@ -71,6 +73,10 @@ def parse_config(data: dict[str, Any], where: str, root: Path | None = None,
             if not isinstance(value, bool):
                 raise ConfigError(f"{where}: `respect-gitignore` must be true or false")
             values["respect_gitignore"] = value
+        elif key in ("max-template-mb", "max-python-mb"):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 100_000:
+                raise ConfigError(f"{where}: `{key}` must be a positive number of megabytes")
+            values[key.replace("-", "_")] = value
         elif key == "per-file-ignores":
             if not isinstance(value, dict):
                 raise ConfigError(f"{where}: `per-file-ignores` must map path patterns to rule lists")

@@ -4,12 +4,17 @@ Templates are recognised by what they say, not what they are called (`stack.json
 `cdk.out/App.template.json`, `serverless.yml`), so every YAML/JSON file is read, but only a cheap
 text scan decides whether it is parsed. Other YAML and JSON (workflows, compose files,
 package.json) is skipped silently.
+
+Only regular files are read: FIFOs, sockets and devices (and symlinks to them) are skipped with a
+note before they are opened, since reading one can block forever or never end. A file above the
+size limit is reported, not read.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, NamedTuple, Sequence
@@ -24,6 +29,74 @@ _CFN_MARKER = re.compile(
     r"""^[ \t{]*["']?(?:AWSTemplateFormatVersion|Resources|Transform)["']?[ \t]*:""", re.M)
 _SLS_SERVICE = re.compile(r"^service[ \t]*:", re.M)
 _SLS_PROVIDER = re.compile(r"^provider[ \t]*:", re.M)
+MB = 1024 * 1024
+DEFAULT_MAX_TEMPLATE_BYTES = 10 * MB
+DEFAULT_MAX_PYTHON_BYTES = 5 * MB
+_SPECIAL_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"),
+                  (stat.S_ISBLK, "a device"))
+
+
+class NotReadable(Exception):
+    """Why a file was not read. `skipped`: not a regular file, a note rather than a finding."""
+
+    def __init__(self, reason: str, skipped: bool = False, missing: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.skipped = skipped
+        self.missing = missing  # no such file (or a dangling symlink)
+
+
+def _kind(mode: int) -> str | None:
+    """What a non-regular file is (`a FIFO`), or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((name for test, name in _SPECIAL_KINDS if test(mode)), "not a regular file")
+
+
+def read_limited(path: Path, limit: int, setting: str) -> bytes:
+    """The bytes of the regular file `path`, at most `limit` of them; else `NotReadable`.
+
+    Checked with `stat` before opening (opening some devices has effects), and again on the open
+    descriptor (opened non-blocking, so a FIFO swapped in meanwhile cannot hang the run).
+    """
+    try:
+        kind = _kind(os.stat(path).st_mode)
+        if kind is not None:
+            raise NotReadable(f"{kind}, not a file", skipped=True)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        if exc.errno == 40:  # ELOOP
+            reason = "symlink loop"
+        missing = isinstance(exc, (FileNotFoundError, NotADirectoryError))
+        raise NotReadable(f"cannot read file: {reason}", missing=missing) from None
+    try:
+        info = os.fstat(fd)
+        kind = _kind(info.st_mode)
+        if kind is not None:
+            raise NotReadable(f"{kind}, not a file", skipped=True)
+        if info.st_size > limit:
+            raise NotReadable(_too_large(info.st_size, limit, setting))
+        chunks = []
+        size = 0
+        while size <= limit:  # a file may grow while it is read: stop one byte past the limit
+            chunk = os.read(fd, min(limit + 1 - size, 1 << 20) or 1)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise NotReadable(_too_large(size, limit, setting))
+        return b"".join(chunks)
+    except OSError as exc:
+        raise NotReadable(f"cannot read file: {exc.strerror or type(exc).__name__}") from None
+    finally:
+        os.close(fd)
+
+
+def _too_large(size: int, limit: int, setting: str) -> str:
+    return (f"too large to check ({size / MB:.1f} MB; the limit is {limit / MB:g} MB, "
+            f"setting `{setting}`)")
 
 
 class Unreadable(NamedTuple):
@@ -40,6 +113,7 @@ class Discovered:
     templates: list[tuple[Path, str]] = field(default_factory=list)  # (path, text)
     python_files: list[Path] = field(default_factory=list)
     unreadable: list[Unreadable] = field(default_factory=list)
+    skipped: list[Unreadable] = field(default_factory=list)  # not checked, not a finding: notes
 
 
 @dataclass
@@ -50,6 +124,7 @@ class Walker:
     exclude_root: Path | None = None
     respect_gitignore: bool = True
     overlay: dict[Path, str] = field(default_factory=dict)  # unsaved editor buffers by absolute path
+    max_template_bytes: int = DEFAULT_MAX_TEMPLATE_BYTES
     found: Discovered = field(default_factory=Discovered)
 
     def __post_init__(self) -> None:
@@ -61,7 +136,7 @@ class Walker:
             if path.is_dir():
                 self._walk(path, seen)
             elif not self._excluded(path.absolute(), is_dir=False):
-                self._consider(path, explicit=True, seen=seen)
+                self._consider(path, explicit=True, seen=seen, regular=None)
         self.found.templates.sort(key=lambda item: str(item[0]))
         self.found.python_files.sort()
         return self.found
@@ -83,8 +158,10 @@ class Walker:
             folder, active = stack.pop()
             try:
                 entries = sorted(os.scandir(folder), key=lambda e: e.name)
-            except OSError:
-                continue  # an unreadable folder holds nothing we could check
+            except OSError as exc:
+                self.found.skipped.append(Unreadable(folder, f"cannot read folder: "
+                                                     f"{exc.strerror or type(exc).__name__}"))
+                continue
             if self.respect_gitignore and any(e.name == ".gitignore" for e in entries):
                 spec = _read_gitignore(folder / ".gitignore")
                 if spec is not None:
@@ -100,7 +177,8 @@ class Walker:
                         continue
                     stack.append((path, active))
                 elif not self._ignored(path, active, False) and not self._excluded(path.absolute(), is_dir=False):
-                    self._consider(path, explicit=False, seen=seen)
+                    self._consider(path, explicit=False, seen=seen,
+                                   regular=_is_regular(entry) if entry.name.endswith(".py") else None)
 
     @staticmethod
     def _ignored(path: Path, active: list[tuple[Path, object]], is_dir: bool) -> bool:
@@ -114,14 +192,21 @@ class Walker:
                 return True
         return False
 
-    def _consider(self, path: Path, *, explicit: bool, seen: set[Path]) -> None:
+    def _consider(self, path: Path, *, explicit: bool, seen: set[Path], regular: bool | None) -> None:
+        """`regular`: what the folder listing said (False: a FIFO, socket, device or a symlink to
+        one or to nothing), None when unknown."""
         key = path.absolute()
         if key in seen:
             return
         seen.add(key)
         name = path.name
         if name.endswith(".py"):
-            self.found.python_files.append(path)
+            if regular is None:
+                regular = path.is_file()
+            if regular or key in self.overlay:
+                self.found.python_files.append(path)
+            elif path.exists():
+                self.found.skipped.append(Unreadable(path, "not a regular file"))
             return
         if not name.endswith(TEMPLATE_SUFFIXES):
             return
@@ -133,12 +218,12 @@ class Walker:
         if self.overlay and path.absolute() in self.overlay:
             return self.overlay[path.absolute()]
         try:
-            data = path.read_bytes()
-        except OSError as exc:
-            reason = exc.strerror or type(exc).__name__
-            if exc.errno == 40:  # ELOOP
-                reason = "symlink loop"
-            self.found.unreadable.append(Unreadable(path, f"cannot read file: {reason}"))
+            data = read_limited(path, self.max_template_bytes, "max-template-mb")
+        except NotReadable as exc:
+            if exc.skipped:
+                self.found.skipped.append(Unreadable(path, exc.reason))
+            else:
+                self.found.unreadable.append(Unreadable(path, exc.reason))
             return None
         if b"\0" in data[:8192]:
             self.found.unreadable.append(Unreadable(path, "binary file, not YAML or JSON text"))
@@ -159,6 +244,13 @@ def is_template_text(name: str, text: str) -> bool:
     if _CFN_MARKER.search(text):
         return True
     return bool(_SLS_SERVICE.search(text) and _SLS_PROVIDER.search(text))
+
+
+def _is_regular(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()  # the listing's file type: no system call unless it is a symlink
+    except OSError:
+        return False
 
 
 def _skip_dir(entry: os.DirEntry[str]) -> bool:

@@ -244,3 +244,133 @@ def test_unwritable_output_is_one_line_exit_2(tmp_path: Path, target: str) -> No
             stdout.close()
     assert run.returncode == 2
     assert len(run.stderr.splitlines()) == 1 and run.stderr.startswith("lambdalint: error: cannot write the report")
+
+
+# -- files that are not files, size limits, unreadable folders ------------------------------------
+
+def test_fifo_and_device_symlinks_are_skipped_with_a_note(tmp_path: Path) -> None:
+    import os
+
+    if not hasattr(os, "mkfifo") or not Path("/dev/zero").exists():
+        pytest.skip("needs FIFOs and /dev/zero")
+    write_tree(tmp_path, {"template.yaml": GOOD, "src/app.py": "def handler(event, context):\n    return 1\n"})
+    os.mkfifo(tmp_path / "pipe.yaml")
+    os.mkfifo(tmp_path / "src" / "pipe.py")
+    (tmp_path / "zero.yaml").symlink_to("/dev/zero")
+    (tmp_path / "src" / "zero.py").symlink_to("/dev/zero")
+    result = lint_beside_good(tmp_path, {})  # a hang here is the bug: FIFOs block on open
+    assert codes_at(result) == [GOOD_FINDING]
+    assert "skipped pipe.yaml: a FIFO, not a file" in result.notes
+    assert "skipped zero.yaml: a device, not a file" in result.notes
+    assert "skipped src/pipe.py: not a regular file" in result.notes
+    # named on the command line, a device is skipped the same way
+    explicit = run_lint(tmp_path, ["zero.yaml", "template.yaml"], select=("LL001", "LL201"))
+    assert codes_at(explicit) == [GOOD_FINDING]
+
+
+def test_a_handler_module_that_is_a_fifo_does_not_hang(tmp_path: Path) -> None:
+    import os
+
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("needs FIFOs")
+    write_tree(tmp_path, {"template.yaml": GOOD, "src/other.py": "X = 1\n"})
+    os.mkfifo(tmp_path / "src" / "app.py")
+    result = run_lint(tmp_path, select=("LL001", "LL108", "LL201"))
+    assert codes_at(result) == [GOOD_FINDING]  # no LL108 "no module": the module is there
+
+
+def test_size_limits_are_ll001_and_configurable(tmp_path: Path) -> None:
+    from lambdalint.config import Config, parse_config
+
+    big = GOOD.replace("GoodFunction", "BigFunction") + "# " + "x" * (2 * 1024 * 1024) + "\n"
+    big_py = "def handler(event, context):\n    return 1\n# " + "x" * (2 * 1024 * 1024) + "\n"
+    write_tree(tmp_path, {"template.yaml": GOOD, "big/template.yaml": big, "src/app.py": big_py})
+    config = parse_config({"select": ["LL001", "LL108", "LL201"], "max-template-mb": 1, "max-python-mb": 1.5},
+                          "test", root=tmp_path)
+    result = run_lint(tmp_path, config=config)
+    assert codes_at(result) == [("LL001", "big/template.yaml", 1), ("LL001", "src/app.py", 1), GOOD_FINDING]
+    assert result.visible[0].message.startswith("too large to check (2.0 MB; the limit is 1 MB, setting `max-template-mb`)")
+    assert "`max-python-mb`" in result.visible[1].message
+    # the defaults (10 MB, 5 MB) read both
+    default = run_lint(tmp_path, config=Config(select=("LL001", "LL201"), root=tmp_path))
+    assert codes_at(default) == [("LL201", "big/template.yaml", 4), GOOD_FINDING]
+
+
+@pytest.mark.parametrize("value", [0, -1, "10", True, float("inf")])
+def test_size_limit_setting_must_be_a_positive_number(value: object) -> None:
+    from lambdalint.config import ConfigError, parse_config
+
+    with pytest.raises(ConfigError, match="`max-template-mb` must be a positive number of megabytes"):
+        parse_config({"max-template-mb": value}, "lambdalint.toml")
+
+
+def test_unreadable_folder_is_a_note_naming_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    write_tree(tmp_path, {"template.yaml": GOOD, "locked/template.yaml": GOOD})
+    real = os.scandir
+
+    def refuse(path: object = ".") -> object:
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", refuse)
+    result = run_lint(tmp_path, select=("LL001", "LL201"))
+    assert codes_at(result) == [GOOD_FINDING]
+    assert "skipped locked: cannot read folder: Permission denied" in result.notes
+
+
+# -- Python sources as CPython reads them ---------------------------------------------------------
+
+CLIENT_HANDLER = 'import boto3\n{middle}\ndef handler(event, context):\n    s3 = boto3.client("s3")\n    return s3\n'
+
+
+def handler_project(tmp_path: Path, source: bytes) -> Path:
+    return write_tree(tmp_path, {"template.yaml": GOOD.replace("Runtime: python3.12", "Runtime: python3.12\n      Timeout: 5"),
+                                 "src/app.py": source})
+
+
+def test_latin1_file_with_a_coding_cookie_is_analysed(tmp_path: Path) -> None:
+    source = ("# -*- coding: latin-1 -*-\n" + CLIENT_HANDLER.format(middle='NAME = "café"')).encode("latin-1")
+    result = run_lint(handler_project(tmp_path, source), select=("LL001", "LL101", "LL108"))
+    assert codes_at(result) == [("LL101", "src/app.py", 5)]
+
+
+def test_bom_file_is_analysed_with_its_columns(tmp_path: Path) -> None:
+    source = b"\xef\xbb\xbf" + CLIENT_HANDLER.format(middle="").encode()
+    result = run_lint(handler_project(tmp_path, source), select=("LL001", "LL101", "LL108"))
+    assert [(f.code, f.span.line, f.span.column) for f in result.visible] == [("LL101", 4, 10)]
+
+
+@pytest.mark.parametrize("source, line", [
+    (b"import boto3\nNAME = '\xff\xfe'\ndef handler(event, context):\n    return 1\n", 2),   # not UTF-8, no cookie
+    (b"# coding: klingon\ndef handler(event, context):\n    return 1\n", 1),                  # unknown codec
+])
+def test_undecodable_python_is_ll001_at_its_line_and_never_no_module(tmp_path: Path, source: bytes, line: int) -> None:
+    result = run_lint(handler_project(tmp_path, source), select=("LL001", "LL101", "LL108"))
+    assert codes_at(result) == [("LL001", "src/app.py", line)]
+    assert result.visible[0].message.startswith("cannot decode Python source")
+
+
+@pytest.mark.parametrize("middle", [
+    "V = " + " and ".join(["x"] * 700),              # valid, deeper than LibCST's default recursion
+    "V = a" + ".b" * 1500,
+    "V = " + "+".join(["1"] * 1500),
+])
+def test_deep_but_valid_chains_keep_the_files_findings(tmp_path: Path, middle: str) -> None:
+    result = run_lint(handler_project(tmp_path, CLIENT_HANDLER.format(middle=middle).encode()),
+                      select=("LL001", "LL101", "LL108"))
+    assert codes_at(result) == [("LL101", "src/app.py", 4)]
+
+
+@pytest.mark.parametrize("middle, message", [
+    ("V = " + "f(" * 5000 + ")" * 5000, "too many nested parentheses"),      # crashed LibCST's parser
+    ("V = " + "-" * 200_000 + "1", "nested too deeply for Python to parse"),
+])
+def test_code_python_itself_refuses_is_ll001_at_its_line(tmp_path: Path, middle: str, message: str) -> None:
+    result = run_lint(handler_project(tmp_path, CLIENT_HANDLER.format(middle=middle).encode()),
+                      select=("LL001", "LL101", "LL108"))
+    assert codes_at(result) == [("LL001", "src/app.py", 2)]
+    assert message in result.visible[0].message
+    assert "KeyError" not in result.visible[0].message

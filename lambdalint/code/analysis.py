@@ -11,6 +11,7 @@ from typing import Iterable, Iterator, NamedTuple, Sequence
 from lambdalint.code.facts import CallFact, FunctionFacts, ModuleFacts, MutationFact, text_hash
 from lambdalint.code.modules import ModuleIndex, package_root
 from lambdalint.code.scan import handler_shaped, imported_modules, is_test_file, names_anything
+from lambdalint.discover import DEFAULT_MAX_PYTHON_BYTES, NotReadable, read_limited
 from lambdalint.located import Span
 from lambdalint.model import Function, Problem, Project, SourceFile
 
@@ -152,13 +153,13 @@ def _lookup(module: ModuleFacts, qualname: str) -> FunctionFacts | None:
 # -- building --
 
 def analyse(project: Project, handler_patterns: Sequence[str],
-            overlay: dict[Path, str] | None = None) -> CodeAnalysis:
+            overlay: dict[Path, str] | None = None, max_bytes: int = DEFAULT_MAX_PYTHON_BYTES) -> CodeAnalysis:
     overlay = {p.absolute(): t for p, t in (overlay or {}).items()}
     texts: dict[Path, str | None] = {}
 
     def read(path: Path) -> str | None:
         if path not in texts:
-            texts[path] = _read(path, overlay)
+            texts[path] = _read(path, overlay, max_bytes, project)
         return texts[path]
 
     entries = _entries(project, handler_patterns, read)
@@ -257,13 +258,39 @@ def _handler_signature(function: FunctionFacts) -> bool:
     return function.positional >= 2 and function.required <= 2 and function.required_kwonly == 0
 
 
-def _read(path: Path, overlay: dict[Path, str]) -> str | None:
+def _read(path: Path, overlay: dict[Path, str], max_bytes: int, project: Project) -> str | None:
+    """The text of a Python file as CPython would decode it; a file that exists but cannot be read
+    is an LL001 (or, not being a regular file, a note), so no rule mistakes it for a missing one."""
     if path.absolute() in overlay:
         return overlay[path.absolute()]
     try:
-        return path.read_bytes().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        data = read_limited(path, max_bytes, "max-python-mb")
+    except NotReadable as exc:
+        if exc.skipped:
+            project.note(f"skipped {project.display(path)}: {exc.reason}")
+        elif not exc.missing:
+            _unreadable(project, path, 1, exc.reason)
         return None
+    try:
+        return decode_python(data)
+    except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
+        line = getattr(exc, "lineno", None) or data[:getattr(exc, "start", 0)].count(b"\n") + 1
+        _unreadable(project, path, line, f"cannot decode Python source: {exc}")
+        return None
+
+
+def decode_python(data: bytes) -> str:
+    """PEP 263: a BOM or a `# -*- coding: latin-1 -*-` cookie on line 1 or 2, else UTF-8."""
+    import io
+    import tokenize
+
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    return data.decode("utf-8-sig" if encoding == "utf-8-sig" else encoding)
+
+
+def _unreadable(project: Project, path: Path, line: int, reason: str) -> None:
+    display = project.display(path)
+    project.problems.append(Problem(Span.point(display, line), reason))
 
 
 def _entries(project: Project, patterns: Sequence[str], read) -> list[Entry]:
