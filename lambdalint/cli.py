@@ -103,13 +103,14 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, sele
         fail_on=fail_on,
     )
     progress = _Progress(_wants_progress(output_format))
+    refused: list[str] = []
     try:
         report = lint(targets, config, overlay, progress=progress, focus=focus)
         if show_diff or fix:
             from lambdalint.code.fix import apply_fixes
 
             changes = apply_fixes(report.findings, write=fix and not show_diff and stdin_filename is None,
-                                  overlay=overlay)
+                                  overlay=overlay, refused=refused)
             if show_diff:
                 click.echo("".join(change.diff() for change in changes), nl=False)
                 sys.exit(1 if changes else 0)
@@ -134,7 +135,9 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, sele
             raise ConfigError(f"cannot write the report to {output}: {exc.strerror or exc}") from None
     else:
         _write_stdout(text)
-    if report.internal_errors:
+    for problem in refused:
+        click.echo(f"lambdalint: error: cannot fix {problem}", err=True)
+    if report.internal_errors or refused:
         sys.exit(2)
     sys.exit(0 if exit_zero or not report.failed(config.fail_on) else 1)
 

@@ -374,3 +374,108 @@ def test_code_python_itself_refuses_is_ll001_at_its_line(tmp_path: Path, middle:
     assert codes_at(result) == [("LL001", "src/app.py", 2)]
     assert message in result.visible[0].message
     assert "KeyError" not in result.visible[0].message
+
+
+# -- --fix writes safely ---------------------------------------------------------------------------
+
+FIXABLE = 'import boto3\n\n\ndef handler(event, context):\n    s3 = boto3.client("s3")\n    return s3\n'
+FIXED_LINE = 's3 = boto3.client("s3")'
+
+
+def fix(tmp_path: Path, target: str = "app.py") -> tuple[list[str], list[str]]:
+    """Lint `target` in `tmp_path` and apply its fixes; (displays written, refusals)."""
+    from lambdalint.code.fix import apply_fixes
+
+    result = run_lint(tmp_path, [target], select=("LL101",))
+    refused: list[str] = []
+    written = apply_fixes(result.findings, refused=refused)
+    return [change.display for change in written], refused
+
+
+def test_fix_through_a_symlink_writes_the_target(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"real/app.py": FIXABLE})
+    (tmp_path / "app.py").symlink_to(tmp_path / "real" / "app.py")
+    written, refused = fix(tmp_path)
+    assert written == ["app.py"] and refused == []
+    assert (tmp_path / "app.py").is_symlink()
+    assert FIXED_LINE in (tmp_path / "real" / "app.py").read_text().splitlines()
+
+
+def test_fix_keeps_bom_line_endings_encoding_and_mode(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    crlf_bom = b"\xef\xbb\xbf" + FIXABLE.replace("\n", "\r\n").encode()
+    latin1 = ("# -*- coding: latin-1 -*-\n" + FIXABLE.replace("return s3", "return 'café', s3")).encode("latin-1")
+    write_tree(tmp_path, {"app.py": crlf_bom, "old.py": latin1})
+    os.chmod(tmp_path / "app.py", 0o751)
+    assert fix(tmp_path) == (["app.py"], [])
+    data = (tmp_path / "app.py").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and data.count(b"\xef\xbb\xbf") == 1
+    assert b"\n" not in data.replace(b"\r\n", b"")  # every line ending is still CRLF
+    assert FIXED_LINE in data.decode("utf-8-sig").splitlines()
+    assert stat.S_IMODE(os.stat(tmp_path / "app.py").st_mode) == 0o751
+    assert fix(tmp_path, "old.py") == (["old.py"], [])
+    text = (tmp_path / "old.py").read_bytes().decode("latin-1")
+    assert FIXED_LINE in text.splitlines() and "'café'" in text
+
+
+def test_fix_refuses_a_read_only_file_and_a_folder_without_room(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import tempfile
+
+    write_tree(tmp_path, {"app.py": FIXABLE, "ro/app.py": FIXABLE})
+    os.chmod(tmp_path / "app.py", 0o444)
+    written, refused = fix(tmp_path)
+    assert written == [] and refused == ["app.py: it is read-only; left alone"]
+    assert (tmp_path / "app.py").read_text() == FIXABLE
+
+    # a folder where no temporary file can be created (root ignores folder modes: simulated)
+    real = tempfile.mkstemp
+
+    def no_room(*args: object, **kwargs: object) -> tuple[int, str]:
+        if str(kwargs.get("dir", "")).endswith("ro"):
+            raise PermissionError(13, "Permission denied")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tempfile, "mkstemp", no_room)
+    written, refused = fix(tmp_path, "ro/app.py")
+    assert written == []
+    assert refused == ["ro/app.py: cannot create a temporary file next to it: Permission denied; left alone"]
+    assert (tmp_path / "ro" / "app.py").read_text() == FIXABLE
+    assert [p.name for p in (tmp_path / "ro").iterdir()] == ["app.py"]
+
+
+def test_fix_leaves_a_file_changed_between_read_and_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from lambdalint.code import fix as fix_module
+
+    write_tree(tmp_path, {"app.py": FIXABLE})
+    real = os.fsync
+    edited = FIXABLE + "# edited meanwhile\n"
+
+    def edit_then_sync(fd: int) -> None:  # the user saves while the temporary file is written
+        (tmp_path / "app.py").write_text(edited)
+        os.utime(tmp_path / "app.py", ns=(1, 1))
+        real(fd)
+
+    monkeypatch.setattr(fix_module.os, "fsync", edit_then_sync)
+    written, refused = fix(tmp_path)
+    assert written == [] and refused == ["app.py: it changed while the fix was written; left alone"]
+    assert (tmp_path / "app.py").read_text() == edited
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["app.py"]
+
+
+def test_cli_fix_refusal_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    write_tree(tmp_path, {"app.py": FIXABLE})
+    os.chmod(tmp_path / "app.py", 0o444)
+    run = subprocess.run([sys.executable, "-m", "lambdalint", "check", "--fix", "--select", "LL101", "."],
+                         cwd=tmp_path, capture_output=True, text=True)
+    assert run.returncode == 2
+    assert run.stderr.splitlines() == ["lambdalint: error: cannot fix app.py: it is read-only; left alone"]
+    assert "app.py:5:10: LL101" in run.stdout

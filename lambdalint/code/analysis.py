@@ -280,12 +280,16 @@ def _read(path: Path, overlay: dict[Path, str], max_bytes: int, project: Project
 
 
 def decode_python(data: bytes) -> str:
-    """PEP 263: a BOM or a `# -*- coding: latin-1 -*-` cookie on line 1 or 2, else UTF-8."""
+    return data.decode(python_encoding(data))
+
+
+def python_encoding(data: bytes) -> str:
+    """PEP 263: `utf-8-sig` for a BOM, else a `# -*- coding: latin-1 -*-` cookie on line 1 or 2,
+    else UTF-8. Raises SyntaxError for an unknown or contradictory declaration."""
     import io
     import tokenize
 
-    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    return data.decode("utf-8-sig" if encoding == "utf-8-sig" else encoding)
+    return tokenize.detect_encoding(io.BytesIO(data).readline)[0]
 
 
 def _unreadable(project: Project, path: Path, line: int, reason: str) -> None:
