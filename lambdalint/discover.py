@@ -76,7 +76,7 @@ def read_limited(path: Path, limit: int, setting: str) -> bytes:
         if kind is not None:
             raise NotReadable(f"{kind}, not a file", skipped=True)
         if info.st_size > limit:
-            raise NotReadable(_too_large(info.st_size, limit, setting))
+            raise NotReadable(too_large(info.st_size, limit, setting))
         chunks = []
         size = 0
         while size <= limit:  # a file may grow while it is read: stop one byte past the limit
@@ -86,7 +86,7 @@ def read_limited(path: Path, limit: int, setting: str) -> bytes:
             chunks.append(chunk)
             size += len(chunk)
         if size > limit:
-            raise NotReadable(_too_large(size, limit, setting))
+            raise NotReadable(too_large(size, limit, setting))
         return b"".join(chunks)
     except OSError as exc:
         raise NotReadable(f"cannot read file: {exc.strerror or type(exc).__name__}") from None
@@ -94,7 +94,7 @@ def read_limited(path: Path, limit: int, setting: str) -> bytes:
         os.close(fd)
 
 
-def _too_large(size: int, limit: int, setting: str) -> str:
+def too_large(size: int, limit: int, setting: str) -> str:
     return (f"too large to check ({size / MB:.1f} MB; the limit is {limit / MB:g} MB, "
             f"setting `{setting}`)")
 
@@ -216,7 +216,12 @@ class Walker:
 
     def _read(self, path: Path) -> str | None:
         if self.overlay and path.absolute() in self.overlay:
-            return self.overlay[path.absolute()]
+            text = self.overlay[path.absolute()]
+            if len(text) > self.max_template_bytes:  # an editor buffer: at least this many bytes
+                self.found.unreadable.append(Unreadable(
+                    path, too_large(len(text), self.max_template_bytes, "max-template-mb")))
+                return None
+            return text
         try:
             data = read_limited(path, self.max_template_bytes, "max-template-mb")
         except NotReadable as exc:

@@ -74,6 +74,10 @@ class LambdalintServer(LanguageServer):
         except ConfigError as error:
             self.window_log_message(types.LogMessageParams(types.MessageType.Error, f"lambdalint: {error}"))
             return
+        except Exception as error:  # noqa: BLE001 - one project's bad input must not wedge the others
+            self.window_log_message(types.LogMessageParams(
+                types.MessageType.Error, f"lambdalint: internal error checking {root}: {type(error).__name__}: {error}"))
+            return
         finally:
             if self.state.pending.get(root) is asyncio.current_task():
                 del self.state.pending[root]
@@ -239,8 +243,14 @@ def _inputs(root: Path, files: list[Path], overlay: dict[Path, str], report: Any
 
 
 def _path(uri: str) -> Path | None:
-    path = to_fs_path(uri)
-    return Path(path) if path else None
+    """The file a URI names; None for one that names no checkable file (not `file:`, a NUL byte)."""
+    try:
+        path = to_fs_path(uri)
+    except Exception:  # noqa: BLE001 - a malformed URI is the client's, not a reason to stop
+        return None
+    if not path or "\0" in path or not Path(path).is_absolute():
+        return None
+    return Path(path)
 
 
 def create_server() -> LambdalintServer:
@@ -274,4 +284,8 @@ def create_server() -> LambdalintServer:
 
 
 def main() -> None:
-    create_server().start_io()
+    import sys
+
+    from lambdalint.lsp_stream import CheckedInput
+
+    create_server().start_io(stdin=CheckedInput(sys.stdin.buffer))  # type: ignore[arg-type]

@@ -479,3 +479,145 @@ def test_cli_fix_refusal_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert run.returncode == 2
     assert run.stderr.splitlines() == ["lambdalint: error: cannot fix app.py: it is read-only; left alone"]
     assert "app.py:5:10: LL101" in run.stdout
+
+
+# -- language server: bad headers and bad URIs affect nothing else --------------------------------
+
+def frame(message: dict[str, object]) -> bytes:
+    import json
+
+    body = json.dumps(message).encode()
+    return b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+
+
+def test_checked_input_drops_bad_frames_and_keeps_good_ones() -> None:
+    import io
+
+    from lambdalint.lsp_stream import CheckedInput
+
+    good = [{"jsonrpc": "2.0", "id": i, "method": "x"} for i in range(4)]
+    stream = (b"Content-Length: abc\r\n\r\n{\"jsonrpc\": \"2.0\"}"          # not a number
+              + frame(good[0])
+              + b"Content-Type: application/json\r\n\r\n{}\r\n"               # no length at all
+              + frame(good[1])
+              + b"Content-Length: 99999999999999999999\r\n\r\n"              # absurd
+              + b"garbage" + frame(good[2])                                   # glued to garbage
+              + b"\x00" * 200_000 + b"\r\n"                                   # an endless header line
+              + frame(good[3])
+              + b"Content-Length: 50\r\n\r\n{\"cut\":")                       # input ends inside a body
+    reader = CheckedInput(io.BufferedReader(io.BytesIO(stream)))
+    bodies = []
+    while True:
+        header = reader.readline()
+        if not header:
+            break
+        assert header.startswith(b"Content-Length: ") and reader.readline() == b"\r\n"
+        bodies.append(reader.read(int(header.split(b":")[1])))
+    import json
+
+    assert [json.loads(b) for b in bodies] == good
+
+
+def _server_session(messages: bytes, timeout: float = 60) -> list[dict[str, object]]:
+    """Feed raw bytes to `lambdalint server`; the JSON messages it answered with, in order."""
+    import json
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-m", "lambdalint", "server"], input=messages,
+                         capture_output=True, timeout=timeout)
+    out, replies = run.stdout, []
+    while out:
+        head, _, rest = out.partition(b"\r\n\r\n")
+        length = int(head.split(b"Content-Length:")[1].split(b"\r\n")[0])
+        replies.append(json.loads(rest[:length]))
+        out = rest[length:]
+    return replies
+
+
+@pytest.mark.parametrize("bad", [
+    b"Content-Length: twelve\r\n\r\n{}",
+    b"Content-Length: 123456789012345678901234567890\r\n\r\n",
+    b"Content-Type: application/vscode-jsonrpc\r\n\r\n{\"jsonrpc\": \"2.0\", \"method\": \"exit\"}",
+    b"Content-Length: 5\r\n\r\nnot{}",
+])
+def test_server_survives_bad_headers(bad: bytes) -> None:
+    initialize = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}
+    shutdown = {"jsonrpc": "2.0", "id": 2, "method": "shutdown"}
+    replies = _server_session(bad + frame(initialize) + frame(shutdown)
+                              + frame({"jsonrpc": "2.0", "method": "exit"}))
+    answered = [r.get("id") for r in replies if "id" in r and ("result" in r or "error" in r)]
+    assert answered == [1, 2]
+    assert "capabilities" in replies[[r.get("id") for r in replies].index(1)]["result"]
+
+
+def test_server_checks_other_documents_after_a_nul_byte_uri(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"template.yaml": GOOD})
+    good_uri = (tmp_path / "template.yaml").as_uri()
+    messages = [
+        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}},
+        {"jsonrpc": "2.0", "method": "initialized", "params": {}},
+        {"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+            "uri": good_uri.replace("template.yaml", "bad%00name.yaml"), "languageId": "yaml", "version": 1,
+            "text": GOOD}}},
+        {"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+            "uri": "file:///" + "x" * 5000 + ".yaml", "languageId": "yaml", "version": 1, "text": GOOD}}},
+        {"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+            "uri": good_uri, "languageId": "yaml", "version": 1, "text": GOOD}}},
+    ]
+    import threading
+
+    # the server lints in the background: keep its input open until the diagnostics are out
+    import json
+    import subprocess
+    import sys
+
+    server = subprocess.Popen([sys.executable, "-m", "lambdalint", "server"], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    found: list[dict[str, object]] = []
+    done = threading.Event()
+
+    def read() -> None:
+        out = server.stdout
+        while True:
+            head = b""
+            while not head.endswith(b"\r\n\r\n"):
+                byte = out.read(1)
+                if not byte:
+                    done.set()
+                    return
+                head += byte
+            length = int(head.split(b"Content-Length:")[1].split(b"\r\n")[0])
+            message = json.loads(out.read(length))
+            if message.get("method") == "textDocument/publishDiagnostics" and \
+                    message["params"]["uri"] == good_uri:
+                found.append(message)
+                done.set()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        server.stdin.write(b"".join(frame(m) for m in messages))
+        server.stdin.flush()
+        assert done.wait(60), "no diagnostics for the good document"
+    finally:
+        server.stdin.write(frame({"jsonrpc": "2.0", "id": 9, "method": "shutdown"})
+                           + frame({"jsonrpc": "2.0", "method": "exit"}))
+        server.stdin.close()
+        server.wait(30)
+    assert found, "the server stopped before publishing"
+    codes = [d["code"] for d in found[0]["params"]["diagnostics"]]
+    assert "LL201" in codes
+
+
+def test_a_huge_editor_buffer_is_too_large_not_read(tmp_path: Path) -> None:
+    from lambdalint.api import lint
+    from lambdalint.config import Config
+
+    write_tree(tmp_path, {"template.yaml": GOOD, "big/template.yaml": GOOD})
+    huge = GOOD + "# " + "x" * (11 * 1024 * 1024) + "\n"
+    result = lint(focus=[tmp_path / "big" / "template.yaml", tmp_path / "template.yaml"],
+                  overlay={tmp_path / "big" / "template.yaml": huge},
+                  config=Config(select=("LL001", "LL201"), root=tmp_path), cwd=tmp_path)
+    assert codes_at(result) == [("LL001", "big/template.yaml", 1), GOOD_FINDING]
+    assert "too large to check" in result.visible[0].message

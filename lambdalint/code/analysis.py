@@ -11,7 +11,7 @@ from typing import Iterable, Iterator, NamedTuple, Sequence
 from lambdalint.code.facts import CallFact, FunctionFacts, ModuleFacts, MutationFact, text_hash
 from lambdalint.code.modules import ModuleIndex, package_root
 from lambdalint.code.scan import handler_shaped, imported_modules, is_test_file, names_anything
-from lambdalint.discover import DEFAULT_MAX_PYTHON_BYTES, NotReadable, read_limited
+from lambdalint.discover import DEFAULT_MAX_PYTHON_BYTES, NotReadable, read_limited, too_large
 from lambdalint.located import Span
 from lambdalint.model import Function, Problem, Project, SourceFile
 
@@ -262,7 +262,11 @@ def _read(path: Path, overlay: dict[Path, str], max_bytes: int, project: Project
     """The text of a Python file as CPython would decode it; a file that exists but cannot be read
     is an LL001 (or, not being a regular file, a note), so no rule mistakes it for a missing one."""
     if path.absolute() in overlay:
-        return overlay[path.absolute()]
+        text = overlay[path.absolute()]
+        if len(text) <= max_bytes:
+            return text
+        _unreadable(project, path, 1, too_large(len(text), max_bytes, "max-python-mb"))
+        return None
     try:
         data = read_limited(path, max_bytes, "max-python-mb")
     except NotReadable as exc:
