@@ -113,7 +113,7 @@ class Discovered:
     templates: list[tuple[Path, str]] = field(default_factory=list)  # (path, text)
     python_files: list[Path] = field(default_factory=list)
     unreadable: list[Unreadable] = field(default_factory=list)
-    skipped: list[Unreadable] = field(default_factory=list)  # not checked, not a finding: notes
+    skipped: list[Unreadable] = field(default_factory=list)  # notes, not findings: `path: what happened`
 
 
 @dataclass
@@ -128,7 +128,11 @@ class Walker:
     found: Discovered = field(default_factory=Discovered)
 
     def __post_init__(self) -> None:
-        self._exclude_spec = _compile(self.exclude) if self.exclude else None
+        bad: list[tuple[str, str]] = []
+        self._exclude_spec = _compile(self.exclude, bad) if self.exclude else None
+        if bad:
+            pattern, reason = bad[0]
+            raise InvalidPattern(f"`exclude` pattern {pattern!r} is not valid gitignore syntax ({reason})")
 
     def run(self, paths: Iterable[Path]) -> Discovered:
         seen: set[Path] = set()
@@ -152,18 +156,18 @@ class Walker:
             (is_dir and self._exclude_spec.match_file(relative + "/"))
 
     def _walk(self, top: Path, seen: set[Path]) -> None:
-        ignores = _ancestor_gitignores(top.absolute()) if self.respect_gitignore else []
+        ignores = _ancestor_gitignores(top.absolute(), self.found.skipped) if self.respect_gitignore else []
         stack: list[tuple[Path, list[tuple[Path, object]]]] = [(top, ignores)]
         while stack:
             folder, active = stack.pop()
             try:
                 entries = sorted(os.scandir(folder), key=lambda e: e.name)
             except OSError as exc:
-                self.found.skipped.append(Unreadable(folder, f"cannot read folder: "
+                self.found.skipped.append(Unreadable(folder, f"skipped, cannot read folder: "
                                                      f"{exc.strerror or type(exc).__name__}"))
                 continue
             if self.respect_gitignore and any(e.name == ".gitignore" for e in entries):
-                spec = _read_gitignore(folder / ".gitignore")
+                spec = _read_gitignore(folder / ".gitignore", self.found.skipped)
                 if spec is not None:
                     active = active + [(folder.absolute(), spec)]
             for entry in entries:
@@ -206,7 +210,7 @@ class Walker:
             if regular or key in self.overlay:
                 self.found.python_files.append(path)
             elif path.exists():
-                self.found.skipped.append(Unreadable(path, "not a regular file"))
+                self.found.skipped.append(Unreadable(path, "skipped, not a regular file"))
             return
         if not name.endswith(TEMPLATE_SUFFIXES):
             return
@@ -226,7 +230,7 @@ class Walker:
             data = read_limited(path, self.max_template_bytes, "max-template-mb")
         except NotReadable as exc:
             if exc.skipped:
-                self.found.skipped.append(Unreadable(path, exc.reason))
+                self.found.skipped.append(Unreadable(path, f"skipped, {exc.reason}"))
             else:
                 self.found.unreadable.append(Unreadable(path, exc.reason))
             return None
@@ -267,26 +271,56 @@ def _skip_dir(entry: os.DirEntry[str]) -> bool:
     return os.path.exists(os.path.join(entry.path, "pyvenv.cfg"))
 
 
-def _compile(patterns: Sequence[str]) -> object:
+class InvalidPattern(ValueError):
+    """An `exclude` pattern git would reject; the message names it."""
+
+
+def _compile(patterns: Sequence[str], bad: list[tuple[str, str]]) -> object:
+    """The spec of `patterns`; those git rejects (`\\` alone, `!`, `[z-a]`) are left out and
+    listed in `bad` with the reason."""
+    import warnings
+
     import pathspec  # only runs that have ignore patterns pay for it
 
-    return pathspec.GitIgnoreSpec.from_lines(patterns)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # `re` warns about sets like `[[` that git reads literally
+        try:
+            return pathspec.GitIgnoreSpec.from_lines(patterns)
+        except Exception:  # noqa: BLE001 - find the culprits one by one, only on this rare path
+            kept = []
+            for pattern in patterns:
+                try:
+                    pathspec.GitIgnoreSpec.from_lines([pattern])
+                except Exception as exc:  # noqa: BLE001 - pathspec and `re` raise several kinds
+                    bad.append((pattern, str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
+                else:
+                    kept.append(pattern)
+            return pathspec.GitIgnoreSpec.from_lines(kept)
 
 
-def _read_gitignore(path: Path) -> object | None:
+def _read_gitignore(path: Path, skipped: list[Unreadable]) -> object | None:
     try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
+        data = read_limited(path, MB, "a .gitignore over 1 MB")
+    except NotReadable as exc:
+        if not exc.missing:
+            skipped.append(Unreadable(path, f"not used: {exc.reason}"))
         return None
+    lines = data.decode("utf-8", errors="replace").splitlines()
     lines = [line for line in lines if line.strip() and not line.lstrip().startswith("#")]
-    return _compile(lines) if lines else None
+    if not lines:
+        return None
+    bad: list[tuple[str, str]] = []
+    spec = _compile(lines, bad)
+    for pattern, reason in bad:
+        skipped.append(Unreadable(path, f"pattern {pattern!r} ignored: git rejects it too ({reason})"))
+    return spec
 
 
-def _ancestor_gitignores(top: Path) -> list[tuple[Path, object]]:
+def _ancestor_gitignores(top: Path, skipped: list[Unreadable]) -> list[tuple[Path, object]]:
     """`.gitignore` files above `top`, up to the repository root, outermost first."""
     found: list[tuple[Path, object]] = []
     for folder in [top.parent, *top.parent.parents] if top.is_dir() else []:
-        spec = _read_gitignore(folder / ".gitignore") if (folder / ".gitignore").is_file() else None
+        spec = _read_gitignore(folder / ".gitignore", skipped) if (folder / ".gitignore").is_file() else None
         if spec is not None:
             found.append((folder, spec))
         if (folder / ".git").exists():

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
-from lambdalint.config import Config
-from lambdalint.discover import MB, Walker
+from lambdalint.config import Config, ConfigError
+from lambdalint.discover import MB, InvalidPattern, Walker
 from lambdalint.located import Span
 from lambdalint.loaders.cloudformation import load_cloudformation, looks_like_cloudformation
 from lambdalint.loaders.serverless import load_serverless, looks_like_serverless
@@ -17,13 +17,16 @@ from lambdalint.model import Problem, Project, SourceFile, Template
 def load_project(paths: Iterable[Path], config: Config, cwd: Path,
                  overlay: dict[Path, str] | None = None) -> Project:
     overlay = {p.absolute(): text for p, text in (overlay or {}).items()}
-    walker = Walker(exclude=config.exclude, exclude_root=config.root,
-                    respect_gitignore=config.respect_gitignore, overlay=overlay,
-                    max_template_bytes=int(config.max_template_mb * MB))
+    try:
+        walker = Walker(exclude=config.exclude, exclude_root=config.root,
+                        respect_gitignore=config.respect_gitignore, overlay=overlay,
+                        max_template_bytes=int(config.max_template_mb * MB))
+    except InvalidPattern as error:
+        raise ConfigError(f"{config.source or 'configuration'}: {error}") from None
     found = walker.run(paths)
     project = Project(cwd=cwd.absolute(), python_paths=found.python_files)
     for skipped in found.skipped:
-        project.note(f"skipped {project.display(skipped.path)}: {skipped.reason}")
+        project.note(f"{project.display(skipped.path)}: {skipped.reason}")
     for unreadable in found.unreadable:
         project.problems.append(Problem(Span.point(project.display(unreadable.path), 1), unreadable.reason))
     for path, text in found.templates:

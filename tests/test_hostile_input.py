@@ -260,9 +260,9 @@ def test_fifo_and_device_symlinks_are_skipped_with_a_note(tmp_path: Path) -> Non
     (tmp_path / "src" / "zero.py").symlink_to("/dev/zero")
     result = lint_beside_good(tmp_path, {})  # a hang here is the bug: FIFOs block on open
     assert codes_at(result) == [GOOD_FINDING]
-    assert "skipped pipe.yaml: a FIFO, not a file" in result.notes
-    assert "skipped zero.yaml: a device, not a file" in result.notes
-    assert "skipped src/pipe.py: not a regular file" in result.notes
+    assert "pipe.yaml: skipped, a FIFO, not a file" in result.notes
+    assert "zero.yaml: skipped, a device, not a file" in result.notes
+    assert "src/pipe.py: skipped, not a regular file" in result.notes
     # named on the command line, a device is skipped the same way
     explicit = run_lint(tmp_path, ["zero.yaml", "template.yaml"], select=("LL001", "LL201"))
     assert codes_at(explicit) == [GOOD_FINDING]
@@ -318,7 +318,7 @@ def test_unreadable_folder_is_a_note_naming_it(tmp_path: Path, monkeypatch: pyte
     monkeypatch.setattr(os, "scandir", refuse)
     result = run_lint(tmp_path, select=("LL001", "LL201"))
     assert codes_at(result) == [GOOD_FINDING]
-    assert "skipped locked: cannot read folder: Permission denied" in result.notes
+    assert "locked: skipped, cannot read folder: Permission denied" in result.notes
 
 
 # -- Python sources as CPython reads them ---------------------------------------------------------
@@ -621,3 +621,32 @@ def test_a_huge_editor_buffer_is_too_large_not_read(tmp_path: Path) -> None:
                   config=Config(select=("LL001", "LL201"), root=tmp_path), cwd=tmp_path)
     assert codes_at(result) == [("LL001", "big/template.yaml", 1), GOOD_FINDING]
     assert "too large to check" in result.visible[0].message
+
+
+# -- .gitignore and exclude patterns ----------------------------------------------------------------
+
+def test_gitignore_patterns_git_rejects_are_ignored_with_a_note(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    write_tree(tmp_path, {".gitignore": "\\\n!\n[z-a]\nbuild/\n[[:alpha:]\n", "template.yaml": GOOD,
+                          "build/template.yaml": GOOD, "sub/.gitignore": b"\xff\xfe\\\n"})
+    result = run_lint(tmp_path, select=("LL001", "LL201"))
+    assert codes_at(result) == [GOOD_FINDING]  # build/ is still ignored: the good patterns hold
+    notes = [n for n in result.notes if ".gitignore" in n]
+    assert notes[:3] == [".gitignore: pattern '\\\\' ignored: git rejects it too (Invalid git pattern: '\\\\')",
+                         ".gitignore: pattern '!' ignored: git rejects it too (Invalid git pattern: '!')",
+                         ".gitignore: pattern '[z-a]' ignored: git rejects it too (bad character range z-a at position 10)"]
+    assert any(n.startswith("sub/.gitignore: pattern") for n in notes)
+
+
+@pytest.mark.parametrize("pattern", ["\\", "!", "[z-a]", "foo\\"])
+def test_an_invalid_exclude_pattern_is_one_line_exit_2(tmp_path: Path, pattern: str,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    write_tree(tmp_path, {"lambdalint.toml": f"exclude = [{json.dumps(pattern)}, \"build/\"]\n",
+                          "template.yaml": GOOD})
+    code, out, err = run_main(tmp_path, capsys, ".")
+    assert code == 2 and out == ""
+    assert len(err.splitlines()) == 1
+    assert err.startswith("lambdalint: error: ") and "lambdalint.toml: `exclude` pattern" in err
+    assert "not valid gitignore syntax" in err

@@ -271,7 +271,7 @@ def _read(path: Path, overlay: dict[Path, str], max_bytes: int, project: Project
         data = read_limited(path, max_bytes, "max-python-mb")
     except NotReadable as exc:
         if exc.skipped:
-            project.note(f"skipped {project.display(path)}: {exc.reason}")
+            project.note(f"{project.display(path)}: skipped, {exc.reason}")
         elif not exc.missing:
             _unreadable(project, path, 1, exc.reason)
         return None
