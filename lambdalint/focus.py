@@ -30,11 +30,17 @@ _MARKERS = ("serverless.yml", "serverless.yaml", ".git", *CONFIG_FILES)
 _MAX_TEMPLATE_SCAN = 1_000_000  # bytes; a bigger YAML file next to a handler is data, not a template
 
 
-def project_root(file: Path) -> Path:
-    """The folder whose project `file` belongs to, or `file` itself when there is none."""
+def project_root(file: Path, seen: dict[Path, bool] | None = None) -> Path:
+    """The folder whose project `file` belongs to, or `file` itself when there is none.
+    `seen` remembers, across the files of one run, which folders hold a project."""
     start = file.absolute().parent
     for folder in (start, *start.parents):
-        if _holds_project(folder):
+        holds = seen.get(folder) if seen is not None else None
+        if holds is None:
+            holds = _holds_project(folder)
+            if seen is not None:
+                seen[folder] = holds
+        if holds:
             return folder
     return file.absolute()
 
@@ -72,12 +78,20 @@ def _is_template_file(path: Path) -> bool:
 
 
 def project_roots(files: Iterable[Path]) -> list[Path]:
-    """The distinct project roots of `files`, without a root that lies inside another one."""
-    roots = sorted({project_root(f) for f in files}, key=lambda p: len(p.parts))
+    """The distinct project roots of `files`, without a root that lies inside another one.
+
+    Linear in the number of files (each folder is scanned once, each root's ancestors looked up
+    in a set): `pre-commit run --all-files` passes every file of a repository."""
+    seen: dict[Path, bool] = {}
+    roots = sorted({project_root(f, seen) for f in files}, key=lambda p: len(p.parts))
     kept: list[Path] = []
+    kept_folders: set[Path] = set()
     for root in roots:
-        if not any(root == k or k in root.parents for k in kept if k.is_dir()):
-            kept.append(root)
+        if root in kept_folders or not kept_folders.isdisjoint(root.parents):
+            continue
+        kept.append(root)
+        if root.is_dir():
+            kept_folders.add(root)
     return kept
 
 

@@ -650,3 +650,43 @@ def test_an_invalid_exclude_pattern_is_one_line_exit_2(tmp_path: Path, pattern: 
     assert len(err.splitlines()) == 1
     assert err.startswith("lambdalint: error: ") and "lambdalint.toml: `exclude` pattern" in err
     assert "not valid gitignore syntax" in err
+
+
+# -- scale: files as arguments load each project once ----------------------------------------------
+
+def test_project_roots_scan_each_folder_once_and_keep_nesting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import lambdalint.focus as focus
+
+    files = {"template.yaml": GOOD, "nested/serverless.yml": "service: a\nprovider: {name: aws}\n",
+             "loose/readme.yaml": "a: 1\n"}
+    files.update({f"src/pkg{i}/mod{j}.py": "X = 1\n" for i in range(20) for j in range(10)})
+    write_tree(tmp_path, files)
+    outside = tmp_path.parent / f"{tmp_path.name}-alone.py"
+    outside.write_text("X = 1\n")
+    scanned: list[Path] = []
+    real = focus._holds_project
+
+    def counting(folder: Path) -> bool:
+        scanned.append(folder)
+        return real(folder)
+
+    monkeypatch.setattr(focus, "_holds_project", counting)
+    paths = [tmp_path / name for name in files] + [outside]
+    roots = focus.project_roots(paths)
+    assert len(scanned) == len(set(scanned))  # 200 files in 20 folders: each folder asked once
+    assert tmp_path in roots and tmp_path / "nested" not in roots  # inside the outer project
+    assert all(not str(r).startswith(str(tmp_path) + "/") for r in roots)
+
+
+def test_triggers_by_function_match_a_scan(tmp_path: Path) -> None:
+    from lambdalint.triggers import function_triggers, template_triggers
+
+    events = "".join(f"  F{i}:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: a.b\n"
+                     f"      Runtime: python3.12\n      Events:\n        Api:\n          Type: Api\n"
+                     f"          Properties: {{Path: /{i}, Method: get}}\n" for i in range(30))
+    write_tree(tmp_path, {"template.yaml": "Transform: AWS::Serverless-2016-10-31\nResources:\n" + events})
+    project = run_lint(tmp_path, select=("LL203",)).project
+    template = project.templates[0]
+    for function in template.functions:
+        expected = [t for t in template_triggers(template) if t.function is function]
+        assert function_triggers(function) == expected and len(expected) == 1
