@@ -57,7 +57,7 @@ def _not_a_python_handler(function: Function, handler: str | None) -> bool:
     instead of the Python runtime, and its `Handler` is often a file such as `run.sh`."""
     if "AWS_LAMBDA_EXEC_WRAPPER" in function.environment:
         return True
-    return bool(handler) and function.code_dir is not None and (function.code_dir / handler).is_file()
+    return bool(handler) and function.code_dir is not None and os.path.isfile(function.code_dir / handler)
 
 
 def check(ctx: Context) -> Iterator[Finding]:

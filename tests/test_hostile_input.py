@@ -690,3 +690,40 @@ def test_triggers_by_function_match_a_scan(tmp_path: Path) -> None:
     for function in template.functions:
         expected = [t for t in template_triggers(template) if t.function is function]
         assert function_triggers(function) == expected and len(expected) == 1
+
+
+# -- names too long for the file system (found by tests/test_fuzz.py) --------------------------------
+
+@pytest.mark.parametrize("code_uri, handler", [
+    ("src/", "a" * 5000 + ".handler"),
+    ("x" * 5000 + "/", "app.handler"),
+    ("src/", "pkg/" + "b" * 300 + "/" + "c" * 300 + ".handler"),
+])
+def test_names_too_long_for_the_file_system_are_no_internal_error(tmp_path: Path, code_uri: str, handler: str) -> None:
+    long = GOOD.replace("GoodFunction", "LongFunction").replace("CodeUri: src/", f"CodeUri: {code_uri}") \
+        .replace("Handler: app.handler", f"Handler: {handler}")
+    write_tree(tmp_path, {"template.yaml": GOOD, "long/template.yaml": long,
+                          "src/app.py": "from . import " + "d" * 5000 + "\nimport " + "e." * 3000 + "f\n"
+                                        "def handler(event, context):\n    return 1\n",
+                          "long/src/app.py": "def handler(event, context):\n    return 1\n"})
+    result = run_lint(tmp_path)  # every rule
+    assert result.internal_errors == []
+    assert GOOD_FINDING in codes_at(result)
+
+
+def test_serverless_names_too_long_are_no_internal_error(tmp_path: Path) -> None:
+    long = "x" * 5000
+    write_tree(tmp_path, {"template.yaml": GOOD, "svc/serverless.yml": f"""\
+service: s
+provider: {{name: aws, runtime: python3.12}}
+package: {{artifact: {long}.zip, patterns: ['!{long}/**']}}
+functions:
+  a: {{handler: {long}.main}}
+  b: {{handler: {long}}}
+  c: {{handler: h.main, package: {{artifact: {long}/x.zip}}}}
+layers:
+  l: {{path: {long}}}
+"""})
+    result = run_lint(tmp_path)
+    assert result.internal_errors == []
+    assert GOOD_FINDING in codes_at(result)

@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from lambdalint.located import Located, Span, default
-from lambdalint.loaders.handlers import normalized, resolve_handler
+from lambdalint.loaders.handlers import nameable, normalized, resolve_handler
 from lambdalint.model import Function, SourceFile, Template
 
 SAM_FUNCTION = "AWS::Serverless::Function"
@@ -122,7 +122,8 @@ def _function(template: Template, logical_id: str, kind: str, span: Span,
         code_location=code_location,
         package_type=str(prop("PackageType", "Zip").value),
     )
-    function.code_dir = _code_dir(template, code_location, resource)
+    code_dir = _code_dir(template, code_location, resource)
+    function.code_dir = code_dir if code_dir is not None and nameable(code_dir) else None
     resolve_handler(function)
     return function
 
