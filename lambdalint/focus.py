@@ -62,6 +62,8 @@ def _holds_project(folder: Path) -> bool:
 
 def _has_lambdalint_table(path: Path) -> bool:
     try:
+        if not path.is_file():  # a FIFO named pyproject.toml would block the read forever
+            return False
         return "[tool.lambdalint" in path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return False

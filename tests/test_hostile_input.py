@@ -727,3 +727,14 @@ layers:
     result = run_lint(tmp_path)
     assert result.internal_errors == []
     assert GOOD_FINDING in codes_at(result)
+
+
+def test_a_fifo_named_pyproject_toml_does_not_hang_a_focused_run(tmp_path: Path) -> None:
+    import os
+
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("needs FIFOs")
+    write_tree(tmp_path, {"template.yaml": GOOD, "src/app.py": "def handler(event, context):\n    return 1\n"})
+    os.mkfifo(tmp_path / "src" / "pyproject.toml")
+    result = run_lint(tmp_path, focus=["template.yaml", "src/app.py"], select=("LL001", "LL201"))
+    assert codes_at(result) == [GOOD_FINDING]
