@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from lambdalint import __version__
-from lambdalint.config import Config, common_start, find_config
+from lambdalint.config import Config, ConfigError, common_start, find_config
+from lambdalint.discover import MB
 from lambdalint.findings import Finding, Report
 from lambdalint.load import load_project
 from lambdalint.model import Project
@@ -75,6 +76,11 @@ def lint(paths: Sequence[Path | str] = (".",), config: Config | None = None,
     gc.disable()
     try:
         return _run(targets, config, registry, contexts, cwd, overlay, today, progress, focused)
+    except ConfigError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a bug is reported, never raised
+        return LintResult(version=__version__, findings=[], files=0, functions=0,
+                          internal_errors=[describe_error(exc)])
     finally:
         if collecting:
             gc.enable()
@@ -91,9 +97,13 @@ def _run(targets: list[Path], config: Config, registry: Registry,
         from lambdalint.code import analyse  # LibCST is imported only on this path
         from lambdalint.code.scan import rules_prefilter
 
-        project.code = analyse(project, config.handler_patterns, overlay,
-                               rules_prefilter(rule for rule, _ in contexts))
-    errors: list[str] = []
+        try:
+            project.code = analyse(project, config.handler_patterns, overlay,
+                                   rules_prefilter(rule for rule, _ in contexts),
+                                   max_bytes=int(config.max_python_mb * MB))
+        except Exception as exc:  # noqa: BLE001 - the template rules can still run
+            project.errors.append(describe_error(exc, "handler code analysis"))
+    errors: list[str] = list(project.errors)
     today = today or datetime.date.today()
     first = [(rule, options) for rule, options in contexts if not rule.after_suppressions]
     findings, ran = _check(first, project, config, today, progress, errors)
@@ -134,7 +144,7 @@ def _check(contexts: list[tuple[Rule, dict[str, object]]], project: Project, con
         try:
             found = list(rule.check(context))
         except Exception as exc:  # noqa: BLE001 - one broken rule must not hide every other finding
-            errors.append(f"rule {rule.code} crashed: {type(exc).__name__}: {exc}")
+            errors.append(describe_error(exc, f"rule {rule.code}"))
             continue
         ran.append(rule.code)
         override = config.severity.get(rule.code) or config.severity.get(rule.slug)
@@ -143,6 +153,21 @@ def _check(contexts: list[tuple[Rule, dict[str, object]]], project: Project, con
                 finding.severity = override
             findings.append(finding)
     return findings, ran
+
+
+def describe_error(exc: BaseException, where: str | None = None) -> str:
+    """`where (Type: message)` for an internal-error line; `where` defaults to the innermost
+    lambdalint function the traceback passed through (`lambdalint.load.load_project`)."""
+    if where is None:
+        where = "lambdalint"
+        tb = exc.__traceback__
+        while tb is not None:
+            module = tb.tb_frame.f_globals.get("__name__", "")
+            if module.startswith("lambdalint") or module.startswith("rules."):
+                where = f"{module}.{tb.tb_frame.f_code.co_name}"
+            tb = tb.tb_next
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{where} ({type(exc).__name__}: {text[:200]})" if text else f"{where} ({type(exc).__name__})"
 
 
 def _count_files(project: Project) -> int:

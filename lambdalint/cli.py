@@ -110,6 +110,7 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, sele
         fail_on=fail_on,
     )
     progress = _Progress(_wants_progress(output_format))
+    refused: list[str] = []
     try:
         report = lint(targets, config, overlay, progress=progress, focus=focus, registry=registry)
         if show_diff or fix:
@@ -117,7 +118,7 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, sele
 
             # An editor's buffer is never written: its fixed text goes to stdout (as ruff does).
             on_disk = fix and not show_diff and stdin_filename is None
-            changes = apply_fixes(report.findings, write=on_disk, overlay=overlay)
+            changes = apply_fixes(report.findings, write=on_disk, overlay=overlay, refused=refused)
             if show_diff:
                 click.echo("".join(change.diff() for change in changes), nl=False)
                 if not changes and report.visible:
@@ -147,7 +148,7 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, sele
         for note in report.notes:
             click.echo(f"lambdalint: note: {note}", err=True)
     for error in report.internal_errors:
-        click.echo(f"lambdalint: internal error: {error}", err=True)
+        click.echo(f"lambdalint: internal error in {error}; please report", err=True)
     colour = output is None and output_format == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     options = {"colour": colour, "show_hints": not no_hints} if output_format == "text" else {}
     text = render(report, output_format, **options)
@@ -156,14 +157,16 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, sele
             output.parent.mkdir(parents=True, exist_ok=True)
             output.write_text(text, encoding="utf-8")
         except OSError as exc:
-            raise ConfigError(f"--output {output}: cannot write: {exc.strerror or exc}") from None
+            raise ConfigError(f"--output {output}: cannot write the report: {exc.strerror or exc}") from None
     elif fixed_text is not None:
         click.echo(text, nl=False, err=True)  # stdout carries the fixed buffer
     else:
-        click.echo(text, nl=False)
+        _write_stdout(text)
     if fixed_text is not None:
-        sys.stdout.write(fixed_text)
-    if report.internal_errors:
+        _write_stdout(fixed_text)
+    for problem in refused:
+        click.echo(f"lambdalint: error: cannot fix {problem}", err=True)
+    if report.internal_errors or refused:
         sys.exit(2)
     sys.exit(0 if exit_zero or not report.failed(config.fail_on) else 1)
 
@@ -203,6 +206,17 @@ def _focus(paths: list[Path]) -> list[Path] | None:
         if path.is_dir() and project_root(path) != Path(os.path.abspath(path)):
             return paths
     return None
+
+
+def _write_stdout(text: str) -> None:
+    """Write and flush now, so a full or closed stdout is one error line, not a crash at exit."""
+    try:
+        click.echo(text, nl=False)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise  # the reader went away: nothing more to say to it
+    except OSError as exc:
+        raise ConfigError(f"cannot write the report to stdout: {exc.strerror or exc}") from None
 
 
 def _config(path: Path | None, targets: list[Path]) -> Config:
@@ -271,16 +285,28 @@ def main(argv: Sequence[str] | None = None) -> None:
         click.echo(f"lambdalint: error: {exc}", err=True)
         sys.exit(2)
     except BrokenPipeError:
-        sys.exit(1)
-    except Exception as exc:  # noqa: BLE001 - a bug must not look like exit 1 ("findings")
+        # The reader stopped early (`| head`): not a finding, and stdout can take nothing more.
+        _silence_stdout()
+        sys.exit(2)
+    except Exception as exc:  # noqa: BLE001 - a bug must still be one line and exit 2, never exit 1
         if os.environ.get("LAMBDALINT_DEBUG"):
             raise
-        click.echo(f"lambdalint: internal error: {type(exc).__name__}: {exc} "
-                   "(set LAMBDALINT_DEBUG=1 for the traceback)", err=True)
+        from lambdalint.api import describe_error
+
+        click.echo(f"lambdalint: internal error in {describe_error(exc)}; please report", err=True)
         sys.exit(2)
     finally:
         if collecting:
             gc.enable()
+
+
+def _silence_stdout() -> None:
+    # Python flushes stdout once more at exit and would print a second error about the same pipe.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def run() -> None:
@@ -297,10 +323,12 @@ def run() -> None:
         code = exc.code
     if isinstance(code, str):  # `sys.exit("message")` prints the message and means failure
         print(code, file=sys.stderr)
-        code = 1
+        code = 2
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
-        except (OSError, ValueError):  # closed: the language server closes stdout on `exit`
+        except ValueError:  # closed: the language server closes stdout on `exit`
             pass
+        except OSError:
+            code = code or 2  # what could not be written was already reported, or cannot be
     os._exit(code or 0)

@@ -36,6 +36,8 @@ class Config:
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     handler_patterns: tuple[str, ...] = DEFAULT_HANDLER_PATTERNS
     respect_gitignore: bool = True
+    max_template_mb: float = 10  # a bigger template or Python file is an LL001, never read whole
+    max_python_mb: float = 5
     root: Path | None = None     # the folder paths in `exclude` and `per-file-ignores` are relative to
     source: Path | None = None   # the file this came from, for messages
 
@@ -71,6 +73,10 @@ def parse_config(data: dict[str, Any], where: str, root: Path | None = None,
             if not isinstance(value, bool):
                 raise ConfigError(f"{where}: `respect-gitignore` must be true or false")
             values["respect_gitignore"] = value
+        elif key in ("max-template-mb", "max-python-mb"):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 100_000:
+                raise ConfigError(f"{where}: `{key}` must be a positive number of megabytes")
+            values[key.replace("-", "_")] = value
         elif key == "per-file-ignores":
             if not isinstance(value, dict):
                 raise ConfigError(f"{where}: `per-file-ignores` must map path patterns to rule lists")
@@ -116,6 +122,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: not UTF-8 (byte {exc.start})") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
 
@@ -140,16 +148,24 @@ def load_file(path: Path) -> Config | None:
 def find_config(start: Path) -> Config:
     """The nearest config file at or above `start`; defaults when there is none."""
     folder = start.resolve()
-    if not folder.is_dir():
+    if not _exists(folder, dir=True):
         folder = folder.parent
     for candidate in (folder, *folder.parents):
         for name in CONFIG_FILES:
             path = candidate / name
-            if path.is_file():
+            if _exists(path, dir=False):
                 config = load_file(path)
                 if config is not None:
                     return config
     return Config(root=folder)
+
+
+def _exists(path: Path, *, dir: bool) -> bool:
+    """`is_dir()`/`is_file()`, False for a name the file system will not look up (too long)."""
+    try:
+        return path.is_dir() if dir else path.is_file()
+    except OSError:
+        return False
 
 
 def common_start(paths: Iterable[Path]) -> Path:

@@ -34,14 +34,28 @@ _MARKERS = ("serverless.yml", "serverless.yaml", ".git", *CONFIG_FILES)
 _MAX_TEMPLATE_SCAN = 1_000_000  # bytes; a bigger YAML file next to a handler is data, not a template
 
 
-def project_root(file: Path) -> Path:
-    """The folder whose project `file` (or folder) belongs to, or `file` itself when there is none."""
+def project_root(file: Path, seen: dict[Path, bool] | None = None) -> Path:
+    """The folder whose project `file` (or folder) belongs to, or `file` itself when there is none.
+    `seen` remembers, across the files of one run, which folders hold a project."""
     absolute = Path(os.path.abspath(file))
-    start = absolute if absolute.is_dir() else absolute.parent
+    start = absolute if is_folder(absolute) else absolute.parent
     for folder in (start, *start.parents):
-        if _holds_project(folder):
+        holds = seen.get(folder) if seen is not None else None
+        if holds is None:
+            holds = _holds_project(folder)
+            if seen is not None:
+                seen[folder] = holds
+        if holds:
             return folder
     return absolute
+
+
+def is_folder(path: Path) -> bool:
+    """`path.is_dir()`, False where the file system will not say (a name too long, no permission)."""
+    try:
+        return path.is_dir()
+    except OSError:  # a name too long for the file system (an editor's URI) names no folder
+        return False
 
 
 def _holds_project(folder: Path) -> bool:
@@ -61,6 +75,8 @@ def _holds_project(folder: Path) -> bool:
 
 def _has_lambdalint_table(path: Path) -> bool:
     try:
+        if not path.is_file():  # a FIFO named pyproject.toml would block the read forever
+            return False
         return "[tool.lambdalint" in path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return False
@@ -77,12 +93,20 @@ def _is_template_file(path: Path) -> bool:
 
 
 def project_roots(files: Iterable[Path]) -> list[Path]:
-    """The distinct project roots of `files`, without a root that lies inside another one."""
-    roots = sorted({project_root(f) for f in files}, key=lambda p: len(p.parts))
+    """The distinct project roots of `files`, without a root that lies inside another one.
+
+    Linear in the number of files (each folder is scanned once, each root's ancestors looked up
+    in a set): `pre-commit run --all-files` passes every file of a repository."""
+    seen: dict[Path, bool] = {}
+    roots = sorted({project_root(f, seen) for f in files}, key=lambda p: len(p.parts))
     kept: list[Path] = []
+    kept_folders: set[Path] = set()
     for root in roots:
-        if not any(root == k or k in root.parents for k in kept if k.is_dir()):
-            kept.append(root)
+        if root in kept_folders or not kept_folders.isdisjoint(root.parents):
+            continue
+        kept.append(root)
+        if is_folder(root):
+            kept_folders.add(root)
     return kept
 
 
@@ -108,7 +132,7 @@ def inside(display: str, focused: Iterable[Path], cwd: Path) -> bool:
 
 def file_kinds(path: Path) -> frozenset[FileKind]:
     """The kinds of file findings under a focused path can land in (a folder: every kind)."""
-    return ANY_FILE if path.is_dir() else frozenset({file_kind(path)})
+    return ANY_FILE if is_folder(path) else frozenset({file_kind(path)})
 
 
 def file_kind(path: Path | str) -> FileKind:

@@ -129,6 +129,8 @@ class Project:
     notes: list[str] = field(default_factory=list)
     # Infrastructure found but not read (Terraform, an unsynthesized CDK app): always shown.
     unchecked: list[str] = field(default_factory=list)
+    # Bugs met while loading (a loader that crashed on one file): reported as internal errors.
+    errors: list[str] = field(default_factory=list)
 
     @property
     def functions(self) -> list[Function]:

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Iterable, Literal, NamedTuple
 
 from lambdalint.loaders.cloudformation import is_makefile_build
-from lambdalint.loaders.handlers import normalized
+from lambdalint.loaders.handlers import nameable, normalized
 from lambdalint.located import Located, Span
 from lambdalint.model import Function, Project, Template
 from lambdalint.package_size import (
@@ -221,7 +221,7 @@ def _local(base: Path, node: Located | None) -> Path | None:
     if not text or "://" in text:
         return None
     path = normalized(base / text)
-    return path if path.exists() else None
+    return path if nameable(path) and path.exists() else None
 
 
 def _sam_build(template: Template, logical_id: str) -> Path | None:
@@ -333,7 +333,7 @@ def _handler_exists(base: Path, handler: str | None) -> bool:
         return False
     module, dot, _ = handler.strip().rpartition(".")
     if not dot:
-        return (base / handler.strip()).is_file()
+        return os.path.isfile(base / handler.strip())
     target = base / module.replace(".", "/") if "/" not in module else base / module
     try:
         names = [entry.name for entry in os.scandir(target.parent)]

@@ -26,7 +26,7 @@ from lambdalint import __version__
 from lambdalint.api import lint
 from lambdalint.config import CONFIG_FILES, ConfigError
 from lambdalint.findings import Finding
-from lambdalint.focus import project_root
+from lambdalint.focus import is_folder, project_root
 from lambdalint.located import Span
 
 DEBOUNCE_SECONDS = 0.3
@@ -76,10 +76,14 @@ class LambdalintServer(LanguageServer):
         except ConfigError as error:
             self.window_log_message(types.LogMessageParams(types.MessageType.Error, f"lambdalint: {error}"))
             return
+        except Exception as error:  # noqa: BLE001 - one project's bad input must not wedge the others
+            self.window_log_message(types.LogMessageParams(
+                types.MessageType.Error, f"lambdalint: internal error checking {root}: {type(error).__name__}: {error}"))
+            return
         finally:
             if self.state.pending.get(root) is asyncio.current_task():
                 del self.state.pending[root]
-        base = root if root.is_dir() else root.parent
+        base = root if is_folder(root) else root.parent
         by_path: dict[Path, list[Finding]] = {path: [] for path in documents}
         for finding in report.visible:
             path = Path(finding.span.path)
@@ -105,7 +109,7 @@ class LambdalintServer(LanguageServer):
         previous = self.state.last.get(root)
         if previous is not None and previous[0] == _inputs(root, files, overlay, previous[1]):
             return previous[1]
-        cwd = root if root.is_dir() else root.parent
+        cwd = root if is_folder(root) else root.parent
         report = lint(focus=files, overlay=overlay, cwd=cwd)
         self.state.last[root] = (_inputs(root, files, overlay, report), report)
         return report
@@ -236,7 +240,7 @@ def _inputs(root: Path, files: list[Path], overlay: dict[Path, str], report: Any
     if project is not None:
         read |= {source.path for source in project.sources.values()}
         read |= {p if p.is_absolute() else project.cwd / p for p in project.python_paths}
-    folder = root if root.is_dir() else root.parent
+    folder = root if is_folder(root) else root.parent
     read |= {folder / name for name in CONFIG_FILES}
     stats = []
     for path in sorted(read - set(overlay)):
@@ -250,8 +254,14 @@ def _inputs(root: Path, files: list[Path], overlay: dict[Path, str], report: Any
 
 
 def _path(uri: str) -> Path | None:
-    path = to_fs_path(uri)
-    return Path(path) if path else None
+    """The file a URI names; None for one that names no checkable file (not `file:`, a NUL byte)."""
+    try:
+        path = to_fs_path(uri)
+    except Exception:  # noqa: BLE001 - a malformed URI is the client's, not a reason to stop
+        return None
+    if not path or "\0" in path or not Path(path).is_absolute():
+        return None
+    return Path(path)
 
 
 def create_server() -> LambdalintServer:
@@ -294,8 +304,13 @@ def main() -> int:
     """Serve on stdio until the client says `exit`; the exit code is 0 after a `shutdown`, else 1.
 
     pygls swallows the `SystemExit` it raises on `exit` and closes stdout, so the code is kept in
-    the server's state and returned for the command to exit with.
+    the server's state and returned for the command to exit with. Its input is framed by
+    `CheckedInput`, so a malformed header costs one message, never the server.
     """
+    import sys
+
+    from lambdalint.lsp_stream import CheckedInput
+
     server = create_server()
-    server.start_io()
+    server.start_io(stdin=CheckedInput(sys.stdin.buffer))  # type: ignore[arg-type]
     return 0 if server.state.shut_down else 1

@@ -37,6 +37,7 @@ Point `Handler` at `<module path>.<function>` relative to the code folder (`pkg/
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Iterator
 
@@ -60,7 +61,7 @@ def _not_a_python_handler(function: Function, handler: str | None) -> bool:
     instead of the Python runtime, and its `Handler` is often a file such as `run.sh`."""
     if "AWS_LAMBDA_EXEC_WRAPPER" in function.environment:
         return True
-    return bool(handler) and function.code_dir is not None and (function.code_dir / handler).is_file()
+    return bool(handler) and function.code_dir is not None and os.path.isfile(function.code_dir / handler)
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -81,6 +82,8 @@ def check(ctx: Context) -> Iterator[Finding]:
             folder_of_module = Path(handler.entry.file).parent
             if not _holds_python(folder_of_module) or Path(handler.entry.file).stem in _GENERATED:
                 continue
+            if os.path.lexists(handler.entry.file):
+                continue  # there, but unreadable or undecodable: that is an LL001 on the file
             module = Path(handler.entry.file).relative_to(function.code_dir).as_posix() \
                 if function.code_dir in Path(handler.entry.file).parents else handler.entry.file.name
             yield ctx.finding(

@@ -59,6 +59,20 @@ def codes_at(result: LintResult) -> list[tuple[str, str, int]]:
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-snapshots", action="store_true",
                      help="rewrite tests/snapshots/* from the current output; review the diff")
+    parser.addoption("--fuzz-long", action="store_true",
+                     help="tests/test_fuzz.py: run 50x the examples (minutes; CI runs the short mode)")
+
+
+_FUZZ = {"long": False}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    _FUZZ["long"] = bool(config.getoption("--fuzz-long", default=False))
+
+
+def fuzz_examples(ci: int) -> int:
+    """How many examples a fuzz test runs: `ci` by default, 50x that with `--fuzz-long`."""
+    return ci * 50 if _FUZZ["long"] else ci
 
 
 @pytest.fixture

@@ -67,14 +67,14 @@ def test_each_bad_file_is_one_ll001_and_the_good_template_is_checked(messy: Path
 def test_unreadable_file_is_reported_not_raised(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Root ignores file modes, so the permission error is simulated where the walker reads."""
     write_tree(tmp_path, {"template.yaml": GOOD, "secret/template.yaml": GOOD})
-    real = Path.read_bytes
+    real = os.open
 
-    def refuse(self: Path) -> bytes:
-        if self.parent.name == "secret":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
+    def refuse(path: object, *args: object, **kwargs: object) -> int:
+        if Path(str(path)).parent.name == "secret":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(os, "open", refuse)
     result = run_lint(tmp_path, select=["LL001", "LL201"])
     assert codes_at(result) == [("LL001", "secret/template.yaml", 1), ("LL201", "template.yaml", 4)]
     assert "Permission denied" in result.visible[0].message

@@ -145,3 +145,9 @@ def test_pyproject_with_a_tool_value_that_is_not_a_table(tmp_path: Path) -> None
     write_tree(tmp_path, {"pyproject.toml": "tool = 5\n", "template.yaml": TEMPLATE})
     run = cli(tmp_path, "check", ".")
     assert run.returncode == 1 and "Traceback" not in run.stderr  # not ours: defaults apply
+
+
+def test_config_file_that_is_not_utf8_is_one_line_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "lambdalint.toml").write_bytes(b'select = ["LL1"]\n# caf\xe9\n')
+    with pytest.raises(ConfigError, match="not UTF-8"):
+        load_file(tmp_path / "lambdalint.toml")

@@ -11,6 +11,7 @@ from typing import Iterable, Iterator, NamedTuple, Sequence
 from lambdalint.code.facts import CallFact, FunctionFacts, ModuleFacts, MutationFact, text_hash
 from lambdalint.code.modules import ModuleIndex, package_root
 from lambdalint.code.scan import EVERYTHING, Prefilter, handler_shaped, imported_modules, is_test_file
+from lambdalint.discover import DEFAULT_MAX_PYTHON_BYTES, NotReadable, read_limited, too_large
 from lambdalint.located import Span
 from lambdalint.model import Function, Problem, Project, SourceFile
 
@@ -242,15 +243,17 @@ def _lookup(module: ModuleFacts, qualname: str) -> FunctionFacts | None:
 # -- building --
 
 def analyse(project: Project, handler_patterns: Sequence[str],
-            overlay: dict[Path, str] | None = None, prefilter: Prefilter = EVERYTHING) -> CodeAnalysis:
+            overlay: dict[Path, str] | None = None, prefilter: Prefilter = EVERYTHING,
+            max_bytes: int = DEFAULT_MAX_PYTHON_BYTES) -> CodeAnalysis:
     """The code analysis of `project`. `prefilter` (`scan.rules_prefilter` of the selected rules)
-    says which modules can hold a fact worth a full parse; by default every module can."""
+    says which modules can hold a fact worth a full parse; by default every module can. A module
+    larger than `max_bytes` is not read."""
     overlay = {p.absolute(): t for p, t in (overlay or {}).items()}
     texts: dict[Path, str | None] = {}
 
     def read(path: Path) -> str | None:
         if path not in texts:
-            texts[path] = _read(path, overlay)
+            texts[path] = _read(path, overlay, max_bytes, project)
         return texts[path]
 
     entries = _entries(project, handler_patterns, read)
@@ -427,13 +430,47 @@ def _handler_signature(function: FunctionFacts) -> bool:
     return function.positional >= 2 and function.required <= 2 and function.required_kwonly == 0
 
 
-def _read(path: Path, overlay: dict[Path, str]) -> str | None:
+def _read(path: Path, overlay: dict[Path, str], max_bytes: int, project: Project) -> str | None:
+    """The text of a Python file as CPython would decode it; a file that exists but cannot be read
+    is an LL001 (or, not being a regular file, a note), so no rule mistakes it for a missing one."""
     if path.absolute() in overlay:
-        return overlay[path.absolute()]
-    try:
-        return path.read_bytes().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        text = overlay[path.absolute()]
+        if len(text) <= max_bytes:
+            return text
+        _unreadable(project, path, 1, too_large(len(text), max_bytes, "max-python-mb"))
         return None
+    try:
+        data = read_limited(path, max_bytes, "max-python-mb")
+    except NotReadable as exc:
+        if exc.skipped:
+            project.note(f"{project.display(path)}: skipped, {exc.reason}")
+        elif not exc.missing:
+            _unreadable(project, path, 1, exc.reason)
+        return None
+    try:
+        return decode_python(data)
+    except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
+        line = getattr(exc, "lineno", None) or data[:getattr(exc, "start", 0)].count(b"\n") + 1
+        _unreadable(project, path, line, f"cannot decode Python source: {exc}")
+        return None
+
+
+def decode_python(data: bytes) -> str:
+    return data.decode(python_encoding(data))
+
+
+def python_encoding(data: bytes) -> str:
+    """PEP 263: `utf-8-sig` for a BOM, else a `# -*- coding: latin-1 -*-` cookie on line 1 or 2,
+    else UTF-8. Raises SyntaxError for an unknown or contradictory declaration."""
+    import io
+    import tokenize
+
+    return tokenize.detect_encoding(io.BytesIO(data).readline)[0]
+
+
+def _unreadable(project: Project, path: Path, line: int, reason: str) -> None:
+    display = project.display(path)
+    project.problems.append(Problem(Span.point(display, line), reason))
 
 
 def _entries(project: Project, patterns: Sequence[str], read) -> list[Entry]:

@@ -4,8 +4,10 @@
 just above the top-level statement holding the function, with its comments. A fix is only offered
 when the move cannot change behaviour: the arguments are literals or module-level constants, the
 factory comes from a module-level import, the name is assigned once in the function and is free at
-module scope. Writes are atomic (temporary file + rename) and refuse a file whose text changed
-since it was analysed.
+module scope. Writes are atomic (temporary file + fsync + rename, through a symlink to its target)
+and keep the file's encoding, BOM, line endings, mode and owner; a file whose text changed since it
+was analysed, a read-only file or a folder without room for the temporary file is refused with a
+reason, never half-written.
 """
 
 from __future__ import annotations
@@ -55,8 +57,8 @@ def plan_fixes(fixes: Iterable[object], overlay: dict[Path, str] | None = None) 
         text = (overlay or {}).get(file)
         if text is None:
             try:
-                text = file.read_bytes().decode("utf-8-sig")
-            except (OSError, UnicodeDecodeError):
+                text = _decode(file.read_bytes())[0]
+            except (OSError, SyntaxError, UnicodeDecodeError, LookupError):
                 continue
         if any(text_hash(text) != move.text_hash for move in moves):
             continue
@@ -66,40 +68,102 @@ def plan_fixes(fixes: Iterable[object], overlay: dict[Path, str] | None = None) 
     return changes
 
 
-def write_changes(changes: Iterable[FileChange]) -> list[FileChange]:
-    """Write each change atomically; a file whose text is no longer `before` is left alone."""
-    import tempfile  # only `--fix` needs it; every run imports this module (through the rules)
-
+def write_changes(changes: Iterable[FileChange], refused: list[str] | None = None) -> list[FileChange]:
+    """Write each change safely; what cannot be written goes to `refused` as `path: reason`."""
     written: list[FileChange] = []
     for change in changes:
-        try:
-            current = change.path.read_bytes().decode("utf-8-sig")
-        except (OSError, UnicodeDecodeError):
-            continue
-        if current != change.before:
-            continue
-        mode = change.path.stat().st_mode
-        handle, temporary = tempfile.mkstemp(prefix=f".{change.path.name}.", suffix=".lambdalint",
-                                             dir=change.path.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-                out.write(change.after)
-            os.chmod(temporary, mode & 0o7777)
-            os.replace(temporary, change.path)
-        except OSError:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
-            continue
-        written.append(change)
+        problem = _write(change)
+        if problem is None:
+            written.append(change)
+        elif refused is not None:
+            refused.append(f"{change.display}: {problem}")
     return written
 
 
+def _decode(data: bytes) -> tuple[str, str]:
+    """(text, encoding) as CPython reads the file; encoding `utf-8-sig` when it has a BOM."""
+    from lambdalint.code.analysis import python_encoding
+
+    encoding = python_encoding(data)
+    return data.decode(encoding), encoding
+
+
+class _Refused(Exception):
+    pass
+
+
+def _write(change: FileChange) -> str | None:
+    """Write one change; the reason it was not written, or None."""
+    import stat
+    import tempfile  # only `--fix` needs it; every run imports this module (through the rules)
+
+    target = Path(os.path.realpath(change.path))  # through a symlink: the target holds the code
+    try:
+        before = os.stat(target)
+        text, encoding = _decode(target.read_bytes())
+    except OSError as exc:
+        return f"cannot read it: {exc.strerror or exc}"
+    except (SyntaxError, UnicodeDecodeError, LookupError):
+        return "cannot decode it any more; left alone"
+    if text != change.before:
+        return "it changed since it was checked; left alone"
+    if not os.access(target, os.W_OK) or not before.st_mode & 0o222:
+        return "it is read-only; left alone"
+    try:
+        data = change.after.encode(encoding)  # `utf-8-sig` writes the BOM back
+    except UnicodeEncodeError:
+        return f"the fixed text cannot be written as {encoding}; left alone"
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".lambdalint", dir=target.parent)
+    except OSError as exc:
+        return f"cannot create a temporary file next to it: {exc.strerror or exc}; left alone"
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, stat.S_IMODE(before.st_mode))
+        made = os.stat(temporary)
+        if hasattr(os, "chown") and (made.st_uid, made.st_gid) != (before.st_uid, before.st_gid):
+            try:
+                os.chown(temporary, before.st_uid, before.st_gid)
+            except PermissionError:
+                raise _Refused("cannot keep its owner and group; left alone") from None
+        now = os.stat(target)
+        if (now.st_ino, now.st_size, now.st_mtime_ns) != (before.st_ino, before.st_size, before.st_mtime_ns):
+            raise _Refused("it changed while the fix was written; left alone")
+        os.replace(temporary, target)
+    except (OSError, _Refused) as exc:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        if isinstance(exc, _Refused):
+            return str(exc)
+        return f"cannot write it: {exc.strerror or exc}; left alone"
+    _sync_folder(target.parent)
+    return None
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX); best effort where folders cannot be opened."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 def apply_fixes(findings: Iterable[object], *, write: bool = True,
-                overlay: dict[Path, str] | None = None) -> list[FileChange]:
-    """Plan (and with `write`, apply) the fixes carried by visible findings."""
+                overlay: dict[Path, str] | None = None, refused: list[str] | None = None) -> list[FileChange]:
+    """Plan (and with `write`, apply) the fixes carried by visible findings; files that could not
+    be written go to `refused` as `path: reason`."""
     fixes = [f.fix for f in findings if getattr(f, "fix", None) is not None and getattr(f, "suppressed", None) is None]
     changes = plan_fixes(fixes, overlay)
-    return write_changes(changes) if write else changes
+    return write_changes(changes, refused) if write else changes
 
 
 def move_statements(text: str, moves: dict[int, str]) -> str | None:

@@ -41,7 +41,11 @@ class ModuleIndex:
     def is_file(self, path: Path) -> bool:
         found = self._exists.get(path)
         if found is None:
-            found = self._exists[path] = path.is_file()
+            try:
+                found = path.is_file()
+            except (OSError, ValueError):  # a name too long or holding a NUL names no module
+                found = False
+            self._exists[path] = found
         return found
 
     def module_path(self, root: Path, dotted: str) -> Path | None:

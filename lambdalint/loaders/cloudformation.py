@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from lambdalint.located import Located, Span, default
-from lambdalint.loaders.handlers import normalized, resolve_handler
+from lambdalint.loaders.handlers import nameable, normalized, resolve_handler
 from lambdalint.model import Function, SourceFile, Template
 
 SAM_FUNCTION = "AWS::Serverless::Function"
@@ -134,7 +134,8 @@ def _function(template: Template, logical_id: str, kind: str, span: Span,
         code_location=code_location,
         package_type=package_type,
     )
-    function.code_dir = _code_dir(template, code_location, resource)
+    code_dir = _code_dir(template, code_location, resource)
+    function.code_dir = code_dir if code_dir is not None and nameable(code_dir) else None
     resolve_handler(function)
     if sam and is_makefile_build(resource) and function.handler_file is not None \
             and not function.handler_file.exists():

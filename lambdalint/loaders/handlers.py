@@ -19,6 +19,16 @@ def normalized(path: Path) -> Path:
     return Path(os.path.normpath(path))
 
 
+def nameable(path: Path) -> bool:
+    """Whether `path` could name a file at all: no NUL, no name over 255 bytes, not over 4,095
+    bytes in all. A template's `CodeUri` or `Handler` is text; asking the file system about one
+    that is not raises instead of saying no."""
+    text = str(path)
+    if "\0" in text or len(text.encode("utf-8", "surrogateescape")) > 4095:
+        return False
+    return all(len(part.encode("utf-8", "surrogateescape")) <= 255 for part in path.parts)
+
+
 def split_handler(handler: str) -> tuple[str, str] | None:
     """`("pkg/mod", "fn")` for `pkg.mod.fn`; None when the string cannot name a Python handler."""
     module, dot, function = handler.strip().rpartition(".")
@@ -30,9 +40,16 @@ def split_handler(handler: str) -> tuple[str, str] | None:
 def module_file(code_dir: Path, module: str) -> Path:
     """The file a module path means under `code_dir`: `mod.py`, else a package's `__init__.py`."""
     as_file = code_dir / f"{module}.py"
-    if not as_file.exists() and (code_dir / module / "__init__.py").exists():
+    if not _exists(as_file) and _exists(code_dir / module / "__init__.py"):
         return code_dir / module / "__init__.py"
     return as_file
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except (OSError, ValueError):  # a handler string too long for a file name, or with a NUL
+        return False
 
 
 def resolve_handler(function: Function) -> None:
@@ -44,4 +61,8 @@ def resolve_handler(function: Function) -> None:
     if parts is None:
         return
     module, function.handler_function = parts
+    file = function.code_dir / f"{module}.py"
+    if not nameable(file):
+        function.handler_function = None
+        return
     function.handler_file = module_file(function.code_dir, module)

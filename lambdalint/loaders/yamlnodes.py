@@ -4,6 +4,11 @@ PyYAML composes the node graph (C implementation when available) and keeps every
 convert nodes ourselves instead of constructing Python objects, so each value keeps its span and the
 intrinsic tags need no constructor registry. JSON goes through the same path: it is (almost) YAML,
 and one code path gives JSON templates the same spans and duplicate-key checks.
+
+Templates are untrusted input, so reading one is bounded: nesting deeper than `MAX_DEPTH` and alias
+expansion beyond a budget proportional to the text (a 1 KB "billion laughs" document would expand
+to gigabytes) are load errors at their line. A duplicate key is not fatal: like PyYAML the last
+value wins, and the duplicate is reported so one typo does not hide every other finding.
 """
 
 from __future__ import annotations
@@ -30,6 +35,13 @@ _IMPLICIT = {
 }
 # Short forms whose long form is not simply "Fn::" + the tag name.
 _SPECIAL_TAGS = {"!Ref": "Ref", "!Condition": "Condition"}
+# Real templates nest fewer than 20 levels (the shared corpus: 17 at most); everything downstream
+# (merging, rules) walks the tree recursively, so a deeper tree is refused here, not there.
+MAX_DEPTH = 100
+# Node conversions allowed beyond one per character: a text of n characters holds at most about
+# 2n distinct nodes, so only alias expansion can exceed 3n, and this floor leaves room for the
+# `<<: *defaults` repeated on every function of a large serverless.yml.
+_EXPANSION_FLOOR = 100_000
 
 
 @dataclass(frozen=True)
@@ -39,12 +51,15 @@ class LoadError(Exception):
     message: str
     line: int = 1
     column: int = 1
+    bounded: bool = False  # a safety limit, not a syntax error: no other reader may retry
 
     def __str__(self) -> str:
         return self.message
 
 
-def load_yaml(text: str, path: str) -> Located:
+def load_yaml(text: str, path: str, problems: list[LoadError] | None = None) -> Located:
+    """The tree of `text`. Problems that leave the rest readable (duplicate keys, a bad merge) go
+    to `problems`, or are raised when it is None; anything else raises `LoadError`."""
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -61,55 +76,83 @@ def load_yaml(text: str, path: str) -> Located:
         raise LoadError(f"YAML syntax error: {problem}", line, column) from None
     except yaml.YAMLError as exc:
         raise LoadError(f"YAML error: {exc}") from None
+    except RecursionError:  # the pure-Python composer recurses per level; libyaml stops at 1000
+        raise LoadError(f"nested too deeply to read (more than {MAX_DEPTH} levels)") from None
     if node is None:
         return Located(None, Span.point(path, 1))
-    return _Converter(path).convert(node)
+    converter = _Converter(path, 3 * len(text) + _EXPANSION_FLOOR)
+    root = converter.convert(node, 0)
+    if converter.problems:
+        if problems is None:
+            raise converter.problems[0]
+        problems.extend(converter.problems)
+    return root
 
 
-def load_json(text: str, path: str) -> Located:
+def load_json(text: str, path: str, problems: list[LoadError] | None = None) -> Located:
     # Raw tabs are legal JSON whitespace but not YAML indentation; inside JSON strings they must be
     # escaped, so replacing them one-for-one keeps every column right.
     try:
-        return load_yaml(text.replace("\t", " "), path)
+        return load_yaml(text.replace("\t", " "), path, problems)
     except LoadError as yaml_error:
+        if yaml_error.bounded:
+            raise
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise LoadError(f"JSON syntax error: {exc.msg}", exc.lineno, exc.colno) from None
+        except RecursionError:
+            raise yaml_error from None
         if yaml_error.message.startswith("duplicate key"):
             raise
         # Valid JSON that YAML cannot read (very long keys, odd escapes): keep the data, with
         # every span at the top of the file rather than failing the whole template.
-        return _from_plain(data, Span.point(path, 1))
+        return _from_plain(data, Span.point(path, 1), 0)
 
 
-def _from_plain(data: object, span: Span) -> Located:
+def _from_plain(data: object, span: Span, depth: int) -> Located:
+    if depth > MAX_DEPTH:
+        raise _too_deep(span.line, span.column)
     if isinstance(data, dict):
-        return Located({str(k): _from_plain(v, span) for k, v in data.items()}, span)
+        return Located({str(k): _from_plain(v, span, depth + 1) for k, v in data.items()}, span)
     if isinstance(data, list):
-        return Located([_from_plain(v, span) for v in data], span)
+        return Located([_from_plain(v, span, depth + 1) for v in data], span)
     return Located(data, span)
 
 
+def _too_deep(line: int, column: int) -> LoadError:
+    return LoadError(f"nested more than {MAX_DEPTH} levels deep (or an alias that contains itself)",
+                     line, column, bounded=True)
+
+
 class _Converter:
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, budget: int) -> None:
         self.path = path
         self.constructor = yaml.constructor.SafeConstructor()
+        self.budget = budget  # node conversions left; aliases make the graph convert as a tree
+        self.problems: list[LoadError] = []
 
     def span(self, node: yaml.Node) -> Span:
         start, end = node.start_mark, node.end_mark
         # tuple.__new__ skips the named tuple's Python-level constructor: this runs once per node.
         return _new_span(Span, (self.path, start.line + 1, start.column + 1, end.line + 1, end.column + 1))
 
-    def convert(self, node: yaml.Node) -> Located:
+    def convert(self, node: yaml.Node, depth: int) -> Located:
+        self.budget -= 1
+        if self.budget < 0 or depth > MAX_DEPTH:
+            mark = node.start_mark
+            if depth > MAX_DEPTH:
+                raise _too_deep(mark.line + 1, mark.column + 1)
+            raise LoadError("too many alias expansions: the aliases expand to a document far "
+                            "larger than the file", mark.line + 1, mark.column + 1, bounded=True)
         tag = node.tag
         if tag.startswith("!"):
-            return self.short_form(node)
+            return self.short_form(node, depth)
         if isinstance(node, yaml.ScalarNode):
             return Located(self.scalar(node), self.span(node))
         if isinstance(node, yaml.SequenceNode):
-            return Located([self.convert(item) for item in node.value], self.span(node))
-        return Located(self.mapping(node), self.span(node))
+            return Located([self.convert(item, depth + 1) for item in node.value], self.span(node))
+        return Located(self.mapping(node, depth), self.span(node))
 
     def scalar(self, node: yaml.ScalarNode) -> object:
         if node.tag in _IMPLICIT:
@@ -117,26 +160,45 @@ class _Converter:
         # Timestamps stay text: `2010-09-09` is a version string to CloudFormation, not a date.
         return node.value
 
-    def mapping(self, node: yaml.MappingNode) -> dict[str, Located]:
+    def mapping(self, node: yaml.MappingNode, depth: int) -> dict[str, Located]:
         result: dict[str, Located] = {}
+        merged: dict[str, Located] | None = None
         for key_node, value_node in node.value:
-            if key_node.tag == _MERGE and isinstance(value_node, yaml.MappingNode):
-                for key, value in self.mapping(value_node).items():
-                    result.setdefault(key, value)
+            if key_node.tag == _MERGE:
+                merged = self.merge(value_node, depth, merged if merged is not None else {})
                 continue
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
             key = str(key)
             if key in result:
                 first = result[key].key_span
-                where = f" (first defined on line {first.line})" if first else ""
+                where = f" (first defined on line {first.line}; the last value is used)" if first else ""
                 mark = key_node.start_mark
-                raise LoadError(f"duplicate key `{key}`{where}", mark.line + 1, mark.column + 1)
-            value = self.convert(value_node)
+                self.problems.append(LoadError(f"duplicate key `{key}`{where}", mark.line + 1, mark.column + 1))
+            value = self.convert(value_node, depth + 1)
             value.key_span = self.span(key_node)
             result[key] = value
+        if merged:
+            # YAML 1.1 merge keys: the mapping's own keys win wherever they stand.
+            for key, value in merged.items():
+                result.setdefault(key, value)
         return result
 
-    def short_form(self, node: yaml.Node) -> Located:
+    def merge(self, value_node: yaml.Node, depth: int, merged: dict[str, Located]) -> dict[str, Located]:
+        """`<<: *a` or `<<: [*a, *b]` (earlier mappings win) added under what `merged` holds."""
+        if depth > MAX_DEPTH:  # `&a {<<: *a}` merges itself without ever converting a node
+            raise _too_deep(value_node.start_mark.line + 1, value_node.start_mark.column + 1)
+        sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+        for source in sources:
+            if not isinstance(source, yaml.MappingNode) or source.tag.startswith("!"):
+                mark = source.start_mark
+                self.problems.append(LoadError("`<<` merges only mappings or a list of mappings; "
+                                               "this value is ignored", mark.line + 1, mark.column + 1))
+                continue
+            for key, value in self.mapping(source, depth + 1).items():
+                merged.setdefault(key, value)
+        return merged
+
+    def short_form(self, node: yaml.Node, depth: int) -> Located:
         tag = node.tag
         name = _SPECIAL_TAGS.get(tag, "Fn::" + tag[1:])
         span = self.span(node)
@@ -147,8 +209,8 @@ class _Converter:
                 resource, _, attribute = node.value.partition(".")
                 arg = Located([Located(resource, span), Located(attribute, span)], span)
         elif isinstance(node, yaml.SequenceNode):
-            arg = Located([self.convert(item) for item in node.value], span)
+            arg = Located([self.convert(item, depth + 1) for item in node.value], span)
         else:
-            arg = Located(self.mapping(node), span)
+            arg = Located(self.mapping(node, depth + 1), span)
         arg.key_span = span
         return Located({name: arg}, span)
