@@ -36,6 +36,7 @@ class Config:
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     handler_patterns: tuple[str, ...] = DEFAULT_HANDLER_PATTERNS
     respect_gitignore: bool = True
+    preview: bool = False        # run the rules still in preview (`Rule.preview`)
     root: Path | None = None     # the folder paths in `exclude` and `per-file-ignores` are relative to
     source: Path | None = None   # the file this came from, for messages
 
@@ -67,10 +68,10 @@ def parse_config(data: dict[str, Any], where: str, root: Path | None = None,
             values[name] = values.get(name, ()) + _strings(value, key, where)
         elif key == "fail-on":
             values["fail_on"] = _severity(value, key, where)
-        elif key == "respect-gitignore":
+        elif key in ("respect-gitignore", "preview"):
             if not isinstance(value, bool):
-                raise ConfigError(f"{where}: `respect-gitignore` must be true or false")
-            values["respect_gitignore"] = value
+                raise ConfigError(f"{where}: `{key}` must be true or false")
+            values[key.replace("-", "_")] = value
         elif key == "per-file-ignores":
             if not isinstance(value, dict):
                 raise ConfigError(f"{where}: `per-file-ignores` must map path patterns to rule lists")
@@ -95,7 +96,7 @@ def parse_config(data: dict[str, Any], where: str, root: Path | None = None,
 
 
 KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude", "handler-patterns", "fail-on",
-        "respect-gitignore", "per-file-ignores", "severity", "rules")
+        "respect-gitignore", "preview", "per-file-ignores", "severity", "rules")
 
 
 def did_you_mean(name: str, known: Iterable[str]) -> str:

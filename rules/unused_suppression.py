@@ -134,6 +134,7 @@ RULE = Rule(
     code=CODE,
     slug=SLUG,
     severity="info",
+    overview="a suppression comment or `Metadata` entry names no rule, or suppresses nothing",
     summary="A suppression names no rule or suppresses nothing",
     check=check,
     docs=__doc__ or "",
