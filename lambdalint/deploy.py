@@ -167,3 +167,26 @@ def _serverless(function: Function) -> Deployment:
         file_systems=Located([file_system], file_system.span) if file_system is not None else default([], span),
         deployment_preference=default(None, span),
     )
+
+
+BATCH_KINDS = ("sqs", "kinesis", "dynamodb")
+
+
+def reports_batch_failures(trigger: object) -> bool | None:
+    """Whether an SQS, Kinesis or DynamoDB trigger reads a partial batch response:
+    `FunctionResponseTypes: [ReportBatchItemFailures]` (SAM event, `AWS::Lambda::EventSourceMapping`),
+    Serverless `functionResponseType: ReportBatchItemFailures` (`sqs`, `stream`). None when the
+    value does not resolve or the trigger is of another kind."""
+    kind = getattr(trigger, "kind", None)
+    if kind not in BATCH_KINDS:
+        return None
+    setting = trigger.setting  # type: ignore[attr-defined]
+    node = setting("FunctionResponseTypes")
+    if node is None:
+        node = setting("functionResponseType")
+    if node is None:
+        return False
+    values = node.elements()
+    if node.intrinsic is not None or any(not v.is_literal for v in values):
+        return None
+    return any(str(v.value) == "ReportBatchItemFailures" for v in values)

@@ -43,7 +43,7 @@ from lambdalint.rulekit import Context, Finding, Related, Rule, bad, good, key_n
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    from lambdalint.deploy import deployment, number
+    from lambdalint.rulekit import deployment, number
 
     for function in ctx.project.functions:
         settings = deployment(function).provisioned
@@ -75,7 +75,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             f"`{function.name}` provisions {total} concurrent executions{several} but reserves only {reserved}",
             f"Lower the provisioned concurrency or raise `{key_name(function, 'ReservedConcurrentExecutions')}`.",
             function=function.name,
-            related=[Related(function.reserved_concurrency.span, "reserved concurrency set here")],
+            related=[Related("reserved concurrency set here", function.reserved_concurrency.span)],
         )
 
 

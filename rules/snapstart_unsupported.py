@@ -53,7 +53,7 @@ def runtime_supports_snapstart(runtime: str) -> bool:
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    from lambdalint.deploy import deployment, number
+    from lambdalint.rulekit import deployment, number
 
     for function in ctx.project.functions:
         settings = deployment(function)
@@ -64,22 +64,22 @@ def check(ctx: Context) -> Iterator[Finding]:
         for what, node in conflicts:
             yield ctx.finding(where, f"SnapStart on `{function.name}` cannot be combined with {what}",
                               "Drop SnapStart, or the setting it conflicts with.", function=function.name,
-                              related=[Related(node.span, what)])
+                              related=[Related(what, node.span)])
         for provisioned in settings.provisioned:
             yield ctx.finding(where, f"SnapStart on `{function.name}` cannot be combined with provisioned concurrency",
                               "Use one of the two: provisioned environments are already initialized.",
                               function=function.name,
-                              related=[Related(provisioned.amount.span, "provisioned concurrency")])
+                              related=[Related("provisioned concurrency", provisioned.amount.span)])
         size = number(settings.ephemeral_storage)
         if size is not None and size > 512:
             yield ctx.finding(where, f"SnapStart on `{function.name}` cannot be combined with {size} MB of "
                               "ephemeral storage (512 MB at most)", "Lower the ephemeral storage to 512 MB.",
-                              function=function.name, related=[Related(settings.ephemeral_storage.span,
-                                                                       "ephemeral storage")])
+                              function=function.name, related=[Related("ephemeral storage",
+                                                                       settings.ephemeral_storage.span)])
         if settings.file_systems.elements() and settings.file_systems.value not in ([], None):
             yield ctx.finding(where, f"SnapStart on `{function.name}` cannot be combined with an EFS file system",
                               "Drop SnapStart or the file system.", function=function.name,
-                              related=[Related(settings.file_systems.span, "file system")])
+                              related=[Related("file system", settings.file_systems.span)])
         if not settings.publishes_version:
             yield ctx.finding(where, f"SnapStart on `{function.name}` is never used: the function publishes "
                               "no version", "Publish versions (`AutoPublishAlias: live` in SAM, an "

@@ -40,7 +40,7 @@ from lambdalint.rulekit import Context, Finding, Rule, bad, good
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    from lambdalint.deploy import deployment
+    from lambdalint.rulekit import deployment
 
     for function in ctx.project.functions:
         settings = deployment(function)
