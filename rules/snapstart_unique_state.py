@@ -47,6 +47,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     from lambdalint.rulekit import deployment
 
     analysis = code_analysis(ctx)
+    texts = {display: source.text for display, source in ctx.project.sources.items()}
     seen: set[tuple[int, object]] = set()
     for handler in analysis.handlers:
         function = handler.entry.template_function
@@ -57,7 +58,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         modules = handler_modules(analysis, handler)
         found = [(f"`{use.what}()` at import time is the same in every environment SnapStart restores",
                   "Make the value in the handler, or renew it in a `@register_after_restore` hook.", use.span)
-                 for use in snapshot_unique_values(modules)]
+                 for use in snapshot_unique_values(modules, texts)]
         if not restores(modules):
             for module in modules:
                 for call in module.module_calls:
@@ -103,11 +104,15 @@ Resources:
       SnapStart:
         ApplyOn: PublishedVersions
 """, "src/app.py": """\
+import logging
 import random
+import secrets
 import time
 import uuid
 
+logging.getLogger().info("init at %s", time.time())
 INSTANCE_ID = uuid.uuid4()  # [snapstart-unique-state]
+TOKEN: str = secrets.token_hex(16)  # [snapstart-unique-state]
 random.seed(42)  # [snapstart-unique-state]
 STARTED = time.time()  # [snapstart-unique-state]
 

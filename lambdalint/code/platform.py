@@ -35,6 +35,8 @@ UNIQUE_NAMES = ("uuid.uuid1", "uuid.uuid4", "random.random", "random.randint", "
 AFTER_RESTORE = ("snapshot_restore_py.register_after_restore",)
 # A dict key or subscript `"batchItemFailures"` in code (not in a comment): the handler builds the
 # partial batch response itself.
+# `NAME = ...` / `NAME: type = ...` at the start of a line: a module-level binding.
+_MODULE_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\s*(?::[^=]+)?=(?!=)")
 _BATCH_KEY = re.compile(r"""^[^#\n]*?(["'])batchItemFailures\1""", re.M)
 
 
@@ -128,15 +130,19 @@ def tracing_use(modules: list[ModuleFacts]) -> Use | None:
     return None
 
 
-def snapshot_unique_values(modules: list[ModuleFacts]) -> list[Use]:
+def snapshot_unique_values(modules: list[ModuleFacts], texts: dict[str, str]) -> list[Use]:
     """Module-level calls whose per-environment value a SnapStart snapshot would share: a result
-    bound to a module-level name, or the generator seeded by `random.seed`."""
+    kept in a module-level name (`ID = uuid.uuid4()`, `ID = str(uuid.uuid4())`), or the generator
+    seeded by `random.seed`. A value only logged or passed on at import is not kept."""
     found: list[Use] = []
     for module in modules:
-        bound = set(module.factories.values())
+        lines = texts.get(module.display, "").splitlines()
         for call in module.module_calls:
             hit = next((n for n in UNIQUE_NAMES if n in call.names), None)
-            if hit is not None and (hit == "random.seed" or hit in bound):
+            if hit is None:
+                continue
+            line = lines[call.span.line - 1] if 0 < call.span.line <= len(lines) else ""
+            if hit == "random.seed" or _MODULE_ASSIGNMENT.match(line):
                 found.append(Use(hit, call.span))
     return found
 
