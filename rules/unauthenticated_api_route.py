@@ -81,7 +81,9 @@ def check(ctx: Context) -> Iterator[Finding]:
             else:
                 continue
             shown = "ANY" if method == "*" else method
-            yield ctx.finding(route.span, f"`{shown} {route.path}` invokes `{function.name}` without any "
+            label = f"`{shown}` method `{route.path}`" if trigger.declared_by == "AWS::ApiGateway::Method" \
+                else f"`{shown} {route.path}`"
+            yield ctx.finding(route.span, f"{label} invokes `{function.name}` without any "
                               "authorization: anyone can call it",
                               "Add an authorizer to the route or a default authorizer to its API, or require "
                               "an API key; suppress the finding for a route that must stay public.",
