@@ -78,8 +78,11 @@ def check(ctx: Context) -> Iterator[Finding]:
         role = execution_role(function)
         resource = function.template.resources.get(role.role) if role.role else None
         kind = resource.get("Type") if resource is not None else None
-        if role.unknown is not None or kind is None or kind.value != "AWS::IAM::Role":
-            continue  # created by SAM or the framework (which add X-Ray), or not readable
+        if role.unknown is not None:
+            ctx.note(role.note)  # type: ignore[arg-type]
+            continue
+        if kind is None or kind.value != "AWS::IAM::Role":
+            continue  # created by SAM or the framework, which add the X-Ray permissions
         allowed = _allows_xray(role)
         if allowed is not False:
             continue

@@ -70,7 +70,10 @@ def check(ctx: Context) -> Iterator[Finding]:
             elif trigger.declared_by == "AWS::ApiGateway::Method":
                 route = _rest_method(trigger)
             else:
-                route = None  # OpenAPI integrations, HTTP API v2 routes: not judged yet
+                # OpenAPI integrations, HTTP API v2 routes: not judged yet, and said so
+                ctx.note(f"{function.label}: the authorization of API trigger `{trigger.name}` "
+                         f"({trigger.declared_by or trigger.kind}) was not checked")
+                route = None
             if route is None:
                 continue
             method = route.method.upper()
