@@ -103,8 +103,13 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
     """` (did you mean `x`?)` for the closest known spelling, or ''."""
     import difflib  # only on the error path
 
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    return f" (did you mean `{close[0]}`?)" if close else ""
+    close = difflib.get_close_matches(name, list(known), n=100, cutoff=0.6)
+    if not close:
+        return ""
+    # Ties (`LL2O1`: `LL201` and `LL216` score alike) go to the spelling with more characters in place.
+    best = max(close, key=lambda c: (difflib.SequenceMatcher(None, name, c).ratio(),
+                                     sum(a == b for a, b in zip(name, c))))
+    return f" (did you mean `{best}`?)"
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

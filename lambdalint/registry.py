@@ -19,6 +19,8 @@ from lambdalint.entrypoints import EntryPoint, entry_points
 from lambdalint.rule import Rule
 
 GROUP = "lambdalint.rules"
+# `LL2O1`, `LL1l0`: letters typed for digits in a code.
+_LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
 PACKAGE = "lambdalint.rules"
 
 
@@ -108,7 +110,9 @@ class Registry:
         matched = {r.code for r in self.rules if r.code.startswith(key.upper())} if key else set()
         if not matched:
             known = [r.code for r in self.rules] + [r.slug for r in self.rules]
-            guess = did_you_mean(key.upper() if key[:2].upper() == "LL" else key.lower(), known)
+            lookalike = "LL" + key[2:].upper().translate(_LOOKALIKES) if key[:2].upper() == "LL" else ""
+            guess = f" (did you mean `{lookalike}`?)" if self.get(lookalike) is not None else \
+                did_you_mean(key.upper() if key[:2].upper() == "LL" else key.lower(), known)
             raise ConfigError(f"{where}: unknown rule or prefix `{selector}`{guess}")
         return matched
 
