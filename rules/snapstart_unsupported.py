@@ -39,7 +39,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from lambdalint.rulekit import Context, Finding, Function, Located, Related, Rule, bad, good
+from lambdalint.rulekit import Context, Finding, Function, Located, Related, Rule, bad, good, name_list
 
 _SUPPORTED = {"java": 11, "python3.": 12, "dotnet": 8}
 
@@ -53,38 +53,46 @@ def runtime_supports_snapstart(runtime: str) -> bool:
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    from lambdalint.rulekit import deployment, number
+    from lambdalint.rulekit import deployment
 
+    # A SnapStart setting in `Globals.Function` is one line for many functions: one finding each.
+    grouped: dict[tuple[object, ...], list[Function]] = {}
     for function in ctx.project.functions:
         settings = deployment(function)
         if settings.snap_start_on is not True:
             continue
-        where = settings.snap_start.span
-        conflicts = list(_conflicts(function))
-        for what, node in conflicts:
-            yield ctx.finding(where, f"SnapStart on `{function.name}` cannot be combined with {what}",
-                              "Drop SnapStart, or the setting it conflicts with.", function=function.name,
-                              related=[Related(what, node.span)])
-        for provisioned in settings.provisioned:
-            yield ctx.finding(where, f"SnapStart on `{function.name}` cannot be combined with provisioned concurrency",
-                              "Use one of the two: provisioned environments are already initialized.",
-                              function=function.name,
-                              related=[Related("provisioned concurrency", provisioned.amount.span)])
-        size = number(settings.ephemeral_storage)
-        if size is not None and size > 512:
-            yield ctx.finding(where, f"SnapStart on `{function.name}` cannot be combined with {size} MB of "
-                              "ephemeral storage (512 MB at most)", "Lower the ephemeral storage to 512 MB.",
-                              function=function.name, related=[Related("ephemeral storage",
-                                                                       settings.ephemeral_storage.span)])
-        if settings.file_systems.elements() and settings.file_systems.value not in ([], None):
-            yield ctx.finding(where, f"SnapStart on `{function.name}` cannot be combined with an EFS file system",
-                              "Drop SnapStart or the file system.", function=function.name,
-                              related=[Related("file system", settings.file_systems.span)])
-        if not settings.publishes_version:
-            yield ctx.finding(where, f"SnapStart on `{function.name}` is never used: the function publishes "
-                              "no version", "Publish versions (`AutoPublishAlias: live` in SAM, an "
-                              "`AWS::Lambda::Version`) and invoke the version or alias.",
-                              function=function.name, severity="warning")
+        for problem in _problems(function):
+            grouped.setdefault((settings.snap_start.span, *problem), []).append(function)
+    for (where, tail, hint, related, severity), functions in grouped.items():
+        if tail.startswith("is never used") and len(functions) > 1:
+            tail = "is never used: these functions publish no version"
+        yield ctx.finding(where, f"SnapStart on {name_list(functions)} {tail}", hint,  # type: ignore[arg-type]
+                          function=functions[0].name, related=related, severity=severity)  # type: ignore[arg-type]
+
+
+def _problems(function: Function) -> Iterator[tuple[str, str, tuple[Related, ...], str]]:
+    from lambdalint.rulekit import deployment, number
+
+    settings = deployment(function)
+    drop = "Drop SnapStart, or the setting it conflicts with."
+    for what, node in _conflicts(function):
+        yield f"cannot be combined with {what}", drop, (Related(what, node.span),), "error"
+    for provisioned in settings.provisioned:
+        yield ("cannot be combined with provisioned concurrency",
+               "Use one of the two: provisioned environments are already initialized.",
+               (Related("provisioned concurrency", provisioned.amount.span),), "error")
+    size = number(settings.ephemeral_storage)
+    if size is not None and size > 512:
+        yield (f"cannot be combined with {size} MB of ephemeral storage (512 MB at most)",
+               "Lower the ephemeral storage to 512 MB.",
+               (Related("ephemeral storage", settings.ephemeral_storage.span),), "error")
+    if settings.file_systems.value not in ([], None):
+        yield ("cannot be combined with an EFS file system", "Drop SnapStart or the file system.",
+               (Related("file system", settings.file_systems.span),), "error")
+    if not settings.publishes_version:
+        yield ("is never used: the function publishes no version",
+               "Publish versions (`AutoPublishAlias: live` in SAM, an `AWS::Lambda::Version`) and invoke the "
+               "version or alias.", (), "warning")
 
 
 def _conflicts(function: Function) -> Iterator[tuple[str, Located]]:
@@ -141,8 +149,14 @@ Resources:
     Properties:
       CodeUri: src/
       Handler: app.handler
-""", title="from Globals, no AutoPublishAlias: never used",
-            message="SnapStart on `ApiFunction` is never used: the function publishes no version"),
+  WorkerFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: worker.handler
+""", title="from Globals, no AutoPublishAlias: never used, one finding for both",
+            message="SnapStart on `ApiFunction` and `WorkerFunction` is never used: these functions publish "
+                    "no version"),
         bad("""\
 AWSTemplateFormatVersion: "2010-09-09"
 Resources:
