@@ -156,17 +156,40 @@ def _serverless(function: Function) -> Deployment:
         tracing = Located(inherited.value, inherited.span, "provider" if inherited.origin == "explicit"
                           else inherited.origin, inherited.key_span) if inherited is not None else None
     file_system = config.get("fileSystemConfig")
+    preference, alias = _canary_plugin(function)
     return Deployment(
         snap_start=snap if snap is not None else default(None, span),
         publishes_version=publishes,
-        alias=default(None, span),
+        alias=alias,
         # The framework publishes a version and points a `provisioned` alias at it.
         provisioned=[Provisioned(amount, "alias", "provisionedConcurrency")] if amount is not None else [],
         tracing=tracing if tracing is not None else default(None, span),
         ephemeral_storage=own("ephemeralStorageSize", 512),
         file_systems=Located([file_system], file_system.span) if file_system is not None else default([], span),
-        deployment_preference=default(None, span),
+        deployment_preference=preference,
     )
+
+
+_CANARY_PLUGIN = "serverless-plugin-canary-deployments"
+
+
+def _canary_plugin(function: Function) -> tuple[Located, Located]:
+    """serverless-plugin-canary-deployments' `deploymentSettings` (over `custom.deploymentSettings`)
+    in SAM's spelling (`Type`, `Alarms`), and its alias; only when the service lists the plugin."""
+    from lambdalint.loaders.cloudformation import merge_defaults
+    from lambdalint.loaders.serverless import plugins
+
+    span, root = function.span, function.template.root
+    own = function.properties.get("deploymentSettings")
+    if own is None or not isinstance(own.value, dict) or _CANARY_PLUGIN not in plugins(root):
+        return default(None, span), default(None, span)
+    defaults = root.get("custom", "deploymentSettings")
+    merged = merge_defaults(own, defaults, "provider") if defaults is not None else own
+    spelled = {"Type": merged.get("type"), "Alarms": merged.get("alarms")}
+    preference = Located({k: v for k, v in spelled.items() if v is not None}, merged.span, merged.origin, own.key_span)
+    # The plugin manages its alias; without one written, its own default is not second-guessed.
+    alias = merged.get("alias") or Located("(plugin)", span, "default")
+    return preference, alias
 
 
 BATCH_KINDS = ("sqs", "kinesis", "dynamodb")

@@ -2,7 +2,9 @@
 ## What it does
 Reports a SAM `DeploymentPreference` that shifts traffic gradually (`Canary*`, `Linear*`) without
 `Alarms` (warning), and any enabled `DeploymentPreference` on a function without
-`AutoPublishAlias` (error). Both may come from `Globals.Function`.
+`AutoPublishAlias` (error). Both may come from `Globals.Function`. Serverless services that use
+serverless-plugin-canary-deployments are read the same way (`deploymentSettings.type` and
+`alarms`, over `custom.deploymentSettings`).
 
 ## Why is this bad?
 CodeDeploy rolls a gradual deployment back only when one of its alarms fires (or a hook fails):
@@ -62,9 +64,11 @@ def check(ctx: Context) -> Iterator[Finding]:
         alarms = preference.get("Alarms")
         if alarms is not None and (alarms.intrinsic is not None or alarms.value not in ([], None)):
             continue
+        where_alarms = "`deploymentSettings.alarms`" if function.kind == "serverless" else \
+            "`DeploymentPreference.Alarms`"
         yield ctx.finding(kind.span, f"`{function.name}` shifts traffic with `{text}` but lists no alarms: "  # type: ignore[union-attr]
-                          "a bad release is never rolled back", "List CloudWatch alarms under "
-                          "`DeploymentPreference.Alarms` (errors and throttles of the new version).",
+                          "a bad release is never rolled back", f"List CloudWatch alarms under {where_alarms} "
+                          "(errors and throttles of the new version).",
                           function=function.name)
 
 
@@ -113,6 +117,42 @@ Resources:
       Handler: app.handler
       Runtime: python3.12
 """, title="Globals preference, no AutoPublishAlias"),
+        bad("""\
+service: orders
+plugins:
+  - serverless-plugin-canary-deployments
+provider:
+  name: aws
+  runtime: python3.12
+custom:
+  deploymentSettings:
+    stages: [prod]
+functions:
+  create:
+    handler: handler.create
+    deploymentSettings:
+      type: Canary10Percent5Minutes  # [traffic-shifting-without-alarms]
+      alias: Live
+  list:
+    handler: handler.list
+    deploymentSettings:
+      type: Linear10PercentEvery1Minute
+      alias: Live
+      alarms:
+        - ListErrorsAlarm
+""", name="serverless.yml", title="Serverless canary plugin, one function without alarms"),
+        good("""\
+service: orders
+provider:
+  name: aws
+  runtime: python3.12
+functions:
+  create:
+    handler: handler.create
+    deploymentSettings:
+      type: Canary10Percent5Minutes
+      alias: Live
+""", name="serverless.yml", title="deploymentSettings without the plugin: not a deployment setting"),
         good("""\
 AWSTemplateFormatVersion: "2010-09-09"
 Transform: AWS::Serverless-2016-10-31
