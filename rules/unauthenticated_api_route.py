@@ -2,15 +2,18 @@
 ## What it does
 Reports an API Gateway route that invokes the function without any authorization: a REST method
 with `AuthorizationType: NONE` and no API key, a SAM `Api` or `HttpApi` event with neither a route
-authorizer nor a default authorizer (or API key requirement) on its API, a Serverless `http` event
-without `authorizer` or `private: true`, an `httpApi` event without `authorizer`. A warning for
+authorizer nor a default authorizer (or API key requirement) on its API, an
+`AWS::ApiGatewayV2::Route` to the function's integration with `AuthorizationType` missing or
+`NONE`, a Serverless `http` event without `authorizer` or `private: true`, an `httpApi` event
+without `authorizer`. A warning for
 `POST`, `PUT`, `PATCH`, `DELETE` and `ANY`, info for `GET` and `HEAD`; `OPTIONS` (CORS preflight)
 never.
 
 Silent whenever the template leaves the answer open: an API defined by an OpenAPI document
 (`DefinitionBody`, `DefinitionUri`, `Body`: its `security` may authorize every route), an API
 with a resource policy or a private endpoint, an API defined outside the template, an authorizer
-or method given by a parameter or condition.
+or method given by a parameter or condition. Triggers it cannot read yet (OpenAPI integrations,
+quick-create HTTP APIs) leave a note (`check -v`).
 
 ## Why is this bad?
 A route without authorization is callable by anyone on the internet who finds the URL: writes,
@@ -64,33 +67,40 @@ def check(ctx: Context) -> Iterator[Finding]:
             if trigger.kind not in ("api", "http-api"):
                 continue
             if trigger.declared_by == "sam-event":
-                route = _sam_route(trigger)
+                routes = [_sam_route(trigger)]
             elif trigger.declared_by == "serverless-event":
-                route = _serverless_route(trigger)
+                routes = [_serverless_route(trigger)]
             elif trigger.declared_by == "AWS::ApiGateway::Method":
-                route = _rest_method(trigger)
+                routes = [_rest_method(trigger)]
+            elif trigger.declared_by == "AWS::ApiGatewayV2::Integration":
+                routes = _v2_routes(trigger)
             else:
-                # OpenAPI integrations, HTTP API v2 routes: not judged yet, and said so
+                routes = None
+            if routes is None:
+                # OpenAPI integrations, quick-create HTTP APIs: not judged yet, and said so
                 ctx.note(f"{function.label}: the authorization of API trigger `{trigger.name}` "
                          f"({trigger.declared_by or trigger.kind}) was not checked")
-                route = None
-            if route is None:
                 continue
-            method = route.method.upper()
-            if method in _WRITES:
-                severity = "warning"
-            elif method in _READS:
-                severity = "info"
-            else:
-                continue
-            shown = "ANY" if method == "*" else method
-            label = f"`{shown}` method `{route.path}`" if trigger.declared_by == "AWS::ApiGateway::Method" \
-                else f"`{shown} {route.path}`"
-            yield ctx.finding(route.span, f"{label} invokes `{function.name}` without any "
-                              "authorization: anyone can call it",
-                              "Add an authorizer to the route or a default authorizer to its API, or require "
-                              "an API key; suppress the finding for a route that must stay public.",
-                              function=function.name, severity=severity)  # type: ignore[arg-type]
+            yield from _findings(ctx, function, trigger, [r for r in routes if r is not None])
+
+
+def _findings(ctx: Context, function: object, trigger: Trigger, routes: list[Route]) -> Iterator[Finding]:
+    for route in routes:
+        method = route.method.upper()
+        if method in _WRITES:
+            severity = "warning"
+        elif method in _READS:
+            severity = "info"
+        else:
+            continue
+        shown = "ANY" if method == "*" else method
+        label = f"`{shown}` method `{route.path}`" if trigger.declared_by == "AWS::ApiGateway::Method" \
+            else f"`{shown} {route.path}`"
+        name = function.name  # type: ignore[attr-defined]
+        yield ctx.finding(route.span, f"{label} invokes `{name}` without any authorization: anyone can call it",
+                          "Add an authorizer to the route or a default authorizer to its API, or require "
+                          "an API key; suppress the finding for a route that must stay public.",
+                          function=name, severity=severity)  # type: ignore[arg-type]
 
 
 def _text(node: Located | None) -> str | None:
@@ -157,6 +167,33 @@ def _api_is_open(trigger: Trigger) -> bool:
             if value is not None and value.value is not False:
                 return False
     return True
+
+
+def _v2_routes(trigger: Trigger) -> list[Route | None] | None:
+    """The `AWS::ApiGatewayV2::Route`s whose `Target` is this integration (`integrations/${I}`);
+    None when no route of the template names it (a route elsewhere, or the API's default)."""
+    from lambdalint.rulekit import referenced_ids
+
+    template = trigger.function.template  # type: ignore[union-attr]
+    routes: list[Route | None] = []
+    for logical_id, resource in template.resources.items():
+        kind = resource.get("Type")
+        props = resource.get("Properties")
+        if kind is None or kind.value != "AWS::ApiGatewayV2::Route" or props is None:
+            continue
+        if trigger.name not in referenced_ids(props.get("Target")):
+            continue
+        authorization = props.get("AuthorizationType")
+        key = _text(props.get("RouteKey"))
+        if (authorization is not None and _text(authorization) != "NONE") or key is None:
+            routes.append(None)
+            continue
+        method, _, path = key.strip().partition(" ")
+        if key.strip() == "$default":
+            method, path = "ANY", "$default"
+        where = authorization.span if authorization is not None else resource.key_span or resource.span
+        routes.append(Route(method, path, where))
+    return routes or None
 
 
 def _private(props: Located) -> bool:
@@ -321,6 +358,43 @@ Resources:
       Role: !GetAtt OrdersRole.Arn
       Code: {S3Bucket: artifacts, S3Key: orders.zip}
 """, title="CloudFormation method without authorization"),
+        bad("""\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  HttpApi:
+    Type: AWS::ApiGatewayV2::Api
+    Properties:
+      Name: orders
+      ProtocolType: HTTP
+  OrdersIntegration:
+    Type: AWS::ApiGatewayV2::Integration
+    Properties:
+      ApiId: !Ref HttpApi
+      IntegrationType: AWS_PROXY
+      IntegrationUri: !GetAtt OrdersFunction.Arn
+      PayloadFormatVersion: "2.0"
+  CreateRoute:  # [unauthenticated-api-route]
+    Type: AWS::ApiGatewayV2::Route
+    Properties:
+      ApiId: !Ref HttpApi
+      RouteKey: POST /orders
+      Target: !Sub integrations/${OrdersIntegration}
+  ListRoute:
+    Type: AWS::ApiGatewayV2::Route
+    Properties:
+      ApiId: !Ref HttpApi
+      RouteKey: GET /orders
+      AuthorizationType: JWT
+      AuthorizerId: !Ref JwtAuthorizer
+      Target: !Sub integrations/${OrdersIntegration}
+  OrdersFunction:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: app.handler
+      Runtime: python3.12
+      Role: !GetAtt OrdersRole.Arn
+      Code: {S3Bucket: artifacts, S3Key: orders.zip}
+""", title="HTTP API v2 routes: one without an authorizer"),
         good("""\
 AWSTemplateFormatVersion: "2010-09-09"
 Transform: AWS::Serverless-2016-10-31
