@@ -83,10 +83,12 @@ def cli() -> None:
 @click.option("--fix", is_flag=True, help="Apply safe fixes to the files, then report what is left.")
 @click.option("--diff", "show_diff", is_flag=True, help="Print the safe fixes as a unified diff; change nothing.")
 @click.option("--verbose", "-v", is_flag=True, help="Also print notes (what could not be checked) to stderr.")
+@click.option("--preview", is_flag=True,
+              help="Also run the rules still in preview (`lambdalint rules` marks them).")
 def check(paths: tuple[Path, ...], output_format: str, output: Path | None, select: tuple[str, ...],
           ignore: tuple[str, ...], extend_select: tuple[str, ...], fail_on: str | None, exit_zero: bool,
           config_path: Path | None, stdin_filename: Path | None, no_hints: bool, fix: bool = False,
-          show_diff: bool = False, verbose: bool = False) -> None:
+          show_diff: bool = False, verbose: bool = False, preview: bool = False) -> None:
     """Check PATHS (files or folders; default: the current folder)."""
     from lambdalint.api import lint
     from lambdalint.render import render
@@ -108,6 +110,7 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, sele
         ignore=config.ignore + (_codes(ignore) or ()),
         extend_select=config.extend_select + (_codes(extend_select) or ()),
         fail_on=fail_on,
+        preview=True if preview else None,  # the flag only turns preview on; the file may too
     )
     progress = _Progress(_wants_progress(output_format))
     refused: list[str] = []
@@ -236,11 +239,12 @@ def rule(name: str) -> None:
     """Show the documentation of a rule (code or slug)."""
     from lambdalint.registry import Registry
 
+    from lambdalint.docs import rule_page
+
     found = Registry.installed().get(name)
     if found is None:
         raise ConfigError(f"unknown rule `{name}` (see `lambdalint rules`)")
-    click.echo(f"# {found.code} {found.slug} ({found.severity})\n\n{found.summary}.\n")
-    click.echo(found.docs.strip())
+    click.echo(rule_page(found), nl=False)
 
 
 @cli.command(name="rules")
@@ -251,7 +255,8 @@ def rules_command() -> None:
     table = Registry.installed().rules
     width = max((len(r.slug) for r in table), default=10)
     for item in table:
-        click.echo(f"{item.code}  {item.slug:<{width}}  {item.severity:<7}  {item.summary}")
+        preview = "  (preview)" if item.preview else ""
+        click.echo(f"{item.code}  {item.slug:<{width}}  {item.severity:<7}  {item.summary}{preview}")
 
 
 @cli.command()

@@ -38,6 +38,7 @@ class Config:
     respect_gitignore: bool = True
     max_template_mb: float = 10  # a bigger template or Python file is an LL001, never read whole
     max_python_mb: float = 5
+    preview: bool = False        # run the rules still in preview (`Rule.preview`)
     root: Path | None = None     # the folder paths in `exclude` and `per-file-ignores` are relative to
     source: Path | None = None   # the file this came from, for messages
 
@@ -69,10 +70,10 @@ def parse_config(data: dict[str, Any], where: str, root: Path | None = None,
             values[name] = values.get(name, ()) + _strings(value, key, where)
         elif key == "fail-on":
             values["fail_on"] = _severity(value, key, where)
-        elif key == "respect-gitignore":
+        elif key in ("respect-gitignore", "preview"):
             if not isinstance(value, bool):
-                raise ConfigError(f"{where}: `respect-gitignore` must be true or false")
-            values["respect_gitignore"] = value
+                raise ConfigError(f"{where}: `{key}` must be true or false")
+            values[key.replace("-", "_")] = value
         elif key in ("max-template-mb", "max-python-mb"):
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 100_000:
                 raise ConfigError(f"{where}: `{key}` must be a positive number of megabytes")
@@ -101,15 +102,20 @@ def parse_config(data: dict[str, Any], where: str, root: Path | None = None,
 
 
 KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude", "handler-patterns", "fail-on",
-        "respect-gitignore", "per-file-ignores", "severity", "rules")
+        "respect-gitignore", "preview", "per-file-ignores", "severity", "rules")
 
 
 def did_you_mean(name: str, known: Iterable[str]) -> str:
     """` (did you mean `x`?)` for the closest known spelling, or ''."""
     import difflib  # only on the error path
 
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    return f" (did you mean `{close[0]}`?)" if close else ""
+    close = difflib.get_close_matches(name, list(known), n=100, cutoff=0.6)
+    if not close:
+        return ""
+    # Ties (`LL2O1`: `LL201` and `LL216` score alike) go to the spelling with more characters in place.
+    best = max(close, key=lambda c: (difflib.SequenceMatcher(None, name, c).ratio(),
+                                     sum(a == b for a, b in zip(name, c))))
+    return f" (did you mean `{best}`?)"
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -1,16 +1,71 @@
-"""The rule registry: every rule installed under the `lambdalint.rules` entry-point group."""
+"""The rule registry: the built-in rules (every module of the `lambdalint.rules` package) and
+the rules of third-party packs (the `lambdalint.rules` entry-point group).
+
+A built-in rule is one file: the package is walked (a directory listing), so nothing else names
+it. Rule packs keep the entry-point door; an entry point that names a built-in rule (a stale
+`pyproject.toml` line) adds nothing, and two different rules with one code are an error.
+"""
 
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass
+from importlib import import_module
 from typing import Iterable
 
 from lambdalint.config import Config, ConfigError, did_you_mean
-from lambdalint.entrypoints import entry_points
+from lambdalint.entrypoints import EntryPoint, entry_points
 from lambdalint.rule import Rule
 
 GROUP = "lambdalint.rules"
+# `LL2O1`, `LL1l0`: letters typed for digits in a code.
+_LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
+PACKAGE = "lambdalint.rules"
+
+
+def builtin_modules(package: str = PACKAGE) -> list[str]:
+    """The rule modules of `package`, by name (`_helpers` are not rules)."""
+    folders = list(getattr(import_module(package), "__path__", []))
+    names: set[str] = set()
+    for folder in folders:
+        try:
+            children = os.listdir(folder)
+        except OSError:  # a zip or a custom loader: ask pkgutil, which knows them
+            import pkgutil
+
+            names.update(m.name for m in pkgutil.iter_modules([folder]) if not m.ispkg)
+            continue
+        names.update(child[:-3] for child in children
+                     if child.endswith(".py") and child[:-3].isidentifier())
+    return [f"{package}.{name}" for name in sorted(names) if not name.startswith("_")]
+
+
+def builtin_rules(package: str = PACKAGE) -> list[Rule]:
+    rules = []
+    for module in builtin_modules(package):
+        try:
+            rule = getattr(import_module(module), "RULE", None)
+        except Exception as exc:  # a broken file must not take the whole run down silently
+            raise ConfigError(f"rule module `{module}` failed to load: {exc}") from None
+        if not isinstance(rule, Rule):
+            raise ConfigError(f"rule module `{module}` has no `RULE = Rule(...)` "
+                              "(helper modules of the rules package start with `_`)")
+        rules.append(rule)
+    return rules
+
+
+def plugin_rules(entries: Iterable[EntryPoint]) -> list[Rule]:
+    rules = []
+    for entry in entries:
+        try:
+            rule = entry.load()
+        except Exception as exc:  # a broken plugin must not take the whole run down silently
+            raise ConfigError(f"rule plugin `{entry.name}` ({entry.value}) failed to load: {exc}") from None
+        if not isinstance(rule, Rule):
+            raise ConfigError(f"rule plugin `{entry.name}` ({entry.value}) is not a lambdalint Rule")
+        rules.append(rule)
+    return rules
 
 
 @dataclass(frozen=True)
@@ -21,17 +76,21 @@ class Registry:
 
     @classmethod
     def installed(cls) -> Registry:
-        rules: list[Rule] = []
-        for entry in entry_points(group=GROUP):
-            try:
-                rule = entry.load()
-            except Exception as exc:  # a broken plugin must not take the whole run down silently
-                raise ConfigError(f"rule plugin `{entry.name}` ({entry.value}) failed to load: {exc}") from None
-            if not isinstance(rule, Rule):
-                raise ConfigError(f"rule plugin `{entry.name}` ({entry.value}) is not a lambdalint Rule")
-            rules.append(rule)
-        rules.sort(key=lambda r: r.code)
-        return cls(tuple(rules))
+        return cls.of(builtin_rules(), plugin_rules(entry_points(group=GROUP)))
+
+    @classmethod
+    def of(cls, *sources: Iterable[Rule]) -> Registry:
+        """One registry from several sources; the same rule found twice counts once."""
+        by_code: dict[str, Rule] = {}
+        for rule in (r for source in sources for r in source):
+            other = by_code.setdefault(rule.code, rule)
+            if other is not rule:
+                raise ConfigError(f"two rules have the code {rule.code}: `{other.slug}` "
+                                  f"({other.check.__module__}) and `{rule.slug}` ({rule.check.__module__})")
+        return cls(tuple(sorted(by_code.values(), key=lambda r: r.code)))
+
+    def _by_code(self, code: str) -> Rule:
+        return next(r for r in self.rules if r.code == code)
 
     def get(self, name: str) -> Rule | None:
         key = name.strip()
@@ -51,7 +110,9 @@ class Registry:
         matched = {r.code for r in self.rules if r.code.startswith(key.upper())} if key else set()
         if not matched:
             known = [r.code for r in self.rules] + [r.slug for r in self.rules]
-            guess = did_you_mean(key.upper() if key[:2].upper() == "LL" else key.lower(), known)
+            lookalike = "LL" + key[2:].upper().translate(_LOOKALIKES) if key[:2].upper() == "LL" else ""
+            guess = f" (did you mean `{lookalike}`?)" if self.get(lookalike) is not None else \
+                did_you_mean(key.upper() if key[:2].upper() == "LL" else key.lower(), known)
             raise ConfigError(f"{where}: unknown rule or prefix `{selector}`{guess}")
         return matched
 
@@ -62,8 +123,14 @@ class Registry:
         return codes
 
     def selected(self, config: Config) -> list[Rule]:
+        """The rules a configuration turns on. Preview rules need `preview`, unless a selector
+        names one exactly (its code or slug): a prefix or `ALL` never pulls them in."""
         where = str(config.source) if config.source else "options"
         chosen = self.expand_all(config.select, where) | self.expand_all(config.extend_select, where)
+        if not config.preview:
+            named = {rule.code for rule in map(self.get, (*config.select, *config.extend_select))
+                     if rule is not None}
+            chosen = {code for code in chosen if code in named or not self._by_code(code).preview}
         chosen -= self.expand_all(config.ignore, where)
         for code in config.severity:
             self.expand(code, f"{where}: severity")

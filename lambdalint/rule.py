@@ -1,8 +1,9 @@
 """What a rule is: metadata, documentation, a check over the model, and embedded examples.
 
-Rules live one per file in `rules/` (installed as `lambdalint.rules`) and register through the
-`lambdalint.rules` entry-point group, the same door third-party rule packs use. A rule module
-exposes `RULE = Rule(...)`; its module docstring is the rule's documentation.
+Rules live one per file in `rules/` (installed as `lambdalint.rules`): the registry finds them by
+walking that package, so a new rule is one file. Third-party rule packs register through the
+`lambdalint.rules` entry-point group. A rule module exposes `RULE = Rule(...)`; its module
+docstring is the rule's documentation, and modules whose name starts with `_` are helpers.
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ class Example(NamedTuple):
     """Files (relative path -> text) for one example project; made with `good()` / `bad()`.
 
     In a bad example, every line that must be reported carries `# [slug]` (YAML or Python comment);
-    a good example must produce no finding of the rule at all.
+    a good example must produce no finding of the rule at all. A bad example may also pin the
+    message of its findings (`message=`, every finding of the rule has it) and what the safe fixes
+    make of its files (`fix=`: the fixed text of the example's file, or a dict per file).
     """
 
     files: dict[str, str]
@@ -36,6 +39,8 @@ class Example(NamedTuple):
     # This rule's options for the example, as under `[tool.lambdalint.rules.<CODE>]`: lets an
     # example show a threshold rule without committing files as big as the default threshold.
     options: dict[str, Any]
+    message: str | None = None
+    fix: dict[str, str] | None = None
 
 
 def good(text: str = "", *, name: str = "template.yaml", files: dict[str, str] | None = None,
@@ -45,9 +50,11 @@ def good(text: str = "", *, name: str = "template.yaml", files: dict[str, str] |
 
 
 def bad(text: str = "", *, name: str = "template.yaml", files: dict[str, str] | None = None,
-        title: str = "", options: dict[str, Any] | None = None) -> Example:
+        title: str = "", options: dict[str, Any] | None = None, message: str | None = None,
+        fix: str | dict[str, str] | None = None) -> Example:
+    fixed = {name: fix} if isinstance(fix, str) else fix
     return Example({name: text, **(files or {})} if text else dict(files or {}), False, title,
-                   dict(options or {}))
+                   dict(options or {}), message, dict(fixed) if fixed is not None else None)
 
 
 class Option(NamedTuple):
@@ -111,10 +118,23 @@ class Rule:
     # Runs after every other rule's findings met the suppressions, and reads which suppressions
     # matched (`rulekit.suppression_run`): LL002 unused-suppression.
     after_suppressions: bool = False
+    # A new rule starts in preview: it runs only with `--preview` / `preview = true`, or when named
+    # exactly in `select`, so it does not change every project's report until it is promoted.
+    preview: bool = False
+    # Every severity a finding of this rule can have, when it is more than `severity` (the docs'
+    # rules table shows them: `warning/info`).
+    severities: tuple[Severity, ...] = ()
+    # The README rules table's description when it says more than `summary` (which `lambdalint
+    # rules` and SARIF show); lower case, no final period, like the summary.
+    overview: str = ""
 
     @property
     def title(self) -> str:
         return self.summary
+
+    @property
+    def all_severities(self) -> tuple[Severity, ...]:
+        return tuple(dict.fromkeys((self.severity, *self.severities)))
 
     @property
     def help_uri(self) -> str | None:

@@ -22,6 +22,9 @@ from lambdalint.code.analysis import CodeAnalysis, Handler, Reached
 from lambdalint.code.facts import ENV_NAMES, CallFact, FunctionFacts, ModuleFacts, MutationFact
 from lambdalint.code.connections import HTTP as HTTP_POOLS, NAMES as CONNECTION_NAMES, connection
 from lambdalint.code.fix import MoveToModuleScope, movable
+from lambdalint.code.platform import (AFTER_RESTORE, BATCH_NAMES, TRACER_NAMES, UNIQUE_NAMES, XRAY_NAMES, Use,
+                                      batch_response, handler_modules, restores, snapshot_unique_values,
+                                      tracing_use)
 from lambdalint.code_links import RUNTIME_VARIABLES, environment_known, reachable_env, variables_naming
 from lambdalint.code.report import (CONTEXT_NAMES, call_findings, called_as_written, code_analysis, handler_owner,
                                     handler_related)
@@ -46,6 +49,7 @@ if TYPE_CHECKING:
     from lambdalint.packages import (CodeSource, FunctionPackage, LayerRef, PackageAnalysis, Shipped,
                                      package_analysis)
     from lambdalint.schedule import schedule_error
+    from lambdalint.deploy import Deployment, Provisioned, deployment, number, reports_batch_failures
 
 _LAZY = {
     "lambdalint.iam": ("ExecutionRole", "ManagedPolicyRef", "Statement", "action_accepts_only_star",
@@ -56,6 +60,7 @@ _LAZY = {
     "lambdalint.packages": ("CodeSource", "FunctionPackage", "LayerRef", "PackageAnalysis", "Shipped",
                             "package_analysis"),
     "lambdalint.schedule": ("schedule_error",),
+    "lambdalint.deploy": ("Deployment", "Provisioned", "deployment", "number", "reports_batch_failures"),
 }
 _LAZY_HOME = {name: module for module, names in _LAZY.items() for name in names}
 
@@ -80,6 +85,11 @@ __all__ = [
     "CONTEXT_NAMES", "ENV_NAMES", "CallFact", "CodeAnalysis", "FunctionFacts", "Handler", "ModuleFacts",
     "MoveToModuleScope", "MutationFact", "Reached", "call_findings", "called_as_written", "code_analysis", "handler_owner",
     "handler_related", "movable",
+    # platform features in handler code: partial batch responses, tracing, SnapStart (LL110, LL210, LL211)
+    "AFTER_RESTORE", "BATCH_NAMES", "TRACER_NAMES", "UNIQUE_NAMES", "XRAY_NAMES", "Use", "batch_response",
+    "handler_modules", "restores", "snapshot_unique_values", "tracing_use",
+    # how a function is deployed: SnapStart, versions, provisioned concurrency, tracing (LL211-LL214)
+    "Deployment", "Provisioned", "deployment", "number", "reports_batch_failures",
     # what opens a database, cache or HTTP connection (LL102, LL202)
     "CONNECTION_NAMES", "HTTP_POOLS", "connection",
     # IAM: the effective policy of a function's execution role

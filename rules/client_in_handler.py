@@ -95,7 +95,17 @@ import boto3
 def lambda_handler(event, context):
     s3 = boto3.client("s3")  # [client-in-handler]
     return s3.get_object(Bucket=event["bucket"], Key=event["key"])["Body"].read()
-""", name="app.py", title="boto3.client in the handler"),
+""", name="app.py", title="boto3.client in the handler", message="`boto3.client` created on every invocation",
+            fix="""\
+import boto3
+
+
+s3 = boto3.client("s3")  # [client-in-handler]
+
+
+def lambda_handler(event, context):
+    return s3.get_object(Bucket=event["bucket"], Key=event["key"])["Body"].read()
+"""),
         bad("""\
 import boto3 as b
 

@@ -99,6 +99,7 @@ RULE = Rule(
     code="LL313",
     slug="hardcoded-secret-in-handler",
     severity="error",
+    overview="handler code (and the project modules it imports) holds a literal credential",
     reports_in=frozenset({"python"}),
     summary="Handler code contains a literal credential",
     check=check,

@@ -66,6 +66,7 @@ RULE = Rule(
     code="LL208",
     slug="invalid-schedule-expression",
     severity="error",
+    overview="a `rate(...)`/`cron(...)`/`at(...)` expression EventBridge rejects",
     reports_in=frozenset({"template"}),
     summary="A schedule expression EventBridge does not accept",
     check=check,

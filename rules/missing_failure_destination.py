@@ -178,6 +178,7 @@ RULE = Rule(
     code="LL207",
     slug="missing-failure-destination",
     severity="warning",
+    overview="async or stream events fail with no DLQ, destination or retry bound",
     reports_in=frozenset({"template"}),
     summary="Failed asynchronous or stream events are neither kept nor bounded",
     check=check,

@@ -107,6 +107,7 @@ RULE = Rule(
     code="LL304",
     slug="public-function-access",
     severity="error",
+    overview='a permission for `Principal: "*"` without a source condition, or a function URL without auth',
     reports_in=frozenset({"template"}),
     summary="Anyone can invoke the function (public permission or function URL without auth)",
     check=check,

@@ -98,6 +98,7 @@ RULE = Rule(
     code="LL205",
     slug="reserved-environment-variable",
     severity="error",
+    overview="the function sets a variable Lambda reserves, or handler code overwrites one",
     reports_in=frozenset({"python", "template"}),
     summary="The function sets an environment variable Lambda reserves",
     check=check,

@@ -145,6 +145,7 @@ RULE = Rule(
     code="LL312",
     slug="resolved-secret-in-environment",
     severity="warning",
+    overview="an environment variable receives a secret resolved at deploy time (`{{resolve:secretsmanager:...}}`, `NoEcho` parameter, Serverless `${ssm:...}` of a secret)",
     reports_in=frozenset({"template"}),
     summary="An environment variable receives a secret resolved at deploy time",
     check=check,

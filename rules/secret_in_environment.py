@@ -82,6 +82,7 @@ RULE = Rule(
     code="LL311",
     slug="secret-in-environment",
     severity="error",
+    overview="an environment variable holds a literal secret (credential format, or a secret-ish name with a literal value)",
     reports_in=frozenset({"template"}),
     summary="An environment variable holds a literal secret",
     check=check,

@@ -68,6 +68,7 @@ RULE = Rule(
     code="LL403",
     slug="too-many-layers",
     severity="error",
+    overview="more than 5 layers",
     reports_in=frozenset({"template"}),
     summary="The function uses more than five layers",
     check=check,

@@ -59,7 +59,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         return
     registry = run.registry
     broken = {problem.span.path for problem in ctx.project.problems}
-    by_kind = _codes_by_kind(registry)
+    by_kind = _codes_by_kind(registry, run.config.preview)
     for directive in file_directives(ctx.project):
         path = directive.span.path
         if path in broken:
@@ -92,8 +92,9 @@ def _ours(name: str, registry: Registry) -> bool:
     return name.upper().startswith("LL") or registry.get(name) is not None
 
 
-def _codes_by_kind(registry: Registry) -> dict[str, frozenset[str]]:
-    return {kind: frozenset(r.code for r in registry.rules if kind in r.reports_in)
+def _codes_by_kind(registry: Registry, preview: bool) -> dict[str, frozenset[str]]:
+    # Without preview, a preview rule is not one a bare suppression could be waiting for.
+    return {kind: frozenset(r.code for r in registry.rules if kind in r.reports_in and (preview or not r.preview))
             for kind in ("python", "template")}
 
 
@@ -134,6 +135,7 @@ RULE = Rule(
     code=CODE,
     slug=SLUG,
     severity="info",
+    overview="a suppression comment or `Metadata` entry names no rule, or suppresses nothing",
     summary="A suppression names no rule or suppresses nothing",
     check=check,
     docs=__doc__ or "",

@@ -74,6 +74,7 @@ RULE = Rule(
     code="LL301",
     slug="wildcard-iam-action",
     severity="error",
+    overview="the execution role allows `*`, `service:*` or `NotAction`",
     reports_in=frozenset({"template"}),
     summary="The execution role allows every action, or every action of a service",
     check=check,

@@ -104,6 +104,7 @@ RULE = Rule(
     code="LL402",
     slug="zip-too-large",
     severity="warning",
+    overview="the code package zips above the 50 MB direct-upload limit (artifact size or estimate)",
     reports_in=frozenset({"template"}),
     summary="The function's code, zipped, exceeds the 50 MB direct-upload limit",
     check=check,

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from lambdalint.code.fix import apply_fixes
 from lambdalint.config import Config
 from lambdalint.focus import file_kind
 from lambdalint.registry import Registry
@@ -52,3 +53,17 @@ def test_rule_example(rule: Rule, example: Example, tmp_path: Path) -> None:
         assert found == expected, [f.message for f in result.visible]
         # focus mode skips a rule for files it cannot report in: the declaration must hold
         assert {file_kind(path) for path, _ in found} <= rule.reports_in
+        ours = [f for f in result.visible if f.code == rule.code]
+        if example.message is not None:
+            assert {f.message for f in ours} == {example.message}
+        if example.fix is not None:
+            fixed = {change.path.resolve().relative_to(tmp_path.resolve()).as_posix(): change.after
+                     for change in apply_fixes(ours, write=False)}
+            assert fixed == example.fix
+
+
+def test_examples_can_pin_message_and_fix() -> None:
+    """At least one example pins its message and one its fix, so the two checks above run."""
+    examples = [e for _, e in ((c.values[0], c.values[1]) for c in CASES)]
+    assert any(e.message is not None for e in examples)
+    assert any(e.fix is not None for e in examples)

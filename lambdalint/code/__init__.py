@@ -48,6 +48,9 @@ Facts a rule can use (see `facts.py`):
 - `ModuleFacts.strings`: `StringFact` string literals with the name or keyword they are assigned to
   (LL313).
 - `CodeAnalysis.modules`: every analysed module by path (`full=False`: definitions only).
+- `platform.py`: facts about the platform features a handler relies on, from the facts above and
+  the analysed text: partial batch responses (`batch_response`), X-Ray / Powertools tracing
+  (`tracing_use`), values SnapStart would freeze (`snapshot_unique_values`, `restores`).
 
 Fixes (`fix.py`): `MoveToModuleScope` findings' fixes are applied by `fix.apply_fixes`, shared by
 the CLI (`--fix`/`--diff`) and the language server.

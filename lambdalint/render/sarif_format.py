@@ -79,7 +79,7 @@ def _unchecked_notification(line: str) -> dict[str, Any]:
 def rule_descriptor(rule: Rule) -> dict[str, Any]:
     docs = rule.docs.strip()
     what = _section(docs, "What it does") or rule.summary
-    tags = [FAMILIES.get(rule.code[:3], "lambdalint"), *rule.tags]
+    tags = [FAMILIES.get(rule.code[:3], "lambdalint"), *rule.tags, *(("preview",) if rule.preview else ())]
     properties: dict[str, Any] = {"tags": list(dict.fromkeys(tags))[:20]}
     if "security" in rule.tags:
         explicit = rule.security_severity
@@ -91,7 +91,8 @@ def rule_descriptor(rule: Rule) -> dict[str, Any]:
         "shortDescription": {"text": _clip(rule.summary)},
         "fullDescription": {"text": _clip(_plain(what))},
         "help": {"text": _plain(docs) or rule.summary, "markdown": _markdown(rule)},
-        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+        # A preview rule is off unless asked for (`--preview`): SARIF's `enabled` says so.
+        "defaultConfiguration": {"level": LEVELS[rule.severity], **({"enabled": False} if rule.preview else {})},
         "properties": properties,
     }
     uri = rule.help_uri
@@ -186,7 +187,10 @@ def _plain(markdown: str) -> str:
 
 
 def _markdown(rule: Rule) -> str:
-    return f"**{rule.code} {rule.slug}**: {rule.summary}.\n\n{rule.docs.strip()}\n"
+    from lambdalint.docs import PREVIEW
+
+    preview = f"*{PREVIEW[:1].upper()}{PREVIEW[1:]}.*\n\n" if rule.preview else ""
+    return f"**{rule.code} {rule.slug}**: {rule.summary}.\n\n{preview}{rule.docs.strip()}\n"
 
 
 def _clip(text: str) -> str:
