@@ -12,7 +12,7 @@ from lambdalint.loaders.cloudformation import load_cloudformation, looks_like_cl
 from lambdalint.loaders.serverless import load_serverless, looks_like_serverless, other_provider
 from lambdalint.loaders.yamlnodes import LoadError, load_json, load_yaml
 from lambdalint.model import Problem, Project, SourceFile, Template
-from lambdalint.unread import unchecked_infrastructure
+from lambdalint.unread import is_terraform, unchecked_infrastructure
 
 
 def load_project(paths: Iterable[Path], config: Config, cwd: Path,
@@ -30,10 +30,40 @@ def load_project(paths: Iterable[Path], config: Config, cwd: Path,
         if template is not None:
             project.sources[source.display] = source
             project.templates.append(template)
+    terraform = [p for p in found.infrastructure if is_terraform(p.name)]
+    if terraform:
+        _load_terraform(terraform, project, overlay)
     if found.infrastructure:
-        project.unchecked = unchecked_infrastructure(
-            found.infrastructure, [source.path for source in project.sources.values()], project.display)
+        project.unchecked = sorted(project.unchecked + unchecked_infrastructure(
+            found.infrastructure, [source.path for source in project.sources.values()], project.display))
     return project
+
+
+def _load_terraform(paths: list[Path], project: Project, overlay: dict[Path, str]) -> None:
+    """Each folder of Terraform files is one module; the parser is imported only here."""
+    from lambdalint.loaders.terraform import load_terraform_folder
+
+    def read(path: Path) -> str | None:
+        if path.absolute() in overlay:
+            return overlay[path.absolute()]
+        try:
+            return path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            project.problems.append(Problem(Span.point(project.display(path), 1), f"cannot read file: {error}"))
+            return None
+
+    folders: dict[Path, list[Path]] = {}
+    for path in paths:
+        folders.setdefault(path.absolute().parent, []).append(path.absolute())
+    for folder in sorted(folders):
+        templates, problems, notes, sources = load_terraform_folder(folder, folders[folder], project.display, read)
+        for template in templates:
+            project.sources[template.source.display] = template.source
+            project.templates.append(template)
+        for source in sources:
+            project.sources.setdefault(source.display, source)
+        project.problems.extend(problems)
+        project.unchecked.extend(notes)
 
 
 def load_template(source: SourceFile, project: Project) -> Template | None:

@@ -14,8 +14,8 @@ from typing import Any, Literal, NamedTuple
 
 from lambdalint.located import Located, Span
 
-Dialect = Literal["cloudformation", "serverless"]
-FunctionKind = Literal["AWS::Serverless::Function", "AWS::Lambda::Function", "serverless"]
+Dialect = Literal["cloudformation", "serverless", "terraform"]
+FunctionKind = Literal["AWS::Serverless::Function", "AWS::Lambda::Function", "serverless", "terraform"]
 
 
 @dataclass
@@ -43,6 +43,9 @@ class Template:
     # Derived views of this template that several rules share (e.g. its triggers), computed on
     # first use; like `Project.analyses`, never global, so runs stay independent.
     analyses: dict[str, object] = field(default_factory=dict, repr=False)
+    # Terraform: the module (folder) this file belongs to, shared by its files
+    # (`lambdalint.loaders.terraform.TerraformModule`); None for other dialects.
+    module: Any = field(default=None, repr=False)
 
     @property
     def display(self) -> str:
@@ -92,6 +95,22 @@ class Function:
     handler_file: Path | None = None
     handler_function: str | None = None
     package_type: str = "Zip"
+    # The dialect's spelling of settings rules name in CloudFormation terms (`Timeout` is
+    # `timeout` in serverless.yml and Terraform), filled by the loader so rules never need it.
+    spelling: dict[str, str] = field(default_factory=dict, repr=False)
+    # Where a missing setting goes, in the dialect's words: "on the function or in
+    # `Globals.Function`", "in the `resource` block"; `own_hint` leaves out shared levels (a
+    # Serverless `provider` setting that would apply to every function).
+    set_hint: str = "on the function"
+    own_hint: str = "on the function"
+
+    def key_name(self, cloudformation_key: str) -> str:
+        """`Timeout` as the function's own dialect spells it."""
+        return self.spelling.get(cloudformation_key, cloudformation_key)
+
+    def setting(self, cloudformation_key: str) -> Located | None:
+        """The setting as written on the function (or inherited), whatever the dialect calls it."""
+        return self.properties.get(self.key_name(cloudformation_key))
 
     @property
     def label(self) -> str:

@@ -133,6 +133,8 @@ def _function(template: Template, logical_id: str, kind: str, span: Span,
         role=prop("Role"),
         code_location=code_location,
         package_type=package_type,
+        set_hint="on the function or in `Globals.Function`" if sam else "on the function",
+        own_hint="on the function or in `Globals.Function`" if sam else "on the function",
     )
     function.code_dir = _code_dir(template, code_location, resource)
     resolve_handler(function)

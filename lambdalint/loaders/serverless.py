@@ -26,6 +26,12 @@ DEFAULT_TIMEOUT = 6
 DEFAULT_MEMORY = 1024
 _VARIABLE = re.compile(r"\$\{([^{}]*)\}")
 _SELF_REF = re.compile(r"self:([A-Za-z0-9_.\-]+)$")
+# How serverless.yml spells the settings rules name in CloudFormation terms.
+SPELLING = {
+    "Timeout": "timeout", "MemorySize": "memorySize", "Runtime": "runtime",
+    "ReservedConcurrentExecutions": "reservedConcurrency", "Environment": "environment",
+    "Layers": "layers", "Handler": "handler", "Role": "role",
+}
 _MAX_DEPTH = 10  # `${self:a}` may point at `${self:b}`; a cycle must end somewhere
 
 
@@ -101,6 +107,8 @@ def _function(template: Template, name: str, config: Located, provider: Located)
         code_location=config.get("package") or template.root.get("package") or default(None, span),
         code_dir=_code_dir(template, config),
         package_type="Image" if image else "Zip",
+        spelling=SPELLING,
+        set_hint="on the function or under `provider`",
     )
     resolve_handler(function)
     return function
