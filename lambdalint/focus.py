@@ -54,6 +54,8 @@ def _holds_project(folder: Path) -> bool:
             if entry.name != "pyproject.toml" or _has_lambdalint_table(Path(entry.path)):
                 return True
     for entry in entries:
+        if entry.name.endswith(".tf"):
+            return True  # a Terraform module: its folder is the project around its files
         if entry.name.endswith(TEMPLATE_SUFFIXES) and _is_template_file(Path(entry.path)):
             return True
     return False
@@ -116,6 +118,6 @@ def file_kind(path: Path | str) -> FileKind:
     name = str(path).lower()
     if name.endswith((".py", ".pyi")):
         return "python"
-    if name.endswith(TEMPLATE_SUFFIXES):
+    if name.endswith(TEMPLATE_SUFFIXES) or name.endswith((".tf", ".tfvars")):
         return "template"
     return "other"

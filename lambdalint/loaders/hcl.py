@@ -191,9 +191,21 @@ def evaluate(node: Any, hcl: HclFile, scope: Scope) -> Located:
         return _call(node, hcl, scope, span)
     if kind == "variable_expr":
         return _reference(node, hcl, scope)
+    if kind == "operation" and node.children and node.children[0].type == "unary_operation":
+        return _negative(node.children[0], hcl, scope, span)
     if kind == "parenthesized_expression" or kind == "parenthesized":
         inner = next((c for c in node.children if c.type == "expression"), None)
         return evaluate(inner, hcl, scope) if inner is not None else _unresolved(node, hcl)
+    return _unresolved(node, hcl)
+
+
+def _negative(node: Any, hcl: HclFile, scope: Scope, span: Span) -> Located:
+    """`-1` (the only operation settings use: "no reserved concurrency")."""
+    operator, operand = (node.children + [None, None])[:2]
+    if operator is not None and hcl.text_of(operator) == "-" and operand is not None:
+        value = evaluate(operand, hcl, scope)
+        if value.is_literal and isinstance(value.value, (int, float)) and not isinstance(value.value, bool):
+            return Located(-value.value, span)
     return _unresolved(node, hcl)
 
 
@@ -222,30 +234,58 @@ def _literal(node: Any, hcl: HclFile, span: Span) -> Located:
 
 def _template(node: Any, hcl: HclFile, scope: Scope, span: Span) -> Located:
     """A quoted or heredoc template: a string when every interpolation is known."""
+    if node.type == "heredoc_template":
+        return _heredoc(node, hcl, scope, span)
     parts: list[str] = []
-    heredoc = node.type == "heredoc_template"
     for child in node.children:
         if child.type == "template_literal":
-            raw = hcl.text_of(child)
-            parts.append(raw if heredoc else _literal_text(raw))
+            parts.append(_literal_text(hcl.text_of(child)))
         elif child.type == "template_interpolation":
-            inner = next((c for c in child.children if c.type == "expression"), None)
-            value = evaluate(inner, hcl, scope) if inner is not None else None
-            if value is None or not value.is_literal or value.value is None:
+            value = _interpolated(child, hcl, scope)
+            if value is None:
                 return Located(hcl.text_of(node), span, "unresolved")
-            parts.append(_as_text(value.value))
+            parts.append(value)
         elif child.type in ("template_directive", "template_for", "template_if"):
             return Located(hcl.text_of(node), span, "unresolved")
-    text = "".join(parts)
-    if heredoc:
-        start = hcl.text_of(node.children[0]) if node.children else ""
-        if start.startswith("<<-"):
-            text = _dedent(text)
-        # The body starts on the line after `<<EOF`: keep that for spans of JSON read from it.
-        body = next((c for c in node.children if c.type == "template_literal"), None)
-        if body is not None:
-            return Located(text, hcl.span(body))
-    return Located(text, span)
+    return Located("".join(parts), span)
+
+
+def _interpolated(node: Any, hcl: HclFile, scope: Scope) -> str | None:
+    inner = next((c for c in node.children if c.type == "expression"), None)
+    value = evaluate(inner, hcl, scope) if inner is not None else None
+    if value is None or not value.is_literal or value.value is None:
+        return None
+    return _as_text(value.value)
+
+
+def _heredoc(node: Any, hcl: HclFile, scope: Scope, span: Span) -> Located:
+    """The body between `<<EOT` and `EOT` as written (the grammar drops some whitespace from its
+    literal nodes), interpolations replaced; `<<-` strips the common indentation."""
+    identifiers = [c for c in node.children if c.type == "heredoc_identifier"]
+    if len(identifiers) < 2:
+        return Located(hcl.text_of(node), span, "unresolved")
+    start, end = identifiers[0].end_byte, identifiers[-1].start_byte
+    pieces: list[str] = []
+    cursor = start
+    for child in node.children:
+        if child.type in ("template_directive", "template_for", "template_if"):
+            return Located(hcl.text_of(node), span, "unresolved")
+        if child.type == "template_interpolation":
+            value = _interpolated(child, hcl, scope)
+            if value is None:
+                return Located(hcl.text_of(node), span, "unresolved")
+            pieces.append(hcl.data[cursor:child.start_byte].decode("utf-8", "replace"))
+            pieces.append(value)
+            cursor = child.end_byte
+    pieces.append(hcl.data[cursor:end].decode("utf-8", "replace"))
+    text = "".join(pieces)
+    text = text[text.index("\n") + 1:] if "\n" in text else ""
+    text = text[:text.rindex("\n") + 1] if "\n" in text else ""  # the closing line's indentation
+    if hcl.text_of(node.children[0]).startswith("<<-"):
+        text = _dedent(text)
+    # The body starts on the line after `<<EOT`: JSON read from it keeps its lines.
+    line = identifiers[0].end_point[0] + 2
+    return Located(text, Span(hcl.display, line, 1, identifiers[-1].start_point[0] + 1, 1))
 
 
 def _dedent(text: str) -> str:

@@ -1,0 +1,219 @@
+"""Terraform modules load into the same model as the other dialects: values, spans, origins."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, SHARED, write_tree
+from lambdalint.config import Config
+from lambdalint.load import load_project
+from lambdalint.model import Function, Project
+
+ORDERS = FIXTURES / "projects" / "terraform-orders"
+PATTERNS = SHARED / "projects" / "terraform" / "serverless-patterns"
+
+
+def load(root: Path) -> Project:
+    return load_project([root], Config(root=root), cwd=root)
+
+
+def function(project: Project, name: str) -> Function:
+    return next(f for f in project.functions if f.name == name)
+
+
+def test_function_settings_values_spans_and_origins() -> None:
+    project = load(ORDERS)
+    assert sorted(f.name for f in project.functions) == ["aws_lambda_function.orders", "aws_lambda_function.report"]
+    orders = function(project, "aws_lambda_function.orders")
+    assert orders.template.dialect == "terraform" and orders.kind == "terraform"
+    assert orders.span[:3] == ("main.tf", 12, 1)  # the block header
+    assert (orders.timeout.value, orders.timeout.origin, orders.timeout.span.line) == (30, "explicit", 17)
+    assert orders.timeout.key_span is not None and orders.timeout.key_span.column == 3
+    assert (orders.memory.value, orders.memory.span.line) == (256, 18)
+    # var.runtime: default python3.11, overridden by prod.auto.tfvars; it points at its use
+    assert (orders.runtime.value, orders.runtime.origin, orders.runtime.span.line) == ("python3.12", "explicit", 16)
+    # -1 is "no reservation" said explicitly, not the platform default
+    assert orders.reserved_concurrency.value is None and orders.reserved_concurrency.origin == "explicit"
+    table = orders.environment["TABLE_NAME"]
+    # local.table -> "${local.prefix}-table" -> "orders-${var.stage}" with stage from terraform.tfvars
+    assert table.value == "orders-prod-table" and table.is_literal
+    assert table.key_span is not None and table.key_span.line == 25
+    queue = orders.environment["QUEUE_URL"]  # another resource's attribute: kept, never guessed
+    assert queue.origin == "unresolved" and queue.value == "aws_sqs_queue.jobs.url"
+    layers = orders.layers
+    assert [l.span.line for l in layers] == [20, 20] and layers[0].is_literal
+    assert layers[1].origin == "unresolved"  # var.extra_layer has no default and no tfvars value
+    assert orders.role.origin == "unresolved" and orders.role.value == "aws_iam_role.orders.arn"
+    tracing = orders.setting("TracingConfig")
+    assert tracing is not None and tracing.value[0].get("mode").value == "Active"
+
+
+def test_defaults_point_at_the_block_header_and_count_is_one_function() -> None:
+    report = function(load(ORDERS), "aws_lambda_function.report")
+    assert report.span.line == 36
+    assert (report.timeout.value, report.timeout.origin, report.timeout.span.line) == (3, "default", 36)
+    assert (report.memory.value, report.memory.origin) == (128, "default")
+    assert report.reserved_concurrency.origin == "default"
+
+
+def test_code_is_linked_through_archive_file() -> None:
+    project = load(ORDERS)
+    code = ORDERS / "src" / "orders"
+    orders = function(project, "aws_lambda_function.orders")
+    # filename = data.archive_file.orders.output_path -> its source_dir
+    assert orders.code_dir == code and orders.handler_file == code / "app.py"
+    assert orders.handler_function == "handler" and orders.code_location.span.line == 8
+    # filename = "build/orders.zip": the archive_file whose output_path is that zip
+    report = function(project, "aws_lambda_function.report")
+    assert report.code_dir == code and report.handler_function == "report"
+
+
+def test_source_file_image_and_s3_code(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "main.tf": """\
+data "archive_file" "one" {
+  type        = "zip"
+  source_file = "lambda/main.py"
+  output_path = "one.zip"
+}
+resource "aws_lambda_function" "one" {
+  filename = data.archive_file.one.output_path
+  handler  = "main.handler"
+  runtime  = "python3.12"
+}
+resource "aws_lambda_function" "image" {
+  package_type = "Image"
+  image_uri    = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:latest"
+}
+resource "aws_lambda_function" "s3" {
+  s3_bucket = "artifacts"
+  s3_key    = "s3.zip"
+  handler   = "app.handler"
+  runtime   = "python3.12"
+}
+""",
+        "lambda/main.py": "def handler(event, context):\n    return 1\n",
+    })
+    project = load(tmp_path)
+    one = function(project, "aws_lambda_function.one")
+    assert one.code_dir == tmp_path / "lambda" and one.handler_file == tmp_path / "lambda" / "main.py"
+    image = function(project, "aws_lambda_function.image")
+    assert image.package_type == "Image" and image.code_dir is None and image.code_location.span.line == 13
+    s3 = function(project, "aws_lambda_function.s3")
+    assert s3.code_dir is None and s3.handler_file is None and s3.code_location.span.line == 16
+
+
+def test_values_that_are_not_static_stay_unresolved(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"main.tf": """\
+variable "timeout" {}
+locals {
+  loop = local.loop
+}
+resource "aws_lambda_function" "f" {
+  timeout     = var.timeout
+  memory_size = var.big ? 1024 : 128
+  runtime     = local.loop
+  handler     = "${var.module_name}.handler"
+  environment {
+    variables = {
+      POLICY = jsonencode({ Statement = [{ Action = "s3:GetObject" }] })
+      RAW    = file("${path.module}/missing.json")
+    }
+  }
+}
+"""})
+    f = function(load(tmp_path), "aws_lambda_function.f")
+    for value in (f.timeout, f.memory, f.runtime, f.handler, f.environment["RAW"]):
+        assert value.origin == "unresolved" and not value.is_literal, value
+    assert f.timeout.value == "var.timeout" and f.timeout.span.line == 6
+    policy = f.environment["POLICY"]  # jsonencode keeps the structure with its lines
+    assert policy.get("Statement").value[0].get("Action").span.line == 12
+
+
+def test_file_templatefile_and_heredoc_values(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "main.tf": """\
+resource "aws_lambda_function" "f" {
+  timeout = 10
+  environment {
+    variables = {
+      DOC   = file("${path.module}/doc.json")
+      TPL   = templatefile("${path.module}/t.tftpl", { table = "orders" })
+      OTHER = templatefile("${path.module}/t.tftpl", { table = aws_dynamodb_table.t.name })
+      HERE  = <<-EOT
+        line one
+        line two
+      EOT
+    }
+  }
+}
+""",
+        "doc.json": '{"a": 1}\n',
+        "t.tftpl": '{"Resource": "arn:aws:dynamodb:*:*:table/${table}"}\n',
+    })
+    project = load(tmp_path)
+    env = function(project, "aws_lambda_function.f").environment
+    assert env["DOC"].value == '{"a": 1}\n' and env["DOC"].span.path == "doc.json"
+    assert env["TPL"].value == '{"Resource": "arn:aws:dynamodb:*:*:table/orders"}\n'
+    assert env["OTHER"].origin == "unresolved"
+    assert env["HERE"].value == "line one\nline two\n"
+    assert "doc.json" in project.sources  # so findings and suppressions can point into it
+
+
+def test_a_syntax_error_is_ll001_and_other_files_still_load(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "broken.tf": 'resource "aws_lambda_function" "broken" {\n  timeout = \n',
+        "good.tf": 'resource "aws_lambda_function" "good" {\n  timeout = 10\n}\n',
+    })
+    project = load(tmp_path)
+    assert [f.name for f in project.functions] == ["aws_lambda_function.good"]
+    [problem] = project.problems
+    assert problem.span.path == "broken.tf" and "syntax" in problem.message
+
+
+def cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "lambdalint", "check", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_findings_point_at_the_header_and_a_comment_suppresses_them(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"main.tf": """\
+resource "aws_lambda_function" "a" {
+  runtime = "python3.12"
+  handler = "app.handler"
+}
+
+resource "aws_lambda_function" "b" { # lambdalint: ignore[LL201]
+  runtime = "python3.12"
+  handler = "app.handler"
+}
+"""})
+    report = json.loads(cli(tmp_path, "--format", "json", "--exit-zero", "--select", "LL201").stdout)
+    places = [(f["path"], f["line"], f["code"]) for f in report["findings"]]
+    assert places == [("main.tf", 1, "LL201")]
+
+
+PROJECT_FUNCTIONS = {  # by reading each project's .tf files
+    "alb-path-based-route-lambda-tf": 2, "apigw-http-api-waf-cloudfront-terraform": 4,
+    "apigw-lambda-qldb-terraform": 5, "apigw-lambda-rekognition": 2, "apigw-lambda-transcribe": 2,
+    "delayed-eventbridge-events-terraform": 2, "dynamodb-streams-lambda-filters-tf": 4,
+    "eventbridge-scheduler-ai-agent-trigger": 2, "lambda-ddb-tenant-isolation-terraform": 2,
+    "lambda-durable-function-chaining-terraform": 4, "lambda-esm-kinesis-filters-terraform": 2,
+    "lambda-layer-terraform": 2, "vpc-lattice-lambda-tf": 3,
+}
+
+
+@pytest.mark.skipif(not PATTERNS.is_dir(), reason="../shared/projects/terraform is not next to the project")
+def test_every_shared_terraform_project_loads_and_reports_its_functions() -> None:
+    projects = sorted(p for p in PATTERNS.iterdir() if p.is_dir())
+    assert len(projects) == 67
+    for root in projects:
+        project = load(root)
+        expected = PROJECT_FUNCTIONS.get(root.name, 1)
+        assert len(project.functions) == expected, root.name
+        assert project.problems == [], root.name
