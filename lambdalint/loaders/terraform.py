@@ -142,9 +142,16 @@ def load_terraform_folder(folder: Path, paths: list[Path], display: Callable[[Pa
     for name, block in module.modules.items():
         source = block.attributes.get("source")
         text = module.attribute(source).str_value() if source is not None else None
+        if text is not None and text.startswith(("./", "../")) and not _is_lambda_module(text):
+            continue  # a local module's folder is read on its own (its variables unbound)
         notes.append(f"{block.file.display}:{block.span.line}: module `{name}` "
                      f"(`{text or 'unknown source'}`) is not read; functions it defines are not checked")
     return templates, problems, notes, list(extra_sources.values())
+
+
+def _is_lambda_module(source: str) -> bool:
+    """The registry lambda module, or its `../../` form in its own examples (the repository root)."""
+    return any(name in source for name in LAMBDA_MODULES) or source.rstrip("/") in ("../..", "../../")
 
 
 def _index(module: TerraformModule) -> None:
