@@ -73,6 +73,18 @@ class Template:
 
 
 @dataclass
+class LoadedRole:
+    """An execution role its loader already resolved (Terraform): the policy documents attached to
+    it in IAM JSON shape (`{"Statement": [...]}`, values `Located`), the managed policy ARNs, each
+    with where it comes from, and what could not be read (then its permissions are not all known)."""
+
+    name: str | None
+    documents: list[tuple[Located, str]] = field(default_factory=list)
+    managed: list[tuple[Located, str]] = field(default_factory=list)
+    unknown: str | None = None
+
+
+@dataclass
 class Function:
     """One Lambda function with its effective configuration (SAM Globals / provider merged)."""
 
@@ -103,6 +115,8 @@ class Function:
     # Serverless `provider` setting that would apply to every function).
     set_hint: str = "on the function"
     own_hint: str = "on the function"
+    # The execution role when the loader resolved it (`lambdalint.iam` reads it as is).
+    loaded_role: LoadedRole | None = field(default=None, repr=False)
 
     def key_name(self, cloudformation_key: str) -> str:
         """`Timeout` as the function's own dialect spells it."""

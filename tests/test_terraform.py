@@ -217,3 +217,44 @@ def test_every_shared_terraform_project_loads_and_reports_its_functions() -> Non
         expected = PROJECT_FUNCTIONS.get(root.name, 1)
         assert len(project.functions) == expected, root.name
         assert project.problems == [], root.name
+
+
+IAM = FIXTURES / "projects" / "terraform-iam"
+
+
+def findings(root: Path, select: str) -> tuple[list[tuple[str, int, int, str]], str]:
+    run = cli(root, "--format", "json", "--exit-zero", "--select", select, "-v")
+    report = json.loads(run.stdout)
+    return sorted((f["path"], f["line"], f["column"], f["code"]) for f in report["findings"]), run.stderr
+
+
+def test_every_policy_form_reaches_the_iam_rules_at_the_offending_item() -> None:
+    found, stderr = findings(IAM, "LL301,LL302,LL303")
+    assert found == [
+        ("main.tf", 30, 39, "LL301"),   # jsonencode inline_policy: the "s3:*" list item
+        ("main.tf", 53, 19, "LL302"),   # heredoc aws_iam_role_policy: "Resource": "*"
+        ("main.tf", 72, 18, "LL301"),   # aws_iam_policy_document statement via aws_iam_policy + attachment
+        ("main.tf", 78, 18, "LL302"),   # its "*" resources item
+        ("main.tf", 109, 16, "LL303"),  # AWS managed AdministratorAccess attached by ARN
+        ("policies/reports.json", 6, 17, "LL301"),  # file() JSON: the line in that file
+    ]
+    # traps: a Deny "*" (line 35), an interpolated bucket ARN (line 58), xray's "*"-only action
+    # (line 63), the condition-limited account statement is a warning not silence
+    assert "`aws_lambda_function.unknown` uses a policy lambdalint cannot read statically" in stderr
+    assert "`aws_lambda_function.outside` uses a role defined outside this module (`var.role_arn`)" in stderr
+
+
+def test_loaded_role_lists_documents_and_managed_policies() -> None:
+    from lambdalint.iam import execution_role
+
+    project = load(IAM)
+    role = execution_role(function(project, "aws_lambda_function.orders"))
+    assert role.role == "aws_iam_role.orders" and role.unknown is None
+    assert sorted(m.name or "" for m in role.managed) == ["AWSLambdaBasicExecutionRole", "AdministratorAccess"]
+    wheres = {s.where for s in role.statements}
+    assert "inline policy `inline` of `aws_iam_role.orders`" in wheres
+    queue = [s for s in role.statements if "aws_iam_policy.queue" in s.where]
+    assert [s.effect for s in queue] == ["Allow", "Allow"]  # Terraform's default effect
+    assert queue[1].condition is not None and "StringEquals" in queue[1].condition.value
+    unknown = execution_role(function(project, "aws_lambda_function.unknown"))
+    assert unknown.unknown is not None and unknown.statements == []

@@ -267,15 +267,17 @@ def _heredoc(node: Any, hcl: HclFile, scope: Scope, span: Span) -> Located:
     start, end = identifiers[0].end_byte, identifiers[-1].start_byte
     pieces: list[str] = []
     cursor = start
+    known = True
     for child in node.children:
         if child.type in ("template_directive", "template_for", "template_if"):
             return Located(hcl.text_of(node), span, "unresolved")
         if child.type == "template_interpolation":
             value = _interpolated(child, hcl, scope)
-            if value is None:
-                return Located(hcl.text_of(node), span, "unresolved")
             pieces.append(hcl.data[cursor:child.start_byte].decode("utf-8", "replace"))
-            pieces.append(value)
+            # An unknown part keeps its `${...}` text and makes the whole value unresolved; a
+            # JSON policy around it can still be read (`json_document` marks such strings).
+            pieces.append(hcl.text_of(child) if value is None else value)
+            known = known and value is not None
             cursor = child.end_byte
     pieces.append(hcl.data[cursor:end].decode("utf-8", "replace"))
     text = "".join(pieces)
@@ -285,7 +287,8 @@ def _heredoc(node: Any, hcl: HclFile, scope: Scope, span: Span) -> Located:
         text = _dedent(text)
     # The body starts on the line after `<<EOT`: JSON read from it keeps its lines.
     line = identifiers[0].end_point[0] + 2
-    return Located(text, Span(hcl.display, line, 1, identifiers[-1].start_point[0] + 1, 1))
+    return Located(text, Span(hcl.display, line, 1, identifiers[-1].start_point[0] + 1, 1),
+                   "explicit" if known else "unresolved")
 
 
 def _dedent(text: str) -> str:
@@ -393,9 +396,10 @@ def json_document(value: Located) -> Located | None:
     heredoc, a `file()`) is parsed with its lines kept. None when it is neither."""
     if isinstance(value.value, dict):
         return value
-    text = value.str_value()
-    if text is None or not text.lstrip().startswith("{"):
-        return None
+    text = value.value if isinstance(value.value, str) else None
+    if text is None or not text.lstrip().startswith("{") or \
+            (value.origin == "unresolved" and value.span.line == value.span.end_line):
+        return None  # an unresolved one-liner is an expression's text, not JSON
     from lambdalint.loaders.yamlnodes import LoadError, load_json
 
     try:
@@ -411,10 +415,13 @@ def _shift(node: Located, lines: int) -> Located:
             return span
         return Span(span.path, span.line + lines, span.column, span.end_line + lines, span.end_column)
 
+    origin = node.origin
     if isinstance(node.value, dict):
         value: object = {k: _shift(v, lines) for k, v in node.value.items()}
     elif isinstance(node.value, list):
         value = [_shift(v, lines) for v in node.value]
     else:
         value = node.value
-    return Located(value, moved(node.span), node.origin, moved(node.key_span))  # type: ignore[arg-type]
+        if isinstance(value, str) and "${" in value:
+            origin = "unresolved"  # a Terraform interpolation inside the JSON: not a literal
+    return Located(value, moved(node.span), origin, moved(node.key_span))  # type: ignore[arg-type]

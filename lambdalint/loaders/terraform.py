@@ -103,6 +103,8 @@ def load_terraform_folder(folder: Path, paths: list[Path], display: Callable[[Pa
     extra_sources: dict[str, SourceFile] = {}
 
     def read_file(path: Path) -> tuple[str, str] | None:
+        if not path.is_file():
+            return None  # `file()` of a missing or generated file: the value stays unresolved
         text = read(path)
         if text is None:
             return None
@@ -134,11 +136,15 @@ def load_terraform_folder(folder: Path, paths: list[Path], display: Callable[[Pa
                                   module=module))
     _index(module)
     _bind_variables(module, paths, read, display)
+    from lambdalint.loaders.terraform_iam import loaded_role
+
     by_file = {t.source.display: t for t in templates}
     for (kind, name), block in module.resources.items():
         if kind == FUNCTION:
             template = by_file[block.file.display]
-            template.functions.append(_function(module, template, block))
+            function = _function(module, template, block)
+            function.loaded_role = loaded_role(module, function)
+            template.functions.append(function)
     for name, block in module.modules.items():
         source = block.attributes.get("source")
         text = module.attribute(source).str_value() if source is not None else None
