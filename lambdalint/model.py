@@ -115,6 +115,11 @@ class Function:
     # Serverless `provider` setting that would apply to every function).
     set_hint: str = "on the function"
     own_hint: str = "on the function"
+    # Where failed asynchronous invocations go (a dead-letter queue, an on-failure destination,
+    # an invoke config), as the loader found it; None when nothing is configured.
+    failure_handling: Located | None = field(default=None, repr=False)
+    # How to add that, in the dialect's words (LL207's hint).
+    failure_hint: str = "Add an on-failure destination or a dead-letter queue to the function, so failed events are kept."
     # The execution role when the loader resolved it (`lambdalint.iam` reads it as is).
     loaded_role: LoadedRole | None = field(default=None, repr=False)
 

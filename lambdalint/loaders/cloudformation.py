@@ -135,6 +135,13 @@ def _function(template: Template, logical_id: str, kind: str, span: Span,
         package_type=package_type,
         set_hint="on the function or in `Globals.Function`" if sam else "on the function",
         own_hint="on the function or in `Globals.Function`" if sam else "on the function",
+        failure_handling=next((props.get(k) for k in ("DeadLetterQueue", "DeadLetterConfig", "EventInvokeConfig")
+                               if props.get(k) is not None), None),
+        failure_hint=(
+            "Add `EventInvokeConfig: {DestinationConfig: {OnFailure: ...}}` or `DeadLetterQueue` to the "
+            "function or `Globals.Function`, so failed events are kept." if sam else
+            "Add an `AWS::Lambda::EventInvokeConfig` with `DestinationConfig.OnFailure`, or "
+            "`DeadLetterConfig` to the function, so failed events are kept."),
     )
     function.code_dir = _code_dir(template, code_location, resource)
     resolve_handler(function)

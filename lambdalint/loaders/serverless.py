@@ -109,6 +109,10 @@ def _function(template: Template, name: str, config: Located, provider: Located)
         package_type="Image" if image else "Zip",
         spelling=SPELLING,
         set_hint="on the function or under `provider`",
+        failure_handling=next((config.get(k) for k in ("onError", "destinations", "maximumRetryAttempts",
+                                                       "maximumEventAge") if config.get(k) is not None), None),
+        failure_hint="Add `destinations: {onFailure: <queue/topic ARN>}` or `onError` (a DLQ) to the "
+                     "function, so failed events are kept.",
     )
     resolve_handler(function)
     return function

@@ -59,6 +59,8 @@ class TerraformModule:
     resources: dict[tuple[str, str], Block] = field(default_factory=dict)  # (type, name) -> block
     data: dict[tuple[str, str], Block] = field(default_factory=dict)
     modules: dict[str, Block] = field(default_factory=dict)
+    triggers: list = field(default_factory=list)  # `lambdalint.triggers.Trigger`s of every function
+    schedules: list = field(default_factory=list)  # `lambdalint.triggers.ScheduleExpression`s
     _values: dict[int, Located] = field(default_factory=dict, repr=False)
 
     def value(self, block: Block) -> Located:
@@ -137,14 +139,20 @@ def load_terraform_folder(folder: Path, paths: list[Path], display: Callable[[Pa
     _index(module)
     _bind_variables(module, paths, read, display)
     from lambdalint.loaders.terraform_iam import loaded_role
+    from lambdalint.loaders.terraform_triggers import failure_handling, module_schedules, module_triggers
 
     by_file = {t.source.display: t for t in templates}
+    functions = []
     for (kind, name), block in module.resources.items():
         if kind == FUNCTION:
             template = by_file[block.file.display]
             function = _function(module, template, block)
             function.loaded_role = loaded_role(module, function)
+            function.failure_handling = failure_handling(module, function)
             template.functions.append(function)
+            functions.append(function)
+    module.triggers = module_triggers(module, functions)
+    module.schedules = module_schedules(module)
     for name, block in module.modules.items():
         source = block.attributes.get("source")
         text = module.attribute(source).str_value() if source is not None else None
@@ -230,6 +238,8 @@ def _function(module: TerraformModule, template: Template, block: Block) -> Func
         spelling=SPELLING,
         set_hint="in the `resource` block",
         own_hint="in the `resource` block",
+        failure_hint="Add an `aws_lambda_function_event_invoke_config` with `destination_config { on_failure "
+                     "{ destination = ... } }`, or a `dead_letter_config` block, so failed events are kept.",
     )
     _code(module, function, body)
     resolve_handler(function)
