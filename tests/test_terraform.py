@@ -258,3 +258,56 @@ def test_loaded_role_lists_documents_and_managed_policies() -> None:
     assert queue[1].condition is not None and "StringEquals" in queue[1].condition.value
     unknown = execution_role(function(project, "aws_lambda_function.unknown"))
     assert unknown.unknown is not None and unknown.statements == []
+
+
+TRIGGERS = FIXTURES / "projects" / "terraform-triggers"
+
+
+@pytest.mark.parametrize(("folder", "expected"), [
+    ("sqs", [("sqs", "aws_lambda_event_source_mapping.jobs", 14, "aws_sqs_queue.jobs"),
+             ("sqs", "aws_lambda_event_source_mapping.external", 21, None)]),
+    ("kinesis", [("kinesis", "aws_lambda_event_source_mapping.clicks", 15, "aws_kinesis_stream.clicks"),
+                 ("dynamodb", "aws_lambda_event_source_mapping.orders", 28, "aws_dynamodb_table.orders")]),
+    ("s3", [("s3", "aws_s3_bucket_notification.uploads", 15, "aws_s3_bucket.uploads")]),  # the permission is redundant
+    ("sns", [("sns", "aws_sns_topic_subscription.worker", 18, "aws_sns_topic.events")]),
+    ("eventbridge", [("schedule", "aws_cloudwatch_event_target.nightly", 15, "aws_cloudwatch_event_rule.nightly"),
+                     ("eventbridge", "aws_cloudwatch_event_target.orders", 26, "aws_cloudwatch_event_rule.orders")]),
+    ("scheduler", [("scheduler", "aws_scheduler_schedule.hourly", 10, "aws_scheduler_schedule.hourly")]),
+    ("http-api", [("http-api", "aws_apigatewayv2_integration.worker", 15, "aws_apigatewayv2_api.http")]),
+    ("rest-api", [("api", "aws_api_gateway_integration.worker", 14, "aws_api_gateway_rest_api.api")]),
+    ("function-url", [("function-url", "aws_lambda_function_url.public", 10, None)]),
+])
+def test_each_trigger_kind_links_the_function_and_its_source(folder: str, expected: list) -> None:
+    from lambdalint.triggers import function_triggers
+
+    project = load(TRIGGERS / folder)
+    worker = function(project, "aws_lambda_function.worker")
+    found = [(t.kind, t.name, t.span.line, t.source) for t in function_triggers(worker)]
+    assert sorted(found) == sorted(expected)
+
+
+def test_trigger_settings_use_one_spelling() -> None:
+    from lambdalint.triggers import function_triggers
+
+    kinesis = function_triggers(function(load(TRIGGERS / "kinesis"), "aws_lambda_function.worker"))
+    orders = next(t for t in kinesis if t.kind == "dynamodb")
+    assert orders.setting("DestinationConfig", "OnFailure") is not None
+    assert orders.setting("MaximumRetryAttempts").value == 3  # type: ignore[union-attr]
+    [sqs, _] = function_triggers(function(load(TRIGGERS / "sqs"), "aws_lambda_function.worker"))
+    assert sqs.extra["visibility"].value == 120 and sqs.extra["visibility"].span.line == 11
+
+
+@pytest.mark.parametrize(("folder", "expected"), [
+    ("sqs", [("main.tf", 6, "LL203")]),            # 120 s < 6 x 60 s; the external queue stays silent
+    ("kinesis", [("main.tf", 15, "LL207")]),       # unbounded retries; the DynamoDB mapping with a destination is silent
+    ("s3", [("main.tf", 1, "LL207")]),
+    ("sns", []),                                   # dead_letter_config on the function
+    ("eventbridge", [("main.tf", 1, "LL207"), ("main.tf", 12, "LL208")]),  # the target with a DLQ is silent
+    ("scheduler", []),                             # at(...) is valid for Scheduler; an invoke config handles failures
+    ("http-api", [("main.tf", 6, "LL203")]),
+    ("rest-api", [("main.tf", 6, "LL203")]),       # timeout_milliseconds = 10000 < 20 s
+    ("function-url", [("main.tf", 12, "LL304")]),  # the AWS_IAM URL is silent
+])
+def test_trigger_rules_on_terraform(folder: str, expected: list) -> None:
+    found, _ = findings(TRIGGERS / folder, "LL203,LL207,LL208,LL304")
+    assert [(p, l, c) for p, l, _, c in found] == expected

@@ -42,6 +42,7 @@ SPELLING = {
     "DeadLetterConfig": "dead_letter_config", "PackageType": "package_type",
     "EphemeralStorage": "ephemeral_storage", "SnapStart": "snap_start",
     "Architectures": "architectures", "ImageUri": "image_uri", "FunctionName": "function_name",
+    "FunctionUrlAuthType": "authorization_type",
 }
 
 
