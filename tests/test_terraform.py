@@ -311,3 +311,36 @@ def test_trigger_settings_use_one_spelling() -> None:
 def test_trigger_rules_on_terraform(folder: str, expected: list) -> None:
     found, _ = findings(TRIGGERS / folder, "LL203,LL207,LL208,LL304")
     assert [(p, l, c) for p, l, _, c in found] == expected
+
+
+LAMBDA_MODULE = FIXTURES / "projects" / "terraform-lambda-module"
+
+
+def test_registry_lambda_module_is_one_function_from_its_inputs() -> None:
+    from lambdalint.iam import execution_role
+    from lambdalint.triggers import function_triggers
+
+    project = load(LAMBDA_MODULE)
+    assert sorted(f.name for f in project.functions) == ["module.api", "module.worker"]  # not module.disabled
+    api = function(project, "module.api")
+    assert api.span[:3] == ("main.tf", 1, 1)
+    assert (api.timeout.value, api.timeout.origin) == (3, "default")
+    assert api.environment["GREETING"].value == "hello" and api.environment["GREETING"].key_span.line == 11
+    assert api.code_dir == LAMBDA_MODULE / "src" / "api" and api.handler_file == LAMBDA_MODULE / "src" / "api" / "index.py"
+    assert api.key_name("Environment") == "environment_variables"
+    role = execution_role(api)
+    assert role.unknown is None and [m.name for m in role.managed] == ["AmazonS3ReadOnlyAccess"]
+    assert [s.effect for s in role.statements] == ["Allow", "Allow"]
+    kinds = sorted((t.kind, t.settings.get("AuthType").value if "AuthType" in t.settings else None)
+                   for t in function_triggers(api))
+    assert kinds == [("apigateway", None), ("function-url", "NONE")]  # the module's default authorization
+    worker = function(project, "module.worker")
+    assert worker.reserved_concurrency.value == 5
+    [url, queue] = sorted(function_triggers(worker), key=lambda t: t.kind)
+    assert url.settings["AuthType"].value == "AWS_IAM" and queue.source == "aws_sqs_queue.jobs"
+
+
+def test_registry_lambda_module_findings() -> None:
+    found, stderr = findings(LAMBDA_MODULE, "LL201,LL203,LL109,LL301,LL302,LL304")
+    assert [(l, c) for _, l, _, c in found] == [(1, "LL201"), (1, "LL304"), (18, "LL301"), (57, "LL203")]
+    assert "module `vpc` (`terraform-aws-modules/vpc/aws`) is not read" in stderr

@@ -152,15 +152,26 @@ def load_terraform_folder(folder: Path, paths: list[Path], display: Callable[[Pa
             function.failure_handling = failure_handling(module, function)
             template.functions.append(function)
             functions.append(function)
-    module.triggers = module_triggers(module, functions)
     module.schedules = module_schedules(module)
+    extra_triggers = []
     for name, block in module.modules.items():
         source = block.attributes.get("source")
         text = module.attribute(source).str_value() if source is not None else None
-        if text is not None and text.startswith(("./", "../")) and not _is_lambda_module(text):
+        if text is not None and _is_lambda_module(text):
+            from lambdalint.loaders.terraform_lambda_module import module_function, module_triggers_of
+
+            template = by_file[block.file.display]
+            function = module_function(module, template, name, block)
+            if function is not None:
+                template.functions.append(function)
+                functions.append(function)
+                extra_triggers.extend(module_triggers_of(function, module.value(block), block.span))
+            continue
+        if text is not None and text.startswith(("./", "../")):
             continue  # a local module's folder is read on its own (its variables unbound)
         notes.append(f"{block.file.display}:{block.span.line}: module `{name}` "
                      f"(`{text or 'unknown source'}`) is not read; functions it defines are not checked")
+    module.triggers = module_triggers(module, functions, extra_triggers)
     return templates, problems, notes, list(extra_sources.values())
 
 

@@ -47,6 +47,9 @@ class _Collector:
                 self.by_name[name.value] = function
 
     def function_named(self, node: Located | None) -> Function | None:
+        text = node.value if node is not None and node.origin == "unresolved" and isinstance(node.value, str) else ""
+        if text.startswith("module."):  # `module.orders.lambda_function_arn` of a lambda module call
+            return self.by_address.get(".".join(text.split(".")[:2]))
         ref = self.module.reference(node)
         if ref is not None:
             return self.by_address.get(f"{ref[0]}.{ref[1]}") if ref[0] == FUNCTION else None
@@ -263,8 +266,9 @@ def _target(body: Located) -> Located:
     return Located(target, body.span)
 
 
-def module_triggers(module: TerraformModule, functions: list[Function]) -> list[Trigger]:
-    return _without_redundant_permissions(list(_Collector(module, functions).collect()))
+def module_triggers(module: TerraformModule, functions: list[Function], extra: list[Trigger]) -> list[Trigger]:
+    """The triggers wiring resources declare, plus `extra` (those lambda module calls declare)."""
+    return _without_redundant_permissions(list(_Collector(module, functions).collect()) + extra)
 
 
 def module_schedules(module: TerraformModule) -> list[ScheduleExpression]:
