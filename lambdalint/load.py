@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from lambdalint.config import Config
 from lambdalint.discover import Walker
@@ -39,6 +39,9 @@ def load_project(paths: Iterable[Path], config: Config, cwd: Path,
     return project
 
 
+_MAX_MODULE_DEPTH = 5  # module calls nest; a cycle of local modules must end somewhere
+
+
 def _load_terraform(paths: list[Path], project: Project, overlay: dict[Path, str]) -> None:
     """Each folder of Terraform files is one module; the parser is imported only here."""
     from lambdalint.loaders.terraform import load_terraform_folder
@@ -55,33 +58,31 @@ def _load_terraform(paths: list[Path], project: Project, overlay: dict[Path, str
     folders: dict[Path, list[Path]] = {}
     for path in paths:
         folders.setdefault(path.absolute().parent, []).append(path.absolute())
-    for folder in sorted(folders):
-        templates, problems, notes, sources = load_terraform_folder(folder, folders[folder], project.display, read)
-        for template in templates:
-            project.sources[template.source.display] = template.source
-            project.templates.append(template)
-        for source in sources:
-            project.sources.setdefault(source.display, source)
-        project.problems.extend(problems)
-        project.unchecked.extend(notes)
+    loaded = {folder: load_terraform_folder(folder, folders[folder], project.display, read) for folder in sorted(folders)}
+    # A folder another folder calls as a module is read through each call, with its variables
+    # bound; on its own only when nothing here calls it.
+    called = {call.folder for result in loaded.values() for call in result.calls}
+    for folder, result in loaded.items():
+        if folder not in called:
+            _add_terraform(project, result, read, 0)
 
 
-def load_template(source: SourceFile, project: Project) -> Template | None:
-    """The template in `source`, or None when it is some other YAML/JSON; problems go to `project`."""
-    as_json = source.path.suffix == ".json" or source.text.lstrip().startswith("{")
-    try:
-        root = (load_json if as_json else load_yaml)(source.text, source.display)
-    except LoadError as error:
-        project.sources[source.display] = source
-        project.problems.append(Problem(Span.point(source.display, error.line, error.column), error.message))
-        return None
-    if not isinstance(root.value, dict):
-        return None
-    if looks_like_cloudformation(root):
-        return load_cloudformation(source, root)
-    if looks_like_serverless(root):
-        provider = other_provider(root)
-        if provider is not None:
-            project.note(f"{source.display}: provider `{provider}` is not AWS; its functions are not checked")
-        return load_serverless(source, root)
-    return None
+def _add_terraform(project: Project, result: object, read: Callable[[Path], str | None], depth: int) -> None:
+    from lambdalint.loaders.terraform import load_terraform_folder
+
+    for template in result.templates:  # type: ignore[attr-defined]
+        project.sources[template.source.display] = template.source
+        project.templates.append(template)
+    for source in result.sources:  # type: ignore[attr-defined]
+        project.sources.setdefault(source.display, source)
+    project.problems.extend(p for p in result.problems if p not in project.problems)  # type: ignore[attr-defined]
+    project.unchecked.extend(n for n in result.notes if n not in project.unchecked)  # type: ignore[attr-defined]
+    if depth >= _MAX_MODULE_DEPTH:
+        return
+    for call in result.calls:  # type: ignore[attr-defined]
+        files = sorted(p for p in call.folder.glob("*") if is_terraform(p.name)) if call.folder.is_dir() else []
+        if not files:
+            continue
+        child = load_terraform_folder(call.folder, files, project.display, read, inputs=call.inputs,
+                                      prefix=f"{result.prefix}module.{call.name}.")  # type: ignore[attr-defined]
+        _add_terraform(project, child, read, depth + 1)

@@ -344,3 +344,24 @@ def test_registry_lambda_module_findings() -> None:
     found, stderr = findings(LAMBDA_MODULE, "LL201,LL203,LL109,LL301,LL302,LL304")
     assert [(l, c) for _, l, _, c in found] == [(1, "LL201"), (1, "LL304"), (18, "LL301"), (57, "LL203")]
     assert "module `vpc` (`terraform-aws-modules/vpc/aws`) is not read" in stderr
+
+
+def test_local_module_is_read_through_each_call_with_its_variables_bound() -> None:
+    root = FIXTURES / "projects" / "terraform-local-module"
+    project = load(root)
+    assert sorted(f.name for f in project.functions) == [
+        "module.orders.aws_lambda_function.this", "module.reports.aws_lambda_function.this"]
+    orders = function(project, "module.orders.aws_lambda_function.this")
+    reports = function(project, "module.reports.aws_lambda_function.this")
+    # bound by the call, pointing at the line in the module that uses it
+    assert (orders.timeout.value, orders.timeout.span[:2]) == (10, ("modules/fn/main.tf", 21))
+    assert reports.timeout.value == 3  # the variable's default
+    assert orders.environment["SERVICE"].value == "orders" and reports.environment["SERVICE"].value == "reports"
+    assert orders.code_dir == root / "src" and orders.handler_file == root / "src" / "app.py"
+
+
+def test_a_module_folder_nobody_calls_is_read_on_its_own(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"modules/fn/main.tf": 'variable "timeout" {}\n'
+                          'resource "aws_lambda_function" "this" {\n  timeout = var.timeout\n}\n'})
+    [fn] = load(tmp_path).functions
+    assert fn.name == "aws_lambda_function.this" and fn.timeout.origin == "unresolved"

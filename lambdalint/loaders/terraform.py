@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from lambdalint.located import Located, Span, default
 from lambdalint.loaders.handlers import normalized, resolve_handler
@@ -60,6 +60,8 @@ class TerraformModule:
     resources: dict[tuple[str, str], Block] = field(default_factory=dict)  # (type, name) -> block
     data: dict[tuple[str, str], Block] = field(default_factory=dict)
     modules: dict[str, Block] = field(default_factory=dict)
+    prefix: str = ""  # `module.orders.` when a caller's module call loaded this folder
+    variable_names: set[str] = field(default_factory=set)
     triggers: list = field(default_factory=list)  # `lambdalint.triggers.Trigger`s of every function
     schedules: list = field(default_factory=list)  # `lambdalint.triggers.ScheduleExpression`s
     _values: dict[int, Located] = field(default_factory=dict, repr=False)
@@ -96,11 +98,30 @@ class TerraformModule:
         return None
 
 
+class ModuleCall(NamedTuple):
+    """A `module "name" { source = "./local/folder" ... }` call: where, and its inputs (evaluated
+    in the caller)."""
+
+    folder: Path
+    name: str
+    inputs: dict[str, Located]
+
+
+class LoadedFolder(NamedTuple):
+    templates: list[Template]  # one per `.tf` file
+    problems: list[Problem]
+    notes: list[str]  # what was not read
+    sources: list[SourceFile]  # other files values came from (`file()`, `templatefile()`)
+    calls: list[ModuleCall]  # local modules this one calls
+    prefix: str  # the address of the call that loaded it (`module.orders.`), or ""
+
+
 def load_terraform_folder(folder: Path, paths: list[Path], display: Callable[[Path], str],
-                          read: Callable[[Path], str | None]
-                          ) -> tuple[list[Template], list[Problem], list[str], list[SourceFile]]:
-    """The templates (one per `.tf` file), input problems, notes of what was not read, and the
-    other files its values came from (`file()`, `templatefile()`), of one Terraform module."""
+                          read: Callable[[Path], str | None], inputs: dict[str, Located] | None = None,
+                          prefix: str = "") -> LoadedFolder:
+    """One Terraform module. `inputs` are the variables a calling module binds (then
+    `*.tfvars`, which only a root module reads, are not), `prefix` the address of that call
+    (`module.orders.`) that the functions' names start with."""
     problems: list[Problem] = []
     notes: list[str] = []
     extra_sources: dict[str, SourceFile] = {}
@@ -115,7 +136,7 @@ def load_terraform_folder(folder: Path, paths: list[Path], display: Callable[[Pa
         extra_sources[shown] = SourceFile(path.absolute(), shown, text)
         return shown, text
 
-    module = TerraformModule(folder, Scope(folder, read_file=read_file))
+    module = TerraformModule(folder, Scope(folder, read_file=read_file), prefix=prefix)
     templates: list[Template] = []
     for path in sorted(paths):
         if path.name.endswith(".tf.json"):
@@ -138,7 +159,9 @@ def load_terraform_folder(folder: Path, paths: list[Path], display: Callable[[Pa
         templates.append(Template(source=source, dialect="terraform", root=Located({}, Span.point(hcl.display, 1)),
                                   module=module))
     _index(module)
-    _bind_variables(module, paths, read, display)
+    _bind_variables(module, paths if inputs is None else [], read, display)
+    if inputs:
+        module.scope.variables.update({k: v for k, v in inputs.items() if k in module.variable_names})
     from lambdalint.loaders.terraform_iam import loaded_role
     from lambdalint.loaders.terraform_triggers import failure_handling, module_schedules, module_triggers
 
@@ -154,6 +177,7 @@ def load_terraform_folder(folder: Path, paths: list[Path], display: Callable[[Pa
             functions.append(function)
     module.schedules = module_schedules(module)
     extra_triggers = []
+    calls: list[ModuleCall] = []
     for name, block in module.modules.items():
         source = block.attributes.get("source")
         text = module.attribute(source).str_value() if source is not None else None
@@ -168,11 +192,14 @@ def load_terraform_folder(folder: Path, paths: list[Path], display: Callable[[Pa
                 extra_triggers.extend(module_triggers_of(function, module.value(block), block.span))
             continue
         if text is not None and text.startswith(("./", "../")):
-            continue  # a local module's folder is read on its own (its variables unbound)
+            child = normalized(folder / text)
+            if child != folder:
+                calls.append(ModuleCall(child, name, dict(module.value(block).items())))
+            continue
         notes.append(f"{block.file.display}:{block.span.line}: module `{name}` "
                      f"(`{text or 'unknown source'}`) is not read; functions it defines are not checked")
     module.triggers = module_triggers(module, functions, extra_triggers)
-    return templates, problems, notes, list(extra_sources.values())
+    return LoadedFolder(templates, problems, notes, list(extra_sources.values()), calls, prefix)
 
 
 def _is_lambda_module(source: str) -> bool:
@@ -190,6 +217,8 @@ def _index(module: TerraformModule) -> None:
                 module.data[(labels[0], labels[1])] = block
             elif block.type == "module" and len(labels) == 1:
                 module.modules[labels[0]] = block
+            elif block.type == "variable" and len(labels) == 1:
+                module.variable_names.add(labels[0])
             elif block.type == "locals":
                 module.scope.locals.update(block.attributes)
 
@@ -231,7 +260,7 @@ def _function(module: TerraformModule, template: Template, block: Block) -> Func
     variables = variables.get("variables") if variables is not None else None
     package_type = setting("package_type", "Zip")
     function = Function(
-        name=f"{FUNCTION}.{block.labels[1]}",
+        name=f"{module.prefix}{FUNCTION}.{block.labels[1]}",
         kind="terraform",
         template=template,
         span=span,

@@ -57,7 +57,7 @@ def module_function(module: TerraformModule, template: Template, name: str, bloc
     layers = body.get("layers")
     package_type = setting("package_type", "Zip")
     function = Function(
-        name=f"module.{name}",
+        name=f"{module.prefix}module.{name}",
         kind="terraform",
         template=template,
         span=span,

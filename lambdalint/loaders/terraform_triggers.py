@@ -39,7 +39,8 @@ _MAPPING_KEYS = {
 class _Collector:
     def __init__(self, module: TerraformModule, functions: list[Function]) -> None:
         self.module = module
-        self.by_address = {f.name: f for f in functions}
+        # addresses as written inside the module (a called module's functions carry its prefix)
+        self.by_address = {f.name[len(module.prefix):]: f for f in functions}
         self.by_name: dict[str, Function] = {}
         for function in functions:
             name = function.properties.get("function_name")
