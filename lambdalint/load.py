@@ -86,3 +86,24 @@ def _add_terraform(project: Project, result: object, read: Callable[[Path], str 
         child = load_terraform_folder(call.folder, files, project.display, read, inputs=call.inputs,
                                       prefix=f"{result.prefix}module.{call.name}.")  # type: ignore[attr-defined]
         _add_terraform(project, child, read, depth + 1)
+
+
+def load_template(source: SourceFile, project: Project) -> Template | None:
+    """The template in `source`, or None when it is some other YAML/JSON; problems go to `project`."""
+    as_json = source.path.suffix == ".json" or source.text.lstrip().startswith("{")
+    try:
+        root = (load_json if as_json else load_yaml)(source.text, source.display)
+    except LoadError as error:
+        project.sources[source.display] = source
+        project.problems.append(Problem(Span.point(source.display, error.line, error.column), error.message))
+        return None
+    if not isinstance(root.value, dict):
+        return None
+    if looks_like_cloudformation(root):
+        return load_cloudformation(source, root)
+    if looks_like_serverless(root):
+        provider = other_provider(root)
+        if provider is not None:
+            project.note(f"{source.display}: provider `{provider}` is not AWS; its functions are not checked")
+        return load_serverless(source, root)
+    return None
