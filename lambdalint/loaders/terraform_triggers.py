@@ -83,6 +83,7 @@ class _Collector:
             "aws_lambda_function_url": self.url,
             "aws_lambda_permission": self.permission,
             "aws_lb_target_group_attachment": self.target_group,
+            "aws_cloudwatch_log_subscription_filter": self.log_subscription,
         }
         for (kind, name), block in self.module.resources.items():
             handler = handlers.get(kind)
@@ -236,6 +237,14 @@ class _Collector:
             # something else shows the same trigger)
             yield Trigger(trigger_kind, address, span, {}, function,
                           f"{source[0]}.{source[1]}" if source else None, ref, "AWS::Lambda::Permission")
+
+    def log_subscription(self, address: str, body: Located, span: Span, kind: str) -> Iterator[Trigger]:
+        function = self.function_named(body.get("destination_arn"))
+        if function is not None:
+            ref = body.get("log_group_name")
+            source = self.source(ref)
+            yield Trigger("logs", address, span, {}, function, f"{source[0]}.{source[1]}" if source else None,
+                          ref, kind)
 
     def target_group(self, address: str, body: Located, span: Span, kind: str) -> Iterator[Trigger]:
         function = self.function_named(body.get("target_id"))
