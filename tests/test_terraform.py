@@ -365,3 +365,29 @@ def test_a_module_folder_nobody_calls_is_read_on_its_own(tmp_path: Path) -> None
                           'resource "aws_lambda_function" "this" {\n  timeout = var.timeout\n}\n'})
     [fn] = load(tmp_path).functions
     assert fn.name == "aws_lambda_function.this" and fn.timeout.origin == "unresolved"
+
+
+def test_terraform_files_are_templates_for_focus_and_their_folder_is_the_project(tmp_path: Path) -> None:
+    from lambdalint.focus import file_kind, project_root
+
+    write_tree(tmp_path, {"infra/main.tf": 'resource "aws_sqs_queue" "q" {}\n', "infra/src/app.py": "x = 1\n"})
+    assert file_kind(tmp_path / "infra" / "main.tf") == "template"
+    assert file_kind("prod.auto.tfvars") == "template"
+    assert project_root(tmp_path / "infra" / "src" / "app.py") == tmp_path / "infra"
+
+
+def test_focused_tf_file_keeps_only_its_findings(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "a.tf": 'resource "aws_lambda_function" "a" {\n  runtime = "python3.12"\n}\n',
+        "b.tf": 'resource "aws_lambda_function" "b" {\n  runtime = "python3.12"\n}\n',
+    })
+    report = json.loads(cli(tmp_path, "a.tf", "--format", "json", "--exit-zero", "--select", "LL201").stdout)
+    assert [(f["path"], f["line"]) for f in report["findings"]] == [("a.tf", 1)]
+
+
+def test_a_run_on_sam_does_not_import_the_hcl_parser(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"template.yaml": "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n"})
+    probe = ("import sys\nfrom lambdalint.cli import main\ntry:\n    main(['check', '.', '--exit-zero'])\n"
+             "except SystemExit:\n    pass\nprint(sorted(m for m in sys.modules if m.startswith('tree_sitter')))")
+    run = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True)
+    assert run.stdout.strip().splitlines()[-1] == "[]"
