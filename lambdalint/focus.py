@@ -22,6 +22,7 @@ location for exactly this reason.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Iterable
 
@@ -40,8 +41,40 @@ def project_root(file: Path) -> Path:
     start = absolute if absolute.is_dir() else absolute.parent
     for folder in (start, *start.parents):
         if _holds_project(folder):
-            return folder
+            return _terraform_root(folder)
     return absolute
+
+
+_MODULE_SOURCE = re.compile(r'^\s*source\s*=\s*"(\.\.?/[^"]*)"', re.M)
+_MAX_MODULE_LEVELS = 4
+
+
+def _terraform_root(folder: Path) -> Path:
+    """A Terraform module folder that a folder above calls (`source = "./modules/fn"`) belongs to
+    the caller's project: its functions are read through that call."""
+    current = folder
+    for _ in range(_MAX_MODULE_LEVELS):
+        caller = next((a for a in list(current.parents)[:_MAX_MODULE_LEVELS] if _calls(a, current)), None)
+        if caller is None:
+            return current
+        current = caller
+    return current
+
+
+def _calls(folder: Path, module: Path) -> bool:
+    try:
+        files = [e.path for e in os.scandir(folder) if e.name.endswith(".tf")]
+    except OSError:
+        return False
+    for name in files:
+        try:
+            with open(name, encoding="utf-8", errors="replace") as handle:
+                text = handle.read(_MAX_TEMPLATE_SCAN)
+        except OSError:
+            continue
+        if any(os.path.normpath(os.path.join(folder, source)) == str(module) for source in _MODULE_SOURCE.findall(text)):
+            return True
+    return False
 
 
 def _holds_project(folder: Path) -> bool:

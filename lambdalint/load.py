@@ -57,7 +57,11 @@ def _load_terraform(paths: list[Path], project: Project, overlay: dict[Path, str
 
     folders: dict[Path, list[Path]] = {}
     for path in paths:
-        folders.setdefault(path.absolute().parent, []).append(path.absolute())
+        folders.setdefault(path.absolute().parent, [])
+    for folder, files in folders.items():
+        # the whole module, also when one file was asked for: a role or an invoke config in the
+        # next file changes what the function's findings are
+        files.extend(sorted(p for p in folder.glob("*") if is_terraform(p.name) and p.is_file()))
     loaded = {folder: load_terraform_folder(folder, folders[folder], project.display, read) for folder in sorted(folders)}
     # A folder another folder calls as a module is read through each call, with its variables
     # bound; on its own only when nothing here calls it.

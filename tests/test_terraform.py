@@ -391,3 +391,20 @@ def test_a_run_on_sam_does_not_import_the_hcl_parser(tmp_path: Path) -> None:
              "except SystemExit:\n    pass\nprint(sorted(m for m in sys.modules if m.startswith('tree_sitter')))")
     run = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True)
     assert run.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_focused_tf_file_is_read_with_the_rest_of_its_module(tmp_path: Path) -> None:
+    # the S3 trigger and the invoke config that handles its failures live in other files: checking
+    # main.tf alone must not report LL207 for want of them
+    write_tree(tmp_path, {
+        "main.tf": 'resource "aws_lambda_function" "f" {\n  timeout = 10\n}\n',
+        "events.tf": 'resource "aws_s3_bucket_notification" "n" {\n  bucket = "b"\n'
+                     '  lambda_function {\n    lambda_function_arn = aws_lambda_function.f.arn\n  }\n}\n',
+        "config.tf": 'resource "aws_lambda_function_event_invoke_config" "c" {\n'
+                     '  function_name = aws_lambda_function.f.function_name\n  maximum_retry_attempts = 0\n}\n',
+    })
+    report = json.loads(cli(tmp_path, "main.tf", "--format", "json", "--exit-zero", "--select", "LL207").stdout)
+    assert report["findings"] == [] and report["summary"]["functions"] == 1
+    (tmp_path / "config.tf").unlink()
+    report = json.loads(cli(tmp_path, "main.tf", "--format", "json", "--exit-zero", "--select", "LL207").stdout)
+    assert [(f["path"], f["line"]) for f in report["findings"]] == [("main.tf", 1)]
