@@ -115,6 +115,9 @@ class Function:
     # Serverless `provider` setting that would apply to every function).
     set_hint: str = "on the function"
     own_hint: str = "on the function"
+    # False when the loader knows the environment is not all readable (a `dynamic` block, a
+    # computed map): no variable can be called missing then. None: `code_links` judges by dialect.
+    environment_known: bool | None = None
     # Where failed asynchronous invocations go (a dead-letter queue, an on-failure destination,
     # an invoke config), as the loader found it; None when nothing is configured.
     failure_handling: Located | None = field(default=None, repr=False)

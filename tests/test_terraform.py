@@ -408,3 +408,52 @@ def test_a_focused_tf_file_is_read_with_the_rest_of_its_module(tmp_path: Path) -
     (tmp_path / "config.tf").unlink()
     report = json.loads(cli(tmp_path, "main.tf", "--format", "json", "--exit-zero", "--select", "LL207").stdout)
     assert [(f["path"], f["line"]) for f in report["findings"]] == [("main.tf", 1)]
+
+
+def test_dynamic_blocks_and_computed_environments_are_unknown_not_missing(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "main.tf": """\
+data "archive_file" "a" {
+  type        = "zip"
+  source_dir  = "src"
+  output_path = "a.zip"
+}
+resource "aws_lambda_function" "computed" {
+  filename = data.archive_file.a.output_path
+  handler  = "app.handler"
+  runtime  = "python3.12"
+  timeout  = 10
+  environment {
+    variables = merge(var.common, { STAGE = "prod" })
+  }
+}
+resource "aws_lambda_function" "dynamic" {
+  filename = data.archive_file.a.output_path
+  handler  = "app.handler"
+  runtime  = "python3.12"
+  timeout  = 10
+  dynamic "environment" {
+    for_each = var.env == null ? [] : [var.env]
+    content {
+      variables = environment.value
+    }
+  }
+  dynamic "dead_letter_config" {
+    for_each = var.dlq == null ? [] : [var.dlq]
+    content {
+      target_arn = dead_letter_config.value
+    }
+  }
+}
+resource "aws_sns_topic_subscription" "s" {
+  topic_arn = "arn:aws:sns:eu-west-1:123456789012:t"
+  protocol  = "lambda"
+  endpoint  = aws_lambda_function.dynamic.arn
+}
+""",
+        "src/app.py": 'import os\n\n\ndef handler(event, context):\n    return os.environ["TABLE_NAME"]\n',
+    })
+    project = load(tmp_path)
+    assert all(f.environment_known is False for f in project.functions)
+    found, _ = findings(tmp_path, "LL109,LL207")
+    assert found == []

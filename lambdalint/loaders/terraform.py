@@ -76,9 +76,12 @@ class TerraformModule:
         for name, attribute in block.attributes.items():
             body[name] = self.attribute(attribute)
         for nested in block.blocks:
-            entry = body.get(nested.type)
+            # `dynamic "environment" {...}` is kept apart: what it makes is not known statically
+            key = f"dynamic {nested.labels[0]}" if nested.type == "dynamic" and nested.labels else nested.type
+            entry = body.get(key)
             if entry is None or not isinstance(entry.value, list):
-                entry = body[nested.type] = Located([], nested.span, key_span=nested.span)
+                entry = body[key] = Located([], nested.span, "unresolved" if key != nested.type else "explicit",
+                                            key_span=nested.span)
             entry.value.append(self.value(nested))
         found = self._values[id(block)] = Located(body, block.span)
         return found
@@ -256,8 +259,10 @@ def _function(module: TerraformModule, template: Template, block: Block) -> Func
     reserved = body.get("reserved_concurrent_executions")
     if reserved is not None and reserved.is_literal and reserved.value == -1:
         reserved = Located(None, reserved.span, "explicit", reserved.key_span)  # -1: "no reservation", said
-    variables = _first_block(body, "environment")
-    variables = variables.get("variables") if variables is not None else None
+    env_block = _first_block(body, "environment")
+    variables = env_block.get("variables") if env_block is not None else None
+    known = body.get("dynamic environment") is None and (env_block is None or variables is None or
+                             (isinstance(variables.value, dict) and variables.origin != "unresolved"))
     package_type = setting("package_type", "Zip")
     function = Function(
         name=f"{module.prefix}{FUNCTION}.{block.labels[1]}",
@@ -279,6 +284,7 @@ def _function(module: TerraformModule, template: Template, block: Block) -> Func
         spelling=SPELLING,
         set_hint="in the `resource` block",
         own_hint="in the `resource` block",
+        environment_known=known,
         failure_hint="Add an `aws_lambda_function_event_invoke_config` with `destination_config { on_failure "
                      "{ destination = ... } }`, or a `dead_letter_config` block, so failed events are kept.",
     )

@@ -74,6 +74,7 @@ def module_function(module: TerraformModule, template: Template, name: str, bloc
         code_location=default(None, span),
         package_type=str(package_type.value) if package_type.is_literal else "Zip",
         spelling=SPELLING,
+        environment_known=variables is None or (isinstance(variables.value, dict) and variables.origin != "unresolved"),
         set_hint="in the `module` block",
         own_hint="in the `module` block",
         failure_hint="Set `destination_on_failure` (with `create_async_event_config = true`) or "

@@ -295,7 +295,7 @@ def module_schedules(module: TerraformModule) -> list[ScheduleExpression]:
 def failure_handling(module: TerraformModule, function: Function) -> Located | None:
     """Where failed asynchronous events of `function` go: its `dead_letter_config`, or an
     `aws_lambda_function_event_invoke_config` for it with an `on_failure` destination."""
-    dead_letter = function.properties.get("dead_letter_config")
+    dead_letter = function.properties.get("dead_letter_config") or function.properties.get("dynamic dead_letter_config")
     if dead_letter is not None:
         return dead_letter
     collector = _Collector(module, [function])
