@@ -457,3 +457,23 @@ resource "aws_sns_topic_subscription" "s" {
     assert all(f.environment_known is False for f in project.functions)
     found, _ = findings(tmp_path, "LL109,LL207")
     assert found == []
+
+
+def test_package_rules_size_the_archive_source_dir(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "main.tf": 'data "archive_file" "a" {\n  type        = "zip"\n  source_dir  = "${path.module}/src"\n'
+                   '  output_path = "a.zip"\n}\n'
+                   'data "archive_file" "one" {\n  type        = "zip"\n  source_file = "one/app.py"\n'
+                   '  output_path = "one.zip"\n}\n'
+                   'resource "aws_lambda_function" "f" {\n  filename = data.archive_file.a.output_path\n'
+                   '  handler  = "app.handler"\n  runtime  = "python3.12"\n  timeout  = 10\n}\n'
+                   'resource "aws_lambda_function" "one" {\n  filename = data.archive_file.one.output_path\n'
+                   '  handler  = "app.handler"\n  runtime  = "python3.12"\n  timeout  = 10\n}\n',
+        "src/app.py": "import boto3\n\n\ndef handler(event, context):\n    return 1\n",
+        "src/boto3/__init__.py": "",
+        # the single-file archive's folder holds a vendored SDK that is not in its zip: silent
+        "one/app.py": "def handler(event, context):\n    return 1\n",
+        "one/boto3/__init__.py": "",
+    })
+    found, _ = findings(tmp_path, "LL4")
+    assert found == [("main.tf", 3, 17, "LL404")]  # at the `source_dir` the package comes from
