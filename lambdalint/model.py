@@ -31,6 +31,16 @@ class SourceFile:
         return self.text.splitlines()
 
 
+class PublicGrant(NamedTuple):
+    """A resource-based permission a loader found that lets any principal invoke a function, with
+    nothing (source ARN, account, organization) narrowing it; `hint` says how, in the dialect's words."""
+
+    name: str
+    principal: Located
+    hint: str
+    for_public_url: bool = False  # the grant a function URL with auth NONE needs (reported at the URL)
+
+
 @dataclass
 class Template:
     """One template file (CloudFormation, SAM or serverless.yml) as loaded, with its functions."""
@@ -46,6 +56,8 @@ class Template:
     # Terraform: the module (folder) this file belongs to, shared by its files
     # (`lambdalint.loaders.terraform.TerraformModule`); None for other dialects.
     module: Any = field(default=None, repr=False)
+    # Permissions anyone may use (Terraform `aws_lambda_permission` with `principal = "*"`), for LL304.
+    public_grants: list[PublicGrant] = field(default_factory=list)
 
     @property
     def display(self) -> str:

@@ -79,6 +79,15 @@ def _type(resource: Located) -> str | None:
     return kind.value if kind is not None and isinstance(kind.value, str) else None
 
 
+def _loaded_grants(ctx: Context, template: Template, public_urls: bool) -> Iterator[Finding]:
+    """Open permissions a loader found (Terraform `aws_lambda_permission`)."""
+    for grant in template.public_grants:
+        if grant.for_public_url and public_urls:
+            continue  # reported at the URL itself
+        yield ctx.finding(grant.principal.span, f"`{grant.name}` lets any principal invoke the function",
+                          grant.hint, resource=grant.name)
+
+
 def _loaded_urls(ctx: Context, template: Template) -> Iterator[Finding]:
     """Function URLs a loader collected as triggers itself (Terraform `aws_lambda_function_url`)."""
     for trigger in template_triggers(template):
@@ -94,8 +103,9 @@ def _loaded_urls(ctx: Context, template: Template) -> Iterator[Finding]:
 def check(ctx: Context) -> Iterator[Finding]:
     for template in ctx.project.templates:
         yield from _permissions(ctx, template)
-        if template.module is not None:
-            yield from _loaded_urls(ctx, template)
+        urls = list(_loaded_urls(ctx, template)) if template.module is not None else []
+        yield from urls
+        yield from _loaded_grants(ctx, template, bool(urls))
     sam_urls = [(f, auth) for f in ctx.project.functions if f.kind == "AWS::Serverless::Function"
                 and _is_none(auth := f.properties.get("FunctionUrlConfig", "AuthType"))]
     # A `Globals.Function` URL config is one line for every function: report it there once.

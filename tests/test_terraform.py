@@ -306,7 +306,8 @@ def test_trigger_settings_use_one_spelling() -> None:
     ("scheduler", []),                             # at(...) is valid for Scheduler; an invoke config handles failures
     ("http-api", [("main.tf", 6, "LL203")]),
     ("rest-api", [("main.tf", 6, "LL203")]),       # timeout_milliseconds = 10000 < 20 s
-    ("function-url", [("main.tf", 12, "LL304")]),  # the AWS_IAM URL is silent
+    # the AWS_IAM URL, the URL's own permission and a narrowed "*" permission are silent
+    ("function-url", [("main.tf", 12, "LL304"), ("main.tf", 42, "LL304")]),
 ])
 def test_trigger_rules_on_terraform(folder: str, expected: list) -> None:
     found, _ = findings(TRIGGERS / folder, "LL203,LL207,LL208,LL304")

@@ -166,7 +166,7 @@ def load_terraform_folder(folder: Path, paths: list[Path], display: Callable[[Pa
     if inputs:
         module.scope.variables.update({k: v for k, v in inputs.items() if k in module.variable_names})
     from lambdalint.loaders.terraform_iam import loaded_role
-    from lambdalint.loaders.terraform_triggers import failure_handling, module_schedules, module_triggers
+    from lambdalint.loaders.terraform_triggers import failure_handling, module_schedules, module_triggers, public_grants
 
     by_file = {t.source.display: t for t in templates}
     functions = []
@@ -179,6 +179,8 @@ def load_terraform_folder(folder: Path, paths: list[Path], display: Callable[[Pa
             template.functions.append(function)
             functions.append(function)
     module.schedules = module_schedules(module)
+    for grant in public_grants(module):
+        by_file[grant.principal.span.path].public_grants.append(grant)
     extra_triggers = []
     calls: list[ModuleCall] = []
     for name, block in module.modules.items():

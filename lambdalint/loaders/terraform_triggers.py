@@ -292,6 +292,29 @@ def module_schedules(module: TerraformModule) -> list[ScheduleExpression]:
     return found
 
 
+def public_grants(module: TerraformModule) -> list:
+    """`aws_lambda_permission` blocks that let any principal invoke, not narrowed by
+    `source_arn`, `source_account` or `principal_org_id`."""
+    from lambdalint.model import PublicGrant
+
+    found = []
+    for (kind, name), block in module.resources.items():
+        if kind != "aws_lambda_permission":
+            continue
+        body = module.value(block)
+        principal = body.get("principal")
+        if principal is None or principal.str_value() != "*":
+            continue
+        if any(body.get(key) is not None for key in ("source_arn", "source_account", "principal_org_id")):
+            continue
+        auth = body.get("function_url_auth_type")
+        found.append(PublicGrant(f"{kind}.{name}", principal,
+                                 "Add `source_arn` (and `source_account`) naming the caller, or `principal_org_id`, "
+                                 "or name the calling service as `principal`.",
+                                 auth is not None and auth.str_value() == "NONE"))
+    return found
+
+
 def failure_handling(module: TerraformModule, function: Function) -> Located | None:
     """Where failed asynchronous events of `function` go: its `dead_letter_config`, or an
     `aws_lambda_function_event_invoke_config` for it with an `on_failure` destination."""
