@@ -478,3 +478,24 @@ def test_package_rules_size_the_archive_source_dir(tmp_path: Path) -> None:
     })
     found, _ = findings(tmp_path, "LL4")
     assert found == [("main.tf", 3, 17, "LL404")]  # at the `source_dir` the package comes from
+
+
+def test_count_zero_creates_no_function_and_a_computed_count_keeps_it(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"main.tf": """\
+variable "enabled" {
+  default = false
+}
+resource "aws_lambda_function" "off" {
+  count = 0
+}
+resource "aws_lambda_function" "none" {
+  for_each = {}
+}
+resource "aws_lambda_function" "maybe" {
+  count = var.enabled ? 1 : 0
+}
+resource "aws_lambda_function" "two" {
+  count = 2
+}
+"""})
+    assert sorted(f.name for f in load(tmp_path).functions) == ["aws_lambda_function.maybe", "aws_lambda_function.two"]

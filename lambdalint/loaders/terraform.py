@@ -171,7 +171,7 @@ def load_terraform_folder(folder: Path, paths: list[Path], display: Callable[[Pa
     by_file = {t.source.display: t for t in templates}
     functions = []
     for (kind, name), block in module.resources.items():
-        if kind == FUNCTION:
+        if kind == FUNCTION and not _never_created(module, block):
             template = by_file[block.file.display]
             function = _function(module, template, block)
             function.loaded_role = loaded_role(module, function)
@@ -190,7 +190,7 @@ def load_terraform_folder(folder: Path, paths: list[Path], display: Callable[[Pa
             from lambdalint.loaders.terraform_lambda_module import module_function, module_triggers_of
 
             template = by_file[block.file.display]
-            function = module_function(module, template, name, block)
+            function = None if _never_created(module, block) else module_function(module, template, name, block)
             if function is not None:
                 template.functions.append(function)
                 functions.append(function)
@@ -205,6 +205,18 @@ def load_terraform_folder(folder: Path, paths: list[Path], display: Callable[[Pa
                      f"(`{text or 'unknown source'}`) is not read; functions it defines are not checked")
     module.triggers = module_triggers(module, functions, extra_triggers)
     return LoadedFolder(templates, problems, notes, list(extra_sources.values()), calls, prefix)
+
+
+def _never_created(module: TerraformModule, block: Block) -> bool:
+    """`count = 0` or `for_each = {}` / `[]` as a known value: the block creates nothing."""
+    for name in ("count", "for_each"):
+        attribute = block.attributes.get(name)
+        if attribute is None:
+            continue
+        value = module.attribute(attribute)
+        if value.origin != "unresolved" and value.value in (0, [], {}) and not isinstance(value.value, bool):
+            return True
+    return False
 
 
 def _is_lambda_module(source: str) -> bool:
