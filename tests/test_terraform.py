@@ -499,3 +499,39 @@ resource "aws_lambda_function" "two" {
 }
 """})
     assert sorted(f.name for f in load(tmp_path).functions) == ["aws_lambda_function.maybe", "aws_lambda_function.two"]
+
+
+def test_json_syntax_files_load_like_hcl(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "main.tf.json": json.dumps({
+            "variable": {"stage": {"default": "prod"}},
+            "locals": {"table": "orders-${var.stage}"},
+            "data": {"archive_file": {"code": {"type": "zip", "source_dir": "${path.module}/src",
+                                               "output_path": "code.zip"}}},
+            "resource": {
+                "aws_lambda_function": {"orders": {
+                    "filename": "${data.archive_file.code.output_path}", "handler": "app.handler",
+                    "runtime": "python3.12", "role": "${aws_iam_role.orders.arn}",
+                    "environment": {"variables": {"TABLE": "${local.table}"}}}},
+                "aws_iam_role": {"orders": {"name": "orders", "inline_policy": {
+                    "name": "all",
+                    "policy": '{"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::b"}]}'}}},
+            },
+        }, indent=2),
+        "src/app.py": "import os\n\n\ndef handler(event, context):\n    return os.environ['TABLE']\n",
+    })
+    project = load(tmp_path)
+    [orders] = project.functions
+    assert orders.name == "aws_lambda_function.orders" and orders.span.path == "main.tf.json"
+    assert orders.timeout.origin == "default" and orders.environment["TABLE"].value == "orders-prod"
+    assert orders.role.origin == "unresolved" and orders.role.value == "aws_iam_role.orders.arn"
+    assert orders.handler_file == tmp_path / "src" / "app.py"
+    found, _ = findings(tmp_path, "LL201,LL109,LL301")
+    assert [c for _, _, _, c in found] == ["LL201", "LL301"]
+
+
+def test_a_one_interpolation_string_is_the_expression_itself(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"main.tf": 'variable "t" {\n  default = 30\n}\n'
+                          'resource "aws_lambda_function" "f" {\n  timeout = "${var.t}"\n  role = "${aws_iam_role.r.arn}"\n}\n'})
+    [f] = load(tmp_path).functions
+    assert f.timeout.value == 30 and f.role.value == "aws_iam_role.r.arn"

@@ -39,8 +39,14 @@ def _parser() -> Any:
 class Attribute:
     name: str
     key_span: Span
-    node: Any  # the tree-sitter `expression` node
+    node: Any  # the tree-sitter `expression` node; None in a `.tf.json` file
     file: HclFile
+    json: Located | None = None  # the value as written in a `.tf.json` file
+
+    def evaluate(self, scope: Scope) -> Located:
+        if self.json is not None:
+            return _json_value(self.json, scope)
+        return evaluate(self.node, self.file, scope)
 
 
 @dataclass
@@ -159,7 +165,7 @@ class Scope:
             return None
         self._evaluating.add(name)
         try:
-            value = evaluate(attribute.node, attribute.file, self)
+            value = attribute.evaluate(self)
         finally:
             self._evaluating.discard(name)
         self._local_values[name] = value
@@ -236,6 +242,12 @@ def _template(node: Any, hcl: HclFile, scope: Scope, span: Span) -> Located:
     """A quoted or heredoc template: a string when every interpolation is known."""
     if node.type == "heredoc_template":
         return _heredoc(node, hcl, scope, span)
+    inner = [c for c in node.children if c.type not in ("quoted_template_start", "quoted_template_end")]
+    if len(inner) == 1 and inner[0].type == "template_interpolation":
+        # `"${aws_iam_role.x.arn}"` is the expression itself (Terraform 0.11 style), not a string
+        expression = next((c for c in inner[0].children if c.type == "expression"), None)
+        if expression is not None:
+            return evaluate(expression, hcl, scope)
     parts: list[str] = []
     for child in node.children:
         if child.type == "template_literal":
@@ -425,3 +437,90 @@ def _shift(node: Located, lines: int) -> Located:
         if isinstance(value, str) and "${" in value:
             origin = "unresolved"  # a Terraform interpolation inside the JSON: not a literal
     return Located(value, moved(node.span), origin, moved(node.key_span))  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- Terraform JSON syntax (.tf.json)
+
+# Nested blocks of the resources lambdalint reads: in JSON syntax an object is a block or a map
+# attribute depending on the provider's schema, which a `.tf.json` file does not carry.
+JSON_BLOCKS = frozenset({
+    "environment", "tracing_config", "dead_letter_config", "vpc_config", "snap_start", "ephemeral_storage",
+    "image_config", "file_system_config", "logging_config", "inline_policy", "statement", "condition",
+    "principals", "not_principals", "lambda_function", "destination_config", "on_failure", "on_success",
+    "scaling_config", "filter_criteria", "filter", "target", "flexible_time_window", "retry_policy", "cors",
+    "dynamic",
+})
+_JSON_BLOCK_TYPES = {"resource": 2, "data": 2, "module": 1, "variable": 1, "output": 1, "provider": 1}
+
+
+def parse_json(path: Path, display: str, text: str) -> HclFile:
+    """A `.tf.json` file as the same blocks (`{"resource": {"type": {"name": {...}}}}`)."""
+    from lambdalint.loaders.yamlnodes import LoadError, load_json
+
+    top = Block("", [], Span.point(display, 1), None)  # type: ignore[arg-type]
+    hcl = HclFile(path, display, text, b"", top)
+    top.file = hcl
+    try:
+        root = load_json(text, display)
+    except LoadError as error:
+        hcl.error = (error.line, error.column)
+        return hcl
+    for kind, entries in root.items():
+        labels_wanted = _JSON_BLOCK_TYPES.get(kind)
+        if kind == "locals":
+            for body in entries.elements():
+                for name, value in body.items():
+                    top.attributes[name] = Attribute(name, value.key_span or value.span, None, hcl, value)
+            block = Block("locals", [], entries.key_span or entries.span, hcl, dict(top.attributes))
+            top.attributes.clear()
+            top.blocks.append(block)
+        elif labels_wanted is not None:
+            top.blocks.extend(_json_labelled(kind, entries, labels_wanted, [], hcl))
+    return hcl
+
+
+def _json_labelled(kind: str, node: Located, depth: int, labels: list[str], hcl: HclFile) -> list[Block]:
+    if depth == 0:
+        return [_json_block(kind, labels, body, hcl) for body in node.elements() if isinstance(body.value, dict)]
+    found: list[Block] = []
+    for name, value in node.items():
+        found.extend(_json_labelled(kind, value, depth - 1, [*labels, name], hcl))
+    return found
+
+
+def _json_block(kind: str, labels: list[str], body: Located, hcl: HclFile) -> Block:
+    span = body.key_span or body.span
+    block = Block(kind, labels, Span(span.path, span.line, span.column, span.line, span.column + 1), hcl)
+    for name, value in body.items():
+        if name in JSON_BLOCKS and (isinstance(value.value, dict) or
+                                    (isinstance(value.value, list) and all(isinstance(v.value, dict) for v in value.value))):
+            if name == "dynamic":
+                block.blocks.extend(_json_labelled("dynamic", value, 1, [], hcl))
+            else:
+                block.blocks.extend(_json_block(name, [], item, hcl) for item in value.elements())
+        else:
+            block.attributes[name] = Attribute(name, value.key_span or value.span, None, hcl, value)
+    return block
+
+
+def _json_value(node: Located, scope: Scope) -> Located:
+    """A JSON-syntax value: strings are templates (`"${var.x}"`), the rest is literal."""
+    if isinstance(node.value, dict):
+        return Located({k: replace(_json_value(v, scope), key_span=v.key_span) for k, v in node.value.items()},
+                       node.span, node.origin, node.key_span)
+    if isinstance(node.value, list):
+        return Located([_json_value(v, scope) for v in node.value], node.span, node.origin, node.key_span)
+    if not isinstance(node.value, str) or ("${" not in node.value and "%{" not in node.value):
+        return node
+    import json as _json
+
+    source = "x = " + _json.dumps(node.value) + "\n"
+    scratch = parse(Path("."), node.span.path, source)
+    attribute = scratch.body.attributes.get("x")
+    if scratch.error is not None or attribute is None:
+        return Located(node.value, node.span, "unresolved", node.key_span)
+    value = evaluate(attribute.node, scratch, scope)
+    if isinstance(value.value, (dict, list)):
+        return value if value.span.path == node.span.path and value.span.line > 1 else \
+            Located(value.value, node.span, value.origin, node.key_span)
+    return Located(value.value, node.span, value.origin, node.key_span)

@@ -25,7 +25,7 @@ from typing import Callable, NamedTuple
 
 from lambdalint.located import Located, Span, default
 from lambdalint.loaders.handlers import normalized, resolve_handler
-from lambdalint.loaders.hcl import Attribute, Block, HclFile, Scope, evaluate, parse
+from lambdalint.loaders.hcl import Attribute, Block, HclFile, Scope, evaluate, parse, parse_json
 from lambdalint.model import Function, Problem, SourceFile, Template
 
 DEFAULT_TIMEOUT = 3
@@ -87,7 +87,7 @@ class TerraformModule:
         return found
 
     def attribute(self, attribute: Attribute) -> Located:
-        return replace(evaluate(attribute.node, attribute.file, self.scope), key_span=attribute.key_span)
+        return replace(attribute.evaluate(self.scope), key_span=attribute.key_span)
 
     def reference(self, node: Located | None) -> tuple[str, str, str] | None:
         """`(type, name, attribute)` for `aws_x.name.attr` / `data.aws_x.name.attr` text."""
@@ -142,19 +142,17 @@ def load_terraform_folder(folder: Path, paths: list[Path], display: Callable[[Pa
     module = TerraformModule(folder, Scope(folder, read_file=read_file), prefix=prefix)
     templates: list[Template] = []
     for path in sorted(paths):
-        if path.name.endswith(".tf.json"):
-            notes.append(f"{display(path)}: Terraform JSON syntax is not read yet; its blocks are not checked")
-            continue
-        if not path.name.endswith(".tf"):
+        if not path.name.endswith((".tf", ".tf.json")):
             continue
         text = read(path)
         if text is None:
             continue
-        hcl = parse(path, display(path), text)
+        hcl = (parse_json if path.name.endswith(".json") else parse)(path, display(path), text)
         source = SourceFile(path.absolute(), hcl.display, text)
         if hcl.error is not None:
             line, column = hcl.error
-            problems.append(Problem(Span.point(hcl.display, line, column), "HCL syntax error"))
+            kind = "Terraform JSON" if path.name.endswith(".json") else "HCL"
+            problems.append(Problem(Span.point(hcl.display, line, column), f"{kind} syntax error"))
             # Half a file would read as settings that are missing: take nothing from it.
             templates.append(Template(source=source, dialect="terraform", root=Located({}, Span.point(hcl.display, 1))))
             continue
@@ -248,7 +246,7 @@ def _bind_variables(module: TerraformModule, paths: list[Path], read: Callable[[
     for hcl in module.files:
         for block in hcl.body.blocks:
             if block.type == "variable" and len(block.labels) == 1 and "default" in block.attributes:
-                variables[block.labels[0]] = evaluate(block.attributes["default"].node, hcl, empty)
+                variables[block.labels[0]] = block.attributes["default"].evaluate(empty)
     tfvars = [p for p in paths if p.name == "terraform.tfvars"] + \
         sorted(p for p in paths if p.name.endswith(".auto.tfvars"))
     for path in tfvars:
