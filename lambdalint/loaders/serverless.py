@@ -31,6 +31,7 @@ SPELLING = {
     "Timeout": "timeout", "MemorySize": "memorySize", "Runtime": "runtime",
     "ReservedConcurrentExecutions": "reservedConcurrency", "Environment": "environment",
     "Layers": "layers", "Handler": "handler", "Role": "role",
+    "ScalingConfig.MaximumConcurrency": "maximumConcurrency",
 }
 _MAX_DEPTH = 10  # `${self:a}` may point at `${self:b}`; a cycle must end somewhere
 

@@ -43,6 +43,7 @@ SPELLING = {
     "EphemeralStorage": "ephemeral_storage", "SnapStart": "snap_start",
     "Architectures": "architectures", "ImageUri": "image_uri", "FunctionName": "function_name",
     "FunctionUrlAuthType": "authorization_type",
+    "ScalingConfig.MaximumConcurrency": "scaling_config { maximum_concurrency }",
 }
 
 

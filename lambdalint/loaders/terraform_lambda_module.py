@@ -27,6 +27,7 @@ SPELLING = {
     "DeadLetterConfig": "dead_letter_target_arn", "PackageType": "package_type",
     "EphemeralStorage": "ephemeral_storage_size", "SnapStart": "snap_start", "Architectures": "architectures",
     "ImageUri": "image_uri", "FunctionName": "function_name", "FunctionUrlAuthType": "authorization_type",
+    "ScalingConfig.MaximumConcurrency": "scaling_config.maximum_concurrency",
 }
 _STATEMENT_KEYS = {"effect": "Effect", "actions": "Action", "not_actions": "NotAction",
                    "resources": "Resource", "not_resources": "NotResource", "sid": "Sid"}
@@ -182,6 +183,9 @@ def module_triggers_of(function: Function, body: Located, span: Span) -> list:
         for name, cfn in names.items():
             if mapping.get(name) is not None:
                 settings[cfn] = mapping.value[name]
+        scaling = mapping.get("scaling_config")
+        if scaling is not None and scaling.get("maximum_concurrency") is not None:
+            settings["ScalingConfig"] = Located({"MaximumConcurrency": scaling.value["maximum_concurrency"]}, scaling.span)
         if mapping.get("destination_arn_on_failure") is not None:
             node = mapping.value["destination_arn_on_failure"]
             settings["DestinationConfig"] = Located({"OnFailure": Located({"Destination": node}, node.span)}, node.span)
