@@ -89,6 +89,8 @@ def reachable_env(analysis: CodeAnalysis, handler: Handler, project: Project
 def environment_known(function: Function) -> bool:
     """False when the environment comes from somewhere lambdalint cannot read (`!If`, a
     `${file(...)}`): then no variable can be called missing."""
+    if function.environment_known is not None:
+        return function.environment_known
     nodes: list[Located | None]
     if function.kind == "serverless":
         provider = function.template.root.get("provider")

@@ -22,6 +22,7 @@ location for exactly this reason.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Iterable
 
@@ -46,7 +47,7 @@ def project_root(file: Path, seen: dict[Path, bool] | None = None) -> Path:
             if seen is not None:
                 seen[folder] = holds
         if holds:
-            return folder
+            return _terraform_root(folder)
     return absolute
 
 
@@ -55,6 +56,47 @@ def is_folder(path: Path) -> bool:
     try:
         return path.is_dir()
     except OSError:  # a name too long for the file system (an editor's URI) names no folder
+        return False
+
+
+_MODULE_SOURCE = re.compile(r'^\s*source\s*=\s*"(\.\.?/[^"]*)"', re.M)
+_MAX_MODULE_LEVELS = 4
+
+
+def _terraform_root(folder: Path) -> Path:
+    """A Terraform module folder that a folder above calls (`source = "./modules/fn"`) belongs to
+    the caller's project: its functions are read through that call."""
+    if not _has_terraform(folder):
+        return folder
+    current = folder
+    for _ in range(_MAX_MODULE_LEVELS):
+        caller = next((a for a in list(current.parents)[:_MAX_MODULE_LEVELS] if _calls(a, current)), None)
+        if caller is None:
+            return current
+        current = caller
+    return current
+
+
+def _calls(folder: Path, module: Path) -> bool:
+    try:
+        files = [e.path for e in os.scandir(folder) if e.name.endswith(".tf") and e.is_file()]  # never a FIFO
+    except OSError:
+        return False
+    for name in files:
+        try:
+            with open(name, encoding="utf-8", errors="replace") as handle:
+                text = handle.read(_MAX_TEMPLATE_SCAN)
+        except OSError:
+            continue
+        if any(os.path.normpath(os.path.join(folder, source)) == str(module) for source in _MODULE_SOURCE.findall(text)):
+            return True
+    return False
+
+
+def _has_terraform(folder: Path) -> bool:
+    try:
+        return any(e.name.endswith(".tf") for e in os.scandir(folder))
+    except OSError:
         return False
 
 
@@ -68,6 +110,8 @@ def _holds_project(folder: Path) -> bool:
             if entry.name != "pyproject.toml" or _has_lambdalint_table(Path(entry.path)):
                 return True
     for entry in entries:
+        if entry.name.endswith(".tf"):
+            return True  # a Terraform module: its folder is the project around its files
         if entry.name.endswith(TEMPLATE_SUFFIXES) and _is_template_file(Path(entry.path)):
             return True
     return False
@@ -140,6 +184,6 @@ def file_kind(path: Path | str) -> FileKind:
     name = str(path).lower()
     if name.endswith((".py", ".pyi")):
         return "python"
-    if name.endswith(TEMPLATE_SUFFIXES):
+    if name.endswith(TEMPLATE_SUFFIXES) or name.endswith((".tf", ".tfvars")):
         return "template"
     return "other"

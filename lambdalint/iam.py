@@ -98,6 +98,8 @@ class ExecutionRole:
 
 
 def execution_role(function: Function) -> ExecutionRole:
+    if function.loaded_role is not None:
+        return _loaded_role(function)
     if function.kind == "serverless":
         return _serverless_role(function)
     template = function.template
@@ -109,6 +111,18 @@ def execution_role(function: Function) -> ExecutionRole:
         _sam_policies(found, function.properties.get("Policies"), template)
         return found
     return ExecutionRole(function, role=None, unknown="no `Role`")
+
+
+def _loaded_role(function: Function) -> ExecutionRole:
+    """A role the loader resolved (Terraform): its documents and ARNs normalized like the others."""
+    loaded = function.loaded_role
+    assert loaded is not None
+    found = ExecutionRole(function, role=loaded.name, unknown=loaded.unknown)
+    for document, where in loaded.documents:
+        found.statements.extend(_document(document, where))
+    for arn, where in loaded.managed:
+        found.managed.append(ManagedPolicyRef(arn, aws_managed_policy_name(arn), where))
+    return found
 
 
 def _role_from_reference(function: Function, reference: Located) -> ExecutionRole:

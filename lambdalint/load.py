@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from lambdalint.config import Config, ConfigError
 from lambdalint.discover import MB, InvalidPattern, Walker
@@ -12,7 +12,7 @@ from lambdalint.loaders.cloudformation import load_cloudformation, looks_like_cl
 from lambdalint.loaders.serverless import load_serverless, looks_like_serverless, other_provider
 from lambdalint.loaders.yamlnodes import LoadError, load_json, load_yaml
 from lambdalint.model import Problem, Project, SourceFile, Template
-from lambdalint.unread import unchecked_infrastructure
+from lambdalint.unread import is_terraform, unchecked_infrastructure
 
 
 def load_project(paths: Iterable[Path], config: Config, cwd: Path,
@@ -40,10 +40,66 @@ def load_project(paths: Iterable[Path], config: Config, cwd: Path,
         if template is not None:
             project.sources[source.display] = source
             project.templates.append(template)
+    terraform = [p for p in found.infrastructure if is_terraform(p.name)]
+    if terraform:
+        _load_terraform(terraform, project, overlay)
     if found.infrastructure:
-        project.unchecked = unchecked_infrastructure(
-            found.infrastructure, [source.path for source in project.sources.values()], project.display)
+        project.unchecked = sorted(project.unchecked + unchecked_infrastructure(
+            found.infrastructure, [source.path for source in project.sources.values()], project.display))
     return project
+
+
+_MAX_MODULE_DEPTH = 5  # module calls nest; a cycle of local modules must end somewhere
+
+
+def _load_terraform(paths: list[Path], project: Project, overlay: dict[Path, str]) -> None:
+    """Each folder of Terraform files is one module; the parser is imported only here."""
+    from lambdalint.loaders.terraform import load_terraform_folder
+
+    def read(path: Path) -> str | None:
+        if path.absolute() in overlay:
+            return overlay[path.absolute()]
+        try:
+            return path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            project.problems.append(Problem(Span.point(project.display(path), 1), f"cannot read file: {error}"))
+            return None
+
+    folders: dict[Path, list[Path]] = {}
+    for path in paths:
+        folders.setdefault(path.absolute().parent, [])
+    for folder, files in folders.items():
+        # the whole module, also when one file was asked for: a role or an invoke config in the
+        # next file changes what the function's findings are
+        files.extend(sorted(p for p in folder.glob("*") if is_terraform(p.name) and p.is_file()))
+    loaded = {folder: load_terraform_folder(folder, folders[folder], project.display, read) for folder in sorted(folders)}
+    # A folder another folder calls as a module is read through each call, with its variables
+    # bound; on its own only when nothing here calls it.
+    called = {call.folder for result in loaded.values() for call in result.calls}
+    for folder, result in loaded.items():
+        if folder not in called:
+            _add_terraform(project, result, read, 0)
+
+
+def _add_terraform(project: Project, result: object, read: Callable[[Path], str | None], depth: int) -> None:
+    from lambdalint.loaders.terraform import load_terraform_folder
+
+    for template in result.templates:  # type: ignore[attr-defined]
+        project.sources[template.source.display] = template.source
+        project.templates.append(template)
+    for source in result.sources:  # type: ignore[attr-defined]
+        project.sources.setdefault(source.display, source)
+    project.problems.extend(p for p in result.problems if p not in project.problems)  # type: ignore[attr-defined]
+    project.unchecked.extend(n for n in result.notes if n not in project.unchecked)  # type: ignore[attr-defined]
+    if depth >= _MAX_MODULE_DEPTH:
+        return
+    for call in result.calls:  # type: ignore[attr-defined]
+        files = sorted(p for p in call.folder.glob("*") if is_terraform(p.name)) if call.folder.is_dir() else []
+        if not files:
+            continue
+        child = load_terraform_folder(call.folder, files, project.display, read, inputs=call.inputs,
+                                      prefix=f"{result.prefix}module.{call.name}.")  # type: ignore[attr-defined]
+        _add_terraform(project, child, read, depth + 1)
 
 
 def load_template(source: SourceFile, project: Project) -> Template | None:

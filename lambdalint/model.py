@@ -14,8 +14,8 @@ from typing import Any, Literal, NamedTuple
 
 from lambdalint.located import Located, Span
 
-Dialect = Literal["cloudformation", "serverless"]
-FunctionKind = Literal["AWS::Serverless::Function", "AWS::Lambda::Function", "serverless"]
+Dialect = Literal["cloudformation", "serverless", "terraform"]
+FunctionKind = Literal["AWS::Serverless::Function", "AWS::Lambda::Function", "serverless", "terraform"]
 
 
 @dataclass
@@ -31,6 +31,16 @@ class SourceFile:
         return self.text.splitlines()
 
 
+class PublicGrant(NamedTuple):
+    """A resource-based permission a loader found that lets any principal invoke a function, with
+    nothing (source ARN, account, organization) narrowing it; `hint` says how, in the dialect's words."""
+
+    name: str
+    principal: Located
+    hint: str
+    for_public_url: bool = False  # the grant a function URL with auth NONE needs (reported at the URL)
+
+
 @dataclass
 class Template:
     """One template file (CloudFormation, SAM or serverless.yml) as loaded, with its functions."""
@@ -43,6 +53,11 @@ class Template:
     # Derived views of this template that several rules share (e.g. its triggers), computed on
     # first use; like `Project.analyses`, never global, so runs stay independent.
     analyses: dict[str, object] = field(default_factory=dict, repr=False)
+    # Terraform: the module (folder) this file belongs to, shared by its files
+    # (`lambdalint.loaders.terraform.TerraformModule`); None for other dialects.
+    module: Any = field(default=None, repr=False)
+    # Permissions anyone may use (Terraform `aws_lambda_permission` with `principal = "*"`), for LL304.
+    public_grants: list[PublicGrant] = field(default_factory=list)
 
     @property
     def display(self) -> str:
@@ -70,6 +85,18 @@ class Template:
 
 
 @dataclass
+class LoadedRole:
+    """An execution role its loader already resolved (Terraform): the policy documents attached to
+    it in IAM JSON shape (`{"Statement": [...]}`, values `Located`), the managed policy ARNs, each
+    with where it comes from, and what could not be read (then its permissions are not all known)."""
+
+    name: str | None
+    documents: list[tuple[Located, str]] = field(default_factory=list)
+    managed: list[tuple[Located, str]] = field(default_factory=list)
+    unknown: str | None = None
+
+
+@dataclass
 class Function:
     """One Lambda function with its effective configuration (SAM Globals / provider merged)."""
 
@@ -92,6 +119,32 @@ class Function:
     handler_file: Path | None = None
     handler_function: str | None = None
     package_type: str = "Zip"
+    # The dialect's spelling of settings rules name in CloudFormation terms (`Timeout` is
+    # `timeout` in serverless.yml and Terraform), filled by the loader so rules never need it.
+    spelling: dict[str, str] = field(default_factory=dict, repr=False)
+    # Where a missing setting goes, in the dialect's words: "on the function or in
+    # `Globals.Function`", "in the `resource` block"; `own_hint` leaves out shared levels (a
+    # Serverless `provider` setting that would apply to every function).
+    set_hint: str = "on the function"
+    own_hint: str = "on the function"
+    # False when the loader knows the environment is not all readable (a `dynamic` block, a
+    # computed map): no variable can be called missing then. None: `code_links` judges by dialect.
+    environment_known: bool | None = None
+    # Where failed asynchronous invocations go (a dead-letter queue, an on-failure destination,
+    # an invoke config), as the loader found it; None when nothing is configured.
+    failure_handling: Located | None = field(default=None, repr=False)
+    # How to add that, in the dialect's words (LL207's hint).
+    failure_hint: str = "Add an on-failure destination or a dead-letter queue to the function, so failed events are kept."
+    # The execution role when the loader resolved it (`lambdalint.iam` reads it as is).
+    loaded_role: LoadedRole | None = field(default=None, repr=False)
+
+    def key_name(self, cloudformation_key: str) -> str:
+        """`Timeout` as the function's own dialect spells it."""
+        return self.spelling.get(cloudformation_key, cloudformation_key)
+
+    def setting(self, cloudformation_key: str) -> Located | None:
+        """The setting as written on the function (or inherited), whatever the dialect calls it."""
+        return self.properties.get(self.key_name(cloudformation_key))
 
     @property
     def label(self) -> str:

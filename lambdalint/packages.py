@@ -198,6 +198,8 @@ def resolve(function: Function) -> FunctionPackage:
     template = function.template
     if function.kind == "serverless":
         code, span = _serverless_code(function)
+    elif function.kind == "terraform":
+        code, span = _terraform_code(function)
     else:
         code, span = _cloudformation_code(function)
     layers_node = _layers_node(function)
@@ -252,6 +254,19 @@ def _cloudformation_code(function: Function) -> tuple[CodeSource | None, Span]:
     # CDK: the model already turned `aws:asset:path` into `code_dir`; only trust it if it exists.
     if function.code_dir is not None and isinstance(location.value, dict) and function.code_dir.exists():
         return CodeSource(function.code_dir, "artifact" if function.code_dir.is_file() else "source"), span
+    return None, span
+
+
+def _terraform_code(function: Function) -> tuple[CodeSource | None, Span]:
+    """The folder an `archive_file` zips (`source_dir`), or a zip `filename` that exists; a single
+    `source_file` or a zip not built yet gives nothing to size."""
+    location = function.code_location
+    span = _span_of(location, function.span)
+    path = _local(function.template.directory, location) if function.package_type == "Zip" else None
+    if path is not None and path.is_dir():
+        return CodeSource(path, "source"), span
+    if path is not None and path.suffix.lower() in (".zip", ".jar"):
+        return CodeSource(path, "artifact"), span
     return None, span
 
 

@@ -106,28 +106,15 @@ __all__ = [
     "PackageSize", "format_bytes", "normalize_name", "package_analysis", "top_contributors_text",
 ]
 
-# The same setting is spelled differently per dialect; messages use the user's own spelling.
-_SERVERLESS_KEYS = {
-    "Timeout": "timeout", "MemorySize": "memorySize", "Runtime": "runtime",
-    "ReservedConcurrentExecutions": "reservedConcurrency", "Environment": "environment",
-    "Layers": "layers", "Handler": "handler", "Role": "role",
-}
-
-
 def key_name(function: Function, cloudformation_key: str) -> str:
-    if function.kind == "serverless":
-        return _SERVERLESS_KEYS.get(cloudformation_key, cloudformation_key)
-    return cloudformation_key
+    """The setting as the function's dialect spells it (the loader knows; messages use it)."""
+    return function.key_name(cloudformation_key)
 
 
 def where_to_set(function: Function, cloudformation_key: str, *, provider_level: bool = True) -> str:
     """"`Timeout` on the function or in `Globals.Function`", in the function's own dialect."""
-    key = key_name(function, cloudformation_key)
-    if function.kind == "AWS::Serverless::Function":
-        return f"`{key}` on the function or in `Globals.Function`"
-    if function.kind == "serverless" and provider_level:
-        return f"`{key}` on the function or under `provider`"
-    return f"`{key}` on the function"
+    hint = function.set_hint if provider_level else function.own_hint
+    return f"`{function.key_name(cloudformation_key)}` {hint}"
 
 
 def execution_roles(ctx: Context) -> list[ExecutionRole]:

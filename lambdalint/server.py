@@ -32,7 +32,7 @@ from lambdalint.located import Span
 DEBOUNCE_SECONDS = 0.3
 SEVERITY = {"error": types.DiagnosticSeverity.Error, "warning": types.DiagnosticSeverity.Warning,
             "info": types.DiagnosticSeverity.Information}
-CHECKED_SUFFIXES = (".py", ".yaml", ".yml", ".json", ".template")
+CHECKED_SUFFIXES = (".py", ".yaml", ".yml", ".json", ".template", ".tf", ".tfvars")
 _IGNORE = re.compile(r"#\s*lambdalint:\s*ignore\[([^\]]*)\]")
 
 

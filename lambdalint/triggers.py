@@ -157,7 +157,15 @@ def template_triggers(template: Template) -> list[Trigger]:
     from the same list."""
     found = template.analyses.get("triggers")
     if found is None:
-        found = template.analyses["triggers"] = list(_Collector(template).collect()) if targets_aws(template) else []
+        if template.module is not None:
+            # Terraform: its loader collected the module's triggers; this file owns those of its
+            # functions, and those it declares for functions outside the module.
+            owned = {id(f) for f in template.functions}
+            found = [t for t in template.module.triggers if id(t.function) in owned
+                     or (t.function is None and t.span.path == template.display)]
+        else:
+            found = list(_Collector(template).collect()) if targets_aws(template) else []
+        template.analyses["triggers"] = found
     return found  # type: ignore[return-value]
 
 
@@ -610,6 +618,8 @@ def schedule_expressions(template: Template) -> list[ScheduleExpression]:
     found: list[ScheduleExpression] = []
     if not targets_aws(template):
         return found
+    if template.module is not None:  # Terraform: collected by its loader, per declaring file
+        found = [s for s in template.module.schedules if s.value.span.path == template.display]
     for logical_id, resource in template.resources.items():
         rtype = _literal(resource.get("Type"))
         if rtype in _SCHEDULE_RESOURCES:

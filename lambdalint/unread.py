@@ -1,6 +1,6 @@
 """Infrastructure lambdalint finds but cannot read yet, so that a run over it is never a false green.
 
-A Terraform folder, a CDK app that was never synthesized (`cdk.json` without templates in
+A CDK app that was never synthesized (`cdk.json` without templates in
 `cdk.out/`), or a `template.yaml` that is not a CloudFormation, SAM or Serverless template defines
 functions lambdalint does not see: their handlers are checked as plain modules at best, and every
 template rule passes for want of a template. Each becomes one line the front ends always show
@@ -15,28 +15,34 @@ from typing import Callable, Iterable
 TEMPLATE_NAMES = ("template.yaml", "template.yml")
 
 
+def is_terraform(name: str) -> bool:
+    """Files of a Terraform module (`lambdalint.loaders.terraform` reads them per folder)."""
+    return name.endswith((".tf", ".tf.json")) or name == "terraform.tfvars" or name.endswith(".auto.tfvars")
+
+
 def is_unread_infrastructure(name: str) -> bool:
-    """Files discovery hands over for `unchecked_infrastructure` instead of skipping them."""
-    return name.endswith(".tf") or name == "cdk.json"
+    """Files discovery hands over for `unchecked_infrastructure` (or the Terraform loader)
+    instead of skipping them."""
+    return is_terraform(name) or name == "cdk.json"
 
 
 def unchecked_infrastructure(candidates: Iterable[Path], loaded: Iterable[Path],
                              display: Callable[[Path], str]) -> list[str]:
     """One line per unread piece of infrastructure: `path: what and why`.
 
-    `candidates` are the Terraform files, `cdk.json` files and `template.yaml` files discovery
-    saw; `loaded` the templates that were read or failed to parse (LL001 already says so); a CDK
-    app whose `cdk.out` was read is fine.
+    `candidates` are the `cdk.json` files and `template.yaml` files discovery saw (Terraform
+    files are read by their loader, which says itself what it could not read); `loaded` the
+    templates that were read or failed to parse (LL001 already says so); a CDK app whose
+    `cdk.out` was read is fine.
     """
     loaded = [p.absolute() for p in loaded]
     loaded_set = set(loaded)
     notes: list[str] = []
-    terraform: dict[Path, list[Path]] = {}
     for path in sorted(set(candidates)):
         absolute = path.absolute()
-        if path.name.endswith(".tf"):
-            terraform.setdefault(absolute.parent, []).append(path)
-        elif path.name == "cdk.json":
+        if is_terraform(path.name):
+            continue
+        if path.name == "cdk.json":
             out = absolute.parent / "cdk.out"
             if any(out in p.parents for p in loaded):
                 continue
@@ -45,21 +51,7 @@ def unchecked_infrastructure(candidates: Iterable[Path], loaded: Iterable[Path],
             notes.append(f"{display(path)}: CDK app with {why}; its functions are not checked")
         elif path.name in TEMPLATE_NAMES and absolute not in loaded_set:
             notes.append(f"{display(path)}: not a CloudFormation, SAM or Serverless template; not checked")
-    for files in terraform.values():
-        named = next((f for f in files if _mentions_lambda(f)), None)
-        if named is not None:
-            notes.append(f"{display(named)}: Terraform is not read yet; its functions are not checked")
     return sorted(notes)
 
 
-def _mentions_lambda(path: Path) -> bool:
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            text = handle.read(1_000_000).lower()
-    except OSError:
-        return False
-    # `aws_lambda_function`, or a module such as terraform-aws-modules/lambda/aws
-    return "lambda" in text
-
-
-__all__ = ["TEMPLATE_NAMES", "is_unread_infrastructure", "unchecked_infrastructure"]
+__all__ = ["TEMPLATE_NAMES", "is_terraform", "is_unread_infrastructure", "unchecked_infrastructure"]

@@ -59,9 +59,6 @@ _ASYNC_NAMES = {
     "eventbridge": "EventBridge", "logs": "CloudWatch Logs", "iot": "an IoT rule",
     "api": "API Gateway (`X-Amz-Invocation-Type: Event`)",
 }
-# Function settings that configure asynchronous failure handling, per dialect.
-_CFN_HANDLING = ("DeadLetterQueue", "DeadLetterConfig", "EventInvokeConfig")
-_SERVERLESS_HANDLING = ("onError", "destinations", "maximumRetryAttempts", "maximumEventAge")
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -96,8 +93,7 @@ def _join(words: list[str]) -> str:
 
 
 def _handles_failures(function: Function) -> bool:
-    keys = _SERVERLESS_HANDLING if function.kind == "serverless" else _CFN_HANDLING
-    return any(function.properties.get(key) is not None for key in keys)
+    return function.failure_handling is not None
 
 
 def _functions_with_invoke_config(template: Template) -> set[str]:
@@ -120,15 +116,7 @@ def _functions_with_invoke_config(template: Template) -> set[str]:
 
 
 def _async_hint(function: Function) -> str:
-    if function.kind == "serverless":
-        return ("Add `destinations: {onFailure: <queue/topic ARN>}` or `onError` (a DLQ) to the "
-                "function, so failed events are kept.")
-    where = " or `Globals.Function`" if function.kind == "AWS::Serverless::Function" else ""
-    setting = ("`EventInvokeConfig: {DestinationConfig: {OnFailure: ...}}` or `DeadLetterQueue`"
-               if function.kind == "AWS::Serverless::Function"
-               else "an `AWS::Lambda::EventInvokeConfig` with `DestinationConfig.OnFailure`, or "
-                    "`DeadLetterConfig`")
-    return f"Add {setting} to the function{where}, so failed events are kept."
+    return function.failure_hint
 
 
 def _stream_finding(ctx: Context, trigger: Trigger) -> Finding | None:

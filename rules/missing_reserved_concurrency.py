@@ -67,8 +67,8 @@ def check(ctx: Context) -> Iterator[Finding]:
                 function.span,
                 f"`{function.name}` sets no reserved concurrency and consumes `{name}` without "
                 "`MaximumConcurrency`: a backlog scales it to the account's whole pool",
-                f"{where}, or cap the queue's pollers with `ScalingConfig.MaximumConcurrency` "
-                "(Serverless: `maximumConcurrency`).",
+                f"{where}, or cap the queue's pollers with "
+                f"`{function.key_name('ScalingConfig.MaximumConcurrency')}`.",
                 function=function.name, related=[Related(f"`{name}` consumed here", span)])
         else:
             yield ctx.finding(

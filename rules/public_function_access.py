@@ -33,7 +33,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from lambdalint.rulekit import Context, Finding, Located, Rule, Template, bad, good, name_list, per_value
+from lambdalint.rulekit import (Context, Finding, Located, Rule, Template, bad, good, name_list, per_value,
+                                template_triggers)
 
 _NARROWING = ("SourceArn", "SourceAccount", "PrincipalOrgID")
 
@@ -78,9 +79,33 @@ def _type(resource: Located) -> str | None:
     return kind.value if kind is not None and isinstance(kind.value, str) else None
 
 
+def _loaded_grants(ctx: Context, template: Template, public_urls: bool) -> Iterator[Finding]:
+    """Open permissions a loader found (Terraform `aws_lambda_permission`)."""
+    for grant in template.public_grants:
+        if grant.for_public_url and public_urls:
+            continue  # reported at the URL itself
+        yield ctx.finding(grant.principal.span, f"`{grant.name}` lets any principal invoke the function",
+                          grant.hint, resource=grant.name)
+
+
+def _loaded_urls(ctx: Context, template: Template) -> Iterator[Finding]:
+    """Function URLs a loader collected as triggers itself (Terraform `aws_lambda_function_url`)."""
+    for trigger in template_triggers(template):
+        auth = trigger.settings.get("AuthType")
+        if trigger.kind == "function-url" and _is_none(auth) and trigger.function is not None:
+            yield ctx.finding(auth.span, f"function URL `{trigger.name}` of `{trigger.function.name}` allows "
+                              "unauthenticated calls",
+                              f"Set `{trigger.function.key_name('FunctionUrlAuthType')}` to `AWS_IAM` and sign "
+                              "requests, or front the function with an API that authenticates callers.",
+                              function=trigger.function.name)
+
+
 def check(ctx: Context) -> Iterator[Finding]:
     for template in ctx.project.templates:
         yield from _permissions(ctx, template)
+        urls = list(_loaded_urls(ctx, template)) if template.module is not None else []
+        yield from urls
+        yield from _loaded_grants(ctx, template, bool(urls))
     sam_urls = [(f, auth) for f in ctx.project.functions if f.kind == "AWS::Serverless::Function"
                 and _is_none(auth := f.properties.get("FunctionUrlConfig", "AuthType"))]
     # A `Globals.Function` URL config is one line for every function: report it there once.

@@ -120,28 +120,42 @@ def _short_queues(function: Function, timeout: float, triggers: list[Trigger]) -
     for trigger in triggers:
         if trigger.kind != "sqs" or trigger.source is None or trigger.source in seen:
             continue
-        kind = function.template.resources[trigger.source].get("Type")
-        if kind is None or kind.value != "AWS::SQS::Queue":
-            continue
+        if "visibility" not in trigger.extra:
+            resource = function.template.resources.get(trigger.source)
+            kind = resource.get("Type") if resource is not None else None
+            if kind is None or kind.value != "AWS::SQS::Queue":
+                continue
         seen.add(trigger.source)
-        visibility, _ = _visibility(function, trigger.source)
+        visibility, _ = _visibility(function, trigger)
         if visibility is not None and visibility < RECOMMENDED_FACTOR * timeout:
             yield trigger
 
 
-def _visibility(function: Function, queue_id: str) -> tuple[float | None, Located | None]:
-    node = function.template.resources[queue_id].get("Properties", "VisibilityTimeout")
+def _visibility(function: Function, trigger: Trigger) -> tuple[float | None, Located | None]:
+    """The queue's visibility timeout and the node that sets it (None: the 30 s default).
+    A loader that knows the queue puts it on the trigger (`extra["visibility"]`)."""
+    given = trigger.extra.get("visibility")
+    if given is not None:
+        return _seconds(given), (given if given.origin != "default" else None)
+    node = function.template.resources[trigger.source or ""].get("Properties", "VisibilityTimeout")
     return (_seconds(node) if node is not None else DEFAULT_VISIBILITY), node
 
 
 def _queue_finding(ctx: Context, span: Span, queue_id: str, hits: list[tuple[Function, Trigger]]) -> Finding:
     function, trigger = hits[0]
     timeout = _seconds(function.timeout) or 0
-    visibility, node = _visibility(function, queue_id)
+    visibility, node = _visibility(function, trigger)
     visibility = visibility or 0
-    queue = function.template.resources[queue_id]
-    where = node.span if node is not None else (queue.key_span or queue.span)
+    if node is not None:
+        where = node.span
+    elif "visibility" in trigger.extra:
+        where = trigger.extra["visibility"].span  # the default points at the queue's block
+    else:
+        queue = function.template.resources[queue_id]
+        where = queue.key_span or queue.span
     set_to = f"{visibility:g} s" if node is not None else f"the default {DEFAULT_VISIBILITY} s"
+    key = trigger.extra.get("visibility_key")
+    key_text = key.value if key is not None else "VisibilityTimeout"
     names = name_list([f for f, _ in hits])
     times = "times" if len(hits) == 1 else "time"
     related = [Related(f"`{queue_id}` visibility timeout", where)]
@@ -151,7 +165,7 @@ def _queue_finding(ctx: Context, span: Span, queue_id: str, hits: list[tuple[Fun
             span,
             f"{names} {times} out after {_fmt(timeout)} s, longer than the visibility timeout of "
             f"the queue `{queue_id}` ({set_to})",
-            f"Set `VisibilityTimeout` on `{queue_id}` to at least {_fmt(RECOMMENDED_FACTOR * timeout)} s "
+            f"Set `{key_text}` on `{queue_id}` to at least {_fmt(RECOMMENDED_FACTOR * timeout)} s "
             "(6x the timeout); Lambda rejects the mapping while it is below the function timeout.",
             function=function.name, related=related, severity="error",
         )
@@ -159,7 +173,7 @@ def _queue_finding(ctx: Context, span: Span, queue_id: str, hits: list[tuple[Fun
         span,
         f"{names} {times} out after {_fmt(timeout)} s; the visibility timeout of the queue "
         f"`{queue_id}` ({set_to}) is less than 6x that",
-        f"Set `VisibilityTimeout` on `{queue_id}` to at least {_fmt(RECOMMENDED_FACTOR * timeout)} s "
+        f"Set `{key_text}` on `{queue_id}` to at least {_fmt(RECOMMENDED_FACTOR * timeout)} s "
         "so retries and batching do not redeliver messages still being processed.",
         function=function.name, related=related,
     )

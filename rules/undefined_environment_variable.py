@@ -71,8 +71,7 @@ def check(ctx: Context) -> Iterator[Finding]:
 
 
 def _where_environment(function: Function) -> Related:
-    key = "environment" if function.kind == "serverless" else "Environment"
-    node = function.properties.get(key)
+    node = function.setting("Environment")
     if node is None:
         return Related(f"`{function.name}` sets no environment", function.span)
     return Related(f"environment of `{function.name}`", node.key_span or node.span)

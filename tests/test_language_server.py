@@ -192,3 +192,36 @@ async def test_diagnostics_link_their_rule_and_the_server_exits_cleanly(session:
 
     await session.shutdown_session()
     assert session._server is not None and session._server.returncode == 0
+
+
+TERRAFORM = """\
+resource "aws_lambda_function" "orders" {
+  function_name = "orders"
+  filename      = "orders.zip"
+  handler       = "app.handler"
+  runtime       = "python3.12"
+}
+"""
+
+
+@pytest.mark.asyncio
+async def test_terraform_buffer_gets_diagnostics_and_a_suppression(client: LanguageClient, tmp_path: Path) -> None:
+    write_tree(tmp_path, {"main.tf": TERRAFORM})
+    uri = _open(client, tmp_path / "main.tf", TERRAFORM, "terraform")
+    found = await _diagnostics(client, uri, lambda d: "LL201" in _codes(d))
+    timeout = next(d for d in found if d.code == "LL201")
+    assert timeout.range.start == types.Position(0, 0)  # the block header
+    # typing the timeout (unsaved) clears it
+    fixed = TERRAFORM.replace('  runtime       = "python3.12"\n', '  runtime       = "python3.12"\n  timeout       = 10\n')
+    _change(client, uri, fixed, 2)
+    found = await _diagnostics(client, uri, lambda d: "LL201" not in _codes(d))
+    assert _codes(found) == {"LL202"}
+    # the suppression quick fix writes an HCL `#` comment on the header line
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), range=found[0].range,
+        context=types.CodeActionContext(diagnostics=list(found))))
+    suppress = next(a for a in actions if isinstance(a, types.CodeAction) and a.title == "Suppress LL202 on this line")
+    suppressed = _apply(fixed, suppress.edit.changes[uri])
+    assert suppressed.startswith('resource "aws_lambda_function" "orders" {  # lambdalint: ignore[LL202]\n')
+    _change(client, uri, suppressed, 3)
+    assert not await _diagnostics(client, uri, lambda d: not d)

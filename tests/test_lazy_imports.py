@@ -27,7 +27,7 @@ try:
     main(["check", ".", "--format", "json", "--exit-zero"])
 except SystemExit:
     pass
-heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("libcst", "cfnlint", "samtranslator"))
+heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("libcst", "cfnlint", "samtranslator", "tree_sitter", "tree_sitter_hcl"))
 print("MODULES " + json.dumps(heavy), file=sys.stderr)
 """
 

@@ -151,3 +151,26 @@ def test_template_only_change_that_breaks_a_handler_fails_with_the_handler_findi
     line = handler.splitlines().index('TABLE = boto3.resource("dynamodb").Table(os.environ["TABLE_NAME"])') + 1
     assert f"src/orders/app.py:{line}:" in run.stdout and "LL109" in run.stdout, run.stdout
     assert "related: template.yaml:" in run.stdout
+
+
+MAIN_TF = """\
+resource "aws_lambda_function" "orders" {
+  function_name = "orders"
+  filename      = "orders.zip"
+  handler       = "app.handler"
+  runtime       = "python3.12"
+  timeout       = 10
+}
+"""
+
+
+def test_a_terraform_change_is_checked(tmp_path: Path, hook_repo: Path) -> None:
+    repo = tmp_path / "infra"
+    write_tree(repo, {"main.tf": MAIN_TF, "README.md": "# infra\n"})
+    _git(repo, "init", "-q")
+    _commit_all(repo, "a Terraform function")
+    (repo / "main.tf").write_text(MAIN_TF.replace("  timeout       = 10\n", ""), encoding="utf-8")
+    _git(repo, "add", "main.tf")
+    run = _try_repo(repo, hook_repo)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "main.tf:1:1: LL201 [warning] `aws_lambda_function.orders` sets no timeout" in run.stdout

@@ -133,6 +133,15 @@ def _function(template: Template, logical_id: str, kind: str, span: Span,
         role=prop("Role"),
         code_location=code_location,
         package_type=package_type,
+        set_hint="on the function or in `Globals.Function`" if sam else "on the function",
+        own_hint="on the function or in `Globals.Function`" if sam else "on the function",
+        failure_handling=next((props.get(k) for k in ("DeadLetterQueue", "DeadLetterConfig", "EventInvokeConfig")
+                               if props.get(k) is not None), None),
+        failure_hint=(
+            "Add `EventInvokeConfig: {DestinationConfig: {OnFailure: ...}}` or `DeadLetterQueue` to the "
+            "function or `Globals.Function`, so failed events are kept." if sam else
+            "Add an `AWS::Lambda::EventInvokeConfig` with `DestinationConfig.OnFailure`, or "
+            "`DeadLetterConfig` to the function, so failed events are kept."),
     )
     code_dir = _code_dir(template, code_location, resource)
     function.code_dir = code_dir if code_dir is not None and nameable(code_dir) else None

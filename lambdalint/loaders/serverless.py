@@ -26,6 +26,13 @@ DEFAULT_TIMEOUT = 6
 DEFAULT_MEMORY = 1024
 _VARIABLE = re.compile(r"\$\{([^{}]*)\}")
 _SELF_REF = re.compile(r"self:([A-Za-z0-9_.\-]+)$")
+# How serverless.yml spells the settings rules name in CloudFormation terms.
+SPELLING = {
+    "Timeout": "timeout", "MemorySize": "memorySize", "Runtime": "runtime",
+    "ReservedConcurrentExecutions": "reservedConcurrency", "Environment": "environment",
+    "Layers": "layers", "Handler": "handler", "Role": "role",
+    "ScalingConfig.MaximumConcurrency": "maximumConcurrency",
+}
 _MAX_DEPTH = 10  # `${self:a}` may point at `${self:b}`; a cycle must end somewhere
 
 
@@ -101,6 +108,12 @@ def _function(template: Template, name: str, config: Located, provider: Located)
         code_location=config.get("package") or template.root.get("package") or default(None, span),
         code_dir=_code_dir(template, config),
         package_type="Image" if image else "Zip",
+        spelling=SPELLING,
+        set_hint="on the function or under `provider`",
+        failure_handling=next((config.get(k) for k in ("onError", "destinations", "maximumRetryAttempts",
+                                                       "maximumEventAge") if config.get(k) is not None), None),
+        failure_hint="Add `destinations: {onFailure: <queue/topic ARN>}` or `onError` (a DLQ) to the "
+                     "function, so failed events are kept.",
     )
     resolve_handler(function)
     return function

@@ -1,0 +1,526 @@
+"""HCL2 (Terraform) files into blocks whose attributes evaluate to `Located` values.
+
+The parser is tree-sitter-hcl: every node carries its line and column (findings point at the
+attribute or list item), it reads the 183 shared `.tf` files in about 0.1 s, and a syntax error is
+a node with a position rather than an exception (see bench/README.md, "Terraform"). It is
+imported here only, and this module only when a run meets a Terraform file.
+
+Evaluation is deliberately partial: literals, collections, `var.x` and `local.x` with known values,
+string templates whose every part is known, `jsonencode(...)`, `file()` / `templatefile()` of a
+project file. A reference to another resource's attribute keeps its text with origin
+`unresolved` (so triggers can still link a queue's ARN to its mapping); anything else is
+`unresolved` as well, never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+from lambdalint.located import Located, Span
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
+_ESCAPE = re.compile(r"\\(.)")
+_TEMPLATE_VAR = re.compile(r"\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}")
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Any:
+    import tree_sitter
+    import tree_sitter_hcl
+
+    return tree_sitter.Parser(tree_sitter.Language(tree_sitter_hcl.language()))
+
+
+@dataclass
+class Attribute:
+    name: str
+    key_span: Span
+    node: Any  # the tree-sitter `expression` node; None in a `.tf.json` file
+    file: HclFile
+    json: Located | None = None  # the value as written in a `.tf.json` file
+
+    def evaluate(self, scope: Scope) -> Located:
+        if self.json is not None:
+            return _json_value(self.json, scope)
+        return evaluate(self.node, self.file, scope)
+
+
+@dataclass
+class Block:
+    """`type "label" "label" { ... }` with its attributes and nested blocks in source order."""
+
+    type: str
+    labels: list[str]
+    span: Span  # the header line, from the type to `{`
+    file: HclFile
+    attributes: dict[str, Attribute] = field(default_factory=dict)
+    blocks: list[Block] = field(default_factory=list)
+
+    def children(self, kind: str) -> list[Block]:
+        return [b for b in self.blocks if b.type == kind]
+
+    def child(self, kind: str) -> Block | None:
+        found = self.children(kind)
+        return found[0] if found else None
+
+
+@dataclass
+class HclFile:
+    path: Path
+    display: str
+    text: str
+    data: bytes
+    body: Block
+    error: tuple[int, int] | None = None  # (line, column) of the first syntax error
+
+    def span(self, node: Any) -> Span:
+        (row, col), (end_row, end_col) = node.start_point, node.end_point
+        return Span(self.display, row + 1, col + 1, end_row + 1, end_col + 1)
+
+    def text_of(self, node: Any) -> str:
+        return self.data[node.start_byte:node.end_byte].decode("utf-8", "replace")
+
+
+def parse(path: Path, display: str, text: str) -> HclFile:
+    data = text.encode("utf-8")
+    tree = _parser().parse(data)
+    root = tree.root_node
+    top = Block("", [], Span.point(display, 1), None)  # type: ignore[arg-type]
+    hcl = HclFile(path, display, text, data, top)
+    top.file = hcl
+    if root.has_error:
+        hcl.error = _first_error(root)
+    body = next((c for c in root.children if c.type == "body"), None)
+    if body is not None:
+        _fill(top, body, hcl)
+    return hcl
+
+
+def _first_error(node: Any) -> tuple[int, int]:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type == "ERROR" or current.is_missing:
+            return current.start_point[0] + 1, current.start_point[1] + 1
+        stack.extend(reversed(current.children))
+    return node.start_point[0] + 1, 1
+
+
+def _fill(block: Block, body: Any, hcl: HclFile) -> None:
+    for child in body.children:
+        if child.type == "attribute":
+            name_node = child.children[0]
+            expression = next((c for c in child.children if c.type == "expression"), None)
+            if expression is not None:
+                name = hcl.text_of(name_node)
+                block.attributes[name] = Attribute(name, hcl.span(name_node), expression, hcl)
+        elif child.type == "block":
+            labels, header_end, inner = [], child, None
+            kind = hcl.text_of(child.children[0])
+            for part in child.children[1:]:
+                if part.type == "string_lit":
+                    labels.append(_literal_text(hcl.text_of(part)[1:-1]))
+                elif part.type == "identifier":
+                    labels.append(hcl.text_of(part))
+                elif part.type == "block_start":
+                    header_end = part
+                elif part.type == "body":
+                    inner = part
+            start = child.start_point
+            end = header_end.end_point
+            span = Span(hcl.display, start[0] + 1, start[1] + 1, end[0] + 1, end[1] + 1)
+            nested = Block(kind, labels, span, hcl)
+            if inner is not None:
+                _fill(nested, inner, hcl)
+            block.blocks.append(nested)
+
+
+def _literal_text(raw: str) -> str:
+    return _ESCAPE.sub(lambda m: _ESCAPES.get(m.group(1), "\\" + m.group(1)), raw)
+
+
+# ---------------------------------------------------------------- evaluation
+
+
+@dataclass
+class Scope:
+    """What names mean inside one module: `var.*`, `local.*`, and the module's folder."""
+
+    folder: Path
+    variables: dict[str, Located] = field(default_factory=dict)
+    locals: dict[str, Attribute] = field(default_factory=dict)
+    read_file: Callable[[Path], tuple[str, str] | None] = lambda path: None  # -> (display, text)
+    _local_values: dict[str, Located] = field(default_factory=dict)
+    _evaluating: set[str] = field(default_factory=set)
+
+    def local(self, name: str) -> Located | None:
+        if name in self._local_values:
+            return self._local_values[name]
+        attribute = self.locals.get(name)
+        if attribute is None or name in self._evaluating:
+            return None
+        self._evaluating.add(name)
+        try:
+            value = attribute.evaluate(self)
+        finally:
+            self._evaluating.discard(name)
+        self._local_values[name] = value
+        return value
+
+
+def evaluate(node: Any, hcl: HclFile, scope: Scope) -> Located:
+    """The value of an `expression` node; `unresolved` with its text when it is not static."""
+    span = hcl.span(node)
+    kind = node.type
+    if kind == "expression":
+        children = node.children
+        if len(children) == 1:
+            return evaluate(children[0], hcl, scope)
+        if children and children[0].type == "variable_expr":
+            return _reference(node, hcl, scope)
+        return _unresolved(node, hcl)
+    if kind == "literal_value":
+        return _literal(node.children[0], hcl, span)
+    if kind == "template_expr":
+        return _template(node.children[0], hcl, scope, span)
+    if kind == "collection_value":
+        return evaluate(node.children[0], hcl, scope)
+    if kind == "tuple":
+        return Located([evaluate(c, hcl, scope) for c in node.children if c.type == "expression"], span)
+    if kind == "object":
+        return _object(node, hcl, scope, span)
+    if kind == "function_call":
+        return _call(node, hcl, scope, span)
+    if kind == "variable_expr":
+        return _reference(node, hcl, scope)
+    if kind == "operation" and node.children and node.children[0].type == "unary_operation":
+        return _negative(node.children[0], hcl, scope, span)
+    if kind == "parenthesized_expression" or kind == "parenthesized":
+        inner = next((c for c in node.children if c.type == "expression"), None)
+        return evaluate(inner, hcl, scope) if inner is not None else _unresolved(node, hcl)
+    return _unresolved(node, hcl)
+
+
+def _negative(node: Any, hcl: HclFile, scope: Scope, span: Span) -> Located:
+    """`-1` (the only operation settings use: "no reserved concurrency")."""
+    operator, operand = (node.children + [None, None])[:2]
+    if operator is not None and hcl.text_of(operator) == "-" and operand is not None:
+        value = evaluate(operand, hcl, scope)
+        if value.is_literal and isinstance(value.value, (int, float)) and not isinstance(value.value, bool):
+            return Located(-value.value, span)
+    return _unresolved(node, hcl)
+
+
+def _unresolved(node: Any, hcl: HclFile) -> Located:
+    return Located(hcl.text_of(node), hcl.span(node), "unresolved")
+
+
+def _literal(node: Any, hcl: HclFile, span: Span) -> Located:
+    text = hcl.text_of(node)
+    if node.type == "numeric_lit":
+        try:
+            return Located(int(text), span)
+        except ValueError:
+            try:
+                return Located(float(text), span)
+            except ValueError:
+                return Located(text, span, "unresolved")
+    if node.type == "bool_lit":
+        return Located(text == "true", span)
+    if node.type == "null_lit":
+        return Located(None, span)
+    if node.type == "string_lit":
+        return Located(_literal_text(text[1:-1]), span)
+    return Located(text, span, "unresolved")
+
+
+def _template(node: Any, hcl: HclFile, scope: Scope, span: Span) -> Located:
+    """A quoted or heredoc template: a string when every interpolation is known."""
+    if node.type == "heredoc_template":
+        return _heredoc(node, hcl, scope, span)
+    inner = [c for c in node.children if c.type not in ("quoted_template_start", "quoted_template_end")]
+    if len(inner) == 1 and inner[0].type == "template_interpolation":
+        # `"${aws_iam_role.x.arn}"` is the expression itself (Terraform 0.11 style), not a string
+        expression = next((c for c in inner[0].children if c.type == "expression"), None)
+        if expression is not None:
+            return evaluate(expression, hcl, scope)
+    parts: list[str] = []
+    for child in node.children:
+        if child.type == "template_literal":
+            parts.append(_literal_text(hcl.text_of(child)))
+        elif child.type == "template_interpolation":
+            value = _interpolated(child, hcl, scope)
+            if value is None:
+                return Located(hcl.text_of(node), span, "unresolved")
+            parts.append(value)
+        elif child.type in ("template_directive", "template_for", "template_if"):
+            return Located(hcl.text_of(node), span, "unresolved")
+    return Located("".join(parts), span)
+
+
+def _interpolated(node: Any, hcl: HclFile, scope: Scope) -> str | None:
+    inner = next((c for c in node.children if c.type == "expression"), None)
+    value = evaluate(inner, hcl, scope) if inner is not None else None
+    if value is None or not value.is_literal or value.value is None:
+        return None
+    return _as_text(value.value)
+
+
+def _heredoc(node: Any, hcl: HclFile, scope: Scope, span: Span) -> Located:
+    """The body between `<<EOT` and `EOT` as written (the grammar drops some whitespace from its
+    literal nodes), interpolations replaced; `<<-` strips the common indentation."""
+    identifiers = [c for c in node.children if c.type == "heredoc_identifier"]
+    if len(identifiers) < 2:
+        return Located(hcl.text_of(node), span, "unresolved")
+    start, end = identifiers[0].end_byte, identifiers[-1].start_byte
+    pieces: list[str] = []
+    cursor = start
+    known = True
+    for child in node.children:
+        if child.type in ("template_directive", "template_for", "template_if"):
+            return Located(hcl.text_of(node), span, "unresolved")
+        if child.type == "template_interpolation":
+            value = _interpolated(child, hcl, scope)
+            pieces.append(hcl.data[cursor:child.start_byte].decode("utf-8", "replace"))
+            # An unknown part keeps its `${...}` text and makes the whole value unresolved; a
+            # JSON policy around it can still be read (`json_document` marks such strings).
+            pieces.append(hcl.text_of(child) if value is None else value)
+            known = known and value is not None
+            cursor = child.end_byte
+    pieces.append(hcl.data[cursor:end].decode("utf-8", "replace"))
+    text = "".join(pieces)
+    text = text[text.index("\n") + 1:] if "\n" in text else ""
+    text = text[:text.rindex("\n") + 1] if "\n" in text else ""  # the closing line's indentation
+    if hcl.text_of(node.children[0]).startswith("<<-"):
+        text = _dedent(text)
+    # The body starts on the line after `<<EOT`: JSON read from it keeps its lines.
+    line = identifiers[0].end_point[0] + 2
+    return Located(text, Span(hcl.display, line, 1, identifiers[-1].start_point[0] + 1, 1),
+                   "explicit" if known else "unresolved")
+
+
+def _dedent(text: str) -> str:
+    lines = text.split("\n")
+    widths = [len(l) - len(l.lstrip(" \t")) for l in lines if l.strip()]
+    cut = min(widths) if widths else 0
+    return "\n".join(l[cut:] for l in lines)
+
+
+def _as_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _object(node: Any, hcl: HclFile, scope: Scope, span: Span) -> Located:
+    entries: dict[str, Located] = {}
+    for elem in node.children:
+        if elem.type != "object_elem":
+            continue
+        key_node = elem.child_by_field_name("key")
+        val_node = elem.child_by_field_name("val")
+        if key_node is None or val_node is None:
+            continue
+        key_text = hcl.text_of(key_node).strip()
+        if key_text.startswith('"') and key_text.endswith('"') and "${" not in key_text:
+            key = _literal_text(key_text[1:-1])
+        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", key_text):
+            key = key_text
+        else:
+            return Located(hcl.text_of(node), span, "unresolved")  # a computed key
+        entries[key] = replace(evaluate(val_node, hcl, scope), key_span=hcl.span(key_node))
+    return Located(entries, span)
+
+
+def _reference(node: Any, hcl: HclFile, scope: Scope) -> Located:
+    span = hcl.span(node)
+    text = hcl.text_of(node)
+    parts = text.split(".")
+    if len(parts) == 2 and parts[0] in ("var", "local") and re.fullmatch(r"[A-Za-z0-9_-]+", parts[1]):
+        found = scope.variables.get(parts[1]) if parts[0] == "var" else scope.local(parts[1])
+        if found is not None and found.origin != "unresolved":
+            return _at_use(found, span)
+    if text == "path.module" or text == "path.root":
+        return Located(".", span)
+    return Located(text, span, "unresolved")
+
+
+def _at_use(found: Located, span: Span) -> Located:
+    """A variable's scalar value points at the line that uses it; a collection keeps its own
+    lines (a policy's `"*"` item is where it is written)."""
+    if isinstance(found.value, (dict, list)):
+        return found
+    return Located(found.value, span, found.origin)
+
+
+def _call(node: Any, hcl: HclFile, scope: Scope, span: Span) -> Located:
+    name = hcl.text_of(node.children[0])
+    args_node = next((c for c in node.children if c.type == "function_arguments"), None)
+    args = [c for c in args_node.children if c.type == "expression"] if args_node is not None else []
+    if name == "jsonencode" and len(args) == 1:
+        value = evaluate(args[0], hcl, scope)
+        return Located(value.value, span, value.origin) if value.origin == "unresolved" else \
+            _json_marked(value, span)
+    if name in ("file", "templatefile") and args:
+        path = evaluate(args[0], hcl, scope)
+        if path.str_value() is not None:
+            binding = evaluate(args[1], hcl, scope) if name == "templatefile" and len(args) > 1 else None
+            return _read_file(scope, path.value, binding, span, hcl.text_of(node))
+    if name in ("tostring", "tonumber", "tolist", "toset") and len(args) == 1:
+        return evaluate(args[0], hcl, scope)
+    return Located(hcl.text_of(node), span, "unresolved")
+
+
+def _json_marked(value: Located, span: Span) -> Located:
+    """`jsonencode(x)`: the structure itself, so a policy's statements keep their own lines."""
+    return Located(value.value, value.span if isinstance(value.value, (dict, list)) else span, value.origin)
+
+
+def _read_file(scope: Scope, relative: str, binding: Located | None, span: Span, text: str) -> Located:
+    read = scope.read_file(scope.folder / relative)
+    if read is None:
+        return Located(text, span, "unresolved")
+    display, content = read
+    if binding is not None or "${" in content or "%{" in content:
+        values = binding.value if binding is not None and isinstance(binding.value, dict) else {}
+        missing = False
+
+        def substitute(match: re.Match[str]) -> str:
+            nonlocal missing
+            value = values.get(match.group(1))
+            if value is None or not value.is_literal:
+                missing = True
+                return match.group(0)
+            return _as_text(value.value)
+
+        content = _TEMPLATE_VAR.sub(substitute, content)
+        if missing or "${" in content or "%{" in content:
+            return Located(text, span, "unresolved")
+    return Located(content, Span(display, 1, 1, 1, 2))
+
+
+def json_document(value: Located) -> Located | None:
+    """A policy-like value as a structure: `jsonencode(...)` already is one; a JSON string (a
+    heredoc, a `file()`) is parsed with its lines kept. None when it is neither."""
+    if isinstance(value.value, dict):
+        return value
+    text = value.value if isinstance(value.value, str) else None
+    if text is None or not text.lstrip().startswith("{") or \
+            (value.origin == "unresolved" and value.span.line == value.span.end_line):
+        return None  # an unresolved one-liner is an expression's text, not JSON
+    from lambdalint.loaders.yamlnodes import LoadError, load_json
+
+    try:
+        parsed = load_json(text, value.span.path)
+    except LoadError:
+        return None
+    return _shift(parsed, value.span.line - 1)
+
+
+def _shift(node: Located, lines: int) -> Located:
+    def moved(span: Span | None) -> Span | None:
+        if span is None or lines == 0:
+            return span
+        return Span(span.path, span.line + lines, span.column, span.end_line + lines, span.end_column)
+
+    origin = node.origin
+    if isinstance(node.value, dict):
+        value: object = {k: _shift(v, lines) for k, v in node.value.items()}
+    elif isinstance(node.value, list):
+        value = [_shift(v, lines) for v in node.value]
+    else:
+        value = node.value
+        if isinstance(value, str) and "${" in value:
+            origin = "unresolved"  # a Terraform interpolation inside the JSON: not a literal
+    return Located(value, moved(node.span), origin, moved(node.key_span))  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- Terraform JSON syntax (.tf.json)
+
+# Nested blocks of the resources lambdalint reads: in JSON syntax an object is a block or a map
+# attribute depending on the provider's schema, which a `.tf.json` file does not carry.
+JSON_BLOCKS = frozenset({
+    "environment", "tracing_config", "dead_letter_config", "vpc_config", "snap_start", "ephemeral_storage",
+    "image_config", "file_system_config", "logging_config", "inline_policy", "statement", "condition",
+    "principals", "not_principals", "lambda_function", "destination_config", "on_failure", "on_success",
+    "scaling_config", "filter_criteria", "filter", "target", "flexible_time_window", "retry_policy", "cors",
+    "dynamic",
+})
+_JSON_BLOCK_TYPES = {"resource": 2, "data": 2, "module": 1, "variable": 1, "output": 1, "provider": 1}
+
+
+def parse_json(path: Path, display: str, text: str) -> HclFile:
+    """A `.tf.json` file as the same blocks (`{"resource": {"type": {"name": {...}}}}`)."""
+    from lambdalint.loaders.yamlnodes import LoadError, load_json
+
+    top = Block("", [], Span.point(display, 1), None)  # type: ignore[arg-type]
+    hcl = HclFile(path, display, text, b"", top)
+    top.file = hcl
+    try:
+        root = load_json(text, display)
+    except LoadError as error:
+        hcl.error = (error.line, error.column)
+        return hcl
+    for kind, entries in root.items():
+        labels_wanted = _JSON_BLOCK_TYPES.get(kind)
+        if kind == "locals":
+            for body in entries.elements():
+                for name, value in body.items():
+                    top.attributes[name] = Attribute(name, value.key_span or value.span, None, hcl, value)
+            block = Block("locals", [], entries.key_span or entries.span, hcl, dict(top.attributes))
+            top.attributes.clear()
+            top.blocks.append(block)
+        elif labels_wanted is not None:
+            top.blocks.extend(_json_labelled(kind, entries, labels_wanted, [], hcl))
+    return hcl
+
+
+def _json_labelled(kind: str, node: Located, depth: int, labels: list[str], hcl: HclFile) -> list[Block]:
+    if depth == 0:
+        return [_json_block(kind, labels, body, hcl) for body in node.elements() if isinstance(body.value, dict)]
+    found: list[Block] = []
+    for name, value in node.items():
+        found.extend(_json_labelled(kind, value, depth - 1, [*labels, name], hcl))
+    return found
+
+
+def _json_block(kind: str, labels: list[str], body: Located, hcl: HclFile) -> Block:
+    span = body.key_span or body.span
+    block = Block(kind, labels, Span(span.path, span.line, span.column, span.line, span.column + 1), hcl)
+    for name, value in body.items():
+        if name in JSON_BLOCKS and (isinstance(value.value, dict) or
+                                    (isinstance(value.value, list) and all(isinstance(v.value, dict) for v in value.value))):
+            if name == "dynamic":
+                block.blocks.extend(_json_labelled("dynamic", value, 1, [], hcl))
+            else:
+                block.blocks.extend(_json_block(name, [], item, hcl) for item in value.elements())
+        else:
+            block.attributes[name] = Attribute(name, value.key_span or value.span, None, hcl, value)
+    return block
+
+
+def _json_value(node: Located, scope: Scope) -> Located:
+    """A JSON-syntax value: strings are templates (`"${var.x}"`), the rest is literal."""
+    if isinstance(node.value, dict):
+        return Located({k: replace(_json_value(v, scope), key_span=v.key_span) for k, v in node.value.items()},
+                       node.span, node.origin, node.key_span)
+    if isinstance(node.value, list):
+        return Located([_json_value(v, scope) for v in node.value], node.span, node.origin, node.key_span)
+    if not isinstance(node.value, str) or ("${" not in node.value and "%{" not in node.value):
+        return node
+    import json as _json
+
+    source = "x = " + _json.dumps(node.value) + "\n"
+    scratch = parse(Path("."), node.span.path, source)
+    attribute = scratch.body.attributes.get("x")
+    if scratch.error is not None or attribute is None:
+        return Located(node.value, node.span, "unresolved", node.key_span)
+    value = evaluate(attribute.node, scratch, scope)
+    if isinstance(value.value, (dict, list)):
+        return value if value.span.path == node.span.path and value.span.line > 1 else \
+            Located(value.value, node.span, value.origin, node.key_span)
+    return Located(value.value, node.span, value.origin, node.key_span)

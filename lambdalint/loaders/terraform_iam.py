@@ -1,0 +1,154 @@
+"""A Terraform function's execution role and every policy attached to it, as IAM JSON documents.
+
+The role is the `aws_iam_role` block the function's `role` refers to. Its policies: `inline_policy`
+blocks and `managed_policy_arns` on the role; `aws_iam_role_policy` blocks whose `role` names it;
+`aws_iam_role_policy_attachment` / `aws_iam_policy_attachment` blocks that attach an
+`aws_iam_policy` of this module (its document is read) or an AWS managed policy (by ARN, or by a
+`data "aws_iam_policy"` source's name). A document is `jsonencode(...)`, heredoc or `file()` JSON,
+or a `data "aws_iam_policy_document"` source (its `statement` blocks become IAM statements with
+their own lines). Whatever cannot be read makes the role `unknown` (a note), never clean.
+"""
+
+from __future__ import annotations
+
+from lambdalint.located import Located, Span
+from lambdalint.loaders.hcl import json_document
+from lambdalint.loaders.terraform import TerraformModule
+from lambdalint.model import Function, LoadedRole
+
+_ROLE = "aws_iam_role"
+# data "aws_iam_policy_document" statement attributes -> IAM JSON keys
+_STATEMENT_KEYS = {"effect": "Effect", "actions": "Action", "not_actions": "NotAction",
+                   "resources": "Resource", "not_resources": "NotResource", "sid": "Sid"}
+
+
+def loaded_role(module: TerraformModule, function: Function) -> LoadedRole:
+    reference = function.role
+    ref = module.reference(reference)
+    if ref is None or ref[0] != _ROLE or (_ROLE, ref[1]) not in module.resources:
+        if reference.origin == "default":
+            return LoadedRole(None, unknown="no `role`")
+        shown = reference.value if isinstance(reference.value, str) else "?"
+        return LoadedRole(None, unknown=f"a role defined outside this module (`{shown}`)")
+    name = ref[1]
+    address = f"{_ROLE}.{name}"
+    role = module.value(module.resources[(_ROLE, name)])
+    found = LoadedRole(address)
+    unread: list[str] = []
+
+    def add(policy: Located | None, where: str) -> None:
+        document = _policy_document(module, policy)
+        if document is None:
+            unread.append(where)
+        else:
+            found.documents.append((document, where))
+
+    for block in _blocks(role, "inline_policy"):
+        label = block.get("name")
+        add(block.get("policy"), f"inline policy `{label.value if label is not None else '?'}` of `{address}`")
+    for arn in _items(role.get("managed_policy_arns")):
+        _managed(module, found, arn, f"`managed_policy_arns` of `{address}`", unread)
+    role_name = role.get("name")
+    for (kind, other), block in module.resources.items():
+        if kind == "aws_iam_role_policy":
+            body = module.value(block)
+            if _names_role(module, body.get("role"), name, role_name):
+                add(body.get("policy"), f"`{kind}.{other}` of `{address}`")
+        elif kind in ("aws_iam_role_policy_attachment", "aws_iam_policy_attachment"):
+            body = module.value(block)
+            roles = [body.get("role")] if kind == "aws_iam_role_policy_attachment" else _items(body.get("roles"))
+            if any(_names_role(module, r, name, role_name) for r in roles):
+                arn = body.get("policy_arn")
+                if arn is not None:
+                    _managed(module, found, arn, f"`{kind}.{other}` attached to `{address}`", unread)
+    if unread:
+        found.unknown = f"a policy lambdalint cannot read statically ({unread[0]})"
+    return found
+
+
+def _blocks(body: Located, name: str) -> list[Located]:
+    node = body.get(name)
+    return [b for b in node.value if isinstance(b.value, dict)] if node is not None and isinstance(node.value, list) else []
+
+
+def _items(node: Located | None) -> list[Located]:
+    if node is None:
+        return []
+    return node.value if isinstance(node.value, list) else [node]
+
+
+def _names_role(module: TerraformModule, node: Located | None, name: str, role_name: Located | None) -> bool:
+    ref = module.reference(node)
+    if ref is not None:
+        return ref[0] == _ROLE and ref[1] == name
+    text = node.str_value() if node is not None else None
+    return text is not None and role_name is not None and role_name.str_value() == text
+
+
+def _managed(module: TerraformModule, found: LoadedRole, arn: Located, where: str, unread: list[str]) -> None:
+    ref = module.reference(arn)
+    if ref is not None and ref[0] == "aws_iam_policy" and ("aws_iam_policy", ref[1]) in module.resources:
+        policy = module.value(module.resources[("aws_iam_policy", ref[1])]).get("policy")
+        document = _policy_document(module, policy)
+        where = f"`aws_iam_policy.{ref[1]}` in {where}"
+        if document is None:
+            unread.append(where)
+        else:
+            found.documents.append((document, where))
+        return
+    if ref is not None and ref[0] == "data.aws_iam_policy" and ("aws_iam_policy", ref[1]) in module.data:
+        source = module.value(module.data[("aws_iam_policy", ref[1])])
+        given = source.get("arn")
+        named = source.get("name")
+        if given is not None and given.is_literal:
+            found.managed.append((Located(given.value, arn.span, key_span=arn.key_span), where))
+            return
+        if named is not None and named.str_value():
+            # Looked up by name: an AWS managed policy when the name is one (LL303 reads the name).
+            text = f"arn:aws:iam::aws:policy/{named.value}"
+            found.managed.append((Located(text, arn.span, key_span=arn.key_span), where))
+            return
+    if arn.is_literal and isinstance(arn.value, str):
+        found.managed.append((arn, where))
+        return
+    unread.append(where)
+
+
+def _policy_document(module: TerraformModule, policy: Located | None) -> Located | None:
+    """The policy as `{"Statement": [...]}`, or None when it cannot be read statically."""
+    if policy is None:
+        return None
+    ref = module.reference(policy)
+    if ref is not None and ref[0] == "data.aws_iam_policy_document":
+        block = module.data.get(("aws_iam_policy_document", ref[1]))
+        return _from_policy_document(module.value(block)) if block is not None else None
+    document = json_document(policy)
+    if document is None or document.get("Statement") is None:
+        return None
+    return document
+
+
+def _from_policy_document(body: Located) -> Located | None:
+    for key in ("source_policy_documents", "override_policy_documents", "source_json", "override_json", "dynamic"):
+        if body.get(key) is not None:
+            return None  # merged from elsewhere: not all of it is here
+    statements = []
+    for block in _blocks(body, "statement"):
+        entry: dict[str, Located] = {}
+        for key, value in block.value.items():
+            if key in _STATEMENT_KEYS:
+                entry[_STATEMENT_KEYS[key]] = value
+        if "Effect" not in entry:
+            entry["Effect"] = Located("Allow", block.span, "default")  # Terraform's default
+        conditions: dict[str, Located] = {}
+        for condition in _blocks(block, "condition"):
+            test, variable, values = condition.get("test"), condition.get("variable"), condition.get("values")
+            if test is None or variable is None or values is None or not test.str_value() or not variable.str_value():
+                continue
+            inner = conditions.setdefault(test.value, Located({}, condition.span))
+            inner.value[variable.value] = values
+        if conditions:
+            entry["Condition"] = Located(conditions, block.span)
+        statements.append(Located(entry, block.span))
+    span = body.span if isinstance(body.span, Span) else Span.point("", 1)
+    return Located({"Statement": Located(statements, span)}, span)

@@ -1,0 +1,213 @@
+"""A call of the registry module `terraform-aws-modules/lambda/aws` as one function, from its inputs.
+
+The module's documented defaults apply where the call is silent (timeout 3, memory 128,
+`reserved_concurrent_executions` -1, `create_role` true, `authorization_type` "NONE" for a
+function URL). A call with `create = false` or `create_function = false` defines no function. Its
+role, when the module creates it, holds the policies the call attaches: `policy_statements`
+(with `attach_policy_statements = true`), `policy_json`, `policy_jsons`, `policies` (ARNs); the
+CloudWatch Logs policy it always adds is scoped to the function's log group and left out. With
+`create_role = false` the role is `lambda_role`, read like an `aws_iam_role` reference. Triggers
+come from `allowed_triggers`, `event_source_mapping` and `create_lambda_function_url`.
+
+Named `module.<name>`; findings about a missing setting point at the `module "<name>" {` line.
+"""
+
+from __future__ import annotations
+
+from lambdalint.located import Located, Span, default
+from lambdalint.loaders.handlers import normalized, resolve_handler
+from lambdalint.loaders.hcl import Block, json_document
+from lambdalint.loaders.terraform import DEFAULT_MEMORY, DEFAULT_TIMEOUT, TerraformModule
+from lambdalint.model import Function, LoadedRole, Template
+
+SPELLING = {
+    "Timeout": "timeout", "MemorySize": "memory_size", "Runtime": "runtime", "Handler": "handler",
+    "ReservedConcurrentExecutions": "reserved_concurrent_executions", "Environment": "environment_variables",
+    "Layers": "layers", "Role": "lambda_role", "TracingConfig": "tracing_mode",
+    "DeadLetterConfig": "dead_letter_target_arn", "PackageType": "package_type",
+    "EphemeralStorage": "ephemeral_storage_size", "SnapStart": "snap_start", "Architectures": "architectures",
+    "ImageUri": "image_uri", "FunctionName": "function_name", "FunctionUrlAuthType": "authorization_type",
+    "ScalingConfig.MaximumConcurrency": "scaling_config.maximum_concurrency",
+}
+_STATEMENT_KEYS = {"effect": "Effect", "actions": "Action", "not_actions": "NotAction",
+                   "resources": "Resource", "not_resources": "NotResource", "sid": "Sid"}
+
+
+def _flag(body: Located, name: str, fallback: bool) -> bool | None:
+    """A boolean input: its value, the default when absent, None when it is not static."""
+    node = body.get(name)
+    if node is None:
+        return fallback
+    return node.value if node.is_literal and isinstance(node.value, bool) else None
+
+
+def module_function(module: TerraformModule, template: Template, name: str, block: Block) -> Function | None:
+    body = module.value(block)
+    if _flag(body, "create", True) is False or _flag(body, "create_function", True) is False:
+        return None
+    span = block.span
+
+    def setting(key: str, fallback: object = None) -> Located:
+        found = body.get(key)
+        return found if found is not None else default(fallback, span)
+
+    reserved = body.get("reserved_concurrent_executions")
+    if reserved is not None and reserved.is_literal and reserved.value == -1:
+        reserved = Located(None, reserved.span, "explicit", reserved.key_span)
+    variables = body.get("environment_variables")
+    layers = body.get("layers")
+    package_type = setting("package_type", "Zip")
+    function = Function(
+        name=f"{module.prefix}module.{name}",
+        kind="terraform",
+        template=template,
+        span=span,
+        properties=body,
+        runtime=setting("runtime"),
+        handler=setting("handler"),
+        timeout=setting("timeout", DEFAULT_TIMEOUT),
+        memory=setting("memory_size", DEFAULT_MEMORY),
+        reserved_concurrency=reserved if reserved is not None else default(None, span),
+        environment=dict(variables.items()) if variables is not None and isinstance(variables.value, dict) else {},
+        layers=layers.value if layers is not None and isinstance(layers.value, list) else [],
+        events=Located({}, span),
+        role=setting("lambda_role"),
+        code_location=default(None, span),
+        package_type=str(package_type.value) if package_type.is_literal else "Zip",
+        spelling=SPELLING,
+        environment_known=variables is None or (isinstance(variables.value, dict) and variables.origin != "unresolved"),
+        set_hint="in the `module` block",
+        own_hint="in the `module` block",
+        failure_hint="Set `destination_on_failure` (with `create_async_event_config = true`) or "
+                     "`dead_letter_target_arn` in the `module` block, so failed events are kept.",
+    )
+    function.failure_handling = body.get("destination_on_failure") or body.get("dead_letter_target_arn")
+    _code(module, function, body)
+    resolve_handler(function)
+    function.loaded_role = _role(module, function, body)
+    return function
+
+
+def _code(module: TerraformModule, function: Function, body: Located) -> None:
+    if _flag(body, "create_package", True) is False:
+        existing = body.get("local_existing_package")
+        if existing is not None:
+            function.code_location = existing
+        return
+    source = body.get("source_path")
+    if source is not None and isinstance(source.value, list) and len(source.value) == 1:
+        source = source.value[0]
+    if source is not None and isinstance(source.value, dict):
+        source = source.get("path")
+    path = source.str_value() if source is not None else None
+    if source is None or path is None:
+        return
+    location = normalized(module.folder / path)
+    function.code_location = Located(path, source.span, key_span=source.key_span)
+    function.code_dir = location if not path.endswith(".py") else location.parent
+
+
+def _role(module: TerraformModule, function: Function, body: Located) -> LoadedRole:
+    create = _flag(body, "create_role", True)
+    if create is None:
+        return LoadedRole(None, unknown="a role chosen by a computed `create_role`")
+    if create is False:
+        from lambdalint.loaders.terraform_iam import loaded_role
+
+        return loaded_role(module, function)
+    found = LoadedRole(f"{function.name} (role the module creates)")
+    unread: list[str] = []
+    where = f"`{function.name}`"
+    if _flag(body, "attach_policy_statements", False):
+        statements = body.get("policy_statements")
+        if statements is not None and isinstance(statements.value, dict):
+            listed = [_statement(s) for s in statements.value.values() if isinstance(s.value, dict)]
+            found.documents.append((Located({"Statement": Located(listed, statements.span)}, statements.span),
+                                    f"`policy_statements` of {where}"))
+        elif statements is not None:
+            unread.append(f"`policy_statements` of {where}")
+    if _flag(body, "attach_policy_json", False):
+        document = json_document(body.get("policy_json") or default(None, function.span))
+        if document is None:
+            unread.append(f"`policy_json` of {where}")
+        else:
+            found.documents.append((document, f"`policy_json` of {where}"))
+    if _flag(body, "attach_policy_jsons", False):
+        jsons = body.get("policy_jsons")
+        for item in jsons.value if jsons is not None and isinstance(jsons.value, list) else [jsons]:
+            document = json_document(item) if item is not None else None
+            if document is None:
+                unread.append(f"`policy_jsons` of {where}")
+            else:
+                found.documents.append((document, f"`policy_jsons` of {where}"))
+    if _flag(body, "attach_policies", False):
+        policies = body.get("policies")
+        for arn in policies.value if policies is not None and isinstance(policies.value, list) else []:
+            if arn.is_literal:
+                found.managed.append((arn, f"`policies` of {where}"))
+            else:
+                unread.append(f"`policies` of {where}")
+    for name in ("attach_policy_statements", "attach_policy_json", "attach_policy_jsons", "attach_policies"):
+        if _flag(body, name, False) is None:
+            unread.append(f"`{name}` of {where}")
+    if unread:
+        found.unknown = f"a policy lambdalint cannot read statically ({unread[0]})"
+    return found
+
+
+def _statement(node: Located) -> Located:
+    entry = {_STATEMENT_KEYS[k]: v for k, v in node.value.items() if k in _STATEMENT_KEYS}
+    if "Effect" not in entry:
+        entry["Effect"] = Located("Allow", node.span, "default")
+    return Located(entry, node.span, key_span=node.key_span)
+
+
+def module_triggers_of(function: Function, body: Located, span: Span) -> list:
+    """`allowed_triggers`, `event_source_mapping` and the function URL of a module call."""
+    from lambdalint.triggers import _PERMISSION_PRINCIPALS, Trigger
+
+    found = []
+    url = _flag(body, "create_lambda_function_url", False)
+    if url:
+        auth = body.get("authorization_type") or default("NONE", span)
+        found.append(Trigger("function-url", f"{function.name} function URL", span, {"AuthType": auth},
+                             function, declared_by="module"))
+    mappings = body.get("event_source_mapping")
+    for key, mapping in mappings.items() if mappings is not None else []:
+        if not isinstance(mapping.value, dict):
+            continue
+        settings: dict[str, Located] = {}
+        names = {"starting_position": "StartingPosition", "batch_size": "BatchSize",
+                 "maximum_retry_attempts": "MaximumRetryAttempts",
+                 "bisect_batch_on_function_error": "BisectBatchOnFunctionError", "event_source_arn": "EventSourceArn"}
+        for name, cfn in names.items():
+            if mapping.get(name) is not None:
+                settings[cfn] = mapping.value[name]
+        scaling = mapping.get("scaling_config")
+        if scaling is not None and scaling.get("maximum_concurrency") is not None:
+            settings["ScalingConfig"] = Located({"MaximumConcurrency": scaling.value["maximum_concurrency"]}, scaling.span)
+        if mapping.get("destination_arn_on_failure") is not None:
+            node = mapping.value["destination_arn_on_failure"]
+            settings["DestinationConfig"] = Located({"OnFailure": Located({"Destination": node}, node.span)}, node.span)
+        text = settings["EventSourceArn"].value if "EventSourceArn" in settings else ""
+        text = text if isinstance(text, str) else ""
+        kind = "sqs" if ":sqs:" in text or "aws_sqs_queue." in text else \
+            "kinesis" if ":kinesis:" in text or "aws_kinesis_stream." in text else \
+            "dynamodb" if ":dynamodb:" in text or "aws_dynamodb_table." in text else \
+            ("stream" if "StartingPosition" in settings else "sqs")
+        found.append(Trigger(kind, f"{function.name} event_source_mapping.{key}", mapping.key_span or mapping.span,
+                             settings, function, None, settings.get("EventSourceArn"), "module"))
+    allowed = body.get("allowed_triggers")
+    for key, grant in allowed.items() if allowed is not None else []:
+        if not isinstance(grant.value, dict):
+            continue
+        principal = grant.get("principal")
+        service = grant.get("service")
+        text = principal.str_value() if principal is not None else None
+        if text is None and service is not None and service.str_value():
+            text = f"{service.value}.amazonaws.com"
+        kind = _PERMISSION_PRINCIPALS.get(text or "")
+        if kind is not None:
+            found.append(Trigger(kind, f"{function.name} allowed_triggers.{key}", grant.key_span or grant.span,
+                                 {}, function, None, grant.get("source_arn"), "AWS::Lambda::Permission"))
+    return found

@@ -1,0 +1,332 @@
+"""What invokes each function of a Terraform module, as the same `Trigger` list other dialects give.
+
+Each wiring resource becomes a trigger whose `settings` use the CloudFormation names of the same
+settings (`starting_position` -> `StartingPosition`, `destination_config.on_failure` ->
+`DestinationConfig.OnFailure`, `timeout_milliseconds` -> `TimeoutInMillis`), so the trigger rules
+read one spelling. `source` is the address of the resource the events come from (`aws_sqs_queue.jobs`),
+`span` the wiring block's header. A function is matched only through a reference to it
+(`aws_lambda_function.orders.arn`, `.function_name`, `.invoke_arn`) or its literal `function_name`;
+anything else is no trigger, never a guess.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from lambdalint.located import Located, Span, default
+from lambdalint.loaders.terraform import FUNCTION, TerraformModule
+from lambdalint.model import Function
+from lambdalint.triggers import (_ARN_SERVICES, _PERMISSION_PRINCIPALS, ScheduleExpression, Trigger, TriggerKind,
+                                 _without_redundant_permissions)
+
+DEFAULT_VISIBILITY = 30
+_SOURCE_TYPES: dict[str, TriggerKind] = {
+    "aws_sqs_queue": "sqs", "aws_kinesis_stream": "kinesis", "aws_dynamodb_table": "dynamodb",
+    "aws_msk_cluster": "msk", "aws_msk_serverless_cluster": "msk", "aws_mq_broker": "mq",
+    "aws_docdb_cluster": "documentdb",
+}
+# event source mapping settings, Terraform name -> CloudFormation name
+_MAPPING_KEYS = {
+    "starting_position": "StartingPosition", "batch_size": "BatchSize", "enabled": "Enabled",
+    "maximum_retry_attempts": "MaximumRetryAttempts", "maximum_record_age_in_seconds": "MaximumRecordAgeInSeconds",
+    "bisect_batch_on_function_error": "BisectBatchOnFunctionError", "parallelization_factor": "ParallelizationFactor",
+    "function_response_types": "FunctionResponseTypes", "maximum_batching_window_in_seconds": "MaximumBatchingWindowInSeconds",
+    "filter_criteria": "FilterCriteria", "topics": "Topics", "queues": "Queues",
+    "self_managed_event_source": "SelfManagedEventSource",
+}
+
+
+class _Collector:
+    def __init__(self, module: TerraformModule, functions: list[Function]) -> None:
+        self.module = module
+        # addresses as written inside the module (a called module's functions carry its prefix)
+        self.by_address = {f.name[len(module.prefix):]: f for f in functions}
+        self.by_name: dict[str, Function] = {}
+        for function in functions:
+            name = function.properties.get("function_name")
+            if name is not None and name.str_value():
+                self.by_name[name.value] = function
+
+    def function_named(self, node: Located | None) -> Function | None:
+        text = node.value if node is not None and node.origin == "unresolved" and isinstance(node.value, str) else ""
+        if text.startswith("module."):  # `module.orders.lambda_function_arn` of a lambda module call
+            return self.by_address.get(".".join(text.split(".")[:2]))
+        ref = self.module.reference(node)
+        if ref is not None:
+            return self.by_address.get(f"{ref[0]}.{ref[1]}") if ref[0] == FUNCTION else None
+        text = node.str_value() if node is not None else None
+        if text:
+            name = text.split(":function:")[-1].split(":")[0].split("/")[0] if ":function:" in text else text
+            return self.by_name.get(name)
+        return None
+
+    def source(self, node: Located | None) -> tuple[str, str] | None:
+        """(type, name) of a resource of this module the value refers to."""
+        ref = self.module.reference(node)
+        if ref is not None and (ref[0], ref[1]) in self.module.resources:
+            return ref[0], ref[1]
+        return None
+
+    def body(self, kind: str, name: str) -> Located:
+        return self.module.value(self.module.resources[(kind, name)])
+
+    def collect(self) -> Iterator[Trigger]:
+        handlers = {
+            "aws_lambda_event_source_mapping": self.mapping,
+            "aws_s3_bucket_notification": self.bucket,
+            "aws_sns_topic_subscription": self.subscription,
+            "aws_cloudwatch_event_target": self.event_target,
+            "aws_scheduler_schedule": self.schedule,
+            "aws_apigatewayv2_integration": self.api_v2,
+            "aws_apigatewayv2_api": self.quick_api,
+            "aws_api_gateway_integration": self.rest,
+            "aws_lambda_function_url": self.url,
+            "aws_lambda_permission": self.permission,
+            "aws_lb_target_group_attachment": self.target_group,
+            "aws_cloudwatch_log_subscription_filter": self.log_subscription,
+        }
+        for (kind, name), block in self.module.resources.items():
+            handler = handlers.get(kind)
+            if handler is not None:
+                yield from handler(f"{kind}.{name}", self.module.value(block), block.span, kind)
+
+    def mapping(self, address: str, body: Located, span: Span, kind: str) -> Iterator[Trigger]:
+        settings = {_MAPPING_KEYS[k]: v for k, v in body.items() if k in _MAPPING_KEYS}
+        ref = body.get("event_source_arn")
+        if ref is not None:
+            settings["EventSourceArn"] = ref
+        on_failure = _nested(body, "destination_config", "on_failure")
+        if on_failure is not None:
+            arn = on_failure.get("destination_arn")
+            settings["DestinationConfig"] = Located({"OnFailure": Located({"Destination": arn or on_failure}, on_failure.span)},
+                                                    on_failure.span)
+        scaling = _nested(body, "scaling_config")
+        if scaling is not None and scaling.get("maximum_concurrency") is not None:
+            settings["ScalingConfig"] = Located({"MaximumConcurrency": scaling.value["maximum_concurrency"]}, scaling.span)
+        source = self.source(ref)
+        trigger_kind = self.mapping_kind(ref, source, settings)
+        target = body.get("function_name")
+        extra = {"target": target} if target is not None else {}
+        if trigger_kind == "sqs" and source is not None and source[0] == "aws_sqs_queue":
+            queue = self.module.resources[source]
+            visibility = self.body(*source).get("visibility_timeout_seconds")
+            extra["visibility"] = visibility if visibility is not None else default(DEFAULT_VISIBILITY, queue.span)
+            extra["visibility_key"] = Located("visibility_timeout_seconds", queue.span)
+        yield Trigger(trigger_kind, address, span, settings, self.function_named(target),
+                      f"{source[0]}.{source[1]}" if source else None, ref, kind, extra)
+
+    def mapping_kind(self, ref: Located | None, source: tuple[str, str] | None,
+                     settings: dict[str, Located]) -> TriggerKind:
+        if source is not None and source[0] in _SOURCE_TYPES:
+            return _SOURCE_TYPES[source[0]]
+        text = ref.str_value() if ref is not None else None
+        if text and text.startswith("arn:") and text.count(":") >= 2 and text.split(":")[2] in _ARN_SERVICES:
+            return _ARN_SERVICES[text.split(":")[2]]
+        for key, kind in (("SelfManagedEventSource", "kafka"), ("Queues", "mq"), ("Topics", "msk")):
+            if key in settings:
+                return kind  # type: ignore[return-value]
+        return "stream" if "StartingPosition" in settings else "sqs"
+
+    def bucket(self, address: str, body: Located, span: Span, kind: str) -> Iterator[Trigger]:
+        source = self.source(body.get("bucket"))
+        for config in _blocks(body, "lambda_function"):
+            function = self.function_named(config.get("lambda_function_arn"))
+            settings: dict[str, Located] = {}
+            if config.get("events") is not None:
+                settings["Events"] = config.value["events"]
+            rules = [config.value[k] for k in ("filter_prefix", "filter_suffix") if k in config.value]
+            if rules:
+                settings["Filter"] = Located({"S3Key": Located({"Rules": Located(rules, config.span)}, config.span)},
+                                             config.span)
+            yield Trigger("s3", address, config.span, settings, function,
+                          f"{source[0]}.{source[1]}" if source else None, body.get("bucket"), kind)
+
+    def subscription(self, address: str, body: Located, span: Span, kind: str) -> Iterator[Trigger]:
+        protocol = body.get("protocol")
+        if protocol is None or protocol.str_value() != "lambda":
+            return
+        function = self.function_named(body.get("endpoint"))
+        ref = body.get("topic_arn")
+        source = self.source(ref)
+        if function is not None:
+            settings = {"Protocol": protocol, **({"TopicArn": ref} if ref is not None else {})}
+            if body.get("filter_policy") is not None:
+                settings["FilterPolicy"] = body.value["filter_policy"]
+            yield Trigger("sns", address, span, settings, function,
+                          f"{source[0]}.{source[1]}" if source else None, ref, kind)
+
+    def event_target(self, address: str, body: Located, span: Span, kind: str) -> Iterator[Trigger]:
+        function = self.function_named(body.get("arn"))
+        if function is None:
+            return
+        rule_ref = self.module.reference(body.get("rule"))
+        settings: dict[str, Located] = {}
+        source = None
+        if rule_ref is not None and ("aws_cloudwatch_event_rule", rule_ref[1]) in self.module.resources:
+            source = f"aws_cloudwatch_event_rule.{rule_ref[1]}"
+            rule = self.body("aws_cloudwatch_event_rule", rule_ref[1])
+            for key, name in (("schedule_expression", "ScheduleExpression"), ("event_pattern", "EventPattern")):
+                if rule.get(key) is not None:
+                    settings[name] = rule.value[key]
+        elif rule_ref is not None or body.get("rule") is None:
+            return  # a rule this module does not define: its schedule or pattern is unknown
+        trigger_kind: TriggerKind = "schedule" if "ScheduleExpression" in settings else "eventbridge"
+        yield Trigger(trigger_kind, address, span, settings, function, source, body.get("rule"), kind,
+                      {"target": _target(body)})
+
+    def schedule(self, address: str, body: Located, span: Span, kind: str) -> Iterator[Trigger]:
+        target = _nested(body, "target")
+        function = self.function_named(target.get("arn") if target is not None else None)
+        if function is None or target is None:
+            return
+        settings = {"ScheduleExpression": body.value["schedule_expression"]} if body.get("schedule_expression") else {}
+        yield Trigger("scheduler", address, span, settings, function, address, None, kind,
+                      {"target": _target(target)})
+
+    def api_v2(self, address: str, body: Located, span: Span, kind: str) -> Iterator[Trigger]:
+        function = self.function_named(body.get("integration_uri"))
+        if function is None:
+            return
+        ref = body.get("api_id")
+        source = self.source(ref)
+        protocol = self.body(*source).get("protocol_type") if source is not None else None
+        trigger_kind: TriggerKind = "websocket" if protocol is not None and protocol.str_value() == "WEBSOCKET" \
+            else "http-api"
+        settings = {"TimeoutInMillis": body.value["timeout_milliseconds"]} if body.get("timeout_milliseconds") else {}
+        yield Trigger(trigger_kind, address, span, settings, function,
+                      f"{source[0]}.{source[1]}" if source else None, ref, kind)
+
+    def quick_api(self, address: str, body: Located, span: Span, kind: str) -> Iterator[Trigger]:
+        target = body.get("target")  # quick create: the default route's Lambda proxy
+        function = self.function_named(target)
+        protocol = body.get("protocol_type")
+        if function is not None and target is not None and protocol is not None and protocol.str_value() == "HTTP":
+            yield Trigger("http-api", address, target.key_span or target.span, {}, function, address, None, kind)
+
+    def rest(self, address: str, body: Located, span: Span, kind: str) -> Iterator[Trigger]:
+        function = self.function_named(body.get("uri"))
+        if function is None:
+            return
+        settings: dict[str, Located] = {}
+        if body.get("timeout_milliseconds") is not None:
+            settings["TimeoutInMillis"] = body.value["timeout_milliseconds"]
+        if body.get("request_parameters") is not None:
+            settings["RequestParameters"] = body.value["request_parameters"]
+        ref = body.get("rest_api_id")
+        source = self.source(ref)
+        yield Trigger("api", address, span, settings, function,
+                      f"{source[0]}.{source[1]}" if source else None, ref, kind)
+
+    def url(self, address: str, body: Located, span: Span, kind: str) -> Iterator[Trigger]:
+        function = self.function_named(body.get("function_name"))
+        if function is not None:
+            settings = {"AuthType": body.value["authorization_type"]} if body.get("authorization_type") else {}
+            yield Trigger("function-url", address, span, settings, function, declared_by=kind)
+
+    def permission(self, address: str, body: Located, span: Span, kind: str) -> Iterator[Trigger]:
+        principal = body.get("principal")
+        text = principal.str_value() if principal is not None else None
+        trigger_kind = _PERMISSION_PRINCIPALS.get(text or "")
+        if trigger_kind is None and text and text.startswith("logs."):
+            trigger_kind = "logs"
+        function = self.function_named(body.get("function_name"))
+        if trigger_kind is not None and function is not None:
+            ref = body.get("source_arn")
+            source = self.source(ref)
+            # "AWS::Lambda::Permission": the grant only says who may invoke (dropped when
+            # something else shows the same trigger)
+            yield Trigger(trigger_kind, address, span, {}, function,
+                          f"{source[0]}.{source[1]}" if source else None, ref, "AWS::Lambda::Permission")
+
+    def log_subscription(self, address: str, body: Located, span: Span, kind: str) -> Iterator[Trigger]:
+        function = self.function_named(body.get("destination_arn"))
+        if function is not None:
+            ref = body.get("log_group_name")
+            source = self.source(ref)
+            yield Trigger("logs", address, span, {}, function, f"{source[0]}.{source[1]}" if source else None,
+                          ref, kind)
+
+    def target_group(self, address: str, body: Located, span: Span, kind: str) -> Iterator[Trigger]:
+        function = self.function_named(body.get("target_id"))
+        if function is not None:
+            yield Trigger("alb", address, span, {}, function, None, body.get("target_group_arn"), kind)
+
+
+def _blocks(body: Located, name: str) -> list[Located]:
+    node = body.get(name)
+    return [b for b in node.value if isinstance(b.value, dict)] if node is not None and isinstance(node.value, list) else []
+
+
+def _nested(body: Located, *names: str) -> Located | None:
+    node: Located | None = body
+    for name in names:
+        found = _blocks(node, name) if node is not None else []
+        node = found[0] if found else None
+    return node
+
+
+def _target(body: Located) -> Located:
+    """A rule's or schedule's target in CloudFormation shape (`Arn`, `DeadLetterConfig`)."""
+    target: dict[str, Located] = {}
+    if body.get("arn") is not None:
+        target["Arn"] = body.value["arn"]
+    dead_letter = _nested(body, "dead_letter_config")
+    if dead_letter is not None:
+        target["DeadLetterConfig"] = Located({"Arn": dead_letter.get("arn") or dead_letter}, dead_letter.span)
+    return Located(target, body.span)
+
+
+def module_triggers(module: TerraformModule, functions: list[Function], extra: list[Trigger]) -> list[Trigger]:
+    """The triggers wiring resources declare, plus `extra` (those lambda module calls declare)."""
+    return _without_redundant_permissions(list(_Collector(module, functions).collect()) + extra)
+
+
+def module_schedules(module: TerraformModule) -> list[ScheduleExpression]:
+    """Schedule expressions of rules and schedules, whatever they target (LL208)."""
+    found = []
+    for (kind, name), block in module.resources.items():
+        if kind in ("aws_cloudwatch_event_rule", "aws_scheduler_schedule"):
+            node = module.value(block).get("schedule_expression")
+            if node is not None:
+                found.append(ScheduleExpression(node, kind == "aws_scheduler_schedule", f"{kind}.{name}"))
+    return found
+
+
+def public_grants(module: TerraformModule) -> list:
+    """`aws_lambda_permission` blocks that let any principal invoke, not narrowed by
+    `source_arn`, `source_account` or `principal_org_id`."""
+    from lambdalint.model import PublicGrant
+
+    found = []
+    for (kind, name), block in module.resources.items():
+        if kind != "aws_lambda_permission":
+            continue
+        body = module.value(block)
+        principal = body.get("principal")
+        if principal is None or principal.str_value() != "*":
+            continue
+        if any(body.get(key) is not None for key in ("source_arn", "source_account", "principal_org_id")):
+            continue
+        auth = body.get("function_url_auth_type")
+        found.append(PublicGrant(f"{kind}.{name}", principal,
+                                 "Add `source_arn` (and `source_account`) naming the caller, or `principal_org_id`, "
+                                 "or name the calling service as `principal`.",
+                                 auth is not None and auth.str_value() == "NONE"))
+    return found
+
+
+def failure_handling(module: TerraformModule, function: Function) -> Located | None:
+    """Where failed asynchronous events of `function` go: its `dead_letter_config`, or an
+    `aws_lambda_function_event_invoke_config` for it with an `on_failure` destination."""
+    dead_letter = function.properties.get("dead_letter_config") or function.properties.get("dynamic dead_letter_config")
+    if dead_letter is not None:
+        return dead_letter
+    collector = _Collector(module, [function])
+    for (kind, _), block in module.resources.items():
+        if kind != "aws_lambda_function_event_invoke_config":
+            continue
+        body = module.value(block)
+        if collector.function_named(body.get("function_name")) is function:
+            # like an `AWS::Lambda::EventInvokeConfig`: retries and age were decided on purpose
+            return _nested(body, "destination_config", "on_failure") or body
+    return None

@@ -1,0 +1,537 @@
+"""Terraform modules load into the same model as the other dialects: values, spans, origins."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, SHARED, write_tree
+from lambdalint.config import Config
+from lambdalint.load import load_project
+from lambdalint.model import Function, Project
+
+ORDERS = FIXTURES / "projects" / "terraform-orders"
+PATTERNS = SHARED / "projects" / "terraform" / "serverless-patterns"
+
+
+def load(root: Path) -> Project:
+    return load_project([root], Config(root=root), cwd=root)
+
+
+def function(project: Project, name: str) -> Function:
+    return next(f for f in project.functions if f.name == name)
+
+
+def test_function_settings_values_spans_and_origins() -> None:
+    project = load(ORDERS)
+    assert sorted(f.name for f in project.functions) == ["aws_lambda_function.orders", "aws_lambda_function.report"]
+    orders = function(project, "aws_lambda_function.orders")
+    assert orders.template.dialect == "terraform" and orders.kind == "terraform"
+    assert orders.span[:3] == ("main.tf", 12, 1)  # the block header
+    assert (orders.timeout.value, orders.timeout.origin, orders.timeout.span.line) == (30, "explicit", 17)
+    assert orders.timeout.key_span is not None and orders.timeout.key_span.column == 3
+    assert (orders.memory.value, orders.memory.span.line) == (256, 18)
+    # var.runtime: default python3.11, overridden by prod.auto.tfvars; it points at its use
+    assert (orders.runtime.value, orders.runtime.origin, orders.runtime.span.line) == ("python3.12", "explicit", 16)
+    # -1 is "no reservation" said explicitly, not the platform default
+    assert orders.reserved_concurrency.value is None and orders.reserved_concurrency.origin == "explicit"
+    table = orders.environment["TABLE_NAME"]
+    # local.table -> "${local.prefix}-table" -> "orders-${var.stage}" with stage from terraform.tfvars
+    assert table.value == "orders-prod-table" and table.is_literal
+    assert table.key_span is not None and table.key_span.line == 25
+    queue = orders.environment["QUEUE_URL"]  # another resource's attribute: kept, never guessed
+    assert queue.origin == "unresolved" and queue.value == "aws_sqs_queue.jobs.url"
+    layers = orders.layers
+    assert [l.span.line for l in layers] == [20, 20] and layers[0].is_literal
+    assert layers[1].origin == "unresolved"  # var.extra_layer has no default and no tfvars value
+    assert orders.role.origin == "unresolved" and orders.role.value == "aws_iam_role.orders.arn"
+    tracing = orders.setting("TracingConfig")
+    assert tracing is not None and tracing.value[0].get("mode").value == "Active"
+
+
+def test_defaults_point_at_the_block_header_and_count_is_one_function() -> None:
+    report = function(load(ORDERS), "aws_lambda_function.report")
+    assert report.span.line == 36
+    assert (report.timeout.value, report.timeout.origin, report.timeout.span.line) == (3, "default", 36)
+    assert (report.memory.value, report.memory.origin) == (128, "default")
+    assert report.reserved_concurrency.origin == "default"
+
+
+def test_code_is_linked_through_archive_file() -> None:
+    project = load(ORDERS)
+    code = ORDERS / "src" / "orders"
+    orders = function(project, "aws_lambda_function.orders")
+    # filename = data.archive_file.orders.output_path -> its source_dir
+    assert orders.code_dir == code and orders.handler_file == code / "app.py"
+    assert orders.handler_function == "handler" and orders.code_location.span.line == 8
+    # filename = "build/orders.zip": the archive_file whose output_path is that zip
+    report = function(project, "aws_lambda_function.report")
+    assert report.code_dir == code and report.handler_function == "report"
+
+
+def test_source_file_image_and_s3_code(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "main.tf": """\
+data "archive_file" "one" {
+  type        = "zip"
+  source_file = "lambda/main.py"
+  output_path = "one.zip"
+}
+resource "aws_lambda_function" "one" {
+  filename = data.archive_file.one.output_path
+  handler  = "main.handler"
+  runtime  = "python3.12"
+}
+resource "aws_lambda_function" "image" {
+  package_type = "Image"
+  image_uri    = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:latest"
+}
+resource "aws_lambda_function" "s3" {
+  s3_bucket = "artifacts"
+  s3_key    = "s3.zip"
+  handler   = "app.handler"
+  runtime   = "python3.12"
+}
+""",
+        "lambda/main.py": "def handler(event, context):\n    return 1\n",
+    })
+    project = load(tmp_path)
+    one = function(project, "aws_lambda_function.one")
+    assert one.code_dir == tmp_path / "lambda" and one.handler_file == tmp_path / "lambda" / "main.py"
+    image = function(project, "aws_lambda_function.image")
+    assert image.package_type == "Image" and image.code_dir is None and image.code_location.span.line == 13
+    s3 = function(project, "aws_lambda_function.s3")
+    assert s3.code_dir is None and s3.handler_file is None and s3.code_location.span.line == 16
+
+
+def test_values_that_are_not_static_stay_unresolved(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"main.tf": """\
+variable "timeout" {}
+locals {
+  loop = local.loop
+}
+resource "aws_lambda_function" "f" {
+  timeout     = var.timeout
+  memory_size = var.big ? 1024 : 128
+  runtime     = local.loop
+  handler     = "${var.module_name}.handler"
+  environment {
+    variables = {
+      POLICY = jsonencode({ Statement = [{ Action = "s3:GetObject" }] })
+      RAW    = file("${path.module}/missing.json")
+    }
+  }
+}
+"""})
+    f = function(load(tmp_path), "aws_lambda_function.f")
+    for value in (f.timeout, f.memory, f.runtime, f.handler, f.environment["RAW"]):
+        assert value.origin == "unresolved" and not value.is_literal, value
+    assert f.timeout.value == "var.timeout" and f.timeout.span.line == 6
+    policy = f.environment["POLICY"]  # jsonencode keeps the structure with its lines
+    assert policy.get("Statement").value[0].get("Action").span.line == 12
+
+
+def test_file_templatefile_and_heredoc_values(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "main.tf": """\
+resource "aws_lambda_function" "f" {
+  timeout = 10
+  environment {
+    variables = {
+      DOC   = file("${path.module}/doc.json")
+      TPL   = templatefile("${path.module}/t.tftpl", { table = "orders" })
+      OTHER = templatefile("${path.module}/t.tftpl", { table = aws_dynamodb_table.t.name })
+      HERE  = <<-EOT
+        line one
+        line two
+      EOT
+    }
+  }
+}
+""",
+        "doc.json": '{"a": 1}\n',
+        "t.tftpl": '{"Resource": "arn:aws:dynamodb:*:*:table/${table}"}\n',
+    })
+    project = load(tmp_path)
+    env = function(project, "aws_lambda_function.f").environment
+    assert env["DOC"].value == '{"a": 1}\n' and env["DOC"].span.path == "doc.json"
+    assert env["TPL"].value == '{"Resource": "arn:aws:dynamodb:*:*:table/orders"}\n'
+    assert env["OTHER"].origin == "unresolved"
+    assert env["HERE"].value == "line one\nline two\n"
+    assert "doc.json" in project.sources  # so findings and suppressions can point into it
+
+
+def test_a_syntax_error_is_ll001_and_other_files_still_load(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "broken.tf": 'resource "aws_lambda_function" "broken" {\n  timeout = \n',
+        "good.tf": 'resource "aws_lambda_function" "good" {\n  timeout = 10\n}\n',
+    })
+    project = load(tmp_path)
+    assert [f.name for f in project.functions] == ["aws_lambda_function.good"]
+    [problem] = project.problems
+    assert problem.span.path == "broken.tf" and "syntax" in problem.message
+
+
+def cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "lambdalint", "check", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_findings_point_at_the_header_and_a_comment_suppresses_them(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"main.tf": """\
+resource "aws_lambda_function" "a" {
+  runtime = "python3.12"
+  handler = "app.handler"
+}
+
+resource "aws_lambda_function" "b" { # lambdalint: ignore[LL201]
+  runtime = "python3.12"
+  handler = "app.handler"
+}
+"""})
+    report = json.loads(cli(tmp_path, "--format", "json", "--exit-zero", "--select", "LL201").stdout)
+    places = [(f["path"], f["line"], f["code"]) for f in report["findings"]]
+    assert places == [("main.tf", 1, "LL201")]
+
+
+PROJECT_FUNCTIONS = {  # by reading each project's .tf files
+    "alb-path-based-route-lambda-tf": 2, "apigw-http-api-waf-cloudfront-terraform": 4,
+    "apigw-lambda-qldb-terraform": 5, "apigw-lambda-rekognition": 2, "apigw-lambda-transcribe": 2,
+    "delayed-eventbridge-events-terraform": 2, "dynamodb-streams-lambda-filters-tf": 4,
+    "eventbridge-scheduler-ai-agent-trigger": 2, "lambda-ddb-tenant-isolation-terraform": 2,
+    "lambda-durable-function-chaining-terraform": 4, "lambda-esm-kinesis-filters-terraform": 2,
+    "lambda-layer-terraform": 2, "vpc-lattice-lambda-tf": 3,
+}
+
+
+@pytest.mark.skipif(not PATTERNS.is_dir(), reason="../shared/projects/terraform is not next to the project")
+def test_every_shared_terraform_project_loads_and_reports_its_functions() -> None:
+    projects = sorted(p for p in PATTERNS.iterdir() if p.is_dir())
+    assert len(projects) == 67
+    for root in projects:
+        project = load(root)
+        expected = PROJECT_FUNCTIONS.get(root.name, 1)
+        assert len(project.functions) == expected, root.name
+        assert project.problems == [], root.name
+
+
+IAM = FIXTURES / "projects" / "terraform-iam"
+
+
+def findings(root: Path, select: str) -> tuple[list[tuple[str, int, int, str]], str]:
+    run = cli(root, "--format", "json", "--exit-zero", "--select", select, "-v")
+    report = json.loads(run.stdout)
+    return sorted((f["path"], f["line"], f["column"], f["code"]) for f in report["findings"]), run.stderr
+
+
+def test_every_policy_form_reaches_the_iam_rules_at_the_offending_item() -> None:
+    found, stderr = findings(IAM, "LL301,LL302,LL303")
+    assert found == [
+        ("main.tf", 30, 39, "LL301"),   # jsonencode inline_policy: the "s3:*" list item
+        ("main.tf", 53, 19, "LL302"),   # heredoc aws_iam_role_policy: "Resource": "*"
+        ("main.tf", 72, 18, "LL301"),   # aws_iam_policy_document statement via aws_iam_policy + attachment
+        ("main.tf", 78, 18, "LL302"),   # its "*" resources item
+        ("main.tf", 109, 16, "LL303"),  # AWS managed AdministratorAccess attached by ARN
+        ("policies/reports.json", 6, 17, "LL301"),  # file() JSON: the line in that file
+    ]
+    # traps: a Deny "*" (line 35), an interpolated bucket ARN (line 58), xray's "*"-only action
+    # (line 63), the condition-limited account statement is a warning not silence
+    assert "`aws_lambda_function.unknown` uses a policy lambdalint cannot read statically" in stderr
+    assert "`aws_lambda_function.outside` uses a role defined outside this module (`var.role_arn`)" in stderr
+
+
+def test_loaded_role_lists_documents_and_managed_policies() -> None:
+    from lambdalint.iam import execution_role
+
+    project = load(IAM)
+    role = execution_role(function(project, "aws_lambda_function.orders"))
+    assert role.role == "aws_iam_role.orders" and role.unknown is None
+    assert sorted(m.name or "" for m in role.managed) == ["AWSLambdaBasicExecutionRole", "AdministratorAccess"]
+    wheres = {s.where for s in role.statements}
+    assert "inline policy `inline` of `aws_iam_role.orders`" in wheres
+    queue = [s for s in role.statements if "aws_iam_policy.queue" in s.where]
+    assert [s.effect for s in queue] == ["Allow", "Allow"]  # Terraform's default effect
+    assert queue[1].condition is not None and "StringEquals" in queue[1].condition.value
+    unknown = execution_role(function(project, "aws_lambda_function.unknown"))
+    assert unknown.unknown is not None and unknown.statements == []
+
+
+TRIGGERS = FIXTURES / "projects" / "terraform-triggers"
+
+
+@pytest.mark.parametrize(("folder", "expected"), [
+    ("sqs", [("sqs", "aws_lambda_event_source_mapping.jobs", 14, "aws_sqs_queue.jobs"),
+             ("sqs", "aws_lambda_event_source_mapping.external", 21, None)]),
+    ("kinesis", [("kinesis", "aws_lambda_event_source_mapping.clicks", 15, "aws_kinesis_stream.clicks"),
+                 ("dynamodb", "aws_lambda_event_source_mapping.orders", 28, "aws_dynamodb_table.orders")]),
+    ("s3", [("s3", "aws_s3_bucket_notification.uploads", 15, "aws_s3_bucket.uploads")]),  # the permission is redundant
+    ("sns", [("sns", "aws_sns_topic_subscription.worker", 18, "aws_sns_topic.events")]),
+    ("eventbridge", [("schedule", "aws_cloudwatch_event_target.nightly", 15, "aws_cloudwatch_event_rule.nightly"),
+                     ("eventbridge", "aws_cloudwatch_event_target.orders", 26, "aws_cloudwatch_event_rule.orders")]),
+    ("scheduler", [("scheduler", "aws_scheduler_schedule.hourly", 10, "aws_scheduler_schedule.hourly")]),
+    ("http-api", [("http-api", "aws_apigatewayv2_integration.worker", 15, "aws_apigatewayv2_api.http")]),
+    ("rest-api", [("api", "aws_api_gateway_integration.worker", 14, "aws_api_gateway_rest_api.api")]),
+    ("function-url", [("function-url", "aws_lambda_function_url.public", 10, None)]),
+])
+def test_each_trigger_kind_links_the_function_and_its_source(folder: str, expected: list) -> None:
+    from lambdalint.triggers import function_triggers
+
+    project = load(TRIGGERS / folder)
+    worker = function(project, "aws_lambda_function.worker")
+    found = [(t.kind, t.name, t.span.line, t.source) for t in function_triggers(worker)]
+    assert sorted(found) == sorted(expected)
+
+
+def test_trigger_settings_use_one_spelling() -> None:
+    from lambdalint.triggers import function_triggers
+
+    kinesis = function_triggers(function(load(TRIGGERS / "kinesis"), "aws_lambda_function.worker"))
+    orders = next(t for t in kinesis if t.kind == "dynamodb")
+    assert orders.setting("DestinationConfig", "OnFailure") is not None
+    assert orders.setting("MaximumRetryAttempts").value == 3  # type: ignore[union-attr]
+    [sqs, _] = function_triggers(function(load(TRIGGERS / "sqs"), "aws_lambda_function.worker"))
+    assert sqs.extra["visibility"].value == 120 and sqs.extra["visibility"].span.line == 11
+
+
+@pytest.mark.parametrize(("folder", "expected"), [
+    ("sqs", [("main.tf", 6, "LL203")]),            # 120 s < 6 x 60 s; the external queue stays silent
+    ("kinesis", [("main.tf", 15, "LL207")]),       # unbounded retries; the DynamoDB mapping with a destination is silent
+    ("s3", [("main.tf", 1, "LL207")]),
+    ("sns", []),                                   # dead_letter_config on the function
+    ("eventbridge", [("main.tf", 1, "LL207"), ("main.tf", 12, "LL208")]),  # the target with a DLQ is silent
+    ("scheduler", []),                             # at(...) is valid for Scheduler; an invoke config handles failures
+    ("http-api", [("main.tf", 6, "LL203")]),
+    ("rest-api", [("main.tf", 6, "LL203")]),       # timeout_milliseconds = 10000 < 20 s
+    # the AWS_IAM URL, the URL's own permission and a narrowed "*" permission are silent
+    ("function-url", [("main.tf", 12, "LL304"), ("main.tf", 42, "LL304")]),
+])
+def test_trigger_rules_on_terraform(folder: str, expected: list) -> None:
+    found, _ = findings(TRIGGERS / folder, "LL203,LL207,LL208,LL304")
+    assert [(p, l, c) for p, l, _, c in found] == expected
+
+
+LAMBDA_MODULE = FIXTURES / "projects" / "terraform-lambda-module"
+
+
+def test_registry_lambda_module_is_one_function_from_its_inputs() -> None:
+    from lambdalint.iam import execution_role
+    from lambdalint.triggers import function_triggers
+
+    project = load(LAMBDA_MODULE)
+    assert sorted(f.name for f in project.functions) == ["module.api", "module.worker"]  # not module.disabled
+    api = function(project, "module.api")
+    assert api.span[:3] == ("main.tf", 1, 1)
+    assert (api.timeout.value, api.timeout.origin) == (3, "default")
+    assert api.environment["GREETING"].value == "hello" and api.environment["GREETING"].key_span.line == 11
+    assert api.code_dir == LAMBDA_MODULE / "src" / "api" and api.handler_file == LAMBDA_MODULE / "src" / "api" / "index.py"
+    assert api.key_name("Environment") == "environment_variables"
+    role = execution_role(api)
+    assert role.unknown is None and [m.name for m in role.managed] == ["AmazonS3ReadOnlyAccess"]
+    assert [s.effect for s in role.statements] == ["Allow", "Allow"]
+    kinds = sorted((t.kind, t.settings.get("AuthType").value if "AuthType" in t.settings else None)
+                   for t in function_triggers(api))
+    assert kinds == [("apigateway", None), ("function-url", "NONE")]  # the module's default authorization
+    worker = function(project, "module.worker")
+    assert worker.reserved_concurrency.value == 5
+    [url, queue] = sorted(function_triggers(worker), key=lambda t: t.kind)
+    assert url.settings["AuthType"].value == "AWS_IAM" and queue.source == "aws_sqs_queue.jobs"
+
+
+def test_registry_lambda_module_findings() -> None:
+    found, stderr = findings(LAMBDA_MODULE, "LL201,LL203,LL109,LL301,LL302,LL304")
+    assert [(l, c) for _, l, _, c in found] == [(1, "LL201"), (1, "LL304"), (18, "LL301"), (57, "LL203")]
+    assert "module `vpc` (`terraform-aws-modules/vpc/aws`) is not read" in stderr
+
+
+def test_local_module_is_read_through_each_call_with_its_variables_bound() -> None:
+    root = FIXTURES / "projects" / "terraform-local-module"
+    project = load(root)
+    assert sorted(f.name for f in project.functions) == [
+        "module.orders.aws_lambda_function.this", "module.reports.aws_lambda_function.this"]
+    orders = function(project, "module.orders.aws_lambda_function.this")
+    reports = function(project, "module.reports.aws_lambda_function.this")
+    # bound by the call, pointing at the line in the module that uses it
+    assert (orders.timeout.value, orders.timeout.span[:2]) == (10, ("modules/fn/main.tf", 21))
+    assert reports.timeout.value == 3  # the variable's default
+    assert orders.environment["SERVICE"].value == "orders" and reports.environment["SERVICE"].value == "reports"
+    assert orders.code_dir == root / "src" and orders.handler_file == root / "src" / "app.py"
+
+
+def test_a_module_folder_nobody_calls_is_read_on_its_own(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"modules/fn/main.tf": 'variable "timeout" {}\n'
+                          'resource "aws_lambda_function" "this" {\n  timeout = var.timeout\n}\n'})
+    [fn] = load(tmp_path).functions
+    assert fn.name == "aws_lambda_function.this" and fn.timeout.origin == "unresolved"
+
+
+def test_terraform_files_are_templates_for_focus_and_their_folder_is_the_project(tmp_path: Path) -> None:
+    from lambdalint.focus import file_kind, project_root
+
+    write_tree(tmp_path, {"infra/main.tf": 'resource "aws_sqs_queue" "q" {}\n', "infra/src/app.py": "x = 1\n"})
+    assert file_kind(tmp_path / "infra" / "main.tf") == "template"
+    assert file_kind("prod.auto.tfvars") == "template"
+    assert project_root(tmp_path / "infra" / "src" / "app.py") == tmp_path / "infra"
+
+
+def test_focused_tf_file_keeps_only_its_findings(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "a.tf": 'resource "aws_lambda_function" "a" {\n  runtime = "python3.12"\n}\n',
+        "b.tf": 'resource "aws_lambda_function" "b" {\n  runtime = "python3.12"\n}\n',
+    })
+    report = json.loads(cli(tmp_path, "a.tf", "--format", "json", "--exit-zero", "--select", "LL201").stdout)
+    assert [(f["path"], f["line"]) for f in report["findings"]] == [("a.tf", 1)]
+
+
+def test_a_run_on_sam_does_not_import_the_hcl_parser(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"template.yaml": "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n"})
+    probe = ("import sys\nfrom lambdalint.cli import main\ntry:\n    main(['check', '.', '--exit-zero'])\n"
+             "except SystemExit:\n    pass\nprint(sorted(m for m in sys.modules if m.startswith('tree_sitter')))")
+    run = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True)
+    assert run.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_focused_tf_file_is_read_with_the_rest_of_its_module(tmp_path: Path) -> None:
+    # the S3 trigger and the invoke config that handles its failures live in other files: checking
+    # main.tf alone must not report LL207 for want of them
+    write_tree(tmp_path, {
+        "main.tf": 'resource "aws_lambda_function" "f" {\n  timeout = 10\n}\n',
+        "events.tf": 'resource "aws_s3_bucket_notification" "n" {\n  bucket = "b"\n'
+                     '  lambda_function {\n    lambda_function_arn = aws_lambda_function.f.arn\n  }\n}\n',
+        "config.tf": 'resource "aws_lambda_function_event_invoke_config" "c" {\n'
+                     '  function_name = aws_lambda_function.f.function_name\n  maximum_retry_attempts = 0\n}\n',
+    })
+    report = json.loads(cli(tmp_path, "main.tf", "--format", "json", "--exit-zero", "--select", "LL207").stdout)
+    assert report["findings"] == [] and report["summary"]["functions"] == 1
+    (tmp_path / "config.tf").unlink()
+    report = json.loads(cli(tmp_path, "main.tf", "--format", "json", "--exit-zero", "--select", "LL207").stdout)
+    assert [(f["path"], f["line"]) for f in report["findings"]] == [("main.tf", 1)]
+
+
+def test_dynamic_blocks_and_computed_environments_are_unknown_not_missing(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "main.tf": """\
+data "archive_file" "a" {
+  type        = "zip"
+  source_dir  = "src"
+  output_path = "a.zip"
+}
+resource "aws_lambda_function" "computed" {
+  filename = data.archive_file.a.output_path
+  handler  = "app.handler"
+  runtime  = "python3.12"
+  timeout  = 10
+  environment {
+    variables = merge(var.common, { STAGE = "prod" })
+  }
+}
+resource "aws_lambda_function" "dynamic" {
+  filename = data.archive_file.a.output_path
+  handler  = "app.handler"
+  runtime  = "python3.12"
+  timeout  = 10
+  dynamic "environment" {
+    for_each = var.env == null ? [] : [var.env]
+    content {
+      variables = environment.value
+    }
+  }
+  dynamic "dead_letter_config" {
+    for_each = var.dlq == null ? [] : [var.dlq]
+    content {
+      target_arn = dead_letter_config.value
+    }
+  }
+}
+resource "aws_sns_topic_subscription" "s" {
+  topic_arn = "arn:aws:sns:eu-west-1:123456789012:t"
+  protocol  = "lambda"
+  endpoint  = aws_lambda_function.dynamic.arn
+}
+""",
+        "src/app.py": 'import os\n\n\ndef handler(event, context):\n    return os.environ["TABLE_NAME"]\n',
+    })
+    project = load(tmp_path)
+    assert all(f.environment_known is False for f in project.functions)
+    found, _ = findings(tmp_path, "LL109,LL207")
+    assert found == []
+
+
+def test_package_rules_size_the_archive_source_dir(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "main.tf": 'data "archive_file" "a" {\n  type        = "zip"\n  source_dir  = "${path.module}/src"\n'
+                   '  output_path = "a.zip"\n}\n'
+                   'data "archive_file" "one" {\n  type        = "zip"\n  source_file = "one/app.py"\n'
+                   '  output_path = "one.zip"\n}\n'
+                   'resource "aws_lambda_function" "f" {\n  filename = data.archive_file.a.output_path\n'
+                   '  handler  = "app.handler"\n  runtime  = "python3.12"\n  timeout  = 10\n}\n'
+                   'resource "aws_lambda_function" "one" {\n  filename = data.archive_file.one.output_path\n'
+                   '  handler  = "app.handler"\n  runtime  = "python3.12"\n  timeout  = 10\n}\n',
+        "src/app.py": "import boto3\n\n\ndef handler(event, context):\n    return 1\n",
+        "src/boto3/__init__.py": "",
+        # the single-file archive's folder holds a vendored SDK that is not in its zip: silent
+        "one/app.py": "def handler(event, context):\n    return 1\n",
+        "one/boto3/__init__.py": "",
+    })
+    found, _ = findings(tmp_path, "LL4")
+    assert found == [("main.tf", 3, 17, "LL404")]  # at the `source_dir` the package comes from
+
+
+def test_count_zero_creates_no_function_and_a_computed_count_keeps_it(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"main.tf": """\
+variable "enabled" {
+  default = false
+}
+resource "aws_lambda_function" "off" {
+  count = 0
+}
+resource "aws_lambda_function" "none" {
+  for_each = {}
+}
+resource "aws_lambda_function" "maybe" {
+  count = var.enabled ? 1 : 0
+}
+resource "aws_lambda_function" "two" {
+  count = 2
+}
+"""})
+    assert sorted(f.name for f in load(tmp_path).functions) == ["aws_lambda_function.maybe", "aws_lambda_function.two"]
+
+
+def test_json_syntax_files_load_like_hcl(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "main.tf.json": json.dumps({
+            "variable": {"stage": {"default": "prod"}},
+            "locals": {"table": "orders-${var.stage}"},
+            "data": {"archive_file": {"code": {"type": "zip", "source_dir": "${path.module}/src",
+                                               "output_path": "code.zip"}}},
+            "resource": {
+                "aws_lambda_function": {"orders": {
+                    "filename": "${data.archive_file.code.output_path}", "handler": "app.handler",
+                    "runtime": "python3.12", "role": "${aws_iam_role.orders.arn}",
+                    "environment": {"variables": {"TABLE": "${local.table}"}}}},
+                "aws_iam_role": {"orders": {"name": "orders", "inline_policy": {
+                    "name": "all",
+                    "policy": '{"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::b"}]}'}}},
+            },
+        }, indent=2),
+        "src/app.py": "import os\n\n\ndef handler(event, context):\n    return os.environ['TABLE']\n",
+    })
+    project = load(tmp_path)
+    [orders] = project.functions
+    assert orders.name == "aws_lambda_function.orders" and orders.span.path == "main.tf.json"
+    assert orders.timeout.origin == "default" and orders.environment["TABLE"].value == "orders-prod"
+    assert orders.role.origin == "unresolved" and orders.role.value == "aws_iam_role.orders.arn"
+    assert orders.handler_file == tmp_path / "src" / "app.py"
+    found, _ = findings(tmp_path, "LL201,LL109,LL301")
+    assert [c for _, _, _, c in found] == ["LL201", "LL301"]
+
+
+def test_a_one_interpolation_string_is_the_expression_itself(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"main.tf": 'variable "t" {\n  default = 30\n}\n'
+                          'resource "aws_lambda_function" "f" {\n  timeout = "${var.t}"\n  role = "${aws_iam_role.r.arn}"\n}\n'})
+    [f] = load(tmp_path).functions
+    assert f.timeout.value == 30 and f.role.value == "aws_iam_role.r.arn"
