@@ -8,6 +8,7 @@ from typing import Iterable
 from lambdalint.config import Config
 from lambdalint.discover import Walker
 from lambdalint.located import Span
+from lambdalint.loaders.cdk import python_app
 from lambdalint.loaders.cloudformation import load_cloudformation, looks_like_cloudformation
 from lambdalint.loaders.serverless import load_serverless, looks_like_serverless, other_provider
 from lambdalint.loaders.yamlnodes import LoadError, load_json, load_yaml
@@ -30,10 +31,41 @@ def load_project(paths: Iterable[Path], config: Config, cwd: Path,
         if template is not None:
             project.sources[source.display] = source
             project.templates.append(template)
-    if found.infrastructure:
+    infrastructure = found.infrastructure
+    cdk_apps = [p for p in infrastructure if p.name == "cdk.json"]
+    if cdk_apps:
+        read = _load_cdk_apps(cdk_apps, found.python_files, project, overlay)
+        infrastructure = [p for p in infrastructure if p not in read]
+    if infrastructure:
         project.unchecked = unchecked_infrastructure(
-            found.infrastructure, [source.path for source in project.sources.values()], project.display)
+            infrastructure, [source.path for source in project.sources.values()], project.display)
     return project
+
+
+def _load_cdk_apps(cdk_json: list[Path], python_files: list[Path], project: Project,
+                   overlay: dict[Path, str]) -> list[Path]:
+    """Python CDK apps read from source (LibCST is imported only when there is one); returns the
+    `cdk.json` files read."""
+    def read_text(path: Path) -> str | None:
+        if path.absolute() in overlay:
+            return overlay[path.absolute()]
+        try:
+            return path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            return None  # discovery already reported what it could not read
+
+    read: list[Path] = []
+    for path in cdk_json:
+        text = read_text(path)
+        if text is None or python_app(text) is None:
+            continue
+        from lambdalint.loaders.cdk import load_cdk_app
+
+        for template in load_cdk_app(path, python_files, project, read_text):
+            project.sources[template.source.display] = template.source
+            project.templates.append(template)
+        read.append(path)
+    return read
 
 
 def load_template(source: SourceFile, project: Project) -> Template | None:

@@ -14,8 +14,9 @@ from typing import Any, Literal, NamedTuple
 
 from lambdalint.located import Located, Span
 
-Dialect = Literal["cloudformation", "serverless"]
-FunctionKind = Literal["AWS::Serverless::Function", "AWS::Lambda::Function", "serverless"]
+Dialect = Literal["cloudformation", "serverless", "cdk"]
+# "cdk": a CDK construct read from the app's source, its resource CloudFormation-shaped
+FunctionKind = Literal["AWS::Serverless::Function", "AWS::Lambda::Function", "serverless", "cdk"]
 
 
 @dataclass
@@ -57,7 +58,7 @@ class Template:
         """Logical id -> resource mapping (Serverless: its `resources.Resources`).
 
         Cached: rules ask for it thousands of times, and a loaded template never changes."""
-        node = self.root.get("Resources") if self.dialect == "cloudformation" else \
+        node = self.root.get("Resources") if self.dialect != "serverless" else \
             self.root.get("resources", "Resources")
         if node is None or not isinstance(node.value, dict):
             return {}

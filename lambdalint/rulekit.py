@@ -103,10 +103,18 @@ _SERVERLESS_KEYS = {
     "Layers": "layers", "Handler": "handler", "Role": "role",
 }
 
+_CDK_KEYS = {
+    "Timeout": "timeout", "MemorySize": "memory_size", "Runtime": "runtime",
+    "ReservedConcurrentExecutions": "reserved_concurrent_executions", "Environment": "environment",
+    "Layers": "layers", "Handler": "handler", "Role": "role",
+}
+
 
 def key_name(function: Function, cloudformation_key: str) -> str:
     if function.kind == "serverless":
         return _SERVERLESS_KEYS.get(cloudformation_key, cloudformation_key)
+    if function.kind == "cdk":
+        return _CDK_KEYS.get(cloudformation_key, cloudformation_key)
     return cloudformation_key
 
 

@@ -1,0 +1,447 @@
+"""Python CDK apps read from their source into the model, never imported or run.
+
+An app is a folder with a `cdk.json` whose `app` command runs a Python file (`python3 app.py`).
+Its Python modules that mention `aws_cdk` are read with LibCST (`lambdalint.loaders.cdkvalues`
+follows the values); each module that creates Lambda functions becomes one `Template` of dialect
+`cdk` whose resources are CloudFormation-shaped (`AWS::Lambda::Function` with `Timeout`,
+`MemorySize`, ...), so every rule reads CDK the way it reads CloudFormation. Values point at the
+source: a setting at its keyword argument's line, something missing at the construct call's first
+line; a function is named by its construct id.
+
+CDK's own defaults apply: timeout 3 s and memory 128 MB (as CloudFormation's); a
+`PythonFunction` handler is `index.handler` under its `entry` folder unless `index`/`handler` say
+otherwise; its runtime, required in current CDK versions and defaulted differently by older ones,
+is `unresolved` when not given. A `**props` spread lambdalint cannot read makes every setting it
+might hold `unresolved` rather than missing.
+
+Relative asset paths resolve against the folder holding `cdk.json`: `cdk synth` runs the app there.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from lambdalint.located import Located, Span
+from lambdalint.model import Function, Problem, Project, SourceFile, Template
+
+DIALECT = "cdk"
+_PYTHON_APP = re.compile(r"(?:^|[\s/\\])python[0-9.]*(?:\.exe)?\s+(?:-\S+\s+)*\"?([^\s\"]+\.py)\b")
+_TEST_PARTS = frozenset({"tests", "test", "cdk.out", "node_modules"})
+
+LAMBDA = "aws_cdk.aws_lambda."
+FUNCTIONS = {
+    LAMBDA + "Function": "Function",
+    LAMBDA + "DockerImageFunction": "DockerImageFunction",
+    "aws_cdk.aws_lambda_python_alpha.PythonFunction": "PythonFunction",
+}
+# CDK keyword -> CloudFormation property, for settings that carry over as they are.
+_PLAIN = {
+    "timeout": "Timeout", "memory_size": "MemorySize", "runtime": "Runtime", "handler": "Handler",
+    "reserved_concurrent_executions": "ReservedConcurrentExecutions", "function_name": "FunctionName",
+    "description": "Description", "ephemeral_storage_size": "EphemeralStorage",
+}
+# Settings a `**props` we cannot read might hold: unknown then, never "missing".
+_SPREADABLE = ("Timeout", "MemorySize", "ReservedConcurrentExecutions", "Runtime", "Handler",
+               "Environment", "Layers", "DeadLetterConfig", "TracingConfig", "EventInvokeConfig",
+               "SnapStart", "Architectures", "Role")
+
+
+def python_app(text: str) -> str | None:
+    """The Python file a `cdk.json`'s `app` command runs; None for other languages or bad JSON."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    app = data.get("app") if isinstance(data, dict) else None
+    if not isinstance(app, str):
+        return None
+    match = _PYTHON_APP.search(app)
+    return match.group(1) if match else None
+
+
+def is_app_module(path: Path, app_dir: Path) -> bool:
+    """Modules of the app itself: not its tests, not `cdk.out` copies."""
+    try:
+        parts = path.relative_to(app_dir).parts
+    except ValueError:
+        return False
+    return not (_TEST_PARTS.intersection(parts[:-1]) or parts[-1].startswith("test_"))
+
+
+@dataclass
+class _App:
+    """State of reading one app: the templates (one per module) and construct ids in use."""
+
+    app_dir: Path
+    templates: dict[Path, Template] = field(default_factory=dict)
+    created: dict[tuple[int, str], Any] = field(default_factory=dict)
+    used_ids: dict[Path, set[str]] = field(default_factory=dict)
+
+
+def load_cdk_app(cdk_json: Path, python_files: list[Path], project: Project,
+                 read_text: Callable[[Path], str | None]) -> list[Template]:
+    """The templates of the Python CDK app whose `cdk.json` is given (parse errors go to
+    `project.problems` as LL001)."""
+    from lambdalint.loaders.cdkvalues import Reader
+
+    app_dir = cdk_json.parent.absolute()
+    state = _App(app_dir)
+    reader = Reader(app_dir, project.display, lambda q, call, frame, r: _construct(state, q, call, frame, r),
+                    read_text)
+    reader.method_hook = _method
+    texts: dict[Path, str] = {}
+    for path in python_files:
+        path = path.absolute()
+        if app_dir in path.parents and is_app_module(path, app_dir):
+            text = read_text(path)
+            if text is not None and "aws_cdk" in text:
+                texts[path] = text
+    modules = [m for m in (reader.module(p) for p in sorted(texts)) if m is not None]
+    _read_all(reader, modules)
+    for path, message, line, column in reader.errors:
+        display = project.display(path)
+        project.sources.setdefault(display, SourceFile(path, display, texts.get(path, "")))
+        project.problems.append(Problem(Span.point(display, line, column), message))
+    if "add_environment" in reader.unknown_calls:
+        _environment_unknown(state)
+    templates = []
+    for path, template in state.templates.items():
+        for logical_id, resource in template.resources.items():
+            if resource.get("Type").value == "AWS::Lambda::Function":  # type: ignore[union-attr]
+                template.functions.append(_function(template, logical_id, resource))
+        templates.append(template)
+    return templates
+
+
+def _read_all(reader: Any, modules: list[Any]) -> None:
+    """Module bodies first (the app file instantiates the stacks, binding their arguments), then
+    classes and functions nothing in the app calls, then whatever is left unread (parameters
+    unknown)."""
+    from lambdalint.loaders.cdkvalues import Frame, unknown_parameters
+
+    for module in modules:
+        reader.module_env(module)
+    called = _called_names(modules)
+    pending: list[tuple[Any, Any, bool]] = []
+    for module in modules:
+        for klass in module.classes.values():
+            pending.append((module, klass, klass.name.value in called))
+        for function in module.functions.values():
+            pending.append((module, function, function.name.value in called))
+    for later in (False, True):
+        for module, definition, is_called in pending:
+            if is_called != later:
+                continue
+            if hasattr(definition, "params"):  # a function
+                if id(definition) not in reader.walked:
+                    reader.walked.add(id(definition))
+                    reader.run(definition.body.body, Frame(module, unknown_parameters(definition)))
+            else:
+                reader.instantiate(module, definition, None, None)
+
+
+def _called_names(modules: list[Any]) -> set[str]:
+    # a definition's own `def name(` / `class Name(` line is not a call
+    defined = re.compile(r"^\s*(?:def|class)\s+([A-Za-z_]\w*)", re.M)
+    calls: set[str] = set()
+    for module in modules:
+        text = module.source.text
+        own = {m.group(1) for m in defined.finditer(text)}
+        for match in re.finditer(r"(?<![\w.])([A-Za-z_]\w*)\s*\(", text):
+            name = match.group(1)
+            line_start = text.rfind("\n", 0, match.start()) + 1
+            if name in own and re.match(r"\s*(?:def|class)\s", text[line_start:match.start()]):
+                continue
+            calls.add(name)
+        for match in re.finditer(r"self\.([A-Za-z_]\w*)\s*\(", text):
+            calls.add(match.group(1))
+    return calls
+
+
+# -- constructs --------------------------------------------------------------------------------
+
+def _construct(state: _App, qualified: str, call: Any, frame: Any, reader: Any) -> Any:
+    from lambdalint.loaders.cdkvalues import Construct, positional
+
+    code = _code_value(qualified, call, frame, reader)
+    if code is not None:
+        return code
+    kind = FUNCTIONS.get(qualified)
+    if kind is None:
+        if not qualified.startswith("aws_cdk"):
+            return None
+        # any other construct (`Queue(self, "Q")`): known as an object, its settings not read yet
+        id_node = construct_id(call)
+        if id_node is None:
+            return None
+        for argument in call.args:
+            reader.value(argument.value, frame)
+        return Construct(_id_text(reader, id_node, frame), "", qualified)
+    id_node = construct_id(call)
+    if id_node is None:
+        return None
+    key = (id(call), _id_text(reader, id_node, frame))
+    if key in state.created:
+        return state.created[key]  # the same call read twice (a stack instantiated twice)
+    module = frame.module
+    template = state.templates.get(module.path)
+    if template is None:
+        template = Template(source=module.source, dialect=DIALECT,  # type: ignore[arg-type]
+                            root=Located({"Resources": Located({}, Span.point(module.source.display, 1))},
+                                         Span.point(module.source.display, 1)))
+        state.templates[module.path] = template
+    resources: dict[str, Located] = template.root.value["Resources"].value
+    logical_id = _unique(key[1], resources)
+    head = _head_span(module, call)
+    properties, metadata = _function_properties(kind, call, frame, reader, head, state.app_dir)
+    resource = Located({"Type": Located("AWS::Lambda::Function", head),
+                        "Properties": Located(properties, head),
+                        "Metadata": Located(metadata, head)}, module.span(call), key_span=head)
+    resources[logical_id] = resource
+    construct = Construct(logical_id, "AWS::Lambda::Function", qualified, resource)
+    state.created[key] = construct
+    return construct
+
+
+def construct_id(call: Any) -> Any:
+    """The id argument of `Construct(scope, id, ...)`, positional or `id=`/`construct_id=`."""
+    from lambdalint.loaders.cdkvalues import positional
+
+    found = positional(call, 1)
+    if found is None:
+        found = next((a.value for a in call.args if a.keyword is not None
+                      and a.keyword.value in ("id", "construct_id")), None)
+    return found
+
+
+def _id_text(reader: Any, node: Any, frame: Any) -> str:
+    """The construct id: its literal value, else its source text (the id is not known)."""
+    value = reader.value(node, frame)
+    if isinstance(value, Located) and value.is_literal and isinstance(value.value, str):
+        return value.value
+    return frame.module.text(node)
+
+
+def _unique(name: str, taken: dict[str, Located]) -> str:
+    if name not in taken:
+        return name
+    number = 2
+    while f"{name}#{number}" in taken:
+        number += 1
+    return f"{name}#{number}"
+
+
+def _head_span(module: Any, call: Any) -> Span:
+    """The construct call's first line, from the callee to its `(`: where 'missing' points."""
+    span = module.span(call.func)
+    return Span(span.path, span.line, span.column, span.end_line, span.end_column + 1)
+
+
+def _keyword_span(module: Any, argument: Any) -> tuple[Span, Span]:
+    """The span of `keyword=value` and of the keyword alone."""
+    keyword = module.span(argument.keyword)
+    value = module.span(argument.value)
+    return Span(keyword.path, keyword.line, keyword.column, value.end_line, value.end_column), keyword
+
+
+def _function_properties(kind: str, call: Any, frame: Any, reader: Any, head: Span,
+                         app_dir: Path) -> tuple[dict[str, Located], dict[str, Located]]:
+    from lambdalint.loaders.cdkvalues import as_located
+
+    module = frame.module
+    keywords, complete = reader.keywords(call, frame)
+    properties: dict[str, Located] = {}
+    metadata: dict[str, Located] = {}
+
+    def put(cfn_key: str, value: Any, argument: Any, wrap: Callable[[Located], Any] | None = None) -> None:
+        if argument is not None:
+            span, key_span = _keyword_span(module, argument)
+        else:  # from a `**props` dict: the entry's own place
+            located = as_located(value, head)
+            span, key_span = located.span, located.key_span or located.span
+        located = as_located(value, span)
+        # a copy: a constant shared by several functions must not see one's `add_environment`
+        inner = dict(located.value) if isinstance(located.value, dict) else \
+            list(located.value) if isinstance(located.value, list) else located.value
+        located = Located(inner, span, located.origin)
+        if wrap is not None and located.origin != "unresolved":
+            located = Located(wrap(located), span, located.origin)
+        properties[cfn_key] = Located(located.value, located.span, located.origin, key_span=key_span)
+
+    for name, (value, argument) in keywords.items():
+        if name in _PLAIN:
+            put(_PLAIN[name], value, argument)
+        elif name == "environment":
+            put("Environment", value, argument, lambda v: {"Variables": v})
+        elif name == "layers":
+            put("Layers", value, argument)
+        elif name == "tracing":
+            put("TracingConfig", value, argument, lambda v: {"Mode": v})
+        elif name == "snap_start":
+            put("SnapStart", value, argument, lambda v: {"ApplyOn": v})
+        elif name == "architecture":
+            put("Architectures", value, argument, lambda v: [v])
+        elif name in ("dead_letter_queue", "dead_letter_topic"):
+            put("DeadLetterConfig", value, argument, lambda v: {"TargetArn": v})
+        elif name == "dead_letter_queue_enabled":
+            if isinstance(value, Located) and value.value is True:
+                put("DeadLetterConfig", value, argument, lambda v: {"TargetArn": v})
+        elif name in ("on_failure", "retry_attempts", "max_event_age"):
+            _invoke_config(properties, name, value, argument, module, head)
+        elif name == "role":
+            put("Role", value, argument)
+        elif name == "code":
+            put("Code", value, argument)
+    if kind == "DockerImageFunction":
+        properties["PackageType"] = Located("Image", head, "default")
+        properties.pop("Runtime", None)
+        properties.pop("Handler", None)
+    if kind == "PythonFunction":
+        _python_function(properties, keywords, module, head, app_dir)
+    code = properties.get("Code")
+    if code is not None and isinstance(code.value, dict):
+        asset = code.value.get("cdk:asset")
+        if asset is not None and isinstance(asset.value, str):
+            metadata["aws:asset:path"] = Located(str(app_dir / asset.value), asset.span)
+    if not complete:
+        for key in _SPREADABLE:
+            if key not in properties:
+                properties[key] = Located("**", head, "unresolved")
+    return properties, metadata
+
+
+def _invoke_config(properties: dict[str, Located], name: str, value: Any, argument: Any,
+                   module: Any, head: Span) -> None:
+    """`on_failure`/`retry_attempts`/`max_event_age` are the function's `EventInvokeConfig`."""
+    from lambdalint.loaders.cdkvalues import as_located
+
+    span, key_span = _keyword_span(module, argument) if argument is not None else (head, head)
+    config = properties.get("EventInvokeConfig")
+    entries = dict(config.value) if config is not None else {}
+    located = as_located(value, span)
+    if name == "on_failure":
+        entries["DestinationConfig"] = Located({"OnFailure": Located({"Destination": located}, span)}, span)
+    else:
+        entries["MaximumRetryAttempts" if name == "retry_attempts" else "MaximumEventAgeInSeconds"] = \
+            Located(located.value, span, located.origin)
+    properties["EventInvokeConfig"] = Located(entries, span, key_span=key_span)
+
+
+def _python_function(properties: dict[str, Located], keywords: dict[str, Any], module: Any,
+                     head: Span, app_dir: Path) -> None:
+    """`PythonFunction(entry=..., index="index.py", handler="handler")`: the handler is
+    `<index without .py>.<handler>` under `entry`."""
+    entry = keywords.get("entry")
+    index = keywords.get("index")
+    handler = properties.get("Handler")
+    index_value = index[0] if index is not None else Located("index.py", head, "default")
+    handler_value = handler if handler is not None else Located("handler", head, "default")
+    if isinstance(index_value, Located) and index_value.is_literal and isinstance(index_value.value, str) \
+            and handler_value.is_literal and isinstance(handler_value.value, str):
+        stem = index_value.value[:-3] if index_value.value.endswith(".py") else index_value.value
+        origin = "explicit" if handler is not None or index is not None else "default"
+        properties["Handler"] = Located(f"{stem}.{handler_value.value}", handler_value.span, origin,
+                                        key_span=handler_value.key_span)
+    else:
+        properties["Handler"] = Located("handler", head, "unresolved")
+    if "Runtime" not in properties:
+        # required by current CDK versions, defaulted (to a since-deprecated Python) by old ones
+        properties["Runtime"] = Located("python", head, "unresolved")
+    if entry is not None and isinstance(entry[0], Located) and entry[0].is_literal \
+            and isinstance(entry[0].value, str):
+        span, key_span = _keyword_span(module, entry[1]) if entry[1] is not None else (head, head)
+        properties["Code"] = Located({"cdk:asset": Located(entry[0].value, span)}, span, key_span=key_span)
+
+
+def _code_value(qualified: str, call: Any, frame: Any, reader: Any) -> Located | None:
+    """`Code.from_asset("lambda")` and friends, as the model's code location."""
+    from lambdalint.loaders.cdkvalues import positional
+
+    name = qualified[len(LAMBDA):] if qualified.startswith(LAMBDA) else None
+    if name is None:
+        return None
+    span = frame.module.span(call)
+    argument = positional(call, 0)
+    if argument is None:
+        keyword = next((a.value for a in call.args if a.keyword is not None
+                        and a.keyword.value in ("path", "code", "directory")), None)
+        argument = keyword
+    if name in ("Code.from_asset", "AssetCode", "Code.asset", "AssetCode.from_asset",
+                "DockerImageCode.from_image_asset", "EcrImageCode"):
+        value = reader.value(argument, frame) if argument is not None else None
+        if name == "EcrImageCode":
+            return Located({"cdk:image": Located(None, span, "unresolved")}, span)
+        key = "cdk:image" if "Image" in name else "cdk:asset"
+        if isinstance(value, Located) and value.is_literal and isinstance(value.value, str):
+            return Located({key: value}, span)
+        return Located({key: Located(frame.module.text(call), span, "unresolved")}, span)
+    if name in ("Code.from_inline", "InlineCode", "Code.inline", "InlineCode.from_inline"):
+        return Located({"ZipFile": Located("(inline)", span)}, span)
+    if name in ("Code.from_bucket", "S3Code", "Code.from_ecr_image", "Code.from_docker_build",
+                "Code.from_custom_command", "Code.from_cfn_parameters", "DockerImageCode.from_ecr"):
+        return Located({"cdk:external": Located(frame.module.text(call), span, "unresolved")}, span)
+    return None
+
+
+def _method(owner: Any, method: str, call: Any, frame: Any, reader: Any) -> Any:
+    """What a method call on a construct changes: `fn.add_environment(k, v)`, `fn.add_layers(...)`."""
+    from lambdalint.loaders.cdkvalues import as_located, positional
+
+    values = [reader.value(a.value, frame) for a in call.args]
+    resource = owner.resource
+    if resource is None or owner.kind != "AWS::Lambda::Function":
+        return None
+    properties: dict[str, Located] = resource.value["Properties"].value
+    module = frame.module
+    span = module.span(call)
+    if method == "add_environment":
+        key_node = positional(call, 0)
+        if key_node is None or len(values) < 2:
+            properties["Environment"] = Located("add_environment", span, "unresolved")
+            return None
+        key = reader.value(key_node, frame)
+        environment = properties.get("Environment")
+        if environment is None:
+            environment = properties["Environment"] = Located({"Variables": Located({}, span)}, span,
+                                                              key_span=span)
+        variables = environment.get("Variables")
+        if variables is None or not isinstance(variables.value, dict) or variables.origin == "unresolved":
+            return None  # already unknown
+        if not (isinstance(key, Located) and key.is_literal and isinstance(key.value, str)):
+            environment.value["Variables"] = Located(variables.value, variables.span, "unresolved")
+            return None
+        value = as_located(values[1], module.span(positional(call, 1)))
+        variables.value[key.value] = Located(value.value, value.span, value.origin, key_span=key.span)
+    elif method == "add_layers":
+        layers = properties.get("Layers")
+        added = [as_located(v, span) for v in values]
+        if layers is None:
+            properties["Layers"] = Located(added, span, key_span=span)
+        elif isinstance(layers.value, list):
+            layers.value.extend(added)
+    return None
+
+
+def _environment_unknown(state: _App) -> None:
+    """An `add_environment` call on an object not followed could be on any function."""
+    for template in state.templates.values():
+        for resource in template.resources.values():
+            properties = resource.get("Properties")
+            if properties is not None and isinstance(properties.value, dict):
+                environment = properties.value.get("Environment")
+                span = environment.span if environment is not None else resource.key_span or resource.span
+                properties.value["Environment"] = Located("add_environment", span, "unresolved")
+
+
+def _function(template: Template, logical_id: str, resource: Located) -> Function:
+    from lambdalint.loaders.cloudformation import resource_function
+
+    function = resource_function(template, logical_id, DIALECT, resource)
+    if function.code_dir is None or not function.code_dir.is_dir():
+        # a zip, an image or a folder a build step makes: the handler's file is not readable here
+        function.handler_file = function.handler_function = None
+    return function

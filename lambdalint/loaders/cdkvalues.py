@@ -1,0 +1,782 @@
+"""Values of a Python CDK app, read from its source without importing or running it.
+
+A small, honest evaluator over LibCST expressions. What it resolves: literals, containers of
+literals, module constants, simple assignments (straight-line, in order), names imported from
+another module of the project, `**kwargs` from a literal dict, f-strings of resolved parts,
+`Duration.*`, CDK enum members (`Runtime.PYTHON_3_12`), `os.path.join`/`dirname(__file__)`
+paths, a loop over literal data (its body is read once per element), and project helper
+functions called with literal arguments (the helper's body is read with its parameters bound).
+Everything else (`self.node.try_get_context`, `os.environ`, a value computed from a construct's
+attributes) is `unresolved`: it keeps its source text and origin `unresolved`, so rules treat it as
+unknown, never as missing and never as a guess.
+
+Construct calls become `Construct` objects through a callback (`Reader.on_construct`), so the
+loader decides what each construct means; the evaluator only knows how values flow.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import libcst as cst
+
+from lambdalint.code.cstwalk import Positions, dotted_name
+from lambdalint.located import Located, Span
+from lambdalint.model import SourceFile
+
+_MAX_LOOP = 50       # elements of a literal loop read one by one; longer data stays unresolved
+_MAX_DEPTH = 8       # helper calls followed into helpers
+_DURATION = {"millis": 0.001, "seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
+# Qualified-name spellings of the same thing across CDK v1, v2 and the alpha packages.
+_ALIASES = (
+    ("aws_cdk.core.", "aws_cdk."),
+    ("aws_cdk.aws_lambda_python.", "aws_cdk.aws_lambda_python_alpha."),
+    ("aws_cdk.aws_apigatewayv2_integrations_alpha.", "aws_cdk.aws_apigatewayv2_integrations."),
+    ("aws_cdk.aws_apigatewayv2_alpha.", "aws_cdk.aws_apigatewayv2."),
+)
+
+
+@dataclass(eq=False)
+class Construct:
+    """A construct the app creates: its logical id in the model, CloudFormation type, and the
+    resource node (filled by the loader); `attributes` hold what methods learned later."""
+
+    logical_id: str
+    kind: str
+    qualified: str
+    resource: Located | None = None
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+Value = Any  # Located | Construct
+
+
+@dataclass
+class Module:
+    """One parsed module of the app."""
+
+    path: Path
+    source: SourceFile
+    tree: cst.Module
+    positions: Positions
+    imports: dict[str, str] = field(default_factory=dict)
+    functions: dict[str, cst.FunctionDef] = field(default_factory=dict)
+    classes: dict[str, cst.ClassDef] = field(default_factory=dict)
+    env: dict[str, Value] | None = None  # module-level bindings, once read
+
+    def span(self, node: cst.CSTNode) -> Span:
+        line, column, end_line, end_column = self.positions.range(node)
+        return Span(self.source.display, line, column + 1, end_line, end_column + 1)
+
+    def text(self, node: cst.CSTNode) -> str:
+        return self.positions.source(node)
+
+
+def qualify(qualified: str) -> str:
+    for old, new in _ALIASES:
+        if qualified.startswith(old):
+            return new + qualified[len(old):]
+    return qualified
+
+
+@dataclass
+class Frame:
+    """Bindings while one function body (or the module body) is read."""
+
+    module: Module
+    names: dict[str, Value]
+    this: dict[str, Value] | None = None  # `self.x` attributes of the instance being built
+    depth: int = 0
+
+
+ConstructHook = Callable[[str, cst.Call, "Frame", "Reader"], Value | None]
+
+
+class Reader:
+    """Reads modules of one app; `on_construct(qualified, call, frame, reader)` turns a call of a
+    CDK class into a value (or None: not a construct it knows)."""
+
+    def __init__(self, app_dir: Path, display: Callable[[Path], str], on_construct: ConstructHook,
+                 read_text: Callable[[Path], str | None]) -> None:
+        self.app_dir = app_dir
+        self.display = display
+        self.on_construct = on_construct
+        self.read_text = read_text
+        self.modules: dict[Path, Module | None] = {}
+        self.walked: set[int] = set()  # ids of function definitions already read with bound parameters
+        self.errors: list[tuple[Path, str, int, int]] = []
+        self.unknown_calls: set[str] = set()  # method names called on values that did not resolve
+        self.method_hook: Callable[[Construct, str, cst.Call, Frame, Reader], Value | None] | None = None
+
+    # -- modules --
+
+    def module(self, path: Path) -> Module | None:
+        path = Path(os.path.normpath(path))
+        if path in self.modules:
+            return self.modules[path]
+        self.modules[path] = None
+        text = self.read_text(path)
+        if text is None:
+            return None
+        try:
+            tree = cst.parse_module(text)
+        except cst.ParserSyntaxError as error:
+            self.errors.append((path, str(error.message), error.raw_line, error.raw_column + 1))
+            return None
+        except Exception:  # noqa: BLE001 - LibCST raises other errors on odd input; the file is just unread
+            return None
+        module = Module(path, SourceFile(path, self.display(path), text), tree, Positions(tree, text))
+        for statement in tree.body:
+            if isinstance(statement, cst.FunctionDef):
+                module.functions[statement.name.value] = statement
+            elif isinstance(statement, cst.ClassDef):
+                module.classes[statement.name.value] = statement
+            elif isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    if isinstance(small, (cst.Import, cst.ImportFrom)):
+                        _bind_imports(module, small)
+        self.modules[path] = module
+        return module
+
+    def module_env(self, module: Module) -> dict[str, Value]:
+        """Module-level bindings (constants, imported project names resolve lazily)."""
+        if module.env is None:
+            module.env = {}
+            self.run(module.tree.body, Frame(module, module.env))
+        return module.env
+
+    def project_module(self, module: Module, dotted: str) -> Module | None:
+        """The project file an import names: relative to the importing module's folder (relative
+        imports) or to the app folder and the module's own folder (how `python3 app.py` finds it)."""
+        level = len(dotted) - len(dotted.lstrip("."))
+        parts = dotted.lstrip(".").split(".") if dotted.lstrip(".") else []
+        if level:
+            base = module.path.parent
+            for _ in range(level - 1):
+                base = base.parent
+            roots = [base]
+        else:
+            roots = [self.app_dir, module.path.parent]
+        for root in roots:
+            candidate = root.joinpath(*parts)
+            for path in (candidate.with_suffix(".py") if parts else None, candidate / "__init__.py"):
+                if path is not None and path.is_file() and self.app_dir in path.parents:
+                    return self.module(path)
+        return None
+
+    # -- statements --
+
+    def run(self, body: Any, frame: Frame) -> Value | None:
+        """Read statements in order; returns the first `return` value seen (a helper's result)."""
+        result: Value | None = None
+        for statement in body:
+            found = self.statement(statement, frame)
+            if found is not None and result is None:
+                result = found
+        return result
+
+    def statement(self, statement: cst.CSTNode, frame: Frame) -> Value | None:
+        if isinstance(statement, cst.SimpleStatementLine):
+            result = None
+            for small in statement.body:
+                if isinstance(small, cst.Assign):
+                    value = self.value(small.value, frame)
+                    for target in small.targets:
+                        self.assign(target.target, value, frame)
+                elif isinstance(small, cst.AnnAssign) and small.value is not None:
+                    self.assign(small.target, self.value(small.value, frame), frame)
+                elif isinstance(small, cst.AugAssign):
+                    self.value(small.value, frame)
+                    self.assign(small.target, None, frame)
+                elif isinstance(small, cst.Expr):
+                    self.value(small.value, frame)
+                elif isinstance(small, cst.Return) and small.value is not None:
+                    result = self.value(small.value, frame)
+            return result
+        if isinstance(statement, cst.For):
+            return self.loop(statement, frame)
+        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            return None  # read when called (or on their own by the loader)
+        if isinstance(statement, cst.With):
+            for item in statement.items:
+                self.value(item.item, frame)
+            return self.run(statement.body.body, frame)
+        # `if`/`try`/`while`: every branch is read (a construct there is still the user's), but a
+        # name bound inside is no longer known afterwards.
+        result = None
+        for block in _blocks(statement):
+            before = set(frame.names)
+            found = self.run(block, frame)
+            result = result if result is not None else found
+            for name in _assigned_names(block):
+                if name in frame.names or name not in before:
+                    frame.names[name] = _unknown_marker
+        if isinstance(statement, cst.If):
+            self.value(statement.test, frame)
+        return result
+
+    def loop(self, statement: cst.For, frame: Frame) -> Value | None:
+        items = self.value(statement.iter, frame)
+        elements = _iteration(items)
+        if elements is None or len(elements) > _MAX_LOOP:
+            self.assign(statement.target, None, frame)
+            result = self.run(statement.body.body, frame)
+        else:
+            result = None
+            for element in elements:
+                self.assign(statement.target, element, frame)
+                found = self.run(statement.body.body, frame)
+                result = result if result is not None else found
+        for name in _assigned_names(statement.body.body):
+            frame.names[name] = _unknown_marker
+        self.assign(statement.target, None, frame)
+        return result
+
+    def assign(self, target: cst.CSTNode, value: Value | None, frame: Frame) -> None:
+        if isinstance(target, cst.Name):
+            frame.names[target.value] = value if value is not None else _unknown_marker
+        elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) \
+                and target.value.value == "self" and frame.this is not None:
+            frame.this[target.attr.value] = value if value is not None else _unknown_marker
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            parts = value.value if isinstance(value, Located) and isinstance(value.value, list) \
+                and len(value.value) == len(target.elements) else None
+            for index, element in enumerate(target.elements):
+                self.assign(element.value, parts[index] if parts else None, frame)
+
+    # -- expressions --
+
+    def value(self, node: cst.CSTNode, frame: Frame) -> Value:
+        module = frame.module
+        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+            text = node.evaluated_value
+            if isinstance(text, bytes):
+                return self.unresolved(node, frame)
+            return Located(text, module.span(node))
+        if isinstance(node, cst.Integer):
+            return Located(int(node.evaluated_value), module.span(node))
+        if isinstance(node, cst.Float):
+            return Located(float(node.evaluated_value), module.span(node))
+        if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
+            inner = self.value(node.expression, frame)
+            if _is_number(inner):
+                return Located(-inner.value, module.span(node))
+            return self.unresolved(node, frame)
+        if isinstance(node, cst.Name):
+            return self.name(node, frame)
+        if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+            return self.sequence(node, frame)
+        if isinstance(node, cst.Dict):
+            return self.mapping(node, frame)
+        if isinstance(node, cst.FormattedString):
+            return self.fstring(node, frame)
+        if isinstance(node, cst.Attribute):
+            return self.attribute(node, frame)
+        if isinstance(node, cst.Call):
+            return self.call(node, frame)
+        if isinstance(node, cst.BinaryOperation):
+            return self.binary(node, frame)
+        if isinstance(node, cst.Subscript):
+            return self.subscript(node, frame)
+        # anything else (comprehensions, lambdas, conditionals, awaits) is computed when the app runs
+        for child in _child_expressions(node):
+            self.value(child, frame)
+        return self.unresolved(node, frame)
+
+    def unresolved(self, node: cst.CSTNode, frame: Frame) -> Located:
+        return Located(frame.module.text(node), frame.module.span(node), "unresolved")
+
+    def name(self, node: cst.Name, frame: Frame) -> Value:
+        name = node.value
+        if name in ("True", "False", "None"):
+            return Located({"True": True, "False": False, "None": None}[name], frame.module.span(node))
+        found = frame.names.get(name, _missing)
+        if found is _missing and frame.names is not self.module_env(frame.module):
+            found = self.module_env(frame.module).get(name, _missing)
+        if found is _missing and name in frame.module.imports:
+            found = self.imported(frame.module, frame.module.imports[name])
+        if found is _missing or found is _unknown_marker or found is None:
+            return self.unresolved(node, frame)
+        return found
+
+    def imported(self, module: Module, qualified: str) -> Value:
+        """A name `from x import NAME` binds, read from the project's module `x`."""
+        dotted, _, name = qualified.rpartition(".")
+        if not dotted or qualified.startswith("aws_cdk") or not name:
+            return _missing
+        other = self.project_module(module, dotted)
+        if other is None or other is module:
+            return _missing
+        return self.module_env(other).get(name, _missing)
+
+    def sequence(self, node: cst.List | cst.Tuple | cst.Set, frame: Frame) -> Located:
+        items: list[Located] = []
+        known = True
+        for element in node.elements:
+            item = self.value(element.value, frame)
+            if isinstance(element, cst.StarredElement):
+                if isinstance(item, Located) and isinstance(item.value, list) and item.origin != "unresolved":
+                    items.extend(item.value)
+                    continue
+                known = False
+                continue
+            items.append(as_located(item, frame.module.span(element.value)))
+        if not known:
+            return self.unresolved(node, frame)
+        return Located(items, frame.module.span(node))
+
+    def mapping(self, node: cst.Dict, frame: Frame) -> Located:
+        entries: dict[str, Located] = {}
+        known = True
+        for element in node.elements:
+            if isinstance(element, cst.StarredDictElement):
+                spread = self.value(element.value, frame)
+                if isinstance(spread, Located) and isinstance(spread.value, dict) and spread.origin != "unresolved":
+                    entries.update(spread.value)
+                else:
+                    known = False
+                continue
+            key = self.value(element.key, frame)
+            value = self.value(element.value, frame)
+            if not isinstance(key, Located) or not key.is_literal or key.value is None:
+                known = False
+                continue
+            located = as_located(value, frame.module.span(element.value))
+            located = Located(located.value, located.span, located.origin, key_span=frame.module.span(element.key))
+            entries[str(key.value)] = located
+        located_map = Located(entries, frame.module.span(node))
+        if not known:
+            located_map.origin = "unresolved"
+        return located_map
+
+    def fstring(self, node: cst.FormattedString, frame: Frame) -> Located:
+        parts: list[str] = []
+        known = True
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                parts.append(part.value)
+                continue
+            value = self.value(part.expression, frame)  # type: ignore[union-attr]
+            if isinstance(value, Located) and value.is_literal and part.format_spec is None \
+                    and part.conversion is None:  # type: ignore[union-attr]
+                parts.append(str(value.value))
+            else:
+                known = False
+        if not known:
+            return self.unresolved(node, frame)
+        return Located("".join(parts), frame.module.span(node))
+
+    def qualified(self, node: cst.CSTNode, frame: Frame) -> str | None:
+        """`aws_cdk.aws_lambda.Function` for `_lambda.Function` under the module's imports."""
+        name = dotted_name(node)
+        if name is None:
+            return None
+        root, _, rest = name.partition(".")
+        if root in frame.names:
+            return None  # a local binding shadows the import
+        real = frame.module.imports.get(root)
+        if real is None:
+            return None
+        return qualify(f"{real}.{rest}" if rest else real)
+
+    def attribute(self, node: cst.Attribute, frame: Frame) -> Value:
+        if isinstance(node.value, cst.Name) and node.value.value == "self" and frame.this is not None:
+            found = frame.this.get(node.attr.value, _missing)
+            if found is _missing or found is _unknown_marker:
+                return self.unresolved(node, frame)
+            return found
+        qualified = self.qualified(node, frame)
+        if qualified is not None:
+            member = enum_member(qualified)
+            if member is not None:
+                return Located(member, frame.module.span(node))
+            return self.unresolved(node, frame)
+        base = self.value(node.value, frame)
+        if isinstance(base, Construct):
+            return construct_attribute(base, node.attr.value, frame.module.span(node)) \
+                or self.unresolved(node, frame)
+        if isinstance(base, Located) and base.origin != "unresolved" and node.attr.value == "parent" \
+                and isinstance(base.value, str) and base.key_span == _PATH_MARK:
+            return _path(os.path.dirname(base.value), base.span)
+        return self.unresolved(node, frame)
+
+    def call(self, node: cst.Call, frame: Frame) -> Value:
+        qualified = self.qualified(node.func, frame)
+        if qualified is not None:
+            known = self.cdk_call(qualified, node, frame)
+            if known is not None:
+                return known
+        elif isinstance(node.func, cst.Attribute):
+            owner = self.value(node.func.value, frame)
+            if isinstance(owner, Construct):
+                return self.on_method(owner, node.func.attr.value, node, frame) or self.unresolved(node, frame)
+            if isinstance(owner, Located) and owner.origin == "unresolved":
+                # `fn.add_environment(...)` on an object we could not follow: the loader then
+                # knows that some function's settings are incomplete
+                self.unknown_calls.add(node.func.attr.value)
+            if isinstance(owner, Located) and node.func.attr.value in ("items", "keys", "values") \
+                    and isinstance(owner.value, dict) and owner.origin != "unresolved":
+                return _dict_view(owner, node.func.attr.value)
+        helper = self.helper(node, frame)
+        if helper is not _missing:
+            return helper if helper is not None else self.unresolved(node, frame)
+        for argument in node.args:  # a construct passed to an unknown call is still created
+            self.value(argument.value, frame)
+        return self.unresolved(node, frame)
+
+    def cdk_call(self, qualified: str, node: cst.Call, frame: Frame) -> Value | None:
+        leaf = qualified.rsplit(".", 2)
+        if len(leaf) == 3 and leaf[1] == "Duration" and leaf[2] in _DURATION:
+            amount = self.value(node.args[0].value, frame) if node.args else None
+            if _is_number(amount):
+                seconds = amount.value * _DURATION[leaf[2]]  # type: ignore[union-attr]
+                return Located(int(seconds) if float(seconds).is_integer() else seconds, frame.module.span(node))
+            return self.unresolved(node, frame)
+        if qualified in ("os.path.join", "os.path.dirname", "os.path.abspath", "os.getcwd",
+                         "pathlib.Path", "os.path.realpath"):
+            return self.path_call(qualified, node, frame)
+        construct = self.on_construct(qualified, node, frame, self)
+        if construct is not None:
+            return construct
+        if qualified.startswith("aws_cdk"):
+            for argument in node.args:
+                self.value(argument.value, frame)
+            return self.unresolved(node, frame)
+        return None
+
+    def path_call(self, qualified: str, node: cst.Call, frame: Frame) -> Located:
+        span = frame.module.span(node)
+        if qualified == "os.getcwd":
+            # `cdk synth` runs the app in the folder that holds `cdk.json`
+            return _path(str(self.app_dir), span)
+        parts = [self.path_argument(argument.value, frame) for argument in node.args]
+        if any(part is None for part in parts) or not parts:
+            return self.unresolved(node, frame)
+        if qualified == "os.path.join":
+            return _path(os.path.join(*parts), span)  # type: ignore[arg-type]
+        if qualified == "os.path.dirname":
+            return _path(os.path.dirname(parts[0]), span)  # type: ignore[arg-type]
+        if qualified == "pathlib.Path":
+            return _path(os.path.join(*parts), span)  # type: ignore[arg-type]
+        return _path(os.path.join(str(self.app_dir), parts[0]), span)  # type: ignore[arg-type]
+
+    def path_argument(self, node: cst.CSTNode, frame: Frame) -> str | None:
+        if isinstance(node, cst.Name) and node.value == "__file__":
+            return str(frame.module.path)
+        value = self.value(node, frame)
+        return value.value if isinstance(value, Located) and value.is_literal and isinstance(value.value, str) \
+            else None
+
+    def binary(self, node: cst.BinaryOperation, frame: Frame) -> Value:
+        left, right = self.value(node.left, frame), self.value(node.right, frame)
+        span = frame.module.span(node)
+        if isinstance(left, Located) and isinstance(right, Located) and left.is_literal and right.is_literal:
+            a, b = left.value, right.value
+            operator = node.operator
+            if isinstance(operator, cst.Add) and type(a) is type(b) and isinstance(a, (str, int, float)):
+                return Located(a + b, span)
+            if isinstance(operator, cst.Multiply) and _is_number(left) and _is_number(right):
+                return Located(a * b, span)
+            if isinstance(operator, cst.Divide) and left.key_span == _PATH_MARK and isinstance(b, str):
+                return _path(os.path.join(a, b), span)
+        return self.unresolved(node, frame)
+
+    def subscript(self, node: cst.Subscript, frame: Frame) -> Value:
+        base = self.value(node.value, frame)
+        if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index) and isinstance(base, Located) \
+                and base.origin != "unresolved":
+            key = self.value(node.slice[0].slice.value, frame)
+            if isinstance(key, Located) and key.is_literal:
+                if isinstance(base.value, dict) and isinstance(key.value, str) and key.value in base.value:
+                    return base.value[key.value]
+                if isinstance(base.value, list) and isinstance(key.value, int) \
+                        and -len(base.value) <= key.value < len(base.value):
+                    return base.value[key.value]
+        return self.unresolved(node, frame)
+
+    # -- project helpers and methods --
+
+    def helper(self, node: cst.Call, frame: Frame) -> Value | None:
+        """A call of a plain function, method or class the project defines: its body is read with
+        the parameters bound to the call's arguments. `_missing` when the callee is not one."""
+        definition: cst.FunctionDef | None = None
+        klass: cst.ClassDef | None = None
+        this = None
+        home = frame.module
+        func = node.func
+        if isinstance(func, cst.Name) and func.value not in frame.names:
+            definition = home.functions.get(func.value)
+            klass = home.classes.get(func.value)
+            if definition is None and klass is None and func.value in home.imports:
+                dotted, _, leaf = home.imports[func.value].rpartition(".")
+                other = self.project_module(home, dotted) if dotted and not dotted.startswith("aws_cdk") else None
+                if other is not None and other is not home:
+                    home = other
+                    definition, klass = other.functions.get(leaf), other.classes.get(leaf)
+        elif isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) \
+                and func.value.value == "self" and frame.this is not None:
+            definition = frame.this.get(f"<method {func.attr.value}>")
+            this = frame.this
+        if (definition is None and klass is None) or frame.depth >= _MAX_DEPTH:
+            return _missing
+        if klass is not None:
+            self.instantiate(home, klass, node, frame)
+            return None
+        assert definition is not None
+        self.walked.add(id(definition))
+        names = self.bind(definition, node, frame, home, skip_self=this is not None)
+        return self.run(definition.body.body, Frame(home, names, this, frame.depth + 1))
+
+    def instantiate(self, module: Module, klass: cst.ClassDef, call: cst.Call | None,
+                    frame: Frame | None) -> None:
+        """Read a class's `__init__` (arguments bound from `call` when given), then its other
+        methods that `__init__` did not call (their parameters unknown)."""
+        methods = {s.name.value: s for s in klass.body.body if isinstance(s, cst.FunctionDef)}
+        init = methods.get("__init__")
+        if init is not None and call is None and id(init) in self.walked:
+            return
+        this: dict[str, Value] = {f"<method {name}>": m for name, m in methods.items()}
+        if init is not None:
+            self.walked.add(id(init))
+            if call is not None and frame is not None:
+                names = self.bind(init, call, frame, module, skip_self=True)
+            else:
+                names = unknown_parameters(init)
+            self.run(init.body.body, Frame(module, names, this, frame.depth + 1 if frame else 0))
+        for name, method in methods.items():
+            if name != "__init__" and id(method) not in self.walked:
+                self.walked.add(id(method))
+                self.run(method.body.body, Frame(module, unknown_parameters(method), this, 0))
+
+    def bind(self, definition: cst.FunctionDef, node: cst.Call, frame: Frame, home: Module,
+             skip_self: bool) -> dict[str, Value]:
+        params = list(definition.params.posonly_params) + list(definition.params.params)
+        if skip_self and params:
+            params = params[1:]
+        names: dict[str, Value] = {}
+        for param in [*params, *definition.params.kwonly_params]:
+            if param.default is not None:
+                names[param.name.value] = self.value(param.default, Frame(home, self.module_env(home)))
+        positional = [a for a in node.args if a.keyword is None and not a.star]
+        for param, argument in zip(params, positional):
+            names[param.name.value] = self.value(argument.value, frame)
+        for argument in node.args:
+            if argument.keyword is not None:
+                names[argument.keyword.value] = self.value(argument.value, frame)
+            elif argument.star:
+                self.value(argument.value, frame)
+                for param in [*params, *definition.params.kwonly_params]:
+                    names[param.name.value] = _unknown_marker
+        for name in unknown_parameters(definition):
+            names.setdefault(name, _unknown_marker)
+        return names
+
+    def on_method(self, owner: Construct, method: str, node: cst.Call, frame: Frame) -> Value | None:
+        if self.method_hook is not None:
+            return self.method_hook(owner, method, node, frame, self)
+        for argument in node.args:
+            self.value(argument.value, frame)
+        return None
+
+    def keywords(self, node: cst.Call, frame: Frame) -> tuple[dict[str, tuple[Located | Construct, cst.Arg]], bool]:
+        """The call's keyword arguments by name, each with the `Arg` node (its line is where a
+        finding points); the flag is False when a `**spread` could not be read."""
+        found: dict[str, tuple[Value, Any]] = {}
+        complete = True
+        for argument in node.args:
+            if argument.keyword is not None:
+                found[argument.keyword.value] = (self.value(argument.value, frame), argument)
+            elif argument.star == "**":
+                spread = self.value(argument.value, frame)
+                if isinstance(spread, Located) and isinstance(spread.value, dict) and spread.origin != "unresolved":
+                    for key, entry in spread.value.items():
+                        found.setdefault(key, (entry, None))
+                else:
+                    complete = False
+        return found, complete
+
+
+def unknown_parameters(definition: cst.FunctionDef) -> dict[str, Value]:
+    params = definition.params
+    every = [*params.posonly_params, *params.params, *params.kwonly_params]
+    for star in (params.star_arg, params.star_kwarg):
+        if isinstance(star, cst.Param):
+            every.append(star)
+    return {p.name.value: _unknown_marker for p in every}
+
+
+def positional(node: cst.Call, index: int) -> cst.CSTNode | None:
+    plain = [a for a in node.args if a.keyword is None and not a.star]
+    return plain[index].value if index < len(plain) else None
+
+
+def as_located(value: Value, span: Span) -> Located:
+    """A value placed into the model: constructs become `Ref`s to their logical id."""
+    if isinstance(value, Construct):
+        return Located({"Ref": Located(value.logical_id, span)}, span)
+    if isinstance(value, Located):
+        return value
+    return Located(None, span, "unresolved")
+
+
+def construct_attribute(construct: Construct, attribute: str, span: Span) -> Value | None:
+    if attribute in construct.attributes:
+        return construct.attributes[attribute]
+    if attribute.endswith("_arn"):
+        return Located({"Fn::GetAtt": Located([Located(construct.logical_id, span), Located("Arn", span)], span)},
+                       span)
+    if attribute.endswith(("_name", "_url")):
+        return Located({"Ref": Located(construct.logical_id, span)}, span)
+    return None
+
+
+# Enum members whose CloudFormation value is not their own name.
+_ENUMS = {
+    "Tracing": {"ACTIVE": "Active", "PASS_THROUGH": "PassThrough", "DISABLED": None},
+    "Architecture": {"ARM_64": "arm64", "X86_64": "x86_64"},
+    "SnapStartConf": {"ON_PUBLISHED_VERSIONS": "PublishedVersions"},
+}
+
+
+def enum_member(qualified: str) -> str | None:
+    """`python3.12` for `aws_cdk.aws_lambda.Runtime.PYTHON_3_12`, `Active` for `Tracing.ACTIVE`."""
+    parts = qualified.split(".")
+    if len(parts) < 3 or parts[0] != "aws_cdk":
+        return None
+    owner, member = parts[-2], parts[-1]
+    if owner == "Runtime" and member.isupper():
+        return _runtime_name(member)
+    table = _ENUMS.get(owner)
+    if table is not None and member in table:
+        return table[member]
+    return None
+
+
+def _runtime_name(member: str) -> str | None:
+    """`PYTHON_3_12` -> `python3.12`, `NODEJS_20_X` -> `nodejs20.x`, `PROVIDED_AL2023` -> `provided.al2023`."""
+    family, _, version = member.partition("_")
+    family = family.lower()
+    if family in ("python", "nodejs", "java", "dotnet", "ruby", "go"):
+        pieces = version.lower().split("_")
+        if family == "go":
+            return "go1.x"
+        if family == "dotnet" and pieces and pieces[0] == "core":
+            return "dotnetcore" + ".".join(pieces[1:])
+        return family + ".".join(pieces)
+    if family == "provided":
+        return "provided" + ("." + version.lower() if version else "")
+    return None
+
+
+# A path built from `__file__`/`os.getcwd()`: marked so `/` and `.parent` can follow it.
+_PATH_MARK = Span("<path>", 0, 0, 0, 0)
+
+
+def _path(text: str, span: Span) -> Located:
+    return Located(os.path.normpath(text), span, "explicit", key_span=_PATH_MARK)
+
+
+def _dict_view(owner: Located, kind: str) -> Located:
+    items: list[Located] = []
+    for key, value in owner.items():
+        key_node = Located(key, value.key_span or value.span)
+        items.append(key_node if kind == "keys" else value if kind == "values"
+                     else Located([key_node, value], value.span))
+    return Located(items, owner.span)
+
+
+def _iteration(items: Value) -> list[Value] | None:
+    if isinstance(items, Located) and items.origin != "unresolved":
+        if isinstance(items.value, list):
+            return list(items.value)
+        if isinstance(items.value, dict):
+            return [Located(k, v.key_span or v.span) for k, v in items.value.items()]
+    return None
+
+
+def _is_number(value: Value) -> bool:
+    return isinstance(value, Located) and value.is_literal and isinstance(value.value, (int, float)) \
+        and not isinstance(value.value, bool)
+
+
+def _blocks(statement: cst.CSTNode) -> Iterator[Any]:
+    if isinstance(statement, cst.If):
+        yield statement.body.body
+        orelse = statement.orelse
+        while orelse is not None:
+            if isinstance(orelse, cst.If):
+                yield orelse.body.body
+                orelse = orelse.orelse
+            else:
+                yield orelse.body.body
+                orelse = None
+    elif isinstance(statement, cst.Try):
+        yield statement.body.body
+        for handler in statement.handlers:
+            yield handler.body.body
+        if statement.orelse is not None:
+            yield statement.orelse.body.body
+        if statement.finalbody is not None:
+            yield statement.finalbody.body.body
+    elif isinstance(statement, cst.While):
+        yield statement.body.body
+
+
+def _assigned_names(body: Any) -> set[str]:
+    names: set[str] = set()
+    for statement in body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else \
+                    [small.target] if isinstance(small, (cst.AnnAssign, cst.AugAssign)) else []
+                for target in targets:
+                    if isinstance(target, cst.Name):
+                        names.add(target.value)
+        elif isinstance(statement, (cst.If, cst.Try, cst.While, cst.For, cst.With)):
+            for block in _blocks(statement):
+                names |= _assigned_names(block)
+            if isinstance(statement, (cst.For, cst.With)):
+                names |= _assigned_names(statement.body.body)
+    return names
+
+
+def _child_expressions(node: cst.CSTNode) -> Iterator[cst.BaseExpression]:
+    """Calls nested in an expression the evaluator does not read (a comprehension, a lambda):
+    a construct created there is still created."""
+    for child in node.children:
+        if isinstance(child, cst.Call):
+            yield child
+        elif isinstance(child, cst.CSTNode) and not isinstance(child, (cst.Lambda,)):
+            yield from _child_expressions(child)
+
+
+def _bind_imports(module: Module, node: cst.Import | cst.ImportFrom) -> None:
+    if isinstance(node, cst.Import):
+        for alias in node.names:
+            real = dotted_name(alias.name) or ""
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                module.imports[alias.asname.name.value] = real
+            else:
+                module.imports[real.split(".")[0]] = real.split(".")[0]
+        return
+    if isinstance(node.names, cst.ImportStar):
+        return
+    dots = "." * len(node.relative)
+    base = (dotted_name(node.module) or "") if node.module is not None else ""
+    for alias in node.names:
+        name = dotted_name(alias.name) or ""
+        bound = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) \
+            else name
+        module.imports[bound] = f"{dots}{base}.{name}" if base else f"{dots}{name}"
+
+
+class _Sentinel:
+    def __repr__(self) -> str:
+        return "<unknown>"
+
+
+_missing: Any = _Sentinel()
+_unknown_marker: Any = _Sentinel()
