@@ -1,0 +1,269 @@
+"""The CDK loader: Python CDK app source in, model out (spans, origins, honest unknowns)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lambdalint.config import Config
+from lambdalint.load import load_project
+from lambdalint.model import Function, Project
+
+from conftest import run_lint, write_tree
+
+CDK_JSON = '{\n  "app": "python3 app.py"\n}\n'
+APP = """\
+import aws_cdk as cdk
+
+from stacks.orders import OrdersStack
+
+app = cdk.App()
+OrdersStack(app, "OrdersStack")
+app.synth()
+"""
+HANDLER = "def handler(event, context):\n    return event\n"
+
+
+def load_app(tmp_path: Path, stack: str, extra: dict[str, str] | None = None) -> Project:
+    files = {"cdk.json": CDK_JSON, "app.py": APP, "stacks/__init__.py": "", "stacks/orders.py": stack,
+             "lambda/app.py": HANDLER, **(extra or {})}
+    write_tree(tmp_path, files)
+    return load_project([tmp_path], Config(root=tmp_path), cwd=tmp_path)
+
+
+def fn(project: Project, name: str) -> Function:
+    return next(f for f in project.functions if f.name == name)
+
+
+def stack(body: str, imports: str = "from aws_cdk import Duration, Stack, aws_lambda as _lambda") -> str:
+    indented = "\n".join(("        " + line) if line else "" for line in body.splitlines())
+    return f"""{imports}
+
+
+class OrdersStack(Stack):
+    def __init__(self, scope, construct_id, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+{indented}
+"""
+
+
+FULL = stack("""\
+queue = sqs.Queue(self, "Dlq")
+layer = _lambda.LayerVersion(self, "Deps", code=_lambda.Code.from_asset("layer"))
+_lambda.Function(
+    self, "OrdersFunction",
+    runtime=_lambda.Runtime.PYTHON_3_12,
+    handler="app.handler",
+    code=_lambda.Code.from_asset("lambda"),
+    timeout=Duration.minutes(2),
+    memory_size=512,
+    reserved_concurrent_executions=5,
+    environment={"TABLE": "orders", "LOG_LEVEL": "INFO"},
+    layers=[layer],
+    tracing=_lambda.Tracing.ACTIVE,
+    architecture=_lambda.Architecture.ARM_64,
+    dead_letter_queue=queue,
+    retry_attempts=0,
+)""", "from aws_cdk import Duration, Stack, aws_lambda as _lambda, aws_sqs as sqs")
+
+
+def test_function_keywords_map_to_the_model_with_keyword_spans(tmp_path: Path) -> None:
+    project = load_app(tmp_path, FULL)
+    [template] = project.templates
+    assert (template.dialect, template.display) == ("cdk", "stacks/orders.py")
+    orders = fn(project, "OrdersFunction")
+    assert orders.kind == "cdk"
+    assert (orders.span.line, orders.span.column) == (9, 9)  # `_lambda.Function(`
+    assert (orders.timeout.value, orders.timeout.origin, orders.timeout.span.line) == (120, "explicit", 14)
+    assert (orders.memory.value, orders.memory.span.line) == (512, 15)
+    assert (orders.reserved_concurrency.value, orders.reserved_concurrency.span.line) == (5, 16)
+    assert (orders.runtime.value, orders.runtime.span.line) == ("python3.12", 11)
+    assert orders.handler.value == "app.handler"
+    assert {k: v.value for k, v in orders.environment.items()} == {"TABLE": "orders", "LOG_LEVEL": "INFO"}
+    assert orders.environment["TABLE"].key_span.line == 17  # type: ignore[union-attr]
+    assert [layer.plain() for layer in orders.layers] == [{"Ref": "Deps"}]
+    assert orders.properties.get("TracingConfig", "Mode").value == "Active"  # type: ignore[union-attr]
+    assert orders.properties.get("Architectures").plain() == ["arm64"]  # type: ignore[union-attr]
+    assert orders.properties.get("DeadLetterConfig", "TargetArn").plain() == {"Ref": "Dlq"}  # type: ignore[union-attr]
+    assert orders.properties.get("EventInvokeConfig", "MaximumRetryAttempts").value == 0  # type: ignore[union-attr]
+    # the asset folder is relative to the folder holding cdk.json, not to the stack's module
+    assert orders.code_dir == tmp_path / "lambda"
+    assert (orders.handler_file, orders.handler_function) == (tmp_path / "lambda" / "app.py", "handler")
+
+
+def test_cdk_defaults_have_origin_default_at_the_call(tmp_path: Path) -> None:
+    project = load_app(tmp_path, stack("""\
+_lambda.Function(self, "Bare", runtime=_lambda.Runtime.PYTHON_3_11, handler="app.handler",
+                 code=_lambda.Code.from_asset("lambda"))"""))
+    bare = fn(project, "Bare")
+    assert (bare.timeout.value, bare.timeout.origin, bare.timeout.span.line) == (3, "default", 7)
+    assert (bare.memory.value, bare.memory.origin) == (128, "default")
+    assert bare.reserved_concurrency.value is None and bare.environment == {}
+
+
+def test_import_aliases_all_name_the_same_constructs(tmp_path: Path) -> None:
+    source = """\
+import aws_cdk as cdk
+import aws_cdk.aws_lambda as lambda_
+from aws_cdk import Stack
+from aws_cdk.aws_lambda import Function as Fn, Runtime, Code
+from aws_cdk import aws_lambda_python_alpha as python
+
+
+class OrdersStack(Stack):
+    def __init__(self, scope, construct_id):
+        super().__init__(scope, construct_id)
+        lambda_.Function(self, "A", runtime=lambda_.Runtime.PYTHON_3_12, handler="app.handler",
+                         code=lambda_.Code.from_asset("lambda"))
+        Fn(self, "B", runtime=Runtime.PYTHON_3_12, handler="app.handler", code=Code.from_asset("lambda"))
+        cdk.aws_lambda.Function(self, "C", runtime=cdk.aws_lambda.Runtime.PYTHON_3_12,
+                                handler="app.handler", code=cdk.aws_lambda.Code.from_asset("lambda"))
+        python.PythonFunction(self, "D", entry="lambda", index="app.py", runtime=Runtime.PYTHON_3_13)
+        python.PythonFunction(self, "E", entry="lambda")
+        lambda_.DockerImageFunction(self, "F", code=lambda_.DockerImageCode.from_image_asset("image"))
+        cloudfront_function = Function  # not a Lambda function: a local name is not an import
+"""
+    project = load_app(tmp_path, source)
+    assert sorted(f.name for f in project.functions) == ["A", "B", "C", "D", "E", "F"]
+    for name in "ABC":
+        assert fn(project, name).handler_file == tmp_path / "lambda" / "app.py"
+    python_fn = fn(project, "D")
+    assert (python_fn.handler.value, python_fn.runtime.value) == ("app.handler", "python3.13")
+    assert python_fn.handler_file == tmp_path / "lambda" / "app.py"
+    # PythonFunction defaults: index.py / handler; the runtime is required (old versions defaulted
+    # it), so when it is left out it is unknown rather than guessed
+    defaults = fn(project, "E")
+    assert (defaults.handler.value, defaults.handler.origin) == ("index.handler", "default")
+    assert defaults.runtime.origin == "unresolved" and defaults.is_python
+    image = fn(project, "F")
+    assert image.package_type == "Image" and image.runtime.value is None and image.handler_file is None
+
+
+def test_resolved_value_forms(tmp_path: Path) -> None:
+    source = """\
+import os
+
+from aws_cdk import Duration, Stack, aws_lambda as _lambda
+
+from stacks.settings import MEMORY
+
+TIMEOUT = 30
+COMMON = {"runtime": _lambda.Runtime.PYTHON_3_12, "handler": "app.handler"}
+DIRNAME = os.path.dirname(__file__)
+
+
+def make(scope, name, seconds):
+    return _lambda.Function(scope, name, timeout=Duration.seconds(seconds),
+                            code=_lambda.Code.from_asset("lambda"), **COMMON)
+
+
+class OrdersStack(Stack):
+    def __init__(self, scope, construct_id):
+        super().__init__(scope, construct_id)
+        stage = "prod"
+        _lambda.Function(self, f"Orders-{stage}", timeout=Duration.seconds(TIMEOUT), memory_size=MEMORY,
+                         code=_lambda.Code.from_asset(os.path.join(DIRNAME, "..", "lambda")), **COMMON)
+        for name, memory in [("Alpha", 256), ("Beta", 1024)]:
+            _lambda.Function(self, name, memory_size=memory, code=_lambda.Code.from_asset("lambda"), **COMMON)
+        make(self, "Helped", 45)
+"""
+    project = load_app(tmp_path, source, {"stacks/settings.py": "MEMORY = 2048\n"})
+    orders = fn(project, "Orders-prod")
+    assert (orders.timeout.value, orders.memory.value, orders.runtime.value) == (30, 2048, "python3.12")
+    assert orders.timeout.span.line == 21  # the keyword's line, though the value is a constant
+    assert orders.code_dir == tmp_path / "lambda"
+    assert (fn(project, "Alpha").memory.value, fn(project, "Beta").memory.value) == (256, 1024)
+    helped = fn(project, "Helped")
+    assert (helped.timeout.value, helped.timeout.origin) == (45, "explicit")
+    assert len(project.functions) == 4  # the helper is read once, with its caller's arguments
+
+
+def test_values_computed_at_synth_time_stay_unresolved(tmp_path: Path) -> None:
+    source = """\
+import os
+
+from aws_cdk import Duration, Stack, aws_lambda as _lambda
+
+
+class OrdersStack(Stack):
+    def __init__(self, scope, construct_id, props, **kwargs):
+        super().__init__(scope, construct_id)
+        timeout = self.node.try_get_context("timeout")
+        for name in props["functions"]:
+            _lambda.Function(self, name, timeout=Duration.seconds(timeout),
+                             memory_size=int(os.environ["MEMORY"]),
+                             runtime=_lambda.Runtime.PYTHON_3_12, handler="app.handler",
+                             code=_lambda.Code.from_asset("lambda"), **kwargs)
+"""
+    project = load_app(tmp_path, source)
+    [one] = project.functions  # a loop over data we cannot read: one function, its id unknown
+    assert one.name == "name"
+    assert one.timeout.origin == "unresolved" and one.memory.origin == "unresolved"
+    # a `**kwargs` we cannot read may hold any setting: unknown, never missing
+    assert one.reserved_concurrency.origin == "unresolved"
+    result = run_lint(tmp_path, select=("LL201", "LL202"))
+    assert [f.code for f in result.findings] == []
+
+
+def test_add_environment_adds_variables_and_an_unfollowed_call_makes_them_unknown(tmp_path: Path) -> None:
+    known = stack("""\
+orders = _lambda.Function(self, "Orders", runtime=_lambda.Runtime.PYTHON_3_12, handler="app.handler",
+                          code=_lambda.Code.from_asset("lambda"))
+orders.add_environment("TABLE", "orders")""")
+    project = load_app(tmp_path / "a", known)
+    assert {k: (v.value, v.key_span.line) for k, v in fn(project, "Orders").environment.items()} == \
+        {"TABLE": ("orders", 9)}
+    # through a method the stack calls with the function: followed
+    helped = known.replace('orders.add_environment("TABLE", "orders")',
+                           'self.wire(orders)\n\n    def wire(self, function):\n'
+                           '        function.add_environment("TABLE", "orders")')
+    project = load_app(tmp_path / "b", helped)
+    assert {k: v.value for k, v in fn(project, "Orders").environment.items()} == {"TABLE": "orders"}
+    # on objects lambdalint cannot follow: it may be any function's, so no environment is known
+    unknown = known.replace('orders.add_environment("TABLE", "orders")',
+                            '[f.add_environment("TABLE", "orders") for f in self.node.children]')
+    project = load_app(tmp_path / "c", unknown)
+    assert fn(project, "Orders").properties.get("Environment").origin == "unresolved"  # type: ignore[union-attr]
+
+
+def test_findings_point_at_the_keyword_or_the_call_and_honour_suppressions(tmp_path: Path) -> None:
+    source = stack("""\
+_lambda.Function(
+    self, "Old",
+    runtime=_lambda.Runtime.PYTHON_3_8,
+    handler="app.handler",
+    code=_lambda.Code.from_asset("lambda"),
+    environment={"AWS_REGION": "eu-west-1"},
+)
+_lambda.Function(  # lambdalint: ignore[LL201]
+    self, "Quiet",
+    runtime=_lambda.Runtime.PYTHON_3_8,  # lambdalint: ignore[LL206]
+    handler="app.handler",
+    code=_lambda.Code.from_asset("lambda"),
+)""")
+    write_tree(tmp_path, {"cdk.json": CDK_JSON, "app.py": APP, "stacks/__init__.py": "",
+                          "stacks/orders.py": source, "lambda/app.py": HANDLER})
+    result = run_lint(tmp_path, select=("LL201", "LL205", "LL206"))
+    shown = sorted((f.code, f.span.path, f.span.line) for f in result.findings if not f.suppressed)
+    assert shown == [("LL201", "stacks/orders.py", 7), ("LL205", "stacks/orders.py", 12),
+                     ("LL206", "stacks/orders.py", 9)]
+    hidden = sorted((f.code, f.span.line) for f in result.findings if f.suppressed)
+    assert hidden == [("LL201", 14), ("LL206", 16)]
+
+
+def test_handler_code_is_linked_through_the_asset_folder(tmp_path: Path) -> None:
+    handler = "import os\n\nimport boto3\n\n\ndef handler(event, context):\n" \
+              "    client = boto3.client('s3')\n    return os.environ['BUCKET']\n"
+    write_tree(tmp_path, {"cdk.json": CDK_JSON, "app.py": APP, "stacks/__init__.py": "",
+                          "stacks/orders.py": stack("""\
+_lambda.Function(self, "Orders", runtime=_lambda.Runtime.PYTHON_3_12, handler="app.handler",
+                 code=_lambda.Code.from_asset("lambda"), timeout=Duration.seconds(5))"""),
+                          "lambda/app.py": handler})
+    result = run_lint(tmp_path, select=("LL101", "LL109"))
+    assert sorted((f.code, f.span.path, f.span.line) for f in result.findings) == \
+        [("LL101", "lambda/app.py", 7), ("LL109", "lambda/app.py", 8)]
+
+
+def test_a_syntax_error_in_the_app_is_a_parse_error_and_other_files_still_load(tmp_path: Path) -> None:
+    project = load_app(tmp_path, FULL, {"stacks/broken.py": "from aws_cdk import Stack\ndef broken(:\n"})
+    assert [f.name for f in project.functions] == ["OrdersFunction"]
+    assert [(p.span.path, p.span.line) for p in project.problems] == [("stacks/broken.py", 2)]
