@@ -267,3 +267,31 @@ def test_a_syntax_error_in_the_app_is_a_parse_error_and_other_files_still_load(t
     project = load_app(tmp_path, FULL, {"stacks/broken.py": "from aws_cdk import Stack\ndef broken(:\n"})
     assert [f.name for f in project.functions] == ["OrdersFunction"]
     assert [(p.span.path, p.span.line) for p in project.problems] == [("stacks/broken.py", 2)]
+
+
+def test_level_one_constructs_are_the_resources_they_name(tmp_path: Path) -> None:
+    source = stack("""\
+role = iam.CfnRole(self, "FnRole", assume_role_policy_document={"Version": "2012-10-17"},
+                   policies=[iam.CfnRole.PolicyProperty(policy_name="all", policy_document={
+                       "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})])
+function = _lambda.CfnFunction(self, "Raw", runtime="python3.12", handler="app.handler",
+                               role=role.attr_arn, timeout=900,
+                               code=_lambda.CfnFunction.CodeProperty(zip_file="def handler(e, c): pass"))
+_lambda.CfnPermission(self, "Open", action="lambda:InvokeFunction", principal="*",
+                      function_name=function.ref)
+_lambda.CfnFunction(self, "Spread", **settings)""",
+                   "from aws_cdk import Stack, aws_iam as iam, aws_lambda as _lambda\nfrom settings import settings")
+    project = load_app(tmp_path, source)
+    [raw] = project.functions
+    assert (raw.name, raw.kind, raw.timeout.value, raw.timeout.span.line) == ("Raw", "cdk", 900, 12)
+    assert raw.properties.get("Code", "ZipFile").value == "def handler(e, c): pass"  # type: ignore[union-attr]
+    assert raw.properties.get("Role").plain() == {"Fn::GetAtt": ["FnRole", "Arn"]}  # type: ignore[union-attr]
+    [template] = project.templates
+    assert {k: v.get("Type").value for k, v in template.resources.items()} == {  # type: ignore[union-attr]
+        "FnRole": "AWS::IAM::Role", "Raw": "AWS::Lambda::Function", "Open": "AWS::Lambda::Permission"}
+    assert template.resources["Open"].get("Properties", "FunctionName").plain() == {"Ref": "Raw"}  # type: ignore[union-attr]
+    assert project.notes == ["stacks/orders.py:16: `CfnFunction` `Spread` takes properties from `**` "
+                             "arguments lambdalint cannot read; it is not checked"]
+    result = run_lint(tmp_path, select=("LL201", "LL301", "LL302", "LL304"))
+    assert sorted((f.code, f.span.line) for f in result.findings) == \
+        [("LL301", 10), ("LL302", 10), ("LL304", 14)]

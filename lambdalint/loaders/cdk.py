@@ -79,7 +79,7 @@ class _App:
     app_dir: Path
     templates: dict[Path, Template] = field(default_factory=dict)
     created: dict[tuple[int, str], Any] = field(default_factory=dict)
-    used_ids: dict[Path, set[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
 
 def load_cdk_app(cdk_json: Path, python_files: list[Path], project: Project,
@@ -106,12 +106,15 @@ def load_cdk_app(cdk_json: Path, python_files: list[Path], project: Project,
         display = project.display(path)
         project.sources.setdefault(display, SourceFile(path, display, texts.get(path, "")))
         project.problems.append(Problem(Span.point(display, line, column), message))
+    for note in state.notes:
+        project.note(note)
     if "add_environment" in reader.unknown_calls:
         _environment_unknown(state)
     templates = []
     for path, template in state.templates.items():
         for logical_id, resource in template.resources.items():
-            if resource.get("Type").value == "AWS::Lambda::Function":  # type: ignore[union-attr]
+            if resource.get("Type").value == "AWS::Lambda::Function" and \
+                    isinstance(resource.get("Properties").value, dict):  # type: ignore[union-attr]
                 template.functions.append(_function(template, logical_id, resource))
         templates.append(template)
     return templates
@@ -174,6 +177,9 @@ def _construct(state: _App, qualified: str, call: Any, frame: Any, reader: Any) 
     if kind is None:
         if not qualified.startswith("aws_cdk"):
             return None
+        level_one = _level_one(state, qualified, call, frame, reader)
+        if level_one is not None:
+            return level_one
         # any other construct (`Queue(self, "Q")`): known as an object, its settings not read yet
         id_node = construct_id(call)
         if id_node is None:
@@ -188,13 +194,7 @@ def _construct(state: _App, qualified: str, call: Any, frame: Any, reader: Any) 
     if key in state.created:
         return state.created[key]  # the same call read twice (a stack instantiated twice)
     module = frame.module
-    template = state.templates.get(module.path)
-    if template is None:
-        template = Template(source=module.source, dialect=DIALECT,  # type: ignore[arg-type]
-                            root=Located({"Resources": Located({}, Span.point(module.source.display, 1))},
-                                         Span.point(module.source.display, 1)))
-        state.templates[module.path] = template
-    resources: dict[str, Located] = template.root.value["Resources"].value
+    resources = _resources(state, module)
     logical_id = _unique(key[1], resources)
     head = _head_span(module, call)
     properties, metadata = _function_properties(kind, call, frame, reader, head, state.app_dir)
@@ -205,6 +205,88 @@ def _construct(state: _App, qualified: str, call: Any, frame: Any, reader: Any) 
     construct = Construct(logical_id, "AWS::Lambda::Function", qualified, resource)
     state.created[key] = construct
     return construct
+
+
+def _resources(state: _App, module: Any) -> dict[str, Located]:
+    """The resources of the template for `module` (made on its first construct)."""
+    template = state.templates.get(module.path)
+    if template is None:
+        top = Span.point(module.source.display, 1)
+        template = Template(source=module.source, dialect=DIALECT,  # type: ignore[arg-type]
+                            root=Located({"Resources": Located({}, top)}, top))
+        state.templates[module.path] = template
+    return template.root.value["Resources"].value  # type: ignore[no-any-return]
+
+
+# Python module of an L1 class -> the service in its CloudFormation type name.
+_SERVICES = {
+    "aws_lambda": "Lambda", "aws_iam": "IAM", "aws_sqs": "SQS", "aws_sns": "SNS", "aws_s3": "S3",
+    "aws_events": "Events", "aws_scheduler": "Scheduler", "aws_apigateway": "ApiGateway",
+    "aws_apigatewayv2": "ApiGatewayV2", "aws_dynamodb": "DynamoDB", "aws_kinesis": "Kinesis",
+    "aws_logs": "Logs", "aws_stepfunctions": "StepFunctions",
+}
+
+
+def _level_one(state: _App, qualified: str, call: Any, frame: Any, reader: Any) -> Any:
+    """An L1 construct (`CfnFunction`, `CfnPermission`, `iam.CfnRole`, ...) is the CloudFormation
+    resource it names, its keyword arguments the properties in CloudFormation spelling; a
+    `Cfn*.XxxProperty(...)` struct is a mapping the same way."""
+    from lambdalint.loaders.cdkvalues import Construct
+
+    parts = qualified.split(".")
+    if len(parts) == 4 and parts[2].startswith("Cfn") and parts[3].endswith("Property"):
+        return _cfn_properties(call, frame, reader)[0]
+    if len(parts) != 3 or not parts[2].startswith("Cfn") or parts[1] not in _SERVICES:
+        return None
+    id_node = construct_id(call)
+    if id_node is None:
+        return None
+    key = (id(call), _id_text(reader, id_node, frame))
+    if key in state.created:
+        return state.created[key]
+    kind = f"AWS::{_SERVICES[parts[1]]}::{parts[2][3:]}"
+    module = frame.module
+    resources = _resources(state, module)
+    logical_id = _unique(key[1], resources)
+    head = _head_span(module, call)
+    properties, complete = _cfn_properties(call, frame, reader)
+    if not complete:
+        # a `**props` we cannot read may hold any property: the resource is not judged at all
+        state.notes.append(f"{head.path}:{head.line}: `{parts[2]}` `{key[1]}` takes properties from "
+                           "`**` arguments lambdalint cannot read; it is not checked")
+        construct = state.created[key] = Construct(key[1], kind, qualified)
+        return construct
+    resource = Located({"Type": Located(kind, head), "Properties": Located(properties.value, head,
+                                                                             properties.origin)},
+                       module.span(call), key_span=head)
+    resources[logical_id] = resource
+    construct = Construct(logical_id, kind, qualified, resource)
+    state.created[key] = construct
+    return construct
+
+
+def _cfn_properties(call: Any, frame: Any, reader: Any) -> tuple[Located, bool]:
+    from lambdalint.loaders.cdkvalues import as_located
+
+    module = frame.module
+    keywords, complete = reader.keywords(call, frame)
+    properties: dict[str, Located] = {}
+    for name, (value, argument) in keywords.items():
+        if name in ("scope", "id", "construct_id"):
+            continue
+        if argument is not None:
+            span, key_span = _keyword_span(module, argument)
+        else:
+            span = key_span = module.span(call)
+        located = as_located(value, span)
+        properties[_pascal(name)] = Located(located.value, located.span if isinstance(
+            located.value, (dict, list)) else span, located.origin, key_span=key_span)
+    return Located(properties, module.span(call)), complete
+
+
+def _pascal(name: str) -> str:
+    """`reserved_concurrent_executions` -> `ReservedConcurrentExecutions`."""
+    return "".join(part[:1].upper() + part[1:] for part in name.split("_"))
 
 
 def construct_id(call: Any) -> Any:

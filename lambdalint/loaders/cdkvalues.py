@@ -628,7 +628,7 @@ def construct_attribute(construct: Construct, attribute: str, span: Span) -> Val
     if attribute.endswith("_arn"):
         return Located({"Fn::GetAtt": Located([Located(construct.logical_id, span), Located("Arn", span)], span)},
                        span)
-    if attribute.endswith(("_name", "_url")):
+    if attribute == "ref" or attribute.endswith(("_name", "_url")):
         return Located({"Ref": Located(construct.logical_id, span)}, span)
     return None
 
