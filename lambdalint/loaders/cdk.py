@@ -80,6 +80,7 @@ class _App:
     templates: dict[Path, Template] = field(default_factory=dict)
     created: dict[tuple[int, str], Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    by_id: dict[str, Any] = field(default_factory=dict)  # logical id -> construct, for `Ref`s
 
 
 def load_cdk_app(cdk_json: Path, python_files: list[Path], project: Project,
@@ -108,6 +109,11 @@ def load_cdk_app(cdk_json: Path, python_files: list[Path], project: Project,
         project.problems.append(Problem(Span.point(display, line, column), message))
     for note in state.notes:
         project.note(note)
+    from lambdalint.loaders.cdkiam import is_role_method
+
+    unknown_policy = sorted(m for m in reader.unknown_calls if is_role_method(m) or m.startswith("grant"))
+    if unknown_policy:
+        _policies_unknown(state, f"{unknown_policy[0]}(...)")
     if "add_environment" in reader.unknown_calls:
         _environment_unknown(state)
     templates = []
@@ -170,9 +176,15 @@ def _called_names(modules: list[Any]) -> set[str]:
 def _construct(state: _App, qualified: str, call: Any, frame: Any, reader: Any) -> Any:
     from lambdalint.loaders.cdkvalues import Construct, positional
 
-    code = _code_value(qualified, call, frame, reader)
+    from lambdalint.loaders.cdkiam import iam_value, role_construct
+
+    code = _code_value(qualified, call, frame, reader) or iam_value(qualified, call, frame, reader)
     if code is not None:
         return code
+    made = role_construct(state, qualified, call, frame, reader,
+                          lambda kind, properties, c, f: _make(state, kind, qualified, properties, c, f, reader))
+    if made is not None:
+        return made or _opaque(qualified, call, frame, reader)
     kind = FUNCTIONS.get(qualified)
     if kind is None:
         if not qualified.startswith("aws_cdk"):
@@ -203,8 +215,65 @@ def _construct(state: _App, qualified: str, call: Any, frame: Any, reader: Any) 
                         "Metadata": Located(metadata, head)}, module.span(call), key_span=head)
     resources[logical_id] = resource
     construct = Construct(logical_id, "AWS::Lambda::Function", qualified, resource)
-    state.created[key] = construct
+    _function_role(construct, properties, reader.keywords(call, frame)[0].get("initial_policy"),
+                   resources, head, state)
+    state.created[key] = state.by_id[logical_id] = construct
     return construct
+
+
+def _function_role(function: Any, properties: dict[str, Located], initial: Any,
+                   resources: dict[str, Located], head: Span, state: _App) -> None:
+    """The function's role: the one it names (when the model holds it) or the one CDK makes."""
+    from lambdalint.loaders.cdkiam import ROLE, add_statements, service_role
+    from lambdalint.loaders.cdkvalues import Construct, as_located
+
+    statements = as_located(initial[0], head) if initial is not None else None
+    role = properties.get("Role")
+    if role is None:
+        role_id, resource = service_role(function.logical_id, head, statements)
+        role_id = _unique(role_id, resources)
+        resources[role_id] = resource
+        properties["Role"] = Located({"Fn::GetAtt": Located([Located(role_id, head), Located("Arn", head)], head)},
+                                     head, "default")
+        function.attributes["role"] = function.attributes["grant_principal"] = Construct(role_id, ROLE, "", resource)
+        return
+    named = role.get("Ref")
+    target = state.by_id.get(named.value) if named is not None and isinstance(named.value, str) else None
+    if target is not None and target.kind == ROLE and target.resource is not None:
+        function.attributes["role"] = function.attributes["grant_principal"] = target
+        if statements is not None:
+            add_statements(target.resource, statements)
+
+
+def _make(state: _App, kind: str, qualified: str, properties: dict[str, Located], call: Any, frame: Any,
+          reader: Any) -> Any:
+    """A construct that is one CloudFormation resource of `kind` with these properties."""
+    from lambdalint.loaders.cdkvalues import Construct
+
+    id_node = construct_id(call)
+    if id_node is None:
+        return False
+    key = (id(call), _id_text(reader, id_node, frame))
+    if key in state.created:
+        return state.created[key]
+    module = frame.module
+    resources = _resources(state, module)
+    logical_id = _unique(key[1], resources)
+    head = _head_span(module, call)
+    resource = Located({"Type": Located(kind, head), "Properties": Located(properties, head)},
+                       module.span(call), key_span=head)
+    resources[logical_id] = resource
+    construct = Construct(logical_id, kind, qualified, resource)
+    state.created[key] = state.by_id[logical_id] = construct
+    return construct
+
+
+def _opaque(qualified: str, call: Any, frame: Any, reader: Any) -> Any:
+    """A construct known as an object only: its settings are not in the model."""
+    from lambdalint.loaders.cdkvalues import Construct
+
+    id_node = construct_id(call)
+    return Construct(_id_text(reader, id_node, frame) if id_node is not None else "?", "", qualified)
 
 
 def _resources(state: _App, module: Any) -> dict[str, Located]:
@@ -261,7 +330,7 @@ def _level_one(state: _App, qualified: str, call: Any, frame: Any, reader: Any) 
                        module.span(call), key_span=head)
     resources[logical_id] = resource
     construct = Construct(logical_id, kind, qualified, resource)
-    state.created[key] = construct
+    state.created[key] = state.by_id[logical_id] = construct
     return construct
 
 
@@ -473,7 +542,23 @@ def _method(owner: Any, method: str, call: Any, frame: Any, reader: Any) -> Any:
     """What a method call on a construct changes: `fn.add_environment(k, v)`, `fn.add_layers(...)`."""
     from lambdalint.loaders.cdkvalues import as_located, positional
 
+    from lambdalint.loaders.cdkiam import role_method
+
     values = [reader.value(a.value, frame) for a in call.args]
+    node = Located(frame.module.text(call), frame.module.span(call), "unresolved")
+    if method.startswith("grant"):
+        _grant(values, node)
+        return None
+    if owner is None:
+        return None
+    if owner.kind == "AWS::Lambda::Function" and method == "add_to_role_policy":
+        role_method(owner.attributes.get("role"), method, values, node, _attach)
+        return None
+    if role_method(owner, method, values, node, _attach):
+        return None
+    if owner.kind == "AWS::IAM::Policy" and method == "attach_to_role" and values:
+        _attach(owner, values[0])
+        return None
     resource = owner.resource
     if resource is None or owner.kind != "AWS::Lambda::Function":
         return None
@@ -506,6 +591,43 @@ def _method(owner: Any, method: str, call: Any, frame: Any, reader: Any) -> Any:
         elif isinstance(layers.value, list):
             layers.value.extend(added)
     return None
+
+
+def _grant(values: list[Any], node: Located) -> None:
+    """`bucket.grant_read(fn)`: scoped to that resource by construction, never a wildcard; it adds
+    a statement lambdalint does not spell out to the grantee's role."""
+    from lambdalint.loaders.cdkiam import ROLE, add_statements
+    from lambdalint.loaders.cdkvalues import Construct
+
+    for value in values:
+        if not isinstance(value, Construct):
+            continue
+        role = value.attributes.get("role") if value.kind == "AWS::Lambda::Function" else value
+        if role is not None and role.kind == ROLE and role.resource is not None:
+            add_statements(role.resource, node)
+
+
+def _attach(policy: Any, role: Any) -> None:
+    """`role.attach_inline_policy(policy)` / `policy.attach_to_role(role)`: the policy's `Roles`."""
+    from lambdalint.loaders.cdkvalues import Construct
+
+    if not isinstance(role, Construct) or policy.resource is None:
+        return
+    properties = policy.resource.value["Properties"].value
+    roles = properties.setdefault("Roles", Located([], policy.resource.span))
+    if isinstance(roles.value, list):
+        roles.value.append(Located({"Ref": Located(role.logical_id, roles.span)}, roles.span))
+
+
+def _policies_unknown(state: _App, node: str) -> None:
+    """A policy added to an object not followed could be on any role of the app."""
+    from lambdalint.loaders.cdkiam import ROLE, add_statements
+
+    for template in state.templates.values():
+        for resource in template.resources.values():
+            kind = resource.get("Type")
+            if kind is not None and kind.value == ROLE:
+                add_statements(resource, Located(node, resource.key_span or resource.span, "unresolved"))
 
 
 def _environment_unknown(state: _App) -> None:

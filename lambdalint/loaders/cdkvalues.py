@@ -413,14 +413,20 @@ class Reader:
             owner = self.value(node.func.value, frame)
             if isinstance(owner, Construct):
                 return self.on_method(owner, node.func.attr.value, node, frame) or self.unresolved(node, frame)
+            if isinstance(owner, Located) and node.func.attr.value in ("items", "keys", "values") \
+                    and isinstance(owner.value, dict) and owner.origin != "unresolved":
+                return _dict_view(owner, node.func.attr.value)
+            helper = self.helper(node, frame)
+            if helper is not _missing:
+                return helper if helper is not None else self.unresolved(node, frame)
             if isinstance(owner, Located) and owner.origin == "unresolved":
                 # `fn.add_environment(...)` on an object we could not follow: the loader then
                 # knows that some function's settings are incomplete
                 self.unknown_calls.add(node.func.attr.value)
-            if isinstance(owner, Located) and node.func.attr.value in ("items", "keys", "values") \
-                    and isinstance(owner.value, dict) and owner.origin != "unresolved":
-                return _dict_view(owner, node.func.attr.value)
-        helper = self.helper(node, frame)
+                if self.method_hook is not None:
+                    return self.method_hook(None, node.func.attr.value, node, frame, self) \
+                        or self.unresolved(node, frame)
+        helper = self.helper(node, frame) if not isinstance(node.func, cst.Attribute) else _missing
         if helper is not _missing:
             return helper if helper is not None else self.unresolved(node, frame)
         for argument in node.args:  # a construct passed to an unknown call is still created
@@ -625,6 +631,8 @@ def as_located(value: Value, span: Span) -> Located:
 def construct_attribute(construct: Construct, attribute: str, span: Span) -> Value | None:
     if attribute in construct.attributes:
         return construct.attributes[attribute]
+    if attribute in ("role", "grant_principal"):
+        return None  # a function's role is in its attributes when the model holds it
     if attribute.endswith("_arn"):
         return Located({"Fn::GetAtt": Located([Located(construct.logical_id, span), Located("Arn", span)], span)},
                        span)
@@ -638,6 +646,7 @@ _ENUMS = {
     "Tracing": {"ACTIVE": "Active", "PASS_THROUGH": "PassThrough", "DISABLED": None},
     "Architecture": {"ARM_64": "arm64", "X86_64": "x86_64"},
     "SnapStartConf": {"ON_PUBLISHED_VERSIONS": "PublishedVersions"},
+    "Effect": {"ALLOW": "Allow", "DENY": "Deny"},
 }
 
 
