@@ -295,3 +295,26 @@ _lambda.CfnFunction(self, "Spread", **settings)""",
     result = run_lint(tmp_path, select=("LL201", "LL301", "LL302", "LL304"))
     assert sorted((f.code, f.span.line) for f in result.findings) == \
         [("LL301", 10), ("LL302", 10), ("LL304", 14)]
+
+
+def test_cdk_roles_in_the_role_model(tmp_path: Path) -> None:
+    from lambdalint.iam import execution_role
+
+    from conftest import FIXTURES
+
+    result = run_lint(FIXTURES / "projects" / "cdk-python-iam", select=("LL301",))
+    assert result.project is not None
+    roles = {f.name: execution_role(f) for f in result.project.functions}
+    reader = roles["ReaderFunction"]
+    assert reader.role == "ReaderFunctionServiceRole" and reader.unknown is None
+    assert [m.name for m in reader.managed] == ["AWSLambdaBasicExecutionRole"]
+    actions = [[a.value for a in s.actions] for s in reader.statements]
+    # initial_policy (the constant list resolved), the grant (scoped, unknown), add_to_role_policy,
+    # role.add_to_policy (a Deny)
+    assert actions[:3] == [["dynamodb:*"], ["dynamodb:GetItem", "dynamodb:Query"], ["xray:PutTraceSegments"]]
+    assert [a.origin for a in reader.statements[3].actions] == ["unresolved"]
+    assert actions[4:] == [["s3:Get*"], ["*"]] and reader.statements[5].effect == "Deny"
+    admin = roles["AdminFunction"]
+    assert admin.role == "AdminRole"
+    assert sorted(m.name for m in admin.managed) == ["AWSLambdaBasicExecutionRole", "AdministratorAccess"]
+    assert roles["ImportedRoleFunction"].unknown is not None
