@@ -94,6 +94,7 @@ def load_cdk_app(cdk_json: Path, python_files: list[Path], project: Project,
     reader = Reader(app_dir, project.display, lambda q, call, frame, r: _construct(state, q, call, frame, r),
                     read_text)
     reader.method_hook = _method
+    reader.state = state
     texts: dict[Path, str] = {}
     for path in python_files:
         path = path.absolute()
@@ -114,6 +115,8 @@ def load_cdk_app(cdk_json: Path, python_files: list[Path], project: Project,
     unknown_policy = sorted(m for m in reader.unknown_calls if is_role_method(m) or m.startswith("grant"))
     if unknown_policy:
         _policies_unknown(state, f"{unknown_policy[0]}(...)")
+    if "configure_async_invoke" in reader.unknown_calls:
+        _async_unknown(state)
     if "add_environment" in reader.unknown_calls:
         _environment_unknown(state)
     templates = []
@@ -185,6 +188,9 @@ def _construct(state: _App, qualified: str, call: Any, frame: Any, reader: Any) 
                           lambda kind, properties, c, f: _make(state, kind, qualified, properties, c, f, reader))
     if made is not None:
         return made or _opaque(qualified, call, frame, reader)
+    wired = _trigger_construct(state, qualified, call, frame, reader)
+    if wired is not None:
+        return wired
     kind = FUNCTIONS.get(qualified)
     if kind is None:
         if not qualified.startswith("aws_cdk"):
@@ -215,10 +221,59 @@ def _construct(state: _App, qualified: str, call: Any, frame: Any, reader: Any) 
                         "Metadata": Located(metadata, head)}, module.span(call), key_span=head)
     resources[logical_id] = resource
     construct = Construct(logical_id, "AWS::Lambda::Function", qualified, resource)
-    _function_role(construct, properties, reader.keywords(call, frame)[0].get("initial_policy"),
-                   resources, head, state)
+    keywords = reader.keywords(call, frame)[0]
+    _function_role(construct, properties, keywords.get("initial_policy"), resources, head, state)
+    from lambdalint.loaders.cdktriggers import event_source
+
+    for source in _construct_items(reader, call, frame):
+        event_source(construct, source, _maker(state, reader), call, frame, state)
     state.created[key] = state.by_id[logical_id] = construct
     return construct
+
+
+def _maker(state: _App, reader: Any, qualified: str = "") -> Any:
+    return lambda kind, properties, call, frame, name=None: _make(state, kind, qualified, properties, call,
+                                                                  frame, reader, name)
+
+
+def _trigger_construct(state: _App, qualified: str, call: Any, frame: Any, reader: Any) -> Any:
+    """Event sources, targets, integrations (values) and trigger sources (resources)."""
+    from lambdalint.loaders import cdktriggers
+
+    value = cdktriggers.trigger_value(qualified, call, frame, reader)
+    if value is not None:
+        return value
+    make = _maker(state, reader, qualified)
+    if qualified == "aws_cdk.aws_apigatewayv2_integrations.HttpLambdaIntegration":
+        return cdktriggers.http_integration(call, frame, reader, make) or _opaque(qualified, call, frame, reader)
+    if qualified == LAMBDA + "EventInvokeConfig":
+        keywords, complete = reader.keywords(call, frame)
+        target = keywords.get("function")
+        if target is not None and getattr(target[0], "resource", None) is not None:
+            _async_config(target[0], keywords, complete, frame.module.span(call))
+        return _opaque(qualified, call, frame, reader)
+    kind = cdktriggers._SOURCE_RESOURCES.get(qualified)
+    if kind is None:
+        return None
+    keywords, complete = reader.keywords(call, frame)
+    head = _head_span(frame.module, call)
+    construct = make(kind, cdktriggers.source_properties(qualified, keywords, complete, head), call, frame)
+    if not construct:
+        return _opaque(qualified, call, frame, reader)
+    cdktriggers.wire_source(construct, qualified, keywords, head, make, call, frame)
+    return construct
+
+
+def _async_config(function: Any, keywords: dict[str, Any], complete: bool, span: Span) -> None:
+    """`fn.configure_async_invoke(...)` / `lambda_.EventInvokeConfig(function=fn, ...)`."""
+    properties: dict[str, Located] = function.resource.value["Properties"].value
+    if not complete:
+        properties["EventInvokeConfig"] = Located("**", span, "unresolved")
+        return
+    for name in ("on_failure", "retry_attempts", "max_event_age"):
+        if name in keywords:
+            _invoke_config(properties, name, keywords[name][0], keywords[name][1], None, span)
+    properties.setdefault("EventInvokeConfig", Located({}, span, key_span=span))
 
 
 def _function_role(function: Any, properties: dict[str, Located], initial: Any,
@@ -246,14 +301,15 @@ def _function_role(function: Any, properties: dict[str, Located], initial: Any,
 
 
 def _make(state: _App, kind: str, qualified: str, properties: dict[str, Located], call: Any, frame: Any,
-          reader: Any) -> Any:
-    """A construct that is one CloudFormation resource of `kind` with these properties."""
+          reader: Any, name: str | None = None) -> Any:
+    """A construct that is one CloudFormation resource of `kind` with these properties, named by
+    its construct id (or by `name`, for what CDK creates under another construct)."""
     from lambdalint.loaders.cdkvalues import Construct
 
-    id_node = construct_id(call)
-    if id_node is None:
+    id_node = construct_id(call) if name is None else None
+    if id_node is None and name is None:
         return False
-    key = (id(call), _id_text(reader, id_node, frame))
+    key = (id(call), name if name is not None else _id_text(reader, id_node, frame))
     if key in state.created:
         return state.created[key]
     module = frame.module
@@ -470,7 +526,8 @@ def _invoke_config(properties: dict[str, Located], name: str, value: Any, argume
     """`on_failure`/`retry_attempts`/`max_event_age` are the function's `EventInvokeConfig`."""
     from lambdalint.loaders.cdkvalues import as_located
 
-    span, key_span = _keyword_span(module, argument) if argument is not None else (head, head)
+    span, key_span = _keyword_span(module, argument) if argument is not None and module is not None \
+        else (head, head)
     config = properties.get("EventInvokeConfig")
     entries = dict(config.value) if config is not None else {}
     located = as_located(value, span)
@@ -544,12 +601,50 @@ def _method(owner: Any, method: str, call: Any, frame: Any, reader: Any) -> Any:
 
     from lambdalint.loaders.cdkiam import role_method
 
+    from lambdalint.loaders import cdktriggers
+
     values = [reader.value(a.value, frame) for a in call.args]
     node = Located(frame.module.text(call), frame.module.span(call), "unresolved")
+    state: _App = reader.state
+    make = _maker(state, reader)
+    is_function = owner is not None and owner.kind == "AWS::Lambda::Function" and owner.resource is not None
+    if method == "add_method":
+        cdktriggers.add_method(values, {}, make, call, frame, owner)
+        return None
+    if is_function and method in ("grant_invoke", "grant_invoke_url", "add_permission", "add_function_url",
+                                  "add_event_source", "configure_async_invoke"):
+        keywords, complete = reader.keywords(call, frame)
+        if method == "add_event_source" and values:
+            cdktriggers.event_source(owner, values[0], make, call, frame, state)
+        elif method == "add_function_url":
+            cdktriggers.function_url(owner, keywords, make, call, frame)
+        elif method == "add_permission":
+            name = values[0].value if values and isinstance(values[0], Located) and values[0].is_literal \
+                else owner.logical_id + "Permission"
+            cdktriggers.permission(owner, keywords, make, call, frame, str(name))
+        elif method == "configure_async_invoke":
+            _async_config(owner, keywords, complete, node.span)
+        elif values:
+            cdktriggers.permission(owner, {}, make, call, frame, owner.logical_id + "Invoke", values[0])
+        return None
     if method.startswith("grant"):
         _grant(values, node)
         return None
     if owner is None:
+        return None
+    if owner.kind == "AWS::S3::Bucket" and method in ("add_event_notification", "add_object_created_notification",
+                                                       "add_object_removed_notification"):
+        if method != "add_event_notification":
+            kind = "s3:ObjectCreated:*" if "created" in method else "s3:ObjectRemoved:*"
+            values = [Located(kind, node.span), *values]
+        cdktriggers.notification(owner, values, node.span)
+        return None
+    if owner.kind == "AWS::SNS::Topic" and method == "add_subscription":
+        cdktriggers.subscription(owner, values, make, call, frame)
+        return None
+    if owner.kind == "AWS::Events::Rule" and method == "add_target":
+        for value in values:
+            cdktriggers.add_rule_target(owner, value)
         return None
     if owner.kind == "AWS::Lambda::Function" and method == "add_to_role_policy":
         role_method(owner.attributes.get("role"), method, values, node, _attach)
@@ -628,6 +723,31 @@ def _policies_unknown(state: _App, node: str) -> None:
             kind = resource.get("Type")
             if kind is not None and kind.value == ROLE:
                 add_statements(resource, Located(node, resource.key_span or resource.span, "unresolved"))
+
+
+def _construct_items(reader: Any, call: Any, frame: Any) -> list[Any]:
+    """The constructs of an `events=[...]` list (kept as objects, not flattened to `Ref`s)."""
+    from lambdalint.loaders.cdkvalues import Construct
+
+    argument = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == "events"), None)
+    import libcst as cst
+
+    if isinstance(argument, (cst.List, cst.Tuple)):
+        found = [reader.value(element.value, frame) for element in argument.elements]
+        return [item for item in found if isinstance(item, Construct)]
+    return []
+
+
+def _async_unknown(state: _App) -> None:
+    """`configure_async_invoke` on an object not followed: no function's async setup is known."""
+    for template in state.templates.values():
+        for resource in template.resources.values():
+            kind = resource.get("Type")
+            properties = resource.get("Properties")
+            if kind is not None and kind.value == "AWS::Lambda::Function" and properties is not None \
+                    and isinstance(properties.value, dict):
+                properties.value.setdefault("EventInvokeConfig", Located("?", resource.key_span or resource.span,
+                                                                         "unresolved"))
 
 
 def _environment_unknown(state: _App) -> None:

@@ -109,6 +109,7 @@ class Reader:
         self.walked: set[int] = set()  # ids of function definitions already read with bound parameters
         self.errors: list[tuple[Path, str, int, int]] = []
         self.unknown_calls: set[str] = set()  # method names called on values that did not resolve
+        self.state: Any = None  # the loader's own state, for its hooks
         self.method_hook: Callable[[Construct, str, cst.Call, Frame, Reader], Value | None] | None = None
 
     # -- modules --
@@ -647,6 +648,14 @@ _ENUMS = {
     "Architecture": {"ARM_64": "arm64", "X86_64": "x86_64"},
     "SnapStartConf": {"ON_PUBLISHED_VERSIONS": "PublishedVersions"},
     "Effect": {"ALLOW": "Allow", "DENY": "Deny"},
+    "FunctionUrlAuthType": {"NONE": "NONE", "AWS_IAM": "AWS_IAM"},
+    "StartingPosition": {"LATEST": "LATEST", "TRIM_HORIZON": "TRIM_HORIZON", "AT_TIMESTAMP": "AT_TIMESTAMP"},
+    "EventType": {
+        "OBJECT_CREATED": "s3:ObjectCreated:*", "OBJECT_CREATED_PUT": "s3:ObjectCreated:Put",
+        "OBJECT_CREATED_POST": "s3:ObjectCreated:Post", "OBJECT_CREATED_COPY": "s3:ObjectCreated:Copy",
+        "OBJECT_CREATED_COMPLETE_MULTIPART_UPLOAD": "s3:ObjectCreated:CompleteMultipartUpload",
+        "OBJECT_REMOVED": "s3:ObjectRemoved:*", "OBJECT_REMOVED_DELETE": "s3:ObjectRemoved:Delete",
+    },
 }
 
 
