@@ -261,6 +261,8 @@ def _trigger_construct(state: _App, qualified: str, call: Any, frame: Any, reade
     if not construct:
         return _opaque(qualified, call, frame, reader)
     cdktriggers.wire_source(construct, qualified, keywords, head, make, call, frame)
+    for target in _construct_items(reader, call, frame, "targets"):
+        cdktriggers.add_rule_target(construct, target)
     return construct
 
 
@@ -725,11 +727,11 @@ def _policies_unknown(state: _App, node: str) -> None:
                 add_statements(resource, Located(node, resource.key_span or resource.span, "unresolved"))
 
 
-def _construct_items(reader: Any, call: Any, frame: Any) -> list[Any]:
-    """The constructs of an `events=[...]` list (kept as objects, not flattened to `Ref`s)."""
+def _construct_items(reader: Any, call: Any, frame: Any, keyword: str = "events") -> list[Any]:
+    """The constructs of an `events=[...]`/`targets=[...]` list (as objects, not flattened to `Ref`s)."""
     from lambdalint.loaders.cdkvalues import Construct
 
-    argument = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == "events"), None)
+    argument = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == keyword), None)
     import libcst as cst
 
     if isinstance(argument, (cst.List, cst.Tuple)):

@@ -148,23 +148,11 @@ def source_properties(qualified: str, keywords: dict[str, Any], complete: bool, 
 
 def wire_source(construct: Any, qualified: str, keywords: dict[str, Any], head: Span, make: Make,
                 call: Any, frame: Any) -> None:
-    """What a source construct wires by itself: a rule's `targets=[...]`, a REST API's `handler`."""
-    if qualified == "aws_cdk.aws_events.Rule":
-        targets = keywords.get("targets")
-        if targets is not None and isinstance(targets[0], Located) and isinstance(targets[0].value, list):
-            return  # already as Located (no target constructs in it)
-        for target in _items(targets[0] if targets is not None else None):
-            add_rule_target(construct, target)
-    elif qualified == "aws_cdk.aws_apigateway.LambdaRestApi":
+    """What a source construct wires by itself: a REST API's `handler`."""
+    if qualified == "aws_cdk.aws_apigateway.LambdaRestApi":
         handler = keywords.get("handler")
         if handler is not None:
             _method(make, "ANY", handler[0], head, call, frame, construct)
-
-
-def _items(value: Any) -> list[Any]:
-    if isinstance(value, list):
-        return value
-    return []
 
 
 def add_rule_target(rule: Any, target: Any) -> None:
@@ -330,10 +318,10 @@ def permission(function: Any, keywords: dict[str, Any], make: Make, call: Any, f
         properties["Principal"] = _located(principal, span)
     else:
         properties["Principal"] = Located("?", span, "unresolved")
-    for name, key in (("source_arn", "SourceArn"), ("source_account", "SourceAccount"),
-                      ("organization_id", "PrincipalOrgID"), ("action", "Action")):
-        if name in keywords:
-            properties[key] = _keyword(keywords[name], span)
+    for keyword, key in (("source_arn", "SourceArn"), ("source_account", "SourceAccount"),
+                         ("organization_id", "PrincipalOrgID"), ("action", "Action")):
+        if keyword in keywords:
+            properties[key] = _keyword(keywords[keyword], span)
     make("AWS::Lambda::Permission", properties, call, frame, name)
 
 
