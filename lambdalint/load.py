@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
+from lambdalint.cdkout import prefer_source
 from lambdalint.config import Config
 from lambdalint.discover import Walker
 from lambdalint.located import Span
@@ -61,7 +62,9 @@ def _load_cdk_apps(cdk_json: list[Path], python_files: list[Path], project: Proj
             continue
         from lambdalint.loaders.cdk import load_cdk_app
 
-        for template in load_cdk_app(path, python_files, project, read_text):
+        templates = load_cdk_app(path, python_files, project, read_text)
+        prefer_source(project, path.parent.absolute(), templates)
+        for template in templates:
             project.sources[template.source.display] = template.source
             project.templates.append(template)
         read.append(path)
