@@ -17,6 +17,7 @@ loader decides what each construct means; the evaluator only knows how values fl
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -253,7 +254,9 @@ class Reader:
     def value(self, node: cst.CSTNode, frame: Frame) -> Value:
         module = frame.module
         if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-            text = node.evaluated_value
+            with warnings.catch_warnings():  # the app's own `"\{"` is not our warning to print
+                warnings.simplefilter("ignore")
+                text = node.evaluated_value
             if isinstance(text, bytes):
                 return self.unresolved(node, frame)
             return Located(text, module.span(node))
