@@ -119,6 +119,17 @@ def load_cdk_app(cdk_json: Path, python_files: list[Path], project: Project,
         _async_unknown(state)
     if "add_environment" in reader.unknown_calls:
         _environment_unknown(state)
+    from lambdalint.loaders.cdkvalues import settle
+
+    by_display = {m.source.display: m for m in reader.modules.values() if m is not None}
+    seen: set[int] = set()
+    # a module without a function has nothing a rule reads: a resource refers to functions of
+    # its own template only
+    state.templates = {path: template for path, template in state.templates.items()
+                       if any(r.get("Type").value == "AWS::Lambda::Function"  # type: ignore[union-attr]
+                              for r in template.resources.values())}
+    for template in state.templates.values():
+        settle(template.root, by_display, seen)
     templates = []
     for path, template in state.templates.items():
         for logical_id, resource in template.resources.items():
@@ -379,7 +390,7 @@ def _level_one(state: _App, qualified: str, call: Any, frame: Any, reader: Any) 
     properties, complete = _cfn_properties(call, frame, reader)
     if not complete:
         # a `**props` we cannot read may hold any property: the resource is not judged at all
-        state.notes.append(f"{head.path}:{head.line}: `{parts[2]}` `{key[1]}` takes properties from "
+        state.notes.append(f"{head.path}:{module.place(head).line}: `{parts[2]}` `{key[1]}` takes properties from "
                            "`**` arguments lambdalint cannot read; it is not checked")
         construct = state.created[key] = Construct(key[1], kind, qualified)
         return construct
@@ -432,7 +443,7 @@ def _id_text(reader: Any, node: Any, frame: Any) -> str:
     value = reader.value(node, frame)
     if isinstance(value, Located) and value.is_literal and isinstance(value.value, str):
         return value.value
-    return frame.module.text(node)
+    return frame.module.code(node)
 
 
 def _unique(name: str, taken: dict[str, Located]) -> str:
@@ -446,15 +457,12 @@ def _unique(name: str, taken: dict[str, Located]) -> str:
 
 def _head_span(module: Any, call: Any) -> Span:
     """The construct call's first line, from the callee to its `(`: where 'missing' points."""
-    span = module.span(call.func)
-    return Span(span.path, span.line, span.column, span.end_line, span.end_column + 1)
+    return module.span(call.func, extra=1)  # type: ignore[no-any-return]
 
 
 def _keyword_span(module: Any, argument: Any) -> tuple[Span, Span]:
     """The span of `keyword=value` and of the keyword alone."""
-    keyword = module.span(argument.keyword)
-    value = module.span(argument.value)
-    return Span(keyword.path, keyword.line, keyword.column, value.end_line, value.end_column), keyword
+    return module.span(argument.keyword, argument.value), module.span(argument.keyword)
 
 
 def _function_properties(kind: str, call: Any, frame: Any, reader: Any, head: Span,
@@ -588,12 +596,12 @@ def _code_value(qualified: str, call: Any, frame: Any, reader: Any) -> Located |
         key = "cdk:image" if "Image" in name else "cdk:asset"
         if isinstance(value, Located) and value.is_literal and isinstance(value.value, str):
             return Located({key: value}, span)
-        return Located({key: Located(frame.module.text(call), span, "unresolved")}, span)
+        return Located({key: Located(frame.module.source_text(call), span, "unresolved")}, span)
     if name in ("Code.from_inline", "InlineCode", "Code.inline", "InlineCode.from_inline"):
         return Located({"ZipFile": Located("(inline)", span)}, span)
     if name in ("Code.from_bucket", "S3Code", "Code.from_ecr_image", "Code.from_docker_build",
                 "Code.from_custom_command", "Code.from_cfn_parameters", "DockerImageCode.from_ecr"):
-        return Located({"cdk:external": Located(frame.module.text(call), span, "unresolved")}, span)
+        return Located({"cdk:external": Located(frame.module.source_text(call), span, "unresolved")}, span)
     return None
 
 
@@ -606,7 +614,7 @@ def _method(owner: Any, method: str, call: Any, frame: Any, reader: Any) -> Any:
     from lambdalint.loaders import cdktriggers
 
     values = [reader.value(a.value, frame) for a in call.args]
-    node = Located(frame.module.text(call), frame.module.span(call), "unresolved")
+    node = Located(frame.module.source_text(call), frame.module.span(call), "unresolved")
     state: _App = reader.state
     make = _maker(state, reader)
     is_function = owner is not None and owner.kind == "AWS::Lambda::Function" and owner.resource is not None

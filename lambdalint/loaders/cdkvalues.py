@@ -55,25 +55,88 @@ class Construct:
 Value = Any  # Located | Construct
 
 
+PENDING = -1  # the line of a span not placed yet (see `Module.span`)
+
+
+class PendingText(str):
+    """The source text of an unresolved value, filled in by `Module.settle` (until then `…`)."""
+
+    index: int
+
+
 @dataclass
 class Module:
-    """One parsed module of the app."""
+    """One parsed module of the app.
+
+    Positions cost a second pass over the module (a code generation), and most values read are
+    never part of the model: `span` and `source_text` hand out placeholders, and `settle` puts
+    the real spans and texts into the values that made it into the model, building positions only
+    for the modules they come from."""
 
     path: Path
     source: SourceFile
     tree: cst.Module
-    positions: Positions
     imports: dict[str, str] = field(default_factory=dict)
     functions: dict[str, cst.FunctionDef] = field(default_factory=dict)
     classes: dict[str, cst.ClassDef] = field(default_factory=dict)
     env: dict[str, Value] | None = None  # module-level bindings, once read
+    pending: list[tuple[cst.CSTNode, cst.CSTNode, int]] = field(default_factory=list)
+    _positions: Positions | None = None
 
-    def span(self, node: cst.CSTNode) -> Span:
-        line, column, end_line, end_column = self.positions.range(node)
-        return Span(self.source.display, line, column + 1, end_line, end_column + 1)
+    def span(self, node: cst.CSTNode, end: cst.CSTNode | None = None, extra: int = 0) -> Span:
+        """A placeholder for the span from `node` to `end` (plus `extra` columns)."""
+        self.pending.append((node, end if end is not None else node, extra))
+        index = len(self.pending) - 1
+        return Span(self.source.display, PENDING, index, PENDING, index)
 
-    def text(self, node: cst.CSTNode) -> str:
-        return self.positions.source(node)
+    def source_text(self, node: cst.CSTNode) -> str:
+        text = PendingText("…")
+        text.index = self.span(node).column
+        return text
+
+    def code(self, node: cst.CSTNode) -> str:
+        """The node's text now (small nodes: a construct id written as an expression)."""
+        return self.tree.code_for_node(node).strip()
+
+    @property
+    def positions(self) -> Positions:
+        if self._positions is None:
+            self._positions = Positions(self.tree, self.source.text)
+        return self._positions
+
+    def place(self, span: Span) -> Span:
+        if span.line != PENDING or span.path != self.source.display:
+            return span
+        start, end, extra = self.pending[span.column]
+        line, column, _, _ = self.positions.range(start)
+        _, _, end_line, end_column = self.positions.range(end)
+        return Span(span.path, line, column + 1, end_line, end_column + 1 + extra)
+
+    def text(self, index: int) -> str:
+        return self.positions.source(self.pending[index][0])
+
+
+def settle(node: Located, modules: dict[str, Module], seen: set[int] | None = None) -> None:
+    """Real spans and texts for every value under `node` (see `Module`)."""
+    seen = set() if seen is None else seen
+    stack = [node]
+    while stack:
+        located = stack.pop()
+        if id(located) in seen:
+            continue
+        seen.add(id(located))
+        for attribute in ("span", "key_span"):
+            span = getattr(located, attribute)
+            if span is not None and span.line == PENDING and span.path in modules:
+                setattr(located, attribute, modules[span.path].place(span))
+        value = located.value
+        if isinstance(value, PendingText):
+            module = modules.get(located.span.path)
+            located.value = module.text(value.index) if module is not None else str(value)
+        elif isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
 
 
 def qualify(qualified: str) -> str:
@@ -130,7 +193,7 @@ class Reader:
             return None
         except Exception:  # noqa: BLE001 - LibCST raises other errors on odd input; the file is just unread
             return None
-        module = Module(path, SourceFile(path, self.display(path), text), tree, Positions(tree, text))
+        module = Module(path, SourceFile(path, self.display(path), text), tree)
         for statement in tree.body:
             if isinstance(statement, cst.FunctionDef):
                 module.functions[statement.name.value] = statement
@@ -253,6 +316,10 @@ class Reader:
 
     def value(self, node: cst.CSTNode, frame: Frame) -> Value:
         module = frame.module
+        if isinstance(node, cst.SimpleString) and "\\" not in node.value and node.prefix in ("", "r", "u", "R", "U"):
+            # the common plain literal, without `compile` (what `evaluated_value` costs)
+            quote = node.quote
+            return Located(node.value[len(node.prefix) + len(quote):-len(quote)], module.span(node))
         if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
             with warnings.catch_warnings():  # the app's own `"\{"` is not our warning to print
                 warnings.simplefilter("ignore")
@@ -291,7 +358,7 @@ class Reader:
         return self.unresolved(node, frame)
 
     def unresolved(self, node: cst.CSTNode, frame: Frame) -> Located:
-        return Located(frame.module.text(node), frame.module.span(node), "unresolved")
+        return Located(frame.module.source_text(node), frame.module.span(node), "unresolved")
 
     def name(self, node: cst.Name, frame: Frame) -> Value:
         name = node.value
