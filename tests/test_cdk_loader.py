@@ -318,3 +318,20 @@ def test_cdk_roles_in_the_role_model(tmp_path: Path) -> None:
     assert admin.role == "AdminRole"
     assert sorted(m.name for m in admin.managed) == ["AWSLambdaBasicExecutionRole", "AdministratorAccess"]
     assert roles["ImportedRoleFunction"].unknown is not None
+
+
+def test_requirements_count_only_where_cdk_installs_them(tmp_path: Path) -> None:
+    source = stack("""\
+_lambda.Function(self, "AsIs", runtime=_lambda.Runtime.PYTHON_3_12, handler="app.handler",
+                 code=_lambda.Code.from_asset("lambda"), timeout=Duration.seconds(5))
+python.PythonFunction(self, "Bundled", entry="bundled", index="app.py", runtime=_lambda.Runtime.PYTHON_3_12,
+                      timeout=Duration.seconds(5))""",
+                   "from aws_cdk import Duration, Stack, aws_lambda as _lambda\n"
+                   "from aws_cdk import aws_lambda_python_alpha as python")
+    write_tree(tmp_path, {"cdk.json": CDK_JSON, "app.py": APP, "stacks/__init__.py": "", "stacks/orders.py": source,
+                          "lambda/app.py": HANDLER, "lambda/requirements.txt": "boto3==1.34.0\n",
+                          "bundled/app.py": HANDLER, "bundled/requirements.txt": "boto3==1.34.0\n"})
+    result = run_lint(tmp_path, select=("LL404",))
+    # `Code.from_asset` zips the folder as it is: its requirements.txt installs nothing
+    assert [(f.code, f.span.path, f.function) for f in result.visible] == \
+        [("LL404", "bundled/requirements.txt", "Bundled")]

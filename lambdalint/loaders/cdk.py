@@ -50,6 +50,10 @@ _SPREADABLE = ("Timeout", "MemorySize", "ReservedConcurrentExecutions", "Runtime
                "SnapStart", "Architectures", "Role")
 
 
+_JUDGED_ALONE = frozenset({"AWS::Lambda::Function", "AWS::Scheduler::Schedule", "AWS::Events::Rule",
+                           "AWS::Lambda::Permission", "AWS::Lambda::Url"})
+
+
 def python_app(text: str) -> str | None:
     """The Python file a `cdk.json`'s `app` command runs; None for other languages or bad JSON."""
     try:
@@ -123,10 +127,11 @@ def load_cdk_app(cdk_json: Path, python_files: list[Path], project: Project,
 
     by_display = {m.source.display: m for m in reader.modules.values() if m is not None}
     seen: set[int] = set()
-    # a module without a function has nothing a rule reads: a resource refers to functions of
-    # its own template only
+    # a module with neither a function nor a resource rules judge on its own (a schedule, a
+    # permission, a function URL) has nothing a rule reads: a queue or a role refers to functions
+    # of its own template only
     state.templates = {path: template for path, template in state.templates.items()
-                       if any(r.get("Type").value == "AWS::Lambda::Function"  # type: ignore[union-attr]
+                       if any(r.get("Type").value in _JUDGED_ALONE  # type: ignore[union-attr]
                               for r in template.resources.values())}
     for template in state.templates.values():
         settle(template.root, by_display, seen)
@@ -572,7 +577,9 @@ def _python_function(properties: dict[str, Located], keywords: dict[str, Any], m
     if entry is not None and isinstance(entry[0], Located) and entry[0].is_literal \
             and isinstance(entry[0].value, str):
         span, key_span = _keyword_span(module, entry[1]) if entry[1] is not None else (head, head)
-        properties["Code"] = Located({"cdk:asset": Located(entry[0].value, span)}, span, key_span=key_span)
+        # PythonFunction installs the entry's requirements.txt (Pipfile, poetry) into the package
+        properties["Code"] = Located({"cdk:asset": Located(entry[0].value, span),
+                                      "cdk:bundled": Located(True, span, "default")}, span, key_span=key_span)
 
 
 def _code_value(qualified: str, call: Any, frame: Any, reader: Any) -> Located | None:
@@ -594,9 +601,11 @@ def _code_value(qualified: str, call: Any, frame: Any, reader: Any) -> Located |
         if name == "EcrImageCode":
             return Located({"cdk:image": Located(None, span, "unresolved")}, span)
         key = "cdk:image" if "Image" in name else "cdk:asset"
-        if isinstance(value, Located) and value.is_literal and isinstance(value.value, str):
-            return Located({key: value}, span)
-        return Located({key: Located(frame.module.source_text(call), span, "unresolved")}, span)
+        code = {key: value} if isinstance(value, Located) and value.is_literal and isinstance(value.value, str) \
+            else {key: Located(frame.module.source_text(call), span, "unresolved")}
+        if any(a.keyword is not None and a.keyword.value == "bundling" for a in call.args):
+            code["cdk:bundled"] = Located(True, span)  # a bundling command (pip install) builds the asset
+        return Located(code, span)
     if name in ("Code.from_inline", "InlineCode", "Code.inline", "InlineCode.from_inline"):
         return Located({"ZipFile": Located("(inline)", span)}, span)
     if name in ("Code.from_bucket", "S3Code", "Code.from_ecr_image", "Code.from_docker_build",
