@@ -29,6 +29,7 @@ def test_every_trigger_kind_is_in_the_trigger_list() -> None:
         ("schedule", "Nightly", "Typo"),
         ("sns", "AlertWorker", "Alerts"),
         ("sqs", "QueueWorker", "Jobs"),
+        ("sqs", "QueueWorker", "Jobs"),  # `add_event_source` and the L2 `EventSourceMapping`
     ]
 
 

@@ -268,6 +268,18 @@ def _trigger_construct(state: _App, qualified: str, call: Any, frame: Any, reade
         if target is not None and getattr(target[0], "resource", None) is not None:
             _async_config(target[0], keywords, complete, frame.module.span(call))
         return _opaque(qualified, call, frame, reader)
+    if qualified == LAMBDA + "EventSourceMapping":
+        from lambdalint.loaders.cdkvalues import Construct
+
+        keywords, _ = reader.keywords(call, frame)
+        target = keywords.get("target")
+        arn = keywords.get("event_source_arn")
+        mapping = Construct("", "cdk:event-source", qualified, None, {
+            "type": "EventSourceMapping", "source": arn[0] if arn is not None else None,
+            "keywords": keywords, "span": _head_span(frame.module, call)})
+        if target is not None:
+            cdktriggers.event_source(target[0], mapping, make, call, frame, state)
+        return _opaque(qualified, call, frame, reader)
     kind = cdktriggers._SOURCE_RESOURCES.get(qualified)
     if kind is None:
         return None
