@@ -335,3 +335,39 @@ python.PythonFunction(self, "Bundled", entry="bundled", index="app.py", runtime=
     # `Code.from_asset` zips the folder as it is: its requirements.txt installs nothing
     assert [(f.code, f.span.path, f.function) for f in result.visible] == \
         [("LL404", "bundled/requirements.txt", "Bundled")]
+
+
+def model_spans(app: Path, whole_module: bool, monkeypatch: object) -> list[object]:
+    """Every span, key span and value of the templates read from `app`; with `whole_module`,
+    placed from positions of the whole module instead of each statement's code alone."""
+    from lambdalint.loaders import cdkvalues
+    from lambdalint.loaders.cdk import is_app_module, load_cdk_app
+
+    if whole_module:
+        monkeypatch.setattr(cdkvalues.Module, "_statement", lambda self, statement, indent: None)  # type: ignore[attr-defined]
+    found: list[object] = []
+    for cdk_json in sorted(app.glob("**/cdk.json")):
+        folder = cdk_json.parent.absolute()
+        files = [p.absolute() for p in folder.rglob("*.py") if is_app_module(p.absolute(), folder)]
+        for template in load_cdk_app(cdk_json, files, Project(cwd=folder), lambda p: p.read_text(encoding="utf-8")):
+            stack = [template.root]
+            while stack:
+                node = stack.pop()
+                found.append((node.span, node.key_span, node.plain() if node.is_literal else node.origin))
+                stack.extend(node.value.values() if isinstance(node.value, dict) else
+                             node.value if isinstance(node.value, list) else [])
+            found.extend((f.name, f.span) for f in template.functions)
+    return found
+
+
+def test_spans_placed_per_statement_equal_whole_module_positions(monkeypatch: object) -> None:
+    import pytest
+
+    from conftest import FIXTURES
+
+    for name in ("cdk-python-iam", "cdk-python-triggers"):
+        app = FIXTURES / "projects" / name
+        per_statement = model_spans(app, False, monkeypatch)
+        with pytest.MonkeyPatch.context() as patch:
+            whole = model_spans(app, True, patch)
+        assert per_statement == whole and len(whole) > 100

@@ -113,3 +113,13 @@ def test_every_app_loads_and_its_functions_are_pinned() -> None:
             found[app.name] = count
     assert len(_apps()) == 115
     assert found == FUNCTIONS
+
+
+@requires_apps
+def test_spans_placed_per_statement_equal_whole_module_positions() -> None:
+    from test_cdk_loader import model_spans
+
+    per_statement = model_spans(APPS, False, pytest.MonkeyPatch())
+    with pytest.MonkeyPatch.context() as patch:
+        whole = model_spans(APPS, True, patch)
+    assert per_statement == whole and len(whole) > 5000

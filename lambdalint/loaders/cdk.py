@@ -167,7 +167,7 @@ def _read_all(reader: Any, modules: list[Any]) -> None:
             if hasattr(definition, "params"):  # a function
                 if id(definition) not in reader.walked:
                     reader.walked.add(id(definition))
-                    reader.run(definition.body.body, Frame(module, unknown_parameters(definition)))
+                    reader.block(definition.body, Frame(module, unknown_parameters(definition)), ())
             else:
                 reader.instantiate(module, definition, None, None)
 

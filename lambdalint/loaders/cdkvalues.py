@@ -16,7 +16,9 @@ loader decides what each construct means; the evaluator only knows how values fl
 
 from __future__ import annotations
 
+import bisect
 import os
+import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +27,25 @@ from typing import Any, Callable, Iterator
 import libcst as cst
 
 from lambdalint.code.cstwalk import Positions, dotted_name
+
+try:  # the position pass's own state, made to keep the text too
+    from lambdalint.code.cstwalk import _OffsetState
+
+    class _TextOffsets(_OffsetState):  # type: ignore[misc,valid-type]
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self.pieces: list[str] = []
+
+        def add_indent_tokens(self) -> None:
+            for token in self.indent_tokens:
+                self.pieces.append(token)
+                self.offset += len(token)
+
+        def add_token(self, value: str) -> None:
+            self.pieces.append(value)
+            self.offset += len(value)
+except (ImportError, TypeError):  # pragma: no cover - positions of the whole module then
+    _TextOffsets = None  # type: ignore[assignment,misc]
 from lambdalint.located import Located, Span
 from lambdalint.model import SourceFile
 
@@ -80,12 +101,17 @@ class Module:
     functions: dict[str, cst.FunctionDef] = field(default_factory=dict)
     classes: dict[str, cst.ClassDef] = field(default_factory=dict)
     env: dict[str, Value] | None = None  # module-level bindings, once read
-    pending: list[tuple[cst.CSTNode, cst.CSTNode, int]] = field(default_factory=list)
+    pending: list[tuple[cst.CSTNode, cst.CSTNode, int, Any]] = field(default_factory=list)
+    # the statement being read and the indentation of its block: spans are placed by generating
+    # the code of that statement alone, found in the text (see `place`)
+    current: Any = None
     _positions: Positions | None = None
+    _statements: dict[int, tuple[int, dict[int, tuple[int, int]]] | None] = field(default_factory=dict)
+    _line_starts: list[int] | None = None
 
     def span(self, node: cst.CSTNode, end: cst.CSTNode | None = None, extra: int = 0) -> Span:
         """A placeholder for the span from `node` to `end` (plus `extra` columns)."""
-        self.pending.append((node, end if end is not None else node, extra))
+        self.pending.append((node, end if end is not None else node, extra, self.current))
         index = len(self.pending) - 1
         return Span(self.source.display, PENDING, index, PENDING, index)
 
@@ -107,13 +133,54 @@ class Module:
     def place(self, span: Span) -> Span:
         if span.line != PENDING or span.path != self.source.display:
             return span
-        start, end, extra = self.pending[span.column]
-        line, column, _, _ = self.positions.range(start)
-        _, _, end_line, end_column = self.positions.range(end)
+        start, end, extra, _ = self.pending[span.column]
+        first, last = self.offsets(span.column)
+        line, column = self._point(first)
+        end_line, end_column = self._point(last)
         return Span(span.path, line, column + 1, end_line, end_column + 1 + extra)
 
     def text(self, index: int) -> str:
-        return self.positions.source(self.pending[index][0])
+        first, last = self.offsets(index)
+        return self.source.text[first:last]
+
+    def offsets(self, index: int) -> tuple[int, int]:
+        """Character offsets of a pending entry: from its statement's code alone when that code
+        occurs once in the text, else from positions of the whole module."""
+        start, end, _, current = self.pending[index]
+        if current is not None:
+            found = self._statement(*current)
+            if found is not None and id(start) in found[1] and id(end) in found[1]:
+                base, ranges = found
+                return base + ranges[id(start)][0], base + ranges[id(end)][1]
+        ranges = self.positions._ranges  # noqa: SLF001 - the same offsets, for the whole module
+        return ranges[id(start)][0], ranges[id(end)][1]
+
+    def _statement(self, statement: cst.CSTNode, indent: tuple[str, ...]
+                   ) -> tuple[int, dict[int, tuple[int, int]]] | None:
+        key = id(statement)
+        if key not in self._statements:
+            self._statements[key] = None
+            if _TextOffsets is not None:
+                state = _TextOffsets(default_indent=self.tree.default_indent,
+                                     default_newline=self.tree.default_newline)
+                state.indent_tokens = list(indent)
+                try:
+                    statement._codegen(state)  # noqa: SLF001 - as `Positions` does for the module
+                except (TypeError, AttributeError):
+                    return None
+                code = "".join(state.pieces)
+                text = self.source.text
+                base = text.find(code)
+                if code and base >= 0 and text.find(code, base + 1) < 0:
+                    self._statements[key] = (base, state.ranges)
+        return self._statements[key]
+
+    def _point(self, offset: int) -> tuple[int, int]:
+        if self._line_starts is None:
+            self._line_starts = [0] + [m.end() for m in re.finditer(r"\r\n?|\n", self.source.text)]
+        offset = min(offset, len(self.source.text))
+        line = bisect.bisect_right(self._line_starts, offset)
+        return line, offset - self._line_starts[line - 1]
 
 
 def settle(node: Located, modules: dict[str, Module], seen: set[int] | None = None) -> None:
@@ -234,16 +301,29 @@ class Reader:
 
     # -- statements --
 
-    def run(self, body: Any, frame: Frame) -> Value | None:
-        """Read statements in order; returns the first `return` value seen (a helper's result)."""
+    def run(self, body: Any, frame: Frame, indent: tuple[str, ...] = ()) -> Value | None:
+        """Read statements in order (`indent`: the indentation of their block, outermost first);
+        returns the first `return` value seen (a helper's result)."""
         result: Value | None = None
+        module = frame.module
         for statement in body:
-            found = self.statement(statement, frame)
+            outer = module.current
+            module.current = (statement, indent)
+            try:
+                found = self.statement(statement, frame, indent)
+            finally:
+                module.current = outer
             if found is not None and result is None:
                 result = found
         return result
 
-    def statement(self, statement: cst.CSTNode, frame: Frame) -> Value | None:
+    def block(self, block: Any, frame: Frame, indent: tuple[str, ...]) -> Value | None:
+        """The statements of an indented block (a one-line suite holds no statement we read)."""
+        if not isinstance(block, cst.IndentedBlock):
+            return None
+        return self.run(block.body, frame, indent + (_indent(block, frame.module),))
+
+    def statement(self, statement: cst.CSTNode, frame: Frame, indent: tuple[str, ...] = ()) -> Value | None:
         if isinstance(statement, cst.SimpleStatementLine):
             result = None
             for small in statement.body:
@@ -262,38 +342,38 @@ class Reader:
                     result = self.value(small.value, frame)
             return result
         if isinstance(statement, cst.For):
-            return self.loop(statement, frame)
+            return self.loop(statement, frame, indent)
         if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
             return None  # read when called (or on their own by the loader)
         if isinstance(statement, cst.With):
             for item in statement.items:
                 self.value(item.item, frame)
-            return self.run(statement.body.body, frame)
+            return self.block(statement.body, frame, indent)
         # `if`/`try`/`while`: every branch is read (a construct there is still the user's), but a
         # name bound inside is no longer known afterwards.
         result = None
         for block in _blocks(statement):
             before = set(frame.names)
-            found = self.run(block, frame)
+            found = self.block(block, frame, indent)
             result = result if result is not None else found
-            for name in _assigned_names(block):
+            for name in _assigned_names(block.body):
                 if name in frame.names or name not in before:
                     frame.names[name] = _unknown_marker
         if isinstance(statement, cst.If):
             self.value(statement.test, frame)
         return result
 
-    def loop(self, statement: cst.For, frame: Frame) -> Value | None:
+    def loop(self, statement: cst.For, frame: Frame, indent: tuple[str, ...] = ()) -> Value | None:
         items = self.value(statement.iter, frame)
         elements = _iteration(items)
         if elements is None or len(elements) > _MAX_LOOP:
             self.assign(statement.target, None, frame)
-            result = self.run(statement.body.body, frame)
+            result = self.block(statement.body, frame, indent)
         else:
             result = None
             for element in elements:
                 self.assign(statement.target, element, frame)
-                found = self.run(statement.body.body, frame)
+                found = self.block(statement.body, frame, indent)
                 result = result if result is not None else found
         for name in _assigned_names(statement.body.body):
             frame.names[name] = _unknown_marker
@@ -597,6 +677,7 @@ class Reader:
                 and func.value.value == "self" and frame.this is not None:
             definition = frame.this.get(f"<method {func.attr.value}>")
             this = frame.this
+            home = frame.this.get("<module>", home)
         if (definition is None and klass is None) or frame.depth >= _MAX_DEPTH:
             return _missing
         if klass is not None:
@@ -605,7 +686,8 @@ class Reader:
         assert definition is not None
         self.walked.add(id(definition))
         names = self.bind(definition, node, frame, home, skip_self=this is not None)
-        return self.run(definition.body.body, Frame(home, names, this, frame.depth + 1))
+        outer = this.get("<indent>", ()) if this is not None else ()
+        return self.block(definition.body, Frame(home, names, this, frame.depth + 1), outer)
 
     def instantiate(self, module: Module, klass: cst.ClassDef, call: cst.Call | None,
                     frame: Frame | None) -> None:
@@ -616,17 +698,19 @@ class Reader:
         if init is not None and call is None and id(init) in self.walked:
             return
         this: dict[str, Value] = {f"<method {name}>": m for name, m in methods.items()}
+        indent = (_indent(klass.body, module),) if isinstance(klass.body, cst.IndentedBlock) else ()
+        this["<indent>"], this["<module>"] = indent, module
         if init is not None:
             self.walked.add(id(init))
             if call is not None and frame is not None:
                 names = self.bind(init, call, frame, module, skip_self=True)
             else:
                 names = unknown_parameters(init)
-            self.run(init.body.body, Frame(module, names, this, frame.depth + 1 if frame else 0))
+            self.block(init.body, Frame(module, names, this, frame.depth + 1 if frame else 0), indent)
         for name, method in methods.items():
             if name != "__init__" and id(method) not in self.walked:
                 self.walked.add(id(method))
-                self.run(method.body.body, Frame(module, unknown_parameters(method), this, 0))
+                self.block(method.body, Frame(module, unknown_parameters(method), this, 0), indent)
 
     def bind(self, definition: cst.FunctionDef, node: cst.Call, frame: Frame, home: Module,
              skip_self: bool) -> dict[str, Value]:
@@ -791,26 +875,31 @@ def _is_number(value: Value) -> bool:
 
 
 def _blocks(statement: cst.CSTNode) -> Iterator[Any]:
+    """The blocks (`IndentedBlock` or one-line suites) of an `if`/`try`/`while`."""
     if isinstance(statement, cst.If):
-        yield statement.body.body
+        yield statement.body
         orelse = statement.orelse
         while orelse is not None:
             if isinstance(orelse, cst.If):
-                yield orelse.body.body
+                yield orelse.body
                 orelse = orelse.orelse
             else:
-                yield orelse.body.body
+                yield orelse.body
                 orelse = None
     elif isinstance(statement, cst.Try):
-        yield statement.body.body
+        yield statement.body
         for handler in statement.handlers:
-            yield handler.body.body
+            yield handler.body
         if statement.orelse is not None:
-            yield statement.orelse.body.body
+            yield statement.orelse.body
         if statement.finalbody is not None:
-            yield statement.finalbody.body.body
+            yield statement.finalbody.body
     elif isinstance(statement, cst.While):
-        yield statement.body.body
+        yield statement.body
+
+
+def _indent(block: cst.IndentedBlock, module: Module) -> str:
+    return block.indent if block.indent is not None else module.tree.default_indent
 
 
 def _assigned_names(body: Any) -> set[str]:
@@ -825,7 +914,7 @@ def _assigned_names(body: Any) -> set[str]:
                         names.add(target.value)
         elif isinstance(statement, (cst.If, cst.Try, cst.While, cst.For, cst.With)):
             for block in _blocks(statement):
-                names |= _assigned_names(block)
+                names |= _assigned_names(block.body)
             if isinstance(statement, (cst.For, cst.With)):
                 names |= _assigned_names(statement.body.body)
     return names
