@@ -173,21 +173,15 @@ def _read_all(reader: Any, modules: list[Any]) -> None:
 
 
 def _called_names(modules: list[Any]) -> set[str]:
-    # a definition's own `def name(` / `class Name(` line is not a call
-    defined = re.compile(r"^\s*(?:def|class)\s+([A-Za-z_]\w*)", re.M)
+    """Names the app calls (`make(...)`, `self.wire(...)`, `OrdersStack(...)`); a definition's own
+    `def name(` / `class Name(` is not a call."""
     calls: set[str] = set()
     for module in modules:
-        text = module.source.text
-        own = {m.group(1) for m in defined.finditer(text)}
-        for match in re.finditer(r"(?<![\w.])([A-Za-z_]\w*)\s*\(", text):
-            name = match.group(1)
-            line_start = text.rfind("\n", 0, match.start()) + 1
-            if name in own and re.match(r"\s*(?:def|class)\s", text[line_start:match.start()]):
-                continue
-            calls.add(name)
-        for match in re.finditer(r"self\.([A-Za-z_]\w*)\s*\(", text):
-            calls.add(match.group(1))
+        calls.update(_CALLED.findall(module.source.text))
     return calls
+
+
+_CALLED = re.compile(r"(?<!def )(?<!class )(?<![\w.])(?:self\.)?([A-Za-z_]\w*)[ \t]*\(")
 
 
 # -- constructs --------------------------------------------------------------------------------
