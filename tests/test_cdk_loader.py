@@ -371,3 +371,25 @@ def test_spans_placed_per_statement_equal_whole_module_positions(monkeypatch: ob
         with pytest.MonkeyPatch.context() as patch:
             whole = model_spans(app, True, patch)
         assert per_statement == whole and len(whole) > 100
+
+
+def test_kwargs_from_a_dict_in_another_project_module(tmp_path: Path) -> None:
+    settings = """\
+from aws_cdk import Duration, aws_lambda as _lambda
+
+DEFAULTS = {"runtime": _lambda.Runtime.PYTHON_3_13, "handler": "app.handler", "memory_size": 256,
+            "timeout": Duration.seconds(20), "environment": {"STAGE": "prod"}}
+"""
+    source = stack("""\
+_lambda.Function(self, "Shared", code=_lambda.Code.from_asset("lambda"), **DEFAULTS)
+_lambda.Function(self, "Unknown", code=_lambda.Code.from_asset("lambda"), **OTHER)""",
+                   "from aws_cdk import Stack, aws_lambda as _lambda\n"
+                   "from stacks.settings import DEFAULTS\nfrom elsewhere import OTHER")
+    project = load_app(tmp_path, source, {"stacks/settings.py": settings})
+    shared = fn(project, "Shared")
+    assert (shared.runtime.value, shared.memory.value, shared.timeout.value) == ("python3.13", 256, 20)
+    # entries of a spread dict point at where they are written, in the other module
+    assert (shared.memory.span.path, shared.memory.span.line) == ("stacks/settings.py", 3)
+    assert {k: v.value for k, v in shared.environment.items()} == {"STAGE": "prod"}
+    unknown = fn(project, "Unknown")
+    assert unknown.timeout.origin == "unresolved" and unknown.runtime.origin == "unresolved"
