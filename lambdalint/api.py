@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from lambdalint import __version__
+from lambdalint.cdkout import map_back
 from lambdalint.config import Config, ConfigError, common_start, find_config
 from lambdalint.discover import MB
 from lambdalint.findings import Finding, Report
@@ -107,12 +108,14 @@ def _run(targets: list[Path], config: Config, registry: Registry,
     today = today or datetime.date.today()
     first = [(rule, options) for rule, options in contexts if not rule.after_suppressions]
     findings, ran = _check(first, project, config, today, progress, errors)
+    findings = map_back(findings, project)  # out of `cdk.out`, before suppressions read the lines
     read_line = _line_reader(project)
     usage = apply_suppressions(findings, project, config, registry, read_line)
     later = [(rule, options) for rule, options in contexts if rule.after_suppressions]
     if later:
         project.analyses[ANALYSIS_KEY] = SuppressionRun(usage, frozenset(ran), config, registry)
         more, _ = _check(later, project, config, today, progress, errors)
+        more = map_back(more, project)
         apply_suppressions(more, project, config, registry, read_line, explicit=True)
         findings += more
     findings.sort(key=Finding.sort_key)

@@ -31,7 +31,7 @@ from lambdalint.discover import TEMPLATE_SUFFIXES, is_template_text
 from lambdalint.findings import Finding
 from lambdalint.rule import ANY_FILE, FileKind
 
-_MARKERS = ("serverless.yml", "serverless.yaml", ".git", *CONFIG_FILES)
+_MARKERS = ("serverless.yml", "serverless.yaml", "cdk.json", ".git", *CONFIG_FILES)
 _MAX_TEMPLATE_SCAN = 1_000_000  # bytes; a bigger YAML file next to a handler is data, not a template
 
 
@@ -175,8 +175,22 @@ def inside(display: str, focused: Iterable[Path], cwd: Path) -> bool:
 
 
 def file_kinds(path: Path) -> frozenset[FileKind]:
-    """The kinds of file findings under a focused path can land in (a folder: every kind)."""
-    return ANY_FILE if is_folder(path) else frozenset({file_kind(path)})
+    """The kinds of file findings under a focused path can land in (a folder: every kind). A
+    Python module of a CDK app is infrastructure too: template findings land there."""
+    if is_folder(path):
+        return ANY_FILE
+    kind = file_kind(path)
+    if kind == "python" and _mentions_cdk(path):
+        return frozenset({"python", "template"})
+    return frozenset({kind})
+
+
+def _mentions_cdk(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return b"aws_cdk" in handle.read(_MAX_TEMPLATE_SCAN)
+    except OSError:
+        return False
 
 
 def file_kind(path: Path | str) -> FileKind:

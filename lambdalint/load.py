@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Iterable
 
+from lambdalint.cdkout import prefer_source
 from lambdalint.config import Config, ConfigError
 from lambdalint.discover import MB, InvalidPattern, Walker
 from lambdalint.located import Span
+from lambdalint.loaders.cdk import python_app
 from lambdalint.loaders.cloudformation import load_cloudformation, looks_like_cloudformation
 from lambdalint.loaders.serverless import load_serverless, looks_like_serverless, other_provider
 from lambdalint.loaders.yamlnodes import LoadError, load_json, load_yaml
@@ -43,10 +45,43 @@ def load_project(paths: Iterable[Path], config: Config, cwd: Path,
     terraform = [p for p in found.infrastructure if is_terraform(p.name)]
     if terraform:
         _load_terraform(terraform, project, overlay)
-    if found.infrastructure:
+    infrastructure = found.infrastructure
+    cdk_apps = [p for p in infrastructure if p.name == "cdk.json"]
+    if cdk_apps:
+        read = _load_cdk_apps(cdk_apps, found.python_files, project, overlay)
+        infrastructure = [p for p in infrastructure if p not in read]
+    if infrastructure:
         project.unchecked = sorted(project.unchecked + unchecked_infrastructure(
-            found.infrastructure, [source.path for source in project.sources.values()], project.display))
+            infrastructure, [source.path for source in project.sources.values()], project.display))
     return project
+
+
+def _load_cdk_apps(cdk_json: list[Path], python_files: list[Path], project: Project,
+                   overlay: dict[Path, str]) -> list[Path]:
+    """Python CDK apps read from source (LibCST is imported only when there is one); returns the
+    `cdk.json` files read."""
+    def read_text(path: Path) -> str | None:
+        if path.absolute() in overlay:
+            return overlay[path.absolute()]
+        try:
+            return path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            return None  # discovery already reported what it could not read
+
+    read: list[Path] = []
+    for path in cdk_json:
+        text = read_text(path)
+        if text is None or python_app(text) is None:
+            continue
+        from lambdalint.loaders.cdk import load_cdk_app
+
+        templates = load_cdk_app(path, python_files, project, read_text)
+        prefer_source(project, path.parent.absolute(), templates)
+        for template in templates:
+            project.sources[template.source.display] = template.source
+            project.templates.append(template)
+        read.append(path)
+    return read
 
 
 _MAX_MODULE_DEPTH = 5  # module calls nest; a cycle of local modules must end somewhere

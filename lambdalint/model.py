@@ -14,8 +14,9 @@ from typing import Any, Literal, NamedTuple
 
 from lambdalint.located import Located, Span
 
-Dialect = Literal["cloudformation", "serverless", "terraform"]
-FunctionKind = Literal["AWS::Serverless::Function", "AWS::Lambda::Function", "serverless", "terraform"]
+Dialect = Literal["cloudformation", "serverless", "terraform", "cdk"]
+# "cdk": a CDK construct read from the app's source, its resource CloudFormation-shaped
+FunctionKind = Literal["AWS::Serverless::Function", "AWS::Lambda::Function", "serverless", "terraform", "cdk"]
 
 
 @dataclass
@@ -72,7 +73,7 @@ class Template:
         """Logical id -> resource mapping (Serverless: its `resources.Resources`).
 
         Cached: rules ask for it thousands of times, and a loaded template never changes."""
-        node = self.root.get("Resources") if self.dialect == "cloudformation" else \
+        node = self.root.get("Resources") if self.dialect != "serverless" else \
             self.root.get("resources", "Resources")
         if node is None or not isinstance(node.value, dict):
             return {}
@@ -122,6 +123,9 @@ class Function:
     # The dialect's spelling of settings rules name in CloudFormation terms (`Timeout` is
     # `timeout` in serverless.yml and Terraform), filled by the loader so rules never need it.
     spelling: dict[str, str] = field(default_factory=dict, repr=False)
+    # How messages name a setting where the user wrote it differently from how `properties` keep
+    # it (a CDK construct's `memory_size=` lands in a CloudFormation-shaped resource).
+    shown: dict[str, str] = field(default_factory=dict, repr=False)
     # Where a missing setting goes, in the dialect's words: "on the function or in
     # `Globals.Function`", "in the `resource` block"; `own_hint` leaves out shared levels (a
     # Serverless `provider` setting that would apply to every function).
@@ -141,6 +145,10 @@ class Function:
     def key_name(self, cloudformation_key: str) -> str:
         """`Timeout` as the function's own dialect spells it."""
         return self.spelling.get(cloudformation_key, cloudformation_key)
+
+    def shown_name(self, cloudformation_key: str) -> str:
+        """`Timeout` as the user wrote it, for messages."""
+        return self.shown.get(cloudformation_key) or self.key_name(cloudformation_key)
 
     def setting(self, cloudformation_key: str) -> Located | None:
         """The setting as written on the function (or inherited), whatever the dialect calls it."""

@@ -361,14 +361,16 @@ def _dist_name(folder: str) -> str | None:
     return None
 
 
-def find_bloat(path: Path, dev_packages: Iterable[str], *, exclude: Exclude | None = None) -> list[Bloat]:
+def find_bloat(path: Path, dev_packages: Iterable[str], *, exclude: Exclude | None = None,
+               requirements: bool = True) -> list[Bloat]:
     """What the runtime never needs, largest first; a .zip artifact is not inspected (empty list).
-    `dev_packages`: distribution names (fnmatch patterns) that never belong in a package."""
+    `dev_packages`: distribution names (fnmatch patterns) that never belong in a package;
+    `requirements`: whether a build step installs the folder's requirements.txt."""
     root = Path(path)
     if not root.is_dir():
         return []
     patterns = tuple(dev_packages)
-    reqs = _read_requirements(root)
+    reqs = _read_requirements(root) if requirements else []
     justified = {r.name for r in reqs if r.name in SDK_PACKAGES and r.pinned and r.comment}
     found: list[Bloat] = []
     installed: set[str] = set()  # "numpy/": top-level folders an installed distribution owns

@@ -67,6 +67,8 @@ class CodeSource(NamedTuple):
     patterns: tuple[str, ...] = ()  # Serverless patterns, already in evaluation order
     skip_names: tuple[str, ...] = ()  # file/folder names a build step drops (fnmatch, any depth)
     anchor: str = ""  # where `path` sits below the folder the patterns are anchored at ("orders/")
+    # False when nothing installs the folder's requirements.txt (a CDK asset zipped as it is)
+    installs_requirements: bool = True
 
     @property
     def is_zip(self) -> bool:
@@ -172,7 +174,8 @@ class PackageAnalysis:
     def bloat(self, source: CodeSource, dev_packages: Iterable[str]) -> list[Bloat]:
         key = (source, tuple(dev_packages))
         if key not in self._bloat:
-            self._bloat[key] = [] if source.is_zip else find_bloat(source.path, key[1], exclude=source.exclude())
+            self._bloat[key] = [] if source.is_zip else find_bloat(
+                source.path, key[1], exclude=source.exclude(), requirements=source.installs_requirements)
         return self._bloat[key]
 
     def _note_remote(self, package: FunctionPackage) -> None:
@@ -252,8 +255,12 @@ def _cloudformation_code(function: Function) -> tuple[CodeSource | None, Span]:
         built_by_sam = function.kind == "AWS::Serverless::Function" and function.is_python
         return CodeSource(path, "source", skip_names=SAM_BUILD_EXCLUDES if built_by_sam else ()), span
     # CDK: the model already turned `aws:asset:path` into `code_dir`; only trust it if it exists.
+    # An asset ships as it is (a synthesized copy already holds what bundling installed), so its
+    # requirements.txt is installed only where the model says a bundling step runs.
     if function.code_dir is not None and isinstance(location.value, dict) and function.code_dir.exists():
-        return CodeSource(function.code_dir, "artifact" if function.code_dir.is_file() else "source"), span
+        bundled = location.get("cdk:bundled") is not None
+        return CodeSource(function.code_dir, "artifact" if function.code_dir.is_file() else "source",
+                          installs_requirements=bundled), span
     return None, span
 
 

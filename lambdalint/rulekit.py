@@ -108,13 +108,13 @@ __all__ = [
 
 def key_name(function: Function, cloudformation_key: str) -> str:
     """The setting as the function's dialect spells it (the loader knows; messages use it)."""
-    return function.key_name(cloudformation_key)
+    return function.shown_name(cloudformation_key)
 
 
 def where_to_set(function: Function, cloudformation_key: str, *, provider_level: bool = True) -> str:
     """"`Timeout` on the function or in `Globals.Function`", in the function's own dialect."""
     hint = function.set_hint if provider_level else function.own_hint
-    return f"`{function.key_name(cloudformation_key)}` {hint}"
+    return f"`{function.shown_name(cloudformation_key)}` {hint}"
 
 
 def execution_roles(ctx: Context) -> list[ExecutionRole]:

@@ -68,7 +68,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                 f"`{function.name}` sets no reserved concurrency and consumes `{name}` without "
                 "`MaximumConcurrency`: a backlog scales it to the account's whole pool",
                 f"{where}, or cap the queue's pollers with "
-                f"`{function.key_name('ScalingConfig.MaximumConcurrency')}`.",
+                f"`{function.shown_name('ScalingConfig.MaximumConcurrency')}`.",
                 function=function.name, related=[Related(f"`{name}` consumed here", span)])
         else:
             yield ctx.finding(

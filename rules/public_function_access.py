@@ -95,7 +95,7 @@ def _loaded_urls(ctx: Context, template: Template) -> Iterator[Finding]:
         if trigger.kind == "function-url" and _is_none(auth) and trigger.function is not None:
             yield ctx.finding(auth.span, f"function URL `{trigger.name}` of `{trigger.function.name}` allows "
                               "unauthenticated calls",
-                              f"Set `{trigger.function.key_name('FunctionUrlAuthType')}` to `AWS_IAM` and sign "
+                              f"Set `{trigger.function.shown_name('FunctionUrlAuthType')}` to `AWS_IAM` and sign "
                               "requests, or front the function with an API that authenticates callers.",
                               function=trigger.function.name)
 

@@ -32,6 +32,8 @@ EXPECTED = {
     "serverless-iam-legacy": [("LL301", 9), ("LL303", 15)],
     "serverless-per-function-role": [("LL301", 21), ("LL302", 22), ("LL302", 28)],
     "iam-external-role": [],
+    "cdk-python-iam": [("LL301", 24), ("LL302", 33), ("LL303", 44), ("LL302", 48), ("LL302", 52),
+                       ("LL301", 54), ("LL302", 54)],
     "iam-narrowed-by-condition": [("LL302", 24), ("LL302", 32), ("LL302", 40), ("LL302", 48), ("LL302", 56),
                                   ("LL301", 71), ("LL302", 72), ("LL302", 74), ("LL302", 97), ("LL302", 104),
                                   ("LL302", 111)],

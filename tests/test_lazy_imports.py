@@ -42,6 +42,16 @@ def test_template_only_run_imports_neither_libcst_nor_cfnlint(tmp_path: Path) ->
     assert json.loads(line[len("MODULES "):]) == []
 
 
+def test_a_cdk_app_in_another_language_imports_no_libcst(tmp_path: Path) -> None:
+    # only a Python CDK app is read with LibCST; a TypeScript one next to a SAM template is not
+    write_tree(tmp_path, {"template.yaml": TEMPLATE, "cdk/cdk.json": '{"app": "npx ts-node bin/app.ts"}',
+                          "cdk/bin/app.ts": "// app\n"})
+    run = subprocess.run([sys.executable, "-c", PROBE], cwd=tmp_path, capture_output=True, text=True)
+    assert {f["code"] for f in json.loads(run.stdout)["findings"]} >= {"LL201", "LL206"}
+    line = next(l for l in run.stderr.splitlines() if l.startswith("MODULES "))
+    assert json.loads(line[len("MODULES "):]) == []
+
+
 HANDLER = """\
 import boto3
 

@@ -34,6 +34,7 @@ NETWORK_TF = 'resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\n'
 VPC_MODULE_TF = 'module "vpc" {\n  source = "terraform-aws-modules/vpc/aws"\n  cidr   = "10.0.0.0/16"\n}\n'
 HANDLER = 'import json\n\n\ndef handler(event, context):\n    return {"statusCode": 200, "body": json.dumps(event)}\n'
 CDK_JSON = '{\n  "app": "python3 app.py",\n  "context": {"@aws-cdk/core:stackRelativeExports": true}\n}\n'
+TS_CDK_JSON = '{\n  "app": "npx ts-node --prefer-ts-exts bin/orders.ts"\n}\n'
 CDK_APP = """\
 import aws_cdk as cdk
 
@@ -42,6 +43,21 @@ from orders.orders_stack import OrdersStack
 app = cdk.App()
 OrdersStack(app, "OrdersStack")
 app.synth()
+"""
+ORDERS_STACK = """\
+from aws_cdk import Duration, Stack, aws_lambda as _lambda
+
+
+class OrdersStack(Stack):
+    def __init__(self, scope, construct_id, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        _lambda.Function(
+            self, "OrdersFunction",
+            runtime=_lambda.Runtime.PYTHON_3_12,
+            handler="app.handler",
+            code=_lambda.Code.from_asset("lambda"),
+            timeout=Duration.seconds(10),
+        )
 """
 
 
@@ -63,11 +79,19 @@ def test_terraform_folder_is_read_and_only_what_is_not_read_is_named(tmp_path: P
                           "is not read; functions it defines are not checked\n")
 
 
-def test_cdk_app_without_cdk_out_says_so_and_sarif_carries_it(tmp_path: Path) -> None:
+def test_python_cdk_app_is_read_from_source_and_needs_no_note(tmp_path: Path) -> None:
     write_tree(tmp_path, {"cdk.json": CDK_JSON, "app.py": CDK_APP, "orders/__init__.py": "",
-                          "orders/orders_stack.py": "import aws_cdk as cdk\n", "lambda/app.py": HANDLER})
+                          "orders/orders_stack.py": ORDERS_STACK, "lambda/app.py": HANDLER})
     run = cli(tmp_path)
-    note = "cdk.json: CDK app with no `cdk.out` (run `cdk synth` first); its functions are not checked"
+    assert run.stderr == ""
+    assert "1 function" in run.stdout and "orders/orders_stack.py:7:9: LL202" in run.stdout
+
+
+def test_other_language_cdk_app_without_cdk_out_says_so_and_sarif_carries_it(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"cdk.json": TS_CDK_JSON, "bin/orders.ts": "// app\n", "lambda/app.py": HANDLER})
+    run = cli(tmp_path)
+    note = ("cdk.json: CDK app not in Python, not read from source (`cdk synth` output is read instead "
+            "when present) and there is no `cdk.out` (run `cdk synth` first); its functions are not checked")
     assert run.stderr == f"lambdalint: note: {note}\n"
     assert "0 functions" in run.stdout
     sarif = json.loads(cli(tmp_path, "--format", "sarif").stdout)
@@ -104,8 +128,7 @@ def test_a_broken_template_yaml_is_a_parse_error_not_a_note(tmp_path: Path) -> N
 def test_sarif_with_a_notification_is_valid_against_the_schema(tmp_path: Path) -> None:
     import jsonschema
 
-    write_tree(tmp_path, {"infra/main.tf": MAIN_TF, "infra/vpc.tf": VPC_MODULE_TF,
-                          "cdk/cdk.json": CDK_JSON, "cdk/app.py": CDK_APP})
+    write_tree(tmp_path, {"infra/main.tf": MAIN_TF, "infra/vpc.tf": VPC_MODULE_TF, "cdk/cdk.json": TS_CDK_JSON})
     log = json.loads(cli(tmp_path, "--format", "sarif").stdout)
     assert len(log["runs"][0]["invocations"][0]["toolExecutionNotifications"]) == 2
     schema = json.loads((SHARED / "schemas" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))

@@ -154,6 +154,12 @@ def _function(template: Template, logical_id: str, kind: str, span: Span,
     return function
 
 
+def resource_function(template: Template, logical_id: str, kind: str, resource: Located) -> Function:
+    """A function from a CloudFormation-shaped resource another loader built (CDK source)."""
+    properties = resource.get("Properties") or Located({}, resource.span)
+    return _function(template, logical_id, kind, resource.key_span or resource.span, properties, resource)
+
+
 def is_makefile_build(resource: Located) -> bool:
     """`Metadata: {BuildMethod: makefile}`: `sam build` runs the project's Makefile instead of
     copying the code folder."""

@@ -1,0 +1,367 @@
+"""CDK triggers into the CloudFormation resources `lambdalint.triggers` already reads.
+
+What invokes a function in a CDK app is spread over constructs and method calls; each becomes
+the resource CDK would synthesize, pointing back at the line that wired it:
+
+- `aws_lambda_event_sources.SqsEventSource/KinesisEventSource/DynamoEventSource(...)` given to
+  `fn.add_event_source(...)` or `events=[...]`: an `AWS::Lambda::EventSourceMapping`;
+  `S3EventSource` and `bucket.add_event_notification(..., LambdaDestination(fn), filters)`: the
+  bucket's `NotificationConfiguration`; `SnsEventSource` and `topic.add_subscription(
+  LambdaSubscription(fn))`: an `AWS::SNS::Subscription`.
+- `events.Rule(schedule=Schedule.rate/cron/expression(...), targets=[targets.LambdaFunction(fn)])`
+  and `rule.add_target(...)`: an `AWS::Events::Rule` (CDK writes `rate`/`cron` expressions itself,
+  so they come out valid; `Schedule.expression("...")` is passed through as written).
+- `apigateway.LambdaRestApi(handler=fn)` and `add_method(..., LambdaIntegration(fn))`: an
+  `AWS::ApiGateway::Method`; `HttpLambdaIntegration("id", fn)`: an `AWS::ApiGatewayV2::Integration`.
+- `fn.add_function_url(auth_type=...)`/`lambda_.FunctionUrl(...)`: an `AWS::Lambda::Url`
+  (`AWS_IAM` unless said otherwise); `fn.add_permission(...)`/`fn.grant_invoke(principal)`: an
+  `AWS::Lambda::Permission`.
+- `sqs.Queue`, `s3.Bucket`, `sns.Topic`, `kinesis.Stream`, `dynamodb.Table`: resources of their
+  type (a queue with its `VisibilityTimeout`), so a trigger knows its source.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from lambdalint.located import Located, Span
+
+Make = Callable[[str, dict[str, Located], Any, Any, str], Any]  # kind, properties, call, frame, id
+
+_SOURCE_RESOURCES = {
+    "aws_cdk.aws_sqs.Queue": "AWS::SQS::Queue", "aws_cdk.aws_s3.Bucket": "AWS::S3::Bucket",
+    "aws_cdk.aws_sns.Topic": "AWS::SNS::Topic", "aws_cdk.aws_kinesis.Stream": "AWS::Kinesis::Stream",
+    "aws_cdk.aws_dynamodb.Table": "AWS::DynamoDB::Table", "aws_cdk.aws_dynamodb.TableV2": "AWS::DynamoDB::GlobalTable",
+    "aws_cdk.aws_events.Rule": "AWS::Events::Rule", "aws_cdk.aws_apigateway.LambdaRestApi": "AWS::ApiGateway::RestApi",
+    "aws_cdk.aws_lambda.FunctionUrl": "AWS::Lambda::Url",
+}
+_EVENT_SOURCES = "aws_cdk.aws_lambda_event_sources."
+_MAPPING_KEYS = {
+    "batch_size": "BatchSize", "starting_position": "StartingPosition", "bisect_batch_on_error": "BisectBatchOnFunctionError",
+    "retry_attempts": "MaximumRetryAttempts", "max_record_age": "MaximumRecordAgeInSeconds",
+    "parallelization_factor": "ParallelizationFactor", "max_batching_window": "MaximumBatchingWindowInSeconds",
+    "enabled": "Enabled", "tumbling_window": "TumblingWindowInSeconds",
+}
+_PRINCIPALS = ("ServicePrincipal", "AnyPrincipal", "ArnPrincipal", "AccountPrincipal", "StarPrincipal")
+_RATE_UNITS = ((86400, "day"), (3600, "hour"), (60, "minute"))
+
+
+def trigger_value(qualified: str, call: Any, frame: Any, reader: Any) -> Any:
+    """Values that wire a trigger without being a resource: event sources, destinations,
+    targets, integrations, principals, schedules, S3 event types and key filters."""
+    from lambdalint.loaders.cdkvalues import Construct, positional
+
+    span = frame.module.span(call)
+    leaf = qualified.rsplit(".", 1)[-1]
+    if qualified.startswith(_EVENT_SOURCES) and leaf.endswith("EventSource"):
+        keywords, _ = reader.keywords(call, frame)
+        source = reader.value(positional(call, 0), frame) if positional(call, 0) is not None else \
+            next((keywords[k][0] for k in ("queue", "stream", "table", "bucket", "topic") if k in keywords), None)
+        return Construct("", "cdk:event-source", qualified, None,
+                         {"type": leaf, "source": source, "keywords": keywords, "span": span})
+    if qualified in ("aws_cdk.aws_s3_notifications.LambdaDestination", "aws_cdk.aws_events_targets.LambdaFunction",
+                     "aws_cdk.aws_sns_subscriptions.LambdaSubscription", "aws_cdk.aws_apigateway.LambdaIntegration"):
+        target = reader.value(positional(call, 0), frame) if positional(call, 0) is not None else None
+        keywords, _ = reader.keywords(call, frame)
+        return Construct("", "cdk:" + leaf, qualified, None, {"function": target, "keywords": keywords, "span": span})
+    if qualified.startswith("aws_cdk.aws_iam.") and leaf in _PRINCIPALS:
+        argument = positional(call, 0)
+        if leaf in ("AnyPrincipal", "StarPrincipal"):
+            return Located("*", span)
+        value = reader.value(argument, frame) if argument is not None else None
+        return value if isinstance(value, Located) else reader.unresolved(call, frame)
+    if qualified.startswith("aws_cdk.aws_events.Schedule.") or qualified.startswith("aws_cdk.aws_applicationautoscaling"):
+        return _schedule(leaf, call, frame, reader) if qualified.startswith("aws_cdk.aws_events.") else None
+    if qualified == "aws_cdk.aws_s3.NotificationKeyFilter":
+        keywords, complete = reader.keywords(call, frame)
+        rules = [Located({"Name": Located(name, span), "Value": _located(keywords[name][0], span)}, span)
+                 for name in ("prefix", "suffix") if name in keywords]
+        if not complete:
+            return reader.unresolved(call, frame)
+        return Located({"S3Key": Located({"Rules": Located(rules, span)}, span)}, span)
+    return None
+
+
+def _schedule(leaf: str, call: Any, frame: Any, reader: Any) -> Located:
+    from lambdalint.loaders.cdkvalues import positional
+
+    span = frame.module.span(call)
+    if leaf == "expression":
+        value = reader.value(positional(call, 0), frame) if positional(call, 0) is not None else None
+        return value if isinstance(value, Located) else reader.unresolved(call, frame)
+    if leaf == "rate":
+        value = reader.value(positional(call, 0), frame) if positional(call, 0) is not None else None
+        if isinstance(value, Located) and value.is_literal and isinstance(value.value, (int, float)):
+            return Located(_rate(value.value), span)
+        return reader.unresolved(call, frame)
+    if leaf == "cron":
+        keywords, complete = reader.keywords(call, frame)
+        texts: dict[str, str] = {}
+        for name, (value, _) in keywords.items():
+            if not (isinstance(value, Located) and value.is_literal):
+                return reader.unresolved(call, frame)
+            texts[name] = str(value.value)
+        if not complete or ("day" in texts and "week_day" in texts):
+            return reader.unresolved(call, frame)  # CDK itself rejects both
+        day = texts.get("day", "?" if "week_day" in texts else "*")
+        week_day = texts.get("week_day", "?")
+        fields = [texts.get("minute", "*"), texts.get("hour", "*"), day, texts.get("month", "*"), week_day,
+                  texts.get("year", "*")]
+        return Located(f"cron({' '.join(fields)})", span)
+    return reader.unresolved(call, frame)
+
+
+def _rate(seconds: float) -> str:
+    """CDK's own spelling: the largest whole unit, singular for 1."""
+    for size, unit in _RATE_UNITS:
+        if seconds >= size and seconds % size == 0:
+            count = int(seconds // size)
+            return f"rate({count} {unit}{'' if count == 1 else 's'})"
+    return f"rate({seconds} seconds)"
+
+
+def source_properties(qualified: str, keywords: dict[str, Any], complete: bool, head: Span) -> dict[str, Located]:
+    """Properties of a trigger source construct that rules read (a queue's visibility timeout)."""
+    properties: dict[str, Located] = {}
+    if qualified == "aws_cdk.aws_sqs.Queue":
+        timeout = keywords.get("visibility_timeout")
+        if timeout is not None:
+            properties["VisibilityTimeout"] = _keyword(timeout, head)
+        elif not complete:
+            properties["VisibilityTimeout"] = Located("**", head, "unresolved")
+    if qualified == "aws_cdk.aws_events.Rule":
+        schedule = keywords.get("schedule")
+        if schedule is not None:
+            properties["ScheduleExpression"] = _keyword(schedule, head)
+        pattern = keywords.get("event_pattern")
+        if pattern is not None:
+            properties["EventPattern"] = _keyword(pattern, head)
+        properties["Targets"] = Located([], head)
+    if qualified == "aws_cdk.aws_lambda.FunctionUrl":
+        auth = keywords.get("auth_type")
+        properties["AuthType"] = _keyword(auth, head) if auth is not None else Located("AWS_IAM", head, "default")
+        function = keywords.get("function")
+        if function is not None:
+            properties["TargetFunctionArn"] = _arn(function[0], head)
+    return properties
+
+
+def wire_source(construct: Any, qualified: str, keywords: dict[str, Any], head: Span, make: Make,
+                call: Any, frame: Any) -> None:
+    """What a source construct wires by itself: a REST API's `handler`."""
+    if qualified == "aws_cdk.aws_apigateway.LambdaRestApi":
+        handler = keywords.get("handler")
+        if handler is not None:
+            _method(make, "ANY", handler[0], head, call, frame, construct)
+
+
+def add_rule_target(rule: Any, target: Any) -> None:
+    """`targets.LambdaFunction(fn, dead_letter_queue=...)` as one of the rule's `Targets`."""
+    from lambdalint.loaders.cdkvalues import Construct
+
+    if rule.resource is None or not isinstance(target, Construct) or target.kind != "cdk:LambdaFunction":
+        return
+    span = target.attributes["span"]
+    entry: dict[str, Located] = {"Arn": _arn(target.attributes["function"], span), "Id": Located("Target", span)}
+    keywords = target.attributes["keywords"]
+    if "dead_letter_queue" in keywords:
+        entry["DeadLetterConfig"] = Located({"Arn": _arn(keywords["dead_letter_queue"][0], span)}, span)
+    if "retry_attempts" in keywords or "max_event_age" in keywords:
+        entry["RetryPolicy"] = Located({}, span)
+    targets = rule.resource.value["Properties"].value.setdefault("Targets", Located([], span))
+    if isinstance(targets.value, list):
+        targets.value.append(Located(entry, span))
+
+
+def event_source(function: Any, source: Any, make: Make, call: Any, frame: Any, state: Any) -> None:
+    """`fn.add_event_source(src)` / `events=[src]`: the mapping, subscription or notification."""
+    from lambdalint.loaders.cdkvalues import Construct
+
+    if not isinstance(source, Construct) or source.kind != "cdk:event-source":
+        return
+    kind = source.attributes["type"]
+    span = source.attributes["span"]
+    keywords = source.attributes["keywords"]
+    origin = source.attributes["source"]
+    if kind == "S3EventSource":
+        events = keywords.get("events")
+        filters = keywords.get("filters")
+        for event in _event_names(events[0] if events is not None else None, span):
+            _notification(origin, event, function, filters[0] if filters is not None else None, span)
+        return
+    if kind == "SnsEventSource":
+        make("AWS::SNS::Subscription", {
+            "Protocol": Located("lambda", span), "Endpoint": _arn(function, span),
+            "TopicArn": _reference(origin, span)}, call, frame, _id(function) + "SnsSubscription")
+        return
+    properties: dict[str, Located] = {"EventSourceArn": _arn(origin, span),
+                                      "FunctionName": _reference(function, span)}
+    for name, (value, argument) in keywords.items():
+        if name in _MAPPING_KEYS:
+            properties[_MAPPING_KEYS[name]] = _located(value, span)
+        elif name == "report_batch_item_failures" and isinstance(value, Located) and value.value is True:
+            properties["FunctionResponseTypes"] = Located([Located("ReportBatchItemFailures", span)], span)
+        elif name == "max_concurrency":
+            properties["ScalingConfig"] = Located({"MaximumConcurrency": _located(value, span)}, span)
+        elif name == "on_failure":
+            properties["DestinationConfig"] = Located(
+                {"OnFailure": Located({"Destination": _located(value, span)}, span)}, span)
+    if kind in ("KinesisEventSource", "DynamoEventSource") and "StartingPosition" not in properties:
+        properties["StartingPosition"] = Located("LATEST", span, "unresolved")
+    make("AWS::Lambda::EventSourceMapping", properties, call, frame, _id(function) + kind)
+
+
+def _event_names(value: Any, span: Span) -> list[Located]:
+    if isinstance(value, Located) and isinstance(value.value, list):
+        return list(value.value)
+    return [Located("s3:ObjectCreated:*", span, "unresolved")]
+
+
+def notification(bucket: Any, values: list[Any], span: Span) -> None:
+    """`bucket.add_event_notification(event, LambdaDestination(fn), *filters)` and the
+    `add_object_created_notification(dest, *filters)` shortcuts."""
+    from lambdalint.loaders.cdkvalues import Construct
+
+    destination = next((v for v in values if isinstance(v, Construct) and v.kind == "cdk:LambdaDestination"), None)
+    if destination is None:
+        return
+    event = values[0] if values and isinstance(values[0], Located) else Located("s3:ObjectCreated:*", span,
+                                                                                 "unresolved")
+    filters = [v for v in values if isinstance(v, Located) and isinstance(v.value, dict) and "S3Key" in v.value]
+    _notification(bucket, event, destination.attributes["function"], Located(filters, span) if filters else None,
+                  span)
+
+
+def _notification(bucket: Any, event: Located, function: Any, filters: Any, span: Span) -> None:
+    from lambdalint.loaders.cdkvalues import Construct
+
+    if not isinstance(bucket, Construct) or bucket.resource is None:
+        return
+    entry: dict[str, Located] = {"Event": event, "Function": _arn(function, span)}
+    if isinstance(filters, Located) and isinstance(filters.value, list) and filters.value:
+        rules = [rule for item in filters.value for rule in (item.get("S3Key", "Rules") or Located([], span)).elements()]
+        entry["Filter"] = Located({"S3Key": Located({"Rules": Located(rules, span)}, span)}, span)
+    elif isinstance(filters, Located) and filters.origin == "unresolved":
+        entry["Filter"] = filters
+    properties = bucket.resource.value["Properties"].value
+    configuration = properties.setdefault("NotificationConfiguration", Located({}, span))
+    configs = configuration.value.setdefault("LambdaConfigurations", Located([], span))
+    configs.value.append(Located(entry, span))
+
+
+def subscription(topic: Any, values: list[Any], make: Make, call: Any, frame: Any) -> None:
+    from lambdalint.loaders.cdkvalues import Construct
+
+    for value in values:
+        if isinstance(value, Construct) and value.kind == "cdk:LambdaSubscription":
+            span = value.attributes["span"]
+            make("AWS::SNS::Subscription", {"Protocol": Located("lambda", span),
+                                            "Endpoint": _arn(value.attributes["function"], span),
+                                            "TopicArn": _reference(topic, span)}, call, frame,
+                 _id(value.attributes["function"]) + "Subscription")
+
+
+def add_method(values: list[Any], keywords: dict[str, Any], make: Make, call: Any, frame: Any, owner: Any) -> None:
+    """`resource.add_method("GET", LambdaIntegration(fn))`."""
+    from lambdalint.loaders.cdkvalues import Construct
+
+    integration = next((v for v in values if isinstance(v, Construct) and v.kind == "cdk:LambdaIntegration"), None)
+    if integration is None:
+        return
+    verb = values[0] if values and isinstance(values[0], Located) else Located("ANY", frame.module.span(call))
+    _method(make, verb.value if verb.is_literal else "ANY", integration.attributes["function"],
+            integration.attributes["span"], call, frame, owner)
+
+
+def _method(make: Make, verb: Any, function: Any, span: Span, call: Any, frame: Any, api: Any) -> None:
+    from lambdalint.loaders.cdkvalues import Construct
+
+    properties = {"HttpMethod": Located(verb, span),
+                  "Integration": Located({"Type": Located("AWS_PROXY", span), "Uri": _arn(function, span)}, span),
+                  # CDK's default is no authorizer, but `default_method_options` can change it
+                  "AuthorizationType": Located("?", span, "unresolved")}
+    if isinstance(api, Construct) and api.kind == "AWS::ApiGateway::RestApi":
+        properties["RestApiId"] = _reference(api, span)
+    make("AWS::ApiGateway::Method", properties, call, frame, f"{_id(function)}Api{str(verb).title()}")
+
+
+def http_integration(call: Any, frame: Any, reader: Any, make: Make) -> Any:
+    """`HttpLambdaIntegration("Id", fn)`: its id comes first, there is no scope."""
+    from lambdalint.loaders.cdkvalues import positional
+
+    target = positional(call, 1)
+    function = reader.value(target, frame) if target is not None else None
+    span = frame.module.span(call)
+    return make("AWS::ApiGatewayV2::Integration", {"IntegrationType": Located("AWS_PROXY", span),
+                                                    "IntegrationUri": _arn(function, span)}, call, frame,
+                _id_of(call, 0, frame, reader) or _id(function) + "Integration")
+
+
+def function_url(function: Any, keywords: dict[str, Any], make: Make, call: Any, frame: Any) -> None:
+    span = frame.module.span(call)
+    auth = keywords.get("auth_type")
+    make("AWS::Lambda::Url", {"TargetFunctionArn": _arn(function, span),
+                              "AuthType": _keyword(auth, span) if auth is not None
+                              else Located("AWS_IAM", span, "default")}, call, frame, _id(function) + "FunctionUrl")
+
+
+def permission(function: Any, keywords: dict[str, Any], make: Make, call: Any, frame: Any,
+               name: str, principal: Any = None) -> None:
+    """`fn.add_permission("Id", principal=..., source_arn=...)` / `fn.grant_invoke(principal)`."""
+    span = frame.module.span(call)
+    properties: dict[str, Located] = {"FunctionName": _reference(function, span),
+                                      "Action": Located("lambda:InvokeFunction", span, "default")}
+    given = keywords.get("principal")
+    if given is not None:
+        properties["Principal"] = _keyword(given, span)
+    elif principal is not None:
+        properties["Principal"] = _located(principal, span)
+    else:
+        properties["Principal"] = Located("?", span, "unresolved")
+    for keyword, key in (("source_arn", "SourceArn"), ("source_account", "SourceAccount"),
+                         ("organization_id", "PrincipalOrgID"), ("action", "Action")):
+        if keyword in keywords:
+            properties[key] = _keyword(keywords[keyword], span)
+    make("AWS::Lambda::Permission", properties, call, frame, name)
+
+
+def _id(construct: Any) -> str:
+    from lambdalint.loaders.cdkvalues import Construct
+
+    return construct.logical_id if isinstance(construct, Construct) and construct.logical_id else "Function"
+
+
+def _id_of(call: Any, index: int, frame: Any, reader: Any) -> str | None:
+    from lambdalint.loaders.cdkvalues import positional
+
+    node = positional(call, index)
+    value = reader.value(node, frame) if node is not None else None
+    return value.value if isinstance(value, Located) and value.is_literal and isinstance(value.value, str) else None
+
+
+def _keyword(entry: tuple[Any, Any], fallback: Span) -> Located:
+    value, argument = entry
+    located = _located(value, fallback)
+    return Located(located.value, located.span, located.origin, key_span=located.key_span)
+
+
+def _located(value: Any, span: Span) -> Located:
+    from lambdalint.loaders.cdkvalues import as_located
+
+    return as_located(value, span)
+
+
+def _arn(value: Any, span: Span) -> Located:
+    from lambdalint.loaders.cdkvalues import Construct
+
+    if isinstance(value, Construct) and value.logical_id:
+        return Located({"Fn::GetAtt": Located([Located(value.logical_id, span), Located("Arn", span)], span)}, span)
+    return value if isinstance(value, Located) else Located("?", span, "unresolved")
+
+
+def _reference(value: Any, span: Span) -> Located:
+    from lambdalint.loaders.cdkvalues import Construct
+
+    if isinstance(value, Construct) and value.logical_id:
+        return Located({"Ref": Located(value.logical_id, span)}, span)
+    return value if isinstance(value, Located) else Located("?", span, "unresolved")
