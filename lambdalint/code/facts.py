@@ -7,9 +7,31 @@ from facts without touching LibCST.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from lambdalint.located import Span
+
+
+ArgKind = Literal["env", "event", "name", "str", ""]
+
+
+class Arg(NamedTuple):
+    """What an argument of a call is, as far as the rules need to follow it.
+
+    `env`: the value of an environment variable (`os.environ["X"]`, `.get("X")`, `os.getenv("X")`),
+    `value` is its name; `event`: the resource named in the triggering event itself (`s3.bucket`
+    for `record["s3"]["bucket"]["name"]`, `sns.topic` for `record["Sns"]["TopicArn"]`); `name`: a
+    plain name (`value` is the name); `str`: a string literal (`value` is the string); "": anything
+    else.
+    """
+
+    kind: ArgKind
+    value: str = ""
+
+
+UNKNOWN_ARG = Arg("")
+EVENT_S3_BUCKET = Arg("event", "s3.bucket")
+EVENT_SNS_TOPIC = Arg("event", "sns.topic")
 
 
 class CallFact(NamedTuple):
@@ -37,11 +59,8 @@ class CallFact(NamedTuple):
     statement_line: int = 0               # line of that statement (for the fix)
     self_method: str | None = None        # `self.m()` inside a method: "m"
     root_name: str | None = None          # `boto3` in `boto3.session.Session().client`
-    # keyword arguments: (keyword, value) with value "env:X" (os.environ["X"] / .get("X")),
-    # "event:s3.bucket" / "event:sns.topic" (the bucket or topic named in the triggering event),
-    # "name:N" (a plain name), "str:..." (a string literal) or "" (anything else)
-    keywords: tuple[tuple[str, str], ...] = ()
-    positional: tuple[str, ...] = ()      # the same descriptions for positional arguments
+    keywords: tuple[tuple[str, Arg], ...] = ()   # keyword arguments: (keyword, what its value is)
+    positional: tuple[Arg, ...] = ()      # what each positional argument is
     imported: bool = False                # the callee's root name is bound by an import of a module
                                           # outside the project
 
@@ -106,8 +125,8 @@ class FunctionFacts:
     self_mutations: list[MutationFact] = field(default_factory=list)
     assigned: dict[str, int] = field(default_factory=dict)   # local name -> assignments
     # local name -> where its value comes from, when that is the triggering resource itself:
-    # `bucket = record["s3"]["bucket"]["name"]` -> "event:s3.bucket" (see CallFact.keywords)
-    event_values: dict[str, str] = field(default_factory=dict)
+    # `bucket = record["s3"]["bucket"]["name"]` -> EVENT_S3_BUCKET (see `Arg`)
+    event_values: dict[str, Arg] = field(default_factory=dict)
     globals: frozenset[str] = frozenset()
 
 
