@@ -143,6 +143,13 @@ class CodeAnalysis:
         """Every call the handler's code can make, once or per invocation: the module-level calls
         of its module and of every project module it imports (transitively), and the calls of every
         function reachable from those and from the handler, lazy-init and cached ones included."""
+        for module, function in self.reachable(handler):
+            for call in function.calls:
+                yield call, module
+
+    def reachable(self, handler: Handler) -> Iterator[tuple[ModuleFacts, FunctionFacts]]:
+        """The code `all_calls` reads: module-level code (as a function named "") of the handler's
+        module and the project modules it imports, and every function reachable from those."""
         if handler.module is None or not handler.module.full:
             return
         roots = handler.entry.roots
@@ -157,7 +164,8 @@ class CodeAnalysis:
             module = self.modules.get(file)
             if module is not None and module.full:
                 # module-level code resolves names like a function named "" would
-                stack.append((module, FunctionFacts("", "", Span.point(module.display, 1), calls=module.module_calls)))
+                stack.append((module, FunctionFacts("", "", Span.point(module.display, 1), calls=module.module_calls,
+                                                    aws_calls=module.aws_calls, aws_unknown=module.aws_unknown)))
         if handler.function is not None and handler.home is not None and handler.home.full:
             stack.append((handler.home, handler.function))
         seen: set[tuple[str, str]] = set()
@@ -167,8 +175,8 @@ class CodeAnalysis:
             if key in seen:
                 continue
             seen.add(key)
+            yield module, function
             for call in function.calls:
-                yield call, module
                 stack.extend(self.callees(module, function, call, roots))
                 stack.extend((m, f) for m, f, _ in self.method_callees(module, function, call, roots))
                 stack.extend((module, f) for f in self.route_callees(module, call))

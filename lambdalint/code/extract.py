@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from lambdalint.code.aws_facts import AwsFacts
 from lambdalint.code.bindings import Bindings, all_params, is_literal, module_bindings, string_value
 from lambdalint.code.call_facts import CallFacts
 from lambdalint.code.cstwalk import Positions, Scope, dotted_name, walk
@@ -48,8 +49,19 @@ def full_facts(path: str, display: str, text: str) -> ModuleFacts:
     return visitor.facts
 
 
-class _Visitor(CallFacts, EnvFacts, MutationFacts):
+class _Visitor(CallFacts, EnvFacts, MutationFacts, AwsFacts):
     """The one walk over a module (`cstwalk.walk` calls the `visit_`/`leave_` methods)."""
+
+    def __init__(self, path: str, display: str, positions: Positions) -> None:
+        super().__init__(path, display, positions)
+        self._aws_init()
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        self._instance_state()
+        self._aws_finish()
+
+    def visit_Return(self, node: cst.Return) -> None:
+        self._aws_return(node.value)
 
     def visit_Module(self, node: cst.Module) -> None:
         names, imports, constants, mutable = module_bindings(node)
@@ -65,6 +77,7 @@ class _Visitor(CallFacts, EnvFacts, MutationFacts):
         self.facts.factories = dict(self.factories[0])
         self.facts.import_names = self.scopes.stack[0].imported()
         self.facts.bound_methods = bound_methods(node, self._names, self.factories[0])
+        self._aws_start()
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self.classes.append(node.name.value)
@@ -114,6 +127,7 @@ class _Visitor(CallFacts, EnvFacts, MutationFacts):
         self.direct_statements.append({id(s) for s in node.body.body} if isinstance(node.body, cst.IndentedBlock) else set())
         self.factories.append({})
         self.with_open.append(set())
+        self._aws_enter_function()
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self.scopes.pop()
@@ -122,6 +136,7 @@ class _Visitor(CallFacts, EnvFacts, MutationFacts):
         self.direct_statements.pop()
         self.factories.pop()
         self.with_open.pop()
+        self._aws_leave_function()
 
     # Decorators and defaults are evaluated once, when the `def` runs.
     def visit_Decorator(self, node: cst.Decorator) -> None:
@@ -245,6 +260,7 @@ class _Visitor(CallFacts, EnvFacts, MutationFacts):
             self.with_open[-1].add(node.asname.name.value)
 
     def visit_Assign(self, node: cst.Assign) -> None:
+        self._aws_assign([t.target for t in node.targets], node.value)
         for target in node.targets:
             self._mutation_target(target.target, node.value, "item assignment")
             self._instance_binding(target.target, node.value)
@@ -261,6 +277,7 @@ class _Visitor(CallFacts, EnvFacts, MutationFacts):
                     self._string(name, value, node.value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._aws_assign([node.target], node.value)
         self._instance_binding(node.target, node.value)
         if node.value is not None:
             value = string_value(node.value)
@@ -272,3 +289,4 @@ class _Visitor(CallFacts, EnvFacts, MutationFacts):
         fact, names = self._call(node)
         self._env_call(node, names)
         self._call_mutation(node, fact)
+        self._aws_call(node, fact, names)

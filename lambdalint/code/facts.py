@@ -65,6 +65,63 @@ class CallFact(NamedTuple):
                                           # outside the project
 
 
+class AwsClient(NamedTuple):
+    """A boto3 client or resource, or a sub-object of a resource (`dynamodb.Table(name)`).
+
+    `service` is the service name when it is a literal (`boto3.client("s3")`), None when it is not
+    (the calls made on it cannot be named: the handler's set of AWS calls is incomplete). `kind` is
+    "client", "resource", or the resource sub-object's type (`Table`, `Bucket`, `Bucket.objects`
+    for a collection); `identifier` what names the sub-object's resource (`Table(os.environ["T"])`).
+    """
+
+    service: str | None
+    kind: str
+    span: Span
+    identifier: Arg = UNKNOWN_ARG
+
+
+class AwsCall(NamedTuple):
+    """A method call on an AWS client or resource: `s3.get_object(Bucket=b, Key=k)`.
+
+    `client` is set when the module shows what the receiver is (inline, a local, a module-level
+    name, `self.x` bound in the class); otherwise `receiver` (`s3`, `self.s3`, a parameter's name)
+    is resolved by the analysis (module-level names, imports from project modules), then `path`
+    applied to it: sub-objects and collections between the name and the method
+    (`s3.Bucket(b).objects.filter` -> receiver `s3`, path `(("Bucket", b), ("objects", UNKNOWN_ARG))`).
+    """
+
+    receiver: str
+    method: str
+    span: Span
+    client: AwsClient | None = None
+    keywords: tuple[tuple[str, Arg], ...] = ()
+    once: bool = False
+    path: tuple[tuple[str, Arg], ...] = ()
+
+
+def follow(client: AwsClient, path: tuple[tuple[str, Arg], ...]) -> AwsClient | None:
+    """The object `path` reaches from `client` (None where a step does not apply: a client has no
+    sub-objects)."""
+    for step, identifier in path:
+        if step == "meta.client":
+            client = client._replace(kind="client", identifier=UNKNOWN_ARG)
+        elif client.kind == "client":
+            return None
+        elif step[:1].isupper():
+            client = client._replace(kind=step, identifier=identifier)
+        else:
+            client = client._replace(kind=f"{client.kind}.{step}")
+    return client
+
+
+class AwsUnknown(NamedTuple):
+    """Something that makes the set of AWS calls incomplete: a client whose service is not a
+    literal, a client passed where the analysis cannot follow it."""
+
+    reason: str
+    span: Span
+
+
 class MutationFact(NamedTuple):
     """A function changing module-level state: `G.append(x)`, `G[k] = v`, `global g; g += 1`."""
 
@@ -128,6 +185,10 @@ class FunctionFacts:
     # `bucket = record["s3"]["bucket"]["name"]` -> EVENT_S3_BUCKET (see `Arg`)
     event_values: dict[str, Arg] = field(default_factory=dict)
     globals: frozenset[str] = frozenset()
+    aws_calls: list[AwsCall] = field(default_factory=list)
+    aws_unknown: list[AwsUnknown] = field(default_factory=list)
+    # a client this function returns (`def get_client(): return boto3.client("s3")`)
+    returns_client: AwsClient | None = None
 
 
 @dataclass
@@ -158,6 +219,10 @@ class ModuleFacts:
     env: list[EnvFact] = field(default_factory=list)
     strings: list[StringFact] = field(default_factory=list)
     full: bool = True                  # False: only definitions were read (no call facts)
+    # module-level names bound to an AWS client or resource (also by a function through `global`)
+    aws_clients: dict[str, AwsClient] = field(default_factory=dict)
+    aws_calls: list[AwsCall] = field(default_factory=list)      # at module or class scope
+    aws_unknown: list[AwsUnknown] = field(default_factory=list)
 
 
 def text_hash(text: str) -> int:

@@ -14,7 +14,7 @@ _MUTATORS = {"append", "extend", "add", "update", "setdefault", "insert", "appen
 
 
 class MutationFacts(WalkState):
-    def leave_Module(self, original_node: cst.Module) -> None:
+    def _instance_state(self) -> None:
         self.facts.instance_state = {
             name: frozenset(attrs - self.instance_rebound.get(name, set()))
             for name, attrs in self.instance_containers.items() if attrs - self.instance_rebound.get(name, set())}
