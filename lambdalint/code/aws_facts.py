@@ -216,7 +216,8 @@ class AwsFacts(WalkState):
             return  # a sub-object (`Table(...)`): its methods are the calls
         client = self._aws_value(receiver_node)
         if client is not None:
-            calls.append(AwsCall("", method, fact.span, client, self._keywords(node), fact.once))
+            calls.append(AwsCall("", method, fact.span, client, self._keywords(node), fact.once,
+                                 positional=self._positional(node)))
             return
         root, path = self._receiver_path(receiver_node)
         receiver = None
@@ -228,11 +229,15 @@ class AwsFacts(WalkState):
         elif root is not None and (attribute := self._self_attribute(root)) is not None:
             receiver = f"self.{attribute}"
         if receiver is not None:
-            calls.append(AwsCall(receiver, method, fact.span, None, self._keywords(node), fact.once, path))
+            calls.append(AwsCall(receiver, method, fact.span, None, self._keywords(node), fact.once, path,
+                                 self._positional(node)))
             self.aws_pending.append((calls, len(calls) - 1))
 
     def _keywords(self, node: cst.Call) -> tuple[tuple[str, Arg], ...]:
         return tuple((a.keyword.value, describe(a.value, self._names)) for a in node.args if a.keyword is not None)
+
+    def _positional(self, node: cst.Call) -> tuple[Arg, ...]:
+        return tuple(describe(a.value, self._names) for a in node.args if a.keyword is None and a.star == "")
 
     def _receiver_path(self, node: cst.BaseExpression) -> tuple[cst.BaseExpression | None, tuple[tuple[str, Arg], ...]]:
         """`s3.Bucket(b).objects` -> (`s3`, (("Bucket", b), ("objects", -))); the root is a name or `self.x`."""

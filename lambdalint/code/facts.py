@@ -97,6 +97,7 @@ class AwsCall(NamedTuple):
     keywords: tuple[tuple[str, Arg], ...] = ()
     once: bool = False
     path: tuple[tuple[str, Arg], ...] = ()
+    positional: tuple[Arg, ...] = ()
 
 
 def follow(client: AwsClient, path: tuple[tuple[str, Arg], ...]) -> AwsClient | None:
