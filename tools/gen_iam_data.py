@@ -27,6 +27,10 @@ Sources, all public data, none of it a hand list of actions:
 
 An operation neither source maps is absent from the file: a call of it is "not known", which keeps
 LL322 silent and is never reported by LL321.
+
+With `--iam-dataset`, `lambdalint/data/managed_policies.bin` (same layout, one entry per AWS managed
+policy: its policy document) is written too, from the dataset's `aws/managedpolicies/*.json`; an AWS
+managed policy absent from it leaves a role "not fully known".
 """
 
 from __future__ import annotations
@@ -54,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--iam-dataset", type=Path, help="a checkout of iann0036/iam-dataset")
+    parser.add_argument("--iam-dataset-commit", help="the checkout's commit, when it is not a git work tree")
     parser.add_argument("--cfn-lint-policies", type=Path, help="cfnlint/data/AdditionalSpecs/Policies.json")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "lambdalint/data/iam_actions.bin")
     args = parser.parse_args(argv)
@@ -65,9 +70,16 @@ def main(argv: list[str] | None = None) -> int:
     mapping: dict[str, list[dict]] = {}
     dataset_version = None
     if args.iam_dataset is not None:
-        raw = json.loads((args.iam_dataset / "aws/map.json").read_text())
-        mapping = raw["sdk_method_iam_mappings"]
-        dataset_version = _git_head(args.iam_dataset)
+        map_file = args.iam_dataset / "aws/map.json"
+        if map_file.is_file():
+            mapping = json.loads(map_file.read_text())["sdk_method_iam_mappings"]
+            dataset_version = args.iam_dataset_commit or _git_head(args.iam_dataset)
+        else:
+            print(f"{map_file} is missing: operations map by name only", file=sys.stderr)
+        policies = args.iam_dataset / "aws/managedpolicies"
+        if policies.is_dir():
+            _write_managed(policies, args.out.parent / "managed_policies.bin",
+                           args.iam_dataset_commit or _git_head(args.iam_dataset))
 
     session = botocore.session.get_session()
     loader = session.get_component("data_loader")
@@ -116,14 +128,6 @@ def main(argv: list[str] | None = None) -> int:
             entry["objects"].setdefault("Object", {})["copy"] = "copy"
         services[service] = entry
 
-    blobs: list[bytes] = []
-    index: dict[str, list[int]] = {}
-    offset = 0
-    for service, entry in sorted(services.items()):
-        blob = zlib.compress(json.dumps(entry, separators=(",", ":"), sort_keys=True).encode(), 9)
-        index[service] = [offset, len(blob)]
-        blobs.append(blob)
-        offset += len(blob)
     header = {
         "sources": {
             "botocore": botocore.__version__, "boto3": boto3.__version__,
@@ -131,12 +135,33 @@ def main(argv: list[str] | None = None) -> int:
             "iam_dataset": dataset_version or "not used",
         },
         "stats": stats,
-        "index": index,
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_bytes(json.dumps(header, separators=(",", ":"), sort_keys=True).encode() + b"\n" + b"".join(blobs))
+    _write_blobs(args.out, header, services)
     print(f"{args.out}: {len(services)} services, {stats}, {args.out.stat().st_size} bytes")
     return 0
+
+
+def _write_blobs(out: Path, header: dict, entries: dict[str, object]) -> None:
+    blobs: list[bytes] = []
+    index: dict[str, list[int]] = {}
+    offset = 0
+    for name, entry in sorted(entries.items()):
+        blob = zlib.compress(json.dumps(entry, separators=(",", ":"), sort_keys=True).encode(), 9)
+        index[name] = [offset, len(blob)]
+        blobs.append(blob)
+        offset += len(blob)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(json.dumps({**header, "index": index}, separators=(",", ":"), sort_keys=True).encode()
+                    + b"\n" + b"".join(blobs))
+
+
+def _write_managed(folder: Path, out: Path, version: str) -> None:
+    documents = {}
+    for path in sorted(folder.glob("*.json")):
+        policy = json.loads(path.read_text())
+        documents[path.stem] = policy["document"]
+    _write_blobs(out, {"sources": {"iam_dataset": version}, "count": len(documents)}, documents)
+    print(f"{out}: {len(documents)} AWS managed policies, {out.stat().st_size} bytes")
 
 
 def _dataset_name(metadata: dict) -> str:
