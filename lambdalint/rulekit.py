@@ -19,7 +19,7 @@ from lambdalint.triggers import (
     template_triggers,
 )
 from lambdalint.code.analysis import CodeAnalysis, Handler, Reached
-from lambdalint.code.facts import (ENV_NAMES, EVENT_S3_BUCKET, EVENT_SNS_TOPIC, UNKNOWN_ARG, Arg, CallFact,
+from lambdalint.code.facts import (AWS_NAMES, ENV_NAMES, EVENT_S3_BUCKET, EVENT_SNS_TOPIC, UNKNOWN_ARG, Arg, CallFact,
                                    FunctionFacts, ModuleFacts, MutationFact)
 from lambdalint.code.connections import HTTP as HTTP_POOLS, NAMES as CONNECTION_NAMES, connection
 from lambdalint.code.fix import MoveToModuleScope, movable
@@ -78,7 +78,7 @@ __all__ = [
     "ScheduleExpression", "Trigger", "function_triggers", "referenced_ids", "schedule_error",
     "schedule_expressions", "template_triggers",
     # handler code (lambdalint.code)
-    "Arg", "CONTEXT_NAMES", "ENV_NAMES", "EVENT_S3_BUCKET", "EVENT_SNS_TOPIC", "UNKNOWN_ARG", "CallFact", "CodeAnalysis", "FunctionFacts", "Handler", "ModuleFacts",
+    "AWS_NAMES", "Arg", "CONTEXT_NAMES", "ENV_NAMES", "EVENT_S3_BUCKET", "EVENT_SNS_TOPIC", "UNKNOWN_ARG", "CallFact", "CodeAnalysis", "FunctionFacts", "Handler", "ModuleFacts",
     "MoveToModuleScope", "MutationFact", "Reached", "call_findings", "called_as_written", "code_analysis", "handler_owner",
     "handler_related", "movable",
     # what opens a database, cache or HTTP connection (LL102, LL202)

@@ -83,8 +83,15 @@ class CodeAnalysis:
     roots: dict[Path, tuple[Path, ...]] = field(default_factory=dict)
     imports: dict[Path, set[Path]] = field(default_factory=dict)  # project modules each file imports
     index: ModuleIndex = field(default_factory=ModuleIndex)
+    # the words the run's pre-filter looked for (None: every module was wanted): a rule that needs
+    # every module naming them fully analysed checks `wanted_all`
+    words: frozenset[str] | None = None
     _splits: dict[tuple[Path, tuple[Path, ...], str], list[tuple[Path, str]]] = field(default_factory=dict, repr=False)
     _walks: dict[tuple[Path, str], list[tuple[str, object, Reached]]] = field(default_factory=dict, repr=False)
+
+    def wanted_all(self, names: Iterable[str]) -> bool:
+        """Every module naming one of `names` was fully analysed in this run."""
+        return self.words is None or set(names) <= self.words
 
     def per_invocation(self, handler: Handler) -> Iterator[tuple[CallFact, Reached]]:
         """Every call that runs on each invocation of `handler`, through project helpers."""
@@ -262,7 +269,7 @@ def analyse(project: Project, handler_patterns: Sequence[str],
         return texts[path]
 
     entries = _entries(project, handler_patterns, read)
-    analysis = CodeAnalysis()
+    analysis = CodeAnalysis(words=prefilter.words)
     # Which files can matter: entry files and every project module they import, transitively.
     graph: dict[Path, set[Path]] = {}
     todo = [(e.file, e.roots) for e in entries]

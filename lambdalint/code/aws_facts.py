@@ -16,7 +16,7 @@ from __future__ import annotations
 import libcst as cst
 
 from lambdalint.code.bindings import string_value
-from lambdalint.code.facts import UNKNOWN_ARG, Arg, AwsCall, AwsClient, AwsUnknown, CallFact, follow
+from lambdalint.code.facts import AWS_NAMES, UNKNOWN_ARG, Arg, AwsCall, AwsClient, AwsUnknown, CallFact, follow
 from lambdalint.code.values import describe
 from lambdalint.code.walkstate import WalkState
 
@@ -27,8 +27,6 @@ CREATORS = {
     "boto3.session.Session.client": "client", "boto3.session.Session.resource": "resource",
 }
 _SESSIONS = {"boto3.Session", "boto3.session.Session"}
-# The names every `AwsCall`-reading rule declares (`Rule.code_names`).
-AWS_NAMES = ("boto3", "aws_lambda_powertools")
 # Calls that read a client without keeping or using it.
 _INERT = {"builtins.print", "builtins.isinstance", "builtins.repr", "builtins.str", "builtins.type",
           "builtins.id", "builtins.len", "builtins.hasattr", "builtins.getattr"}

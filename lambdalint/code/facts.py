@@ -132,6 +132,10 @@ class MutationFact(NamedTuple):
     once: bool = False
 
 
+# The names every rule reading `AwsCall`s declares (`Rule.code_names`): a module naming neither makes
+# no client of its own.
+AWS_NAMES = ("boto3", "aws_lambda_powertools")
+
 # The names behind every `EnvFact`: what a rule reading them declares (`Rule.code_names`).
 ENV_NAMES = ("os.environ", "os.getenv", "os.putenv")
 
