@@ -86,8 +86,11 @@ class Policy(NamedTuple):
         for ref in role.managed:
             document = managed_document(ref.name) if ref.name else None
             if document is None:
-                shown = ref.name or (ref.node.str_value() or "a managed policy")
-                unknown = unknown or f"the managed policy `{shown}`, whose document lambdalint does not have"
+                text = ref.node.str_value()
+                unknown = unknown or (
+                    f"the AWS managed policy `{ref.name}`, whose document lambdalint does not have" if ref.name
+                    else f"the managed policy `{text}`, which is not in the template" if text
+                    else "a managed policy lambdalint cannot read (a parameter, an import)")
                 continue
             rules.extend(_from_document(document, ref.name))
         return cls(tuple(rules), unknown)

@@ -55,6 +55,8 @@ def check(ctx: Context) -> Iterator[Finding]:
             continue
         policy = Policy.of(role)
         if policy.unknown is not None:
+            if role.unknown is None:  # an unreadable role already has its note
+                ctx.note(f"{needs.function.label} uses {policy.unknown}; its permissions were not checked")
             continue
         missing: dict[object, list] = {}
         for need in needs.needs:

@@ -73,6 +73,10 @@ def check(ctx: Context) -> Iterator[Finding]:
         functions = [r.function for r in roles]
         found = [needs.get(id(f)) for f in functions]
         if any(n is None or not n.complete for n in found):
+            for function, n in zip(functions, found):
+                if n is not None and not n.complete:
+                    ctx.note(f"{function.label} makes AWS calls that could not all be determined "
+                             f"({n.gaps()[0]}); unused permissions were not checked")
             continue
         platform = set(_ALWAYS)
         for function in functions:
