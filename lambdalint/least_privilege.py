@@ -56,19 +56,24 @@ class FunctionNeeds(NamedTuple):
 
 
 def function_needs(ctx) -> list[FunctionNeeds]:
-    cached = ctx.project.analyses.get(_KEY)
+    return needs_of(ctx.project)
+
+
+def needs_of(project) -> list[FunctionNeeds]:
+    """Every function's needs, computed once per run (`Project.analyses`)."""
+    cached = project.analyses.get(_KEY)
     if cached is None:
-        cached = ctx.project.analyses[_KEY] = _compute(ctx)
+        cached = project.analyses[_KEY] = _compute(project)
     return cached
 
 
-def _compute(ctx) -> list[FunctionNeeds]:
+def _compute(project) -> list[FunctionNeeds]:
+    from lambdalint.code.analysis import CodeAnalysis
     from lambdalint.code.aws import aws_calls
     from lambdalint.code_links import reachable_env
     from lambdalint.iam_actions import actions_for
-    from lambdalint.rulekit import code_analysis
 
-    analysis = code_analysis(ctx)
+    analysis = project.code if isinstance(project.code, CodeAnalysis) else CodeAnalysis()
     found: list[FunctionNeeds] = []
     if not analysis.wanted_all(AWS_NAMES):
         return found  # the run's rules did not ask for every module that makes AWS calls
@@ -77,7 +82,7 @@ def _compute(ctx) -> list[FunctionNeeds]:
         if function is None or handler.module is None or not handler.module.full:
             continue
         calls = aws_calls(analysis, handler)
-        aliases = {fact.target: fact.variable for fact, _ in reachable_env(analysis, handler, ctx.project)
+        aliases = {fact.target: fact.variable for fact, _ in reachable_env(analysis, handler, project)
                    if fact.kind == "read" and fact.target and fact.variable}
         needs: list[Need] = []
         unmapped = []
@@ -115,3 +120,39 @@ def named_resource(function: Function, argument: Arg, aliases: dict[str, str]) -
         return None
     ids = {i for i in referenced_ids(value) if "::" not in i and i in function.template.resources}
     return next(iter(ids)) if len(ids) == 1 else None
+
+
+# How a policy names a template resource by its type: `Ref` where it returns the ARN, else `.Arn`.
+_REF_IS_ARN = {"AWS::SNS::Topic", "AWS::StepFunctions::StateMachine", "AWS::SecretsManager::Secret",
+               "AWS::Serverless::StateMachine"}
+
+
+def policy_document(needs: FunctionNeeds) -> dict:
+    """The least-privilege policy the code needs: actions grouped by resource, `*` where the code's
+    argument names no template resource (CloudFormation intrinsics in their long form)."""
+    by_resource: dict[object, set[str]] = {}
+    resources = needs.function.template.resources
+    for need in needs.needs:
+        kind = resources.get(need.resource).get("Type") if need.resource else None
+        type_name = kind.value if kind is not None else None
+        if need.resource is None:
+            key: object = "*"
+        elif type_name in _REF_IS_ARN:
+            key = ("Ref", need.resource)
+        elif type_name in ("AWS::S3::Bucket", "AWS::Serverless::Bucket") and "object" in need.action.lower():
+            key = ("Sub", f"${{{need.resource}.Arn}}/*")
+        else:
+            key = ("GetAtt", need.resource)
+        by_resource.setdefault(key, set()).add(need.action)
+    statements = []
+    for key, actions in sorted(by_resource.items(), key=lambda item: str(item[0])):
+        if key == "*":
+            resource: object = "*"
+        elif key[0] == "Ref":
+            resource = {"Ref": key[1]}
+        elif key[0] == "Sub":
+            resource = {"Fn::Sub": key[1]}
+        else:
+            resource = {"Fn::GetAtt": [key[1], "Arn"]}
+        statements.append({"Effect": "Allow", "Action": sorted(actions, key=str.lower), "Resource": resource})
+    return {"Version": "2012-10-17", "Statement": statements}
