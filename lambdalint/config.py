@@ -102,8 +102,16 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
     """` (did you mean `x`?)` for the closest known spelling, or ''."""
     import difflib  # only on the error path
 
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    return f" (did you mean `{close[0]}`?)" if close else ""
+    candidates = list(known)
+    close = difflib.get_close_matches(name, candidates, n=5, cutoff=0.6)
+    if not close:
+        return ""
+    # difflib breaks ties by the larger string (`LL2O1` would get `LL321` over `LL201`): prefer the
+    # spelling that differs in the fewest places, then the first known one
+    score = difflib.SequenceMatcher(None, name, close[0]).ratio()
+    tied = [c for c in close if difflib.SequenceMatcher(None, name, c).ratio() == score]
+    best = max(tied, key=lambda c: (sum(a == b for a, b in zip(name, c)), -candidates.index(c)))
+    return f" (did you mean `{best}`?)"
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
