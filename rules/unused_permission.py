@@ -201,13 +201,22 @@ RULE = Rule(
           Properties:
             Queue: arn:aws:sqs:eu-west-1:123456789012:jobs
       Policies:"""), "src/app.py": _CODE}, title="the poller of the function's own queue"),
-        good(files={"template.yaml": _TEMPLATE.replace("  # [unused-permission]", ""), "src/app.py": _CODE + """
+        good(files={"template.yaml": _TEMPLATE.replace("  # [unused-permission]", ""), "src/app.py": """\
+import os
+from concurrent.futures import ThreadPoolExecutor
 
-def helper(client):
-    client.delete_object(Bucket="b", Key="k")
+import boto3
+from workers import drain
+
+s3 = boto3.client("s3")
 
 
-helper(s3)
-"""}, title="a client passed to a function: not followed, so the rule cannot know"),
+def handler(event, context):
+    body = s3.get_object(Bucket=os.environ["BUCKET"], Key=event["key"])["Body"].read()
+    s3.put_object(Bucket=os.environ["BUCKET"], Key=event["key"] + ".done", Body=body)
+    with ThreadPoolExecutor() as pool:
+        pool.submit(drain, s3, event["key"])
+"""},
+             title="a client handed to a library function: not followed, so the rule cannot know"),
     ),
 )

@@ -141,26 +141,87 @@ def handler(event, context):
 def test_dynamic_and_escaping_clients_make_the_set_incomplete(tmp_path: Path) -> None:
     found = calls_of(tmp_path, {"src/app.py": '''\
 import boto3
+from concurrent.futures import ThreadPoolExecutor
 
 CLIENTS = {}
-
-
-def helper(client):
-    client.list_buckets()
 
 
 def handler(event, context):
     dynamic = boto3.client(event["service"])
     dynamic.do_something()
     CLIENTS["s3"] = boto3.client("s3")
-    helper(boto3.client("s3"))
+    ThreadPoolExecutor().submit(print, boto3.client("sqs"))
 '''})
     reasons = sorted(u.reason for u in found.unknown)
     assert not found.complete
     assert any("not a literal" in r for r in reasons)
     assert any("stored in" in r for r in reasons)
-    assert any("passed to `helper`" in r for r in reasons)
+    assert any("passed to `ThreadPoolExecutor().submit`" in r for r in reasons)
     assert all(c.method != "do_something" for c in found.calls)  # never guessed
+
+
+def test_clients_passed_to_project_helpers_are_followed_into_their_parameters(tmp_path: Path) -> None:
+    found = calls_of(tmp_path, {
+        "src/app.py": '''\
+import boto3
+from clients import sns
+from storage import Archive, archive, notify
+
+s3 = boto3.client("s3")
+
+
+def handler(event, context):
+    archive(s3, event["key"])
+    notify(topic="t", client=sns)
+    Archive().save(s3, "k")
+''',
+        "src/clients.py": '''\
+import boto3
+
+sns = boto3.client("sns")
+''',
+        "src/storage.py": '''\
+import boto3
+
+
+def archive(client, key):
+    client.put_object(Bucket="archive", Key=key, Body=b"")
+
+
+def notify(topic, client):
+    client.publish(TopicArn=topic, Message="done")
+
+
+class Archive:
+    def save(self, client, key):
+        client.delete_object(Bucket="archive", Key=key)
+''',
+    })
+    assert named(found) == {("s3", "client", "put_object"), ("sns", "client", "publish"),
+                            ("s3", "client", "delete_object")}
+    assert found.complete
+
+
+def test_a_client_passed_on_again_is_not_followed(tmp_path: Path) -> None:
+    found = calls_of(tmp_path, {"src/app.py": '''\
+import boto3
+
+s3 = boto3.client("s3")
+
+
+def inner(client):
+    client.delete_bucket(Bucket="b")
+
+
+def outer(client):
+    inner(client)
+
+
+def handler(event, context):
+    outer(s3)
+'''})
+    assert not found.complete
+    assert any("passed on by `outer`" in u.reason for u in found.unknown)
 
 
 def test_literal_clients_only_are_complete_and_unreached_code_is_not_counted(tmp_path: Path) -> None:

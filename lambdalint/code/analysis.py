@@ -172,7 +172,8 @@ class CodeAnalysis:
             if module is not None and module.full:
                 # module-level code resolves names like a function named "" would
                 stack.append((module, FunctionFacts("", "", Span.point(module.display, 1), calls=module.module_calls,
-                                                    aws_calls=module.aws_calls, aws_unknown=module.aws_unknown)))
+                                                    aws_calls=module.aws_calls, aws_unknown=module.aws_unknown,
+                                                    aws_passes=module.aws_passes)))
         if handler.function is not None and handler.home is not None and handler.home.full:
             stack.append((handler.home, handler.function))
         seen: set[tuple[str, str]] = set()

@@ -42,10 +42,20 @@ class AwsCallSet(NamedTuple):
 def aws_calls(analysis: CodeAnalysis, handler: Handler) -> AwsCallSet:
     calls: list[ResolvedCall] = []
     unknown: list[AwsUnknown] = []
-    seen: set[tuple[Span, str]] = set()
-    for module, function in analysis.reachable(handler):
+    seen: set[tuple[Span, str, str | None]] = set()
+    reached = list(analysis.reachable(handler))
+    bound = _bind_parameters(analysis, handler, reached, unknown)
+    for module, function in reached:
         unknown.extend(function.aws_unknown)
         for call in function.aws_calls:
+            if call.receiver.startswith("param:"):
+                for client in bound.get((module.path, function.qualname, call.receiver[6:]), ()):
+                    found = follow(client, call.path)
+                    if found is not None and found.service is not None \
+                            and (call.span, call.method, found.service) not in seen:
+                        seen.add((call.span, call.method, found.service))
+                        calls.append(ResolvedCall(found.service, call.method, found.kind, call, found))
+                continue
             client = call.client
             if client is None:
                 client = _imported_client(analysis, Path(module.path), call.receiver)
@@ -57,7 +67,7 @@ def aws_calls(analysis: CodeAnalysis, handler: Handler) -> AwsCallSet:
                     continue
             if client.service is None:
                 continue  # its creation is already an AwsUnknown
-            key = (call.span, call.method)
+            key = (call.span, call.method, client.service)
             if key in seen:
                 continue
             seen.add(key)
@@ -67,6 +77,59 @@ def aws_calls(analysis: CodeAnalysis, handler: Handler) -> AwsCallSet:
                 if target.path != module.path:
                     unknown.append(AwsUnknown("an AWS client is returned to another module", call.span))
     return AwsCallSet(tuple(calls), tuple(dict.fromkeys(unknown)))
+
+
+def _bind_parameters(analysis: CodeAnalysis, handler: Handler, reached: list,
+                     unknown: list[AwsUnknown]) -> dict[tuple[str, str, str], list[AwsClient]]:
+    """Clients passed to project functions, by (module, function, parameter). A client passed to
+    anything else (a library, a class, a module the run did not analyse fully), or passed on again by
+    the function that received it, is an `AwsUnknown`."""
+    bound: dict[tuple[str, str, str], list[AwsClient]] = {}
+    roots = handler.entry.roots
+    for module, function in reached:
+        by_span = {c.span: c for c in function.calls}
+        passes = list(function.aws_passes) + _imported_passes(analysis, module, function)
+        for handed in passes:
+            call = by_span.get(handed.span)
+            targets = list(analysis.callees(module, function, call, roots)) if call is not None else []
+            parameter = None
+            for target, callee in targets:
+                offset = 1 if callee.class_name and callee.params[:1] in (("self",), ("cls",)) else 0
+                if handed.keyword is not None and handed.keyword in callee.params:
+                    parameter = handed.keyword
+                elif handed.index is not None and handed.index + offset < len(callee.params):
+                    parameter = callee.params[handed.index + offset]
+                if parameter is None or not target.full or callee.name == "__init__":
+                    parameter = None
+                    break
+                bound.setdefault((target.path, callee.qualname, parameter), []).append(handed.client)
+                if _passes_on(callee, parameter):
+                    unknown.append(AwsUnknown(f"an AWS client is passed on by `{callee.qualname}`", callee.span))
+            if parameter is None:
+                unknown.append(AwsUnknown(f"an AWS client is passed to `{handed.callee}`", handed.span))
+    return bound
+
+
+def _passes_on(function, parameter: str) -> bool:
+    """The function hands its parameter to another call (followed one level only)."""
+    return any(arg == ("name", parameter) for call in function.calls
+               for arg in (*call.positional, *(value for _, value in call.keywords)))
+
+
+def _imported_passes(analysis: CodeAnalysis, module: ModuleFacts, function) -> list:
+    """`archive(s3)` where `s3` is a client another project module binds (`from .clients import s3`)."""
+    from lambdalint.code.facts import AwsPass
+
+    found = []
+    for call in function.calls:
+        arguments = [(i, None, a) for i, a in enumerate(call.positional)] + [(None, k, a) for k, a in call.keywords]
+        for index, keyword, argument in arguments:
+            if argument.kind != "name" or argument.value not in module.module_imports:
+                continue
+            client = _imported_client(analysis, Path(module.path), argument.value)
+            if client is not None:
+                found.append(AwsPass(min(call.names) if call.names else "a call", call.span, client, index, keyword))
+    return found
 
 
 def _returning_callees(analysis: CodeAnalysis, module: ModuleFacts, function, call, handler: Handler):

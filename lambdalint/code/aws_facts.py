@@ -16,7 +16,8 @@ from __future__ import annotations
 import libcst as cst
 
 from lambdalint.code.bindings import string_value
-from lambdalint.code.facts import AWS_NAMES, UNKNOWN_ARG, Arg, AwsCall, AwsClient, AwsUnknown, CallFact, follow
+from lambdalint.code.facts import (AWS_NAMES, UNKNOWN_ARG, Arg, AwsCall, AwsClient, AwsPass, AwsUnknown, CallFact,
+                                   follow)
 from lambdalint.code.values import describe
 from lambdalint.code.walkstate import WalkState
 
@@ -196,7 +197,11 @@ class AwsFacts(WalkState):
                 self._aws_unknown("an AWS client whose service is not a literal", node)
             if id(node) not in self.aws_consumed:
                 self._aws_unknown("an AWS client the analysis cannot follow", node)
+        position = 0
         for arg in node.args:
+            index = position if arg.keyword is None and arg.star == "" else None
+            if arg.keyword is None and arg.star == "":
+                position += 1
             if isinstance(arg.value, cst.Call) and not self.aws_module:
                 continue  # no client is made in a module that names neither boto3 nor a client of ours
             client = self._aws_value(arg.value)
@@ -204,7 +209,12 @@ class AwsFacts(WalkState):
                 if isinstance(arg.value, cst.Call):
                     self.aws_consumed.add(id(arg.value))
                 callee = self.positions.source(func)
-                self._aws_unknown(f"an AWS client is passed to `{callee}`", arg.value)
+                if arg.star:
+                    self._aws_unknown(f"an AWS client is passed to `{callee}`", arg.value)
+                    continue
+                passes = fn.aws_passes if fn is not None else self.facts.aws_passes
+                passes.append(AwsPass(callee, fact.span, client, index,
+                                      arg.keyword.value if arg.keyword is not None else None))
         if not isinstance(func, cst.Attribute):
             return
         receiver_node, method = func.value, func.attr.value
@@ -226,6 +236,9 @@ class AwsFacts(WalkState):
                 receiver = name
         elif root is not None and (attribute := self._self_attribute(root)) is not None:
             receiver = f"self.{attribute}"
+        if receiver is None and isinstance(root, cst.Name) and fn is not None and root.value in fn.params \
+                and (fn.class_name is None or root.value != fn.params[0]):
+            receiver = f"param:{root.value}"   # bound by the analysis when a caller passes a client
         if receiver is not None:
             calls.append(AwsCall(receiver, method, fact.span, None, self._keywords(node), fact.once, path,
                                  self._positional(node)))
@@ -302,5 +315,7 @@ class AwsFacts(WalkState):
     def _kept(self, call: AwsCall) -> bool:
         if call.receiver == "":
             return call.client is not None
+        if call.receiver.startswith("param:"):
+            return True
         # an unresolved module-level name may be a client another project module binds (an import)
         return not call.receiver.startswith("self.") and call.receiver in self.facts.module_imports

@@ -115,6 +115,17 @@ def follow(client: AwsClient, path: tuple[tuple[str, Arg], ...]) -> AwsClient | 
     return client
 
 
+class AwsPass(NamedTuple):
+    """A client handed to a call as an argument: `archive(s3, key)`. The analysis follows it into a
+    project function's parameter (`index`, or `keyword`); anywhere else the set is incomplete."""
+
+    callee: str               # the callee as written (`archive`, `self.store.save`)
+    span: Span                # the call's span: the same as its `CallFact`'s
+    client: AwsClient
+    index: int | None = None
+    keyword: str | None = None
+
+
 class AwsUnknown(NamedTuple):
     """Something that makes the set of AWS calls incomplete: a client whose service is not a
     literal, a client passed where the analysis cannot follow it."""
@@ -192,6 +203,7 @@ class FunctionFacts:
     globals: frozenset[str] = frozenset()
     aws_calls: list[AwsCall] = field(default_factory=list)
     aws_unknown: list[AwsUnknown] = field(default_factory=list)
+    aws_passes: list[AwsPass] = field(default_factory=list)
     # a client this function returns (`def get_client(): return boto3.client("s3")`)
     returns_client: AwsClient | None = None
 
@@ -228,6 +240,7 @@ class ModuleFacts:
     aws_clients: dict[str, AwsClient] = field(default_factory=dict)
     aws_calls: list[AwsCall] = field(default_factory=list)      # at module or class scope
     aws_unknown: list[AwsUnknown] = field(default_factory=list)
+    aws_passes: list[AwsPass] = field(default_factory=list)
 
 
 def text_hash(text: str) -> int:
