@@ -59,10 +59,14 @@ class AwsFacts(WalkState):
         self.aws_consumed: set[int] = set()      # creation calls whose value the walk follows
         self.aws_pending: list[tuple[list[AwsCall], int]] = []   # receivers resolved at the end
         self.aws_module = False     # the module imports boto3 or Powertools (set by `_aws_start`)
+        self.aws_creators: frozenset[str] = frozenset({"client", "resource"})
 
     def _aws_start(self) -> None:
         self.aws_module = any(real.startswith(AWS_NAMES) for reals in self.facts.import_names.values()
                               for real in reals)
+        # `from boto3 import client as make`: local names of the creators, for a cheap first test
+        self.aws_creators = frozenset({"client", "resource"} | {
+            local for local, reals in self.facts.import_names.items() if any(r in CREATORS for r in reals)})
 
     # -- what a value is --
 
@@ -91,10 +95,13 @@ class AwsFacts(WalkState):
 
     def _aws_created(self, node: cst.Call, names: frozenset[str] | set[str] | None = None) -> AwsClient | None:
         """`boto3.client("s3")`, `boto3.resource("dynamodb")`, `session.client("s3")`."""
+        func = node.func
+        last = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
+        if last not in self.aws_creators:
+            return None  # the qualified names below cost a scope lookup: most calls stop here
         if names is None:
             names = self._names(node)
         kind = next((CREATORS[n] for n in names if n in CREATORS), None)
-        func = node.func
         if kind is None and isinstance(func, cst.Attribute) and func.attr.value in ("client", "resource"):
             inner = self._names(func.value) if isinstance(func.value, cst.Call) else frozenset()
             factory = self._factory(func.value.value) if isinstance(func.value, cst.Name) else None
