@@ -19,7 +19,6 @@ conditional deny does not deny.
 
 from __future__ import annotations
 
-import fnmatch
 import json
 import re
 import zlib
@@ -159,7 +158,9 @@ def _resource(node: Located, resources: frozenset[str]) -> object:
 
 @lru_cache(maxsize=1024)
 def _pattern(text: str, case_sensitive: bool) -> re.Pattern[str]:
-    return re.compile(fnmatch.translate(text), 0 if case_sensitive else re.IGNORECASE)
+    # IAM wildcards are `*` and `?` only (no `[...]` classes as in fnmatch)
+    body = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in text)
+    return re.compile(body + r"\Z", re.DOTALL | (0 if case_sensitive else re.IGNORECASE))
 
 
 def action_matches(pattern: str, action: str) -> bool:

@@ -46,10 +46,14 @@ from lambdalint.rulekit import AWS_NAMES, Context, Finding, Related, Rule, bad, 
 
 def check(ctx: Context) -> Iterator[Finding]:
     from lambdalint.least_privilege import function_needs
+
+    calling = [n for n in function_needs(ctx) if n.needs]
+    if not calling:
+        return  # no handler calls AWS: the roles need not be built (an editor's save stays cheap)
     from lambdalint.policy_eval import Policy
 
     roles = {id(r.function): r for r in execution_roles(ctx)}
-    for needs in function_needs(ctx):
+    for needs in calling:
         role = roles.get(id(needs.function))
         if role is None:
             continue
