@@ -190,3 +190,24 @@ def _line_reader(project: Project) -> Callable[[str, int], str]:
         return lines[line - 1] if 0 < line <= len(lines) else ""
     return read
 
+
+
+def least_privilege(paths: Sequence[Path | str] = (".",), config: Config | None = None,
+                    cwd: Path | None = None) -> list[dict]:
+    """Per function with Python handler code: the least-privilege policy its code needs
+    (`least_privilege.policy_document`), whether that is complete, and what could not be determined.
+    The engine runs LL321/LL322's analysis; no finding is reported."""
+    from lambdalint.least_privilege import needs_of, policy_document
+
+    config = config or Config()
+    result = lint(paths, config.with_overrides(select=("LL321", "LL322"), ignore=(), extend_select=()), cwd=cwd)
+    documents = []
+    for needs in needs_of(result.project):
+        documents.append({
+            "function": needs.function.name,
+            "template": needs.function.template.display,
+            "complete": needs.complete,
+            "policy": policy_document(needs),
+            "not_determined": needs.gaps(),
+        })
+    return documents

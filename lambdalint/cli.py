@@ -260,6 +260,35 @@ def rules_command() -> None:
 
 
 @cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--function", "function_name", help="Only this function (its logical id or Serverless name).")
+@click.option("--format", "output_format", type=click.Choice(["json", "yaml"]), default="yaml", show_default=True,
+              help="Output format.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Use this configuration file instead of the nearest one.")
+def policy(paths: tuple[Path, ...], function_name: str | None, output_format: str, config_path: Path | None) -> None:
+    """Print the least-privilege policy each function's code needs, and what could not be determined."""
+    from lambdalint.api import least_privilege
+
+    _check_exist(paths)
+    targets = list(paths) or [Path(".")]
+    config = _config(config_path, targets)
+    documents = least_privilege(targets, config)
+    if function_name is not None:
+        documents = [d for d in documents if d["function"] == function_name]
+        if not documents:
+            raise ConfigError(f"no function `{function_name}` with Python handler code was found")
+    if output_format == "json":
+        import json
+
+        click.echo(json.dumps({"functions": documents}, indent=2))
+    else:
+        import yaml
+
+        click.echo(yaml.safe_dump({"functions": documents}, sort_keys=False, width=100), nl=False)
+
+
+@cli.command()
 def server() -> None:
     """Run the language server on stdio (needs the `lsp` extra, i.e. pygls)."""
     try:

@@ -19,7 +19,8 @@ from lambdalint.triggers import (
     template_triggers,
 )
 from lambdalint.code.analysis import CodeAnalysis, Handler, Reached
-from lambdalint.code.facts import ENV_NAMES, CallFact, FunctionFacts, ModuleFacts, MutationFact
+from lambdalint.code.facts import (AWS_NAMES, ENV_NAMES, EVENT_S3_BUCKET, EVENT_SNS_TOPIC, UNKNOWN_ARG, Arg, CallFact,
+                                   FunctionFacts, ModuleFacts, MutationFact)
 from lambdalint.code.connections import HTTP as HTTP_POOLS, NAMES as CONNECTION_NAMES, connection
 from lambdalint.code.fix import MoveToModuleScope, movable
 from lambdalint.code.platform import (AFTER_RESTORE, BATCH_NAMES, TRACER_NAMES, UNIQUE_NAMES, XRAY_NAMES, Use,
@@ -82,7 +83,7 @@ __all__ = [
     "ScheduleExpression", "Trigger", "function_triggers", "referenced_ids", "schedule_error",
     "schedule_expressions", "template_triggers",
     # handler code (lambdalint.code)
-    "CONTEXT_NAMES", "ENV_NAMES", "CallFact", "CodeAnalysis", "FunctionFacts", "Handler", "ModuleFacts",
+    "AWS_NAMES", "Arg", "CONTEXT_NAMES", "ENV_NAMES", "EVENT_S3_BUCKET", "EVENT_SNS_TOPIC", "UNKNOWN_ARG", "CallFact", "CodeAnalysis", "FunctionFacts", "Handler", "ModuleFacts",
     "MoveToModuleScope", "MutationFact", "Reached", "call_findings", "called_as_written", "code_analysis", "handler_owner",
     "handler_related", "movable",
     # platform features in handler code: partial batch responses, tracing, SnapStart (LL110, LL210, LL211)

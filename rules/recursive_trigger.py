@@ -40,7 +40,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from lambdalint.rulekit import (
-    ENV_NAMES, CallFact, Context, Finding, Function, Located, Related, Rule, Trigger, bad, code_analysis,
+    ENV_NAMES, EVENT_S3_BUCKET, EVENT_SNS_TOPIC, UNKNOWN_ARG, Arg, CallFact, Context, Finding, Function, Located, Related, Rule, Trigger, bad, code_analysis,
     function_triggers, good, handler_owner, reachable_env, variables_naming,
 )
 
@@ -53,7 +53,7 @@ _WRITES: dict[str, dict[str, tuple[str, int | None]]] = {
 }
 _NOUNS = {"s3": "bucket", "sqs": "queue", "sns": "topic"}
 # How the extractor describes a value taken from the triggering event's own bucket or topic.
-_EVENT_SOURCES = {"s3": "event:s3.bucket", "sns": "event:sns.topic"}
+_EVENT_SOURCES = {"s3": EVENT_S3_BUCKET, "sns": EVENT_SNS_TOPIC}
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -83,22 +83,22 @@ def check(ctx: Context) -> Iterator[Finding]:
                     break
 
 
-def _match(call: CallFact, kind: str, event_values: dict[str, str], aliases: dict[str, str],
+def _match(call: CallFact, kind: str, event_values: dict[str, Arg], aliases: dict[str, str],
            triggers: list[Trigger], wired: list[tuple[Trigger, dict[str, Located]]]
            ) -> tuple[Trigger, str | None, Located | None] | None:
     """The trigger a write call feeds, with the variable that names it (None: taken from the event)."""
     described = _destination(call, kind)
-    if described.startswith("name:"):
-        name = described[5:]
-        described = event_values.get(name) or (f"env:{aliases[name]}" if name in aliases else "")
-    if described and described == _EVENT_SOURCES.get(kind):
+    if described.kind == "name":
+        name = described.value
+        described = event_values.get(name) or (Arg("env", aliases[name]) if name in aliases else UNKNOWN_ARG)
+    if described.kind and described == _EVENT_SOURCES.get(kind):
         same = [t for t in triggers if t.kind == kind]
         # a filtered trigger may be exactly what keeps the written keys out of the input
         if same and not any(_filtered(t) for t in same):
             return same[0], None, None
         return None
-    if described.startswith("env:"):
-        variable = described[4:]
+    if described.kind == "env":
+        variable = described.value
         for trigger, names in wired:
             if trigger.kind == kind and variable in names:
                 return trigger, variable, names[variable]
@@ -128,16 +128,16 @@ def _finding(ctx: Context, function: Function, owner: str | None, call: CallFact
     return ctx.finding(reached.site, message, hint, function=owner, related=related)
 
 
-def _destination(call: CallFact, kind: str) -> str:
-    """How a write call's destination argument is described ("" when it is no write of `kind`)."""
+def _destination(call: CallFact, kind: str) -> Arg:
+    """What a write call's destination argument is (UNKNOWN_ARG when it is no write of `kind`)."""
     where = _WRITES[kind].get(_method(call) or "")
     if where is None:
-        return ""
+        return UNKNOWN_ARG
     keyword, index = where
     described = dict(call.keywords).get(keyword)
     if described is None and index is not None and len(call.positional) > index:
         described = call.positional[index]
-    return described or ""
+    return described or UNKNOWN_ARG
 
 
 def _method(call: CallFact) -> str | None:

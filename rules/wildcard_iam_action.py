@@ -58,6 +58,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             text = action.str_value()
             if text is None:
                 continue
+            match = None
             if text.strip() in ("*", "*:*"):
                 what = "every action"
             elif (match := _SERVICE_WILDCARD.fullmatch(text.strip())) is not None:
@@ -66,8 +67,26 @@ def check(ctx: Context) -> Iterator[Finding]:
                 continue
             yield ctx.finding(
                 action.span, f"`{text}` allows {what} to {owners}",
-                f"List the actions the code calls instead of `{text}` ({statement.where}).",
+                _hint(ctx, text, match.group(1) if match else None, functions, statement.where),
                 function=functions[0].name)
+
+
+def _hint(ctx: Context, text: str, service: str | None, functions: list, where: str) -> str:
+    """Names the actions the handler code calls when every function's set of calls is known."""
+    from lambdalint.least_privilege import function_needs
+
+    generic = f"List the actions the code calls instead of `{text}` ({where})."
+    if ctx.project.code is None:
+        return generic
+    needs = {id(n.function): n for n in function_needs(ctx)}
+    found = [needs.get(id(f)) for f in functions]
+    if not found or any(n is None or not n.complete for n in found):
+        return generic
+    prefix = f"{service.lower()}:" if service else ""
+    actions = sorted({a for n in found for a in n.actions() if a.lower().startswith(prefix)}, key=str.lower)
+    if not actions:
+        return f"Remove `{text}` ({where}): the code calls no {f'`{service}` ' if service else ''}action."
+    return f"Replace `{text}` with {', '.join(f'`{a}`' for a in actions)}, what the code calls ({where})."
 
 
 RULE = Rule(

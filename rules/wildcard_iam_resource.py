@@ -116,10 +116,37 @@ def check(ctx: Context) -> Iterator[Finding]:
             condition = f", narrowed by the condition on {keys}"
             hint = (f"The condition on {keys} already limits this grant; name the resources as well "
                     f"if you can, so {statement.where} stays scoped if the condition changes.")
+        if not narrowed and statement.template is None and statement.not_action is None:
+            hint += _code_uses(ctx, statement, functions)
         for resource in wildcards:
             yield ctx.finding(
                 resource.span, f"`{resource.value}` as resource for {shown} ({whose}){condition}", hint,
                 function=owner, severity=severity)
+
+
+def _code_uses(ctx: Context, statement, functions: list) -> str:
+    """` The code calls `dynamodb:PutItem` on `Orders`.`: what the handler code does with these
+    actions, when every function's calls are known (empty otherwise)."""
+    from lambdalint.least_privilege import function_needs
+    from lambdalint.policy_eval import action_matches
+
+    if ctx.project.code is None:
+        return ""
+    needs = {id(n.function): n for n in function_needs(ctx)}
+    found = [needs.get(id(f)) for f in functions]
+    if not found or any(n is None or not n.complete for n in found):
+        return ""
+    patterns = [a.str_value() for a in statement.actions if a.str_value()]
+    uses: dict[str, set[str]] = {}
+    for n in found:
+        for need in n.needs:
+            if any(action_matches(p, need.action) for p in patterns):
+                uses.setdefault(need.action, set()).add(f"`{need.resource}`" if need.resource else "a resource it "
+                                                        "names at run time")
+    if not uses:
+        return ""
+    parts = [f"`{action}` on {', '.join(sorted(on))}" for action, on in sorted(uses.items())]
+    return f" The code calls {'; '.join(parts)}."
 
 
 RULE = Rule(

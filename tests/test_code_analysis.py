@@ -328,7 +328,7 @@ def test_python_syntax_errors_in_plain_words(tmp_path: Path, text: str, line: in
 def test_libcst_message_is_the_fallback() -> None:
     import libcst as cst
 
-    from lambdalint.code.extract import _libcst_syntax_error
+    from lambdalint.code.syntax_errors import _libcst_syntax_error
 
     text = "class Orders\n    pass\n"
     with pytest.raises(cst.ParserSyntaxError) as caught:

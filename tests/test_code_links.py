@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from lambdalint.code.extract import full_facts
+from lambdalint.code.facts import EVENT_S3_BUCKET, EVENT_SNS_TOPIC, UNKNOWN_ARG, Arg
 from lambdalint.code_links import environment_known, variables_naming
 
 from conftest import FIXTURES, codes_at, run_lint, write_tree
@@ -54,8 +55,9 @@ def test_environment_facts_know_guards_defaults_and_targets() -> None:
 
 def test_call_facts_describe_their_arguments() -> None:
     calls = {min(c.names): c for c in full_facts("/p/app.py", "app.py", MODULE).functions["handler"].calls}
-    assert calls["s3.put_object"].keywords == (("Bucket", "name:BUCKET"), ("Key", "str:a"), ("Body", ""))
-    assert calls["s3.upload_file"].positional == ("str:/tmp/x", "env:UP", "str:k")
+    assert calls["s3.put_object"].keywords == (("Bucket", Arg("name", "BUCKET")), ("Key", Arg("str", "a")),
+                                               ("Body", UNKNOWN_ARG))
+    assert calls["s3.upload_file"].positional == (Arg("str", "/tmp/x"), Arg("env", "UP"), Arg("str", "k"))
 
 
 def test_values_taken_from_the_triggering_event() -> None:
@@ -73,10 +75,10 @@ def handler(event, context):
     s3.upload_file("/tmp/x", bucket, key)
 """)
     handler = facts.functions["handler"]
-    assert handler.event_values == {"bucket": "event:s3.bucket"}  # the key is not the bucket
+    assert handler.event_values == {"bucket": EVENT_S3_BUCKET}  # the key is not the bucket
     calls = {min(c.names): c for c in handler.calls}
-    assert dict(calls["sns.publish"].keywords)["TopicArn"] == "event:sns.topic"
-    assert calls["s3.upload_file"].positional[1] == "name:bucket"
+    assert dict(calls["sns.publish"].keywords)["TopicArn"] == EVENT_SNS_TOPIC
+    assert calls["s3.upload_file"].positional[1] == Arg("name", "bucket")
 
 
 def _function(tmp_path: Path, text: str, name: str = "template.yaml"):

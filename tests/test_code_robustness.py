@@ -74,7 +74,7 @@ def test_string_values_read_without_compile_match_python(prefix: str, quote: str
 
     import libcst as cst
 
-    from lambdalint.code.extract import _string_value
+    from lambdalint.code.bindings import string_value as _string_value
 
     source = f"{prefix}{quote}{body}{quote}"
     with warnings.catch_warnings():

@@ -71,16 +71,17 @@ try:
 except SystemExit:
     pass
 template_side = sorted(m for m in set(sys.modules) - at_start if m in (
-    "importlib.metadata", "hashlib", "lambdalint.iam", "lambdalint.packages", "lambdalint.package_size",
+    "importlib.metadata", "hashlib", "lambdalint.packages", "lambdalint.package_size",
     "lambdalint.schedule"))
 print("MODULES " + json.dumps(template_side), file=sys.stderr)
 """
 
 
 def test_saving_a_handler_loads_no_template_side_analysis(tmp_path: Path) -> None:
-    """An editor's save of a handler runs the code rules only (`Rule.reports_in`), so IAM
-    expansion, package sizing and schedule parsing are never imported; nor is importlib.metadata
-    (the registry reads entry points itself) or hashlib."""
+    """An editor's save of a handler runs the code rules only (`Rule.reports_in`), so package
+    sizing and schedule parsing are never imported; nor is importlib.metadata (the registry reads
+    entry points itself) or hashlib. The execution role (`lambdalint.iam`) is: LL321 judges the
+    handler's AWS calls against it."""
     write_tree(tmp_path, {"template.yaml": TEMPLATE.replace("python3.8", "python3.12"), "app.py": HANDLER})
     run = subprocess.run([sys.executable, "-c", EDITOR_PROBE], cwd=tmp_path, capture_output=True, text=True)
     report = json.loads(run.stdout)

@@ -34,6 +34,9 @@ Resources:
       CodeUri: src/
       Handler: orders/app.handler
       Runtime: python3.12
+      Policies:
+        - DynamoDBWritePolicy:
+            TableName: orders
 """
 HANDLER = """\
 import json

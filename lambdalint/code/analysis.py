@@ -84,8 +84,15 @@ class CodeAnalysis:
     roots: dict[Path, tuple[Path, ...]] = field(default_factory=dict)
     imports: dict[Path, set[Path]] = field(default_factory=dict)  # project modules each file imports
     index: ModuleIndex = field(default_factory=ModuleIndex)
+    # the words the run's pre-filter looked for (None: every module was wanted): a rule that needs
+    # every module naming them fully analysed checks `wanted_all`
+    words: frozenset[str] | None = None
     _splits: dict[tuple[Path, tuple[Path, ...], str], list[tuple[Path, str]]] = field(default_factory=dict, repr=False)
     _walks: dict[tuple[Path, str], list[tuple[str, object, Reached]]] = field(default_factory=dict, repr=False)
+
+    def wanted_all(self, names: Iterable[str]) -> bool:
+        """Every module naming one of `names` was fully analysed in this run."""
+        return self.words is None or set(names) <= self.words
 
     def per_invocation(self, handler: Handler) -> Iterator[tuple[CallFact, Reached]]:
         """Every call that runs on each invocation of `handler`, through project helpers."""
@@ -144,6 +151,13 @@ class CodeAnalysis:
         """Every call the handler's code can make, once or per invocation: the module-level calls
         of its module and of every project module it imports (transitively), and the calls of every
         function reachable from those and from the handler, lazy-init and cached ones included."""
+        for module, function in self.reachable(handler):
+            for call in function.calls:
+                yield call, module
+
+    def reachable(self, handler: Handler) -> Iterator[tuple[ModuleFacts, FunctionFacts]]:
+        """The code `all_calls` reads: module-level code (as a function named "") of the handler's
+        module and the project modules it imports, and every function reachable from those."""
         if handler.module is None or not handler.module.full:
             return
         roots = handler.entry.roots
@@ -158,7 +172,9 @@ class CodeAnalysis:
             module = self.modules.get(file)
             if module is not None and module.full:
                 # module-level code resolves names like a function named "" would
-                stack.append((module, FunctionFacts("", "", Span.point(module.display, 1), calls=module.module_calls)))
+                stack.append((module, FunctionFacts("", "", Span.point(module.display, 1), calls=module.module_calls,
+                                                    aws_calls=module.aws_calls, aws_unknown=module.aws_unknown,
+                                                    aws_passes=module.aws_passes)))
         if handler.function is not None and handler.home is not None and handler.home.full:
             stack.append((handler.home, handler.function))
         seen: set[tuple[str, str]] = set()
@@ -168,8 +184,8 @@ class CodeAnalysis:
             if key in seen:
                 continue
             seen.add(key)
+            yield module, function
             for call in function.calls:
-                yield call, module
                 stack.extend(self.callees(module, function, call, roots))
                 stack.extend((m, f) for m, f, _ in self.method_callees(module, function, call, roots))
                 stack.extend((module, f) for f in self.route_callees(module, call))
@@ -257,7 +273,7 @@ def analyse(project: Project, handler_patterns: Sequence[str],
         return texts[path]
 
     entries = _entries(project, handler_patterns, read)
-    analysis = CodeAnalysis()
+    analysis = CodeAnalysis(words=prefilter.words)
     # Which files can matter: entry files and every project module they import, transitively.
     graph: dict[Path, set[Path]] = {}
     todo = [(e.file, e.roots) for e in entries]

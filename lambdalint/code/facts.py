@@ -7,9 +7,31 @@ from facts without touching LibCST.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from lambdalint.located import Span
+
+
+ArgKind = Literal["env", "event", "name", "str", ""]
+
+
+class Arg(NamedTuple):
+    """What an argument of a call is, as far as the rules need to follow it.
+
+    `env`: the value of an environment variable (`os.environ["X"]`, `.get("X")`, `os.getenv("X")`),
+    `value` is its name; `event`: the resource named in the triggering event itself (`s3.bucket`
+    for `record["s3"]["bucket"]["name"]`, `sns.topic` for `record["Sns"]["TopicArn"]`); `name`: a
+    plain name (`value` is the name); `str`: a string literal (`value` is the string); "": anything
+    else.
+    """
+
+    kind: ArgKind
+    value: str = ""
+
+
+UNKNOWN_ARG = Arg("")
+EVENT_S3_BUCKET = Arg("event", "s3.bucket")
+EVENT_SNS_TOPIC = Arg("event", "sns.topic")
 
 
 class CallFact(NamedTuple):
@@ -37,13 +59,79 @@ class CallFact(NamedTuple):
     statement_line: int = 0               # line of that statement (for the fix)
     self_method: str | None = None        # `self.m()` inside a method: "m"
     root_name: str | None = None          # `boto3` in `boto3.session.Session().client`
-    # keyword arguments: (keyword, value) with value "env:X" (os.environ["X"] / .get("X")),
-    # "event:s3.bucket" / "event:sns.topic" (the bucket or topic named in the triggering event),
-    # "name:N" (a plain name), "str:..." (a string literal) or "" (anything else)
-    keywords: tuple[tuple[str, str], ...] = ()
-    positional: tuple[str, ...] = ()      # the same descriptions for positional arguments
+    keywords: tuple[tuple[str, Arg], ...] = ()   # keyword arguments: (keyword, what its value is)
+    positional: tuple[Arg, ...] = ()      # what each positional argument is
     imported: bool = False                # the callee's root name is bound by an import of a module
                                           # outside the project
+
+
+class AwsClient(NamedTuple):
+    """A boto3 client or resource, or a sub-object of a resource (`dynamodb.Table(name)`).
+
+    `service` is the service name when it is a literal (`boto3.client("s3")`), None when it is not
+    (the calls made on it cannot be named: the handler's set of AWS calls is incomplete). `kind` is
+    "client", "resource", or the resource sub-object's type (`Table`, `Bucket`, `Bucket.objects`
+    for a collection); `identifier` what names the sub-object's resource (`Table(os.environ["T"])`).
+    """
+
+    service: str | None
+    kind: str
+    span: Span
+    identifier: Arg = UNKNOWN_ARG
+
+
+class AwsCall(NamedTuple):
+    """A method call on an AWS client or resource: `s3.get_object(Bucket=b, Key=k)`.
+
+    `client` is set when the module shows what the receiver is (inline, a local, a module-level
+    name, `self.x` bound in the class); otherwise `receiver` (`s3`, `self.s3`, a parameter's name)
+    is resolved by the analysis (module-level names, imports from project modules), then `path`
+    applied to it: sub-objects and collections between the name and the method
+    (`s3.Bucket(b).objects.filter` -> receiver `s3`, path `(("Bucket", b), ("objects", UNKNOWN_ARG))`).
+    """
+
+    receiver: str
+    method: str
+    span: Span
+    client: AwsClient | None = None
+    keywords: tuple[tuple[str, Arg], ...] = ()
+    once: bool = False
+    path: tuple[tuple[str, Arg], ...] = ()
+    positional: tuple[Arg, ...] = ()
+
+
+def follow(client: AwsClient, path: tuple[tuple[str, Arg], ...]) -> AwsClient | None:
+    """The object `path` reaches from `client` (None where a step does not apply: a client has no
+    sub-objects)."""
+    for step, identifier in path:
+        if step == "meta.client":
+            client = client._replace(kind="client", identifier=UNKNOWN_ARG)
+        elif client.kind == "client":
+            return None
+        elif step[:1].isupper():
+            client = client._replace(kind=step, identifier=identifier)
+        else:
+            client = client._replace(kind=f"{client.kind}.{step}")
+    return client
+
+
+class AwsPass(NamedTuple):
+    """A client handed to a call as an argument: `archive(s3, key)`. The analysis follows it into a
+    project function's parameter (`index`, or `keyword`); anywhere else the set is incomplete."""
+
+    callee: str               # the callee as written (`archive`, `self.store.save`)
+    span: Span                # the call's span: the same as its `CallFact`'s
+    client: AwsClient
+    index: int | None = None
+    keyword: str | None = None
+
+
+class AwsUnknown(NamedTuple):
+    """Something that makes the set of AWS calls incomplete: a client whose service is not a
+    literal, a client passed where the analysis cannot follow it."""
+
+    reason: str
+    span: Span
 
 
 class MutationFact(NamedTuple):
@@ -54,6 +142,10 @@ class MutationFact(NamedTuple):
     span: Span
     once: bool = False
 
+
+# The names every rule reading `AwsCall`s declares (`Rule.code_names`): a module naming neither makes
+# no client of its own.
+AWS_NAMES = ("boto3", "aws_lambda_powertools")
 
 # The names behind every `EnvFact`: what a rule reading them declares (`Rule.code_names`).
 ENV_NAMES = ("os.environ", "os.getenv", "os.putenv")
@@ -106,9 +198,14 @@ class FunctionFacts:
     self_mutations: list[MutationFact] = field(default_factory=list)
     assigned: dict[str, int] = field(default_factory=dict)   # local name -> assignments
     # local name -> where its value comes from, when that is the triggering resource itself:
-    # `bucket = record["s3"]["bucket"]["name"]` -> "event:s3.bucket" (see CallFact.keywords)
-    event_values: dict[str, str] = field(default_factory=dict)
+    # `bucket = record["s3"]["bucket"]["name"]` -> EVENT_S3_BUCKET (see `Arg`)
+    event_values: dict[str, Arg] = field(default_factory=dict)
     globals: frozenset[str] = frozenset()
+    aws_calls: list[AwsCall] = field(default_factory=list)
+    aws_unknown: list[AwsUnknown] = field(default_factory=list)
+    aws_passes: list[AwsPass] = field(default_factory=list)
+    # a client this function returns (`def get_client(): return boto3.client("s3")`)
+    returns_client: AwsClient | None = None
 
 
 @dataclass
@@ -139,6 +236,11 @@ class ModuleFacts:
     env: list[EnvFact] = field(default_factory=list)
     strings: list[StringFact] = field(default_factory=list)
     full: bool = True                  # False: only definitions were read (no call facts)
+    # module-level names bound to an AWS client or resource (also by a function through `global`)
+    aws_clients: dict[str, AwsClient] = field(default_factory=dict)
+    aws_calls: list[AwsCall] = field(default_factory=list)      # at module or class scope
+    aws_unknown: list[AwsUnknown] = field(default_factory=list)
+    aws_passes: list[AwsPass] = field(default_factory=list)
 
 
 def text_hash(text: str) -> int:

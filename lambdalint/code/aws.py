@@ -1,0 +1,171 @@
+"""The AWS calls a handler's code can make, and whether that set is complete.
+
+`aws_calls(analysis, handler)` reads the `AwsCall`s of every function the handler's code can reach
+(`CodeAnalysis.reachable`: module-level code of its modules, helpers in project modules, methods,
+lazy-init and cached functions), resolves receivers the walk left by name (a client another project
+module binds: `from .clients import s3`), and collects what makes the set incomplete: a client whose
+service is not a literal, one passed or stored where the walk cannot follow it, a receiver imported
+from a project module that binds no client the walk can name, a client returned to another module.
+An incomplete set still lists every call it names; it only cannot say which calls are *not* made.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NamedTuple
+
+from lambdalint.code.analysis import CodeAnalysis, Handler
+from lambdalint.code.facts import AwsCall, AwsClient, AwsUnknown, ModuleFacts, follow
+from lambdalint.located import Span
+
+
+class ResolvedCall(NamedTuple):
+    """One AWS call the handler's code can make: `service`, SDK `method` (snake case, as written),
+    the kind of object it is called on (`client`, `Table`, `Bucket.objects`...), where."""
+
+    service: str
+    method: str
+    kind: str
+    call: AwsCall
+    client: AwsClient
+
+
+class AwsCallSet(NamedTuple):
+    calls: tuple[ResolvedCall, ...]
+    unknown: tuple[AwsUnknown, ...]
+
+    @property
+    def complete(self) -> bool:
+        return not self.unknown
+
+
+def aws_calls(analysis: CodeAnalysis, handler: Handler) -> AwsCallSet:
+    calls: list[ResolvedCall] = []
+    unknown: list[AwsUnknown] = []
+    seen: set[tuple[Span, str, str | None]] = set()
+    reached = list(analysis.reachable(handler))
+    bound = _bind_parameters(analysis, handler, reached, unknown)
+    for module, function in reached:
+        unknown.extend(function.aws_unknown)
+        for call in function.aws_calls:
+            if call.receiver.startswith("param:"):
+                for client in bound.get((module.path, function.qualname, call.receiver[6:]), ()):
+                    found = follow(client, call.path)
+                    if found is not None and found.service is not None \
+                            and (call.span, call.method, found.service) not in seen:
+                        seen.add((call.span, call.method, found.service))
+                        calls.append(ResolvedCall(found.service, call.method, found.kind, call, found))
+                continue
+            client = call.client
+            if client is None:
+                client = _imported_client(analysis, Path(module.path), call.receiver)
+                client = follow(client, call.path) if client is not None else None
+                if client is None:
+                    if _imports_project_name(analysis, Path(module.path), call.receiver):
+                        unknown.append(AwsUnknown(f"`{call.receiver}` comes from a project module the analysis "
+                                                  "cannot read as a client", call.span))
+                    continue
+            if client.service is None:
+                continue  # its creation is already an AwsUnknown
+            key = (call.span, call.method, client.service)
+            if key in seen:
+                continue
+            seen.add(key)
+            calls.append(ResolvedCall(client.service, call.method, client.kind, call, client))
+        for call in function.calls:
+            for _, target in _returning_callees(analysis, module, function, call, handler):
+                if target.path != module.path:
+                    unknown.append(AwsUnknown("an AWS client is returned to another module", call.span))
+    return AwsCallSet(tuple(calls), tuple(dict.fromkeys(unknown)))
+
+
+def _bind_parameters(analysis: CodeAnalysis, handler: Handler, reached: list,
+                     unknown: list[AwsUnknown]) -> dict[tuple[str, str, str], list[AwsClient]]:
+    """Clients passed to project functions, by (module, function, parameter). A client passed to
+    anything else (a library, a class, a module the run did not analyse fully), or passed on again by
+    the function that received it, is an `AwsUnknown`."""
+    bound: dict[tuple[str, str, str], list[AwsClient]] = {}
+    roots = handler.entry.roots
+    for module, function in reached:
+        by_span = {c.span: c for c in function.calls}
+        passes = list(function.aws_passes) + _imported_passes(analysis, module, function)
+        for handed in passes:
+            call = by_span.get(handed.span)
+            targets = list(analysis.callees(module, function, call, roots)) if call is not None else []
+            parameter = None
+            for target, callee in targets:
+                offset = 1 if callee.class_name and callee.params[:1] in (("self",), ("cls",)) else 0
+                if handed.keyword is not None and handed.keyword in callee.params:
+                    parameter = handed.keyword
+                elif handed.index is not None and handed.index + offset < len(callee.params):
+                    parameter = callee.params[handed.index + offset]
+                if parameter is None or not target.full or callee.name == "__init__":
+                    parameter = None
+                    break
+                bound.setdefault((target.path, callee.qualname, parameter), []).append(handed.client)
+                if _passes_on(callee, parameter):
+                    unknown.append(AwsUnknown(f"an AWS client is passed on by `{callee.qualname}`", callee.span))
+            if parameter is None:
+                unknown.append(AwsUnknown(f"an AWS client is passed to `{handed.callee}`", handed.span))
+    return bound
+
+
+def _passes_on(function, parameter: str) -> bool:
+    """The function hands its parameter to another call (followed one level only)."""
+    return any(arg == ("name", parameter) for call in function.calls
+               for arg in (*call.positional, *(value for _, value in call.keywords)))
+
+
+def _imported_passes(analysis: CodeAnalysis, module: ModuleFacts, function) -> list:
+    """`archive(s3)` where `s3` is a client another project module binds (`from .clients import s3`)."""
+    from lambdalint.code.facts import AwsPass
+
+    found = []
+    for call in function.calls:
+        arguments = [(i, None, a) for i, a in enumerate(call.positional)] + [(None, k, a) for k, a in call.keywords]
+        for index, keyword, argument in arguments:
+            if argument.kind != "name" or argument.value not in module.module_imports:
+                continue
+            client = _imported_client(analysis, Path(module.path), argument.value)
+            if client is not None:
+                found.append(AwsPass(min(call.names) if call.names else "a call", call.span, client, index, keyword))
+    return found
+
+
+def _returning_callees(analysis: CodeAnalysis, module: ModuleFacts, function, call, handler: Handler):
+    for target, callee in analysis.callees(module, function, call, handler.entry.roots):
+        if callee.returns_client is not None:
+            yield callee, target
+
+
+def _imported_client(analysis: CodeAnalysis, file: Path, name: str, hops: int = 3) -> AwsClient | None:
+    module = analysis.modules.get(file)
+    if module is None:
+        return None
+    roots = analysis.roots.get(file, ())
+    for real in module.import_names.get(name, ()):
+        for target_file, attribute in analysis.index.split_qualified(file, roots, real):
+            target = analysis.modules.get(target_file)
+            if target is None or target is module:
+                continue
+            if attribute in target.aws_clients:
+                return target.aws_clients[attribute]
+            if hops and attribute in target.import_names:
+                found = _imported_client(analysis, target_file, attribute, hops - 1)
+                if found is not None:
+                    return found
+    return None
+
+
+def _imports_project_name(analysis: CodeAnalysis, file: Path, name: str) -> bool:
+    module = analysis.modules.get(file)
+    if module is None:
+        return False
+    roots = analysis.roots.get(file, ())
+    for real in module.import_names.get(name, ()):
+        for target_file, attribute in analysis.index.split_qualified(file, roots, real):
+            target = analysis.modules.get(target_file)
+            # bound to a call's result the walk could not name as a client: it may be one
+            if target is not None and (attribute in target.factories or attribute in target.import_names):
+                return True
+    return False

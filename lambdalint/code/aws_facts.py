@@ -1,0 +1,328 @@
+"""AWS facts: which boto3 clients and resources a module makes, and which of their methods it calls
+(`AwsClient`, `AwsCall`, `AwsUnknown`; LL321/LL322 and `lambdalint policy` read them through
+`code.aws.aws_calls`).
+
+A receiver is named here when the module shows what it is: created inline
+(`boto3.client("s3").get_object`), a local, a module-level name (a lazy init through `global`
+included), `self.x` bound anywhere in the class, `x.meta.client`, a resource's sub-object
+(`dynamodb.Table(name).put_item`, `s3.Bucket(b).objects.filter`). A module-level name this module
+does not bind to a client (an import) stays a receiver name for the analysis to resolve. A client
+the walk cannot follow (returned, passed to a function, stored in a container) and a service that is
+not a literal are `AwsUnknown`: the set of calls is then incomplete, never guessed.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from lambdalint.code.bindings import string_value
+from lambdalint.code.facts import (AWS_NAMES, UNKNOWN_ARG, Arg, AwsCall, AwsClient, AwsPass, AwsUnknown, CallFact,
+                                   follow)
+from lambdalint.code.values import describe
+from lambdalint.code.walkstate import WalkState
+
+# The calls that make a client or a resource, by qualified name.
+CREATORS = {
+    "boto3.client": "client", "boto3.resource": "resource",
+    "boto3.Session.client": "client", "boto3.Session.resource": "resource",
+    "boto3.session.Session.client": "client", "boto3.session.Session.resource": "resource",
+}
+_SESSIONS = {"boto3.Session", "boto3.session.Session"}
+# Calls that read a client without keeping or using it.
+_INERT = {"builtins.print", "builtins.isinstance", "builtins.repr", "builtins.str", "builtins.type",
+          "builtins.id", "builtins.len", "builtins.hasattr", "builtins.getattr"}
+
+# Powertools utilities that call AWS for the handler: qualified-name suffix -> (service, methods,
+# keyword naming the resource). The SDK methods are the ones the utility's provider calls.
+_PARAMETERS = "aws_lambda_powertools.utilities.parameters."
+POWERTOOLS: dict[str, tuple[str, tuple[str, ...], str | None]] = {
+    "get_parameter": ("ssm", ("get_parameter",), None),
+    "get_parameters": ("ssm", ("get_parameters_by_path",), None),
+    "get_parameters_by_name": ("ssm", ("get_parameters",), None),
+    "set_parameter": ("ssm", ("put_parameter",), None),
+    "get_secret": ("secretsmanager", ("get_secret_value",), None),
+    "get_secrets_by_name": ("secretsmanager", ("batch_get_secret_value",), None),
+    "set_secret": ("secretsmanager", ("put_secret_value", "create_secret"), None),
+    "get_app_config": ("appconfigdata", ("start_configuration_session", "get_latest_configuration"), None),
+}
+_IDEMPOTENCY = {"aws_lambda_powertools.utilities.idempotency.DynamoDBPersistenceLayer",
+                "aws_lambda_powertools.utilities.idempotency.persistence.dynamodb.DynamoDBPersistenceLayer"}
+_IDEMPOTENCY_METHODS = ("put_item", "get_item", "update_item", "delete_item")
+
+
+class AwsFacts(WalkState):
+    """Collects `AwsClient` bindings, `AwsCall`s and `AwsUnknown`s during the one walk."""
+
+    def _aws_init(self) -> None:
+        self.aws_locals: list[dict[str, AwsClient]] = [{}]
+        self.aws_instance: dict[str, dict[str, AwsClient]] = {}
+        self.aws_consumed: set[int] = set()      # creation calls whose value the walk follows
+        self.aws_pending: list[tuple[list[AwsCall], int]] = []   # receivers resolved at the end
+        self.aws_module = False     # the module imports boto3 or Powertools (set by `_aws_start`)
+        self.aws_creators: frozenset[str] = frozenset({"client", "resource"})
+
+    def _aws_start(self) -> None:
+        self.aws_module = any(real.startswith(AWS_NAMES) for reals in self.facts.import_names.values()
+                              for real in reals)
+        # `from boto3 import client as make`: local names of the creators, for a cheap first test
+        self.aws_creators = frozenset({"client", "resource"} | {
+            local for local, reals in self.facts.import_names.items() if any(r in CREATORS for r in reals)})
+
+    # -- what a value is --
+
+    def _aws_value(self, node: cst.BaseExpression) -> AwsClient | None:
+        if isinstance(node, cst.Call):
+            return self._aws_created(node) or self._aws_subobject(node) or self._aws_returned(node)
+        if isinstance(node, cst.Name):
+            name = node.value
+            if self.function is not None and self._is_local(name):
+                return self.aws_locals[-1].get(name)
+            return self.facts.aws_clients.get(name) if name in self.module_names else None
+        if isinstance(node, cst.Attribute):
+            attribute = self._self_attribute(node)
+            if attribute is not None and self.function is not None and self.function.class_name:
+                return self.aws_instance.get(self.function.class_name, {}).get(attribute)
+            if node.attr.value == "client" and isinstance(node.value, cst.Attribute) \
+                    and node.value.attr.value == "meta":
+                owner = self._aws_value(node.value.value)
+                return owner._replace(kind="client", identifier=UNKNOWN_ARG) if owner else None
+            owner = self._aws_value(node.value)
+            if owner is not None and owner.kind != "client" and node.attr.value[:1].islower() \
+                    and node.attr.value != "meta":
+                # a collection: `s3.Bucket(b).objects`, `s3.buckets`
+                return owner._replace(kind=f"{owner.kind}.{node.attr.value}")
+        return None
+
+    def _aws_created(self, node: cst.Call, names: frozenset[str] | set[str] | None = None) -> AwsClient | None:
+        """`boto3.client("s3")`, `boto3.resource("dynamodb")`, `session.client("s3")`."""
+        func = node.func
+        last = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
+        if last not in self.aws_creators:
+            return None  # the qualified names below cost a scope lookup: most calls stop here
+        if names is None:
+            names = self._names(node)
+        kind = next((CREATORS[n] for n in names if n in CREATORS), None)
+        if kind is None and isinstance(func, cst.Attribute) and func.attr.value in ("client", "resource"):
+            inner = self._names(func.value) if isinstance(func.value, cst.Call) else frozenset()
+            factory = self._factory(func.value.value) if isinstance(func.value, cst.Name) else None
+            # `self.session.client("kms")`: a session the walk does not type, named like one
+            session_named = "session" in self.positions.source(func.value).lower()
+            if (factory in _SESSIONS) or inner & _SESSIONS or session_named:
+                kind = func.attr.value
+        if kind is None:
+            return None
+        service_node = next((a.value for a in node.args if a.keyword is not None and a.keyword.value == "service_name"),
+                            None)
+        if service_node is None:
+            positional = [a for a in node.args if a.keyword is None and a.star == ""]
+            service_node = positional[0].value if positional else None
+        service = string_value(service_node) if service_node is not None else None
+        if service is None and service_node is not None and isinstance(service_node, cst.Name) \
+                and service_node.value in self.constants:
+            service = next((s.value for s in self.facts.strings if s.function is None and s.target == service_node.value),
+                           None)
+        return AwsClient(service, kind, self._span(node))
+
+    def _aws_returned(self, node: cst.Call) -> AwsClient | None:
+        """`get_client()`: a function of this module, defined above, that returns a client."""
+        if not isinstance(node.func, cst.Name):
+            return None
+        function = self.facts.functions.get(node.func.value)
+        return function.returns_client if function is not None else None
+
+    def _aws_subobject(self, node: cst.Call) -> AwsClient | None:
+        """`dynamodb.Table(name)`, `s3.Bucket(b)`, `s3.Object(b, k)` on a resource."""
+        func = node.func
+        if not isinstance(func, cst.Attribute) or not func.attr.value[:1].isupper():
+            return None
+        owner = self._aws_value(func.value)
+        if owner is None or owner.kind == "client":
+            return None
+        positional = [a for a in node.args if a.keyword is None and a.star == ""]
+        identifier = describe(positional[0].value, self._names) if positional else describe(node, self._names)
+        return AwsClient(owner.service, func.attr.value, self._span(node), identifier)
+
+    # -- bindings --
+
+    def _aws_assign(self, targets: list[cst.BaseExpression], value: cst.BaseExpression | None) -> None:
+        if value is None:
+            return
+        client = self._aws_value(value)
+        if client is None:
+            return
+        if isinstance(value, cst.Call):
+            self.aws_consumed.add(id(value))
+        fn = self.function
+        for target in targets:
+            if isinstance(target, cst.Name):
+                if fn is None and not self.classes:
+                    self.facts.aws_clients[target.value] = client
+                elif fn is None:
+                    self.aws_instance.setdefault(self.classes[-1], {})[target.value] = client
+                elif target.value in fn.globals:
+                    self.facts.aws_clients[target.value] = client
+                else:
+                    self.aws_locals[-1][target.value] = client
+                continue
+            attribute = self._self_attribute(target)
+            if attribute is not None and fn is not None and fn.class_name:
+                self.aws_instance.setdefault(fn.class_name, {})[attribute] = client
+            else:
+                self._aws_unknown(f"an AWS client is stored in `{self.positions.source(target)}`", target)
+
+    def _aws_return(self, value: cst.BaseExpression | None) -> None:
+        fn = self.function
+        if fn is None or value is None:
+            return
+        client = self._aws_value(value)
+        if client is None:
+            return
+        if isinstance(value, cst.Call):
+            self.aws_consumed.add(id(value))
+        fn.returns_client = client
+
+    def _aws_enter_function(self) -> None:
+        self.aws_locals.append({})
+
+    def _aws_leave_function(self) -> None:
+        self.aws_locals.pop()
+
+    def _aws_unknown(self, reason: str, node: cst.CSTNode) -> None:
+        fn = self.function
+        (fn.aws_unknown if fn is not None else self.facts.aws_unknown).append(AwsUnknown(reason, self._span(node)))
+
+    # -- calls --
+
+    def _aws_call(self, node: cst.Call, fact: CallFact, names: set[str]) -> None:
+        fn = self.function
+        calls = fn.aws_calls if fn is not None else self.facts.aws_calls
+        self._powertools(node, names, calls, fact)
+        func = node.func
+        created = self._aws_created(node, names) or self._aws_returned(node)
+        if created is not None:
+            if created.service is None:
+                self._aws_unknown("an AWS client whose service is not a literal", node)
+            if id(node) not in self.aws_consumed:
+                self._aws_unknown("an AWS client the analysis cannot follow", node)
+        position = 0
+        for arg in node.args:
+            index = position if arg.keyword is None and arg.star == "" else None
+            if arg.keyword is None and arg.star == "":
+                position += 1
+            if isinstance(arg.value, cst.Call) and not self.aws_module:
+                continue  # no client is made in a module that names neither boto3 nor a client of ours
+            client = self._aws_value(arg.value)
+            if client is not None and not names & _INERT:
+                if isinstance(arg.value, cst.Call):
+                    self.aws_consumed.add(id(arg.value))
+                callee = self.positions.source(func)
+                if arg.star:
+                    self._aws_unknown(f"an AWS client is passed to `{callee}`", arg.value)
+                    continue
+                passes = fn.aws_passes if fn is not None else self.facts.aws_passes
+                passes.append(AwsPass(callee, fact.span, client, index,
+                                      arg.keyword.value if arg.keyword is not None else None))
+        if not isinstance(func, cst.Attribute):
+            return
+        receiver_node, method = func.value, func.attr.value
+        if isinstance(receiver_node, cst.Call):
+            self.aws_consumed.add(id(receiver_node))
+        if method[:1].isupper():
+            return  # a sub-object (`Table(...)`): its methods are the calls
+        client = self._aws_value(receiver_node)
+        if client is not None:
+            calls.append(AwsCall("", method, fact.span, client, self._keywords(node), fact.once,
+                                 positional=self._positional(node)))
+            return
+        root, path = self._receiver_path(receiver_node)
+        receiver = None
+        if isinstance(root, cst.Name):
+            name = root.value
+            if not (fn is not None and self._is_local(name)) and name in self.module_names \
+                    and not self._external_import(name):
+                receiver = name
+        elif root is not None and (attribute := self._self_attribute(root)) is not None:
+            receiver = f"self.{attribute}"
+        if receiver is None and isinstance(root, cst.Name) and fn is not None and root.value in fn.params \
+                and (fn.class_name is None or root.value != fn.params[0]):
+            receiver = f"param:{root.value}"   # bound by the analysis when a caller passes a client
+        if receiver is not None:
+            calls.append(AwsCall(receiver, method, fact.span, None, self._keywords(node), fact.once, path,
+                                 self._positional(node)))
+            self.aws_pending.append((calls, len(calls) - 1))
+
+    def _keywords(self, node: cst.Call) -> tuple[tuple[str, Arg], ...]:
+        return tuple((a.keyword.value, describe(a.value, self._names)) for a in node.args if a.keyword is not None)
+
+    def _positional(self, node: cst.Call) -> tuple[Arg, ...]:
+        return tuple(describe(a.value, self._names) for a in node.args if a.keyword is None and a.star == "")
+
+    def _receiver_path(self, node: cst.BaseExpression) -> tuple[cst.BaseExpression | None, tuple[tuple[str, Arg], ...]]:
+        """`s3.Bucket(b).objects` -> (`s3`, (("Bucket", b), ("objects", -))); the root is a name or `self.x`."""
+        steps: list[tuple[str, Arg]] = []
+        while True:
+            if isinstance(node, cst.Name) or self._self_attribute(node) is not None:
+                steps.reverse()
+                return node, tuple(steps)
+            if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) \
+                    and node.func.attr.value[:1].isupper():
+                positional = [a for a in node.args if a.keyword is None and a.star == ""]
+                steps.append((node.func.attr.value,
+                              describe(positional[0].value, self._names) if positional else UNKNOWN_ARG))
+                node = node.func.value
+            elif isinstance(node, cst.Attribute) and node.attr.value == "client" \
+                    and isinstance(node.value, cst.Attribute) and node.value.attr.value == "meta":
+                steps.append(("meta.client", UNKNOWN_ARG))
+                node = node.value.value
+            elif isinstance(node, cst.Attribute) and node.attr.value[:1].islower():
+                steps.append((node.attr.value, UNKNOWN_ARG))
+                node = node.value
+            else:
+                return None, ()
+
+    def _external_import(self, name: str) -> bool:
+        """`import json`, `from boto3 import client`: a module or a library's name, never a
+        client another project module binds."""
+        reals = self.facts.import_names.get(name, ())
+        return any("." not in real or real.startswith(("boto3.", "botocore.", "aws_lambda_powertools."))
+                   for real in reals)
+
+    def _powertools(self, node: cst.Call, names: set[str], calls: list[AwsCall], fact: CallFact) -> None:
+        for name in names:
+            if name.startswith(_PARAMETERS) and name.rpartition(".")[2] in POWERTOOLS:
+                service, methods, _ = POWERTOOLS[name.rpartition(".")[2]]
+                client = AwsClient(service, "client", fact.span)
+                calls.extend(AwsCall("", method, fact.span, client, (), fact.once) for method in methods)
+                return
+            if name in _IDEMPOTENCY:
+                table = next((describe(a.value, self._names) for a in node.args
+                              if a.keyword is not None and a.keyword.value == "table_name"), None)
+                if table is None and node.args and node.args[0].keyword is None:
+                    table = describe(node.args[0].value, self._names)
+                client = AwsClient("dynamodb", "client", fact.span, table or describe(node, self._names))
+                calls.extend(AwsCall("", method, fact.span, client, (("TableName", client.identifier),), fact.once)
+                             for method in _IDEMPOTENCY_METHODS)
+                return
+
+    def _aws_finish(self) -> None:
+        """Resolve `self.x` and module-level receivers against the bindings the whole module made."""
+        for calls, index in self.aws_pending:
+            call = calls[index]
+            if call.receiver.startswith("self."):
+                client = next((clients[call.receiver[5:]] for clients in self.aws_instance.values()
+                               if call.receiver[5:] in clients), None)
+            else:
+                client = self.facts.aws_clients.get(call.receiver)
+            if client is not None:
+                calls[index] = call._replace(receiver="", client=follow(client, call.path), path=())
+        for fn in self.facts.functions.values():
+            fn.aws_calls[:] = [c for c in fn.aws_calls if self._kept(c)]
+        self.facts.aws_calls[:] = [c for c in self.facts.aws_calls if self._kept(c)]
+
+    def _kept(self, call: AwsCall) -> bool:
+        if call.receiver == "":
+            return call.client is not None
+        if call.receiver.startswith("param:"):
+            return True
+        # an unresolved module-level name may be a client another project module binds (an import)
+        return not call.receiver.startswith("self.") and call.receiver in self.facts.module_imports

@@ -1,0 +1,90 @@
+"""Call facts: every call expression with its callee's qualified names, receiver, arguments and
+whether it runs once per execution environment (`CallFact`)."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from lambdalint.code.bindings import root_name, string_value
+from lambdalint.code.cstwalk import dotted_name
+from lambdalint.code.facts import CallFact
+from lambdalint.code.values import describe
+from lambdalint.code.walkstate import WalkState
+
+
+class CallFacts(WalkState):
+    def _call(self, node: cst.Call) -> tuple[CallFact, set[str]]:
+        """The `CallFact` of one call, recorded on its function (or the module); with its names."""
+        qualified, imported = self.scopes.qualified_imported(node)
+        names = set(qualified)
+        func = node.func
+        receiver = factory = self_method = None
+        if isinstance(func, cst.Attribute):
+            if isinstance(func.value, cst.Name):
+                receiver = func.value.value
+                if receiver in ("self", "cls") and self.function is not None and self.function.class_name:
+                    self_method = func.attr.value
+                    names.add(f"{self.function.class_name}.{func.attr.value}")
+                factory = self._factory(receiver)
+            elif isinstance(func.value, cst.Call):
+                inner = self._names(func.value)
+                factory = min(inner) if inner else None
+        positional = [a for a in node.args if a.keyword is None and a.star == ""]
+        first = positional[0].value if positional else None
+        first_kind, first_value = self._arg_kind(first)
+        for arg in node.args:
+            if arg.keyword is not None:
+                value = string_value(arg.value)
+                if value is not None:
+                    self._string(arg.keyword.value, value, arg.value)
+        fn = self.function
+        once = fn is None or self.once_depth > 0
+        assigned_to, statement_line = self._movable(node)
+        root = root_name(func)
+        fact = CallFact(
+            names=frozenset(names), span=self._span(node), once=once,
+            literal_args=all(a.star == "" and self._constant(a.value) for a in node.args),
+            first_arg=first_value, first_arg_kind=first_kind, receiver=receiver,
+            receiver_factory=factory, assigned_to=assigned_to, statement_line=statement_line,
+            self_method=self_method, root_name=root, imported=imported,
+            keywords=tuple((a.keyword.value, describe(a.value, self._names)) for a in node.args if a.keyword is not None),
+            positional=tuple(describe(a.value, self._names) for a in positional),
+        )
+        if fn is None:
+            self.facts.module_calls.append(fact)
+        else:
+            fn.calls.append(fact)
+        return fact, names
+
+    def _arg_kind(self, node: cst.BaseExpression | None) -> tuple[str, str | None]:
+        if node is None:
+            return "", None
+        value = string_value(node)
+        if value is not None:
+            return "str", value
+        if isinstance(node, cst.Call):
+            callee = dotted_name(node.func) or ""
+            if callee in ("open", "io.open", "gzip.open", "bz2.open") or callee.endswith(".open"):
+                return "open", None
+            if callee in ("os.path.join", "Path", "pathlib.Path") or callee.endswith("path.join"):
+                return "path", None
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Divide):
+            return "path", None
+        if isinstance(node, cst.Name):
+            if node.value in self.with_open[-1]:
+                return "with-open", None
+            if node.value in self.constants and self._is_module_name(node.value):
+                return "constant", None
+            return "name", None
+        return "other", None
+
+    def _movable(self, node: cst.Call) -> tuple[str | None, int]:
+        stmt = self.current_statement
+        if stmt is None or not self.direct_statements or id(stmt) not in self.direct_statements[-1]:
+            return None, 0
+        if len(stmt.body) != 1 or not isinstance(stmt.body[0], cst.Assign):
+            return None, 0
+        assign = stmt.body[0]
+        if assign.value is not node or len(assign.targets) != 1 or not isinstance(assign.targets[0].target, cst.Name):
+            return None, 0
+        return assign.targets[0].target.value, self.positions.start_line(stmt)

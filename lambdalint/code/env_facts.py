@@ -1,0 +1,58 @@
+"""Environment facts: reads and writes of `os.environ` / `os.getenv` (`EnvFact`, LL109, LL205)."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from lambdalint.code.bindings import string_value
+from lambdalint.code.facts import EnvFact
+from lambdalint.code.walkstate import WalkState
+
+_READS = frozenset({"os.environ.get", "os.getenv"})
+_WRITES = frozenset({"os.environ.setdefault", "os.putenv", "os.environ.update"})
+
+
+class EnvFacts(WalkState):
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        if "os.environ" in self._names(node.value) and len(node.slice) == 1:
+            index = node.slice[0].slice
+            key = string_value(index.value) if isinstance(index, cst.Index) else None
+            kind = "write" if self._is_store(node) else "read"
+            self._env(key, kind, False, node)
+
+    def _is_store(self, node: cst.Subscript) -> bool:
+        stmt = self.current_statement
+        if stmt is None:
+            return False
+        for small in stmt.body:
+            if isinstance(small, cst.Assign) and any(t.target is node for t in small.targets):
+                return True
+            if isinstance(small, (cst.AugAssign, cst.AnnAssign)) and small.target is node:
+                return True
+            if isinstance(small, cst.Del) and small.target is node:
+                return True
+        return False
+
+    def _env(self, key: str | None, kind: str, has_default: bool, node: cst.CSTNode) -> None:
+        fn = self.function
+        guarded = any("*" in g or (key is not None and key in g) for g in self.env_guards)
+        target = None
+        stmt = self.current_statement
+        if kind == "read" and stmt is not None and len(stmt.body) == 1:
+            small = stmt.body[0]
+            value = getattr(small, "value", None)
+            if value is node and isinstance(small, (cst.Assign, cst.AnnAssign)):
+                targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
+                if len(targets) == 1 and isinstance(targets[0], cst.Name):
+                    target = targets[0].value
+        self.facts.env.append(EnvFact(key, kind, has_default or id(node) in self.defaulted,
+                                      self._span(node), fn.qualname if fn else None, guarded, target))
+
+    def _env_call(self, node: cst.Call, names: set[str]) -> None:
+        read = names & _READS
+        write = names & _WRITES
+        if not read and not write:
+            return
+        positional = [a for a in node.args if a.keyword is None]
+        key = string_value(positional[0].value) if positional else None
+        self._env(key, "read" if read else "write", len(node.args) > 1, node)

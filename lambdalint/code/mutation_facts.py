@@ -1,0 +1,85 @@
+"""Mutation facts: a function changing module-level state or its instance's containers
+(`MutationFact`, LL107), and which containers an instance carries from one call to the next."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from lambdalint.code.bindings import is_mutable
+from lambdalint.code.facts import CallFact, MutationFact
+from lambdalint.code.guards import names_used
+from lambdalint.code.walkstate import WalkState
+
+_MUTATORS = {"append", "extend", "add", "update", "setdefault", "insert", "appendleft", "extendleft"}
+
+
+class MutationFacts(WalkState):
+    def _instance_state(self) -> None:
+        self.facts.instance_state = {
+            name: frozenset(attrs - self.instance_rebound.get(name, set()))
+            for name, attrs in self.instance_containers.items() if attrs - self.instance_rebound.get(name, set())}
+
+    def _instance_binding(self, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
+        fn = self.function
+        if fn is None:
+            if self.classes and isinstance(target, cst.Name) and value is not None and is_mutable(value):
+                self.instance_containers.setdefault(self.classes[-1], set()).add(target.value)
+            return
+        attribute = self._self_attribute(target)
+        if attribute is None or fn.class_name is None:
+            return
+        if fn.name == "__init__" and value is not None and is_mutable(value):
+            self.instance_containers.setdefault(fn.class_name, set()).add(attribute)
+        else:
+            self.instance_rebound.setdefault(fn.class_name, set()).add(attribute)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        fn = self.function
+        if fn is None:
+            return
+        target = node.target
+        if isinstance(target, cst.Name) and target.value in fn.globals:
+            self._mutation(target.value, "augmented assignment", node)
+        elif (attribute := self._self_attribute(target)) is not None:
+            self._self_mutation(attribute, "augmented assignment", target)
+        else:
+            self._mutation_target(target, node.value, "augmented item assignment")
+
+    def _mutation_target(self, target: cst.BaseExpression, value: cst.BaseExpression, how: str) -> None:
+        fn = self.function
+        if fn is None:
+            return
+        if isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name):
+            name = target.value.value
+            if name in self.mutable and self._is_module_name(name):
+                self._mutation(name, how, target)
+        elif isinstance(target, cst.Subscript) and (attribute := self._self_attribute(target.value)) is not None:
+            self._self_mutation(attribute, how, target)
+        elif isinstance(target, cst.Name) and target.value in fn.globals and how == "item assignment":
+            # `global g; g = ...` only leaks when the new value carries request data or the old value
+            used = names_used(value)
+            if target.value in used or used & set(fn.params):
+                self._mutation(target.value, "assignment from request data", target)
+
+    def _self_mutation(self, attribute: str, how: str, node: cst.CSTNode) -> None:
+        fn = self.function
+        if fn is not None:
+            fn.self_mutations.append(MutationFact(f"self.{attribute}", how, self._span(node), once=self.once_depth > 0))
+
+    def _mutation(self, name: str, how: str, node: cst.CSTNode) -> None:
+        fn = self.function
+        if fn is not None:
+            fn.mutations.append(MutationFact(name, how, self._span(node), once=self.once_depth > 0))
+
+    def _call_mutation(self, node: cst.Call, fact: CallFact) -> None:
+        """`G.append(x)` on a module-level container, `self.items.add(x)` on the instance's."""
+        fn, func = self.function, node.func
+        if fn is None or not isinstance(func, cst.Attribute) or func.attr.value not in _MUTATORS:
+            return
+        if isinstance(func.value, cst.Name):
+            name = func.value.value
+            if name in self.mutable and self._is_module_name(name):
+                fn.mutations.append(MutationFact(name, f".{func.attr.value}()", fact.span, once=fact.once))
+        elif (attribute := self._self_attribute(func.value)) is not None:
+            fn.self_mutations.append(MutationFact(f"self.{attribute}", f".{func.attr.value}()", fact.span,
+                                                  once=fact.once))

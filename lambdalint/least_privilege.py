@@ -1,0 +1,158 @@
+"""What each function's code needs from IAM: the actions of its AWS calls, with the template resource
+each call names where it can be told, and what could not be determined.
+
+`function_needs(ctx)` (computed once per run, shared by LL321, LL322, the LL301/LL302 hints and
+`lambdalint policy`) joins `code.aws.aws_calls` (the calls the handler's code can make) with
+`iam_actions.actions_for` (the IAM actions of each) and the function's environment (a call's
+argument `os.environ["TABLE_NAME"]` where the template sets `TABLE_NAME: !Ref Orders` names the
+resource `Orders`). `FunctionNeeds.complete` is True only when every call is known and mapped.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from lambdalint.code.facts import AWS_NAMES, Arg
+from lambdalint.code.facts import AwsUnknown as _Unresolved
+from lambdalint.model import Function
+from lambdalint.triggers import referenced_ids
+
+# The request parameter that names the resource a client call acts on, per service (the resource
+# element of the action is then that template resource).
+_RESOURCE_PARAMETER = {
+    "dynamodb": "TableName", "s3": "Bucket", "sqs": "QueueUrl", "sns": "TopicArn", "lambda": "FunctionName",
+    "stepfunctions": "stateMachineArn", "kinesis": "StreamName", "firehose": "DeliveryStreamName",
+    "events": "EventBusName", "secretsmanager": "SecretId", "ssm": "Name",
+}
+_KEY = "least-privilege"
+
+
+class Need(NamedTuple):
+    action: str
+    resource: str | None       # logical id of the template resource, None: not known
+    call: object               # code.aws.ResolvedCall
+
+
+class FunctionNeeds(NamedTuple):
+    function: Function
+    handler: object            # code.analysis.Handler
+    needs: tuple[Need, ...]
+    unmapped: tuple[object, ...]    # ResolvedCalls whose IAM actions are not known
+    unknown: tuple[object, ...]     # AwsUnknowns: calls the analysis could not name
+
+    @property
+    def complete(self) -> bool:
+        return not self.unmapped and not self.unknown
+
+    def actions(self) -> list[str]:
+        return sorted({n.action for n in self.needs}, key=str.lower)
+
+    def gaps(self) -> list[str]:
+        """What could not be determined, one line each."""
+        lines = [f"{u.span.path}:{u.span.line}: {u.reason}" for u in self.unknown]
+        lines += [f"{c.call.span.path}:{c.call.span.line}: `{c.service}` `{c.method}`: IAM action not known"
+                  for c in self.unmapped]
+        return lines
+
+
+def function_needs(ctx) -> list[FunctionNeeds]:
+    return needs_of(ctx.project)
+
+
+def needs_of(project) -> list[FunctionNeeds]:
+    """Every function's needs, computed once per run (`Project.analyses`)."""
+    cached = project.analyses.get(_KEY)
+    if cached is None:
+        cached = project.analyses[_KEY] = _compute(project)
+    return cached
+
+
+def _compute(project) -> list[FunctionNeeds]:
+    from lambdalint.code.analysis import CodeAnalysis
+    from lambdalint.code.aws import aws_calls
+    from lambdalint.code_links import reachable_env
+    from lambdalint.iam_actions import actions_for
+
+    analysis = project.code if isinstance(project.code, CodeAnalysis) else CodeAnalysis()
+    found: list[FunctionNeeds] = []
+    if not analysis.wanted_all(AWS_NAMES):
+        return found  # the run's rules did not ask for every module that makes AWS calls
+    for handler in analysis.handlers:
+        function = handler.entry.template_function
+        if function is None or handler.module is None or not handler.module.full:
+            continue
+        calls = aws_calls(analysis, handler)
+        aliases = {fact.target: fact.variable for fact, _ in reachable_env(analysis, handler, project)
+                   if fact.kind == "read" and fact.target and fact.variable}
+        needs: list[Need] = []
+        unmapped = []
+        for call in calls.calls:
+            actions = actions_for(call.service, call.kind, call.method, call.call.positional, call.call.keywords)
+            if actions is None:
+                unmapped.append(call)
+                continue
+            resource = _resource(function, call, aliases)
+            needs.extend(Need(action, resource, call) for action in actions)
+        unknown = calls.unknown
+        if handler.function is None:
+            # the handler function was not found: only its modules' import-time calls are known
+            unknown += (_Unresolved(f"the handler `{function.handler.value}` was not found", function.handler.span),)
+        found.append(FunctionNeeds(function, handler, tuple(needs), tuple(unmapped), unknown))
+    return found
+
+
+def _resource(function: Function, call, aliases: dict[str, str]) -> str | None:
+    if call.kind != "client":
+        argument = call.client.identifier
+    else:
+        parameter = _RESOURCE_PARAMETER.get(call.service)
+        argument = dict(call.call.keywords).get(parameter) if parameter else None
+    return named_resource(function, argument, aliases) if argument is not None else None
+
+
+def named_resource(function: Function, argument: Arg, aliases: dict[str, str]) -> str | None:
+    """The template resource an argument names through an environment variable, if any."""
+    variable = argument.value if argument.kind == "env" else aliases.get(argument.value) if argument.kind == "name" else None
+    if variable is None:
+        return None
+    value = function.environment.get(variable)
+    if value is None:
+        return None
+    ids = {i for i in referenced_ids(value) if "::" not in i and i in function.template.resources}
+    return next(iter(ids)) if len(ids) == 1 else None
+
+
+# How a policy names a template resource by its type: `Ref` where it returns the ARN, else `.Arn`.
+_REF_IS_ARN = {"AWS::SNS::Topic", "AWS::StepFunctions::StateMachine", "AWS::SecretsManager::Secret",
+               "AWS::Serverless::StateMachine"}
+
+
+def policy_document(needs: FunctionNeeds) -> dict:
+    """The least-privilege policy the code needs: actions grouped by resource, `*` where the code's
+    argument names no template resource (CloudFormation intrinsics in their long form)."""
+    by_resource: dict[object, set[str]] = {}
+    resources = needs.function.template.resources
+    for need in needs.needs:
+        kind = resources.get(need.resource).get("Type") if need.resource else None
+        type_name = kind.value if kind is not None else None
+        if need.resource is None:
+            key: object = "*"
+        elif type_name in _REF_IS_ARN:
+            key = ("Ref", need.resource)
+        elif type_name in ("AWS::S3::Bucket", "AWS::Serverless::Bucket") and "object" in need.action.lower():
+            key = ("Sub", f"${{{need.resource}.Arn}}/*")
+        else:
+            key = ("GetAtt", need.resource)
+        by_resource.setdefault(key, set()).add(need.action)
+    statements = []
+    for key, actions in sorted(by_resource.items(), key=lambda item: str(item[0])):
+        if key == "*":
+            resource: object = "*"
+        elif key[0] == "Ref":
+            resource = {"Ref": key[1]}
+        elif key[0] == "Sub":
+            resource = {"Fn::Sub": key[1]}
+        else:
+            resource = {"Fn::GetAtt": [key[1], "Arn"]}
+        statements.append({"Effect": "Allow", "Action": sorted(actions, key=str.lower), "Resource": resource})
+    return {"Version": "2012-10-17", "Statement": statements}

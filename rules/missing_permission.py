@@ -1,0 +1,181 @@
+"""
+## What it does
+Reports an AWS SDK call in handler code whose IAM action the function's execution role does not
+allow. The calls are every boto3 client or resource method the handler's code can reach (module
+level, lazy-init, helpers in project modules, `self.x` clients, `dynamodb.Table(name).put_item`,
+Powertools parameters, secrets and idempotency); each call's actions come from public data (botocore
+models, the Service Authorization Reference, iam-dataset); the role is the whole effective policy
+(inline statements, attached policies, SAM policy templates, AWS managed policies). Where the call's
+argument is an environment variable the template sets to a resource (`TABLE_NAME: !Ref Orders`),
+only statements that can cover that resource count.
+
+Only reported when the role is fully known: a role defined outside the template, a managed policy
+from another stack or any statement lambdalint cannot read keeps it silent. An allow behind a
+`Condition` counts as allowed; a conditional `Deny` never makes a finding.
+
+## Why is this bad?
+The call fails with `AccessDenied` at run time, usually first in production, on the path nobody
+tested.
+
+## Example
+```python
+table = boto3.resource("dynamodb").Table(os.environ["TABLE_NAME"])
+
+def handler(event, context):
+    table.put_item(Item=event)      # the role only has DynamoDBReadPolicy
+```
+
+## How to fix
+Grant the action on that resource (`dynamodb:PutItem` on `!GetAtt Orders.Arn`, or SAM's
+`DynamoDBCrudPolicy`), or remove the call. `lambdalint policy` prints the least-privilege policy the
+code needs.
+
+## References
+- https://docs.aws.amazon.com/service-authorization/latest/reference/reference.html
+- https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html
+- https://github.com/iann0036/iam-dataset
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from lambdalint.rulekit import AWS_NAMES, Context, Finding, Related, Rule, bad, execution_roles, good
+
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    from lambdalint.least_privilege import function_needs
+
+    calling = [n for n in function_needs(ctx) if n.needs]
+    if not calling:
+        return  # no handler calls AWS: the roles need not be built (an editor's save stays cheap)
+    from lambdalint.policy_eval import Policy
+
+    roles = {id(r.function): r for r in execution_roles(ctx)}
+    for needs in calling:
+        role = roles.get(id(needs.function))
+        if role is None:
+            continue
+        policy = Policy.of(role)
+        if policy.unknown is not None:
+            if role.unknown is None:  # an unreadable role already has its note
+                ctx.note(f"{needs.function.label} uses {policy.unknown}; its permissions were not checked")
+            continue
+        missing: dict[object, list] = {}
+        for need in needs.needs:
+            if not policy.decide(need.action, need.resource).allowed:
+                missing.setdefault(need.call.call.span, []).append(need)
+        for span, found in missing.items():
+            call = found[0].call
+            actions = ", ".join(f"`{a}`" for a in dict.fromkeys(n.action for n in found))
+            resource = found[0].resource
+            on = f" on `{resource}`" if resource else ""
+            yield ctx.finding(
+                span,
+                f"`{call.method}` needs {actions}{on}, which the execution role of `{needs.function.name}` "
+                "does not allow",
+                f"Grant {actions}{on} to `{needs.function.name}`'s role, or remove the call "
+                "(`lambdalint policy` prints what the code needs).",
+                function=needs.function.name,
+                related=[Related(f"`{needs.function.name}` and its role are defined here", needs.function.span)],
+            )
+
+
+_SAM = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Orders:
+    Type: AWS::DynamoDB::Table
+  OrdersFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Environment:
+        Variables:
+          TABLE_NAME: !Ref Orders
+      Policies:
+        - DynamoDBReadPolicy:
+            TableName: !Ref Orders
+"""
+_HANDLER = """\
+import os
+
+import boto3
+
+table = boto3.resource("dynamodb").Table(os.environ["TABLE_NAME"])
+
+
+def handler(event, context):
+    item = table.get_item(Key={"id": event["id"]}).get("Item")
+    if item is None:
+        table.put_item(Item={"id": event["id"], "status": "new"})  # [missing-permission]
+    return item
+"""
+
+RULE = Rule(
+    code="LL321",
+    slug="missing-permission",
+    severity="error",
+    reports_in=frozenset({"python"}),
+    summary="Handler code calls an AWS API its execution role does not allow",
+    check=check,
+    docs=__doc__ or "",
+    needs_code=True,
+    code_names=AWS_NAMES,
+    tags=("security", "iam", "code"),
+    examples=(
+        bad(files={"template.yaml": _SAM, "src/app.py": _HANDLER}, title="write with a read-only SAM policy template"),
+        bad(files={"template.yaml": """\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {}
+      ManagedPolicyArns:
+        - arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole
+  Notify:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Code: src/
+      Role: !GetAtt Role.Arn
+""", "src/app.py": """\
+import boto3
+
+sqs = boto3.client("sqs")
+
+
+def handler(event, context):
+    sqs.send_message(QueueUrl=event["queue"], MessageBody="hi")  # [missing-permission]
+"""}, title="CloudFormation role with only the logging policy"),
+        good(files={"template.yaml": _SAM.replace("DynamoDBReadPolicy", "DynamoDBCrudPolicy"), "src/app.py": _HANDLER},
+             title="the CRUD policy template covers both calls"),
+        good(files={"template.yaml": _SAM.replace("""      Policies:
+        - DynamoDBReadPolicy:
+            TableName: !Ref Orders
+""", """      Role: arn:aws:iam::123456789012:role/orders
+"""), "src/app.py": _HANDLER}, title="a role defined outside the template is not judged"),
+        good(files={"template.yaml": _SAM.replace("""        - DynamoDBReadPolicy:
+            TableName: !Ref Orders
+""", """        - DynamoDBReadPolicy:
+            TableName: !Ref Orders
+        - !ImportValue shared-stack-writer-policy
+"""), "src/app.py": _HANDLER}, title="a managed policy from another stack may grant it"),
+        good(files={"template.yaml": _SAM.replace("""        - DynamoDBReadPolicy:
+            TableName: !Ref Orders
+""", """        - Statement:
+            - Effect: Allow
+              Action: ["dynamodb:GetItem", "dynamodb:PutItem"]
+              Resource: "*"
+              Condition: {StringEquals: {"aws:RequestedRegion": eu-west-1}}
+"""), "src/app.py": _HANDLER}, title="an allow behind a condition is allowed"),
+    ),
+)

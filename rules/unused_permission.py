@@ -1,0 +1,222 @@
+"""
+## What it does
+Reports actions the function's execution role allows that no code reachable from the handler uses:
+a whole service the code never calls (`sqs:SendMessage` with no SQS call anywhere), or `service:*`
+where the code calls a few actions of that service (the message lists them: the least-privilege
+replacement). A role shared by several functions is judged by the union of their calls.
+
+It speaks only when it can know: every function using the role has Python handler code that was
+analysed, and the set of its AWS calls is complete (no client whose service is not a literal, none
+passed or stored where the analysis cannot follow it, every call mapped to its IAM actions). What
+the platform does with the role is never unused: CloudWatch Logs, X-Ray, VPC network interfaces,
+the pollers of the function's own event sources (SQS, Kinesis, DynamoDB streams, Kafka, MQ), dead
+letter queues and destinations. Nor are permissions other services use on the code's behalf: KMS
+(a secret, object or queue encrypted with a customer key) and `iam:PassRole`.
+
+## Why is this bad?
+Permissions nobody uses are what an attacker gets for free when the function is compromised, and
+they hide which permissions matter when the code changes.
+
+## Example
+```yaml
+Policies:
+  - Statement:
+      - Effect: Allow
+        Action: s3:*          # the code calls only s3:GetObject
+        Resource: !Sub "${Bucket.Arn}/*"
+```
+
+## How to fix
+Replace the wildcard with the actions the message lists, and drop statements for services the code
+does not call. `lambdalint policy` prints the whole least-privilege policy.
+
+## References
+- https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege
+- https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from lambdalint.rulekit import AWS_NAMES, Context, Finding, Rule, bad, execution_roles, function_triggers, good
+
+_SERVICE = re.compile(r"([A-Za-z0-9-]+):(.+)")
+# Services the platform itself uses through the role, whatever the code does; and KMS, which other
+# services call with the role's permissions for the code (a Secrets Manager secret, an S3 object, a
+# queue encrypted with a customer key), so no call in the code shows it.
+_ALWAYS = {"logs", "xray", "kms"}
+# Actions a call needs besides its own (`iam:PassRole` for any call that hands a role to a service).
+_DEPENDENT = re.compile(r"iam:PassRole", re.IGNORECASE)
+_PLATFORM_ACTIONS = re.compile(r"ec2:(Create|Describe|Delete)NetworkInterfaces?|ec2:(Assign|Unassign)PrivateIpAddresses",
+                               re.IGNORECASE)
+_POLLED = {"sqs": "sqs", "kinesis": "kinesis", "dynamodb": "dynamodb", "stream": "*", "msk": "kafka",
+           "kafka": "kafka", "mq": "mq", "documentdb": "rds"}
+# Where failed or finished invocations go: any of these services may receive them.
+_DELIVERY_KEYS = ("DeadLetterQueue", "DeadLetterConfig", "EventInvokeConfig", "DestinationConfig", "destinations",
+                  "onError")
+_DELIVERY_SERVICES = {"sqs", "sns", "lambda", "events"}
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    from lambdalint.least_privilege import function_needs
+
+    needs = {id(n.function): n for n in function_needs(ctx)}
+    groups: dict[tuple, list] = {}
+    for role in execution_roles(ctx):
+        if role.unknown is not None or role.role is None:
+            continue
+        groups.setdefault((id(role.function.template), role.role), []).append(role)
+    reported: set[object] = set()
+    for roles in groups.values():
+        functions = [r.function for r in roles]
+        found = [needs.get(id(f)) for f in functions]
+        if any(n is None or not n.complete for n in found):
+            for function, n in zip(functions, found):
+                if n is not None and not n.complete:
+                    ctx.note(f"{function.label} makes AWS calls that could not all be determined "
+                             f"({n.gaps()[0]}); unused permissions were not checked")
+            continue
+        platform = set(_ALWAYS)
+        for function in functions:
+            platform |= _platform_services(function)
+        owners = ", ".join(f"`{f.name}`" for f in functions)
+        for statement in roles[0].statements:
+            if not statement.allows or statement.not_action is not None:
+                continue
+            for action in statement.actions:
+                text = action.str_value()
+                match = _SERVICE.fullmatch(text.strip()) if text else None
+                if match is None or action.span in reported:
+                    continue
+                service, name = match.group(1).lower(), match.group(2)
+                if service in platform or "*" in platform or _PLATFORM_ACTIONS.fullmatch(text.strip()) \
+                        or _DEPENDENT.fullmatch(text.strip()):
+                    continue
+                calls = sorted({a for n in found for a in n.actions() if a.lower().startswith(f"{service}:")},
+                               key=str.lower)
+                if not calls:
+                    reported.add(action.span)
+                    yield ctx.finding(action.span, f"`{text}` is never used by the code of {owners}",
+                                      f"Remove `{text}` from {statement.where}: no reachable code calls `{service}`.",
+                                      function=functions[0].name)
+                elif name == "*":
+                    reported.add(action.span)
+                    listed = ", ".join(f"`{a}`" for a in calls)
+                    yield ctx.finding(action.span, f"`{text}` allows every `{service}` action to {owners}, "
+                                      f"whose code calls only {listed}",
+                                      f"Replace `{text}` with {listed} ({statement.where}).",
+                                      function=functions[0].name)
+
+
+def _platform_services(function) -> set[str]:
+    services: set[str] = set()
+    for trigger in function_triggers(function):
+        polled = _POLLED.get(trigger.kind)
+        if polled:
+            services.add(polled)
+    properties = function.properties
+    if any(properties.get(key) is not None for key in _DELIVERY_KEYS) or _has_event_invoke_config(function):
+        services |= _DELIVERY_SERVICES
+    if properties.get("KmsKeyArn") is not None or properties.get("kmsKeyArn") is not None:
+        services.add("kms")
+    return services
+
+
+def _has_event_invoke_config(function) -> bool:
+    for resource in function.template.resources.values():
+        kind = resource.get("Type")
+        if kind is not None and kind.value == "AWS::Lambda::EventInvokeConfig":
+            return True
+    return False
+
+
+_TEMPLATE = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Reports:
+    Type: AWS::S3::Bucket
+  ReportFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Environment:
+        Variables:
+          BUCKET: !Ref Reports
+      Policies:
+        - AWSLambdaBasicExecutionRole
+        - Statement:
+            - Effect: Allow
+              Action: s3:*  # [unused-permission]
+              Resource: !Sub "${Reports.Arn}/*"
+"""
+_CODE = """\
+import os
+
+import boto3
+
+s3 = boto3.client("s3")
+
+
+def handler(event, context):
+    body = s3.get_object(Bucket=os.environ["BUCKET"], Key=event["key"])["Body"].read()
+    s3.put_object(Bucket=os.environ["BUCKET"], Key=event["key"] + ".done", Body=body)
+"""
+
+RULE = Rule(
+    code="LL322",
+    slug="unused-permission",
+    severity="info",
+    reports_in=frozenset({"template"}),
+    summary="The execution role allows actions the handler code never uses",
+    check=check,
+    docs=__doc__ or "",
+    needs_code=True,
+    code_names=AWS_NAMES,
+    tags=("security", "iam", "code"),
+    examples=(
+        bad(files={"template.yaml": _TEMPLATE, "src/app.py": _CODE}, title="s3:* where the code gets and puts objects"),
+        bad(files={"template.yaml": _TEMPLATE.replace("Action: s3:*  # [unused-permission]", """Action:
+                - s3:GetObject
+                - s3:PutObject
+                - sqs:SendMessage  # [unused-permission]"""), "src/app.py": _CODE},
+            title="a service the code never calls"),
+        good(files={"template.yaml": _TEMPLATE.replace("s3:*  # [unused-permission]", "[s3:GetObject, s3:PutObject]"),
+                    "src/app.py": _CODE}, title="exactly what the code calls"),
+        good(files={"template.yaml": _TEMPLATE.replace("  # [unused-permission]", ""), "src/app.py": _CODE.replace(
+            'boto3.client("s3")', 'boto3.client(os.environ.get("SERVICE", "s3"))')},
+             title="a client whose service is not a literal: the set of calls is not complete"),
+        good(files={"template.yaml": _TEMPLATE.replace("Action: s3:*  # [unused-permission]", """Action:
+                - s3:GetObject
+                - s3:PutObject
+                - sqs:ReceiveMessage
+                - sqs:DeleteMessage
+                - sqs:GetQueueAttributes""").replace("""      Policies:""", """      Events:
+        Jobs:
+          Type: SQS
+          Properties:
+            Queue: arn:aws:sqs:eu-west-1:123456789012:jobs
+      Policies:"""), "src/app.py": _CODE}, title="the poller of the function's own queue"),
+        good(files={"template.yaml": _TEMPLATE.replace("  # [unused-permission]", ""), "src/app.py": """\
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+import boto3
+from workers import drain
+
+s3 = boto3.client("s3")
+
+
+def handler(event, context):
+    body = s3.get_object(Bucket=os.environ["BUCKET"], Key=event["key"])["Body"].read()
+    s3.put_object(Bucket=os.environ["BUCKET"], Key=event["key"] + ".done", Body=body)
+    with ThreadPoolExecutor() as pool:
+        pool.submit(drain, s3, event["key"])
+"""},
+             title="a client handed to a library function: not followed, so the rule cannot know"),
+    ),
+)

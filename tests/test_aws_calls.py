@@ -1,0 +1,243 @@
+"""The AWS calls a handler's code can make (`code.aws.aws_calls`): every way real handlers hold a
+boto3 client or resource, Powertools utilities that call AWS, and what makes the set incomplete."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lambdalint.code import analyse
+from lambdalint.code.aws import AwsCallSet, aws_calls
+from lambdalint.config import Config
+from lambdalint.load import load_project
+
+from conftest import write_tree
+
+TEMPLATE = """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+"""
+
+
+def calls_of(tmp_path: Path, files: dict[str, str]) -> AwsCallSet:
+    write_tree(tmp_path, {"template.yaml": TEMPLATE, **files})
+    config = Config()
+    project = load_project([tmp_path], config, tmp_path)
+    analysis = analyse(project, config.handler_patterns)
+    (handler,) = analysis.handlers
+    return aws_calls(analysis, handler)
+
+
+def named(found: AwsCallSet) -> set[tuple[str, str, str]]:
+    return {(c.service, c.kind, c.method) for c in found.calls}
+
+
+def test_module_level_local_inline_session_and_self_clients(tmp_path: Path) -> None:
+    found = calls_of(tmp_path, {"src/app.py": '''\
+import os
+import boto3
+
+s3 = boto3.client("s3")
+session = boto3.session.Session()
+kms = session.client("kms")
+
+
+class Repo:
+    def __init__(self):
+        self.sqs = boto3.client(service_name="sqs")
+
+    def send(self, body):
+        self.sqs.send_message_batch(QueueUrl=os.environ["QUEUE_URL"], Entries=[body])
+
+
+def handler(event, context):
+    s3.get_object(Bucket=os.environ["BUCKET"], Key="k")
+    local = boto3.client("sns")
+    local.publish(TopicArn="arn", Message="m")
+    boto3.client("events").put_events(Entries=[])
+    kms.decrypt(CiphertextBlob=b"")
+    Repo().send({})
+    event.get("x")  # not a client
+'''})
+    assert named(found) == {("s3", "client", "get_object"), ("sns", "client", "publish"),
+                            ("events", "client", "put_events"), ("kms", "client", "decrypt"),
+                            ("sqs", "client", "send_message_batch")}
+    assert found.complete
+    (get,) = [c for c in found.calls if c.method == "get_object"]
+    assert dict(get.call.keywords)["Bucket"] == ("env", "BUCKET")
+
+
+def test_lazy_init_helpers_in_project_modules_and_resources(tmp_path: Path) -> None:
+    found = calls_of(tmp_path, {
+        "src/app.py": '''\
+import os
+from clients import table, s3_resource
+from storage import archive
+
+
+def handler(event, context):
+    table.put_item(Item={"id": "1"})
+    s3_resource.Bucket(os.environ["BUCKET"]).objects.filter(Prefix="p")
+    archive(event)
+''',
+        "src/clients.py": '''\
+import os
+import boto3
+
+dynamodb = boto3.resource("dynamodb")
+table = dynamodb.Table(os.environ["TABLE_NAME"])
+s3_resource = boto3.resource("s3")
+''',
+        "src/storage.py": '''\
+import boto3
+
+_client = None
+
+
+def _s3():
+    global _client
+    if _client is None:
+        _client = boto3.client("s3")
+    return _client
+
+
+def archive(event):
+    _s3().put_object(Bucket="archive", Key="k", Body=b"")
+    s3 = boto3.resource("s3")
+    s3.meta.client.head_object(Bucket="archive", Key="k")
+''',
+    })
+    assert named(found) == {("dynamodb", "Table", "put_item"), ("s3", "Bucket.objects", "filter"),
+                            ("s3", "client", "put_object"), ("s3", "client", "head_object")}
+    (put,) = [c for c in found.calls if c.method == "put_item"]
+    assert put.client.identifier == ("env", "TABLE_NAME")
+    assert found.complete
+
+
+def test_powertools_utilities_call_aws(tmp_path: Path) -> None:
+    found = calls_of(tmp_path, {"src/app.py": '''\
+import os
+from aws_lambda_powertools.utilities import parameters
+from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, idempotent
+
+persistence = DynamoDBPersistenceLayer(table_name=os.environ["IDEMPOTENCY_TABLE"])
+
+
+@idempotent(persistence_store=persistence)
+def handler(event, context):
+    key = parameters.get_secret("api-key")
+    return parameters.get_parameter("/app/url")
+'''})
+    assert named(found) >= {("secretsmanager", "client", "get_secret_value"), ("ssm", "client", "get_parameter"),
+                            ("dynamodb", "client", "put_item"), ("dynamodb", "client", "get_item")}
+    assert found.complete
+
+
+def test_dynamic_and_escaping_clients_make_the_set_incomplete(tmp_path: Path) -> None:
+    found = calls_of(tmp_path, {"src/app.py": '''\
+import boto3
+from concurrent.futures import ThreadPoolExecutor
+
+CLIENTS = {}
+
+
+def handler(event, context):
+    dynamic = boto3.client(event["service"])
+    dynamic.do_something()
+    CLIENTS["s3"] = boto3.client("s3")
+    ThreadPoolExecutor().submit(print, boto3.client("sqs"))
+'''})
+    reasons = sorted(u.reason for u in found.unknown)
+    assert not found.complete
+    assert any("not a literal" in r for r in reasons)
+    assert any("stored in" in r for r in reasons)
+    assert any("passed to `ThreadPoolExecutor().submit`" in r for r in reasons)
+    assert all(c.method != "do_something" for c in found.calls)  # never guessed
+
+
+def test_clients_passed_to_project_helpers_are_followed_into_their_parameters(tmp_path: Path) -> None:
+    found = calls_of(tmp_path, {
+        "src/app.py": '''\
+import boto3
+from clients import sns
+from storage import Archive, archive, notify
+
+s3 = boto3.client("s3")
+
+
+def handler(event, context):
+    archive(s3, event["key"])
+    notify(topic="t", client=sns)
+    Archive().save(s3, "k")
+''',
+        "src/clients.py": '''\
+import boto3
+
+sns = boto3.client("sns")
+''',
+        "src/storage.py": '''\
+import boto3
+
+
+def archive(client, key):
+    client.put_object(Bucket="archive", Key=key, Body=b"")
+
+
+def notify(topic, client):
+    client.publish(TopicArn=topic, Message="done")
+
+
+class Archive:
+    def save(self, client, key):
+        client.delete_object(Bucket="archive", Key=key)
+''',
+    })
+    assert named(found) == {("s3", "client", "put_object"), ("sns", "client", "publish"),
+                            ("s3", "client", "delete_object")}
+    assert found.complete
+
+
+def test_a_client_passed_on_again_is_not_followed(tmp_path: Path) -> None:
+    found = calls_of(tmp_path, {"src/app.py": '''\
+import boto3
+
+s3 = boto3.client("s3")
+
+
+def inner(client):
+    client.delete_bucket(Bucket="b")
+
+
+def outer(client):
+    inner(client)
+
+
+def handler(event, context):
+    outer(s3)
+'''})
+    assert not found.complete
+    assert any("passed on by `outer`" in u.reason for u in found.unknown)
+
+
+def test_literal_clients_only_are_complete_and_unreached_code_is_not_counted(tmp_path: Path) -> None:
+    found = calls_of(tmp_path, {"src/app.py": '''\
+import boto3
+
+s3 = boto3.client("s3")
+
+
+def unused():
+    boto3.client(input()).anything()
+    s3.delete_bucket(Bucket="b")
+
+
+def handler(event, context):
+    s3.list_objects_v2(Bucket="b")
+'''})
+    assert named(found) == {("s3", "client", "list_objects_v2")}
+    assert found.complete

@@ -1,0 +1,49 @@
+"""LL321/LL322 on fixture projects in each dialect: a missing permission, an unused `service:*`, a
+role shared by two functions, and the traps that must stay silent (a role from another stack, a
+managed policy from another stack or a parameter, a client whose service is not a literal)."""
+
+from __future__ import annotations
+
+from conftest import FIXTURES, codes_at, run_lint
+
+PROJECTS = FIXTURES / "projects"
+
+
+def findings(name: str) -> list[tuple[str, str, int]]:
+    return codes_at(run_lint(PROJECTS / name, select=("LL321", "LL322")))
+
+
+def test_sam_write_with_a_read_policy_template_and_a_wildcard_queue_policy() -> None:
+    result = run_lint(PROJECTS / "least-privilege-sam", select=("LL321", "LL322"))
+    assert codes_at(result) == [("LL321", "src/orders/app.py", 15), ("LL322", "template.yaml", 37)]
+    (missing, unused) = result.findings
+    assert "`dynamodb:PutItem` on `Orders`" in missing.message and missing.function == "OrdersFunction"
+    assert "calls only `sqs:SendMessage`" in unused.message
+    notes = "\n".join(result.notes)
+    # the traps are silent, and say why
+    assert "`ReportsFunction` uses a role defined outside the template" in notes
+    assert "`ExportFunction` uses a managed policy lambdalint cannot read" in notes
+    assert "`DynamicFunction` makes AWS calls that could not all be determined" in notes
+
+
+def test_cloudformation_role_shared_by_two_functions_is_judged_by_the_union_of_their_calls() -> None:
+    result = run_lint(PROJECTS / "least-privilege-cloudformation", select=("LL321", "LL322"))
+    assert codes_at(result) == [("LL321", "src/read.py", 11), ("LL322", "template.yaml", 37),
+                                ("LL322", "template.yaml", 40)]
+    _, sns, sqs = result.findings
+    # `sns:*` is used by NotifyFunction only, through `self.sns` of a module-level instance
+    assert "calls only `sns:Publish`" in sns.message and "`NotifyFunction`" in sns.message
+    assert "`sqs:*` is never used" in sqs.message
+    assert any("`BoundedFunction` uses a managed policy" in n for n in result.notes)
+
+
+def test_serverless_provider_role_with_the_poller_of_its_own_queue() -> None:
+    # sqs:ReceiveMessage/DeleteMessage/GetQueueAttributes serve the function's own SQS event: never unused
+    assert findings("least-privilege-serverless") == [("LL321", "handlers/process.py", 13),
+                                                      ("LL322", "serverless.yml", 14)]
+
+
+def test_a_handler_that_is_not_found_is_not_a_complete_call_set() -> None:
+    # sam-default-codeuri names `orders.worker.process`, which does not exist: the DynamoDB
+    # policy of that function must not look unused
+    assert not [f for f in findings("sam-default-codeuri") if f[0] == "LL322"]

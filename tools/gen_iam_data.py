@@ -1,0 +1,237 @@
+"""Regenerate `lambdalint/data/iam_actions.bin`: which IAM actions each boto3 method needs.
+
+    python tools/gen_iam_data.py [--iam-dataset DIR] [--out lambdalint/data/iam_actions.bin]
+
+The file is one line of JSON (the sources, counts, and per service the offset and length of its
+entry), then each service's entry as zlib-compressed JSON: a run that calls three services
+decompresses three small entries, not the whole file (`lambdalint/iam_actions.py` reads it).
+
+Sources, all public data, none of it a hand list of actions:
+
+- botocore's service models (installed with boto3): every client method (`xform_name` of each
+  operation), paginators and waiters (a waiter calls one operation), and each service's signing name
+  and endpoint prefix;
+- boto3's resource models (`boto3/data/*/resources-1.json`): resource actions, sub-objects and
+  collections down to the operation each calls (`Table.put_item` -> `PutItem`,
+  `Bucket.objects.filter` -> `ListObjects`);
+- the Service Authorization Reference as cfn-lint ships it (`cfnlint/data/AdditionalSpecs/
+  Policies.json`, read as JSON, cfn-lint is never imported): the IAM prefix of a service (the
+  candidate of signing name, endpoint prefix and service name whose actions match the most
+  operation names) and the actions that exist; an operation whose name is an action of that prefix
+  maps to it;
+- iann0036/iam-dataset's `aws/map.json` (`--iam-dataset DIR`, a checkout; MIT licence): the SDK-to-IAM
+  mapping where the operation name is not the action (`ListObjectsV2` -> `s3:ListBucket`,
+  `HeadObject` -> `s3:GetObject`, `SendMessageBatch` -> `sqs:SendMessage`), and extra actions an
+  operation needs. Each of its actions is checked against the reference above; an action the
+  reference does not know is left out and counted.
+
+An operation neither source maps is absent from the file: a call of it is "not known", which keeps
+LL322 silent and is never reported by LL321.
+
+With `--iam-dataset`, `lambdalint/data/managed_policies.bin` (same layout, one entry per AWS managed
+policy: its policy document) is written too, from the dataset's `aws/managedpolicies/*.json`; an AWS
+managed policy absent from it leaves a role "not fully known".
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import zlib
+from pathlib import Path
+
+# boto3's S3 transfer methods (boto3/s3/inject.py) call these operations; they are not in the
+# service model. Multipart parts need the same actions as the whole object.
+S3_TRANSFER = {
+    "upload_file": ("PutObject",), "upload_fileobj": ("PutObject",),
+    "download_file": ("GetObject",), "download_fileobj": ("GetObject",),
+    "copy": ("GetObject", "PutObject"),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    import boto3
+    import botocore
+    import botocore.session
+    from botocore import xform_name
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--iam-dataset", type=Path, help="a checkout of iann0036/iam-dataset")
+    parser.add_argument("--iam-dataset-commit", help="the checkout's commit, when it is not a git work tree")
+    parser.add_argument("--cfn-lint-policies", type=Path, help="cfnlint/data/AdditionalSpecs/Policies.json")
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "lambdalint/data/iam_actions.bin")
+    args = parser.parse_args(argv)
+
+    policies_path = args.cfn_lint_policies or _cfn_lint_policies()
+    reference = json.loads(policies_path.read_text())
+    actions_of = {prefix: set(value.get("Actions", {})) for prefix, value in reference.items()}
+
+    mapping: dict[str, list[dict]] = {}
+    dataset_version = None
+    if args.iam_dataset is not None:
+        map_file = args.iam_dataset / "aws/map.json"
+        if map_file.is_file():
+            mapping = json.loads(map_file.read_text())["sdk_method_iam_mappings"]
+            dataset_version = args.iam_dataset_commit or _git_head(args.iam_dataset)
+        else:
+            print(f"{map_file} is missing: operations map by name only", file=sys.stderr)
+        policies = args.iam_dataset / "aws/managedpolicies"
+        if policies.is_dir():
+            _write_managed(policies, args.out.parent / "managed_policies.bin",
+                           args.iam_dataset_commit or _git_head(args.iam_dataset))
+
+    session = botocore.session.get_session()
+    loader = session.get_component("data_loader")
+    services: dict[str, dict] = {}
+    stats = {"operations": 0, "by_name": 0, "by_dataset": 0, "unknown": 0, "dataset_actions_not_in_reference": 0}
+    for service in session.get_available_services():
+        model = session.get_service_model(service)
+        metadata = model.metadata
+        candidates = [c for c in (metadata.get("signingName"), metadata.get("endpointPrefix"), service) if c]
+        prefix = max(candidates, key=lambda c: sum(op.lower() in actions_of.get(c, ()) for op in model.operation_names))
+        known = actions_of.get(prefix, set())
+        sdk_id = metadata.get("serviceId", "").replace(" ", "")
+        ops: dict[str, list[str]] = {}
+        for operation in model.operation_names:
+            stats["operations"] += 1
+            entries = mapping.get(f"{sdk_id}.{operation}") or mapping.get(f"{_dataset_name(metadata)}.{operation}")
+            found: list[str] = []
+            if entries:
+                for entry in entries:
+                    action = entry.get("action", "")
+                    action_prefix, _, name = action.partition(":")
+                    if name.lower() in actions_of.get(action_prefix, ()):
+                        found.append(action)
+                    else:
+                        stats["dataset_actions_not_in_reference"] += 1
+                if found:
+                    stats["by_dataset"] += 1
+            if not found and operation.lower() in known:
+                found = [f"{prefix}:{operation}"]
+                stats["by_name"] += 1
+            if found:
+                ops[xform_name(operation)] = sorted(dict.fromkeys(found))
+            else:
+                stats["unknown"] += 1
+        entry: dict = {"prefix": prefix, "ops": ops}
+        waiters = _waiters(loader, service, xform_name)
+        if waiters:
+            entry["waiters"] = waiters
+        resources = _resources(Path(boto3.__file__).parent / "data", service, xform_name)
+        if resources:
+            entry["objects"] = resources
+        if service == "s3":
+            entry["ops"].update({m: [f"s3:{a}" for a in acts] for m, acts in S3_TRANSFER.items()})
+            for kind in ("Bucket", "Object"):
+                entry.setdefault("objects", {}).setdefault(kind, {}).update({m: m for m in S3_TRANSFER if m != "copy"})
+            entry["objects"].setdefault("Object", {})["copy"] = "copy"
+        services[service] = entry
+
+    header = {
+        "sources": {
+            "botocore": botocore.__version__, "boto3": boto3.__version__,
+            "service_authorization_reference": f"cfn-lint {_cfn_lint_version(policies_path)} Policies.json",
+            "iam_dataset": dataset_version or "not used",
+        },
+        "stats": stats,
+    }
+    _write_blobs(args.out, header, services)
+    print(f"{args.out}: {len(services)} services, {stats}, {args.out.stat().st_size} bytes")
+    return 0
+
+
+def _write_blobs(out: Path, header: dict, entries: dict[str, object]) -> None:
+    blobs: list[bytes] = []
+    index: dict[str, list[int]] = {}
+    offset = 0
+    for name, entry in sorted(entries.items()):
+        blob = zlib.compress(json.dumps(entry, separators=(",", ":"), sort_keys=True).encode(), 9)
+        index[name] = [offset, len(blob)]
+        blobs.append(blob)
+        offset += len(blob)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(json.dumps({**header, "index": index}, separators=(",", ":"), sort_keys=True).encode()
+                    + b"\n" + b"".join(blobs))
+
+
+def _write_managed(folder: Path, out: Path, version: str) -> None:
+    documents = {}
+    for path in sorted(folder.glob("*.json")):
+        policy = json.loads(path.read_text())
+        documents[path.stem] = policy["document"]
+    _write_blobs(out, {"sources": {"iam_dataset": version}, "count": len(documents)}, documents)
+    print(f"{out}: {len(documents)} AWS managed policies, {out.stat().st_size} bytes")
+
+
+def _dataset_name(metadata: dict) -> str:
+    return metadata.get("serviceId", "").replace(" ", "")
+
+
+def _waiters(loader, service: str, xform_name) -> dict[str, str]:
+    try:
+        model = loader.load_service_model(service, "waiters-2")
+    except Exception:  # noqa: BLE001 - most services have no waiters
+        return {}
+    return {xform_name(name): xform_name(waiter["operation"]) for name, waiter in model.get("waiters", {}).items()}
+
+
+def _resources(root: Path, service: str, xform_name) -> dict[str, dict[str, str]]:
+    """Resource kind (`resource`, `Table`, `Bucket.objects`) -> method -> the client method it calls."""
+    folder = root / service
+    if not folder.is_dir():
+        return {}
+    latest = sorted(p for p in folder.iterdir() if p.is_dir())[-1]
+    model = json.loads((latest / "resources-1.json").read_text())
+    kinds: dict[str, dict[str, str]] = {}
+
+    def read(kind: str, definition: dict) -> None:
+        methods = kinds.setdefault(kind, {})
+        for name, action in definition.get("actions", {}).items():
+            methods[xform_name(name)] = xform_name(action["request"]["operation"])
+        if "load" in definition:
+            methods["load"] = methods["reload"] = xform_name(definition["load"]["request"]["operation"])
+        for name, waiter in definition.get("waiters", {}).items():
+            methods[f"wait_until_{xform_name(name)}"] = f"waiter:{xform_name(waiter['waiterName'])}"
+        for name, many in definition.get("hasMany", {}).items():
+            collection = kinds.setdefault(f"{kind}.{xform_name(name)}", {})
+            operation = xform_name(many["request"]["operation"])
+            for method in ("all", "filter", "limit", "page_size", "pages"):
+                collection[method] = operation
+            member = model["resources"].get(many.get("resource", {}).get("type", ""), {})
+            for batch, action in member.get("batchActions", {}).items():
+                collection[xform_name(batch)] = xform_name(action["request"]["operation"])
+
+    read("resource", model["service"])
+    for kind, definition in model["resources"].items():
+        read(kind, definition)
+    return {k: v for k, v in kinds.items() if v}
+
+
+def _cfn_lint_policies() -> Path:
+    import importlib.util
+
+    spec = importlib.util.find_spec("cfnlint")  # located, not imported
+    if spec is None or spec.origin is None:
+        sys.exit("cfn-lint is not installed: pass --cfn-lint-policies")
+    return Path(spec.origin).parent / "data/AdditionalSpecs/Policies.json"
+
+
+def _cfn_lint_version(policies: Path) -> str:
+    version = policies.parents[2] / "version.py"
+    if version.is_file():
+        for line in version.read_text().splitlines():
+            if line.startswith("__version__"):
+                return line.split("=")[1].strip().strip("\"'")
+    return "unknown"
+
+
+def _git_head(folder: Path) -> str:
+    import subprocess
+
+    result = subprocess.run(["git", "-C", str(folder), "rev-parse", "HEAD"], capture_output=True, text=True)
+    return result.stdout.strip() or "unknown"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
