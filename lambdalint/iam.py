@@ -84,6 +84,9 @@ class ExecutionRole:
     statements: list[Statement] = field(default_factory=list)
     managed: list[ManagedPolicyRef] = field(default_factory=list)
     unknown: str | None = None
+    # Why the role may hold more than the statements read (a plugin that adds its own), while
+    # those statements are still the user's to judge: nothing can be called missing from it.
+    extended_by: str | None = None
 
     @property
     def note(self) -> str | None:
@@ -101,7 +104,9 @@ def execution_role(function: Function) -> ExecutionRole:
     if function.loaded_role is not None:
         return _loaded_role(function)
     if function.kind == "serverless":
-        return _serverless_role(function)
+        role = _serverless_role(function)
+        role.extended_by = _serverless_extension(function)
+        return role
     template = function.template
     role = function.properties.get("Role")
     if role is not None and role.value is not None:  # `Role: null` is how some tools write "none"
@@ -425,6 +430,23 @@ def _substitute(sub: object, values: dict[str, Located]) -> str | None:
 
 
 # ---------------------------------------------------------------- Serverless
+
+
+# Plugins that add statements of their own to the functions' roles (serverless-lift grants each
+# function what its `constructs:` need: a queue's `sqs:SendMessage`, a bucket's object actions).
+_ROLE_EXTENDING_PLUGINS = ("serverless-lift",)
+
+
+def _serverless_extension(function: Function) -> str | None:
+    from lambdalint.loaders.serverless import plugins
+
+    root = function.template.root
+    listed = [p for p in plugins(root) if p in _ROLE_EXTENDING_PLUGINS]
+    if listed:
+        return f"the statements the `{listed[0]}` plugin adds to its role"
+    if root.get("constructs") is not None:
+        return "the statements its service's `constructs:` add to its role"
+    return None
 
 
 def _serverless_role(function: Function) -> ExecutionRole:

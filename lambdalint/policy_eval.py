@@ -81,7 +81,7 @@ class Policy(NamedTuple):
         template = getattr(role.function, "template", None)
         resources = frozenset(template.resources) if template is not None else frozenset()
         rules = [r for s in role.statements if (r := _from_statement(s, resources)) is not None]
-        unknown = role.unknown
+        unknown = role.unknown or role.extended_by
         for ref in role.managed:
             document = managed_document(ref.name) if ref.name else None
             if document is None:

@@ -10,7 +10,8 @@ argument is an environment variable the template sets to a resource (`TABLE_NAME
 only statements that can cover that resource count.
 
 Only reported when the role is fully known: a role defined outside the template, a managed policy
-from another stack or any statement lambdalint cannot read keeps it silent. An allow behind a
+from another stack, any statement lambdalint cannot read, or a Serverless plugin that adds statements
+of its own (serverless-lift's `constructs:`) keeps it silent. An allow behind a
 `Condition` counts as allowed; a conditional `Deny` never makes a finding.
 
 ## Why is this bad?

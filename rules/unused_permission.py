@@ -11,7 +11,9 @@ passed or stored where the analysis cannot follow it, every call mapped to its I
 the platform does with the role is never unused: CloudWatch Logs, X-Ray, VPC network interfaces,
 the pollers of the function's own event sources (SQS, Kinesis, DynamoDB streams, Kafka, MQ), dead
 letter queues and destinations. Nor are permissions other services use on the code's behalf: KMS
-(a secret, object or queue encrypted with a customer key) and `iam:PassRole`.
+(a secret, object or queue encrypted with a customer key) and `iam:PassRole`. A module that imports
+a library making AWS calls of its own (PynamoDB, awswrangler, s3fs, request signers for API Gateway
+or OpenSearch) makes the set incomplete: those calls are not boto3 calls anyone can list.
 
 ## Why is this bad?
 Permissions nobody uses are what an attacker gets for free when the function is compromised, and
@@ -117,7 +119,10 @@ def _platform_services(function) -> set[str]:
         if polled:
             services.add(polled)
     properties = function.properties
-    if any(properties.get(key) is not None for key in _DELIVERY_KEYS) or _has_event_invoke_config(function):
+    # an event source's own on-failure destination is sent to with the function's role too
+    sources = any(t.setting(key) is not None for t in function_triggers(function) for key in _DELIVERY_KEYS)
+    if sources or any(properties.get(key) is not None for key in _DELIVERY_KEYS) \
+            or _has_event_invoke_config(function):
         services |= _DELIVERY_SERVICES
     if properties.get("KmsKeyArn") is not None or properties.get("kmsKeyArn") is not None:
         services.add("kms")

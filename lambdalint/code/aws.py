@@ -76,7 +76,34 @@ def aws_calls(analysis: CodeAnalysis, handler: Handler) -> AwsCallSet:
             for _, target in _returning_callees(analysis, module, function, call, handler):
                 if target.path != module.path:
                     unknown.append(AwsUnknown("an AWS client is returned to another module", call.span))
+    unknown.extend(_library_callers(module for module, _ in reached))
     return AwsCallSet(tuple(calls), tuple(dict.fromkeys(unknown)))
+
+
+# Libraries that call AWS APIs themselves with the function's role: an ORM over DynamoDB, S3 file
+# systems, request signers for API Gateway or OpenSearch (`execute-api:Invoke`, `es:ESHttp*`).
+# Their calls are not boto3 calls the walk can name, so a module importing one has calls nobody
+# can list, and no permission can be called unused.
+AWS_CALLING_LIBRARIES = frozenset({
+    "pynamodb", "awswrangler", "aioboto3", "aiobotocore", "s3fs", "smart_open", "boto",
+    "aws_requests_auth", "requests_aws4auth", "opensearchpy", "aws_encryption_sdk",
+    "dynamodb_encryption_sdk", "sagemaker", "s3transfer", "aws_xray_sdk",
+})
+
+
+def _library_callers(modules) -> list[AwsUnknown]:
+    found: list[AwsUnknown] = []
+    seen: set[str] = set()
+    for module in modules:
+        if module.path in seen:
+            continue
+        seen.add(module.path)
+        for qualified in module.import_names.values():
+            top = {name.split(".", 1)[0] for name in qualified} & AWS_CALLING_LIBRARIES
+            if top:
+                found.append(AwsUnknown(f"`{min(top)}` makes AWS calls of its own", Span.point(module.display, 1)))
+                break
+    return found
 
 
 def _bind_parameters(analysis: CodeAnalysis, handler: Handler, reached: list,
