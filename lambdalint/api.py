@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from lambdalint import __version__
-from lambdalint.cdkout import map_back
 from lambdalint.config import Config, ConfigError, common_start, find_config
 from lambdalint.discover import MB
 from lambdalint.findings import Finding, Report
@@ -108,14 +107,14 @@ def _run(targets: list[Path], config: Config, registry: Registry,
     today = today or datetime.date.today()
     first = [(rule, options) for rule, options in contexts if not rule.after_suppressions]
     findings, ran = _check(first, project, config, today, progress, errors)
-    findings = map_back(findings, project)  # out of `cdk.out`, before suppressions read the lines
+    findings = _map_back(findings, project)  # out of `cdk.out`, before suppressions read the lines
     read_line = _line_reader(project)
     usage = apply_suppressions(findings, project, config, registry, read_line)
     later = [(rule, options) for rule, options in contexts if rule.after_suppressions]
     if later:
         project.analyses[ANALYSIS_KEY] = SuppressionRun(usage, frozenset(ran), config, registry)
         more, _ = _check(later, project, config, today, progress, errors)
-        more = map_back(more, project)
+        more = _map_back(more, project)
         apply_suppressions(more, project, config, registry, read_line, explicit=True)
         findings += more
     findings.sort(key=Finding.sort_key)
@@ -156,6 +155,15 @@ def _check(contexts: list[tuple[Rule, dict[str, object]]], project: Project, con
                 finding.severity = override
             findings.append(finding)
     return findings, ran
+
+
+def _map_back(findings: list[Finding], project: Project) -> list[Finding]:
+    """`cdkout.map_back`, imported only by a run that read a synthesized CDK app."""
+    if not any("cdk.out/" in t.display for t in project.templates):
+        return findings
+    from lambdalint.cdkout import map_back
+
+    return map_back(findings, project)
 
 
 def describe_error(exc: BaseException, where: str | None = None) -> str:

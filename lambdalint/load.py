@@ -5,11 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Iterable
 
-from lambdalint.cdkout import prefer_source
 from lambdalint.config import Config, ConfigError
 from lambdalint.discover import MB, InvalidPattern, Walker
 from lambdalint.located import Span
-from lambdalint.loaders.cdk import python_app
 from lambdalint.loaders.cloudformation import load_cloudformation, looks_like_cloudformation
 from lambdalint.loaders.serverless import load_serverless, looks_like_serverless, other_provider
 from lambdalint.loaders.yamlnodes import LoadError, load_json, load_yaml
@@ -68,12 +66,14 @@ def _load_cdk_apps(cdk_json: list[Path], python_files: list[Path], project: Proj
         except (OSError, UnicodeDecodeError):
             return None  # discovery already reported what it could not read
 
+    from lambdalint.cdkout import prefer_source
+    from lambdalint.loaders.cdk import load_cdk_app, python_app  # only a project with a cdk.json pays
+
     read: list[Path] = []
     for path in cdk_json:
         text = read_text(path)
         if text is None or python_app(text) is None:
             continue
-        from lambdalint.loaders.cdk import load_cdk_app
 
         templates = load_cdk_app(path, python_files, project, read_text)
         prefer_source(project, path.parent.absolute(), templates)

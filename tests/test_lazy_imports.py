@@ -72,14 +72,15 @@ except SystemExit:
     pass
 template_side = sorted(m for m in set(sys.modules) - at_start if m in (
     "importlib.metadata", "hashlib", "lambdalint.packages", "lambdalint.package_size",
-    "lambdalint.schedule"))
+    "lambdalint.schedule", "lambdalint.loaders.cdk", "lambdalint.cdkout", "lambdalint.loaders.terraform", "tree_sitter"))
 print("MODULES " + json.dumps(template_side), file=sys.stderr)
 """
 
 
 def test_saving_a_handler_loads_no_template_side_analysis(tmp_path: Path) -> None:
     """An editor's save of a handler runs the code rules only (`Rule.reports_in`), so package
-    sizing and schedule parsing are never imported; nor is importlib.metadata (the registry reads
+    sizing, schedule parsing and the CDK and Terraform loaders (a SAM project has neither) are never
+    imported; nor is importlib.metadata (the registry reads
     entry points itself) or hashlib. The execution role (`lambdalint.iam`) is: LL321 judges the
     handler's AWS calls against it."""
     write_tree(tmp_path, {"template.yaml": TEMPLATE.replace("python3.8", "python3.12"), "app.py": HANDLER})
