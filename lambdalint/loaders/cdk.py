@@ -424,7 +424,7 @@ def _cfn_properties(call: Any, frame: Any, reader: Any) -> tuple[Located, bool]:
         if name in ("scope", "id", "construct_id"):
             continue
         if argument is not None:
-            span, key_span = _keyword_span(module, argument)
+            span, key_span = module.keyword_span(argument)
         else:
             span = key_span = module.span(call)
         located = as_located(value, span)
@@ -471,11 +471,6 @@ def _head_span(module: Any, call: Any) -> Span:
     return module.span(call.func, extra=1)  # type: ignore[no-any-return]
 
 
-def _keyword_span(module: Any, argument: Any) -> tuple[Span, Span]:
-    """The span of `keyword=value` and of the keyword alone."""
-    return module.span(argument.keyword, argument.value), module.span(argument.keyword)
-
-
 def _function_properties(kind: str, call: Any, frame: Any, reader: Any, head: Span,
                          app_dir: Path) -> tuple[dict[str, Located], dict[str, Located]]:
     from lambdalint.loaders.cdkvalues import as_located
@@ -487,7 +482,7 @@ def _function_properties(kind: str, call: Any, frame: Any, reader: Any, head: Sp
 
     def put(cfn_key: str, value: Any, argument: Any, wrap: Callable[[Located], Any] | None = None) -> None:
         if argument is not None:
-            span, key_span = _keyword_span(module, argument)
+            span, key_span = module.keyword_span(argument)
         else:  # from a `**props` dict: the entry's own place
             located = as_located(value, head)
             span, key_span = located.span, located.key_span or located.span
@@ -547,7 +542,7 @@ def _invoke_config(properties: dict[str, Located], name: str, value: Any, argume
     """`on_failure`/`retry_attempts`/`max_event_age` are the function's `EventInvokeConfig`."""
     from lambdalint.loaders.cdkvalues import as_located
 
-    span, key_span = _keyword_span(module, argument) if argument is not None and module is not None \
+    span, key_span = module.keyword_span(argument) if argument is not None and module is not None \
         else (head, head)
     config = properties.get("EventInvokeConfig")
     entries = dict(config.value) if config is not None else {}
@@ -582,7 +577,7 @@ def _python_function(properties: dict[str, Located], keywords: dict[str, Any], m
         properties["Runtime"] = Located("python", head, "unresolved")
     if entry is not None and isinstance(entry[0], Located) and entry[0].is_literal \
             and isinstance(entry[0].value, str):
-        span, key_span = _keyword_span(module, entry[1]) if entry[1] is not None else (head, head)
+        span, key_span = module.keyword_span(entry[1]) if entry[1] is not None else (head, head)
         # PythonFunction installs the entry's requirements.txt (Pipfile, poetry) into the package
         properties["Code"] = Located({"cdk:asset": Located(entry[0].value, span),
                                       "cdk:bundled": Located(True, span, "default")}, span, key_span=key_span)

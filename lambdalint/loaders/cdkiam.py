@@ -68,7 +68,6 @@ def iam_value(qualified: str, call: Any, frame: Any, reader: Any) -> Located | N
 
 def statement(call: Any, frame: Any, reader: Any) -> Located:
     """`iam.PolicyStatement(actions=[...], resources=[...])` as a statement mapping."""
-    from lambdalint.loaders.cdk import _keyword_span
 
     module = frame.module
     keywords, complete = reader.keywords(call, frame)
@@ -80,7 +79,7 @@ def statement(call: Any, frame: Any, reader: Any) -> Located:
         key = _STATEMENT_KEYS.get(name)
         if key is None:
             continue
-        span, key_span = _keyword_span(module, argument) if argument is not None else (head, head)
+        span, key_span = module.keyword_span(argument) if argument is not None else (head, head)
         located = _as_located(value, span)
         entries[key] = Located(located.value, located.span if isinstance(located.value, list) else span,
                                located.origin, key_span=key_span)

@@ -109,6 +109,10 @@ class Module:
     _statements: dict[int, tuple[int, dict[int, tuple[int, int]]] | None] = field(default_factory=dict)
     _line_starts: list[int] | None = None
 
+    def keyword_span(self, argument: cst.Arg) -> tuple[Span, Span]:
+        """The span of `keyword=value` and of the keyword alone."""
+        return self.span(argument.keyword, argument.value), self.span(argument.keyword)
+
     def span(self, node: cst.CSTNode, end: cst.CSTNode | None = None, extra: int = 0) -> Span:
         """A placeholder for the span from `node` to `end` (plus `extra` columns)."""
         self.pending.append((node, end if end is not None else node, extra, self.current))
