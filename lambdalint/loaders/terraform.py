@@ -262,23 +262,37 @@ def _bind_variables(module: TerraformModule, paths: list[Path], read: Callable[[
 
 
 def _function(module: TerraformModule, template: Template, block: Block) -> Function:
-    span = block.span
     body = module.value(block)
-
-    def setting(name: str, fallback: object = None) -> Located:
-        found = body.get(name)
-        return found if found is not None else default(fallback, span)
-
-    reserved = body.get("reserved_concurrent_executions")
-    if reserved is not None and reserved.is_literal and reserved.value == -1:
-        reserved = Located(None, reserved.span, "explicit", reserved.key_span)  # -1: "no reservation", said
     env_block = _first_block(body, "environment")
     variables = env_block.get("variables") if env_block is not None else None
     known = body.get("dynamic environment") is None and (env_block is None or variables is None or
                              (isinstance(variables.value, dict) and variables.origin != "unresolved"))
+    function = build_function(
+        f"{module.prefix}{FUNCTION}.{block.labels[1]}", template, block.span, body,
+        environment=variables, environment_known=known, role_key="role", block_kind="resource",
+        failure_hint="Add an `aws_lambda_function_event_invoke_config` with `destination_config { on_failure "
+                     "{ destination = ... } }`, or a `dead_letter_config` block, so failed events are kept.")
+    _code(module, function, body)
+    resolve_handler(function)
+    return function
+
+
+def build_function(name: str, template: Template, span: Span, body: Located, *, environment: Located | None,
+                   environment_known: bool, role_key: str, block_kind: str, failure_hint: str,
+                   spelling: dict[str, str] | None = None) -> Function:
+    """A function from the settings of a `resource` or `module` block, with Terraform's defaults
+    (`reserved_concurrent_executions = -1` is said explicitly: no reservation)."""
+    def setting(key: str, fallback: object = None) -> Located:
+        found = body.get(key)
+        return found if found is not None else default(fallback, span)
+
+    reserved = body.get("reserved_concurrent_executions")
+    if reserved is not None and reserved.is_literal and reserved.value == -1:
+        reserved = Located(None, reserved.span, "explicit", reserved.key_span)
     package_type = setting("package_type", "Zip")
-    function = Function(
-        name=f"{module.prefix}{FUNCTION}.{block.labels[1]}",
+    where = f"in the `{block_kind}` block"
+    return Function(
+        name=name,
         kind="terraform",
         template=template,
         span=span,
@@ -288,22 +302,18 @@ def _function(module: TerraformModule, template: Template, block: Block) -> Func
         timeout=setting("timeout", DEFAULT_TIMEOUT),
         memory=setting("memory_size", DEFAULT_MEMORY),
         reserved_concurrency=reserved if reserved is not None else default(None, span),
-        environment=dict(variables.items()) if variables is not None and isinstance(variables.value, dict) else {},
+        environment=dict(environment.items()) if environment is not None and isinstance(environment.value, dict) else {},
         layers=_list(body.get("layers")),
         events=Located({}, span),
-        role=setting("role"),
+        role=setting(role_key),
         code_location=default(None, span),
         package_type=str(package_type.value) if package_type.is_literal else "Zip",
-        spelling=SPELLING,
-        set_hint="in the `resource` block",
-        own_hint="in the `resource` block",
-        environment_known=known,
-        failure_hint="Add an `aws_lambda_function_event_invoke_config` with `destination_config { on_failure "
-                     "{ destination = ... } }`, or a `dead_letter_config` block, so failed events are kept.",
+        spelling=SPELLING if spelling is None else spelling,
+        set_hint=where,
+        own_hint=where,
+        environment_known=environment_known,
+        failure_hint=failure_hint,
     )
-    _code(module, function, body)
-    resolve_handler(function)
-    return function
 
 
 def _list(node: Located | None) -> list[Located]:

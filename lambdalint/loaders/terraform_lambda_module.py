@@ -17,7 +17,7 @@ from __future__ import annotations
 from lambdalint.located import Located, Span, default
 from lambdalint.loaders.handlers import normalized, resolve_handler
 from lambdalint.loaders.hcl import Block, json_document
-from lambdalint.loaders.terraform import DEFAULT_MEMORY, DEFAULT_TIMEOUT, TerraformModule
+from lambdalint.loaders.terraform import TerraformModule, build_function
 from lambdalint.model import Function, LoadedRole, Template
 
 SPELLING = {
@@ -45,42 +45,13 @@ def module_function(module: TerraformModule, template: Template, name: str, bloc
     body = module.value(block)
     if _flag(body, "create", True) is False or _flag(body, "create_function", True) is False:
         return None
-    span = block.span
-
-    def setting(key: str, fallback: object = None) -> Located:
-        found = body.get(key)
-        return found if found is not None else default(fallback, span)
-
-    reserved = body.get("reserved_concurrent_executions")
-    if reserved is not None and reserved.is_literal and reserved.value == -1:
-        reserved = Located(None, reserved.span, "explicit", reserved.key_span)
     variables = body.get("environment_variables")
-    layers = body.get("layers")
-    package_type = setting("package_type", "Zip")
-    function = Function(
-        name=f"{module.prefix}module.{name}",
-        kind="terraform",
-        template=template,
-        span=span,
-        properties=body,
-        runtime=setting("runtime"),
-        handler=setting("handler"),
-        timeout=setting("timeout", DEFAULT_TIMEOUT),
-        memory=setting("memory_size", DEFAULT_MEMORY),
-        reserved_concurrency=reserved if reserved is not None else default(None, span),
-        environment=dict(variables.items()) if variables is not None and isinstance(variables.value, dict) else {},
-        layers=layers.value if layers is not None and isinstance(layers.value, list) else [],
-        events=Located({}, span),
-        role=setting("lambda_role"),
-        code_location=default(None, span),
-        package_type=str(package_type.value) if package_type.is_literal else "Zip",
-        spelling=SPELLING,
+    function = build_function(
+        f"{module.prefix}module.{name}", template, block.span, body, environment=variables,
         environment_known=variables is None or (isinstance(variables.value, dict) and variables.origin != "unresolved"),
-        set_hint="in the `module` block",
-        own_hint="in the `module` block",
+        role_key="lambda_role", block_kind="module", spelling=SPELLING,
         failure_hint="Set `destination_on_failure` (with `create_async_event_config = true`) or "
-                     "`dead_letter_target_arn` in the `module` block, so failed events are kept.",
-    )
+                     "`dead_letter_target_arn` in the `module` block, so failed events are kept.")
     function.failure_handling = body.get("destination_on_failure") or body.get("dead_letter_target_arn")
     _code(module, function, body)
     resolve_handler(function)
