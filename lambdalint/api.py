@@ -119,17 +119,23 @@ def _run(targets: list[Path], config: Config, registry: Registry,
         findings += more
     findings.sort(key=Finding.sort_key)
     files = _count_files(project)
+    unchecked = list(project.unchecked)
+    functions = len(project.functions)
     if focused is not None:
-        from lambdalint.focus import inside, touches
+        from lambdalint.focus import concerns, inside, is_folder, touches
 
         findings = [f for f in findings if touches(f, focused, project.cwd)]
-        if any(p.is_dir() for p in focused):
+        unchecked = [line for line in unchecked if concerns(line.split(":", 1)[0], focused, project.cwd)]
+        # the functions the focused paths define or hold the handler of, not the whole project's
+        functions = sum(1 for f in project.functions if inside(f.template.display, focused, project.cwd)
+                        or (f.handler_file is not None and inside(project.display(f.handler_file), focused, project.cwd)))
+        if any(is_folder(p) for p in focused):
             files = sum(1 for path in _file_paths(project) if inside(path, focused, project.cwd))
         else:
             files = len({project.display(p) for p in focused})
     return LintResult(version=__version__, findings=findings, files=files,
-                      functions=len(project.functions), notes=list(project.notes),
-                      unchecked=list(project.unchecked), project=project,
+                      functions=functions, notes=list(project.notes),
+                      unchecked=unchecked, project=project,
                       internal_errors=errors)
 
 

@@ -164,6 +164,17 @@ def touches(finding: Finding, focused: Iterable[Path], cwd: Path) -> bool:
     return any(inside(span.path, focused, cwd) for span in (finding.span, *causes))
 
 
+def concerns(display: str, focused: Iterable[Path], cwd: Path) -> bool:
+    """Whether something not read at a displayed path bears on the focused paths: it lies under a
+    focused folder, or beside or above a focused file (the infrastructure of that file's project).
+    A run in one example folder of a repository of examples says nothing of its siblings."""
+    focused = list(focused)
+    if inside(display, focused, cwd):
+        return True
+    folder = Path(os.path.normpath(cwd / display)).parent
+    return any(not is_folder(p) and (folder == p.parent or folder in p.parents) for p in focused)
+
+
 def inside(display: str, focused: Iterable[Path], cwd: Path) -> bool:
     """Whether a displayed path is one of the focused files or lies under a focused folder."""
     path = os.path.normpath(os.path.join(cwd, display))

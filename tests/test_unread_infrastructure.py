@@ -134,3 +134,33 @@ def test_sarif_with_a_notification_is_valid_against_the_schema(tmp_path: Path) -
     schema = json.loads((SHARED / "schemas" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
     errors = [e.message for e in jsonschema.Draft4Validator(schema).iter_errors(log)]
     assert errors == []
+
+
+SAM_TEMPLATE = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  FlaskFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: app/
+      Handler: run.sh
+      Runtime: python3.12
+      Timeout: 10
+"""
+
+
+def test_a_run_in_one_example_folder_says_nothing_of_its_siblings(tmp_path: Path) -> None:
+    # aws-lambda-web-adapter's layout: a repository of examples, one of them a TypeScript CDK app.
+    # A folder without a template of its own finds the repository root as its project, and the
+    # whole repository is loaded: what is not read there is not this run's news, nor its functions.
+    write_tree(tmp_path, {".git/HEAD": "ref: refs/heads/main\n",
+                          "examples/flask/template.yaml": SAM_TEMPLATE, "examples/flask/app/run.sh": "exec gunicorn\n",
+                          "examples/express/cdk/cdk.json": TS_CDK_JSON,
+                          "examples/backend-only/app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n"})
+    alone = cli(tmp_path / "examples", "backend-only")
+    assert alone.stderr == "" and "0 functions" in alone.stdout
+    both = cli(tmp_path / "examples", "backend-only", "flask")
+    assert both.stderr == "" and "1 function" in both.stdout
+    # the sibling's note still shows for a run that covers it
+    assert "express/cdk/cdk.json" in cli(tmp_path / "examples", "express").stderr
