@@ -58,14 +58,7 @@ def _load_cdk_apps(cdk_json: list[Path], python_files: list[Path], project: Proj
                    overlay: dict[Path, str]) -> list[Path]:
     """Python CDK apps read from source (LibCST is imported only when there is one); returns the
     `cdk.json` files read."""
-    def read_text(path: Path) -> str | None:
-        if path.absolute() in overlay:
-            return overlay[path.absolute()]
-        try:
-            return path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError):
-            return None  # discovery already reported what it could not read
-
+    read_text = _reader(project, overlay, report=False)  # discovery already reported what it could not read
     from lambdalint.cdkout import prefer_source
     from lambdalint.loaders.cdk import load_cdk_app, python_app  # only a project with a cdk.json pays
 
@@ -84,6 +77,22 @@ def _load_cdk_apps(cdk_json: list[Path], python_files: list[Path], project: Proj
     return read
 
 
+def _reader(project: Project, overlay: dict[Path, str], *, report: bool) -> Callable[[Path], str | None]:
+    """A file's text: the editor's buffer when there is one; None when it cannot be read (an LL001
+    when `report`: files a loader finds itself, which discovery never saw)."""
+    def read(path: Path) -> str | None:
+        if path.absolute() in overlay:
+            return overlay[path.absolute()]
+        try:
+            return path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            if report:
+                project.problems.append(Problem(Span.point(project.display(path), 1), f"cannot read file: {error}"))
+            return None
+
+    return read
+
+
 _MAX_MODULE_DEPTH = 5  # module calls nest; a cycle of local modules must end somewhere
 
 
@@ -91,14 +100,7 @@ def _load_terraform(paths: list[Path], project: Project, overlay: dict[Path, str
     """Each folder of Terraform files is one module; the parser is imported only here."""
     from lambdalint.loaders.terraform import load_terraform_folder
 
-    def read(path: Path) -> str | None:
-        if path.absolute() in overlay:
-            return overlay[path.absolute()]
-        try:
-            return path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as error:
-            project.problems.append(Problem(Span.point(project.display(path), 1), f"cannot read file: {error}"))
-            return None
+    read = _reader(project, overlay, report=True)
 
     folders: dict[Path, list[Path]] = {}
     for path in paths:
