@@ -88,19 +88,8 @@ def reachable_env(analysis: CodeAnalysis, handler: Handler, project: Project
 
 def environment_known(function: Function) -> bool:
     """False when the environment comes from somewhere lambdalint cannot read (`!If`, a
-    `${file(...)}`): then no variable can be called missing."""
-    if function.environment_known is not None:
-        return function.environment_known
-    nodes: list[Located | None]
-    if function.kind == "serverless":
-        provider = function.template.root.get("provider")
-        nodes = [function.properties.get("environment"),
-                 provider.get("environment") if provider is not None else None]
-    else:
-        environment = function.properties.get("Environment")
-        nodes = [environment, environment.get("Variables") if environment is not None else None]
-    return all(node is None or (isinstance(node.value, dict) and node.origin != "unresolved"
-                                and node.intrinsic is None) for node in nodes)
+    `${file(...)}`, a `dynamic` block): then no variable can be called missing. Its loader knows."""
+    return function.environment_known
 
 
 def variables_naming(function: Function, logical_id: str, literal: str | None = None) -> dict[str, Located]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import Any, Callable, Literal, NamedTuple
 
 from lambdalint.located import Located, Span
 
@@ -42,6 +42,34 @@ class PublicGrant(NamedTuple):
     for_public_url: bool = False  # the grant a function URL with auth NONE needs (reported at the URL)
 
 
+class PublicUrl(NamedTuple):
+    """A function URL anyone may call (auth type NONE), as a loader found it: `auth` is where that
+    is said (the `AuthType` value, a Serverless `url:` key, the default at a module call), `resource`
+    the URL's own resource when it has one (`FnUrl`, `aws_lambda_function_url.public`), `function`
+    the function when the loader tied the URL to it; `hint` says how to require auth, in the
+    dialect's words."""
+
+    auth: Located
+    hint: str
+    resource: str | None = None
+    function: Function | None = None
+
+
+class DeployReference(NamedTuple):
+    """A part of a value the deployment fills in from a parameter store or a secret, as the
+    dialect wrote it: `source` is "secretsmanager" (a secret, `key` the JSON key read, "" for the
+    whole secret), "ssm-secure" (a decrypted SecureString), "ssm" (a plain parameter) or
+    "no-echo" (a parameter the template hides); `shown` names it for messages."""
+
+    source: Literal["secretsmanager", "ssm-secure", "ssm", "no-echo"]
+    shown: str
+    key: str = ""
+
+
+def _no_references(template: Template, value: Located) -> list[DeployReference]:
+    return []
+
+
 @dataclass
 class Template:
     """One template file (CloudFormation, SAM or serverless.yml) as loaded, with its functions."""
@@ -57,8 +85,18 @@ class Template:
     # Terraform: the module (folder) this file belongs to, shared by its files
     # (`lambdalint.loaders.terraform.TerraformModule`); None for other dialects.
     module: Any = field(default=None, repr=False)
-    # Permissions anyone may use (Terraform `aws_lambda_permission` with `principal = "*"`), for LL304.
+    # Permissions anyone may use (`Principal: "*"` with nothing narrowing it) and function URLs
+    # without auth, as its loader found them (LL304).
     public_grants: list[PublicGrant] = field(default_factory=list)
+    public_urls: list[PublicUrl] = field(default_factory=list)
+    # How the dialect spells values resolved at deploy time (`{{resolve:...}}`, `${ssm:...}`, a
+    # `NoEcho` parameter): its loader's reader, called on demand (`references_in`).
+    reference_reader: Callable[[Template, Located], list[DeployReference]] = field(
+        default=_no_references, repr=False)
+
+    def references_in(self, value: Located) -> list[DeployReference]:
+        """What of `value` the deployment resolves from a parameter store or secret, in order."""
+        return self.reference_reader(self, value)
 
     @property
     def display(self) -> str:
@@ -131,12 +169,19 @@ class Function:
     # Serverless `provider` setting that would apply to every function).
     set_hint: str = "on the function"
     own_hint: str = "on the function"
-    # False when the loader knows the environment is not all readable (a `dynamic` block, a
-    # computed map): no variable can be called missing then. None: `code_links` judges by dialect.
-    environment_known: bool | None = None
+    # False when the loader knows the environment is not all readable (`!If`, `${file(...)}`, a
+    # `dynamic` block, a computed map): no variable can be called missing then.
+    environment_known: bool = True
+    # The line that sets the environment: the function's own `Environment`, else the shared one it
+    # inherits (`Globals.Function`, `provider.environment`); None when nothing sets one.
+    environment_anchor: Span | None = field(default=None, repr=False)
     # Where failed asynchronous invocations go (a dead-letter queue, an on-failure destination,
-    # an invoke config), as the loader found it; None when nothing is configured.
+    # an invoke config of its own or a resource configuring it), as the loader found it; None when
+    # nothing is configured.
     failure_handling: Located | None = field(default=None, repr=False)
+    # Settings that make Lambda send this function's failed or finished asynchronous events
+    # somewhere with the function's role (dead-letter queue, destinations, an invoke config).
+    failure_destinations: list[Located] = field(default_factory=list, repr=False)
     # How to add that, in the dialect's words (LL207's hint).
     failure_hint: str = "Add an on-failure destination or a dead-letter queue to the function, so failed events are kept."
     # The execution role when the loader resolved it (`lambdalint.iam` reads it as is).

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterator, Literal, NamedTuple
 
-from lambdalint.located import Located, Span
+from lambdalint.located import Located, Span, default
 from lambdalint.model import Function, Template
 
 TriggerKind = Literal[
@@ -74,6 +74,25 @@ _PERMISSION_PRINCIPALS: dict[str, TriggerKind] = {
 # An OpenAPI document larger than this is not an API definition worth reading for triggers.
 _MAX_DOCUMENT_BYTES = 5_000_000
 _INVOCATION_TYPE_HEADER = "integration.request.header.X-Amz-Invocation-Type"
+# Where a trigger's settings hold what rules ask about: CloudFormation's names (SAM events,
+# resources, and what the Terraform and CDK loaders translate theirs into), Serverless events' own,
+# and an OpenAPI `x-amazon-apigateway-integration`'s.
+CFN_KEYS: dict[str, tuple[str, ...]] = {
+    "on_failure": ("DestinationConfig", "OnFailure"), "bisect": ("BisectBatchOnFunctionError",),
+    "max_retries": ("MaximumRetryAttempts",), "integration_timeout": ("TimeoutInMillis",),
+    "key_filter": ("Filter",),
+}
+SERVERLESS_KEYS: dict[str, tuple[str, ...]] = {
+    "on_failure": ("destinations", "onFailure"), "bisect": ("bisectBatchOnFunctionError",),
+    "max_retries": ("maximumRetryAttempts",), "integration_timeout": ("timeoutInMillis",),
+    "key_filter": ("rules",),
+}
+OPENAPI_KEYS: dict[str, tuple[str, ...]] = {**CFN_KEYS, "integration_timeout": ("timeoutInMillis",)}
+CFN_STREAM_HINT = ("Add `DestinationConfig: {OnFailure: {Destination: <queue/topic ARN>}}` and "
+                   "`BisectBatchOnFunctionError: true`, or bound `MaximumRetryAttempts`.")
+SERVERLESS_STREAM_HINT = ("Add `destinations: {onFailure: <queue/topic ARN>}` and "
+                          "`bisectBatchOnFunctionError: true` to the stream event, or bound `maximumRetryAttempts`.")
+DEFAULT_VISIBILITY = 30  # seconds, a queue's visibility timeout when it sets none
 _SUB_NAME = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}")
 
 
@@ -98,6 +117,47 @@ class Trigger:
     source_ref: Located | None = None
     declared_by: str = ""  # "sam-event", "serverless-event" or the CloudFormation resource type
     extra: dict[str, Located] = field(default_factory=dict)  # e.g. the target of a rule
+    # Where `settings` keep the facts the properties below give (`on_failure`, `bisect`, ...):
+    # the loader that builds the trigger knows its dialect's names.
+    keys: dict[str, tuple[str, ...]] = field(default_factory=lambda: CFN_KEYS, repr=False)
+    # How to give a stream mapping a failure destination, in the dialect's words (LL207).
+    stream_hint: str = CFN_STREAM_HINT
+    # The source's literal name when the framework creates it by name (a Serverless S3 event's
+    # `bucket`), for matching environment values that name it.
+    source_name: str | None = None
+    # An SQS source defined with the trigger: its visibility timeout (the default, placed at the
+    # queue, when unset) and how the dialect names that setting.
+    visibility: Located | None = None
+    visibility_key: str = "VisibilityTimeout"
+
+    def _fact(self, name: str) -> Located | None:
+        path = self.keys.get(name)
+        return self.setting(*path) if path else None
+
+    @property
+    def on_failure(self) -> Located | None:
+        """The mapping's on-failure destination (`DestinationConfig.OnFailure`)."""
+        return self._fact("on_failure")
+
+    @property
+    def bisect(self) -> Located | None:
+        """Whether a failing batch is split (`BisectBatchOnFunctionError`)."""
+        return self._fact("bisect")
+
+    @property
+    def max_retries(self) -> Located | None:
+        """The mapping's retry bound (`MaximumRetryAttempts`)."""
+        return self._fact("max_retries")
+
+    @property
+    def integration_timeout(self) -> Located | None:
+        """An API integration's own timeout in milliseconds (`TimeoutInMillis`)."""
+        return self._fact("integration_timeout")
+
+    @property
+    def key_filter(self) -> Located | None:
+        """An S3 notification's object key filter (prefix or suffix rules)."""
+        return self._fact("key_filter")
 
     @property
     def is_async(self) -> bool:
@@ -251,6 +311,11 @@ class _Collector:
                                          dict(url.items()), function, declared_by="sam-event"))
         for logical_id, resource in self.resources.items():
             found.extend(self.resource_triggers(logical_id, resource))
+        for trigger in found:
+            if trigger.kind == "sqs" and self.resource_type(trigger.source) == "AWS::SQS::Queue":
+                queue = self.resources[trigger.source]  # type: ignore[index]
+                trigger.visibility = queue.get("Properties", "VisibilityTimeout") or \
+                    default(DEFAULT_VISIBILITY, queue.key_span or queue.span)
         yield from _without_redundant_permissions(found)
 
     # -- which function a value names --
@@ -319,8 +384,11 @@ class _Collector:
                 if kind == "schedule" and _literal(settings.get("method")) == "scheduler":
                     kind = "scheduler"
                 source = self.source_of(ref)
+                bucket = settings.get("bucket") if kind == "s3" else None
                 yield Trigger(kind, f"events[{index}].{key}", config.key_span or config.span, settings,
-                              function, source, ref, "serverless-event")
+                              function, source, ref, "serverless-event", keys=SERVERLESS_KEYS,
+                              stream_hint=SERVERLESS_STREAM_HINT,
+                              source_name=bucket.str_value() if bucket is not None else None)
 
     def serverless_stream_kind(self, settings: dict[str, Located]) -> TriggerKind:
         declared = _literal(settings.get("type"))
@@ -454,7 +522,7 @@ class _Collector:
             function = self.function_named(integration.get("uri"))
             if function is not None:
                 yield Trigger(kind, logical_id, integration.key_span or integration.span,
-                              dict(integration.items()), function, logical_id, None, rtype)
+                              dict(integration.items()), function, logical_id, None, rtype, keys=OPENAPI_KEYS)
 
     def openapi_document(self, props: Located) -> Located | None:
         """The API's OpenAPI document: inline (`DefinitionBody`, `Body`), or a local file named by

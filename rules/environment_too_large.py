@@ -46,14 +46,8 @@ def environment_size(function: Function) -> int:
 
 def _anchor(function: Function) -> Span:
     """The `Environment:` line that sets the variables: the function's own, else the inherited one."""
-    root = function.template.root
-    candidates = (
-        function.properties.get("Environment"), function.properties.get("environment"),
-        root.get("Globals", "Function", "Environment"), root.get("provider", "environment"),
-    )
-    for environment in candidates:
-        if environment is not None and environment.key_span is not None:
-            return environment.key_span
+    if function.environment_anchor is not None:
+        return function.environment_anchor
     first = next(iter(function.environment.values()))
     return first.key_span or first.span
 

@@ -49,10 +49,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from lambdalint.rulekit import (
-    Context, Finding, Function, Located, Related, Rule, Template, Trigger, bad, good,
-    referenced_ids, template_triggers,
-)
+from lambdalint.rulekit import Context, Finding, Located, Related, Rule, Trigger, bad, good, template_triggers
 
 _ASYNC_NAMES = {
     "sns": "SNS", "s3": "S3", "schedule": "a schedule", "scheduler": "EventBridge Scheduler",
@@ -63,10 +60,8 @@ _ASYNC_NAMES = {
 
 def check(ctx: Context) -> Iterator[Finding]:
     for template in ctx.project.templates:
-        triggers = template_triggers(template)
-        configured = _functions_with_invoke_config(template)
         by_function: dict[int, list[Trigger]] = {}
-        for trigger in triggers:
+        for trigger in template_triggers(template):
             if trigger.is_async and trigger.function is not None and trigger.target_dead_letter is None:
                 by_function.setdefault(id(trigger.function), []).append(trigger)
             elif trigger.is_stream:
@@ -75,14 +70,16 @@ def check(ctx: Context) -> Iterator[Finding]:
                     yield finding
         for function in template.functions:
             sources = by_function.get(id(function))
-            if not sources or function.name in configured or _handles_failures(function):
+            # `failure_handling`: a dead-letter queue, destination or invoke config, on the
+            # function or in a resource configuring it, as its loader found it
+            if not sources or function.failure_handling is not None:
                 continue
             kinds = sorted({_ASYNC_NAMES[t.kind] for t in sources})
             yield ctx.finding(
                 function.span,
                 f"`{function.name}` is invoked asynchronously by {_join(kinds)} "
                 "but failed events go nowhere",
-                _async_hint(function),
+                function.failure_hint,
                 function=function.name,
                 related=[Related(f"asynchronous trigger `{t.name}`", t.span) for t in sources],
             )
@@ -92,54 +89,16 @@ def _join(words: list[str]) -> str:
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
-def _handles_failures(function: Function) -> bool:
-    return function.failure_handling is not None
-
-
-def _functions_with_invoke_config(template: Template) -> set[str]:
-    """Functions an `AWS::Lambda::EventInvokeConfig` resource of this template configures."""
-    names: set[str] = set()
-    literal_names = {}
-    for function in template.functions:
-        own = function.properties.get("FunctionName") if function.kind != "serverless" else None
-        if own is not None and own.str_value():
-            literal_names[own.str_value()] = function.name
-    for resource in template.resources.values():
-        kind = resource.get("Type")
-        if kind is None or kind.value != "AWS::Lambda::EventInvokeConfig":
-            continue
-        target = resource.get("Properties", "FunctionName")
-        names |= referenced_ids(target)
-        if target is not None and target.str_value() in literal_names:
-            names.add(literal_names[target.str_value()])
-    return names
-
-
-def _async_hint(function: Function) -> str:
-    return function.failure_hint
-
-
 def _stream_finding(ctx: Context, trigger: Trigger) -> Finding | None:
-    serverless = trigger.declared_by == "serverless-event"
-    on_failure = (trigger.setting("destinations", "onFailure") if serverless
-                  else trigger.setting("DestinationConfig", "OnFailure"))
-    bisect = trigger.setting("bisectBatchOnFunctionError" if serverless else "BisectBatchOnFunctionError")
-    retries = trigger.setting("maximumRetryAttempts" if serverless else "MaximumRetryAttempts")
-    if on_failure is not None or _maybe_true(bisect) or _bounded(retries):
+    if trigger.on_failure is not None or _maybe_true(trigger.bisect) or _bounded(trigger.max_retries):
         return None
     stream = {"kinesis": "Kinesis stream", "dynamodb": "DynamoDB stream"}.get(trigger.kind, "stream")
     owner = f"`{trigger.function.name}`" if trigger.function is not None else f"mapping `{trigger.name}`"
-    if serverless:
-        hint = ("Add `destinations: {onFailure: <queue/topic ARN>}` and "
-                "`bisectBatchOnFunctionError: true` to the stream event, or bound `maximumRetryAttempts`.")
-    else:
-        hint = ("Add `DestinationConfig: {OnFailure: {Destination: <queue/topic ARN>}}` and "
-                "`BisectBatchOnFunctionError: true`, or bound `MaximumRetryAttempts`.")
     return ctx.finding(
         trigger.span,
         f"{owner} reads a {stream} with unlimited retries and no failure destination "
         f"(`{trigger.name}`)",
-        hint,
+        trigger.stream_hint,
         function=trigger.function.name if trigger.function is not None else None,
     )
 

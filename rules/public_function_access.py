@@ -33,99 +33,34 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from lambdalint.rulekit import (Context, Finding, Located, Rule, Template, bad, good, name_list, per_value,
-                                template_triggers)
-
-_NARROWING = ("SourceArn", "SourceAccount", "PrincipalOrgID")
-
-
-def _is_none(node: Located | None) -> bool:
-    return node is not None and isinstance(node.value, str) and node.is_literal \
-        and node.value.upper() == "NONE"
-
-
-def _permissions(ctx: Context, template: Template) -> Iterator[Finding]:
-    resources = template.resources
-    public_urls = any(_type(r) == "AWS::Lambda::Url" and _is_none(r.get("Properties", "AuthType"))
-                      for r in resources.values())
-    for logical_id, resource in resources.items():
-        props = resource.get("Properties")
-        if props is None:
-            continue
-        kind = _type(resource)
-        if kind == "AWS::Lambda::Url":
-            auth = props.get("AuthType")
-            if _is_none(auth):
-                yield ctx.finding(auth.span, f"function URL `{logical_id}` allows unauthenticated calls",
-                                  "Set `AuthType: AWS_IAM` and sign requests, or front the function "
-                                  "with an API that authenticates callers.", resource=logical_id)
-        elif kind == "AWS::Lambda::Permission":
-            principal = props.get("Principal")
-            if principal is None or principal.str_value() != "*":
-                continue
-            if any(props.get(key) is not None for key in _NARROWING):
-                continue
-            # The permission a public URL needs is reported at the URL itself.
-            if _is_none(props.get("FunctionUrlAuthType")) and public_urls:
-                continue
-            yield ctx.finding(principal.span, f"`{logical_id}` lets any principal invoke the function",
-                              "Add `SourceArn` (and `SourceAccount`) naming the caller, or "
-                              "`PrincipalOrgID`, or name the calling service as `Principal`.",
-                              resource=logical_id)
-
-
-def _type(resource: Located) -> str | None:
-    kind = resource.get("Type")
-    return kind.value if kind is not None and isinstance(kind.value, str) else None
-
-
-def _loaded_grants(ctx: Context, template: Template, public_urls: bool) -> Iterator[Finding]:
-    """Open permissions a loader found (Terraform `aws_lambda_permission`)."""
-    for grant in template.public_grants:
-        if grant.for_public_url and public_urls:
-            continue  # reported at the URL itself
-        yield ctx.finding(grant.principal.span, f"`{grant.name}` lets any principal invoke the function",
-                          grant.hint, resource=grant.name)
-
-
-def _loaded_urls(ctx: Context, template: Template) -> Iterator[Finding]:
-    """Function URLs a loader collected as triggers itself (Terraform `aws_lambda_function_url`)."""
-    for trigger in template_triggers(template):
-        auth = trigger.settings.get("AuthType")
-        if trigger.kind == "function-url" and _is_none(auth) and trigger.function is not None:
-            yield ctx.finding(auth.span, f"function URL `{trigger.name}` of `{trigger.function.name}` allows "
-                              "unauthenticated calls",
-                              f"Set `{trigger.function.shown_name('FunctionUrlAuthType')}` to `AWS_IAM` and sign "
-                              "requests, or front the function with an API that authenticates callers.",
-                              function=trigger.function.name)
+from lambdalint.rulekit import Context, Finding, Function, Located, Rule, bad, good, name_list
 
 
 def check(ctx: Context) -> Iterator[Finding]:
+    # Each loader lists the function URLs without auth and the permissions open to anyone it
+    # found, with where each is said and a hint in its dialect's words.
+    shared: dict[object, tuple[Located, str, list[Function]]] = {}
     for template in ctx.project.templates:
-        yield from _permissions(ctx, template)
-        urls = list(_loaded_urls(ctx, template)) if template.module is not None else []
-        yield from urls
-        yield from _loaded_grants(ctx, template, bool(urls))
-    sam_urls = [(f, auth) for f in ctx.project.functions if f.kind == "AWS::Serverless::Function"
-                and _is_none(auth := f.properties.get("FunctionUrlConfig", "AuthType"))]
-    # A `Globals.Function` URL config is one line for every function: report it there once.
-    for auth, functions in per_value(sam_urls):
+        own_urls = False
+        for url in template.public_urls:
+            if url.resource is None:
+                # a function's own URL config; a `Globals.Function` one is one line for every function
+                entry = shared.setdefault(url.auth.span, (url.auth, url.hint, []))
+                entry[2].append(url.function)  # type: ignore[arg-type]
+                continue
+            own_urls = True
+            of = f" of `{url.function.name}`" if url.function is not None else ""
+            yield ctx.finding(url.auth.span, f"function URL `{url.resource}`{of} allows unauthenticated calls",
+                              url.hint, function=url.function.name if url.function is not None else None,
+                              resource=url.resource if url.function is None else None)
+        for grant in template.public_grants:
+            if grant.for_public_url and own_urls:
+                continue  # the permission a public URL needs is reported at the URL itself
+            yield ctx.finding(grant.principal.span, f"`{grant.name}` lets any principal invoke the function",
+                              grant.hint, resource=grant.name)
+    for auth, hint, functions in shared.values():
         yield ctx.finding(auth.span, f"the function URL of {name_list(functions)} allows unauthenticated calls",
-                          "Set `AuthType: AWS_IAM` and sign requests, or front the function "
-                          "with an API that authenticates callers.", function=functions[0].name)
-    for function in ctx.project.functions:
-        if function.kind == "serverless":
-            url = function.properties.get("url")
-            if url is None or url.value in (False, None):
-                continue
-            authorizer = url.get("authorizer") if isinstance(url.value, dict) else None
-            if authorizer is not None and str(authorizer.value).lower() == "aws_iam":
-                continue
-            if url.value is True or isinstance(url.value, dict):
-                span = url.key_span or url.span
-                yield ctx.finding(span, f"the function URL of `{function.name}` allows unauthenticated calls",
-                                  "Use `url: {authorizer: aws_iam}` and sign requests, or put the "
-                                  "function behind an API with an authorizer.", function=function.name)
+                          hint, function=functions[0].name)
 
 
 RULE = Rule(

@@ -147,19 +147,12 @@ def _method(call: CallFact) -> str | None:
 
 
 def _filtered(trigger: Trigger) -> bool:
-    if trigger.kind != "s3":
-        return False
-    if trigger.declared_by == "serverless-event":
-        return trigger.setting("rules") is not None
-    return trigger.setting("Filter") is not None
+    return trigger.kind == "s3" and trigger.key_filter is not None
 
 
 def _literal_source(trigger: Trigger) -> str | None:
-    """A Serverless S3 event names its bucket by name (the framework creates it)."""
-    if trigger.declared_by == "serverless-event" and trigger.kind == "s3":
-        bucket = trigger.setting("bucket")
-        return bucket.str_value() if bucket is not None else None
-    return None
+    """The source's name as written when the framework creates it by name (a Serverless S3 event)."""
+    return trigger.source_name
 
 
 SAM_S3 = """\

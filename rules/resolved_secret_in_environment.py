@@ -36,90 +36,26 @@ Parameters and Secrets Lambda Extension or Powertools `parameters`, cached betwe
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
 from lambdalint.rulekit import (Context, Finding, Located, Rule, Template, bad, good, is_secret_name,
                                 name_list, per_value)
 
-# `{{resolve:secretsmanager:secret-id:SecretString:json-key:stage:version}}`; the reference may be
-# cut by `!Join` pieces, so it runs to `}}` or to the end of the string.
-_DYNAMIC = re.compile(r"\{\{resolve:(secretsmanager|ssm-secure):((?:(?!\}\}).)*)")
-_SUB_PLACEHOLDER = re.compile(r"\$\{[^}]*\}")
 # The fields of an RDS / DocumentDB secret that are connection settings, not the secret.
 _PUBLIC_FIELDS = frozenset({"username", "user", "host", "port", "dbname", "engine",
                             "dbinstanceidentifier", "dbclusteridentifier"})
-_SERVERLESS_SSM = re.compile(r"\$\{(ssm(?:\.[a-z0-9-]+)?|secretsmanager):([^}]*)\}")
-_SUB_VARIABLE = re.compile(r"\$\{([A-Za-z0-9_]+)\}")
-
-
-def _strings(node: Located) -> Iterator[str]:
-    """Every literal string inside a value (through `!Sub`, `!Join`, `!If` ...)."""
-    if isinstance(node.value, str):
-        yield node.value
-    elif isinstance(node.value, list):
-        for item in node.value:
-            yield from _strings(item)
-    elif isinstance(node.value, dict):
-        for item in node.value.values():
-            yield from _strings(item)
-
-
-def _no_echo(template: Template, name: str) -> bool:
-    parameter = template.parameters.get(name)
-    flag = parameter.get("NoEcho") if parameter is not None else None
-    return flag is not None and str(flag.value).lower() == "true"
-
-
-def _referenced_parameters(node: Located) -> Iterator[str]:
-    intrinsic = node.intrinsic
-    if intrinsic is not None:
-        name, arg = intrinsic
-        if name == "Ref" and isinstance(arg.value, str):
-            yield arg.value
-            return
-        if name == "Fn::Sub":
-            parts = arg.elements()
-            if parts and isinstance(parts[0].value, str):
-                bound = set(parts[1].value) if len(parts) > 1 and isinstance(parts[1].value, dict) else set()
-                yield from (v for v in _SUB_VARIABLE.findall(parts[0].value) if v not in bound)
-    if isinstance(node.value, dict):
-        for item in node.value.values():
-            yield from _referenced_parameters(item)
-    elif isinstance(node.value, list):
-        for item in node.value:
-            yield from _referenced_parameters(item)
-
-
-def _json_key(reference: str) -> str:
-    """The JSON key a Secrets Manager reference reads (`password`), lowercased; "" for the whole
-    secret. `${...}` of `!Sub` may stand for the secret id and holds colons of its own
-    (`${AWS::Region}`), so it is blanked first; an ARN secret id spans seven fields."""
-    fields = _SUB_PLACEHOLDER.sub("x", reference).split(":")
-    rest = fields[7:] if fields[0] == "arn" else fields[1:]
-    return rest[1].strip().lower() if len(rest) > 1 else ""
 
 
 def _resolved_secret(template: Template, name: str, value: Located) -> str | None:
-    """What resolves the secret, for the message; None when the value is not a resolved secret."""
-    for text in _strings(value):
-        for dynamic in _DYNAMIC.finditer(text):
-            if dynamic.group(1) == "ssm-secure" or _json_key(dynamic.group(2)) not in _PUBLIC_FIELDS:
-                return f"`{{{{resolve:{dynamic.group(1)}:...}}}}`"
-        if template.dialect == "serverless":
-            for match in _SERVERLESS_SSM.finditer(text):
-                source, path = match.group(1), match.group(2)
-                if source == "secretsmanager" or "/aws/reference/secretsmanager/" in path:
-                    return "a Secrets Manager secret (`${ssm:/aws/reference/secretsmanager/...}`)" \
-                        if source != "secretsmanager" else "`${secretsmanager:...}`"
-                if path.rstrip().endswith("~true"):
-                    return "a decrypted SecureString (`${ssm:...~true}`)"
-                if is_secret_name(name):
-                    return "an SSM parameter under a secret name (`${ssm:...}`)"
-    if template.dialect == "cloudformation":
-        for parameter in _referenced_parameters(value):
-            if _no_echo(template, parameter):
-                return f"the `NoEcho` parameter `{parameter}`"
+    """What resolves the secret, for the message; None when the value is not a resolved secret.
+    The template's loader reads its dialect's reference syntax (`Template.references_in`)."""
+    for reference in template.references_in(value):
+        if reference.source == "secretsmanager" and reference.key not in _PUBLIC_FIELDS:
+            return reference.shown
+        if reference.source in ("ssm-secure", "no-echo"):
+            return reference.shown
+        if reference.source == "ssm" and is_secret_name(name):
+            return f"an SSM parameter under a secret name ({reference.shown})"
     return None
 
 

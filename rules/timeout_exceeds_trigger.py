@@ -58,7 +58,6 @@ from lambdalint.rulekit import (
 # Seconds an API waits for its integration when the template sets no timeout of its own.
 API_LIMITS = {"api": 29.0, "websocket": 29.0, "http-api": 30.0}
 API_NAMES = {"api": "REST API", "websocket": "WebSocket API", "http-api": "HTTP API"}
-DEFAULT_VISIBILITY = 30
 RECOMMENDED_FACTOR = 6
 
 
@@ -89,7 +88,7 @@ def _api_limits(timeout: float, triggers: list[Trigger]) -> dict[str, tuple[floa
         if not trigger.is_sync_api:
             continue
         limit = API_LIMITS[trigger.kind]
-        explicit = trigger.setting("TimeoutInMillis") or trigger.setting("timeoutInMillis")
+        explicit = trigger.integration_timeout
         millis = _seconds(explicit) if explicit is not None else None
         if millis is not None and millis > 0:
             limit = millis / 1000 if trigger.kind != "http-api" else min(millis / 1000, limit)
@@ -118,44 +117,32 @@ def _api_finding(ctx: Context, span: Span, kind: str, limit: float,
 def _short_queues(function: Function, timeout: float, triggers: list[Trigger]) -> Iterator[Trigger]:
     seen: set[str] = set()
     for trigger in triggers:
-        if trigger.kind != "sqs" or trigger.source is None or trigger.source in seen:
+        # `visibility`: set by the loader when the queue is defined with the trigger
+        if trigger.kind != "sqs" or trigger.source is None or trigger.visibility is None or trigger.source in seen:
             continue
-        if "visibility" not in trigger.extra:
-            resource = function.template.resources.get(trigger.source)
-            kind = resource.get("Type") if resource is not None else None
-            if kind is None or kind.value != "AWS::SQS::Queue":
-                continue
         seen.add(trigger.source)
-        visibility, _ = _visibility(function, trigger)
+        visibility, _ = _visibility(trigger)
         if visibility is not None and visibility < RECOMMENDED_FACTOR * timeout:
             yield trigger
 
 
-def _visibility(function: Function, trigger: Trigger) -> tuple[float | None, Located | None]:
-    """The queue's visibility timeout and the node that sets it (None: the 30 s default).
-    A loader that knows the queue puts it on the trigger (`extra["visibility"]`)."""
-    given = trigger.extra.get("visibility")
-    if given is not None:
-        return _seconds(given), (given if given.origin != "default" else None)
-    node = function.template.resources[trigger.source or ""].get("Properties", "VisibilityTimeout")
-    return (_seconds(node) if node is not None else DEFAULT_VISIBILITY), node
+def _visibility(trigger: Trigger) -> tuple[float | None, Located | None]:
+    """The queue's visibility timeout and the node that sets it (None: the 30 s default)."""
+    given = trigger.visibility
+    if given is None:
+        return None, None
+    return _seconds(given), (given if given.origin != "default" else None)
 
 
 def _queue_finding(ctx: Context, span: Span, queue_id: str, hits: list[tuple[Function, Trigger]]) -> Finding:
     function, trigger = hits[0]
     timeout = _seconds(function.timeout) or 0
-    visibility, node = _visibility(function, trigger)
+    visibility, node = _visibility(trigger)
     visibility = visibility or 0
-    if node is not None:
-        where = node.span
-    elif "visibility" in trigger.extra:
-        where = trigger.extra["visibility"].span  # the default points at the queue's block
-    else:
-        queue = function.template.resources[queue_id]
-        where = queue.key_span or queue.span
-    set_to = f"{visibility:g} s" if node is not None else f"the default {DEFAULT_VISIBILITY} s"
-    key = trigger.extra.get("visibility_key")
-    key_text = key.value if key is not None else "VisibilityTimeout"
+    # an unset timeout is placed at the queue by its loader
+    where = node.span if node is not None else trigger.visibility.span  # type: ignore[union-attr]
+    set_to = f"{visibility:g} s" if node is not None else f"the default {visibility:g} s"
+    key_text = trigger.visibility_key
     names = name_list([f for f, _ in hits])
     times = "times" if len(hits) == 1 else "time"
     related = [Related(f"`{queue_id}` visibility timeout", where)]

@@ -56,8 +56,6 @@ _PLATFORM_ACTIONS = re.compile(r"ec2:(Create|Describe|Delete)NetworkInterfaces?|
 _POLLED = {"sqs": "sqs", "kinesis": "kinesis", "dynamodb": "dynamodb", "stream": "*", "msk": "kafka",
            "kafka": "kafka", "mq": "mq", "documentdb": "rds"}
 # Where failed or finished invocations go: any of these services may receive them.
-_DELIVERY_KEYS = ("DeadLetterQueue", "DeadLetterConfig", "EventInvokeConfig", "DestinationConfig", "destinations",
-                  "onError")
 _DELIVERY_SERVICES = {"sqs", "sns", "lambda", "events"}
 
 
@@ -118,23 +116,14 @@ def _platform_services(function) -> set[str]:
         polled = _POLLED.get(trigger.kind)
         if polled:
             services.add(polled)
-    properties = function.properties
-    # an event source's own on-failure destination is sent to with the function's role too
-    sources = any(t.setting(key) is not None for t in function_triggers(function) for key in _DELIVERY_KEYS)
-    if sources or any(properties.get(key) is not None for key in _DELIVERY_KEYS) \
-            or _has_event_invoke_config(function):
+    # where failed or finished events go is sent to with the function's role: its own dead-letter
+    # queue, destinations or invoke config, and its event sources' on-failure destinations
+    sources = any(t.on_failure is not None or t.target_dead_letter is not None for t in function_triggers(function))
+    if sources or function.failure_destinations:
         services |= _DELIVERY_SERVICES
-    if properties.get("KmsKeyArn") is not None or properties.get("kmsKeyArn") is not None:
+    if function.setting("KmsKeyArn") is not None:
         services.add("kms")
     return services
-
-
-def _has_event_invoke_config(function) -> bool:
-    for resource in function.template.resources.values():
-        kind = resource.get("Type")
-        if kind is not None and kind.value == "AWS::Lambda::EventInvokeConfig":
-            return True
-    return False
 
 
 _TEMPLATE = """\

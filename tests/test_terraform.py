@@ -292,9 +292,11 @@ def test_trigger_settings_use_one_spelling() -> None:
     kinesis = function_triggers(function(load(TRIGGERS / "kinesis"), "aws_lambda_function.worker"))
     orders = next(t for t in kinesis if t.kind == "dynamodb")
     assert orders.setting("DestinationConfig", "OnFailure") is not None
-    assert orders.setting("MaximumRetryAttempts").value == 3  # type: ignore[union-attr]
+    assert orders.on_failure is orders.setting("DestinationConfig", "OnFailure")
+    assert orders.max_retries.value == 3 and orders.bisect is None  # type: ignore[union-attr]
     [sqs, _] = function_triggers(function(load(TRIGGERS / "sqs"), "aws_lambda_function.worker"))
-    assert sqs.extra["visibility"].value == 120 and sqs.extra["visibility"].span.line == 11
+    assert sqs.visibility.value == 120 and sqs.visibility.span.line == 11  # type: ignore[union-attr]
+    assert sqs.visibility_key == "visibility_timeout_seconds"
 
 
 @pytest.mark.parametrize(("folder", "expected"), [

@@ -124,6 +124,7 @@ def load_cdk_app(cdk_json: Path, python_files: list[Path], project: Project,
     if "add_environment" in reader.unknown_calls:
         _environment_unknown(state)
     from lambdalint.loaders.cdkvalues import settle
+    from lambdalint.loaders.cloudformation import resource_facts
 
     by_display = {m.source.display: m for m in reader.modules.values() if m is not None}
     seen: set[int] = set()
@@ -141,6 +142,7 @@ def load_cdk_app(cdk_json: Path, python_files: list[Path], project: Project,
             if resource.get("Type").value == "AWS::Lambda::Function" and \
                     isinstance(resource.get("Properties").value, dict):  # type: ignore[union-attr]
                 template.functions.append(_function(template, logical_id, resource))
+        resource_facts(template)
         templates.append(template)
     return templates
 
@@ -361,8 +363,10 @@ def _resources(state: _App, module: Any) -> dict[str, Located]:
     template = state.templates.get(module.path)
     if template is None:
         top = Span.point(module.source.display, 1)
+        from lambdalint.loaders.references import dynamic_references
+
         template = Template(source=module.source, dialect=DIALECT,  # type: ignore[arg-type]
-                            root=Located({"Resources": Located({}, top)}, top))
+                            root=Located({"Resources": Located({}, top)}, top), reference_reader=dynamic_references)
         state.templates[module.path] = template
     return template.root.value["Resources"].value  # type: ignore[no-any-return]
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from lambdalint.located import Located, Span, default
 from lambdalint.loaders.handlers import nameable, normalized, resolve_handler
-from lambdalint.model import Function, SourceFile, Template
+from lambdalint.model import Function, PublicGrant, PublicUrl, SourceFile, Template
 
 SAM_FUNCTION = "AWS::Serverless::Function"
 CFN_FUNCTION = "AWS::Lambda::Function"
@@ -35,9 +35,68 @@ def looks_like_cloudformation(root: Located) -> bool:
 
 
 def load_cloudformation(source: SourceFile, root: Located) -> Template:
-    template = Template(source=source, dialect="cloudformation", root=root, is_sam=_is_sam(root))
+    from lambdalint.loaders.references import cloudformation_references
+
+    template = Template(source=source, dialect="cloudformation", root=root, is_sam=_is_sam(root),
+                        reference_reader=cloudformation_references)
     template.functions.extend(resource_functions(template))
+    resource_facts(template)
     return template
+
+
+_URL_HINT = ("Set `AuthType: AWS_IAM` and sign requests, or front the function with an API that "
+             "authenticates callers.")
+_NARROWING = ("SourceArn", "SourceAccount", "PrincipalOrgID")
+
+
+def resource_facts(template: Template) -> None:
+    """What the template's resources say about its functions once they are all loaded: function
+    URLs and permissions open to anyone (`AWS::Lambda::Url`, SAM `FunctionUrlConfig`,
+    `AWS::Lambda::Permission`), and `AWS::Lambda::EventInvokeConfig`s, tied to the function they
+    name (`!Ref`, `!GetAtt`, its literal `FunctionName`). An invoke config naming no function of
+    the template may configure any: each keeps it among the places its role may send events to."""
+    from lambdalint.triggers import referenced_ids
+
+    by_name: dict[str, Function] = {}
+    for function in template.functions:
+        own = function.properties.get("FunctionName") if function.kind != "serverless" else None
+        if own is not None and own.str_value():
+            by_name[own.str_value()] = function  # type: ignore[index]
+    by_id = {function.name: function for function in template.functions}
+    for function in template.functions:
+        auth = function.properties.get("FunctionUrlConfig", "AuthType") if function.kind == SAM_FUNCTION else None
+        if _is_none(auth):
+            template.public_urls.append(PublicUrl(auth, _URL_HINT, function=function))  # type: ignore[arg-type]
+    for logical_id, resource in template.resources.items():
+        kind = resource.get("Type")
+        props = resource.get("Properties")
+        if kind is None or props is None:
+            continue
+        if kind.value == "AWS::Lambda::Url" and _is_none(auth := props.get("AuthType")):
+            template.public_urls.append(PublicUrl(auth, _URL_HINT, resource=logical_id))  # type: ignore[arg-type]
+        elif kind.value == "AWS::Lambda::Permission":
+            principal = props.get("Principal")
+            if principal is not None and principal.str_value() == "*" and \
+                    not any(props.get(key) is not None for key in _NARROWING):
+                template.public_grants.append(PublicGrant(
+                    logical_id, principal, "Add `SourceArn` (and `SourceAccount`) naming the caller, or "
+                    "`PrincipalOrgID`, or name the calling service as `Principal`.",
+                    _is_none(props.get("FunctionUrlAuthType"))))
+        elif kind.value == "AWS::Lambda::EventInvokeConfig":
+            target = props.get("FunctionName")
+            named = [by_id[i] for i in sorted(referenced_ids(target)) if i in by_id]
+            literal = target.str_value() if target is not None else None
+            if literal in by_name:
+                named.append(by_name[literal])  # type: ignore[index]
+            for function in named:
+                if function.failure_handling is None:
+                    function.failure_handling = resource
+            for function in named or template.functions:
+                function.failure_destinations.append(resource)
+
+
+def _is_none(node: Located | None) -> bool:
+    return node is not None and isinstance(node.value, str) and node.is_literal and node.value.upper() == "NONE"
 
 
 def resource_functions(template: Template) -> list[Function]:
@@ -135,8 +194,14 @@ def _function(template: Template, logical_id: str, kind: str, span: Span,
         package_type=package_type,
         set_hint="on the function or in `Globals.Function`" if sam else "on the function",
         own_hint="on the function or in `Globals.Function`" if sam else "on the function",
+        environment_known=all(node is None or (isinstance(node.value, dict) and node.origin != "unresolved"
+                                               and node.intrinsic is None)
+                              for node in (props.get("Environment"), variables)),
+        environment_anchor=_key_span(props.get("Environment")),
         failure_handling=next((props.get(k) for k in ("DeadLetterQueue", "DeadLetterConfig", "EventInvokeConfig")
                                if props.get(k) is not None), None),
+        failure_destinations=[props.value[k] for k in ("DeadLetterQueue", "DeadLetterConfig", "EventInvokeConfig")
+                              if props.get(k) is not None],
         failure_hint=(
             "Add `EventInvokeConfig: {DestinationConfig: {OnFailure: ...}}` or `DeadLetterQueue` to the "
             "function or `Globals.Function`, so failed events are kept." if sam else
@@ -152,6 +217,10 @@ def _function(template: Template, logical_id: str, kind: str, span: Span,
         # hold may well be in the package, so it is unknown rather than missing.
         function.handler_file = function.handler_function = None
     return function
+
+
+def _key_span(node: Located | None):
+    return node.key_span if node is not None else None
 
 
 def resource_function(template: Template, logical_id: str, kind: str, resource: Located) -> Function:

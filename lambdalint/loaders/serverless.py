@@ -18,9 +18,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from lambdalint.located import Located, Span, default
-from lambdalint.loaders.cloudformation import merge_defaults, resource_functions
+from lambdalint.loaders.cloudformation import merge_defaults, resource_facts, resource_functions
 from lambdalint.loaders.handlers import normalized, resolve_handler
-from lambdalint.model import Function, SourceFile, Template
+from lambdalint.model import Function, PublicUrl, SourceFile, Template
 
 DEFAULT_TIMEOUT = 6
 DEFAULT_MEMORY = 1024
@@ -31,7 +31,7 @@ SPELLING = {
     "Timeout": "timeout", "MemorySize": "memorySize", "Runtime": "runtime",
     "ReservedConcurrentExecutions": "reservedConcurrency", "Environment": "environment",
     "Layers": "layers", "Handler": "handler", "Role": "role",
-    "ScalingConfig.MaximumConcurrency": "maximumConcurrency",
+    "ScalingConfig.MaximumConcurrency": "maximumConcurrency", "KmsKeyArn": "kmsKeyArn",
 }
 _MAX_DEPTH = 10  # `${self:a}` may point at `${self:b}`; a cycle must end somewhere
 
@@ -50,8 +50,10 @@ def other_provider(root: Located) -> str | None:
 
 
 def load_serverless(source: SourceFile, root: Located) -> Template:
+    from lambdalint.loaders.references import serverless_references
+
     root = _Resolver(root).resolve(root, 0)
-    template = Template(source=source, dialect="serverless", root=root)
+    template = Template(source=source, dialect="serverless", root=root, reference_reader=serverless_references)
     if other_provider(root) is not None:
         return template
     provider = root.get("provider") or Located({}, root.span)
@@ -67,6 +69,7 @@ def load_serverless(source: SourceFile, root: Located) -> Template:
         if isinstance(config.value, dict):
             template.functions.append(_function(template, name, config, provider))
     template.functions.extend(resource_functions(template))
+    resource_facts(template)
     return template
 
 
@@ -82,7 +85,8 @@ def _function(template: Template, name: str, config: Located, provider: Located)
             return _as_provider(inherited)
         return default(fallback, span)
 
-    environment = config.get("environment") or Located({}, span)
+    own_environment = config.get("environment")
+    environment = own_environment or Located({}, span)
     provider_env = provider.get("environment")
     if provider_env is not None:
         environment = merge_defaults(environment, provider_env, "provider")
@@ -110,13 +114,32 @@ def _function(template: Template, name: str, config: Located, provider: Located)
         package_type="Image" if image else "Zip",
         spelling=SPELLING,
         set_hint="on the function or under `provider`",
+        environment_known=all(node is None or (isinstance(node.value, dict) and node.origin != "unresolved"
+                                               and node.intrinsic is None) for node in (own_environment, provider_env)),
+        environment_anchor=next((node.key_span for node in (own_environment, provider_env)
+                                 if node is not None and node.key_span is not None), None),
         failure_handling=next((config.get(k) for k in ("onError", "destinations", "maximumRetryAttempts",
                                                        "maximumEventAge") if config.get(k) is not None), None),
+        failure_destinations=[config.value[k] for k in ("onError", "destinations") if config.get(k) is not None],
         failure_hint="Add `destinations: {onFailure: <queue/topic ARN>}` or `onError` (a DLQ) to the "
                      "function, so failed events are kept.",
     )
     resolve_handler(function)
+    _public_url(template, function, config.get("url"))
     return function
+
+
+def _public_url(template: Template, function: Function, url: Located | None) -> None:
+    """`url: true` or `url: {...}` without `authorizer: aws_iam`: a URL anyone may call."""
+    if url is None or url.value in (False, None) or not (url.value is True or isinstance(url.value, dict)):
+        return
+    authorizer = url.get("authorizer") if isinstance(url.value, dict) else None
+    if authorizer is not None and str(authorizer.value).lower() == "aws_iam":
+        return
+    where = replace(url, span=url.key_span) if url.key_span is not None else url
+    template.public_urls.append(PublicUrl(
+        where, "Use `url: {authorizer: aws_iam}` and sign requests, or put the function behind an API with an "
+        "authorizer.", function=function))
 
 
 def plugins(root: Located) -> list[str]:

@@ -19,87 +19,25 @@ data source whose `source_dir` / `source_file` is the handler's folder), `s3_*` 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, NamedTuple
 
-from lambdalint.located import Located, Span, default
+from lambdalint.located import Located, Span
 from lambdalint.loaders.handlers import normalized, resolve_handler
-from lambdalint.loaders.hcl import Attribute, Block, HclFile, Scope, evaluate, parse, parse_json
+from lambdalint.loaders.hcl import Block, Scope, evaluate, parse, parse_json
+from lambdalint.loaders.terraform_iam import loaded_role
+from lambdalint.loaders.terraform_lambda_module import module_function, module_triggers_of
+from lambdalint.loaders.terraform_module import (FUNCTION, LAMBDA_MODULES, SPELLING, TerraformModule, _first_block,
+                                                 build_function)
+from lambdalint.loaders.terraform_triggers import async_failures, module_schedules, module_triggers, public_grants, public_urls
 from lambdalint.model import Function, Problem, SourceFile, Template
 
-DEFAULT_TIMEOUT = 3
-DEFAULT_MEMORY = 128
-FUNCTION = "aws_lambda_function"
-LAMBDA_MODULES = ("terraform-aws-modules/lambda/aws",)
-
-# How Terraform spells the settings rules name in CloudFormation terms (messages use the user's
-# own spelling).
-SPELLING = {
-    "Timeout": "timeout", "MemorySize": "memory_size", "Runtime": "runtime", "Handler": "handler",
-    "ReservedConcurrentExecutions": "reserved_concurrent_executions", "Environment": "environment",
-    "Layers": "layers", "Role": "role", "TracingConfig": "tracing_config",
-    "DeadLetterConfig": "dead_letter_config", "PackageType": "package_type",
-    "EphemeralStorage": "ephemeral_storage", "SnapStart": "snap_start",
-    "Architectures": "architectures", "ImageUri": "image_uri", "FunctionName": "function_name",
-    "FunctionUrlAuthType": "authorization_type",
-    "ScalingConfig.MaximumConcurrency": "scaling_config { maximum_concurrency }",
-}
+__all__ = ["FUNCTION", "SPELLING", "LoadedFolder", "ModuleCall", "TerraformModule", "build_function",
+           "is_terraform_file", "load_terraform_folder"]
 
 
 def is_terraform_file(name: str) -> bool:
     return name.endswith((".tf", ".tf.json")) or name == "terraform.tfvars" or name.endswith(".auto.tfvars")
-
-
-@dataclass
-class TerraformModule:
-    """One folder's blocks, by kind, with the scope their values evaluate in."""
-
-    folder: Path
-    scope: Scope
-    files: list[HclFile] = field(default_factory=list)
-    resources: dict[tuple[str, str], Block] = field(default_factory=dict)  # (type, name) -> block
-    data: dict[tuple[str, str], Block] = field(default_factory=dict)
-    modules: dict[str, Block] = field(default_factory=dict)
-    prefix: str = ""  # `module.orders.` when a caller's module call loaded this folder
-    variable_names: set[str] = field(default_factory=set)
-    triggers: list = field(default_factory=list)  # `lambdalint.triggers.Trigger`s of every function
-    schedules: list = field(default_factory=list)  # `lambdalint.triggers.ScheduleExpression`s
-    _values: dict[int, Located] = field(default_factory=dict, repr=False)
-
-    def value(self, block: Block) -> Located:
-        """A block's body as a mapping: attributes by name (key span set), nested blocks as a list
-        of such mappings under their type (so repeated `statement` blocks all count)."""
-        cached = self._values.get(id(block))
-        if cached is not None:
-            return cached
-        body: dict[str, Located] = {}
-        for name, attribute in block.attributes.items():
-            body[name] = self.attribute(attribute)
-        for nested in block.blocks:
-            # `dynamic "environment" {...}` is kept apart: what it makes is not known statically
-            key = f"dynamic {nested.labels[0]}" if nested.type == "dynamic" and nested.labels else nested.type
-            entry = body.get(key)
-            if entry is None or not isinstance(entry.value, list):
-                entry = body[key] = Located([], nested.span, "unresolved" if key != nested.type else "explicit",
-                                            key_span=nested.span)
-            entry.value.append(self.value(nested))
-        found = self._values[id(block)] = Located(body, block.span)
-        return found
-
-    def attribute(self, attribute: Attribute) -> Located:
-        return replace(attribute.evaluate(self.scope), key_span=attribute.key_span)
-
-    def reference(self, node: Located | None) -> tuple[str, str, str] | None:
-        """`(type, name, attribute)` for `aws_x.name.attr` / `data.aws_x.name.attr` text."""
-        if node is None or node.origin != "unresolved" or not isinstance(node.value, str):
-            return None
-        parts = node.value.strip().split(".")
-        if parts and parts[0] == "data" and len(parts) >= 4:
-            return "data." + parts[1], parts[2].split("[")[0], parts[3]
-        if len(parts) >= 3 and parts[0].startswith("aws_"):
-            return parts[0], parts[1].split("[")[0], parts[2]
-        return None
 
 
 class ModuleCall(NamedTuple):
@@ -164,9 +102,6 @@ def load_terraform_folder(folder: Path, paths: list[Path], display: Callable[[Pa
     _bind_variables(module, paths if inputs is None else [], read, display)
     if inputs:
         module.scope.variables.update({k: v for k, v in inputs.items() if k in module.variable_names})
-    from lambdalint.loaders.terraform_iam import loaded_role
-    from lambdalint.loaders.terraform_triggers import failure_handling, module_schedules, module_triggers, public_grants
-
     by_file = {t.source.display: t for t in templates}
     functions = []
     for (kind, name), block in module.resources.items():
@@ -174,7 +109,7 @@ def load_terraform_folder(folder: Path, paths: list[Path], display: Callable[[Pa
             template = by_file[block.file.display]
             function = _function(module, template, block)
             function.loaded_role = loaded_role(module, function)
-            function.failure_handling = failure_handling(module, function)
+            function.failure_handling, function.failure_destinations = async_failures(module, function)
             template.functions.append(function)
             functions.append(function)
     module.schedules = module_schedules(module)
@@ -186,8 +121,6 @@ def load_terraform_folder(folder: Path, paths: list[Path], display: Callable[[Pa
         source = block.attributes.get("source")
         text = module.attribute(source).str_value() if source is not None else None
         if text is not None and _is_lambda_module(text):
-            from lambdalint.loaders.terraform_lambda_module import module_function, module_triggers_of
-
             template = by_file[block.file.display]
             function = None if _never_created(module, block) else module_function(module, template, name, block)
             if function is not None:
@@ -203,6 +136,8 @@ def load_terraform_folder(folder: Path, paths: list[Path], display: Callable[[Pa
         notes.append(f"{block.file.display}:{block.span.line}: module `{name}` "
                      f"(`{text or 'unknown source'}`) is not read; functions it defines are not checked")
     module.triggers = module_triggers(module, functions, extra_triggers)
+    for url in public_urls(module.triggers):
+        url.function.template.public_urls.append(url)  # type: ignore[union-attr]
     return LoadedFolder(templates, problems, notes, list(extra_sources.values()), calls, prefix)
 
 
@@ -275,57 +210,6 @@ def _function(module: TerraformModule, template: Template, block: Block) -> Func
     _code(module, function, body)
     resolve_handler(function)
     return function
-
-
-def build_function(name: str, template: Template, span: Span, body: Located, *, environment: Located | None,
-                   environment_known: bool, role_key: str, block_kind: str, failure_hint: str,
-                   spelling: dict[str, str] | None = None) -> Function:
-    """A function from the settings of a `resource` or `module` block, with Terraform's defaults
-    (`reserved_concurrent_executions = -1` is said explicitly: no reservation)."""
-    def setting(key: str, fallback: object = None) -> Located:
-        found = body.get(key)
-        return found if found is not None else default(fallback, span)
-
-    reserved = body.get("reserved_concurrent_executions")
-    if reserved is not None and reserved.is_literal and reserved.value == -1:
-        reserved = Located(None, reserved.span, "explicit", reserved.key_span)
-    package_type = setting("package_type", "Zip")
-    where = f"in the `{block_kind}` block"
-    return Function(
-        name=name,
-        kind="terraform",
-        template=template,
-        span=span,
-        properties=body,
-        runtime=setting("runtime"),
-        handler=setting("handler"),
-        timeout=setting("timeout", DEFAULT_TIMEOUT),
-        memory=setting("memory_size", DEFAULT_MEMORY),
-        reserved_concurrency=reserved if reserved is not None else default(None, span),
-        environment=dict(environment.items()) if environment is not None and isinstance(environment.value, dict) else {},
-        layers=_list(body.get("layers")),
-        events=Located({}, span),
-        role=setting(role_key),
-        code_location=default(None, span),
-        package_type=str(package_type.value) if package_type.is_literal else "Zip",
-        spelling=SPELLING if spelling is None else spelling,
-        set_hint=where,
-        own_hint=where,
-        environment_known=environment_known,
-        failure_hint=failure_hint,
-    )
-
-
-def _list(node: Located | None) -> list[Located]:
-    return node.value if node is not None and isinstance(node.value, list) else []
-
-
-def _first_block(body: Located, name: str) -> Located | None:
-    found = body.get(name)
-    if found is None or not isinstance(found.value, list) or not found.value:
-        return None
-    first = found.value[0]
-    return first if isinstance(first.value, dict) else None
 
 
 def _code(module: TerraformModule, function: Function, body: Located) -> None:

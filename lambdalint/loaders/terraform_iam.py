@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from lambdalint.located import Located, Span
 from lambdalint.loaders.hcl import json_document
-from lambdalint.loaders.terraform import TerraformModule
+from lambdalint.loaders.terraform_module import TerraformModule
 from lambdalint.model import Function, LoadedRole
 
 _ROLE = "aws_iam_role"

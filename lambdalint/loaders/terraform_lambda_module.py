@@ -17,7 +17,8 @@ from __future__ import annotations
 from lambdalint.located import Located, Span, default
 from lambdalint.loaders.handlers import normalized, resolve_handler
 from lambdalint.loaders.hcl import Block, json_document
-from lambdalint.loaders.terraform import TerraformModule, build_function
+from lambdalint.loaders.terraform_iam import loaded_role
+from lambdalint.loaders.terraform_module import TerraformModule, build_function
 from lambdalint.model import Function, LoadedRole, Template
 
 SPELLING = {
@@ -27,7 +28,7 @@ SPELLING = {
     "DeadLetterConfig": "dead_letter_target_arn", "PackageType": "package_type",
     "EphemeralStorage": "ephemeral_storage_size", "SnapStart": "snap_start", "Architectures": "architectures",
     "ImageUri": "image_uri", "FunctionName": "function_name", "FunctionUrlAuthType": "authorization_type",
-    "ScalingConfig.MaximumConcurrency": "scaling_config.maximum_concurrency",
+    "ScalingConfig.MaximumConcurrency": "scaling_config.maximum_concurrency", "KmsKeyArn": "kms_key_arn",
 }
 _STATEMENT_KEYS = {"effect": "Effect", "actions": "Action", "not_actions": "NotAction",
                    "resources": "Resource", "not_resources": "NotResource", "sid": "Sid"}
@@ -53,6 +54,8 @@ def module_function(module: TerraformModule, template: Template, name: str, bloc
         failure_hint="Set `destination_on_failure` (with `create_async_event_config = true`) or "
                      "`dead_letter_target_arn` in the `module` block, so failed events are kept.")
     function.failure_handling = body.get("destination_on_failure") or body.get("dead_letter_target_arn")
+    function.failure_destinations = [body.value[k] for k in ("destination_on_failure", "destination_on_success",
+                                                             "dead_letter_target_arn") if body.get(k) is not None]
     _code(module, function, body)
     resolve_handler(function)
     function.loaded_role = _role(module, function, body)
@@ -83,8 +86,6 @@ def _role(module: TerraformModule, function: Function, body: Located) -> LoadedR
     if create is None:
         return LoadedRole(None, unknown="a role chosen by a computed `create_role`")
     if create is False:
-        from lambdalint.loaders.terraform_iam import loaded_role
-
         return loaded_role(module, function)
     found = LoadedRole(f"{function.name} (role the module creates)")
     unread: list[str] = []
@@ -167,7 +168,9 @@ def module_triggers_of(function: Function, body: Located, span: Span) -> list:
             "dynamodb" if ":dynamodb:" in text or "aws_dynamodb_table." in text else \
             ("stream" if "StartingPosition" in settings else "sqs")
         found.append(Trigger(kind, f"{function.name} event_source_mapping.{key}", mapping.key_span or mapping.span,
-                             settings, function, None, settings.get("EventSourceArn"), "module"))
+                             settings, function, None, settings.get("EventSourceArn"), "module",
+                             stream_hint="Set `destination_arn_on_failure` and `bisect_batch_on_function_error = true` "
+                                         "in the `event_source_mapping` entry, or bound `maximum_retry_attempts`."))
     allowed = body.get("allowed_triggers")
     for key, grant in allowed.items() if allowed is not None else []:
         if not isinstance(grant.value, dict):

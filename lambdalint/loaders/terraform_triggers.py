@@ -14,12 +14,13 @@ from __future__ import annotations
 from typing import Iterator
 
 from lambdalint.located import Located, Span, default
-from lambdalint.loaders.terraform import FUNCTION, TerraformModule
-from lambdalint.model import Function
-from lambdalint.triggers import (_ARN_SERVICES, _PERMISSION_PRINCIPALS, ScheduleExpression, Trigger, TriggerKind,
-                                 _without_redundant_permissions)
+from lambdalint.loaders.terraform_module import FUNCTION, TerraformModule
+from lambdalint.model import Function, PublicGrant, PublicUrl
+from lambdalint.triggers import (_ARN_SERVICES, _PERMISSION_PRINCIPALS, DEFAULT_VISIBILITY, ScheduleExpression, Trigger,
+                                 TriggerKind, _without_redundant_permissions)
 
-DEFAULT_VISIBILITY = 30
+STREAM_HINT = ("Add a `destination_config { on_failure { destination_arn = ... } }` block and "
+               "`bisect_batch_on_function_error = true`, or bound `maximum_retry_attempts`.")
 _SOURCE_TYPES: dict[str, TriggerKind] = {
     "aws_sqs_queue": "sqs", "aws_kinesis_stream": "kinesis", "aws_dynamodb_table": "dynamodb",
     "aws_msk_cluster": "msk", "aws_msk_serverless_cluster": "msk", "aws_mq_broker": "mq",
@@ -106,14 +107,14 @@ class _Collector:
         source = self.source(ref)
         trigger_kind = self.mapping_kind(ref, source, settings)
         target = body.get("function_name")
-        extra = {"target": target} if target is not None else {}
+        visibility = None
         if trigger_kind == "sqs" and source is not None and source[0] == "aws_sqs_queue":
-            queue = self.module.resources[source]
-            visibility = self.body(*source).get("visibility_timeout_seconds")
-            extra["visibility"] = visibility if visibility is not None else default(DEFAULT_VISIBILITY, queue.span)
-            extra["visibility_key"] = Located("visibility_timeout_seconds", queue.span)
+            visibility = self.body(*source).get("visibility_timeout_seconds") or \
+                default(DEFAULT_VISIBILITY, self.module.resources[source].span)
         yield Trigger(trigger_kind, address, span, settings, self.function_named(target),
-                      f"{source[0]}.{source[1]}" if source else None, ref, kind, extra)
+                      f"{source[0]}.{source[1]}" if source else None, ref, kind,
+                      {"target": target} if target is not None else {}, stream_hint=STREAM_HINT,
+                      visibility=visibility, visibility_key="visibility_timeout_seconds")
 
     def mapping_kind(self, ref: Located | None, source: tuple[str, str] | None,
                      settings: dict[str, Located]) -> TriggerKind:
@@ -292,11 +293,9 @@ def module_schedules(module: TerraformModule) -> list[ScheduleExpression]:
     return found
 
 
-def public_grants(module: TerraformModule) -> list:
+def public_grants(module: TerraformModule) -> list[PublicGrant]:
     """`aws_lambda_permission` blocks that let any principal invoke, not narrowed by
     `source_arn`, `source_account` or `principal_org_id`."""
-    from lambdalint.model import PublicGrant
-
     found = []
     for (kind, name), block in module.resources.items():
         if kind != "aws_lambda_permission":
@@ -315,18 +314,38 @@ def public_grants(module: TerraformModule) -> list:
     return found
 
 
-def failure_handling(module: TerraformModule, function: Function) -> Located | None:
-    """Where failed asynchronous events of `function` go: its `dead_letter_config`, or an
-    `aws_lambda_function_event_invoke_config` for it with an `on_failure` destination."""
+def async_failures(module: TerraformModule, function: Function) -> tuple[Located | None, list[Located]]:
+    """Where failed asynchronous events of `function` go (`failure_handling`: its
+    `dead_letter_config`, or an `aws_lambda_function_event_invoke_config` for it, which decides
+    retries and age on purpose even without a destination), and the settings that send them
+    somewhere with the function's role (`failure_destinations`: the dead-letter queue and the
+    invoke configs' `destination_config`)."""
     dead_letter = function.properties.get("dead_letter_config") or function.properties.get("dynamic dead_letter_config")
-    if dead_letter is not None:
-        return dead_letter
+    handling = dead_letter
+    destinations = [dead_letter] if dead_letter is not None else []
     collector = _Collector(module, [function])
     for (kind, _), block in module.resources.items():
         if kind != "aws_lambda_function_event_invoke_config":
             continue
         body = module.value(block)
         if collector.function_named(body.get("function_name")) is function:
-            # like an `AWS::Lambda::EventInvokeConfig`: retries and age were decided on purpose
-            return _nested(body, "destination_config", "on_failure") or body
-    return None
+            if handling is None:
+                handling = _nested(body, "destination_config", "on_failure") or body
+            config = _nested(body, "destination_config")
+            if config is not None:
+                destinations.append(config)
+    return handling, destinations
+
+
+def public_urls(triggers: list[Trigger]) -> list[PublicUrl]:
+    """Function URLs (`aws_lambda_function_url`, a lambda module's `create_lambda_function_url`)
+    with `authorization_type = "NONE"`."""
+    found = []
+    for trigger in triggers:
+        auth = trigger.settings.get("AuthType")
+        if trigger.kind == "function-url" and trigger.function is not None and auth is not None \
+                and auth.is_literal and isinstance(auth.value, str) and auth.value.upper() == "NONE":
+            found.append(PublicUrl(auth, f"Set `{trigger.function.shown_name('FunctionUrlAuthType')}` to `AWS_IAM` and "
+                                   "sign requests, or front the function with an API that authenticates callers.",
+                                   trigger.name, trigger.function))
+    return found

@@ -1,0 +1,107 @@
+"""Values a deployment resolves from a parameter store or a secret, in each dialect's syntax.
+
+CloudFormation (and SAM, cdk.out, a Serverless `resources:` section, since they deploy through it)
+resolves `{{resolve:secretsmanager:...}}` and `{{resolve:ssm-secure:...}}` dynamic references and
+hides `NoEcho` parameters; the Serverless Framework resolves `${ssm:...}` (with `~true`: decrypted)
+and `${secretsmanager:...}` variables. Each loader sets its template's `reference_reader` to the
+reader of its dialect, so LL312 reads `Template.references_in` and no syntax.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from lambdalint.located import Located
+from lambdalint.model import DeployReference, Template
+
+# `{{resolve:secretsmanager:secret-id:SecretString:json-key:stage:version}}`; the reference may be
+# cut by `!Join` pieces, so it runs to `}}` or to the end of the string.
+_DYNAMIC = re.compile(r"\{\{resolve:(secretsmanager|ssm-secure):((?:(?!\}\}).)*)")
+_SUB_PLACEHOLDER = re.compile(r"\$\{[^}]*\}")
+_SUB_VARIABLE = re.compile(r"\$\{([A-Za-z0-9_]+)\}")
+_SERVERLESS_VARIABLE = re.compile(r"\$\{(ssm(?:\.[a-z0-9-]+)?|secretsmanager):([^}]*)\}")
+
+
+def dynamic_references(template: Template, value: Located) -> list[DeployReference]:
+    """CloudFormation dynamic references, in every string of the value (through `!Sub`, `!Join`)."""
+    return [found for text in _strings(value) for found in _dynamic(text)]
+
+
+def cloudformation_references(template: Template, value: Located) -> list[DeployReference]:
+    """Dynamic references, then `NoEcho` parameters the value refers to (`Ref`, `${Param}`)."""
+    found = dynamic_references(template, value)
+    for parameter in _referenced_parameters(value):
+        node = template.parameters.get(parameter)
+        flag = node.get("NoEcho") if node is not None else None
+        if flag is not None and str(flag.value).lower() == "true":
+            found.append(DeployReference("no-echo", f"the `NoEcho` parameter `{parameter}`"))
+    return found
+
+
+def serverless_references(template: Template, value: Located) -> list[DeployReference]:
+    """Per string: dynamic references (a `resources:` section deploys through CloudFormation),
+    then the framework's `${ssm:...}` and `${secretsmanager:...}` variables."""
+    found: list[DeployReference] = []
+    for text in _strings(value):
+        found.extend(_dynamic(text))
+        for match in _SERVERLESS_VARIABLE.finditer(text):
+            source, path = match.group(1), match.group(2)
+            if source == "secretsmanager":
+                found.append(DeployReference("secretsmanager", "`${secretsmanager:...}`"))
+            elif "/aws/reference/secretsmanager/" in path:
+                found.append(DeployReference(
+                    "secretsmanager", "a Secrets Manager secret (`${ssm:/aws/reference/secretsmanager/...}`)"))
+            elif path.rstrip().endswith("~true"):
+                found.append(DeployReference("ssm-secure", "a decrypted SecureString (`${ssm:...~true}`)"))
+            else:
+                found.append(DeployReference("ssm", "`${ssm:...}`"))
+    return found
+
+
+def _dynamic(text: str) -> Iterator[DeployReference]:
+    for match in _DYNAMIC.finditer(text):
+        source = match.group(1)
+        yield DeployReference(source, f"`{{{{resolve:{source}:...}}}}`",  # type: ignore[arg-type]
+                              _json_key(match.group(2)) if source == "secretsmanager" else "")
+
+
+def _json_key(reference: str) -> str:
+    """The JSON key a Secrets Manager reference reads (`password`), lowercased; "" for the whole
+    secret. `${...}` of `!Sub` may stand for the secret id and holds colons of its own
+    (`${AWS::Region}`), so it is blanked first; an ARN secret id spans seven fields."""
+    fields = _SUB_PLACEHOLDER.sub("x", reference).split(":")
+    rest = fields[7:] if fields[0] == "arn" else fields[1:]
+    return rest[1].strip().lower() if len(rest) > 1 else ""
+
+
+def _strings(node: Located) -> Iterator[str]:
+    """Every literal string inside a value (through `!Sub`, `!Join`, `!If` ...)."""
+    if isinstance(node.value, str):
+        yield node.value
+    elif isinstance(node.value, list):
+        for item in node.value:
+            yield from _strings(item)
+    elif isinstance(node.value, dict):
+        for item in node.value.values():
+            yield from _strings(item)
+
+
+def _referenced_parameters(node: Located) -> Iterator[str]:
+    intrinsic = node.intrinsic
+    if intrinsic is not None:
+        name, arg = intrinsic
+        if name == "Ref" and isinstance(arg.value, str):
+            yield arg.value
+            return
+        if name == "Fn::Sub":
+            parts = arg.elements()
+            if parts and isinstance(parts[0].value, str):
+                bound = set(parts[1].value) if len(parts) > 1 and isinstance(parts[1].value, dict) else set()
+                yield from (v for v in _SUB_VARIABLE.findall(parts[0].value) if v not in bound)
+    if isinstance(node.value, dict):
+        for item in node.value.values():
+            yield from _referenced_parameters(item)
+    elif isinstance(node.value, list):
+        for item in node.value:
+            yield from _referenced_parameters(item)

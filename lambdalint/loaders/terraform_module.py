@@ -1,0 +1,140 @@
+"""What every part of the Terraform loader shares: a module's blocks and values, and the builder
+of a function from a `resource` or `module` block's settings.
+
+The folder loader (`lambdalint.loaders.terraform`) imports the readers of roles, triggers and the
+lambda module; they import only this module, so imports go one way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from lambdalint.located import Located, Span, default
+from lambdalint.loaders.hcl import Attribute, Block, HclFile, Scope
+from lambdalint.model import Function, Template
+
+DEFAULT_TIMEOUT = 3
+DEFAULT_MEMORY = 128
+FUNCTION = "aws_lambda_function"
+LAMBDA_MODULES = ("terraform-aws-modules/lambda/aws",)
+
+# How Terraform spells the settings rules name in CloudFormation terms (messages use the user's
+# own spelling).
+SPELLING = {
+    "Timeout": "timeout", "MemorySize": "memory_size", "Runtime": "runtime", "Handler": "handler",
+    "ReservedConcurrentExecutions": "reserved_concurrent_executions", "Environment": "environment",
+    "Layers": "layers", "Role": "role", "TracingConfig": "tracing_config",
+    "DeadLetterConfig": "dead_letter_config", "PackageType": "package_type",
+    "EphemeralStorage": "ephemeral_storage", "SnapStart": "snap_start",
+    "Architectures": "architectures", "ImageUri": "image_uri", "FunctionName": "function_name",
+    "FunctionUrlAuthType": "authorization_type",
+    "ScalingConfig.MaximumConcurrency": "scaling_config { maximum_concurrency }", "KmsKeyArn": "kms_key_arn",
+}
+
+
+@dataclass
+class TerraformModule:
+    """One folder's blocks, by kind, with the scope their values evaluate in."""
+
+    folder: Path
+    scope: Scope
+    files: list[HclFile] = field(default_factory=list)
+    resources: dict[tuple[str, str], Block] = field(default_factory=dict)  # (type, name) -> block
+    data: dict[tuple[str, str], Block] = field(default_factory=dict)
+    modules: dict[str, Block] = field(default_factory=dict)
+    prefix: str = ""  # `module.orders.` when a caller's module call loaded this folder
+    variable_names: set[str] = field(default_factory=set)
+    triggers: list = field(default_factory=list)  # `lambdalint.triggers.Trigger`s of every function
+    schedules: list = field(default_factory=list)  # `lambdalint.triggers.ScheduleExpression`s
+    _values: dict[int, Located] = field(default_factory=dict, repr=False)
+
+    def value(self, block: Block) -> Located:
+        """A block's body as a mapping: attributes by name (key span set), nested blocks as a list
+        of such mappings under their type (so repeated `statement` blocks all count)."""
+        cached = self._values.get(id(block))
+        if cached is not None:
+            return cached
+        body: dict[str, Located] = {}
+        for name, attribute in block.attributes.items():
+            body[name] = self.attribute(attribute)
+        for nested in block.blocks:
+            # `dynamic "environment" {...}` is kept apart: what it makes is not known statically
+            key = f"dynamic {nested.labels[0]}" if nested.type == "dynamic" and nested.labels else nested.type
+            entry = body.get(key)
+            if entry is None or not isinstance(entry.value, list):
+                entry = body[key] = Located([], nested.span, "unresolved" if key != nested.type else "explicit",
+                                            key_span=nested.span)
+            entry.value.append(self.value(nested))
+        found = self._values[id(block)] = Located(body, block.span)
+        return found
+
+    def attribute(self, attribute: Attribute) -> Located:
+        return replace(attribute.evaluate(self.scope), key_span=attribute.key_span)
+
+    def reference(self, node: Located | None) -> tuple[str, str, str] | None:
+        """`(type, name, attribute)` for `aws_x.name.attr` / `data.aws_x.name.attr` text."""
+        if node is None or node.origin != "unresolved" or not isinstance(node.value, str):
+            return None
+        parts = node.value.strip().split(".")
+        if parts and parts[0] == "data" and len(parts) >= 4:
+            return "data." + parts[1], parts[2].split("[")[0], parts[3]
+        if len(parts) >= 3 and parts[0].startswith("aws_"):
+            return parts[0], parts[1].split("[")[0], parts[2]
+        return None
+
+
+def build_function(name: str, template: Template, span: Span, body: Located, *, environment: Located | None,
+                   environment_known: bool, role_key: str, block_kind: str, failure_hint: str,
+                   spelling: dict[str, str] | None = None) -> Function:
+    """A function from the settings of a `resource` or `module` block, with Terraform's defaults
+    (`reserved_concurrent_executions = -1` is said explicitly: no reservation)."""
+    def setting(key: str, fallback: object = None) -> Located:
+        found = body.get(key)
+        return found if found is not None else default(fallback, span)
+
+    reserved = body.get("reserved_concurrent_executions")
+    if reserved is not None and reserved.is_literal and reserved.value == -1:
+        reserved = Located(None, reserved.span, "explicit", reserved.key_span)
+    package_type = setting("package_type", "Zip")
+    where = f"in the `{block_kind}` block"
+    spelling = SPELLING if spelling is None else spelling
+    environment_node = body.get(spelling["Environment"])
+    return Function(
+        name=name,
+        kind="terraform",
+        template=template,
+        span=span,
+        properties=body,
+        runtime=setting("runtime"),
+        handler=setting("handler"),
+        timeout=setting("timeout", DEFAULT_TIMEOUT),
+        memory=setting("memory_size", DEFAULT_MEMORY),
+        reserved_concurrency=reserved if reserved is not None else default(None, span),
+        environment=dict(environment.items()) if environment is not None and isinstance(environment.value, dict) else {},
+        layers=_list(body.get("layers")),
+        events=Located({}, span),
+        role=setting(role_key),
+        code_location=default(None, span),
+        package_type=str(package_type.value) if package_type.is_literal else "Zip",
+        spelling=spelling,
+        set_hint=where,
+        own_hint=where,
+        environment_known=environment_known,
+        environment_anchor=environment_node.key_span if environment_node is not None else None,
+        failure_hint=failure_hint,
+    )
+
+
+def _list(node: Located | None) -> list[Located]:
+    return node.value if node is not None and isinstance(node.value, list) else []
+
+
+def _first_block(body: Located, name: str) -> Located | None:
+    found = body.get(name)
+    if found is None or not isinstance(found.value, list) or not found.value:
+        return None
+    first = found.value[0]
+    return first if isinstance(first.value, dict) else None
+
+
