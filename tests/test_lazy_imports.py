@@ -100,3 +100,50 @@ def test_every_name_rulekit_exports_resolves() -> None:
     assert set(rulekit._LAZY_HOME) <= set(rulekit.__all__)
     for name, module in rulekit._LAZY_HOME.items():
         assert getattr(rulekit, name) is getattr(__import__(module, fromlist=[name]), name)
+
+
+def _loader_imports(path: Path) -> set[str]:
+    """The `lambdalint.loaders.*` modules a loader module imports, at the top or inside a function."""
+    import ast
+
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("lambdalint.loaders."):
+            found.add(node.module.rsplit(".", 1)[-1])
+        elif isinstance(node, ast.Import):
+            found |= {a.name.rsplit(".", 1)[-1] for a in node.names if a.name.startswith("lambdalint.loaders.")}
+    return found
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str]:
+    """One import cycle of the graph, or []."""
+    state: dict[str, int] = {}
+    path: list[str] = []
+
+    def visit(name: str) -> list[str]:
+        state[name] = 1
+        path.append(name)
+        for target in sorted(graph.get(name, ())):
+            if state.get(target) == 1:
+                return path[path.index(target):] + [target]
+            if target not in state and (found := visit(target)):
+                return found
+        state[name] = 2
+        path.pop()
+        return []
+
+    for name in sorted(graph):
+        if name not in state and (found := visit(name)):
+            return found
+    return []
+
+
+def test_loader_modules_import_one_way() -> None:
+    """No cycle among the loader modules, deferred imports included: the Terraform folder loader
+    imports the role, trigger and lambda module readers, which share `terraform_module` and never
+    import the folder loader back."""
+    folder = Path(__file__).resolve().parent.parent / "lambdalint" / "loaders"
+    graph = {p.stem: _loader_imports(p) for p in folder.glob("*.py")}
+    assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]  # the check can fail
+    assert _cycle(graph) == []
+    assert not any("terraform" in graph[name] for name in graph if name.startswith("terraform_"))
