@@ -76,6 +76,8 @@ def number(node: Located) -> int | None:
 
 
 def deployment(function: Function) -> Deployment:
+    if function.deployment is not None:  # read by its loader (Terraform)
+        return function.deployment  # type: ignore[no-any-return]
     cache = function.template.analyses.setdefault("deployment", {})
     assert isinstance(cache, dict)
     found = cache.get(id(function))

@@ -186,6 +186,9 @@ class Function:
     failure_hint: str = "Add an on-failure destination or a dead-letter queue to the function, so failed events are kept."
     # The execution role when the loader resolved it (`lambdalint.iam` reads it as is).
     loaded_role: LoadedRole | None = field(default=None, repr=False)
+    # How the function is deployed when its loader read that itself (Terraform: a
+    # `lambdalint.deploy.Deployment`); None: `lambdalint.deploy` reads it from the properties.
+    deployment: Any = field(default=None, repr=False)
 
     def key_name(self, cloudformation_key: str) -> str:
         """`Timeout` as the function's own dialect spells it."""

@@ -18,7 +18,8 @@ TEMPLATE_NAMES = ("template.yaml", "template.yml")
 
 def is_terraform(name: str) -> bool:
     """Files of a Terraform module (`lambdalint.loaders.terraform` reads them per folder)."""
-    return name.endswith((".tf", ".tf.json")) or name == "terraform.tfvars" or name.endswith(".auto.tfvars")
+    return name.endswith((".tf", ".tf.json", ".auto.tfvars", ".auto.tfvars.json")) or \
+        name in ("terraform.tfvars", "terraform.tfvars.json")
 
 
 def is_unread_infrastructure(name: str) -> bool:

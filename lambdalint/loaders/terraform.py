@@ -6,8 +6,9 @@ holds the block, and all files of the folder share one `TerraformModule` (variab
 resources, data sources) through `Template.module`.
 
 Values follow `lambdalint.loaders.hcl`: `var.x` from its `default`, overridden by
-`terraform.tfvars` and then `*.auto.tfvars` in name order (Terraform's own precedence without
-`-var` flags); `local.x`; anything not static stays `unresolved`. Terraform's defaults for
+`terraform.tfvars`, `terraform.tfvars.json` and then `*.auto.tfvars` / `*.auto.tfvars.json` in name
+order (Terraform's own precedence without `-var` flags; a variables file that does not parse is an
+LL001 and gives no values); `local.x`; anything not static stays `unresolved`. Terraform's defaults for
 settings the block does not write have origin `default` and point at the block header, where a
 finding about a missing setting belongs (catalog: "Terraform ... the block header line").
 
@@ -25,6 +26,7 @@ from typing import Callable, NamedTuple
 from lambdalint.located import Located, Span
 from lambdalint.loaders.handlers import normalized, resolve_handler
 from lambdalint.loaders.hcl import Block, Scope, evaluate, parse, parse_json
+from lambdalint.loaders.terraform_deploy import resource_deployment
 from lambdalint.loaders.terraform_iam import loaded_role
 from lambdalint.loaders.terraform_lambda_module import module_function, module_triggers_of
 from lambdalint.loaders.terraform_module import (FUNCTION, LAMBDA_MODULES, SPELLING, TerraformModule, _first_block,
@@ -33,11 +35,7 @@ from lambdalint.loaders.terraform_triggers import async_failures, module_schedul
 from lambdalint.model import Function, Problem, SourceFile, Template
 
 __all__ = ["FUNCTION", "SPELLING", "LoadedFolder", "ModuleCall", "TerraformModule", "build_function",
-           "is_terraform_file", "load_terraform_folder"]
-
-
-def is_terraform_file(name: str) -> bool:
-    return name.endswith((".tf", ".tf.json")) or name == "terraform.tfvars" or name.endswith(".auto.tfvars")
+           "load_terraform_folder"]
 
 
 class ModuleCall(NamedTuple):
@@ -99,7 +97,7 @@ def load_terraform_folder(folder: Path, paths: list[Path], display: Callable[[Pa
         templates.append(Template(source=source, dialect="terraform", root=Located({}, Span.point(hcl.display, 1)),
                                   module=module))
     _index(module)
-    _bind_variables(module, paths if inputs is None else [], read, display)
+    _bind_variables(module, paths if inputs is None else [], read, display, problems)
     if inputs:
         module.scope.variables.update({k: v for k, v in inputs.items() if k in module.variable_names})
     by_file = {t.source.display: t for t in templates}
@@ -110,6 +108,7 @@ def load_terraform_folder(folder: Path, paths: list[Path], display: Callable[[Pa
             function = _function(module, template, block)
             function.loaded_role = loaded_role(module, function)
             function.failure_handling, function.failure_destinations = async_failures(module, function)
+            function.deployment = resource_deployment(module, function)
             template.functions.append(function)
             functions.append(function)
     module.schedules = module_schedules(module)
@@ -175,25 +174,43 @@ def _index(module: TerraformModule) -> None:
 
 
 def _bind_variables(module: TerraformModule, paths: list[Path], read: Callable[[Path], str | None],
-                    display: Callable[[Path], str]) -> None:
-    """`default`s, then `terraform.tfvars`, then `*.auto.tfvars` in name order (later wins)."""
+                    display: Callable[[Path], str], problems: list[Problem]) -> None:
+    """`default`s, then `terraform.tfvars`, `terraform.tfvars.json`, then `*.auto.tfvars` and
+    `*.auto.tfvars.json` in name order (later wins), as Terraform loads them."""
     empty = Scope(module.folder)
     variables = module.scope.variables
     for hcl in module.files:
         for block in hcl.body.blocks:
             if block.type == "variable" and len(block.labels) == 1 and "default" in block.attributes:
                 variables[block.labels[0]] = block.attributes["default"].evaluate(empty)
-    tfvars = [p for p in paths if p.name == "terraform.tfvars"] + \
-        sorted(p for p in paths if p.name.endswith(".auto.tfvars"))
+    tfvars = [p for name in ("terraform.tfvars", "terraform.tfvars.json") for p in paths if p.name == name] + \
+        sorted((p for p in paths if p.name.endswith((".auto.tfvars", ".auto.tfvars.json"))), key=lambda p: p.name)
     for path in tfvars:
         text = read(path)
-        if text is None:
-            continue
-        hcl = parse(path, display(path), text)
-        if hcl.error is not None:
-            continue
-        for name, attribute in hcl.body.attributes.items():
-            variables[name] = evaluate(attribute.node, hcl, empty)
+        if text is not None:
+            variables.update(_variables_file(path, display(path), text, empty, problems))
+
+
+def _variables_file(path: Path, shown: str, text: str, scope: Scope, problems: list[Problem]) -> dict[str, Located]:
+    """The values a variables file assigns: HCL attributes, or a JSON object's members (taken
+    literally: a `.tfvars.json` value is data, never a template)."""
+    if path.name.endswith(".json"):
+        from lambdalint.loaders.yamlnodes import LoadError, load_json
+
+        try:
+            root = load_json(text, shown)
+        except LoadError as error:
+            problems.append(Problem(Span.point(shown, error.line, error.column), "Terraform JSON syntax error"))
+            return {}
+        if not isinstance(root.value, dict):
+            problems.append(Problem(root.span, "a `.tfvars.json` file holds one JSON object of variable values"))
+            return {}
+        return dict(root.items())
+    hcl = parse(path, shown, text)
+    if hcl.error is not None:
+        problems.append(Problem(Span.point(shown, *hcl.error), "HCL syntax error"))
+        return {}
+    return {name: evaluate(attribute.node, hcl, scope) for name, attribute in hcl.body.attributes.items()}
 
 
 def _function(module: TerraformModule, template: Template, block: Block) -> Function:

@@ -114,24 +114,87 @@ def _managed(module: TerraformModule, found: LoadedRole, arn: Located, where: st
     unread.append(where)
 
 
-def _policy_document(module: TerraformModule, policy: Located | None) -> Located | None:
+def _policy_document(module: TerraformModule, policy: Located | None, seen: frozenset[str] = frozenset()
+                     ) -> Located | None:
     """The policy as `{"Statement": [...]}`, or None when it cannot be read statically."""
     if policy is None:
         return None
     ref = module.reference(policy)
     if ref is not None and ref[0] == "data.aws_iam_policy_document":
         block = module.data.get(("aws_iam_policy_document", ref[1]))
-        return _from_policy_document(module.value(block)) if block is not None else None
+        if block is None or ref[1] in seen:
+            return None  # outside this module, or documents that merge each other
+        return _from_policy_document(module, module.value(block), seen | {ref[1]})
     document = json_document(policy)
     if document is None or document.get("Statement") is None:
         return None
     return document
 
 
-def _from_policy_document(body: Located) -> Located | None:
-    for key in ("source_policy_documents", "override_policy_documents", "source_json", "override_json", "dynamic"):
-        if body.get(key) is not None:
-            return None  # merged from elsewhere: not all of it is here
+def _from_policy_document(module: TerraformModule, body: Located, seen: frozenset[str]) -> Located | None:
+    """A `data "aws_iam_policy_document"` as Terraform's AWS provider exports it: the
+    `source_policy_documents` (and the older `source_json`) merged in order, then the document's own
+    `statement` blocks, then the `override_policy_documents` (and `override_json`) in order. Each
+    merge replaces a statement with the same non-blank `sid` where it stands and appends the rest.
+    A document in those lists that cannot be read, or a `sid` that does not resolve where
+    statements are merged, leaves the whole document unknown (None)."""
+    if body.get("dynamic") is not None:
+        return None  # statements a `dynamic` block makes are not known statically
+    sources = _documents(module, body, ("source_json", "source_policy_documents"), seen)
+    overrides = _documents(module, body, ("override_policy_documents", "override_json"), seen)
+    if sources is None or overrides is None:
+        return None
+    merged = _own_statements(body)
+    if sources or overrides:
+        merged = []
+        for statements in [*sources, _own_statements(body), *overrides]:
+            if not _merge(merged, statements):
+                return None
+    span = body.span if isinstance(body.span, Span) else Span.point("", 1)
+    return Located({"Statement": Located(merged, span)}, span)
+
+
+def _documents(module: TerraformModule, body: Located, keys: tuple[str, ...], seen: frozenset[str]
+               ) -> list[list[Located]] | None:
+    """The statements of each document the keys list, in order; None when one cannot be read."""
+    found: list[list[Located]] = []
+    for key in keys:
+        node = body.get(key)
+        if node is None:
+            continue
+        if key.endswith("_documents") and not (isinstance(node.value, list) and node.origin != "unresolved"):
+            return None  # a list computed elsewhere
+        for item in node.value if key.endswith("_documents") else [node]:
+            document = _policy_document(module, item, seen)
+            if document is None:
+                return None
+            found.append(document.get("Statement").elements())  # type: ignore[union-attr]
+    return found
+
+
+def _merge(merged: list[Located], statements: list[Located]) -> bool:
+    """Terraform's merge of one document into another, in place; False when a `sid` is unknown."""
+    for statement in statements:
+        sid = _sid(statement)
+        if sid is None:
+            return False
+        at = next((i for i, old in enumerate(merged) if sid and _sid(old) == sid), None)
+        if at is None:
+            merged.append(statement)
+        else:
+            merged[at] = statement
+    return True
+
+
+def _sid(statement: Located) -> str | None:
+    """The statement's `Sid` ("" when blank), None when it does not resolve."""
+    node = statement.get("Sid")
+    if node is None:
+        return ""
+    return node.str_value() if node.is_literal else None
+
+
+def _own_statements(body: Located) -> list[Located]:
     statements = []
     for block in _blocks(body, "statement"):
         entry: dict[str, Located] = {}
@@ -150,5 +213,4 @@ def _from_policy_document(body: Located) -> Located | None:
         if conditions:
             entry["Condition"] = Located(conditions, block.span)
         statements.append(Located(entry, block.span))
-    span = body.span if isinstance(body.span, Span) else Span.point("", 1)
-    return Located({"Statement": Located(statements, span)}, span)
+    return statements

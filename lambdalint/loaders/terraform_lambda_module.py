@@ -17,6 +17,7 @@ from __future__ import annotations
 from lambdalint.located import Located, Span, default
 from lambdalint.loaders.handlers import normalized, resolve_handler
 from lambdalint.loaders.hcl import Block, json_document
+from lambdalint.loaders.terraform_deploy import module_deployment
 from lambdalint.loaders.terraform_iam import loaded_role
 from lambdalint.loaders.terraform_module import TerraformModule, build_function
 from lambdalint.model import Function, LoadedRole, Template
@@ -59,6 +60,7 @@ def module_function(module: TerraformModule, template: Template, name: str, bloc
     _code(module, function, body)
     resolve_handler(function)
     function.loaded_role = _role(module, function, body)
+    function.deployment = module_deployment(function, body)
     return function
 
 

@@ -314,6 +314,12 @@ def public_grants(module: TerraformModule) -> list[PublicGrant]:
     return found
 
 
+def names_function(module: TerraformModule, function: Function, node: Located | None) -> bool:
+    """Whether `node` (a `function_name` of another block) names `function`: by reference or by
+    its literal name, the way triggers are matched."""
+    return _Collector(module, [function]).function_named(node) is function
+
+
 def async_failures(module: TerraformModule, function: Function) -> tuple[Located | None, list[Located]]:
     """Where failed asynchronous events of `function` go (`failure_handling`: its
     `dead_letter_config`, or an `aws_lambda_function_event_invoke_config` for it, which decides
@@ -323,12 +329,11 @@ def async_failures(module: TerraformModule, function: Function) -> tuple[Located
     dead_letter = function.properties.get("dead_letter_config") or function.properties.get("dynamic dead_letter_config")
     handling = dead_letter
     destinations = [dead_letter] if dead_letter is not None else []
-    collector = _Collector(module, [function])
     for (kind, _), block in module.resources.items():
         if kind != "aws_lambda_function_event_invoke_config":
             continue
         body = module.value(block)
-        if collector.function_named(body.get("function_name")) is function:
+        if names_function(module, function, body.get("function_name")):
             if handling is None:
                 handling = _nested(body, "destination_config", "on_failure") or body
             config = _nested(body, "destination_config")
