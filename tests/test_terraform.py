@@ -537,3 +537,227 @@ def test_a_one_interpolation_string_is_the_expression_itself(tmp_path: Path) -> 
                           'resource "aws_lambda_function" "f" {\n  timeout = "${var.t}"\n  role = "${aws_iam_role.r.arn}"\n}\n'})
     [f] = load(tmp_path).functions
     assert f.timeout.value == 30 and f.role.value == "aws_iam_role.r.arn"
+
+
+DEPLOY = FIXTURES / "projects" / "terraform-deploy"
+
+
+def line_of(path: Path, text: str) -> int:
+    """The 1-based line of the first line holding `text` (fixtures say where, tests look it up)."""
+    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+
+
+def test_json_variables_files_in_terraforms_order_with_their_spans() -> None:
+    project = load(DEPLOY)
+    api = function(project, "aws_lambda_function.api")
+    # terraform.tfvars.json says python3.11, prod.auto.tfvars.json (read after it) python3.12
+    assert (api.runtime.value, api.runtime.origin) == ("python3.12", "explicit")
+    assert api.runtime.span.line == line_of(DEPLOY / "main.tf", "runtime                        = var.runtime")
+    bucket = api.environment["BUCKET"]  # no default: only terraform.tfvars.json gives it
+    assert bucket.value == "reports-prod" and bucket.is_literal
+
+
+def test_variables_files_precedence_and_a_broken_one_is_ll001(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "main.tf": """\
+variable "a" { default = "default" }
+variable "b" { default = "default" }
+variable "c" { default = "default" }
+variable "d" { default = "default" }
+resource "aws_lambda_function" "f" {
+  function_name = "f"
+  handler       = "app.handler"
+  runtime       = "python3.12"
+  role          = "arn:aws:iam::123456789012:role/f"
+  environment {
+    variables = { A = var.a, B = var.b, C = var.c, D = var.d }
+  }
+}
+""",
+        "terraform.tfvars": 'a = "tfvars"\nb = "tfvars"\nc = "tfvars"\nd = "tfvars"\n',
+        "terraform.tfvars.json": '{"b": "tfvars.json", "c": "tfvars.json", "d": "tfvars.json"}\n',
+        "a.auto.tfvars.json": '{\n  "c": "a.auto.tfvars.json",\n  "d": "a.auto.tfvars.json"\n}\n',
+        "b.auto.tfvars": 'd = "b.auto.tfvars"\n',
+        "c.auto.tfvars.json": '{"d": ',
+    })
+    project = load(tmp_path)
+    env = function(project, "aws_lambda_function.f").environment
+    assert {k: v.value for k, v in env.items()} == {
+        "A": "tfvars", "B": "tfvars.json", "C": "a.auto.tfvars.json", "D": "b.auto.tfvars"}
+    assert [(p.span.path, p.span.line, p.message) for p in project.problems] == [
+        ("c.auto.tfvars.json", 1, "Terraform JSON syntax error")]
+
+
+def test_provisioned_concurrency_configs_and_what_they_are_set_on() -> None:
+    from lambdalint.deploy import deployment
+
+    project = load(DEPLOY)
+    main = DEPLOY / "main.tf"
+    [api] = deployment(function(project, "aws_lambda_function.api")).provisioned
+    # through `aws_lambda_alias.live.function_name`, on the alias, 10 from terraform.tfvars.json
+    assert (api.target, api.owner, api.amount.value) == ("alias", "aws_lambda_provisioned_concurrency_config.api", 10)
+    assert api.amount.span.line == line_of(main, "= var.warm_instances")
+    # `.version` of a function that does not publish is $LATEST
+    [worker] = deployment(function(project, "aws_lambda_function.worker")).provisioned
+    assert (worker.target, worker.amount.value) == ("$LATEST", 1)
+    assert worker.amount.key_span is not None and worker.amount.key_span.line == line_of(main, "provisioned_concurrent_executions = 1")
+    [export] = deployment(function(project, "aws_lambda_function.export")).provisioned
+    assert export.target == "version"
+    snap = deployment(function(project, "aws_lambda_function.worker"))
+    assert snap.snap_start_on is True and snap.publishes_version is False
+    assert snap.snap_start.span.line == line_of(main, 'apply_on = "PublishedVersions"')
+
+
+def test_provisioned_concurrency_of_an_alias_on_latest_and_of_the_lambda_module(tmp_path: Path) -> None:
+    from lambdalint.deploy import deployment
+
+    write_tree(tmp_path, {"main.tf": """\
+resource "aws_lambda_function" "f" {
+  function_name = "f"
+  handler       = "app.handler"
+  runtime       = "python3.12"
+  role          = "arn:aws:iam::123456789012:role/f"
+  publish       = true
+}
+resource "aws_lambda_alias" "latest" {
+  name             = "latest"
+  function_name    = aws_lambda_function.f.arn
+  function_version = "$LATEST"
+}
+resource "aws_lambda_provisioned_concurrency_config" "f" {
+  function_name                     = "f"
+  qualifier                         = aws_lambda_alias.latest.name
+  provisioned_concurrent_executions = 4
+}
+module "warm" {
+  source                            = "terraform-aws-modules/lambda/aws"
+  function_name                     = "warm"
+  handler                           = "app.handler"
+  runtime                           = "python3.12"
+  provisioned_concurrent_executions = 3
+}
+module "published" {
+  source                            = "terraform-aws-modules/lambda/aws"
+  function_name                     = "published"
+  handler                           = "app.handler"
+  runtime                           = "python3.12"
+  publish                           = true
+  provisioned_concurrent_executions = 2
+  snap_start                        = true
+}
+module "cold" {
+  source        = "terraform-aws-modules/lambda/aws"
+  function_name = "cold"
+  handler       = "app.handler"
+  runtime       = "python3.12"
+  provisioned_concurrent_executions = -1
+}
+"""})
+    project = load(tmp_path)
+    [by_name] = deployment(function(project, "aws_lambda_function.f")).provisioned
+    assert (by_name.target, by_name.amount.value, by_name.amount.span.line) == ("$LATEST", 4, 16)
+    [warm] = deployment(function(project, "module.warm")).provisioned
+    assert (warm.target, warm.owner, warm.amount.span.line) == ("$LATEST", "provisioned_concurrent_executions", 23)
+    published = deployment(function(project, "module.published"))
+    assert [p.target for p in published.provisioned] == ["version"] and published.publishes_version
+    assert published.snap_start_on is True and published.snap_start.span.line == 32
+    assert deployment(function(project, "module.cold")).provisioned == []
+    report = json.loads(cli(tmp_path, "--format", "json", "--exit-zero", "--preview", "--select", "LL212,LL213").stdout)
+    assert sorted((f["line"], f["code"]) for f in report["findings"]) == [(16, "LL212"), (23, "LL212"), (32, "LL213")]
+
+
+def test_policy_documents_merge_source_and_override_documents_by_sid() -> None:
+    from lambdalint.iam import execution_role
+
+    project = load(DEPLOY)
+    main = DEPLOY / "main.tf"
+    role = execution_role(function(project, "aws_lambda_function.api"))
+    assert role.unknown is None
+    actions = [[a.value for a in s.actions] for s in role.statements]
+    # base's wildcard `Read` is replaced in place by scoped_read's, then the document's own two
+    assert actions == [["s3:GetObject"], ["logs:CreateLogStream", "logs:PutLogEvents"], ["dynamodb:*"]]
+    lines = [s.actions[0].span.line for s in role.statements]
+    assert lines == [line_of(main, 'actions   = ["s3:GetObject"]'), line_of(main, '"logs:CreateLogStream"'),
+                     line_of(main, 'actions   = ["dynamodb:*"]')]
+    # a source document from a variable with no value: not fully known, so never judged
+    worker = execution_role(function(project, "aws_lambda_function.worker"))
+    assert worker.unknown is not None and worker.statements == []
+
+
+@pytest.mark.parametrize(("documents", "expected"), [
+    # sources, then the document's own statements, then overrides, each replacing the same sid where
+    # it stands; blank sids always add
+    ('source_policy_documents = [data.aws_iam_policy_document.a.json, data.aws_iam_policy_document.b.json]\n'
+     '  override_policy_documents = [data.aws_iam_policy_document.c.json]',
+     [["sqs:SendMessage"], ["s3:PutObject"], ["s3:ListBucket"], ["kms:Decrypt"]]),
+    ('override_policy_documents = [data.aws_iam_policy_document.c.json, jsonencode({Statement = [{Sid = "One", '
+     'Effect = "Allow", Action = "sns:Publish", Resource = "*"}]})]',
+     [["s3:ListBucket"], ["sns:Publish"], ["kms:Decrypt"]]),
+    # documents that merge each other, and a sid that does not resolve: not known
+    ('source_policy_documents = [data.aws_iam_policy_document.loop.json]', None),
+    ('override_policy_documents = [jsonencode({Statement = [{Sid = var.sid, Effect = "Allow", Action = "sns:Publish", '
+     'Resource = "*"}]})]', None),
+    ("source_policy_documents = var.documents", None),
+])
+def test_policy_document_merge_semantics(tmp_path: Path, documents: str, expected: list | None) -> None:
+    from lambdalint.iam import execution_role
+
+    write_tree(tmp_path, {"main.tf": f"""\
+variable "sid" {{}}
+variable "documents" {{}}
+data "aws_iam_policy_document" "a" {{
+  statement {{
+    sid       = "One"
+    actions   = ["s3:GetObject"]
+    resources = ["*"]
+  }}
+}}
+data "aws_iam_policy_document" "b" {{
+  statement {{
+    sid       = "Two"
+    actions   = ["s3:PutObject"]
+    resources = ["*"]
+  }}
+}}
+data "aws_iam_policy_document" "c" {{
+  statement {{
+    sid       = "One"
+    actions   = ["sqs:SendMessage"]
+    resources = ["*"]
+  }}
+  statement {{
+    actions   = ["kms:Decrypt"]
+    resources = ["*"]
+  }}
+}}
+data "aws_iam_policy_document" "loop" {{
+  source_policy_documents = [data.aws_iam_policy_document.main.json]
+}}
+data "aws_iam_policy_document" "main" {{
+  {documents}
+  statement {{
+    sid       = "Own"
+    actions   = ["s3:ListBucket"]
+    resources = ["*"]
+  }}
+}}
+resource "aws_iam_role" "f" {{
+  name = "f"
+}}
+resource "aws_iam_role_policy" "f" {{
+  role   = aws_iam_role.f.id
+  policy = data.aws_iam_policy_document.main.json
+}}
+resource "aws_lambda_function" "f" {{
+  function_name = "f"
+  handler       = "app.handler"
+  runtime       = "python3.12"
+  role          = aws_iam_role.f.arn
+}}
+"""})
+    role = execution_role(function(load(tmp_path), "aws_lambda_function.f"))
+    if expected is None:
+        assert role.unknown is not None and role.statements == []
+    else:
+        assert role.unknown is None
+        assert [[a.value for a in s.actions] for s in role.statements] == expected

@@ -48,7 +48,7 @@ def resource_deployment(module: TerraformModule, function: Function) -> Deployme
             continue
         config = module.value(block)
         amount = config.get("provisioned_concurrent_executions")
-        if amount is None or not names_function(module, function, config.get("function_name")):
+        if amount is None or not names_function(module, function, _through_alias(module, config.get("function_name"))):
             continue
         provisioned.append(Provisioned(amount, _target(module, config.get("qualifier"), publishes),
                                        f"{module.prefix}{kind}.{name}"))
@@ -63,6 +63,14 @@ def resource_deployment(module: TerraformModule, function: Function) -> Deployme
         file_systems=file_systems if file_systems is not None else default([], span),
         deployment_preference=default(None, span),
     )
+
+
+def _through_alias(module: TerraformModule, node: Located | None) -> Located | None:
+    """`aws_lambda_alias.live.function_name` names what the alias's own `function_name` names."""
+    ref = module.reference(node)
+    if ref is not None and ref[0] == ALIAS and (ALIAS, ref[1]) in module.resources:
+        return module.value(module.resources[(ALIAS, ref[1])]).get("function_name")
+    return node
 
 
 def _target(module: TerraformModule, qualifier: Located | None, publishes: bool) -> str:
