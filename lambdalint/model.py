@@ -1,8 +1,10 @@
 """The one model every rule works on: templates, their functions, and the files around them.
 
-All template dialects (CloudFormation, SAM, Serverless Framework) load into these classes, so a
-rule written once works for all of them. Values are `Located`, so a finding can point at the exact
-line and tell an explicit setting from a platform default.
+All dialects (CloudFormation, SAM, Serverless Framework, Terraform, CDK) load into these classes,
+so a rule written once works for all of them: what a rule needs that a dialect spells its own way
+(failure destinations, public access, where the environment is set, deploy-time references) is a
+fact its loader fills in, and no rule compares a dialect's name. Values are `Located`, so a finding
+can point at the exact line and tell an explicit setting from a platform default.
 """
 
 from __future__ import annotations

@@ -5,7 +5,9 @@ A template can say "this function runs when X happens" in many places: SAM `Even
 bucket notifications, EventBridge rule targets, Scheduler schedules, SNS subscriptions, API Gateway
 integrations, log subscription filters, IoT rules, ALB target groups, function URLs, and as a last
 resort `AWS::Lambda::Permission` grants). Rules about triggers (LL203, LL207, LL208, LL209) read the
-normalised `Trigger` list instead of knowing all of these spellings.
+normalised `Trigger` list instead of knowing all of these spellings: its facts (`on_failure`,
+`bisect`, `max_retries`, `integration_timeout`, `key_filter`, a queue's `visibility`) are read
+where whoever built the trigger says its dialect keeps them (`Trigger.keys`).
 
 A reference is followed only when it is static: `!Ref X`, `!GetAtt X.Arn`, `${X}`/`${X.Arn}` inside
 `!Sub`, a literal function name equal to a function's `FunctionName`. Anything else stays unknown,

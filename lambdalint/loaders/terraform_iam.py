@@ -6,7 +6,7 @@ blocks and `managed_policy_arns` on the role; `aws_iam_role_policy` blocks whose
 `aws_iam_policy` of this module (its document is read) or an AWS managed policy (by ARN, or by a
 `data "aws_iam_policy"` source's name). A document is `jsonencode(...)`, heredoc or `file()` JSON,
 or a `data "aws_iam_policy_document"` source (its `statement` blocks become IAM statements with
-their own lines). Whatever cannot be read makes the role `unknown` (a note), never clean.
+their own lines, merged with its source and override documents as the AWS provider does). Whatever cannot be read makes the role `unknown` (a note), never clean.
 """
 
 from __future__ import annotations
