@@ -19,7 +19,8 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass, field
-from typing import Iterator, Literal, NamedTuple
+from types import MappingProxyType
+from typing import Iterator, Literal, Mapping, NamedTuple
 
 from lambdalint.located import Located, Span, default
 from lambdalint.model import Function, Template
@@ -79,17 +80,17 @@ _INVOCATION_TYPE_HEADER = "integration.request.header.X-Amz-Invocation-Type"
 # Where a trigger's settings hold what rules ask about: CloudFormation's names (SAM events,
 # resources, and what the Terraform and CDK loaders translate theirs into), Serverless events' own,
 # and an OpenAPI `x-amazon-apigateway-integration`'s.
-CFN_KEYS: dict[str, tuple[str, ...]] = {
+CFN_KEYS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "on_failure": ("DestinationConfig", "OnFailure"), "bisect": ("BisectBatchOnFunctionError",),
     "max_retries": ("MaximumRetryAttempts",), "integration_timeout": ("TimeoutInMillis",),
     "key_filter": ("Filter",),
-}
-SERVERLESS_KEYS: dict[str, tuple[str, ...]] = {
+})
+SERVERLESS_KEYS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "on_failure": ("destinations", "onFailure"), "bisect": ("bisectBatchOnFunctionError",),
     "max_retries": ("maximumRetryAttempts",), "integration_timeout": ("timeoutInMillis",),
     "key_filter": ("rules",),
-}
-OPENAPI_KEYS: dict[str, tuple[str, ...]] = {**CFN_KEYS, "integration_timeout": ("timeoutInMillis",)}
+})
+OPENAPI_KEYS: Mapping[str, tuple[str, ...]] = MappingProxyType({**CFN_KEYS, "integration_timeout": ("timeoutInMillis",)})
 CFN_STREAM_HINT = ("Add `DestinationConfig: {OnFailure: {Destination: <queue/topic ARN>}}` and "
                    "`BisectBatchOnFunctionError: true`, or bound `MaximumRetryAttempts`.")
 SERVERLESS_STREAM_HINT = ("Add `destinations: {onFailure: <queue/topic ARN>}` and "
@@ -121,7 +122,7 @@ class Trigger:
     extra: dict[str, Located] = field(default_factory=dict)  # e.g. the target of a rule
     # Where `settings` keep the facts the properties below give (`on_failure`, `bisect`, ...):
     # the loader that builds the trigger knows its dialect's names.
-    keys: dict[str, tuple[str, ...]] = field(default_factory=lambda: CFN_KEYS, repr=False)
+    keys: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: CFN_KEYS, repr=False)
     # How to give a stream mapping a failure destination, in the dialect's words (LL207).
     stream_hint: str = CFN_STREAM_HINT
     # The source's literal name when the framework creates it by name (a Serverless S3 event's
