@@ -175,7 +175,7 @@ def time_runs(name: str, argv: list[str], repeat: int, timeout: float | None,
 
 def warm_up(argv: list[str], timeout: float | None) -> None:
     """One untimed run with bytecode writing allowed: a pip-installed package ships its `.pyc`
-    files, so the timed runs must not compile lambdalint's ~150 modules from source (with
+    files, so the timed runs must not compile lambdalint's modules from source (with
     `PYTHONDONTWRITEBYTECODE=1` in the environment, every run did, about 0.1 s each)."""
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
