@@ -139,7 +139,7 @@ class Walker:
             raise InvalidPattern(f"`exclude` pattern {pattern!r} is not valid gitignore syntax ({reason})")
 
     def run(self, paths: Iterable[Path]) -> Discovered:
-        seen: set[Path] = set()
+        seen: set[str] = set()  # absolute paths as text: hashing a `Path` splits it into parts first
         for path in paths:
             if path.is_dir():
                 self._walk(path, seen)
@@ -159,7 +159,7 @@ class Walker:
         return self._exclude_spec.match_file(relative) or \
             (is_dir and self._exclude_spec.match_file(relative + "/"))
 
-    def _walk(self, top: Path, seen: set[Path]) -> None:
+    def _walk(self, top: Path, seen: set[str]) -> None:
         ignores = _ancestor_gitignores(top.absolute(), self.found.skipped) if self.respect_gitignore else []
         stack: list[tuple[Path, list[tuple[Path, object]]]] = [(top, ignores)]
         while stack:
@@ -180,11 +180,14 @@ class Walker:
                     is_dir = entry.is_dir(follow_symlinks=False)
                 except OSError:
                     is_dir = False
+                # (`active` and `_exclude_spec` are tested first: most folders have neither)
                 if is_dir:
-                    if _skip_dir(entry) or self._ignored(path, active, True) or self._excluded(path.absolute(), is_dir=True):
+                    if _skip_dir(entry) or (active and self._ignored(path, active, True)) or \
+                            (self._exclude_spec is not None and self._excluded(path.absolute(), is_dir=True)):
                         continue
                     stack.append((path, active))
-                elif not self._ignored(path, active, False) and not self._excluded(path.absolute(), is_dir=False):
+                elif not (active and self._ignored(path, active, False)) and not \
+                        (self._exclude_spec is not None and self._excluded(path.absolute(), is_dir=False)):
                     self._consider(path, explicit=False, seen=seen,
                                    regular=_is_regular(entry) if entry.name.endswith(".py") else None)
 
@@ -200,13 +203,13 @@ class Walker:
                 return True
         return False
 
-    def _consider(self, path: Path, *, explicit: bool, seen: set[Path], regular: bool | None) -> None:
+    def _consider(self, path: Path, *, explicit: bool, seen: set[str], regular: bool | None) -> None:
         """`regular`: what the folder listing said (False: a FIFO, socket, device or a symlink to
         one or to nothing), None when unknown."""
         key = path.absolute()
-        if key in seen:
+        if str(key) in seen:
             return
-        seen.add(key)
+        seen.add(str(key))
         name = path.name
         if name.endswith(".py"):
             if regular is None:

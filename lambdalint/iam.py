@@ -568,25 +568,73 @@ _STAR_IN_PRACTICE = frozenset({
 })
 
 
-@lru_cache(maxsize=1)
-def _service_actions() -> Mapping[str, Mapping[str, bool]]:
-    """cfn-lint's IAM action table, service -> action -> "takes a resource type", lowercased.
+class _ServiceActions:
+    """cfn-lint's IAM action table, service -> action -> "takes a resource type", lowercased,
+    decoded one service at a time.
 
-    Read as JSON without importing cfnlint (a second of imports), once per process and only when
+    The file is 2 MB and a run asks about a handful of services: decoding all 457 of them was the
+    largest single cost of a corpus run. cfn-lint writes it with one-space indentation, so a line
+    starting with exactly one space and a quote is a top-level key; for any other layout (or a
+    service key not found that way) the whole file is decoded, as before. Read-only once built."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._decoded: dict[str, Mapping[str, bool] | None] = {}
+        self._offsets: dict[str, int] | None = None
+        self._whole: Mapping[str, Mapping[str, bool]] | None = None
+        if text.startswith('{\n "') and text.rstrip().endswith("}"):
+            offsets: dict[str, int] = {}
+            for match in _TOP_LEVEL_KEY.finditer(text):
+                offsets[json.loads(match.group(1)).lower()] = match.end()  # the last spelling wins, as below
+            self._offsets = offsets
+        else:
+            self._whole = self._decode_all()
+
+    def _decode_all(self) -> Mapping[str, Mapping[str, bool]]:
+        data = json.loads(self._text)
+        if not isinstance(data, dict):
+            return MappingProxyType({})
+        return MappingProxyType({service.lower(): _action_table(body)
+                                 for service, body in data.items() if isinstance(body, dict)})
+
+    def get(self, service: str) -> Mapping[str, bool] | None:
+        if self._whole is not None:
+            return self._whole.get(service)
+        if service not in self._decoded:
+            offset = self._offsets.get(service) if self._offsets is not None else None
+            try:
+                body = _DECODER.raw_decode(self._text, offset)[0] if offset is not None else None
+            except ValueError:  # a damaged file: as if the service were not in it
+                body = None
+            self._decoded[service] = _action_table(body) if isinstance(body, dict) else None
+        return self._decoded[service]
+
+
+# `"service": ` on a line indented by one space (see `_ServiceActions`).
+_TOP_LEVEL_KEY = re.compile(r'\n ("(?:[^"\\\n]|\\.)*"): ')
+_DECODER = json.JSONDecoder()
+
+
+def _action_table(body: dict) -> Mapping[str, bool]:
+    return MappingProxyType({action.lower(): bool(entry.get("Resources"))
+                             for action, entry in body.get("Actions", {}).items()
+                             if isinstance(entry, dict)})
+
+
+@lru_cache(maxsize=1)
+def _service_actions() -> _ServiceActions | Mapping[str, Mapping[str, bool]]:
+    """cfn-lint's IAM action table (see `_ServiceActions`).
+
+    Read without importing cfnlint (a second of imports), once per process and only when
     a statement grants on `*`; read-only, so no run can change what the next one sees."""
     spec = importlib.util.find_spec("cfnlint")
     for location in (spec.submodule_search_locations or []) if spec is not None else []:
         path = Path(location, "data", "AdditionalSpecs", "Policies.json")
         if path.is_file():
             try:
-                data = json.loads(path.read_text(encoding="utf-8"))
+                return _ServiceActions(path.read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 return MappingProxyType({})
-            return MappingProxyType({
-                service.lower(): MappingProxyType({action.lower(): bool(entry.get("Resources"))
-                                                   for action, entry in body.get("Actions", {}).items()
-                                                   if isinstance(entry, dict)})
-                for service, body in data.items() if isinstance(body, dict)})
     return MappingProxyType({})
 
 

@@ -51,10 +51,19 @@ class Located:
     def get(self, *keys: str) -> Located | None:
         node: Located | None = self
         for key in keys:
-            if node is None or not isinstance(node.value, dict):
+            value = node.value  # type: ignore[union-attr]
+            if not isinstance(value, dict):
                 return None
-            node = node.value.get(key)
+            node = value.get(key)
+            if node is None:
+                return None
         return node
+
+    def but(self, *, value: Any = ..., origin: Origin | None = None) -> Located:
+        """A copy with a new value and/or origin, span and key span kept: `dataclasses.replace`
+        without its per-call field introspection (loaders copy thousands of nodes per template)."""
+        return Located(self.value if value is ... else value, self.span,
+                       self.origin if origin is None else origin, self.key_span)
 
     def items(self) -> Iterator[tuple[str, Located]]:
         if isinstance(self.value, dict):

@@ -104,8 +104,9 @@ class Template:
     def display(self) -> str:
         return self.source.display
 
-    @property
+    @cached_property
     def directory(self) -> Path:
+        """The template's folder (cached: the package and code rules ask for it per function)."""
         return self.source.path.parent
 
     @cached_property

@@ -74,7 +74,12 @@ def _scoped_actions(statement: Statement) -> list[str]:
 
 
 def _passes_roles(actions: list[str]) -> bool:
-    return any(fnmatch.fnmatch("iam:passrole", a.lower()) for a in actions)
+    # an action without pattern characters matches only itself: no pattern to compile
+    return any(a.lower() == "iam:passrole" if not _PATTERN_CHARS.intersection(a)
+               else fnmatch.fnmatch("iam:passrole", a.lower()) for a in actions)
+
+
+_PATTERN_CHARS = frozenset("*?[")
 
 
 def check(ctx: Context) -> Iterator[Finding]:

@@ -493,6 +493,14 @@ def _entries(project: Project, patterns: Sequence[str], read) -> list[Entry]:
     entries: list[Entry] = []
     seen: set[tuple[Path, str]] = set()
     code_dirs: set[Path] = set()
+    package_roots: dict[Path, Path] = {}  # folder -> its package root: one walk up per folder, not per handler
+
+    def roots(code_dir: Path | None, file: Path) -> tuple[Path, ...]:
+        root = package_roots.get(file.parent)
+        if root is None:
+            root = package_roots[file.parent] = package_root(file)
+        return _roots(code_dir, root)
+
     for function in project.functions:
         if function.code_dir is not None and function.is_python:
             code_dirs.add(function.code_dir)
@@ -501,7 +509,7 @@ def _entries(project: Project, patterns: Sequence[str], read) -> list[Entry]:
             continue
         file = file.absolute()
         key = (file, function.handler_function)
-        entry = Entry(file, function.handler_function, _roots(function.code_dir, file), function)
+        entry = Entry(file, function.handler_function, roots(function.code_dir, file), function)
         seen.add(key)
         entries.append(entry)
     for path in project.python_paths:
@@ -515,13 +523,12 @@ def _entries(project: Project, patterns: Sequence[str], read) -> list[Entry]:
         for name in handler_shaped(text, patterns):
             if (file, name) not in seen:
                 seen.add((file, name))
-                entries.append(Entry(file, name, _roots(None, file)))
+                entries.append(Entry(file, name, roots(None, file)))
     return entries
 
 
-def _roots(code_dir: Path | None, file: Path) -> tuple[Path, ...]:
+def _roots(code_dir: Path | None, root: Path) -> tuple[Path, ...]:
     roots = [code_dir] if code_dir is not None else []
-    root = package_root(file)
     if root not in roots:
         roots.append(root)
     return tuple(roots)

@@ -10,7 +10,6 @@ A SAM Zip function with neither `CodeUri` (own or Globals) nor `InlineCode` gets
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from lambdalint.located import Located, Span, default
@@ -137,8 +136,8 @@ def merge_defaults(own: Located, inherited: Located, origin: str) -> Located:
         elif isinstance(mine.value, dict) and isinstance(value.value, dict) and mine.intrinsic is None:
             merged[key] = merge_defaults(mine, value, origin)
         elif isinstance(mine.value, list) and isinstance(value.value, list):
-            merged[key] = replace(mine, value=[retag(v, origin) for v in value.value] + mine.value)
-    return replace(own, value=merged)
+            merged[key] = mine.but(value=[retag(v, origin) for v in value.value] + mine.value)
+    return own.but(value=merged)
 
 
 def retag(node: Located, origin: str) -> Located:
@@ -149,7 +148,7 @@ def retag(node: Located, origin: str) -> Located:
     else:
         value = node.value
     keep = node.origin if node.origin == "unresolved" else origin
-    return replace(node, value=value, origin=keep)  # type: ignore[arg-type]
+    return node.but(value=value, origin=keep)  # type: ignore[arg-type]
 
 
 def _function(template: Template, logical_id: str, kind: str, span: Span,

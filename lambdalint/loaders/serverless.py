@@ -14,7 +14,6 @@ serverless-python-requirements packages functions individually.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from pathlib import Path
 
 from lambdalint.located import Located, Span, default
@@ -169,7 +168,7 @@ def _code_dir(template: Template, config: Located) -> Path:
 def _as_provider(node: Located) -> Located:
     if node.origin == "unresolved":
         return node
-    return replace(node, origin="provider")
+    return node.but(origin="provider")
 
 
 class _Resolver:
@@ -178,9 +177,9 @@ class _Resolver:
 
     def resolve(self, node: Located, depth: int) -> Located:
         if isinstance(node.value, dict):
-            return replace(node, value={k: self.resolve(v, depth) for k, v in node.value.items()})
+            return node.but(value={k: self.resolve(v, depth) for k, v in node.value.items()})
         if isinstance(node.value, list):
-            return replace(node, value=[self.resolve(v, depth) for v in node.value])
+            return node.but(value=[self.resolve(v, depth) for v in node.value])
         if isinstance(node.value, str) and "${" in node.value:
             return self.substitute(node, depth)
         return node
@@ -192,8 +191,8 @@ class _Resolver:
             target = self.lookup(whole.group(1), depth)
             if target is not None:
                 # A whole-value reference keeps the target's type (`timeout: ${self:custom.t}` is 30).
-                return replace(node, value=target.value)
-            return replace(node, origin="unresolved")
+                return node.but(value=target.value)
+            return node.but(origin="unresolved")
         unresolved = False
 
         def one(match: re.Match[str]) -> str:
@@ -205,7 +204,7 @@ class _Resolver:
             return str(target.value)
 
         value = _VARIABLE.sub(one, text)
-        return replace(node, value=value, origin="unresolved" if unresolved else node.origin)
+        return node.but(value=value, origin="unresolved" if unresolved else node.origin)
 
     def lookup(self, expression: str, depth: int) -> Located | None:
         match = _SELF_REF.match(expression.strip())
