@@ -42,6 +42,35 @@ class PublicGrant(NamedTuple):
     for_public_url: bool = False  # the grant a function URL with auth NONE needs (reported at the URL)
 
 
+# ---- issue 17 (LL210-LL216): platform settings the loaders read, so rules need no dialect ----
+
+
+class TrafficShift(NamedTuple):
+    """A gradual deployment (CodeDeploy traffic shifting) as its dialect writes it: the deployment
+    configuration as written (`Canary10Percent5Minutes`, `CodeDeployDefault.LambdaLinear...`),
+    its alarms (None when none are listed; a value that does not resolve counts as listed), where
+    to list them in the dialect's words, and what messages name it by."""
+
+    config: Located
+    alarms: Located | None
+    alarms_hint: str
+    owner: str
+    function: str | None = None  # the function it shifts, when the template says
+
+
+class UnsupportedSetting(NamedTuple):
+    """A setting the function passes to Lambda that its package type does not accept (`Handler`
+    of an image function): how the user wrote its name, the value, and the shared level it comes
+    from (`Globals.Function`, `provider`), if any."""
+
+    name: str
+    value: Located
+    inherited: str | None = None
+
+
+# ---- end of issue 17's block ----
+
+
 @dataclass
 class Template:
     """One template file (CloudFormation, SAM or serverless.yml) as loaded, with its functions."""
@@ -59,6 +88,9 @@ class Template:
     module: Any = field(default=None, repr=False)
     # Permissions anyone may use (Terraform `aws_lambda_permission` with `principal = "*"`), for LL304.
     public_grants: list[PublicGrant] = field(default_factory=list)
+    # -- issue 17: gradual deployments the loader read outside any function (a Terraform
+    # `aws_codedeploy_deployment_group`, which names no function), for LL214.
+    traffic_shifts: list[TrafficShift] = field(default_factory=list)
 
     @property
     def display(self) -> str:
@@ -141,6 +173,17 @@ class Function:
     failure_hint: str = "Add an on-failure destination or a dead-letter queue to the function, so failed events are kept."
     # The execution role when the loader resolved it (`lambdalint.iam` reads it as is).
     loaded_role: LoadedRole | None = field(default=None, repr=False)
+    # -- issue 17 (LL211, LL215): filled by the loaders --
+    # How to turn active tracing on, in the dialect's words.
+    tracing_hint: str = "`TracingConfig: {Mode: Active}` on the function"
+    # The deploying tool itself gives the execution role the X-Ray write permissions when tracing
+    # is active (a role SAM or the Serverless Framework makes; any role of a CDK function), so
+    # only a role the project writes itself can lack them.
+    tracing_grants_role: bool = False
+    # Settings passed to Lambda that an image function does not accept, as the tool passes them.
+    image_unsupported: list[UnsupportedSetting] = field(default_factory=list, repr=False)
+    # How an image function sets its entry point instead of `Handler`.
+    image_command_hint: str = "`ImageConfig.Command`"
 
     def key_name(self, cloudformation_key: str) -> str:
         """`Timeout` as the function's own dialect spells it."""

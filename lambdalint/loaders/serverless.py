@@ -20,7 +20,7 @@ from pathlib import Path
 from lambdalint.located import Located, Span, default
 from lambdalint.loaders.cloudformation import merge_defaults, resource_functions
 from lambdalint.loaders.handlers import normalized, resolve_handler
-from lambdalint.model import Function, SourceFile, Template
+from lambdalint.model import Function, SourceFile, Template, UnsupportedSetting
 
 DEFAULT_TIMEOUT = 6
 DEFAULT_MEMORY = 1024
@@ -115,8 +115,31 @@ def _function(template: Template, name: str, config: Located, provider: Located)
         failure_hint="Add `destinations: {onFailure: <queue/topic ARN>}` or `onError` (a DLQ) to the "
                      "function, so failed events are kept.",
     )
+    _platform(function, config, provider, layers)
     resolve_handler(function)
     return function
+
+
+def _platform(function: Function, config: Located, provider: Located, layers: Located | None) -> None:
+    """Tracing and image settings as the framework applies them (LL211, LL215)."""
+    function.tracing_hint = "`provider.tracing.lambda: true`, or `tracing: Active` on the function"
+    iam_role = provider.get("iam", "role")
+    custom = config.get("role") or provider.get("role") or \
+        (iam_role if iam_role is not None and not isinstance(iam_role.value, dict) else None)
+    # The framework adds the X-Ray statements to the role it makes (`IamRoleLambdaExecution`,
+    # which `provider.iam.role` as a mapping only configures), never to a role the user names.
+    function.tracing_grants_role = custom is None
+    if function.package_type != "Image":
+        return
+    function.image_command_hint = "`image.command`"
+    # The framework refuses `handler` next to `image`, drops `runtime`, and passes `layers` on
+    # (the function's, else `provider.layers`), which Lambda rejects for an image.
+    handler = config.get("handler")
+    if handler is not None:
+        function.image_unsupported.append(UnsupportedSetting("handler", handler))
+    if layers is not None and layers.value not in (None, []):
+        function.image_unsupported.append(
+            UnsupportedSetting("layers", layers, None if config.get("layers") is not None else "`provider`"))
 
 
 def plugins(root: Located) -> list[str]:

@@ -26,7 +26,7 @@ from typing import Callable, NamedTuple
 from lambdalint.located import Located, Span, default
 from lambdalint.loaders.handlers import normalized, resolve_handler
 from lambdalint.loaders.hcl import Attribute, Block, HclFile, Scope, evaluate, parse, parse_json
-from lambdalint.model import Function, Problem, SourceFile, Template
+from lambdalint.model import Function, Problem, SourceFile, Template, UnsupportedSetting
 
 DEFAULT_TIMEOUT = 3
 DEFAULT_MEMORY = 128
@@ -180,6 +180,10 @@ def load_terraform_folder(folder: Path, paths: list[Path], display: Callable[[Pa
     module.schedules = module_schedules(module)
     for grant in public_grants(module):
         by_file[grant.principal.span.path].public_grants.append(grant)
+    from lambdalint.loaders.terraform_codedeploy import deployment_groups
+
+    for display, shift in deployment_groups(module):
+        by_file[display].traffic_shifts.append(shift)
     extra_triggers = []
     calls: list[ModuleCall] = []
     for name, block in module.modules.items():
@@ -291,7 +295,8 @@ def build_function(name: str, template: Template, span: Span, body: Located, *, 
         reserved = Located(None, reserved.span, "explicit", reserved.key_span)
     package_type = setting("package_type", "Zip")
     where = f"in the `{block_kind}` block"
-    return Function(
+    names = SPELLING if spelling is None else spelling
+    function = Function(
         name=name,
         kind="terraform",
         template=template,
@@ -308,12 +313,24 @@ def build_function(name: str, template: Template, span: Span, body: Located, *, 
         role=setting(role_key),
         code_location=default(None, span),
         package_type=str(package_type.value) if package_type.is_literal else "Zip",
-        spelling=SPELLING if spelling is None else spelling,
+        spelling=names,
         set_hint=where,
         own_hint=where,
         environment_known=environment_known,
         failure_hint=failure_hint,
     )
+    tracing = names["TracingConfig"]
+    function.tracing_hint = (f"`{tracing} {{ mode = \"Active\" }}`" if tracing == "tracing_config"
+                             else f"`{tracing} = \"Active\"`") + f" {where}"
+    if function.package_type == "Image":
+        function.image_command_hint = "`image_config { command = [...] }`" if block_kind == "resource" \
+            else "`image_config_command`"
+        # The lambda module drops `handler` and `runtime` of an image function itself.
+        for key in ("Handler", "Runtime", "Layers") if block_kind == "resource" else ("Layers",):
+            value = body.get(names[key])
+            if value is not None and value.value not in (None, []):
+                function.image_unsupported.append(UnsupportedSetting(names[key], value))
+    return function
 
 
 def _list(node: Located | None) -> list[Located]:
