@@ -184,6 +184,8 @@ class Function:
     image_unsupported: list[UnsupportedSetting] = field(default_factory=list, repr=False)
     # How an image function sets its entry point instead of `Handler`.
     image_command_hint: str = "`ImageConfig.Command`"
+    # How the function publishes versions (LL213: SnapStart applies to versions only).
+    publish_hint: str = "an `AWS::Lambda::Version` of the function"
 
     def key_name(self, cloudformation_key: str) -> str:
         """`Timeout` as the function's own dialect spells it."""

@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from lambdalint.packages import (CodeSource, FunctionPackage, LayerRef, PackageAnalysis, Shipped,
                                      package_analysis)
     from lambdalint.schedule import schedule_error
+    from lambdalint.routes import Route, open_routes
     from lambdalint.deploy import (Deployment, Provisioned, batch_failures_setting, deployment, number,
                                    reports_batch_failures, traffic_shifts)
 
@@ -62,6 +63,7 @@ _LAZY = {
     "lambdalint.packages": ("CodeSource", "FunctionPackage", "LayerRef", "PackageAnalysis", "Shipped",
                             "package_analysis"),
     "lambdalint.schedule": ("schedule_error",),
+    "lambdalint.routes": ("Route", "open_routes"),
     "lambdalint.deploy": ("Deployment", "Provisioned", "batch_failures_setting", "deployment", "number",
                           "reports_batch_failures", "traffic_shifts"),
 }
@@ -94,6 +96,8 @@ __all__ = [
     # how a function is deployed: SnapStart, versions, provisioned concurrency, tracing (LL211-LL214)
     "Deployment", "Provisioned", "batch_failures_setting", "deployment", "number", "reports_batch_failures",
     "traffic_shifts",
+    # API routes that invoke a function without authorization (LL216)
+    "Route", "open_routes",
     # what opens a database, cache or HTTP connection (LL102, LL202)
     "CONNECTION_NAMES", "HTTP_POOLS", "connection",
     # IAM: the effective policy of a function's execution role

@@ -159,6 +159,7 @@ def _platform(function: Function, sam: bool) -> None:
     """Tracing and image settings in CloudFormation's and SAM's words (LL211, LL215)."""
     props = function.properties
     if sam:
+        function.publish_hint = "`AutoPublishAlias: live` on the function or in `Globals.Function`"
         function.tracing_hint = "`Tracing: Active` on the function or in `Globals.Function`"
         role = props.get("Role")
         # SAM adds AWSXrayWriteOnlyAccess to the role it makes when tracing is active.

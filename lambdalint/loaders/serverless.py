@@ -31,7 +31,7 @@ SPELLING = {
     "Timeout": "timeout", "MemorySize": "memorySize", "Runtime": "runtime",
     "ReservedConcurrentExecutions": "reservedConcurrency", "Environment": "environment",
     "Layers": "layers", "Handler": "handler", "Role": "role",
-    "ScalingConfig.MaximumConcurrency": "maximumConcurrency",
+    "ScalingConfig.MaximumConcurrency": "maximumConcurrency", "PackageType": "image",
 }
 _MAX_DEPTH = 10  # `${self:a}` may point at `${self:b}`; a cycle must end somewhere
 
@@ -123,6 +123,7 @@ def _function(template: Template, name: str, config: Located, provider: Located)
 def _platform(function: Function, config: Located, provider: Located, layers: Located | None) -> None:
     """Tracing and image settings as the framework applies them (LL211, LL215)."""
     function.tracing_hint = "`provider.tracing.lambda: true`, or `tracing: Active` on the function"
+    function.publish_hint = "drop `provider.versionFunctions: false`"
     iam_role = provider.get("iam", "role")
     custom = config.get("role") or provider.get("role") or \
         (iam_role if iam_role is not None and not isinstance(iam_role.value, dict) else None)

@@ -322,6 +322,7 @@ def build_function(name: str, template: Template, span: Span, body: Located, *, 
     tracing = names["TracingConfig"]
     function.tracing_hint = (f"`{tracing} {{ mode = \"Active\" }}`" if tracing == "tracing_config"
                              else f"`{tracing} = \"Active\"`") + f" {where}"
+    function.publish_hint = f"`publish = true` {where}"
     if function.package_type == "Image":
         function.image_command_hint = "`image_config { command = [...] }`" if block_kind == "resource" \
             else "`image_config_command`"
