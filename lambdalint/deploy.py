@@ -122,7 +122,7 @@ def _cloudformation(function: Function) -> Deployment:
             provisioned.append(Provisioned(amount, target, logical_id))
     return Deployment(
         snap_start=prop("SnapStart", "ApplyOn"),
-        publishes_version=versions or alias.value is not None,
+        publishes_version=versions or alias.value is not None or not function.versions_known,
         alias=alias,
         provisioned=provisioned,
         tracing=prop("Tracing") if sam else prop("TracingConfig", "Mode"),

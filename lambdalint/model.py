@@ -186,6 +186,9 @@ class Function:
     image_command_hint: str = "`ImageConfig.Command`"
     # How the function publishes versions (LL213: SnapStart applies to versions only).
     publish_hint: str = "an `AWS::Lambda::Version` of the function"
+    # False when the loader cannot see every way versions get published (a CDK function's
+    # `current_version`, read by no loader): then no function is said to publish none.
+    versions_known: bool = True
 
     def key_name(self, cloudformation_key: str) -> str:
         """`Timeout` as the function's own dialect spells it."""

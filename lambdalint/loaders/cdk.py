@@ -799,6 +799,7 @@ def _function(template: Template, logical_id: str, resource: Located) -> Functio
         function.tracing_grants_role = True
         function.tracing_hint = "`tracing=lambda_.Tracing.ACTIVE`"
         function.publish_hint = "`fn.current_version`, or a `lambda_.Alias`"
+        function.versions_known = False  # `fn.current_version` publishes one, and is not read
         function.image_command_hint = "`cmd=` of `DockerImageCode.from_image_asset`"
         function.image_unsupported = [u._replace(name=SHOWN.get(u.name, u.name)) for u in function.image_unsupported]
     if function.code_dir is None or not function.code_dir.is_dir():
