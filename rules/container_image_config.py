@@ -68,11 +68,11 @@ RULE = Rule(
     severity="error",
     reports_in=frozenset({"template"}),
     summary="An image function sets Handler, Runtime or Layers",
-    overview="`PackageType: Image` together with `Handler`, `Runtime` or `Layers` (own or from "
-             "`Globals.Function`), which image functions do not support",
+    overview="an image function (`PackageType: Image`, Terraform `package_type = \"Image\"`, Serverless "
+             "`image:`) with a handler, runtime or layers the tool passes on (own, from `Globals.Function` "
+             "or `provider`), which image functions do not support",
     check=check,
     docs=__doc__ or "",
-    preview=True,
     tags=("deployment",),
     examples=(
         bad("""\

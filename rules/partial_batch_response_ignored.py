@@ -82,7 +82,6 @@ RULE = Rule(
              "processing) but an SQS, Kinesis or DynamoDB source lacks `ReportBatchItemFailures`",
     check=check,
     docs=__doc__ or "",
-    preview=True,
     needs_code=True,
     code_names=BATCH_NAMES,
     code_patterns=(r"batchItemFailures",),
@@ -237,5 +236,29 @@ def audit(event, context):
     for record in event["Records"]:
         print(record["body"])
 """}, title="Serverless functionResponseType; a plain consumer in the same module"),
+        good(files={"template.yaml": """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  OrdersWorker:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Events:
+        Orders:
+          Type: SQS
+          Properties:
+            Queue: !GetAtt OrdersQueue.Arn
+""", "src/app.py": """\
+import json
+
+
+def handler(event, context):
+    for record in event["Records"]:
+        json.loads(record["body"])  # a bad record raises: the whole batch is retried
+    return {"batchItemFailures": []}
+"""}, title="an always-empty response reports no failure"),
     ),
 )

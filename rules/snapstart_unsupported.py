@@ -114,7 +114,6 @@ RULE = Rule(
              "ephemeral storage or an image (error); on a function that publishes no version (warning)",
     check=check,
     docs=__doc__ or "",
-    preview=True,
     tags=("deployment", "performance"),
     examples=(
         bad("""\

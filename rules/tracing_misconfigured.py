@@ -130,7 +130,6 @@ RULE = Rule(
              "Powertools `Tracer` in code while tracing is not `Active` (warning)",
     check=check,
     docs=__doc__ or "",
-    preview=True,
     tags=("deployment", "observability"),
     needs_code=True,
     code_names=TRACER_NAMES + XRAY_NAMES,

@@ -81,11 +81,11 @@ RULE = Rule(
     severities=("error",),
     reports_in=frozenset({"template"}),
     summary="Gradual deployment without alarms to roll it back",
-    overview="SAM `DeploymentPreference` `Canary*`/`Linear*` without `Alarms` (warning); any "
+    overview="a `Canary*`/`Linear*` deployment without alarms: SAM `DeploymentPreference`, the Serverless "
+             "canary plugin, a CloudFormation or Terraform CodeDeploy deployment group (warning); any "
              "`DeploymentPreference` without `AutoPublishAlias` (error)",
     check=check,
     docs=__doc__ or "",
-    preview=True,
     tags=("deployment", "reliability"),
     examples=(
         bad("""\

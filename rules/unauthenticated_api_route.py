@@ -88,7 +88,6 @@ RULE = Rule(
              "`POST`/`PUT`/`PATCH`/`DELETE`/`ANY`, info for `GET`/`HEAD`",
     check=check,
     docs=__doc__ or "",
-    preview=True,
     tags=("security",),
     examples=(
         bad("""\
