@@ -11,6 +11,11 @@ Rules ask `deployment(function)` and never read the dialect's spelling:
 | tracing | `TracingConfig.Mode` | `Tracing` | `tracing` (function), `provider.tracing.lambda` |
 | ephemeral storage | `EphemeralStorage.Size` | same | `ephemeralStorageSize` |
 | file systems | `FileSystemConfigs` | same | `fileSystemConfig` |
+| traffic shifting | an `AWS::CodeDeploy::DeploymentGroup` an alias's `CodeDeployLambdaAliasUpdate` names | `DeploymentPreference` | serverless-plugin-canary-deployments' `deploymentSettings` |
+
+Terraform functions (a resource or a lambda module call) get their `Deployment` from the loader
+(`lambdalint.loaders.terraform_deploy`); its CodeDeploy deployment groups, which name no function,
+come from the loader too (`Template.traffic_shifts`). `traffic_shifts(template)` lists every gradual deployment.
 
 A value that does not resolve (a parameter, an unresolved `${opt:...}`) stays as written with its
 origin, and rules treat it as unknown. Computed once per function (`Template.analyses`).
@@ -21,7 +26,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from lambdalint.located import Located, default
-from lambdalint.model import Function
+from lambdalint.model import Function, Template, TrafficShift
 
 ALIAS = "AWS::Lambda::Alias"
 VERSION = "AWS::Lambda::Version"
@@ -117,7 +122,7 @@ def _cloudformation(function: Function) -> Deployment:
             provisioned.append(Provisioned(amount, target, logical_id))
     return Deployment(
         snap_start=prop("SnapStart", "ApplyOn"),
-        publishes_version=versions or alias.value is not None,
+        publishes_version=versions or alias.value is not None or not function.versions_known,
         alias=alias,
         provisioned=provisioned,
         tracing=prop("Tracing") if sam else prop("TracingConfig", "Mode"),
@@ -215,3 +220,118 @@ def reports_batch_failures(trigger: object) -> bool | None:
     if node.intrinsic is not None or any(not v.is_literal for v in values):
         return None
     return any(str(v.value) == "ReportBatchItemFailures" for v in values)
+
+
+# How each way of declaring an event source spells `ReportBatchItemFailures` (LL210's hint).
+_BATCH_SETTING = {
+    "serverless-event": "`functionResponseType: ReportBatchItemFailures` to the event",
+    "aws_lambda_event_source_mapping": '`function_response_types = ["ReportBatchItemFailures"]` to the mapping',
+    "module": '`function_response_types = ["ReportBatchItemFailures"]` to the `event_source_mapping` entry',
+}
+
+
+def batch_failures_setting(trigger: object) -> str:
+    """What to add so an event source reads partial batch responses, in its own spelling."""
+    declared_by = getattr(trigger, "declared_by", "")
+    function = getattr(trigger, "function", None)
+    if function is not None and function.template.dialect == "cdk":
+        return "`report_batch_item_failures=True` to the event source"
+    return _BATCH_SETTING.get(declared_by, "`FunctionResponseTypes: [ReportBatchItemFailures]` to the event source")
+
+
+# ---------------------------------------------------------------- traffic shifting
+
+_GRADUAL = ("Canary", "Linear")
+_LAMBDA_CONFIG = "CodeDeployDefault.Lambda"
+DEPLOYMENT_GROUP = "AWS::CodeDeploy::DeploymentGroup"
+
+
+def is_gradual(config: Located) -> bool:
+    """`Canary10Percent5Minutes` (SAM, the plugin) or `CodeDeployDefault.LambdaLinear...`
+    (CodeDeploy): a deployment that shifts traffic step by step. False when it does not resolve."""
+    text = config.str_value()
+    if text is None:
+        return False
+    text = text.strip()
+    return text.removeprefix(_LAMBDA_CONFIG).startswith(_GRADUAL)
+
+
+def listed_alarms(node: Located | None, enabled: Located | None = None) -> Located | None:
+    """The alarms as written, None when none are listed (absent, empty, or turned off with a
+    literal `false`); anything that does not resolve counts as listed."""
+    if enabled is not None and enabled.is_literal and enabled.value in (False, "false", "False"):
+        return None
+    if node is None or (node.intrinsic is None and node.value in ([], None, "")):
+        return None
+    return node
+
+
+def traffic_shifts(template: Template) -> list[TrafficShift]:
+    """Every gradual deployment of the template: its functions' `DeploymentPreference` (SAM, the
+    canary plugin), CodeDeploy deployment groups among its resources, and those the loader read
+    (Terraform)."""
+    found: list[TrafficShift] = []
+    for function in template.functions:
+        shift = _preference_shift(function)
+        if shift is not None:
+            found.append(shift)
+    found.extend(_deployment_groups(template))
+    found.extend(template.traffic_shifts)
+    return found
+
+
+def _preference_shift(function: Function) -> TrafficShift | None:
+    preference = deployment(function).deployment_preference
+    if not isinstance(preference.value, dict) or preference.intrinsic is not None:
+        return None
+    enabled = preference.get("Enabled")
+    if enabled is not None and (not enabled.is_literal or enabled.value in (False, "false", "False")):
+        return None  # disabled, or enabled by a condition that is not evaluated
+    kind = preference.get("Type")
+    if kind is None or not is_gradual(kind):
+        return None
+    hint = "`deploymentSettings.alarms`" if function.kind == "serverless" else "`DeploymentPreference.Alarms`"
+    return TrafficShift(kind, listed_alarms(preference.get("Alarms")), hint, f"`{function.name}`", function.name)
+
+
+def _deployment_groups(template: Template) -> list[TrafficShift]:
+    """`AWS::CodeDeploy::DeploymentGroup`s with a Lambda `Canary`/`Linear` configuration, each
+    with the function of every alias whose `UpdatePolicy.CodeDeployLambdaAliasUpdate` names it."""
+    from lambdalint.triggers import referenced_ids
+
+    groups: dict[str, Located] = {}
+    for logical_id, resource in template.resources.items():
+        kind = resource.get("Type")
+        if kind is not None and kind.value == DEPLOYMENT_GROUP:
+            groups[logical_id] = resource
+    if not groups:
+        return []
+    shifted: dict[str, list[str]] = {}
+    for resource in template.resources.values():
+        kind = resource.get("Type")
+        update = resource.get("UpdatePolicy", "CodeDeployLambdaAliasUpdate")
+        if kind is None or kind.value != ALIAS or update is None:
+            continue
+        group = update.get("DeploymentGroupName")
+        named = referenced_ids(group) if group is not None else set()
+        functions = _named_functions(resource.get("Properties", "FunctionName"))
+        for logical_id in named & set(groups):
+            shifted.setdefault(logical_id, []).extend(
+                f.name for f in template.functions if f.name in functions)
+    found: list[TrafficShift] = []
+    for logical_id, resource in groups.items():
+        props = resource.get("Properties")
+        config = props.get("DeploymentConfigName") if props is not None else None
+        if config is None or not is_gradual(config):
+            continue
+        setting = props.get("AlarmConfiguration")  # type: ignore[union-attr]
+        if setting is not None and (setting.intrinsic is not None or not isinstance(setting.value, dict)):
+            alarms: Located | None = setting
+        else:
+            alarms = listed_alarms(setting.get("Alarms"), setting.get("Enabled")) if setting is not None else None
+        hint = f"`AlarmConfiguration.Alarms` of the deployment group `{logical_id}`"
+        names = shifted.get(logical_id) or [None]
+        for name in dict.fromkeys(names):
+            owner = f"`{name}` (deployment group `{logical_id}`)" if name else f"deployment group `{logical_id}`"
+            found.append(TrafficShift(config, alarms, hint, owner, name))
+    return found

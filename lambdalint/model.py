@@ -72,6 +72,35 @@ def _no_references(template: Template, value: Located) -> list[DeployReference]:
     return []
 
 
+# ---- issue 17 (LL210-LL216): platform settings the loaders read, so rules need no dialect ----
+
+
+class TrafficShift(NamedTuple):
+    """A gradual deployment (CodeDeploy traffic shifting) as its dialect writes it: the deployment
+    configuration as written (`Canary10Percent5Minutes`, `CodeDeployDefault.LambdaLinear...`),
+    its alarms (None when none are listed; a value that does not resolve counts as listed), where
+    to list them in the dialect's words, and what messages name it by."""
+
+    config: Located
+    alarms: Located | None
+    alarms_hint: str
+    owner: str
+    function: str | None = None  # the function it shifts, when the template says
+
+
+class UnsupportedSetting(NamedTuple):
+    """A setting the function passes to Lambda that its package type does not accept (`Handler`
+    of an image function): how the user wrote its name, the value, and the shared level it comes
+    from (`Globals.Function`, `provider`), if any."""
+
+    name: str
+    value: Located
+    inherited: str | None = None
+
+
+# ---- end of issue 17's block ----
+
+
 @dataclass
 class Template:
     """One template file (CloudFormation, SAM or serverless.yml) as loaded, with its functions."""
@@ -99,6 +128,9 @@ class Template:
     def references_in(self, value: Located) -> list[DeployReference]:
         """What of `value` the deployment resolves from a parameter store or secret, in order."""
         return self.reference_reader(self, value)
+    # -- issue 17: gradual deployments the loader read outside any function (a Terraform
+    # `aws_codedeploy_deployment_group`, which names no function), for LL214.
+    traffic_shifts: list[TrafficShift] = field(default_factory=list)
 
     @property
     def display(self) -> str:
@@ -192,6 +224,22 @@ class Function:
     # How the function is deployed when its loader read that itself (Terraform: a
     # `lambdalint.deploy.Deployment`); None: `lambdalint.deploy` reads it from the properties.
     deployment: Any = field(default=None, repr=False)
+    # -- issue 17 (LL211, LL215): filled by the loaders --
+    # How to turn active tracing on, in the dialect's words.
+    tracing_hint: str = "`TracingConfig: {Mode: Active}` on the function"
+    # The deploying tool itself gives the execution role the X-Ray write permissions when tracing
+    # is active (a role SAM or the Serverless Framework makes; any role of a CDK function), so
+    # only a role the project writes itself can lack them.
+    tracing_grants_role: bool = False
+    # Settings passed to Lambda that an image function does not accept, as the tool passes them.
+    image_unsupported: list[UnsupportedSetting] = field(default_factory=list, repr=False)
+    # How an image function sets its entry point instead of `Handler`.
+    image_command_hint: str = "`ImageConfig.Command`"
+    # How the function publishes versions (LL213: SnapStart applies to versions only).
+    publish_hint: str = "an `AWS::Lambda::Version` of the function"
+    # False when the loader cannot see every way versions get published (a CDK function's
+    # `current_version`, read by no loader): then no function is said to publish none.
+    versions_known: bool = True
 
     def key_name(self, cloudformation_key: str) -> str:
         """`Timeout` as the function's own dialect spells it."""

@@ -50,7 +50,9 @@ if TYPE_CHECKING:
     from lambdalint.packages import (CodeSource, FunctionPackage, LayerRef, PackageAnalysis, Shipped,
                                      package_analysis)
     from lambdalint.schedule import schedule_error
-    from lambdalint.deploy import Deployment, Provisioned, deployment, number, reports_batch_failures
+    from lambdalint.routes import Route, open_routes
+    from lambdalint.deploy import (Deployment, Provisioned, batch_failures_setting, deployment, number,
+                                   reports_batch_failures, traffic_shifts)
 
 _LAZY = {
     "lambdalint.iam": ("ExecutionRole", "ManagedPolicyRef", "Statement", "action_accepts_only_star",
@@ -61,7 +63,9 @@ _LAZY = {
     "lambdalint.packages": ("CodeSource", "FunctionPackage", "LayerRef", "PackageAnalysis", "Shipped",
                             "package_analysis"),
     "lambdalint.schedule": ("schedule_error",),
-    "lambdalint.deploy": ("Deployment", "Provisioned", "deployment", "number", "reports_batch_failures"),
+    "lambdalint.routes": ("Route", "open_routes"),
+    "lambdalint.deploy": ("Deployment", "Provisioned", "batch_failures_setting", "deployment", "number",
+                          "reports_batch_failures", "traffic_shifts"),
 }
 _LAZY_HOME = {name: module for module, names in _LAZY.items() for name in names}
 
@@ -90,7 +94,10 @@ __all__ = [
     "AFTER_RESTORE", "BATCH_NAMES", "TRACER_NAMES", "UNIQUE_NAMES", "XRAY_NAMES", "Use", "batch_response",
     "handler_modules", "restores", "snapshot_unique_values", "tracing_use",
     # how a function is deployed: SnapStart, versions, provisioned concurrency, tracing (LL211-LL214)
-    "Deployment", "Provisioned", "deployment", "number", "reports_batch_failures",
+    "Deployment", "Provisioned", "batch_failures_setting", "deployment", "number", "reports_batch_failures",
+    "traffic_shifts",
+    # API routes that invoke a function without authorization (LL216)
+    "Route", "open_routes",
     # what opens a database, cache or HTTP connection (LL102, LL202)
     "CONNECTION_NAMES", "HTTP_POOLS", "connection",
     # IAM: the effective policy of a function's execution role

@@ -1,7 +1,11 @@
 """
 ## What it does
 Reports a function with `PackageType: Image` that also has a `Handler`, `Runtime` or `Layers`,
-set on the function or inherited from SAM `Globals.Function`.
+set on the function or inherited from SAM `Globals.Function`; Terraform `package_type = "Image"`
+with `handler`, `runtime` or `layers`; a Serverless `image:` function with `handler` (the
+framework refuses both) or `layers` (its own or `provider.layers`, which the framework passes on);
+a CDK `DockerImageFunction` with `layers`. The Serverless `provider.runtime` and the lambda
+module's `handler` and `runtime` are dropped for an image by the tool, and not reported.
 
 ## Why is this bad?
 An image function brings its runtime, its entry point and its dependencies in the image; Lambda
@@ -37,30 +41,24 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from lambdalint.rulekit import Context, Finding, Located, Rule, bad, good, per_value
-
-_KEYS = ("Handler", "Runtime", "Layers")
-
+from lambdalint.rulekit import Context, Finding, Function, Located, Rule, bad, good, per_value
 
 def check(ctx: Context) -> Iterator[Finding]:
-    pairs: list[tuple[object, Located, str]] = []
+    pairs: list[tuple[Function, Located]] = []
+    settings = {}
     for function in ctx.project.functions:
-        # Serverless: an `image:` function's handler and runtime are not passed on by the framework.
-        if function.kind == "serverless" or function.package_type != "Image":
-            continue
-        for key in _KEYS:
-            value = function.properties.get(key)
-            if value is not None:
-                pairs.append((function, value, key))
-    keys = {id(value): key for _, value, key in pairs}
-    for value, functions in per_value([(f, v) for f, v, _ in pairs]):  # type: ignore[misc]
-        key = keys[id(value)]
+        for setting in function.image_unsupported:
+            pairs.append((function, setting.value))
+            settings[id(setting.value)] = setting
+    for value, functions in per_value(pairs):
+        setting = settings[id(value)]
         names = ", ".join(f"`{f.name}`" for f in functions)
-        inherited = " (from `Globals.Function`)" if value.origin == "globals" else ""
+        inherited = f" (from {setting.inherited})" if setting.inherited else ""
+        handler = setting.name.lower() == "handler"
         yield ctx.finding(value.key_span or value.span,
-                          f"`{key}`{inherited} is not supported for the image function{'s' if len(functions) > 1 else ''} {names}",
-                          "Remove it; an image sets its entry point with `ImageConfig.Command`."
-                          if key == "Handler" else "Remove it; the image brings its own runtime and dependencies.",
+                          f"`{setting.name}`{inherited} is not supported for the image function{'s' if len(functions) > 1 else ''} {names}",
+                          f"Remove it; an image sets its entry point with {functions[0].image_command_hint}."
+                          if handler else "Remove it; the image brings its own runtime and dependencies.",
                           function=functions[0].name)
 
 
@@ -70,11 +68,11 @@ RULE = Rule(
     severity="error",
     reports_in=frozenset({"template"}),
     summary="An image function sets Handler, Runtime or Layers",
-    overview="`PackageType: Image` together with `Handler`, `Runtime` or `Layers` (own or from "
-             "`Globals.Function`), which image functions do not support",
+    overview="an image function (`PackageType: Image`, Terraform `package_type = \"Image\"`, Serverless "
+             "`image:`) with a handler, runtime or layers the tool passes on (own, from `Globals.Function` "
+             "or `provider`), which image functions do not support",
     check=check,
     docs=__doc__ or "",
-    preview=True,
     tags=("deployment",),
     examples=(
         bad("""\
@@ -128,6 +126,66 @@ Resources:
       Handler: app.handler
       Runtime: python3.12
 """, title="ImageConfig.Command; a zip function next to it"),
+        bad("""\
+service: inference
+provider:
+  name: aws
+  runtime: python3.12
+  layers:  # [container-image-config]
+    - arn:aws:lambda:eu-west-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-x86_64:7
+  ecr:
+    images:
+      appimage:
+        path: ./
+functions:
+  predict:
+    image:
+      name: appimage
+    handler: app.handler  # [container-image-config]
+  api:
+    handler: api.handler
+""", name="serverless.yml", title="Serverless image function: a handler, and provider layers the framework passes on"),
+        bad("""\
+resource "aws_lambda_function" "inference" {
+  function_name = "inference"
+  role          = aws_iam_role.inference.arn
+  package_type  = "Image"
+  image_uri     = "${aws_ecr_repository.inference.repository_url}:latest"
+  handler       = "app.handler"  # [container-image-config]
+  runtime       = "python3.12"  # [container-image-config]
+  timeout       = 30
+}
+
+resource "aws_lambda_function" "api" {
+  function_name = "api"
+  role          = aws_iam_role.inference.arn
+  filename      = "api.zip"
+  handler       = "app.handler"
+  runtime       = "python3.12"
+}
+""", name="main.tf", title="Terraform image function with handler and runtime"),
+        good("""\
+module "inference" {
+  source = "terraform-aws-modules/lambda/aws"
+
+  function_name  = "inference"
+  create_package = false
+  package_type   = "Image"
+  image_uri      = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/inference:1"
+  handler        = "app.handler"
+  runtime        = "python3.12"
+}
+
+resource "aws_lambda_function" "worker" {
+  function_name = "worker"
+  role          = aws_iam_role.worker.arn
+  package_type  = "Image"
+  image_uri     = var.worker_image
+  image_config {
+    command = ["app.handler"]
+  }
+}
+""", name="main.tf", title="the lambda module drops handler and runtime of an image; image_config"),
         good("""\
 service: inference
 provider:

@@ -45,11 +45,8 @@ from typing import Iterator
 from lambdalint.rulekit import (BATCH_NAMES, Context, Finding, Related, Rule, bad, batch_response, code_analysis,
                                 function_triggers, good)
 
-_SPELLING = {"serverless-event": "`functionResponseType: ReportBatchItemFailures`"}
-
-
 def check(ctx: Context) -> Iterator[Finding]:
-    from lambdalint.rulekit import reports_batch_failures
+    from lambdalint.rulekit import batch_failures_setting, reports_batch_failures
 
     analysis = code_analysis(ctx)
     texts = {display: source.text for display, source in ctx.project.sources.items()}
@@ -65,12 +62,11 @@ def check(ctx: Context) -> Iterator[Finding]:
         for trigger in function_triggers(function):
             if reports_batch_failures(trigger) is not False:
                 continue
-            setting = _SPELLING.get(trigger.declared_by, "`FunctionResponseTypes: [ReportBatchItemFailures]`")
             yield ctx.finding(
                 trigger.span,
                 f"`{function.name}` reports partial batch failures (`{use.what}`) but its {trigger.kind} source "
                 f"`{trigger.source or trigger.name}` does not read them: failed records are deleted as processed",
-                f"Add {setting} to the event source.",
+                f"Add {batch_failures_setting(trigger)}.",
                 function=function.name,
                 related=[Related(f"partial batch response (`{use.what}`)", use.span)],
             )
@@ -86,7 +82,6 @@ RULE = Rule(
              "processing) but an SQS, Kinesis or DynamoDB source lacks `ReportBatchItemFailures`",
     check=check,
     docs=__doc__ or "",
-    preview=True,
     needs_code=True,
     code_names=BATCH_NAMES,
     code_patterns=(r"batchItemFailures",),
@@ -241,5 +236,29 @@ def audit(event, context):
     for record in event["Records"]:
         print(record["body"])
 """}, title="Serverless functionResponseType; a plain consumer in the same module"),
+        good(files={"template.yaml": """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  OrdersWorker:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Events:
+        Orders:
+          Type: SQS
+          Properties:
+            Queue: !GetAtt OrdersQueue.Arn
+""", "src/app.py": """\
+import json
+
+
+def handler(event, context):
+    for record in event["Records"]:
+        json.loads(record["body"])  # a bad record raises: the whole batch is retried
+    return {"batchItemFailures": []}
+"""}, title="an always-empty response reports no failure"),
     ),
 )

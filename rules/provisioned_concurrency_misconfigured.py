@@ -89,7 +89,6 @@ RULE = Rule(
              "`AutoPublishAlias`, on `$LATEST`, or more than the reserved concurrency",
     check=check,
     docs=__doc__ or "",
-    preview=True,
     tags=("deployment",),
     examples=(
         bad("""\

@@ -85,7 +85,6 @@ RULE = Rule(
              "(`uuid4()`, `random`, `secrets`, timestamps) or opens a connection without an after-restore hook",
     check=check,
     docs=__doc__ or "",
-    preview=True,
     needs_code=True,
     code_names=UNIQUE_NAMES + AFTER_RESTORE + CONNECTION_NAMES,
     tags=("correctness",),

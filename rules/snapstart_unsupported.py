@@ -91,14 +91,12 @@ def _problems(function: Function) -> Iterator[tuple[str, str, tuple[Related, ...
                (Related("file system", settings.file_systems.span),), "error")
     if not settings.publishes_version:
         yield ("is never used: the function publishes no version",
-               "Publish versions (`AutoPublishAlias: live` in SAM, an `AWS::Lambda::Version`) and invoke the "
-               "version or alias.", (), "warning")
+               f"Publish versions ({function.publish_hint}) and invoke the version or alias.", (), "warning")
 
 
 def _conflicts(function: Function) -> Iterator[tuple[str, Located]]:
     if function.package_type == "Image":
-        yield "a container image (`PackageType: Image`)", function.properties.get("PackageType") \
-            or function.properties.get("image") or function.runtime
+        yield "a container image", function.setting("PackageType") or function.code_location
         return
     runtime = function.runtime
     if runtime.is_literal and isinstance(runtime.value, str) and not runtime_supports_snapstart(runtime.value):
@@ -116,7 +114,6 @@ RULE = Rule(
              "ephemeral storage or an image (error); on a function that publishes no version (warning)",
     check=check,
     docs=__doc__ or "",
-    preview=True,
     tags=("deployment", "performance"),
     examples=(
         bad("""\

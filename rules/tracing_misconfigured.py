@@ -3,13 +3,18 @@
 Reports tracing set up on one side only.
 
 Error: active tracing that breaks the deploy: `Tracing: Active` (SAM), `TracingConfig.Mode:
-Active` (CloudFormation) or `tracing: Active` / `provider.tracing.lambda: true` (Serverless) on a
-function whose execution role is defined in the project, is fully known, and allows neither
-`xray:PutTraceSegments` nor `xray:PutTelemetryRecords` (error).
+Active` (CloudFormation), `tracing: Active` / `provider.tracing.lambda: true` (Serverless) or
+`tracing_config { mode = "Active" }` / the lambda module's `tracing_mode = "Active"` (Terraform) on a
+function whose execution role is defined in the project, is fully known, and does not allow
+`xray:PutTraceSegments` or `xray:PutTelemetryRecords` (error). The role's policy is evaluated as
+IAM does: wildcards (`xray:Put*`, `*`), `NotAction`, an explicit `Deny`, and the documents of AWS
+managed policies (`AWSXRayDaemonWriteAccess`, `AWSXrayWriteOnlyAccess`, ...).
 
-Roles that SAM or the Serverless Framework create get the X-Ray permissions added by the tool, so
-only a role the project writes itself is judged; a role defined outside the template, or one with
-a managed policy whose content lambdalint does not know, is not.
+Roles that SAM or the Serverless Framework create get the X-Ray permissions added by the tool, and
+so do the roles of CDK functions (`tracing=Tracing.ACTIVE` adds them) and the lambda module's own
+role with `attach_tracing_policy = true`: only a role the project writes itself is judged. A role
+defined outside the template, one with a managed policy whose content lambdalint does not know, or
+a statement that does not resolve is not.
 
 Warning: handler code that sends traces (Powertools `Tracer()`, the X-Ray SDK's `patch_all()`,
 `patch(...)` or `xray_recorder`) in a function whose tracing is not `Active` (the default is
@@ -50,50 +55,43 @@ function's `tracing: Active` (Serverless). For the role, attach `arn:aws:iam::aw
 
 from __future__ import annotations
 
-import fnmatch
 from typing import Iterator
 
-from lambdalint.rulekit import (TRACER_NAMES, XRAY_NAMES, Context, Finding, Function, Related, Rule, bad,
+from lambdalint.rulekit import (TRACER_NAMES, XRAY_NAMES, Context, Finding, Related, Rule, bad,
                                 code_analysis, good, handler_modules, tracing_use)
 
 NEEDED = ("xray:PutTraceSegments", "xray:PutTelemetryRecords")
-# AWS managed policies whose content is known here: those that allow the X-Ray writes, and the
-# Lambda execution policies that do not. Any other managed policy makes the role not fully known.
-_GRANTS = {"AWSXrayWriteOnlyAccess", "AWSXRayDaemonWriteAccess", "AWSXrayFullAccess", "AdministratorAccess",
-           "PowerUserAccess"}
-_WITHOUT = {"AWSLambdaBasicExecutionRole", "AWSLambdaVPCAccessExecutionRole", "AWSLambdaSQSQueueExecutionRole",
-            "AWSLambdaKinesisExecutionRole", "AWSLambdaDynamoDBExecutionRole", "AWSLambdaMSKExecutionRole",
-            "AWSLambdaRole", "AWSLambdaENIManagementAccess", "AWSLambdaBasicDurableExecutionRolePolicy"}
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    from lambdalint.rulekit import deployment
-    from lambdalint.rulekit import execution_role
+    from lambdalint.policy_eval import Policy
+    from lambdalint.rulekit import deployment, execution_role
 
     yield from code_without_tracing(ctx)
     for function in ctx.project.functions:
         tracing = deployment(function).tracing
-        if deployment(function).tracing_active is not True:
-            continue
+        if deployment(function).tracing_active is not True or function.tracing_grants_role:
+            continue  # off, unknown, or the deploying tool adds the permissions to its own role
         role = execution_role(function)
+        policy = Policy.of(role) if role.unknown is None else None
+        if policy is None or policy.unknown is not None:
+            ctx.note(role.note or f"{function.label} uses {policy.unknown}; its X-Ray permissions "  # type: ignore[union-attr]
+                     "were not checked")
+            continue
+        missing = [action for action in NEEDED if not policy.decide(action).allowed]
+        if not missing:
+            continue
         resource = function.template.resources.get(role.role) if role.role else None
-        kind = resource.get("Type") if resource is not None else None
-        if role.unknown is not None:
-            ctx.note(role.note)  # type: ignore[arg-type]
-            continue
-        if kind is None or kind.value != "AWS::IAM::Role":
-            continue  # created by SAM or the framework, which add the X-Ray permissions
-        allowed = _allows_xray(role)
-        if allowed is not False:
-            continue
+        related = [Related(f"execution role `{role.role}`", resource.key_span or resource.span)] \
+            if resource is not None else []
         yield ctx.finding(
             tracing.span,
             f"`{function.name}` has active tracing but its role `{role.role}` does not allow "
-            "`xray:PutTraceSegments` and `xray:PutTelemetryRecords`: the deploy fails",
-            "Attach `arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess` to the role, or allow the two "
-            "actions on `*`.",
+            f"{' and '.join(f'`{a}`' for a in missing)}: the deploy fails",
+            "Attach `arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess` to the role, or allow "
+            "`xray:PutTraceSegments` and `xray:PutTelemetryRecords` on `*`.",
             function=function.name,
-            related=[Related(f"execution role `{role.role}`", resource.key_span or resource.span)],  # type: ignore[union-attr]
+            related=related,
         )
 
 
@@ -114,45 +112,10 @@ def code_without_tracing(ctx: Context) -> Iterator[Finding]:
             use.span,
             f"`{use.what}` sends traces but `{function.name}` does not have active tracing: "
             "its traces are silently missing",
-            f"Turn tracing on: {_tracing_setting(function)}.",
+            f"Turn tracing on: {function.tracing_hint}.",
             function=function.name, severity="warning",
             related=[Related(f"`{function.name}` defined here", function.span)],
         )
-
-
-def _tracing_setting(function: Function) -> str:
-    if function.kind == "serverless":
-        return "`provider.tracing.lambda: true`, or `tracing: Active` on the function"
-    if function.kind == "AWS::Serverless::Function":
-        return "`Tracing: Active` on the function or in `Globals.Function`"
-    return "`TracingConfig: {Mode: Active}`"
-
-
-def _allows_xray(role: object) -> bool | None:
-    """True when the role allows both actions, False when it surely does not, None when a part
-    of it is not known (a managed policy of unknown content, an action that does not resolve)."""
-    unknown = False
-    for managed in role.managed:  # type: ignore[attr-defined]
-        if managed.name in _GRANTS:
-            return True
-        if managed.name not in _WITHOUT:
-            unknown = True
-    granted: set[str] = set()
-    for statement in role.statements:  # type: ignore[attr-defined]
-        if statement.effect != "Allow":
-            continue
-        if statement.not_action is not None:
-            unknown = True
-            continue
-        for action in statement.actions:
-            text = action.str_value()
-            if text is None:
-                unknown = True
-                continue
-            granted.update(n for n in NEEDED if fnmatch.fnmatchcase(n.lower(), text.lower()))
-    if granted == set(NEEDED):
-        return True
-    return None if unknown else False
 
 
 RULE = Rule(
@@ -167,7 +130,6 @@ RULE = Rule(
              "Powertools `Tracer` in code while tracing is not `Active` (warning)",
     check=check,
     docs=__doc__ or "",
-    preview=True,
     tags=("deployment", "observability"),
     needs_code=True,
     code_names=TRACER_NAMES + XRAY_NAMES,
@@ -266,6 +228,122 @@ Resources:
       Policies:
         - DynamoDBReadPolicy: {TableName: orders}
 """, title="SAM-created role: SAM adds AWSXrayWriteOnlyAccess"),
+        bad("""\
+resource "aws_iam_role" "worker" {
+  name               = "worker"
+  assume_role_policy = data.aws_iam_policy_document.assume.json
+}
+
+resource "aws_iam_role_policy_attachment" "logs" {
+  role       = aws_iam_role.worker.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+}
+
+resource "aws_iam_role_policy" "deny_xray" {
+  role = aws_iam_role.worker.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      { Effect = "Allow", Action = "*", Resource = "*" },
+      { Effect = "Deny", Action = "xray:*", Resource = "*" },
+    ]
+  })
+}
+
+resource "aws_lambda_function" "worker" {
+  function_name = "worker"
+  role          = aws_iam_role.worker.arn
+  filename      = "worker.zip"
+  handler       = "app.handler"
+  runtime       = "python3.12"
+
+  tracing_config {
+    mode = "Active"  # [tracing-misconfigured]
+  }
+}
+""", name="main.tf", title="Terraform: an explicit Deny beats the wildcard allow"),
+        good("""\
+resource "aws_iam_role" "worker" {
+  name               = "worker"
+  assume_role_policy = data.aws_iam_policy_document.assume.json
+}
+
+resource "aws_iam_role_policy_attachment" "xray" {
+  role       = aws_iam_role.worker.name
+  policy_arn = "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess"
+}
+
+resource "aws_lambda_function" "worker" {
+  function_name = "worker"
+  role          = aws_iam_role.worker.arn
+  filename      = "worker.zip"
+  handler       = "app.handler"
+  runtime       = "python3.12"
+
+  tracing_config {
+    mode = "Active"
+  }
+}
+
+module "api" {
+  source = "terraform-aws-modules/lambda/aws"
+
+  function_name         = "api"
+  handler               = "app.handler"
+  runtime               = "python3.12"
+  source_path           = "src"
+  tracing_mode          = "Active"
+  attach_tracing_policy = true
+}
+""", name="main.tf", title="Terraform: AWSXRayDaemonWriteAccess; the lambda module's tracing policy"),
+        good("""\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: app.handler
+      Runtime: python3.12
+      Role: !GetAtt WorkerRole.Arn
+      Code: {S3Bucket: artifacts, S3Key: worker.zip}
+      TracingConfig:
+        Mode: Active
+  WorkerRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - {Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}
+      Policies:
+        - PolicyName: everything-but-iam
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                NotAction: ["iam:*", "organizations:*"]
+                Resource: "*"
+  Traced:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: app.handler
+      Runtime: python3.12
+      Role: !GetAtt TracedRole.Arn
+      Code: {S3Bucket: artifacts, S3Key: worker.zip}
+      TracingConfig:
+        Mode: Active
+  TracedRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - {Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}
+      Policies:
+        - PolicyName: xray
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: ["xray:Put*"]
+                Resource: "*"
+""", title="NotAction that leaves X-Ray allowed; a wildcard action"),
         good("""\
 AWSTemplateFormatVersion: "2010-09-09"
 Parameters:

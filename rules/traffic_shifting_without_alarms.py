@@ -4,7 +4,14 @@ Reports a SAM `DeploymentPreference` that shifts traffic gradually (`Canary*`, `
 `Alarms` (warning), and any enabled `DeploymentPreference` on a function without
 `AutoPublishAlias` (error). Both may come from `Globals.Function`. Serverless services that use
 serverless-plugin-canary-deployments are read the same way (`deploymentSettings.type` and
-`alarms`, over `custom.deploymentSettings`).
+`alarms`, over `custom.deploymentSettings`), and so are CodeDeploy deployment groups written out:
+a CloudFormation `AWS::CodeDeploy::DeploymentGroup` (the function is the one whose
+`AWS::Lambda::Alias` names the group in `UpdatePolicy.CodeDeployLambdaAliasUpdate`) or a Terraform
+`aws_codedeploy_deployment_group`, with a `CodeDeployDefault.LambdaCanary*` or `...Linear*`
+configuration and no alarms in `AlarmConfiguration` / `alarm_configuration`.
+
+Alarms given by reference, a configuration or alarm list that does not resolve (a parameter, a
+condition, a variable, a `dynamic` block), and custom deployment configurations are not judged.
 
 ## Why is this bad?
 CodeDeploy rolls a gradual deployment back only when one of its alarms fires (or a hook fails):
@@ -27,7 +34,8 @@ Resources:
 
 ## How to fix
 List CloudWatch alarms under `DeploymentPreference.Alarms` (errors and throttles of the new
-version, the API's 5xx), and set `AutoPublishAlias`.
+version, the API's 5xx), and set `AutoPublishAlias`. For a deployment group of your own, list them
+in its `AlarmConfiguration` (Terraform: `alarm_configuration { alarms = [...] enabled = true }`).
 
 ## References
 - https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/automating-updates-to-serverless-apps.html
@@ -42,34 +50,28 @@ from lambdalint.rulekit import Context, Finding, Rule, bad, good
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    from lambdalint.rulekit import deployment
+    from lambdalint.rulekit import deployment, traffic_shifts
 
     for function in ctx.project.functions:
-        settings = deployment(function)
-        preference = settings.deployment_preference
+        preference = deployment(function).deployment_preference
         if not isinstance(preference.value, dict) or preference.intrinsic is not None:
             continue
         enabled = preference.get("Enabled")
         if enabled is not None and (not enabled.is_literal or enabled.value in (False, "false", "False")):
             continue  # disabled, or enabled by a condition lambdalint cannot evaluate
-        where = preference.key_span or preference.span
-        if settings.alias.value is None:
-            yield ctx.finding(where, f"`{function.name}` has a `DeploymentPreference` but no `AutoPublishAlias`: "
+        if deployment(function).alias.value is None:
+            yield ctx.finding(preference.key_span or preference.span,
+                              f"`{function.name}` has a `DeploymentPreference` but no `AutoPublishAlias`: "
                               "the SAM transform fails", "Add `AutoPublishAlias: live`.",
                               function=function.name, severity="error")
-        kind = preference.get("Type")
-        text = kind.str_value() if kind is not None else None
-        if text is None or not text.startswith(("Canary", "Linear")):
-            continue
-        alarms = preference.get("Alarms")
-        if alarms is not None and (alarms.intrinsic is not None or alarms.value not in ([], None)):
-            continue
-        where_alarms = "`deploymentSettings.alarms`" if function.kind == "serverless" else \
-            "`DeploymentPreference.Alarms`"
-        yield ctx.finding(kind.span, f"`{function.name}` shifts traffic with `{text}` but lists no alarms: "  # type: ignore[union-attr]
-                          "a bad release is never rolled back", f"List CloudWatch alarms under {where_alarms} "
-                          "(errors and throttles of the new version).",
-                          function=function.name)
+    for template in ctx.project.templates:
+        for shift in traffic_shifts(template):
+            if shift.alarms is not None:
+                continue
+            yield ctx.finding(shift.config.span, f"{shift.owner} shifts traffic with `{shift.config.value}` but lists "
+                              "no alarms: a bad release is never rolled back",
+                              f"List CloudWatch alarms under {shift.alarms_hint} (errors and throttles of the "
+                              "new version).", function=shift.function)
 
 
 RULE = Rule(
@@ -79,11 +81,11 @@ RULE = Rule(
     severities=("error",),
     reports_in=frozenset({"template"}),
     summary="Gradual deployment without alarms to roll it back",
-    overview="SAM `DeploymentPreference` `Canary*`/`Linear*` without `Alarms` (warning); any "
+    overview="a `Canary*`/`Linear*` deployment without alarms: SAM `DeploymentPreference`, the Serverless "
+             "canary plugin, a CloudFormation or Terraform CodeDeploy deployment group (warning); any "
              "`DeploymentPreference` without `AutoPublishAlias` (error)",
     check=check,
     docs=__doc__ or "",
-    preview=True,
     tags=("deployment", "reliability"),
     examples=(
         bad("""\
@@ -141,6 +143,170 @@ functions:
       alarms:
         - ListErrorsAlarm
 """, name="serverless.yml", title="Serverless canary plugin, one function without alarms"),
+        bad("""\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  ApiFunction:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: app.handler
+      Runtime: python3.12
+      Role: !GetAtt ApiRole.Arn
+      Code: {S3Bucket: artifacts, S3Key: api.zip}
+  ApiVersion:
+    Type: AWS::Lambda::Version
+    Properties:
+      FunctionName: !Ref ApiFunction
+  LiveAlias:
+    Type: AWS::Lambda::Alias
+    Properties:
+      FunctionName: !Ref ApiFunction
+      FunctionVersion: !GetAtt ApiVersion.Version
+      Name: live
+    UpdatePolicy:
+      CodeDeployLambdaAliasUpdate:
+        ApplicationName: !Ref DeployApp
+        DeploymentGroupName: !Ref ApiDeploymentGroup
+  DeployApp:
+    Type: AWS::CodeDeploy::Application
+    Properties:
+      ComputePlatform: Lambda
+  ApiDeploymentGroup:
+    Type: AWS::CodeDeploy::DeploymentGroup
+    Properties:
+      ApplicationName: !Ref DeployApp
+      ServiceRoleArn: !GetAtt DeployRole.Arn
+      DeploymentConfigName: CodeDeployDefault.LambdaCanary10Percent5Minutes  # [traffic-shifting-without-alarms]
+      DeploymentStyle:
+        DeploymentType: BLUE_GREEN
+        DeploymentOption: WITH_TRAFFIC_CONTROL
+      AutoRollbackConfiguration:
+        Enabled: true
+        Events: [DEPLOYMENT_FAILURE]
+""", title="CloudFormation CodeDeploy group behind an alias, no AlarmConfiguration",
+            message="`ApiFunction` (deployment group `ApiDeploymentGroup`) shifts traffic with "
+                    "`CodeDeployDefault.LambdaCanary10Percent5Minutes` but lists no alarms: "
+                    "a bad release is never rolled back"),
+        bad("""\
+resource "aws_codedeploy_app" "api" {
+  name             = "api"
+  compute_platform = "Lambda"
+}
+
+resource "aws_codedeploy_deployment_group" "api" {
+  app_name               = aws_codedeploy_app.api.name
+  deployment_group_name  = "api-live"
+  service_role_arn       = aws_iam_role.codedeploy.arn
+  deployment_config_name = "CodeDeployDefault.LambdaLinear10PercentEvery1Minute"  # [traffic-shifting-without-alarms]
+
+  deployment_style {
+    deployment_type   = "BLUE_GREEN"
+    deployment_option = "WITH_TRAFFIC_CONTROL"
+  }
+
+  alarm_configuration {
+    alarms  = [aws_cloudwatch_metric_alarm.errors.alarm_name]
+    enabled = false
+  }
+}
+
+resource "aws_codedeploy_deployment_group" "worker" {
+  app_name               = aws_codedeploy_app.api.name
+  deployment_group_name  = "worker-live"
+  service_role_arn       = aws_iam_role.codedeploy.arn
+  deployment_config_name = "CodeDeployDefault.LambdaAllAtOnce"
+
+  deployment_style {
+    deployment_type   = "BLUE_GREEN"
+    deployment_option = "WITH_TRAFFIC_CONTROL"
+  }
+}
+""", name="main.tf", title="Terraform deployment group with its alarms turned off; all at once next to it"),
+        good("""\
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  DeploymentConfig: {Type: String, Default: CodeDeployDefault.LambdaCanary10Percent5Minutes}
+Resources:
+  ApiFunction:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: app.handler
+      Runtime: python3.12
+      Role: !GetAtt ApiRole.Arn
+      Code: {S3Bucket: artifacts, S3Key: api.zip}
+  LiveAlias:
+    Type: AWS::Lambda::Alias
+    Properties:
+      FunctionName: !Ref ApiFunction
+      FunctionVersion: "1"
+      Name: live
+    UpdatePolicy:
+      CodeDeployLambdaAliasUpdate:
+        ApplicationName: !Ref DeployApp
+        DeploymentGroupName: !Ref ApiDeploymentGroup
+  ApiDeploymentGroup:
+    Type: AWS::CodeDeploy::DeploymentGroup
+    Properties:
+      ApplicationName: !Ref DeployApp
+      ServiceRoleArn: !GetAtt DeployRole.Arn
+      DeploymentConfigName: CodeDeployDefault.LambdaLinear10PercentEvery1Minute
+      AlarmConfiguration:
+        Enabled: true
+        Alarms:
+          - Name: !Ref ApiErrorsAlarm
+  OtherGroup:
+    Type: AWS::CodeDeploy::DeploymentGroup
+    Properties:
+      ApplicationName: !Ref DeployApp
+      ServiceRoleArn: !GetAtt DeployRole.Arn
+      DeploymentConfigName: !Ref DeploymentConfig
+""", title="alarms by reference; a configuration from a parameter"),
+        good("""\
+variable "alarm_names" {
+  type = list(string)
+}
+
+resource "aws_codedeploy_deployment_group" "api" {
+  app_name               = aws_codedeploy_app.api.name
+  deployment_group_name  = "api-live"
+  service_role_arn       = aws_iam_role.codedeploy.arn
+  deployment_config_name = "CodeDeployDefault.LambdaCanary10Percent5Minutes"
+
+  alarm_configuration {
+    alarms  = var.alarm_names
+    enabled = true
+  }
+}
+
+resource "aws_codedeploy_deployment_group" "worker" {
+  app_name               = aws_codedeploy_app.api.name
+  deployment_group_name  = "worker-live"
+  service_role_arn       = aws_iam_role.codedeploy.arn
+  deployment_config_name = var.deployment_config
+
+  dynamic "alarm_configuration" {
+    for_each = var.alarm_names
+    content {
+      alarms = [alarm_configuration.value]
+    }
+  }
+}
+
+resource "aws_codedeploy_deployment_group" "canary" {
+  app_name               = aws_codedeploy_app.api.name
+  deployment_group_name  = "canary"
+  service_role_arn       = aws_iam_role.codedeploy.arn
+  deployment_config_name = "CodeDeployDefault.LambdaCanary10Percent5Minutes"
+
+  dynamic "alarm_configuration" {
+    for_each = length(var.alarm_names) > 0 ? [1] : []
+    content {
+      alarms  = var.alarm_names
+      enabled = true
+    }
+  }
+}
+""", name="main.tf", title="Terraform alarms from a variable, a dynamic block"),
         good("""\
 service: orders
 provider:

@@ -110,6 +110,9 @@ def test_decorated_handlers_fixture() -> None:
     assert _found(PROJECTS / "decorated-handlers", ("ALL",)) == [
         ("LL105", "functions/tenants.py", 15),  # Powertools' tracer does not run the coroutine
         ("LL106", "functions/api.py", 15),      # Powertools' logger passes (event, context) through
+        # `Tracer()` in the modules of `api`, `audit`, `tenant`, `refresh`: tracing is not on
+        ("LL211", "functions/api.py", 5), ("LL211", "functions/api.py", 5),
+        ("LL211", "functions/tenants.py", 6), ("LL211", "functions/tenants.py", 6),
     ]
 
 

@@ -38,6 +38,9 @@ AFTER_RESTORE = ("snapshot_restore_py.register_after_restore",)
 # `NAME = ...` / `NAME: type = ...` at the start of a line: a module-level binding.
 _MODULE_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\s*(?::[^=]+)?=(?!=)")
 _BATCH_KEY = re.compile(r"""^[^#\n]*?(["'])batchItemFailures\1""", re.M)
+# `{"batchItemFailures": []}` reports no failure: nothing is lost if the source ignores it (a list
+# filled later is found where it is filled, `response["batchItemFailures"].append(...)`).
+_ALWAYS_EMPTY = re.compile(r"""\s*:\s*\[\s*\]\s*[,}]""")
 
 
 class Use(NamedTuple):
@@ -115,7 +118,7 @@ def _key_in_body(lines: list[str], def_line: int, display: str) -> Use | None:
         if stripped and len(line) - len(line.lstrip()) <= indent and not stripped.startswith(("#", ")", "]", "}")):
             break
         match = _BATCH_KEY.search(line)
-        if match is not None:
+        if match is not None and not _ALWAYS_EMPTY.match(line, match.end()):
             column = match.start(1) + 1
             return Use("batchItemFailures", Span(display, number + 1, column, number + 1, column + 19))
         number += 1

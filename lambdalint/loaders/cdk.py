@@ -798,6 +798,14 @@ def _function(template: Template, logical_id: str, resource: Located) -> Functio
 
     function = resource_function(template, logical_id, DIALECT, resource)
     function.shown = SHOWN
+    if resource.get("Metadata") is not None:  # an L2 construct, not a `CfnFunction`
+        # `tracing=Tracing.ACTIVE` makes CDK add the X-Ray statements to the function's role.
+        function.tracing_grants_role = True
+        function.tracing_hint = "`tracing=lambda_.Tracing.ACTIVE`"
+        function.publish_hint = "`fn.current_version`, or a `lambda_.Alias`"
+        function.versions_known = False  # `fn.current_version` publishes one, and is not read
+        function.image_command_hint = "`cmd=` of `DockerImageCode.from_image_asset`"
+        function.image_unsupported = [u._replace(name=SHOWN.get(u.name, u.name)) for u in function.image_unsupported]
     if function.code_dir is None or not function.code_dir.is_dir():
         # a zip, an image or a folder a build step makes: the handler's file is not readable here
         function.handler_file = function.handler_function = None

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from lambdalint.located import Located, Span, default
 from lambdalint.loaders.handlers import nameable, normalized, resolve_handler
-from lambdalint.model import Function, PublicGrant, PublicUrl, SourceFile, Template
+from lambdalint.model import Function, PublicGrant, PublicUrl, SourceFile, Template, UnsupportedSetting
 
 SAM_FUNCTION = "AWS::Serverless::Function"
 CFN_FUNCTION = "AWS::Lambda::Function"
@@ -207,6 +207,7 @@ def _function(template: Template, logical_id: str, kind: str, span: Span,
             "Add an `AWS::Lambda::EventInvokeConfig` with `DestinationConfig.OnFailure`, or "
             "`DeadLetterConfig` to the function, so failed events are kept."),
     )
+    _platform(function, sam)
     code_dir = _code_dir(template, code_location, resource)
     function.code_dir = code_dir if code_dir is not None and nameable(code_dir) else None
     resolve_handler(function)
@@ -220,6 +221,23 @@ def _function(template: Template, logical_id: str, kind: str, span: Span,
 
 def _key_span(node: Located | None):
     return node.key_span if node is not None else None
+
+
+def _platform(function: Function, sam: bool) -> None:
+    """Tracing and image settings in CloudFormation's and SAM's words (LL211, LL215)."""
+    props = function.properties
+    if sam:
+        function.publish_hint = "`AutoPublishAlias: live` on the function or in `Globals.Function`"
+        function.tracing_hint = "`Tracing: Active` on the function or in `Globals.Function`"
+        role = props.get("Role")
+        # SAM adds AWSXrayWriteOnlyAccess to the role it makes when tracing is active.
+        function.tracing_grants_role = role is None or role.value is None
+    if function.package_type == "Image":
+        for key in ("Handler", "Runtime", "Layers"):
+            value = props.get(key)
+            if value is not None:
+                function.image_unsupported.append(
+                    UnsupportedSetting(key, value, "`Globals.Function`" if value.origin == "globals" else None))
 
 
 def resource_function(template: Template, logical_id: str, kind: str, resource: Located) -> Function:

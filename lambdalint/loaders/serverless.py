@@ -19,7 +19,7 @@ from pathlib import Path
 from lambdalint.located import Located, Span, default
 from lambdalint.loaders.cloudformation import merge_defaults, resource_facts, resource_functions
 from lambdalint.loaders.handlers import normalized, resolve_handler
-from lambdalint.model import Function, PublicUrl, SourceFile, Template
+from lambdalint.model import Function, PublicUrl, SourceFile, Template, UnsupportedSetting
 
 DEFAULT_TIMEOUT = 6
 DEFAULT_MEMORY = 1024
@@ -30,7 +30,7 @@ SPELLING = {
     "Timeout": "timeout", "MemorySize": "memorySize", "Runtime": "runtime",
     "ReservedConcurrentExecutions": "reservedConcurrency", "Environment": "environment",
     "Layers": "layers", "Handler": "handler", "Role": "role",
-    "ScalingConfig.MaximumConcurrency": "maximumConcurrency", "KmsKeyArn": "kmsKeyArn",
+    "ScalingConfig.MaximumConcurrency": "maximumConcurrency", "KmsKeyArn": "kmsKeyArn", "PackageType": "image",
 }
 _MAX_DEPTH = 10  # `${self:a}` may point at `${self:b}`; a cycle must end somewhere
 
@@ -123,6 +123,7 @@ def _function(template: Template, name: str, config: Located, provider: Located)
         failure_hint="Add `destinations: {onFailure: <queue/topic ARN>}` or `onError` (a DLQ) to the "
                      "function, so failed events are kept.",
     )
+    _platform(function, config, provider, layers)
     resolve_handler(function)
     _public_url(template, function, config.get("url"))
     return function
@@ -139,6 +140,29 @@ def _public_url(template: Template, function: Function, url: Located | None) -> 
     template.public_urls.append(PublicUrl(
         where, "Use `url: {authorizer: aws_iam}` and sign requests, or put the function behind an API with an "
         "authorizer.", function=function))
+
+
+def _platform(function: Function, config: Located, provider: Located, layers: Located | None) -> None:
+    """Tracing and image settings as the framework applies them (LL211, LL215)."""
+    function.tracing_hint = "`provider.tracing.lambda: true`, or `tracing: Active` on the function"
+    function.publish_hint = "drop `provider.versionFunctions: false`"
+    iam_role = provider.get("iam", "role")
+    custom = config.get("role") or provider.get("role") or \
+        (iam_role if iam_role is not None and not isinstance(iam_role.value, dict) else None)
+    # The framework adds the X-Ray statements to the role it makes (`IamRoleLambdaExecution`,
+    # which `provider.iam.role` as a mapping only configures), never to a role the user names.
+    function.tracing_grants_role = custom is None
+    if function.package_type != "Image":
+        return
+    function.image_command_hint = "`image.command`"
+    # The framework refuses `handler` next to `image`, drops `runtime`, and passes `layers` on
+    # (the function's, else `provider.layers`), which Lambda rejects for an image.
+    handler = config.get("handler")
+    if handler is not None:
+        function.image_unsupported.append(UnsupportedSetting("handler", handler))
+    if layers is not None and layers.value not in (None, []):
+        function.image_unsupported.append(
+            UnsupportedSetting("layers", layers, None if config.get("layers") is not None else "`provider`"))
 
 
 def plugins(root: Located) -> list[str]:

@@ -114,6 +114,10 @@ def load_terraform_folder(folder: Path, paths: list[Path], display: Callable[[Pa
     module.schedules = module_schedules(module)
     for grant in public_grants(module):
         by_file[grant.principal.span.path].public_grants.append(grant)
+    from lambdalint.loaders.terraform_codedeploy import deployment_groups
+
+    for display, shift in deployment_groups(module):
+        by_file[display].traffic_shifts.append(shift)
     extra_triggers = []
     calls: list[ModuleCall] = []
     for name, block in module.modules.items():

@@ -37,6 +37,9 @@ def resource_deployment(module: TerraformModule, function: Function) -> Deployme
     body, span = function.properties, function.span
 
     def nested(block: str, key: str, fallback: object = None) -> Located:
+        dynamic = body.get(f"dynamic {block}")
+        if dynamic is not None:  # made by a `dynamic` block: not known statically
+            return Located(f"dynamic {block}", dynamic.span, "unresolved", dynamic.key_span)
         found = _first_block(body, block)
         value = found.get(key) if found is not None else None
         return value if value is not None else default(fallback, span)

@@ -61,6 +61,9 @@ def module_function(module: TerraformModule, template: Template, name: str, bloc
     resolve_handler(function)
     function.loaded_role = _role(module, function, body)
     function.deployment = module_deployment(function, body)
+    # The module attaches its X-Ray policy to the role it creates when asked to (LL211).
+    function.tracing_grants_role = _flag(body, "create_role", True) is not False and \
+        _flag(body, "attach_tracing_policy", False) is not False
     return function
 
 

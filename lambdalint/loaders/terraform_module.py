@@ -12,7 +12,7 @@ from pathlib import Path
 
 from lambdalint.located import Located, Span, default
 from lambdalint.loaders.hcl import Attribute, Block, HclFile, Scope
-from lambdalint.model import Function, Template
+from lambdalint.model import Function, Template, UnsupportedSetting
 
 DEFAULT_TIMEOUT = 3
 DEFAULT_MEMORY = 128
@@ -100,7 +100,7 @@ def build_function(name: str, template: Template, span: Span, body: Located, *, 
     where = f"in the `{block_kind}` block"
     spelling = SPELLING if spelling is None else spelling
     environment_node = body.get(spelling["Environment"])
-    return Function(
+    function = Function(
         name=name,
         kind="terraform",
         template=template,
@@ -124,6 +124,19 @@ def build_function(name: str, template: Template, span: Span, body: Located, *, 
         environment_anchor=environment_node.key_span if environment_node is not None else None,
         failure_hint=failure_hint,
     )
+    tracing = spelling["TracingConfig"]
+    function.tracing_hint = (f"`{tracing} {{ mode = \"Active\" }}`" if tracing == "tracing_config"
+                             else f"`{tracing} = \"Active\"`") + f" {where}"
+    function.publish_hint = f"`publish = true` {where}"
+    if function.package_type == "Image":
+        function.image_command_hint = "`image_config { command = [...] }`" if block_kind == "resource" \
+            else "`image_config_command`"
+        # The lambda module drops `handler` and `runtime` of an image function itself.
+        for key in ("Handler", "Runtime", "Layers") if block_kind == "resource" else ("Layers",):
+            value = body.get(spelling[key])
+            if value is not None and value.value not in (None, []):
+                function.image_unsupported.append(UnsupportedSetting(spelling[key], value))
+    return function
 
 
 def _list(node: Located | None) -> list[Located]:

@@ -1,0 +1,211 @@
+"""Which API Gateway routes invoke a function without any authorization, read the same way from
+every dialect (LL216 asks `open_routes(function)` and never reads a dialect's spelling):
+
+| dialect | a route | open when |
+|---|---|---|
+| SAM | an `Api` / `HttpApi` event | no route `Auth.Authorizer` (or `NONE`) and no default authorizer, API key, resource policy or private endpoint on its API (own or `Globals`), no OpenAPI document |
+| CloudFormation | an `AWS::ApiGateway::Method` | `AuthorizationType` missing or `NONE`, no `ApiKeyRequired`, its API in the template without `Policy` or private endpoint |
+| CloudFormation | an `AWS::ApiGatewayV2::Route` to the function's integration | `AuthorizationType` missing or `NONE` |
+| Serverless | an `http` / `httpApi` event | no `authorizer`, not `private: true`, no `provider.apiGateway.resourcePolicy` (nor a `restApiId` made elsewhere) |
+
+Anything left open by the template (an authorizer from a parameter, an API defined elsewhere or by
+an OpenAPI document) is not open. Triggers not judged (OpenAPI integrations, quick-create HTTP
+APIs, Terraform) give None, so the caller can say so.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from lambdalint.located import Located, Span
+from lambdalint.model import Function
+from lambdalint.triggers import Trigger, function_triggers, referenced_ids
+
+_SAM_APIS = {"api": "AWS::Serverless::Api", "http-api": "AWS::Serverless::HttpApi"}
+_GLOBALS = {"api": "Api", "http-api": "HttpApi"}
+
+
+class Route(NamedTuple):
+    """An open route: its method (`ANY` for all), path, where to report it, and how to name it."""
+
+    method: str
+    path: str
+    span: Span
+    label: str
+
+
+def open_routes(function: Function) -> list[tuple[Trigger, list[Route] | None]]:
+    """Each API trigger of the function with its open routes; None for a trigger not judged."""
+    found: list[tuple[Trigger, list[Route] | None]] = []
+    for trigger in function_triggers(function):
+        if trigger.kind not in ("api", "http-api"):
+            continue
+        reader = _READERS.get(trigger.declared_by)
+        if reader is None:
+            found.append((trigger, None))
+            continue
+        routes = reader(trigger)
+        if routes is None:
+            found.append((trigger, None))
+            continue
+        found.append((trigger, [r for r in routes if r is not None]))
+    return found
+
+
+def _route(method: str, path: str, span: Span, rest_method: bool = False) -> Route:
+    shown = "ANY" if method.strip() == "*" else method.strip().upper()
+    label = f"`{shown}` method `{path}`" if rest_method else f"`{shown} {path}`"
+    return Route(shown, path, span, label)
+
+
+def _text(node: Located | None) -> str | None:
+    return node.str_value() if node is not None else None
+
+
+def _sam_route(trigger: Trigger) -> Route | None:
+    method, path = _text(trigger.settings.get("Method")), _text(trigger.settings.get("Path"))
+    if trigger.kind == "http-api" and method is None and path is None:
+        method, path = "ANY", "/{proxy+}"  # an HttpApi event without path and method catches all
+    if method is None or path is None:
+        return None
+    auth = trigger.settings.get("Auth")
+    if auth is not None and not isinstance(auth.value, dict):
+        return None
+    authorizer = auth.get("Authorizer") if auth is not None else None
+    if authorizer is not None:
+        if _text(authorizer) != "NONE":
+            return None  # a named authorizer, AWS_IAM, or one from a parameter
+        key = auth.get("ApiKeyRequired") if auth is not None else None
+        if key is not None and key.value is not False:
+            return None
+        return _route(method, path, authorizer.span)
+    key = auth.get("ApiKeyRequired") if auth is not None else None
+    if key is not None and key.value is not False:
+        return None
+    if not _api_is_open(trigger):
+        return None
+    return _route(method, path, trigger.span)
+
+
+def _api_is_open(trigger: Trigger) -> bool:
+    """The SAM API a route belongs to sets no default authorizer, API key, resource policy or
+    private endpoint, and has no OpenAPI document that may (Globals included)."""
+    template = trigger.function.template  # type: ignore[union-attr]
+    layers: list[Located] = []
+    globals_api = template.root.get("Globals", _GLOBALS[trigger.kind])
+    if globals_api is not None:
+        layers.append(globals_api)
+    reference = trigger.source_ref
+    if reference is not None:
+        api = template.resources.get(trigger.source) if trigger.source else None
+        kind = api.get("Type") if api is not None else None
+        if api is None or kind is None or kind.value != _SAM_APIS[trigger.kind]:
+            return False  # an API defined elsewhere, or not a SAM API: its settings are unknown
+        layers.append(api.get("Properties") or Located({}, api.span))
+    for props in layers:
+        if not isinstance(props.value, dict):
+            return False
+        if any(props.get(key) is not None for key in ("DefinitionBody", "DefinitionUri")):
+            return False
+        if _private(props):
+            return False
+        auth = props.get("Auth")
+        if auth is None:
+            continue
+        if not isinstance(auth.value, dict):
+            return False
+        default = auth.get("DefaultAuthorizer")
+        if default is not None and _text(default) != "NONE":
+            return False
+        for key in ("ApiKeyRequired", "ResourcePolicy", "UsagePlan"):
+            value = auth.get(key)
+            if value is not None and value.value is not False:
+                return False
+    return True
+
+
+def _v2_routes(trigger: Trigger) -> list[Route | None] | None:
+    """The `AWS::ApiGatewayV2::Route`s whose `Target` is this integration (`integrations/${I}`);
+    None when no route of the template names it (a route elsewhere, or the API's default)."""
+    template = trigger.function.template  # type: ignore[union-attr]
+    routes: list[Route | None] = []
+    for logical_id, resource in template.resources.items():
+        kind = resource.get("Type")
+        props = resource.get("Properties")
+        if kind is None or kind.value != "AWS::ApiGatewayV2::Route" or props is None:
+            continue
+        if trigger.name not in referenced_ids(props.get("Target")):
+            continue
+        authorization = props.get("AuthorizationType")
+        key = _text(props.get("RouteKey"))
+        if (authorization is not None and _text(authorization) != "NONE") or key is None:
+            routes.append(None)
+            continue
+        method, _, path = key.strip().partition(" ")
+        if key.strip() == "$default":
+            method, path = "ANY", "$default"
+        where = authorization.span if authorization is not None else resource.key_span or resource.span
+        routes.append(_route(method, path, where))
+    return routes or None
+
+
+def _private(props: Located) -> bool:
+    """A private endpoint (reachable only from a VPC), or one given by a parameter."""
+    endpoint = props.get("EndpointConfiguration")
+    return endpoint is not None and (endpoint.intrinsic is not None or "PRIVATE" in repr(endpoint.plain()).upper())
+
+
+def _serverless_route(trigger: Trigger) -> Route | None:
+    settings = trigger.settings
+    if settings.get("authorizer") is not None:
+        return None
+    private = settings.get("private")
+    if private is not None and private.value is not False:
+        return None
+    provider = trigger.function.template.root.get("provider")  # type: ignore[union-attr]
+    if provider is not None and provider.get("apiGateway", "resourcePolicy") is not None:
+        return None
+    if trigger.kind == "api" and provider is not None and provider.get("apiGateway", "restApiId") is not None:
+        return None  # an API made elsewhere may carry its own policy
+    method, path = _text(settings.get("method")), _text(settings.get("path"))
+    if method is None and path is not None and " " in path.strip():
+        method, path = path.strip().split(None, 1)  # `http: POST orders`, `httpApi: 'POST /orders'`
+    if method is None and trigger.kind == "http-api" and path is not None and path.strip() == "*":
+        method = "ANY"
+    if method is None or path is None:
+        return None
+    return _route(method, path, trigger.span)
+
+
+def _rest_method(trigger: Trigger) -> Route | None:
+    template = trigger.function.template  # type: ignore[union-attr]
+    resource = template.resources.get(trigger.name)
+    props = resource.get("Properties") if resource is not None else None
+    if props is None:
+        return None
+    kind = props.get("AuthorizationType")
+    if kind is not None and _text(kind) != "NONE":
+        return None
+    key = props.get("ApiKeyRequired")
+    if key is not None and key.value is not False:
+        return None
+    api = template.resources.get(trigger.source) if trigger.source else None
+    api_props = api.get("Properties") if api is not None else None
+    if api_props is None or not isinstance(api_props.value, dict) or api_props.get("Policy") is not None \
+            or _private(api_props):
+        return None  # an API defined elsewhere, or one with a resource policy or a private endpoint
+    method = _text(props.get("HttpMethod"))
+    if method is None:
+        return None
+    return _route(method, trigger.name, (kind.span if kind is not None else resource.key_span or resource.span),  # type: ignore[union-attr]
+                  rest_method=True)
+
+
+
+
+_READERS = {
+    "sam-event": lambda trigger: [_sam_route(trigger)],
+    "serverless-event": lambda trigger: [_serverless_route(trigger)],
+    "AWS::ApiGateway::Method": lambda trigger: [_rest_method(trigger)],
+    "AWS::ApiGatewayV2::Integration": _v2_routes,
+}
