@@ -136,7 +136,7 @@ def _public_url(template: Template, function: Function, url: Located | None) -> 
     authorizer = url.get("authorizer") if isinstance(url.value, dict) else None
     if authorizer is not None and str(authorizer.value).lower() == "aws_iam":
         return
-    where = replace(url, span=url.key_span) if url.key_span is not None else url
+    where = Located(url.value, url.key_span, url.origin, url.key_span) if url.key_span is not None else url
     template.public_urls.append(PublicUrl(
         where, "Use `url: {authorizer: aws_iam}` and sign requests, or put the function behind an API with an "
         "authorizer.", function=function))
