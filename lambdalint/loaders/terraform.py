@@ -30,7 +30,7 @@ from lambdalint.loaders.terraform_deploy import resource_deployment
 from lambdalint.loaders.terraform_iam import loaded_role
 from lambdalint.loaders.terraform_lambda_module import module_function, module_triggers_of
 from lambdalint.loaders.terraform_module import (FUNCTION, LAMBDA_MODULES, SPELLING, TerraformModule, _first_block,
-                                                 build_function)
+                                                 build_function, never_created)
 from lambdalint.loaders.terraform_triggers import async_failures, module_schedules, module_triggers, public_grants, public_urls
 from lambdalint.model import Function, Problem, SourceFile, Template
 
@@ -103,7 +103,7 @@ def load_terraform_folder(folder: Path, paths: list[Path], display: Callable[[Pa
     by_file = {t.source.display: t for t in templates}
     functions = []
     for (kind, name), block in module.resources.items():
-        if kind == FUNCTION and not _never_created(module, block):
+        if kind == FUNCTION and not never_created(module, block):
             template = by_file[block.file.display]
             function = _function(module, template, block)
             function.loaded_role = loaded_role(module, function)
@@ -125,7 +125,7 @@ def load_terraform_folder(folder: Path, paths: list[Path], display: Callable[[Pa
         text = module.attribute(source).str_value() if source is not None else None
         if text is not None and _is_lambda_module(text):
             template = by_file[block.file.display]
-            function = None if _never_created(module, block) else module_function(module, template, name, block)
+            function = None if never_created(module, block) else module_function(module, template, name, block)
             if function is not None:
                 template.functions.append(function)
                 functions.append(function)
@@ -142,18 +142,6 @@ def load_terraform_folder(folder: Path, paths: list[Path], display: Callable[[Pa
     for url in public_urls(module.triggers):
         url.function.template.public_urls.append(url)  # type: ignore[union-attr]
     return LoadedFolder(templates, problems, notes, list(extra_sources.values()), calls, prefix)
-
-
-def _never_created(module: TerraformModule, block: Block) -> bool:
-    """`count = 0` or `for_each = {}` / `[]` as a known value: the block creates nothing."""
-    for name in ("count", "for_each"):
-        attribute = block.attributes.get(name)
-        if attribute is None:
-            continue
-        value = module.attribute(attribute)
-        if value.origin != "unresolved" and value.value in (0, [], {}) and not isinstance(value.value, bool):
-            return True
-    return False
 
 
 def _is_lambda_module(source: str) -> bool:

@@ -20,10 +20,10 @@ GROUP = "aws_codedeploy_deployment_group"
 def deployment_groups(module: object) -> Iterator[tuple[str, TrafficShift]]:
     """(the display path of the file with the block, its shift) for each such group."""
     from lambdalint.deploy import is_gradual, listed_alarms
-    from lambdalint.loaders.terraform import _never_created
+    from lambdalint.loaders.terraform_module import never_created
 
     for (kind, name), block in module.resources.items():  # type: ignore[attr-defined]
-        if kind != GROUP or _never_created(module, block):  # type: ignore[arg-type]
+        if kind != GROUP or never_created(module, block):  # type: ignore[arg-type]
             continue
         body = module.value(block)  # type: ignore[attr-defined]
         config = body.get("deployment_config_name")

@@ -151,3 +151,13 @@ def _first_block(body: Located, name: str) -> Located | None:
     return first if isinstance(first.value, dict) else None
 
 
+def never_created(module: TerraformModule, block: Block) -> bool:
+    """`count = 0` or `for_each = {}` / `[]` as a known value: the block creates nothing."""
+    for name in ("count", "for_each"):
+        attribute = block.attributes.get(name)
+        if attribute is None:
+            continue
+        value = module.attribute(attribute)
+        if value.origin != "unresolved" and value.value in (0, [], {}) and not isinstance(value.value, bool):
+            return True
+    return False
