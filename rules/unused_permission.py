@@ -98,12 +98,13 @@ def check(ctx: Context) -> Iterator[Finding]:
                     continue
                 calls = sorted({a for n in found for a in n.actions() if a.lower().startswith(f"{service}:")},
                                key=str.lower)
-                if not calls:
+                used = calls or any(a.lower().startswith(f"{service}:") for n in found for a in n.used_actions())
+                if not used:
                     reported.add(action.span)
                     yield ctx.finding(action.span, f"`{text}` is never used by the code of {owners}",
                                       f"Remove `{text}` from {statement.where}: no reachable code calls `{service}`.",
                                       function=functions[0].name)
-                elif name == "*":
+                elif name == "*" and calls:
                     reported.add(action.span)
                     listed = ", ".join(f"`{a}`" for a in calls)
                     yield ctx.finding(action.span, f"`{text}` allows every `{service}` action to {owners}, "
