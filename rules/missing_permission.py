@@ -132,6 +132,44 @@ def handler(event, context):
     return item
 """
 
+_S3_SAM = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Reports:
+    Type: AWS::S3::Bucket
+  ArchiveFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Environment:
+        Variables:
+          BUCKET: !Ref Reports
+      Policies:
+        - Statement:
+            - Effect: Allow
+              Action: {actions}
+              Resource: "*"
+"""
+_S3_HANDLER = """\
+import os
+
+import boto3
+
+s3 = boto3.client("s3")
+BUCKET = os.environ["BUCKET"]
+
+
+def handler(event, context):
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=BUCKET, Prefix="new/"):
+        for item in page.get("Contents", []):
+            if s3.head_object(Bucket=BUCKET, Key=item["Key"])["ContentLength"]:
+                s3.copy_object(Bucket=BUCKET, Key="old/" + item["Key"],
+                               CopySource={"Bucket": BUCKET, "Key": item["Key"]})
+"""
+
 RULE = Rule(
     code="LL321",
     slug="missing-permission",
@@ -172,6 +210,12 @@ sqs = boto3.client("sqs")
 def handler(event, context):
     sqs.send_message(QueueUrl=event["queue"], MessageBody="hi")  # [missing-permission]
 """}, title="CloudFormation role with only the logging policy"),
+        bad(files={"template.yaml": _S3_SAM.format(actions="s3:GetObject"), "src/app.py": _S3_HANDLER.replace(
+            'Prefix="new/"):', 'Prefix="new/"):  # [missing-permission]')},
+            title="listing is s3:ListBucket, which reading objects does not grant"),
+        good(files={"template.yaml": _S3_SAM.format(actions="[s3:ListBucket, s3:GetObject, s3:PutObject]"),
+                    "src/app.py": _S3_HANDLER},
+             title="paginated listing, head_object without a version and a copy within the bucket"),
         good(files={"template.yaml": _SAM.replace("DynamoDBReadPolicy", "DynamoDBCrudPolicy"), "src/app.py": _HANDLER},
              title="the CRUD policy template covers both calls"),
         good(files={"template.yaml": _SAM.replace("""      Policies:
