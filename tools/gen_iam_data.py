@@ -22,15 +22,27 @@ Sources, all public data, none of it a hand list of actions:
 - iann0036/iam-dataset's `aws/map.json` (`--iam-dataset DIR`, a checkout; MIT licence): the SDK-to-IAM
   mapping where the operation name is not the action (`ListObjectsV2` -> `s3:ListBucket`,
   `HeadObject` -> `s3:GetObject`, `SendMessageBatch` -> `sqs:SendMessage`), and extra actions an
-  operation needs. Each of its actions is checked against the reference above; an action the
-  reference does not know is left out and counted.
+  operation may need. Its keys use the JavaScript SDK's service names (`StepFunctions`, `IotData`,
+  `CognitoIdentityServiceProvider`), matched to botocore's by `serviceId` or by shared operations.
+  Each of its actions is checked against the reference above; an action the reference does not know
+  is left out and counted. An action the dataset makes conditional is written `action|parameter|op|
+  value` (`s3:GetObjectVersion|VersionId|Exists`), `action|` when the condition is not about one
+  parameter (`lambdalint/iam_actions.py` decides it from a call's literal arguments). When the
+  operation's own name is an action, it is kept beside the dataset's.
 
 An operation neither source maps is absent from the file: a call of it is "not known", which keeps
-LL322 silent and is never reported by LL321.
+LL321 and LL322 silent for it.
 
-With `--iam-dataset`, `lambdalint/data/managed_policies.bin` (same layout, one entry per AWS managed
-policy: its policy document) is written too, from the dataset's `aws/managedpolicies/*.json`; an AWS
-managed policy absent from it leaves a role "not fully known".
+The shipped file was built from a partial copy of `map.json` (the whole file, 7 MB, could not be
+fetched there): pass `--iam-dataset-commit` to say what the folder holds, it is recorded verbatim as
+the header's `iam_dataset` (the README lists the blocks). With a full checkout (`git clone
+https://github.com/iann0036/iam-dataset`), `--iam-dataset iam-dataset` alone records its commit.
+
+With `--iam-dataset`, the dataset's `aws/managedpolicies/*.json` documents are merged into
+`lambdalint/data/managed_policies.bin` (same layout, one entry per AWS managed policy: its policy
+document): a policy the folder has replaces the earlier document, one it lacks keeps it, and the
+header records the version of each (`--managed-policies-commit` when it differs from the map's).
+An AWS managed policy absent from it leaves a role "not fully known".
 """
 
 from __future__ import annotations
