@@ -65,6 +65,7 @@ def test_paginators_waiters_presigned_urls_and_resources_of_renamed_operations()
     assert actions_for("s3", "Bucket.objects", "all") == ("s3:ListBucket",)
     assert actions_for("sqs", "Queue", "send_messages") == ("sqs:SendMessage",)
     assert actions_for("dynamodb", "Table", "scan") == ("dynamodb:Scan",)
+    assert actions_for("dynamodb", "Table", "batch_writer") == ("dynamodb:BatchWriteItem",)
     assert actions_for("s3", "client", "generate_presigned_url", (),
                        (("ClientMethod", Arg("str", "put_object")),)) == ("s3:PutObject",)
     # a waiter's request is made later by `.wait(...)`: head_object's VersionId cannot be told

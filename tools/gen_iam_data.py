@@ -142,6 +142,9 @@ def main(argv: list[str] | None = None) -> int:
         resources = _resources(Path(boto3.__file__).parent / "data", service, xform_name)
         if resources:
             entry["objects"] = resources
+        if service == "dynamodb":
+            # boto3's `Table.batch_writer()` (boto3/dynamodb/table.py) sends BatchWriteItem requests
+            entry.setdefault("objects", {}).setdefault("Table", {})["batch_writer"] = "batch_write_item"
         if service == "s3":
             entry["ops"].update({m: [f"s3:{a}" for a in acts] for m, acts in S3_TRANSFER.items()})
             for kind in ("Bucket", "Object"):
