@@ -3,7 +3,9 @@
 Reports actions the function's execution role allows that no code reachable from the handler uses:
 a whole service the code never calls (`sqs:SendMessage` with no SQS call anywhere), or `service:*`
 where the code calls a few actions of that service (the message lists them: the least-privilege
-replacement). A role shared by several functions is judged by the union of their calls.
+replacement). A role shared by several functions is judged by the union of their calls. Every
+action a call's operation may need counts as used (`s3:GetObjectVersion` for `get_object`, each
+PartiQL action of an `execute_statement`); the listed replacement names the ones the calls need.
 
 It speaks only when it can know: every function using the role has Python handler code that was
 analysed, and the set of its AWS calls is complete (no client whose service is not a literal, none
