@@ -220,7 +220,7 @@ def least_privilege(paths: Sequence[Path | str] = (".",), config: Config | None 
         documents.append({
             "function": needs.function.name,
             "template": needs.function.template.display,
-            "complete": needs.complete,
+            "complete": needs.policy_complete,
             "policy": policy_document(needs),
             "not_determined": needs.gaps(),
         })

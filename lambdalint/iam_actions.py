@@ -3,9 +3,20 @@
 iam-dataset SDK mapping; sources and versions in the file's header and the README).
 
 Read lazily and per service: only LL321/LL322, the LL301/LL302 hints and `lambdalint policy` ask,
-and a run decompresses only the entries of the services its code calls. `actions_for` answers
+and a run decompresses only the entries of the services its code calls. `call_actions` answers
 None when the call cannot be mapped (an operation no source maps, a paginator or presigned URL of a
 method that is not a literal): never a guess.
+
+An operation may list several actions, some of them conditional on its arguments (iam-dataset:
+`s3:GetObjectVersion` for `head_object` only with a `VersionId`, `dynamodb:PartiQLSelect` for an
+`execute_statement` whose statement contains `SELECT`, the `s3express:` action only for a directory
+bucket). The data marks those (`action|parameter|op|value`, `action|` when the condition is not about
+a parameter); a condition is decided only from the call's literal arguments. `CallActions.essential`
+is the action the operation is named after, else all its unconditional actions and those whose
+condition holds; `needed` adds the latter to it (what `lambdalint policy` lists); `possible` is every
+other action of the operation. LL321 reports a call only when the role allows none of its essential
+actions (several unnamed ones are often alternatives: `s3:` or `s3-outposts:`), LL322 counts every
+action as used.
 """
 
 from __future__ import annotations
@@ -19,6 +30,19 @@ from typing import NamedTuple
 _DATA = Path(__file__).parent / "data" / "iam_actions.bin"
 # Client methods that make no request of their own.
 _LOCAL = frozenset({"close", "can_paginate", "get_waiter_config", "exceptions", "meta"})
+
+
+class CallActions(NamedTuple):
+    needed: tuple[str, ...]      # certainly needed: unconditional, or the call's literal arguments meet the condition
+    possible: tuple[str, ...]    # the operation's conditional actions not known to be needed
+    essential: tuple[str, ...]   # of `needed`: the action named like the operation, else all of them
+
+    @property
+    def all(self) -> tuple[str, ...]:
+        return self.needed + self.possible
+
+
+_NO_REQUEST = CallActions((), (), ())
 
 
 class Service(NamedTuple):
@@ -58,8 +82,16 @@ def _literal(args: tuple, keywords: dict, keyword: str) -> str | None:
 
 def actions_for(service_name: str, kind: str, method: str, positional: tuple = (),
                 keywords: tuple = ()) -> tuple[str, ...] | None:
+    """The IAM actions the call certainly needs (`call_actions(...).needed`); None: unknown."""
+    found = call_actions(service_name, kind, method, positional, keywords)
+    return None if found is None else found.needed
+
+
+def call_actions(service_name: str, kind: str, method: str, positional: tuple = (),
+                 keywords: tuple = ()) -> CallActions | None:
     """The IAM actions of `method` called on a `kind` object (`client`, `resource`, `Table`,
-    `Bucket.objects`) of `service_name`; () for a method that makes no request; None: unknown."""
+    `Bucket.objects`) of `service_name` with these arguments (`keywords` as `(name, Arg)`, a `**`
+    argument as the name `**`); nothing for a method that makes no request; None: unknown."""
     model = service(service_name)
     if model is None:
         return None
@@ -69,25 +101,66 @@ def actions_for(service_name: str, kind: str, method: str, positional: tuple = (
         if operation is None:
             return None
         if operation.startswith("waiter:"):
-            operation = model.waiters.get(operation[7:], "")
-        return _operation(model, operation)
+            return _operation(model, model.waiters.get(operation[7:], ""), None)
+        return _operation(model, operation, named)
     if method in _LOCAL:
-        return ()
+        return _NO_REQUEST
+    # the arguments of these calls are not the operation's request: its conditions stay undecided
     if method == "get_paginator":
         operation = _literal(positional, named, "operation_name")
-        return _operation(model, operation) if operation else None
+        return _operation(model, operation, None) if operation else None
     if method == "get_waiter":
         waiter = _literal(positional, named, "waiter_name")
-        return _operation(model, model.waiters.get(waiter, "")) if waiter else None
+        return _operation(model, model.waiters.get(waiter, ""), None) if waiter else None
     if method == "generate_presigned_url":
         # signing is local; whoever uses the URL acts with this role's permissions
         operation = _literal(positional, named, "ClientMethod")
-        return _operation(model, operation) if operation else None
+        return _operation(model, operation, None) if operation else None
     if method == "generate_presigned_post":
-        return _operation(model, "put_object")
-    return _operation(model, method)
+        return _operation(model, "put_object", None)
+    return _operation(model, method, named)
 
 
-def _operation(model: Service, operation: str) -> tuple[str, ...] | None:
-    actions = model.ops.get(operation)
-    return tuple(actions) if actions else None
+def _operation(model: Service, operation: str, arguments: dict | None) -> CallActions | None:
+    entries = model.ops.get(operation)
+    if not entries:
+        return None
+    unconditional: list[str] = []
+    met: list[str] = []
+    others: list[str] = []
+    for entry in entries:
+        action, marked, condition = entry.partition("|")
+        holds = _holds(condition.split("|"), arguments) if marked else True
+        # an action the arguments rule out still counts as the operation's (LL322 never reports it)
+        (unconditional if not marked else met if holds is True else others).append(action)
+    named = operation.replace("_", "")
+    primary = [a for a in unconditional + met if a.partition(":")[2].lower() == named]
+    essential = primary or unconditional + met
+    needed = list(dict.fromkeys(essential + met))
+    # besides the action an operation is named after, the dataset lists ones only some calls need
+    # (`s3:GetObjectVersion` for `get_object`, `iam:PassRole`): possible, not needed
+    possible = [a for a in dict.fromkeys(unconditional + others) if a not in needed]
+    return CallActions(tuple(needed), tuple(possible), tuple(essential))
+
+
+def _holds(condition: list[str], arguments: dict | None) -> bool | None:
+    """Whether the call meets an iam-dataset condition; None: cannot be told from the code."""
+    parameter, op, value = (condition + ["", "", ""])[:3]
+    if arguments is None or not parameter or "." in parameter or "[" in parameter:
+        return None
+    given = arguments.get(parameter)
+    if given is None:
+        if "**" in arguments:
+            return None
+        return {"Exists": False, "NotExists": True, "NotEquals": True, "Equals": False}.get(op)
+    if op in ("Exists", "NotExists"):
+        return op == "Exists"
+    if given.kind != "str":
+        return None
+    if op == "IContains":
+        return value.lower() in given.value.lower()
+    if op in ("EndsWith", "NotEndsWith"):
+        return given.value.endswith(value) == (op == "EndsWith")
+    if op in ("Equals", "NotEquals"):
+        return (given.value == value) == (op == "Equals")
+    return None

@@ -3,7 +3,7 @@ each call names where it can be told, and what could not be determined.
 
 `function_needs(ctx)` (computed once per run, shared by LL321, LL322, the LL301/LL302 hints and
 `lambdalint policy`) joins `code.aws.aws_calls` (the calls the handler's code can make) with
-`iam_actions.actions_for` (the IAM actions of each) and the function's environment (a call's
+`iam_actions.call_actions` (the IAM actions of each) and the function's environment (a call's
 argument `os.environ["TABLE_NAME"]` where the template sets `TABLE_NAME: !Ref Orders` names the
 resource `Orders`). `FunctionNeeds.complete` is True only when every call is known and mapped.
 """
@@ -31,6 +31,9 @@ class Need(NamedTuple):
     action: str
     resource: str | None       # logical id of the template resource, None: not known
     call: object               # code.aws.ResolvedCall
+    # "essential": LL321 reports the call when the role allows none of its essential actions;
+    # "needed": the policy lists it too; "possible": only some calls need it (LL322 counts it as used)
+    use: str = "essential"
 
 
 class FunctionNeeds(NamedTuple):
@@ -39,19 +42,38 @@ class FunctionNeeds(NamedTuple):
     needs: tuple[Need, ...]
     unmapped: tuple[object, ...]    # ResolvedCalls whose IAM actions are not known
     unknown: tuple[object, ...]     # AwsUnknowns: calls the analysis could not name
+    # ResolvedCalls that certainly need none of their actions: which ones depends on arguments the
+    # code does not spell out (a PartiQL statement built at run time, `head_object(**kwargs)`)
+    undecided: tuple[object, ...] = ()
 
     @property
     def complete(self) -> bool:
+        """Every call is known and mapped (LL322 counts every action a call may need as used)."""
         return not self.unmapped and not self.unknown
 
+    @property
+    def policy_complete(self) -> bool:
+        return self.complete and not self.undecided
+
     def actions(self) -> list[str]:
-        return sorted({n.action for n in self.needs}, key=str.lower)
+        """What the code calls: the actions its calls need, and every action a call may need whose
+        actions depend on arguments the code does not spell out."""
+        undecided = {id(c) for c in self.undecided}
+        return sorted({n.action for n in self.needs if n.use != "possible" or id(n.call) in undecided}, key=str.lower)
+
+    def used_actions(self) -> set[str]:
+        """Every action some call may need (LL322 never calls one of these unused)."""
+        return {n.action for n in self.needs}
 
     def gaps(self) -> list[str]:
         """What could not be determined, one line each."""
         lines = [f"{u.span.path}:{u.span.line}: {u.reason}" for u in self.unknown]
         lines += [f"{c.call.span.path}:{c.call.span.line}: `{c.service}` `{c.method}`: IAM action not known"
                   for c in self.unmapped]
+        lines += [f"{c.call.span.path}:{c.call.span.line}: `{c.service}` `{c.method}`: its IAM actions depend on "
+                  "arguments the code does not spell out (" + ", ".join(
+                      sorted({n.action for n in self.needs if n.call is c}, key=str.lower)) + ")"
+                  for c in self.undecided]
         return lines
 
 
@@ -71,7 +93,7 @@ def _compute(project) -> list[FunctionNeeds]:
     from lambdalint.code.analysis import CodeAnalysis
     from lambdalint.code.aws import aws_calls
     from lambdalint.code_links import reachable_env
-    from lambdalint.iam_actions import actions_for
+    from lambdalint.iam_actions import call_actions
 
     analysis = project.code if isinstance(project.code, CodeAnalysis) else CodeAnalysis()
     found: list[FunctionNeeds] = []
@@ -86,18 +108,23 @@ def _compute(project) -> list[FunctionNeeds]:
                    if fact.kind == "read" and fact.target and fact.variable}
         needs: list[Need] = []
         unmapped = []
+        undecided = []
         for call in calls.calls:
-            actions = actions_for(call.service, call.kind, call.method, call.call.positional, call.call.keywords)
+            actions = call_actions(call.service, call.kind, call.method, call.call.positional, call.call.keywords)
             if actions is None:
                 unmapped.append(call)
                 continue
             resource = _resource(function, call, aliases)
-            needs.extend(Need(action, resource, call) for action in actions)
+            essential = set(actions.essential)
+            needs.extend(Need(a, resource, call, "essential" if a in essential else "needed") for a in actions.needed)
+            needs.extend(Need(a, resource, call, "possible") for a in actions.possible)
+            if not actions.needed and actions.possible:
+                undecided.append(call)
         unknown = calls.unknown
         if handler.function is None:
             # the handler function was not found: only its modules' import-time calls are known
             unknown += (_Unresolved(f"the handler `{function.handler.value}` was not found", function.handler.span),)
-        found.append(FunctionNeeds(function, handler, tuple(needs), tuple(unmapped), unknown))
+        found.append(FunctionNeeds(function, handler, tuple(needs), tuple(unmapped), unknown, tuple(undecided)))
     return found
 
 
@@ -133,6 +160,8 @@ def policy_document(needs: FunctionNeeds) -> dict:
     by_resource: dict[object, set[str]] = {}
     resources = needs.function.template.resources
     for need in needs.needs:
+        if need.use == "possible":
+            continue  # not every call needs it: a policy granting it would not be least privilege
         kind = resources.get(need.resource).get("Type") if need.resource else None
         type_name = kind.value if kind is not None else None
         if need.resource is None:

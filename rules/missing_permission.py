@@ -9,6 +9,12 @@ models, the Service Authorization Reference, iam-dataset); the role is the whole
 argument is an environment variable the template sets to a resource (`TABLE_NAME: !Ref Orders`),
 only statements that can cover that resource count.
 
+A call is reported for the action its operation is named after (`send_message_batch` needs
+`sqs:SendMessage`); an action iam-dataset lists only for some calls (`s3:GetObjectVersion`, an
+`execute_statement`'s PartiQL action when the statement is not a literal, `iam:PassRole`) is never
+required, and an operation mapped to several actions none of which is named like it
+(`copy_object`) is reported only when the role allows none of them.
+
 Only reported when the role is fully known: a role defined outside the template, a managed policy
 from another stack, any statement lambdalint cannot read, or a Serverless plugin that adds statements
 of its own (serverless-lift's `constructs:`) keeps it silent. An allow behind a
@@ -63,19 +69,28 @@ def check(ctx: Context) -> Iterator[Finding]:
             if role.unknown is None:  # an unreadable role already has its note
                 ctx.note(f"{needs.function.label} uses {policy.unknown}; its permissions were not checked")
             continue
-        missing: dict[object, list] = {}
+        # per call: its essential actions, and whether the role allows any of them (an operation
+        # the dataset maps to several actions, none named like it, is reported only when none is)
+        essential: dict[object, list] = {}
+        allowed: set[object] = set()
         for need in needs.needs:
-            if not policy.decide(need.action, need.resource).allowed:
-                missing.setdefault(need.call.call.span, []).append(need)
+            if need.use != "essential":
+                continue
+            span = need.call.call.span
+            essential.setdefault(span, []).append(need)
+            if policy.decide(need.action, need.resource).allowed:
+                allowed.add(span)
+        missing = {span: found for span, found in essential.items() if span not in allowed}
         for span, found in missing.items():
             call = found[0].call
             actions = ", ".join(f"`{a}`" for a in dict.fromkeys(n.action for n in found))
             resource = found[0].resource
             on = f" on `{resource}`" if resource else ""
+            allows = "does not allow" if len(found) == 1 else "allows none of"
             yield ctx.finding(
                 span,
                 f"`{call.method}` needs {actions}{on}, which the execution role of `{needs.function.name}` "
-                "does not allow",
+                f"{allows}",
                 f"Grant {actions}{on} to `{needs.function.name}`'s role, or remove the call "
                 "(`lambdalint policy` prints what the code needs).",
                 function=needs.function.name,
@@ -115,6 +130,44 @@ def handler(event, context):
     if item is None:
         table.put_item(Item={"id": event["id"], "status": "new"})  # [missing-permission]
     return item
+"""
+
+_S3_SAM = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Reports:
+    Type: AWS::S3::Bucket
+  ArchiveFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Environment:
+        Variables:
+          BUCKET: !Ref Reports
+      Policies:
+        - Statement:
+            - Effect: Allow
+              Action: {actions}
+              Resource: "*"
+"""
+_S3_HANDLER = """\
+import os
+
+import boto3
+
+s3 = boto3.client("s3")
+BUCKET = os.environ["BUCKET"]
+
+
+def handler(event, context):
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=BUCKET, Prefix="new/"):
+        for item in page.get("Contents", []):
+            if s3.head_object(Bucket=BUCKET, Key=item["Key"])["ContentLength"]:
+                s3.copy_object(Bucket=BUCKET, Key="old/" + item["Key"],
+                               CopySource={"Bucket": BUCKET, "Key": item["Key"]})
 """
 
 RULE = Rule(
@@ -157,6 +210,12 @@ sqs = boto3.client("sqs")
 def handler(event, context):
     sqs.send_message(QueueUrl=event["queue"], MessageBody="hi")  # [missing-permission]
 """}, title="CloudFormation role with only the logging policy"),
+        bad(files={"template.yaml": _S3_SAM.format(actions="s3:GetObject"), "src/app.py": _S3_HANDLER.replace(
+            'Prefix="new/"):', 'Prefix="new/"):  # [missing-permission]')},
+            title="listing is s3:ListBucket, which reading objects does not grant"),
+        good(files={"template.yaml": _S3_SAM.format(actions="[s3:ListBucket, s3:GetObject, s3:PutObject]"),
+                    "src/app.py": _S3_HANDLER},
+             title="paginated listing, head_object without a version and a copy within the bucket"),
         good(files={"template.yaml": _SAM.replace("DynamoDBReadPolicy", "DynamoDBCrudPolicy"), "src/app.py": _HANDLER},
              title="the CRUD policy template covers both calls"),
         good(files={"template.yaml": _SAM.replace("""      Policies:

@@ -3,7 +3,9 @@
 Reports actions the function's execution role allows that no code reachable from the handler uses:
 a whole service the code never calls (`sqs:SendMessage` with no SQS call anywhere), or `service:*`
 where the code calls a few actions of that service (the message lists them: the least-privilege
-replacement). A role shared by several functions is judged by the union of their calls.
+replacement). A role shared by several functions is judged by the union of their calls. Every
+action a call's operation may need counts as used (`s3:GetObjectVersion` for `get_object`, each
+PartiQL action of an `execute_statement`); the listed replacement names the ones the calls need.
 
 It speaks only when it can know: every function using the role has Python handler code that was
 analysed, and the set of its AWS calls is complete (no client whose service is not a literal, none
@@ -96,12 +98,13 @@ def check(ctx: Context) -> Iterator[Finding]:
                     continue
                 calls = sorted({a for n in found for a in n.actions() if a.lower().startswith(f"{service}:")},
                                key=str.lower)
-                if not calls:
+                used = calls or any(a.lower().startswith(f"{service}:") for n in found for a in n.used_actions())
+                if not used:
                     reported.add(action.span)
                     yield ctx.finding(action.span, f"`{text}` is never used by the code of {owners}",
                                       f"Remove `{text}` from {statement.where}: no reachable code calls `{service}`.",
                                       function=functions[0].name)
-                elif name == "*":
+                elif name == "*" and calls:
                     reported.add(action.span)
                     listed = ", ".join(f"`{a}`" for a in calls)
                     yield ctx.finding(action.span, f"`{text}` allows every `{service}` action to {owners}, "

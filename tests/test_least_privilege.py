@@ -47,3 +47,32 @@ def test_a_handler_that_is_not_found_is_not_a_complete_call_set() -> None:
     # sam-default-codeuri names `orders.worker.process`, which does not exist: the DynamoDB
     # policy of that function must not look unused
     assert not [f for f in findings("sam-default-codeuri") if f[0] == "LL322"]
+
+
+def test_sdk_methods_named_unlike_their_action_are_checked_for_the_mapped_action() -> None:
+    # iam-dataset's mapping: list_objects_v2 needs s3:ListBucket, a role that only reads objects
+    # does not allow it; the same calls with s3:ListBucket granted (ArchiveFunction) stay silent
+    result = run_lint(PROJECTS / "least-privilege-sdk-names", select=("LL321", "LL322"))
+    assert codes_at(result) == [("LL321", "src/browse/app.py", 11), ("LL321", "src/ingest/app.py", 12)]
+    listing, partiql = result.findings
+    assert listing.message.startswith("`list_objects_v2` needs `s3:ListBucket` on `Documents`")
+    assert listing.function == "BrowseFunction"
+    # a literal SELECT statement decides the conditional PartiQL action; the read policy template
+    # lacks it. send_message_batch is sqs:SendMessage, which SQSSendMessagePolicy grants (silent)
+    assert partiql.message.startswith("`execute_statement` needs `dynamodb:PartiQLSelect`,")
+
+
+def test_a_role_allowing_the_mapped_action_is_silent_and_the_policy_lists_it() -> None:
+    from lambdalint.api import least_privilege
+
+    documents = {d["function"]: d for d in least_privilege([PROJECTS / "least-privilege-sdk-names"])}
+    browse = documents["BrowseFunction"]
+    assert browse["complete"] is True
+    actions = {a for s in browse["policy"]["Statement"] for a in s["Action"]}
+    # head_object without a VersionId is s3:GetObject; s3:GetObjectVersion is only for versioned reads
+    assert actions == {"s3:ListBucket", "s3:GetObject"}
+    archive = documents["ArchiveFunction"]
+    # the PartiQL statement is built at run time: the policy cannot be complete, and says why
+    assert archive["complete"] is False
+    assert any("execute_statement" in line and "dynamodb:PartiQLUpdate" in line for line in archive["not_determined"])
+    assert {"s3:GetObject", "s3:PutObject"} <= {a for s in archive["policy"]["Statement"] for a in s["Action"]}

@@ -22,21 +22,34 @@ Sources, all public data, none of it a hand list of actions:
 - iann0036/iam-dataset's `aws/map.json` (`--iam-dataset DIR`, a checkout; MIT licence): the SDK-to-IAM
   mapping where the operation name is not the action (`ListObjectsV2` -> `s3:ListBucket`,
   `HeadObject` -> `s3:GetObject`, `SendMessageBatch` -> `sqs:SendMessage`), and extra actions an
-  operation needs. Each of its actions is checked against the reference above; an action the
-  reference does not know is left out and counted.
+  operation may need. Its keys use the JavaScript SDK's service names (`StepFunctions`, `IotData`,
+  `CognitoIdentityServiceProvider`), matched to botocore's by `serviceId` or by shared operations.
+  Each of its actions is checked against the reference above; an action the reference does not know
+  is left out and counted. An action the dataset makes conditional is written `action|parameter|op|
+  value` (`s3:GetObjectVersion|VersionId|Exists`), `action|` when the condition is not about one
+  parameter (`lambdalint/iam_actions.py` decides it from a call's literal arguments). When the
+  operation's own name is an action, it is kept beside the dataset's.
 
 An operation neither source maps is absent from the file: a call of it is "not known", which keeps
-LL322 silent and is never reported by LL321.
+LL321 and LL322 silent for it.
 
-With `--iam-dataset`, `lambdalint/data/managed_policies.bin` (same layout, one entry per AWS managed
-policy: its policy document) is written too, from the dataset's `aws/managedpolicies/*.json`; an AWS
-managed policy absent from it leaves a role "not fully known".
+The shipped file was built from a partial copy of `map.json` (the whole file, 7 MB, could not be
+fetched there): pass `--iam-dataset-commit` to say what the folder holds, it is recorded verbatim as
+the header's `iam_dataset` (the README lists the blocks). With a full checkout (`git clone
+https://github.com/iann0036/iam-dataset`), `--iam-dataset iam-dataset` alone records its commit.
+
+With `--iam-dataset`, the dataset's `aws/managedpolicies/*.json` documents are merged into
+`lambdalint/data/managed_policies.bin` (same layout, one entry per AWS managed policy: its policy
+document): a policy the folder has replaces the earlier document, one it lacks keeps it, and the
+header records the version of each (`--managed-policies-commit` when it differs from the map's).
+An AWS managed policy absent from it leaves a role "not fully known".
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import zlib
 from pathlib import Path
@@ -59,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--iam-dataset", type=Path, help="a checkout of iann0036/iam-dataset")
     parser.add_argument("--iam-dataset-commit", help="the checkout's commit, when it is not a git work tree")
+    parser.add_argument("--managed-policies-commit", help="the commit of aws/managedpolicies/, when it differs")
     parser.add_argument("--cfn-lint-policies", type=Path, help="cfnlint/data/AdditionalSpecs/Policies.json")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "lambdalint/data/iam_actions.bin")
     args = parser.parse_args(argv)
@@ -79,39 +93,46 @@ def main(argv: list[str] | None = None) -> int:
         policies = args.iam_dataset / "aws/managedpolicies"
         if policies.is_dir():
             _write_managed(policies, args.out.parent / "managed_policies.bin",
-                           args.iam_dataset_commit or _git_head(args.iam_dataset))
+                           args.managed_policies_commit or args.iam_dataset_commit or _git_head(args.iam_dataset))
 
     session = botocore.session.get_session()
     loader = session.get_component("data_loader")
+    names = _dataset_names(mapping, {service: session.get_service_model(service)
+                                     for service in session.get_available_services()})
     services: dict[str, dict] = {}
-    stats = {"operations": 0, "by_name": 0, "by_dataset": 0, "unknown": 0, "dataset_actions_not_in_reference": 0}
+    stats = {"operations": 0, "by_name": 0, "by_dataset": 0, "unknown": 0, "dataset_actions_not_in_reference": 0,
+             "conditional_actions": 0}
     for service in session.get_available_services():
         model = session.get_service_model(service)
         metadata = model.metadata
         candidates = [c for c in (metadata.get("signingName"), metadata.get("endpointPrefix"), service) if c]
         prefix = max(candidates, key=lambda c: sum(op.lower() in actions_of.get(c, ()) for op in model.operation_names))
         known = actions_of.get(prefix, set())
-        sdk_id = metadata.get("serviceId", "").replace(" ", "")
+        dataset_names = names.get(service, [])
         ops: dict[str, list[str]] = {}
         for operation in model.operation_names:
             stats["operations"] += 1
-            entries = mapping.get(f"{sdk_id}.{operation}") or mapping.get(f"{_dataset_name(metadata)}.{operation}")
+            entries = next((mapping[k] for n in dataset_names if (k := f"{n}.{operation}") in mapping), None)
             found: list[str] = []
             if entries:
                 for entry in entries:
                     action = entry.get("action", "")
                     action_prefix, _, name = action.partition(":")
                     if name.lower() in actions_of.get(action_prefix, ()):
-                        found.append(action)
+                        found.append(_encode(action, entry))
                     else:
                         stats["dataset_actions_not_in_reference"] += 1
                 if found:
                     stats["by_dataset"] += 1
-            if not found and operation.lower() in known:
-                found = [f"{prefix}:{operation}"]
+            if operation.lower() in known and not any(a.partition("|")[0].lower() == f"{prefix}:{operation}".lower()
+                                                      for a in found):
+                # the action named like the operation exists: it stays the one LL321 checks, the
+                # dataset's others are possible (LexV2's `CreateBot` is `lex:CreateBot`, not only `lex:PutBot`)
+                found.append(f"{prefix}:{operation}")
                 stats["by_name"] += 1
             if found:
-                ops[xform_name(operation)] = sorted(dict.fromkeys(found))
+                ops[xform_name(operation)] = list(dict.fromkeys(found))
+                stats["conditional_actions"] += sum("|" in a for a in found)
             else:
                 stats["unknown"] += 1
         entry: dict = {"prefix": prefix, "ops": ops}
@@ -121,6 +142,9 @@ def main(argv: list[str] | None = None) -> int:
         resources = _resources(Path(boto3.__file__).parent / "data", service, xform_name)
         if resources:
             entry["objects"] = resources
+        if service == "dynamodb":
+            # boto3's `Table.batch_writer()` (boto3/dynamodb/table.py) sends BatchWriteItem requests
+            entry.setdefault("objects", {}).setdefault("Table", {})["batch_writer"] = "batch_write_item"
         if service == "s3":
             entry["ops"].update({m: [f"s3:{a}" for a in acts] for m, acts in S3_TRANSFER.items()})
             for kind in ("Bucket", "Object"):
@@ -156,16 +180,97 @@ def _write_blobs(out: Path, header: dict, entries: dict[str, object]) -> None:
 
 
 def _write_managed(folder: Path, out: Path, version: str) -> None:
-    documents = {}
+    """Merge the folder's policy documents into `out`: a policy the folder lacks keeps its earlier
+    document (a partial checkout never loses policies), one it has is replaced. The header records
+    which version each document came from."""
+    documents: dict[str, object] = {}
+    versions: dict[str, list[str]] = {}
+    if out.is_file():
+        raw = out.read_bytes()
+        newline = raw.index(b"\n")
+        header = json.loads(raw[:newline])
+        earlier = header["sources"].get("iam_dataset_by_policy") or {header["sources"]["iam_dataset"]: ["*"]}
+        owner = {name: v for v, names in earlier.items() for name in names}
+        for name, (offset, length) in header["index"].items():
+            documents[name] = json.loads(zlib.decompress(raw[newline + 1 + offset:newline + 1 + offset + length]))
+            versions.setdefault(owner.get(name, owner.get("*", "unknown")), []).append(name)
     for path in sorted(folder.glob("*.json")):
         policy = json.loads(path.read_text())
         documents[path.stem] = policy["document"]
-    _write_blobs(out, {"sources": {"iam_dataset": version}, "count": len(documents)}, documents)
+        for names in versions.values():
+            if path.stem in names:
+                names.remove(path.stem)
+        versions.setdefault(version, []).append(path.stem)
+    # the version most documents come from stands for all the others, which are listed
+    main = max(versions, key=lambda v: len(versions[v]))
+    by_policy = {v: sorted(names) for v, names in versions.items() if names and v != main}
+    sources: dict[str, object] = {"iam_dataset": main}
+    if by_policy:
+        sources["iam_dataset_by_policy"] = {main: ["*"], **by_policy}
+    _write_blobs(out, {"sources": sources, "count": len(documents)}, documents)
     print(f"{out}: {len(documents)} AWS managed policies, {out.stat().st_size} bytes")
 
 
-def _dataset_name(metadata: dict) -> str:
-    return metadata.get("serviceId", "").replace(" ", "")
+def _encode(action: str, entry: dict) -> str:
+    """`action`, or `action|parameter|op|value` when iam-dataset makes it conditional on a request
+    parameter (its `notice` that an action is for directory buckets, names ending in `--x-s3`, is
+    such a condition on `Bucket`), `action|` when it is conditional otherwise (another notice, a
+    dependent action, a compound condition such as `andCondition`)."""
+    condition = entry.get("conditions")
+    bucket = re.search(r"bucket name (does not end|ends) with (\S+)", str(entry.get("notice", "")))
+    if bucket and not condition:
+        condition = {"lhs": "Bucket", "op": "NotEndsWith" if bucket.group(1) == "does not end" else "EndsWith",
+                     "rhs": bucket.group(2)}
+    if isinstance(condition, dict) and set(condition) <= {"lhs", "op", "rhs"}:
+        parts = [action, str(condition.get("lhs", "")), str(condition.get("op", ""))]
+        if "rhs" in condition:
+            parts.append(str(condition["rhs"]))
+        return "|".join(parts)
+    if condition or entry.get("notice") or entry.get("documented_dependant_action"):
+        return action + "|"
+    return action
+
+
+def _dataset_names(mapping: dict, models: dict) -> dict[str, list[str]]:
+    """botocore service -> the service names iam-dataset's keys use for it. Those are the JavaScript
+    SDK's class names (`StepFunctions`, `CognitoIdentityServiceProvider`, `IotData`, `SESV2`,
+    `CloudWatchEvents` besides `EventBridge`): the botocore `serviceId` without spaces, compared
+    case-insensitively, and any other dataset name whose operations are mostly the model's (80% of
+    them and at least 3) and half of the model's, given to the service it matches best, when its
+    actions have one of the service's prefixes or (for a service without a name of its own) the names
+    share a word (`IotData`, `IoT Data Plane`)."""
+    from collections import Counter
+
+    operations: dict[str, set[str]] = {}
+    prefixes: dict[str, Counter] = {}
+    for key, entries in mapping.items():
+        name, _, operation = key.partition(".")
+        operations.setdefault(name, set()).add(operation)
+        prefixes.setdefault(name, Counter()).update(e.get("action", "").partition(":")[0] for e in entries)
+    lower = {name.lower(): name for name in operations}
+    names: dict[str, list[str]] = {}
+    for service, model in models.items():
+        exact = lower.get(model.metadata.get("serviceId", "").replace(" ", "").lower())
+        if exact:
+            names[service] = [exact]
+    claimed = {name for found in names.values() for name in found}
+    for name in sorted(set(operations) - claimed):
+        wanted = operations[name]
+        scored = []
+        for service, model in models.items():
+            own = set(model.operation_names)
+            shared = len(wanted & own)
+            metadata = model.metadata
+            own_prefix = prefixes[name].most_common(1)[0][0] in (
+                metadata.get("signingName"), metadata.get("endpointPrefix"), service)
+            alike = any(word.lower() in name.lower() for word in metadata.get("serviceId", "").split() if len(word) > 2)
+            if not own_prefix and (service in names or not alike):
+                continue
+            if shared >= min(3, len(wanted)) and shared >= 0.8 * len(wanted) and shared >= 0.5 * len(own):
+                scored.append((shared / len(wanted) + shared / len(own), service))
+        if scored:
+            names.setdefault(max(scored)[1], []).append(name)
+    return names
 
 
 def _waiters(loader, service: str, xform_name) -> dict[str, str]:

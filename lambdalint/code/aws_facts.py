@@ -252,7 +252,9 @@ class AwsFacts(WalkState):
             self.aws_pending.append((calls, len(calls) - 1))
 
     def _keywords(self, node: cst.Call) -> tuple[tuple[str, Arg], ...]:
-        return tuple((a.keyword.value, describe(a.value, self._names)) for a in node.args if a.keyword is not None)
+        # a `**kwargs` argument is kept as the keyword `**`: any parameter may then be present
+        return tuple((a.keyword.value, describe(a.value, self._names)) if a.keyword is not None else ("**", UNKNOWN_ARG)
+                     for a in node.args if a.keyword is not None or a.star == "**")
 
     def _positional(self, node: cst.Call) -> tuple[Arg, ...]:
         return tuple(describe(a.value, self._names) for a in node.args if a.keyword is None and a.star == "")
