@@ -28,7 +28,10 @@ How it works, cheapest first:
    possibly in another project module (`Handler.home`): `analysis.entry_function`) and the walk of each handler's project call graph (same module,
    functions defined inside the caller, imported project modules, `self.m()`, `Class()` ->
    `__init__`, `OBJ.m()` on an object of a project class: `CodeAnalysis.method_callees`, the
-   routes of a Powertools resolver the handler resolves: `route_callees`), with cycles cut and `functools.cache`/`lru_cache` functions not entered.
+   routes of a Powertools resolver the handler resolves: `route_callees`, the function an executor
+   or a thread runs for the caller, `pool.submit(fn, x)`, `pool.map(fn, xs)`,
+   `threading.Thread(target=fn)`, `asyncio.to_thread(fn)`, `map(fn, xs)`: `callback_callees`), with
+   cycles cut and `functools.cache`/`lru_cache` functions not entered.
 
 Facts a rule can use (see `facts.py`):
 

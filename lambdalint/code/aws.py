@@ -108,39 +108,67 @@ def _library_callers(modules) -> list[AwsUnknown]:
 
 def _bind_parameters(analysis: CodeAnalysis, handler: Handler, reached: list,
                      unknown: list[AwsUnknown]) -> dict[tuple[str, str, str], list[AwsClient]]:
-    """Clients passed to project functions, by (module, function, parameter). A client passed to
-    anything else (a library, a class, a module the run did not analyse fully), or passed on again by
-    the function that received it, is an `AwsUnknown`."""
+    """Clients passed to project functions, by (module, function, parameter), through as many
+    levels of project functions as hand them on (`handler -> save(s3) -> _put(client)`), and into
+    a function an executor or a thread runs (`pool.submit(upload, s3, key)`). A client passed to
+    anything else (a library, a class, a module the run did not analyse fully) is an `AwsUnknown`."""
     bound: dict[tuple[str, str, str], list[AwsClient]] = {}
     roots = handler.entry.roots
-    for module, function in reached:
-        by_span = {c.span: c for c in function.calls}
-        passes = list(function.aws_passes) + _imported_passes(analysis, module, function)
-        for handed in passes:
-            call = by_span.get(handed.span)
-            targets = list(analysis.callees(module, function, call, roots)) if call is not None else []
-            parameter = None
-            for target, callee in targets:
-                offset = 1 if callee.class_name and callee.params[:1] in (("self",), ("cls",)) else 0
-                if handed.keyword is not None and handed.keyword in callee.params:
-                    parameter = handed.keyword
-                elif handed.index is not None and handed.index + offset < len(callee.params):
-                    parameter = callee.params[handed.index + offset]
-                if parameter is None or not target.full or callee.name == "__init__":
-                    parameter = None
-                    break
-                bound.setdefault((target.path, callee.qualname, parameter), []).append(handed.client)
-                if _passes_on(callee, parameter):
-                    unknown.append(AwsUnknown(f"an AWS client is passed on by `{callee.qualname}`", callee.span))
-            if parameter is None:
-                unknown.append(AwsUnknown(f"an AWS client is passed to `{handed.callee}`", handed.span))
+    work = [(module, function, handed) for module, function in reached
+            for handed in [*function.aws_passes, *_imported_passes(analysis, module, function)]]
+    while work:
+        module, function, handed = work.pop()
+        call = next((c for c in function.calls if c.span == handed.span), None)
+        received = list(_receivers(analysis, module, function, call, handed, roots)) if call is not None else []
+        if not received:
+            unknown.append(AwsUnknown(f"an AWS client is passed to `{handed.callee}`", handed.span))
+            continue
+        for target, callee, parameter in received:
+            clients = bound.setdefault((target.path, callee.qualname, parameter), [])
+            if handed.client in clients:
+                continue  # bound already: a cycle, or a second path to the same function
+            clients.append(handed.client)
+            work.extend((target, callee, passed) for passed in _passes_on(callee, parameter, handed.client))
     return bound
 
 
-def _passes_on(function, parameter: str) -> bool:
-    """The function hands its parameter to another call (followed one level only)."""
-    return any(arg == ("name", parameter) for call in function.calls
-               for arg in (*call.positional, *(value for _, value in call.keywords)))
+def _receivers(analysis: CodeAnalysis, module: ModuleFacts, function, call, handed, roots):
+    """(module, function, parameter) for each project function that receives the passed client;
+    nothing when one of the call's targets cannot be followed into a parameter."""
+    targets = [(t, c, 0) for t, c in analysis.callees(module, function, call, roots)]
+    if call.callback_shift >= 0:
+        targets += [(t, c, call.callback_shift) for t, c in analysis.callback_callees(module, function, call, roots)]
+    found = []
+    for target, callee, shift in targets:
+        offset = 1 if callee.class_name and callee.params[:1] in (("self",), ("cls",)) else 0
+        parameter = None
+        if handed.keyword is not None and handed.keyword in callee.params:
+            parameter = handed.keyword
+        elif handed.index is not None and handed.index >= shift and handed.index - shift + offset < len(callee.params):
+            parameter = callee.params[handed.index - shift + offset]
+        if parameter is None or not target.full or callee.name == "__init__":
+            return []
+        found.append((target, callee, parameter))
+    return found
+
+
+def _passes_on(function, parameter: str, client: AwsClient) -> list:
+    """The function hands its parameter to another call: a pass of the same client from there."""
+    from lambdalint.code.aws_facts import INERT
+    from lambdalint.code.facts import AwsPass
+
+    if function.assigned.get(parameter, 0):
+        return []  # rebound in the body: what it is then is the walk's business
+    found = []
+    for call in function.calls:
+        if call.names & INERT:
+            continue
+        callee = min(call.names) if call.names else "a call"
+        found.extend(AwsPass(callee, call.span, client, index, None)
+                     for index, arg in enumerate(call.positional) if arg == ("name", parameter))
+        found.extend(AwsPass(callee, call.span, client, None, keyword)
+                     for keyword, arg in call.keywords if arg == ("name", parameter))
+    return found
 
 
 def _imported_passes(analysis: CodeAnalysis, module: ModuleFacts, function) -> list:

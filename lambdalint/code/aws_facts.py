@@ -29,7 +29,7 @@ CREATORS = {
 }
 _SESSIONS = {"boto3.Session", "boto3.session.Session"}
 # Calls that read a client without keeping or using it.
-_INERT = {"builtins.print", "builtins.isinstance", "builtins.repr", "builtins.str", "builtins.type",
+INERT = {"builtins.print", "builtins.isinstance", "builtins.repr", "builtins.str", "builtins.type",
           "builtins.id", "builtins.len", "builtins.hasattr", "builtins.getattr"}
 
 # Powertools utilities that call AWS for the handler: qualified-name suffix -> (service, methods,
@@ -212,7 +212,7 @@ class AwsFacts(WalkState):
             if isinstance(arg.value, cst.Call) and not self.aws_module:
                 continue  # no client is made in a module that names neither boto3 nor a client of ours
             client = self._aws_value(arg.value)
-            if client is not None and not names & _INERT:
+            if client is not None and not names & INERT:
                 if isinstance(arg.value, cst.Call):
                     self.aws_consumed.add(id(arg.value))
                 callee = self.positions.source(func)

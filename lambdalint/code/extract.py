@@ -19,7 +19,7 @@ import libcst as cst
 
 from lambdalint.code.aws_facts import AwsFacts
 from lambdalint.code.bindings import Bindings, all_params, is_literal, module_bindings, string_value
-from lambdalint.code.call_facts import CallFacts
+from lambdalint.code.call_facts import EXECUTORS, CallFacts
 from lambdalint.code.cstwalk import Positions, Scope, dotted_name, walk
 from lambdalint.code.deep import bounded
 from lambdalint.code.definitions import bound_methods, decorator_names, fill_signature, record_factories
@@ -268,6 +268,13 @@ class _Visitor(CallFacts, EnvFacts, MutationFacts, AwsFacts):
         if isinstance(node.item, cst.Call) and dotted_name(node.item.func) in ("open", "io.open", "gzip.open") \
                 and node.asname is not None and isinstance(node.asname.name, cst.Name):
             self.with_open[-1].add(node.asname.name.value)
+        if isinstance(node.item, cst.Call) and node.asname is not None and isinstance(node.asname.name, cst.Name):
+            # `with ThreadPoolExecutor() as pool:` types `pool.submit(fn)` (`CallFact.callback`); other
+            # context managers may return anything from `__enter__`, so only executors are typed
+            names = self._names(node.item)
+            executor = next((n for n in sorted(names) if n.endswith(EXECUTORS)), None)
+            if executor is not None:
+                self.factories[-1][node.asname.name.value] = executor
 
     def visit_Assign(self, node: cst.Assign) -> None:
         self._aws_assign([t.target for t in node.targets], node.value)

@@ -63,6 +63,12 @@ class CallFact(NamedTuple):
     positional: tuple[Arg, ...] = ()      # what each positional argument is
     imported: bool = False                # the callee's root name is bound by an import of a module
                                           # outside the project
+    # the qualified names of a function the call runs for the caller: `executor.submit(fn, a)`,
+    # `executor.map(fn, xs)`, `threading.Thread(target=fn)`, `asyncio.to_thread(fn, a)`, `map(fn, xs)`
+    callback: frozenset[str] = frozenset()
+    # how many positional arguments come before the ones the callback receives one to one (1 for
+    # `submit(fn, a)`), -1 when they are not handed on one to one (`map`, `Thread(args=...)`)
+    callback_shift: int = -1
 
 
 class AwsClient(NamedTuple):
