@@ -200,7 +200,7 @@ class CodeAnalysis:
                 roots: tuple[Path, ...]) -> Iterator[tuple[ModuleFacts, FunctionFacts]]:
         """Project functions a call may run (same module, imported modules, `self.m()`, `Class()`)."""
         for name in sorted(call.names):
-            found = self._resolve(module, function, name, roots)
+            found = self.resolve(module, function, name, roots)
             if found is not None:
                 yield found
 
@@ -211,7 +211,7 @@ class CodeAnalysis:
         for name in sorted(call.callback):
             # `from .jobs import upload`: the name as this module imports it
             for real in module.import_names.get(name, (name,)):
-                found = self._resolve(module, function, real, roots)
+                found = self.resolve(module, function, real, roots)
                 if found is not None:
                     yield found
                     return
@@ -228,7 +228,7 @@ class CodeAnalysis:
         module_level = receiver is not None and receiver in module.module_names and \
             (receiver not in function.assigned or receiver in function.globals)
         for name in sorted(call.names):
-            found = self._resolve(module, function, f"{factory}.{name.rpartition('.')[2]}", roots)
+            found = self.resolve(module, function, f"{factory}.{name.rpartition('.')[2]}", roots)
             if found is not None and found[1].class_name is not None:
                 yield found[0], found[1], module_level
                 return
@@ -243,8 +243,9 @@ class CodeAnalysis:
             if any(d.startswith(f"{factory}.") for d in function.decorators):
                 yield function
 
-    def _resolve(self, module: ModuleFacts, function: FunctionFacts, name: str,
-                 roots: tuple[Path, ...]) -> tuple[ModuleFacts, FunctionFacts] | None:
+    def resolve(self, module: ModuleFacts, function: FunctionFacts, name: str,
+                roots: tuple[Path, ...]) -> tuple[ModuleFacts, FunctionFacts] | None:
+        """The project function a qualified name, as `function` of `module` calls it, stands for."""
         # a function defined inside another is named `outer.<locals>.inner`, its facts `outer.inner`
         local = (function.qualname and _lookup(module, f"{function.qualname}.{name}")) or \
             _lookup(module, name.replace(".<locals>", ""))

@@ -2,10 +2,13 @@
 
 `aws_calls(analysis, handler)` reads the `AwsCall`s of every function the handler's code can reach
 (`CodeAnalysis.reachable`: module-level code of its modules, helpers in project modules, methods,
-lazy-init and cached functions), resolves receivers the walk left by name (a client another project
-module binds: `from .clients import s3`), and collects what makes the set incomplete: a client whose
+lazy-init and cached functions, functions run by executors and threads), resolves receivers the walk
+left by name (a client another project module binds: `from .clients import s3`; what a project
+function returns: `TABLE = get_table()`, through wrappers that return it again; a client passed down
+any number of project functions), and collects what makes the set incomplete: a client whose
 service is not a literal, one passed or stored where the walk cannot follow it, a receiver imported
-from a project module that binds no client the walk can name, a client returned to another module.
+from a project module that binds no client the walk can name, a client returned by a project
+function to a caller that hands it on where the walk cannot follow it.
 An incomplete set still lists every call it names; it only cannot say which calls are *not* made.
 """
 
@@ -15,7 +18,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from lambdalint.code.analysis import CodeAnalysis, Handler
-from lambdalint.code.facts import AwsCall, AwsClient, AwsUnknown, ModuleFacts, follow
+from lambdalint.code.facts import RETURNED, AwsCall, AwsClient, AwsUnknown, ModuleFacts, follow
 from lambdalint.located import Span
 
 
@@ -48,6 +51,14 @@ def aws_calls(analysis: CodeAnalysis, handler: Handler) -> AwsCallSet:
     for module, function in reached:
         unknown.extend(function.aws_unknown)
         for call in function.aws_calls:
+            if call.receiver.startswith(RETURNED):
+                for client in _returned_clients(analysis, module, function, call.receiver, handler.entry.roots):
+                    found = follow(client, call.path)
+                    if found is not None and found.service is not None \
+                            and (call.span, call.method, found.service) not in seen:
+                        seen.add((call.span, call.method, found.service))
+                        calls.append(ResolvedCall(found.service, call.method, found.kind, call, found))
+                continue
             if call.receiver.startswith("param:"):
                 for client in bound.get((module.path, function.qualname, call.receiver[6:]), ()):
                     found = follow(client, call.path)
@@ -73,8 +84,11 @@ def aws_calls(analysis: CodeAnalysis, handler: Handler) -> AwsCallSet:
             seen.add(key)
             calls.append(ResolvedCall(client.service, call.method, client.kind, call, client))
         for call in function.calls:
-            for _, target in _returning_callees(analysis, module, function, call, handler):
-                if target.path != module.path:
+            if call.span in module.aws_followed:
+                continue  # what it returns is followed to the calls made on it
+            for target, callee in analysis.callees(module, function, call, handler.entry.roots):
+                if _returned_client(analysis, target, callee, handler.entry.roots) is not None \
+                        and not _seen_by_walk(module, call, target, callee):
                     unknown.append(AwsUnknown("an AWS client is returned to another module", call.span))
     unknown.extend(_library_callers(module for module, _ in reached))
     return AwsCallSet(tuple(calls), tuple(dict.fromkeys(unknown)))
@@ -187,10 +201,37 @@ def _imported_passes(analysis: CodeAnalysis, module: ModuleFacts, function) -> l
     return found
 
 
-def _returning_callees(analysis: CodeAnalysis, module: ModuleFacts, function, call, handler: Handler):
-    for target, callee in analysis.callees(module, function, call, handler.entry.roots):
-        if callee.returns_client is not None:
-            yield callee, target
+def _returned_clients(analysis: CodeAnalysis, module: ModuleFacts, function, receiver: str,
+                      roots: tuple[Path, ...]) -> list[AwsClient]:
+    """The client a project function returns (`returned:common.db.get_table`), if it returns one.
+    A function that returns something else is not a client's: the calls on it are not AWS calls."""
+    for name in receiver[len(RETURNED):].split("|"):
+        found = analysis.resolve(module, function, name, roots)
+        if found is not None:
+            client = _returned_client(analysis, *found, roots)
+            return [client] if client is not None else []
+    return []
+
+
+def _returned_client(analysis: CodeAnalysis, module: ModuleFacts, function, roots: tuple[Path, ...],
+                     hops: int = 4) -> AwsClient | None:
+    """What `function` returns, through functions that return what another project function
+    returns (`def table(): return get_table()`), a few hops deep."""
+    if function.returns_client is not None:
+        return function.returns_client
+    if not function.returns_deferred or not hops:
+        return None
+    for name in function.returns_deferred[len(RETURNED):].split("|"):
+        found = analysis.resolve(module, function, name, roots)
+        if found is not None:
+            return _returned_client(analysis, *found, roots, hops - 1)
+    return None
+
+
+def _seen_by_walk(module: ModuleFacts, call, target: ModuleFacts, callee) -> bool:
+    """The walk typed the call's value itself (a function of the same module, defined above the
+    call, returning a client it made), so it already reported where that value escapes."""
+    return target is module and callee.returns_client is not None and callee.span.line < call.span.line
 
 
 def _imported_client(analysis: CodeAnalysis, file: Path, name: str, hops: int = 3) -> AwsClient | None:

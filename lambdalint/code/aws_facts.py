@@ -16,10 +16,11 @@ from __future__ import annotations
 import libcst as cst
 
 from lambdalint.code.bindings import string_value
-from lambdalint.code.facts import (AWS_NAMES, UNKNOWN_ARG, Arg, AwsCall, AwsClient, AwsPass, AwsUnknown, CallFact,
+from lambdalint.code.facts import (AWS_NAMES, RETURNED, UNKNOWN_ARG, Arg, AwsCall, AwsClient, AwsPass, AwsUnknown, CallFact,
                                    follow)
 from lambdalint.code.values import describe
 from lambdalint.code.walkstate import WalkState
+from lambdalint.located import Span
 
 # The calls that make a client or a resource, by qualified name.
 CREATORS = {
@@ -60,6 +61,12 @@ class AwsFacts(WalkState):
         self.aws_pending: list[tuple[list[AwsCall], int]] = []   # receivers resolved at the end
         self.aws_module = False     # the module imports boto3 or Powertools (set by `_aws_start`)
         self.aws_creators: frozenset[str] = frozenset({"client", "resource"})
+        # names bound to what a project function returns, resolved by the analysis (`RETURNED`):
+        # per function, and per class for `self.x`; module-level ones are `ModuleFacts.aws_returned`
+        self.aws_returned: list[dict[str, tuple[str, Span]]] = [{}]
+        self.aws_followed: set[Span] = set()
+        self.aws_unfollowed: set[Span] = set()
+        self.aws_instance_returned: dict[str, dict[str, tuple[str, Span]]] = {}
 
     def _aws_start(self) -> None:
         self.aws_module = any(real.startswith(AWS_NAMES) for reals in self.facts.import_names.values()
@@ -130,6 +137,42 @@ class AwsFacts(WalkState):
         function = self.facts.functions.get(node.func.value)
         return function.returns_client if function is not None else None
 
+    def _aws_deferred(self, node: cst.BaseExpression) -> tuple[str, Span] | None:
+        """What a project function returns, when the walk cannot see it: `get_table()` imported
+        from `common.db`, a function defined further down, `self._table()`. The receiver is
+        `RETURNED` + the callee's qualified names joined by `|`, and the call's span (see
+        `FunctionFacts.aws_followed`)."""
+        if isinstance(node, cst.Name):
+            if self.function is not None and self._is_local(node.value):
+                return self.aws_returned[-1].get(node.value)
+            return self.facts.aws_returned.get(node.value) if node.value in self.module_names else None
+        attribute = self._self_attribute(node)
+        if attribute is not None and self.function is not None:
+            return self.aws_instance_returned.get(self.function.class_name or "", {}).get(attribute)
+        if not isinstance(node, cst.Call) or node.func is None:
+            return None
+        func = node.func
+        attribute = self._self_attribute(func)
+        if attribute is not None and self.function is not None:
+            names = frozenset({f"{self.function.class_name}.{attribute}"})
+        elif isinstance(func, cst.Name) or (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)):
+            root = func.value if isinstance(func, cst.Name) else func.value.value
+            if self._external_import(root) or (self.function is not None and self._is_local(root)):
+                return None
+            names = self._names(func)
+            if not names or any(n.startswith("builtins.") for n in names):
+                return None
+        else:
+            return None
+        return RETURNED + "|".join(sorted(names)), self._span(node)
+
+    def _aws_unfollow(self, node: cst.BaseExpression) -> None:
+        """A value a project function returned goes where the walk cannot follow it (an argument,
+        a container, a return): the analysis keeps saying the set is incomplete if it is a client."""
+        deferred = self._aws_deferred(node) if not isinstance(node, cst.Call) else None
+        if deferred is not None:
+            self.aws_unfollowed.add(deferred[1])
+
     def _aws_subobject(self, node: cst.Call) -> AwsClient | None:
         """`dynamodb.Table(name)`, `s3.Bucket(b)`, `s3.Object(b, k)` on a resource."""
         func = node.func
@@ -149,6 +192,9 @@ class AwsFacts(WalkState):
             return
         client = self._aws_value(value)
         if client is None:
+            deferred = self._aws_deferred(value)
+            if deferred is not None:
+                self._aws_bind_deferred(targets, deferred)
             return
         if isinstance(value, cst.Call):
             self.aws_consumed.add(id(value))
@@ -170,12 +216,34 @@ class AwsFacts(WalkState):
             else:
                 self._aws_unknown(f"an AWS client is stored in `{self.positions.source(target)}`", target)
 
+    def _aws_bind_deferred(self, targets: list[cst.BaseExpression], deferred: tuple[str, Span]) -> None:
+        fn = self.function
+        for target in targets:
+            attribute = self._self_attribute(target)
+            if isinstance(target, cst.Name):
+                if fn is None and not self.classes or fn is not None and target.value in fn.globals:
+                    self.facts.aws_returned[target.value] = deferred
+                elif fn is not None:
+                    self.aws_returned[-1][target.value] = deferred
+                else:
+                    continue  # a class attribute: not followed
+            elif attribute is not None and fn is not None and fn.class_name:
+                self.aws_instance_returned.setdefault(fn.class_name, {})[attribute] = deferred
+            else:
+                continue
+            self.aws_followed.add(deferred[1])
+
     def _aws_return(self, value: cst.BaseExpression | None) -> None:
         fn = self.function
         if fn is None or value is None:
             return
         client = self._aws_value(value)
         if client is None:
+            deferred = self._aws_deferred(value)
+            if deferred is not None:
+                # followed by the callers through `returns_deferred`
+                fn.returns_deferred = deferred[0]
+                self.aws_followed.add(deferred[1])
             return
         if isinstance(value, cst.Call):
             self.aws_consumed.add(id(value))
@@ -183,9 +251,11 @@ class AwsFacts(WalkState):
 
     def _aws_enter_function(self) -> None:
         self.aws_locals.append({})
+        self.aws_returned.append({})
 
     def _aws_leave_function(self) -> None:
         self.aws_locals.pop()
+        self.aws_returned.pop()
 
     def _aws_unknown(self, reason: str, node: cst.CSTNode) -> None:
         fn = self.function
@@ -212,6 +282,8 @@ class AwsFacts(WalkState):
             if isinstance(arg.value, cst.Call) and not self.aws_module:
                 continue  # no client is made in a module that names neither boto3 nor a client of ours
             client = self._aws_value(arg.value)
+            if client is None and not names & INERT:
+                self._aws_unfollow(arg.value)
             if client is not None and not names & INERT:
                 if isinstance(arg.value, cst.Call):
                     self.aws_consumed.add(id(arg.value))
@@ -236,7 +308,13 @@ class AwsFacts(WalkState):
             return
         root, path = self._receiver_path(receiver_node)
         receiver = None
-        if isinstance(root, cst.Name):
+        deferred = self._aws_deferred(root) if isinstance(root, cst.Call) or (
+            isinstance(root, cst.Name) and self.function is not None and self._is_local(root.value)) else None
+        if deferred is not None:
+            receiver = deferred[0]
+            if isinstance(root, cst.Call):
+                self.aws_followed.add(deferred[1])
+        elif isinstance(root, cst.Name):
             name = root.value
             if not (fn is not None and self._is_local(name)) and name in self.module_names \
                     and not self._external_import(name):
@@ -261,7 +339,10 @@ class AwsFacts(WalkState):
         """`s3.Bucket(b).objects` -> (`s3`, (("Bucket", b), ("objects", -))); the root is a name or `self.x`."""
         steps: list[tuple[str, Arg]] = []
         while True:
-            if isinstance(node, cst.Name) or self._self_attribute(node) is not None:
+            if isinstance(node, cst.Name) or self._self_attribute(node) is not None or (
+                    isinstance(node, cst.Call) and not (isinstance(node.func, cst.Attribute)
+                                                        and node.func.attr.value[:1].isupper())):
+                # a name, `self.x`, or a call whose result it is (`get_table().put_item`)
                 steps.reverse()
                 return node, tuple(steps)
             if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) \
@@ -311,10 +392,16 @@ class AwsFacts(WalkState):
             if call.receiver.startswith("self."):
                 client = next((clients[call.receiver[5:]] for clients in self.aws_instance.values()
                                if call.receiver[5:] in clients), None)
+                deferred = next((found[call.receiver[5:]] for found in self.aws_instance_returned.values()
+                                 if call.receiver[5:] in found), None)
             else:
                 client = self.facts.aws_clients.get(call.receiver)
+                deferred = self.facts.aws_returned.get(call.receiver)
             if client is not None:
                 calls[index] = call._replace(receiver="", client=follow(client, call.path), path=())
+            elif deferred is not None:
+                calls[index] = call._replace(receiver=deferred[0])
+        self.facts.aws_followed = frozenset(self.aws_followed - self.aws_unfollowed)
         for fn in self.facts.functions.values():
             fn.aws_calls[:] = [c for c in fn.aws_calls if self._kept(c)]
         self.facts.aws_calls[:] = [c for c in self.facts.aws_calls if self._kept(c)]
@@ -322,7 +409,7 @@ class AwsFacts(WalkState):
     def _kept(self, call: AwsCall) -> bool:
         if call.receiver == "":
             return call.client is not None
-        if call.receiver.startswith("param:"):
+        if call.receiver.startswith(("param:", RETURNED)):
             return True
         # an unresolved module-level name may be a client another project module binds (an import)
         return not call.receiver.startswith("self.") and call.receiver in self.facts.module_imports

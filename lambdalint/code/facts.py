@@ -121,6 +121,12 @@ def follow(client: AwsClient, path: tuple[tuple[str, Arg], ...]) -> AwsClient | 
     return client
 
 
+# The receiver of a call on what a project function returns, followed by the function's qualified
+# names joined by `|` (`returned:common.db.get_table`): the analysis resolves it to the client that
+# function returns, if any (`aws_facts.AwsFacts._aws_deferred`).
+RETURNED = "returned:"
+
+
 class AwsPass(NamedTuple):
     """A client handed to a call as an argument: `archive(s3, key)`. The analysis follows it into a
     project function's parameter (`index`, or `keyword`); anywhere else the set is incomplete."""
@@ -212,6 +218,9 @@ class FunctionFacts:
     aws_passes: list[AwsPass] = field(default_factory=list)
     # a client this function returns (`def get_client(): return boto3.client("s3")`)
     returns_client: AwsClient | None = None
+    # what it returns when that is what another project function returns (`return get_table()`;
+    # see `RETURNED`)
+    returns_deferred: str = ""
 
 
 @dataclass
@@ -247,6 +256,12 @@ class ModuleFacts:
     aws_calls: list[AwsCall] = field(default_factory=list)      # at module or class scope
     aws_unknown: list[AwsUnknown] = field(default_factory=list)
     aws_passes: list[AwsPass] = field(default_factory=list)
+    # module-level names bound to what a project function returns: name -> (receiver, the call's
+    # span) (`TABLE = get_table()`; see `aws_facts.RETURNED`)
+    aws_returned: dict[str, tuple[str, Span]] = field(default_factory=dict)
+    # spans of calls of project functions whose returned value the walk follows to the methods
+    # called on it, and nowhere else: a client they return does not escape the analysis
+    aws_followed: frozenset[Span] = frozenset()
 
 
 def text_hash(text: str) -> int:
