@@ -13,6 +13,8 @@ not a literal are `AwsUnknown`: the set of calls is then incomplete, never guess
 
 from __future__ import annotations
 
+import sys
+
 import libcst as cst
 
 from lambdalint.code.bindings import string_value
@@ -65,6 +67,7 @@ class AwsFacts(WalkState):
         # per function, and per class for `self.x`; module-level ones are `ModuleFacts.aws_returned`
         self.aws_returned: list[dict[str, tuple[str, Span]]] = [{}]
         self.aws_followed: set[Span] = set()
+        self.aws_any_returned = False
         self.aws_unfollowed: set[Span] = set()
         self.aws_instance_returned: dict[str, dict[str, tuple[str, Span]]] = {}
 
@@ -142,34 +145,46 @@ class AwsFacts(WalkState):
         from `common.db`, a function defined further down, `self._table()`. The receiver is
         `RETURNED` + the callee's qualified names joined by `|`, and the call's span (see
         `FunctionFacts.aws_followed`)."""
-        if isinstance(node, cst.Name):
-            if self.function is not None and self._is_local(node.value):
-                return self.aws_returned[-1].get(node.value)
-            return self.facts.aws_returned.get(node.value) if node.value in self.module_names else None
-        attribute = self._self_attribute(node)
-        if attribute is not None and self.function is not None:
-            return self.aws_instance_returned.get(self.function.class_name or "", {}).get(attribute)
-        if not isinstance(node, cst.Call) or node.func is None:
+        kind = type(node)   # not isinstance: LibCST's node classes are ABCs, slow to test on every call
+        if kind is not cst.Call:
+            if not self.aws_any_returned:
+                return None  # nothing is bound to a returned value: the common case, kept cheap
+            if kind is cst.Name:
+                if self.function is not None and self._is_local(node.value):
+                    return self.aws_returned[-1].get(node.value)
+                return self.facts.aws_returned.get(node.value) if node.value in self.module_names else None
+            attribute = self._self_attribute(node)
+            if attribute is not None and self.function is not None:
+                return self.aws_instance_returned.get(self.function.class_name or "", {}).get(attribute)
             return None
         func = node.func
-        attribute = self._self_attribute(func)
-        if attribute is not None and self.function is not None:
-            names = frozenset({f"{self.function.class_name}.{attribute}"})
-        elif isinstance(func, cst.Name) or (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)):
-            root = func.value if isinstance(func, cst.Name) else func.value.value
-            if self._external_import(root) or (self.function is not None and self._is_local(root)):
+        if type(func) is cst.Name:
+            root, attribute = func.value, None
+        elif type(func) is cst.Attribute and type(func.value) is cst.Name:
+            root, attribute = func.value.value, func.attr.value
+        else:
+            return None
+        fn = self.function
+        if attribute is not None and fn is not None and fn.class_name and fn.params[:1] == (root,):
+            names = frozenset({f"{fn.class_name}.{attribute}"})   # `self._table()`
+        else:
+            # a builtin, a local, a library's function, a method of a module-level object: the
+            # walk (or nobody) types those; only functions of this or another project module count
+            if root not in self.module_names or (self.function is not None and self._is_local(root)) \
+                    or (attribute is not None and root not in self.facts.import_names) \
+                    or self._external_import(root) or self._stdlib_import(root):
                 return None
             names = self._names(func)
             if not names or any(n.startswith("builtins.") for n in names):
                 return None
-        else:
-            return None
         return RETURNED + "|".join(sorted(names)), self._span(node)
 
     def _aws_unfollow(self, node: cst.BaseExpression) -> None:
         """A value a project function returned goes where the walk cannot follow it (an argument,
         a container, a return): the analysis keeps saying the set is incomplete if it is a client."""
-        deferred = self._aws_deferred(node) if not isinstance(node, cst.Call) else None
+        if not self.aws_any_returned or isinstance(node, cst.Call):
+            return
+        deferred = self._aws_deferred(node)
         if deferred is not None:
             self.aws_unfollowed.add(deferred[1])
 
@@ -232,6 +247,7 @@ class AwsFacts(WalkState):
             else:
                 continue
             self.aws_followed.add(deferred[1])
+            self.aws_any_returned = True
 
     def _aws_return(self, value: cst.BaseExpression | None) -> None:
         fn = self.function
@@ -282,7 +298,7 @@ class AwsFacts(WalkState):
             if isinstance(arg.value, cst.Call) and not self.aws_module:
                 continue  # no client is made in a module that names neither boto3 nor a client of ours
             client = self._aws_value(arg.value)
-            if client is None and not names & INERT:
+            if client is None and self.aws_any_returned and not names & INERT:
                 self._aws_unfollow(arg.value)
             if client is not None and not names & INERT:
                 if isinstance(arg.value, cst.Call):
@@ -308,8 +324,9 @@ class AwsFacts(WalkState):
             return
         root, path = self._receiver_path(receiver_node)
         receiver = None
-        deferred = self._aws_deferred(root) if isinstance(root, cst.Call) or (
-            isinstance(root, cst.Name) and self.function is not None and self._is_local(root.value)) else None
+        deferred = self._aws_deferred(root) if type(root) is cst.Call or (
+            self.aws_any_returned and type(root) is cst.Name and self.function is not None
+            and self._is_local(root.value)) else None
         if deferred is not None:
             receiver = deferred[0]
             if isinstance(root, cst.Call):
@@ -367,6 +384,10 @@ class AwsFacts(WalkState):
         reals = self.facts.import_names.get(name, ())
         return any("." not in real or real.startswith(("boto3.", "botocore.", "aws_lambda_powertools."))
                    for real in reals)
+
+    def _stdlib_import(self, name: str) -> bool:
+        """`from decimal import Decimal`: a name from the standard library, never a project function."""
+        return any(real.split(".", 1)[0] in sys.stdlib_module_names for real in self.facts.import_names.get(name, ()))
 
     def _powertools(self, node: cst.Call, names: set[str], calls: list[AwsCall], fact: CallFact) -> None:
         for name in names:

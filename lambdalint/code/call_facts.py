@@ -18,6 +18,7 @@ _RUNNERS: dict[str, tuple[int | str, int]] = {
     "asyncio.to_thread": (0, 1), "threading.Thread": ("target", -1), "threading.Timer": (1, -1),
     "builtins.map": (0, -1), "contextvars.copy_context.run": (0, 1),
 }
+_RUNNER_NAMES = frozenset(_RUNNERS)
 # Methods that run their first argument on an executor (`concurrent.futures`, `asyncio`), and the
 # same shape of argument as above.
 _EXECUTOR_METHODS: dict[str, tuple[int | str, int]] = {"submit": (0, 1), "map": (0, -1),
@@ -73,7 +74,9 @@ class CallFacts(WalkState):
 
     def _callback(self, node: cst.Call, names: set[str], factory: str | None) -> tuple[frozenset[str], int]:
         """The function a call runs for its caller (see `CallFact.callback`), by qualified names."""
-        shape = next((_RUNNERS[n] for n in names if n in _RUNNERS), None)
+        shape = None
+        if not _RUNNER_NAMES.isdisjoint(names):
+            shape = next(_RUNNERS[n] for n in sorted(names) if n in _RUNNERS)
         func = node.func
         if shape is None and isinstance(func, cst.Attribute) and func.attr.value in _EXECUTOR_METHODS:
             method = func.attr.value
