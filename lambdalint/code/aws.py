@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from lambdalint.code.analysis import CodeAnalysis, Handler
-from lambdalint.code.facts import RETURNED, AwsCall, AwsClient, AwsUnknown, ModuleFacts, follow
+from lambdalint.code.facts import (MODEL, RETURNED, AwsCall, AwsClient, AwsUnknown, ModuleFacts, follow, model_client,
+                                   model_keywords)
 from lambdalint.located import Span
 
 
@@ -58,6 +59,14 @@ def aws_calls(analysis: CodeAnalysis, handler: Handler) -> AwsCallSet:
                             and (call.span, call.method, found.service) not in seen:
                         seen.add((call.span, call.method, found.service))
                         calls.append(ResolvedCall(found.service, call.method, found.kind, call, found))
+                continue
+            if call.receiver.startswith(MODEL):
+                table = _model_table(analysis, module, call.receiver, handler.entry.roots)
+                if table is not None and (call.span, call.method, "dynamodb") not in seen:
+                    seen.add((call.span, call.method, "dynamodb"))
+                    client = model_client(table, call.span)
+                    calls.append(ResolvedCall("dynamodb", call.method, client.kind,
+                                              call._replace(keywords=model_keywords(table)), client))
                 continue
             if call.receiver.startswith("param:"):
                 for client in bound.get((module.path, function.qualname, call.receiver[6:]), ()):
@@ -211,6 +220,17 @@ def _returned_clients(analysis: CodeAnalysis, module: ModuleFacts, function, rec
             client = _returned_client(analysis, *found, roots)
             return [client] if client is not None else []
     return []
+
+
+def _model_table(analysis: CodeAnalysis, module: ModuleFacts, receiver: str, roots: tuple[Path, ...]):
+    """What names the table of a PynamoDB model another project module defines (`model:models.Order`)."""
+    file = Path(module.path)
+    for name in receiver[len(MODEL):].split("|"):
+        for target_file, attribute in analysis.index.split_qualified(file, roots, name):
+            target = analysis.modules.get(target_file)
+            if target is not None and attribute in target.pynamodb_models:
+                return target.pynamodb_models[attribute]
+    return None
 
 
 def _returned_client(analysis: CodeAnalysis, module: ModuleFacts, function, roots: tuple[Path, ...],

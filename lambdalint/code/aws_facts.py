@@ -18,7 +18,7 @@ import sys
 import libcst as cst
 
 from lambdalint.code.bindings import string_value
-from lambdalint.code.facts import (AWS_NAMES, RETURNED, UNKNOWN_ARG, Arg, AwsCall, AwsClient, AwsPass, AwsUnknown, CallFact,
+from lambdalint.code.facts import (AWS_NAMES, MODEL, RETURNED, UNKNOWN_ARG, Arg, AwsCall, AwsClient, AwsPass, AwsUnknown, CallFact,
                                    follow)
 from lambdalint.code.values import describe
 from lambdalint.code.walkstate import WalkState
@@ -430,7 +430,7 @@ class AwsFacts(WalkState):
     def _kept(self, call: AwsCall) -> bool:
         if call.receiver == "":
             return call.client is not None
-        if call.receiver.startswith(("param:", RETURNED)):
+        if call.receiver.startswith(("param:", RETURNED, MODEL)):
             return True
         # an unresolved module-level name may be a client another project module binds (an import)
         return not call.receiver.startswith("self.") and call.receiver in self.facts.module_imports

@@ -125,6 +125,19 @@ def follow(client: AwsClient, path: tuple[tuple[str, Arg], ...]) -> AwsClient | 
 # names joined by `|` (`returned:common.db.get_table`): the analysis resolves it to the client that
 # function returns, if any (`aws_facts.AwsFacts._aws_deferred`).
 RETURNED = "returned:"
+# The receiver of a call on a PynamoDB model, or on an object of one, followed by the model class's
+# qualified names joined by `|` (`model:.models.Order`; see `pynamodb_facts`).
+MODEL = "model:"
+
+
+def model_client(table: Arg, span: Span) -> AwsClient:
+    """The DynamoDB client a PynamoDB model's calls are made with, naming its table."""
+    return AwsClient("dynamodb", "client", span, table)
+
+
+def model_keywords(table: Arg) -> tuple[tuple[str, Arg], ...]:
+    """The `TableName` a model's calls carry, as a boto3 call would (when the table is named)."""
+    return (("TableName", table),) if table.kind else ()
 
 
 class AwsPass(NamedTuple):
@@ -155,9 +168,9 @@ class MutationFact(NamedTuple):
     once: bool = False
 
 
-# The names every rule reading `AwsCall`s declares (`Rule.code_names`): a module naming neither makes
-# no client of its own.
-AWS_NAMES = ("boto3", "aws_lambda_powertools")
+# The names every rule reading `AwsCall`s declares (`Rule.code_names`): a module naming none makes
+# no AWS call of its own (PynamoDB models make DynamoDB calls: `pynamodb_facts`).
+AWS_NAMES = ("boto3", "aws_lambda_powertools", "pynamodb")
 
 # The names behind every `EnvFact`: what a rule reading them declares (`Rule.code_names`).
 ENV_NAMES = ("os.environ", "os.getenv", "os.putenv")
@@ -262,6 +275,8 @@ class ModuleFacts:
     # spans of calls of project functions whose returned value the walk follows to the methods
     # called on it, and nowhere else: a client they return does not escape the analysis
     aws_followed: frozenset[Span] = frozenset()
+    # PynamoDB model classes defined here -> what names their table (`Meta.table_name`)
+    pynamodb_models: dict[str, Arg] = field(default_factory=dict)
 
 
 def text_hash(text: str) -> int:
