@@ -142,3 +142,62 @@ def handler(event, context):
 '''))
     assert named(found) == {("dynamodb", "Table", "describe_table"), ("dynamodb", "Table", "delete_item")}
     assert found.complete
+
+
+SERVICE = '''\
+import os
+
+import boto3
+
+
+class PaymentService:
+    def __init__(self):
+        self.sqs = boto3.client("sqs")
+        self.table = boto3.resource("dynamodb").Table(os.environ["PAYMENTS_TABLE"])
+
+    def charge(self, payment):
+        self.table.put_item(Item=payment)
+        self._notify(payment["id"])
+
+    def _notify(self, payment_id):
+        self.sqs.send_message(QueueUrl=os.environ["QUEUE_URL"], MessageBody=payment_id)
+
+
+class InjectedRepository:
+    def __init__(self, client):
+        self.client = client
+
+    def save(self, key):
+        self.client.put_object(Bucket="b", Key=key, Body=b"")
+'''
+
+
+def test_clients_bound_on_self_in_init_are_the_clients_of_every_method(tmp_path: Path) -> None:
+    found = calls_of(tmp_path, {"src/app.py": '''\
+from common.service import PaymentService
+
+SERVICE = PaymentService()
+
+
+def handler(event, context):
+    SERVICE.charge(event)
+''', "src/common/__init__.py": "", "src/common/service.py": SERVICE})
+    assert {(c.service, c.kind, c.method) for c in found.calls} == {
+        ("dynamodb", "Table", "put_item"), ("sqs", "client", "send_message")}
+    (put,) = [c for c in found.calls if c.method == "put_item"]
+    assert put.client.identifier == ("env", "PAYMENTS_TABLE")
+    assert found.complete
+
+
+def test_a_client_injected_through_init_is_not_guessed(tmp_path: Path) -> None:
+    found = calls_of(tmp_path, {"src/app.py": '''\
+import boto3
+
+from common.service import InjectedRepository
+
+
+def handler(event, context):
+    InjectedRepository(boto3.client("s3")).save(event["key"])
+''', "src/common/__init__.py": "", "src/common/service.py": SERVICE})
+    assert not found.complete
+    assert any("passed to `InjectedRepository`" in u.reason for u in found.unknown)
