@@ -120,3 +120,25 @@ class Form:
         return value
 '''})
     assert codes_at(run_lint(tmp_path, select=("LL107",))) == []
+
+
+def test_a_client_handed_to_a_thread_inside_its_args_tuple_is_not_followed(tmp_path: Path) -> None:
+    found = calls_of(tmp_path, {"src/app.py": '''\
+import threading
+
+import boto3
+
+s3 = boto3.client("s3")
+
+
+def upload(client, key):
+    client.put_object(Bucket="b", Key=key, Body=b"")
+
+
+def handler(event, context):
+    worker = threading.Thread(target=upload, args=(s3, event["key"]))
+    worker.start()
+    worker.join()
+'''})
+    assert not found.complete
+    assert any("passed to `threading.Thread` in a container" in u.reason for u in found.unknown)

@@ -35,6 +35,8 @@ _SESSIONS = {"boto3.Session", "boto3.session.Session"}
 INERT = {"builtins.print", "builtins.isinstance", "builtins.repr", "builtins.str", "builtins.type",
           "builtins.id", "builtins.len", "builtins.hasattr", "builtins.getattr"}
 
+_CONTAINERS = (cst.Tuple, cst.List, cst.Set, cst.Dict)
+
 # Powertools utilities that call AWS for the handler: qualified-name suffix -> (service, methods,
 # keyword naming the resource). The SDK methods are the ones the utility's provider calls.
 _PARAMETERS = "aws_lambda_powertools.utilities.parameters."
@@ -300,6 +302,11 @@ class AwsFacts(WalkState):
             client = self._aws_value(arg.value)
             if client is None and self.aws_any_returned and not names & INERT:
                 self._aws_unfollow(arg.value)
+            if client is None and type(arg.value) in _CONTAINERS and not names & INERT \
+                    and any(self._aws_value(e.value) is not None for e in arg.value.elements):
+                # `Thread(target=upload, args=(s3, key))`: where the tuple goes, the walk does not follow
+                self._aws_unknown(f"an AWS client is passed to `{self.positions.source(func)}` in a container",
+                                  arg.value)
             if client is not None and not names & INERT:
                 if isinstance(arg.value, cst.Call):
                     self.aws_consumed.add(id(arg.value))

@@ -91,6 +91,7 @@ class _Visitor(CallFacts, EnvFacts, MutationFacts, AwsFacts, PynamoFacts):
         self.facts.import_names = self.scopes.stack[0].imported()
         self.facts.bound_methods = bound_methods(node, self._names, self.factories[0])
         self._aws_start()
+        self._pynamo_start()
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self._pynamo_class(node)

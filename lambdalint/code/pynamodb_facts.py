@@ -15,6 +15,8 @@ what is listed here is what the code is known to call, never all of it.
 
 from __future__ import annotations
 
+import sys
+
 import libcst as cst
 
 from lambdalint.code.facts import MODEL, UNKNOWN_ARG, Arg, AwsCall, CallFact, model_client, model_keywords
@@ -31,6 +33,8 @@ CLASS_METHODS = {
 INSTANCE_METHODS = {"save": "put_item", "delete": "delete_item", "update": "update_item", "refresh": "get_item"}
 # Class calls whose result is an instance, or yields instances when iterated.
 _MAKES_INSTANCES = frozenset({"get", "query", "scan", "batch_get"})
+# Packages whose classes are never PynamoDB models of the project.
+_NOT_MODELS = frozenset({"boto3", "botocore", "aws_lambda_powertools"})
 
 
 class PynamoFacts(WalkState):
@@ -40,9 +44,24 @@ class PynamoFacts(WalkState):
         # per function: local name -> the model class's receiver (`MODEL` + names), or the class
         self.pynamo_locals: list[dict[str, str]] = [{}]
         self.pynamo_pending: list[tuple[list[AwsCall], int]] = []   # models resolved at the end
+        self.pynamo_possible = False    # set by `_pynamo_start`
+
+    def _pynamo_start(self) -> None:
+        """Whether the module can name a model at all: it imports PynamoDB, or a class-like name
+        from a module that is neither the standard library nor an SDK. Most modules cannot, and
+        then every call skips the tests below."""
+        for local, reals in self.facts.import_names.items():
+            for real in reals:
+                top = real.lstrip(".").split(".", 1)[0]
+                # `from .models import Order`, or `import models` for `models.Order.get(...)`
+                class_like = local[:1].isupper() or "." not in real.lstrip(".")
+                if top == "pynamodb" or (class_like and top not in sys.stdlib_module_names
+                                         and top not in _NOT_MODELS):
+                    self.pynamo_possible = True
+                    return
 
     def _pynamo_class(self, node: cst.ClassDef) -> None:
-        if not node.bases or not any(self._names(base.value) & _MODEL_BASES for base in node.bases):
+        if not self.pynamo_possible or not node.bases or not any(self._names(base.value) & _MODEL_BASES for base in node.bases):
             return
         table = UNKNOWN_ARG
         for statement in node.body.body if isinstance(node.body, cst.IndentedBlock) else ():
@@ -91,6 +110,8 @@ class PynamoFacts(WalkState):
         return self._pynamo_model(func)
 
     def _pynamo_assign(self, targets: list[cst.BaseExpression], value: cst.BaseExpression | None) -> None:
+        if not self.pynamo_possible:
+            return
         model = self._pynamo_instance(value) if value is not None and self.function is not None else None
         for target in targets:
             if isinstance(target, cst.Name) and self.function is not None:
@@ -100,7 +121,7 @@ class PynamoFacts(WalkState):
                     self.pynamo_locals[-1].pop(target.value, None)
 
     def _pynamo_for(self, node: cst.For) -> None:
-        if self.function is None or not isinstance(node.target, cst.Name):
+        if not self.pynamo_possible or self.function is None or not isinstance(node.target, cst.Name):
             return
         model = self._pynamo_instance(node.iter)
         if model is not None:
@@ -108,9 +129,11 @@ class PynamoFacts(WalkState):
 
     def _pynamo_call(self, node: cst.Call, fact: CallFact) -> None:
         func = node.func
-        if not isinstance(func, cst.Attribute):
+        if not self.pynamo_possible or type(func) is not cst.Attribute:
             return
         method = func.attr.value
+        if method not in CLASS_METHODS and method not in INSTANCE_METHODS:
+            return
         receiver, sdk = None, None
         if method in CLASS_METHODS:
             receiver, sdk = self._pynamo_model(func.value), CLASS_METHODS[method]
