@@ -201,3 +201,18 @@ def handler(event, context):
 ''', "src/common/__init__.py": "", "src/common/service.py": SERVICE})
     assert not found.complete
     assert any("passed to `InjectedRepository`" in u.reason for u in found.unknown)
+
+
+def test_a_name_rebound_to_something_else_is_no_longer_the_returned_client(tmp_path: Path) -> None:
+    found = calls_of(tmp_path, project('''\
+from common.db import get_table, load_settings
+
+
+def handler(event, context):
+    table = get_table()
+    table.put_item(Item={"id": event["id"]})
+    table = load_settings()
+    return table.get("region")
+'''))
+    assert {(c.service, c.kind, c.method) for c in found.calls} == {("dynamodb", "Table", "put_item")}
+    assert found.complete

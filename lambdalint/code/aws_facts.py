@@ -6,9 +6,12 @@ A receiver is named here when the module shows what it is: created inline
 (`boto3.client("s3").get_object`), a local, a module-level name (a lazy init through `global`
 included), `self.x` bound anywhere in the class, `x.meta.client`, a resource's sub-object
 (`dynamodb.Table(name).put_item`, `s3.Bucket(b).objects.filter`). A module-level name this module
-does not bind to a client (an import) stays a receiver name for the analysis to resolve. A client
-the walk cannot follow (returned, passed to a function, stored in a container) and a service that is
-not a literal are `AwsUnknown`: the set of calls is then incomplete, never guessed.
+does not bind to a client (an import) stays a receiver name for the analysis to resolve. What a
+project function returns, when the walk cannot see it (another module's `get_table()`, a function
+defined further down), is a receiver named `RETURNED` + the function, resolved by the analysis; the
+spans of the calls whose value is only used that way are `ModuleFacts.aws_followed`. A client the
+walk cannot follow (passed to a function, stored in a container) and a service that is not a literal
+are `AwsUnknown`: the set of calls is then incomplete, never guessed.
 """
 
 from __future__ import annotations
@@ -18,8 +21,8 @@ import sys
 import libcst as cst
 
 from lambdalint.code.bindings import string_value
-from lambdalint.code.facts import (AWS_NAMES, MODEL, RETURNED, UNKNOWN_ARG, Arg, AwsCall, AwsClient, AwsPass, AwsUnknown, CallFact,
-                                   follow)
+from lambdalint.code.facts import (AWS_NAMES, MODEL, RETURNED, UNKNOWN_ARG, Arg, AwsCall, AwsClient, AwsPass,
+                                   AwsUnknown, CallFact, follow)
 from lambdalint.code.values import describe
 from lambdalint.code.walkstate import WalkState
 from lambdalint.located import Span
@@ -146,7 +149,7 @@ class AwsFacts(WalkState):
         """What a project function returns, when the walk cannot see it: `get_table()` imported
         from `common.db`, a function defined further down, `self._table()`. The receiver is
         `RETURNED` + the callee's qualified names joined by `|`, and the call's span (see
-        `FunctionFacts.aws_followed`)."""
+        `ModuleFacts.aws_followed`)."""
         kind = type(node)   # not isinstance: LibCST's node classes are ABCs, slow to test on every call
         if kind is not cst.Call:
             if not self.aws_any_returned:
@@ -182,8 +185,8 @@ class AwsFacts(WalkState):
         return RETURNED + "|".join(sorted(names)), self._span(node)
 
     def _aws_unfollow(self, node: cst.BaseExpression) -> None:
-        """A value a project function returned goes where the walk cannot follow it (an argument,
-        a container, a return): the analysis keeps saying the set is incomplete if it is a client."""
+        """A value a project function returned is handed to a call: the walk does not follow it
+        there, so the analysis keeps saying the set is incomplete if it is a client."""
         if not self.aws_any_returned or isinstance(node, cst.Call):
             return
         deferred = self._aws_deferred(node)
@@ -212,6 +215,10 @@ class AwsFacts(WalkState):
             deferred = self._aws_deferred(value)
             if deferred is not None:
                 self._aws_bind_deferred(targets, deferred)
+            elif self.function is not None:
+                for target in targets:   # rebound to something else: no longer what was returned
+                    if isinstance(target, cst.Name):
+                        self.aws_returned[-1].pop(target.value, None)
             return
         if isinstance(value, cst.Call):
             self.aws_consumed.add(id(value))
