@@ -47,6 +47,7 @@ def reached_functions(analysis: CodeAnalysis, handler: Handler) -> Iterator[tupl
         yield module, function
         for call in function.calls:
             stack.extend(analysis.callees(module, function, call, handler.entry.roots))
+            stack.extend(analysis.callback_callees(module, function, call, handler.entry.roots))
 
 
 def imported_closure(analysis: CodeAnalysis, handler: Handler, project: Project) -> list[ModuleFacts]:

@@ -202,9 +202,51 @@ class Archive:
     assert found.complete
 
 
-def test_a_client_passed_on_again_is_not_followed(tmp_path: Path) -> None:
+def test_a_client_passed_on_through_levels_of_project_functions_keeps_its_service(tmp_path: Path) -> None:
+    found = calls_of(tmp_path, {
+        "src/app.py": '''\
+import boto3
+from common.storage import Archiver
+
+s3 = boto3.client("s3")
+sqs = boto3.client("sqs")
+
+
+def outer(client, queue):
+    print(client)  # reads it, keeps nothing
+    Archiver().archive(client, key="k")
+    notify(queue)
+
+
+def notify(queue):
+    _send(queue, "done")
+
+
+def _send(client, body):
+    client.send_message(QueueUrl="q", MessageBody=body)
+
+
+def handler(event, context):
+    outer(s3, sqs)
+''',
+        "src/common/__init__.py": "",
+        "src/common/storage.py": '''\
+class Archiver:
+    def archive(self, client, key):
+        self._copy(client=client, key=key)
+
+    def _copy(self, client, key):
+        client.copy_object(Bucket="archive", Key=key, CopySource="in/" + key)
+''',
+    })
+    assert named(found) == {("s3", "client", "copy_object"), ("sqs", "client", "send_message")}
+    assert found.complete
+
+
+def test_a_client_passed_on_to_a_library_or_rebound_is_not_followed(tmp_path: Path) -> None:
     found = calls_of(tmp_path, {"src/app.py": '''\
 import boto3
+from boto3.s3.transfer import S3Transfer
 
 s3 = boto3.client("s3")
 
@@ -213,15 +255,30 @@ def inner(client):
     client.delete_bucket(Bucket="b")
 
 
+def upload(client):
+    S3Transfer(client).upload_file("/tmp/f", "b", "k")
+
+
+def swap(client):
+    client = boto3.client("sns")
+    inner(client)
+
+
 def outer(client):
     inner(client)
+    upload(client)
+    swap(client)
 
 
 def handler(event, context):
     outer(s3)
 '''})
     assert not found.complete
-    assert any("passed on by `outer`" in u.reason for u in found.unknown)
+    assert any("passed to `boto3.s3.transfer.S3Transfer`" in u.reason for u in found.unknown)
+    # followed where it is followed: two levels down, the service is still known
+    assert ("s3", "client", "delete_bucket") in named(found)
+    # `swap` rebinds its parameter: the new client is the walk's, the old one is not passed on
+    assert ("sns", "client", "delete_bucket") in named(found)
 
 
 def test_literal_clients_only_are_complete_and_unreached_code_is_not_counted(tmp_path: Path) -> None:

@@ -17,7 +17,8 @@ How it works, cheapest first:
    imports such a module; a handler module that passes none is parsed for its definitions only
    (top-level `def`s and class methods). Every other file is never parsed.
 3. `extract`: one walk per parsed module (one class made of one collector per kind of fact, each its
-   own module over `walkstate.WalkState`: `call_facts`, `env_facts`, `mutation_facts`, `aws_facts`;
+   own module over `walkstate.WalkState`: `call_facts`, `env_facts`, `mutation_facts`, `aws_facts`,
+   `pynamodb_facts`;
    `definitions` reads top-level definitions only, `guards` the once-only tests, `bindings`/`values`
    what names and values are) (`cstwalk.walk`, no LibCST metadata: its own scope
    tracker names callees through imports and aliases, and one counting code-generation pass gives
@@ -28,7 +29,10 @@ How it works, cheapest first:
    possibly in another project module (`Handler.home`): `analysis.entry_function`) and the walk of each handler's project call graph (same module,
    functions defined inside the caller, imported project modules, `self.m()`, `Class()` ->
    `__init__`, `OBJ.m()` on an object of a project class: `CodeAnalysis.method_callees`, the
-   routes of a Powertools resolver the handler resolves: `route_callees`), with cycles cut and `functools.cache`/`lru_cache` functions not entered.
+   routes of a Powertools resolver the handler resolves: `route_callees`, the function an executor
+   or a thread runs for the caller, `pool.submit(fn, x)`, `pool.map(fn, xs)`,
+   `threading.Thread(target=fn)`, `asyncio.to_thread(fn)`, `map(fn, xs)`: `callback_callees`), with
+   cycles cut and `functools.cache`/`lru_cache` functions not entered.
 
 Facts a rule can use (see `facts.py`):
 
@@ -54,7 +58,8 @@ Facts a rule can use (see `facts.py`):
 - `Arg`: what a call argument is (`env` variable, the triggering `event` resource, a `name`, a `str`).
 - `aws.aws_calls(analysis, handler)`: the AWS SDK calls the handler's code can make (`AwsCall` on an
   `AwsClient`: service, method, the object it is called on and what names its resource), Powertools
-  utilities included, and the `AwsUnknown`s that make that set incomplete (never guessed).
+  utilities and PynamoDB models' calls included, and the `AwsUnknown`s that make that set
+  incomplete (never guessed).
 - `platform.py`: facts about the platform features a handler relies on, from the facts above and
   the analysed text: partial batch responses (`batch_response`), X-Ray / Powertools tracing
   (`tracing_use`), values SnapStart would freeze (`snapshot_unique_values`, `restores`).

@@ -141,6 +141,11 @@ class CodeAnalysis:
                     if not target.cached:
                         stack.append((target_module, target, where, via + (target.qualname,),
                                       on_instance and call.self_method is not None))
+                for target_module, target in self.callback_callees(module, function, call, roots):
+                    if not target.cached:
+                        own_method = target_module is module and target.class_name == function.class_name
+                        stack.append((target_module, target, where, via + (target.qualname,),
+                                      on_instance and own_method and target.class_name is not None))
                 for target_module, target, module_level in self.method_callees(module, function, call, roots):
                     if not target.cached:
                         stack.append((target_module, target, where, via + (target.qualname,), module_level))
@@ -187,6 +192,7 @@ class CodeAnalysis:
             yield module, function
             for call in function.calls:
                 stack.extend(self.callees(module, function, call, roots))
+                stack.extend(self.callback_callees(module, function, call, roots))
                 stack.extend((m, f) for m, f, _ in self.method_callees(module, function, call, roots))
                 stack.extend((module, f) for f in self.route_callees(module, call))
 
@@ -194,9 +200,21 @@ class CodeAnalysis:
                 roots: tuple[Path, ...]) -> Iterator[tuple[ModuleFacts, FunctionFacts]]:
         """Project functions a call may run (same module, imported modules, `self.m()`, `Class()`)."""
         for name in sorted(call.names):
-            found = self._resolve(module, function, name, roots)
+            found = self.resolve(module, function, name, roots)
             if found is not None:
                 yield found
+
+    def callback_callees(self, module: ModuleFacts, function: FunctionFacts, call: CallFact,
+                         roots: tuple[Path, ...]) -> Iterator[tuple[ModuleFacts, FunctionFacts]]:
+        """The project function a call runs for its caller (`executor.submit(fn, x)`,
+        `threading.Thread(target=fn)`, `asyncio.to_thread(fn)`: `CallFact.callback`)."""
+        for name in sorted(call.callback):
+            # `from .jobs import upload`: the name as this module imports it
+            for real in module.import_names.get(name, (name,)):
+                found = self.resolve(module, function, real, roots)
+                if found is not None:
+                    yield found
+                    return
 
     def method_callees(self, module: ModuleFacts, function: FunctionFacts, call: CallFact,
                        roots: tuple[Path, ...]) -> Iterator[tuple[ModuleFacts, FunctionFacts, bool]]:
@@ -210,7 +228,7 @@ class CodeAnalysis:
         module_level = receiver is not None and receiver in module.module_names and \
             (receiver not in function.assigned or receiver in function.globals)
         for name in sorted(call.names):
-            found = self._resolve(module, function, f"{factory}.{name.rpartition('.')[2]}", roots)
+            found = self.resolve(module, function, f"{factory}.{name.rpartition('.')[2]}", roots)
             if found is not None and found[1].class_name is not None:
                 yield found[0], found[1], module_level
                 return
@@ -225,8 +243,9 @@ class CodeAnalysis:
             if any(d.startswith(f"{factory}.") for d in function.decorators):
                 yield function
 
-    def _resolve(self, module: ModuleFacts, function: FunctionFacts, name: str,
-                 roots: tuple[Path, ...]) -> tuple[ModuleFacts, FunctionFacts] | None:
+    def resolve(self, module: ModuleFacts, function: FunctionFacts, name: str,
+                roots: tuple[Path, ...]) -> tuple[ModuleFacts, FunctionFacts] | None:
+        """The project function a qualified name, as `function` of `module` calls it, stands for."""
         # a function defined inside another is named `outer.<locals>.inner`, its facts `outer.inner`
         local = (function.qualname and _lookup(module, f"{function.qualname}.{name}")) or \
             _lookup(module, name.replace(".<locals>", ""))

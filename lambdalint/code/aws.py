@@ -2,10 +2,13 @@
 
 `aws_calls(analysis, handler)` reads the `AwsCall`s of every function the handler's code can reach
 (`CodeAnalysis.reachable`: module-level code of its modules, helpers in project modules, methods,
-lazy-init and cached functions), resolves receivers the walk left by name (a client another project
-module binds: `from .clients import s3`), and collects what makes the set incomplete: a client whose
+lazy-init and cached functions, functions run by executors and threads), resolves receivers the walk
+left by name (a client another project module binds: `from .clients import s3`; what a project
+function returns: `TABLE = get_table()`, through wrappers that return it again; a client passed down
+any number of project functions), and collects what makes the set incomplete: a client whose
 service is not a literal, one passed or stored where the walk cannot follow it, a receiver imported
-from a project module that binds no client the walk can name, a client returned to another module.
+from a project module that binds no client the walk can name, a client returned by a project
+function to a caller that hands it on where the walk cannot follow it.
 An incomplete set still lists every call it names; it only cannot say which calls are *not* made.
 """
 
@@ -15,7 +18,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from lambdalint.code.analysis import CodeAnalysis, Handler
-from lambdalint.code.facts import AwsCall, AwsClient, AwsUnknown, ModuleFacts, follow
+from lambdalint.code.facts import (MODEL, RETURNED, AwsCall, AwsClient, AwsUnknown, ModuleFacts, follow, model_client,
+                                   model_keywords)
 from lambdalint.located import Span
 
 
@@ -48,6 +52,22 @@ def aws_calls(analysis: CodeAnalysis, handler: Handler) -> AwsCallSet:
     for module, function in reached:
         unknown.extend(function.aws_unknown)
         for call in function.aws_calls:
+            if call.receiver.startswith(RETURNED):
+                for client in _returned_clients(analysis, module, function, call.receiver, handler.entry.roots):
+                    found = follow(client, call.path)
+                    if found is not None and found.service is not None \
+                            and (call.span, call.method, found.service) not in seen:
+                        seen.add((call.span, call.method, found.service))
+                        calls.append(ResolvedCall(found.service, call.method, found.kind, call, found))
+                continue
+            if call.receiver.startswith(MODEL):
+                table = _model_table(analysis, module, call.receiver, handler.entry.roots)
+                if table is not None and (call.span, call.method, "dynamodb") not in seen:
+                    seen.add((call.span, call.method, "dynamodb"))
+                    client = model_client(table, call.span)
+                    calls.append(ResolvedCall("dynamodb", call.method, client.kind,
+                                              call._replace(keywords=model_keywords(table)), client))
+                continue
             if call.receiver.startswith("param:"):
                 for client in bound.get((module.path, function.qualname, call.receiver[6:]), ()):
                     found = follow(client, call.path)
@@ -73,8 +93,11 @@ def aws_calls(analysis: CodeAnalysis, handler: Handler) -> AwsCallSet:
             seen.add(key)
             calls.append(ResolvedCall(client.service, call.method, client.kind, call, client))
         for call in function.calls:
-            for _, target in _returning_callees(analysis, module, function, call, handler):
-                if target.path != module.path:
+            if call.span in module.aws_followed:
+                continue  # what it returns is followed to the calls made on it
+            for target, callee in analysis.callees(module, function, call, handler.entry.roots):
+                if _returned_client(analysis, target, callee, handler.entry.roots) is not None \
+                        and not _seen_by_walk(module, call, target, callee):
                     unknown.append(AwsUnknown("an AWS client is returned to another module", call.span))
     unknown.extend(_library_callers(module for module, _ in reached))
     return AwsCallSet(tuple(calls), tuple(dict.fromkeys(unknown)))
@@ -108,39 +131,67 @@ def _library_callers(modules) -> list[AwsUnknown]:
 
 def _bind_parameters(analysis: CodeAnalysis, handler: Handler, reached: list,
                      unknown: list[AwsUnknown]) -> dict[tuple[str, str, str], list[AwsClient]]:
-    """Clients passed to project functions, by (module, function, parameter). A client passed to
-    anything else (a library, a class, a module the run did not analyse fully), or passed on again by
-    the function that received it, is an `AwsUnknown`."""
+    """Clients passed to project functions, by (module, function, parameter), through as many
+    levels of project functions as hand them on (`handler -> save(s3) -> _put(client)`), and into
+    a function an executor or a thread runs (`pool.submit(upload, s3, key)`). A client passed to
+    anything else (a library, a class, a module the run did not analyse fully) is an `AwsUnknown`."""
     bound: dict[tuple[str, str, str], list[AwsClient]] = {}
     roots = handler.entry.roots
-    for module, function in reached:
-        by_span = {c.span: c for c in function.calls}
-        passes = list(function.aws_passes) + _imported_passes(analysis, module, function)
-        for handed in passes:
-            call = by_span.get(handed.span)
-            targets = list(analysis.callees(module, function, call, roots)) if call is not None else []
-            parameter = None
-            for target, callee in targets:
-                offset = 1 if callee.class_name and callee.params[:1] in (("self",), ("cls",)) else 0
-                if handed.keyword is not None and handed.keyword in callee.params:
-                    parameter = handed.keyword
-                elif handed.index is not None and handed.index + offset < len(callee.params):
-                    parameter = callee.params[handed.index + offset]
-                if parameter is None or not target.full or callee.name == "__init__":
-                    parameter = None
-                    break
-                bound.setdefault((target.path, callee.qualname, parameter), []).append(handed.client)
-                if _passes_on(callee, parameter):
-                    unknown.append(AwsUnknown(f"an AWS client is passed on by `{callee.qualname}`", callee.span))
-            if parameter is None:
-                unknown.append(AwsUnknown(f"an AWS client is passed to `{handed.callee}`", handed.span))
+    work = [(module, function, handed) for module, function in reached
+            for handed in [*function.aws_passes, *_imported_passes(analysis, module, function)]]
+    while work:
+        module, function, handed = work.pop()
+        call = next((c for c in function.calls if c.span == handed.span), None)
+        received = list(_receivers(analysis, module, function, call, handed, roots)) if call is not None else []
+        if not received:
+            unknown.append(AwsUnknown(f"an AWS client is passed to `{handed.callee}`", handed.span))
+            continue
+        for target, callee, parameter in received:
+            clients = bound.setdefault((target.path, callee.qualname, parameter), [])
+            if handed.client in clients:
+                continue  # bound already: a cycle, or a second path to the same function
+            clients.append(handed.client)
+            work.extend((target, callee, passed) for passed in _passes_on(callee, parameter, handed.client))
     return bound
 
 
-def _passes_on(function, parameter: str) -> bool:
-    """The function hands its parameter to another call (followed one level only)."""
-    return any(arg == ("name", parameter) for call in function.calls
-               for arg in (*call.positional, *(value for _, value in call.keywords)))
+def _receivers(analysis: CodeAnalysis, module: ModuleFacts, function, call, handed, roots):
+    """(module, function, parameter) for each project function that receives the passed client;
+    nothing when one of the call's targets cannot be followed into a parameter."""
+    targets = [(t, c, 0) for t, c in analysis.callees(module, function, call, roots)]
+    if call.callback_shift >= 0:
+        targets += [(t, c, call.callback_shift) for t, c in analysis.callback_callees(module, function, call, roots)]
+    found = []
+    for target, callee, shift in targets:
+        offset = 1 if callee.class_name and callee.params[:1] in (("self",), ("cls",)) else 0
+        parameter = None
+        if handed.keyword is not None and handed.keyword in callee.params:
+            parameter = handed.keyword
+        elif handed.index is not None and handed.index >= shift and handed.index - shift + offset < len(callee.params):
+            parameter = callee.params[handed.index - shift + offset]
+        if parameter is None or not target.full or callee.name == "__init__":
+            return []
+        found.append((target, callee, parameter))
+    return found
+
+
+def _passes_on(function, parameter: str, client: AwsClient) -> list:
+    """The function hands its parameter to another call: a pass of the same client from there."""
+    from lambdalint.code.aws_facts import INERT
+    from lambdalint.code.facts import AwsPass
+
+    if function.assigned.get(parameter, 0):
+        return []  # rebound in the body: what it is then is the walk's business
+    found = []
+    for call in function.calls:
+        if call.names & INERT:
+            continue
+        callee = min(call.names) if call.names else "a call"
+        found.extend(AwsPass(callee, call.span, client, index, None)
+                     for index, arg in enumerate(call.positional) if arg == ("name", parameter))
+        found.extend(AwsPass(callee, call.span, client, None, keyword)
+                     for keyword, arg in call.keywords if arg == ("name", parameter))
+    return found
 
 
 def _imported_passes(analysis: CodeAnalysis, module: ModuleFacts, function) -> list:
@@ -159,10 +210,48 @@ def _imported_passes(analysis: CodeAnalysis, module: ModuleFacts, function) -> l
     return found
 
 
-def _returning_callees(analysis: CodeAnalysis, module: ModuleFacts, function, call, handler: Handler):
-    for target, callee in analysis.callees(module, function, call, handler.entry.roots):
-        if callee.returns_client is not None:
-            yield callee, target
+def _returned_clients(analysis: CodeAnalysis, module: ModuleFacts, function, receiver: str,
+                      roots: tuple[Path, ...]) -> list[AwsClient]:
+    """The client a project function returns (`returned:common.db.get_table`), if it returns one.
+    A function that returns something else is not a client's: the calls on it are not AWS calls."""
+    for name in receiver[len(RETURNED):].split("|"):
+        found = analysis.resolve(module, function, name, roots)
+        if found is not None:
+            client = _returned_client(analysis, *found, roots)
+            return [client] if client is not None else []
+    return []
+
+
+def _model_table(analysis: CodeAnalysis, module: ModuleFacts, receiver: str, roots: tuple[Path, ...]):
+    """What names the table of a PynamoDB model another project module defines (`model:models.Order`)."""
+    file = Path(module.path)
+    for name in receiver[len(MODEL):].split("|"):
+        for target_file, attribute in analysis.index.split_qualified(file, roots, name):
+            target = analysis.modules.get(target_file)
+            if target is not None and attribute in target.pynamodb_models:
+                return target.pynamodb_models[attribute]
+    return None
+
+
+def _returned_client(analysis: CodeAnalysis, module: ModuleFacts, function, roots: tuple[Path, ...],
+                     hops: int = 4) -> AwsClient | None:
+    """What `function` returns, through functions that return what another project function
+    returns (`def table(): return get_table()`), a few hops deep."""
+    if function.returns_client is not None:
+        return function.returns_client
+    if not function.returns_deferred or not hops:
+        return None
+    for name in function.returns_deferred[len(RETURNED):].split("|"):
+        found = analysis.resolve(module, function, name, roots)
+        if found is not None:
+            return _returned_client(analysis, *found, roots, hops - 1)
+    return None
+
+
+def _seen_by_walk(module: ModuleFacts, call, target: ModuleFacts, callee) -> bool:
+    """The walk typed the call's value itself (a function of the same module, defined above the
+    call, returning a client it made), so it already reported where that value escapes."""
+    return target is module and callee.returns_client is not None and callee.span.line < call.span.line
 
 
 def _imported_client(analysis: CodeAnalysis, file: Path, name: str, hops: int = 3) -> AwsClient | None:

@@ -6,20 +6,26 @@ A receiver is named here when the module shows what it is: created inline
 (`boto3.client("s3").get_object`), a local, a module-level name (a lazy init through `global`
 included), `self.x` bound anywhere in the class, `x.meta.client`, a resource's sub-object
 (`dynamodb.Table(name).put_item`, `s3.Bucket(b).objects.filter`). A module-level name this module
-does not bind to a client (an import) stays a receiver name for the analysis to resolve. A client
-the walk cannot follow (returned, passed to a function, stored in a container) and a service that is
-not a literal are `AwsUnknown`: the set of calls is then incomplete, never guessed.
+does not bind to a client (an import) stays a receiver name for the analysis to resolve. What a
+project function returns, when the walk cannot see it (another module's `get_table()`, a function
+defined further down), is a receiver named `RETURNED` + the function, resolved by the analysis; the
+spans of the calls whose value is only used that way are `ModuleFacts.aws_followed`. A client the
+walk cannot follow (passed to a function, stored in a container) and a service that is not a literal
+are `AwsUnknown`: the set of calls is then incomplete, never guessed.
 """
 
 from __future__ import annotations
 
+import sys
+
 import libcst as cst
 
 from lambdalint.code.bindings import string_value
-from lambdalint.code.facts import (AWS_NAMES, UNKNOWN_ARG, Arg, AwsCall, AwsClient, AwsPass, AwsUnknown, CallFact,
-                                   follow)
+from lambdalint.code.facts import (AWS_NAMES, MODEL, RETURNED, UNKNOWN_ARG, Arg, AwsCall, AwsClient, AwsPass,
+                                   AwsUnknown, CallFact, follow)
 from lambdalint.code.values import describe
 from lambdalint.code.walkstate import WalkState
+from lambdalint.located import Span
 
 # The calls that make a client or a resource, by qualified name.
 CREATORS = {
@@ -29,8 +35,10 @@ CREATORS = {
 }
 _SESSIONS = {"boto3.Session", "boto3.session.Session"}
 # Calls that read a client without keeping or using it.
-_INERT = {"builtins.print", "builtins.isinstance", "builtins.repr", "builtins.str", "builtins.type",
+INERT = {"builtins.print", "builtins.isinstance", "builtins.repr", "builtins.str", "builtins.type",
           "builtins.id", "builtins.len", "builtins.hasattr", "builtins.getattr"}
+
+_CONTAINERS = (cst.Tuple, cst.List, cst.Set, cst.Dict)
 
 # Powertools utilities that call AWS for the handler: qualified-name suffix -> (service, methods,
 # keyword naming the resource). The SDK methods are the ones the utility's provider calls.
@@ -60,6 +68,13 @@ class AwsFacts(WalkState):
         self.aws_pending: list[tuple[list[AwsCall], int]] = []   # receivers resolved at the end
         self.aws_module = False     # the module imports boto3 or Powertools (set by `_aws_start`)
         self.aws_creators: frozenset[str] = frozenset({"client", "resource"})
+        # names bound to what a project function returns, resolved by the analysis (`RETURNED`):
+        # per function, and per class for `self.x`; module-level ones are `ModuleFacts.aws_returned`
+        self.aws_returned: list[dict[str, tuple[str, Span]]] = [{}]
+        self.aws_followed: set[Span] = set()
+        self.aws_any_returned = False
+        self.aws_unfollowed: set[Span] = set()
+        self.aws_instance_returned: dict[str, dict[str, tuple[str, Span]]] = {}
 
     def _aws_start(self) -> None:
         self.aws_module = any(real.startswith(AWS_NAMES) for reals in self.facts.import_names.values()
@@ -130,6 +145,54 @@ class AwsFacts(WalkState):
         function = self.facts.functions.get(node.func.value)
         return function.returns_client if function is not None else None
 
+    def _aws_deferred(self, node: cst.BaseExpression) -> tuple[str, Span] | None:
+        """What a project function returns, when the walk cannot see it: `get_table()` imported
+        from `common.db`, a function defined further down, `self._table()`. The receiver is
+        `RETURNED` + the callee's qualified names joined by `|`, and the call's span (see
+        `ModuleFacts.aws_followed`)."""
+        kind = type(node)   # not isinstance: LibCST's node classes are ABCs, slow to test on every call
+        if kind is not cst.Call:
+            if not self.aws_any_returned:
+                return None  # nothing is bound to a returned value: the common case, kept cheap
+            if kind is cst.Name:
+                if self.function is not None and self._is_local(node.value):
+                    return self.aws_returned[-1].get(node.value)
+                return self.facts.aws_returned.get(node.value) if node.value in self.module_names else None
+            attribute = self._self_attribute(node)
+            if attribute is not None and self.function is not None:
+                return self.aws_instance_returned.get(self.function.class_name or "", {}).get(attribute)
+            return None
+        func = node.func
+        if type(func) is cst.Name:
+            root, attribute = func.value, None
+        elif type(func) is cst.Attribute and type(func.value) is cst.Name:
+            root, attribute = func.value.value, func.attr.value
+        else:
+            return None
+        fn = self.function
+        if attribute is not None and fn is not None and fn.class_name and fn.params[:1] == (root,):
+            names = frozenset({f"{fn.class_name}.{attribute}"})   # `self._table()`
+        else:
+            # a builtin, a local, a library's function, a method of a module-level object: the
+            # walk (or nobody) types those; only functions of this or another project module count
+            if root not in self.module_names or (self.function is not None and self._is_local(root)) \
+                    or (attribute is not None and root not in self.facts.import_names) \
+                    or self._external_import(root) or self._stdlib_import(root):
+                return None
+            names = self._names(func)
+            if not names or any(n.startswith("builtins.") for n in names):
+                return None
+        return RETURNED + "|".join(sorted(names)), self._span(node)
+
+    def _aws_unfollow(self, node: cst.BaseExpression) -> None:
+        """A value a project function returned is handed to a call: the walk does not follow it
+        there, so the analysis keeps saying the set is incomplete if it is a client."""
+        if not self.aws_any_returned or isinstance(node, cst.Call):
+            return
+        deferred = self._aws_deferred(node)
+        if deferred is not None:
+            self.aws_unfollowed.add(deferred[1])
+
     def _aws_subobject(self, node: cst.Call) -> AwsClient | None:
         """`dynamodb.Table(name)`, `s3.Bucket(b)`, `s3.Object(b, k)` on a resource."""
         func = node.func
@@ -149,6 +212,13 @@ class AwsFacts(WalkState):
             return
         client = self._aws_value(value)
         if client is None:
+            deferred = self._aws_deferred(value)
+            if deferred is not None:
+                self._aws_bind_deferred(targets, deferred)
+            elif self.function is not None:
+                for target in targets:   # rebound to something else: no longer what was returned
+                    if isinstance(target, cst.Name):
+                        self.aws_returned[-1].pop(target.value, None)
             return
         if isinstance(value, cst.Call):
             self.aws_consumed.add(id(value))
@@ -170,12 +240,35 @@ class AwsFacts(WalkState):
             else:
                 self._aws_unknown(f"an AWS client is stored in `{self.positions.source(target)}`", target)
 
+    def _aws_bind_deferred(self, targets: list[cst.BaseExpression], deferred: tuple[str, Span]) -> None:
+        fn = self.function
+        for target in targets:
+            attribute = self._self_attribute(target)
+            if isinstance(target, cst.Name):
+                if fn is None and not self.classes or fn is not None and target.value in fn.globals:
+                    self.facts.aws_returned[target.value] = deferred
+                elif fn is not None:
+                    self.aws_returned[-1][target.value] = deferred
+                else:
+                    continue  # a class attribute: not followed
+            elif attribute is not None and fn is not None and fn.class_name:
+                self.aws_instance_returned.setdefault(fn.class_name, {})[attribute] = deferred
+            else:
+                continue
+            self.aws_followed.add(deferred[1])
+            self.aws_any_returned = True
+
     def _aws_return(self, value: cst.BaseExpression | None) -> None:
         fn = self.function
         if fn is None or value is None:
             return
         client = self._aws_value(value)
         if client is None:
+            deferred = self._aws_deferred(value)
+            if deferred is not None:
+                # followed by the callers through `returns_deferred`
+                fn.returns_deferred = deferred[0]
+                self.aws_followed.add(deferred[1])
             return
         if isinstance(value, cst.Call):
             self.aws_consumed.add(id(value))
@@ -183,9 +276,11 @@ class AwsFacts(WalkState):
 
     def _aws_enter_function(self) -> None:
         self.aws_locals.append({})
+        self.aws_returned.append({})
 
     def _aws_leave_function(self) -> None:
         self.aws_locals.pop()
+        self.aws_returned.pop()
 
     def _aws_unknown(self, reason: str, node: cst.CSTNode) -> None:
         fn = self.function
@@ -212,7 +307,14 @@ class AwsFacts(WalkState):
             if isinstance(arg.value, cst.Call) and not self.aws_module:
                 continue  # no client is made in a module that names neither boto3 nor a client of ours
             client = self._aws_value(arg.value)
-            if client is not None and not names & _INERT:
+            if client is None and self.aws_any_returned and not names & INERT:
+                self._aws_unfollow(arg.value)
+            if client is None and type(arg.value) in _CONTAINERS and not names & INERT \
+                    and any(self._aws_value(e.value) is not None for e in arg.value.elements):
+                # `Thread(target=upload, args=(s3, key))`: where the tuple goes, the walk does not follow
+                self._aws_unknown(f"an AWS client is passed to `{self.positions.source(func)}` in a container",
+                                  arg.value)
+            if client is not None and not names & INERT:
                 if isinstance(arg.value, cst.Call):
                     self.aws_consumed.add(id(arg.value))
                 callee = self.positions.source(func)
@@ -236,7 +338,14 @@ class AwsFacts(WalkState):
             return
         root, path = self._receiver_path(receiver_node)
         receiver = None
-        if isinstance(root, cst.Name):
+        deferred = self._aws_deferred(root) if type(root) is cst.Call or (
+            self.aws_any_returned and type(root) is cst.Name and self.function is not None
+            and self._is_local(root.value)) else None
+        if deferred is not None:
+            receiver = deferred[0]
+            if isinstance(root, cst.Call):
+                self.aws_followed.add(deferred[1])
+        elif isinstance(root, cst.Name):
             name = root.value
             if not (fn is not None and self._is_local(name)) and name in self.module_names \
                     and not self._external_import(name):
@@ -263,7 +372,10 @@ class AwsFacts(WalkState):
         """`s3.Bucket(b).objects` -> (`s3`, (("Bucket", b), ("objects", -))); the root is a name or `self.x`."""
         steps: list[tuple[str, Arg]] = []
         while True:
-            if isinstance(node, cst.Name) or self._self_attribute(node) is not None:
+            if isinstance(node, cst.Name) or self._self_attribute(node) is not None or (
+                    isinstance(node, cst.Call) and not (isinstance(node.func, cst.Attribute)
+                                                        and node.func.attr.value[:1].isupper())):
+                # a name, `self.x`, or a call whose result it is (`get_table().put_item`)
                 steps.reverse()
                 return node, tuple(steps)
             if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) \
@@ -289,6 +401,10 @@ class AwsFacts(WalkState):
         return any("." not in real or real.startswith(("boto3.", "botocore.", "aws_lambda_powertools."))
                    for real in reals)
 
+    def _stdlib_import(self, name: str) -> bool:
+        """`from decimal import Decimal`: a name from the standard library, never a project function."""
+        return any(real.split(".", 1)[0] in sys.stdlib_module_names for real in self.facts.import_names.get(name, ()))
+
     def _powertools(self, node: cst.Call, names: set[str], calls: list[AwsCall], fact: CallFact) -> None:
         for name in names:
             if name.startswith(_PARAMETERS) and name.rpartition(".")[2] in POWERTOOLS:
@@ -313,10 +429,16 @@ class AwsFacts(WalkState):
             if call.receiver.startswith("self."):
                 client = next((clients[call.receiver[5:]] for clients in self.aws_instance.values()
                                if call.receiver[5:] in clients), None)
+                deferred = next((found[call.receiver[5:]] for found in self.aws_instance_returned.values()
+                                 if call.receiver[5:] in found), None)
             else:
                 client = self.facts.aws_clients.get(call.receiver)
+                deferred = self.facts.aws_returned.get(call.receiver)
             if client is not None:
                 calls[index] = call._replace(receiver="", client=follow(client, call.path), path=())
+            elif deferred is not None:
+                calls[index] = call._replace(receiver=deferred[0])
+        self.facts.aws_followed = frozenset(self.aws_followed - self.aws_unfollowed)
         for fn in self.facts.functions.values():
             fn.aws_calls[:] = [c for c in fn.aws_calls if self._kept(c)]
         self.facts.aws_calls[:] = [c for c in self.facts.aws_calls if self._kept(c)]
@@ -324,7 +446,7 @@ class AwsFacts(WalkState):
     def _kept(self, call: AwsCall) -> bool:
         if call.receiver == "":
             return call.client is not None
-        if call.receiver.startswith("param:"):
+        if call.receiver.startswith(("param:", RETURNED, MODEL)):
             return True
         # an unresolved module-level name may be a client another project module binds (an import)
         return not call.receiver.startswith("self.") and call.receiver in self.facts.module_imports

@@ -11,6 +11,20 @@ from lambdalint.code.facts import CallFact
 from lambdalint.code.values import describe
 from lambdalint.code.walkstate import WalkState
 
+# Calls that run the function handed to them, by qualified name: (the argument that is the function,
+# as a position or a keyword; how many positional arguments precede the function's own, -1 when
+# they are not handed on one to one).
+_RUNNERS: dict[str, tuple[int | str, int]] = {
+    "asyncio.to_thread": (0, 1), "threading.Thread": ("target", -1), "threading.Timer": (1, -1),
+    "builtins.map": (0, -1), "contextvars.copy_context.run": (0, 1),
+}
+_RUNNER_NAMES = frozenset(_RUNNERS)
+# Methods that run their first argument on an executor (`concurrent.futures`, `asyncio`), and the
+# same shape of argument as above.
+_EXECUTOR_METHODS: dict[str, tuple[int | str, int]] = {"submit": (0, 1), "map": (0, -1),
+                                                       "run_in_executor": (1, 2)}
+EXECUTORS = ("ThreadPoolExecutor", "ProcessPoolExecutor")
+
 
 class CallFacts(WalkState):
     def _call(self, node: cst.Call) -> tuple[CallFact, set[str]]:
@@ -37,6 +51,7 @@ class CallFacts(WalkState):
                 value = string_value(arg.value)
                 if value is not None:
                     self._string(arg.keyword.value, value, arg.value)
+        callback, shift = self._callback(node, names, factory)
         fn = self.function
         once = fn is None or self.once_depth > 0
         assigned_to, statement_line = self._movable(node)
@@ -49,12 +64,41 @@ class CallFacts(WalkState):
             self_method=self_method, root_name=root, imported=imported,
             keywords=tuple((a.keyword.value, describe(a.value, self._names)) for a in node.args if a.keyword is not None),
             positional=tuple(describe(a.value, self._names) for a in positional),
+            callback=callback, callback_shift=shift,
         )
         if fn is None:
             self.facts.module_calls.append(fact)
         else:
             fn.calls.append(fact)
         return fact, names
+
+    def _callback(self, node: cst.Call, names: set[str], factory: str | None) -> tuple[frozenset[str], int]:
+        """The function a call runs for its caller (see `CallFact.callback`), by qualified names."""
+        shape = None
+        if not _RUNNER_NAMES.isdisjoint(names):
+            shape = next(_RUNNERS[n] for n in sorted(names) if n in _RUNNERS)
+        func = node.func
+        if shape is None and isinstance(func, cst.Attribute) and func.attr.value in _EXECUTOR_METHODS:
+            method = func.attr.value
+            # `loop.run_in_executor` needs no typed receiver; `submit`/`map` only on an executor
+            if method == "run_in_executor" or (factory or "").endswith(EXECUTORS):
+                shape = _EXECUTOR_METHODS[method]
+        if shape is None:
+            return frozenset(), -1
+        where, shift = shape
+        if isinstance(where, str):
+            value = next((a.value for a in node.args if a.keyword is not None and a.keyword.value == where), None)
+        else:
+            positional = [a for a in node.args if a.keyword is None and a.star == ""]
+            value = positional[where].value if len(positional) > where else None
+        if value is None:
+            return frozenset(), -1
+        attribute = self._self_attribute(value)
+        if attribute is not None and self.function is not None:
+            return frozenset({f"{self.function.class_name}.{attribute}"}), shift
+        if isinstance(value, (cst.Name, cst.Attribute)):
+            return self._names(value), shift
+        return frozenset(), -1
 
     def _arg_kind(self, node: cst.BaseExpression | None) -> tuple[str, str | None]:
         if node is None:

@@ -19,7 +19,7 @@ import libcst as cst
 
 from lambdalint.code.aws_facts import AwsFacts
 from lambdalint.code.bindings import Bindings, all_params, is_literal, module_bindings, string_value
-from lambdalint.code.call_facts import CallFacts
+from lambdalint.code.call_facts import EXECUTORS, CallFacts
 from lambdalint.code.cstwalk import Positions, Scope, dotted_name, walk
 from lambdalint.code.deep import bounded
 from lambdalint.code.definitions import bound_methods, decorator_names, fill_signature, record_factories
@@ -29,6 +29,7 @@ from lambdalint.code.facts import FunctionFacts, ModuleFacts
 from lambdalint.code.guards import (assigned_targets, catches_missing_key, env_tested, guarded_targets,
                                     is_docstring, is_main_guard, keyed_by_data, only_returns, present_targets)
 from lambdalint.code.mutation_facts import MutationFacts
+from lambdalint.code.pynamodb_facts import PynamoFacts
 from lambdalint.code.syntax_errors import PARSE_FAILURES, describe_syntax_error, parse, parse_error
 from lambdalint.code.values import event_source
 
@@ -59,15 +60,17 @@ def _full_facts(path: str, display: str, text: str) -> ModuleFacts:
     return visitor.facts
 
 
-class _Visitor(CallFacts, EnvFacts, MutationFacts, AwsFacts):
+class _Visitor(CallFacts, EnvFacts, MutationFacts, AwsFacts, PynamoFacts):
     """The one walk over a module (`cstwalk.walk` calls the `visit_`/`leave_` methods)."""
 
     def __init__(self, path: str, display: str, positions: Positions) -> None:
         super().__init__(path, display, positions)
         self._aws_init()
+        self._pynamo_init()
 
     def leave_Module(self, original_node: cst.Module) -> None:
         self._instance_state()
+        self._pynamo_finish()
         self._aws_finish()
 
     def visit_Return(self, node: cst.Return) -> None:
@@ -88,8 +91,10 @@ class _Visitor(CallFacts, EnvFacts, MutationFacts, AwsFacts):
         self.facts.import_names = self.scopes.stack[0].imported()
         self.facts.bound_methods = bound_methods(node, self._names, self.factories[0])
         self._aws_start()
+        self._pynamo_start()
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._pynamo_class(node)
         self.classes.append(node.name.value)
         outer = self.scopes.stack[-1]
         scope = Scope("class", ".".join(filter(None, [outer.prefix, node.name.value])))
@@ -138,6 +143,7 @@ class _Visitor(CallFacts, EnvFacts, MutationFacts, AwsFacts):
         self.factories.append({})
         self.with_open.append(set())
         self._aws_enter_function()
+        self._pynamo_enter_function()
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self.scopes.pop()
@@ -147,6 +153,7 @@ class _Visitor(CallFacts, EnvFacts, MutationFacts, AwsFacts):
         self.factories.pop()
         self.with_open.pop()
         self._aws_leave_function()
+        self._pynamo_leave_function()
 
     # Decorators and defaults are evaluated once, when the `def` runs.
     def visit_Decorator(self, node: cst.Decorator) -> None:
@@ -170,6 +177,7 @@ class _Visitor(CallFacts, EnvFacts, MutationFacts, AwsFacts):
         self.env_guards.pop()
 
     def visit_For(self, node: cst.For) -> None:
+        self._pynamo_for(node)
         if self.record_loops and not is_literal(node.iter):
             self.record_loops[-1] += 1
 
@@ -268,9 +276,17 @@ class _Visitor(CallFacts, EnvFacts, MutationFacts, AwsFacts):
         if isinstance(node.item, cst.Call) and dotted_name(node.item.func) in ("open", "io.open", "gzip.open") \
                 and node.asname is not None and isinstance(node.asname.name, cst.Name):
             self.with_open[-1].add(node.asname.name.value)
+        if isinstance(node.item, cst.Call) and node.asname is not None and isinstance(node.asname.name, cst.Name):
+            # `with ThreadPoolExecutor() as pool:` types `pool.submit(fn)` (`CallFact.callback`); other
+            # context managers may return anything from `__enter__`, so only executors are typed
+            names = self._names(node.item)
+            executor = next((n for n in sorted(names) if n.endswith(EXECUTORS)), None)
+            if executor is not None:
+                self.factories[-1][node.asname.name.value] = executor
 
     def visit_Assign(self, node: cst.Assign) -> None:
         self._aws_assign([t.target for t in node.targets], node.value)
+        self._pynamo_assign([t.target for t in node.targets], node.value)
         for target in node.targets:
             self._mutation_target(target.target, node.value, "item assignment")
             self._instance_binding(target.target, node.value)
@@ -300,3 +316,4 @@ class _Visitor(CallFacts, EnvFacts, MutationFacts, AwsFacts):
         self._env_call(node, names)
         self._call_mutation(node, fact)
         self._aws_call(node, fact, names)
+        self._pynamo_call(node, fact)

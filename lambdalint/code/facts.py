@@ -63,6 +63,12 @@ class CallFact(NamedTuple):
     positional: tuple[Arg, ...] = ()      # what each positional argument is
     imported: bool = False                # the callee's root name is bound by an import of a module
                                           # outside the project
+    # the qualified names of a function the call runs for the caller: `executor.submit(fn, a)`,
+    # `executor.map(fn, xs)`, `threading.Thread(target=fn)`, `asyncio.to_thread(fn, a)`, `map(fn, xs)`
+    callback: frozenset[str] = frozenset()
+    # how many positional arguments come before the ones the callback receives one to one (1 for
+    # `submit(fn, a)`), -1 when they are not handed on one to one (`map`, `Thread(args=...)`)
+    callback_shift: int = -1
 
 
 class AwsClient(NamedTuple):
@@ -115,6 +121,25 @@ def follow(client: AwsClient, path: tuple[tuple[str, Arg], ...]) -> AwsClient | 
     return client
 
 
+# The receiver of a call on what a project function returns, followed by the function's qualified
+# names joined by `|` (`returned:common.db.get_table`): the analysis resolves it to the client that
+# function returns, if any (`aws_facts.AwsFacts._aws_deferred`).
+RETURNED = "returned:"
+# The receiver of a call on a PynamoDB model, or on an object of one, followed by the model class's
+# qualified names joined by `|` (`model:.models.Order`; see `pynamodb_facts`).
+MODEL = "model:"
+
+
+def model_client(table: Arg, span: Span) -> AwsClient:
+    """The DynamoDB client a PynamoDB model's calls are made with, naming its table."""
+    return AwsClient("dynamodb", "client", span, table)
+
+
+def model_keywords(table: Arg) -> tuple[tuple[str, Arg], ...]:
+    """The `TableName` a model's calls carry, as a boto3 call would (when the table is named)."""
+    return (("TableName", table),) if table.kind else ()
+
+
 class AwsPass(NamedTuple):
     """A client handed to a call as an argument: `archive(s3, key)`. The analysis follows it into a
     project function's parameter (`index`, or `keyword`); anywhere else the set is incomplete."""
@@ -143,9 +168,9 @@ class MutationFact(NamedTuple):
     once: bool = False
 
 
-# The names every rule reading `AwsCall`s declares (`Rule.code_names`): a module naming neither makes
-# no client of its own.
-AWS_NAMES = ("boto3", "aws_lambda_powertools")
+# The names every rule reading `AwsCall`s declares (`Rule.code_names`): a module naming none makes
+# no AWS call of its own (PynamoDB models make DynamoDB calls: `pynamodb_facts`).
+AWS_NAMES = ("boto3", "aws_lambda_powertools", "pynamodb")
 
 # The names behind every `EnvFact`: what a rule reading them declares (`Rule.code_names`).
 ENV_NAMES = ("os.environ", "os.getenv", "os.putenv")
@@ -206,6 +231,9 @@ class FunctionFacts:
     aws_passes: list[AwsPass] = field(default_factory=list)
     # a client this function returns (`def get_client(): return boto3.client("s3")`)
     returns_client: AwsClient | None = None
+    # what it returns when that is what another project function returns (`return get_table()`;
+    # see `RETURNED`)
+    returns_deferred: str = ""
 
 
 @dataclass
@@ -241,6 +269,14 @@ class ModuleFacts:
     aws_calls: list[AwsCall] = field(default_factory=list)      # at module or class scope
     aws_unknown: list[AwsUnknown] = field(default_factory=list)
     aws_passes: list[AwsPass] = field(default_factory=list)
+    # module-level names bound to what a project function returns: name -> (receiver, the call's
+    # span) (`TABLE = get_table()`; see `aws_facts.RETURNED`)
+    aws_returned: dict[str, tuple[str, Span]] = field(default_factory=dict)
+    # spans of calls of project functions whose returned value the walk follows to the methods
+    # called on it, and nowhere else: a client they return does not escape the analysis
+    aws_followed: frozenset[Span] = frozenset()
+    # PynamoDB model classes defined here -> what names their table (`Meta.table_name`)
+    pynamodb_models: dict[str, Arg] = field(default_factory=dict)
 
 
 def text_hash(text: str) -> int:

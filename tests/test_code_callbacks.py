@@ -1,0 +1,144 @@
+"""Functions a handler runs through an executor or a thread (`pool.submit(fn, x)`,
+`pool.map(fn, xs)`, `threading.Thread(target=fn)`, `asyncio.to_thread(fn, x)`) are calls of `fn`
+from the handler: for the per-invocation rules (LL101-LL107) and for the AWS call set."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import codes_at, run_lint, write_tree
+from test_aws_calls import calls_of, named
+
+TEMPLATE = """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+"""
+
+# A fan-out handler as real ones write it: a pool per invocation, work in a project module.
+APP = '''\
+import asyncio
+import threading
+from concurrent.futures import ThreadPoolExecutor, as_completed
+
+import boto3
+
+from jobs.resize import resize
+from jobs import audit
+
+s3 = boto3.client("s3")
+SEEN = []
+
+
+def _remember(key):
+    SEEN.append(key)
+
+
+def _fetch(name):
+    ssm = boto3.client("ssm")
+    return ssm.get_parameter(Name=name)["Parameter"]["Value"]
+
+
+async def _later(key):
+    await asyncio.to_thread(_remember, key)
+
+
+def handler(event, context):
+    keys = [r["s3"]["object"]["key"] for r in event["Records"]]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        futures = [pool.submit(resize, s3, key) for key in keys]
+        for future in as_completed(futures):
+            future.result()
+        list(pool.map(_fetch, ["/app/a", "/app/b"]))
+    threading.Thread(target=audit.record, args=(keys,)).start()
+    asyncio.run(_later(keys[0]))
+    return {"done": len(keys)}
+'''
+
+RESIZE = '''\
+def resize(client, key):
+    body = client.get_object(Bucket="in", Key=key)["Body"].read()
+    client.put_object(Bucket="out", Key=key, Body=body)
+'''
+
+AUDIT = '''\
+import boto3
+
+TABLE = boto3.resource("dynamodb").Table("audit")
+
+
+def record(keys):
+    TABLE.put_item(Item={"keys": keys})
+'''
+
+FILES = {"src/app.py": APP, "src/jobs/__init__.py": "", "src/jobs/resize.py": RESIZE, "src/jobs/audit.py": AUDIT}
+
+
+def test_functions_run_by_an_executor_or_a_thread_make_aws_calls_of_the_handler(tmp_path: Path) -> None:
+    found = calls_of(tmp_path, FILES)
+    assert named(found) == {("s3", "client", "get_object"), ("s3", "client", "put_object"),
+                            ("ssm", "client", "get_parameter"), ("dynamodb", "Table", "put_item")}
+    # the client handed to `pool.submit(resize, s3, key)` is `resize`'s `client`
+    assert found.complete
+
+
+def test_per_invocation_rules_follow_the_executor_into_the_function(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"template.yaml": TEMPLATE, **FILES})
+    result = run_lint(tmp_path, select=("LL101", "LL103", "LL107"))
+    assert codes_at(result) == [("LL101", "src/app.py", 33), ("LL103", "src/app.py", 33),
+                                ("LL107", "src/app.py", 35)]
+
+
+def test_a_submit_that_is_not_an_executors_and_unknown_callables_run_nothing(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"template.yaml": TEMPLATE, "src/app.py": '''\
+import boto3
+from concurrent.futures import ThreadPoolExecutor
+
+from forms import Form
+
+POOL = ThreadPoolExecutor()
+SEEN = []
+
+
+def _remember(key):
+    SEEN.append(key)
+
+
+def handler(event, context):
+    Form().submit(_remember, "k")       # a project class's `submit`: not an executor
+    POOL.submit(lambda: None)           # nothing of the project to run
+    POOL.submit(event["fn"])            # not a name the analysis can follow
+    return POOL.submit(len, "k").result()
+''', "src/forms.py": '''\
+class Form:
+    def submit(self, callback, value):
+        return value
+'''})
+    assert codes_at(run_lint(tmp_path, select=("LL107",))) == []
+
+
+def test_a_client_handed_to_a_thread_inside_its_args_tuple_is_not_followed(tmp_path: Path) -> None:
+    found = calls_of(tmp_path, {"src/app.py": '''\
+import threading
+
+import boto3
+
+s3 = boto3.client("s3")
+
+
+def upload(client, key):
+    client.put_object(Bucket="b", Key=key, Body=b"")
+
+
+def handler(event, context):
+    worker = threading.Thread(target=upload, args=(s3, event["key"]))
+    worker.start()
+    worker.join()
+'''})
+    assert not found.complete
+    assert any("passed to `threading.Thread` in a container" in u.reason for u in found.unknown)
