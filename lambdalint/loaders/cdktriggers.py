@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from lambdalint.loaders.cdkobjects import Construct, as_located, positional
 from lambdalint.located import Located, Span
 
 Make = Callable[[str, dict[str, Located], Any, Any, str], Any]  # kind, properties, call, frame, id
@@ -49,8 +50,6 @@ _RATE_UNITS = ((86400, "day"), (3600, "hour"), (60, "minute"))
 def trigger_value(qualified: str, call: Any, frame: Any, reader: Any) -> Any:
     """Values that wire a trigger without being a resource: event sources, destinations,
     targets, integrations, principals, schedules, S3 event types and key filters."""
-    from lambdalint.loaders.cdkvalues import Construct, positional
-
     span = frame.module.span(call)
     leaf = qualified.rsplit(".", 1)[-1]
     if qualified.startswith(_EVENT_SOURCES) and leaf.endswith("EventSource"):
@@ -83,8 +82,6 @@ def trigger_value(qualified: str, call: Any, frame: Any, reader: Any) -> Any:
 
 
 def _schedule(leaf: str, call: Any, frame: Any, reader: Any) -> Located:
-    from lambdalint.loaders.cdkvalues import positional
-
     span = frame.module.span(call)
     if leaf == "expression":
         value = reader.value(positional(call, 0), frame) if positional(call, 0) is not None else None
@@ -157,8 +154,6 @@ def wire_source(construct: Any, qualified: str, keywords: dict[str, Any], head: 
 
 def add_rule_target(rule: Any, target: Any) -> None:
     """`targets.LambdaFunction(fn, dead_letter_queue=...)` as one of the rule's `Targets`."""
-    from lambdalint.loaders.cdkvalues import Construct
-
     if rule.resource is None or not isinstance(target, Construct) or target.kind != "cdk:LambdaFunction":
         return
     span = target.attributes["span"]
@@ -175,8 +170,6 @@ def add_rule_target(rule: Any, target: Any) -> None:
 
 def event_source(function: Any, source: Any, make: Make, call: Any, frame: Any, state: Any) -> None:
     """`fn.add_event_source(src)` / `events=[src]`: the mapping, subscription or notification."""
-    from lambdalint.loaders.cdkvalues import Construct
-
     if not isinstance(source, Construct) or source.kind != "cdk:event-source":
         return
     kind = source.attributes["type"]
@@ -220,8 +213,6 @@ def _event_names(value: Any, span: Span) -> list[Located]:
 def notification(bucket: Any, values: list[Any], span: Span) -> None:
     """`bucket.add_event_notification(event, LambdaDestination(fn), *filters)` and the
     `add_object_created_notification(dest, *filters)` shortcuts."""
-    from lambdalint.loaders.cdkvalues import Construct
-
     destination = next((v for v in values if isinstance(v, Construct) and v.kind == "cdk:LambdaDestination"), None)
     if destination is None:
         return
@@ -233,8 +224,6 @@ def notification(bucket: Any, values: list[Any], span: Span) -> None:
 
 
 def _notification(bucket: Any, event: Located, function: Any, filters: Any, span: Span) -> None:
-    from lambdalint.loaders.cdkvalues import Construct
-
     if not isinstance(bucket, Construct) or bucket.resource is None:
         return
     entry: dict[str, Located] = {"Event": event, "Function": _arn(function, span)}
@@ -250,8 +239,6 @@ def _notification(bucket: Any, event: Located, function: Any, filters: Any, span
 
 
 def subscription(topic: Any, values: list[Any], make: Make, call: Any, frame: Any) -> None:
-    from lambdalint.loaders.cdkvalues import Construct
-
     for value in values:
         if isinstance(value, Construct) and value.kind == "cdk:LambdaSubscription":
             span = value.attributes["span"]
@@ -263,8 +250,6 @@ def subscription(topic: Any, values: list[Any], make: Make, call: Any, frame: An
 
 def add_method(values: list[Any], keywords: dict[str, Any], make: Make, call: Any, frame: Any, owner: Any) -> None:
     """`resource.add_method("GET", LambdaIntegration(fn))`."""
-    from lambdalint.loaders.cdkvalues import Construct
-
     integration = next((v for v in values if isinstance(v, Construct) and v.kind == "cdk:LambdaIntegration"), None)
     if integration is None:
         return
@@ -274,8 +259,6 @@ def add_method(values: list[Any], keywords: dict[str, Any], make: Make, call: An
 
 
 def _method(make: Make, verb: Any, function: Any, span: Span, call: Any, frame: Any, api: Any) -> None:
-    from lambdalint.loaders.cdkvalues import Construct
-
     properties = {"HttpMethod": Located(verb, span),
                   "Integration": Located({"Type": Located("AWS_PROXY", span), "Uri": _arn(function, span)}, span),
                   # CDK's default is no authorizer, but `default_method_options` can change it
@@ -287,8 +270,6 @@ def _method(make: Make, verb: Any, function: Any, span: Span, call: Any, frame: 
 
 def http_integration(call: Any, frame: Any, reader: Any, make: Make) -> Any:
     """`HttpLambdaIntegration("Id", fn)`: its id comes first, there is no scope."""
-    from lambdalint.loaders.cdkvalues import positional
-
     target = positional(call, 1)
     function = reader.value(target, frame) if target is not None else None
     span = frame.module.span(call)
@@ -326,14 +307,10 @@ def permission(function: Any, keywords: dict[str, Any], make: Make, call: Any, f
 
 
 def _id(construct: Any) -> str:
-    from lambdalint.loaders.cdkvalues import Construct
-
     return construct.logical_id if isinstance(construct, Construct) and construct.logical_id else "Function"
 
 
 def _id_of(call: Any, index: int, frame: Any, reader: Any) -> str | None:
-    from lambdalint.loaders.cdkvalues import positional
-
     node = positional(call, index)
     value = reader.value(node, frame) if node is not None else None
     return value.value if isinstance(value, Located) and value.is_literal and isinstance(value.value, str) else None
@@ -346,22 +323,16 @@ def _keyword(entry: tuple[Any, Any], fallback: Span) -> Located:
 
 
 def _located(value: Any, span: Span) -> Located:
-    from lambdalint.loaders.cdkvalues import as_located
-
     return as_located(value, span)
 
 
 def _arn(value: Any, span: Span) -> Located:
-    from lambdalint.loaders.cdkvalues import Construct
-
     if isinstance(value, Construct) and value.logical_id:
         return Located({"Fn::GetAtt": Located([Located(value.logical_id, span), Located("Arn", span)], span)}, span)
     return value if isinstance(value, Located) else Located("?", span, "unresolved")
 
 
 def _reference(value: Any, span: Span) -> Located:
-    from lambdalint.loaders.cdkvalues import Construct
-
     if isinstance(value, Construct) and value.logical_id:
         return Located({"Ref": Located(value.logical_id, span)}, span)
     return value if isinstance(value, Located) else Located("?", span, "unresolved")
