@@ -8,6 +8,7 @@ from typing import Any
 
 from lambdalint.loaders import cdktriggers
 from lambdalint.loaders.cdkfunctions import async_config
+from lambdalint.loaders.cdkgrants import grant_statements
 from lambdalint.loaders.cdkiam import ROLE, add_statements, role_method
 from lambdalint.loaders.cdkobjects import Construct, as_located, positional
 from lambdalint.loaders.cdkresources import AppState, resource_maker
@@ -41,7 +42,7 @@ def construct_method(owner: Any, method: str, call: Any, frame: Any, reader: Any
             cdktriggers.permission(owner, {}, make, call, frame, owner.logical_id + "Invoke", values[0])
         return None
     if method.startswith("grant"):
-        grant_to(values, node)
+        grant_to(owner, method, values, node)
         return None
     if owner is None:
         return None
@@ -101,15 +102,17 @@ def construct_method(owner: Any, method: str, call: Any, frame: Any, reader: Any
     return None
 
 
-def grant_to(values: list[Any], node: Located) -> None:
-    """`bucket.grant_read(fn)`: scoped to that resource by construction, never a wildcard; it adds
-    a statement lambdalint does not spell out to the grantee's role."""
-    for value in values:
+def grant_to(owner: Any, method: str, values: list[Any], node: Located) -> None:
+    """`bucket.grant_read(fn)`: scoped to that resource by construction, never a wildcard. The
+    statement CDK writes when lambdalint knows the grant (`cdkgrants`), else one it does not
+    spell out, added to the grantee's role."""
+    statements = grant_statements(owner, method, values[1:], node.span) if values else None
+    for value in values[:1]:
         if not isinstance(value, Construct):
             continue
         role = value.attributes.get("role") if value.kind == "AWS::Lambda::Function" else value
         if role is not None and role.kind == ROLE and role.resource is not None:
-            add_statements(role.resource, node)
+            add_statements(role.resource, statements if statements is not None else node)
 
 
 def attach_policy(policy: Any, role: Any) -> None:
