@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lambdalint.loaders import cdktriggers
+from lambdalint.loaders import cdkschedules, cdktriggers
 from lambdalint.loaders.cdkfunctions import FUNCTIONS, LAMBDA, async_config, code_value, function_construct
 from lambdalint.loaders.cdkiam import iam_value, role_construct
 from lambdalint.loaders.cdkobjects import Construct, as_located
@@ -47,9 +47,16 @@ def on_construct(state: AppState, qualified: str, call: Any, frame: Any, reader:
 def trigger_construct(state: AppState, qualified: str, call: Any, frame: Any, reader: Any) -> Any:
     """Event sources, targets, integrations (values) and trigger sources (resources)."""
     value = cdktriggers.trigger_value(qualified, call, frame, reader)
+    if value is None:
+        value = cdkschedules.schedule_value(qualified, call, frame, reader)
     if value is not None:
         return value
     make = resource_maker(state, reader, qualified)
+    if qualified == cdkschedules.SCHEDULE:
+        keywords, complete = reader.keywords(call, frame)
+        properties = cdkschedules.schedule_properties(keywords, complete, head_span(frame.module, call))
+        made = make("AWS::Scheduler::Schedule", properties, call, frame) if properties is not None else None
+        return made or opaque(qualified, call, frame, reader)
     if qualified == "aws_cdk.aws_apigatewayv2_integrations.HttpLambdaIntegration":
         return cdktriggers.http_integration(call, frame, reader, make) or opaque(qualified, call, frame, reader)
     if qualified == LAMBDA + "EventInvokeConfig":
@@ -59,7 +66,6 @@ def trigger_construct(state: AppState, qualified: str, call: Any, frame: Any, re
             async_config(target[0], keywords, complete, frame.module.span(call))
         return opaque(qualified, call, frame, reader)
     if qualified == LAMBDA + "EventSourceMapping":
-
         keywords, _ = reader.keywords(call, frame)
         target = keywords.get("target")
         arn = keywords.get("event_source_arn")

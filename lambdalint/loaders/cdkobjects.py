@@ -24,6 +24,8 @@ _ALIASES = (
     ("aws_cdk.aws_lambda_python.", "aws_cdk.aws_lambda_python_alpha."),
     ("aws_cdk.aws_apigatewayv2_integrations_alpha.", "aws_cdk.aws_apigatewayv2_integrations."),
     ("aws_cdk.aws_apigatewayv2_alpha.", "aws_cdk.aws_apigatewayv2."),
+    ("aws_cdk.aws_scheduler_alpha.", "aws_cdk.aws_scheduler."),
+    ("aws_cdk.aws_scheduler_targets_alpha.", "aws_cdk.aws_scheduler_targets."),
 )
 
 

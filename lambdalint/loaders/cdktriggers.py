@@ -8,9 +8,8 @@ the resource CDK would synthesize, pointing back at the line that wired it:
   `S3EventSource` and `bucket.add_event_notification(..., LambdaDestination(fn), filters)`: the
   bucket's `NotificationConfiguration`; `SnsEventSource` and `topic.add_subscription(
   LambdaSubscription(fn))`: an `AWS::SNS::Subscription`.
-- `events.Rule(schedule=Schedule.rate/cron/expression(...), targets=[targets.LambdaFunction(fn)])`
-  and `rule.add_target(...)`: an `AWS::Events::Rule` (CDK writes `rate`/`cron` expressions itself,
-  so they come out valid; `Schedule.expression("...")` is passed through as written).
+- `events.Rule(schedule=..., targets=[targets.LambdaFunction(fn)])` and `rule.add_target(...)`: an
+  `AWS::Events::Rule` (its schedule expression from `lambdalint.loaders.cdkschedules`).
 - `apigateway.LambdaRestApi(handler=fn)` and `add_method(..., LambdaIntegration(fn))`: an
   `AWS::ApiGateway::Method`; `HttpLambdaIntegration("id", fn)`: an `AWS::ApiGatewayV2::Integration`.
 - `fn.add_function_url(auth_type=...)`/`lambda_.FunctionUrl(...)`: an `AWS::Lambda::Url`
@@ -44,12 +43,11 @@ _MAPPING_KEYS = {
     "enabled": "Enabled", "tumbling_window": "TumblingWindowInSeconds",
 }
 _PRINCIPALS = ("ServicePrincipal", "AnyPrincipal", "ArnPrincipal", "AccountPrincipal", "StarPrincipal")
-_RATE_UNITS = ((86400, "day"), (3600, "hour"), (60, "minute"))
 
 
 def trigger_value(qualified: str, call: Any, frame: Any, reader: Any) -> Any:
     """Values that wire a trigger without being a resource: event sources, destinations,
-    targets, integrations, principals, schedules, S3 event types and key filters."""
+    targets, integrations, principals, S3 event types and key filters."""
     span = frame.module.span(call)
     leaf = qualified.rsplit(".", 1)[-1]
     if qualified.startswith(_EVENT_SOURCES) and leaf.endswith("EventSource"):
@@ -69,8 +67,6 @@ def trigger_value(qualified: str, call: Any, frame: Any, reader: Any) -> Any:
             return Located("*", span)
         value = reader.value(argument, frame) if argument is not None else None
         return value if isinstance(value, Located) else reader.unresolved(call, frame)
-    if qualified.startswith("aws_cdk.aws_events.Schedule.") or qualified.startswith("aws_cdk.aws_applicationautoscaling"):
-        return _schedule(leaf, call, frame, reader) if qualified.startswith("aws_cdk.aws_events.") else None
     if qualified == "aws_cdk.aws_s3.NotificationKeyFilter":
         keywords, complete = reader.keywords(call, frame)
         rules = [Located({"Name": Located(name, span), "Value": _located(keywords[name][0], span)}, span)
@@ -81,62 +77,26 @@ def trigger_value(qualified: str, call: Any, frame: Any, reader: Any) -> Any:
     return None
 
 
-def _schedule(leaf: str, call: Any, frame: Any, reader: Any) -> Located:
-    span = frame.module.span(call)
-    if leaf == "expression":
-        value = reader.value(positional(call, 0), frame) if positional(call, 0) is not None else None
-        return value if isinstance(value, Located) else reader.unresolved(call, frame)
-    if leaf == "rate":
-        value = reader.value(positional(call, 0), frame) if positional(call, 0) is not None else None
-        if isinstance(value, Located) and value.is_literal and isinstance(value.value, (int, float)):
-            return Located(_rate(value.value), span)
-        return reader.unresolved(call, frame)
-    if leaf == "cron":
-        keywords, complete = reader.keywords(call, frame)
-        texts: dict[str, str] = {}
-        for name, (value, _) in keywords.items():
-            if not (isinstance(value, Located) and value.is_literal):
-                return reader.unresolved(call, frame)
-            texts[name] = str(value.value)
-        if not complete or ("day" in texts and "week_day" in texts):
-            return reader.unresolved(call, frame)  # CDK itself rejects both
-        day = texts.get("day", "?" if "week_day" in texts else "*")
-        week_day = texts.get("week_day", "?")
-        fields = [texts.get("minute", "*"), texts.get("hour", "*"), day, texts.get("month", "*"), week_day,
-                  texts.get("year", "*")]
-        return Located(f"cron({' '.join(fields)})", span)
-    return reader.unresolved(call, frame)
-
-
-def _rate(seconds: float) -> str:
-    """CDK's own spelling: the largest whole unit, singular for 1."""
-    for size, unit in _RATE_UNITS:
-        if seconds >= size and seconds % size == 0:
-            count = int(seconds // size)
-            return f"rate({count} {unit}{'' if count == 1 else 's'})"
-    return f"rate({seconds} seconds)"
-
-
 def source_properties(qualified: str, keywords: dict[str, Any], complete: bool, head: Span) -> dict[str, Located]:
     """Properties of a trigger source construct that rules read (a queue's visibility timeout)."""
     properties: dict[str, Located] = {}
     if qualified == "aws_cdk.aws_sqs.Queue":
         timeout = keywords.get("visibility_timeout")
         if timeout is not None:
-            properties["VisibilityTimeout"] = _keyword(timeout, head)
+            properties["VisibilityTimeout"] = keyword_value(timeout, head)
         elif not complete:
             properties["VisibilityTimeout"] = Located("**", head, "unresolved")
     if qualified == "aws_cdk.aws_events.Rule":
         schedule = keywords.get("schedule")
         if schedule is not None:
-            properties["ScheduleExpression"] = _keyword(schedule, head)
+            properties["ScheduleExpression"] = keyword_value(schedule, head)
         pattern = keywords.get("event_pattern")
         if pattern is not None:
-            properties["EventPattern"] = _keyword(pattern, head)
+            properties["EventPattern"] = keyword_value(pattern, head)
         properties["Targets"] = Located([], head)
     if qualified == "aws_cdk.aws_lambda.FunctionUrl":
         auth = keywords.get("auth_type")
-        properties["AuthType"] = _keyword(auth, head) if auth is not None else Located("AWS_IAM", head, "default")
+        properties["AuthType"] = keyword_value(auth, head) if auth is not None else Located("AWS_IAM", head, "default")
         function = keywords.get("function")
         if function is not None:
             properties["TargetFunctionArn"] = _arn(function[0], head)
@@ -282,7 +242,7 @@ def function_url(function: Any, keywords: dict[str, Any], make: Make, call: Any,
     span = frame.module.span(call)
     auth = keywords.get("auth_type")
     make("AWS::Lambda::Url", {"TargetFunctionArn": _arn(function, span),
-                              "AuthType": _keyword(auth, span) if auth is not None
+                              "AuthType": keyword_value(auth, span) if auth is not None
                               else Located("AWS_IAM", span, "default")}, call, frame, _id(function) + "FunctionUrl")
 
 
@@ -294,7 +254,7 @@ def permission(function: Any, keywords: dict[str, Any], make: Make, call: Any, f
                                       "Action": Located("lambda:InvokeFunction", span, "default")}
     given = keywords.get("principal")
     if given is not None:
-        properties["Principal"] = _keyword(given, span)
+        properties["Principal"] = keyword_value(given, span)
     elif principal is not None:
         properties["Principal"] = _located(principal, span)
     else:
@@ -302,7 +262,7 @@ def permission(function: Any, keywords: dict[str, Any], make: Make, call: Any, f
     for keyword, key in (("source_arn", "SourceArn"), ("source_account", "SourceAccount"),
                          ("organization_id", "PrincipalOrgID"), ("action", "Action")):
         if keyword in keywords:
-            properties[key] = _keyword(keywords[keyword], span)
+            properties[key] = keyword_value(keywords[keyword], span)
     make("AWS::Lambda::Permission", properties, call, frame, name)
 
 
@@ -316,7 +276,8 @@ def _id_of(call: Any, index: int, frame: Any, reader: Any) -> str | None:
     return value.value if isinstance(value, Located) and value.is_literal and isinstance(value.value, str) else None
 
 
-def _keyword(entry: tuple[Any, Any], fallback: Span) -> Located:
+def keyword_value(entry: tuple[Any, Any], fallback: Span) -> Located:
+    """A keyword argument's value as placed into the model (a construct as a `Ref`)."""
     value, argument = entry
     located = _located(value, fallback)
     return Located(located.value, located.span, located.origin, key_span=located.key_span)
