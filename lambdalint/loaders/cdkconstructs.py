@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lambdalint.loaders import cdkschedules, cdktriggers
+from lambdalint.loaders import cdkschedules, cdktriggers, cdkwebsockets
 from lambdalint.loaders.cdkfunctions import FUNCTIONS, LAMBDA, async_config, code_value, function_construct
 from lambdalint.loaders.cdkiam import iam_value, role_construct
 from lambdalint.loaders.cdkobjects import Construct, as_located
@@ -48,10 +48,24 @@ def trigger_construct(state: AppState, qualified: str, call: Any, frame: Any, re
     """Event sources, targets, integrations (values) and trigger sources (resources)."""
     value = cdktriggers.trigger_value(qualified, call, frame, reader)
     if value is None:
-        value = cdkschedules.schedule_value(qualified, call, frame, reader)
+        value = cdkschedules.schedule_value(qualified, call, frame, reader) \
+            or cdkwebsockets.websocket_value(qualified, call, frame, reader)
     if value is not None:
         return value
     make = resource_maker(state, reader, qualified)
+    if qualified in (cdkwebsockets.API, cdkwebsockets.ROUTE):
+        keywords, _ = reader.keywords(call, frame)
+        if qualified == cdkwebsockets.ROUTE:
+            api, key, integration = (keywords.get(k, (None,))[0] for k in ("web_socket_api", "route_key",
+                                                                            "integration"))
+            cdkwebsockets.add_route(api, key, integration, make)
+            return opaque(qualified, call, frame, reader)
+        api = make(cdkwebsockets.API_TYPE, cdkwebsockets.api_properties(keywords, head_span(frame.module, call)),
+                   call, frame)
+        if not api:
+            return opaque(qualified, call, frame, reader)
+        cdkwebsockets.api_routes(api, keywords, make)
+        return api
     if qualified == cdkschedules.SCHEDULE:
         keywords, complete = reader.keywords(call, frame)
         properties = cdkschedules.schedule_properties(keywords, complete, head_span(frame.module, call))

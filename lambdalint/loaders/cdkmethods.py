@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lambdalint.loaders import cdktriggers
+from lambdalint.loaders import cdktriggers, cdkwebsockets
 from lambdalint.loaders.cdkfunctions import async_config
 from lambdalint.loaders.cdkgrants import grant_statements
 from lambdalint.loaders.cdkiam import ROLE, add_statements, role_method
@@ -55,6 +55,11 @@ def construct_method(owner: Any, method: str, call: Any, frame: Any, reader: Any
         return None
     if owner.kind == "AWS::SNS::Topic" and method == "add_subscription":
         cdktriggers.subscription(owner, values, make, call, frame)
+        return None
+    if owner.kind == cdkwebsockets.API_TYPE and method == "add_route":
+        keywords, _ = reader.keywords(call, frame)
+        integration = keywords.get("integration", (values[1] if len(values) > 1 else None,))[0]
+        cdkwebsockets.add_route(owner, values[0] if values else None, integration, make)
         return None
     if owner.kind == "AWS::Events::Rule" and method == "add_target":
         for value in values:
