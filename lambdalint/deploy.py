@@ -10,6 +10,7 @@ Rules ask `deployment(function)` and never read the dialect's spelling:
 | provisioned concurrency | `ProvisionedConcurrencyConfig` of an `AWS::Lambda::Alias` / `Version` naming it | `ProvisionedConcurrencyConfig` | `provisionedConcurrency` (the framework adds the alias) |
 | tracing | `TracingConfig.Mode` | `Tracing` | `tracing` (function), `provider.tracing.lambda` |
 | ephemeral storage | `EphemeralStorage.Size` | same | `ephemeralStorageSize` |
+| traffic shifting | an alias whose `UpdatePolicy` names an `AWS::CodeDeploy::DeploymentGroup` | `DeploymentPreference` | serverless-plugin-canary-deployments |
 | file systems | `FileSystemConfigs` | same | `fileSystemConfig` |
 
 A value that does not resolve (a parameter, an unresolved `${opt:...}`) stays as written with its
@@ -38,7 +39,7 @@ class Provisioned(NamedTuple):
 class Deployment(NamedTuple):
     snap_start: Located            # "PublishedVersions" / "None"; default None
     publishes_version: bool        # a version (and so a SnapStart snapshot) is ever published
-    alias: Located                 # SAM `AutoPublishAlias`; default None elsewhere
+    alias: Located                 # SAM `AutoPublishAlias`, an alias CodeDeploy shifts; default None
     provisioned: list[Provisioned]
     tracing: Located               # "Active" / "PassThrough"; default None
     ephemeral_storage: Located     # MB; default 512
@@ -100,6 +101,7 @@ def _cloudformation(function: Function) -> Deployment:
         provisioned.append(Provisioned(own, "alias" if alias.value is not None else "$LATEST",
                                        "ProvisionedConcurrencyConfig"))
     versions = False
+    preference = prop("DeploymentPreference") if sam else default(None, span)
     for logical_id, resource in function.template.resources.items():
         kind = resource.get("Type")
         if kind is None or kind.value not in (ALIAS, VERSION):
@@ -107,6 +109,9 @@ def _cloudformation(function: Function) -> Deployment:
         if function.name not in _named_functions(resource.get("Properties", "FunctionName")):
             continue
         versions = versions or kind.value == VERSION
+        shifted = _codedeploy(function, resource) if kind.value == ALIAS and not sam else None
+        if shifted is not None:
+            preference, alias = shifted
         amount = resource.get("Properties", "ProvisionedConcurrencyConfig", "ProvisionedConcurrentExecutions")
         if amount is not None:
             version = resource.get("Properties", "FunctionVersion") if kind.value == ALIAS else None
@@ -121,8 +126,46 @@ def _cloudformation(function: Function) -> Deployment:
         tracing=prop("Tracing") if sam else prop("TracingConfig", "Mode"),
         ephemeral_storage=prop("EphemeralStorage", "Size", fallback=512),
         file_systems=prop("FileSystemConfigs", fallback=[]),
-        deployment_preference=prop("DeploymentPreference") if sam else default(None, span),
+        deployment_preference=preference,
     )
+
+
+_CODEDEPLOY_PREFIX = "CodeDeployDefault.Lambda"
+
+
+def _codedeploy(function: Function, alias: Located) -> tuple[Located, Located] | None:
+    """An alias CodeDeploy shifts traffic to (`UpdatePolicy.CodeDeployLambdaAliasUpdate`), in
+    SAM's spelling: `DeploymentPreference` (`Type` from the group's `DeploymentConfigName`,
+    `Alarms` from its `AlarmConfiguration`) and the alias's name. A group outside the template
+    (or a configuration of the user's own) stays unknown."""
+    group_name = alias.get("UpdatePolicy", "CodeDeployLambdaAliasUpdate", "DeploymentGroupName")
+    if group_name is None:
+        return None
+    name = alias.get("Properties", "Name") or default("(alias)", alias.span)
+    ids = _named_functions(group_name)
+    group = function.template.resources.get(next(iter(ids))) if len(ids) == 1 else None
+    properties = group.get("Properties") if group is not None else None
+    if group is None or properties is None or not isinstance(properties.value, dict):
+        return Located("?", group_name.span, "unresolved"), name
+    config = properties.get("DeploymentConfigName")
+    text = config.str_value() if config is not None else None
+    entries: dict[str, Located] = {}
+    if config is None:  # CodeDeploy's own default for Lambda
+        entries["Type"] = default("AllAtOnce", group.key_span or group.span)
+    elif text is not None and text.startswith(_CODEDEPLOY_PREFIX):
+        entries["Type"] = Located(text[len(_CODEDEPLOY_PREFIX):], config.span, config.origin, config.key_span)
+    else:
+        entries["Type"] = config
+    alarms = properties.get("AlarmConfiguration")
+    if alarms is not None:
+        enabled = alarms.get("Enabled") if isinstance(alarms.value, dict) else None
+        if enabled is not None and enabled.is_literal and enabled.value in (False, "false", "False"):
+            entries["Alarms"] = Located([], enabled.span)
+        else:
+            entries["Alarms"] = alarms.get("Alarms") if isinstance(alarms.value, dict) else alarms  # type: ignore[assignment]
+    preference = Located({k: v for k, v in entries.items() if v is not None}, properties.span, properties.origin,
+                         group.key_span)
+    return preference, name
 
 
 def _named_functions(node: Located | None) -> set[str]:

@@ -64,8 +64,9 @@ def check(ctx: Context) -> Iterator[Finding]:
         alarms = preference.get("Alarms")
         if alarms is not None and (alarms.intrinsic is not None or alarms.value not in ([], None)):
             continue
-        where_alarms = "`deploymentSettings.alarms`" if function.kind == "serverless" else \
-            "`DeploymentPreference.Alarms`"
+        where_alarms = {"serverless": "`deploymentSettings.alarms`", "cdk": "`alarms` of the `LambdaDeploymentGroup`",
+                        "AWS::Serverless::Function": "`DeploymentPreference.Alarms`"}.get(
+            function.kind, "`AlarmConfiguration.Alarms` of the deployment group")
         yield ctx.finding(kind.span, f"`{function.name}` shifts traffic with `{text}` but lists no alarms: "  # type: ignore[union-attr]
                           "a bad release is never rolled back", f"List CloudWatch alarms under {where_alarms} "
                           "(errors and throttles of the new version).",

@@ -71,12 +71,14 @@ def load_cdk_app(cdk_json: Path, python_files: list[Path], project: Project,
     from lambdalint.loaders.cdkmodules import settle
     from lambdalint.loaders.cdkreader import Reader
     from lambdalint.loaders.cdkresources import AppState
+    from lambdalint.loaders.cdkversions import version_attribute
 
     app_dir = cdk_json.parent.absolute()
     state = AppState(app_dir)
     reader = Reader(app_dir, project.display, lambda q, call, frame, r: on_construct(state, q, call, frame, r),
                     read_text)
     reader.method_hook = construct_method
+    reader.attribute_hook = version_attribute
     reader.state = state
     texts: dict[Path, str] = {}
     for path in python_files:
@@ -100,6 +102,8 @@ def load_cdk_app(cdk_json: Path, python_files: list[Path], project: Project,
         _async_unknown(state)
     if "add_environment" in reader.unknown_calls:
         _environment_unknown(state)
+    if reader.unknown_calls & {"current_version", "add_alias", "add_alarm"}:
+        _deployment_unknown(state, reader.unknown_calls)
     by_display = {m.source.display: m for m in reader.modules.values() if m is not None}
     seen: set[int] = set()
     # a module with neither a function nor a resource rules judge on its own (a schedule, a
@@ -192,6 +196,29 @@ def _environment_unknown(state: AppState) -> None:
                 environment = properties.value.get("Environment")
                 span = environment.span if environment is not None else resource.key_span or resource.span
                 properties.value["Environment"] = Located("add_environment", span, "unresolved")
+
+
+def _deployment_unknown(state: AppState, unknown: set[str]) -> None:
+    """`x.current_version` / `x.add_alias(...)` on an object not followed may publish a version of
+    any function (so none is said to publish none); `x.add_alarm(...)` may add an alarm to any
+    deployment group."""
+    from lambdalint.loaders.cdkversions import FUNCTION, GROUP, VERSION
+
+    for template in state.templates.values():
+        resources = template.root.value["Resources"].value
+        for logical_id, resource in list(resources.items()):
+            kind = resource.get("Type")
+            properties = resource.get("Properties")
+            span = resource.key_span or resource.span
+            if kind is None or properties is None or not isinstance(properties.value, dict):
+                continue
+            if kind.value == FUNCTION and unknown & {"current_version", "add_alias"}:
+                resources[f"{logical_id}#version?"] = Located({
+                    "Type": Located(VERSION, span, "unresolved"),
+                    "Properties": Located({"FunctionName": Located({"Ref": Located(logical_id, span)}, span)}, span)},
+                    span, "unresolved")
+            if kind.value == GROUP and "add_alarm" in unknown:
+                properties.value["AlarmConfiguration"] = Located("add_alarm", span, "unresolved")
 
 
 # How the construct's keyword arguments name the settings rules speak of in CloudFormation terms.

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lambdalint.loaders import cdkschedules, cdktriggers, cdkwebsockets
+from lambdalint.loaders import cdkschedules, cdktriggers, cdkversions, cdkwebsockets
 from lambdalint.loaders.cdkfunctions import FUNCTIONS, LAMBDA, async_config, code_value, function_construct
 from lambdalint.loaders.cdkiam import iam_value, role_construct
 from lambdalint.loaders.cdkobjects import Construct, as_located
@@ -24,7 +24,8 @@ def on_construct(state: AppState, qualified: str, call: Any, frame: Any, reader:
                           lambda kind, properties, c, f: make_resource(state, kind, qualified, properties, c, f, reader))
     if made is not None:
         return made or opaque(qualified, call, frame, reader)
-    wired = trigger_construct(state, qualified, call, frame, reader)
+    wired = trigger_construct(state, qualified, call, frame, reader) or deployment_construct(qualified, call, frame,
+                                                                                             reader)
     if wired is not None:
         return wired
     kind = FUNCTIONS.get(qualified)
@@ -101,6 +102,24 @@ def trigger_construct(state: AppState, qualified: str, call: Any, frame: Any, re
     for target in construct_items(reader, call, frame, "targets"):
         cdktriggers.add_rule_target(construct, target)
     return construct
+
+
+def deployment_construct(qualified: str, call: Any, frame: Any, reader: Any) -> Any:
+    """`lambda_.Version`, `lambda_.Alias`, `codedeploy.LambdaDeploymentGroup` (see `cdkversions`)."""
+    if qualified not in (cdkversions.VERSION_CLASS, cdkversions.ALIAS_CLASS, cdkversions.GROUP_CLASS):
+        return None
+    keywords, complete = reader.keywords(call, frame)
+    head = head_span(frame.module, call)
+    if qualified == cdkversions.VERSION_CLASS:
+        made = cdkversions.version(keywords, head, reader, call, frame)
+    elif qualified == cdkversions.ALIAS_CLASS:
+        entry = keywords.get("version")
+        span = frame.module.keyword_span(entry[1])[0] if entry is not None and entry[1] is not None else None
+        made = cdkversions.alias(entry[0] if entry is not None else None, keywords, complete, head, reader, call,
+                                 frame, version_span=span)
+    else:
+        made = cdkversions.deployment_group(keywords, complete, head, reader, call, frame)
+    return made or opaque(qualified, call, frame, reader)
 
 
 # Python module of an L1 class -> the service in its CloudFormation type name.

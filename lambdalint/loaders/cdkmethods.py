@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lambdalint.loaders import cdktriggers, cdkwebsockets
+from lambdalint.loaders import cdktriggers, cdkversions, cdkwebsockets
 from lambdalint.loaders.cdkfunctions import async_config
 from lambdalint.loaders.cdkgrants import grant_statements
 from lambdalint.loaders.cdkiam import ROLE, add_statements, role_method
@@ -55,6 +55,22 @@ def construct_method(owner: Any, method: str, call: Any, frame: Any, reader: Any
         return None
     if owner.kind == "AWS::SNS::Topic" and method == "add_subscription":
         cdktriggers.subscription(owner, values, make, call, frame)
+        return None
+    if method == "add_alias" and owner.kind in (cdkversions.FUNCTION, cdkversions.VERSION) \
+            and owner.resource is not None:
+        keywords, complete = reader.keywords(call, frame)
+        target = owner if owner.kind == cdkversions.VERSION else cdkversions.current_version(owner, call, frame, reader)
+        alias_name = values[0] if values and isinstance(values[0], Located) else None
+        if alias_name is not None:
+            keywords.setdefault("alias_name", (alias_name, None))
+        suffix = alias_name.value if alias_name is not None and alias_name.is_literal else ""
+        function = target.attributes.get("function") if target else None
+        if function is None:
+            return None
+        return cdkversions.alias(target, keywords, complete, node.span, reader, call, frame,
+                                 f"{function.logical_id}Alias{suffix}")
+    if owner.kind == cdkversions.GROUP and method == "add_alarm":
+        cdkversions.add_alarm(owner, values, node.span)
         return None
     if owner.kind == cdkwebsockets.API_TYPE and method == "add_route":
         keywords, _ = reader.keywords(call, frame)

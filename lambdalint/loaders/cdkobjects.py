@@ -9,6 +9,7 @@ how a construct's attributes read (`fn.function_arn`), and paths built from `__f
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -112,6 +113,10 @@ def enum_member(qualified: str) -> str | None:
     owner, member = parts[-2], parts[-1]
     if owner == "Runtime" and member.isupper():
         return _runtime_name(member)
+    if owner == "LambdaDeploymentConfig" and re.fullmatch(r"(CANARY|LINEAR|ALL)_[A-Z0-9_]+", member):
+        # `CANARY_10PERCENT_5MINUTES` -> `CodeDeployDefault.LambdaCanary10Percent5Minutes`
+        return "CodeDeployDefault.Lambda" + "".join(re.sub(r"[A-Z]+", lambda m: m.group().capitalize(), part)
+                                                     for part in member.split("_"))
     table = _ENUMS.get(owner)
     if table is not None and member in table:
         return table[member]

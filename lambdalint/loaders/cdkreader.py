@@ -38,9 +38,10 @@ class Reader(ValueReader):
         self.modules: dict[Path, Module | None] = {}
         self.walked: set[int] = set()  # ids of function definitions already read with bound parameters
         self.errors: list[tuple[Path, str, int, int]] = []
-        self.unknown_calls: set[str] = set()  # method names called on values that did not resolve
+        self.unknown_calls: set[str] = set()  # methods (and noted attributes) of values that did not resolve
         self.state: Any = None  # the loader's own state, for its hooks
         self.method_hook: Callable[[Construct, str, cst.Call, Frame, Reader], Value | None] | None = None
+        self.attribute_hook: Callable[[Construct, str, cst.Attribute, Frame, Reader], Value | None] | None = None
 
     def module(self, path: Path) -> Module | None:
         path = Path(os.path.normpath(path))

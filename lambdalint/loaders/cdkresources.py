@@ -21,6 +21,7 @@ DIALECT = "cdk"
 @dataclass
 class AppState:
     """State of reading one app: the templates (one per module) and construct ids in use."""
+
     app_dir: Path
     templates: dict[Path, Template] = field(default_factory=dict)
     created: dict[tuple[int, str], Any] = field(default_factory=dict)
@@ -28,8 +29,8 @@ class AppState:
     by_id: dict[str, Any] = field(default_factory=dict)  # logical id -> construct, for `Ref`s
 
 
-def make_resource(state: AppState, kind: str, qualified: str, properties: dict[str, Located], call: Any, frame: Any,
-          reader: Any, name: str | None = None) -> Any:
+def make_resource(state: AppState, kind: str, qualified: str, properties: dict[str, Located], call: Any,
+                  frame: Any, reader: Any, name: str | None = None) -> Any:
     """A construct that is one CloudFormation resource of `kind` with these properties, named by
     its construct id (or by `name`, for what CDK creates under another construct)."""
     id_node = construct_id(call) if name is None else None
@@ -51,8 +52,8 @@ def make_resource(state: AppState, kind: str, qualified: str, properties: dict[s
 
 
 def resource_maker(state: AppState, reader: Any, qualified: str = "") -> Any:
-    return lambda kind, properties, call, frame, name=None: make_resource(state, kind, qualified, properties, call,
-                                                                  frame, reader, name)
+    return lambda kind, properties, call, frame, name=None: make_resource(state, kind, qualified, properties,
+                                                                          call, frame, reader, name)
 
 
 def opaque(qualified: str, call: Any, frame: Any, reader: Any) -> Any:
@@ -99,7 +100,10 @@ def unique_id(name: str, taken: dict[str, Located]) -> str:
 
 
 def head_span(module: Any, call: Any) -> Span:
-    """The construct call's first line, from the callee to its `(`: where 'missing' points."""
+    """The construct call's first line, from the callee to its `(`: where 'missing' points (for
+    what an attribute creates, `fn.current_version`, the attribute)."""
+    if not isinstance(call, cst.Call):
+        return module.span(call)  # type: ignore[no-any-return]
     return module.span(call.func, extra=1)  # type: ignore[no-any-return]
 
 
@@ -111,3 +115,25 @@ def construct_items(reader: Any, call: Any, frame: Any, keyword: str = "events")
         found = [reader.value(element.value, frame) for element in argument.elements]
         return [item for item in found if isinstance(item, Construct)]
     return []
+
+
+def keep_with(state: AppState, construct: Any, anchor: Any) -> None:
+    """Move `construct`'s resource into the template that holds `anchor`'s (a version or alias
+    made in another module than its function's): rules read a function's own template. Spans
+    still point where the resource was written."""
+    if not construct or construct.resource is None or anchor.resource is None:
+        return
+    home = source = None
+    for template in state.templates.values():
+        resources = template.root.value["Resources"].value
+        if any(r is anchor.resource for r in resources.values()):
+            home = resources
+        if resources.get(construct.logical_id) is construct.resource:
+            source = resources
+    if home is None or source is None or home is source:
+        return
+    del source[construct.logical_id]
+    logical_id = unique_id(construct.logical_id, home)
+    home[logical_id] = construct.resource
+    state.by_id[logical_id] = construct
+    construct.logical_id = logical_id

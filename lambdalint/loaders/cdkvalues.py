@@ -32,6 +32,8 @@ from lambdalint.located import Located
 __all__ = ["Construct", "Frame", "Module", "ValueReader"]
 
 
+# Attributes whose use on an object lambdalint does not follow the loader must know of.
+ATTRIBUTES_NOTED = frozenset({"current_version"})
 ConstructHook = Callable[[str, cst.Call, Frame, Any], "Value | None"]
 
 
@@ -43,6 +45,8 @@ class ValueReader:
     on_construct: ConstructHook
     unknown_calls: set[str]
     method_hook: Callable[[Construct, str, cst.Call, Frame, Any], Value | None] | None
+    # what an attribute of a construct that is not a plain reference (`fn.current_version`) is
+    attribute_hook: Callable[[Construct, str, cst.Attribute, Frame, Any], Value | None] | None
 
     def module_env(self, module: Module) -> dict[str, Value]:
         raise NotImplementedError
@@ -209,8 +213,12 @@ class ValueReader:
             return self.unresolved(node, frame)
         base = self.value(node.value, frame)
         if isinstance(base, Construct):
-            return construct_attribute(base, node.attr.value, frame.module.span(node)) \
-                or self.unresolved(node, frame)
+            found = construct_attribute(base, node.attr.value, frame.module.span(node))
+            if found is None and self.attribute_hook is not None:
+                found = self.attribute_hook(base, node.attr.value, node, frame, self)
+            return found or self.unresolved(node, frame)
+        if isinstance(base, Located) and base.origin == "unresolved" and node.attr.value in ATTRIBUTES_NOTED:
+            self.unknown_calls.add(node.attr.value)  # `x.current_version` on an object not followed
         if isinstance(base, Located) and base.origin != "unresolved" and node.attr.value == "parent" \
                 and isinstance(base.value, str) and base.key_span == PATH_MARK:
             return path_value(os.path.dirname(base.value), base.span)
