@@ -52,15 +52,14 @@ def function_construct(state: AppState, kind: str, qualified: str, call: Any, fr
     resources = template_resources(state, module)
     logical_id = unique_id(key[1], resources)
     head = head_span(module, call)
-    properties, metadata = function_properties(kind, call, frame, reader, head, state.app_dir)
+    keywords, complete = reader.keywords(call, frame)
+    properties, metadata = function_properties(kind, keywords, complete, module, head, state.app_dir)
     resource = Located({"Type": Located("AWS::Lambda::Function", head),
                         "Properties": Located(properties, head),
                         "Metadata": Located(metadata, head)}, module.span(call), key_span=head)
     resources[logical_id] = resource
     construct = Construct(logical_id, "AWS::Lambda::Function", qualified, resource)
-    keywords = reader.keywords(call, frame)[0]
     function_role(construct, properties, keywords.get("initial_policy"), resources, head, state)
-
     for source in construct_items(reader, call, frame):
         event_source(construct, source, resource_maker(state, reader), call, frame, state)
     state.created[key] = state.by_id[logical_id] = construct
@@ -100,10 +99,9 @@ def function_role(function: Any, properties: dict[str, Located], initial: Any,
             add_statements(target.resource, statements)
 
 
-def function_properties(kind: str, call: Any, frame: Any, reader: Any, head: Span,
-                         app_dir: Path) -> tuple[dict[str, Located], dict[str, Located]]:
-    module = frame.module
-    keywords, complete = reader.keywords(call, frame)
+def function_properties(kind: str, keywords: dict[str, Any], complete: bool, module: Any, head: Span,
+                        app_dir: Path) -> tuple[dict[str, Located], dict[str, Located]]:
+    """The function's CloudFormation properties and metadata from its keyword arguments."""
     properties: dict[str, Located] = {}
     metadata: dict[str, Located] = {}
 
