@@ -366,7 +366,8 @@ def test_spans_placed_per_statement_equal_whole_module_positions(monkeypatch: ob
 
     from conftest import FIXTURES
 
-    for name in ("cdk-python-iam", "cdk-python-triggers"):
+    for name in ("cdk-python-iam", "cdk-python-triggers", "cdk-python-deploy", "cdk-python-permissions",
+                 "cdk-python-scheduler", "cdk-python-websocket"):
         app = FIXTURES / "projects" / name
         per_statement = model_spans(app, False, monkeypatch)
         with pytest.MonkeyPatch.context() as patch:
