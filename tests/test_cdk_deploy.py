@@ -51,6 +51,10 @@ def test_versions_aliases_and_groups_are_read_with_their_spans() -> None:
     assert batch.get("Type").value == "AllAtOnce"  # type: ignore[union-attr]
     custom = deployment(found["CustomFunction"]).deployment_preference
     assert custom.get("Type").plain() == {"Ref": "Slow"}  # type: ignore[union-attr]
+    reviews = deployment(found["ReviewsFunction"])
+    assert reviews.deployment_preference.get("Alarms").origin == "unresolved"  # type: ignore[union-attr]
+    [warm] = reviews.provisioned
+    assert (warm.amount.origin, warm.owner) == ("unresolved", "ReviewsWarm")
 
 
 def app(tmp_path: Path, stack: str, extra: dict[str, str] | None = None) -> Path:
