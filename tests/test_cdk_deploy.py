@@ -166,3 +166,28 @@ def test_cloudformations_codedeploy_alias_is_read_as_traffic_shifting(tmp_path: 
     write_tree(tmp_path / "disabled", {"template.yaml": CLOUDFORMATION.replace("ALARMS\n", disabled)})
     assert codes_at(run_lint(tmp_path / "disabled", select=("LL214",), config=config)) == [
         ("LL214", "template.yaml", 35)]
+
+
+def test_a_trigger_of_an_alias_is_a_trigger_of_its_function(tmp_path: Path) -> None:
+    from lambdalint.triggers import function_triggers
+
+    root = app(tmp_path, """\
+import aws_cdk as cdk
+from aws_cdk import aws_apigateway as apigw, aws_lambda as lambda_
+from aws_cdk import aws_scheduler as scheduler, aws_scheduler_targets as targets
+
+app = cdk.App()
+stack = cdk.Stack(app, "S")
+fn = lambda_.Function(stack, "Api", runtime=lambda_.Runtime.PYTHON_3_12, handler="app.handler",
+                      code=lambda_.Code.from_asset("lambda"), timeout=cdk.Duration.seconds(60))
+live = lambda_.Alias(stack, "Live", alias_name="live", version=fn.current_version)
+api = apigw.RestApi(stack, "Rest")
+api.root.add_method("ANY", apigw.LambdaIntegration(live))
+scheduler.Schedule(stack, "Nightly", schedule=scheduler.ScheduleExpression.rate(cdk.Duration.days(1)),
+                   target=targets.LambdaInvoke(fn.current_version))
+app.synth()
+""")
+    api = functions(root)["Api"]
+    assert sorted((t.kind, t.span.line) for t in function_triggers(api)) == [("api", 11), ("scheduler", 12)]
+    # the REST API gives up after 29 s: LL203 sees it through the alias
+    assert [c for c, _, _ in codes_at(run_lint(root, select=("LL203",)))] == ["LL203"]

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from lambdalint.loaders.cdkobjects import Construct, as_located, positional
-from lambdalint.loaders.cdktriggers import keyword_value
+from lambdalint.loaders.cdktriggers import invoked, keyword_value
 from lambdalint.located import Located, Span
 
 _RATE_UNITS = ((86400, "day"), (3600, "hour"), (60, "minute"))
@@ -46,7 +46,7 @@ def schedule_properties(keywords: dict[str, Any], complete: bool, head: Span) ->
     if target is None or not isinstance(target[0], Construct) or target[0].kind != "cdk:LambdaInvoke":
         return None
     invoke = target[0]
-    function = invoke.attributes["function"]
+    function = invoked(invoke.attributes["function"])
     if not (isinstance(function, Construct) and function.logical_id and function.resource is not None):
         return None
     span = invoke.attributes["span"]

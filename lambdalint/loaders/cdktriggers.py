@@ -287,13 +287,23 @@ def _located(value: Any, span: Span) -> Located:
     return as_located(value, span)
 
 
+def invoked(value: Any) -> Any:
+    """What a trigger invokes: an alias or version (`fn.current_version`, `lambda_.Alias`) runs its
+    function, so a trigger of either is a trigger of the function."""
+    if isinstance(value, Construct) and value.kind in ("AWS::Lambda::Alias", "AWS::Lambda::Version"):
+        return value.attributes.get("function", value)
+    return value
+
+
 def _arn(value: Any, span: Span) -> Located:
+    value = invoked(value)
     if isinstance(value, Construct) and value.logical_id:
         return Located({"Fn::GetAtt": Located([Located(value.logical_id, span), Located("Arn", span)], span)}, span)
     return value if isinstance(value, Located) else Located("?", span, "unresolved")
 
 
 def _reference(value: Any, span: Span) -> Located:
+    value = invoked(value)
     if isinstance(value, Construct) and value.logical_id:
         return Located({"Ref": Located(value.logical_id, span)}, span)
     return value if isinstance(value, Located) else Located("?", span, "unresolved")

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from lambdalint.loaders.cdkobjects import Construct, positional
-from lambdalint.loaders.cdktriggers import Make, keyword_value
+from lambdalint.loaders.cdktriggers import Make, invoked, keyword_value
 from lambdalint.located import Located, Span
 
 _V2 = "aws_cdk.aws_apigatewayv2."
@@ -72,7 +72,7 @@ def add_route(api: Any, route_key: Any, integration: Any, make: Make) -> None:
     if not (isinstance(api, Construct) and api.kind == API_TYPE and api.resource is not None
             and isinstance(integration, Construct) and integration.kind == "cdk:websocket-integration"):
         return
-    function = integration.attributes["function"]
+    function = invoked(integration.attributes["function"])
     if not (isinstance(function, Construct) and function.logical_id):
         return
     span = integration.attributes["span"]
