@@ -162,9 +162,10 @@ def _codedeploy(function: Function, alias: Located) -> tuple[Located, Located] |
         if enabled is not None and enabled.is_literal and enabled.value in (False, "false", "False"):
             entries["Alarms"] = Located([], enabled.span)
         else:
-            entries["Alarms"] = alarms.get("Alarms") if isinstance(alarms.value, dict) else alarms  # type: ignore[assignment]
-    preference = Located({k: v for k, v in entries.items() if v is not None}, properties.span, properties.origin,
-                         group.key_span)
+            listed = alarms.get("Alarms") if isinstance(alarms.value, dict) else alarms
+            if listed is not None:
+                entries["Alarms"] = listed
+    preference = Located(entries, properties.span, properties.origin, group.key_span)
     return preference, name
 
 

@@ -3,9 +3,9 @@
 An app is a folder with a `cdk.json` whose `app` command runs a Python file (`python3 app.py`).
 Its Python modules that mention `aws_cdk` are read with LibCST (`cdkreader` reads the statements,
 `cdkvalues` the expressions, `cdkconstructs` says what each construct call is); each module
-that creates Lambda functions becomes one `Template` of dialect `cdk` whose resources are CloudFormation-shaped (`AWS::Lambda::Function` with `Timeout`,
-`MemorySize`, ...), so every rule reads CDK the way it reads CloudFormation. Values point at the
-source: a setting at its keyword argument's line, something missing at the construct call's first
+that creates Lambda functions becomes one `Template` of dialect `cdk` whose resources are
+CloudFormation-shaped (`AWS::Lambda::Function` with `Timeout`, `MemorySize`, ...), so every rule
+reads CDK the way it reads CloudFormation. Values point at the source: a setting at its keyword argument's line, something missing at the construct call's first
 line; a function is named by its construct id.
 
 CDK's own defaults apply: timeout 3 s and memory 128 MB (as CloudFormation's); a

@@ -20,12 +20,13 @@ def on_construct(state: AppState, qualified: str, call: Any, frame: Any, reader:
     code = code_value(qualified, call, frame, reader) or iam_value(qualified, call, frame, reader)
     if code is not None:
         return code
-    made = role_construct(state, qualified, call, frame, reader,
-                          lambda kind, properties, c, f: make_resource(state, kind, qualified, properties, c, f, reader))
+    made = role_construct(state, qualified, call, frame, reader, lambda kind, properties, c, f: make_resource(
+        state, kind, qualified, properties, c, f, reader))
     if made is not None:
         return made or opaque(qualified, call, frame, reader)
-    wired = trigger_construct(state, qualified, call, frame, reader) or deployment_construct(qualified, call, frame,
-                                                                                             reader)
+    wired = trigger_construct(state, qualified, call, frame, reader)
+    if wired is None:
+        wired = deployment_construct(qualified, call, frame, reader)
     if wired is not None:
         return wired
     kind = FUNCTIONS.get(qualified)

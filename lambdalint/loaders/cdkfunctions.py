@@ -10,8 +10,8 @@ from typing import Any, Callable
 
 from lambdalint.loaders.cdkiam import ROLE, add_statements, service_role
 from lambdalint.loaders.cdkobjects import Construct, as_located, positional
-from lambdalint.loaders.cdkresources import (AppState, construct_id, construct_items, head_span, id_text, resource_maker,
-                                             template_resources, unique_id)
+from lambdalint.loaders.cdkresources import (AppState, construct_id, construct_items, head_span, id_text,
+                                             resource_maker, template_resources, unique_id)
 from lambdalint.loaders.cdktriggers import event_source
 from lambdalint.located import Located, Span
 
