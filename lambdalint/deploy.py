@@ -43,7 +43,7 @@ class Provisioned(NamedTuple):
 class Deployment(NamedTuple):
     snap_start: Located            # "PublishedVersions" / "None"; default None
     publishes_version: bool        # a version (and so a SnapStart snapshot) is ever published
-    alias: Located                 # SAM `AutoPublishAlias`; default None elsewhere
+    alias: Located                 # SAM `AutoPublishAlias`, an alias CodeDeploy shifts; default None
     provisioned: list[Provisioned]
     tracing: Located               # "Active" / "PassThrough"; default None
     ephemeral_storage: Located     # MB; default 512
@@ -329,7 +329,8 @@ def _deployment_groups(template: Template) -> list[TrafficShift]:
             alarms: Located | None = setting
         else:
             alarms = listed_alarms(setting.get("Alarms"), setting.get("Enabled")) if setting is not None else None
-        hint = f"`AlarmConfiguration.Alarms` of the deployment group `{logical_id}`"
+        hint = (f"`alarms=[...]` of the `LambdaDeploymentGroup` `{logical_id}` (or its `add_alarm`)"
+                if template.dialect == "cdk" else f"`AlarmConfiguration.Alarms` of the deployment group `{logical_id}`")
         names = shifted.get(logical_id) or [None]
         for name in dict.fromkeys(names):
             owner = f"`{name}` (deployment group `{logical_id}`)" if name else f"deployment group `{logical_id}`"

@@ -142,13 +142,14 @@ def _listed(value: object) -> list[str]:
 
 
 def _text(node: Located) -> str | None:
-    return node.value if isinstance(node.value, str) else None
+    """The action as written; None (could be anything) when it does not resolve."""
+    return node.str_value()
 
 
 def _resource(node: Located, resources: frozenset[str]) -> object:
     """A pattern, `("ref", logical id)` of one resource of the template, or None (unreadable: a
     parameter, an import, several references)."""
-    if isinstance(node.value, str):
+    if node.str_value() is not None:
         return node.value
     ids = {i for i in referenced_ids(node) if "::" not in i}
     if len(ids) == 1 and ids <= resources:

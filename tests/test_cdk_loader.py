@@ -309,10 +309,11 @@ def test_cdk_roles_in_the_role_model(tmp_path: Path) -> None:
     assert reader.role == "ReaderFunctionServiceRole" and reader.unknown is None
     assert [m.name for m in reader.managed] == ["AWSLambdaBasicExecutionRole"]
     actions = [[a.value for a in s.actions] for s in reader.statements]
-    # initial_policy (the constant list resolved), the grant (scoped, unknown), add_to_role_policy,
-    # role.add_to_policy (a Deny)
+    # initial_policy (the constant list resolved), the grant (the statement CDK writes, on the table),
+    # add_to_role_policy, role.add_to_policy (a Deny)
     assert actions[:3] == [["dynamodb:*"], ["dynamodb:GetItem", "dynamodb:Query"], ["xray:PutTraceSegments"]]
-    assert [a.origin for a in reader.statements[3].actions] == ["unresolved"]
+    assert {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"} <= set(actions[3])
+    assert [r.plain() for r in reader.statements[3].resources] == [{"Fn::GetAtt": ["Orders", "Arn"]}]
     assert actions[4:] == [["s3:Get*"], ["*"]] and reader.statements[5].effect == "Deny"
     admin = roles["AdminFunction"]
     assert admin.role == "AdminRole"
@@ -365,7 +366,8 @@ def test_spans_placed_per_statement_equal_whole_module_positions(monkeypatch: ob
 
     from conftest import FIXTURES
 
-    for name in ("cdk-python-iam", "cdk-python-triggers"):
+    for name in ("cdk-python-iam", "cdk-python-triggers", "cdk-python-deploy", "cdk-python-permissions",
+                 "cdk-python-scheduler", "cdk-python-websocket"):
         app = FIXTURES / "projects" / name
         per_statement = model_spans(app, False, monkeypatch)
         with pytest.MonkeyPatch.context() as patch:

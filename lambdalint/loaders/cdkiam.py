@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from lambdalint.loaders.cdkobjects import Construct, as_located, positional
 from lambdalint.located import Located, Span
 
 IAM = "aws_cdk.aws_iam."
@@ -34,8 +35,6 @@ _ROLE_METHODS = frozenset({"add_to_policy", "add_to_principal_policy", "add_to_r
 def iam_value(qualified: str, call: Any, frame: Any, reader: Any) -> Located | None:
     """Values the IAM module builds without a construct: statements, documents, managed policy
     references."""
-    from lambdalint.loaders.cdkvalues import positional
-
     if not qualified.startswith(IAM):
         return None
     name = qualified[len(IAM):]
@@ -52,7 +51,7 @@ def iam_value(qualified: str, call: Any, frame: Any, reader: Any) -> Located | N
         if not complete or statements is None:
             return Located({"Statement": Located([], span)}, span) if complete and not call.args \
                 else reader.unresolved(call, frame)
-        return Located({"Statement": _as_located(statements[0], span)}, span)
+        return Located({"Statement": as_located(statements[0], span)}, span)
     if name == "ManagedPolicy.from_aws_managed_policy_name":
         argument = positional(call, 0)
         value = reader.value(argument, frame) if argument is not None else None
@@ -80,7 +79,7 @@ def statement(call: Any, frame: Any, reader: Any) -> Located:
         if key is None:
             continue
         span, key_span = module.keyword_span(argument) if argument is not None else (head, head)
-        located = _as_located(value, span)
+        located = as_located(value, span)
         entries[key] = Located(located.value, located.span if isinstance(located.value, list) else span,
                                located.origin, key_span=key_span)
     return Located(entries, module.span(call))
@@ -102,10 +101,10 @@ def role_construct(state: Any, qualified: str, call: Any, frame: Any, reader: An
     if name == "Role":
         managed = keywords.get("managed_policies")
         if managed is not None:
-            properties["ManagedPolicyArns"] = _as_located(managed[0], head)
+            properties["ManagedPolicyArns"] = as_located(managed[0], head)
         inline = keywords.get("inline_policies")
         if inline is not None:
-            documents = _as_located(inline[0], head)
+            documents = as_located(inline[0], head)
             if isinstance(documents.value, dict) and documents.origin != "unresolved":
                 properties["Policies"] = Located([
                     Located({"PolicyName": Located(policy, document.key_span or document.span),
@@ -118,13 +117,13 @@ def role_construct(state: Any, qualified: str, call: Any, frame: Any, reader: An
     document = keywords.get("document")
     statements = keywords.get("statements")
     if document is not None:
-        properties["PolicyDocument"] = _as_located(document[0], head)
+        properties["PolicyDocument"] = as_located(document[0], head)
     else:
-        listed = _as_located(statements[0], head) if statements is not None else Located([], head)
+        listed = as_located(statements[0], head) if statements is not None else Located([], head)
         properties["PolicyDocument"] = Located({"Statement": listed}, listed.span)
     roles = keywords.get("roles")
     if roles is not None:
-        properties["Roles"] = _as_located(roles[0], head)
+        properties["Roles"] = as_located(roles[0], head)
     return make("AWS::IAM::Policy" if name == "Policy" else "AWS::IAM::ManagedPolicy", properties, call, frame)
 
 
@@ -178,17 +177,15 @@ def unknown_statement(node: Located) -> Located:
 
 def role_method(role: Any, method: str, values: list[Any], node: Located, policy_roles: Any) -> bool:
     """`role.add_to_policy(stmt)` and friends on a role the model holds; True when handled."""
-    from lambdalint.loaders.cdkvalues import Construct
-
     if role is None or role.resource is None or role.kind != ROLE or method not in _ROLE_METHODS:
         return False
     value = values[0] if values else None
     if method in ("add_to_policy", "add_to_principal_policy", "add_to_role_policy"):
-        located = _as_located(value, node.span)
+        located = as_located(value, node.span)
         add_statements(role.resource, Located([located], located.span) if located.origin != "unresolved"
                        else located)
     elif method == "add_managed_policy":
-        add_managed(role.resource, _as_located(value, node.span))
+        add_managed(role.resource, as_located(value, node.span))
     elif method == "attach_inline_policy":
         if isinstance(value, Construct) and value.resource is not None:
             policy_roles(value, role)
@@ -199,9 +196,3 @@ def role_method(role: Any, method: str, values: list[Any], node: Located, policy
 
 def is_role_method(method: str) -> bool:
     return method in _ROLE_METHODS
-
-
-def _as_located(value: Any, span: Span) -> Located:
-    from lambdalint.loaders.cdkvalues import as_located
-
-    return as_located(value, span)

@@ -8,9 +8,8 @@ the resource CDK would synthesize, pointing back at the line that wired it:
   `S3EventSource` and `bucket.add_event_notification(..., LambdaDestination(fn), filters)`: the
   bucket's `NotificationConfiguration`; `SnsEventSource` and `topic.add_subscription(
   LambdaSubscription(fn))`: an `AWS::SNS::Subscription`.
-- `events.Rule(schedule=Schedule.rate/cron/expression(...), targets=[targets.LambdaFunction(fn)])`
-  and `rule.add_target(...)`: an `AWS::Events::Rule` (CDK writes `rate`/`cron` expressions itself,
-  so they come out valid; `Schedule.expression("...")` is passed through as written).
+- `events.Rule(schedule=..., targets=[targets.LambdaFunction(fn)])` and `rule.add_target(...)`: an
+  `AWS::Events::Rule` (its schedule expression from `lambdalint.loaders.cdkschedules`).
 - `apigateway.LambdaRestApi(handler=fn)` and `add_method(..., LambdaIntegration(fn))`: an
   `AWS::ApiGateway::Method`; `HttpLambdaIntegration("id", fn)`: an `AWS::ApiGatewayV2::Integration`.
 - `fn.add_function_url(auth_type=...)`/`lambda_.FunctionUrl(...)`: an `AWS::Lambda::Url`
@@ -24,6 +23,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from lambdalint.loaders.cdkobjects import Construct, as_located, positional
 from lambdalint.located import Located, Span
 
 Make = Callable[[str, dict[str, Located], Any, Any, str], Any]  # kind, properties, call, frame, id
@@ -43,14 +43,11 @@ _MAPPING_KEYS = {
     "enabled": "Enabled", "tumbling_window": "TumblingWindowInSeconds",
 }
 _PRINCIPALS = ("ServicePrincipal", "AnyPrincipal", "ArnPrincipal", "AccountPrincipal", "StarPrincipal")
-_RATE_UNITS = ((86400, "day"), (3600, "hour"), (60, "minute"))
 
 
 def trigger_value(qualified: str, call: Any, frame: Any, reader: Any) -> Any:
     """Values that wire a trigger without being a resource: event sources, destinations,
-    targets, integrations, principals, schedules, S3 event types and key filters."""
-    from lambdalint.loaders.cdkvalues import Construct, positional
-
+    targets, integrations, principals, S3 event types and key filters."""
     span = frame.module.span(call)
     leaf = qualified.rsplit(".", 1)[-1]
     if qualified.startswith(_EVENT_SOURCES) and leaf.endswith("EventSource"):
@@ -70,8 +67,6 @@ def trigger_value(qualified: str, call: Any, frame: Any, reader: Any) -> Any:
             return Located("*", span)
         value = reader.value(argument, frame) if argument is not None else None
         return value if isinstance(value, Located) else reader.unresolved(call, frame)
-    if qualified.startswith("aws_cdk.aws_events.Schedule.") or qualified.startswith("aws_cdk.aws_applicationautoscaling"):
-        return _schedule(leaf, call, frame, reader) if qualified.startswith("aws_cdk.aws_events.") else None
     if qualified == "aws_cdk.aws_s3.NotificationKeyFilter":
         keywords, complete = reader.keywords(call, frame)
         rules = [Located({"Name": Located(name, span), "Value": _located(keywords[name][0], span)}, span)
@@ -82,64 +77,26 @@ def trigger_value(qualified: str, call: Any, frame: Any, reader: Any) -> Any:
     return None
 
 
-def _schedule(leaf: str, call: Any, frame: Any, reader: Any) -> Located:
-    from lambdalint.loaders.cdkvalues import positional
-
-    span = frame.module.span(call)
-    if leaf == "expression":
-        value = reader.value(positional(call, 0), frame) if positional(call, 0) is not None else None
-        return value if isinstance(value, Located) else reader.unresolved(call, frame)
-    if leaf == "rate":
-        value = reader.value(positional(call, 0), frame) if positional(call, 0) is not None else None
-        if isinstance(value, Located) and value.is_literal and isinstance(value.value, (int, float)):
-            return Located(_rate(value.value), span)
-        return reader.unresolved(call, frame)
-    if leaf == "cron":
-        keywords, complete = reader.keywords(call, frame)
-        texts: dict[str, str] = {}
-        for name, (value, _) in keywords.items():
-            if not (isinstance(value, Located) and value.is_literal):
-                return reader.unresolved(call, frame)
-            texts[name] = str(value.value)
-        if not complete or ("day" in texts and "week_day" in texts):
-            return reader.unresolved(call, frame)  # CDK itself rejects both
-        day = texts.get("day", "?" if "week_day" in texts else "*")
-        week_day = texts.get("week_day", "?")
-        fields = [texts.get("minute", "*"), texts.get("hour", "*"), day, texts.get("month", "*"), week_day,
-                  texts.get("year", "*")]
-        return Located(f"cron({' '.join(fields)})", span)
-    return reader.unresolved(call, frame)
-
-
-def _rate(seconds: float) -> str:
-    """CDK's own spelling: the largest whole unit, singular for 1."""
-    for size, unit in _RATE_UNITS:
-        if seconds >= size and seconds % size == 0:
-            count = int(seconds // size)
-            return f"rate({count} {unit}{'' if count == 1 else 's'})"
-    return f"rate({seconds} seconds)"
-
-
 def source_properties(qualified: str, keywords: dict[str, Any], complete: bool, head: Span) -> dict[str, Located]:
     """Properties of a trigger source construct that rules read (a queue's visibility timeout)."""
     properties: dict[str, Located] = {}
     if qualified == "aws_cdk.aws_sqs.Queue":
         timeout = keywords.get("visibility_timeout")
         if timeout is not None:
-            properties["VisibilityTimeout"] = _keyword(timeout, head)
+            properties["VisibilityTimeout"] = keyword_value(timeout, head)
         elif not complete:
             properties["VisibilityTimeout"] = Located("**", head, "unresolved")
     if qualified == "aws_cdk.aws_events.Rule":
         schedule = keywords.get("schedule")
         if schedule is not None:
-            properties["ScheduleExpression"] = _keyword(schedule, head)
+            properties["ScheduleExpression"] = keyword_value(schedule, head)
         pattern = keywords.get("event_pattern")
         if pattern is not None:
-            properties["EventPattern"] = _keyword(pattern, head)
+            properties["EventPattern"] = keyword_value(pattern, head)
         properties["Targets"] = Located([], head)
     if qualified == "aws_cdk.aws_lambda.FunctionUrl":
         auth = keywords.get("auth_type")
-        properties["AuthType"] = _keyword(auth, head) if auth is not None else Located("AWS_IAM", head, "default")
+        properties["AuthType"] = keyword_value(auth, head) if auth is not None else Located("AWS_IAM", head, "default")
         function = keywords.get("function")
         if function is not None:
             properties["TargetFunctionArn"] = _arn(function[0], head)
@@ -157,8 +114,6 @@ def wire_source(construct: Any, qualified: str, keywords: dict[str, Any], head: 
 
 def add_rule_target(rule: Any, target: Any) -> None:
     """`targets.LambdaFunction(fn, dead_letter_queue=...)` as one of the rule's `Targets`."""
-    from lambdalint.loaders.cdkvalues import Construct
-
     if rule.resource is None or not isinstance(target, Construct) or target.kind != "cdk:LambdaFunction":
         return
     span = target.attributes["span"]
@@ -175,8 +130,6 @@ def add_rule_target(rule: Any, target: Any) -> None:
 
 def event_source(function: Any, source: Any, make: Make, call: Any, frame: Any, state: Any) -> None:
     """`fn.add_event_source(src)` / `events=[src]`: the mapping, subscription or notification."""
-    from lambdalint.loaders.cdkvalues import Construct
-
     if not isinstance(source, Construct) or source.kind != "cdk:event-source":
         return
     kind = source.attributes["type"]
@@ -220,8 +173,6 @@ def _event_names(value: Any, span: Span) -> list[Located]:
 def notification(bucket: Any, values: list[Any], span: Span) -> None:
     """`bucket.add_event_notification(event, LambdaDestination(fn), *filters)` and the
     `add_object_created_notification(dest, *filters)` shortcuts."""
-    from lambdalint.loaders.cdkvalues import Construct
-
     destination = next((v for v in values if isinstance(v, Construct) and v.kind == "cdk:LambdaDestination"), None)
     if destination is None:
         return
@@ -233,8 +184,6 @@ def notification(bucket: Any, values: list[Any], span: Span) -> None:
 
 
 def _notification(bucket: Any, event: Located, function: Any, filters: Any, span: Span) -> None:
-    from lambdalint.loaders.cdkvalues import Construct
-
     if not isinstance(bucket, Construct) or bucket.resource is None:
         return
     entry: dict[str, Located] = {"Event": event, "Function": _arn(function, span)}
@@ -250,8 +199,6 @@ def _notification(bucket: Any, event: Located, function: Any, filters: Any, span
 
 
 def subscription(topic: Any, values: list[Any], make: Make, call: Any, frame: Any) -> None:
-    from lambdalint.loaders.cdkvalues import Construct
-
     for value in values:
         if isinstance(value, Construct) and value.kind == "cdk:LambdaSubscription":
             span = value.attributes["span"]
@@ -263,8 +210,6 @@ def subscription(topic: Any, values: list[Any], make: Make, call: Any, frame: An
 
 def add_method(values: list[Any], keywords: dict[str, Any], make: Make, call: Any, frame: Any, owner: Any) -> None:
     """`resource.add_method("GET", LambdaIntegration(fn))`."""
-    from lambdalint.loaders.cdkvalues import Construct
-
     integration = next((v for v in values if isinstance(v, Construct) and v.kind == "cdk:LambdaIntegration"), None)
     if integration is None:
         return
@@ -274,8 +219,6 @@ def add_method(values: list[Any], keywords: dict[str, Any], make: Make, call: An
 
 
 def _method(make: Make, verb: Any, function: Any, span: Span, call: Any, frame: Any, api: Any) -> None:
-    from lambdalint.loaders.cdkvalues import Construct
-
     properties = {"HttpMethod": Located(verb, span),
                   "Integration": Located({"Type": Located("AWS_PROXY", span), "Uri": _arn(function, span)}, span),
                   # CDK's default is no authorizer, but `default_method_options` can change it
@@ -287,8 +230,6 @@ def _method(make: Make, verb: Any, function: Any, span: Span, call: Any, frame: 
 
 def http_integration(call: Any, frame: Any, reader: Any, make: Make) -> Any:
     """`HttpLambdaIntegration("Id", fn)`: its id comes first, there is no scope."""
-    from lambdalint.loaders.cdkvalues import positional
-
     target = positional(call, 1)
     function = reader.value(target, frame) if target is not None else None
     span = frame.module.span(call)
@@ -301,7 +242,7 @@ def function_url(function: Any, keywords: dict[str, Any], make: Make, call: Any,
     span = frame.module.span(call)
     auth = keywords.get("auth_type")
     make("AWS::Lambda::Url", {"TargetFunctionArn": _arn(function, span),
-                              "AuthType": _keyword(auth, span) if auth is not None
+                              "AuthType": keyword_value(auth, span) if auth is not None
                               else Located("AWS_IAM", span, "default")}, call, frame, _id(function) + "FunctionUrl")
 
 
@@ -313,7 +254,7 @@ def permission(function: Any, keywords: dict[str, Any], make: Make, call: Any, f
                                       "Action": Located("lambda:InvokeFunction", span, "default")}
     given = keywords.get("principal")
     if given is not None:
-        properties["Principal"] = _keyword(given, span)
+        properties["Principal"] = keyword_value(given, span)
     elif principal is not None:
         properties["Principal"] = _located(principal, span)
     else:
@@ -321,47 +262,48 @@ def permission(function: Any, keywords: dict[str, Any], make: Make, call: Any, f
     for keyword, key in (("source_arn", "SourceArn"), ("source_account", "SourceAccount"),
                          ("organization_id", "PrincipalOrgID"), ("action", "Action")):
         if keyword in keywords:
-            properties[key] = _keyword(keywords[keyword], span)
+            properties[key] = keyword_value(keywords[keyword], span)
     make("AWS::Lambda::Permission", properties, call, frame, name)
 
 
 def _id(construct: Any) -> str:
-    from lambdalint.loaders.cdkvalues import Construct
-
     return construct.logical_id if isinstance(construct, Construct) and construct.logical_id else "Function"
 
 
 def _id_of(call: Any, index: int, frame: Any, reader: Any) -> str | None:
-    from lambdalint.loaders.cdkvalues import positional
-
     node = positional(call, index)
     value = reader.value(node, frame) if node is not None else None
     return value.value if isinstance(value, Located) and value.is_literal and isinstance(value.value, str) else None
 
 
-def _keyword(entry: tuple[Any, Any], fallback: Span) -> Located:
+def keyword_value(entry: tuple[Any, Any], fallback: Span) -> Located:
+    """A keyword argument's value as placed into the model (a construct as a `Ref`)."""
     value, argument = entry
     located = _located(value, fallback)
     return Located(located.value, located.span, located.origin, key_span=located.key_span)
 
 
 def _located(value: Any, span: Span) -> Located:
-    from lambdalint.loaders.cdkvalues import as_located
-
     return as_located(value, span)
 
 
-def _arn(value: Any, span: Span) -> Located:
-    from lambdalint.loaders.cdkvalues import Construct
+def invoked(value: Any) -> Any:
+    """What a trigger invokes: an alias or version (`fn.current_version`, `lambda_.Alias`) runs its
+    function, so a trigger of either is a trigger of the function."""
+    if isinstance(value, Construct) and value.kind in ("AWS::Lambda::Alias", "AWS::Lambda::Version"):
+        return value.attributes.get("function", value)
+    return value
 
+
+def _arn(value: Any, span: Span) -> Located:
+    value = invoked(value)
     if isinstance(value, Construct) and value.logical_id:
         return Located({"Fn::GetAtt": Located([Located(value.logical_id, span), Located("Arn", span)], span)}, span)
     return value if isinstance(value, Located) else Located("?", span, "unresolved")
 
 
 def _reference(value: Any, span: Span) -> Located:
-    from lambdalint.loaders.cdkvalues import Construct
-
+    value = invoked(value)
     if isinstance(value, Construct) and value.logical_id:
         return Located({"Ref": Located(value.logical_id, span)}, span)
     return value if isinstance(value, Located) else Located("?", span, "unresolved")

@@ -1,0 +1,317 @@
+"""Statements of a Python CDK app read in order: modules, assignments, loops, branches, project
+helpers and classes (see `lambdalint.loaders.cdkvalues` for the expressions).
+
+A loop over literal data reads its body once per element; a project helper function, method or
+class called with literal arguments is read with its parameters bound; a name bound inside a branch
+is no longer known after it. Nothing is imported or run.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import libcst as cst
+
+from lambdalint.loaders.cdkmodules import Frame, Module, bind_imports, block_indent
+from lambdalint.loaders.cdkobjects import MISSING, UNKNOWN, Construct, Value, iteration, unknown_parameters
+from lambdalint.loaders.cdkvalues import ConstructHook, ValueReader
+from lambdalint.located import Located
+from lambdalint.model import SourceFile
+
+
+_MAX_LOOP = 50       # elements of a literal loop read one by one; longer data stays unresolved
+_MAX_DEPTH = 8       # helper calls followed into helpers
+
+
+class Reader(ValueReader):
+    """Reads modules of one app; `on_construct(qualified, call, frame, reader)` turns a call of a
+    CDK class into a value (or None: not a construct it knows)."""
+
+    def __init__(self, app_dir: Path, display: Callable[[Path], str], on_construct: ConstructHook,
+                 read_text: Callable[[Path], str | None]) -> None:
+        self.app_dir = app_dir
+        self.display = display
+        self.on_construct = on_construct
+        self.read_text = read_text
+        self.modules: dict[Path, Module | None] = {}
+        self.walked: set[int] = set()  # ids of function definitions already read with bound parameters
+        self.errors: list[tuple[Path, str, int, int]] = []
+        self.unknown_calls: set[str] = set()  # methods (and noted attributes) of values that did not resolve
+        self.state: Any = None  # the loader's own state, for its hooks
+        self.method_hook: Callable[[Construct, str, cst.Call, Frame, Reader], Value | None] | None = None
+        self.attribute_hook: Callable[[Construct, str, cst.Attribute, Frame, Reader], Value | None] | None = None
+
+    def module(self, path: Path) -> Module | None:
+        path = Path(os.path.normpath(path))
+        if path in self.modules:
+            return self.modules[path]
+        self.modules[path] = None
+        text = self.read_text(path)
+        if text is None:
+            return None
+        try:
+            tree = cst.parse_module(text)
+        except cst.ParserSyntaxError as error:
+            self.errors.append((path, str(error.message), error.raw_line, error.raw_column + 1))
+            return None
+        except Exception:  # noqa: BLE001 - LibCST raises other errors on odd input; the file is just unread
+            return None
+        module = Module(path, SourceFile(path, self.display(path), text), tree)
+        for statement in tree.body:
+            if isinstance(statement, cst.FunctionDef):
+                module.functions[statement.name.value] = statement
+            elif isinstance(statement, cst.ClassDef):
+                module.classes[statement.name.value] = statement
+            elif isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    if isinstance(small, (cst.Import, cst.ImportFrom)):
+                        bind_imports(module, small)
+        self.modules[path] = module
+        return module
+
+    def module_env(self, module: Module) -> dict[str, Value]:
+        """Module-level bindings (constants, imported project names resolve lazily)."""
+        if module.env is None:
+            module.env = {}
+            self.run(module.tree.body, Frame(module, module.env))
+        return module.env
+
+    def project_module(self, module: Module, dotted: str) -> Module | None:
+        """The project file an import names: relative to the importing module's folder (relative
+        imports) or to the app folder and the module's own folder (how `python3 app.py` finds it)."""
+        level = len(dotted) - len(dotted.lstrip("."))
+        parts = dotted.lstrip(".").split(".") if dotted.lstrip(".") else []
+        if level:
+            base = module.path.parent
+            for _ in range(level - 1):
+                base = base.parent
+            roots = [base]
+        else:
+            roots = [self.app_dir, module.path.parent]
+        for root in roots:
+            candidate = root.joinpath(*parts)
+            for path in (candidate.with_suffix(".py") if parts else None, candidate / "__init__.py"):
+                if path is not None and path.is_file() and self.app_dir in path.parents:
+                    return self.module(path)
+        return None
+
+    def run(self, body: Any, frame: Frame, indent: tuple[str, ...] = ()) -> Value | None:
+        """Read statements in order (`indent`: the indentation of their block, outermost first);
+        returns the first `return` value seen (a helper's result)."""
+        result: Value | None = None
+        module = frame.module
+        for statement in body:
+            outer = module.current
+            module.current = (statement, indent)
+            try:
+                found = self.statement(statement, frame, indent)
+            finally:
+                module.current = outer
+            if found is not None and result is None:
+                result = found
+        return result
+
+    def block(self, block: Any, frame: Frame, indent: tuple[str, ...]) -> Value | None:
+        """The statements of an indented block (a one-line suite holds no statement we read)."""
+        if not isinstance(block, cst.IndentedBlock):
+            return None
+        return self.run(block.body, frame, indent + (block_indent(block, frame.module),))
+
+    def statement(self, statement: cst.CSTNode, frame: Frame, indent: tuple[str, ...] = ()) -> Value | None:
+        if isinstance(statement, cst.SimpleStatementLine):
+            result = None
+            for small in statement.body:
+                if isinstance(small, cst.Assign):
+                    value = self.value(small.value, frame)
+                    for target in small.targets:
+                        self.assign(target.target, value, frame)
+                elif isinstance(small, cst.AnnAssign) and small.value is not None:
+                    self.assign(small.target, self.value(small.value, frame), frame)
+                elif isinstance(small, cst.AugAssign):
+                    self.value(small.value, frame)
+                    self.assign(small.target, None, frame)
+                elif isinstance(small, cst.Expr):
+                    self.value(small.value, frame)
+                elif isinstance(small, cst.Return) and small.value is not None:
+                    result = self.value(small.value, frame)
+            return result
+        if isinstance(statement, cst.For):
+            return self.loop(statement, frame, indent)
+        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            return None  # read when called (or on their own by the loader)
+        if isinstance(statement, cst.With):
+            for item in statement.items:
+                self.value(item.item, frame)
+            return self.block(statement.body, frame, indent)
+        # `if`/`try`/`while`: every branch is read (a construct there is still the user's), but a
+        # name bound inside is no longer known afterwards.
+        result = None
+        for block in _blocks(statement):
+            before = set(frame.names)
+            found = self.block(block, frame, indent)
+            result = result if result is not None else found
+            for name in _assigned_names(block.body):
+                if name in frame.names or name not in before:
+                    frame.names[name] = UNKNOWN
+        if isinstance(statement, cst.If):
+            self.value(statement.test, frame)
+        return result
+
+    def loop(self, statement: cst.For, frame: Frame, indent: tuple[str, ...] = ()) -> Value | None:
+        items = self.value(statement.iter, frame)
+        elements = iteration(items)
+        if elements is None or len(elements) > _MAX_LOOP:
+            self.assign(statement.target, None, frame)
+            result = self.block(statement.body, frame, indent)
+        else:
+            result = None
+            for element in elements:
+                self.assign(statement.target, element, frame)
+                found = self.block(statement.body, frame, indent)
+                result = result if result is not None else found
+        for name in _assigned_names(statement.body.body):
+            frame.names[name] = UNKNOWN
+        self.assign(statement.target, None, frame)
+        return result
+
+    def assign(self, target: cst.CSTNode, value: Value | None, frame: Frame) -> None:
+        if isinstance(target, cst.Name):
+            frame.names[target.value] = value if value is not None else UNKNOWN
+        elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) \
+                and target.value.value == "self" and frame.this is not None:
+            frame.this[target.attr.value] = value if value is not None else UNKNOWN
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            parts = value.value if isinstance(value, Located) and isinstance(value.value, list) \
+                and len(value.value) == len(target.elements) else None
+            for index, element in enumerate(target.elements):
+                self.assign(element.value, parts[index] if parts else None, frame)
+
+    def helper(self, node: cst.Call, frame: Frame) -> Value | None:
+        """A call of a plain function, method or class the project defines: its body is read with
+        the parameters bound to the call's arguments. `MISSING` when the callee is not one."""
+        definition: cst.FunctionDef | None = None
+        klass: cst.ClassDef | None = None
+        this = None
+        home = frame.module
+        func = node.func
+        if isinstance(func, cst.Name) and func.value not in frame.names:
+            definition = home.functions.get(func.value)
+            klass = home.classes.get(func.value)
+            if definition is None and klass is None and func.value in home.imports:
+                dotted, _, leaf = home.imports[func.value].rpartition(".")
+                other = self.project_module(home, dotted) if dotted and not dotted.startswith("aws_cdk") else None
+                if other is not None and other is not home:
+                    home = other
+                    definition, klass = other.functions.get(leaf), other.classes.get(leaf)
+        elif isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) \
+                and func.value.value == "self" and frame.this is not None:
+            definition = frame.this.get(f"<method {func.attr.value}>")
+            this = frame.this
+            home = frame.this.get("<module>", home)
+        if (definition is None and klass is None) or frame.depth >= _MAX_DEPTH:
+            return MISSING
+        if klass is not None:
+            self.instantiate(home, klass, node, frame)
+            return None
+        assert definition is not None
+        self.walked.add(id(definition))
+        names = self.bind(definition, node, frame, home, skip_self=this is not None)
+        outer = this.get("<indent>", ()) if this is not None else ()
+        return self.block(definition.body, Frame(home, names, this, frame.depth + 1), outer)
+
+    def instantiate(self, module: Module, klass: cst.ClassDef, call: cst.Call | None,
+                    frame: Frame | None) -> None:
+        """Read a class's `__init__` (arguments bound from `call` when given), then its other
+        methods that `__init__` did not call (their parameters unknown)."""
+        methods = {s.name.value: s for s in klass.body.body if isinstance(s, cst.FunctionDef)}
+        init = methods.get("__init__")
+        if init is not None and call is None and id(init) in self.walked:
+            return
+        this: dict[str, Value] = {f"<method {name}>": m for name, m in methods.items()}
+        indent = (block_indent(klass.body, module),) if isinstance(klass.body, cst.IndentedBlock) else ()
+        this["<indent>"], this["<module>"] = indent, module
+        if init is not None:
+            self.walked.add(id(init))
+            if call is not None and frame is not None:
+                names = self.bind(init, call, frame, module, skip_self=True)
+            else:
+                names = unknown_parameters(init)
+            self.block(init.body, Frame(module, names, this, frame.depth + 1 if frame else 0), indent)
+        for name, method in methods.items():
+            if name != "__init__" and id(method) not in self.walked:
+                self.walked.add(id(method))
+                self.block(method.body, Frame(module, unknown_parameters(method), this, 0), indent)
+
+    def bind(self, definition: cst.FunctionDef, node: cst.Call, frame: Frame, home: Module,
+             skip_self: bool) -> dict[str, Value]:
+        params = list(definition.params.posonly_params) + list(definition.params.params)
+        if skip_self and params:
+            params = params[1:]
+        names: dict[str, Value] = {}
+        for param in [*params, *definition.params.kwonly_params]:
+            if param.default is not None:
+                names[param.name.value] = self.value(param.default, Frame(home, self.module_env(home)))
+        positional = [a for a in node.args if a.keyword is None and not a.star]
+        for param, argument in zip(params, positional):
+            names[param.name.value] = self.value(argument.value, frame)
+        for argument in node.args:
+            if argument.keyword is not None:
+                names[argument.keyword.value] = self.value(argument.value, frame)
+            elif argument.star:
+                self.value(argument.value, frame)
+                for param in [*params, *definition.params.kwonly_params]:
+                    names[param.name.value] = UNKNOWN
+        for name in unknown_parameters(definition):
+            names.setdefault(name, UNKNOWN)
+        return names
+
+    def on_method(self, owner: Construct, method: str, node: cst.Call, frame: Frame) -> Value | None:
+        if self.method_hook is not None:
+            return self.method_hook(owner, method, node, frame, self)
+        for argument in node.args:
+            self.value(argument.value, frame)
+        return None
+
+
+def _blocks(statement: cst.CSTNode) -> Iterator[Any]:
+    """The blocks (`IndentedBlock` or one-line suites) of an `if`/`try`/`while`."""
+    if isinstance(statement, cst.If):
+        yield statement.body
+        orelse = statement.orelse
+        while orelse is not None:
+            if isinstance(orelse, cst.If):
+                yield orelse.body
+                orelse = orelse.orelse
+            else:
+                yield orelse.body
+                orelse = None
+    elif isinstance(statement, cst.Try):
+        yield statement.body
+        for handler in statement.handlers:
+            yield handler.body
+        if statement.orelse is not None:
+            yield statement.orelse.body
+        if statement.finalbody is not None:
+            yield statement.finalbody.body
+    elif isinstance(statement, cst.While):
+        yield statement.body
+
+
+def _assigned_names(body: Any) -> set[str]:
+    names: set[str] = set()
+    for statement in body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else \
+                    [small.target] if isinstance(small, (cst.AnnAssign, cst.AugAssign)) else []
+                for target in targets:
+                    if isinstance(target, cst.Name):
+                        names.add(target.value)
+        elif isinstance(statement, (cst.If, cst.Try, cst.While, cst.For, cst.With)):
+            for block in _blocks(statement):
+                names |= _assigned_names(block.body)
+            if isinstance(statement, (cst.For, cst.With)):
+                names |= _assigned_names(statement.body.body)
+    return names

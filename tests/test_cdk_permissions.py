@@ -1,0 +1,99 @@
+"""Code meets role on CDK apps: `grant_*` calls are the statements CDK writes, so LL321 tells a write
+from a read grant, and LL322 judges `initial_policy`; roles and calls lambdalint cannot know stay
+silent."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from conftest import FIXTURES, codes_at, run_lint
+
+APP = FIXTURES / "projects" / "cdk-python-permissions"
+STACK = "orders/orders_stack.py"
+
+
+def permission_findings(root: Path) -> list[tuple[str, str, int]]:
+    result = run_lint(root, select=("LL321", "LL322"))
+    assert not result.internal_errors
+    return codes_at(result)
+
+
+def functions_of(root: Path, code: str) -> set[str]:
+    result = run_lint(root, select=(code,))
+    return {f.function for f in result.visible if f.function}
+
+
+def copy_app(tmp_path: Path) -> Path:
+    root = tmp_path / "app"
+    shutil.copytree(APP, root)
+    return root
+
+
+def edit(root: Path, old: str, new: str) -> None:
+    path = root / STACK
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+
+
+def test_a_read_grant_misses_the_write_and_an_unused_wildcard_is_reported() -> None:
+    assert permission_findings(APP) == [
+        ("LL321", "lambda/writer/app.py", 11),   # put_item, granted reads only
+        ("LL322", STACK, 35),                    # s3:* in initial_policy, no S3 call
+    ]
+
+
+def test_the_traps_stay_silent_for_both_rules() -> None:
+    flagged = functions_of(APP, "LL321") | functions_of(APP, "LL322")
+    assert flagged == {"WriterFunction", "ExporterFunction"}
+
+
+def test_a_read_write_grant_allows_the_write(tmp_path: Path) -> None:
+    root = copy_app(tmp_path)
+    edit(root, "table.grant_read_data(writer)", "table.grant_read_write_data(writer)")
+    assert ("LL321", "lambda/writer/app.py", 11) not in permission_findings(root)
+
+
+def test_a_grant_lambdalint_does_not_know_leaves_the_role_unjudged(tmp_path: Path) -> None:
+    root = copy_app(tmp_path)
+    edit(root, "table.grant_read_data(writer)", "table.grant_stream_read(writer)")
+    assert "WriterFunction" not in functions_of(root, "LL321")
+
+
+def test_without_the_imported_role_the_same_handler_is_judged(tmp_path: Path) -> None:
+    """The trap is silent because of the imported role, not by accident."""
+    root = copy_app(tmp_path)
+    edit(root, 'role=iam.Role.from_role_arn(self, "Imported", "arn:aws:iam::123456789012:role/orders-writer"),',
+         "")
+    assert "ImportedRoleFunction" in functions_of(root, "LL321")
+
+
+def test_without_the_other_stacks_policy_the_same_handler_is_judged(tmp_path: Path) -> None:
+    root = copy_app(tmp_path)
+    edit(root, 'iam.ManagedPolicy.from_managed_policy_arn(self, "Shared", Fn.import_value("SharedTablePolicyArn")),',
+         "")
+    assert "SharedPolicyFunction" in functions_of(root, "LL321")
+
+
+def test_with_a_named_client_the_unused_wildcard_is_reported(tmp_path: Path) -> None:
+    root = copy_app(tmp_path)
+    handler = root / "lambda" / "dynamic" / "app.py"
+    handler.write_text(handler.read_text().replace('boto3.client(os.environ["SERVICE"])', 'boto3.client("s3")'))
+    assert "DynamicClientFunction" in functions_of(root, "LL322")
+
+
+def test_a_known_grant_is_the_statement_cdk_writes_at_the_grant_line() -> None:
+    from lambdalint.config import Config
+    from lambdalint.load import load_project
+
+    project = load_project([APP], Config(root=APP), cwd=APP)
+    [template] = project.templates
+    policies = template.resources["WriterFunctionServiceRole"].get("Properties", "Policies")
+    [default] = policies.value  # type: ignore[union-attr]
+    [statement] = default.get("PolicyDocument", "Statement").value  # type: ignore[union-attr]
+    actions = [a.value for a in statement.get("Action").value]  # type: ignore[union-attr]
+    assert "dynamodb:GetItem" in actions and "dynamodb:Query" in actions
+    assert not any(a.endswith(("PutItem", "UpdateItem", "DeleteItem")) for a in actions)
+    assert statement.get("Resource").plain() == [{"Fn::GetAtt": ["Orders", "Arn"]}]  # type: ignore[union-attr]
+    assert (statement.span.path, statement.span.line) == (STACK, 25)  # `table.grant_read_data(writer)`
