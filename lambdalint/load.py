@@ -62,13 +62,11 @@ def _load_cdk_apps(cdk_json: list[Path], python_files: list[Path], project: Proj
     from lambdalint.cdkout import prefer_source
     from lambdalint.loaders.cdk import load_cdk_app, python_app  # only a project with a cdk.json pays
 
+    apps = [path for path in cdk_json if (text := read_text(path)) is not None and python_app(text) is not None]
+    folders = tuple(path.parent.absolute() for path in apps)
     read: list[Path] = []
-    for path in cdk_json:
-        text = read_text(path)
-        if text is None or python_app(text) is None:
-            continue
-
-        templates = load_cdk_app(path, python_files, project, read_text)
+    for path in apps:
+        templates = load_cdk_app(path, python_files, project, read_text, folders)
         prefer_source(project, path.parent.absolute(), templates)
         for template in templates:
             project.sources[template.source.display] = template.source

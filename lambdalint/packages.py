@@ -259,9 +259,24 @@ def _cloudformation_code(function: Function) -> tuple[CodeSource | None, Span]:
     # requirements.txt is installed only where the model says a bundling step runs.
     if function.code_dir is not None and isinstance(location.value, dict) and function.code_dir.exists():
         bundled = location.get("cdk:bundled") is not None
+        skip = _asset_excludes(location.get("cdk:exclude"))
+        if skip is None:
+            return None, span
         return CodeSource(function.code_dir, "artifact" if function.code_dir.is_file() else "source",
-                          installs_requirements=bundled), span
+                          skip_names=skip, installs_requirements=bundled), span
     return None, span
+
+
+def _asset_excludes(exclude: Located | None) -> tuple[str, ...] | None:
+    """A CDK asset's `exclude` globs as names left out at any depth (CDK matches a pattern
+    without a slash against each file's base name); None when the package cannot be told: globs
+    that do not resolve, or with a path or a negation, which are not evaluated here."""
+    if exclude is None:
+        return ()
+    if exclude.origin == "unresolved" or not isinstance(exclude.value, list):
+        return None
+    patterns = tuple(str(p.value) for p in exclude.value)
+    return None if any("/" in p or p.startswith("!") for p in patterns) else patterns
 
 
 def _terraform_code(function: Function) -> tuple[CodeSource | None, Span]:

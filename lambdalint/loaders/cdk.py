@@ -62,9 +62,10 @@ def is_app_module(path: Path, app_dir: Path) -> bool:
 
 
 def load_cdk_app(cdk_json: Path, python_files: list[Path], project: Project,
-                 read_text: Callable[[Path], str | None]) -> list[Template]:
+                 read_text: Callable[[Path], str | None], other_apps: tuple[Path, ...] = ()) -> list[Template]:
     """The templates of the Python CDK app whose `cdk.json` is given (parse errors go to
-    `project.problems` as LL001)."""
+    `project.problems` as LL001); `other_apps`: the folders of the project's other Python apps,
+    whose modules this app does not read."""
     from lambdalint.loaders.cdkconstructs import on_construct
     from lambdalint.loaders.cdkiam import is_role_method
     from lambdalint.loaders.cdkmethods import construct_method
@@ -77,13 +78,14 @@ def load_cdk_app(cdk_json: Path, python_files: list[Path], project: Project,
     state = AppState(app_dir)
     reader = Reader(app_dir, project.display, lambda q, call, frame, r: on_construct(state, q, call, frame, r),
                     read_text)
+    reader.nested_apps = tuple(other for other in other_apps if app_dir in other.parents)
     reader.method_hook = construct_method
     reader.attribute_hook = version_attribute
     reader.state = state
     texts: dict[Path, str] = {}
     for path in python_files:
         path = path.absolute()
-        if app_dir in path.parents and is_app_module(path, app_dir):
+        if reader.owns(path) and is_app_module(path, app_dir):
             text = read_text(path)
             if text is not None and "aws_cdk" in text:
                 texts[path] = text
@@ -262,6 +264,8 @@ def _function(template: Template, logical_id: str, resource: Located) -> Functio
         function.tracing_hint = "`tracing=lambda_.Tracing.ACTIVE`"
         function.publish_hint = "`fn.current_version`, or a `lambda_.Alias`"
         function.image_command_hint = "`cmd=` of `DockerImageCode.from_image_asset`"
+        function.failure_hint = ("Pass `on_failure=` (an `aws_lambda_destinations` destination) or "
+                                 "`dead_letter_queue=` to the function, so failed events are kept.")
         function.image_unsupported = [u._replace(name=SHOWN.get(u.name, u.name)) for u in function.image_unsupported]
     if function.code_dir is None or not function.code_dir.is_dir():
         # a zip, an image or a folder a build step makes: the handler's file is not readable here

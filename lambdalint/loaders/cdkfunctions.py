@@ -227,6 +227,10 @@ def code_value(qualified: str, call: Any, frame: Any, reader: Any) -> Located | 
             else {key: Located(frame.module.source_text(call), span, "unresolved")}
         if any(a.keyword is not None and a.keyword.value == "bundling" for a in call.args):
             code["cdk:bundled"] = Located(True, span)  # a bundling command (pip install) builds the asset
+        exclude = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == "exclude"), None)
+        if exclude is not None:
+            code["cdk:exclude"] = _patterns(reader.value(exclude, frame), frame.module.source_text(exclude),
+                                            frame.module.span(exclude))
         return Located(code, span)
     if name in ("Code.from_inline", "InlineCode", "Code.inline", "InlineCode.from_inline"):
         return Located({"ZipFile": Located("(inline)", span)}, span)
@@ -234,3 +238,12 @@ def code_value(qualified: str, call: Any, frame: Any, reader: Any) -> Located | 
                 "Code.from_custom_command", "Code.from_cfn_parameters", "DockerImageCode.from_ecr"):
         return Located({"cdk:external": Located(frame.module.source_text(call), span, "unresolved")}, span)
     return None
+
+
+def _patterns(value: Any, text: str, span: Any) -> Located:
+    """An asset's `exclude` globs when every one is a literal string; otherwise unresolved (the
+    package is then not sized)."""
+    items = value.value if isinstance(value, Located) and isinstance(value.value, list) else None
+    if items is None or not all(isinstance(i, Located) and i.is_literal and isinstance(i.value, str) for i in items):
+        return Located(text, span, "unresolved")
+    return Located(list(items), span)

@@ -25,6 +25,9 @@ _MAX_LOOP = 50       # elements of a literal loop read one by one; longer data s
 _MAX_DEPTH = 8       # helper calls followed into helpers
 
 
+_PACKAGE_LEVELS = 3  # how far above an app its package root may be
+
+
 class Reader(ValueReader):
     """Reads modules of one app; `on_construct(qualified, call, frame, reader)` turns a call of a
     CDK class into a value (or None: not a construct it knows)."""
@@ -32,6 +35,9 @@ class Reader(ValueReader):
     def __init__(self, app_dir: Path, display: Callable[[Path], str], on_construct: ConstructHook,
                  read_text: Callable[[Path], str | None]) -> None:
         self.app_dir = app_dir
+        # folders of other CDK apps inside this one: their modules are theirs (`cdk synth` runs
+        # each app on its own), even when a package `__init__` of this app imports them
+        self.nested_apps: tuple[Path, ...] = ()
         self.display = display
         self.on_construct = on_construct
         self.read_text = read_text
@@ -89,13 +95,21 @@ class Reader(ValueReader):
                 base = base.parent
             roots = [base]
         else:
-            roots = [self.app_dir, module.path.parent]
+            # an app in a subfolder of a package (`infrastructure/test_harness/app.py` importing
+            # `infrastructure.test_harness.stack`) runs with the package's root installed or on
+            # `PYTHONPATH`: its folders above the app are roots too
+            roots = [self.app_dir, module.path.parent, *self.app_dir.parents[:_PACKAGE_LEVELS]]
         for root in roots:
             candidate = root.joinpath(*parts)
             for path in (candidate.with_suffix(".py") if parts else None, candidate / "__init__.py"):
-                if path is not None and path.is_file() and self.app_dir in path.parents:
+                if path is not None and path.is_file() and self.owns(path):
                     return self.module(path)
         return None
+
+    def owns(self, path: Path) -> bool:
+        """A file of this app: under its folder, not under a nested app's."""
+        return self.app_dir in path.parents and not any(
+            nested == path.parent or nested in path.parents for nested in self.nested_apps)
 
     def run(self, body: Any, frame: Frame, indent: tuple[str, ...] = ()) -> Value | None:
         """Read statements in order (`indent`: the indentation of their block, outermost first);
