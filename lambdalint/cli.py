@@ -310,7 +310,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.UsageError as exc:
-        click.echo(f"lambdalint: error: {exc.format_message()}", err=True)
+        click.echo(f"lambdalint: error: {exc.format_message()}{_path_hint(exc, argv)}", err=True)
         sys.exit(2)
     except click.Abort:
         click.echo("lambdalint: aborted", err=True)
@@ -332,6 +332,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     finally:
         if collecting:
             gc.enable()
+
+
+def _path_hint(exc: click.UsageError, argv: Sequence[str] | None) -> str:
+    """`lambdalint src/` (cfn-lint's habit) names a path where a command goes: say how to check it."""
+    args = list(argv) if argv is not None else sys.argv[1:]
+    if exc.ctx is None or exc.ctx.invoked_subcommand is not None or not args or args[0].startswith("-"):
+        return ""
+    if "No such command" not in exc.format_message():
+        return ""
+    return f" (to check that path: lambdalint check {args[0]})" if os.path.exists(args[0]) else ""
 
 
 def _silence_stdout() -> None:

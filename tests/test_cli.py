@@ -149,3 +149,12 @@ def test_output_into_a_new_folder_and_an_unwritable_output(tmp_path: Path) -> No
     run = cli(tmp_path, "check", ".", "--output", "blocked/report.txt")
     assert run.returncode == 2 and len(run.stderr.splitlines()) == 1
     assert run.stderr.startswith("lambdalint: error: --output blocked/report.txt: cannot write")
+
+
+def test_a_path_where_the_command_goes_is_an_error_that_says_how_to_check_it(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"svc/template.yaml": TEMPLATE})
+    run = cli(tmp_path, "svc")
+    assert run.returncode == 2 and run.stdout == ""
+    assert run.stderr.strip() == "lambdalint: error: No such command 'svc'. (to check that path: lambdalint check svc)"
+    # not a path: the plain usage error, nothing suggested
+    assert cli(tmp_path, "chek").stderr.strip() == "lambdalint: error: No such command 'chek'."
