@@ -157,4 +157,4 @@ def test_a_path_where_the_command_goes_is_an_error_that_says_how_to_check_it(tmp
     assert run.returncode == 2 and run.stdout == ""
     assert run.stderr.strip() == "lambdalint: error: No such command 'svc'. (to check that path: lambdalint check svc)"
     # not a path: the plain usage error, nothing suggested
-    assert cli(tmp_path, "chek").stderr.strip() == "lambdalint: error: No such command 'chek'."
+    assert cli(tmp_path, "chek").stderr.strip() == "lambdalint: error: No such command 'chek'. Did you mean 'check'?"
