@@ -101,6 +101,15 @@ class UnsupportedSetting(NamedTuple):
 # ---- end of issue 17's block ----
 
 
+# Services whose resources take a resource-based policy that can grant a role in the same account
+# what its own policies do not (IAM's "AWS services that work with IAM", resource-based policies
+# column). `kms` is here because a key policy may name the role directly.
+RESOURCE_POLICY_SERVICES = frozenset({
+    "s3", "sqs", "sns", "secretsmanager", "kms", "lambda", "dynamodb", "kinesis", "events", "ecr",
+    "logs", "es", "glacier", "backup", "execute-api", "ssm-incidents",
+})
+
+
 @dataclass
 class Template:
     """One template file (CloudFormation, SAM or serverless.yml) as loaded, with its functions."""
@@ -131,6 +140,10 @@ class Template:
     # -- issue 17: gradual deployments the loader read outside any function (a Terraform
     # `aws_codedeploy_deployment_group`, which names no function), for LL214.
     traffic_shifts: list[TrafficShift] = field(default_factory=list)
+    # IAM service prefixes (`s3`, `sqs`) for which the template, or a part of its project lambdalint
+    # did not read (an unread module: `"*"`), holds a resource-based policy: a bucket or queue
+    # policy may grant what the execution role does not (LL321).
+    resource_policies: set[str] = field(default_factory=set)
 
     @property
     def display(self) -> str:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from lambdalint.findings import Finding, Related, Severity
 from lambdalint.located import Located, Span
-from lambdalint.model import Function, Project, Template
+from lambdalint.model import RESOURCE_POLICY_SERVICES, Function, Project, Template
 from lambdalint.rule import Context, Example, Option, Rule, bad, good
 from lambdalint.triggers import (
     ScheduleExpression, Trigger, function_triggers, referenced_ids, schedule_expressions,
@@ -79,7 +79,7 @@ def __getattr__(name: str) -> object:
     return value
 
 __all__ = [
-    "Context", "Example", "Finding", "Function", "Located", "Option", "Project", "Related", "Rule",
+    "Context", "Example", "RESOURCE_POLICY_SERVICES", "Finding", "Function", "Located", "Option", "Project", "Related", "Rule",
     "Severity", "Span", "Template", "bad", "good", "key_name", "name_list", "per_value", "where_to_set",
     # where handler code meets configuration (LL109, LL205, LL209)
     "RUNTIME_VARIABLES", "environment_known", "reachable_env", "variables_naming",

@@ -15,6 +15,11 @@ A call is reported for the action its operation is named after (`send_message_ba
 required, and an operation mapped to several actions none of which is named like it
 (`copy_object`) is reported only when the role allows none of them.
 
+A service whose resources take a resource-based policy (S3, SQS, SNS, Secrets Manager, KMS,
+DynamoDB, ...) is left alone where the template holds such a policy for it (a bucket policy may
+grant the role what its own policies do not), or where the project uses a part lambdalint did not
+read (a Terraform registry module other than the lambda module, a nested stack).
+
 Only reported when the role is fully known: a role defined outside the template, a managed policy
 from another stack, any statement lambdalint cannot read, or a Serverless plugin that adds statements
 of its own (serverless-lift's `constructs:`) keeps it silent. An allow behind a
@@ -47,7 +52,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from lambdalint.rulekit import AWS_NAMES, Context, Finding, Related, Rule, bad, execution_roles, good
+from lambdalint.rulekit import (AWS_NAMES, RESOURCE_POLICY_SERVICES, Context, Finding, Related, Rule, bad,
+                                execution_roles, good)
 
 
 
@@ -73,8 +79,13 @@ def check(ctx: Context) -> Iterator[Finding]:
         # the dataset maps to several actions, none named like it, is reported only when none is)
         essential: dict[object, list] = {}
         allowed: set[object] = set()
+        granted_elsewhere = needs.function.template.resource_policies
         for need in needs.needs:
             if need.use != "essential":
+                continue
+            service = need.action.partition(":")[0]
+            if service in RESOURCE_POLICY_SERVICES and granted_elsewhere & {service, "*"}:
+                # a bucket or queue policy (the template's, or one in a part not read) may grant it
                 continue
             span = need.call.call.span
             essential.setdefault(span, []).append(need)
@@ -216,6 +227,18 @@ def handler(event, context):
         good(files={"template.yaml": _S3_SAM.format(actions="[s3:ListBucket, s3:GetObject, s3:PutObject]"),
                     "src/app.py": _S3_HANDLER},
              title="paginated listing, head_object without a version and a copy within the bucket"),
+        good(files={"template.yaml": _S3_SAM.format(actions="s3:GetObject") + """\
+  ReportsPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref Reports
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {AWS: !GetAtt ArchiveFunctionRole.Arn}
+            Action: s3:ListBucket
+            Resource: !GetAtt Reports.Arn
+""", "src/app.py": _S3_HANDLER}, title="a bucket policy may grant the role what its own policies do not"),
         good(files={"template.yaml": _SAM.replace("DynamoDBReadPolicy", "DynamoDBCrudPolicy"), "src/app.py": _HANDLER},
              title="the CRUD policy template covers both calls"),
         good(files={"template.yaml": _SAM.replace("""      Policies:

@@ -48,6 +48,23 @@ _URL_HINT = ("Set `AuthType: AWS_IAM` and sign requests, or front the function w
 _NARROWING = ("SourceArn", "SourceAccount", "PrincipalOrgID")
 
 
+# Resources that are a resource-based policy (or, nested stacks, may hold any), by IAM service.
+_RESOURCE_POLICIES = {
+    "AWS::S3::BucketPolicy": "s3", "AWS::SQS::QueuePolicy": "sqs", "AWS::SQS::QueueInlinePolicy": "sqs",
+    "AWS::SNS::TopicPolicy": "sns", "AWS::SNS::TopicInlinePolicy": "sns",
+    "AWS::SecretsManager::ResourcePolicy": "secretsmanager", "AWS::KMS::Key": "kms",
+    "AWS::Kinesis::ResourcePolicy": "kinesis", "AWS::Events::EventBusPolicy": "events",
+    "AWS::Logs::ResourcePolicy": "logs", "AWS::CloudFormation::Stack": "*",
+    "AWS::Serverless::Application": "*",
+}
+# Resources whose own property is a resource-based policy.
+_POLICY_PROPERTY = {
+    "AWS::DynamoDB::Table": ("dynamodb", "ResourcePolicy"), "AWS::DynamoDB::GlobalTable": ("dynamodb", "Replicas"),
+    "AWS::Events::EventBus": ("events", "Policy"), "AWS::ECR::Repository": ("ecr", "RepositoryPolicyText"),
+    "AWS::Kinesis::Stream": ("kinesis", "ResourcePolicy"),
+}
+
+
 def resource_facts(template: Template) -> None:
     """What the template's resources say about its functions once they are all loaded: function
     URLs and permissions open to anyone (`AWS::Lambda::Url`, SAM `FunctionUrlConfig`,
@@ -69,6 +86,13 @@ def resource_facts(template: Template) -> None:
     for logical_id, resource in template.resources.items():
         kind = resource.get("Type")
         props = resource.get("Properties")
+        if kind is not None and isinstance(kind.value, str):
+            service = _RESOURCE_POLICIES.get(kind.value)
+            if service is None and kind.value in _POLICY_PROPERTY and props is not None \
+                    and props.get(_POLICY_PROPERTY[kind.value][1]) is not None:
+                service = _POLICY_PROPERTY[kind.value][0]
+            if service is not None:
+                template.resource_policies.add(service)
         if kind is None or props is None:
             continue
         if kind.value == "AWS::Lambda::Url" and _is_none(auth := props.get("AuthType")):

@@ -111,6 +111,7 @@ def load_terraform_folder(folder: Path, paths: list[Path], display: Callable[[Pa
             function.deployment = resource_deployment(module, function)
             template.functions.append(function)
             functions.append(function)
+    policies = {_TF_RESOURCE_POLICIES[kind] for kind, _ in module.resources if kind in _TF_RESOURCE_POLICIES}
     module.schedules = module_schedules(module)
     for grant in public_grants(module):
         by_file[grant.principal.span.path].public_grants.append(grant)
@@ -138,10 +139,23 @@ def load_terraform_folder(folder: Path, paths: list[Path], display: Callable[[Pa
             continue
         notes.append(f"{block.file.display}:{block.span.line}: module `{name}` "
                      f"(`{text or 'unknown source'}`) is not read; functions it defines are not checked")
+        policies.add("*")  # the bucket or queue it makes may carry a policy
+    for template in templates:
+        template.resource_policies.update(policies)
     module.triggers = module_triggers(module, functions, extra_triggers)
     for url in public_urls(module.triggers):
         url.function.template.public_urls.append(url)  # type: ignore[union-attr]
     return LoadedFolder(templates, problems, notes, list(extra_sources.values()), calls, prefix)
+
+
+# Resources that are (or carry) a resource-based policy, by IAM service.
+_TF_RESOURCE_POLICIES = {
+    "aws_s3_bucket_policy": "s3", "aws_sqs_queue_policy": "sqs", "aws_sns_topic_policy": "sns",
+    "aws_secretsmanager_secret_policy": "secretsmanager", "aws_kms_key": "kms", "aws_kms_key_policy": "kms",
+    "aws_dynamodb_resource_policy": "dynamodb", "aws_kinesis_resource_policy": "kinesis",
+    "aws_cloudwatch_event_bus_policy": "events", "aws_ecr_repository_policy": "ecr",
+    "aws_cloudwatch_log_resource_policy": "logs",
+}
 
 
 def _is_lambda_module(source: str) -> bool:
