@@ -45,6 +45,9 @@ class FunctionNeeds(NamedTuple):
     # ResolvedCalls that certainly need none of their actions: which ones depends on arguments the
     # code does not spell out (a PartiQL statement built at run time, `head_object(**kwargs)`)
     undecided: tuple[object, ...] = ()
+    # ResolvedCalls IAM never evaluates (unauthenticated Cognito calls, `get_caller_identity`):
+    # known, and needing nothing; their actions are `possible` needs
+    permissionless: tuple[object, ...] = ()
 
     @property
     def complete(self) -> bool:
@@ -75,6 +78,11 @@ class FunctionNeeds(NamedTuple):
                       sorted({n.action for n in self.needs if n.call is c}, key=str.lower)) + ")"
                   for c in self.undecided]
         return lines
+
+    def unneeded(self) -> list[str]:
+        """The calls that need no IAM permission, one line each."""
+        return [f"{c.call.span.path}:{c.call.span.line}: `{c.service}` `{c.method}`: needs no IAM permission"
+                for c in self.permissionless]
 
 
 def function_needs(ctx) -> list[FunctionNeeds]:
@@ -109,6 +117,7 @@ def _compute(project) -> list[FunctionNeeds]:
         needs: list[Need] = []
         unmapped = []
         undecided = []
+        permissionless = []
         for call in calls.calls:
             actions = call_actions(call.service, call.kind, call.method, call.call.positional, call.call.keywords)
             if actions is None:
@@ -118,13 +127,16 @@ def _compute(project) -> list[FunctionNeeds]:
             essential = set(actions.essential)
             needs.extend(Need(a, resource, call, "essential" if a in essential else "needed") for a in actions.needed)
             needs.extend(Need(a, resource, call, "possible") for a in actions.possible)
-            if not actions.needed and actions.possible:
+            if actions.permissionless:
+                permissionless.append(call)
+            elif not actions.needed and actions.possible:
                 undecided.append(call)
         unknown = calls.unknown
         if handler.function is None:
             # the handler function was not found: only its modules' import-time calls are known
             unknown += (_Unresolved(f"the handler `{function.handler.value}` was not found", function.handler.span),)
-        found.append(FunctionNeeds(function, handler, tuple(needs), tuple(unmapped), unknown, tuple(undecided)))
+        found.append(FunctionNeeds(function, handler, tuple(needs), tuple(unmapped), unknown, tuple(undecided),
+                                   tuple(permissionless)))
     return found
 
 
