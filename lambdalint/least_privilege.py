@@ -32,7 +32,8 @@ class Need(NamedTuple):
     resource: str | None       # logical id of the template resource, None: not known
     call: object               # code.aws.ResolvedCall
     # "essential": LL321 reports the call when the role allows none of its essential actions;
-    # "needed": the policy lists it too; "possible": only some calls need it (LL322 counts it as used)
+    # "needed": the policy lists it too; "possible": only some calls need it, or none (an operation
+    # IAM never evaluates): LL322 counts it as used
     use: str = "essential"
 
 
@@ -59,10 +60,11 @@ class FunctionNeeds(NamedTuple):
         return self.complete and not self.undecided
 
     def actions(self) -> list[str]:
-        """What the code calls: the actions its calls need, and every action a call may need whose
-        actions depend on arguments the code does not spell out."""
-        undecided = {id(c) for c in self.undecided}
-        return sorted({n.action for n in self.needs if n.use != "possible" or id(n.call) in undecided}, key=str.lower)
+        """What the code calls: the actions its calls need, every action a call may need whose
+        actions depend on arguments the code does not spell out, and the actions of calls IAM never
+        evaluates (LL301's and LL322's replacements still name them; the policy leaves them out)."""
+        listed = {id(c) for c in self.undecided + self.permissionless}
+        return sorted({n.action for n in self.needs if n.use != "possible" or id(n.call) in listed}, key=str.lower)
 
     def used_actions(self) -> set[str]:
         """Every action some call may need (LL322 never calls one of these unused)."""
@@ -82,7 +84,7 @@ class FunctionNeeds(NamedTuple):
     def unneeded(self) -> list[str]:
         """The calls that need no IAM permission, one line each."""
         return [f"{c.call.span.path}:{c.call.span.line}: `{c.service}` `{c.method}`: needs no IAM permission"
-                for c in self.permissionless]
+                for c in sorted(self.permissionless, key=lambda c: (str(c.call.span.path), c.call.span.line))]
 
 
 def function_needs(ctx) -> list[FunctionNeeds]:

@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         if map_file.is_file():
             dataset = json.loads(map_file.read_text())
             mapping = dataset["sdk_method_iam_mappings"]
-            permissionless = set(dataset.get("sdk_permissionless_actions", ()))
+            permissionless = {key.lower() for key in dataset.get("sdk_permissionless_actions", ())}
             dataset_version = args.iam_dataset_commit or _git_head(args.iam_dataset)
         else:
             print(f"{map_file} is missing: operations map by name only", file=sys.stderr)
@@ -112,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
         prefix = max(candidates, key=lambda c: sum(op.lower() in actions_of.get(c, ()) for op in model.operation_names))
         known = actions_of.get(prefix, set())
         dataset_names = names.get(service, [])
+        # the dataset may list an operation of a service it maps nothing of: its serviceId names it too
+        service_names = {n.lower() for n in dataset_names} | {metadata.get("serviceId", "").replace(" ", "").lower()}
         ops: dict[str, list[str]] = {}
         free: list[str] = []
         for operation in model.operation_names:
@@ -119,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
             # unsigned, or signed but never evaluated by IAM (`sts:GetCallerIdentity`): the data keeps
             # its actions (LL322 counts a grant of them as used), no call needs them
             unevaluated = _unsigned(model.operation_model(operation)) or any(
-                f"{n}.{operation}" in permissionless for n in dataset_names)
+                f"{n}.{operation}".lower() in permissionless for n in service_names)
             if unevaluated:
                 free.append(xform_name(operation))
                 stats["permissionless"] += 1
