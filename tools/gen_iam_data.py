@@ -30,8 +30,16 @@ Sources, all public data, none of it a hand list of actions:
   parameter (`lambdalint/iam_actions.py` decides it from a call's literal arguments). When the
   operation's own name is an action, it is kept beside the dataset's.
 
-An operation neither source maps is absent from the file: a call of it is "not known", which keeps
-LL321 and LL322 silent for it.
+Operations IAM never evaluates are listed per service as `permissionless` (their actions stay in
+`ops`: LL322 counts a grant of them as used, nothing needs them): those botocore's model sends
+unsigned (the operation's `auth` resolves to `smithy.api#noAuth`, or an older model's
+`"authtype": "none"`; `v4-unsigned-body` and `unsignedPayload` are signed: Cognito's `SignUp`,
+`InitiateAuth`, STS's `AssumeRoleWithWebIdentity`, Cognito Identity's `GetId`), and the
+`sdk_permissionless_actions` of iam-dataset's `map.json` (`STS.GetCallerIdentity`,
+`DynamoDB.DescribeEndpoints`), matched by the service's dataset names or its `serviceId`.
+
+An operation no source maps or marks is absent from the file: a call of it is "not known", which
+keeps LL321 and LL322 silent for it.
 
 The shipped file was built from a partial copy of `map.json` (the whole file, 7 MB, could not be
 fetched there): pass `--iam-dataset-commit` to say what the folder holds, it is recorded verbatim as
