@@ -209,7 +209,8 @@ def _line_reader(project: Project) -> Callable[[str, int], str]:
 def least_privilege(paths: Sequence[Path | str] = (".",), config: Config | None = None,
                     cwd: Path | None = None) -> list[dict]:
     """Per function with Python handler code: the least-privilege policy its code needs
-    (`least_privilege.policy_document`), whether that is complete, and what could not be determined.
+    (`least_privilege.policy_document`), whether that is complete, what could not be determined, and
+    the calls IAM never evaluates.
     The engine runs LL321/LL322's analysis; no finding is reported."""
     from lambdalint.least_privilege import needs_of, policy_document
 
@@ -223,5 +224,6 @@ def least_privilege(paths: Sequence[Path | str] = (".",), config: Config | None 
             "complete": needs.policy_complete,
             "policy": policy_document(needs),
             "not_determined": needs.gaps(),
+            "needs_no_permission": needs.unneeded(),
         })
     return documents

@@ -17,6 +17,11 @@ condition holds; `needed` adds the latter to it (what `lambdalint policy` lists)
 other action of the operation. LL321 reports a call only when the role allows none of its essential
 actions (several unnamed ones are often alternatives: `s3:` or `s3-outposts:`), LL322 counts every
 action as used.
+
+An operation IAM never evaluates is marked `permissionless` in the data: botocore's model sends it
+unsigned (`smithy.api#noAuth`: Cognito's `sign_up`, `initiate_auth`, STS's
+`assume_role_with_web_identity`), or iam-dataset lists it as needing no permission
+(`get_caller_identity`). Its call is known and needs nothing: all its actions are `possible`.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ class CallActions(NamedTuple):
     needed: tuple[str, ...]      # certainly needed: unconditional, or the call's literal arguments meet the condition
     possible: tuple[str, ...]    # the operation's conditional actions not known to be needed
     essential: tuple[str, ...]   # of `needed`: the action named like the operation, else all of them
+    permissionless: bool = False  # IAM never evaluates the request: nothing is needed
 
     @property
     def all(self) -> tuple[str, ...]:
@@ -50,6 +56,7 @@ class Service(NamedTuple):
     ops: dict[str, list[str]]
     waiters: dict[str, str]
     objects: dict[str, dict[str, str]]
+    permissionless: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -72,7 +79,8 @@ def service(name: str) -> Service | None:
         return None
     offset, length = where
     entry = json.loads(zlib.decompress(raw[base + offset:base + offset + length]))
-    return Service(entry["prefix"], entry["ops"], entry.get("waiters", {}), entry.get("objects", {}))
+    return Service(entry["prefix"], entry["ops"], entry.get("waiters", {}), entry.get("objects", {}),
+                   frozenset(entry.get("permissionless", ())))
 
 
 def _literal(args: tuple, keywords: dict, keyword: str) -> str | None:
@@ -123,6 +131,8 @@ def call_actions(service_name: str, kind: str, method: str, positional: tuple = 
 
 def _operation(model: Service, operation: str, arguments: dict | None) -> CallActions | None:
     entries = model.ops.get(operation)
+    if operation in model.permissionless:
+        return CallActions((), tuple(dict.fromkeys(e.partition("|")[0] for e in entries or ())), (), True)
     if not entries:
         return None
     unconditional: list[str] = []

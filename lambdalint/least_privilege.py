@@ -32,7 +32,8 @@ class Need(NamedTuple):
     resource: str | None       # logical id of the template resource, None: not known
     call: object               # code.aws.ResolvedCall
     # "essential": LL321 reports the call when the role allows none of its essential actions;
-    # "needed": the policy lists it too; "possible": only some calls need it (LL322 counts it as used)
+    # "needed": the policy lists it too; "possible": only some calls need it, or none (an operation
+    # IAM never evaluates): LL322 counts it as used
     use: str = "essential"
 
 
@@ -45,6 +46,9 @@ class FunctionNeeds(NamedTuple):
     # ResolvedCalls that certainly need none of their actions: which ones depends on arguments the
     # code does not spell out (a PartiQL statement built at run time, `head_object(**kwargs)`)
     undecided: tuple[object, ...] = ()
+    # ResolvedCalls IAM never evaluates (unauthenticated Cognito calls, `get_caller_identity`):
+    # known, and needing nothing; their actions are `possible` needs
+    permissionless: tuple[object, ...] = ()
 
     @property
     def complete(self) -> bool:
@@ -56,10 +60,11 @@ class FunctionNeeds(NamedTuple):
         return self.complete and not self.undecided
 
     def actions(self) -> list[str]:
-        """What the code calls: the actions its calls need, and every action a call may need whose
-        actions depend on arguments the code does not spell out."""
-        undecided = {id(c) for c in self.undecided}
-        return sorted({n.action for n in self.needs if n.use != "possible" or id(n.call) in undecided}, key=str.lower)
+        """What the code calls: the actions its calls need, every action a call may need whose
+        actions depend on arguments the code does not spell out, and the actions of calls IAM never
+        evaluates (LL301's and LL322's replacements still name them; the policy leaves them out)."""
+        listed = {id(c) for c in self.undecided + self.permissionless}
+        return sorted({n.action for n in self.needs if n.use != "possible" or id(n.call) in listed}, key=str.lower)
 
     def used_actions(self) -> set[str]:
         """Every action some call may need (LL322 never calls one of these unused)."""
@@ -75,6 +80,11 @@ class FunctionNeeds(NamedTuple):
                       sorted({n.action for n in self.needs if n.call is c}, key=str.lower)) + ")"
                   for c in self.undecided]
         return lines
+
+    def unneeded(self) -> list[str]:
+        """The calls that need no IAM permission, one line each."""
+        return [f"{c.call.span.path}:{c.call.span.line}: `{c.service}` `{c.method}`: needs no IAM permission"
+                for c in sorted(self.permissionless, key=lambda c: (str(c.call.span.path), c.call.span.line))]
 
 
 def function_needs(ctx) -> list[FunctionNeeds]:
@@ -109,6 +119,7 @@ def _compute(project) -> list[FunctionNeeds]:
         needs: list[Need] = []
         unmapped = []
         undecided = []
+        permissionless = []
         for call in calls.calls:
             actions = call_actions(call.service, call.kind, call.method, call.call.positional, call.call.keywords)
             if actions is None:
@@ -118,13 +129,16 @@ def _compute(project) -> list[FunctionNeeds]:
             essential = set(actions.essential)
             needs.extend(Need(a, resource, call, "essential" if a in essential else "needed") for a in actions.needed)
             needs.extend(Need(a, resource, call, "possible") for a in actions.possible)
-            if not actions.needed and actions.possible:
+            if actions.permissionless:
+                permissionless.append(call)
+            elif not actions.needed and actions.possible:
                 undecided.append(call)
         unknown = calls.unknown
         if handler.function is None:
             # the handler function was not found: only its modules' import-time calls are known
             unknown += (_Unresolved(f"the handler `{function.handler.value}` was not found", function.handler.span),)
-        found.append(FunctionNeeds(function, handler, tuple(needs), tuple(unmapped), unknown, tuple(undecided)))
+        found.append(FunctionNeeds(function, handler, tuple(needs), tuple(unmapped), unknown, tuple(undecided),
+                                   tuple(permissionless)))
     return found
 
 

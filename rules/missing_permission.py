@@ -13,7 +13,9 @@ A call is reported for the action its operation is named after (`send_message_ba
 `sqs:SendMessage`); an action iam-dataset lists only for some calls (`s3:GetObjectVersion`, an
 `execute_statement`'s PartiQL action when the statement is not a literal, `iam:PassRole`) is never
 required, and an operation mapped to several actions none of which is named like it
-(`copy_object`) is reported only when the role allows none of them.
+(`copy_object`) is reported only when the role allows none of them. A call IAM never evaluates
+needs nothing: Cognito's public API (`sign_up`, `initiate_auth`), which botocore sends unsigned, and
+`sts.get_caller_identity`.
 
 A service whose resources take a resource-based policy (S3, SQS, SNS, Secrets Manager, KMS,
 DynamoDB, ...) is left alone where the template holds such a policy for it (a bucket policy may
@@ -181,6 +183,21 @@ def handler(event, context):
                                CopySource={"Bucket": BUCKET, "Key": item["Key"]})
 """
 
+_PUBLIC_HANDLER = """\
+import os
+
+import boto3
+
+cognito = boto3.client("cognito-idp")
+ACCOUNT = boto3.client("sts").get_caller_identity()["Account"]
+
+
+def handler(event, context):
+    cognito.sign_up(ClientId=os.environ["CLIENT_ID"], Username=event["email"], Password=event["password"])
+    return cognito.initiate_auth(AuthFlow="USER_PASSWORD_AUTH", ClientId=os.environ["CLIENT_ID"],
+                                 AuthParameters={"USERNAME": event["email"], "PASSWORD": event["password"]})
+"""
+
 RULE = Rule(
     code="LL321",
     slug="missing-permission",
@@ -241,6 +258,8 @@ def handler(event, context):
 """, "src/app.py": _S3_HANDLER}, title="a bucket policy may grant the role what its own policies do not"),
         good(files={"template.yaml": _SAM.replace("DynamoDBReadPolicy", "DynamoDBCrudPolicy"), "src/app.py": _HANDLER},
              title="the CRUD policy template covers both calls"),
+        good(files={"template.yaml": _SAM, "src/app.py": _PUBLIC_HANDLER},
+             title="Cognito's public API and get_caller_identity need no IAM permission"),
         good(files={"template.yaml": _SAM.replace("""      Policies:
         - DynamoDBReadPolicy:
             TableName: !Ref Orders

@@ -113,6 +113,29 @@ def test_an_operation_with_several_actions_has_the_one_named_like_it_as_essentia
         "s3:DeleteAccessPoint", "s3-outposts:DeleteAccessPoint"}
 
 
+def test_operations_iam_never_evaluates_need_nothing_but_keep_their_actions() -> None:
+    # botocore's models send Cognito's public API unsigned (`smithy.api#noAuth`); iam-dataset lists
+    # sts:GetCallerIdentity as needing no permission
+    for service, method in (("cognito-idp", "sign_up"), ("cognito-idp", "initiate_auth"),
+                            ("cognito-idp", "respond_to_auth_challenge"), ("sts", "get_caller_identity"),
+                            ("sts", "assume_role_with_web_identity"), ("cognito-identity", "get_id"),
+                            ("dynamodb", "describe_endpoints")):
+        found = call_actions(service, "client", method)
+        assert found.permissionless and found.needed == found.essential == (), (service, method)
+    # LL322 still counts a grant of the operation's action as used
+    assert call_actions("cognito-idp", "client", "sign_up").possible == ("cognito-idp:SignUp",)
+    assert call_actions("sts", "client", "get_caller_identity").possible == ("sts:GetCallerIdentity",)
+    # signed calls of the same services, and a signed request with an unsigned body, need their action
+    for service, method, action in (("cognito-idp", "admin_get_user", "cognito-idp:AdminGetUser"),
+                                    ("cognito-idp", "admin_initiate_auth", "cognito-idp:AdminInitiateAuth"),
+                                    ("sts", "assume_role", "sts:AssumeRole"),
+                                    ("lex-runtime", "post_content", "lex:PostContent")):
+        found = call_actions(service, "client", method)
+        assert not found.permissionless and found.essential == (action,), (service, method)
+    # an unsigned operation the data maps to no action is known all the same
+    assert call_actions("sso", "client", "get_role_credentials").permissionless
+
+
 @pytest.mark.skipif(importlib.util.find_spec("boto3") is None or importlib.util.find_spec("cfnlint") is None,
                     reason="the generator reads boto3's and cfn-lint's bundled data")
 def test_generator_takes_the_awkward_cases_from_iam_dataset(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -126,6 +149,7 @@ def test_generator_takes_the_awkward_cases_from_iam_dataset(tmp_path: Path, monk
                            "--out", str(out)]) == 0
     header = json.loads(out.read_bytes().split(b"\n", 1)[0])
     assert header["stats"]["dataset_actions_not_in_reference"] == 1  # s3:NotAnAction is dropped
+    assert header["stats"]["permissionless"] >= 45  # botocore's unsigned operations, and STS.GetCallerIdentity
     assert header["sources"]["iam_dataset"] == "abc1234"
     managed = json.loads((tmp_path / "managed_policies.bin").read_bytes().split(b"\n", 1)[0])
     shipped = json.loads((ROOT / "lambdalint/data/managed_policies.bin").read_bytes().split(b"\n", 1)[0])
@@ -155,6 +179,10 @@ def test_generator_takes_the_awkward_cases_from_iam_dataset(tmp_path: Path, monk
         # the action named like the operation stays essential beside the dataset's
         bot = call_actions("lexv2-models", "client", "create_bot")
         assert bot.essential == ("lex:CreateBot",) and bot.possible == ("lex:PutBot",)
+        # the fixture's sdk_permissionless_actions has STS.GetCallerIdentity, not STS.GetSessionToken
+        assert call_actions("sts", "client", "get_caller_identity").permissionless
+        assert actions_for("sts", "client", "get_session_token") == ("sts:GetSessionToken",)
+        assert call_actions("cognito-idp", "client", "sign_up").permissionless
     finally:
         iam_actions._file.cache_clear()
         iam_actions.service.cache_clear()

@@ -76,3 +76,32 @@ def test_a_role_allowing_the_mapped_action_is_silent_and_the_policy_lists_it() -
     assert archive["complete"] is False
     assert any("execute_statement" in line and "dynamodb:PartiQLUpdate" in line for line in archive["not_determined"])
     assert {"s3:GetObject", "s3:PutObject"} <= {a for s in archive["policy"]["Statement"] for a in s["Action"]}
+
+
+def test_calls_iam_never_evaluates_need_nothing_and_keep_the_call_set_complete() -> None:
+    # Cognito's public API (sign_up, confirm_sign_up, initiate_auth) and sts.get_caller_identity:
+    # the role allows none of them and stays silent; admin_get_user in the same handler is reported
+    result = run_lint(PROJECTS / "cognito-public-auth", select=("LL321", "LL322"))
+    assert codes_at(result) == [("LL321", "src/auth/app.py", 44), ("LL322", "template.yaml", 54)]
+    missing, unused = result.findings
+    assert missing.message.startswith("`admin_get_user` needs `cognito-idp:AdminGetUser`")
+    # LoginFunction's grants of the unevaluated actions count as used; sns:Publish is reported, which
+    # LL322 does only when the call set is complete
+    assert unused.message == "`sns:Publish` is never used by the code of `LoginFunction`"
+
+
+def test_the_policy_leaves_out_calls_iam_never_evaluates_and_names_them() -> None:
+    from lambdalint.api import least_privilege
+
+    documents = {d["function"]: d for d in least_privilege([PROJECTS / "cognito-public-auth"])}
+    auth = documents["AuthFunction"]
+    assert auth["complete"] is True and auth["not_determined"] == []
+    assert [s["Action"] for s in auth["policy"]["Statement"]] == [
+        ["cognito-idp:AdminGetUser", "cognito-idp:AdminUpdateUserAttributes"]]
+    assert [line.split(": ", 1)[1] for line in auth["needs_no_permission"]] == [
+        "`sts` `get_caller_identity`: needs no IAM permission", "`cognito-idp` `sign_up`: needs no IAM permission",
+        "`cognito-idp` `confirm_sign_up`: needs no IAM permission",
+        "`cognito-idp` `initiate_auth`: needs no IAM permission"]
+    login = documents["LoginFunction"]
+    assert login["complete"] is True and login["policy"]["Statement"] == []
+    assert len(login["needs_no_permission"]) == 3

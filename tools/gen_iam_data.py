@@ -30,8 +30,16 @@ Sources, all public data, none of it a hand list of actions:
   parameter (`lambdalint/iam_actions.py` decides it from a call's literal arguments). When the
   operation's own name is an action, it is kept beside the dataset's.
 
-An operation neither source maps is absent from the file: a call of it is "not known", which keeps
-LL321 and LL322 silent for it.
+Operations IAM never evaluates are listed per service as `permissionless` (their actions stay in
+`ops`: LL322 counts a grant of them as used, nothing needs them): those botocore's model sends
+unsigned (the operation's `auth` resolves to `smithy.api#noAuth`, or an older model's
+`"authtype": "none"`; `v4-unsigned-body` and `unsignedPayload` are signed: Cognito's `SignUp`,
+`InitiateAuth`, STS's `AssumeRoleWithWebIdentity`, Cognito Identity's `GetId`), and the
+`sdk_permissionless_actions` of iam-dataset's `map.json` (`STS.GetCallerIdentity`,
+`DynamoDB.DescribeEndpoints`), matched by the service's dataset names or its `serviceId`.
+
+An operation no source maps or marks is absent from the file: a call of it is "not known", which
+keeps LL321 and LL322 silent for it.
 
 The shipped file was built from a partial copy of `map.json` (the whole file, 7 MB, could not be
 fetched there): pass `--iam-dataset-commit` to say what the folder holds, it is recorded verbatim as
@@ -82,11 +90,14 @@ def main(argv: list[str] | None = None) -> int:
     actions_of = {prefix: set(value.get("Actions", {})) for prefix, value in reference.items()}
 
     mapping: dict[str, list[dict]] = {}
+    permissionless: set[str] = set()
     dataset_version = None
     if args.iam_dataset is not None:
         map_file = args.iam_dataset / "aws/map.json"
         if map_file.is_file():
-            mapping = json.loads(map_file.read_text())["sdk_method_iam_mappings"]
+            dataset = json.loads(map_file.read_text())
+            mapping = dataset["sdk_method_iam_mappings"]
+            permissionless = {key.lower() for key in dataset.get("sdk_permissionless_actions", ())}
             dataset_version = args.iam_dataset_commit or _git_head(args.iam_dataset)
         else:
             print(f"{map_file} is missing: operations map by name only", file=sys.stderr)
@@ -101,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
                                      for service in session.get_available_services()})
     services: dict[str, dict] = {}
     stats = {"operations": 0, "by_name": 0, "by_dataset": 0, "unknown": 0, "dataset_actions_not_in_reference": 0,
-             "conditional_actions": 0}
+             "conditional_actions": 0, "permissionless": 0}
     for service in session.get_available_services():
         model = session.get_service_model(service)
         metadata = model.metadata
@@ -109,9 +120,19 @@ def main(argv: list[str] | None = None) -> int:
         prefix = max(candidates, key=lambda c: sum(op.lower() in actions_of.get(c, ()) for op in model.operation_names))
         known = actions_of.get(prefix, set())
         dataset_names = names.get(service, [])
+        # the dataset may list an operation of a service it maps nothing of: its serviceId names it too
+        service_names = {n.lower() for n in dataset_names} | {metadata.get("serviceId", "").replace(" ", "").lower()}
         ops: dict[str, list[str]] = {}
+        free: list[str] = []
         for operation in model.operation_names:
             stats["operations"] += 1
+            # unsigned, or signed but never evaluated by IAM (`sts:GetCallerIdentity`): the data keeps
+            # its actions (LL322 counts a grant of them as used), no call needs them
+            unevaluated = _unsigned(model.operation_model(operation)) or any(
+                f"{n}.{operation}".lower() in permissionless for n in service_names)
+            if unevaluated:
+                free.append(xform_name(operation))
+                stats["permissionless"] += 1
             entries = next((mapping[k] for n in dataset_names if (k := f"{n}.{operation}") in mapping), None)
             found: list[str] = []
             if entries:
@@ -133,9 +154,11 @@ def main(argv: list[str] | None = None) -> int:
             if found:
                 ops[xform_name(operation)] = list(dict.fromkeys(found))
                 stats["conditional_actions"] += sum("|" in a for a in found)
-            else:
+            elif not unevaluated:
                 stats["unknown"] += 1
         entry: dict = {"prefix": prefix, "ops": ops}
+        if free:
+            entry["permissionless"] = free
         waiters = _waiters(loader, service, xform_name)
         if waiters:
             entry["waiters"] = waiters
@@ -163,6 +186,16 @@ def main(argv: list[str] | None = None) -> int:
     _write_blobs(args.out, header, services)
     print(f"{args.out}: {len(services)} services, {stats}, {args.out.stat().st_size} bytes")
     return 0
+
+
+def _unsigned(operation) -> bool:
+    """boto3 sends the request unsigned: the operation's `auth` list resolves to
+    `smithy.api#noAuth` (older models: `"authtype": "none"`), so IAM never evaluates it.
+    `v4-unsigned-body` and `unsignedPayload` are signed requests with an unsigned body."""
+    try:
+        return operation.resolved_auth_type == "none"
+    except Exception:  # noqa: BLE001 - an auth scheme this botocore cannot sign is still signed
+        return False
 
 
 def _write_blobs(out: Path, header: dict, entries: dict[str, object]) -> None:
