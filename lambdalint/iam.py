@@ -114,6 +114,7 @@ def execution_role(function: Function) -> ExecutionRole:
     if function.kind == "AWS::Serverless::Function":
         found = ExecutionRole(function, role=f"{function.name}Role")
         _sam_policies(found, function.properties.get("Policies"), template)
+        _sam_connectors(found, template)
         return found
     return ExecutionRole(function, role=None, unknown="no `Role`")
 
@@ -143,6 +144,8 @@ def _role_from_reference(function: Function, reference: Located) -> ExecutionRol
                              unknown=f"`{logical_id}` as its role, which is not an `{ROLE}`")
     found = ExecutionRole(function, role=logical_id)
     _cloudformation_role(found, logical_id, resource, function.template)
+    if function.kind == "AWS::Serverless::Function":
+        _sam_connectors(found, function.template)
     return found
 
 
@@ -345,6 +348,100 @@ def _sam_policies(found: ExecutionRole, policies: Located | None, template: Temp
         elif isinstance(entry.value, dict) and len(entry.value) == 1:
             (name, parameters), = entry.value.items()
             found.statements.extend(_expand_template(name, parameters, entry, where))
+
+
+# SAM resource types as the connector profiles name them (the CloudFormation type SAM makes).
+_CONNECTOR_TYPES = {
+    "AWS::Serverless::Function": "AWS::Lambda::Function", "AWS::Serverless::SimpleTable": "AWS::DynamoDB::Table",
+    "AWS::Serverless::StateMachine": "AWS::StepFunctions::StateMachine", "AWS::Serverless::Api": "AWS::ApiGateway::RestApi",
+    "AWS::Serverless::HttpApi": "AWS::ApiGatewayV2::Api",
+}
+_PLACEHOLDER = re.compile(r"%\{Destination\.(\w+)\}")
+
+
+def _sam_connectors(found: ExecutionRole, template: Template) -> None:
+    """SAM connectors whose source is the function (`AWS::Serverless::Connector`, or the
+    function's own `Connectors`): the statements SAM adds to its role, from the profiles
+    aws-sam-translator ships (read as data). A connector lambdalint cannot expand (a destination
+    by ARN, a type or permission the profiles do not list) leaves the role not fully known."""
+    function = found.function
+    connectors: list[tuple[Located, str]] = []
+    for logical_id, resource in template.resources.items():
+        kind = resource.get("Type")
+        props = resource.get("Properties")
+        if kind is None or kind.value != "AWS::Serverless::Connector" or props is None:
+            continue
+        source = props.get("Source", "Id")
+        if source is not None and source.value == function.name:
+            connectors.append((props, f"connector `{logical_id}`"))
+        elif source is None:  # by ARN: it may name this function's role
+            found.unknown = found.unknown or f"connector `{logical_id}`, whose source is not given by `Id`"
+    own = function.properties.get("Connectors")
+    for name, connector in own.items() if own is not None else ():
+        props = connector.get("Properties")
+        if props is not None:
+            connectors.append((props, f"connector `{name}` of `{function.name}`"))
+    for props, where in connectors:
+        destinations = props.get("Destination")
+        permissions = props.get("Permissions")
+        for destination in (destinations.elements() if destinations is not None and isinstance(destinations.value, list)
+                            else [destinations] if destinations is not None else []):
+            statements = _connector_statements(destination, permissions, template, where)
+            if statements is None:
+                found.unknown = found.unknown or f"{where}, which lambdalint cannot expand"
+            else:
+                found.statements.extend(statements)
+
+
+def _connector_statements(destination: Located, permissions: Located | None, template: Template,
+                          where: str) -> list[Statement] | None:
+    target = destination.get("Id")
+    resource = template.resources.get(target.value) if target is not None and isinstance(target.value, str) else None
+    kind = resource.get("Type") if resource is not None else None
+    wanted = [p.value for p in permissions.elements()] if permissions is not None else []
+    if kind is None or not wanted or not all(isinstance(p, str) for p in wanted):
+        return None
+    profiles = _connector_profiles().get("Permissions", {}).get("AWS::Lambda::Function", {})
+    profile = profiles.get(_CONNECTOR_TYPES.get(kind.value, kind.value))
+    if profile is None or profile.get("Type") != "AWS_IAM_ROLE_MANAGED_POLICY":
+        return None
+    categories = profile.get("Properties", {}).get("AccessCategories", {})
+    if any(p not in categories for p in wanted):
+        return None
+    assert target is not None
+    statements = []
+    for permission in wanted:
+        for raw in categories[permission].get("Statement", []):
+            raw = json.loads(_PLACEHOLDER.sub(lambda m: f"${{{target.value}{'.Arn' if m.group(1) == 'Arn' else ''}}}",
+                                              json.dumps(raw)))
+            node = _template_value(_as_sub(raw), {}, destination.span)
+            statement = _statement(node, f"{where} ({permission})")
+            if statement is not None:
+                statements.append(statement)
+    return statements
+
+
+def _as_sub(raw: object) -> object:
+    """Strings with `${...}` after filling the placeholders become `Fn::Sub`s of the template."""
+    if isinstance(raw, dict):
+        return {k: _as_sub(v) for k, v in raw.items()}
+    if isinstance(raw, list):
+        return [_as_sub(v) for v in raw]
+    return {"Fn::Sub": raw} if isinstance(raw, str) and "${" in raw else raw
+
+
+@lru_cache(maxsize=1)
+def _connector_profiles() -> dict:
+    """aws-sam-translator's connector profiles (`model/connector_profiles/profiles.json`), as data."""
+    spec = importlib.util.find_spec("samtranslator")
+    for location in (spec.submodule_search_locations or []) if spec is not None else []:
+        path = Path(location, "model", "connector_profiles", "profiles.json")
+        if path.is_file():
+            try:
+                return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+            except (OSError, ValueError):
+                return {}
+    return {}
 
 
 @lru_cache(maxsize=1)

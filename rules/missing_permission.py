@@ -5,8 +5,8 @@ allow. The calls are every boto3 client or resource method the handler's code ca
 level, lazy-init, helpers in project modules, `self.x` clients, `dynamodb.Table(name).put_item`,
 Powertools parameters, secrets and idempotency); each call's actions come from public data (botocore
 models, the Service Authorization Reference, iam-dataset); the role is the whole effective policy
-(inline statements, attached policies, SAM policy templates, AWS managed policies). Where the call's
-argument is an environment variable the template sets to a resource (`TABLE_NAME: !Ref Orders`),
+(inline statements, attached policies, SAM policy templates and connectors, AWS managed policies).
+Where the call's argument is an environment variable the template sets to a resource (`TABLE_NAME: !Ref Orders`),
 only statements that can cover that resource count.
 
 A call is reported for the action its operation is named after (`send_message_batch` needs
