@@ -87,3 +87,37 @@ def test_an_asset_without_its_exclude_ships_the_stack_file(tmp_path: Path) -> No
 def test_an_exclude_that_does_not_resolve_leaves_the_package_unsized(tmp_path: Path) -> None:
     root = project(tmp_path, "EXCLUDES_FROM_CONFIG")
     assert codes_at(run_lint(root, select=("LL108", "LL404"))) == []
+
+
+COOKBOOK = {  # the layout of ran-isenberg/aws-lambda-handler-cookbook
+    "cdk.json": '{"app": "uv run python app.py"}',
+    "app.py": "import aws_cdk as cdk\nfrom cdk.service.service_stack import ServiceStack\n\n"
+              "app = cdk.App()\nServiceStack(app, 'Service')\napp.synth()\n",
+    "cdk/__init__.py": "",
+    "cdk/service/__init__.py": "",
+    "cdk/service/constants.py": "CREATE_LAMBDA = 'CreateOrder'\nBUILD_FOLDER = '.build/lambdas/'\n",
+    "cdk/service/service_stack.py": (
+        "from aws_cdk import Duration, Stack\nfrom aws_cdk import aws_lambda as _lambda\n\n"
+        "import cdk.service.constants as constants\n\n\n"
+        "class ServiceStack(Stack):\n    def __init__(self, scope, construct_id, **kwargs):\n"
+        "        super().__init__(scope, construct_id, **kwargs)\n"
+        "        _lambda.Function(self, constants.CREATE_LAMBDA, runtime=_lambda.Runtime.PYTHON_3_13,\n"
+        "                         code=_lambda.Code.from_asset(constants.BUILD_FOLDER),\n"
+        "                         handler='service.handlers.create.lambda_handler', timeout=Duration.seconds(10))\n"),
+    "service/handlers/create.py": "def lambda_handler(event, context):\n    return event\n",
+}
+
+
+def test_a_module_imported_with_an_alias_gives_its_constants(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, COOKBOOK)
+    loaded = load_project([root], Config(root=root), cwd=root)
+    assert [f.name for f in loaded.functions] == ["CreateOrder"]
+
+
+def test_an_asset_a_build_step_makes_is_said_to_be_unchecked(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, COOKBOOK)
+    loaded = load_project([root], Config(root=root), cwd=root)
+    assert loaded.unchecked == [".build/lambdas: the code of `CreateOrder` is not in the checkout (a build step "
+                                "makes it?): its handler code was not checked"]
+    (root / ".build/lambdas/service/handlers").mkdir(parents=True)
+    assert load_project([root], Config(root=root), cwd=root).unchecked == []

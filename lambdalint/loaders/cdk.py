@@ -119,13 +119,21 @@ def load_cdk_app(cdk_json: Path, python_files: list[Path], project: Project,
     for template in state.templates.values():
         settle(template.root, by_display, seen)
     templates = []
+    missing: dict[Path, list[str]] = {}  # asset folders a build step makes: the code is not here
     for path, template in state.templates.items():
         for logical_id, resource in template.resources.items():
             if resource.get("Type").value == "AWS::Lambda::Function" and \
                     isinstance(resource.get("Properties").value, dict):  # type: ignore[union-attr]
-                template.functions.append(_function(template, logical_id, resource))
+                function = _function(template, logical_id, resource)
+                template.functions.append(function)
+                if function.package_type == "Zip" and function.code_dir is not None and not function.code_dir.exists():
+                    missing.setdefault(function.code_dir, []).append(function.name)
         resource_facts(template)
         templates.append(template)
+    for folder, names in missing.items():
+        shown = ", ".join(f"`{name}`" for name in names)
+        project.unchecked.append(f"{project.display(folder)}: the code of {shown} is not in the checkout (a build "
+                                 "step makes it?): its handler code was not checked")
     return templates
 
 

@@ -203,6 +203,11 @@ class ValueReader:
             return found
         qualified = self.qualified(node, frame)
         if qualified is not None:
+            # `constants.CREATE_LAMBDA` after `import cdk.service.constants as constants`: a
+            # module-level value of a project module
+            found = self.imported(frame.module, qualified)
+            if found is not MISSING and found is not UNKNOWN and found is not None:
+                return found
             member = enum_member(qualified)
             if member is not None:
                 return Located(member, frame.module.span(node))
