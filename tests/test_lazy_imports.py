@@ -74,6 +74,7 @@ template_side = sorted(m for m in set(sys.modules) - at_start if m in (
     "importlib.metadata", "hashlib", "lambdalint.packages", "lambdalint.package_size",
     "lambdalint.schedule", "lambdalint.loaders.cdk", "lambdalint.cdkout", "lambdalint.loaders.terraform", "tree_sitter"))
 print("MODULES " + json.dumps(template_side), file=sys.stderr)
+print("RULES " + json.dumps(sorted(m for m in sys.modules if m.startswith("lambdalint.rules."))), file=sys.stderr)
 """
 
 
@@ -90,6 +91,22 @@ def test_saving_a_handler_loads_no_template_side_analysis(tmp_path: Path) -> Non
     assert [(f["code"], f["line"]) for f in report["findings"]] == [("LL101", 5), ("LL321", 6)]
     line = next(l for l in run.stderr.splitlines() if l.startswith("MODULES "))
     assert json.loads(line[len("MODULES "):]) == []
+
+
+def test_saving_a_handler_imports_only_the_rules_that_can_report_there(tmp_path: Path) -> None:
+    """The registry chooses rules from the generated index (`rules/_index.py`): the module of a
+    rule that cannot report in a handler (a template-only rule) is never imported on its save."""
+    from lambdalint.registry import builtin_modules, builtin_rules
+
+    write_tree(tmp_path, {"template.yaml": TEMPLATE.replace("python3.8", "python3.12"), "app.py": HANDLER})
+    run = subprocess.run([sys.executable, "-c", EDITOR_PROBE], cwd=tmp_path, capture_output=True, text=True)
+    assert [f["code"] for f in json.loads(run.stdout)["findings"]] == ["LL101", "LL321"]
+    line = next(l for l in run.stderr.splitlines() if l.startswith("RULES "))
+    imported = set(json.loads(line[len("RULES "):]))
+    can_report = {module for module, rule in zip(builtin_modules(), builtin_rules())
+                  if not rule.preview and ("python" in rule.reports_in or rule.needs_code)}
+    assert imported - {"lambdalint.rules._index"} == can_report
+    assert "lambdalint.rules.missing_timeout" not in imported  # LL201 reads templates only
 
 
 def test_every_name_rulekit_exports_resolves() -> None:
