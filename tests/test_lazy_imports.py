@@ -165,3 +165,35 @@ def test_loader_modules_import_one_way() -> None:
     assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]  # the check can fail
     assert _cycle(graph) == []
     assert not any("terraform" in graph[name] for name in graph if name.startswith("terraform_"))
+
+
+PATTERN_PROBE = """
+import io, json, sys
+from lambdalint.cli import main
+from lambdalint.lazy_pattern import LazyPattern
+sys.stdin = io.StringIO(open("app.py").read())
+try:
+    main(["check", "--stdin-filename", "app.py", "--format", "json", "--exit-zero"])
+except SystemExit:
+    pass
+lazy = {f"{name}.{attr}": value.compiled for name, module in list(sys.modules.items())
+        if name.startswith("lambdalint") for attr, value in vars(module).items() if isinstance(value, LazyPattern)}
+print("PATTERNS " + json.dumps(lazy), file=sys.stderr)
+"""
+
+
+def test_saving_a_handler_compiles_none_of_the_patterns_it_does_not_use(tmp_path: Path) -> None:
+    """Module-level patterns a save asks nothing of (suppression comments when the file has none,
+    IAM ARNs, database drivers) are `LazyPattern`s: compiled on first use, not on import."""
+    write_tree(tmp_path, {"template.yaml": TEMPLATE.replace("python3.8", "python3.12"), "app.py": HANDLER})
+    run = subprocess.run([sys.executable, "-c", PATTERN_PROBE], cwd=tmp_path, capture_output=True, text=True)
+    assert [f["code"] for f in json.loads(run.stdout)["findings"]] == ["LL101", "LL321"]
+    line = next(l for l in run.stderr.splitlines() if l.startswith("PATTERNS "))
+    patterns = json.loads(line[len("PATTERNS "):])
+    assert {"lambdalint.suppress._NOQA_COMMENT", "lambdalint.iam._AWS_MANAGED_ARN",
+            "lambdalint.code.connections._DRIVER"} <= set(patterns)
+    assert [name for name, compiled in patterns.items() if compiled] == []
+    # a suppression comment is read with them
+    write_tree(tmp_path, {"app.py": HANDLER.replace("list_buckets()", "list_buckets()  # noqa: LL321")})
+    run = subprocess.run([sys.executable, "-c", PATTERN_PROBE], cwd=tmp_path, capture_output=True, text=True)
+    assert [f["code"] for f in json.loads(run.stdout)["findings"] if not f.get("suppressed")] == ["LL101"]
