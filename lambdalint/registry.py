@@ -18,7 +18,6 @@ from __future__ import annotations
 import functools
 import math
 import os
-from dataclasses import dataclass
 from importlib import import_module
 from typing import Callable, Iterable, NamedTuple, Union
 
@@ -118,14 +117,21 @@ def plugin_rules(entries: Iterable[EntryPoint]) -> list[Rule]:
     return rules
 
 
-@dataclass(frozen=True)
 class Registry:
     """The installed rules, sorted by code, and how selectors and options map onto them.
 
     `entries` holds built-in rules as index entries until they run; `rules` imports them all
-    (documentation, SARIF's rule list), `selected` only the rules a run needs."""
+    (documentation, SARIF's rule list), `selected` only the rules a run needs. A plain class: a
+    dataclass's generated methods cost a cold start more than this one field is worth."""
 
-    entries: tuple[Entry, ...]
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        self.entries: tuple[Entry, ...] = tuple(entries)
+
+    def __eq__(self, other: object) -> bool:
+        return self.entries == other.entries if isinstance(other, Registry) else NotImplemented
+
+    def __repr__(self) -> str:
+        return f"Registry({', '.join(entry.code for entry in self.entries)})"
 
     @classmethod
     def installed(cls) -> Registry:

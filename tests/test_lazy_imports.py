@@ -197,3 +197,17 @@ def test_saving_a_handler_compiles_none_of_the_patterns_it_does_not_use(tmp_path
     write_tree(tmp_path, {"app.py": HANDLER.replace("list_buckets()", "list_buckets()  # noqa: LL321")})
     run = subprocess.run([sys.executable, "-c", PATTERN_PROBE], cwd=tmp_path, capture_output=True, text=True)
     assert [f["code"] for f in json.loads(run.stdout)["findings"] if not f.get("suppressed")] == ["LL101"]
+
+
+def test_the_code_fixes_are_imported_only_for_a_finding_that_has_one(tmp_path: Path) -> None:
+    """`lambdalint.code.fix` (moving a client to module scope) is loaded by `to_module_scope` when
+    LL101/LL102 report; a save without such a finding does not import it."""
+    probe = PATTERN_PROBE.replace('print("PATTERNS "', 'print("FIX", "lambdalint.code.fix" in sys.modules, file=sys.stderr)\nprint("PATTERNS "')
+    outside = HANDLER.replace('def handler(event, context):\n    client = boto3.client("s3")\n',
+                              'client = boto3.client("s3")\n\n\ndef handler(event, context):\n')
+    assert outside != HANDLER
+    for text, codes, imported in ((outside, ["LL321"], "False"), (HANDLER, ["LL101", "LL321"], "True")):
+        write_tree(tmp_path, {"template.yaml": TEMPLATE.replace("python3.8", "python3.12"), "app.py": text})
+        run = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True)
+        assert [f["code"] for f in json.loads(run.stdout)["findings"]] == codes
+        assert f"FIX {imported}" in run.stderr.splitlines()
