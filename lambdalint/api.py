@@ -19,7 +19,7 @@ from lambdalint.discover import MB
 from lambdalint.findings import Finding, Report
 from lambdalint.load import load_project
 from lambdalint.model import Project
-from lambdalint.registry import Registry
+from lambdalint.registry import IndexedRule, Registry
 from lambdalint.rule import Context, Rule
 from lambdalint.suppress import ANALYSIS_KEY, SuppressionRun, apply_suppressions
 
@@ -59,14 +59,17 @@ def lint(paths: Sequence[Path | str] = (".",), config: Config | None = None,
         targets = [Path(p) if Path(p).is_absolute() else cwd / p for p in paths] or [cwd]
     config = config or find_config(common_start(targets))
     registry = registry or Registry.installed()
-    rules = registry.selected(config)
+    keep = None
     if focused is not None:
         kinds = frozenset().union(*(file_kinds(p) for p in focused))
         # A code rule's finding in a handler points back at the template that configures it (and
         # a template's `Handler` finding at the module): either side of the pair can bring it in.
         crossing = not kinds.isdisjoint(("python", "template"))
-        rules = [rule for rule in rules
-                 if not rule.reports_in.isdisjoint(kinds) or (rule.needs_code and crossing)]
+
+        def keep(rule: Rule | IndexedRule) -> bool:
+            return not rule.reports_in.isdisjoint(kinds) or (rule.needs_code and crossing)
+    # only the rules that run are imported (`Registry.selected`)
+    rules = registry.selected(config, keep)
     contexts = [(rule, registry.rule_options(rule, config)) for rule in rules]
     if progress:
         progress("discovering files")

@@ -29,6 +29,7 @@ from typing import Iterable
 from lambdalint.config import CONFIG_FILES
 from lambdalint.discover import TEMPLATE_SUFFIXES, is_template_text
 from lambdalint.findings import Finding
+from lambdalint.lazy_pattern import LazyPattern
 from lambdalint.rule import ANY_FILE, FileKind
 
 _MARKERS = ("serverless.yml", "serverless.yaml", "cdk.json", ".git", *CONFIG_FILES)
@@ -59,7 +60,7 @@ def is_folder(path: Path) -> bool:
         return False
 
 
-_MODULE_SOURCE = re.compile(r'^\s*source\s*=\s*"(\.\.?/[^"]*)"', re.M)
+_MODULE_SOURCE = LazyPattern(r'^\s*source\s*=\s*"(\.\.?/[^"]*)"', re.M)
 _MAX_MODULE_LEVELS = 4
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Iterator, Mapping, NamedTuple
 
+from lambdalint.lazy_pattern import LazyPattern
 from lambdalint.located import Located
 from lambdalint.model import Function, Template
 
@@ -38,9 +39,9 @@ __all__ = [
 ROLE = "AWS::IAM::Role"
 _ATTACHING = ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy")
 # `arn:aws:iam::aws:policy/...`, in every partition (aws, aws-cn, aws-us-gov, aws-iso...).
-_AWS_MANAGED_ARN = re.compile(r"arn:(?:aws[a-z-]*|\$\{AWS::Partition\}):iam::aws:policy/(?:[^/]+/)*([^/]+)")
-_SUB_REF = re.compile(r"\$\{([A-Za-z0-9_:]+)(?:\.([A-Za-z0-9_.]+))?\}")
-_PLAIN_NAME = re.compile(r"[A-Za-z0-9+=,.@_-]+")
+_AWS_MANAGED_ARN = LazyPattern(r"arn:(?:aws[a-z-]*|\$\{AWS::Partition\}):iam::aws:policy/(?:[^/]+/)*([^/]+)")
+_SUB_REF = LazyPattern(r"\$\{([A-Za-z0-9_:]+)(?:\.([A-Za-z0-9_.]+))?\}")
+_PLAIN_NAME = LazyPattern(r"[A-Za-z0-9+=,.@_-]+")
 
 
 class Statement(NamedTuple):

@@ -2,7 +2,8 @@
 
 The IAM, package-sizing and schedule helpers are loaded on first use (PEP 562 `__getattr__`):
 only template rules need them, and those do not run when an editor saves a handler
-(`Rule.reports_in`). Rules import such names inside the function that uses them.
+(`Rule.reports_in`). Rules import such names inside the function that uses them. So are the code
+fixes (`MoveToModuleScope`, `movable`): `to_module_scope` imports them when a finding needs one.
 """
 
 from __future__ import annotations
@@ -22,13 +23,12 @@ from lambdalint.code.analysis import CodeAnalysis, Handler, Reached
 from lambdalint.code.facts import (AWS_NAMES, ENV_NAMES, EVENT_S3_BUCKET, EVENT_SNS_TOPIC, UNKNOWN_ARG, Arg, CallFact,
                                    FunctionFacts, ModuleFacts, MutationFact)
 from lambdalint.code.connections import HTTP as HTTP_POOLS, NAMES as CONNECTION_NAMES, connection
-from lambdalint.code.fix import MoveToModuleScope, movable
 from lambdalint.code.platform import (AFTER_RESTORE, BATCH_NAMES, TRACER_NAMES, UNIQUE_NAMES, XRAY_NAMES, Use,
                                       batch_response, handler_modules, restores, snapshot_unique_values,
                                       tracing_use)
 from lambdalint.code_links import RUNTIME_VARIABLES, environment_known, reachable_env, variables_naming
 from lambdalint.code.report import (CONTEXT_NAMES, call_findings, called_as_written, code_analysis, handler_owner,
-                                    handler_related)
+                                    handler_related, to_module_scope)
 from lambdalint.secrets import SecretMatch, find_secret, is_placeholder, is_secret_name
 from lambdalint.config import ConfigError
 from lambdalint.registry import Registry
@@ -63,6 +63,7 @@ _LAZY = {
     "lambdalint.packages": ("CodeSource", "FunctionPackage", "LayerRef", "PackageAnalysis", "Shipped",
                             "package_analysis"),
     "lambdalint.schedule": ("schedule_error",),
+    "lambdalint.code.fix": ("MoveToModuleScope", "movable"),
     "lambdalint.routes": ("Route", "open_routes"),
     "lambdalint.deploy": ("Deployment", "Provisioned", "batch_failures_setting", "deployment", "number",
                           "reports_batch_failures", "traffic_shifts"),
@@ -89,7 +90,7 @@ __all__ = [
     # handler code (lambdalint.code)
     "AWS_NAMES", "Arg", "CONTEXT_NAMES", "ENV_NAMES", "EVENT_S3_BUCKET", "EVENT_SNS_TOPIC", "UNKNOWN_ARG", "CallFact", "CodeAnalysis", "FunctionFacts", "Handler", "ModuleFacts",
     "MoveToModuleScope", "MutationFact", "Reached", "call_findings", "called_as_written", "code_analysis", "handler_owner",
-    "handler_related", "movable",
+    "handler_related", "movable", "to_module_scope",
     # platform features in handler code: partial batch responses, tracing, SnapStart (LL110, LL210, LL211)
     "AFTER_RESTORE", "BATCH_NAMES", "TRACER_NAMES", "UNIQUE_NAMES", "XRAY_NAMES", "Use", "batch_response",
     "handler_modules", "restores", "snapshot_unique_values", "tracing_use",

@@ -20,24 +20,9 @@ import re
 from collections import Counter
 from typing import NamedTuple
 
+from lambdalint.lazy_pattern import LazyPattern
+
 __all__ = ["SecretMatch", "find_secret", "is_secret_name", "is_placeholder"]
-
-
-class _LazyPattern:
-    """A regular expression compiled when first used. Every rule module is imported on each run and
-    with them this module, but most runs (an editor's save of a handler) never ask it anything:
-    compiling its patterns up front cost about 1.3 ms of every cold start."""
-
-    __slots__ = ("_args", "_compiled")
-
-    def __init__(self, pattern: str, flags: int = 0) -> None:
-        self._args = (pattern, flags)
-        self._compiled: re.Pattern[str] | None = None
-
-    def __getattr__(self, name: str) -> object:   # `search`, `fullmatch`, `findall`...
-        if self._compiled is None:
-            self._compiled = re.compile(*self._args)
-        return getattr(self._compiled, name)
 
 
 class SecretMatch(NamedTuple):
@@ -47,64 +32,64 @@ class SecretMatch(NamedTuple):
 
 # Credential formats, tried in order; the first hit wins. Lookbehinds stop matches inside longer
 # words (e.g. "task-..." must not look like an OpenAI "sk-" key).
-_FORMATS: tuple[tuple[str, str, _LazyPattern], ...] = (
+_FORMATS: tuple[tuple[str, str, LazyPattern], ...] = (
     ("private-key", "a private key block",
-     _LazyPattern(r"-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")),
+     LazyPattern(r"-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")),
     # Only AKIA/ASIA/ABIA/ACCA are usable credentials; the other prefixes are IAM unique ids,
     # reported too because a literal one in a deployment still exposes a principal.
     ("aws-access-key-id", "an AWS access key id",
-     _LazyPattern(r"(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|ASCA)"
+     LazyPattern(r"(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|ASCA)"
                 r"[A-Z0-9]{16}(?![A-Za-z0-9])")),
     ("github-token", "a GitHub token",
-     _LazyPattern(r"(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})")),
-    ("gitlab-token", "a GitLab token", _LazyPattern(r"(?<![A-Za-z0-9_])glpat-[A-Za-z0-9_-]{20,}")),
-    ("slack-token", "a Slack token", _LazyPattern(r"(?<![A-Za-z0-9_])xox[abprs]-[A-Za-z0-9-]{10,}")),
+     LazyPattern(r"(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})")),
+    ("gitlab-token", "a GitLab token", LazyPattern(r"(?<![A-Za-z0-9_])glpat-[A-Za-z0-9_-]{20,}")),
+    ("slack-token", "a Slack token", LazyPattern(r"(?<![A-Za-z0-9_])xox[abprs]-[A-Za-z0-9-]{10,}")),
     ("slack-token", "a Slack webhook URL",
-     _LazyPattern(r"hooks\.slack\.com/(?:services|workflows|triggers)/T[A-Z0-9]{6,}/[A-Z0-9]{6,}/"
+     LazyPattern(r"hooks\.slack\.com/(?:services|workflows|triggers)/T[A-Z0-9]{6,}/[A-Z0-9]{6,}/"
                 r"[A-Za-z0-9]{12,}")),
     ("stripe-key", "a Stripe secret key",
-     _LazyPattern(r"(?<![A-Za-z0-9_])(?:(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|whsec_[A-Za-z0-9]{24,})")),
+     LazyPattern(r"(?<![A-Za-z0-9_])(?:(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|whsec_[A-Za-z0-9]{24,})")),
     ("anthropic-key", "an Anthropic API key",
-     _LazyPattern(r"(?<![A-Za-z0-9_-])sk-ant-[a-z]+\d*-[A-Za-z0-9_-]{40,}")),
+     LazyPattern(r"(?<![A-Za-z0-9_-])sk-ant-[a-z]+\d*-[A-Za-z0-9_-]{40,}")),
     # Legacy keys are "sk-" + one unbroken alphanumeric run; newer ones carry a scope segment.
     ("openai-key", "an OpenAI-style API key",
-     _LazyPattern(r"(?<![A-Za-z0-9_-])sk-(?:[A-Za-z0-9]{32,}|(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,})")),
+     LazyPattern(r"(?<![A-Za-z0-9_-])sk-(?:[A-Za-z0-9]{32,}|(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,})")),
     ("jwt", "a JSON Web Token",
-     _LazyPattern(r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")),
+     LazyPattern(r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")),
 )
 
 # scheme://user:password@host; the password group may hold "@", so it backtracks to the last one.
 # The lookbehind pins the scheme to a word start, keeping long literals linear-time.
-_URL_CREDS = _LazyPattern(
+_URL_CREDS = LazyPattern(
     r"(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*://[^:/?#@\s]*:(?P<pw>[^/?#\s]*)@(?P<host>\[[^\]]*\]|[^/?#\s:]+)")
 # ADO.NET / JDBC-style "Server=...;Password=...;" strings.
-_KV_PASSWORD = _LazyPattern(r"(?i)(?:^|;)\s*(?:password|pwd)\s*=\s*(?P<pw>[^;]*)")
+_KV_PASSWORD = LazyPattern(r"(?i)(?:^|;)\s*(?:password|pwd)\s*=\s*(?P<pw>[^;]*)")
 # Local-dev defaults such as postgres://postgres:postgres@localhost are not deployable credentials.
 _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "[::1]", "host.docker.internal"})
 
-_AWS_SECRET_SHAPE = _LazyPattern(r"[A-Za-z0-9/+]{40}")
-_NAME_PARTS = _LazyPattern(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
-_NUMBER = _LazyPattern(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-_HEX = _LazyPattern(r"[0-9a-fA-F]+")
-_HANDLER = _LazyPattern(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
-_ENV_NAME = _LazyPattern(r"[A-Z]+(?:_[A-Z]+)+")
+_AWS_SECRET_SHAPE = LazyPattern(r"[A-Za-z0-9/+]{40}")
+_NAME_PARTS = LazyPattern(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+_NUMBER = LazyPattern(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_HEX = LazyPattern(r"[0-9a-fA-F]+")
+_HANDLER = LazyPattern(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
+_ENV_NAME = LazyPattern(r"[A-Z]+(?:_[A-Z]+)+")
 # Secret names such as "prod/db" or "myapp/prod/api-key": lowercase word segments joined by "/".
-_SLASH_NAME = _LazyPattern(r"[a-z0-9][a-z0-9_.-]*(?:/[a-z0-9_.-]+)+/?")
-_LOWER_WORDS = _LazyPattern(r"[a-z]+(?:[-_.][a-z]+)*")
-_WINDOWS_PATH = _LazyPattern(r"[A-Za-z]:[\\/]")
+_SLASH_NAME = LazyPattern(r"[a-z0-9][a-z0-9_.-]*(?:/[a-z0-9_.-]+)+/?")
+_LOWER_WORDS = LazyPattern(r"[a-z]+(?:[-_.][a-z]+)*")
+_WINDOWS_PATH = LazyPattern(r"[A-Za-z]:[\\/]")
 
 _PLACEHOLDER_WORDS = frozenset({
     "changeme", "changeit", "replaceme", "password", "passwd", "secret", "todo", "tbd", "fixme",
     "dummy", "example", "sample", "test", "testing", "placeholder", "none", "null", "nil",
     "undefined", "redacted", "na", "notset", "unset", "foo", "bar", "foobar", "baz",
 })
-_PLACEHOLDER_SHAPE = _LazyPattern(
+_PLACEHOLDER_SHAPE = LazyPattern(
     r"<[^<>]*>|\$\{.*\}|\{\{.*\}\}|#\{.*\}|\{[A-Za-z_][\w.]*\}|"
     r"(?:your|insert|enter|replace)[-_ ].*|.*[-_ ]here", re.IGNORECASE | re.DOTALL)
-_MASK_RUN = _LazyPattern(r"[xX]{4,}|\*{3,}|•{3,}")
+_MASK_RUN = LazyPattern(r"[xX]{4,}|\*{3,}|•{3,}")
 # Words that mark a value as a stand-in wherever they appear (KEYEXAMPLE1234, DUMMYEXAMPLEKEY,
 # AWS's documented AKIAIOSFODNN7EXAMPLE); four-plus letters, so random tokens do not hit them by chance.
-_PLACEHOLDER_INSIDE = _LazyPattern(r"example|dummy|sample|fake|placeholder|redacted|changeme", re.IGNORECASE)
+_PLACEHOLDER_INSIDE = LazyPattern(r"example|dummy|sample|fake|placeholder|redacted|changeme", re.IGNORECASE)
 # Toy values that tutorials put in a secret's place; no deployable secret looks like these.
 _TOY_VALUES = frozenset({
     "abc123", "abcd1234", "abcdef", "123", "1234", "12345", "123456", "1234567", "12345678",

@@ -15,15 +15,16 @@ from typing import Callable, Iterable, Iterator, Literal, NamedTuple
 
 from lambdalint.config import Config, ConfigError
 from lambdalint.findings import Finding, Suppression
+from lambdalint.lazy_pattern import LazyPattern
 from lambdalint.located import Span
 from lambdalint.model import Project, Template
 from lambdalint.registry import Registry
 
-_IGNORE_COMMENT = re.compile(r"#\s*lambdalint:\s*ignore\b(?:\[([^\]]*)\])?", re.I)
+_IGNORE_COMMENT = LazyPattern(r"#\s*lambdalint:\s*ignore\b(?:\[([^\]]*)\])?", re.I)
 # Whole tokens: `# noqa: LL10l` is one misspelled name, not the prefix `LL10` (which would
 # silence every LL10x rule).
-_NOQA_COMMENT = re.compile(r"#\s*noqa:\s*([A-Za-z]+[0-9]\w*(?:[ \t]*,?[ \t]*[A-Za-z]+[0-9]\w*)*)", re.I)
-_NAME = re.compile(r"[^,\s]+")
+_NOQA_COMMENT = LazyPattern(r"#\s*noqa:\s*([A-Za-z]+[0-9]\w*(?:[ \t]*,?[ \t]*[A-Za-z]+[0-9]\w*)*)", re.I)
+_NAME = LazyPattern(r"[^,\s]+")
 ALL = "*"
 
 DirectiveKind = Literal["comment", "noqa", "metadata"]

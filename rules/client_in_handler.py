@@ -40,7 +40,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from lambdalint.rulekit import CallFact, Context, Finding, Reached, Rule, bad, call_findings, good, movable
+from lambdalint.rulekit import CallFact, Context, Finding, Reached, Rule, bad, call_findings, good, to_module_scope
 
 FACTORIES = {
     "boto3.client": "boto3.client", "boto3.resource": "boto3.resource",
@@ -68,12 +68,9 @@ def message(what: str, reached: Reached) -> str:
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    def fix(handler, call, reached):
-        return movable(reached.module, reached.function, call)
-
     yield from call_findings(ctx, match, message,
                              "Create the client once at module scope (or behind a lazy-init guard) and reuse it.",
-                             fix)
+                             to_module_scope)
 
 
 RULE = Rule(

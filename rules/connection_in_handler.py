@@ -40,7 +40,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from lambdalint.rulekit import (CONNECTION_NAMES, Context, Finding, Reached, Rule, bad, call_findings, connection,
-                                good, movable)
+                                good, to_module_scope)
 
 
 def message(what: str, reached: Reached) -> str:
@@ -50,12 +50,9 @@ def message(what: str, reached: Reached) -> str:
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    def fix(handler, call, reached):
-        return movable(reached.module, reached.function, call)
-
     yield from call_findings(ctx, connection, message,
                              "Open the connection once at module scope (or behind a lazy-init guard) and reuse it.",
-                             fix)
+                             to_module_scope)
 
 
 RULE = Rule(

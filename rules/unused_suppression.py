@@ -89,12 +89,13 @@ def check(ctx: Context) -> Iterator[Finding]:
 
 
 def _ours(name: str, registry: Registry) -> bool:
-    return name.upper().startswith("LL") or registry.get(name) is not None
+    return name.upper().startswith("LL") or registry.find(name) is not None
 
 
 def _codes_by_kind(registry: Registry, preview: bool) -> dict[str, frozenset[str]]:
-    # Without preview, a preview rule is not one a bare suppression could be waiting for.
-    return {kind: frozenset(r.code for r in registry.rules if kind in r.reports_in and (preview or not r.preview))
+    # Without preview, a preview rule is not one a bare suppression could be waiting for. Read from
+    # the entries: a save runs only some rules and must not import the others to list their codes.
+    return {kind: frozenset(r.code for r in registry.entries if kind in r.reports_in and (preview or not r.preview))
             for kind in ("python", "template")}
 
 
@@ -107,13 +108,13 @@ def _unused_message(directive: Directive, name: str) -> str:
 def _guess(name: str, registry: Registry) -> str:
     import difflib  # only for a misspelled name
 
-    codes = [r.code for r in registry.rules]
+    codes = [r.code for r in registry.entries]
     if name[:2].upper() == "LL":  # letters typed for digits: LL1O1, LL10l, LL2I0
         digits = "LL" + name[2:].upper().translate(_LOOKALIKES)
         if digits in codes:
             return f" (did you mean `{digits}`?)"
     close = difflib.get_close_matches(name.lower() if name[:2].upper() != "LL" else name.upper(),
-                                      codes + [r.slug for r in registry.rules], n=1)
+                                      codes + [r.slug for r in registry.entries], n=1)
     return f" (did you mean `{close[0]}`?)" if close else ""
 
 

@@ -4,13 +4,16 @@ never skipped because its file names nothing else (issue 11: `psycopg_pool.Conne
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lambdalint.code.connections import FACTORIES, connection, driver_connect
 from lambdalint.code.facts import CallFact
-from lambdalint.code.scan import rules_prefilter
+from lambdalint.code.scan import prefilter, rules_prefilter
 from lambdalint.located import Span
 from lambdalint.registry import Registry
 from lambdalint.rule import Rule
@@ -133,3 +136,33 @@ def test_driver_connect_needs_an_imported_module() -> None:
     call = CallFact(names=frozenset({"mysql_pool.connect"}), span=span)
     assert connection(call) is None  # a module-level variable named like a driver
     assert connection(call._replace(imported=True)) == "mysql_pool.connect"
+
+
+WORDS = ("client", "resource", "connect", "getenv", "__init__", "données")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(WORDS + ("x", "_", "9", "é", ".", " ", "\n", "(", "-", "ß")),
+                          st.text(max_size=3)), max_size=25).map("".join))
+def test_words_are_matched_as_a_whole_word_regex_would(text: str) -> None:
+    """The pre-filter looks words up token by token instead of compiling `\\b(?:w1|w2...)\\b`;
+    both must say the same, for any text (Unicode word characters included)."""
+    words = frozenset(WORDS)
+    regex = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(words)) + r")\b")
+    assert prefilter(words).wanted(text) is (regex.search(text) is not None)
+
+
+def test_a_plugin_word_that_is_not_one_token_is_still_found() -> None:
+    plugin = Rule(code="XX101", slug="plugin-word", severity="warning", summary="a plugin", check=lambda ctx: [],
+                  docs="", needs_code=True, code_names=("vendor.open-session",))
+    assert rules_prefilter([plugin]).wanted("s = vendor.open-session()\n")
+    assert not rules_prefilter([plugin]).wanted("s = vendor.open_session()\n")
+
+
+def test_patterns_are_compiled_only_when_the_words_do_not_decide() -> None:
+    chosen = prefilter(frozenset({"client"}), frozenset({r"\bglobal\b"}))
+    assert chosen.wanted("import boto3\nc = boto3.client('s3')\n")
+    assert chosen.patterns is not None and not chosen.patterns.compiled
+    assert chosen.wanted("def f():\n    global count\n")
+    assert chosen.patterns.compiled
+    assert not chosen.wanted("def f():\n    return 1\n")

@@ -74,6 +74,7 @@ template_side = sorted(m for m in set(sys.modules) - at_start if m in (
     "importlib.metadata", "hashlib", "lambdalint.packages", "lambdalint.package_size",
     "lambdalint.schedule", "lambdalint.loaders.cdk", "lambdalint.cdkout", "lambdalint.loaders.terraform", "tree_sitter"))
 print("MODULES " + json.dumps(template_side), file=sys.stderr)
+print("RULES " + json.dumps(sorted(m for m in sys.modules if m.startswith("lambdalint.rules."))), file=sys.stderr)
 """
 
 
@@ -90,6 +91,22 @@ def test_saving_a_handler_loads_no_template_side_analysis(tmp_path: Path) -> Non
     assert [(f["code"], f["line"]) for f in report["findings"]] == [("LL101", 5), ("LL321", 6)]
     line = next(l for l in run.stderr.splitlines() if l.startswith("MODULES "))
     assert json.loads(line[len("MODULES "):]) == []
+
+
+def test_saving_a_handler_imports_only_the_rules_that_can_report_there(tmp_path: Path) -> None:
+    """The registry chooses rules from the generated index (`rules/_index.py`): the module of a
+    rule that cannot report in a handler (a template-only rule) is never imported on its save."""
+    from lambdalint.registry import builtin_modules, builtin_rules
+
+    write_tree(tmp_path, {"template.yaml": TEMPLATE.replace("python3.8", "python3.12"), "app.py": HANDLER})
+    run = subprocess.run([sys.executable, "-c", EDITOR_PROBE], cwd=tmp_path, capture_output=True, text=True)
+    assert [f["code"] for f in json.loads(run.stdout)["findings"]] == ["LL101", "LL321"]
+    line = next(l for l in run.stderr.splitlines() if l.startswith("RULES "))
+    imported = set(json.loads(line[len("RULES "):]))
+    can_report = {module for module, rule in zip(builtin_modules(), builtin_rules())
+                  if not rule.preview and ("python" in rule.reports_in or rule.needs_code)}
+    assert imported - {"lambdalint.rules._index"} == can_report
+    assert "lambdalint.rules.missing_timeout" not in imported  # LL201 reads templates only
 
 
 def test_every_name_rulekit_exports_resolves() -> None:
@@ -148,3 +165,49 @@ def test_loader_modules_import_one_way() -> None:
     assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]  # the check can fail
     assert _cycle(graph) == []
     assert not any("terraform" in graph[name] for name in graph if name.startswith("terraform_"))
+
+
+PATTERN_PROBE = """
+import io, json, sys
+from lambdalint.cli import main
+from lambdalint.lazy_pattern import LazyPattern
+sys.stdin = io.StringIO(open("app.py").read())
+try:
+    main(["check", "--stdin-filename", "app.py", "--format", "json", "--exit-zero"])
+except SystemExit:
+    pass
+lazy = {f"{name}.{attr}": value.compiled for name, module in list(sys.modules.items())
+        if name.startswith("lambdalint") for attr, value in vars(module).items() if isinstance(value, LazyPattern)}
+print("PATTERNS " + json.dumps(lazy), file=sys.stderr)
+"""
+
+
+def test_saving_a_handler_compiles_none_of_the_patterns_it_does_not_use(tmp_path: Path) -> None:
+    """Module-level patterns a save asks nothing of (suppression comments when the file has none,
+    IAM ARNs, database drivers) are `LazyPattern`s: compiled on first use, not on import."""
+    write_tree(tmp_path, {"template.yaml": TEMPLATE.replace("python3.8", "python3.12"), "app.py": HANDLER})
+    run = subprocess.run([sys.executable, "-c", PATTERN_PROBE], cwd=tmp_path, capture_output=True, text=True)
+    assert [f["code"] for f in json.loads(run.stdout)["findings"]] == ["LL101", "LL321"]
+    line = next(l for l in run.stderr.splitlines() if l.startswith("PATTERNS "))
+    patterns = json.loads(line[len("PATTERNS "):])
+    assert {"lambdalint.suppress._NOQA_COMMENT", "lambdalint.iam._AWS_MANAGED_ARN",
+            "lambdalint.code.connections._DRIVER"} <= set(patterns)
+    assert [name for name, compiled in patterns.items() if compiled] == []
+    # a suppression comment is read with them
+    write_tree(tmp_path, {"app.py": HANDLER.replace("list_buckets()", "list_buckets()  # noqa: LL321")})
+    run = subprocess.run([sys.executable, "-c", PATTERN_PROBE], cwd=tmp_path, capture_output=True, text=True)
+    assert [f["code"] for f in json.loads(run.stdout)["findings"] if not f.get("suppressed")] == ["LL101"]
+
+
+def test_the_code_fixes_are_imported_only_for_a_finding_that_has_one(tmp_path: Path) -> None:
+    """`lambdalint.code.fix` (moving a client to module scope) is loaded by `to_module_scope` when
+    LL101/LL102 report; a save without such a finding does not import it."""
+    probe = PATTERN_PROBE.replace('print("PATTERNS "', 'print("FIX", "lambdalint.code.fix" in sys.modules, file=sys.stderr)\nprint("PATTERNS "')
+    outside = HANDLER.replace('def handler(event, context):\n    client = boto3.client("s3")\n',
+                              'client = boto3.client("s3")\n\n\ndef handler(event, context):\n')
+    assert outside != HANDLER
+    for text, codes, imported in ((outside, ["LL321"], "False"), (HANDLER, ["LL101", "LL321"], "True")):
+        write_tree(tmp_path, {"template.yaml": TEMPLATE.replace("python3.8", "python3.12"), "app.py": text})
+        run = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True)
+        assert [f["code"] for f in json.loads(run.stdout)["findings"]] == codes
+        assert f"FIX {imported}" in run.stderr.splitlines()

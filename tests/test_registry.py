@@ -118,6 +118,43 @@ def test_preview_rules_run_only_when_asked_for(config, expected):
     assert {r.code for r in registry.selected(config)} == expected
 
 
+def test_the_rule_index_is_generated_from_the_rules():
+    from lambdalint.docs import index_path, rule_index
+
+    assert index_path().read_text(encoding="utf-8") == rule_index(), "stale rule index: run `python -m lambdalint.docs`"
+
+
+@pytest.mark.parametrize("config", [Config(), Config(preview=True), Config(select=("LL1", "LL3")),
+                                    Config(select=("LL212",)), Config(ignore=("LL2",))])
+@pytest.mark.parametrize("kinds", [None, {"python"}, {"template"}, {"other"}])
+def test_choosing_from_the_index_chooses_what_the_imported_rules_choose(config, kinds):
+    def keep(rule) -> bool:
+        return kinds is None or not rule.reports_in.isdisjoint(kinds)
+
+    lazy = [rule.code for rule in Registry.installed().selected(config, keep)]
+    eager = [rule.code for rule in BUILTIN.selected(config, keep)]
+    assert lazy == eager
+
+
+def test_a_stale_index_entry_is_an_error_naming_the_fix():
+    from lambdalint.registry import IndexedRule, builtin_entries
+
+    entry = next(e for e in builtin_entries() if isinstance(e, IndexedRule) and e.code == "LL201")
+    assert entry.load() is BUILTIN.get("LL201")
+    with pytest.raises(ConfigError, match=r"rule index is stale for `lambdalint\.rules\.missing_timeout`: "
+                                          r"run `python -m lambdalint\.docs`"):
+        entry._replace(reports_in=frozenset({"python"})).load()
+
+
+def test_an_entry_point_naming_an_indexed_rule_adds_nothing():
+    from lambdalint.registry import builtin_entries
+
+    entries = builtin_entries()
+    again = BUILTIN.get("LL201")
+    registry = Registry.of(entries, [again])
+    assert len(registry.entries) == len(entries) and registry.get("LL201") is again
+
+
 def test_preview_in_the_configuration_file():
     assert parse_config({"preview": True}, "lambdalint.toml").preview is True
     assert parse_config({}, "lambdalint.toml").preview is False

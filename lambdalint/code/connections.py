@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from lambdalint.code.facts import CallFact
+from lambdalint.lazy_pattern import LazyPattern
 
 FACTORIES = frozenset({
     # PostgreSQL
@@ -44,7 +45,7 @@ FACTORIES = frozenset({
 HTTP = frozenset({"requests.Session", "requests.session", "requests.sessions.Session", "httpx.Client",
                   "httpx.AsyncClient", "urllib3.PoolManager", "aiohttp.ClientSession"})
 # Module names that say "database driver or connector". sqlite3 and duckdb open local files.
-_DRIVER = re.compile(
+_DRIVER = LazyPattern(
     r"psycopg|mysql|pg8000|postgres|mariadb|oracle|mssql|odbc|redshift|dsql|snowflake|connector|asyncpg|"
     r"aiopg|clickhouse|trino|presto|teradata|vertica|ibm_db|hdbcli|databricks|cockroach", re.I)
 # What a module's text shows when it may open one (`Rule.code_names`).

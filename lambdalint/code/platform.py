@@ -15,6 +15,7 @@ from typing import Iterator, NamedTuple
 
 from lambdalint.code.analysis import CodeAnalysis, Handler
 from lambdalint.code.facts import CallFact, ModuleFacts
+from lambdalint.lazy_pattern import LazyPattern
 from lambdalint.located import Span
 
 _BATCH = "aws_lambda_powertools.utilities.batch"
@@ -36,7 +37,7 @@ AFTER_RESTORE = ("snapshot_restore_py.register_after_restore",)
 # A dict key or subscript `"batchItemFailures"` in code (not in a comment): the handler builds the
 # partial batch response itself.
 # `NAME = ...` / `NAME: type = ...` at the start of a line: a module-level binding.
-_MODULE_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\s*(?::[^=]+)?=(?!=)")
+_MODULE_ASSIGNMENT = LazyPattern(r"[A-Za-z_][A-Za-z0-9_]*\s*(?::[^=]+)?=(?!=)")
 _BATCH_KEY = re.compile(r"""^[^#\n]*?(["'])batchItemFailures\1""", re.M)
 # `{"batchItemFailures": []}` reports no failure: nothing is lost if the source ignores it (a list
 # filled later is found where it is filled, `response["batchItemFailures"].append(...)`).

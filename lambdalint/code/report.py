@@ -54,6 +54,14 @@ def handler_related(handler: Handler, *, cause: bool = False) -> list[Related]:
     return [Related(f"handler of `{function.name}` configured here", function.handler.span, context=not cause)]
 
 
+def to_module_scope(handler: Handler, call: CallFact, reached: Reached) -> object | None:
+    """`call_findings`' fix for a creation that should happen once per process: move it to module
+    scope when that is safe (`lambdalint.code.fix`, imported only when a finding asks for it)."""
+    from lambdalint.code.fix import movable
+
+    return movable(reached.module, reached.function, call)
+
+
 def call_findings(ctx, match: Callable[[CallFact], str | None], message: Callable[[str, Reached], str],
                   hint: str, fix: Callable[[Handler, CallFact, Reached], object | None] | None = None
                   ) -> Iterator[Finding]:

@@ -15,6 +15,8 @@ import functools
 import re
 from typing import Iterable, NamedTuple
 
+from lambdalint.lazy_pattern import LazyPattern
+
 
 class Prefilter(NamedTuple):
     """The text test for one run: `wanted(text)` is True when a module may hold a fact one of
@@ -22,14 +24,25 @@ class Prefilter(NamedTuple):
     is wanted."""
 
     words: frozenset[str] | None
-    # words first: a handler usually names one in its imports, and a plain alternation of words is
-    # far cheaper per character than the patterns
-    regexes: tuple[re.Pattern[str], ...] = ()
+    # words first: a handler usually names one in its imports, and a look-up per word of the text
+    # is far cheaper per character than the patterns, which are compiled only when asked
+    patterns: LazyPattern | None = None
+    # declared words that are not one `\w+` token (a plugin's) cannot be looked up as tokens
+    odd_words: LazyPattern | None = None
 
     def wanted(self, text: str) -> bool:
         if self.words is None:
             return True
-        return any(regex.search(text) is not None for regex in self.regexes)
+        # `\bword\b` in the text, for a word of word characters: a maximal run of them equal to
+        # it. Stops at the first one, like a search would, without compiling an alternation of
+        # every word (about 1 ms per process for the built-in rules' ~110 words).
+        if self.words and any(token.group() in self.words for token in _TOKEN.finditer(text)):
+            return True
+        return any(regex is not None and regex.search(text) is not None
+                   for regex in (self.odd_words, self.patterns))
+
+
+_TOKEN = re.compile(r"\w+")
 
 
 def last_word(name: str) -> str:
@@ -40,15 +53,14 @@ def last_word(name: str) -> str:
 
 @functools.lru_cache(maxsize=16)
 def prefilter(names: frozenset[str], patterns: frozenset[str] = frozenset()) -> Prefilter:
-    """The pre-filter for these names and patterns, compiled once per process for each selection
+    """The pre-filter for these names and patterns, built once per process for each selection
     (the language server's runs share it)."""
     words = frozenset(last_word(n) for n in names if last_word(n))
-    regexes = []
-    if words:
-        regexes.append(re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(words)) + r")\b"))
-    if patterns:
-        regexes.append(re.compile("|".join(f"(?:{p})" for p in sorted(patterns)), re.M))
-    return Prefilter(words, tuple(regexes))
+    odd = sorted(w for w in words if _TOKEN.fullmatch(w) is None)
+    return Prefilter(
+        words,
+        LazyPattern("|".join(f"(?:{p})" for p in sorted(patterns)), re.M) if patterns else None,
+        LazyPattern(r"\b(?:" + "|".join(re.escape(w) for w in odd) + r")\b") if odd else None)
 
 
 EVERYTHING = Prefilter(None)
