@@ -525,6 +525,29 @@ def _layer_source(template: Template, logical_id: str) -> CodeSource | None:
     return CodeSource(path, "artifact" if path.is_file() else "source")
 
 
+def layer_import_roots(function: Function) -> tuple[Path, ...]:
+    """The folders the function's local layers put on its import path (`/opt/python`): a layer's
+    `python/` folder, or the layer's folder itself when a build step copies it there (SAM's
+    `BuildMethod: python3.x`, a `.aws-sam` build of the layer)."""
+    roots: list[Path] = []
+    for element in function.layers:
+        layer = _layer(function.template, element)
+        if layer.source is None or layer.source.is_zip:
+            continue
+        folder = layer.source.path
+        if (folder / "python").is_dir():
+            roots.append(folder / "python")
+        elif layer.source.kind == "build" or _built_for_python(function.template, layer.name):
+            roots.append(folder)
+    return tuple(roots)
+
+
+def _built_for_python(template: Template, logical_id: str) -> bool:
+    resource = template.resources.get(logical_id)
+    method = resource.get("Metadata", "BuildMethod") if resource is not None else None
+    return method is not None and str(method.value).startswith("python")
+
+
 def serverless_layer_logical_id(name: str) -> str:
     """Serverless names a layer `foo-bar` in CloudFormation as `FooDashbarLambdaLayer`."""
     normalized = name.replace("-", "Dash").replace("_", "Underscore")

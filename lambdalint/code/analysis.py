@@ -528,7 +528,12 @@ def _entries(project: Project, patterns: Sequence[str], read) -> list[Entry]:
             continue
         file = file.absolute()
         key = (file, function.handler_function)
-        entry = Entry(file, function.handler_function, roots(function.code_dir, file), function)
+        layers: tuple[Path, ...] = ()
+        if function.layers:
+            from lambdalint.packages import layer_import_roots  # only functions with layers pay
+
+            layers = layer_import_roots(function)
+        entry = Entry(file, function.handler_function, roots(function.code_dir, file) + layers, function)
         seen.add(key)
         entries.append(entry)
     for path in project.python_paths:

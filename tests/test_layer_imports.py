@@ -1,0 +1,95 @@
+"""Handler code that imports a module from a local layer of the project (aws-samples/
+serverless-python-demo's `from utils import ProductStore`, with `utils.py` in a SAM layer built by
+`BuildMethod: python3.9`): the layer's folder is on the import path, so the calls made there count
+(before, LL322 called the table permissions unused because no reachable code called DynamoDB)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import run_lint, write_tree
+
+TEMPLATE = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Table:
+    Type: AWS::Serverless::SimpleTable
+  GetProductsFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/get_products
+      Handler: app.lambda_handler
+      Runtime: python3.12
+      Timeout: 10
+      ReservedConcurrentExecutions: 5
+      Environment:
+        Variables:
+          TABLE: !Ref Table
+      Policies:
+        - Statement:
+            - Effect: Allow
+              Action: [dynamodb:Scan, sqs:SendMessage]
+              Resource: "*"
+      Layers:
+        - !Ref PyUtils
+  PyUtils:
+    Type: AWS::Serverless::LayerVersion
+    Properties:
+      ContentUri: LAYER_FOLDER
+      CompatibleRuntimes: [python3.12]
+METADATA"""
+
+HANDLER = """\
+import os
+
+from utils import ProductStore
+
+product_store = ProductStore(os.getenv("TABLE"))
+
+
+def lambda_handler(event, context):
+    return {"statusCode": 200, "body": str(product_store.get_products())}
+"""
+
+UTILS = """\
+import boto3
+
+dynamodb = boto3.resource("dynamodb")
+
+
+class ProductStore:
+    def __init__(self, table_name):
+        self._table = dynamodb.Table(table_name)
+
+    def get_products(self):
+        return self._table.scan(Limit=20)["Items"]
+"""
+
+BUILT = "    Metadata:\n      BuildMethod: python3.12\n"
+
+
+def unused(tmp_path: Path, layer_folder: str, utils_path: str, metadata: str) -> list[str]:
+    template = TEMPLATE.replace("LAYER_FOLDER", layer_folder).replace("METADATA", metadata)
+    write_tree(tmp_path, {"template.yaml": template, "src/get_products/app.py": HANDLER, utils_path: UTILS})
+    # a whole run: the handler module is then analysed in full, as every rule needs it
+    return [f.message for f in run_lint(tmp_path).visible if f.code == "LL322"]
+
+
+def test_a_layer_built_by_sam_puts_its_folder_on_the_import_path(tmp_path: Path) -> None:
+    # the scan in the layer is used; only the queue nobody sends to is reported
+    found = unused(tmp_path, "src/pyutils", "src/pyutils/utils.py", BUILT)
+    assert len(found) == 1 and "sqs:SendMessage" in found[0]
+
+
+def test_a_layer_in_the_python_folder_layout(tmp_path: Path) -> None:
+    found = unused(tmp_path, "layers/common", "layers/common/python/utils.py", "")
+    assert len(found) == 1 and "sqs:SendMessage" in found[0]
+
+
+def test_a_layer_not_built_and_not_in_python_is_not_importable(tmp_path: Path) -> None:
+    # zipped as it is, `utils.py` sits at the layer's root, not under /opt/python: not on the path
+    write_tree(tmp_path, {"template.yaml": TEMPLATE.replace("LAYER_FOLDER", "src/pyutils").replace("METADATA", ""),
+                          "src/get_products/app.py": HANDLER, "src/pyutils/utils.py": UTILS})
+    found = [f.message for f in run_lint(tmp_path).visible if f.code == "LL322"]
+    assert any("dynamodb:Scan" in m for m in found) and any("sqs:SendMessage" in m for m in found)
