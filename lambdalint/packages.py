@@ -542,6 +542,12 @@ def layer_import_roots(function: Function) -> tuple[Path, ...]:
     return tuple(roots)
 
 
+def remote_layers(function: Function) -> list[str]:
+    """The function's layers whose content is not in the project (an ARN, a parameter)."""
+    return [layer.name for element in function.layers
+            if (layer := _layer(function.template, element)).source is None]
+
+
 def _built_for_python(template: Template, logical_id: str) -> bool:
     resource = template.resources.get(logical_id)
     method = resource.get("Metadata", "BuildMethod") if resource is not None else None

@@ -93,3 +93,63 @@ def test_a_layer_not_built_and_not_in_python_is_not_importable(tmp_path: Path) -
                           "src/get_products/app.py": HANDLER, "src/pyutils/utils.py": UTILS})
     found = [f.message for f in run_lint(tmp_path).visible if f.code == "LL322"]
     assert any("dynamodb:Scan" in m for m in found) and any("sqs:SendMessage" in m for m in found)
+
+
+REMOTE = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Orders:
+    Type: AWS::DynamoDB::Table
+  OrdersFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Timeout: 10
+      ReservedConcurrentExecutions: 2
+      Layers:
+        - LAYER_ARN
+      Environment:
+        Variables:
+          TABLE: !Ref Orders
+      Policies:
+        - Statement:
+            - Effect: Allow
+              Action: [dynamodb:PutItem, sqs:SendMessage]
+              Resource: "*"
+"""
+
+SHARED_HANDLER = """\
+import os
+
+from aws_lambda_powertools import Logger
+IMPORT
+
+logger = Logger()
+
+
+def handler(event, context):
+    CALL
+    return {"ok": True}
+"""
+
+
+def remote(tmp_path: Path, arn: str, imported: str, call: str) -> list[str]:
+    write_tree(tmp_path, {"template.yaml": REMOTE.replace("LAYER_ARN", arn),
+                          "src/app.py": SHARED_HANDLER.replace("IMPORT", imported).replace("CALL", call)})
+    return [f.message for f in run_lint(tmp_path).visible if f.code == "LL322"]
+
+
+def test_code_from_a_layer_outside_the_project_may_call_anything(tmp_path: Path) -> None:
+    # `shared_utils` ships in the company layer: what it calls is not known, nothing is unused
+    arn = "arn:aws:lambda:eu-west-1:123456789012:layer:shared-utils:3"
+    assert remote(tmp_path, arn, "from shared_utils import save_order",
+                  'save_order(os.environ["TABLE"], event)') == []
+
+
+def test_the_powertools_layer_alone_keeps_the_call_set_complete(tmp_path: Path) -> None:
+    arn = "arn:aws:lambda:eu-west-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-x86_64:7"
+    found = remote(tmp_path, arn, "import boto3", 'boto3.resource("dynamodb").Table(os.environ["TABLE"]).put_item(Item=event)')
+    assert len(found) == 1 and "sqs:SendMessage" in found[0]

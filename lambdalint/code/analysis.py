@@ -420,7 +420,7 @@ def _unmark_project_imports(analysis: CodeAnalysis) -> None:
             continue
         roots = analysis.roots.get(path, ())
         local = {name for name, reals in module.import_names.items()
-                 if any(_project_module(analysis, path, roots, real) for real in reals)}
+                 if any(project_module(analysis, path, roots, real) for real in reals)}
         if not local:
             continue
         for function in [*module.functions.values(), None]:
@@ -430,7 +430,7 @@ def _unmark_project_imports(analysis: CodeAnalysis) -> None:
                     calls[index] = call._replace(imported=False)
 
 
-def _project_module(analysis: CodeAnalysis, file: Path, roots: tuple[Path, ...], qualified: str) -> bool:
+def project_module(analysis: CodeAnalysis, file: Path, roots: tuple[Path, ...], qualified: str) -> bool:
     """`qualified` (`pkg.mod`, `.helpers.connect`) is a project module or a name in one."""
     level = len(qualified) - len(qualified.lstrip("."))
     if analysis.index.resolve_import(file, roots, level, qualified[level:]) is not None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
-from lambdalint.code.analysis import CodeAnalysis, Handler
+from lambdalint.code.analysis import CodeAnalysis, Handler, project_module
 from lambdalint.code.facts import (MODEL, RETURNED, AwsCall, AwsClient, AwsUnknown, ModuleFacts, follow, model_client,
                                    model_keywords)
 from lambdalint.located import Span
@@ -100,7 +100,42 @@ def aws_calls(analysis: CodeAnalysis, handler: Handler) -> AwsCallSet:
                         and not _seen_by_walk(module, call, target, callee):
                     unknown.append(AwsUnknown("an AWS client is returned to another module", call.span))
     unknown.extend(_library_callers(module for module, _ in reached))
+    unknown.extend(_layer_modules(analysis, handler, [module for module, _ in reached]))
     return AwsCallSet(tuple(calls), tuple(dict.fromkeys(unknown)))
+
+
+# Modules the Lambda runtime provides, and Powertools, whose AWS calls the facts model by name.
+_PROVIDED = frozenset({"boto3", "botocore", "awslambdaric", "aws_lambda_powertools"})
+
+
+def _layer_modules(analysis: CodeAnalysis, handler: Handler, modules: list) -> list[AwsUnknown]:
+    """A function with a layer from outside the project (an ARN) may import its code from it
+    (`from shared_utils import save_order`): a module that is neither the project's, nor the
+    standard library's, nor the runtime's may then make AWS calls nobody can list."""
+    function = handler.entry.template_function
+    if function is None or not function.layers:
+        return []
+    from lambdalint.packages import remote_layers
+
+    remote = remote_layers(function)
+    if not remote:
+        return []
+    import sys
+
+    seen: set[str] = set()
+    for module in modules:
+        if module.path in seen:
+            continue
+        seen.add(module.path)
+        for qualified in module.import_names.values():
+            for name in qualified:
+                top = name.split(".", 1)[0]
+                if not top or top in sys.stdlib_module_names or top in _PROVIDED \
+                        or project_module(analysis, Path(module.path), handler.entry.roots, name):
+                    continue
+                return [AwsUnknown(f"`{top}` is not in the project and may come from layer `{remote[0]}`",
+                                   Span.point(module.display, 1))]
+    return []
 
 
 # Libraries that call AWS APIs themselves with the function's role: an ORM over DynamoDB, S3 file
