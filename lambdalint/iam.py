@@ -433,29 +433,28 @@ def _as_sub(raw: object) -> object:
 
 @lru_cache(maxsize=1)
 def _connector_profiles() -> dict:
-    """aws-sam-translator's connector profiles (`model/connector_profiles/profiles.json`), as data."""
-    spec = importlib.util.find_spec("samtranslator")
-    for location in (spec.submodule_search_locations or []) if spec is not None else []:
-        path = Path(location, "model", "connector_profiles", "profiles.json")
-        if path.is_file():
-            try:
-                return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
-            except (OSError, ValueError):
-                return {}
-    return {}
+    """aws-sam-translator's connector profiles (`model/connector_profiles/profiles.json`)."""
+    return _samtranslator_data("model", "connector_profiles", "profiles.json")
 
 
 @lru_cache(maxsize=1)
 def _policy_templates() -> dict[str, dict]:
-    """aws-sam-translator's bundled policy templates, read as data (importing it costs ~0.5 s)."""
+    """aws-sam-translator's bundled policy templates."""
+    return _samtranslator_data("policy_templates_data", "policy_templates.json").get("Templates", {})
+
+
+def _samtranslator_data(*parts: str) -> dict:
+    """A JSON file aws-sam-translator ships, read as data (importing the package costs ~0.5 s);
+    empty when it is missing or unreadable."""
     spec = importlib.util.find_spec("samtranslator")
     for location in (spec.submodule_search_locations or []) if spec is not None else []:
-        path = Path(location, "policy_templates_data", "policy_templates.json")
+        path = Path(location, *parts)
         if path.is_file():
             try:
-                return json.loads(path.read_text(encoding="utf-8")).get("Templates", {})
+                found = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 return {}
+            return found if isinstance(found, dict) else {}
     return {}
 
 

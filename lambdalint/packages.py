@@ -206,7 +206,7 @@ def resolve(function: Function) -> FunctionPackage:
     else:
         code, span = _cloudformation_code(function)
     layers_node = _layers_node(function)
-    layers = tuple(_layer(template, element) for element in function.layers)
+    layers = function_layers(function)
     layers_span = (layers_node.key_span or layers_node.span) if layers_node is not None else None
     return FunctionPackage(function, code, span, layers, layers_span)
 
@@ -525,13 +525,17 @@ def _layer_source(template: Template, logical_id: str) -> CodeSource | None:
     return CodeSource(path, "artifact" if path.is_file() else "source")
 
 
+def function_layers(function: Function) -> tuple[LayerRef, ...]:
+    """Each of the function's layers, with its content when that is in the project."""
+    return tuple(_layer(function.template, element) for element in function.layers)
+
+
 def layer_import_roots(function: Function) -> tuple[Path, ...]:
     """The folders the function's local layers put on its import path (`/opt/python`): a layer's
     `python/` folder, or the layer's folder itself when a build step copies it there (SAM's
     `BuildMethod: python3.x`, a `.aws-sam` build of the layer)."""
     roots: list[Path] = []
-    for element in function.layers:
-        layer = _layer(function.template, element)
+    for layer in function_layers(function):
         if layer.source is None or layer.source.is_zip:
             continue
         folder = layer.source.path
@@ -544,8 +548,7 @@ def layer_import_roots(function: Function) -> tuple[Path, ...]:
 
 def remote_layers(function: Function) -> list[str]:
     """The function's layers whose content is not in the project (an ARN, a parameter)."""
-    return [layer.name for element in function.layers
-            if (layer := _layer(function.template, element)).source is None]
+    return [layer.name for layer in function_layers(function) if layer.source is None]
 
 
 def _built_for_python(template: Template, logical_id: str) -> bool:
