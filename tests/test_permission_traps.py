@@ -157,3 +157,20 @@ def test_a_role_a_plugin_extends_misses_nothing(tmp_path: Path) -> None:
     write_tree(tmp_path, {"serverless.yml": LIFT_SERVICE.split("constructs:")[0]
                           + "functions:" + LIFT_SERVICE.split("functions:")[1].replace("  - serverless-lift\n", "  - serverless-python-requirements\n")})
     assert [c for c, _, _ in codes_at(run_lint(tmp_path, select=("LL321",)))] == ["LL321"]
+
+
+def test_an_agent_framework_calling_bedrock_leaves_no_permission_unused(tmp_path: Path) -> None:
+    # aws-samples/amazon-bedrock-serverless-prompt-chaining: the Strands Agents SDK's BedrockModel
+    # calls bedrock:InvokeModel itself; the code's own boto3 call is only the event
+    template = STREAM_WITH_DESTINATION.replace("[events:PutEvents]", "[events:PutEvents, bedrock:InvokeModel]")
+    handler = ("import boto3\nfrom strands import Agent\nfrom strands.models import BedrockModel\n\n"
+               "events = boto3.client('events')\n\n\n"
+               "def handler(event, context):\n"
+               "    agent = Agent(model=BedrockModel(model_id='anthropic.claude-3-haiku'))\n"
+               "    answer = str(agent(event['question']))\n"
+               "    events.put_events(Entries=[{'Source': 'agent', 'DetailType': 'Answer', 'Detail': '{}'}])\n"
+               "    return answer\n")
+    write_tree(tmp_path, {"template.yaml": template, "src/main.py": handler})
+    result = run_lint(tmp_path)
+    assert [c for c, _, _ in codes_at(result) if c in ("LL321", "LL322")] == []
+    assert any("`strands` makes AWS calls of its own" in note for note in result.notes)

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from lambdalint.code.analysis import CodeAnalysis, Handler, project_module
-from lambdalint.code.facts import (MODEL, RETURNED, AwsCall, AwsClient, AwsUnknown, ModuleFacts, follow, model_client,
-                                   model_keywords)
+from lambdalint.code.facts import (AWS_CALLING_LIBRARIES, MODEL, RETURNED, AwsCall, AwsClient, AwsUnknown,
+                                   ModuleFacts, follow, model_client, model_keywords)
 from lambdalint.located import Span
 
 
@@ -136,17 +136,6 @@ def _layer_modules(analysis: CodeAnalysis, handler: Handler, modules: list) -> l
                 return [AwsUnknown(f"`{top}` is not in the project and may come from layer `{remote[0]}`",
                                    Span.point(module.display, 1))]
     return []
-
-
-# Libraries that call AWS APIs themselves with the function's role: an ORM over DynamoDB, S3 file
-# systems, request signers for API Gateway or OpenSearch (`execute-api:Invoke`, `es:ESHttp*`).
-# Their calls are not boto3 calls the walk can name, so a module importing one has calls nobody
-# can list, and no permission can be called unused.
-AWS_CALLING_LIBRARIES = frozenset({
-    "pynamodb", "awswrangler", "aioboto3", "aiobotocore", "s3fs", "smart_open", "boto",
-    "aws_requests_auth", "requests_aws4auth", "opensearchpy", "aws_encryption_sdk",
-    "dynamodb_encryption_sdk", "sagemaker", "s3transfer", "aws_xray_sdk",
-})
 
 
 def _library_callers(modules) -> list[AwsUnknown]:

@@ -170,7 +170,22 @@ class MutationFact(NamedTuple):
 
 # The names every rule reading `AwsCall`s declares (`Rule.code_names`): a module naming none makes
 # no AWS call of its own (PynamoDB models make DynamoDB calls: `pynamodb_facts`).
-AWS_NAMES = ("boto3", "aws_lambda_powertools", "pynamodb")
+# Libraries that call AWS APIs themselves with the function's role: an ORM over DynamoDB, S3 file
+# systems, request signers for API Gateway or OpenSearch (`execute-api:Invoke`, `es:ESHttp*`),
+# agent and LLM frameworks with a Bedrock model (`bedrock:InvokeModel`), caches of secrets, log
+# handlers, database drivers that sign in with IAM. Their calls are not boto3 calls the walk can
+# name, so a module importing one has calls nobody can list, and no permission can be called unused.
+AWS_CALLING_LIBRARIES = frozenset({
+    "pynamodb", "awswrangler", "aioboto3", "aiobotocore", "s3fs", "smart_open", "boto",
+    "aws_requests_auth", "requests_aws4auth", "opensearchpy", "aws_encryption_sdk",
+    "dynamodb_encryption_sdk", "sagemaker", "s3transfer", "aws_xray_sdk",
+    "strands", "langchain_aws", "langchain_community", "llama_index", "litellm", "anthropic",
+    "aws_secretsmanager_caching", "watchtower", "pyathena", "redshift_connector", "aws_advanced_python_wrapper",
+})
+
+# Names that make a module worth full analysis for AWS calls (`Rule.code_names` of LL321/LL322):
+# the SDK, Powertools, and every library above, whose import makes the call set incomplete.
+AWS_NAMES = ("boto3", "aws_lambda_powertools", *sorted(AWS_CALLING_LIBRARIES))
 
 # The names behind every `EnvFact`: what a rule reading them declares (`Rule.code_names`).
 ENV_NAMES = ("os.environ", "os.getenv", "os.putenv")

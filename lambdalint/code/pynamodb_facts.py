@@ -9,7 +9,7 @@ is the table: `get` -> `get_item`, `save` -> `put_item`... A model another proje
 is resolved by the analysis (receiver `MODEL` + the class's qualified names).
 
 PynamoDB objects also travel where the walk does not follow them (a parameter, a list, a return),
-so a module that imports PynamoDB keeps making the call set incomplete (`aws.AWS_CALLING_LIBRARIES`):
+so a module that imports PynamoDB keeps making the call set incomplete (`facts.AWS_CALLING_LIBRARIES`):
 what is listed here is what the code is known to call, never all of it.
 """
 
