@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from lambdalint.config import Config
 from lambdalint.load import load_project
@@ -139,6 +140,58 @@ def test_scalar_types_and_spans_for_numbers_and_booleans() -> None:
     values = {k: (type(v.value).__name__, v.span.line, v.span.column) for k, v in root.items()}
     assert values == {"Timeout": ("int", 1, 10), "Tracing": ("bool", 2, 10), "Rate": ("float", 3, 7),
                       "Date": ("str", 4, 7), "Name": ("str", 5, 7)}
+
+
+# Plain, quoted and tagged scalars, the values YAML 1.1 gives them, and keys that look like values:
+# the converter resolves tags itself, so each must read as PyYAML's safe loader reads it.
+_SCALARS = """\
+int: 30
+negative: -7
+octal: 0o17
+hex: 0x1F
+float: 0.5
+exp: 1e3
+inf: .inf
+yes_word: yes
+on_word: On
+off_word: off
+true_word: True
+null_tilde: ~
+null_word: null
+empty:
+quoted_int: '30'
+double_quoted_bool: "true"
+tagged_str: !!str 30
+tagged_int: !!int "30"
+tagged_bool: !!bool "yes"
+non_specific: ! 30
+date: 2010-09-09
+word: Type
+dash_word: -foo
+dot_word: .hidden
+list: [1, '1', yes, "no", ~, x]
+"""
+
+
+def test_scalars_read_as_the_safe_loader_reads_them() -> None:
+    expected = yaml.safe_load(_SCALARS)
+    expected["date"] = "2010-09-09"  # a version string to CloudFormation: never a date
+    expected = {str(key): value for key, value in expected.items()}
+    assert load_yaml(_SCALARS, "t.yaml").plain() == expected
+    # same values, same types (True == 1 and 1.0 == 1 would hide a wrong type)
+    types = {key: type(value.value) for key, value in load_yaml(_SCALARS, "t.yaml").items()}
+    assert types == {key: type(value) for key, value in expected.items()}
+    # keys stay the text they are written as (a template's keys are names)
+    keys = load_yaml("30: a\ntrue: b\nyes: c\n~: d\n'<<': e\n", "t.yaml").plain()
+    assert keys == {"30": "a", "true": "b", "yes": "c", "~": "d", "<<": "e"}
+
+
+def test_only_a_plain_untagged_double_angle_is_a_merge_key() -> None:
+    text = "base: &b {A: 1}\nmerged: {<<: *b, B: 2}\ntagged: {!!merge '<<': *b}\nquoted: {'<<': x}\n"
+    root = load_yaml(text, "t.yaml").plain()
+    assert root["merged"] == {"A": 1, "B": 2}
+    assert root["tagged"] == {"A": 1}
+    assert root["quoted"] == {"<<": "x"}
 
 
 def test_json_template_spans(tmp_path: Path) -> None:

@@ -27,8 +27,6 @@ except ImportError:  # pragma: no cover
 
 _new_span = tuple.__new__
 _ScalarNode, _SequenceNode = yaml.ScalarNode, yaml.SequenceNode
-_SCALAR_TAG, _SEQUENCE_TAG, _MAPPING_TAG = (_BaseLoader.DEFAULT_SCALAR_TAG, _BaseLoader.DEFAULT_SEQUENCE_TAG,
-                                            _BaseLoader.DEFAULT_MAPPING_TAG)
 # The implicit resolvers by the first character of a plain scalar, wildcard ones appended, as
 # `BaseResolver.resolve` looks them up.
 _RESOLVERS = {first: tuple(resolvers) + tuple(_BaseLoader.yaml_implicit_resolvers.get(None, ()))
@@ -36,27 +34,32 @@ _RESOLVERS = {first: tuple(resolvers) + tuple(_BaseLoader.yaml_implicit_resolver
 _NO_RESOLVERS = tuple(_BaseLoader.yaml_implicit_resolvers.get(None, ()))
 
 
+class _Everything:
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+# The first characters a plain scalar needs to be resolved at all (every one, had the safe loader
+# a wildcard resolver): most plain scalars are words no resolver can match.
+_RESOLVED_FIRST: frozenset[str] | _Everything = frozenset(_RESOLVERS) if not _NO_RESOLVERS else _Everything()
+
+
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """The safe loader with the same tags, resolved faster. Even the C composer calls back into
-    Python three times per node (`descend_resolver`, `resolve`, `ascend_resolver`): about a fifth
-    of composing a template. The safe loader has no path resolvers, so the two path hooks are
-    no-ops; C callables take their place (no Python frame; neither is bound to the instance), and
-    `resolve` keeps only the lookups a safe loader can take."""
+    """The safe loader, with tag resolution left to `_Converter`. Even the C composer calls back
+    into Python three times per node (`descend_resolver`, `resolve`, `ascend_resolver`): about a
+    fifth of composing a template. C callables take their place (no Python frame; none is bound to
+    the instance): the safe loader has no path resolvers, so the two path hooks are no-ops, and
+    `resolve(kind, value, implicit)` becomes `slice(kind, value, implicit)`, which only records
+    what the converter needs to resolve a plain scalar itself. Mapping keys, which are half the
+    scalars and never need their tag, are then never resolved at all."""
 
     descend_resolver = {}.get  # (parent, index) -> index, ignored
     ascend_resolver = tuple  # () -> (), ignored
-
-    def resolve(self, kind: type, value: str | None, implicit: tuple[bool, bool]) -> str:
-        if kind is _ScalarNode:
-            if implicit[0]:
-                for tag, regexp in _RESOLVERS.get(value[:1], _NO_RESOLVERS):  # type: ignore[index]
-                    if regexp.match(value):
-                        return tag
-            return _SCALAR_TAG
-        return _SEQUENCE_TAG if kind is _SequenceNode else _MAPPING_TAG
+    resolve = slice  # a node without an explicit tag gets slice(kind, value, (plain, quoted))
 
 
 _MERGE = "tag:yaml.org,2002:merge"
+_UNTAGGED = slice  # the tag `_Loader.resolve` gives a node that has no explicit tag
 _IMPLICIT = {
     "tag:yaml.org,2002:int",
     "tag:yaml.org,2002:float",
@@ -155,6 +158,16 @@ def _too_deep(line: int, column: int) -> LoadError:
                      line, column, bounded=True)
 
 
+def _is_merge_key(node: yaml.Node) -> bool:
+    """`<<` as YAML 1.1 reads it: plain and untagged, or tagged `!!merge`; a quoted `"<<"` is a key."""
+    tag = node.tag
+    return tag == _MERGE if tag.__class__ is not _UNTAGGED else bool(tag.step[0])
+
+
+def _short_form_tag(tag: object) -> bool:
+    return tag.__class__ is str and tag[:1] == "!"  # type: ignore[index]
+
+
 class _Converter:
     """Nodes to `Located` values. The loops are written out (no helper call per node, the scalar
     case handled where it is met): this runs once per node of every template, and on a large corpus
@@ -166,6 +179,7 @@ class _Converter:
         self.budget = budget  # node conversions left; aliases make the graph convert as a tree
         self.problems: list[LoadError] = []
         self.implicit: dict[tuple[str, str], object] = {}  # (tag, text) -> int/float/bool/None
+        self.plain_values: dict[str, object] = {}  # plain scalar text -> its value
 
     def span(self, node: yaml.Node) -> Span:
         start, end = node.start_mark, node.end_mark
@@ -184,27 +198,46 @@ class _Converter:
         if self.budget < 0 or depth > MAX_DEPTH:
             raise self.refuse(node, depth)
         tag = node.tag
-        if tag[:1] == "!":
-            return self.short_form(node, depth)
         kind = node.__class__
         start, end = node.start_mark, node.end_mark
         span = _new_span(Span, (self.path, start.line + 1, start.column + 1, end.line + 1, end.column + 1))
-        if kind is _ScalarNode:
-            return Located(node.value if tag not in _IMPLICIT else self.scalar(node), span)
+        if tag.__class__ is not _UNTAGGED:
+            if tag[:1] == "!":
+                return self.short_form(node, depth)
+            if kind is _ScalarNode:  # `!!int 5`, `!!str 5`
+                return Located(self.scalar(node) if tag in _IMPLICIT else node.value, span)
+        elif kind is _ScalarNode:
+            text = node.value
+            return Located(self.plain(text) if tag.step[0] and text[:1] in _RESOLVED_FIRST else text, span)
         if kind is _SequenceNode:
             return Located(self.sequence(node, depth), span)
         return Located(self.mapping(node, depth), span)
 
     def scalar(self, node: yaml.ScalarNode) -> object:
-        if node.tag in _IMPLICIT:
-            key = (node.tag, node.value)
-            try:
-                return self.implicit[key]
-            except KeyError:
-                value = self.implicit[key] = self.constructor.construct_object(node)
-                return value
-        # Timestamps stay text: `2010-09-09` is a version string to CloudFormation, not a date.
-        return node.value
+        """An explicitly tagged `!!int`/`!!float`/`!!bool`/`!!null` scalar."""
+        key = (node.tag, node.value)
+        try:
+            return self.implicit[key]
+        except KeyError:
+            value = self.implicit[key] = self.constructor.construct_object(node)
+            return value
+
+    def plain(self, text: str) -> object:
+        """A plain (unquoted, untagged) scalar as YAML 1.1 reads it: `5`, `true`, `~` become int,
+        bool and None. Timestamps stay text: `2010-09-09` is a version string to CloudFormation,
+        not a date."""
+        try:
+            return self.plain_values[text]
+        except KeyError:
+            pass
+        value: object = text
+        for tag, regexp in _RESOLVERS.get(text[:1], _NO_RESOLVERS):
+            if regexp.match(text):
+                if tag in _IMPLICIT:
+                    value = self.scalar(_ScalarNode(tag, text))
+                break
+        self.plain_values[text] = value
+        return value
 
     def sequence(self, node: yaml.SequenceNode, depth: int) -> list[Located]:
         items: list[Located] = []
@@ -213,13 +246,14 @@ class _Converter:
         depth += 1
         for item in node.value:
             tag = item.tag
-            if item.__class__ is _ScalarNode and tag[:1] != "!":
-                # `convert`'s scalar case, written out
+            if item.__class__ is _ScalarNode and tag.__class__ is _UNTAGGED:
+                # `convert`'s plain scalar case, written out
                 self.budget -= 1
                 if self.budget < 0 or depth > MAX_DEPTH:
                     raise self.refuse(item, depth)
                 start, end = item.start_mark, item.end_mark
-                append(Located(item.value if tag not in _IMPLICIT else self.scalar(item),
+                text = item.value
+                append(Located(self.plain(text) if tag.step[0] and text[:1] in _RESOLVED_FIRST else text,
                                _new_span(Span, (path, start.line + 1, start.column + 1,
                                                 end.line + 1, end.column + 1))))
             else:
@@ -232,25 +266,26 @@ class _Converter:
         path = self.path
         inner = depth + 1
         for key_node, value_node in node.value:
-            if key_node.tag == _MERGE:
+            key = key_node.value
+            if key.__class__ is not str:  # a mapping or list as a key
+                key = str(key)
+            elif key == "<<" and _is_merge_key(key_node):
                 merged = self.merge(value_node, depth, merged if merged is not None else {})
                 continue
-            key = key_node.value if key_node.__class__ is _ScalarNode else str(key_node.value)
-            if key.__class__ is not str:
-                key = str(key)
             if key in result:
                 first = result[key].key_span
                 where = f" (first defined on line {first.line}; the last value is used)" if first else ""
                 mark = key_node.start_mark
                 self.problems.append(LoadError(f"duplicate key `{key}`{where}", mark.line + 1, mark.column + 1))
             tag = value_node.tag
-            if value_node.__class__ is _ScalarNode and tag[:1] != "!":
-                # `convert`'s scalar case, written out
+            if value_node.__class__ is _ScalarNode and tag.__class__ is _UNTAGGED:
+                # `convert`'s plain scalar case, written out
                 self.budget -= 1
                 if self.budget < 0 or inner > MAX_DEPTH:
                     raise self.refuse(value_node, inner)
                 start, end = value_node.start_mark, value_node.end_mark
-                value = Located(value_node.value if tag not in _IMPLICIT else self.scalar(value_node),
+                text = value_node.value
+                value = Located(self.plain(text) if tag.step[0] and text[:1] in _RESOLVED_FIRST else text,
                                 _new_span(Span, (path, start.line + 1, start.column + 1,
                                                  end.line + 1, end.column + 1)))
             else:
@@ -270,7 +305,7 @@ class _Converter:
             raise _too_deep(value_node.start_mark.line + 1, value_node.start_mark.column + 1)
         sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
         for source in sources:
-            if not isinstance(source, yaml.MappingNode) or source.tag.startswith("!"):
+            if not isinstance(source, yaml.MappingNode) or _short_form_tag(source.tag):
                 mark = source.start_mark
                 self.problems.append(LoadError("`<<` merges only mappings or a list of mappings; "
                                                "this value is ignored", mark.line + 1, mark.column + 1))
