@@ -7,7 +7,6 @@ and point findings at spans, so neither ever needs the raw YAML.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Iterator, Literal, NamedTuple
 
 Origin = Literal["explicit", "globals", "provider", "default", "unresolved"]
@@ -31,7 +30,19 @@ class Span(NamedTuple):
         return cls(path, line, column, line, column + 1)
 
 
-@dataclass(slots=True)
+_new_span = tuple.__new__
+# What the YAML converter stores where a span goes: (path, line, column, end_line, end_column), all
+# 0-based as libyaml's marks give them. A plain tuple costs half of a `Span` (a tuple subclass is
+# built by copying a temporary tuple), and most values never have their span read: it becomes a
+# `Span` the first time it is.
+RawSpan = tuple
+
+
+def _span(raw: tuple[str, int, int, int, int]) -> Span:
+    path, line, column, end_line, end_column = raw
+    return _new_span(Span, (path, line + 1, column + 1, end_line + 1, end_column + 1))
+
+
 class Located:
     """A model value with its source span and origin.
 
@@ -39,12 +50,48 @@ class Located:
     Intrinsic functions keep their long form: `!Ref X` is `{"Ref": Located("X")}`.
     `key_span` is the span of the mapping key this value sits under, when it has one: findings about
     an entry (an environment variable, a property) point there.
+    Two values are equal when their value, span and origin are (the key span does not count).
+    The YAML converter passes its spans as `RawSpan` tuples; reading one gives a `Span`.
     """
 
-    value: Any
-    span: Span
-    origin: Origin = "explicit"
-    key_span: Span | None = field(default=None, compare=False)
+    __slots__ = ("value", "_span", "origin", "_key_span")
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaces
+
+    def __init__(self, value: Any, span: Span, origin: Origin = "explicit", key_span: Span | None = None) -> None:
+        self.value = value
+        self._span = span
+        self.origin = origin
+        self._key_span = key_span
+
+    @property
+    def span(self) -> Span:
+        span = self._span
+        if span.__class__ is RawSpan:
+            span = self._span = _span(span)
+        return span
+
+    @span.setter
+    def span(self, span: Span) -> None:
+        self._span = span
+
+    @property
+    def key_span(self) -> Span | None:
+        span = self._key_span
+        if span.__class__ is RawSpan:
+            span = self._key_span = _span(span)
+        return span
+
+    @key_span.setter
+    def key_span(self, span: Span | None) -> None:
+        self._key_span = span
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.value, self.span, self.origin) == (other.value, other.span, other.origin)  # type: ignore[attr-defined]
+
+    def __repr__(self) -> str:
+        return f"Located(value={self.value!r}, span={self.span!r}, origin={self.origin!r}, key_span={self.key_span!r})"
 
     # -- navigation helpers; they never raise on a shape mismatch, since templates are user input --
 
@@ -59,11 +106,11 @@ class Located:
                 return None
         return node
 
-    def but(self, *, value: Any = ..., origin: Origin | None = None) -> Located:
-        """A copy with a new value and/or origin, span and key span kept: `dataclasses.replace`
-        without its per-call field introspection (loaders copy thousands of nodes per template)."""
-        return Located(self.value if value is ... else value, self.span,
-                       self.origin if origin is None else origin, self.key_span)
+    def but(self, *, value: Any = ..., origin: Origin | None = None, key_span: Span | None = ...) -> Located:  # type: ignore[assignment]
+        """A copy with a new value, origin and/or key span, the rest kept (spans as they are
+        stored: copying one never builds a `Span`)."""
+        return Located(self.value if value is ... else value, self._span,
+                       self.origin if origin is None else origin, self._key_span if key_span is ... else key_span)
 
     def items(self) -> Iterator[tuple[str, Located]]:
         if isinstance(self.value, dict):

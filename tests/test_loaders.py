@@ -10,6 +10,7 @@ import yaml
 from lambdalint.config import Config
 from lambdalint.load import load_project
 from lambdalint.loaders.yamlnodes import LoadError, load_json, load_yaml
+from lambdalint.located import Span
 from lambdalint.model import Function, Project
 
 from conftest import write_tree
@@ -331,3 +332,18 @@ def test_serverless_file_of_another_provider_defines_no_lambda_function(tmp_path
     assert all(f.span.path.startswith("aws/") for f in result.findings)
     assert "LL106" in {f.code for f in result.findings}
     assert any("provider `openwhisk` is not AWS" in note for note in result.project.notes)
+
+
+def test_yaml_spans_read_as_spans_and_survive_copies() -> None:
+    root = load_yaml("Resources:\n  Fn:\n    Timeout: 30\n    Tags: [a, !Ref B]\n", "t.yaml")
+    timeout = root.get("Resources", "Fn", "Timeout")
+    assert timeout is not None
+    copy = timeout.but(origin="globals")  # copied before its span was ever read
+    for value in (timeout, copy):
+        assert isinstance(value.span, Span) and isinstance(value.key_span, Span)
+        assert (value.span.line, value.span.column, value.span.end_column) == (3, 14, 16)
+        assert (value.key_span.line, value.key_span.column) == (3, 5)
+    assert copy.origin == "globals" and copy != timeout and copy.but(origin="explicit") == timeout
+    tag = root.get("Resources", "Fn", "Tags").value[1]
+    assert tag.key_span is None and tag.value["Ref"].key_span == tag.span
+    assert (tag.span.line, tag.span.column) == (4, 15)

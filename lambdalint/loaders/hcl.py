@@ -15,7 +15,7 @@ project file. A reference to another resource's attribute keeps its text with or
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
@@ -332,7 +332,7 @@ def _object(node: Any, hcl: HclFile, scope: Scope, span: Span) -> Located:
             key = key_text
         else:
             return Located(hcl.text_of(node), span, "unresolved")  # a computed key
-        entries[key] = replace(evaluate(val_node, hcl, scope), key_span=hcl.span(key_node))
+        entries[key] = evaluate(val_node, hcl, scope).but(key_span=hcl.span(key_node))
     return Located(entries, span)
 
 
@@ -506,7 +506,7 @@ def _json_block(kind: str, labels: list[str], body: Located, hcl: HclFile) -> Bl
 def _json_value(node: Located, scope: Scope) -> Located:
     """A JSON-syntax value: strings are templates (`"${var.x}"`), the rest is literal."""
     if isinstance(node.value, dict):
-        return Located({k: replace(_json_value(v, scope), key_span=v.key_span) for k, v in node.value.items()},
+        return Located({k: _json_value(v, scope).but(key_span=v.key_span) for k, v in node.value.items()},
                        node.span, node.origin, node.key_span)
     if isinstance(node.value, list):
         return Located([_json_value(v, scope) for v in node.value], node.span, node.origin, node.key_span)

@@ -7,7 +7,7 @@ lambda module; they import only this module, so imports go one way.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from lambdalint.located import Located, Span, default
@@ -70,7 +70,7 @@ class TerraformModule:
         return found
 
     def attribute(self, attribute: Attribute) -> Located:
-        return replace(attribute.evaluate(self.scope), key_span=attribute.key_span)
+        return attribute.evaluate(self.scope).but(key_span=attribute.key_span)
 
     def reference(self, node: Located | None) -> tuple[str, str, str] | None:
         """`(type, name, attribute)` for `aws_x.name.attr` / `data.aws_x.name.attr` text."""

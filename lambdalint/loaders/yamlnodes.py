@@ -18,14 +18,13 @@ from dataclasses import dataclass
 
 import yaml
 
-from lambdalint.located import Located, Span
+from lambdalint.located import Located, RawSpan, Span
 
 try:  # the C composer is about 10x faster; pure Python is the fallback on exotic platforms
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
-_new_span = tuple.__new__
 _ScalarNode, _SequenceNode = yaml.ScalarNode, yaml.SequenceNode
 # The implicit resolvers by the first character of a plain scalar, wildcard ones appended, as
 # `BaseResolver.resolve` looks them up.
@@ -181,10 +180,9 @@ class _Converter:
         self.implicit: dict[tuple[str, str], object] = {}  # (tag, text) -> int/float/bool/None
         self.plain_values: dict[str, object] = {}  # plain scalar text -> its value
 
-    def span(self, node: yaml.Node) -> Span:
+    def span(self, node: yaml.Node) -> RawSpan:
         start, end = node.start_mark, node.end_mark
-        # tuple.__new__ skips the named tuple's Python-level constructor: this runs once per node.
-        return _new_span(Span, (self.path, start.line + 1, start.column + 1, end.line + 1, end.column + 1))
+        return (self.path, start.line, start.column, end.line, end.column)
 
     def refuse(self, node: yaml.Node, depth: int) -> LoadError:
         mark = node.start_mark
@@ -193,25 +191,27 @@ class _Converter:
         return LoadError("too many alias expansions: the aliases expand to a document far "
                          "larger than the file", mark.line + 1, mark.column + 1, bounded=True)
 
-    def convert(self, node: yaml.Node, depth: int) -> Located:
+    def convert(self, node: yaml.Node, depth: int, key: RawSpan | None = None) -> Located:
+        """`node` as a value; `key`: the span of the mapping key it sits under."""
         self.budget -= 1
         if self.budget < 0 or depth > MAX_DEPTH:
             raise self.refuse(node, depth)
         tag = node.tag
         kind = node.__class__
         start, end = node.start_mark, node.end_mark
-        span = _new_span(Span, (self.path, start.line + 1, start.column + 1, end.line + 1, end.column + 1))
+        span = (self.path, start.line, start.column, end.line, end.column)
         if tag.__class__ is not _UNTAGGED:
             if tag[:1] == "!":
-                return self.short_form(node, depth)
+                return self.short_form(node, depth, key)
             if kind is _ScalarNode:  # `!!int 5`, `!!str 5`
-                return Located(self.scalar(node) if tag in _IMPLICIT else node.value, span)
+                return Located(self.scalar(node) if tag in _IMPLICIT else node.value, span, "explicit", key)
         elif kind is _ScalarNode:
             text = node.value
-            return Located(self.plain(text) if tag.step[0] and text[:1] in _RESOLVED_FIRST else text, span)
+            return Located(self.plain(text) if tag.step[0] and text[:1] in _RESOLVED_FIRST else text, span,
+                           "explicit", key)
         if kind is _SequenceNode:
-            return Located(self.sequence(node, depth), span)
-        return Located(self.mapping(node, depth), span)
+            return Located(self.sequence(node, depth), span, "explicit", key)
+        return Located(self.mapping(node, depth), span, "explicit", key)
 
     def scalar(self, node: yaml.ScalarNode) -> object:
         """An explicitly tagged `!!int`/`!!float`/`!!bool`/`!!null` scalar."""
@@ -254,8 +254,7 @@ class _Converter:
                 start, end = item.start_mark, item.end_mark
                 text = item.value
                 append(Located(self.plain(text) if tag.step[0] and text[:1] in _RESOLVED_FIRST else text,
-                               _new_span(Span, (path, start.line + 1, start.column + 1,
-                                                end.line + 1, end.column + 1))))
+                               (path, start.line, start.column, end.line, end.column)))
             else:
                 append(self.convert(item, depth))
         return items
@@ -285,14 +284,14 @@ class _Converter:
                     raise self.refuse(value_node, inner)
                 start, end = value_node.start_mark, value_node.end_mark
                 text = value_node.value
-                value = Located(self.plain(text) if tag.step[0] and text[:1] in _RESOLVED_FIRST else text,
-                                _new_span(Span, (path, start.line + 1, start.column + 1,
-                                                 end.line + 1, end.column + 1)))
+                key_start, key_end = key_node.start_mark, key_node.end_mark
+                result[key] = Located(self.plain(text) if tag.step[0] and text[:1] in _RESOLVED_FIRST else text,
+                                      (path, start.line, start.column, end.line, end.column), "explicit",
+                                      (path, key_start.line, key_start.column, key_end.line, key_end.column))
             else:
-                value = self.convert(value_node, inner)
-            start, end = key_node.start_mark, key_node.end_mark
-            value.key_span = _new_span(Span, (path, start.line + 1, start.column + 1, end.line + 1, end.column + 1))
-            result[key] = value
+                key_start, key_end = key_node.start_mark, key_node.end_mark
+                result[key] = self.convert(value_node, inner, (path, key_start.line, key_start.column,
+                                                               key_end.line, key_end.column))
         if merged:
             # YAML 1.1 merge keys: the mapping's own keys win wherever they stand.
             for key, value in merged.items():
@@ -314,19 +313,18 @@ class _Converter:
                 merged.setdefault(key, value)
         return merged
 
-    def short_form(self, node: yaml.Node, depth: int) -> Located:
+    def short_form(self, node: yaml.Node, depth: int, key: RawSpan | None) -> Located:
         tag = node.tag
         name = _SPECIAL_TAGS.get(tag, "Fn::" + tag[1:])
         span = self.span(node)
         if isinstance(node, yaml.ScalarNode):
-            arg = Located(node.value, span)
+            arg = Located(node.value, span, "explicit", span)
             if tag == "!GetAtt" and isinstance(node.value, str):
                 # `!GetAtt Res.Attr` is the scalar spelling of `[Res, Attr]`; attributes may hold dots.
                 resource, _, attribute = node.value.partition(".")
-                arg = Located([Located(resource, span), Located(attribute, span)], span)
+                arg = Located([Located(resource, span), Located(attribute, span)], span, "explicit", span)
         elif isinstance(node, yaml.SequenceNode):
-            arg = Located(self.sequence(node, depth), span)
+            arg = Located(self.sequence(node, depth), span, "explicit", span)
         else:
-            arg = Located(self.mapping(node, depth + 1), span)
-        arg.key_span = span
-        return Located({name: arg}, span)
+            arg = Located(self.mapping(node, depth + 1), span, "explicit", span)
+        return Located({name: arg}, span, "explicit", key)
