@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+from operator import attrgetter
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -165,7 +166,7 @@ class Walker:
         while stack:
             folder, active = stack.pop()
             try:
-                entries = sorted(os.scandir(folder), key=lambda e: e.name)
+                entries = sorted(os.scandir(folder), key=_NAME)
             except OSError as exc:
                 self.found.skipped.append(Unreadable(folder, f"skipped, cannot read folder: "
                                                      f"{exc.strerror or type(exc).__name__}"))
@@ -256,6 +257,9 @@ class Walker:
             self.found.unreadable.append(
                 Unreadable(path, f"not UTF-8 text (invalid byte on line {line})"))
             return None
+
+
+_NAME = attrgetter("name")
 
 
 def is_template_text(name: str, text: str) -> bool:

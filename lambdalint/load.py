@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -13,6 +14,9 @@ from lambdalint.loaders.serverless import load_serverless, looks_like_serverless
 from lambdalint.loaders.yamlnodes import LoadError, load_json, load_yaml
 from lambdalint.model import Problem, Project, SourceFile, Template
 from lambdalint.unread import is_terraform, unchecked_infrastructure
+
+# a template whose text opens with `{` is read as JSON (`text.lstrip()` would copy every template)
+_JSON_START = re.compile(r"\s*\{")
 
 
 def load_project(paths: Iterable[Path], config: Config, cwd: Path,
@@ -139,7 +143,7 @@ def _add_terraform(project: Project, result: object, read: Callable[[Path], str 
 
 def load_template(source: SourceFile, project: Project) -> Template | None:
     """The template in `source`, or None when it is some other YAML/JSON; problems go to `project`."""
-    as_json = source.path.suffix == ".json" or source.text.lstrip().startswith("{")
+    as_json = source.path.suffix == ".json" or _JSON_START.match(source.text) is not None
     problems: list[LoadError] = []
     try:
         root = (load_json if as_json else load_yaml)(source.text, source.display, problems)

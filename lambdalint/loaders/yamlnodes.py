@@ -191,11 +191,17 @@ class _Converter:
         return LoadError("too many alias expansions: the aliases expand to a document far "
                          "larger than the file", mark.line + 1, mark.column + 1, bounded=True)
 
+    def count(self, nodes: list, depth: int) -> None:
+        """Refuse `nodes` (a container's items, at `depth`) once the budget is spent or they are
+        too deep. Each container charges its items to the budget before converting them (written
+        out where it does), so every conversion is counted once and a bomb stops early."""
+        if nodes:
+            first = nodes[0]
+            raise self.refuse(first if first.__class__ is not tuple else first[1], depth)
+
     def convert(self, node: yaml.Node, depth: int, key: RawSpan | None = None) -> Located:
-        """`node` as a value; `key`: the span of the mapping key it sits under."""
-        self.budget -= 1
-        if self.budget < 0 or depth > MAX_DEPTH:
-            raise self.refuse(node, depth)
+        """`node` as a value (its container has counted it); `key`: the span of the mapping key it
+        sits under."""
         tag = node.tag
         kind = node.__class__
         start, end = node.start_mark, node.end_mark
@@ -244,13 +250,13 @@ class _Converter:
         append = items.append
         path = self.path
         depth += 1
+        self.budget -= len(node.value)  # see `count`
+        if self.budget < 0 or depth > MAX_DEPTH:
+            self.count(node.value, depth)
         for item in node.value:
             tag = item.tag
             if item.__class__ is _ScalarNode and tag.__class__ is _UNTAGGED:
                 # `convert`'s plain scalar case, written out
-                self.budget -= 1
-                if self.budget < 0 or depth > MAX_DEPTH:
-                    raise self.refuse(item, depth)
                 start, end = item.start_mark, item.end_mark
                 text = item.value
                 append(Located(self.plain(text) if tag.step[0] and text[:1] in _RESOLVED_FIRST else text,
@@ -264,6 +270,9 @@ class _Converter:
         merged: dict[str, Located] | None = None
         path = self.path
         inner = depth + 1
+        self.budget -= len(node.value)  # see `count`
+        if self.budget < 0 or inner > MAX_DEPTH:
+            self.count(node.value, inner)
         for key_node, value_node in node.value:
             key = key_node.value
             if key.__class__ is not str:  # a mapping or list as a key
@@ -279,9 +288,6 @@ class _Converter:
             tag = value_node.tag
             if value_node.__class__ is _ScalarNode and tag.__class__ is _UNTAGGED:
                 # `convert`'s plain scalar case, written out
-                self.budget -= 1
-                if self.budget < 0 or inner > MAX_DEPTH:
-                    raise self.refuse(value_node, inner)
                 start, end = value_node.start_mark, value_node.end_mark
                 text = value_node.value
                 key_start, key_end = key_node.start_mark, key_node.end_mark
