@@ -9,9 +9,10 @@ can point at the exact line and tell an explicit setting from a platform default
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any, Callable, Literal, NamedTuple
 
 from lambdalint.located import Located, Span
@@ -309,6 +310,10 @@ class Project:
     def functions(self) -> list[Function]:
         return [f for t in self.templates for f in t.functions]
 
+    @cached_property
+    def _cwd_prefix(self) -> str:
+        return os.fspath(self.cwd).rstrip("/") + "/"
+
     def note(self, text: str) -> None:
         """Record something worth a verbose line that is not a finding, once."""
         if text not in self.notes:
@@ -316,6 +321,14 @@ class Project:
 
     def display(self, path: Path) -> str:
         """How a path is shown: relative to the working folder when under it, with `/`."""
+        if os.sep == "/" and isinstance(path, PurePath):  # the common case, without building more paths
+            text = str(path)
+            if text[:1] != "/":
+                text = os.path.join(os.getcwd(), text)
+            folder = self._cwd_prefix
+            if text.startswith(folder):
+                return text[len(folder):] or "."
+            return "." if text == folder[:-1] or text == folder else text
         absolute = path.absolute()
         try:
             return absolute.relative_to(self.cwd).as_posix()

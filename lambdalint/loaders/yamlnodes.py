@@ -58,6 +58,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
 
 
 _MERGE = "tag:yaml.org,2002:merge"
+_MISSING = object()
 _UNTAGGED = slice  # the tag `_Loader.resolve` gives a node that has no explicit tag
 _IMPLICIT = {
     "tag:yaml.org,2002:int",
@@ -222,21 +223,19 @@ class _Converter:
     def scalar(self, node: yaml.ScalarNode) -> object:
         """An explicitly tagged `!!int`/`!!float`/`!!bool`/`!!null` scalar."""
         key = (node.tag, node.value)
-        try:
-            return self.implicit[key]
-        except KeyError:
+        value = self.implicit.get(key, _MISSING)  # (a miss is common: no KeyError raised for it)
+        if value is _MISSING:
             value = self.implicit[key] = self.constructor.construct_object(node)
-            return value
+        return value
 
     def plain(self, text: str) -> object:
         """A plain (unquoted, untagged) scalar as YAML 1.1 reads it: `5`, `true`, `~` become int,
         bool and None. Timestamps stay text: `2010-09-09` is a version string to CloudFormation,
         not a date."""
-        try:
-            return self.plain_values[text]
-        except KeyError:
-            pass
-        value: object = text
+        value = self.plain_values.get(text, _MISSING)
+        if value is not _MISSING:
+            return value
+        value = text
         for tag, regexp in _RESOLVERS.get(text[:1], _NO_RESOLVERS):
             if regexp.match(text):
                 if tag in _IMPLICIT:
