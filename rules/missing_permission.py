@@ -183,6 +183,44 @@ def handler(event, context):
                                CopySource={"Bucket": BUCKET, "Key": item["Key"]})
 """
 
+_ASSUME = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  TableAccessRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal:
+              {principal}
+            Action: sts:AssumeRole
+  OrdersFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Environment:
+        Variables:
+          ACCESS_ROLE: !GetAtt TableAccessRole.Arn
+"""
+_ASSUME_HANDLER = """\
+import os
+
+import boto3
+
+sts = boto3.client("sts")
+
+
+def handler(event, context):
+    credentials = sts.assume_role(
+        RoleArn=os.environ["ACCESS_ROLE"], RoleSessionName=event["user"])["Credentials"]
+    return credentials["Expiration"].isoformat()
+"""
+
 _PUBLIC_HANDLER = """\
 import os
 
@@ -279,5 +317,11 @@ def handler(event, context):
               Resource: "*"
               Condition: {StringEquals: {"aws:RequestedRegion": eu-west-1}}
 """), "src/app.py": _HANDLER}, title="an allow behind a condition is allowed"),
+        good(files={"template.yaml": _ASSUME.format(principal="AWS: !GetAtt OrdersFunctionRole.Arn"),
+                    "src/app.py": _ASSUME_HANDLER},
+             title="a role whose trust policy names the function's role: that alone lets it assume the role"),
+        bad(files={"template.yaml": _ASSUME.format(principal="Service: glue.amazonaws.com"),
+                   "src/app.py": _ASSUME_HANDLER.replace("sts.assume_role(", "sts.assume_role(  # [missing-permission]")},
+            title="a role only a service may assume"),
     ),
 )
