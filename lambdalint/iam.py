@@ -377,7 +377,8 @@ def _sam_connectors(found: ExecutionRole, template: Template) -> None:
             connectors.append((props, f"connector `{logical_id}`"))
         elif source is None:  # by ARN: it may name this function's role
             found.unknown = found.unknown or f"connector `{logical_id}`, whose source is not given by `Id`"
-    own = function.properties.get("Connectors")
+    resource = template.resources.get(function.name)  # `Connectors` sits beside `Properties`
+    own = resource.get("Connectors") if resource is not None else None
     for name, connector in own.items() if own is not None else ():
         props = connector.get("Properties")
         if props is not None:

@@ -104,10 +104,11 @@ class UnsupportedSetting(NamedTuple):
 
 # Services whose resources take a resource-based policy that can grant a role in the same account
 # what its own policies do not (IAM's "AWS services that work with IAM", resource-based policies
-# column). `kms` is here because a key policy may name the role directly.
+# column). `kms` is here because a key policy may name the role directly, `sts` because a role's
+# trust policy may (`sts:AssumeRole` on a role of the same account needs nothing more).
 RESOURCE_POLICY_SERVICES = frozenset({
     "s3", "sqs", "sns", "secretsmanager", "kms", "lambda", "dynamodb", "kinesis", "events", "ecr",
-    "logs", "es", "glacier", "backup", "execute-api", "ssm-incidents",
+    "logs", "es", "glacier", "backup", "execute-api", "ssm-incidents", "sts",
 })
 
 

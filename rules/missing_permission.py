@@ -18,9 +18,15 @@ needs nothing: Cognito's public API (`sign_up`, `initiate_auth`), which botocore
 `sts.get_caller_identity`.
 
 A service whose resources take a resource-based policy (S3, SQS, SNS, Secrets Manager, KMS,
-DynamoDB, ...) is left alone where the template holds such a policy for it (a bucket policy may
-grant the role what its own policies do not), or where the project uses a part lambdalint did not
-read (a Terraform registry module other than the lambda module, a nested stack).
+DynamoDB, a role's trust policy for `sts:AssumeRole`, ...) is left alone where the template holds
+such a policy for it (a bucket policy may grant the role what its own policies do not), or where the
+project uses a part lambdalint did not read (a Terraform registry module other than the lambda
+module, a nested stack).
+
+Only calls made with the execution role's credentials are checked: a client or session the code
+gives credentials of its own (`aws_session_token=`, `botocore_session=`, `profile_name=`, keys from
+`assume_role`) uses another role, and a session the analysis does not see being made (a
+`user_session.boto3_session` built elsewhere) may.
 
 Only reported when the role is fully known: a role defined outside the template, a managed policy
 from another stack, any statement lambdalint cannot read, or a Serverless plugin that adds statements
@@ -83,8 +89,8 @@ def check(ctx: Context) -> Iterator[Finding]:
         allowed: set[object] = set()
         granted_elsewhere = needs.function.template.resource_policies
         for need in needs.needs:
-            if need.use != "essential":
-                continue
+            if need.use != "essential" or need.call.client.credentials != "role":
+                continue  # a client made with other credentials (from `assume_role`) does not use the role
             service = need.action.partition(":")[0]
             if service in RESOURCE_POLICY_SERVICES and granted_elsewhere & {service, "*"}:
                 # a bucket or queue policy (the template's, or one in a part not read) may grant it
@@ -183,6 +189,64 @@ def handler(event, context):
                                CopySource={"Bucket": BUCKET, "Key": item["Key"]})
 """
 
+_SAM_ASSUMING = _SAM.replace("        - DynamoDBReadPolicy:", """\
+        - Statement:
+            - Effect: Allow
+              Action: sts:AssumeRole
+              Resource: "*"
+        - DynamoDBReadPolicy:""")
+_SESSION_HANDLER = """\
+import os
+
+import boto3
+
+sts = boto3.client("sts")
+
+
+def handler(event, context):
+    keys = sts.assume_role(RoleArn=os.environ["WRITER_ROLE"], RoleSessionName="orders")["Credentials"]
+    session = {session}
+    table = session.resource("dynamodb").Table(os.environ["TABLE_NAME"])
+    table.put_item(Item={{"id": event["id"]}}){mark}
+"""
+_ASSUME = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  TableAccessRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal:
+              {principal}
+            Action: sts:AssumeRole
+  OrdersFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Environment:
+        Variables:
+          ACCESS_ROLE: !GetAtt TableAccessRole.Arn
+"""
+_ASSUME_HANDLER = """\
+import os
+
+import boto3
+
+sts = boto3.client("sts")
+
+
+def handler(event, context):
+    credentials = sts.assume_role(
+        RoleArn=os.environ["ACCESS_ROLE"], RoleSessionName=event["user"])["Credentials"]
+    return credentials["Expiration"].isoformat()
+"""
+
 _PUBLIC_HANDLER = """\
 import os
 
@@ -279,5 +343,18 @@ def handler(event, context):
               Resource: "*"
               Condition: {StringEquals: {"aws:RequestedRegion": eu-west-1}}
 """), "src/app.py": _HANDLER}, title="an allow behind a condition is allowed"),
+        good(files={"template.yaml": _ASSUME.format(principal="AWS: !GetAtt OrdersFunctionRole.Arn"),
+                    "src/app.py": _ASSUME_HANDLER},
+             title="a role whose trust policy names the function's role: that alone lets it assume the role"),
+        good(files={"template.yaml": _SAM_ASSUMING, "src/app.py": _SESSION_HANDLER.format(
+            session='boto3.Session(aws_access_key_id=keys["AccessKeyId"], aws_secret_access_key=keys["SecretAccessKey"],\n'
+                    '                            aws_session_token=keys["SessionToken"])', mark="")},
+             title="calls made with credentials from `assume_role`, not with the execution role"),
+        bad(files={"template.yaml": _SAM_ASSUMING, "src/app.py": _SESSION_HANDLER.format(
+            session="boto3.Session(region_name=\"eu-west-1\")", mark="  # [missing-permission]")},
+            title="a session with the execution role's credentials"),
+        bad(files={"template.yaml": _ASSUME.format(principal="Service: glue.amazonaws.com"),
+                   "src/app.py": _ASSUME_HANDLER.replace("sts.assume_role(", "sts.assume_role(  # [missing-permission]")},
+            title="a role only a service may assume"),
     ),
 )

@@ -13,7 +13,10 @@ passed or stored where the analysis cannot follow it, every call mapped to its I
 the platform does with the role is never unused: CloudWatch Logs, X-Ray, VPC network interfaces,
 the pollers of the function's own event sources (SQS, Kinesis, DynamoDB streams, Kafka, MQ), dead
 letter queues and destinations. Nor are permissions other services use on the code's behalf: KMS
-(a secret, object or queue encrypted with a customer key) and `iam:PassRole`. A module that imports
+(a secret, object or queue encrypted with a customer key), `iam:PassRole`, and what a called
+service does with the caller's own permissions (Athena reads the Glue catalog and S3 as the
+caller; the Redshift Data API gets cluster credentials or a secret; Textract, Rekognition and
+Transcribe read the S3 objects a request names). A module that imports
 a library making AWS calls of its own (PynamoDB, awswrangler, s3fs, request signers for API Gateway
 or OpenSearch) makes the set incomplete: those calls are not boto3 calls anyone can list.
 
@@ -57,6 +60,13 @@ _PLATFORM_ACTIONS = re.compile(r"ec2:(Create|Describe|Delete)NetworkInterfaces?|
                                re.IGNORECASE)
 _POLLED = {"sqs": "sqs", "kinesis": "kinesis", "dynamodb": "dynamodb", "stream": "*", "msk": "kafka",
            "kafka": "kafka", "mq": "mq", "documentdb": "rds"}
+# Services that do the work a call starts with the caller's own permissions (forward access
+# sessions), so calling the first makes the role's permissions for the others used.
+_ON_BEHALF = {
+    "athena": {"glue", "s3", "lakeformation"},
+    "redshift-data": {"redshift", "redshift-serverless", "secretsmanager"},
+    "textract": {"s3"}, "rekognition": {"s3"}, "transcribe": {"s3"},
+}
 # Where failed or finished invocations go: any of these services may receive them.
 _DELIVERY_SERVICES = {"sqs", "sns", "lambda", "events"}
 
@@ -83,6 +93,8 @@ def check(ctx: Context) -> Iterator[Finding]:
         platform = set(_ALWAYS)
         for function in functions:
             platform |= _platform_services(function)
+        for service in {a.partition(":")[0].lower() for n in found for a in (*n.actions(), *n.used_actions())}:
+            platform |= _ON_BEHALF.get(service, set())
         owners = ", ".join(f"`{f.name}`" for f in functions)
         for statement in roles[0].statements:
             if not statement.allows or statement.not_action is not None:
@@ -215,5 +227,26 @@ def handler(event, context):
         pool.submit(drain, s3, event["key"])
 """},
              title="a client handed to a library function: not followed, so the rule cannot know"),
+        good(files={"template.yaml": _TEMPLATE.replace("Action: s3:*  # [unused-permission]", """Action:
+                - athena:StartQueryExecution
+                - athena:GetQueryExecution
+                - glue:GetTable
+                - glue:GetPartitions
+                - s3:GetObject
+                - s3:PutObject"""), "src/app.py": """\
+import os
+
+import boto3
+
+athena = boto3.client("athena")
+
+
+def handler(event, context):
+    query = athena.start_query_execution(
+        QueryString="SELECT count(*) FROM access_logs",
+        ResultConfiguration={"OutputLocation": f"s3://{os.environ['BUCKET']}/results/"},
+    )
+    return athena.get_query_execution(QueryExecutionId=query["QueryExecutionId"])
+"""}, title="Athena reads the Glue catalog and S3 with the caller's permissions"),
     ),
 )

@@ -97,3 +97,21 @@ def test_a_known_grant_is_the_statement_cdk_writes_at_the_grant_line() -> None:
     assert not any(a.endswith(("PutItem", "UpdateItem", "DeleteItem")) for a in actions)
     assert statement.get("Resource").plain() == [{"Fn::GetAtt": ["Orders", "Arn"]}]  # type: ignore[union-attr]
     assert (statement.span.path, statement.span.line) == (STACK, 25)  # `table.grant_read_data(writer)`
+
+
+def test_a_statement_built_with_add_actions_grants_what_it_adds(tmp_path: Path) -> None:
+    # as aws-samples/aws-cdk-examples (python/rekognition-lambda-s3-trigger) writes it
+    root = copy_app(tmp_path)
+    built = ('statement = iam.PolicyStatement()\n'
+             '        statement.add_actions("dynamodb:PutItem")\n'
+             '        statement.add_resources("*")\n'
+             '        writer.add_to_role_policy(statement)\n'
+             '        table.grant_read_data(writer)')
+    edit(root, "table.grant_read_data(writer)", built)
+    assert ("LL321", "lambda/writer/app.py", 11) not in permission_findings(root)
+    # a different action added the same way still leaves the write missing
+    edit(root, 'statement.add_actions("dynamodb:PutItem")', 'statement.add_actions("dynamodb:GetItem")')
+    assert ("LL321", "lambda/writer/app.py", 11) in permission_findings(root)
+    # an action lambdalint cannot read keeps the role unjudged
+    edit(root, 'statement.add_actions("dynamodb:GetItem")', 'statement.add_actions(*ACTIONS)')
+    assert ("LL321", "lambda/writer/app.py", 11) not in permission_findings(root)

@@ -1,5 +1,6 @@
 """Functions a handler runs through an executor or a thread (`pool.submit(fn, x)`,
-`pool.map(fn, xs)`, `threading.Thread(target=fn)`, `asyncio.to_thread(fn, x)`) are calls of `fn`
+`pool.map(fn, xs)`, `threading.Thread(target=fn)`, `asyncio.to_thread(fn, x)`) or Powertools'
+batch processing (`process_partial_response(record_handler=fn)`) are calls of `fn`
 from the handler: for the per-invocation rules (LL101-LL107) and for the AWS call set."""
 
 from __future__ import annotations
@@ -142,3 +143,46 @@ def handler(event, context):
 '''})
     assert not found.complete
     assert any("passed to `threading.Thread` in a container" in u.reason for u in found.unknown)
+
+
+# The SQS consumer of aws-samples/serverless-samples (owasp-api-security-controls-demo), as written:
+# each record goes to `record_handler` through Powertools.
+BATCH = '''\
+import os
+import boto3
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+
+processor = BatchProcessor(event_type=EventType.SQS)
+logger = Logger()
+table = boto3.resource("dynamodb").Table(os.environ["FULFILLMENT_TABLE"])
+
+
+def record_handler(record):
+    table.put_item(Item=record.json_body)
+
+
+@logger.inject_lambda_context
+def handler(event, context):
+    return process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context,
+    )
+'''
+
+
+def test_powertools_batch_processing_runs_the_record_handler(tmp_path: Path) -> None:
+    found = calls_of(tmp_path, {"src/app.py": BATCH})
+    assert named(found) == {("dynamodb", "Table", "put_item")}
+    decorated = BATCH.replace("from aws_lambda_powertools.utilities.batch import (", "from aws_lambda_powertools.utilities.batch import (\n    batch_processor,").replace(
+        """@logger.inject_lambda_context
+def handler(event, context):
+    return process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context,
+    )""", """@batch_processor(record_handler=record_handler, processor=processor)
+def handler(event, context):
+    return processor.response()""")
+    assert named(calls_of(tmp_path / "decorated", {"src/app.py": decorated})) == {("dynamodb", "Table", "put_item")}

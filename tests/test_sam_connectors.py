@@ -37,15 +37,16 @@ CONNECTOR = """\
         - Read
 """
 
+# `Connectors` is a resource attribute beside `Properties` (aws-sam-translator reads it there)
 EMBEDDED = """\
-      Connectors:
-        OrdersConnector:
-          Properties:
-            Destination:
-              Id: Orders
-            Permissions:
-              - Read
-              - Write
+    Connectors:
+      OrdersConnector:
+        Properties:
+          Destination:
+            Id: Orders
+          Permissions:
+            - Read
+            - Write
 """
 
 HANDLER = """\
@@ -77,7 +78,16 @@ def test_a_read_connector_grants_the_read_and_not_the_write(tmp_path: Path) -> N
 
 
 def test_an_embedded_connector_with_read_and_write_grants_both(tmp_path: Path) -> None:
-    assert ll321(tmp_path, TEMPLATE.replace("      Environment:", EMBEDDED + "      Environment:")) == []
+    # as aws-samples/serverless-samples (owasp-api-security-controls-demo) writes it: before `Properties`
+    embedded = TEMPLATE.replace("    Type: AWS::Serverless::Function\n",
+                                "    Type: AWS::Serverless::Function\n" + EMBEDDED)
+    assert ll321(tmp_path, embedded) == []
+
+
+def test_connectors_inside_properties_are_not_read(tmp_path: Path) -> None:
+    # SAM rejects `Connectors` as a property, so it grants nothing there
+    inside = "".join("  " + line + "\n" for line in EMBEDDED.splitlines())
+    assert ll321(tmp_path, TEMPLATE.replace("      Environment:", inside + "      Environment:")) == [9, 10]
 
 
 def test_a_connector_to_a_destination_by_arn_leaves_the_role_unknown(tmp_path: Path) -> None:

@@ -363,6 +363,25 @@ def test_local_module_is_read_through_each_call_with_its_variables_bound() -> No
     assert orders.code_dir == root / "src" and orders.handler_file == root / "src" / "app.py"
 
 
+def test_an_examples_call_of_its_own_root_module_is_a_local_module(tmp_path: Path) -> None:
+    # as diodonfrost/terraform-aws-lambda-scheduler-stop-start's examples call their repository:
+    # `source = "../../"` is the registry lambda module only in that module's own repository
+    root_module = {"main.tf": 'variable "name" {}\nresource "aws_lambda_function" "this" {\n'
+                              '  function_name = var.name\n  handler = "app.handler"\n  runtime = "python3.12"\n'
+                              '  timeout = "600"\n}\n',
+                   "variables.tf": 'variable "timeout" {\n  default = 3\n}\n'}
+    call = 'module "stop" {\n  source = "../../"\n  name   = "stop"\n}\n'
+    write_tree(tmp_path / "scheduler", {**root_module, "examples/basic/main.tf": call})
+    [fn] = load(tmp_path / "scheduler").functions
+    assert fn.name == "module.stop.aws_lambda_function.this" and int(fn.timeout.value) == 600
+    # the registry module's own repository: its packaging script and inputs say what it is
+    write_tree(tmp_path / "lambda", {"package.py": "", "main.tf": root_module["main.tf"],
+                                     "variables.tf": 'variable "create_package" {\n  default = true\n}\n',
+                                     "examples/basic/main.tf": call.replace('name   = "stop"', 'function_name = "stop"')})
+    names = sorted(f.name for f in load(tmp_path / "lambda").functions)
+    assert "module.stop" in names and "module.stop.aws_lambda_function.this" not in names
+
+
 def test_a_module_folder_nobody_calls_is_read_on_its_own(tmp_path: Path) -> None:
     write_tree(tmp_path, {"modules/fn/main.tf": 'variable "timeout" {}\n'
                           'resource "aws_lambda_function" "this" {\n  timeout = var.timeout\n}\n'})

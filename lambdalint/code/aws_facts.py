@@ -21,7 +21,8 @@ import sys
 import libcst as cst
 
 from lambdalint.code.bindings import string_value
-from lambdalint.code.facts import (AWS_NAMES, MODEL, RETURNED, UNKNOWN_ARG, Arg, AwsCall, AwsClient, AwsPass,
+from lambdalint.code.definitions import passes_credentials
+from lambdalint.code.facts import (WITH_CREDENTIALS, AWS_NAMES, MODEL, RETURNED, UNKNOWN_ARG, Arg, AwsCall, AwsClient, AwsPass,
                                    AwsUnknown, CallFact, follow)
 from lambdalint.code.values import describe
 from lambdalint.code.walkstate import WalkState
@@ -34,6 +35,7 @@ CREATORS = {
     "boto3.session.Session.client": "client", "boto3.session.Session.resource": "resource",
 }
 _SESSIONS = {"boto3.Session", "boto3.session.Session"}
+_CREDENTIAL_ORDER = ("role", "unknown", "other")  # the stronger claim wins when two parts say
 # Calls that read a client without keeping or using it.
 INERT = {"builtins.print", "builtins.isinstance", "builtins.repr", "builtins.str", "builtins.type",
           "builtins.id", "builtins.len", "builtins.hasattr", "builtins.getattr"}
@@ -117,12 +119,22 @@ class AwsFacts(WalkState):
         if names is None:
             names = self._names(node)
         kind = next((CREATORS[n] for n in names if n in CREATORS), None)
-        if kind is None and isinstance(func, cst.Attribute) and func.attr.value in ("client", "resource"):
+        credentials = passes_credentials(node)  # `boto3.client("s3", aws_access_key_id=...)`
+        if isinstance(func, cst.Attribute) and func.attr.value in ("client", "resource") \
+                and not (isinstance(func.value, cst.Name) and func.value.value == "boto3"):
+            # made from a session: `boto3.Session(...).client()`, `session.client()`, `self.session.client()`
             inner = self._names(func.value) if isinstance(func.value, cst.Call) else frozenset()
             factory = self._factory(func.value.value) if isinstance(func.value, cst.Name) else None
             # `self.session.client("kms")`: a session the walk does not type, named like one
             session_named = "session" in self.positions.source(func.value).lower()
-            if (factory in _SESSIONS) or inner & _SESSIONS or session_named:
+            if inner & _SESSIONS:
+                credentials = max(credentials, passes_credentials(func.value), key=_CREDENTIAL_ORDER.index)
+            elif factory in _SESSIONS:
+                own = self._factory_credentials(func.value.value)  # type: ignore[attr-defined]
+                credentials = max(credentials, own or "role", key=_CREDENTIAL_ORDER.index)
+            elif session_named and credentials == "role":
+                credentials = "unknown"  # where the session came from, and with whose keys, is not seen
+            if kind is None and ((factory in _SESSIONS) or inner & _SESSIONS or session_named):
                 kind = func.attr.value
         if kind is None:
             return None
@@ -136,7 +148,12 @@ class AwsFacts(WalkState):
                 and service_node.value in self.constants:
             service = next((s.value for s in self.facts.strings if s.function is None and s.target == service_node.value),
                            None)
-        return AwsClient(service, kind, self._span(node))
+        return AwsClient(service, kind, self._span(node), credentials=credentials)
+
+    def _factory_credentials(self, receiver: str) -> str | None:
+        """What `record_factories` noted about the credentials the call that made `receiver` passed."""
+        scope = self.factories[-1] if self.function is not None and receiver in self.factories[-1] else self.factories[0]
+        return scope.get(receiver + WITH_CREDENTIALS)
 
     def _aws_returned(self, node: cst.Call) -> AwsClient | None:
         """`get_client()`: a function of this module, defined above, that returns a client."""
@@ -203,7 +220,7 @@ class AwsFacts(WalkState):
             return None
         positional = [a for a in node.args if a.keyword is None and a.star == ""]
         identifier = describe(positional[0].value, self._names) if positional else describe(node, self._names)
-        return AwsClient(owner.service, func.attr.value, self._span(node), identifier)
+        return AwsClient(owner.service, func.attr.value, self._span(node), identifier, owner.credentials)
 
     # -- bindings --
 

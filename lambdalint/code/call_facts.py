@@ -17,6 +17,11 @@ from lambdalint.code.walkstate import WalkState
 _RUNNERS: dict[str, tuple[int | str, int]] = {
     "asyncio.to_thread": (0, 1), "threading.Thread": ("target", -1), "threading.Timer": (1, -1),
     "builtins.map": (0, -1), "contextvars.copy_context.run": (0, 1),
+    # Powertools' batch processing calls `record_handler` once per record of the invocation
+    **{f"aws_lambda_powertools.utilities.batch.{module}{name}": ("record_handler", -1)
+       for module in ("", "decorators.")
+       for name in ("process_partial_response", "async_process_partial_response", "batch_processor",
+                    "async_batch_processor", "sqs_batch_processor")},
 }
 _RUNNER_NAMES = frozenset(_RUNNERS)
 # Methods that run their first argument on an executor (`concurrent.futures`, `asyncio`), and the

@@ -14,7 +14,7 @@ import libcst as cst
 
 from lambdalint.code.bindings import Bindings, module_bindings, target_names
 from lambdalint.code.cstwalk import Scope, Scopes, dotted_name
-from lambdalint.code.facts import FunctionFacts, ModuleFacts
+from lambdalint.code.facts import CREDENTIAL_ARGUMENTS, WITH_CREDENTIALS, FunctionFacts, ModuleFacts
 from lambdalint.code.syntax_errors import PARSE_FAILURES, parse, parse_error
 from lambdalint.located import Span
 
@@ -73,14 +73,30 @@ Qualify = Callable[[cst.CSTNode], frozenset[str]]
 
 
 def record_factories(stmt: cst.SimpleStatementLine, into: dict[str, str], qualify: Qualify) -> None:
-    """`name = call(...)`: `into[name]` is the call's qualified name (`boto3.client`, `Service`)."""
+    """`name = call(...)`: `into[name]` is the call's qualified name (`boto3.client`, `Service`).
+    A call that passes credentials of its own (`boto3.Session(aws_access_key_id=...)`: its clients
+    do not use the execution role) also sets `into[name + WITH_CREDENTIALS]` (no name collides)."""
     for small in stmt.body:
         if isinstance(small, cst.Assign) and isinstance(small.value, cst.Call):
             names = qualify(small.value)
             if names:
+                credentials = passes_credentials(small.value)
                 for target in small.targets:
                     for name in target_names(target.target):
                         into[name] = min(names)
+                        if credentials != "role":
+                            into[name + WITH_CREDENTIALS] = credentials
+
+
+def passes_credentials(call: cst.Call) -> str:
+    """"other" when a call passes credentials (`aws_session_token=...`, `botocore_session=...`),
+    "unknown" when `**kwargs` may, else "role"."""
+    for arg in call.args:
+        if arg.star == "**":
+            return "unknown"
+        if arg.keyword is not None and arg.keyword.value in CREDENTIAL_ARGUMENTS:
+            return "other"
+    return "role"
 
 
 def decorator_names(node: cst.FunctionDef, qualify: Qualify, instances: dict[str, str]) -> tuple[str, ...]:

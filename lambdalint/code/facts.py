@@ -71,6 +71,13 @@ class CallFact(NamedTuple):
     callback_shift: int = -1
 
 
+# Arguments that give a boto3 client or session credentials of its own instead of the role's.
+CREDENTIAL_ARGUMENTS = frozenset({"aws_access_key_id", "aws_secret_access_key", "aws_session_token",
+                                  "botocore_session", "profile_name"})
+# What `record_factories` appends to a session factory's name when the call passes credentials.
+WITH_CREDENTIALS = "(credentials)"
+
+
 class AwsClient(NamedTuple):
     """A boto3 client or resource, or a sub-object of a resource (`dynamodb.Table(name)`).
 
@@ -84,6 +91,10 @@ class AwsClient(NamedTuple):
     kind: str
     span: Span
     identifier: Arg = UNKNOWN_ARG
+    # whose permissions its calls use: "role" (the execution role's, as the SDK finds them),
+    # "other" (credentials the code passes: a session or client made from `assume_role`'s keys),
+    # "unknown" (a session the analysis does not see made)
+    credentials: str = "role"
 
 
 class AwsCall(NamedTuple):

@@ -67,7 +67,7 @@ def load_cdk_app(cdk_json: Path, python_files: list[Path], project: Project,
     `project.problems` as LL001); `other_apps`: the folders of the project's other Python apps,
     whose modules this app does not read."""
     from lambdalint.loaders.cdkconstructs import on_construct
-    from lambdalint.loaders.cdkiam import is_role_method
+    from lambdalint.loaders.cdkiam import is_role_method, statement_method
     from lambdalint.loaders.cdkmethods import construct_method
     from lambdalint.loaders.cdkmodules import settle
     from lambdalint.loaders.cdkreader import Reader
@@ -80,6 +80,7 @@ def load_cdk_app(cdk_json: Path, python_files: list[Path], project: Project,
                     read_text)
     reader.nested_apps = tuple(other for other in other_apps if app_dir in other.parents)
     reader.method_hook = construct_method
+    reader.statement_hook = statement_method
     reader.attribute_hook = version_attribute
     reader.state = state
     texts: dict[Path, str] = {}

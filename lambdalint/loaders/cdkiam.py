@@ -8,7 +8,8 @@ the way it reads a template.
   ..., roles=...)`, `role.add_to_policy`/`add_to_principal_policy`/`add_managed_policy`/
   `attach_inline_policy` are read as written; `iam.PolicyStatement(...)` is a statement with
   `Effect` (default `Allow`), `Action`, `Resource`, `NotAction`, `NotResource`, `Condition`, every
-  list item at its own line.
+  list item at its own line; `statement.add_actions(...)`, `add_resources(...)`,
+  `add_all_resources()` and the like add to it (a condition added so is not read: unresolved).
 - `grant_*` calls are scoped by construction: they add a statement whose action and resource are
   `unresolved` (never a wildcard, but the role is not fully known either).
 - An imported role (`Role.from_role_arn`) or one built from values lambdalint cannot read stays
@@ -83,6 +84,48 @@ def statement(call: Any, frame: Any, reader: Any) -> Located:
         entries[key] = Located(located.value, located.span if isinstance(located.value, list) else span,
                                located.origin, key_span=key_span)
     return Located(entries, module.span(call))
+
+
+# `PolicyStatement` methods that add to a list of the statement, by the key they add to.
+_STATEMENT_ADDERS = {"add_actions": "Action", "add_resources": "Resource", "add_not_actions": "NotAction",
+                     "add_not_resources": "NotResource"}
+
+
+def statement_method(statement: Located, method: str, call: Any, frame: Any, reader: Any) -> bool:
+    """`stmt.add_actions("s3:GetObject")` and friends on a statement read from `PolicyStatement`
+    (changed in place: the name bound to it is what `add_to_role_policy` gets); True when handled.
+    What cannot be read makes the key it adds to unresolved, never a wildcard."""
+    entries = statement.value
+    if not isinstance(entries, dict) or statement.origin == "unresolved" or "Effect" not in entries:
+        return False
+    span = frame.module.span(call)
+    if method == "add_all_resources":
+        method, items = "add_resources", [Located("*", span)]
+    elif method in _STATEMENT_ADDERS:
+        if any(a.keyword is not None or a.star for a in call.args):
+            items = None
+        else:
+            values = [as_located(reader.value(a.value, frame), frame.module.span(a.value)) for a in call.args]
+            items = values if all(v.origin != "unresolved" and not isinstance(v.value, (dict, list))
+                                  for v in values) else None
+    elif method.startswith(("add_condition", "add_fields")):
+        entries["Condition"] = Located(frame.module.source_text(call), span, "unresolved")
+        return True
+    else:
+        return method.startswith("add_") and "principal" in method  # who, not what: no effect on the role
+    key = _STATEMENT_ADDERS[method]
+    current = entries.get(key)
+    if items is None or (current is not None and (current.origin == "unresolved" or not isinstance(current.value, list))):
+        if items is None:
+            entries[key] = Located(frame.module.source_text(call), span, "unresolved")
+        elif current is not None and current.origin != "unresolved":
+            entries[key] = Located([current, *items], current.span, key_span=current.key_span)
+        return True
+    if current is None:
+        entries[key] = Located(list(items), span, key_span=frame.module.span(call.func))
+    else:
+        current.value.extend(items)
+    return True
 
 
 def role_construct(state: Any, qualified: str, call: Any, frame: Any, reader: Any,

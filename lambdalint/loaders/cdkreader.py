@@ -47,6 +47,7 @@ class Reader(ValueReader):
         self.unknown_calls: set[str] = set()  # methods (and noted attributes) of values that did not resolve
         self.state: Any = None  # the loader's own state, for its hooks
         self.method_hook: Callable[[Construct, str, cst.Call, Frame, Reader], Value | None] | None = None
+        self.statement_hook: Callable[[Located, str, cst.Call, Frame, Reader], bool] | None = None
         self.attribute_hook: Callable[[Construct, str, cst.Attribute, Frame, Reader], Value | None] | None = None
 
     def module(self, path: Path) -> Module | None:

@@ -45,6 +45,8 @@ class ValueReader:
     on_construct: ConstructHook
     unknown_calls: set[str]
     method_hook: Callable[[Construct, str, cst.Call, Frame, Any], Value | None] | None
+    # `PolicyStatement` methods that change a statement value in place (`cdkiam.statement_method`)
+    statement_hook: Callable[[Located, str, cst.Call, Frame, Any], bool] | None
     # what an attribute of a construct that is not a plain reference (`fn.current_version`) is
     attribute_hook: Callable[[Construct, str, cst.Attribute, Frame, Any], Value | None] | None
 
@@ -238,6 +240,9 @@ class ValueReader:
             if isinstance(owner, Located) and node.func.attr.value in ("items", "keys", "values") \
                     and isinstance(owner.value, dict) and owner.origin != "unresolved":
                 return dict_view(owner, node.func.attr.value)
+            if isinstance(owner, Located) and self.statement_hook is not None \
+                    and self.statement_hook(owner, node.func.attr.value, node, frame, self):
+                return self.unresolved(node, frame)  # (these methods return nothing)
             helper = self.helper(node, frame)
             if helper is not MISSING:
                 return helper if helper is not None else self.unresolved(node, frame)

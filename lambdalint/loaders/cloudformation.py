@@ -91,6 +91,8 @@ def resource_facts(template: Template) -> None:
             if service is None and kind.value in _POLICY_PROPERTY and props is not None \
                     and props.get(_POLICY_PROPERTY[kind.value][1]) is not None:
                 service = _POLICY_PROPERTY[kind.value][0]
+            if service is None and kind.value == "AWS::IAM::Role" and props is not None and _trusts_principals(props):
+                service = "sts"
             if service is not None:
                 template.resource_policies.add(service)
         if kind is None or props is None:
@@ -116,6 +118,21 @@ def resource_facts(template: Template) -> None:
                     function.failure_handling = resource
             for function in named or template.functions:
                 function.failure_destinations.append(resource)
+
+
+def _trusts_principals(props: Located) -> bool:
+    """Whether a role's trust policy may let IAM users or roles (not only services) assume it.
+    Such a trust policy is a resource-based policy for `sts:AssumeRole`: naming a role of the same
+    account, it lets that role assume this one without a permission of its own."""
+    document = props.get("AssumeRolePolicyDocument")
+    statements = document.get("Statement") if document is not None else None
+    if statements is None:
+        return document is not None  # a document lambdalint cannot read may trust anyone
+    for statement in statements.elements():
+        principal = statement.get("Principal")
+        if principal is not None and (principal.get("AWS") is not None or not isinstance(principal.value, dict)):
+            return True
+    return False
 
 
 def _is_none(node: Located | None) -> bool:

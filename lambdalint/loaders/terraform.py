@@ -124,7 +124,7 @@ def load_terraform_folder(folder: Path, paths: list[Path], display: Callable[[Pa
     for name, block in module.modules.items():
         source = block.attributes.get("source")
         text = module.attribute(source).str_value() if source is not None else None
-        if text is not None and _is_lambda_module(text):
+        if text is not None and _is_lambda_module(text, folder):
             template = by_file[block.file.display]
             function = None if never_created(module, block) else module_function(module, template, name, block)
             if function is not None:
@@ -158,9 +158,20 @@ _TF_RESOURCE_POLICIES = {
 }
 
 
-def _is_lambda_module(source: str) -> bool:
-    """The registry lambda module, or its `../../` form in its own examples (the repository root)."""
-    return any(name in source for name in LAMBDA_MODULES) or source.rstrip("/") in ("../..", "../../")
+def _is_lambda_module(source: str, folder: Path) -> bool:
+    """The registry lambda module, or its `../../` form in its own examples (the repository root,
+    recognised by its packaging script and inputs: another repository's examples call their own
+    root module the same way, and that is a local module to follow)."""
+    if any(name in source for name in LAMBDA_MODULES):
+        return True
+    if source.rstrip("/") != "../..":
+        return False
+    root = normalized(folder / source)
+    try:
+        variables = (root / "variables.tf").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return (root / "package.py").is_file() and 'variable "create_package"' in variables
 
 
 def _index(module: TerraformModule) -> None:
