@@ -367,12 +367,7 @@ def _sam_connectors(found: ExecutionRole, template: Template) -> None:
     by ARN, a type or permission the profiles do not list) leaves the role not fully known."""
     function = found.function
     connectors: list[tuple[Located, str]] = []
-    for logical_id, resource in template.resources.items():
-        kind = resource.get("Type")
-        props = resource.get("Properties")
-        if kind is None or kind.value != "AWS::Serverless::Connector" or props is None:
-            continue
-        source = props.get("Source", "Id")
+    for logical_id, props, source in _connector_resources(template):
         if source is not None and source.value == function.name:
             connectors.append((props, f"connector `{logical_id}`"))
         elif source is None:  # by ARN: it may name this function's role
@@ -392,6 +387,20 @@ def _sam_connectors(found: ExecutionRole, template: Template) -> None:
                 found.unknown = found.unknown or f"{where}, which lambdalint cannot expand"
             else:
                 found.statements.extend(statements)
+
+
+def _connector_resources(template: Template) -> list[tuple[str, Located, Located | None]]:
+    """The template's `AWS::Serverless::Connector` resources with their `Source.Id`, found once
+    per template (`Template.analyses`) rather than by a walk over every resource per function."""
+    found = template.analyses.get("sam-connectors")
+    if found is None:
+        found = template.analyses["sam-connectors"] = []
+        for logical_id, resource in template.resources.items():
+            kind = resource.get("Type")
+            props = resource.get("Properties")
+            if kind is not None and kind.value == "AWS::Serverless::Connector" and props is not None:
+                found.append((logical_id, props, props.get("Source", "Id")))
+    return found  # type: ignore[return-value]
 
 
 def _connector_statements(destination: Located, permissions: Located | None, template: Template,

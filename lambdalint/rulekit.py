@@ -142,8 +142,17 @@ def execution_roles(ctx: Context) -> list[ExecutionRole]:
     return roles  # type: ignore[return-value]
 
 
-def statements_once(roles: list[ExecutionRole]) -> list[tuple[Statement, list[Function]]]:
-    """Each distinct statement once with the functions it applies to (a shared role is one place)."""
+def statements_once(ctx: Context) -> list[tuple[Statement, list[Function]]]:
+    """Each distinct statement of the run's execution roles once, with the functions it applies to
+    (a shared role is one place); built once per run for LL301 and LL302 (the key of each
+    statement is its whole value written out, which is not cheap)."""
+    found = ctx.project.analyses.get("statements-once")
+    if found is None:
+        found = ctx.project.analyses["statements-once"] = _statements_once(execution_roles(ctx))
+    return found  # type: ignore[return-value]
+
+
+def _statements_once(roles: list[ExecutionRole]) -> list[tuple[Statement, list[Function]]]:
     seen: dict[tuple[object, ...], tuple[Statement, list[Function]]] = {}
     for role in roles:
         for statement in role.statements:

@@ -53,7 +53,7 @@ from __future__ import annotations
 import fnmatch
 from typing import TYPE_CHECKING, Iterator
 
-from lambdalint.rulekit import Context, Finding, Rule, bad, execution_roles, good, name_list, statements_once
+from lambdalint.rulekit import Context, Finding, Rule, bad, good, name_list, statements_once
 
 if TYPE_CHECKING:
     from lambdalint.rulekit import Statement
@@ -86,7 +86,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     # IAM data loads only when the rule runs
     from lambdalint.rulekit import is_wildcard_resource, narrowing_conditions
 
-    for statement, functions in statements_once(execution_roles(ctx)):
+    for statement, functions in statements_once(ctx):
         if not statement.allows:
             continue
         owner = functions[0].name
