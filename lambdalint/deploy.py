@@ -107,10 +107,9 @@ def _cloudformation(function: Function) -> Deployment:
         provisioned.append(Provisioned(own, "alias" if alias.value is not None else "$LATEST",
                                        "ProvisionedConcurrencyConfig"))
     versions = False
-    for logical_id, resource in function.template.resources.items():
+    for logical_id, resource in function.template.resources_of(ALIAS, VERSION):
         kind = resource.get("Type")
-        if kind is None or kind.value not in (ALIAS, VERSION):
-            continue
+        assert kind is not None
         if function.name not in _named_functions(resource.get("Properties", "FunctionName")):
             continue
         versions = versions or kind.value == VERSION
@@ -299,18 +298,13 @@ def _deployment_groups(template: Template) -> list[TrafficShift]:
     with the function of every alias whose `UpdatePolicy.CodeDeployLambdaAliasUpdate` names it."""
     from lambdalint.triggers import referenced_ids
 
-    groups: dict[str, Located] = {}
-    for logical_id, resource in template.resources.items():
-        kind = resource.get("Type")
-        if kind is not None and kind.value == DEPLOYMENT_GROUP:
-            groups[logical_id] = resource
+    groups = dict(template.resources_of(DEPLOYMENT_GROUP))
     if not groups:
         return []
     shifted: dict[str, list[str]] = {}
-    for resource in template.resources.values():
-        kind = resource.get("Type")
+    for _, resource in template.resources_of(ALIAS):
         update = resource.get("UpdatePolicy", "CodeDeployLambdaAliasUpdate")
-        if kind is None or kind.value != ALIAS or update is None:
+        if update is None:
             continue
         group = update.get("DeploymentGroupName")
         named = referenced_ids(group) if group is not None else set()

@@ -199,10 +199,9 @@ def _cloudformation_role(found: ExecutionRole, logical_id: str, resource: Locate
                                           f"inline policy `{label}` of role `{logical_id}`"))
     for arn in (props.get("ManagedPolicyArns") or Located([], props.span)).elements():
         _managed_arn(found, arn, f"`ManagedPolicyArns` of role `{logical_id}`", template)
-    for other_id, other in template.resources.items():
+    for other_id, other in template.resources_of(*_ATTACHING, "AWS::IAM::RolePolicy"):
         kind = other.get("Type")
-        if kind is None or not isinstance(kind.value, str):
-            continue
+        assert kind is not None
         other_props = other.get("Properties") or Located({}, other.span)
         if kind.value in _ATTACHING:
             roles = other_props.get("Roles")
@@ -395,10 +394,9 @@ def _connector_resources(template: Template) -> list[tuple[str, Located, Located
     found = template.analyses.get("sam-connectors")
     if found is None:
         found = template.analyses["sam-connectors"] = []
-        for logical_id, resource in template.resources.items():
-            kind = resource.get("Type")
+        for logical_id, resource in template.resources_of("AWS::Serverless::Connector"):
             props = resource.get("Properties")
-            if kind is not None and kind.value == "AWS::Serverless::Connector" and props is not None:
+            if props is not None:
                 found.append((logical_id, props, props.get("Source", "Id")))
     return found  # type: ignore[return-value]
 
