@@ -27,6 +27,7 @@ from typing import NamedTuple
 
 from lambdalint.located import Located, default
 from lambdalint.model import Function, Template, TrafficShift
+from lambdalint.triggers import referenced_ids  # at the top: asked per alias and version per function
 
 ALIAS = "AWS::Lambda::Alias"
 VERSION = "AWS::Lambda::Version"
@@ -132,8 +133,6 @@ def _cloudformation(function: Function) -> Deployment:
 
 
 def _named_functions(node: Located | None) -> set[str]:
-    from lambdalint.triggers import referenced_ids
-
     if node is None:
         return set()
     names = referenced_ids(node)
@@ -182,12 +181,14 @@ _CANARY_PLUGIN = "serverless-plugin-canary-deployments"
 def _canary_plugin(function: Function) -> tuple[Located, Located]:
     """serverless-plugin-canary-deployments' `deploymentSettings` (over `custom.deploymentSettings`)
     in SAM's spelling (`Type`, `Alarms`), and its alias; only when the service lists the plugin."""
-    from lambdalint.loaders.cloudformation import merge_defaults
-    from lambdalint.loaders.serverless import plugins
-
     span, root = function.span, function.template.root
     own = function.properties.get("deploymentSettings")
-    if own is None or not isinstance(own.value, dict) or _CANARY_PLUGIN not in plugins(root):
+    if own is None or not isinstance(own.value, dict):
+        return default(None, span), default(None, span)
+    from lambdalint.loaders.cloudformation import merge_defaults  # only a function that has settings
+    from lambdalint.loaders.serverless import plugins
+
+    if _CANARY_PLUGIN not in plugins(root):
         return default(None, span), default(None, span)
     defaults = root.get("custom", "deploymentSettings")
     merged = merge_defaults(own, defaults, "provider") if defaults is not None else own
@@ -296,8 +297,6 @@ def _preference_shift(function: Function) -> TrafficShift | None:
 def _deployment_groups(template: Template) -> list[TrafficShift]:
     """`AWS::CodeDeploy::DeploymentGroup`s with a Lambda `Canary`/`Linear` configuration, each
     with the function of every alias whose `UpdatePolicy.CodeDeployLambdaAliasUpdate` names it."""
-    from lambdalint.triggers import referenced_ids
-
     groups = dict(template.resources_of(DEPLOYMENT_GROUP))
     if not groups:
         return []

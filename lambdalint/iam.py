@@ -28,6 +28,7 @@ from types import MappingProxyType
 from typing import Iterator, Mapping, NamedTuple
 
 from lambdalint.lazy_pattern import LazyPattern
+from lambdalint.loaders.serverless import plugins  # at the top: asked per Serverless function
 from lambdalint.located import Located
 from lambdalint.model import Function, Template
 
@@ -542,8 +543,6 @@ _ROLE_EXTENDING_PLUGINS = ("serverless-lift",)
 
 
 def _serverless_extension(function: Function) -> str | None:
-    from lambdalint.loaders.serverless import plugins
-
     root = function.template.root
     listed = [p for p in plugins(root) if p in _ROLE_EXTENDING_PLUGINS]
     if listed:
@@ -607,8 +606,6 @@ _PER_FUNCTION_ROLE_PLUGINS = {
 
 def _per_function_role_plugin(root: Located) -> str | None:
     """Which per-function-role plugin the service lists under `plugins:`, if any."""
-    from lambdalint.loaders.serverless import plugins
-
     listed = (_PER_FUNCTION_ROLE_PLUGINS.get(name) for name in plugins(root))
     return next((kind for kind in listed if kind is not None), None)
 

@@ -9,7 +9,7 @@ fixes (`MoveToModuleScope`, `movable`): `to_module_scope` imports them when a fi
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from lambdalint.findings import Finding, Related, Severity
 from lambdalint.located import Located, Span
@@ -104,7 +104,7 @@ __all__ = [
     # IAM: the effective policy of a function's execution role
     "ExecutionRole", "ManagedPolicyRef", "Statement", "action_accepts_only_star",
     "aws_managed_policy_name", "execution_role", "is_wildcard_resource", "narrowing_conditions",
-    "execution_roles",
+    "execution_roles", "function_role",
     "statements_once",
     # secrets: one detector for environment variables and handler code
     "SecretMatch", "find_secret", "is_placeholder", "is_secret_name",
@@ -135,11 +135,33 @@ def execution_roles(ctx: Context) -> list[ExecutionRole]:
     if roles is None:
         roles = ctx.project.analyses["execution-roles"] = []
         for function in ctx.project.functions:
-            role = execution_role(function)
+            role = _role(ctx.project, function, execution_role)
             if role.note is not None:
                 ctx.note(role.note)
             roles.append(role)
     return roles  # type: ignore[return-value]
+
+
+def function_role(ctx: Context, function: Function) -> ExecutionRole:
+    """One function's execution role, built once per run whichever rule asks first (a rule that
+    needs a few functions' roles does not make every role, nor its notes)."""
+    from lambdalint.iam import execution_role
+
+    return _role(ctx.project, function, execution_role)
+
+
+def _role(project: Project, function: Function,
+          build: Callable[[Function], ExecutionRole]) -> ExecutionRole:
+    # `build` is passed in: an import statement per function costs more than a lookup here
+    # (Python 3.11 raises and drops an AttributeError for every `import` of a loaded module).
+    built = project.analyses.get("execution-role")
+    if built is None:
+        built = project.analyses["execution-role"] = {}
+    assert isinstance(built, dict)
+    role = built.get(id(function))
+    if role is None:
+        role = built[id(function)] = build(function)
+    return role  # type: ignore[no-any-return]
 
 
 def statements_once(ctx: Context) -> list[tuple[Statement, list[Function]]]:
