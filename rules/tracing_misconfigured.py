@@ -69,8 +69,9 @@ def check(ctx: Context) -> Iterator[Finding]:
 
     yield from code_without_tracing(ctx)
     for function in ctx.project.functions:
-        tracing = deployment(function).tracing
-        if deployment(function).tracing_active is not True or function.tracing_grants_role:
+        settings = deployment(function)
+        tracing = settings.tracing
+        if settings.tracing_active is not True or function.tracing_grants_role:
             continue  # off, unknown, or the deploying tool adds the permissions to its own role
         role = function_role(ctx, function)
         policy = Policy.of(role) if role.unknown is None else None
