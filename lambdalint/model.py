@@ -330,7 +330,19 @@ class Project:
 
     @property
     def functions(self) -> list[Function]:
+        """Every template's functions, in order (a new list: callers may change it).
+
+        Walking every template again costs about 0.3 ms on a 900-template corpus (each template
+        object is a cache miss) and rules ask some twenty times: once the templates are final
+        (`freeze_functions`, before the rules run) the walk's result is kept for the run."""
+        frozen = self.analyses.get("functions")
+        if isinstance(frozen, tuple):
+            return list(frozen)
         return [f for t in self.templates for f in t.functions]
+
+    def freeze_functions(self) -> None:
+        """Keep the functions as they are now: the engine calls it once loading is over."""
+        self.analyses["functions"] = tuple(self.functions)
 
     def note(self, text: str) -> None:
         """Record something worth a verbose line that is not a finding, once."""
