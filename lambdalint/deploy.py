@@ -84,7 +84,9 @@ def number(node: Located) -> int | None:
 def deployment(function: Function) -> Deployment:
     if function.deployment is not None:  # read by its loader (Terraform)
         return function.deployment  # type: ignore[no-any-return]
-    cache = function.template.analyses.setdefault("deployment", {})
+    cache = function.template.analyses.get("deployment")
+    if cache is None:
+        cache = function.template.analyses["deployment"] = {}
     assert isinstance(cache, dict)
     found = cache.get(id(function))
     if found is None:

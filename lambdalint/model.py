@@ -166,27 +166,25 @@ class Template:
         return {k: v for k, v in node.value.items() if isinstance(v.value, dict)}
 
     def resources_of(self, *kinds: str) -> list[tuple[str, Located]]:
-        """(logical id, resource) for every resource of one of these types, in template order.
+        """(logical id, resource) for every resource of one of these (distinct) types, in
+        template order.
 
         Analyses look for a few types among every resource, often once per function; the
-        template's ids by type are found once (in `analyses`, so dropping resources resets it)."""
+        template's resources by type are found once (in `analyses`, so dropping resources
+        resets it)."""
         index = self.analyses.get("resources-by-type")
         if index is None:
-            by_type: dict[str, list[str]] = {}
+            by_type: dict[str, list[tuple[str, Located]]] = {}
             for logical_id, resource in self.resources.items():
                 kind = resource.value.get("Type")
                 if kind is not None and isinstance(kind.value, str):
-                    by_type.setdefault(kind.value, []).append(logical_id)
+                    by_type.setdefault(kind.value, []).append((logical_id, resource))
             index = self.analyses["resources-by-type"] = by_type
-        found = [index[kind] for kind in dict.fromkeys(kinds) if kind in index]  # type: ignore[operator,index]
-        if not found:
-            return []
-        if len(found) == 1:
-            ids = found[0]
-        else:
-            order = {logical_id: n for n, logical_id in enumerate(self.resources)}
-            ids = sorted((i for ids in found for i in ids), key=order.__getitem__)
-        return [(logical_id, self.resources[logical_id]) for logical_id in ids]
+        found = [pairs for kind in kinds if (pairs := index.get(kind)) is not None]  # type: ignore[union-attr]
+        if len(found) <= 1:
+            return list(found[0]) if found else []
+        order = {logical_id: n for n, logical_id in enumerate(self.resources)}
+        return sorted((pair for pairs in found for pair in pairs), key=lambda pair: order[pair[0]])
 
     @property
     def parameters(self) -> dict[str, Located]:
