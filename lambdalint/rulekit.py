@@ -166,8 +166,7 @@ def _role(project: Project, function: Function,
 
 def statements_once(ctx: Context) -> list[tuple[Statement, list[Function]]]:
     """Each distinct statement of the run's execution roles once, with the functions it applies to
-    (a shared role is one place); built once per run for LL301 and LL302 (the key of each
-    statement is its whole value written out, which is not cheap)."""
+    (a shared role is one place); built once per run for LL301 and LL302."""
     found = ctx.project.analyses.get("statements-once")
     if found is None:
         found = ctx.project.analyses["statements-once"] = _statements_once(execution_roles(ctx))
@@ -175,14 +174,32 @@ def statements_once(ctx: Context) -> list[tuple[Statement, list[Function]]]:
 
 
 def _statements_once(roles: list[ExecutionRole]) -> list[tuple[Statement, list[Function]]]:
-    seen: dict[tuple[object, ...], tuple[Statement, list[Function]]] = {}
+    # Two statements are one when they have the same span, place and written-out value. Writing
+    # a value out is the costly part, and most spans and places are met once (or again as the
+    # very same node): it is written out only for another node in a place already seen.
+    groups: list[tuple[Statement, list[Function]]] = []
+    # (span, where) -> [node, its value written out (None until needed), its group]
+    places: dict[tuple[Span, str], list[list]] = {}
     for role in roles:
         for statement in role.statements:
-            key = (statement.node.span, statement.where, repr(statement.node.plain()))
-            entry = seen.setdefault(key, (statement, []))
-            if all(f is not role.function for f in entry[1]):
-                entry[1].append(role.function)
-    return list(seen.values())
+            node = statement.node
+            entries = places.setdefault((node.span, statement.where), [])
+            group = next((entry[2] for entry in entries if entry[0] is node), None)
+            if group is None:
+                written = repr(node.plain()) if entries else None
+                for entry in entries:
+                    if entry[1] is None:
+                        entry[1] = repr(entry[0].plain())
+                    if entry[1] == written:
+                        group = entry[2]
+                        break
+            if group is None:
+                group = (statement, [])
+                groups.append(group)
+                entries.append([node, written, group])
+            if all(f is not role.function for f in group[1]):
+                group[1].append(role.function)
+    return groups
 
 
 def per_value(pairs: Iterable[tuple[Function, Located]]) -> list[tuple[Located, list[Function]]]:
