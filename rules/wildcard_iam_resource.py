@@ -74,8 +74,13 @@ def _scoped_actions(statement: Statement) -> list[str]:
 
 
 def _passes_roles(actions: list[str]) -> bool:
-    # an action without pattern characters matches only itself: no pattern to compile
+    from lambdalint.policy_eval import action_matches  # IAM data loads only when the rule runs
+
+    # An action without pattern characters matches only itself: no pattern to compile. Without
+    # `[`, fnmatch's `*`/`?` are IAM's, which `action_matches` answers mostly without a regex
+    # (ASCII only: there lower() and fnmatch's comparison agree).
     return any(a.lower() == "iam:passrole" if not _PATTERN_CHARS.intersection(a)
+               else action_matches(a, "iam:passrole") if "[" not in a and a.isascii()
                else fnmatch.fnmatch("iam:passrole", a.lower()) for a in actions)
 
 
