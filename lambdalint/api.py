@@ -108,6 +108,7 @@ def _run(targets: list[Path], config: Config, registry: Registry,
             project.errors.append(describe_error(exc, "handler code analysis"))
     errors: list[str] = list(project.errors)
     today = today or datetime.date.today()
+    project.freeze_functions()  # loading is over: every rule asks for the same functions
     first = [(rule, options) for rule, options in contexts if not rule.after_suppressions]
     findings, ran = _check(first, project, config, today, progress, errors)
     findings = _map_back(findings, project)  # out of `cdk.out`, before suppressions read the lines

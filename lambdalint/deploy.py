@@ -27,6 +27,7 @@ from typing import NamedTuple
 
 from lambdalint.located import Located, default
 from lambdalint.model import Function, Template, TrafficShift
+from lambdalint.triggers import referenced_ids  # at the top: asked per alias and version per function
 
 ALIAS = "AWS::Lambda::Alias"
 VERSION = "AWS::Lambda::Version"
@@ -83,7 +84,9 @@ def number(node: Located) -> int | None:
 def deployment(function: Function) -> Deployment:
     if function.deployment is not None:  # read by its loader (Terraform)
         return function.deployment  # type: ignore[no-any-return]
-    cache = function.template.analyses.setdefault("deployment", {})
+    cache = function.template.analyses.get("deployment")
+    if cache is None:
+        cache = function.template.analyses["deployment"] = {}
     assert isinstance(cache, dict)
     found = cache.get(id(function))
     if found is None:
@@ -107,10 +110,9 @@ def _cloudformation(function: Function) -> Deployment:
         provisioned.append(Provisioned(own, "alias" if alias.value is not None else "$LATEST",
                                        "ProvisionedConcurrencyConfig"))
     versions = False
-    for logical_id, resource in function.template.resources.items():
+    for logical_id, resource in function.template.resources_of(ALIAS, VERSION):
         kind = resource.get("Type")
-        if kind is None or kind.value not in (ALIAS, VERSION):
-            continue
+        assert kind is not None
         if function.name not in _named_functions(resource.get("Properties", "FunctionName")):
             continue
         versions = versions or kind.value == VERSION
@@ -133,8 +135,6 @@ def _cloudformation(function: Function) -> Deployment:
 
 
 def _named_functions(node: Located | None) -> set[str]:
-    from lambdalint.triggers import referenced_ids
-
     if node is None:
         return set()
     names = referenced_ids(node)
@@ -183,12 +183,14 @@ _CANARY_PLUGIN = "serverless-plugin-canary-deployments"
 def _canary_plugin(function: Function) -> tuple[Located, Located]:
     """serverless-plugin-canary-deployments' `deploymentSettings` (over `custom.deploymentSettings`)
     in SAM's spelling (`Type`, `Alarms`), and its alias; only when the service lists the plugin."""
-    from lambdalint.loaders.cloudformation import merge_defaults
-    from lambdalint.loaders.serverless import plugins
-
     span, root = function.span, function.template.root
     own = function.properties.get("deploymentSettings")
-    if own is None or not isinstance(own.value, dict) or _CANARY_PLUGIN not in plugins(root):
+    if own is None or not isinstance(own.value, dict):
+        return default(None, span), default(None, span)
+    from lambdalint.loaders.cloudformation import merge_defaults  # only a function that has settings
+    from lambdalint.loaders.serverless import plugins
+
+    if _CANARY_PLUGIN not in plugins(root):
         return default(None, span), default(None, span)
     defaults = root.get("custom", "deploymentSettings")
     merged = merge_defaults(own, defaults, "provider") if defaults is not None else own
@@ -297,20 +299,13 @@ def _preference_shift(function: Function) -> TrafficShift | None:
 def _deployment_groups(template: Template) -> list[TrafficShift]:
     """`AWS::CodeDeploy::DeploymentGroup`s with a Lambda `Canary`/`Linear` configuration, each
     with the function of every alias whose `UpdatePolicy.CodeDeployLambdaAliasUpdate` names it."""
-    from lambdalint.triggers import referenced_ids
-
-    groups: dict[str, Located] = {}
-    for logical_id, resource in template.resources.items():
-        kind = resource.get("Type")
-        if kind is not None and kind.value == DEPLOYMENT_GROUP:
-            groups[logical_id] = resource
+    groups = dict(template.resources_of(DEPLOYMENT_GROUP))
     if not groups:
         return []
     shifted: dict[str, list[str]] = {}
-    for resource in template.resources.values():
-        kind = resource.get("Type")
+    for _, resource in template.resources_of(ALIAS):
         update = resource.get("UpdatePolicy", "CodeDeployLambdaAliasUpdate")
-        if kind is None or kind.value != ALIAS or update is None:
+        if update is None:
             continue
         group = update.get("DeploymentGroupName")
         named = referenced_ids(group) if group is not None else set()

@@ -28,6 +28,7 @@ from types import MappingProxyType
 from typing import Iterator, Mapping, NamedTuple
 
 from lambdalint.lazy_pattern import LazyPattern
+from lambdalint.loaders.serverless import plugins  # at the top: asked per Serverless function
 from lambdalint.located import Located
 from lambdalint.model import Function, Template
 
@@ -199,10 +200,9 @@ def _cloudformation_role(found: ExecutionRole, logical_id: str, resource: Locate
                                           f"inline policy `{label}` of role `{logical_id}`"))
     for arn in (props.get("ManagedPolicyArns") or Located([], props.span)).elements():
         _managed_arn(found, arn, f"`ManagedPolicyArns` of role `{logical_id}`", template)
-    for other_id, other in template.resources.items():
+    for other_id, other in template.resources_of(*_ATTACHING, "AWS::IAM::RolePolicy"):
         kind = other.get("Type")
-        if kind is None or not isinstance(kind.value, str):
-            continue
+        assert kind is not None
         other_props = other.get("Properties") or Located({}, other.span)
         if kind.value in _ATTACHING:
             roles = other_props.get("Roles")
@@ -367,12 +367,7 @@ def _sam_connectors(found: ExecutionRole, template: Template) -> None:
     by ARN, a type or permission the profiles do not list) leaves the role not fully known."""
     function = found.function
     connectors: list[tuple[Located, str]] = []
-    for logical_id, resource in template.resources.items():
-        kind = resource.get("Type")
-        props = resource.get("Properties")
-        if kind is None or kind.value != "AWS::Serverless::Connector" or props is None:
-            continue
-        source = props.get("Source", "Id")
+    for logical_id, props, source in _connector_resources(template):
         if source is not None and source.value == function.name:
             connectors.append((props, f"connector `{logical_id}`"))
         elif source is None:  # by ARN: it may name this function's role
@@ -393,6 +388,19 @@ def _sam_connectors(found: ExecutionRole, template: Template) -> None:
                 found.unknown = found.unknown or f"{where}, which lambdalint cannot expand"
             else:
                 found.statements.extend(statements)
+
+
+def _connector_resources(template: Template) -> list[tuple[str, Located, Located | None]]:
+    """The template's `AWS::Serverless::Connector` resources with their `Source.Id`, found once
+    per template (`Template.analyses`) rather than by a walk over every resource per function."""
+    found = template.analyses.get("sam-connectors")
+    if found is None:
+        found = template.analyses["sam-connectors"] = []
+        for logical_id, resource in template.resources_of("AWS::Serverless::Connector"):
+            props = resource.get("Properties")
+            if props is not None:
+                found.append((logical_id, props, props.get("Source", "Id")))
+    return found  # type: ignore[return-value]
 
 
 def _connector_statements(destination: Located, permissions: Located | None, template: Template,
@@ -536,8 +544,6 @@ _ROLE_EXTENDING_PLUGINS = ("serverless-lift",)
 
 
 def _serverless_extension(function: Function) -> str | None:
-    from lambdalint.loaders.serverless import plugins
-
     root = function.template.root
     listed = [p for p in plugins(root) if p in _ROLE_EXTENDING_PLUGINS]
     if listed:
@@ -601,8 +607,6 @@ _PER_FUNCTION_ROLE_PLUGINS = {
 
 def _per_function_role_plugin(root: Located) -> str | None:
     """Which per-function-role plugin the service lists under `plugins:`, if any."""
-    from lambdalint.loaders.serverless import plugins
-
     listed = (_PER_FUNCTION_ROLE_PLUGINS.get(name) for name in plugins(root))
     return next((kind for kind in listed if kind is not None), None)
 

@@ -24,6 +24,7 @@ resource of the same template, or a Serverless `layers:` entry with a `path`) ha
 from __future__ import annotations
 
 import fnmatch
+import functools
 import json
 import os
 import re
@@ -81,12 +82,18 @@ class CodeSource(NamedTuple):
             by_pattern = lambda rel: anchored(anchor + rel)  # noqa: E731
         if not self.skip_names:
             return by_pattern
-        names = re.compile("|".join(fnmatch.translate(n) for n in self.skip_names))
+        names = _names_pattern(self.skip_names)
 
         def excluded(rel: str) -> bool:
             name = rel.rstrip("/").rpartition("/")[2]
             return bool(names.match(name)) or (by_pattern is not None and by_pattern(rel))
         return excluded
+
+
+@functools.cache
+def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex for a build's skip list (the same few lists for every package of a run)."""
+    return re.compile("|".join(fnmatch.translate(n) for n in names))
 
 
 class LayerRef(NamedTuple):
@@ -225,11 +232,21 @@ def _local(base: Path, node: Located | None) -> Path | None:
     text = node.str_value() if node is not None else None
     if not text or "://" in text:
         return None
-    path = normalized(base / text)
-    return path if nameable(path) and path.exists() else None
+    # Strings until the path is known to exist: this runs for every function and layer of every
+    # template, most of those paths do not exist, and a `Path` costs far more to build than a str.
+    path = os.path.normpath(os.path.join(base, text))
+    return Path(path) if nameable(path) and os.path.exists(path) else None
 
 
 def _sam_build(template: Template, logical_id: str) -> Path | None:
+    # Most templates were never built: one look per template at `.aws-sam/build`, not a `Path`
+    # and a stat per function. (An absolute logical id would name a folder outside it.)
+    built_any = template.analyses.get("sam-build")
+    if built_any is None:
+        built_any = template.analyses["sam-build"] = os.path.isdir(
+            os.path.join(template.directory, ".aws-sam", "build"))
+    if not built_any and not logical_id.startswith("/"):
+        return None
     built = template.directory / ".aws-sam" / "build" / logical_id
     return built if built.is_dir() else None
 
@@ -326,10 +343,11 @@ def _serverless_code(function: Function) -> tuple[CodeSource | None, Span]:
             path = _local(base, artifact)
             return (CodeSource(path, "artifact") if path is not None else None), _span_of(artifact, span)
     service = _service_name(template)
-    built = base / ".serverless" / (f"{function.name}.zip" if individually else f"{service}.zip")
     module = function.code_dir if function.code_dir is not None and function.code_dir != base else None
-    if service is not None and module is None and built.is_file():
-        return CodeSource(normalized(built), "build"), span
+    built = os.path.join(base, ".serverless", f"{function.name}.zip" if individually else f"{service}.zip") \
+        if service is not None and module is None else None
+    if built is not None and os.path.isfile(built):
+        return CodeSource(normalized(Path(built)), "build"), span
     if not _handler_exists(module or base, function.handler.str_value()):
         # A serverless.yml with no code beside it (a sample, a config-only checkout): nothing to
         # size, and walking the folder anyway would slow every template-only run down.

@@ -129,10 +129,9 @@ def _v2_routes(trigger: Trigger) -> list[Route | None] | None:
     None when no route of the template names it (a route elsewhere, or the API's default)."""
     template = trigger.function.template  # type: ignore[union-attr]
     routes: list[Route | None] = []
-    for logical_id, resource in template.resources.items():
-        kind = resource.get("Type")
+    for logical_id, resource in template.resources_of("AWS::ApiGatewayV2::Route"):
         props = resource.get("Properties")
-        if kind is None or kind.value != "AWS::ApiGatewayV2::Route" or props is None:
+        if props is None:
             continue
         if trigger.name not in referenced_ids(props.get("Target")):
             continue

@@ -9,7 +9,7 @@ fixes (`MoveToModuleScope`, `movable`): `to_module_scope` imports them when a fi
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from lambdalint.findings import Finding, Related, Severity
 from lambdalint.located import Located, Span
@@ -104,7 +104,7 @@ __all__ = [
     # IAM: the effective policy of a function's execution role
     "ExecutionRole", "ManagedPolicyRef", "Statement", "action_accepts_only_star",
     "aws_managed_policy_name", "execution_role", "is_wildcard_resource", "narrowing_conditions",
-    "execution_roles",
+    "execution_roles", "function_role",
     "statements_once",
     # secrets: one detector for environment variables and handler code
     "SecretMatch", "find_secret", "is_placeholder", "is_secret_name",
@@ -135,23 +135,71 @@ def execution_roles(ctx: Context) -> list[ExecutionRole]:
     if roles is None:
         roles = ctx.project.analyses["execution-roles"] = []
         for function in ctx.project.functions:
-            role = execution_role(function)
+            role = _role(ctx.project, function, execution_role)
             if role.note is not None:
                 ctx.note(role.note)
             roles.append(role)
     return roles  # type: ignore[return-value]
 
 
-def statements_once(roles: list[ExecutionRole]) -> list[tuple[Statement, list[Function]]]:
-    """Each distinct statement once with the functions it applies to (a shared role is one place)."""
-    seen: dict[tuple[object, ...], tuple[Statement, list[Function]]] = {}
+def function_role(ctx: Context, function: Function) -> ExecutionRole:
+    """One function's execution role, built once per run whichever rule asks first (a rule that
+    needs a few functions' roles does not make every role, nor its notes)."""
+    from lambdalint.iam import execution_role
+
+    return _role(ctx.project, function, execution_role)
+
+
+def _role(project: Project, function: Function,
+          build: Callable[[Function], ExecutionRole]) -> ExecutionRole:
+    # `build` is passed in: an import statement per function costs more than a lookup here
+    # (Python 3.11 raises and drops an AttributeError for every `import` of a loaded module).
+    built = project.analyses.get("execution-role")
+    if built is None:
+        built = project.analyses["execution-role"] = {}
+    assert isinstance(built, dict)
+    role = built.get(id(function))
+    if role is None:
+        role = built[id(function)] = build(function)
+    return role  # type: ignore[no-any-return]
+
+
+def statements_once(ctx: Context) -> list[tuple[Statement, list[Function]]]:
+    """Each distinct statement of the run's execution roles once, with the functions it applies to
+    (a shared role is one place); built once per run for LL301 and LL302."""
+    found = ctx.project.analyses.get("statements-once")
+    if found is None:
+        found = ctx.project.analyses["statements-once"] = _statements_once(execution_roles(ctx))
+    return found  # type: ignore[return-value]
+
+
+def _statements_once(roles: list[ExecutionRole]) -> list[tuple[Statement, list[Function]]]:
+    # Two statements are one when they have the same span, place and written-out value. Writing
+    # a value out is the costly part, and most spans and places are met once (or again as the
+    # very same node): it is written out only for another node in a place already seen.
+    groups: list[tuple[Statement, list[Function]]] = []
+    # (span, where) -> [node, its value written out (None until needed), its group]
+    places: dict[tuple[Span, str], list[list]] = {}
     for role in roles:
         for statement in role.statements:
-            key = (statement.node.span, statement.where, repr(statement.node.plain()))
-            entry = seen.setdefault(key, (statement, []))
-            if all(f is not role.function for f in entry[1]):
-                entry[1].append(role.function)
-    return list(seen.values())
+            node = statement.node
+            entries = places.setdefault((node.span, statement.where), [])
+            group = next((entry[2] for entry in entries if entry[0] is node), None)
+            if group is None:
+                written = repr(node.plain()) if entries else None
+                for entry in entries:
+                    if entry[1] is None:
+                        entry[1] = repr(entry[0].plain())
+                    if entry[1] == written:
+                        group = entry[2]
+                        break
+            if group is None:
+                group = (statement, [])
+                groups.append(group)
+                entries.append([node, written, group])
+            if all(f is not role.function for f in group[1]):
+                group[1].append(role.function)
+    return groups
 
 
 def per_value(pairs: Iterable[tuple[Function, Located]]) -> list[tuple[Located, list[Function]]]:

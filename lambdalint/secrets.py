@@ -31,30 +31,31 @@ class SecretMatch(NamedTuple):
 
 
 # Credential formats, tried in order; the first hit wins. Lookbehinds stop matches inside longer
-# words (e.g. "task-..." must not look like an OpenAI "sk-" key).
-_FORMATS: tuple[tuple[str, str, LazyPattern], ...] = (
-    ("private-key", "a private key block",
+# words (e.g. "task-..." must not look like an OpenAI "sk-" key). Each lists texts one of which
+# every match contains: most values hold none, and then the pattern is neither compiled nor run.
+_AWS_KEY_PREFIXES = ("AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AIPA", "ANPA", "ANVA", "AROA", "APKA", "ASCA")
+_FORMATS: tuple[tuple[str, str, tuple[str, ...], LazyPattern], ...] = (
+    ("private-key", "a private key block", ("-----BEGIN",),
      LazyPattern(r"-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")),
     # Only AKIA/ASIA/ABIA/ACCA are usable credentials; the other prefixes are IAM unique ids,
     # reported too because a literal one in a deployment still exposes a principal.
-    ("aws-access-key-id", "an AWS access key id",
-     LazyPattern(r"(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|ASCA)"
-                r"[A-Z0-9]{16}(?![A-Za-z0-9])")),
-    ("github-token", "a GitHub token",
+    ("aws-access-key-id", "an AWS access key id", _AWS_KEY_PREFIXES,
+     LazyPattern(rf"(?<![A-Z0-9])(?:{'|'.join(_AWS_KEY_PREFIXES)})[A-Z0-9]{{16}}(?![A-Za-z0-9])")),
+    ("github-token", "a GitHub token", ("gh", "github_pat_"),
      LazyPattern(r"(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})")),
-    ("gitlab-token", "a GitLab token", LazyPattern(r"(?<![A-Za-z0-9_])glpat-[A-Za-z0-9_-]{20,}")),
-    ("slack-token", "a Slack token", LazyPattern(r"(?<![A-Za-z0-9_])xox[abprs]-[A-Za-z0-9-]{10,}")),
-    ("slack-token", "a Slack webhook URL",
+    ("gitlab-token", "a GitLab token", ("glpat-",), LazyPattern(r"(?<![A-Za-z0-9_])glpat-[A-Za-z0-9_-]{20,}")),
+    ("slack-token", "a Slack token", ("xox",), LazyPattern(r"(?<![A-Za-z0-9_])xox[abprs]-[A-Za-z0-9-]{10,}")),
+    ("slack-token", "a Slack webhook URL", ("hooks.slack.com/",),
      LazyPattern(r"hooks\.slack\.com/(?:services|workflows|triggers)/T[A-Z0-9]{6,}/[A-Z0-9]{6,}/"
                 r"[A-Za-z0-9]{12,}")),
-    ("stripe-key", "a Stripe secret key",
+    ("stripe-key", "a Stripe secret key", ("sk_", "rk_", "whsec_"),
      LazyPattern(r"(?<![A-Za-z0-9_])(?:(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|whsec_[A-Za-z0-9]{24,})")),
-    ("anthropic-key", "an Anthropic API key",
+    ("anthropic-key", "an Anthropic API key", ("sk-ant-",),
      LazyPattern(r"(?<![A-Za-z0-9_-])sk-ant-[a-z]+\d*-[A-Za-z0-9_-]{40,}")),
     # Legacy keys are "sk-" + one unbroken alphanumeric run; newer ones carry a scope segment.
-    ("openai-key", "an OpenAI-style API key",
+    ("openai-key", "an OpenAI-style API key", ("sk-",),
      LazyPattern(r"(?<![A-Za-z0-9_-])sk-(?:[A-Za-z0-9]{32,}|(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,})")),
-    ("jwt", "a JSON Web Token",
+    ("jwt", "a JSON Web Token", ("eyJ",),
      LazyPattern(r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")),
 )
 
@@ -242,8 +243,8 @@ def find_secret(name: str | None, value: str) -> SecretMatch | None:
     # {{resolve:...}} dynamic references are LL312's business, and is_placeholder covers them too.
     if is_placeholder(v):
         return None
-    for kind, description, pattern in _FORMATS:
-        if pattern.search(v):
+    for kind, description, anchors, pattern in _FORMATS:
+        if any(map(v.__contains__, anchors)) and pattern.search(v):
             return SecretMatch(kind, description)
     match = _credential_in_connection_string(v)
     if match or name is None:

@@ -17,7 +17,7 @@ from lambdalint.config import Config, ConfigError
 from lambdalint.findings import Finding, Suppression
 from lambdalint.lazy_pattern import LazyPattern
 from lambdalint.located import Span
-from lambdalint.model import Project, Template
+from lambdalint.model import Project, SourceFile, Template
 from lambdalint.registry import Registry
 
 _IGNORE_COMMENT = LazyPattern(r"#\s*lambdalint:\s*ignore\b(?:\[([^\]]*)\])?", re.I)
@@ -110,7 +110,7 @@ def resource_directives(project: Project) -> dict[tuple[str, str], list[Directiv
     """
     ignores: dict[tuple[str, str], list[Directive]] = {}
     for template in project.templates:
-        if "lambdalint" not in template.source.text:
+        if not _names_us(project, template.source):
             continue  # no Metadata key and no comment can name us: skip splitting its lines
         for logical_id, directive in _metadata_directives(template):
             ignores.setdefault((template.display, logical_id), []).append(directive)
@@ -130,6 +130,21 @@ def resource_directives(project: Project) -> dict[tuple[str, str], list[Directiv
     return ignores
 
 
+def _names_us(project: Project, source: SourceFile) -> bool:
+    """Whether the file's text says `lambdalint` at all (no comment or Metadata can name us
+    otherwise). Asked of every file three or four times per run (the suppressions before and
+    after LL002, and LL002), and a pass over a 900-template corpus takes ~1.7 ms: each file is
+    searched once per run."""
+    seen = project.analyses.get("names-lambdalint")
+    if seen is None:
+        seen = project.analyses["names-lambdalint"] = {}
+    assert isinstance(seen, dict)
+    found = seen.get(id(source))
+    if found is None:
+        found = seen[id(source)] = "lambdalint" in source.text
+    return found  # type: ignore[no-any-return]
+
+
 def _metadata_directives(template: Template) -> Iterator[tuple[str, Directive]]:
     for logical_id, resource in template.resources.items():
         listed = resource.get("Metadata", "lambdalint", "ignore")
@@ -146,13 +161,13 @@ def file_directives(project: Project) -> list[Directive]:
     for display, source in project.sources.items():
         python = display.endswith(".py")
         text = source.text
-        if display.endswith(".json") or ("lambdalint" not in text and not (python and "noqa" in text)):
+        if display.endswith(".json") or (not _names_us(project, source) and not (python and "noqa" in text)):
             continue  # JSON has no comments; most files name neither
         for number, line in enumerate(source.lines, start=1):
             if "#" in line:
                 found.extend(line_directives(display, number, line, python))
     for template in project.templates:
-        if "lambdalint" in template.source.text:
+        if _names_us(project, template.source):
             found.extend(directive for _, directive in _metadata_directives(template))
     return found
 

@@ -312,7 +312,7 @@ class _Collector:
                 if url is not None:
                     found.append(Trigger("function-url", "FunctionUrlConfig", url.key_span or url.span,
                                          dict(url.items()), function, declared_by="sam-event"))
-        for logical_id, resource in self.resources.items():
+        for logical_id, resource in self.template.resources_of(*_RESOURCE_HANDLERS):
             found.extend(self.resource_triggers(logical_id, resource))
         for trigger in found:
             if trigger.kind == "sqs" and self.resource_type(trigger.source) == "AWS::SQS::Queue":
@@ -679,6 +679,7 @@ class ScheduleExpression(NamedTuple):
 
 
 _SCHEDULE_RESOURCES = {"AWS::Events::Rule": False, "AWS::Scheduler::Schedule": True}
+_SCHEDULE_HOSTS = ("AWS::Serverless::Function", "AWS::Serverless::StateMachine")  # SAM schedule events
 _SAM_SCHEDULE_EVENTS = {"Schedule": ("Schedule", False), "ScheduleV2": ("ScheduleExpression", True)}
 
 
@@ -691,13 +692,13 @@ def schedule_expressions(template: Template) -> list[ScheduleExpression]:
         return found
     if template.module is not None:  # Terraform: collected by its loader, per declaring file
         found = [s for s in template.module.schedules if s.value.span.path == template.display]
-    for logical_id, resource in template.resources.items():
+    for logical_id, resource in template.resources_of(*_SCHEDULE_RESOURCES, *_SCHEDULE_HOSTS):
         rtype = _literal(resource.get("Type"))
         if rtype in _SCHEDULE_RESOURCES:
             node = resource.get("Properties", "ScheduleExpression")
             if node is not None:
                 found.append(ScheduleExpression(node, _SCHEDULE_RESOURCES[rtype], logical_id))
-        elif rtype in ("AWS::Serverless::Function", "AWS::Serverless::StateMachine"):
+        elif rtype in _SCHEDULE_HOSTS:
             events = resource.get("Properties", "Events")
             for _, event in events.items() if events is not None else []:
                 known = _SAM_SCHEDULE_EVENTS.get(_literal(event.get("Type")) or "")

@@ -51,7 +51,9 @@ _GENERATED = {"wsgi_handler", "serverless_sdk", "unzip_requirements"}
 def _holds_python(folder: Path) -> bool:
     """The folder exists and has Python files: the code is here, only this module is not."""
     try:
-        return any(entry.suffix == ".py" for entry in folder.iterdir())
+        # names, not `Path`s: a folder of a few hundred files is one Path each otherwise
+        # (`len(name) > 3`: a file named only `.py` has no suffix, as `Path.suffix` says)
+        return any(name.endswith(".py") and len(name) > 3 for name in os.listdir(folder))
     except OSError:
         return False
 

@@ -65,14 +65,15 @@ NEEDED = ("xray:PutTraceSegments", "xray:PutTelemetryRecords")
 
 def check(ctx: Context) -> Iterator[Finding]:
     from lambdalint.policy_eval import Policy
-    from lambdalint.rulekit import deployment, execution_role
+    from lambdalint.rulekit import deployment, function_role
 
     yield from code_without_tracing(ctx)
     for function in ctx.project.functions:
-        tracing = deployment(function).tracing
-        if deployment(function).tracing_active is not True or function.tracing_grants_role:
+        settings = deployment(function)
+        tracing = settings.tracing
+        if settings.tracing_active is not True or function.tracing_grants_role:
             continue  # off, unknown, or the deploying tool adds the permissions to its own role
-        role = execution_role(function)
+        role = function_role(ctx, function)
         policy = Policy.of(role) if role.unknown is None else None
         if policy is None or policy.unknown is not None:
             ctx.note(role.note or f"{function.label} uses {policy.unknown}; its X-Ray permissions "  # type: ignore[union-attr]

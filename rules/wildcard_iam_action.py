@@ -38,13 +38,13 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from lambdalint.rulekit import Context, Finding, Rule, bad, execution_roles, good, name_list, statements_once
+from lambdalint.rulekit import Context, Finding, Rule, bad, good, name_list, statements_once
 
 _SERVICE_WILDCARD = re.compile(r"([A-Za-z0-9-]+):\*")
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    for statement, functions in statements_once(execution_roles(ctx)):
+    for statement, functions in statements_once(ctx):
         if not statement.allows:
             continue
         owners = name_list(functions)

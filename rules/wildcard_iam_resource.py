@@ -53,7 +53,7 @@ from __future__ import annotations
 import fnmatch
 from typing import TYPE_CHECKING, Iterator
 
-from lambdalint.rulekit import Context, Finding, Rule, bad, execution_roles, good, name_list, statements_once
+from lambdalint.rulekit import Context, Finding, Rule, bad, good, name_list, statements_once
 
 if TYPE_CHECKING:
     from lambdalint.rulekit import Statement
@@ -74,8 +74,13 @@ def _scoped_actions(statement: Statement) -> list[str]:
 
 
 def _passes_roles(actions: list[str]) -> bool:
-    # an action without pattern characters matches only itself: no pattern to compile
+    from lambdalint.policy_eval import action_matches  # IAM data loads only when the rule runs
+
+    # An action without pattern characters matches only itself: no pattern to compile. Without
+    # `[`, fnmatch's `*`/`?` are IAM's, which `action_matches` answers mostly without a regex
+    # (ASCII only: there lower() and fnmatch's comparison agree).
     return any(a.lower() == "iam:passrole" if not _PATTERN_CHARS.intersection(a)
+               else action_matches(a, "iam:passrole") if "[" not in a and a.isascii()
                else fnmatch.fnmatch("iam:passrole", a.lower()) for a in actions)
 
 
@@ -86,7 +91,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     # IAM data loads only when the rule runs
     from lambdalint.rulekit import is_wildcard_resource, narrowing_conditions
 
-    for statement, functions in statements_once(execution_roles(ctx)):
+    for statement, functions in statements_once(ctx):
         if not statement.allows:
             continue
         owner = functions[0].name

@@ -19,14 +19,16 @@ def normalized(path: Path) -> Path:
     return Path(os.path.normpath(path))
 
 
-def nameable(path: Path) -> bool:
+def nameable(path: str | os.PathLike[str]) -> bool:
     """Whether `path` could name a file at all: no NUL, no name over 255 bytes, not over 4,095
     bytes in all. A template's `CodeUri` or `Handler` is text; asking the file system about one
-    that is not raises instead of saying no."""
-    text = str(path)
-    if "\0" in text or len(text.encode("utf-8", "surrogateescape")) > 4095:
+    that is not raises instead of saying no. Takes a plain string too: the package rules test
+    a path for every function before they know it is worth a `Path`."""
+    text = os.fspath(path)
+    size = len(text.encode("utf-8", "surrogateescape"))
+    if "\0" in text or size > 4095:
         return False
-    return all(len(part.encode("utf-8", "surrogateescape")) <= 255 for part in path.parts)
+    return size <= 255 or all(len(part.encode("utf-8", "surrogateescape")) <= 255 for part in text.split(os.sep))
 
 
 def split_handler(handler: str) -> tuple[str, str] | None:
