@@ -21,7 +21,7 @@ import sys
 import libcst as cst
 
 from lambdalint.code.bindings import string_value
-from lambdalint.code.facts import (AWS_NAMES, MODEL, RETURNED, UNKNOWN_ARG, Arg, AwsCall, AwsClient, AwsPass,
+from lambdalint.code.facts import (AWS_NAMES, INERT, MODEL, RETURNED, UNKNOWN_ARG, Arg, AwsCall, AwsClient, AwsPass,
                                    AwsUnknown, CallFact, follow)
 from lambdalint.code.values import describe
 from lambdalint.code.walkstate import WalkState
@@ -34,9 +34,6 @@ CREATORS = {
     "boto3.session.Session.client": "client", "boto3.session.Session.resource": "resource",
 }
 _SESSIONS = {"boto3.Session", "boto3.session.Session"}
-# Calls that read a client without keeping or using it.
-INERT = {"builtins.print", "builtins.isinstance", "builtins.repr", "builtins.str", "builtins.type",
-          "builtins.id", "builtins.len", "builtins.hasattr", "builtins.getattr"}
 
 _CONTAINERS = (cst.Tuple, cst.List, cst.Set, cst.Dict)
 
