@@ -100,7 +100,7 @@ def _run(targets: list[Path], config: Config, registry: Registry,
         from lambdalint.code.workers import start
 
         # workers that import LibCST on the other core while this process loads the templates
-        warm = start(found.python_files, found.infrastructure)
+        warm = start(found.python_files, found.infrastructure, found.templates)
     try:
         project = build_project(found, cwd, overlay)
         if needs_code:

@@ -56,6 +56,8 @@ def job(job):
     return real_job(job)
 
 workers.CodeWorkers.__init__, workers.CodeWorkers.run, analysis._job = init, run, job
+if spec.get("min_load") is not None:  # the fixtures are small: load them as if they were big
+    workers.MIN_LOAD_SECONDS = spec["min_load"]
 if mode == "serial":
     workers.start = lambda *args: None
 if mode == "hang":
@@ -94,7 +96,7 @@ print(json.dumps({
 def probe(root: Path, paths: list[str], mode: str = "warm", **extra: object) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["PYTHONHASHSEED"] = "0"  # fix texts' hashes (`text_hash`) alike in both runs compared
-    spec = json.dumps({"mode": mode, "root": str(root), "paths": paths, **extra})
+    spec = json.dumps({"mode": mode, "root": str(root), "paths": paths, "min_load": 0, **extra})
     run = subprocess.run([sys.executable, "-c", PROBE, spec], capture_output=True, text=True, env=env,
                          timeout=300)
     assert run.returncode == 0, run.stderr
@@ -132,8 +134,8 @@ def test_warm_workers_give_the_serial_report_on_the_shared_terraform_projects() 
     root = SHARED / "projects" / "terraform"
     if not root.is_dir():
         pytest.skip("../shared/projects/terraform is not next to the project")
-    serial = probe(root, ["."], "serial")
-    warm = probe(root, ["."])
+    serial = probe(root, ["."], "serial", min_load=None)
+    warm = probe(root, ["."], min_load=None)  # as a user's run decides
     assert warm["pids"] and warm["delivered"][0][0] >= 30 and not warm["libcst_in_parent"]
     assert report(warm) == report(serial)
     assert len(serial["findings"]) > 100 and warm["alive"] == []
@@ -189,7 +191,7 @@ def test_an_editor_buffer_is_what_the_workers_analyse(tmp_path: Path) -> None:
 
 def test_a_single_handler_saved_in_an_editor_forks_nothing(tmp_path: Path) -> None:
     write_tree(tmp_path, {"app.py": "def handler(event, context):\n    return 1\n"})
-    saved = probe(tmp_path, ["app.py"], overlay={"app.py": "import boto3\n\ndef handler(event, context):\n"
+    saved = probe(tmp_path, ["app.py"], min_load=None, overlay={"app.py": "import boto3\n\ndef handler(event, context):\n"
                                                            "    return boto3.client('s3')\n"})
     assert saved["pids"] == [] and saved["libcst_in_parent"]
     assert any(code == "LL101" for code, _, _ in saved["findings"])
@@ -209,9 +211,13 @@ def no_libcst(monkeypatch: pytest.MonkeyPatch) -> None:
                     reason="workers are forked on Linux with two CPUs or more")
 def test_start_forks_only_where_it_is_safe_and_pays(no_libcst: None) -> None:
     assert threading.active_count() == 1, "the test process itself runs threads"
-    assert workers.start(MANY[:-1], []) is None  # too few Python files
-    assert workers.start(MANY, [Path("cdk.json")]) is None  # a CDK app: the parent imports LibCST anyway
-    started = workers.start(MANY, [Path("main.tf")])
+    terraform = [Path(f"m{i}/main.tf") for i in range(100)]
+    assert workers.start(MANY[:-1], terraform) is None  # too few Python files
+    assert workers.start(MANY, terraform + [Path("cdk.json")]) is None  # the parent imports LibCST anyway
+    # nothing much to load meanwhile: the forks would cost more than they save
+    assert workers.start(MANY, terraform[:5], [(Path("template.yaml"), "Resources: {}\n")]) is None
+    assert workers.start(MANY * 10, [], [(Path("template.yaml"), "Resources: {}\n")]) is None
+    started = workers.start(MANY, terraform)
     assert started is not None and started.alive
     pids = [w.pid for w in started._workers]
     started.close()
@@ -226,7 +232,7 @@ def test_start_forks_nothing_while_another_thread_runs(no_libcst: None) -> None:
     thread = threading.Thread(target=stop.wait)
     thread.start()
     try:
-        assert workers.start(MANY, []) is None
+        assert workers.start(MANY, [Path(f"m{i}/main.tf") for i in range(100)]) is None
     finally:
         stop.set()
         thread.join()
@@ -235,4 +241,4 @@ def test_start_forks_nothing_while_another_thread_runs(no_libcst: None) -> None:
 def test_start_forks_nothing_once_libcst_is_imported() -> None:
     import libcst  # noqa: F401
 
-    assert workers.start(MANY, []) is None
+    assert workers.start(MANY, [Path(f"m{i}/main.tf") for i in range(100)]) is None

@@ -10,7 +10,8 @@ LibCST for them.
 Only where that is safe and pays: Linux (fork), two CPUs or more, no other thread in the process
 (forking a threaded process such as the language server can leave a lock held in the child), no
 LibCST imported yet and no CDK app to read (the parent would import it anyway: nothing to overlap),
-and at least `MIN_PYTHON_FILES` Python files (an editor saving one handler does not pay for a fork).
+at least `MIN_PYTHON_FILES` Python files (an editor saving one handler does not pay for a fork), and
+enough templates or Terraform for the parent to load meanwhile (`MIN_LOAD_SECONDS`).
 
 Protocol: length-prefixed pickles over one pair of pipes per worker, one chunk of jobs in flight per
 worker (so a write never waits on a worker that is busy). A worker that dies, stops answering within
@@ -25,17 +26,29 @@ import os
 import sys
 import threading
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
+
+from lambdalint.unread import is_terraform
 
 if TYPE_CHECKING:
     from lambdalint.code.facts import ModuleFacts
 
 Job = tuple[str, str, str, str]  # (path, display, text, mode), as `analysis._job` takes it
 
-# Measured on the shared Terraform projects (bench/README.md, "Overlapping the code analysis"):
-# below this many Python files the fork and the pipes cost about what the overlap saves.
+# When it pays (bench/README.md, "Overlapping the code analysis", 2 cores, quiet): the workers save
+# what the parent loads while they import LibCST (~0.14 s) and half the parse, and cost ~10-30 ms
+# (forks, a second LibCST import competing with the parent, pickles). Code-only projects of 15 to
+# 99 Python files lost those 10-30 ms; 67 Terraform projects (183 `.tf` files, 40 Python files)
+# gained 0.12 s. So the parent must have loading to overlap, estimated from what discovery found:
+# Terraform reads at ~1.3 ms a file (tree-sitter included), YAML/JSON templates at ~20 MB/s.
 MIN_PYTHON_FILES = 8
-# Workers per run, at most: see bench/README.md for 1 vs 2 on two cores.
+MIN_LOAD_SECONDS = 0.08
+_TERRAFORM_FILE_SECONDS = 0.0013
+_TEMPLATE_CHAR_SECONDS = 1 / 20e6
+# Two workers on two cores: 0.54 s against 0.60 s with one on the Terraform projects (the second
+# import overlaps too, and the parse is split). A project with as many files as makes the serial
+# engine use a pool (`analysis.PARALLEL_THRESHOLD`) gets as many workers as that pool would.
 MAX_WORKERS = 2
 # How long a chunk may take before its worker is given up: the first chunk also waits for the
 # LibCST import; a parse is far below a second per 100 kB, so only a stuck worker gets here.
@@ -44,16 +57,23 @@ _DEADLINE_PER_MB = 30.0
 _HEADER = 8
 
 
-def start(python_files: Sequence[object], infrastructure: Sequence[object]) -> CodeWorkers | None:
+def start(python_files: Sequence[Path], infrastructure: Sequence[Path],
+          templates: Sequence[tuple[Path, str]] = ()) -> CodeWorkers | None:
     """Warm workers for this run, or None where they are not safe or would not pay."""
     if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
         return None
     cpus = os.cpu_count() or 1
     if cpus < 2 or len(python_files) < MIN_PYTHON_FILES or threading.active_count() != 1:
         return None
-    if "libcst" in sys.modules or any(getattr(p, "name", "") == "cdk.json" for p in infrastructure):
+    if "libcst" in sys.modules or any(p.name == "cdk.json" for p in infrastructure):
         return None
-    workers = CodeWorkers(min(cpus, MAX_WORKERS))
+    load = sum(1 for p in infrastructure if is_terraform(p.name)) * _TERRAFORM_FILE_SECONDS + \
+        sum(len(text) for _, text in templates) * _TEMPLATE_CHAR_SECONDS
+    if load < MIN_LOAD_SECONDS:
+        return None
+    from lambdalint.code.analysis import PARALLEL_THRESHOLD
+
+    workers = CodeWorkers(min(cpus, 8 if len(python_files) >= PARALLEL_THRESHOLD else MAX_WORKERS))
     return workers if workers.alive else None
 
 
