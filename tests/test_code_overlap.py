@@ -62,6 +62,11 @@ if mode == "serial":
     workers.start = lambda *args: None
 if mode == "hang":
     workers._BASE_DEADLINE = 0.5
+if mode == "select-fails":  # as with a descriptor above FD_SETSIZE
+    import select
+    def fail(*args):
+        raise ValueError("filedescriptor out of range in select()")
+    select.select = fail
 if mode == "raise":
     def build(*args):
         raise RuntimeError("loader bug")
@@ -161,6 +166,13 @@ def test_a_stuck_worker_is_given_up_after_its_deadline(serial: dict) -> None:
     assert stuck["pids"] and all(done == 0 for _, done in stuck["delivered"])
     assert report(stuck) == report(serial)
     assert stuck["alive"] == []
+
+
+def test_a_parent_that_cannot_wait_on_its_workers_analyses_alone(serial: dict) -> None:
+    failed = probe(FIXTURES / "projects", PROJECTS, "select-fails")
+    assert failed["pids"] and all(done == 0 for _, done in failed["delivered"])
+    assert report(failed) == report(serial)
+    assert failed["alive"] == []
 
 
 def test_workers_are_reaped_when_loading_raises() -> None:

@@ -131,11 +131,18 @@ class CodeWorkers:
 
     def run(self, jobs: Sequence[Job]) -> list[ModuleFacts | None]:
         """Each job's facts in job order; None where no worker delivered them."""
-        import select
-
         results: list[ModuleFacts | None] = [None] * len(jobs)
         if not jobs or not self._workers:
             return results
+        try:
+            self._run(jobs, results)
+        except (OSError, ValueError):  # e.g. a descriptor `select` cannot watch: the parent does the rest
+            self.close()
+        return results
+
+    def _run(self, jobs: Sequence[Job], results: list[ModuleFacts | None]) -> None:
+        import select
+
         # biggest first, so one long file does not finish alone at the end; a few chunks per
         # worker, as each is a round trip
         order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i][2]))
@@ -171,7 +178,6 @@ class CodeWorkers:
                 elif now >= worker.deadline:
                     busy.remove(worker)
                     self._drop(worker)
-        return results
 
     def _send(self, worker: _Worker, message: object, chunk: list[int]) -> bool:
         import pickle
@@ -185,10 +191,13 @@ class CodeWorkers:
         view = memoryview(data)
         try:
             while view:
-                _, writable, _ = select.select([], [worker.jobs_fd], [], worker.deadline - time.monotonic())
+                _, writable, _ = select.select([], [worker.jobs_fd], [], max(0.0, worker.deadline - time.monotonic()))
                 if not writable:
                     raise TimeoutError
-                view = view[os.write(worker.jobs_fd, view):]
+                try:
+                    view = view[os.write(worker.jobs_fd, view):]
+                except BlockingIOError:
+                    continue
         except (OSError, ValueError):
             self._drop(worker)
             return False
