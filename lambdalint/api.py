@@ -17,7 +17,7 @@ from lambdalint import __version__
 from lambdalint.config import Config, ConfigError, common_start, find_config
 from lambdalint.discover import MB
 from lambdalint.findings import Finding, Report
-from lambdalint.load import load_project
+from lambdalint.load import build_project, discover
 from lambdalint.model import Project
 from lambdalint.registry import IndexedRule, Registry
 from lambdalint.rule import Context, Rule
@@ -93,19 +93,31 @@ def _run(targets: list[Path], config: Config, registry: Registry,
          contexts: list[tuple[Rule, dict[str, object]]], cwd: Path,
          overlay: dict[Path, str] | None, today: datetime.date | None,
          progress: Progress | None, focused: list[Path] | None = None) -> LintResult:
-    project = load_project(targets, config, cwd, overlay)
-    if any(rule.needs_code for rule, _ in contexts):
-        if progress:
-            progress("analysing handler code")
-        from lambdalint.code import analyse  # LibCST is imported only on this path
-        from lambdalint.code.scan import rules_prefilter
+    found = discover(targets, config, overlay)
+    needs_code = any(rule.needs_code for rule, _ in contexts)
+    warm = None
+    if needs_code and found.python_files:
+        from lambdalint.code.workers import start
 
-        try:
-            project.code = analyse(project, config.handler_patterns, overlay,
-                                   rules_prefilter(rule for rule, _ in contexts),
-                                   max_bytes=int(config.max_python_mb * MB))
-        except Exception as exc:  # noqa: BLE001 - the template rules can still run
-            project.errors.append(describe_error(exc, "handler code analysis"))
+        # workers that import LibCST on the other core while this process loads the templates
+        warm = start(found.python_files, found.infrastructure, found.templates)
+    try:
+        project = build_project(found, cwd, overlay)
+        if needs_code:
+            if progress:
+                progress("analysing handler code")
+            from lambdalint.code import analyse  # LibCST is imported only on this path (or in `warm`)
+            from lambdalint.code.scan import rules_prefilter
+
+            try:
+                project.code = analyse(project, config.handler_patterns, overlay,
+                                       rules_prefilter(rule for rule, _ in contexts),
+                                       max_bytes=int(config.max_python_mb * MB), warm=warm)
+            except Exception as exc:  # noqa: BLE001 - the template rules can still run
+                project.errors.append(describe_error(exc, "handler code analysis"))
+    finally:
+        if warm is not None:
+            warm.close()
     errors: list[str] = list(project.errors)
     today = today or datetime.date.today()
     project.freeze_functions()  # loading is over: every rule asks for the same functions
@@ -178,7 +190,7 @@ def _map_back(findings: list[Finding], project: Project) -> list[Finding]:
 
 def describe_error(exc: BaseException, where: str | None = None) -> str:
     """`where (Type: message)` for an internal-error line; `where` defaults to the innermost
-    lambdalint function the traceback passed through (`lambdalint.load.load_project`)."""
+    lambdalint function the traceback passed through (`lambdalint.load.build_project`)."""
     if where is None:
         where = "lambdalint"
         tb = exc.__traceback__

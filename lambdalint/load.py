@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from lambdalint.config import Config, ConfigError
-from lambdalint.discover import MB, InvalidPattern, Walker
+from lambdalint.discover import MB, Discovered, InvalidPattern, Walker
 from lambdalint.located import Span
 from lambdalint.loaders.cloudformation import load_cloudformation, looks_like_cloudformation
 from lambdalint.loaders.serverless import load_serverless, looks_like_serverless, other_provider
@@ -21,14 +21,28 @@ _JSON_START = re.compile(r"\s*\{")
 
 def load_project(paths: Iterable[Path], config: Config, cwd: Path,
                  overlay: dict[Path, str] | None = None) -> Project:
-    overlay = {p.absolute(): text for p, text in (overlay or {}).items()}
+    return build_project(discover(paths, config, overlay), cwd, overlay)
+
+
+def discover(paths: Iterable[Path], config: Config, overlay: dict[Path, str] | None = None) -> Discovered:
+    """The files to check (`discover.Walker`), before any is loaded: the engine starts the
+    handler-code workers from this (`code.workers`) while the templates are read."""
     try:
         walker = Walker(exclude=config.exclude, exclude_root=config.root,
-                        respect_gitignore=config.respect_gitignore, overlay=overlay,
+                        respect_gitignore=config.respect_gitignore, overlay=_absolute(overlay),
                         max_template_bytes=int(config.max_template_mb * MB))
     except InvalidPattern as error:
         raise ConfigError(f"{config.source or 'configuration'}: {error}") from None
-    found = walker.run(paths)
+    return walker.run(paths)
+
+
+def _absolute(overlay: dict[Path, str] | None) -> dict[Path, str]:
+    return {p.absolute(): text for p, text in (overlay or {}).items()}
+
+
+def build_project(found: Discovered, cwd: Path, overlay: dict[Path, str] | None = None) -> Project:
+    """The model of what `discover` found: templates, Terraform modules, CDK apps."""
+    overlay = _absolute(overlay)
     project = Project(cwd=cwd.absolute(), python_paths=found.python_files)
     for skipped in found.skipped:
         project.note(f"{project.display(skipped.path)}: {skipped.reason}")

@@ -23,7 +23,8 @@ How it works, cheapest first:
    what names and values are) (`cstwalk.walk`, no LibCST metadata: its own scope
    tracker names callees through imports and aliases, and one counting code-generation pass gives
    positions) yields `facts.ModuleFacts`: plain picklable data, so modules are spread over worker
-   processes (forked, on Linux) when there are many.
+   processes (forked, on Linux) when there are many, or handed to the workers the engine forked
+   right after discovery to import LibCST while the templates load (`workers`).
 4. `CodeAnalysis`: the handlers (`Handler`: entry, module facts, function facts; a handler name
    bound to a method, `handler = Service().handle`, is that method with `self` bound, its class
    possibly in another project module (`Handler.home`): `analysis.entry_function`) and the walk of each handler's project call graph (same module,

@@ -6,7 +6,7 @@ import os
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable, Iterator, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, NamedTuple, Sequence
 
 from lambdalint.code.facts import CallFact, FunctionFacts, ModuleFacts, MutationFact, text_hash
 from lambdalint.code.modules import ModuleIndex, package_root
@@ -14,6 +14,9 @@ from lambdalint.code.scan import EVERYTHING, Prefilter, handler_shaped, imported
 from lambdalint.discover import DEFAULT_MAX_PYTHON_BYTES, NotReadable, read_limited, too_large
 from lambdalint.located import Span
 from lambdalint.model import Function, Problem, Project, SourceFile
+
+if TYPE_CHECKING:
+    from lambdalint.code.workers import CodeWorkers
 
 # Objects whose `resolve(event, context)` runs one of the functions decorated with their methods.
 _ROUTERS = ("aws_lambda_powertools.event_handler.",)
@@ -279,10 +282,11 @@ def _lookup(module: ModuleFacts, qualname: str) -> FunctionFacts | None:
 
 def analyse(project: Project, handler_patterns: Sequence[str],
             overlay: dict[Path, str] | None = None, prefilter: Prefilter = EVERYTHING,
-            max_bytes: int = DEFAULT_MAX_PYTHON_BYTES) -> CodeAnalysis:
+            max_bytes: int = DEFAULT_MAX_PYTHON_BYTES, warm: CodeWorkers | None = None) -> CodeAnalysis:
     """The code analysis of `project`. `prefilter` (`scan.rules_prefilter` of the selected rules)
     says which modules can hold a fact worth a full parse; by default every module can. A module
-    larger than `max_bytes` is not read."""
+    larger than `max_bytes` is not read. `warm`: workers started early (`workers.start`) that
+    parse the modules instead of this process."""
     overlay = {p.absolute(): t for p, t in (overlay or {}).items()}
     texts: dict[Path, str | None] = {}
 
@@ -324,7 +328,7 @@ def analyse(project: Project, handler_patterns: Sequence[str],
             for f in sorted(graph) if read(f) is not None and (f in needed or f in entry_files)]
 
     def store(jobs: list[tuple[str, str, str, str]]) -> None:
-        for facts in _run(jobs):
+        for facts in _run(jobs, warm):
             path = Path(facts.path)
             analysis.modules[path] = facts
             # here, not in the worker: str hashes are salted per process (spawned workers differ)
@@ -582,7 +586,10 @@ def _pool_job(index: int) -> ModuleFacts:
     return _job(_POOL_JOBS[index])
 
 
-def _run(jobs: list[tuple[str, str, str, str]]) -> list[ModuleFacts]:
+def _run(jobs: list[tuple[str, str, str, str]], warm: CodeWorkers | None = None) -> list[ModuleFacts]:
+    if warm is not None and warm.alive:
+        # what a worker did not deliver (it died, or stopped answering) is analysed here
+        return [facts if facts is not None else _job(job) for facts, job in zip(warm.run(jobs), jobs)]
     workers = min(os.cpu_count() or 1, 8)
     if len(jobs) < PARALLEL_THRESHOLD or workers < 2:
         return [_job(job) for job in jobs]

@@ -201,8 +201,7 @@ def _receivers(analysis: CodeAnalysis, module: ModuleFacts, function, call, hand
 
 def _passes_on(function, parameter: str, client: AwsClient) -> list:
     """The function hands its parameter to another call: a pass of the same client from there."""
-    from lambdalint.code.aws_facts import INERT
-    from lambdalint.code.facts import AwsPass
+    from lambdalint.code.facts import INERT, AwsPass
 
     if function.assigned.get(parameter, 0):
         return []  # rebound in the body: what it is then is the walk's business

@@ -22,8 +22,8 @@ import libcst as cst
 
 from lambdalint.code.bindings import string_value
 from lambdalint.code.definitions import passes_credentials
-from lambdalint.code.facts import (WITH_CREDENTIALS, AWS_NAMES, MODEL, RETURNED, UNKNOWN_ARG, Arg, AwsCall, AwsClient, AwsPass,
-                                   AwsUnknown, CallFact, follow)
+from lambdalint.code.facts import (AWS_NAMES, INERT, MODEL, RETURNED, UNKNOWN_ARG, WITH_CREDENTIALS, Arg, AwsCall,
+                                   AwsClient, AwsPass, AwsUnknown, CallFact, follow)
 from lambdalint.code.values import describe
 from lambdalint.code.walkstate import WalkState
 from lambdalint.located import Span
@@ -36,9 +36,6 @@ CREATORS = {
 }
 _SESSIONS = {"boto3.Session", "boto3.session.Session"}
 _CREDENTIAL_ORDER = ("role", "unknown", "other")  # the stronger claim wins when two parts say
-# Calls that read a client without keeping or using it.
-INERT = {"builtins.print", "builtins.isinstance", "builtins.repr", "builtins.str", "builtins.type",
-          "builtins.id", "builtins.len", "builtins.hasattr", "builtins.getattr"}
 
 _CONTAINERS = (cst.Tuple, cst.List, cst.Set, cst.Dict)
 

@@ -197,6 +197,10 @@ AWS_CALLING_LIBRARIES = frozenset({
 # Names that make a module worth full analysis for AWS calls (`Rule.code_names` of LL321/LL322):
 # the SDK, Powertools, and every library above, whose import makes the call set incomplete.
 AWS_NAMES = ("boto3", "aws_lambda_powertools", *sorted(AWS_CALLING_LIBRARIES))
+# Calls that read a client without keeping or using it (here, not in `aws_facts`, so the rules'
+# side can test for them without importing LibCST).
+INERT = frozenset({"builtins.print", "builtins.isinstance", "builtins.repr", "builtins.str", "builtins.type",
+                   "builtins.id", "builtins.len", "builtins.hasattr", "builtins.getattr"})
 
 # The names behind every `EnvFact`: what a rule reading them declares (`Rule.code_names`).
 ENV_NAMES = ("os.environ", "os.getenv", "os.putenv")

@@ -1,0 +1,256 @@
+"""Handler-code workers forked right after discovery (`lambdalint.code.workers`): same report as the
+serial path, a crashing or stuck worker loses nothing, no process outlives the run, and the path
+is not taken where it is unsafe or does not pay.
+
+The runs that fork are probes in a fresh interpreter: in the test process LibCST is already
+imported (nothing left to overlap, so the engine stays serial) and pytest may run threads.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, SHARED, requires_shared, write_tree
+from lambdalint.code import workers
+
+# Real-looking projects that together hold more Python files than `MIN_PYTHON_FILES`: Terraform,
+# SAM and Serverless functions, handlers bound to methods (a second batch of jobs), drivers,
+# a module LibCST cannot parse (an LL001 from the facts).
+PROJECTS = ["sam-nested-packages", "mixed-broken", "method-handlers", "database-drivers", "terraform-orders",
+            "serverless-service-layout", "platform-features", "code-meets-config", "decorated-handlers"]
+
+PROBE = r"""
+import json, os, sys, time
+from pathlib import Path
+import lambdalint.api as api
+import lambdalint.code.analysis as analysis
+import lambdalint.code.workers as workers
+from lambdalint.config import Config
+
+spec = json.loads(sys.argv[1])
+mode, parent = spec["mode"], os.getpid()
+pids, delivered = [], []
+real_init, real_run, real_job = workers.CodeWorkers.__init__, workers.CodeWorkers.run, analysis._job
+
+def init(self, count):
+    real_init(self, count)
+    pids.extend(w.pid for w in self._workers)
+
+def run(self, jobs):
+    results = real_run(self, jobs)
+    delivered.append([len(jobs), sum(r is not None for r in results)])
+    return results
+
+def job(job):
+    if os.getpid() != parent and (mode == "crash" or (mode == "crash-one" and job[0].endswith(spec["victim"]))):
+        os._exit(7)
+    if os.getpid() != parent and mode == "hang":
+        time.sleep(3600)
+    return real_job(job)
+
+workers.CodeWorkers.__init__, workers.CodeWorkers.run, analysis._job = init, run, job
+if spec.get("min_load") is not None:  # the fixtures are small: load them as if they were big
+    workers.MIN_LOAD_SECONDS = spec["min_load"]
+if mode == "serial":
+    workers.start = lambda *args: None
+if mode == "hang":
+    workers._BASE_DEADLINE = 0.5
+if mode == "select-fails":  # as with a descriptor above FD_SETSIZE
+    import select
+    def fail(*args):
+        raise ValueError("filedescriptor out of range in select()")
+    select.select = fail
+if mode == "raise":
+    def build(*args):
+        raise RuntimeError("loader bug")
+    api.build_project = build
+root = Path(spec["root"])
+overlay = {root / name: text for name, text in spec.get("overlay", {}).items()}
+result = api.lint([root / p for p in spec["paths"]], Config(root=root), overlay=overlay or None, cwd=root)
+project = result.project
+
+def alive(pid):
+    try:
+        return os.waitpid(pid, os.WNOHANG) == (0, 0)
+    except ChildProcessError:  # reaped: not ours any more
+        return False
+
+print(json.dumps({
+    "findings": [[f.code, f.span.path, repr((f.slug, f.severity, f.message, f.hint, f.span, f.function,
+                                             f.related, f.resource, f.suppressed, f.fix))]
+                 for f in result.findings],
+    "files": result.files, "functions": result.functions, "notes": result.notes,
+    "unchecked": result.unchecked, "errors": result.internal_errors,
+    "sources": list(project.sources) if project else None,
+    "problems": [repr(p) for p in project.problems] if project else None,
+    "modules": [[str(p), m.display, m.full, m.error] for p, m in project.code.modules.items()]
+               if project and project.code else None,
+    "pids": pids, "delivered": delivered, "alive": [pid for pid in pids if alive(pid)],
+    "libcst_in_parent": "libcst" in sys.modules,
+}))
+"""
+
+
+def probe(root: Path, paths: list[str], mode: str = "warm", **extra: object) -> dict:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONHASHSEED"] = "0"  # fix texts' hashes (`text_hash`) alike in both runs compared
+    spec = json.dumps({"mode": mode, "root": str(root), "paths": paths, "min_load": 0, **extra})
+    run = subprocess.run([sys.executable, "-c", PROBE, spec], capture_output=True, text=True, env=env,
+                         timeout=300)
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout)
+
+
+def report(found: dict) -> dict:
+    return {k: v for k, v in found.items() if k not in ("pids", "delivered", "alive", "libcst_in_parent")}
+
+
+@pytest.fixture(scope="module")
+def serial() -> dict:
+    found = probe(FIXTURES / "projects", PROJECTS, "serial")
+    assert found["pids"] == [] and found["libcst_in_parent"]
+    return found
+
+
+def test_warm_workers_give_the_serial_report(serial: dict) -> None:
+    warm = probe(FIXTURES / "projects", PROJECTS)
+    assert len(warm["pids"]) == min(os.cpu_count() or 1, workers.MAX_WORKERS) >= 1
+    # every job came back from a worker, and the parent never imported LibCST
+    assert warm["delivered"] and all(jobs == done for jobs, done in warm["delivered"])
+    assert sum(jobs for jobs, _ in warm["delivered"]) >= workers.MIN_PYTHON_FILES
+    assert not warm["libcst_in_parent"]
+    assert report(warm) == report(serial)
+    # the report is a real one: handler findings, an unparsable module, methods as handlers
+    codes = {code for code, _, _ in serial["findings"]}
+    assert {"LL001", "LL101"} <= codes
+    assert any(error for _, _, _, error in serial["modules"])
+    assert warm["alive"] == []
+
+
+@requires_shared
+def test_warm_workers_give_the_serial_report_on_the_shared_terraform_projects() -> None:
+    root = SHARED / "projects" / "terraform"
+    if not root.is_dir():
+        pytest.skip("../shared/projects/terraform is not next to the project")
+    serial = probe(root, ["."], "serial", min_load=None)
+    warm = probe(root, ["."], min_load=None)  # as a user's run decides
+    assert warm["pids"] and warm["delivered"][0][0] >= 30 and not warm["libcst_in_parent"]
+    assert report(warm) == report(serial)
+    assert len(serial["findings"]) > 100 and warm["alive"] == []
+
+
+def test_a_worker_that_crashes_on_its_first_job_loses_no_finding(serial: dict) -> None:
+    crashed = probe(FIXTURES / "projects", PROJECTS, "crash")
+    assert crashed["pids"] and all(done == 0 for _, done in crashed["delivered"])
+    assert report(crashed) == report(serial)
+    assert crashed["alive"] == []
+
+
+def test_one_worker_crashing_leaves_the_others_chunks_and_the_parent_redoes_its_own(serial: dict) -> None:
+    crashed = probe(FIXTURES / "projects", PROJECTS, "crash-one", victim="method-handlers/src/payments/app.py")
+    jobs, done = crashed["delivered"][0]
+    assert done < jobs
+    assert report(crashed) == report(serial)
+    assert crashed["alive"] == []
+
+
+def test_a_stuck_worker_is_given_up_after_its_deadline(serial: dict) -> None:
+    stuck = probe(FIXTURES / "projects", PROJECTS, "hang")
+    assert stuck["pids"] and all(done == 0 for _, done in stuck["delivered"])
+    assert report(stuck) == report(serial)
+    assert stuck["alive"] == []
+
+
+def test_a_parent_that_cannot_wait_on_its_workers_analyses_alone(serial: dict) -> None:
+    failed = probe(FIXTURES / "projects", PROJECTS, "select-fails")
+    assert failed["pids"] and all(done == 0 for _, done in failed["delivered"])
+    assert report(failed) == report(serial)
+    assert failed["alive"] == []
+
+
+def test_workers_are_reaped_when_loading_raises() -> None:
+    broken = probe(FIXTURES / "projects", PROJECTS, "raise")
+    assert broken["pids"] and broken["delivered"] == []
+    assert broken["errors"] and "loader bug" in broken["errors"][0]
+    assert broken["alive"] == []
+
+
+def test_workers_with_no_jobs_are_shut_down(tmp_path: Path) -> None:
+    # Python files, but no function and nothing handler-shaped: the workers never get a job
+    write_tree(tmp_path, {f"tools/t{i}.py": f"def main(argv):\n    return {i}\n" for i in range(10)})
+    idle = probe(tmp_path, ["."])
+    assert idle["pids"] and all(jobs == 0 for jobs, _ in idle["delivered"])
+    assert idle["alive"] == [] and idle["findings"] == []
+
+
+def test_an_editor_buffer_is_what_the_workers_analyse(tmp_path: Path) -> None:
+    files = {f"h{i}.py": "import boto3\n\ndef handler(event, context):\n    return 1\n" for i in range(10)}
+    write_tree(tmp_path, files)
+    buffer = "import boto3\n\ndef handler(event, context):\n    return boto3.client('s3')\n"
+    warm = probe(tmp_path, ["."], overlay={"h3.py": buffer})
+    serial = probe(tmp_path, ["."], "serial", overlay={"h3.py": buffer})
+    assert warm["pids"] and warm["delivered"][0][0] == warm["delivered"][0][1]
+    assert report(warm) == report(serial)
+    assert [path for code, path, _ in warm["findings"] if code == "LL101"] == ["h3.py"]
+
+
+def test_a_single_handler_saved_in_an_editor_forks_nothing(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": "def handler(event, context):\n    return 1\n"})
+    saved = probe(tmp_path, ["app.py"], min_load=None, overlay={"app.py": "import boto3\n\ndef handler(event, context):\n"
+                                                           "    return boto3.client('s3')\n"})
+    assert saved["pids"] == [] and saved["libcst_in_parent"]
+    assert any(code == "LL101" for code, _, _ in saved["findings"])
+
+
+MANY = [Path(f"h{i}.py") for i in range(workers.MIN_PYTHON_FILES)]
+
+
+@pytest.fixture
+def no_libcst(monkeypatch: pytest.MonkeyPatch) -> None:
+    # as in a fresh CLI process; only `start`'s decision reads this, nothing is imported meanwhile
+    for name in [n for n in sys.modules if n == "libcst" or n.startswith("libcst.")]:
+        monkeypatch.delitem(sys.modules, name)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2,
+                    reason="workers are forked on Linux with two CPUs or more")
+def test_start_forks_only_where_it_is_safe_and_pays(no_libcst: None) -> None:
+    assert threading.active_count() == 1, "the test process itself runs threads"
+    terraform = [Path(f"m{i}/main.tf") for i in range(100)]
+    assert workers.start(MANY[:-1], terraform) is None  # too few Python files
+    assert workers.start(MANY, terraform + [Path("cdk.json")]) is None  # the parent imports LibCST anyway
+    # nothing much to load meanwhile: the forks would cost more than they save
+    assert workers.start(MANY, terraform[:5], [(Path("template.yaml"), "Resources: {}\n")]) is None
+    assert workers.start(MANY * 10, [], [(Path("template.yaml"), "Resources: {}\n")]) is None
+    started = workers.start(MANY, terraform)
+    assert started is not None and started.alive
+    pids = [w.pid for w in started._workers]
+    started.close()
+    assert not started.alive
+    for pid in pids:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+
+
+def test_start_forks_nothing_while_another_thread_runs(no_libcst: None) -> None:
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert workers.start(MANY, [Path(f"m{i}/main.tf") for i in range(100)]) is None
+    finally:
+        stop.set()
+        thread.join()
+
+
+def test_start_forks_nothing_once_libcst_is_imported() -> None:
+    import libcst  # noqa: F401
+
+    assert workers.start(MANY, [Path(f"m{i}/main.tf") for i in range(100)]) is None
