@@ -307,6 +307,9 @@ class Problem(NamedTuple):
     message: str
 
 
+_UNKNOWN = object()
+
+
 @dataclass
 class Project:
     """Everything one run looked at. `cwd` anchors the display paths."""
@@ -347,6 +350,18 @@ class Project:
     def freeze_functions(self) -> None:
         """Keep the functions as they are now: the engine calls it once loading is over."""
         self.analyses["functions"] = tuple(self.functions)
+
+    def remember(self, kind: str, owner: object, compute: Callable[[], Any]) -> Any:
+        """`compute()` for `owner`, worked out once per run and kept in `analyses[kind]` by the
+        owner's id (the model outlives every lookup, so an id is never reused meanwhile)."""
+        known = self.analyses.get(kind)
+        if known is None:
+            known = self.analyses[kind] = {}
+        assert isinstance(known, dict)
+        found = known.get(id(owner), _UNKNOWN)
+        if found is _UNKNOWN:
+            found = known[id(owner)] = compute()
+        return found
 
     def note(self, text: str) -> None:
         """Record something worth a verbose line that is not a finding, once."""

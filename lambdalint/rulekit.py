@@ -154,14 +154,7 @@ def _role(project: Project, function: Function,
           build: Callable[[Function], ExecutionRole]) -> ExecutionRole:
     # `build` is passed in: an import statement per function costs more than a lookup here
     # (Python 3.11 raises and drops an AttributeError for every `import` of a loaded module).
-    built = project.analyses.get("execution-role")
-    if built is None:
-        built = project.analyses["execution-role"] = {}
-    assert isinstance(built, dict)
-    role = built.get(id(function))
-    if role is None:
-        role = built[id(function)] = build(function)
-    return role  # type: ignore[no-any-return]
+    return project.remember("execution-role", function, lambda: build(function))  # type: ignore[no-any-return]
 
 
 def statements_once(ctx: Context) -> list[tuple[Statement, list[Function]]]:

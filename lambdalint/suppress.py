@@ -135,14 +135,7 @@ def _names_us(project: Project, source: SourceFile) -> bool:
     otherwise). Asked of every file three or four times per run (the suppressions before and
     after LL002, and LL002), and a pass over a 900-template corpus takes ~1.7 ms: each file is
     searched once per run."""
-    seen = project.analyses.get("names-lambdalint")
-    if seen is None:
-        seen = project.analyses["names-lambdalint"] = {}
-    assert isinstance(seen, dict)
-    found = seen.get(id(source))
-    if found is None:
-        found = seen[id(source)] = "lambdalint" in source.text
-    return found  # type: ignore[no-any-return]
+    return project.remember("names-lambdalint", source, lambda: "lambdalint" in source.text)  # type: ignore[no-any-return]
 
 
 def _metadata_directives(template: Template) -> Iterator[tuple[str, Directive]]:
