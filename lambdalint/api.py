@@ -134,6 +134,7 @@ def _run(targets: list[Path], config: Config, registry: Registry,
         apply_suppressions(more, project, config, registry, read_line, explicit=True)
         findings += more
     findings.sort(key=Finding.sort_key)
+    findings = _distinct(findings)
     files = _count_files(project)
     unchecked = list(project.unchecked)
     functions = len(project.functions)
@@ -177,6 +178,21 @@ def _check(contexts: list[tuple[Rule, dict[str, object]]], project: Project, con
                 finding.severity = override
             findings.append(finding)
     return findings, ran
+
+
+def _distinct(findings: list[Finding]) -> list[Finding]:
+    """One finding of several a user cannot tell apart: a module's function read once through
+    each of many calls (every example of a Terraform module calling `../../`) makes the same
+    finding, with the same words, at the same line of the module, once per call."""
+    seen: set[tuple[object, ...]] = set()
+    kept = []
+    for finding in findings:
+        key = (finding.code, finding.span, finding.message, finding.hint, finding.function,
+               finding.severity, finding.related, finding.suppressed)
+        if key not in seen:
+            seen.add(key)
+            kept.append(finding)
+    return kept
 
 
 def _map_back(findings: list[Finding], project: Project) -> list[Finding]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, SHARED, write_tree
+from conftest import FIXTURES, SHARED, run_lint, write_tree
 from lambdalint.config import Config
 from lambdalint.load import load_project
 from lambdalint.model import Function, Project
@@ -780,3 +780,19 @@ resource "aws_lambda_function" "f" {{
     else:
         assert role.unknown is None
         assert [[a.value for a in s.actions] for s in role.statements] == expected
+
+
+def test_one_finding_for_a_module_read_identically_through_many_calls(tmp_path: Path) -> None:
+    # as diodonfrost/terraform-aws-lambda-nuke's 25 examples each call `module "nuke_everything"`:
+    # the same function, the same words, the same line, once per call, is one finding
+    root = {"main.tf": 'variable "name" {}\nresource "aws_lambda_function" "this" {\n'
+                       '  function_name = var.name\n  handler = "app.handler"\n  runtime = "python3.12"\n}\n'}
+    call = 'module "nuke_everything" {{\n  source = "../../"\n  name   = "{name}"\n}}\n'
+    write_tree(tmp_path, {**root, "examples/a/main.tf": call.format(name="a"),
+                          "examples/b/main.tf": call.format(name="b")})
+    result = run_lint(tmp_path, select=("LL201",))
+    assert len(load(tmp_path).functions) == 2  # two deployed instances, both read
+    assert [(f.code, f.span.path, f.span.line) for f in result.visible] == [("LL201", "main.tf", 2)]
+    # calls under other names are other functions: each keeps its finding
+    write_tree(tmp_path, {"examples/b/main.tf": call.format(name="b").replace("nuke_everything", "nuke_some")})
+    assert len(run_lint(tmp_path, select=("LL201",)).visible) == 2
