@@ -186,3 +186,31 @@ def handler(event, context):
 def handler(event, context):
     return processor.response()""")
     assert named(calls_of(tmp_path / "decorated", {"src/app.py": decorated})) == {("dynamodb", "Table", "put_item")}
+
+
+def test_a_helper_that_loads_twice_is_one_finding_naming_both_loads(tmp_path: Path) -> None:
+    # as Neosperience/starter-serverless-python's `loadConfig` reads a schema and then a config
+    config = '''\
+import json
+
+
+def load_config():
+    with open("config/schema.json") as infile:
+        schema = json.load(infile)
+    with open("config/config.json") as infile:
+        config = json.load(infile)
+    return config, schema
+'''
+    app = '''\
+from config import load_config
+
+
+def handler(event, context):
+    config, _ = load_config()
+    return config[event["key"]]
+'''
+    write_tree(tmp_path, {"template.yaml": TEMPLATE, "src/app.py": app, "src/config.py": config})
+    [finding] = run_lint(tmp_path, select=("LL104",)).visible
+    assert (finding.span.path, finding.span.line) == ("src/app.py", 5)
+    assert [(r.span.path, r.span.line) for r in finding.related if not r.message.startswith("handler")] == [
+        ("src/config.py", 6), ("src/config.py", 8)]

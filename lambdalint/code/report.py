@@ -68,23 +68,30 @@ def call_findings(ctx, match: Callable[[CallFact], str | None], message: Callabl
     """One finding per line of a call site over every handler's per-invocation calls.
 
     `match` returns a short name for the offending call (`boto3.client`) or None. A chain such as
-    `boto3.Session().resource("s3")` matches twice on one line; one finding says it.
+    `boto3.Session().resource("s3")` matches twice on one line; one finding says it. A helper that
+    makes the call twice (`json.load` of a schema, then of a config) is one finding at the call of
+    the helper, naming each place.
     """
     analysis = code_analysis(ctx)
-    reported: set[tuple[object, ...]] = set()
+    found: dict[tuple[object, ...], tuple[Handler, CallFact, Reached, str, list[Related]]] = {}
+    reached_from: set[tuple[object, ...]] = set()
     for handler in analysis.handlers:
         for call, reached in analysis.per_invocation(handler):
             what = match(call)
             if what is None:
                 continue
-            key = (reached.site.path, reached.site.line, reached.origin.path, reached.origin.line)
-            if key in reported:
+            place = (reached.site.path, reached.site.line, reached.origin.path, reached.origin.line)
+            if place in reached_from:  # the chain's second call on the same line
                 continue
-            reported.add(key)
-            related = []
+            reached_from.add(place)
+            text = message(what, reached)
+            key = (reached.site.path, reached.site.line, text)
+            origins = found.setdefault(key, (handler, call, reached, text, []))[4]
             if reached.in_helper:
-                related.append(Related(f"`{what}` called in `{reached.function.qualname}` here", reached.origin))
-            related += handler_related(handler)
-            yield ctx.finding(reached.site, message(what, reached), hint, function=handler_owner(handler),
-                              related=related,
-                              fix=fix(handler, call, reached) if fix and not reached.in_helper else None)
+                place = Related(f"`{what}` called in `{reached.function.qualname}` here", reached.origin)
+                if place not in origins:
+                    origins.append(place)
+    for handler, call, reached, text, origins in found.values():
+        yield ctx.finding(reached.site, text, hint, function=handler_owner(handler),
+                          related=[*origins, *handler_related(handler)],
+                          fix=fix(handler, call, reached) if fix and not reached.in_helper else None)
