@@ -187,8 +187,8 @@ def _distinct(findings: list[Finding]) -> list[Finding]:
     seen: set[tuple[object, ...]] = set()
     kept = []
     for finding in findings:
-        key = (finding.code, finding.span, finding.message, finding.hint, finding.function,
-               finding.severity, finding.related, finding.suppressed)
+        key = (finding.code, finding.slug, finding.span, finding.message, finding.hint, finding.function,
+               finding.severity, tuple(finding.related), finding.resource, finding.suppressed)
         if key not in seen:
             seen.add(key)
             kept.append(finding)

@@ -20,9 +20,14 @@ class LazyPattern:
         self._compiled: re.Pattern[str] | None = None
 
     def __getattr__(self, name: str) -> object:   # `search`, `fullmatch`, `findall`...
+        if name.startswith("_"):  # copy and pickle ask for hooks before any slot is set
+            raise AttributeError(name)
         if self._compiled is None:
             self._compiled = re.compile(*self._args)
         return getattr(self._compiled, name)
+
+    def __reduce__(self) -> tuple[type, tuple[str, int]]:
+        return LazyPattern, self._args
 
     @property
     def compiled(self) -> bool:

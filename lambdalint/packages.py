@@ -240,12 +240,12 @@ def _local(base: Path, node: Located | None) -> Path | None:
 
 def _sam_build(template: Template, logical_id: str) -> Path | None:
     # Most templates were never built: one look per template at `.aws-sam/build`, not a `Path`
-    # and a stat per function. (An absolute logical id would name a folder outside it.)
+    # and a stat per function.
     built_any = template.analyses.get("sam-build")
     if built_any is None:
         built_any = template.analyses["sam-build"] = os.path.isdir(
             os.path.join(template.directory, ".aws-sam", "build"))
-    if not built_any and not logical_id.startswith("/"):
+    if not built_any:
         return None
     built = template.directory / ".aws-sam" / "build" / logical_id
     return built if built.is_dir() else None

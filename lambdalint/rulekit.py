@@ -160,10 +160,8 @@ def _role(project: Project, function: Function,
 def statements_once(ctx: Context) -> list[tuple[Statement, list[Function]]]:
     """Each distinct statement of the run's execution roles once, with the functions it applies to
     (a shared role is one place); built once per run for LL301 and LL302."""
-    found = ctx.project.analyses.get("statements-once")
-    if found is None:
-        found = ctx.project.analyses["statements-once"] = _statements_once(execution_roles(ctx))
-    return found  # type: ignore[return-value]
+    return ctx.project.remember("statements-once", ctx.project,  # type: ignore[no-any-return]
+                                lambda: _statements_once(execution_roles(ctx)))
 
 
 def _statements_once(roles: list[ExecutionRole]) -> list[tuple[Statement, list[Function]]]:

@@ -73,7 +73,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         triggers = function_triggers(function)
         for kind, (limit, trigger) in _api_limits(timeout, triggers).items():
             api.setdefault((function.timeout.span, kind, limit), []).append((function, trigger))
-        for trigger in _short_queues(function, timeout, triggers):
+        for trigger in _short_queues(timeout, triggers):
             queues.setdefault((function.timeout.span, trigger.source or ""), []).append((function, trigger))
     for (span, kind, limit), hits in api.items():
         yield _api_finding(ctx, span, kind, limit, hits)
@@ -114,33 +114,31 @@ def _api_finding(ctx: Context, span: Span, kind: str, limit: float,
     )
 
 
-def _short_queues(function: Function, timeout: float, triggers: list[Trigger]) -> Iterator[Trigger]:
+def _short_queues(timeout: float, triggers: list[Trigger]) -> Iterator[Trigger]:
     seen: set[str] = set()
     for trigger in triggers:
         # `visibility`: set by the loader when the queue is defined with the trigger
         if trigger.kind != "sqs" or trigger.source is None or trigger.visibility is None or trigger.source in seen:
             continue
         seen.add(trigger.source)
-        visibility, _ = _visibility(trigger)
+        visibility, _ = _visibility(trigger.visibility)
         if visibility is not None and visibility < RECOMMENDED_FACTOR * timeout:
             yield trigger
 
 
-def _visibility(trigger: Trigger) -> tuple[float | None, Located | None]:
+def _visibility(given: Located) -> tuple[float | None, Located | None]:
     """The queue's visibility timeout and the node that sets it (None: the 30 s default)."""
-    given = trigger.visibility
-    if given is None:
-        return None, None
     return _seconds(given), (given if given.origin != "default" else None)
 
 
 def _queue_finding(ctx: Context, span: Span, queue_id: str, hits: list[tuple[Function, Trigger]]) -> Finding:
     function, trigger = hits[0]
     timeout = _seconds(function.timeout) or 0
-    visibility, node = _visibility(trigger)
+    assert trigger.visibility is not None  # (`_short_queues` keeps only those)
+    visibility, node = _visibility(trigger.visibility)
     visibility = visibility or 0
     # an unset timeout is placed at the queue by its loader
-    where = node.span if node is not None else trigger.visibility.span  # type: ignore[union-attr]
+    where = node.span if node is not None else trigger.visibility.span
     set_to = f"{visibility:g} s" if node is not None else f"the default {visibility:g} s"
     key_text = trigger.visibility_key
     names = name_list([f for f, _ in hits])

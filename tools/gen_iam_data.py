@@ -108,13 +108,12 @@ def main(argv: list[str] | None = None) -> int:
 
     session = botocore.session.get_session()
     loader = session.get_component("data_loader")
-    names = _dataset_names(mapping, {service: session.get_service_model(service)
-                                     for service in session.get_available_services()})
+    models = {service: session.get_service_model(service) for service in session.get_available_services()}
+    names = _dataset_names(mapping, models)
     services: dict[str, dict] = {}
     stats = {"operations": 0, "by_name": 0, "by_dataset": 0, "unknown": 0, "dataset_actions_not_in_reference": 0,
              "conditional_actions": 0, "permissionless": 0}
-    for service in session.get_available_services():
-        model = session.get_service_model(service)
+    for service, model in models.items():
         metadata = model.metadata
         candidates = [c for c in (metadata.get("signingName"), metadata.get("endpointPrefix"), service) if c]
         prefix = max(candidates, key=lambda c: sum(op.lower() in actions_of.get(c, ()) for op in model.operation_names))
