@@ -282,13 +282,22 @@ def traffic_shifts(template: Template) -> list[TrafficShift]:
     return found
 
 
-def _preference_shift(function: Function) -> TrafficShift | None:
+def enabled_preference(function: Function) -> Located | None:
+    """The function's SAM/Serverless `DeploymentPreference`, when it is a mapping that is on (not
+    disabled, and not switched by a condition lambdalint does not evaluate)."""
     preference = deployment(function).deployment_preference
     if not isinstance(preference.value, dict) or preference.intrinsic is not None:
         return None
     enabled = preference.get("Enabled")
     if enabled is not None and (not enabled.is_literal or enabled.value in (False, "false", "False")):
-        return None  # disabled, or enabled by a condition that is not evaluated
+        return None
+    return preference
+
+
+def _preference_shift(function: Function) -> TrafficShift | None:
+    preference = enabled_preference(function)
+    if preference is None:
+        return None
     kind = preference.get("Type")
     if kind is None or not is_gradual(kind):
         return None

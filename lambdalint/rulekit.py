@@ -51,8 +51,8 @@ if TYPE_CHECKING:
                                      package_analysis)
     from lambdalint.schedule import schedule_error
     from lambdalint.routes import Route, open_routes
-    from lambdalint.deploy import (Deployment, Provisioned, batch_failures_setting, deployment, number,
-                                   reports_batch_failures, traffic_shifts)
+    from lambdalint.deploy import (Deployment, Provisioned, batch_failures_setting, deployment, enabled_preference,
+                                   number, reports_batch_failures, traffic_shifts)
 
 _LAZY = {
     "lambdalint.iam": ("ExecutionRole", "ManagedPolicyRef", "Statement", "action_accepts_only_star",
@@ -65,8 +65,8 @@ _LAZY = {
     "lambdalint.schedule": ("schedule_error",),
     "lambdalint.code.fix": ("MoveToModuleScope", "movable"),
     "lambdalint.routes": ("Route", "open_routes"),
-    "lambdalint.deploy": ("Deployment", "Provisioned", "batch_failures_setting", "deployment", "number",
-                          "reports_batch_failures", "traffic_shifts"),
+    "lambdalint.deploy": ("Deployment", "Provisioned", "batch_failures_setting", "deployment", "enabled_preference",
+                          "number", "reports_batch_failures", "traffic_shifts"),
 }
 _LAZY_HOME = {name: module for module, names in _LAZY.items() for name in names}
 
@@ -95,8 +95,8 @@ __all__ = [
     "AFTER_RESTORE", "BATCH_NAMES", "TRACER_NAMES", "UNIQUE_NAMES", "XRAY_NAMES", "Use", "batch_response",
     "handler_modules", "restores", "snapshot_unique_values", "tracing_use",
     # how a function is deployed: SnapStart, versions, provisioned concurrency, tracing (LL211-LL214)
-    "Deployment", "Provisioned", "batch_failures_setting", "deployment", "number", "reports_batch_failures",
-    "traffic_shifts",
+    "Deployment", "Provisioned", "batch_failures_setting", "deployment", "enabled_preference", "number",
+    "reports_batch_failures", "traffic_shifts",
     # API routes that invoke a function without authorization (LL216)
     "Route", "open_routes",
     # what opens a database, cache or HTTP connection (LL102, LL202)

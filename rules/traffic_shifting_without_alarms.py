@@ -50,16 +50,11 @@ from lambdalint.rulekit import Context, Finding, Rule, bad, good
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    from lambdalint.rulekit import deployment, traffic_shifts
+    from lambdalint.rulekit import deployment, enabled_preference, traffic_shifts
 
     for function in ctx.project.functions:
-        preference = deployment(function).deployment_preference
-        if not isinstance(preference.value, dict) or preference.intrinsic is not None:
-            continue
-        enabled = preference.get("Enabled")
-        if enabled is not None and (not enabled.is_literal or enabled.value in (False, "false", "False")):
-            continue  # disabled, or enabled by a condition lambdalint cannot evaluate
-        if deployment(function).alias.value is None:
+        preference = enabled_preference(function)
+        if preference is not None and deployment(function).alias.value is None:
             yield ctx.finding(preference.key_span or preference.span,
                               f"`{function.name}` has a `DeploymentPreference` but no `AutoPublishAlias`: "
                               "the SAM transform fails", "Add `AutoPublishAlias: live`.",
