@@ -72,24 +72,22 @@ def _sam_route(trigger: Trigger) -> Route | None:
     if auth is not None and not isinstance(auth.value, dict):
         return None
     authorizer = auth.get("Authorizer") if auth is not None else None
-    if authorizer is not None:
-        if _text(authorizer) != "NONE":
-            return None  # a named authorizer, AWS_IAM, or one from a parameter
-        key = auth.get("ApiKeyRequired") if auth is not None else None
-        if key is not None and key.value is not False:
-            return None
-        return _route(method, path, authorizer.span)
+    if authorizer is not None and _text(authorizer) != "NONE":
+        return None  # a named authorizer, AWS_IAM, or one from a parameter
     key = auth.get("ApiKeyRequired") if auth is not None else None
     if key is not None and key.value is not False:
         return None
-    if not _api_is_open(trigger):
+    # `Authorizer: NONE` waives the API's default authorizer for this route (a health check),
+    # not its private endpoint, resource policy or API key
+    if not _api_is_open(trigger, default_authorizer_waived=authorizer is not None):
         return None
-    return _route(method, path, trigger.span)
+    return _route(method, path, authorizer.span if authorizer is not None else trigger.span)
 
 
-def _api_is_open(trigger: Trigger) -> bool:
-    """The SAM API a route belongs to sets no default authorizer, API key, resource policy or
-    private endpoint, and has no OpenAPI document that may (Globals included)."""
+def _api_is_open(trigger: Trigger, *, default_authorizer_waived: bool = False) -> bool:
+    """The SAM API a route belongs to sets no default authorizer (unless the route waives it), API
+    key, resource policy or private endpoint, and has no OpenAPI document that may (Globals
+    included)."""
     template = trigger.function.template  # type: ignore[union-attr]
     layers: list[Located] = []
     globals_api = template.root.get("Globals", _GLOBALS[trigger.kind])
@@ -115,7 +113,7 @@ def _api_is_open(trigger: Trigger) -> bool:
         if not isinstance(auth.value, dict):
             return False
         default = auth.get("DefaultAuthorizer")
-        if default is not None and _text(default) != "NONE":
+        if default is not None and _text(default) != "NONE" and not default_authorizer_waived:
             return False
         for key in ("ApiKeyRequired", "ResourcePolicy", "UsagePlan"):
             value = auth.get(key)
@@ -166,6 +164,9 @@ def _serverless_route(trigger: Trigger) -> Route | None:
         return None
     if trigger.kind == "api" and provider is not None and provider.get("apiGateway", "restApiId") is not None:
         return None  # an API made elsewhere may carry its own policy
+    endpoint = provider.get("endpointType") if trigger.kind == "api" and provider is not None else None
+    if endpoint is not None and (endpoint.str_value() is None or endpoint.str_value().strip().upper() == "PRIVATE"):
+        return None  # a private REST API (or one whose type is given at deploy time)
     method, path = _text(settings.get("method")), _text(settings.get("path"))
     if method is None and path is not None and " " in path.strip():
         method, path = path.strip().split(None, 1)  # `http: POST orders`, `httpApi: 'POST /orders'`

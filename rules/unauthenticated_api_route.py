@@ -301,5 +301,52 @@ functions:
           authorizer:
             name: jwtAuthorizer
 """, name="serverless.yml", title="API key and JWT authorizer"),
+        good("""\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  InternalApi:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      EndpointConfiguration:
+        Type: PRIVATE
+      Auth:
+        DefaultAuthorizer: CognitoAuth
+        Authorizers:
+          CognitoAuth:
+            UserPoolArn: !GetAtt UserPool.Arn
+  HealthFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.health
+      Runtime: python3.12
+      Events:
+        Health:
+          Type: Api
+          Properties:
+            RestApiId: !Ref InternalApi
+            Path: /health
+            Method: get
+            Auth:
+              Authorizer: NONE
+""", title="a route opting out of the default authorizer of a private API"),
+        good("""\
+service: internal-orders
+provider:
+  name: aws
+  runtime: python3.12
+  endpointType: PRIVATE
+  vpcEndpointIds:
+    - vpce-0123456789abcdef0
+functions:
+  create:
+    handler: handler.create
+    events:
+      - http:
+          path: orders
+          method: post
+""", name="serverless.yml", title="Serverless private REST API"),
     ),
 )
