@@ -20,7 +20,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Iterator, Literal, Mapping, NamedTuple
+from typing import Callable, Iterator, Literal, Mapping, NamedTuple
 
 from lambdalint.located import Located, Span, default
 from lambdalint.model import Function, Template
@@ -288,6 +288,12 @@ def referenced_ids(node: Located | None) -> set[str]:
         for value in node.value:
             found.update(referenced_ids(value))
     return found
+
+
+def function_namer(template: Template) -> Callable[[Located | None], Function | None]:
+    """Which function of `template` a value names: `!Ref`/`!GetAtt` of its logical id (the
+    Serverless Framework's naming included), its literal name or ARN."""
+    return _Collector(template).function_named
 
 
 class _Collector:

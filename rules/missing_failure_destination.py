@@ -485,5 +485,26 @@ functions:
     events:
       - schedule: rate(1 day)
 """, name="serverless.yml", title="Serverless destinations, onError and bounded stream"),
+        good("""\
+service: hello
+provider:
+  name: aws
+  runtime: python3.12
+functions:
+  hello:
+    handler: handler.hello
+    events:
+      - s3: uploads
+resources:
+  Resources:
+    HelloInvokeConfig:
+      Type: AWS::Lambda::EventInvokeConfig
+      Properties:
+        FunctionName: !Ref HelloLambdaFunction
+        Qualifier: $LATEST
+        DestinationConfig:
+          OnFailure:
+            Destination: arn:aws:sqs:eu-west-1:123456789012:failed
+""", name="serverless.yml", title="Serverless: an invoke config in `resources` naming the function's logical id"),
     ),
 )

@@ -69,16 +69,11 @@ def resource_facts(template: Template) -> None:
     """What the template's resources say about its functions once they are all loaded: function
     URLs and permissions open to anyone (`AWS::Lambda::Url`, SAM `FunctionUrlConfig`,
     `AWS::Lambda::Permission`), and `AWS::Lambda::EventInvokeConfig`s, tied to the function they
-    name (`!Ref`, `!GetAtt`, its literal `FunctionName`). An invoke config naming no function of
+    name (`triggers.function_namer`: a reference, a literal name or ARN). An invoke config naming no function of
     the template may configure any: each keeps it among the places its role may send events to."""
-    from lambdalint.triggers import referenced_ids
+    from lambdalint.triggers import function_namer
 
-    by_name: dict[str, Function] = {}
-    for function in template.functions:
-        own = function.properties.get("FunctionName") if function.kind != "serverless" else None
-        if own is not None and own.str_value():
-            by_name[own.str_value()] = function  # type: ignore[index]
-    by_id = {function.name: function for function in template.functions}
+    function_named = function_namer(template)
     for function in template.functions:
         auth = function.properties.get("FunctionUrlConfig", "AuthType") if function.kind == SAM_FUNCTION else None
         if _is_none(auth):
@@ -108,11 +103,8 @@ def resource_facts(template: Template) -> None:
                     "`PrincipalOrgID`, or name the calling service as `Principal`.",
                     _is_none(props.get("FunctionUrlAuthType"))))
         elif kind.value == "AWS::Lambda::EventInvokeConfig":
-            target = props.get("FunctionName")
-            named = [by_id[i] for i in sorted(referenced_ids(target)) if i in by_id]
-            literal = target.str_value() if target is not None else None
-            if literal in by_name:
-                named.append(by_name[literal])  # type: ignore[index]
+            target = function_named(props.get("FunctionName"))
+            named = [target] if target is not None else []
             for function in named:
                 if function.failure_handling is None:
                     function.failure_handling = resource
