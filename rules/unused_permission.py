@@ -14,10 +14,10 @@ the platform does with the role is never unused: CloudWatch Logs, X-Ray, VPC net
 the pollers of the function's own event sources (SQS, Kinesis, DynamoDB streams, Kafka, MQ), dead
 letter queues and destinations. Nor are permissions other services use on the code's behalf: KMS
 (a secret, object or queue encrypted with a customer key), `iam:PassRole`, and what a called
-service does with the caller's own permissions (Athena reads the Glue catalog and S3 as the
-caller; the Redshift Data API gets cluster credentials or a secret; Textract, Rekognition and
-Transcribe read the S3 objects a request names). A module that imports
-a library making AWS calls of its own (PynamoDB, awswrangler, s3fs, request signers for API Gateway
+service does with the caller's own permissions (Athena reads the Glue catalog and S3 and runs
+federated connectors as the caller; the RDS and Redshift Data APIs get a secret or cluster
+credentials; Textract, Rekognition and Transcribe read the S3 objects a request names). A module
+that imports a library making AWS calls of its own (PynamoDB, awswrangler, s3fs, request signers for API Gateway
 or OpenSearch) makes the set incomplete: those calls are not boto3 calls anyone can list.
 
 ## Why is this bad?
@@ -63,8 +63,9 @@ _POLLED = {"sqs": "sqs", "kinesis": "kinesis", "dynamodb": "dynamodb", "stream":
 # Services that do the work a call starts with the caller's own permissions (forward access
 # sessions), so calling the first makes the role's permissions for the others used.
 _ON_BEHALF = {
-    "athena": {"glue", "s3", "lakeformation"},
+    "athena": {"glue", "s3", "lakeformation", "lambda"},  # `lambda`: federated query connectors
     "redshift-data": {"redshift", "redshift-serverless", "secretsmanager"},
+    "rds-data": {"secretsmanager"},
     "textract": {"s3"}, "rekognition": {"s3"}, "transcribe": {"s3"},
 }
 # Where failed or finished invocations go: any of these services may receive them.
@@ -93,7 +94,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         platform = set(_ALWAYS)
         for function in functions:
             platform |= _platform_services(function)
-        for service in {a.partition(":")[0].lower() for n in found for a in (*n.actions(), *n.used_actions())}:
+        for service in {a.partition(":")[0].lower() for n in found for a in n.used_actions()}:
             platform |= _ON_BEHALF.get(service, set())
         owners = ", ".join(f"`{f.name}`" for f in functions)
         for statement in roles[0].statements:

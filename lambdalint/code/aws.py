@@ -175,6 +175,11 @@ def _bind_parameters(analysis: CodeAnalysis, handler: Handler, reached: list,
             if handed.client in clients:
                 continue  # bound already: a cycle, or a second path to the same function
             clients.append(handed.client)
+            if callee.assigned.get(parameter, 0):
+                # `client = with_retries(client)`: what the parameter holds then, the walk does not know
+                unknown.append(AwsUnknown(f"an AWS client passed to `{callee.qualname}` is rebound there",
+                                          callee.span))
+                continue
             work.extend((target, callee, passed) for passed in _passes_on(callee, parameter, handed.client))
     return bound
 

@@ -159,6 +159,16 @@ class AwsFacts(WalkState):
         function = self.facts.functions.get(node.func.value)
         return function.returns_client if function is not None else None
 
+    def _enclosing_returned(self, name: str) -> tuple[str, Span] | None:
+        """A returned value a nested function reads from the function around it (`sqs =
+        get_queue()`, then `def send(b): sqs.send_message(...)` run by a pool)."""
+        if self.function is None or len(self.aws_returned) < 2:
+            return None
+        for scope in reversed(self.aws_returned[:-1]):
+            if name in scope:
+                return scope[name]
+        return None
+
     def _aws_deferred(self, node: cst.BaseExpression) -> tuple[str, Span] | None:
         """What a project function returns, when the walk cannot see it: `get_table()` imported
         from `common.db`, a function defined further down, `self._table()`. The receiver is
@@ -171,6 +181,9 @@ class AwsFacts(WalkState):
             if kind is cst.Name:
                 if self.function is not None and self._is_local(node.value):
                     return self.aws_returned[-1].get(node.value)
+                enclosing = self._enclosing_returned(node.value)
+                if enclosing is not None:
+                    return enclosing
                 return self.facts.aws_returned.get(node.value) if node.value in self.module_names else None
             attribute = self._self_attribute(node)
             if attribute is not None and self.function is not None:
@@ -264,10 +277,12 @@ class AwsFacts(WalkState):
                 elif fn is not None:
                     self.aws_returned[-1][target.value] = deferred
                 else:
-                    continue  # a class attribute: not followed
+                    self.aws_unfollowed.add(deferred[1])  # a class attribute: not followed
+                    continue
             elif attribute is not None and fn is not None and fn.class_name:
                 self.aws_instance_returned.setdefault(fn.class_name, {})[attribute] = deferred
             else:
+                self.aws_unfollowed.add(deferred[1])  # `CLIENTS["sqs"] = get_queue()`: not followed
                 continue
             self.aws_followed.add(deferred[1])
             self.aws_any_returned = True
@@ -323,6 +338,9 @@ class AwsFacts(WalkState):
             client = self._aws_value(arg.value)
             if client is None and self.aws_any_returned and not names & INERT:
                 self._aws_unfollow(arg.value)
+                if type(arg.value) in _CONTAINERS:  # `Thread(target=send, args=(sqs, key))`
+                    for element in arg.value.elements:
+                        self._aws_unfollow(element.value)
             if client is None and type(arg.value) in _CONTAINERS and not names & INERT \
                     and any(self._aws_value(e.value) is not None for e in arg.value.elements):
                 # `Thread(target=upload, args=(s3, key))`: where the tuple goes, the walk does not follow
@@ -354,7 +372,7 @@ class AwsFacts(WalkState):
         receiver = None
         deferred = self._aws_deferred(root) if type(root) is cst.Call or (
             self.aws_any_returned and type(root) is cst.Name and self.function is not None
-            and self._is_local(root.value)) else None
+            and (self._is_local(root.value) or self._enclosing_returned(root.value) is not None)) else None
         if deferred is not None:
             receiver = deferred[0]
             if isinstance(root, cst.Call):

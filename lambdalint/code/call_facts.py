@@ -14,11 +14,13 @@ from lambdalint.code.walkstate import WalkState
 # Calls that run the function handed to them, by qualified name: (the argument that is the function,
 # as a position or a keyword; how many positional arguments precede the function's own, -1 when
 # they are not handed on one to one).
-_RUNNERS: dict[str, tuple[int | str, int]] = {
+# Where the function to run is: a position, a keyword, or both (the keyword first).
+Where = int | str | tuple[str, int]
+_RUNNERS: dict[str, tuple[Where, int]] = {
     "asyncio.to_thread": (0, 1), "threading.Thread": ("target", -1), "threading.Timer": (1, -1),
     "builtins.map": (0, -1), "contextvars.copy_context.run": (0, 1),
     # Powertools' batch processing calls `record_handler` once per record of the invocation
-    **{f"aws_lambda_powertools.utilities.batch.{module}{name}": ("record_handler", -1)
+    **{f"aws_lambda_powertools.utilities.batch.{module}{name}": (("record_handler", 1), -1)
        for module in ("", "decorators.")
        for name in ("process_partial_response", "async_process_partial_response", "batch_processor",
                     "async_batch_processor", "sqs_batch_processor")},
@@ -26,9 +28,11 @@ _RUNNERS: dict[str, tuple[int | str, int]] = {
 _RUNNER_NAMES = frozenset(_RUNNERS)
 # Methods that run their first argument on an executor (`concurrent.futures`, `asyncio`), and the
 # same shape of argument as above.
-_EXECUTOR_METHODS: dict[str, tuple[int | str, int]] = {"submit": (0, 1), "map": (0, -1),
+_EXECUTOR_METHODS: dict[str, tuple[Where, int]] = {"submit": (0, 1), "map": (0, -1),
                                                        "run_in_executor": (1, 2)}
 EXECUTORS = ("ThreadPoolExecutor", "ProcessPoolExecutor")
+# Powertools' processors: `with processor(records=..., handler=record_handler): processor.process()`
+BATCH_PROCESSORS = ("BatchProcessor", "SqsFifoPartialProcessor", "AsyncBatchProcessor")
 
 
 class CallFacts(WalkState):
@@ -88,14 +92,17 @@ class CallFacts(WalkState):
             # `loop.run_in_executor` needs no typed receiver; `submit`/`map` only on an executor
             if method == "run_in_executor" or (factory or "").endswith(EXECUTORS):
                 shape = _EXECUTOR_METHODS[method]
+        if shape is None and isinstance(func, cst.Name) and (self._factory(func.value) or "").endswith(BATCH_PROCESSORS):
+            shape = (("handler", 1), -1)
         if shape is None:
             return frozenset(), -1
         where, shift = shape
-        if isinstance(where, str):
-            value = next((a.value for a in node.args if a.keyword is not None and a.keyword.value == where), None)
-        else:
+        keyword, position = (where, None) if isinstance(where, str) else (None, where) if isinstance(where, int) else where
+        value = next((a.value for a in node.args if a.keyword is not None and a.keyword.value == keyword), None) \
+            if keyword is not None else None
+        if value is None and position is not None:
             positional = [a for a in node.args if a.keyword is None and a.star == ""]
-            value = positional[where].value if len(positional) > where else None
+            value = positional[position].value if len(positional) > position else None
         if value is None:
             return frozenset(), -1
         attribute = self._self_attribute(value)

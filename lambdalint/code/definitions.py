@@ -86,15 +86,22 @@ def record_factories(stmt: cst.SimpleStatementLine, into: dict[str, str], qualif
                         into[name] = min(names)
                         if credentials != "role":
                             into[name + WITH_CREDENTIALS] = credentials
+                        else:  # rebound to a session with the role's credentials
+                            into.pop(name + WITH_CREDENTIALS, None)
 
 
 def passes_credentials(call: cst.Call) -> str:
-    """"other" when a call passes credentials (`aws_session_token=...`, `botocore_session=...`),
-    "unknown" when `**kwargs` may, else "role"."""
+    """"other" when a call passes credentials (`aws_session_token=...`, `botocore_session=...`) or
+    signs nothing (`config=Config(signature_version=UNSIGNED)`, for public buckets), "unknown" when
+    `**kwargs` may, else "role"."""
     for arg in call.args:
         if arg.star == "**":
             return "unknown"
         if arg.keyword is not None and arg.keyword.value in CREDENTIAL_ARGUMENTS:
+            return "other"
+        if arg.keyword is not None and arg.keyword.value == "config" and isinstance(arg.value, cst.Call) \
+                and any(a.keyword is not None and a.keyword.value == "signature_version"
+                        and (dotted_name(a.value) or "").endswith("UNSIGNED") for a in arg.value.args):
             return "other"
     return "role"
 
