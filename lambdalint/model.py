@@ -185,8 +185,10 @@ class Template:
         found = [pairs for kind in kinds if (pairs := index.get(kind)) is not None]  # type: ignore[union-attr]
         if len(found) <= 1:
             return list(found[0]) if found else []
-        order = {logical_id: n for n, logical_id in enumerate(self.resources)}
-        return sorted((pair for pairs in found for pair in pairs), key=lambda pair: order[pair[0]])
+        order = self.analyses.get("resource-order")
+        if order is None:  # asked for several types per function or role: built once
+            order = self.analyses["resource-order"] = {logical_id: n for n, logical_id in enumerate(self.resources)}
+        return sorted((pair for pairs in found for pair in pairs), key=lambda pair: order[pair[0]])  # type: ignore[index]
 
     @property
     def parameters(self) -> dict[str, Located]:

@@ -347,3 +347,11 @@ def test_yaml_spans_read_as_spans_and_survive_copies() -> None:
     tag = root.get("Resources", "Fn", "Tags").value[1]
     assert tag.key_span is None and tag.value["Ref"].key_span == tag.span
     assert (tag.span.line, tag.span.column) == (4, 15)
+
+
+def test_an_invalid_explicit_tag_is_a_problem_at_its_line_and_the_rest_loads() -> None:
+    problems: list[LoadError] = []
+    root = load_yaml("Timeout: !!int abc\nMemorySize: 256\nTracing: !!bool maybe\n", "t.yaml", problems)
+    assert root.plain() == {"Timeout": "abc", "MemorySize": 256, "Tracing": "maybe"}
+    assert [(p.line, p.column) for p in problems] == [(1, 10), (3, 10)]
+    assert "not a valid `int`" in problems[0].message

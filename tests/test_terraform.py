@@ -796,3 +796,29 @@ def test_one_finding_for_a_module_read_identically_through_many_calls(tmp_path: 
     # calls under other names are other functions: each keeps its finding
     write_tree(tmp_path, {"examples/b/main.tf": call.format(name="b").replace("nuke_everything", "nuke_some")})
     assert len(run_lint(tmp_path, select=("LL201",)).visible) == 2
+
+
+def test_the_lambda_modules_policy_json_reads_a_policy_document_data_source(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"main.tf": '''\
+data "aws_iam_policy_document" "reader" {
+  statement {
+    actions   = ["s3:GetObject"]
+    resources = ["arn:aws:s3:::reports/*"]
+  }
+}
+
+module "reader" {
+  source             = "terraform-aws-modules/lambda/aws"
+  function_name      = "reader"
+  handler            = "app.handler"
+  runtime            = "python3.12"
+  source_path        = "src"
+  attach_policy_json = true
+  policy_json        = data.aws_iam_policy_document.reader.json
+}
+'''})
+    [fn] = load(tmp_path).functions
+    role = fn.loaded_role
+    assert role is not None and role.unknown is None
+    statements = [s.plain() for document, _ in role.documents for s in document.get("Statement").value]
+    assert {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": ["arn:aws:s3:::reports/*"]} in statements

@@ -110,7 +110,7 @@ class Reader(ValueReader):
     def owns(self, path: Path) -> bool:
         """A file of this app: under its folder, not under a nested app's."""
         return self.app_dir in path.parents and not any(
-            nested == path.parent or nested in path.parents for nested in self.nested_apps)
+            nested in path.parents for nested in self.nested_apps)
 
     def run(self, body: Any, frame: Frame, indent: tuple[str, ...] = ()) -> Value | None:
         """Read statements in order (`indent`: the indentation of their block, outermost first);

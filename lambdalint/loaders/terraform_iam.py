@@ -37,7 +37,7 @@ def loaded_role(module: TerraformModule, function: Function) -> LoadedRole:
     unread: list[str] = []
 
     def add(policy: Located | None, where: str) -> None:
-        document = _policy_document(module, policy)
+        document = policy_document(module, policy)
         if document is None:
             unread.append(where)
         else:
@@ -89,7 +89,7 @@ def _managed(module: TerraformModule, found: LoadedRole, arn: Located, where: st
     ref = module.reference(arn)
     if ref is not None and ref[0] == "aws_iam_policy" and ("aws_iam_policy", ref[1]) in module.resources:
         policy = module.value(module.resources[("aws_iam_policy", ref[1])]).get("policy")
-        document = _policy_document(module, policy)
+        document = policy_document(module, policy)
         where = f"`aws_iam_policy.{ref[1]}` in {where}"
         if document is None:
             unread.append(where)
@@ -114,7 +114,7 @@ def _managed(module: TerraformModule, found: LoadedRole, arn: Located, where: st
     unread.append(where)
 
 
-def _policy_document(module: TerraformModule, policy: Located | None, seen: frozenset[str] = frozenset()
+def policy_document(module: TerraformModule, policy: Located | None, seen: frozenset[str] = frozenset()
                      ) -> Located | None:
     """The policy as `{"Statement": [...]}`, or None when it cannot be read statically."""
     if policy is None:
@@ -124,14 +124,14 @@ def _policy_document(module: TerraformModule, policy: Located | None, seen: froz
         block = module.data.get(("aws_iam_policy_document", ref[1]))
         if block is None or ref[1] in seen:
             return None  # outside this module, or documents that merge each other
-        return _from_policy_document(module, module.value(block), seen | {ref[1]})
+        return _frompolicy_document(module, module.value(block), seen | {ref[1]})
     document = json_document(policy)
     if document is None or document.get("Statement") is None:
         return None
     return document
 
 
-def _from_policy_document(module: TerraformModule, body: Located, seen: frozenset[str]) -> Located | None:
+def _frompolicy_document(module: TerraformModule, body: Located, seen: frozenset[str]) -> Located | None:
     """A `data "aws_iam_policy_document"` as Terraform's AWS provider exports it: the
     `source_policy_documents` (and the older `source_json`) merged in order, then the document's own
     `statement` blocks, then the `override_policy_documents` (and `override_json`) in order. Each
@@ -144,10 +144,11 @@ def _from_policy_document(module: TerraformModule, body: Located, seen: frozense
     overrides = _documents(module, body, ("override_policy_documents", "override_json"), seen)
     if sources is None or overrides is None:
         return None
-    merged = _own_statements(body)
+    own = _own_statements(body)
+    merged = own
     if sources or overrides:
         merged = []
-        for statements in [*sources, _own_statements(body), *overrides]:
+        for statements in [*sources, own, *overrides]:
             if not _merge(merged, statements):
                 return None
     span = body.span if isinstance(body.span, Span) else Span.point("", 1)
@@ -165,7 +166,7 @@ def _documents(module: TerraformModule, body: Located, keys: tuple[str, ...], se
         if key.endswith("_documents") and not (isinstance(node.value, list) and node.origin != "unresolved"):
             return None  # a list computed elsewhere
         for item in node.value if key.endswith("_documents") else [node]:
-            document = _policy_document(module, item, seen)
+            document = policy_document(module, item, seen)
             if document is None:
                 return None
             found.append(document.get("Statement").elements())  # type: ignore[union-attr]

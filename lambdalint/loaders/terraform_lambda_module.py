@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from lambdalint.located import Located, Span, default
 from lambdalint.loaders.handlers import normalized, resolve_handler
-from lambdalint.loaders.hcl import Block, json_document
+from lambdalint.loaders.hcl import Block
 from lambdalint.loaders.terraform_deploy import module_deployment
-from lambdalint.loaders.terraform_iam import loaded_role
+from lambdalint.loaders.terraform_iam import loaded_role, policy_document
 from lambdalint.loaders.terraform_module import TerraformModule, build_function
 from lambdalint.model import Function, LoadedRole, Template
 
@@ -104,7 +104,7 @@ def _role(module: TerraformModule, function: Function, body: Located) -> LoadedR
         elif statements is not None:
             unread.append(f"`policy_statements` of {where}")
     if _flag(body, "attach_policy_json", False):
-        document = json_document(body.get("policy_json") or default(None, function.span))
+        document = policy_document(module, body.get("policy_json"))
         if document is None:
             unread.append(f"`policy_json` of {where}")
         else:
@@ -112,7 +112,7 @@ def _role(module: TerraformModule, function: Function, body: Located) -> LoadedR
     if _flag(body, "attach_policy_jsons", False):
         jsons = body.get("policy_jsons")
         for item in jsons.value if jsons is not None and isinstance(jsons.value, list) else [jsons]:
-            document = json_document(item) if item is not None else None
+            document = policy_document(module, item)
             if document is None:
                 unread.append(f"`policy_jsons` of {where}")
             else:

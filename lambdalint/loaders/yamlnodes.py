@@ -225,7 +225,15 @@ class _Converter:
         key = (node.tag, node.value)
         value = self.implicit.get(key, _MISSING)  # (a miss is common: no KeyError raised for it)
         if value is _MISSING:
-            value = self.implicit[key] = self.constructor.construct_object(node)
+            try:
+                value = self.constructor.construct_object(node)
+            except (ValueError, KeyError, TypeError, yaml.YAMLError):
+                # `!!int abc`: an LL001 at its line, and the text kept so the rest is still checked
+                mark = node.start_mark
+                self.problems.append(LoadError(f"`{node.value}` is not a valid `{node.tag.rpartition(':')[2]}`",
+                                               mark.line + 1, mark.column + 1))
+                return node.value
+            self.implicit[key] = value
         return value
 
     def plain(self, text: str) -> object:
