@@ -124,7 +124,7 @@ def _cloudformation(function: Function) -> Deployment:
             provisioned.append(Provisioned(amount, target, logical_id))
     return Deployment(
         snap_start=prop("SnapStart", "ApplyOn"),
-        publishes_version=versions or alias.value is not None or not function.versions_known,
+        publishes_version=versions or alias.value is not None,
         alias=alias,
         provisioned=provisioned,
         tracing=prop("Tracing") if sam else prop("TracingConfig", "Mode"),

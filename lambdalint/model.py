@@ -275,9 +275,6 @@ class Function:
     image_command_hint: str = "`ImageConfig.Command`"
     # How the function publishes versions (LL213: SnapStart applies to versions only).
     publish_hint: str = "an `AWS::Lambda::Version` of the function"
-    # False when the loader cannot see every way versions get published (a CDK function's
-    # `current_version`, read by no loader): then no function is said to publish none.
-    versions_known: bool = True
 
     def key_name(self, cloudformation_key: str) -> str:
         """`Timeout` as the function's own dialect spells it."""
@@ -310,6 +307,19 @@ class Problem(NamedTuple):
 
 
 _UNKNOWN = object()
+
+
+def remembered(analyses: dict[str, object], kind: str, owner: object, compute: Callable[[], Any]) -> Any:
+    """`compute()` for `owner`, worked out once and kept in `analyses[kind]` by the owner's id (a
+    project's or a template's analyses: the model outlives every lookup, so no id is reused)."""
+    known = analyses.get(kind)
+    if known is None:
+        known = analyses[kind] = {}
+    assert isinstance(known, dict)
+    found = known.get(id(owner), _UNKNOWN)
+    if found is _UNKNOWN:
+        found = known[id(owner)] = compute()
+    return found
 
 
 @dataclass
@@ -354,16 +364,8 @@ class Project:
         self.analyses["functions"] = tuple(self.functions)
 
     def remember(self, kind: str, owner: object, compute: Callable[[], Any]) -> Any:
-        """`compute()` for `owner`, worked out once per run and kept in `analyses[kind]` by the
-        owner's id (the model outlives every lookup, so an id is never reused meanwhile)."""
-        known = self.analyses.get(kind)
-        if known is None:
-            known = self.analyses[kind] = {}
-        assert isinstance(known, dict)
-        found = known.get(id(owner), _UNKNOWN)
-        if found is _UNKNOWN:
-            found = known[id(owner)] = compute()
-        return found
+        """`compute()` for `owner`, worked out once per run (see `remembered`)."""
+        return remembered(self.analyses, kind, owner, compute)
 
     def note(self, text: str) -> None:
         """Record something worth a verbose line that is not a finding, once."""

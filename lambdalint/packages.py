@@ -35,7 +35,7 @@ from typing import Iterable, Literal, NamedTuple
 from lambdalint.loaders.cloudformation import is_makefile_build
 from lambdalint.loaders.handlers import nameable, normalized
 from lambdalint.located import Located, Span
-from lambdalint.model import Function, Project, Template
+from lambdalint.model import Function, Project, Template, remembered
 from lambdalint.package_size import (
     Bloat, Contributor, Exclude, PackageSize, find_bloat, format_bytes, measure,
 )
@@ -544,8 +544,10 @@ def _layer_source(template: Template, logical_id: str) -> CodeSource | None:
 
 
 def function_layers(function: Function) -> tuple[LayerRef, ...]:
-    """Each of the function's layers, with its content when that is in the project."""
-    return tuple(_layer(function.template, element) for element in function.layers)
+    """Each of the function's layers, with its content when that is in the project (looked up once
+    per function: packaging, import roots and the call set all ask)."""
+    return remembered(function.template.analyses, "function-layers", function,  # type: ignore[no-any-return]
+                      lambda: tuple(_layer(function.template, element) for element in function.layers))
 
 
 def layer_import_roots(function: Function) -> tuple[Path, ...]:

@@ -211,13 +211,11 @@ class CodeAnalysis:
                          roots: tuple[Path, ...]) -> Iterator[tuple[ModuleFacts, FunctionFacts]]:
         """The project function a call runs for its caller (`executor.submit(fn, x)`,
         `threading.Thread(target=fn)`, `asyncio.to_thread(fn)`: `CallFact.callback`)."""
-        for name in sorted(call.callback):
-            # `from .jobs import upload`: the name as this module imports it
-            for real in module.import_names.get(name, (name,)):
-                found = self.resolve(module, function, real, roots)
-                if found is not None:
-                    yield found
-                    return
+        for name in sorted(call.callback):  # qualified already (`from .jobs import upload as up`: `.jobs.upload`)
+            found = self.resolve(module, function, name, roots)
+            if found is not None:
+                yield found
+                return
 
     def method_callees(self, module: ModuleFacts, function: FunctionFacts, call: CallFact,
                        roots: tuple[Path, ...]) -> Iterator[tuple[ModuleFacts, FunctionFacts, bool]]:

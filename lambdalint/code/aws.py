@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from lambdalint.code.analysis import CodeAnalysis, Handler, project_module
 from lambdalint.code.facts import (AWS_CALLING_LIBRARIES, MODEL, RETURNED, AwsCall, AwsClient, AwsUnknown,
-                                   ModuleFacts, follow, model_client, model_keywords)
+                                   ModuleFacts, follow, is_stdlib, model_client, model_keywords)
 from lambdalint.located import Span
 
 
@@ -120,7 +120,6 @@ def _layer_modules(analysis: CodeAnalysis, handler: Handler, modules: list) -> l
     remote = remote_layers(function)
     if not remote:
         return []
-    import sys
 
     seen: set[str] = set()
     for module in modules:
@@ -130,7 +129,7 @@ def _layer_modules(analysis: CodeAnalysis, handler: Handler, modules: list) -> l
         for qualified in module.import_names.values():
             for name in qualified:
                 top = name.split(".", 1)[0]
-                if not top or top in sys.stdlib_module_names or top in _PROVIDED \
+                if not top or is_stdlib(top) or top in _PROVIDED \
                         or project_module(analysis, Path(module.path), handler.entry.roots, name):
                     continue
                 return [AwsUnknown(f"`{top}` is not in the project and may come from layer `{remote[0]}`",

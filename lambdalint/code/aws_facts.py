@@ -16,14 +16,13 @@ are `AwsUnknown`: the set of calls is then incomplete, never guessed.
 
 from __future__ import annotations
 
-import sys
 
 import libcst as cst
 
 from lambdalint.code.bindings import string_value
 from lambdalint.code.definitions import passes_credentials
 from lambdalint.code.facts import (AWS_NAMES, INERT, MODEL, RETURNED, UNKNOWN_ARG, WITH_CREDENTIALS, Arg, AwsCall,
-                                   AwsClient, AwsPass, AwsUnknown, CallFact, follow)
+                                   AwsClient, AwsPass, AwsUnknown, CallFact, follow, is_stdlib)
 from lambdalint.code.values import describe
 from lambdalint.code.walkstate import WalkState
 from lambdalint.located import Span
@@ -435,7 +434,7 @@ class AwsFacts(WalkState):
 
     def _stdlib_import(self, name: str) -> bool:
         """`from decimal import Decimal`: a name from the standard library, never a project function."""
-        return any(real.split(".", 1)[0] in sys.stdlib_module_names for real in self.facts.import_names.get(name, ()))
+        return any(is_stdlib(real) for real in self.facts.import_names.get(name, ()))
 
     def _powertools(self, node: cst.Call, names: set[str], calls: list[AwsCall], fact: CallFact) -> None:
         for name in names:

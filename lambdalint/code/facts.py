@@ -6,6 +6,7 @@ from facts without touching LibCST.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
@@ -314,3 +315,8 @@ def text_hash(text: str) -> int:
     by the process that analysed the file (str hashes differ between processes), and hashlib's
     OpenSSL load would cost every editor save 3 ms."""
     return hash(text)
+
+
+def is_stdlib(dotted: str) -> bool:
+    """Whether a module name (`json`, `os.path`, `.models` never) is the standard library's."""
+    return dotted.split(".", 1)[0] in sys.stdlib_module_names

@@ -15,11 +15,11 @@ what is listed here is what the code is known to call, never all of it.
 
 from __future__ import annotations
 
-import sys
 
 import libcst as cst
 
-from lambdalint.code.facts import MODEL, UNKNOWN_ARG, Arg, AwsCall, CallFact, model_client, model_keywords
+from lambdalint.code.facts import (MODEL, UNKNOWN_ARG, Arg, AwsCall, CallFact, is_stdlib, model_client,
+                                   model_keywords)
 from lambdalint.code.values import describe
 from lambdalint.code.walkstate import WalkState
 
@@ -55,7 +55,7 @@ class PynamoFacts(WalkState):
                 top = real.lstrip(".").split(".", 1)[0]
                 # `from .models import Order`, or `import models` for `models.Order.get(...)`
                 class_like = local[:1].isupper() or "." not in real.lstrip(".")
-                if top == "pynamodb" or (class_like and top not in sys.stdlib_module_names
+                if top == "pynamodb" or (class_like and not is_stdlib(top)
                                          and top not in _NOT_MODELS):
                     self.pynamo_possible = True
                     return
