@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from lambdalint.config import Config, ConfigError
 from lambdalint.discover import MB, Discovered, InvalidPattern, Walker
@@ -14,6 +14,9 @@ from lambdalint.loaders.serverless import load_serverless, looks_like_serverless
 from lambdalint.loaders.yamlnodes import LoadError, load_json, load_yaml
 from lambdalint.model import Problem, Project, SourceFile, Template
 from lambdalint.unread import is_terraform, unchecked_infrastructure
+
+if TYPE_CHECKING:  # the Terraform loader is imported only by a run that meets a `.tf` file
+    from lambdalint.loaders.terraform import LoadedFolder, TerraformFiles
 
 # a template whose text opens with `{` is read as JSON (`text.lstrip()` would copy every template)
 _JSON_START = re.compile(r"\s*\{")
@@ -114,45 +117,45 @@ _MAX_MODULE_DEPTH = 5  # module calls nest; a cycle of local modules must end so
 
 def _load_terraform(paths: list[Path], project: Project, overlay: dict[Path, str]) -> None:
     """Each folder of Terraform files is one module; the parser is imported only here."""
-    from lambdalint.loaders.terraform import load_terraform_folder
+    from lambdalint.loaders.terraform import TerraformFiles, build_terraform_folder, read_terraform_folder
 
-    read = _reader(project, overlay, report=True)
-
+    files = TerraformFiles(_reader(project, overlay, report=True), project.display)
     folders: dict[Path, list[Path]] = {}
     for path in paths:
         folders.setdefault(path.absolute().parent, [])
-    for folder, files in folders.items():
+    for folder, paths_of in folders.items():
         # the whole module, also when one file was asked for: a role or an invoke config in the
         # next file changes what the function's findings are
-        files.extend(sorted(p for p in folder.glob("*") if is_terraform(p.name) and p.is_file()))
-    loaded = {folder: load_terraform_folder(folder, folders[folder], project.display, read) for folder in sorted(folders)}
-    # A folder another folder calls as a module is read through each call, with its variables
-    # bound; on its own only when nothing here calls it.
-    called = {call.folder for result in loaded.values() for call in result.calls}
-    for folder, result in loaded.items():
+        paths_of.extend(sorted(p for p in folder.glob("*") if is_terraform(p.name) and p.is_file()))
+    read = {folder: read_terraform_folder(folder, folders[folder], files) for folder in sorted(folders)}
+    # A folder another folder calls as a module is built through each call, with its variables
+    # bound; on its own only when nothing here calls it. Which folders are called is known
+    # from the reading alone, before any function is built.
+    called = {child for reading in read.values() for child in reading.called}
+    for folder, reading in read.items():
         if folder not in called:
-            _add_terraform(project, result, read, 0)
+            _add_terraform(project, build_terraform_folder(reading), files, 0)
 
 
-def _add_terraform(project: Project, result: object, read: Callable[[Path], str | None], depth: int) -> None:
+def _add_terraform(project: Project, result: LoadedFolder, files: TerraformFiles, depth: int) -> None:
     from lambdalint.loaders.terraform import load_terraform_folder
 
-    for template in result.templates:  # type: ignore[attr-defined]
+    for template in result.templates:
         project.sources[template.source.display] = template.source
         project.templates.append(template)
-    for source in result.sources:  # type: ignore[attr-defined]
+    for source in result.sources:
         project.sources.setdefault(source.display, source)
-    project.problems.extend(p for p in result.problems if p not in project.problems)  # type: ignore[attr-defined]
-    project.unchecked.extend(n for n in result.notes if n not in project.unchecked)  # type: ignore[attr-defined]
+    project.problems.extend(p for p in result.problems if p not in project.problems)
+    project.unchecked.extend(n for n in result.notes if n not in project.unchecked)
     if depth >= _MAX_MODULE_DEPTH:
         return
-    for call in result.calls:  # type: ignore[attr-defined]
-        files = sorted(p for p in call.folder.glob("*") if is_terraform(p.name)) if call.folder.is_dir() else []
-        if not files:
+    for call in result.calls:
+        paths = sorted(p for p in call.folder.glob("*") if is_terraform(p.name)) if call.folder.is_dir() else []
+        if not paths:
             continue
-        child = load_terraform_folder(call.folder, files, project.display, read, inputs=call.inputs,
-                                      prefix=f"{result.prefix}module.{call.name}.")  # type: ignore[attr-defined]
-        _add_terraform(project, child, read, depth + 1)
+        child = load_terraform_folder(call.folder, paths, files, inputs=call.inputs,
+                                      prefix=f"{result.prefix}module.{call.name}.")
+        _add_terraform(project, child, files, depth + 1)
 
 
 def load_template(source: SourceFile, project: Project) -> Template | None:

@@ -21,11 +21,11 @@ data source whose `source_dir` / `source_file` is the handler's folder), `s3_*` 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, NamedTuple
+from typing import Callable, Literal, NamedTuple
 
 from lambdalint.located import Located, Span
 from lambdalint.loaders.handlers import normalized, resolve_handler
-from lambdalint.loaders.hcl import Block, Scope, evaluate, parse, parse_json
+from lambdalint.loaders.hcl import Block, HclFile, Scope, evaluate, parse, parse_json
 from lambdalint.loaders.terraform_deploy import resource_deployment
 from lambdalint.loaders.terraform_iam import loaded_role
 from lambdalint.loaders.terraform_lambda_module import module_function, module_triggers_of
@@ -34,8 +34,8 @@ from lambdalint.loaders.terraform_module import (FUNCTION, LAMBDA_MODULES, SPELL
 from lambdalint.loaders.terraform_triggers import async_failures, module_schedules, module_triggers, public_grants, public_urls
 from lambdalint.model import Function, Problem, SourceFile, Template
 
-__all__ = ["FUNCTION", "SPELLING", "LoadedFolder", "ModuleCall", "TerraformModule", "build_function",
-           "load_terraform_folder"]
+__all__ = ["FUNCTION", "SPELLING", "LoadedFolder", "ModuleCall", "ReadFolder", "TerraformFiles", "TerraformModule",
+           "build_function", "build_terraform_folder", "load_terraform_folder", "read_terraform_folder"]
 
 
 class ModuleCall(NamedTuple):
@@ -56,15 +56,73 @@ class LoadedFolder(NamedTuple):
     prefix: str  # the address of the call that loaded it (`module.orders.`), or ""
 
 
-def load_terraform_folder(folder: Path, paths: list[Path], display: Callable[[Path], str],
-                          read: Callable[[Path], str | None], inputs: dict[str, Located] | None = None,
-                          prefix: str = "") -> LoadedFolder:
-    """One Terraform module. `inputs` are the variables a calling module binds (then
-    `*.tfvars`, which only a root module reads, are not), `prefix` the address of that call
-    (`module.orders.`) that the functions' names start with."""
+class TerraformFiles:
+    """The run's `.tf` / `.tf.json` files, each read and parsed once: a folder's own reading and
+    every call of it as a module share one parse (and one `SourceFile`). Sharing is safe because
+    nothing changes an `HclFile` or its blocks after parsing: each module instance evaluates them
+    in its own `Scope` and keeps its values in its own `TerraformModule`."""
+
+    def __init__(self, read: Callable[[Path], str | None], display: Callable[[Path], str]) -> None:
+        self.read = read  # any file's text (`*.tfvars`, `file()`), the editor's buffer first
+        self.display = display
+        self._parsed: dict[Path, tuple[HclFile, SourceFile] | None] = {}
+
+    def parsed(self, path: Path) -> tuple[HclFile, SourceFile] | None:
+        """The file parsed from the text the run reads; None when it cannot be read."""
+        path = path.absolute()
+        if path in self._parsed:
+            return self._parsed[path]
+        text = self.read(path)
+        found = None
+        if text is not None:
+            hcl = (parse_json if path.name.endswith(".json") else parse)(path, self.display(path), text)
+            found = hcl, SourceFile(path, hcl.display, text)
+        self._parsed[path] = found
+        return found
+
+
+class ModuleUse(NamedTuple):
+    """A `module` block and what its `source` names."""
+
+    name: str
+    block: Block
+    source: str | None  # the `source` evaluated, None when it is not a string
+    kind: Literal["lambda", "local", "other"]  # the registry lambda module, a local folder, anything else
+    folder: Path | None  # the local folder (None when it is the module's own)
+
+
+class ReadFolder(NamedTuple):
+    """A module before any function is built: its files parsed, its blocks indexed, its variables
+    bound and its module calls' sources read. That is all it takes to know which folders it
+    calls (Terraform requires `source` to be a literal string), so a folder that another one
+    calls is never built on its own only to be thrown away."""
+
+    module: TerraformModule
+    templates: list[Template]
+    problems: list[Problem]
+    sources: dict[str, SourceFile]  # other files values came from, filled as values are evaluated
+    uses: list[ModuleUse]
+
+    @property
+    def called(self) -> list[Path]:
+        """The local folders this module calls."""
+        return [use.folder for use in self.uses if use.folder is not None]
+
+
+def load_terraform_folder(folder: Path, paths: list[Path], files: TerraformFiles,
+                          inputs: dict[str, Located] | None = None, prefix: str = "") -> LoadedFolder:
+    """One Terraform module, read and built (`read_terraform_folder`, then `build_terraform_folder`)."""
+    return build_terraform_folder(read_terraform_folder(folder, paths, files, inputs, prefix))
+
+
+def read_terraform_folder(folder: Path, paths: list[Path], files: TerraformFiles,
+                          inputs: dict[str, Located] | None = None, prefix: str = "") -> ReadFolder:
+    """One Terraform module up to its module calls. `inputs` are the variables a calling module
+    binds (then `*.tfvars`, which only a root module reads, are not), `prefix` the address of
+    that call (`module.orders.`) that the functions' names start with."""
     problems: list[Problem] = []
-    notes: list[str] = []
     extra_sources: dict[str, SourceFile] = {}
+    read, display = files.read, files.display
 
     def read_file(path: Path) -> tuple[str, str] | None:
         if not path.is_file():
@@ -81,11 +139,10 @@ def load_terraform_folder(folder: Path, paths: list[Path], display: Callable[[Pa
     for path in sorted(paths):
         if not path.name.endswith((".tf", ".tf.json")):
             continue
-        text = read(path)
-        if text is None:
+        found = files.parsed(path)
+        if found is None:
             continue
-        hcl = (parse_json if path.name.endswith(".json") else parse)(path, display(path), text)
-        source = SourceFile(path.absolute(), hcl.display, text)
+        hcl, source = found
         if hcl.error is not None:
             line, column = hcl.error
             kind = "Terraform JSON" if path.name.endswith(".json") else "HCL"
@@ -100,6 +157,25 @@ def load_terraform_folder(folder: Path, paths: list[Path], display: Callable[[Pa
     _bind_variables(module, paths if inputs is None else [], read, display, problems)
     if inputs:
         module.scope.variables.update({k: v for k, v in inputs.items() if k in module.variable_names})
+    return ReadFolder(module, templates, problems, extra_sources, [_use(module, name, block)
+                                                                   for name, block in module.modules.items()])
+
+
+def _use(module: TerraformModule, name: str, block: Block) -> ModuleUse:
+    attribute = block.attributes.get("source")
+    source = module.attribute(attribute).str_value() if attribute is not None else None
+    if source is not None and _is_lambda_module(source, module.folder):
+        return ModuleUse(name, block, source, "lambda", None)
+    if source is not None and source.startswith(("./", "../")):
+        child = normalized(module.folder / source)
+        return ModuleUse(name, block, source, "local", child if child != module.folder else None)
+    return ModuleUse(name, block, source, "other", None)
+
+
+def build_terraform_folder(reading: ReadFolder) -> LoadedFolder:
+    """The functions, roles, triggers and module calls of a module `read_terraform_folder` read."""
+    module, templates, problems = reading.module, reading.templates, reading.problems
+    notes: list[str] = []
     by_file = {t.source.display: t for t in templates}
     functions = []
     for (kind, name), block in module.resources.items():
@@ -121,10 +197,9 @@ def load_terraform_folder(folder: Path, paths: list[Path], display: Callable[[Pa
         by_file[display].traffic_shifts.append(shift)
     extra_triggers = []
     calls: list[ModuleCall] = []
-    for name, block in module.modules.items():
-        source = block.attributes.get("source")
-        text = module.attribute(source).str_value() if source is not None else None
-        if text is not None and _is_lambda_module(text, folder):
+    for use in reading.uses:
+        name, block = use.name, use.block
+        if use.kind == "lambda":
             template = by_file[block.file.display]
             function = None if never_created(module, block) else module_function(module, template, name, block)
             if function is not None:
@@ -132,20 +207,19 @@ def load_terraform_folder(folder: Path, paths: list[Path], display: Callable[[Pa
                 functions.append(function)
                 extra_triggers.extend(module_triggers_of(function, module.value(block), block.span))
             continue
-        if text is not None and text.startswith(("./", "../")):
-            child = normalized(folder / text)
-            if child != folder:
-                calls.append(ModuleCall(child, name, dict(module.value(block).items())))
+        if use.kind == "local":
+            if use.folder is not None:
+                calls.append(ModuleCall(use.folder, name, dict(module.value(block).items())))
             continue
         notes.append(f"{block.file.display}:{block.span.line}: module `{name}` "
-                     f"(`{text or 'unknown source'}`) is not read; functions it defines are not checked")
+                     f"(`{use.source or 'unknown source'}`) is not read; functions it defines are not checked")
         policies.add("*")  # the bucket or queue it makes may carry a policy
     for template in templates:
         template.resource_policies.update(policies)
     module.triggers = module_triggers(module, functions, extra_triggers)
     for url in public_urls(module.triggers):
         url.function.template.public_urls.append(url)  # type: ignore[union-attr]
-    return LoadedFolder(templates, problems, notes, list(extra_sources.values()), calls, prefix)
+    return LoadedFolder(templates, problems, notes, list(reading.sources.values()), calls, module.prefix)
 
 
 # Resources that are (or carry) a resource-based policy, by IAM service.
