@@ -16,6 +16,11 @@ A function is named by its address (`aws_lambda_function.orders`); `count` / `fo
 one function. Its code comes from `filename` (a zip, often the `output_path` of an `archive_file`
 data source whose `source_dir` / `source_file` is the handler's folder), `s3_*` (nothing local) or
 `image_uri` (package type `Image`).
+
+A module is loaded in two steps: `read_terraform_folder` (files, index, variables, the `source` of
+each module call) and `build_terraform_folder` (functions, roles, triggers). The run reads every
+folder first and builds only those no other folder calls; a called folder is read and built again
+through each call, with the call's inputs, from the same parsed files (`TerraformFiles`).
 """
 
 from __future__ import annotations
