@@ -6,7 +6,7 @@ import os
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from lambdalint.code.facts import CallFact, FunctionFacts, ModuleFacts, MutationFact, text_hash
 from lambdalint.code.modules import ModuleIndex, package_root
@@ -558,6 +558,23 @@ def _roots(code_dir: Path | None, root: Path) -> tuple[Path, ...]:
     if root not in roots:
         roots.append(root)
     return tuple(roots)
+
+
+def likely_job(path: Path, display: Callable[[Path], str], prefilter: Prefilter,
+               max_bytes: int) -> tuple[str, str, str, str] | None:
+    """The job `analyse` would most likely make for a discovered Python file, made before the
+    templates say which files hold handlers (`workers` work on these while the parent loads):
+    its mode as the text alone decides it (a module that only imports a wanted one is analysed
+    in full by `analyse`, a miss the worker then redoes). None for a file `analyse` will not
+    ask for or cannot read; a file it reads differently (an editor buffer) is another job."""
+    file = path.absolute()
+    if is_test_file(display(file)):
+        return None
+    try:
+        text = decode_python(read_limited(file, max_bytes, "max-python-mb"))
+    except (NotReadable, SyntaxError, UnicodeDecodeError, LookupError):
+        return None
+    return str(file), display(file), text, "full" if prefilter.wanted(text) else "definitions"
 
 
 def _job(job: tuple[str, str, str, str]) -> ModuleFacts:
