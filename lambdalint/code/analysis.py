@@ -90,7 +90,7 @@ class CodeAnalysis:
     # the words the run's pre-filter looked for (None: every module was wanted): a rule that needs
     # every module naming them fully analysed checks `wanted_all`
     words: frozenset[str] | None = None
-    _splits: dict[tuple[Path, tuple[Path, ...], str], list[tuple[Path, str]]] = field(default_factory=dict, repr=False)
+    _splits: dict[tuple[str, tuple[Path, ...], str], list[tuple[Path, str]]] = field(default_factory=dict, repr=False)
     _walks: dict[tuple[Path, str], list[tuple[str, object, Reached]]] = field(default_factory=dict, repr=False)
 
     def wanted_all(self, names: Iterable[str]) -> bool:
@@ -254,11 +254,10 @@ class CodeAnalysis:
             return module, local
         if name.startswith(("builtins.", "boto3.", "botocore.")):
             return None
-        file = Path(module.path)
-        split_key = (file, roots, name)
+        split_key = (module.path, roots, name)  # the path as text: a `Path` costs more to build than the look-up
         candidates = self._splits.get(split_key)
         if candidates is None:
-            candidates = self._splits[split_key] = self.index.split_qualified(file, roots, name)
+            candidates = self._splits[split_key] = self.index.split_qualified(Path(module.path), roots, name)
         for target_file, attribute in candidates:
             target_module = self.modules.get(target_file)
             if target_module is None:
