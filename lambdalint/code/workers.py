@@ -158,8 +158,9 @@ class CodeWorkers:
         import select
 
         # biggest first, so one long file does not finish alone at the end; a few chunks per
-        # worker, as each is a round trip. A job goes first to the worker that did its file ahead
-        # (`_serve`); the rest to whichever is free, and a free worker takes from another's share.
+        # worker, as each is a round trip. A job goes to the worker that had its file to do ahead
+        # (`_serve`: the other would do it again), the rest to whichever is free; the share of a
+        # worker that was dropped goes to the others.
         order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i][2]))
         size = max(1, len(order) // (len(self._workers) * 4))
         queues: dict[int | None, list[int]] = {w.pid: [] for w in self._workers}
@@ -169,10 +170,11 @@ class CodeWorkers:
         busy: list[_Worker] = []
         while any(queues.values()) or busy:
             for worker in [w for w in self._workers if w not in busy]:
+                alive = {w.pid for w in self._workers}  # a failed send below drops a worker
                 queue = next((q for q in (queues.get(worker.pid), queues[None]) if q), None) or \
-                    max(queues.values(), key=len)
+                    max((q for pid, q in queues.items() if pid not in alive), key=len)
                 if not queue:
-                    break
+                    continue
                 chunk, queue[:size] = queue[:size], []
                 if self._send(worker, [(i, jobs[i]) for i in chunk], chunk):
                     busy.append(worker)
