@@ -540,7 +540,7 @@ def _entries(project: Project, patterns: Sequence[str], read) -> list[Entry]:
     for path in project.python_paths:
         file = path.absolute()
         display = project.display(file)
-        if is_test_file(display) or any(d == file.parent or d in file.parents for d in code_dirs):
+        if is_test_file(display) or not code_dirs.isdisjoint(file.parents):  # inside a code folder
             continue
         text = read(file)
         if text is None:
