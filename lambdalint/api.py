@@ -96,23 +96,32 @@ def _run(targets: list[Path], config: Config, registry: Registry,
     found = discover(targets, config, overlay)
     needs_code = any(rule.needs_code for rule, _ in contexts)
     warm = None
+    if needs_code:
+        from lambdalint.code.scan import rules_prefilter
+
+        prefilter = rules_prefilter(rule for rule, _ in contexts)
+        max_python = int(config.max_python_mb * MB)
     if needs_code and found.python_files:
+        from functools import partial
+
+        from lambdalint.code.analysis import likely_job
         from lambdalint.code.workers import start
 
-        # workers that import LibCST on the other core while this process loads the templates
-        warm = start(found.python_files, found.infrastructure, found.templates)
+        # workers that import LibCST on the other core while this process loads the templates,
+        # and analyse what the handler files most likely are until the real jobs come
+        display = Project(cwd=cwd.absolute()).display  # the display paths the project will give
+        warm = start(found.python_files, found.infrastructure, found.templates,
+                     partial(likely_job, display=display, prefilter=prefilter, max_bytes=max_python))
     try:
         project = build_project(found, cwd, overlay)
         if needs_code:
             if progress:
                 progress("analysing handler code")
             from lambdalint.code import analyse  # LibCST is imported only on this path (or in `warm`)
-            from lambdalint.code.scan import rules_prefilter
 
             try:
-                project.code = analyse(project, config.handler_patterns, overlay,
-                                       rules_prefilter(rule for rule, _ in contexts),
-                                       max_bytes=int(config.max_python_mb * MB), warm=warm)
+                project.code = analyse(project, config.handler_patterns, overlay, prefilter,
+                                       max_bytes=max_python, warm=warm)
             except Exception as exc:  # noqa: BLE001 - the template rules can still run
                 project.errors.append(describe_error(exc, "handler code analysis"))
     finally:

@@ -36,19 +36,23 @@ from lambdalint.config import Config
 
 spec = json.loads(sys.argv[1])
 mode, parent = spec["mode"], os.getpid()
-pids, delivered = [], []
+pids, delivered, sent = [], [], []
 real_init, real_run, real_job = workers.CodeWorkers.__init__, workers.CodeWorkers.run, analysis._job
 
-def init(self, count):
-    real_init(self, count)
+def init(self, *args):
+    real_init(self, *args)
     pids.extend(w.pid for w in self._workers)
 
 def run(self, jobs):
+    sent.append([time.monotonic(), [[j[0], j[3]] for j in jobs]])
     results = real_run(self, jobs)
     delivered.append([len(jobs), sum(r is not None for r in results)])
     return results
 
 def job(job):
+    if spec.get("log") and os.getpid() != parent:  # which process analysed what, and when
+        with open(spec["log"], "a") as log:
+            log.write(json.dumps([os.getpid(), time.monotonic(), job[0], job[3]]) + "\n")
     if os.getpid() != parent and (mode == "crash" or (mode == "crash-one" and job[0].endswith(spec["victim"]))):
         os._exit(7)
     if os.getpid() != parent and mode == "hang":
@@ -67,6 +71,13 @@ if mode == "select-fails":  # as with a descriptor above FD_SETSIZE
     def fail(*args):
         raise ValueError("filedescriptor out of range in select()")
     select.select = fail
+if spec.get("slow_load"):  # the templates take long to load: the workers finish their files ahead
+    real_build = api.build_project
+    def build(*args):
+        project = real_build(*args)
+        time.sleep(spec["slow_load"])
+        return project
+    api.build_project = build
 if mode == "raise":
     def build(*args):
         raise RuntimeError("loader bug")
@@ -92,7 +103,7 @@ print(json.dumps({
     "problems": [repr(p) for p in project.problems] if project else None,
     "modules": [[str(p), m.display, m.full, m.error] for p, m in project.code.modules.items()]
                if project and project.code else None,
-    "pids": pids, "delivered": delivered, "alive": [pid for pid in pids if alive(pid)],
+    "pids": pids, "delivered": delivered, "sent": sent, "alive": [pid for pid in pids if alive(pid)],
     "libcst_in_parent": "libcst" in sys.modules,
 }))
 """
@@ -109,7 +120,7 @@ def probe(root: Path, paths: list[str], mode: str = "warm", **extra: object) -> 
 
 
 def report(found: dict) -> dict:
-    return {k: v for k, v in found.items() if k not in ("pids", "delivered", "alive", "libcst_in_parent")}
+    return {k: v for k, v in found.items() if k not in ("pids", "delivered", "sent", "alive", "libcst_in_parent")}
 
 
 @pytest.fixture(scope="module")
@@ -254,3 +265,36 @@ def test_start_forks_nothing_once_libcst_is_imported() -> None:
     import libcst  # noqa: F401
 
     assert workers.start(MANY, [Path(f"m{i}/main.tf") for i in range(100)]) is None
+
+
+def _analysed(log: Path) -> list[tuple[int, float, str, str]]:
+    return [tuple(json.loads(line)) for line in log.read_text().splitlines()] if log.exists() else []
+
+
+def test_files_done_ahead_while_the_templates_load_are_not_analysed_again(serial: dict, tmp_path: Path) -> None:
+    log = tmp_path / "jobs.log"
+    ahead = probe(FIXTURES / "projects", PROJECTS, slow_load=2.0, log=str(log))
+    assert report(ahead) == report(serial)
+    (sent_at, jobs), = [batch for batch in ahead["sent"] if batch[1]][:1]
+    analysed = _analysed(log)
+    before = {(path, mode) for _, at, path, mode in analysed if at < sent_at}
+    after = [(path, mode) for _, at, path, mode in analysed if at >= sent_at]
+    # the workers used the wait: most of the handler modules were analysed before they were asked for
+    assert len(before & {tuple(job) for job in jobs}) >= len(jobs) // 2
+    # and what was done ahead is not done twice: only jobs no worker guessed are analysed after
+    assert after and all(job not in before for job in after)
+    assert sorted(after) == sorted(tuple(job) for job in jobs if tuple(job) not in before)
+
+
+def test_a_buffer_that_differs_from_the_file_done_ahead_is_analysed_as_the_buffer(tmp_path: Path) -> None:
+    files = {f"h{i}.py": "import boto3\n\ndef handler(event, context):\n    return 1\n" for i in range(10)}
+    write_tree(tmp_path / "project", files)
+    buffer = "import boto3\n\ndef handler(event, context):\n    return boto3.client('s3')\n"
+    log = tmp_path / "jobs.log"
+    warm = probe(tmp_path / "project", ["."], overlay={"h3.py": buffer}, slow_load=1.0, log=str(log))
+    serial = probe(tmp_path / "project", ["."], "serial", overlay={"h3.py": buffer})
+    assert report(warm) == report(serial)
+    assert any(f[0] == "LL101" and f[1] == "h3.py" for f in warm["findings"])
+    (sent_at, _), = [batch for batch in warm["sent"] if batch[1]][:1]
+    # h3.py was done ahead from the disk, then again from the buffer the parent sent
+    assert [at >= sent_at for _, at, path, _ in _analysed(log) if path.endswith("/h3.py")] == [False, True]

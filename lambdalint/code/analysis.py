@@ -6,7 +6,7 @@ import os
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from lambdalint.code.facts import CallFact, FunctionFacts, ModuleFacts, MutationFact, text_hash
 from lambdalint.code.modules import ModuleIndex, package_root
@@ -90,7 +90,7 @@ class CodeAnalysis:
     # the words the run's pre-filter looked for (None: every module was wanted): a rule that needs
     # every module naming them fully analysed checks `wanted_all`
     words: frozenset[str] | None = None
-    _splits: dict[tuple[Path, tuple[Path, ...], str], list[tuple[Path, str]]] = field(default_factory=dict, repr=False)
+    _splits: dict[tuple[str, tuple[Path, ...], str], list[tuple[Path, str]]] = field(default_factory=dict, repr=False)
     _walks: dict[tuple[Path, str], list[tuple[str, object, Reached]]] = field(default_factory=dict, repr=False)
 
     def wanted_all(self, names: Iterable[str]) -> bool:
@@ -254,11 +254,10 @@ class CodeAnalysis:
             return module, local
         if name.startswith(("builtins.", "boto3.", "botocore.")):
             return None
-        file = Path(module.path)
-        split_key = (file, roots, name)
+        split_key = (module.path, roots, name)  # the path as text: a `Path` costs more to build than the look-up
         candidates = self._splits.get(split_key)
         if candidates is None:
-            candidates = self._splits[split_key] = self.index.split_qualified(file, roots, name)
+            candidates = self._splits[split_key] = self.index.split_qualified(Path(module.path), roots, name)
         for target_file, attribute in candidates:
             target_module = self.modules.get(target_file)
             if target_module is None:
@@ -541,7 +540,7 @@ def _entries(project: Project, patterns: Sequence[str], read) -> list[Entry]:
     for path in project.python_paths:
         file = path.absolute()
         display = project.display(file)
-        if is_test_file(display) or any(d == file.parent or d in file.parents for d in code_dirs):
+        if is_test_file(display) or not code_dirs.isdisjoint(file.parents):  # inside a code folder
             continue
         text = read(file)
         if text is None:
@@ -558,6 +557,23 @@ def _roots(code_dir: Path | None, root: Path) -> tuple[Path, ...]:
     if root not in roots:
         roots.append(root)
     return tuple(roots)
+
+
+def likely_job(path: Path, display: Callable[[Path], str], prefilter: Prefilter,
+               max_bytes: int) -> tuple[str, str, str, str] | None:
+    """The job `analyse` would most likely make for a discovered Python file, made before the
+    templates say which files hold handlers (`workers` work on these while the parent loads):
+    its mode as the text alone decides it (a module that only imports a wanted one is analysed
+    in full by `analyse`, a miss the worker then redoes). None for a file `analyse` will not
+    ask for or cannot read; a file it reads differently (an editor buffer) is another job."""
+    file = path.absolute()
+    if is_test_file(display(file)):
+        return None
+    try:
+        text = decode_python(read_limited(file, max_bytes, "max-python-mb"))
+    except (NotReadable, SyntaxError, UnicodeDecodeError, LookupError):
+        return None
+    return str(file), display(file), text, "full" if prefilter.wanted(text) else "definitions"
 
 
 def _job(job: tuple[str, str, str, str]) -> ModuleFacts:

@@ -7,6 +7,7 @@ resolved against its package root (the nearest folder above it without an `__ini
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,25 +29,38 @@ def package_dir(file: Path, level: int) -> Path:
 
 @dataclass
 class ModuleIndex:
-    """Module resolution for one run, with the file-existence answers it is built from cached.
+    """Module resolution for one run, with the folder listings it is built from cached.
 
-    Import graphs and call-graph walks ask for the same few names from thousands of modules, so
-    the answers are worth keeping, but only for one run: a language server that stays up must see
-    a module created between two runs.
+    Import graphs and call-graph walks ask for the same few names from thousands of modules
+    (`json.dumps` may be a project's own `json.py`, which the code folder would shadow the standard
+    library with), so the answers are worth keeping, but only for one run: a language server that
+    stays up must see a module created between two runs. A folder is listed once instead of one
+    `stat` per candidate file; the listing also matches names exactly, as imports do on a
+    case-insensitive file system.
     """
 
-    _exists: dict[Path, bool] = field(default_factory=dict)
+    # folder -> {entry name: whether it is a file (a symlink counts as what it points to)}
+    _listings: dict[Path, dict[str, bool]] = field(default_factory=dict)
     _modules: dict[tuple[Path, str], Path | None] = field(default_factory=dict)
 
-    def is_file(self, path: Path) -> bool:
-        found = self._exists.get(path)
-        if found is None:
+    def _listing(self, folder: Path) -> dict[str, bool]:
+        names = self._listings.get(folder)
+        if names is None:
+            names = {}
             try:
-                found = path.is_file()
-            except (OSError, ValueError):  # a name too long or holding a NUL names no module
-                found = False
-            self._exists[path] = found
-        return found
+                with os.scandir(folder) as entries:
+                    for entry in entries:
+                        try:
+                            names[entry.name] = entry.is_file()
+                        except OSError:  # a dangling symlink, a vanished entry
+                            names[entry.name] = False
+            except (OSError, ValueError):  # no such folder, not a folder, a name holding a NUL
+                pass
+            self._listings[folder] = names
+        return names
+
+    def is_file(self, path: Path) -> bool:
+        return bool(path.name) and self._listing(path.parent).get(path.name, False)
 
     def module_path(self, root: Path, dotted: str) -> Path | None:
         """`root/pkg/mod.py` or `root/pkg/mod/__init__.py` for `pkg.mod`, if it exists."""
@@ -56,14 +70,16 @@ class ModuleIndex:
         return self._modules[key]
 
     def _module_path(self, root: Path, dotted: str) -> Path | None:
-        if not dotted:
+        *packages, last = dotted.split(".")
+        if not last or "" in packages:
             return None
-        relative = Path(*dotted.split("."))
-        as_file = root / relative.with_suffix(".py") if relative.name else None
-        if as_file is not None and self.is_file(as_file):
-            return as_file
-        package = root / relative / "__init__.py"
-        return package if self.is_file(package) else None
+        folder = root.joinpath(*packages) if packages else root
+        names = self._listing(folder)
+        if names.get(f"{last}.py"):
+            return folder / f"{last}.py"
+        if last in names and self._listing(folder / last).get("__init__.py"):
+            return folder / last / "__init__.py"
+        return None
 
     def resolve_import(self, file: Path, roots: tuple[Path, ...], level: int, dotted: str) -> Path | None:
         """The project file `from <level dots><dotted> import ...` or `import <dotted>` loads, if any."""

@@ -7,6 +7,13 @@ they import LibCST and `extract` while the parent loads the templates; `analysis
 them its jobs (each job carries its text, so editor buffers hold) and the parent never imports
 LibCST for them.
 
+Once LibCST is in, a worker would only wait for the parent, so it analyses its share of the
+discovered Python files ahead, as `analysis.likely_job` guesses each will be asked for (which files
+hold handlers is known only once the templates are read), checking for real jobs between files.
+A job is then answered from what was done ahead when it is the same job (path, display path, text
+and mode all equal), else analysed as it comes; the parent sends each job first to the worker that
+had its file. A wrong guess costs only time the worker would have spent waiting.
+
 Only where that is safe and pays: Linux (fork), two CPUs or more, no other thread in the process
 (forking a threaded process such as the language server can leave a lock held in the child), no
 LibCST imported yet and no CDK app to read (the parent would import it anyway: nothing to overlap),
@@ -27,7 +34,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from lambdalint.unread import is_terraform
 
@@ -58,8 +65,11 @@ _HEADER = 8
 
 
 def start(python_files: Sequence[Path], infrastructure: Sequence[Path],
-          templates: Sequence[tuple[Path, str]] = ()) -> CodeWorkers | None:
-    """Warm workers for this run, or None where they are not safe or would not pay."""
+          templates: Sequence[tuple[Path, str]] = (),
+          likely: Callable[[Path], Job | None] | None = None) -> CodeWorkers | None:
+    """Warm workers for this run, or None where they are not safe or would not pay. `likely`
+    (`analysis.likely_job`): the job each Python file will most likely be, which the workers do
+    ahead while the parent loads."""
     if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
         return None
     cpus = os.cpu_count() or 1
@@ -73,7 +83,8 @@ def start(python_files: Sequence[Path], infrastructure: Sequence[Path],
         return None
     from lambdalint.code.analysis import PARALLEL_THRESHOLD
 
-    workers = CodeWorkers(min(cpus, 8 if len(python_files) >= PARALLEL_THRESHOLD else MAX_WORKERS))
+    workers = CodeWorkers(min(cpus, 8 if len(python_files) >= PARALLEL_THRESHOLD else MAX_WORKERS),
+                          python_files if likely is not None else (), likely)
     return workers if workers.alive else None
 
 
@@ -90,11 +101,13 @@ class _Worker:
 class CodeWorkers:
     """Forked workers that import LibCST now and analyse jobs later (`run`); `close` when done."""
 
-    def __init__(self, count: int) -> None:
+    def __init__(self, count: int, ahead: Sequence[Path] = (),
+                 likely: Callable[[Path], Job | None] | None = None) -> None:
         self._workers: list[_Worker] = []
-        for _ in range(count):
+        self._ahead: dict[str, int] = {}  # the absolute path of a file done ahead -> its worker's pid
+        for index in range(count):
             try:
-                self._fork()
+                self._fork(ahead[index::count], likely)
             except OSError:  # out of processes or descriptors: fewer workers, or the serial path
                 break
 
@@ -102,7 +115,7 @@ class CodeWorkers:
     def alive(self) -> bool:
         return bool(self._workers)
 
-    def _fork(self) -> None:
+    def _fork(self, ahead: Sequence[Path], likely: Callable[[Path], Job | None] | None) -> None:
         jobs_r, jobs_w = os.pipe()
         results_r, results_w = os.pipe()
         try:
@@ -119,7 +132,7 @@ class CodeWorkers:
                 for other in self._workers:  # else a sibling would keep this worker's pipes open
                     os.close(other.jobs_fd)
                     os.close(other.results_fd)
-                _serve(jobs_r, results_w)
+                _serve(jobs_r, results_w, ahead, likely)
                 status = 0
             finally:
                 os._exit(status)  # no atexit handlers, no flushing of the parent's buffers
@@ -128,6 +141,7 @@ class CodeWorkers:
         os.set_blocking(jobs_w, False)
         os.set_blocking(results_r, False)
         self._workers.append(_Worker(pid, jobs_w, results_r))
+        self._ahead.update((str(path.absolute()), pid) for path in ahead)
 
     def run(self, jobs: Sequence[Job]) -> list[ModuleFacts | None]:
         """Each job's facts in job order; None where no worker delivered them."""
@@ -144,21 +158,28 @@ class CodeWorkers:
         import select
 
         # biggest first, so one long file does not finish alone at the end; a few chunks per
-        # worker, as each is a round trip
+        # worker, as each is a round trip. A job goes to the worker that had its file to do ahead
+        # (`_serve`: the other would do it again), the rest to whichever is free; the share of a
+        # worker that was dropped goes to the others.
         order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i][2]))
         size = max(1, len(order) // (len(self._workers) * 4))
-        pending = [order[i:i + size] for i in range(0, len(order), size)]
-        pending.reverse()  # popped from the end
+        queues: dict[int | None, list[int]] = {w.pid: [] for w in self._workers}
+        queues[None] = []
+        for i in order:
+            queues[self._ahead.get(jobs[i][0])].append(i)
         busy: list[_Worker] = []
-        while pending or busy:
+        while any(queues.values()) or busy:
             for worker in [w for w in self._workers if w not in busy]:
-                if not pending:
-                    break
-                chunk = pending.pop()
+                alive = {w.pid for w in self._workers}  # a failed send below drops a worker
+                queue = next((q for q in (queues.get(worker.pid), queues[None]) if q), None) or \
+                    max((q for pid, q in queues.items() if pid not in alive), key=len)
+                if not queue:
+                    continue
+                chunk, queue[:size] = queue[:size], []
                 if self._send(worker, [(i, jobs[i]) for i in chunk], chunk):
                     busy.append(worker)
                 else:
-                    pending.append(chunk)  # another worker, or the parent, does it
+                    queues[None][:0] = chunk  # another worker, or the parent, does it
             if not busy:
                 break
             timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
@@ -258,13 +279,32 @@ def _end(worker: _Worker) -> None:
         pass
 
 
-def _serve(jobs_fd: int, results_fd: int) -> None:
-    """A worker's life: import LibCST at once, then analyse each chunk that arrives until EOF."""
+def _serve(jobs_fd: int, results_fd: int, ahead: Sequence[Path] = (),
+           likely: Callable[[Path], Job | None] | None = None) -> None:
+    """A worker's life: import LibCST at once, analyse its share of the Python files as they will
+    most likely be asked for until the first chunk arrives, then each chunk (from what was done
+    ahead when it is the same job) until EOF."""
     import pickle
+    import select
 
     import lambdalint.code.extract  # noqa: F401 - the point: LibCST is imported while the parent loads
-    from lambdalint.code.analysis import _job
+    from lambdalint.code import analysis
 
+    done_ahead: dict[Job, ModuleFacts] = {}
+    if ahead:
+        # the parent's loading must not wait on guesses: a project with many Python files besides
+        # its handlers would otherwise slow it by a third (three processes on two cores); when the
+        # parent waits on the real jobs, a nice worker still has the CPU to itself
+        try:
+            os.nice(10)
+        except OSError:
+            pass
+    for path in ahead:
+        if select.select([jobs_fd], [], [], 0)[0]:
+            break  # the parent is waiting on the real jobs now
+        job = likely(path) if likely is not None else None
+        if job is not None:
+            done_ahead[job] = analysis._job(job)
     while True:
         header = _read_exactly(jobs_fd, _HEADER)
         if header is None:
@@ -272,7 +312,7 @@ def _serve(jobs_fd: int, results_fd: int) -> None:
         body = _read_exactly(jobs_fd, int.from_bytes(header, "little"))
         if body is None:
             return
-        done = [(index, _job(job)) for index, job in pickle.loads(body)]
+        done = [(index, done_ahead.pop(job, None) or analysis._job(job)) for index, job in pickle.loads(body)]
         data = pickle.dumps(done, pickle.HIGHEST_PROTOCOL)
         data = len(data).to_bytes(_HEADER, "little") + data
         view = memoryview(data)
