@@ -112,8 +112,19 @@ def _run(targets: list[Path], config: Config, registry: Registry,
         display = Project(cwd=cwd.absolute()).display  # the display paths the project will give
         warm = start(found.python_files, found.infrastructure, found.templates,
                      partial(likely_job, display=display, prefilter=prefilter, max_bytes=max_python))
+    today = today or datetime.date.today()
+    first = [(rule, options) for rule, options in contexts if not rule.after_suppressions]
+    findings: list[Finding] = []
+    ran: list[str] = []
+    early_errors: list[str] = []
     try:
         project = build_project(found, cwd, overlay)
+        project.freeze_functions()  # loading is over: every rule asks for the same functions
+        if warm is not None:
+            # the workers are still analysing handler code: run the rules that never read it
+            early = [(rule, options) for rule, options in first if not (rule.needs_code or rule.after_code)]
+            first = [(rule, options) for rule, options in first if rule.needs_code or rule.after_code]
+            findings, ran = _check(early, project, config, today, progress, early_errors)
         if needs_code:
             if progress:
                 progress("analysing handler code")
@@ -127,11 +138,10 @@ def _run(targets: list[Path], config: Config, registry: Registry,
     finally:
         if warm is not None:
             warm.close()
-    errors: list[str] = list(project.errors)
-    today = today or datetime.date.today()
-    project.freeze_functions()  # loading is over: every rule asks for the same functions
-    first = [(rule, options) for rule, options in contexts if not rule.after_suppressions]
-    findings, ran = _check(first, project, config, today, progress, errors)
+    errors: list[str] = list(project.errors) + early_errors
+    more_findings, more_ran = _check(first, project, config, today, progress, errors)
+    findings += more_findings
+    ran += more_ran
     findings = _map_back(findings, project)  # out of `cdk.out`, before suppressions read the lines
     read_line = _line_reader(project)
     usage = apply_suppressions(findings, project, config, registry, read_line)
@@ -160,7 +170,7 @@ def _run(targets: list[Path], config: Config, registry: Registry,
         else:
             files = len({project.display(p) for p in focused})
     return LintResult(version=__version__, findings=findings, files=files,
-                      functions=functions, notes=list(project.notes),
+                      functions=functions, notes=sorted(project.notes),
                       unchecked=unchecked, project=project,
                       internal_errors=errors)
 

@@ -118,6 +118,11 @@ class Rule:
     # Runs after every other rule's findings met the suppressions, and reads which suppressions
     # matched (`rulekit.suppression_run`): LL002 unused-suppression.
     after_suppressions: bool = False
+    # Reads what the handler-code analysis adds when the run has one, without making the engine
+    # analyse code (LL301's hint names the actions the code calls; LL001 reports Python files that
+    # do not parse). Other rules without `needs_code` may run while code workers are still busy
+    # (`api`), so such a rule must say so; `tests/test_rules_read_model.py` checks the usual ways.
+    after_code: bool = False
     # A new rule starts in preview: it runs only with `--preview` / `preview = true`, or when named
     # exactly in `select`, so it does not change every project's report until it is promoted.
     preview: bool = False

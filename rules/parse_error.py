@@ -45,6 +45,7 @@ RULE = Rule(
     severity="error",
     summary="A template or Python file cannot be parsed",
     check=check,
+    after_code=True,
     docs=__doc__ or "",
     examples=(
         bad("""\

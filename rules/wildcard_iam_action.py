@@ -97,6 +97,7 @@ RULE = Rule(
     reports_in=frozenset({"template"}),
     summary="The execution role allows every action, or every action of a service",
     check=check,
+    after_code=True,
     docs=__doc__ or "",
     tags=("security", "iam"),
     examples=(

@@ -168,6 +168,7 @@ RULE = Rule(
     reports_in=frozenset({"template"}),
     summary="The execution role grants actions on every resource",
     check=check,
+    after_code=True,
     docs=__doc__ or "",
     tags=("security", "iam"),
     examples=(

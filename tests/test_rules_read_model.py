@@ -104,3 +104,24 @@ def test_rules_do_not_compare_dialects(path: Path) -> None:
 def test_pending_files_exist() -> None:
     # a renamed or deleted file must leave the list, or the list hides nothing
     assert all((RULES / name).is_file() for name in PENDING)
+
+
+# What the code analysis adds to a run: a rule that reads any of it must wait for the analysis
+# (`needs_code`, or `after_code` when it only uses it where present), since the engine runs the
+# other rules while code workers are still busy.
+_CODE_READS = ("project.code", "project.problems", "project.sources", "function_needs", "code_analysis(",
+               "least_privilege", "code_links", "call_findings", "handler_owner", "reached_functions")
+
+
+def test_a_rule_that_reads_the_code_analysis_waits_for_it() -> None:
+    from lambdalint.registry import Registry
+
+    readers = []
+    for rule in Registry.installed().rules:
+        source = Path(__import__(rule.check.__module__, fromlist=["_"]).__file__).read_text(encoding="utf-8")
+        if any(name in source for name in _CODE_READS):
+            readers.append(rule.code)
+            assert rule.needs_code or rule.after_code or rule.after_suppressions, \
+                f"{rule.code} reads the code analysis: set needs_code=True or after_code=True"
+    # the check sees what it must: the rules known to read it without needing it are among them
+    assert {"LL001", "LL301", "LL302", "LL101"} <= set(readers)
