@@ -27,7 +27,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from lambdalint.unread import is_terraform
 
@@ -79,7 +79,7 @@ def start(python_files: Sequence[Path], infrastructure: Sequence[Path],
 
 class _Worker:
     def __init__(self, pid: int, jobs_fd: int, results_fd: int) -> None:
-        self.pid = pid
+        self.pid = pid  # the leader's; 0 for the workers it forked, whose pids the parent never learns
         self.jobs_fd = jobs_fd
         self.results_fd = results_fd
         self.buffer = bytearray()
@@ -92,42 +92,53 @@ class CodeWorkers:
 
     def __init__(self, count: int) -> None:
         self._workers: list[_Worker] = []
-        for _ in range(count):
-            try:
-                self._fork()
-            except OSError:  # out of processes or descriptors: fewer workers, or the serial path
-                break
+        # the one child of this process; its pid is also the id of every worker's process group, so
+        # it is reaped only in `close`: until then neither number can name another process
+        self._leader = 0
+        pipes: list[tuple[int, int, int, int]] = []
+        try:
+            for _ in range(count):
+                pipes.append(_pipes())
+        except OSError:  # out of descriptors: fewer workers, or the serial path
+            pass
+        try:
+            self._fork(pipes)
+        except BaseException:  # Ctrl-C in between: nothing may outlive the run
+            self.close()
+            raise
 
     @property
     def alive(self) -> bool:
         return bool(self._workers)
 
-    def _fork(self) -> None:
-        jobs_r, jobs_w = os.pipe()
-        results_r, results_w = os.pipe()
+    def _fork(self, pipes: list[tuple[int, int, int, int]]) -> None:
         try:
-            pid = os.fork()
+            pid = os.fork() if pipes else -1
         except OSError:
-            for fd in (jobs_r, jobs_w, results_r, results_w):
-                os.close(fd)
-            raise
-        if pid == 0:  # the worker: never returns into the engine
+            pid = -1
+        if pid == 0:  # the leader: never returns into the engine
             status = 1
             try:
-                os.close(jobs_w)
-                os.close(results_r)
-                for other in self._workers:  # else a sibling would keep this worker's pipes open
-                    os.close(other.jobs_fd)
-                    os.close(other.results_fd)
-                _serve(jobs_r, results_w)
+                _lead(pipes)
                 status = 0
             finally:
                 os._exit(status)  # no atexit handlers, no flushing of the parent's buffers
-        os.close(jobs_r)
-        os.close(results_w)
-        os.set_blocking(jobs_w, False)
-        os.set_blocking(results_r, False)
-        self._workers.append(_Worker(pid, jobs_w, results_r))
+        if pid > 0:
+            self._leader = pid
+            try:  # the leader does the same: whichever runs first, `close` can kill the group
+                os.setpgid(pid, pid)
+            except OSError:
+                pass
+        for jobs_r, jobs_w, results_r, results_w in pipes:
+            os.close(jobs_r)
+            os.close(results_w)
+            if pid < 0:
+                os.close(jobs_w)
+                os.close(results_r)
+            else:
+                os.set_blocking(jobs_w, False)
+                os.set_blocking(results_r, False)
+                self._workers.append(_Worker(pid if not self._workers else 0, jobs_w, results_r))
 
     def run(self, jobs: Sequence[Job]) -> list[ModuleFacts | None]:
         """Each job's facts in job order; None where no worker delivered them."""
@@ -231,38 +242,97 @@ class CodeWorkers:
         return done
 
     def _drop(self, worker: _Worker) -> None:
+        """Give a worker up: its pipes are closed (a live one reads end-of-file and exits); the
+        leader is killed at once, a worker it forked, which only a stuck one outlives, in `close`."""
         self._workers.remove(worker)
-        _end(worker)
+        _close(worker)
+        if worker.pid:
+            _kill(os.kill, worker.pid)
 
     def close(self) -> None:
-        """Kill and reap every worker (they hold nothing that needs a clean exit)."""
+        """Kill every worker (they hold nothing that needs a clean exit) and reap the leader."""
         while self._workers:
-            _end(self._workers.pop())
+            _close(self._workers.pop())
+        leader, self._leader = self._leader, 0
+        if leader:
+            _kill(os.killpg, leader)  # every worker, wherever in the group Ctrl-C did not reach
+            _kill(os.kill, leader)  # in case neither could set up the group (the leader then forks none)
+            try:
+                os.waitpid(leader, 0)
+            except ChildProcessError:
+                pass
 
 
-def _end(worker: _Worker) -> None:
-    import signal
+def _pipes() -> tuple[int, int, int, int]:
+    """A worker's (jobs read, jobs write, results read, results write)."""
+    jobs_r, jobs_w = os.pipe()
+    try:
+        results_r, results_w = os.pipe()
+    except OSError:
+        os.close(jobs_r)
+        os.close(jobs_w)
+        raise
+    return jobs_r, jobs_w, results_r, results_w
 
+
+def _close(worker: _Worker) -> None:
     for fd in (worker.jobs_fd, worker.results_fd):
         try:
             os.close(fd)
         except OSError:
             pass
+
+
+def _kill(kill: Callable[[int, int], None], pid: int) -> None:
+    import signal
+
     try:
-        os.kill(worker.pid, signal.SIGKILL)
+        kill(pid, signal.SIGKILL)
     except OSError:
         pass
+
+
+def _lead(pipes: list[tuple[int, int, int, int]]) -> None:
+    """The first worker: imports LibCST, forks the others from itself so that they inherit it, and
+    serves the first pipes. Every worker is in the leader's process group, for `close` to kill."""
+    import signal
+
     try:
-        os.waitpid(worker.pid, 0)
-    except ChildProcessError:
-        pass
+        os.setpgid(0, 0)
+        grouped = True
+    except OSError:  # `close` could then kill this process only: no others
+        grouped = False
+    for _, jobs_w, results_r, _ in pipes:  # the parent's ends: its exit must mean end-of-file here
+        os.close(jobs_w)
+        os.close(results_r)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the others are reaped as they exit
+    import lambdalint.code.extract  # noqa: F401 - the point: LibCST is imported while the parent loads
+
+    for index in range(1, len(pipes)):
+        jobs_r, _, _, results_w = pipes[index]
+        try:
+            pid = os.fork() if grouped else -1
+        except OSError:  # fewer workers: the parent reads end-of-file on this one's pipes
+            pid = -1
+        if pid == 0:
+            status = 1
+            try:
+                for other in [pipes[0], *pipes[index + 1:]]:  # the earlier ones' are closed already
+                    os.close(other[0])
+                    os.close(other[3])
+                _serve(jobs_r, results_w)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(jobs_r)
+        os.close(results_w)
+    _serve(pipes[0][0], pipes[0][3])
 
 
 def _serve(jobs_fd: int, results_fd: int) -> None:
-    """A worker's life: import LibCST at once, then analyse each chunk that arrives until EOF."""
+    """A worker's life once LibCST is imported: analyse each chunk that arrives until EOF."""
     import pickle
 
-    import lambdalint.code.extract  # noqa: F401 - the point: LibCST is imported while the parent loads
     from lambdalint.code.analysis import _job
 
     while True:
