@@ -1,11 +1,12 @@
 """Handler-code workers started before the templates are loaded.
 
-Importing LibCST (~0.14 s) and parsing the handler modules are most of a run with handler code,
+Importing LibCST (~0.12 s) and parsing the handler modules are most of a run with handler code,
 and reading templates and Terraform does not need LibCST. So when a run will analyse code and is
-big enough (`start`), worker processes are forked as soon as discovery has listed the Python files:
-they import LibCST and `extract` while the parent loads the templates; `analysis.analyse` then hands
-them its jobs (each job carries its text, so editor buffers hold) and the parent never imports
-LibCST for them.
+big enough (`start`), one worker, the leader, is forked as soon as discovery has listed the Python
+files: it imports LibCST and `extract` while the parent loads the templates, then forks the other
+workers from itself, so that they inherit the import instead of each repeating it on the cores the
+parent is loading on. `analysis.analyse` then hands them its jobs (each job carries its text, so
+editor buffers hold) and the parent never imports LibCST for them.
 
 Only where that is safe and pays: Linux (fork), two CPUs or more, no other thread in the process
 (forking a threaded process such as the language server can leave a lock held in the child), no
@@ -14,10 +15,22 @@ at least `MIN_PYTHON_FILES` Python files (an editor saving one handler does not 
 enough templates or Terraform for the parent to load meanwhile (`MIN_LOAD_SECONDS`).
 
 Protocol: length-prefixed pickles over one pair of pipes per worker, one chunk of jobs in flight per
-worker (so a write never waits on a worker that is busy). A worker that dies, stops answering within
-its deadline or sends something unreadable is killed; what it had not returned is analysed in the
-parent (`analysis._run`), so findings never depend on the workers. `close` kills and reaps every
-worker; a worker whose parent vanished reads end-of-file and exits.
+worker (so a write never waits on a worker that is busy). The parent opens every worker's pipes
+before it forks the leader, and each process closes the ends that are not its own, so a pipe reads
+end-of-file once the one process at its other end has gone. A worker that dies, stops answering
+within its deadline or sends something unreadable is given up; what it had not returned is analysed
+in the parent (`analysis._run`), so findings never depend on the workers. A leader that dies before
+forking leaves the other workers' pipes at end-of-file; one stuck before forking misses the deadline
+of every chunk, like a stuck worker.
+
+Lifetime: the workers are one process group, the leader's, so that `close` can kill them all, also
+those the parent never learns the pid of, and Ctrl-C in a terminal, which signals only the
+foreground group, leaves them to the engine's `finally: close()`. The parent reaps the leader, its
+only child, in `close` and no earlier: until then the leader's pid, which is also the group's id,
+cannot be given to another process. A given-up leader is killed at once, another given-up worker
+(stuck: a live one reads end-of-file and exits) with the group in `close`. The leader reaps the
+workers it forked as they exit; one that outlives it by a moment, as `close` kills them together, is
+reaped by init or the nearest subreaper. A worker whose parent vanished reads end-of-file and exits.
 """
 
 from __future__ import annotations
@@ -37,21 +50,24 @@ if TYPE_CHECKING:
 Job = tuple[str, str, str, str]  # (path, display, text, mode), as `analysis._job` takes it
 
 # When it pays (bench/README.md, "Overlapping the code analysis", 2 cores, quiet): the workers save
-# what the parent loads while they import LibCST (~0.14 s) and half the parse, and cost ~10-30 ms
-# (forks, a second LibCST import competing with the parent, pickles). Code-only projects of 15 to
-# 99 Python files lost those 10-30 ms; 67 Terraform projects (183 `.tf` files, 40 Python files)
-# gained 0.12 s. So the parent must have loading to overlap, estimated from what discovery found:
-# Terraform reads at ~1.3 ms a file (tree-sitter included), YAML/JSON templates at ~20 MB/s.
+# what the parent loads while the leader imports LibCST (~0.12 s) and half the parse, and cost
+# ~10-30 ms (forks, pickles; measured when each worker still imported LibCST, which cost another
+# ~0.1 s of CPU on the cores the parent loads on). Code-only projects of 15 to 99 Python files lost
+# those 10-30 ms; 67 Terraform projects (183 `.tf` files, 40 Python files) gained 0.12 s. So the
+# parent must have loading to overlap, estimated from what discovery found: Terraform reads at
+# ~1.3 ms a file (tree-sitter included), YAML/JSON templates at ~20 MB/s.
 MIN_PYTHON_FILES = 8
 MIN_LOAD_SECONDS = 0.08
 _TERRAFORM_FILE_SECONDS = 0.0013
 _TEMPLATE_CHAR_SECONDS = 1 / 20e6
-# Two workers on two cores: 0.54 s against 0.60 s with one on the Terraform projects (the second
-# import overlaps too, and the parse is split). A project with as many files as makes the serial
-# engine use a pool (`analysis.PARALLEL_THRESHOLD`) gets as many workers as that pool would.
+# Two workers on two cores: 0.54 s against 0.60 s with one on the Terraform projects, when each
+# imported LibCST; now the second one costs a fork, not an import, and still halves the parse. A
+# project with as many files as makes the serial engine use a pool (`analysis.PARALLEL_THRESHOLD`)
+# gets as many workers as that pool would.
 MAX_WORKERS = 2
 # How long a chunk may take before its worker is given up: the first chunk also waits for the
-# LibCST import; a parse is far below a second per 100 kB, so only a stuck worker gets here.
+# leader's LibCST import and fork; a parse is far below a second per 100 kB, so only a stuck
+# worker, or a leader stuck before forking the others, gets here.
 _BASE_DEADLINE = 30.0
 _DEADLINE_PER_MB = 30.0
 _HEADER = 8
