@@ -60,10 +60,10 @@ MIN_PYTHON_FILES = 8
 MIN_LOAD_SECONDS = 0.08
 _TERRAFORM_FILE_SECONDS = 0.0013
 _TEMPLATE_CHAR_SECONDS = 1 / 20e6
-# Two workers on two cores: 0.54 s against 0.60 s with one on the Terraform projects, when each
-# imported LibCST; now the second one costs a fork, not an import, and still halves the parse. A
-# project with as many files as makes the serial engine use a pool (`analysis.PARALLEL_THRESHOLD`)
-# gets as many workers as that pool would.
+# Two workers on two cores, the Terraform projects (quiet runs): 0.47 s against 0.54 s with one and
+# 0.63 s serial, for 0.67 s of CPU against 0.66 s and 0.63 s: the second worker costs a fork, not an
+# import, and halves the parse. A project with as many files as makes the serial engine use a pool
+# (`analysis.PARALLEL_THRESHOLD`) gets as many workers as that pool would.
 MAX_WORKERS = 2
 # How long a chunk may take before its worker is given up: the first chunk also waits for the
 # leader's LibCST import and fork; a parse is far below a second per 100 kB, so only a stuck
@@ -321,7 +321,9 @@ def _lead(pipes: list[tuple[int, int, int, int]]) -> None:
     for _, jobs_w, results_r, _ in pipes:  # the parent's ends: its exit must mean end-of-file here
         os.close(jobs_w)
         os.close(results_r)
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the others are reaped as they exit
+    # the others are reaped as they exit (so their CPU time reaches no parent's: `time` leaves it
+    # out, `perf stat` counts it)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     import lambdalint.code.extract  # noqa: F401 - the point: LibCST is imported while the parent loads
 
     for index in range(1, len(pipes)):
