@@ -28,9 +28,9 @@ those the parent never learns the pid of, and Ctrl-C in a terminal, which signal
 foreground group, leaves them to the engine's `finally: close()`. The parent reaps the leader, its
 only child, in `close` and no earlier: until then the leader's pid, which is also the group's id,
 cannot be given to another process. A given-up leader is killed at once, another given-up worker
-(stuck: a live one reads end-of-file and exits) with the group in `close`. The leader reaps the
-workers it forked as they exit; one that outlives it by a moment, as `close` kills them together, is
-reaped by init or the nearest subreaper. A worker whose parent vanished reads end-of-file and exits.
+(stuck: a live one reads end-of-file and exits) with the group in `close`. The workers the leader
+forked are reaped by init or the nearest subreaper once the leader is gone. A worker whose parent
+vanished reads end-of-file and exits.
 """
 
 from __future__ import annotations
@@ -310,9 +310,9 @@ def _kill(kill: Callable[[int, int], None], pid: int) -> None:
 
 def _lead(pipes: list[tuple[int, int, int, int]]) -> None:
     """The first worker: imports LibCST, forks the others from itself so that they inherit it, and
-    serves the first pipes. Every worker is in the leader's process group, for `close` to kill."""
-    import signal
-
+    serves the first pipes. Every worker is in the leader's process group, for `close` to kill.
+    The leader does not reap them: whoever does once it is gone (init, or a subreaper such as
+    `bench/terraform.py`'s wrapper) also counts their CPU time."""
     try:
         os.setpgid(0, 0)
         grouped = True
@@ -321,9 +321,6 @@ def _lead(pipes: list[tuple[int, int, int, int]]) -> None:
     for _, jobs_w, results_r, _ in pipes:  # the parent's ends: its exit must mean end-of-file here
         os.close(jobs_w)
         os.close(results_r)
-    # the others are reaped as they exit (so their CPU time reaches no parent's: `time` leaves it
-    # out, `perf stat` counts it)
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     import lambdalint.code.extract  # noqa: F401 - the point: LibCST is imported while the parent loads
 
     for index in range(1, len(pipes)):
