@@ -99,6 +99,9 @@ def run(self, jobs):
 def job(job):
     if os.getpid() != parent:
         note("job")
+    if os.getpid() != parent and mode == "terminal":  # as a warning printed while parsing would be
+        sys.stderr.write(f"worker {os.getpid()}: {job[1]}\n")
+        sys.stderr.flush()
     if os.getpid() != parent and (mode == "crash" or (mode == "crash-one" and job[0].endswith(spec["victim"]))):
         os._exit(7)
     if os.getpid() != parent and mode == "hang":
@@ -168,15 +171,52 @@ print(json.dumps({
 
 
 def probe(root: Path, paths: list[str], mode: str = "warm", **extra: object) -> dict:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONHASHSEED"] = "0"  # fix texts' hashes (`text_hash`) alike in both runs compared
     with tempfile.NamedTemporaryFile(prefix="lambdalint-workers-") as trace:
-        spec = json.dumps({"mode": mode, "root": str(root), "paths": paths, "min_load": 0, "trace": trace.name,
-                           "serving": WORKERS, **extra})
+        env, spec = _probe_spec(root, paths, mode, trace.name, extra)
         run = subprocess.run([sys.executable, "-c", PROBE, spec], capture_output=True, text=True, env=env,
                              timeout=300)
     assert run.returncode == 0, run.stderr
     return json.loads(run.stdout)
+
+
+def probe_on_a_terminal(root: Path, paths: list[str], mode: str) -> dict:
+    """`probe` as run in a terminal, its stdin, stdout and stderr a pty set to `stty tostop`: a
+    process outside the foreground process group that writes to it is stopped (SIGTTOU)."""
+    import pty
+    import termios
+
+    with tempfile.NamedTemporaryFile(prefix="lambdalint-workers-") as trace:
+        env, spec = _probe_spec(root, paths, mode, trace.name, {})
+        pid, terminal = pty.fork()
+        if pid == 0:  # a new session whose foreground group is the probe's
+            try:
+                attributes = termios.tcgetattr(0)
+                attributes[3] |= termios.TOSTOP
+                termios.tcsetattr(0, termios.TCSANOW, attributes)
+                os.execve(sys.executable, [sys.executable, "-c", PROBE, spec], env)
+            finally:
+                os._exit(1)
+        output = bytearray()
+        while True:
+            try:
+                data = os.read(terminal, 1 << 16)
+            except OSError:  # EIO: the probe and everything holding the terminal are gone
+                break
+            if not data:
+                break
+            output += data
+        os.close(terminal)
+        _, status = os.waitpid(pid, 0)
+    text = output.decode()
+    assert os.waitstatus_to_exitcode(status) == 0, text
+    return json.loads([line for line in text.splitlines() if line.startswith("{")][-1])
+
+
+def _probe_spec(root: Path, paths: list[str], mode: str, trace: str, extra: dict) -> tuple[dict[str, str], str]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONHASHSEED"] = "0"  # fix texts' hashes (`text_hash`) alike in both runs compared
+    return env, json.dumps({"mode": mode, "root": str(root), "paths": paths, "min_load": 0, "trace": trace,
+                            "serving": WORKERS, **extra})
 
 
 WORKERS = min(os.cpu_count() or 1, workers.MAX_WORKERS)
@@ -280,6 +320,16 @@ def test_workers_are_reaped_when_loading_raises() -> None:
     assert broken["pids"] and broken["delivered"] == [] and len(broken["served"]) == WORKERS
     assert broken["errors"] and "loader bug" in broken["errors"][0]
     assert broken["alive"] == []
+
+
+def test_workers_writing_to_a_terminal_that_stops_background_writers_are_not_stopped(serial: dict) -> None:
+    # the workers are not the terminal's foreground process group: with `stty tostop` their first
+    # write (a warning, say) would stop them until their deadline, and the parent would redo it all
+    written = probe_on_a_terminal(FIXTURES / "projects", PROJECTS, "terminal")
+    assert written["delivered"] and all(jobs == done for jobs, done in written["delivered"])
+    assert len(set(written["jobs"])) == WORKERS
+    assert report(written) == report(serial)
+    assert written["alive"] == []
 
 
 def test_ctrl_c_ends_every_worker() -> None:

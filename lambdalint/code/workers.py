@@ -25,7 +25,8 @@ of every chunk, like a stuck worker.
 
 Lifetime: the workers are one process group, the leader's, so that `close` can kill them all, also
 those the parent never learns the pid of, and Ctrl-C in a terminal, which signals only the
-foreground group, leaves them to the engine's `finally: close()`. The parent reaps the leader, its
+foreground group, leaves them to the engine's `finally: close()` (and, being in the background, they
+ignore SIGTTOU, which `stty tostop` sends a background writer). The parent reaps the leader, its
 only child, in `close` and no earlier: until then the leader's pid, which is also the group's id,
 cannot be given to another process. A given-up leader is killed at once, another given-up worker
 (stuck: a live one reads end-of-file and exits) with the group in `close`. The workers the leader
@@ -313,11 +314,16 @@ def _lead(pipes: list[tuple[int, int, int, int]]) -> None:
     serves the first pipes. Every worker is in the leader's process group, for `close` to kill.
     The leader does not reap them: whoever does once it is gone (init, or a subreaper such as
     `bench/terraform.py`'s wrapper) also counts their CPU time."""
+    import signal
+
     try:
         os.setpgid(0, 0)
         grouped = True
     except OSError:  # `close` could then kill this process only: no others
         grouped = False
+    # not the terminal's foreground group any more: with `stty tostop`, a warning written to the
+    # terminal would stop a worker until its deadline
+    signal.signal(signal.SIGTTOU, signal.SIG_IGN)
     for _, jobs_w, results_r, _ in pipes:  # the parent's ends: its exit must mean end-of-file here
         os.close(jobs_w)
         os.close(results_r)
