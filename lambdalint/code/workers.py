@@ -1,6 +1,6 @@
 """Handler-code workers started before the templates are loaded.
 
-Importing LibCST (~0.12 s) and parsing the handler modules are most of a run with handler code,
+Importing LibCST (~0.12-0.14 s) and parsing the handler modules are most of a run with handler code,
 and reading templates and Terraform does not need LibCST. So when a run will analyse code and is
 big enough (`start`), one worker, the leader, is forked as soon as discovery has listed the Python
 files: it imports LibCST and `extract` while the parent loads the templates, then forks the other
@@ -31,7 +31,8 @@ only child, in `close` and no earlier: until then the leader's pid, which is als
 cannot be given to another process. A given-up leader is killed at once, another given-up worker
 (stuck: a live one reads end-of-file and exits) with the group in `close`. The workers the leader
 forked are reaped by init or the nearest subreaper once the leader is gone. A worker whose parent
-vanished reads end-of-file and exits.
+vanished (killed, or its process group signalled, which the workers' is not) reads end-of-file, or
+fails to write the chunk it was parsing, and exits.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
 Job = tuple[str, str, str, str]  # (path, display, text, mode), as `analysis._job` takes it
 
 # When it pays (bench/README.md, "Overlapping the code analysis", 2 cores, quiet): the workers save
-# what the parent loads while the leader imports LibCST (~0.12 s) and half the parse, and cost
+# what the parent loads while the leader imports LibCST (~0.12-0.14 s) and half the parse, and cost
 # ~10-30 ms (forks, pickles; measured when each worker still imported LibCST, which cost another
 # ~0.1 s of CPU on the cores the parent loads on). Code-only projects of 15 to 99 Python files lost
 # those 10-30 ms; 67 Terraform projects (183 `.tf` files, 40 Python files) gained 0.12 s. So the
