@@ -212,7 +212,8 @@ def probe_on_a_terminal(root: Path, paths: list[str], mode: str) -> dict:
     return json.loads([line for line in text.splitlines() if line.startswith("{")][-1])
 
 
-def _probe_spec(root: Path, paths: list[str], mode: str, trace: str, extra: dict) -> tuple[dict[str, str], str]:
+def _probe_spec(root: Path, paths: list[str], mode: str, trace: str,
+                extra: dict) -> tuple[dict[str, str], str]:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["PYTHONHASHSEED"] = "0"  # fix texts' hashes (`text_hash`) alike in both runs compared
     return env, json.dumps({"mode": mode, "root": str(root), "paths": paths, "min_load": 0, "trace": trace,
