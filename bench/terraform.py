@@ -6,8 +6,9 @@ CHECKOV is a checkov executable from a throwaway venv (never the project's depen
 `/tmp/checkov-venv/bin/checkov`. Every run is a fresh subprocess; wall and CPU time are the medians
 of 5 runs for lambdalint (3 before checkov's run, 2 after; one untimed warm-up of each tool first)
 and of 1 for checkov; memory is the peak resident set of the subprocess (`ru_maxrss` of a wrapper
-that runs only that one command), CPU time its user + system time (of all its processes:
-lambdalint's code workers are included).
+that runs only that one command), CPU time its user + system time (of all its processes: the
+wrapper is a subreaper, so the code workers lambdalint's first worker forks, which outlive it, are
+included).
 
 Both tools run with `PYTHONDONTWRITEBYTECODE` removed from their environment, so each writes and then
 reuses its bytecode as it does on any user's machine (where it is set, every run would compile
@@ -25,8 +26,16 @@ import time
 from pathlib import Path
 
 _MEASURE = """
-import resource, subprocess, sys
+import ctypes, os, resource, subprocess, sys
+# a subreaper (PR_SET_CHILD_SUBREAPER): the processes that outlive their parent, such as the code
+# workers lambdalint's first worker forks, are reaped here instead of by init, so they are counted
+ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)
 subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+while True:
+    try:
+        os.wait()
+    except ChildProcessError:
+        break
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(usage.ru_maxrss, usage.ru_utime + usage.ru_stime)
 """

@@ -1,6 +1,7 @@
 """Handler-code workers forked right after discovery (`lambdalint.code.workers`): same report as the
-serial path, a crashing or stuck worker loses nothing, no process outlives the run, and the path
-is not taken where it is unsafe or does not pay.
+serial path, LibCST imported once (by the leader, which forks the other workers), a crashing or
+stuck worker (the leader too, before it forks) loses nothing, no process outlives the run, and the
+path is not taken where it is unsafe or does not pay.
 
 The runs that fork are probes in a fresh interpreter: in the test process LibCST is already
 imported (nothing left to overlap, so the engine stays serial) and pytest may run threads.
@@ -12,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -26,7 +28,30 @@ from lambdalint.code import workers
 PROJECTS = ["sam-nested-packages", "mixed-broken", "method-handlers", "database-drivers", "terraform-orders",
             "serverless-service-layout", "platform-features", "code-meets-config", "decorated-handlers"]
 
-PROBE = r"""
+# Worker processes of a closed `CodeWorkers` still running: members of the leader's process group
+# and the given pids. The group is killed at once but not waited for (the parent can reap only the
+# leader), so this gives the kernel up to a minute to finish.
+RUNNING = r"""
+def running(group, pids=()):
+    import os, time
+    deadline = time.monotonic() + 60
+    while True:
+        found = []
+        for entry in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    state, _, pgrp = stat.read().rsplit(")", 1)[1].split()[:3]
+            except (OSError, ValueError):
+                continue
+            if state not in "ZX" and (int(pgrp) == group or int(entry) in pids):
+                found.append(int(entry))
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.05)
+"""
+exec(RUNNING)
+
+PROBE = RUNNING + r"""
 import json, os, sys, time
 from pathlib import Path
 import lambdalint.api as api
@@ -38,10 +63,33 @@ spec = json.loads(sys.argv[1])
 mode, parent = spec["mode"], os.getpid()
 pids, delivered, sent = [], [], []
 real_init, real_run, real_job = workers.CodeWorkers.__init__, workers.CodeWorkers.run, analysis._job
+real_serve = workers._serve
+# what the workers did, one line per event, appended by whichever process it happened in
+trace = os.open(spec["trace"], os.O_WRONLY | os.O_APPEND)
+
+def note(event):
+    os.write(trace, f"{event} {os.getpid()}\n".encode())
+
+def events(event):
+    with open(spec["trace"]) as lines:
+        return [int(pid) for name, pid in map(str.split, lines) if name == event]
+
+class LibCSTImports:  # a worker that imports LibCST says so (the parent's own import is `libcst_in_parent`)
+    def find_spec(self, name, path=None, target=None):
+        if name == "libcst" and os.getpid() != parent:
+            note("import")
+            if mode == "leader-dies":
+                os._exit(9)
+            if mode == "leader-hangs":
+                time.sleep(3600)
+        return None
+
+sys.meta_path.insert(0, LibCSTImports())
 
 def init(self, *args):
     real_init(self, *args)
-    pids.extend(w.pid for w in self._workers)
+    if self._leader:
+        pids.append(self._leader)
 
 def run(self, jobs):
     sent.append([time.monotonic(), [[j[0], j[3]] for j in jobs]])
@@ -53,45 +101,67 @@ def job(job):
     if spec.get("log") and os.getpid() != parent:  # which process analysed what, and when
         with open(spec["log"], "a") as log:
             log.write(json.dumps([os.getpid(), time.monotonic(), job[0], job[3]]) + "\n")
+    if os.getpid() != parent:
+        note("job")
+    if os.getpid() != parent and mode == "terminal":  # as a warning printed while parsing would be
+        sys.stderr.write(f"worker {os.getpid()}: {job[1]}\n")
+        sys.stderr.flush()
     if os.getpid() != parent and (mode == "crash" or (mode == "crash-one" and job[0].endswith(spec["victim"]))):
         os._exit(7)
     if os.getpid() != parent and mode == "hang":
         time.sleep(3600)
     return real_job(job)
 
-workers.CodeWorkers.__init__, workers.CodeWorkers.run, analysis._job = init, run, job
+def serve(*args):
+    note("serve")
+    real_serve(*args)
+
+workers.CodeWorkers.__init__, workers.CodeWorkers.run, analysis._job, workers._serve = init, run, job, serve
 if spec.get("min_load") is not None:  # the fixtures are small: load them as if they were big
     workers.MIN_LOAD_SECONDS = spec["min_load"]
 if mode == "serial":
     workers.start = lambda *args: None
-if mode == "hang":
+if mode in ("hang", "leader-hangs"):
     workers._BASE_DEADLINE = 0.5
 if mode == "select-fails":  # as with a descriptor above FD_SETSIZE
     import select
     def fail(*args):
         raise ValueError("filedescriptor out of range in select()")
     select.select = fail
-if spec.get("slow_load"):  # the templates take long to load: the workers finish their files ahead
+if spec.get("slow_load"):  # the templates take long to load: the leader finishes its files ahead
     real_build = api.build_project
     def build(*args):
         project = real_build(*args)
         time.sleep(spec["slow_load"])
         return project
     api.build_project = build
-if mode == "raise":
+def alive(pids):  # the leader: reaped by `close`, or still ours
+    found = []
+    for pid in pids:
+        try:
+            if os.waitpid(pid, os.WNOHANG) == (0, 0):
+                found.append(pid)
+        except ChildProcessError:
+            pass
+    return found
+
+if mode in ("raise", "interrupt"):
     def build(*args):
-        raise RuntimeError("loader bug")
+        # once every worker serves (a minute at most), so that the forked ones are there to kill
+        deadline = time.monotonic() + 60
+        while len(events("serve")) < spec["serving"] and time.monotonic() < deadline:
+            time.sleep(0.01)
+        raise RuntimeError("loader bug") if mode == "raise" else KeyboardInterrupt
     api.build_project = build
 root = Path(spec["root"])
 overlay = {root / name: text for name, text in spec.get("overlay", {}).items()}
-result = api.lint([root / p for p in spec["paths"]], Config(root=root), overlay=overlay or None, cwd=root)
+try:
+    result = api.lint([root / p for p in spec["paths"]], Config(root=root), overlay=overlay or None, cwd=root)
+except KeyboardInterrupt:  # as Ctrl-C in a terminal, which the workers in their own process group do not get
+    print(json.dumps({"interrupted": True, "pids": pids, "served": events("serve"),
+                      "alive": alive(pids) + running(pids[0] if pids else -1, events("serve"))}))
+    sys.exit(0)
 project = result.project
-
-def alive(pid):
-    try:
-        return os.waitpid(pid, os.WNOHANG) == (0, 0)
-    except ChildProcessError:  # reaped: not ours any more
-        return False
 
 print(json.dumps({
     "findings": [[f.code, f.span.path, repr((f.slug, f.severity, f.message, f.hint, f.span, f.function,
@@ -103,24 +173,70 @@ print(json.dumps({
     "problems": [repr(p) for p in project.problems] if project else None,
     "modules": [[str(p), m.display, m.full, m.error] for p, m in project.code.modules.items()]
                if project and project.code else None,
-    "pids": pids, "delivered": delivered, "sent": sent, "alive": [pid for pid in pids if alive(pid)],
+    "pids": pids, "delivered": delivered, "sent": sent,
+    "alive": alive(pids) + running(pids[0] if pids else -1, events("serve") + events("import")),
+    "served": events("serve"), "imports": events("import"), "jobs": events("job"),
     "libcst_in_parent": "libcst" in sys.modules,
 }))
 """
 
 
 def probe(root: Path, paths: list[str], mode: str = "warm", **extra: object) -> dict:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONHASHSEED"] = "0"  # fix texts' hashes (`text_hash`) alike in both runs compared
-    spec = json.dumps({"mode": mode, "root": str(root), "paths": paths, "min_load": 0, **extra})
-    run = subprocess.run([sys.executable, "-c", PROBE, spec], capture_output=True, text=True, env=env,
-                         timeout=300)
+    with tempfile.NamedTemporaryFile(prefix="lambdalint-workers-") as trace:
+        env, spec = _probe_spec(root, paths, mode, trace.name, extra)
+        run = subprocess.run([sys.executable, "-c", PROBE, spec], capture_output=True, text=True, env=env,
+                             timeout=300)
     assert run.returncode == 0, run.stderr
     return json.loads(run.stdout)
 
 
+def probe_on_a_terminal(root: Path, paths: list[str], mode: str) -> dict:
+    """`probe` as run in a terminal, its stdin, stdout and stderr a pty set to `stty tostop`: a
+    process outside the foreground process group that writes to it is stopped (SIGTTOU)."""
+    import pty
+    import termios
+
+    with tempfile.NamedTemporaryFile(prefix="lambdalint-workers-") as trace:
+        env, spec = _probe_spec(root, paths, mode, trace.name, {})
+        pid, terminal = pty.fork()
+        if pid == 0:  # a new session whose foreground group is the probe's
+            try:
+                attributes = termios.tcgetattr(0)
+                attributes[3] |= termios.TOSTOP
+                termios.tcsetattr(0, termios.TCSANOW, attributes)
+                os.execve(sys.executable, [sys.executable, "-c", PROBE, spec], env)
+            finally:
+                os._exit(1)
+        output = bytearray()
+        while True:
+            try:
+                data = os.read(terminal, 1 << 16)
+            except OSError:  # EIO: the probe and everything holding the terminal are gone
+                break
+            if not data:
+                break
+            output += data
+        os.close(terminal)
+        _, status = os.waitpid(pid, 0)
+    text = output.decode()
+    assert os.waitstatus_to_exitcode(status) == 0, text
+    return json.loads([line for line in text.splitlines() if line.startswith("{")][-1])
+
+
+def _probe_spec(root: Path, paths: list[str], mode: str, trace: str,
+                extra: dict) -> tuple[dict[str, str], str]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONHASHSEED"] = "0"  # fix texts' hashes (`text_hash`) alike in both runs compared
+    return env, json.dumps({"mode": mode, "root": str(root), "paths": paths, "min_load": 0, "trace": trace,
+                            "serving": WORKERS, **extra})
+
+
+WORKERS = min(os.cpu_count() or 1, workers.MAX_WORKERS)
+TRACES = ("pids", "delivered", "sent", "alive", "served", "imports", "jobs", "libcst_in_parent")
+
+
 def report(found: dict) -> dict:
-    return {k: v for k, v in found.items() if k not in ("pids", "delivered", "sent", "alive", "libcst_in_parent")}
+    return {k: v for k, v in found.items() if k not in TRACES}
 
 
 @pytest.fixture(scope="module")
@@ -132,7 +248,12 @@ def serial() -> dict:
 
 def test_warm_workers_give_the_serial_report(serial: dict) -> None:
     warm = probe(FIXTURES / "projects", PROJECTS)
-    assert len(warm["pids"]) == min(os.cpu_count() or 1, workers.MAX_WORKERS) >= 1
+    # one child, the leader; it imported LibCST, the only process to do so, then forked the others,
+    # and every worker analysed jobs
+    leader = warm["pids"]
+    assert len(leader) == 1 and warm["imports"] == leader
+    assert len(set(warm["served"])) == len(warm["served"]) == WORKERS >= 1 and leader[0] in warm["served"]
+    assert set(warm["jobs"]) == set(warm["served"])
     # every job came back from a worker, and the parent never imported LibCST
     assert warm["delivered"] and all(jobs == done for jobs, done in warm["delivered"])
     assert sum(jobs for jobs, _ in warm["delivered"]) >= workers.MIN_PYTHON_FILES
@@ -153,6 +274,7 @@ def test_warm_workers_give_the_serial_report_on_the_shared_terraform_projects() 
     serial = probe(root, ["."], "serial", min_load=None)
     warm = probe(root, ["."], min_load=None)  # as a user's run decides
     assert warm["pids"] and warm["delivered"][0][0] >= 30 and not warm["libcst_in_parent"]
+    assert warm["imports"] == warm["pids"] and len(set(warm["jobs"])) == WORKERS
     assert report(warm) == report(serial)
     assert len(serial["findings"]) > 100 and warm["alive"] == []
 
@@ -173,8 +295,27 @@ def test_one_worker_crashing_leaves_the_others_chunks_and_the_parent_redoes_its_
 
 
 def test_a_stuck_worker_is_given_up_after_its_deadline(serial: dict) -> None:
+    # the workers the leader forked are stuck too: only `close` can end them, by their process group
     stuck = probe(FIXTURES / "projects", PROJECTS, "hang")
     assert stuck["pids"] and all(done == 0 for _, done in stuck["delivered"])
+    assert len(set(stuck["jobs"])) == WORKERS
+    assert report(stuck) == report(serial)
+    assert stuck["alive"] == []
+
+
+def test_a_leader_that_dies_before_forking_loses_no_finding(serial: dict) -> None:
+    # it dies while importing LibCST: the other workers never come, their pipes read end-of-file
+    dead = probe(FIXTURES / "projects", PROJECTS, "leader-dies")
+    assert dead["pids"] and dead["imports"] == dead["pids"] and dead["served"] == []
+    assert dead["delivered"] and all(done == 0 for _, done in dead["delivered"])
+    assert report(dead) == report(serial)
+    assert dead["alive"] == []
+
+
+def test_a_leader_stuck_before_forking_is_given_up_after_its_deadline(serial: dict) -> None:
+    stuck = probe(FIXTURES / "projects", PROJECTS, "leader-hangs")
+    assert stuck["pids"] and stuck["imports"] == stuck["pids"] and stuck["served"] == []
+    assert stuck["delivered"] and all(done == 0 for _, done in stuck["delivered"])
     assert report(stuck) == report(serial)
     assert stuck["alive"] == []
 
@@ -188,9 +329,27 @@ def test_a_parent_that_cannot_wait_on_its_workers_analyses_alone(serial: dict) -
 
 def test_workers_are_reaped_when_loading_raises() -> None:
     broken = probe(FIXTURES / "projects", PROJECTS, "raise")
-    assert broken["pids"] and broken["delivered"] == []
+    assert broken["pids"] and broken["delivered"] == [] and len(broken["served"]) == WORKERS
     assert broken["errors"] and "loader bug" in broken["errors"][0]
     assert broken["alive"] == []
+
+
+def test_workers_writing_to_a_terminal_that_stops_background_writers_are_not_stopped(serial: dict) -> None:
+    # the workers are not the terminal's foreground process group: with `stty tostop` their first
+    # write (a warning, say) would stop them until their deadline, and the parent would redo it all
+    written = probe_on_a_terminal(FIXTURES / "projects", PROJECTS, "terminal")
+    assert written["delivered"] and all(jobs == done for jobs, done in written["delivered"])
+    assert len(set(written["jobs"])) == WORKERS
+    assert report(written) == report(serial)
+    assert written["alive"] == []
+
+
+def test_ctrl_c_ends_every_worker() -> None:
+    # a terminal's SIGINT goes to the foreground process group: not to the workers' own group, so
+    # the engine's `finally` must end them
+    interrupted = probe(FIXTURES / "projects", PROJECTS, "interrupt")
+    assert interrupted["interrupted"] and interrupted["pids"] and len(interrupted["served"]) == WORKERS
+    assert interrupted["alive"] == []
 
 
 def test_workers_with_no_jobs_are_shut_down(tmp_path: Path) -> None:
@@ -241,13 +400,13 @@ def test_start_forks_only_where_it_is_safe_and_pays(no_libcst: None) -> None:
     assert workers.start(MANY, terraform[:5], [(Path("template.yaml"), "Resources: {}\n")]) is None
     assert workers.start(MANY * 10, [], [(Path("template.yaml"), "Resources: {}\n")]) is None
     started = workers.start(MANY, terraform)
-    assert started is not None and started.alive
-    pids = [w.pid for w in started._workers]
+    assert started is not None and started.alive and len(started._workers) == WORKERS
+    leader = started._leader
     started.close()
     assert not started.alive
-    for pid in pids:
-        with pytest.raises(ChildProcessError):
-            os.waitpid(pid, os.WNOHANG)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(leader, os.WNOHANG)
+    assert running(leader) == []  # noqa: F821 - defined by `exec(RUNNING)`
 
 
 def test_start_forks_nothing_while_another_thread_runs(no_libcst: None) -> None:

@@ -1,18 +1,20 @@
 """Handler-code workers started before the templates are loaded.
 
-Importing LibCST (~0.14 s) and parsing the handler modules are most of a run with handler code,
+Importing LibCST (~0.12-0.14 s) and parsing the handler modules are most of a run with handler code,
 and reading templates and Terraform does not need LibCST. So when a run will analyse code and is
-big enough (`start`), worker processes are forked as soon as discovery has listed the Python files:
-they import LibCST and `extract` while the parent loads the templates; `analysis.analyse` then hands
-them its jobs (each job carries its text, so editor buffers hold) and the parent never imports
-LibCST for them.
+big enough (`start`), one worker, the leader, is forked as soon as discovery has listed the Python
+files: it imports LibCST and `extract` while the parent loads the templates, then forks the other
+workers from itself, so that they inherit the import instead of each repeating it on the cores the
+parent is loading on. `analysis.analyse` then hands them its jobs (each job carries its text, so
+editor buffers hold) and the parent never imports LibCST for them.
 
-Once LibCST is in, a worker would only wait for the parent, so it analyses its share of the
-discovered Python files ahead, as `analysis.likely_job` guesses each will be asked for (which files
-hold handlers is known only once the templates are read), checking for real jobs between files.
-A job is then answered from what was done ahead when it is the same job (path, display path, text
-and mode all equal), else analysed as it comes; the parent sends each job first to the worker that
-had its file. A wrong guess costs only time the worker would have spent waiting.
+Once LibCST is in, the leader would only wait for the parent, so it analyses the discovered Python
+files ahead, as `analysis.likely_job` guesses each will be asked for (which files hold handlers is
+known only once the templates are read), and looks for the parent's first chunk between files.
+Only then does it fork the others, which inherit what was done ahead: until the parent has loaded,
+there are two processes on two cores, and any worker can answer any job. A job is answered from
+what was done ahead when it is the same job (path, display path, text and mode all equal), else
+analysed as it comes; a wrong guess costs only time the leader would have spent waiting.
 
 Only where that is safe and pays: Linux (fork), two CPUs or more, no other thread in the process
 (forking a threaded process such as the language server can leave a lock held in the child), no
@@ -21,10 +23,24 @@ at least `MIN_PYTHON_FILES` Python files (an editor saving one handler does not 
 enough templates or Terraform for the parent to load meanwhile (`MIN_LOAD_SECONDS`).
 
 Protocol: length-prefixed pickles over one pair of pipes per worker, one chunk of jobs in flight per
-worker (so a write never waits on a worker that is busy). A worker that dies, stops answering within
-its deadline or sends something unreadable is killed; what it had not returned is analysed in the
-parent (`analysis._run`), so findings never depend on the workers. `close` kills and reaps every
-worker; a worker whose parent vanished reads end-of-file and exits.
+worker (so a write never waits on a worker that is busy). The parent opens every worker's pipes
+before it forks the leader, and each process closes the ends that are not its own, so a pipe reads
+end-of-file once the one process at its other end has gone. A worker that dies, stops answering
+within its deadline or sends something unreadable is given up; what it had not returned is analysed
+in the parent (`analysis._run`), so findings never depend on the workers. A leader that dies before
+forking leaves the other workers' pipes at end-of-file; one stuck before forking misses the deadline
+of every chunk, like a stuck worker.
+
+Lifetime: the workers are one process group, the leader's, so that `close` can kill them all, also
+those the parent never learns the pid of, and Ctrl-C in a terminal, which signals only the
+foreground group, leaves them to the engine's `finally: close()` (and, being in the background, they
+ignore SIGTTOU, which `stty tostop` sends a background writer). The parent reaps the leader, its
+only child, in `close` and no earlier: until then the leader's pid, which is also the group's id,
+cannot be given to another process. A given-up leader is killed at once, another given-up worker
+(stuck: a live one reads end-of-file and exits) with the group in `close`. The workers the leader
+forked are reaped by init or the nearest subreaper once the leader is gone. A worker whose parent
+vanished (killed, or its process group signalled, which the workers' is not) reads end-of-file, or
+fails to write the chunk it was parsing, and exits.
 """
 
 from __future__ import annotations
@@ -44,21 +60,24 @@ if TYPE_CHECKING:
 Job = tuple[str, str, str, str]  # (path, display, text, mode), as `analysis._job` takes it
 
 # When it pays (bench/README.md, "Overlapping the code analysis", 2 cores, quiet): the workers save
-# what the parent loads while they import LibCST (~0.14 s) and half the parse, and cost ~10-30 ms
-# (forks, a second LibCST import competing with the parent, pickles). Code-only projects of 15 to
-# 99 Python files lost those 10-30 ms; 67 Terraform projects (183 `.tf` files, 40 Python files)
-# gained 0.12 s. So the parent must have loading to overlap, estimated from what discovery found:
-# Terraform reads at ~1.3 ms a file (tree-sitter included), YAML/JSON templates at ~20 MB/s.
+# what the parent loads while the leader imports LibCST (~0.12-0.14 s) and half the parse, and cost
+# ~10-30 ms (forks, pickles; measured when each worker still imported LibCST, which cost another
+# ~0.1 s of CPU on the cores the parent loads on). Code-only projects of 15 to 99 Python files lost
+# those 10-30 ms; 67 Terraform projects (183 `.tf` files, 40 Python files) gained 0.12 s. So the
+# parent must have loading to overlap, estimated from what discovery found: Terraform reads at
+# ~1.3 ms a file (tree-sitter included), YAML/JSON templates at ~20 MB/s.
 MIN_PYTHON_FILES = 8
 MIN_LOAD_SECONDS = 0.08
 _TERRAFORM_FILE_SECONDS = 0.0013
 _TEMPLATE_CHAR_SECONDS = 1 / 20e6
-# Two workers on two cores: 0.54 s against 0.60 s with one on the Terraform projects (the second
-# import overlaps too, and the parse is split). A project with as many files as makes the serial
-# engine use a pool (`analysis.PARALLEL_THRESHOLD`) gets as many workers as that pool would.
+# Two workers on two cores, the Terraform projects (quiet runs): 0.47 s against 0.54 s with one and
+# 0.63 s serial, for 0.67 s of CPU against 0.66 s and 0.63 s: the second worker costs a fork, not an
+# import, and halves the parse. A project with as many files as makes the serial engine use a pool
+# (`analysis.PARALLEL_THRESHOLD`) gets as many workers as that pool would.
 MAX_WORKERS = 2
 # How long a chunk may take before its worker is given up: the first chunk also waits for the
-# LibCST import; a parse is far below a second per 100 kB, so only a stuck worker gets here.
+# leader's LibCST import and fork; a parse is far below a second per 100 kB, so only a stuck
+# worker, or a leader stuck before forking the others, gets here.
 _BASE_DEADLINE = 30.0
 _DEADLINE_PER_MB = 30.0
 _HEADER = 8
@@ -68,7 +87,7 @@ def start(python_files: Sequence[Path], infrastructure: Sequence[Path],
           templates: Sequence[tuple[Path, str]] = (),
           likely: Callable[[Path], Job | None] | None = None) -> CodeWorkers | None:
     """Warm workers for this run, or None where they are not safe or would not pay. `likely`
-    (`analysis.likely_job`): the job each Python file will most likely be, which the workers do
+    (`analysis.likely_job`): the job each Python file will most likely be, which the leader does
     ahead while the parent loads."""
     if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
         return None
@@ -90,7 +109,7 @@ def start(python_files: Sequence[Path], infrastructure: Sequence[Path],
 
 class _Worker:
     def __init__(self, pid: int, jobs_fd: int, results_fd: int) -> None:
-        self.pid = pid
+        self.pid = pid  # the leader's; 0 for the workers it forked, whose pids the parent never learns
         self.jobs_fd = jobs_fd
         self.results_fd = results_fd
         self.buffer = bytearray()
@@ -104,44 +123,54 @@ class CodeWorkers:
     def __init__(self, count: int, ahead: Sequence[Path] = (),
                  likely: Callable[[Path], Job | None] | None = None) -> None:
         self._workers: list[_Worker] = []
-        self._ahead: dict[str, int] = {}  # the absolute path of a file done ahead -> its worker's pid
-        for index in range(count):
-            try:
-                self._fork(ahead[index::count], likely)
-            except OSError:  # out of processes or descriptors: fewer workers, or the serial path
-                break
+        # the one child of this process; its pid is also the id of every worker's process group, so
+        # it is reaped only in `close`: until then neither number can name another process
+        self._leader = 0
+        pipes: list[tuple[int, int, int, int]] = []
+        try:
+            for _ in range(count):
+                pipes.append(_pipes())
+        except OSError:  # out of descriptors: fewer workers, or the serial path
+            pass
+        try:
+            self._fork(pipes, ahead, likely)
+        except BaseException:  # Ctrl-C in between: nothing may outlive the run
+            self.close()
+            raise
 
     @property
     def alive(self) -> bool:
         return bool(self._workers)
 
-    def _fork(self, ahead: Sequence[Path], likely: Callable[[Path], Job | None] | None) -> None:
-        jobs_r, jobs_w = os.pipe()
-        results_r, results_w = os.pipe()
+    def _fork(self, pipes: list[tuple[int, int, int, int]], ahead: Sequence[Path],
+              likely: Callable[[Path], Job | None] | None) -> None:
         try:
-            pid = os.fork()
+            pid = os.fork() if pipes else -1
         except OSError:
-            for fd in (jobs_r, jobs_w, results_r, results_w):
-                os.close(fd)
-            raise
-        if pid == 0:  # the worker: never returns into the engine
+            pid = -1
+        if pid == 0:  # the leader: never returns into the engine
             status = 1
             try:
-                os.close(jobs_w)
-                os.close(results_r)
-                for other in self._workers:  # else a sibling would keep this worker's pipes open
-                    os.close(other.jobs_fd)
-                    os.close(other.results_fd)
-                _serve(jobs_r, results_w, ahead, likely)
+                _lead(pipes, ahead, likely)
                 status = 0
             finally:
                 os._exit(status)  # no atexit handlers, no flushing of the parent's buffers
-        os.close(jobs_r)
-        os.close(results_w)
-        os.set_blocking(jobs_w, False)
-        os.set_blocking(results_r, False)
-        self._workers.append(_Worker(pid, jobs_w, results_r))
-        self._ahead.update((str(path.absolute()), pid) for path in ahead)
+        if pid > 0:
+            self._leader = pid
+            try:  # the leader does the same: whichever runs first, `close` can kill the group
+                os.setpgid(pid, pid)
+            except OSError:
+                pass
+        for jobs_r, jobs_w, results_r, results_w in pipes:
+            os.close(jobs_r)
+            os.close(results_w)
+            if pid < 0:
+                os.close(jobs_w)
+                os.close(results_r)
+            else:
+                os.set_blocking(jobs_w, False)
+                os.set_blocking(results_r, False)
+                self._workers.append(_Worker(pid if not self._workers else 0, jobs_w, results_r))
 
     def run(self, jobs: Sequence[Job]) -> list[ModuleFacts | None]:
         """Each job's facts in job order; None where no worker delivered them."""
@@ -158,28 +187,21 @@ class CodeWorkers:
         import select
 
         # biggest first, so one long file does not finish alone at the end; a few chunks per
-        # worker, as each is a round trip. A job goes to the worker that had its file to do ahead
-        # (`_serve`: the other would do it again), the rest to whichever is free; the share of a
-        # worker that was dropped goes to the others.
+        # worker, as each is a round trip
         order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i][2]))
         size = max(1, len(order) // (len(self._workers) * 4))
-        queues: dict[int | None, list[int]] = {w.pid: [] for w in self._workers}
-        queues[None] = []
-        for i in order:
-            queues[self._ahead.get(jobs[i][0])].append(i)
+        pending = [order[i:i + size] for i in range(0, len(order), size)]
+        pending.reverse()  # popped from the end
         busy: list[_Worker] = []
-        while any(queues.values()) or busy:
+        while pending or busy:
             for worker in [w for w in self._workers if w not in busy]:
-                alive = {w.pid for w in self._workers}  # a failed send below drops a worker
-                queue = next((q for q in (queues.get(worker.pid), queues[None]) if q), None) or \
-                    max((q for pid, q in queues.items() if pid not in alive), key=len)
-                if not queue:
-                    continue
-                chunk, queue[:size] = queue[:size], []
+                if not pending:
+                    break
+                chunk = pending.pop()
                 if self._send(worker, [(i, jobs[i]) for i in chunk], chunk):
                     busy.append(worker)
                 else:
-                    queues[None][:0] = chunk  # another worker, or the parent, does it
+                    pending.append(chunk)  # another worker, or the parent, does it
             if not busy:
                 break
             timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
@@ -252,59 +274,129 @@ class CodeWorkers:
         return done
 
     def _drop(self, worker: _Worker) -> None:
+        """Give a worker up: its pipes are closed (a live one reads end-of-file and exits); the
+        leader is killed at once, a worker it forked, which only a stuck one outlives, in `close`."""
         self._workers.remove(worker)
-        _end(worker)
+        _close(worker)
+        if worker.pid:
+            _kill(os.kill, worker.pid)
 
     def close(self) -> None:
-        """Kill and reap every worker (they hold nothing that needs a clean exit)."""
+        """Kill every worker (they hold nothing that needs a clean exit) and reap the leader."""
         while self._workers:
-            _end(self._workers.pop())
+            _close(self._workers.pop())
+        leader, self._leader = self._leader, 0
+        if leader:
+            _kill(os.killpg, leader)  # every worker, wherever in the group Ctrl-C did not reach
+            _kill(os.kill, leader)  # in case neither could set up the group (the leader then forks none)
+            try:
+                os.waitpid(leader, 0)
+            except ChildProcessError:
+                pass
 
 
-def _end(worker: _Worker) -> None:
-    import signal
+def _pipes() -> tuple[int, int, int, int]:
+    """A worker's (jobs read, jobs write, results read, results write)."""
+    jobs_r, jobs_w = os.pipe()
+    try:
+        results_r, results_w = os.pipe()
+    except OSError:
+        os.close(jobs_r)
+        os.close(jobs_w)
+        raise
+    return jobs_r, jobs_w, results_r, results_w
 
+
+def _close(worker: _Worker) -> None:
     for fd in (worker.jobs_fd, worker.results_fd):
         try:
             os.close(fd)
         except OSError:
             pass
+
+
+def _kill(kill: Callable[[int, int], None], pid: int) -> None:
+    import signal
+
     try:
-        os.kill(worker.pid, signal.SIGKILL)
+        kill(pid, signal.SIGKILL)
     except OSError:
         pass
+
+
+def _lead(pipes: list[tuple[int, int, int, int]], ahead: Sequence[Path] = (),
+          likely: Callable[[Path], Job | None] | None = None) -> None:
+    """The first worker: imports LibCST, analyses the files `ahead` as they are `likely` to be
+    asked for until the parent sends its first jobs (to any worker), then forks the others from
+    itself so that they inherit LibCST and what was done ahead, and serves the first pipes. Every worker is in the leader's process group, for `close` to kill.
+    The leader does not reap them: whoever does once it is gone (init, or a subreaper such as
+    `bench/terraform.py`'s wrapper) also counts their CPU time."""
+    import signal
+
     try:
-        os.waitpid(worker.pid, 0)
-    except ChildProcessError:
-        pass
+        os.setpgid(0, 0)
+        grouped = True
+    except OSError:  # `close` could then kill this process only: no others
+        grouped = False
+    # not the terminal's foreground group any more: with `stty tostop`, a warning written to the
+    # terminal would stop a worker until its deadline
+    signal.signal(signal.SIGTTOU, signal.SIG_IGN)
+    for _, jobs_w, results_r, _ in pipes:  # the parent's ends: its exit must mean end-of-file here
+        os.close(jobs_w)
+        os.close(results_r)
+    import lambdalint.code.extract  # noqa: F401 - the point: LibCST is imported while the parent loads
+
+    done_ahead = _ahead(ahead, likely, [jobs_r for jobs_r, _, _, _ in pipes])
+    for index in range(1, len(pipes)):
+        jobs_r, _, _, results_w = pipes[index]
+        try:
+            pid = os.fork() if grouped else -1
+        except OSError:  # fewer workers: the parent reads end-of-file on this one's pipes
+            pid = -1
+        if pid == 0:
+            status = 1
+            try:
+                for other in [pipes[0], *pipes[index + 1:]]:  # the earlier ones' are closed already
+                    os.close(other[0])
+                    os.close(other[3])
+                _serve(jobs_r, results_w, done_ahead)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(jobs_r)
+        os.close(results_w)
+    _serve(pipes[0][0], pipes[0][3], done_ahead)
 
 
-def _serve(jobs_fd: int, results_fd: int, ahead: Sequence[Path] = (),
-           likely: Callable[[Path], Job | None] | None = None) -> None:
-    """A worker's life: import LibCST at once, analyse its share of the Python files as they will
-    most likely be asked for until the first chunk arrives, then each chunk (from what was done
-    ahead when it is the same job) until EOF."""
-    import pickle
+def _ahead(files: Sequence[Path], likely: Callable[[Path], Job | None] | None,
+           jobs_fds: list[int]) -> dict[Job, ModuleFacts]:
+    """Each file's facts as `likely` guesses it will be asked for, until a jobs pipe is readable
+    (the parent's first chunk, or its end). The leader alone does this, while the parent loads:
+    two processes on two cores, so the guesses never slow the loading."""
     import select
 
-    import lambdalint.code.extract  # noqa: F401 - the point: LibCST is imported while the parent loads
     from lambdalint.code import analysis
 
-    done_ahead: dict[Job, ModuleFacts] = {}
-    if ahead:
-        # the parent's loading must not wait on guesses: a project with many Python files besides
-        # its handlers would otherwise slow it by a third (three processes on two cores); when the
-        # parent waits on the real jobs, a nice worker still has the CPU to itself
-        try:
-            os.nice(10)
-        except OSError:
-            pass
-    for path in ahead:
-        if select.select([jobs_fd], [], [], 0)[0]:
-            break  # the parent is waiting on the real jobs now
+    done: dict[Job, ModuleFacts] = {}
+    for path in files:
+        if select.select(jobs_fds, [], [], 0)[0]:
+            break
         job = likely(path) if likely is not None else None
         if job is not None:
-            done_ahead[job] = analysis._job(job)
+            done[job] = analysis._job(job)
+    return done
+
+
+def _serve(jobs_fd: int, results_fd: int, done_ahead: dict[Job, ModuleFacts] | None = None) -> None:
+    """A worker's life once LibCST is imported: answer each chunk that arrives until EOF, from what
+    was done ahead where it is the same job (path, display path, text and mode all equal: an
+    editor buffer that differs from the file is analysed as the buffer)."""
+    import pickle
+
+    from lambdalint.code import analysis
+
+    done_ahead = done_ahead or {}
+
     while True:
         header = _read_exactly(jobs_fd, _HEADER)
         if header is None:
