@@ -121,6 +121,8 @@ if spec.get("min_load") is not None:  # the fixtures are small: load them as if 
     workers.MIN_LOAD_SECONDS = spec["min_load"]
 if mode == "serial":
     workers.start = lambda *args: None
+if not spec.get("ahead", True):  # the leader forks the others at once: every worker meets the jobs
+    workers._ahead = lambda *args: {}
 if mode in ("hang", "leader-hangs"):
     workers._BASE_DEADLINE = 0.5
 if mode == "select-fails":  # as with a descriptor above FD_SETSIZE
@@ -190,14 +192,14 @@ def probe(root: Path, paths: list[str], mode: str = "warm", **extra: object) -> 
     return json.loads(run.stdout)
 
 
-def probe_on_a_terminal(root: Path, paths: list[str], mode: str) -> dict:
+def probe_on_a_terminal(root: Path, paths: list[str], mode: str, **extra: object) -> dict:
     """`probe` as run in a terminal, its stdin, stdout and stderr a pty set to `stty tostop`: a
     process outside the foreground process group that writes to it is stopped (SIGTTOU)."""
     import pty
     import termios
 
     with tempfile.NamedTemporaryFile(prefix="lambdalint-workers-") as trace:
-        env, spec = _probe_spec(root, paths, mode, trace.name, {})
+        env, spec = _probe_spec(root, paths, mode, trace.name, extra)
         pid, terminal = pty.fork()
         if pid == 0:  # a new session whose foreground group is the probe's
             try:
@@ -249,11 +251,11 @@ def serial() -> dict:
 def test_warm_workers_give_the_serial_report(serial: dict) -> None:
     warm = probe(FIXTURES / "projects", PROJECTS)
     # one child, the leader; it imported LibCST, the only process to do so, then forked the others,
-    # and every worker analysed jobs
+    # and only workers analysed (what the leader did ahead, the others inherited)
     leader = warm["pids"]
     assert len(leader) == 1 and warm["imports"] == leader
     assert len(set(warm["served"])) == len(warm["served"]) == WORKERS >= 1 and leader[0] in warm["served"]
-    assert set(warm["jobs"]) == set(warm["served"])
+    assert leader[0] in warm["jobs"] and set(warm["jobs"]) <= set(warm["served"])
     # every job came back from a worker, and the parent never imported LibCST
     assert warm["delivered"] and all(jobs == done for jobs, done in warm["delivered"])
     assert sum(jobs for jobs, _ in warm["delivered"]) >= workers.MIN_PYTHON_FILES
@@ -274,7 +276,7 @@ def test_warm_workers_give_the_serial_report_on_the_shared_terraform_projects() 
     serial = probe(root, ["."], "serial", min_load=None)
     warm = probe(root, ["."], min_load=None)  # as a user's run decides
     assert warm["pids"] and warm["delivered"][0][0] >= 30 and not warm["libcst_in_parent"]
-    assert warm["imports"] == warm["pids"] and len(set(warm["jobs"])) == WORKERS
+    assert warm["imports"] == warm["pids"] and len(set(warm["served"])) == WORKERS
     assert report(warm) == report(serial)
     assert len(serial["findings"]) > 100 and warm["alive"] == []
 
@@ -296,7 +298,7 @@ def test_one_worker_crashing_leaves_the_others_chunks_and_the_parent_redoes_its_
 
 def test_a_stuck_worker_is_given_up_after_its_deadline(serial: dict) -> None:
     # the workers the leader forked are stuck too: only `close` can end them, by their process group
-    stuck = probe(FIXTURES / "projects", PROJECTS, "hang")
+    stuck = probe(FIXTURES / "projects", PROJECTS, "hang", ahead=False)
     assert stuck["pids"] and all(done == 0 for _, done in stuck["delivered"])
     assert len(set(stuck["jobs"])) == WORKERS
     assert report(stuck) == report(serial)
@@ -337,7 +339,7 @@ def test_workers_are_reaped_when_loading_raises() -> None:
 def test_workers_writing_to_a_terminal_that_stops_background_writers_are_not_stopped(serial: dict) -> None:
     # the workers are not the terminal's foreground process group: with `stty tostop` their first
     # write (a warning, say) would stop them until their deadline, and the parent would redo it all
-    written = probe_on_a_terminal(FIXTURES / "projects", PROJECTS, "terminal")
+    written = probe_on_a_terminal(FIXTURES / "projects", PROJECTS, "terminal", ahead=False)
     assert written["delivered"] and all(jobs == done for jobs, done in written["delivered"])
     assert len(set(written["jobs"])) == WORKERS
     assert report(written) == report(serial)
@@ -457,3 +459,12 @@ def test_a_buffer_that_differs_from_the_file_done_ahead_is_analysed_as_the_buffe
     (sent_at, _), = [batch for batch in warm["sent"] if batch[1]][:1]
     # h3.py was done ahead from the disk, then again from the buffer the parent sent
     assert [at >= sent_at for _, at, path, _ in _analysed(log) if path.endswith("/h3.py")] == [False, True]
+
+
+def test_a_leader_stuck_on_a_file_it_does_ahead_is_given_up_after_its_deadline(serial: dict) -> None:
+    # it never forks the others: every pipe but its own is at end-of-file, its own misses the deadline
+    stuck = probe(FIXTURES / "projects", PROJECTS, "hang", slow_load=1.0)
+    assert stuck["pids"] and stuck["served"] == [] and set(stuck["jobs"]) == set(stuck["pids"])
+    assert stuck["delivered"] and all(done == 0 for _, done in stuck["delivered"])
+    assert report(stuck) == report(serial)
+    assert stuck["alive"] == []
