@@ -117,14 +117,17 @@ def _run(targets: list[Path], config: Config, registry: Registry,
     findings: list[Finding] = []
     ran: list[str] = []
     early_errors: list[str] = []
+    rest = first
+    rule_notes: dict[str, list[str]] | None = None
     try:
         project = build_project(found, cwd, overlay)
         project.freeze_functions()  # loading is over: every rule asks for the same functions
         if warm is not None:
             # the workers are still analysing handler code: run the rules that never read it
             early = [(rule, options) for rule, options in first if not (rule.needs_code or rule.after_code)]
-            first = [(rule, options) for rule, options in first if rule.needs_code or rule.after_code]
-            findings, ran = _check(early, project, config, today, progress, early_errors)
+            rest = [(rule, options) for rule, options in first if rule.needs_code or rule.after_code]
+            rule_notes = {}  # each rule's notes, put back in rule order once all have run
+            findings, ran = _check(early, project, config, today, progress, early_errors, rule_notes)
         if needs_code:
             if progress:
                 progress("analysing handler code")
@@ -139,9 +142,13 @@ def _run(targets: list[Path], config: Config, registry: Registry,
         if warm is not None:
             warm.close()
     errors: list[str] = list(project.errors) + early_errors
-    more_findings, more_ran = _check(first, project, config, today, progress, errors)
+    more_findings, more_ran = _check(rest, project, config, today, progress, errors, rule_notes)
     findings += more_findings
     ran += more_ran
+    if rule_notes is not None:  # as a run that took the rules in order would have noted them
+        for rule, _ in first:
+            for note in rule_notes.get(rule.code, ()):
+                project.note(note)
     findings = _map_back(findings, project)  # out of `cdk.out`, before suppressions read the lines
     read_line = _line_reader(project)
     usage = apply_suppressions(findings, project, config, registry, read_line)
@@ -170,26 +177,32 @@ def _run(targets: list[Path], config: Config, registry: Registry,
         else:
             files = len({project.display(p) for p in focused})
     return LintResult(version=__version__, findings=findings, files=files,
-                      functions=functions, notes=sorted(project.notes),
+                      functions=functions, notes=list(project.notes),
                       unchecked=unchecked, project=project,
                       internal_errors=errors)
 
 
 def _check(contexts: list[tuple[Rule, dict[str, object]]], project: Project, config: Config,
-           today: datetime.date, progress: Progress | None,
-           errors: list[str]) -> tuple[list[Finding], list[str]]:
-    """Run rules; returns their findings and the codes of the rules that ran to the end."""
+           today: datetime.date, progress: Progress | None, errors: list[str],
+           notes: dict[str, list[str]] | None = None) -> tuple[list[Finding], list[str]]:
+    """Run rules; returns their findings and the codes of the rules that ran to the end. With
+    `notes`, each rule's notes are moved there from the project's, under its code."""
     findings: list[Finding] = []
     ran: list[str] = []
     for rule, options in contexts:
         if progress:
             progress(f"{rule.code} {rule.slug}")
         context = Context(rule, project, options, today)
+        mark = len(project.notes)
         try:
             found = list(rule.check(context))
         except Exception as exc:  # noqa: BLE001 - one broken rule must not hide every other finding
             errors.append(describe_error(exc, f"rule {rule.code}"))
             continue
+        finally:
+            if notes is not None:
+                notes[rule.code] = project.notes[mark:]
+                del project.notes[mark:]
         ran.append(rule.code)
         override = config.severity.get(rule.code) or config.severity.get(rule.slug)
         for finding in found:
