@@ -11,7 +11,6 @@ from lambdalint.discover import MB, Discovered, InvalidPattern, Walker
 from lambdalint.located import Span
 from lambdalint.loaders.cloudformation import load_cloudformation, looks_like_cloudformation
 from lambdalint.loaders.serverless import load_serverless, looks_like_serverless, other_provider
-from lambdalint.loaders.yamlnodes import LoadError, load_json, load_yaml
 from lambdalint.model import Problem, Project, SourceFile, Template
 from lambdalint.unread import is_terraform, unchecked_infrastructure
 
@@ -160,6 +159,9 @@ def _add_terraform(project: Project, result: LoadedFolder, files: TerraformFiles
 
 def load_template(source: SourceFile, project: Project) -> Template | None:
     """The template in `source`, or None when it is some other YAML/JSON; problems go to `project`."""
+    # PyYAML (~10 ms to import) only for a run that reads a template: Terraform and handler code alone do not
+    from lambdalint.loaders.yamlnodes import LoadError, load_json, load_yaml
+
     as_json = source.path.suffix == ".json" or _JSON_START.match(source.text) is not None
     problems: list[LoadError] = []
     try:
