@@ -109,6 +109,16 @@ def test_saving_a_handler_imports_only_the_rules_that_can_report_there(tmp_path:
     assert "lambdalint.rules.missing_timeout" not in imported  # LL201 reads templates only
 
 
+def test_a_run_over_handler_code_alone_does_not_import_pyyaml(tmp_path: Path) -> None:
+    # no template to read: handlers found by their shape, as in a Terraform-less code folder
+    write_tree(tmp_path, {"app.py": HANDLER})
+    probe = PROBE.replace('("libcst", "cfnlint"', '("yaml", "cfnlint"')
+    run = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True)
+    assert [f["code"] for f in json.loads(run.stdout)["findings"]] == ["LL101"]
+    line = next(l for l in run.stderr.splitlines() if l.startswith("MODULES "))
+    assert json.loads(line[len("MODULES "):]) == []
+
+
 def test_every_name_rulekit_exports_resolves() -> None:
     """The names rulekit hands out on first use (PEP 562) are the ones `__all__` promises."""
     import lambdalint.rulekit as rulekit
