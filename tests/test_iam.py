@@ -119,6 +119,37 @@ def test_serverless_legacy_and_new_syntax() -> None:
     assert [m.name for m in new.managed] == ["PowerUserAccess"]
 
 
+def test_provider_statements_are_each_services_own(tmp_path: Path) -> None:
+    """Provider-level statements are read once per service (`Template.analyses`) and shared by its
+    functions: every function still gets them, and a second service in the same run gets its own."""
+    service = """\
+service: {name}
+provider:
+  name: aws
+  runtime: python3.12
+  iam:
+    role:
+      statements:
+        - Effect: Allow
+          Action: {action}
+          Resource: "*"
+functions:
+  first:
+    handler: app.first
+  second:
+    handler: app.second
+"""
+    write_tree(tmp_path, {"orders/serverless.yml": service.format(name="orders", action="sqs:SendMessage"),
+                          "billing/serverless.yml": service.format(name="billing", action="sns:Publish")})
+    result = run_lint(tmp_path, select=["LL301"])
+    assert result.project is not None
+    actions = {(f.template.display.split("/")[0], f.name): [a.value for s in execution_role(f).statements
+                                                            for a in s.actions]
+               for f in result.project.functions}
+    assert actions == {("orders", "first"): ["sqs:SendMessage"], ("orders", "second"): ["sqs:SendMessage"],
+                       ("billing", "first"): ["sns:Publish"], ("billing", "second"): ["sns:Publish"]}
+
+
 def test_external_roles_are_unknown_and_noted_once(tmp_path: Path) -> None:
     result = run_lint(PROJECTS / "iam-external-role", select=["LL301", "LL302", "LL303"])
     assert result.visible == []
