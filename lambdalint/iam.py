@@ -710,7 +710,11 @@ class _ServiceActions:
         if text.startswith('{\n "') and text.rstrip().endswith("}"):
             offsets: dict[str, int] = {}
             for match in _TOP_LEVEL_KEY.finditer(text):
-                offsets[json.loads(match.group(1)).lower()] = match.end()  # the last spelling wins, as below
+                key = match.group(1)
+                # A key without escapes or control characters is its own text: 457 `json.loads`
+                # calls spared (any other key is decoded, and rejected, as JSON would).
+                name = key[1:-1] if "\\" not in key and key.isprintable() else json.loads(key)
+                offsets[name.lower()] = match.end()  # the last spelling wins, as below
             self._offsets = offsets
         else:
             self._whole = self._decode_all()
@@ -728,16 +732,24 @@ class _ServiceActions:
         if service not in self._decoded:
             offset = self._offsets.get(service) if self._offsets is not None else None
             try:
-                body = _DECODER.raw_decode(self._text, offset)[0] if offset is not None else None
+                body = self._entry(offset) if offset is not None else None
             except ValueError:  # a damaged file: as if the service were not in it
                 body = None
             self._decoded[service] = _action_table(body) if isinstance(body, dict) else None
         return self._decoded[service]
 
+    def _entry(self, offset: int) -> object:
+        """The service's entry at `offset`. cfn-lint writes its `Actions` first: then only they are
+        decoded (the resource types after them are up to a third of an entry, and never read)."""
+        if self._text.startswith(_ACTIONS_FIRST, offset):
+            return {"Actions": _DECODER.raw_decode(self._text, offset + len(_ACTIONS_FIRST))[0]}
+        return _DECODER.raw_decode(self._text, offset)[0]
+
 
 # `"service": ` on a line indented by one space (see `_ServiceActions`).
 _TOP_LEVEL_KEY = re.compile(r'\n ("(?:[^"\\\n]|\\.)*"): ')
 _DECODER = json.JSONDecoder()
+_ACTIONS_FIRST = '{\n  "Actions": '
 
 
 def _action_table(body: dict) -> Mapping[str, bool]:

@@ -209,6 +209,29 @@ def test_actions_that_accept_only_star(action: str, only_star: bool | None) -> N
     assert action_accepts_only_star(action) is only_star
 
 
+def test_action_table_read_per_service_agrees_with_decoding_it_whole() -> None:
+    """cfn-lint's layout is read one service at a time, its `Actions` first, plain keys without
+    JSON decoding; keys with escapes and a service whose resource types come first read the same
+    as decoding the whole file does."""
+    from lambdalint.iam import _ServiceActions
+
+    data = {
+        "s3": {"Actions": {"GetObject": {"Resources": [{"Resources": "object"}]}, "ListAllMyBuckets": {}},
+               "Resources": {"object": {"ARN": "arn:aws:s3:::x/y"}}},
+        "xray": {"Actions": {"PutTraceSegments": {}}, "Resources": {}},
+        "kms": {"Resources": {"key": {"ARN": "arn:aws:kms:r:a:key/k"}}, "Actions": {"Decrypt": {"Resources": [{}]}}},
+    }
+    text = json.dumps(data, indent=1).replace('"xray"', '"x\\u0072ay"')  # a key spelled with an escape
+    assert '"x\\u0072ay": ' in text and text.startswith('{\n "')
+    per_service = _ServiceActions(text)
+    whole = per_service._decode_all()
+    assert set(whole) == {"s3", "xray", "kms"}
+    for service in whole:
+        assert per_service.get(service) == whole[service]
+    assert per_service.get("s3") == {"getobject": True, "listallmybuckets": False}
+    assert per_service.get("kms") == {"decrypt": True}
+
+
 def test_policy_templates_are_read_without_importing_samtranslator(tmp_path: Path) -> None:
     write_tree(tmp_path, {"template.yaml": (PROJECTS / "sam-policy-template" / "template.yaml").read_text()})
     probe = (
