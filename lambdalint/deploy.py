@@ -73,7 +73,9 @@ class Deployment(NamedTuple):
 
 def number(node: Located) -> int | None:
     """A literal whole number (YAML may quote it), else None."""
-    if not node.is_literal or isinstance(node.value, bool):
+    # Unset (None, the default of most functions) is answered first: `int("None")` would raise and
+    # catch a ValueError for every function of the run.
+    if node.value is None or not node.is_literal or isinstance(node.value, bool):
         return None
     try:
         return int(str(node.value).strip())

@@ -305,11 +305,13 @@ def _document(document: Located | None, where: str) -> list[Statement]:
 
 
 def _statement(node: Located, where: str, template: str | None = None) -> Statement | None:
-    if not isinstance(node.value, dict):
+    fields = node.value
+    if not isinstance(fields, dict):
         return None
-    effect = node.get("Effect")
-    action, not_action = node.get("Action"), node.get("NotAction")
-    resource, not_resource = node.get("Resource"), node.get("NotResource")
+    # Read from the mapping itself: six `Located.get` calls per statement of every role added up.
+    effect = fields.get("Effect")
+    action, not_action = fields.get("Action"), fields.get("NotAction")
+    resource, not_resource = fields.get("Resource"), fields.get("NotResource")
     return Statement(
         node=node,
         effect=effect.value if effect is not None and isinstance(effect.value, str) else None,
@@ -317,7 +319,7 @@ def _statement(node: Located, where: str, template: str | None = None) -> Statem
         resources=tuple(resource.elements()) if resource is not None else (),
         not_action=not_action,
         not_resource=not_resource,
-        condition=node.get("Condition"),
+        condition=fields.get("Condition"),
         where=where,
         template=template,
     )
@@ -492,15 +494,18 @@ def _template_value(raw: object, values: dict[str, Located], span) -> Located:
     always grants from a `*` the user passed.
     """
     if isinstance(raw, dict):
-        if set(raw) == {"Fn::Sub"}:
+        # (one-key tests without a set per mapping: every SAM function's templates pass here)
+        if len(raw) == 1 and "Fn::Sub" in raw:
             text = _substitute(raw["Fn::Sub"], values)
             if text is not None:
                 return Located(text, span)
-        if set(raw) == {"Ref"} and raw["Ref"] in values:
+        if len(raw) == 1 and "Ref" in raw and raw["Ref"] in values:
             return values[raw["Ref"]]
         return Located({k: _template_value(v, values, span) for k, v in raw.items()}, span)
     if isinstance(raw, list):
-        return Located([_template_value(v, values, span) for v in raw], span)
+        # An `Action` list is plain strings: each is made here rather than by a call per item.
+        return Located([Located(v, span, "default") if isinstance(v, str) else _template_value(v, values, span)
+                        for v in raw], span)
     return Located(raw, span, "default")
 
 
@@ -621,14 +626,32 @@ def _inherits(own: Located, root: Located) -> bool:
 
 
 def _serverless_provider_policies(found: ExecutionRole, provider: Located) -> None:
-    for statements, where in ((provider.get("iam", "role", "statements"), "`provider.iam.role.statements`"),
-                              (provider.get("iamRoleStatements"), "`provider.iamRoleStatements`")):
-        if statements is not None:
-            found.statements.extend(_statements(statements, where))
-    for managed, where in ((provider.get("iam", "role", "managedPolicies"), "`provider.iam.role.managedPolicies`"),
-                           (provider.get("iamManagedPolicies"), "`provider.iamManagedPolicies`")):
-        for arn in (managed.elements() if managed is not None else []):
-            found.managed.append(ManagedPolicyRef(arn, aws_managed_policy_name(arn), where))
+    """Adds the service's provider-level statements and managed policies to a function's role.
+
+    Every function of a service gets the same ones: they are read once per template (the
+    `Statement`s and refs are immutable, and several roles holding the same one is what
+    `rulekit.statements_once` groups by anyway)."""
+    template = found.function.template
+    shared = template.analyses.get("serverless-provider-policies")
+    if shared is None:
+        shared = template.analyses["serverless-provider-policies"] = _provider_policies(provider)
+    statements, managed = shared  # type: ignore[misc]
+    found.statements.extend(statements)
+    found.managed.extend(managed)
+
+
+def _provider_policies(provider: Located) -> tuple[tuple[Statement, ...], tuple[ManagedPolicyRef, ...]]:
+    statements: list[Statement] = []
+    for node, where in ((provider.get("iam", "role", "statements"), "`provider.iam.role.statements`"),
+                        (provider.get("iamRoleStatements"), "`provider.iamRoleStatements`")):
+        if node is not None:
+            statements.extend(_statements(node, where))
+    managed: list[ManagedPolicyRef] = []
+    for node, where in ((provider.get("iam", "role", "managedPolicies"), "`provider.iam.role.managedPolicies`"),
+                        (provider.get("iamManagedPolicies"), "`provider.iamManagedPolicies`")):
+        for arn in (node.elements() if node is not None else []):
+            managed.append(ManagedPolicyRef(arn, aws_managed_policy_name(arn), where))
+    return tuple(statements), tuple(managed)
 
 
 def _serverless_named_role(function: Function, node: Located) -> ExecutionRole:
@@ -687,7 +710,11 @@ class _ServiceActions:
         if text.startswith('{\n "') and text.rstrip().endswith("}"):
             offsets: dict[str, int] = {}
             for match in _TOP_LEVEL_KEY.finditer(text):
-                offsets[json.loads(match.group(1)).lower()] = match.end()  # the last spelling wins, as below
+                key = match.group(1)
+                # A key without escapes or control characters is its own text: 457 `json.loads`
+                # calls spared (any other key is decoded, and rejected, as JSON would).
+                name = key[1:-1] if "\\" not in key and key.isprintable() else json.loads(key)
+                offsets[name.lower()] = match.end()  # the last spelling wins, as below
             self._offsets = offsets
         else:
             self._whole = self._decode_all()
@@ -705,16 +732,24 @@ class _ServiceActions:
         if service not in self._decoded:
             offset = self._offsets.get(service) if self._offsets is not None else None
             try:
-                body = _DECODER.raw_decode(self._text, offset)[0] if offset is not None else None
+                body = self._entry(offset) if offset is not None else None
             except ValueError:  # a damaged file: as if the service were not in it
                 body = None
             self._decoded[service] = _action_table(body) if isinstance(body, dict) else None
         return self._decoded[service]
 
+    def _entry(self, offset: int) -> object:
+        """The service's entry at `offset`. cfn-lint writes its `Actions` first: then only they are
+        decoded (the resource types after them are up to a third of an entry, and never read)."""
+        if self._text.startswith(_ACTIONS_FIRST, offset):
+            return {"Actions": _DECODER.raw_decode(self._text, offset + len(_ACTIONS_FIRST))[0]}
+        return _DECODER.raw_decode(self._text, offset)[0]
+
 
 # `"service": ` on a line indented by one space (see `_ServiceActions`).
 _TOP_LEVEL_KEY = re.compile(r'\n ("(?:[^"\\\n]|\\.)*"): ')
 _DECODER = json.JSONDecoder()
+_ACTIONS_FIRST = '{\n  "Actions": '
 
 
 def _action_table(body: dict) -> Mapping[str, bool]:

@@ -30,7 +30,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Literal, NamedTuple
+from typing import Callable, Iterable, Literal, NamedTuple
 
 from lambdalint.loaders.cloudformation import is_makefile_build
 from lambdalint.loaders.handlers import nameable, normalized
@@ -82,18 +82,37 @@ class CodeSource(NamedTuple):
             by_pattern = lambda rel: anchored(anchor + rel)  # noqa: E731
         if not self.skip_names:
             return by_pattern
-        names = _names_pattern(self.skip_names)
+        names = _name_matcher(self.skip_names)
 
         def excluded(rel: str) -> bool:
             name = rel.rstrip("/").rpartition("/")[2]
-            return bool(names.match(name)) or (by_pattern is not None and by_pattern(rel))
+            return names(name) or (by_pattern is not None and by_pattern(rel))
         return excluded
 
 
 @functools.cache
-def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
-    """One regex for a build's skip list (the same few lists for every package of a run)."""
-    return re.compile("|".join(fnmatch.translate(n) for n in names))
+def _name_matcher(names: tuple[str, ...]) -> Callable[[str], bool]:
+    """Whether a file or folder name is on a build's skip list (fnmatch, case-sensitive), made once
+    per list. SAM's list is plain names and `*.ext` globs: those are compared as strings, and only
+    other globs are compiled (compiling the whole list as one regex cost more than every package
+    of a template-only corpus run is then matched against)."""
+    exact: set[str] = set()
+    suffixes: list[str] = []
+    others: list[str] = []
+    for name in names:
+        if not _GLOB_CHARS.intersection(name):
+            exact.add(name)
+        elif name.startswith("*") and not _GLOB_CHARS.intersection(name[1:]):
+            suffixes.append(name[1:])
+        else:
+            others.append(name)
+    ends = tuple(suffixes)
+    pattern = re.compile("|".join(fnmatch.translate(n) for n in others)) if others else None
+    return lambda name: name in exact or name.endswith(ends) or \
+        (pattern is not None and pattern.match(name) is not None)
+
+
+_GLOB_CHARS = frozenset("*?[")
 
 
 class LayerRef(NamedTuple):

@@ -81,7 +81,8 @@ def __getattr__(name: str) -> object:
 
 __all__ = [
     "Context", "Example", "RESOURCE_POLICY_SERVICES", "Finding", "Function", "Located", "Option", "Project", "Related", "Rule",
-    "Severity", "Span", "Template", "bad", "good", "key_name", "name_list", "per_value", "where_to_set",
+    "Severity", "Span", "Template", "bad", "environment_values", "good", "key_name", "name_list", "per_value",
+    "where_to_set",
     # where handler code meets configuration (LL109, LL205, LL209)
     "RUNTIME_VARIABLES", "environment_known", "reachable_env", "variables_naming",
     # triggers (what invokes a function) and schedule expressions
@@ -203,6 +204,21 @@ def per_value(pairs: Iterable[tuple[Function, Located]]) -> list[tuple[Located, 
     for function, value in pairs:
         groups.setdefault(value.span, (value, []))[1].append(function)
     return list(groups.values())
+
+
+def environment_values(functions: Iterable[Function]) -> list[tuple[str, Located, list[Function]]]:
+    """Each environment value once (grouped by span, see `per_value`), with the variable name it
+    is set under and the functions that get it, in first-seen order.
+
+    The name is kept while grouping: looking it up again in the first function's environment
+    afterwards cost a scan (and a generator closed early) per value."""
+    names: dict[int, str] = {}
+    pairs = []
+    for function in functions:
+        for name, value in function.environment.items():
+            names.setdefault(id(value), name)  # the first function holding a value comes first in its group
+            pairs.append((function, value))
+    return [(names[id(value)], value, users) for value, users in per_value(pairs)]
 
 
 def name_list(functions: list[Function], limit: int = 3) -> str:

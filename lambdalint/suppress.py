@@ -189,11 +189,19 @@ def apply_suppressions(findings: list[Finding], project: Project, config: Config
     slug hides it, so a bare `# lambdalint: ignore` cannot hide the finding that it is unused.
     """
     usage = Usage()
-    per_resource = resource_directives(project)
+    # The same for both passes of a run (before and after LL002): found once.
+    per_resource = project.remember("resource-directives", project, lambda: resource_directives(project))
+    # A file without a `#` has no comment on any line: its lines are not split to look (a third of
+    # the files holding findings in a template corpus; read_line splits a whole file first).
+    commented: dict[str, bool] = {}
     for finding in findings:
         path = finding.span.path
         hits: list[Suppression] = []
-        line = read_line(path, finding.span.line)
+        has_hash = commented.get(path)
+        if has_hash is None:
+            source = project.sources.get(path)
+            has_hash = commented[path] = source is None or "#" in source.text
+        line = read_line(path, finding.span.line) if has_hash else ""
         for directive in line_directives(path, finding.span.line, line, path.endswith(".py")) if "#" in line else ():
             names = _covering(finding, directive, registry, explicit)
             if names:
@@ -217,7 +225,7 @@ def apply_suppressions(findings: list[Finding], project: Project, config: Config
 
 def _owner_directives(finding: Finding, per_resource: dict[tuple[str, str], list[Directive]]) -> list[Directive]:
     owner = finding.owner
-    if owner is None:
+    if owner is None or not per_resource:  # most runs: no resource or function carries one
         return []
     found = per_resource.get((finding.span.path, owner))
     if found is None:  # a handler's finding, owned by the function its template defines

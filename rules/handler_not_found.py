@@ -81,13 +81,13 @@ def check(ctx: Context) -> Iterator[Finding]:
         folder = ctx.project.display(function.code_dir) or "."
         key = key_name(function, "Handler")
         if handler.module is None:
-            folder_of_module = Path(handler.entry.file).parent
-            if not _holds_python(folder_of_module) or Path(handler.entry.file).stem in _GENERATED:
+            file = handler.entry.file  # a `Path` already: not built again for each question
+            if not _holds_python(file.parent) or file.stem in _GENERATED:
                 continue
-            if os.path.lexists(handler.entry.file):
+            if os.path.lexists(file):
                 continue  # there, but unreadable or undecodable: that is an LL001 on the file
-            module = Path(handler.entry.file).relative_to(function.code_dir).as_posix() \
-                if function.code_dir in Path(handler.entry.file).parents else handler.entry.file.name
+            module = file.relative_to(function.code_dir).as_posix() \
+                if function.code_dir in file.parents else file.name
             yield ctx.finding(
                 function.handler.span, f"`{handler_text}`: no module `{module}` in `{folder}`",
                 f"Point `{key}` at `<module path>.<function>` relative to `{folder}`.",

@@ -38,8 +38,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from lambdalint.rulekit import (Context, Finding, Located, Rule, Template, bad, good, is_secret_name,
-                                name_list, per_value)
+from lambdalint.rulekit import (Context, Finding, Located, Rule, Template, bad, environment_values, good, is_secret_name,
+                                name_list)
 
 # The fields of an RDS / DocumentDB secret that are connection settings, not the secret.
 _PUBLIC_FIELDS = frozenset({"username", "user", "host", "port", "dbname", "engine",
@@ -60,10 +60,7 @@ def _resolved_secret(template: Template, name: str, value: Located) -> str | Non
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    pairs = [(function, value) for function in ctx.project.functions
-             for value in function.environment.values()]
-    for value, functions in per_value(pairs):
-        name = next(k for k, v in functions[0].environment.items() if v is value)
+    for name, value, functions in environment_values(ctx.project.functions):
         source = _resolved_secret(functions[0].template, name, value)
         if source is None:
             continue

@@ -40,7 +40,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from lambdalint.rulekit import Context, Finding, Located, Rule, bad, find_secret, good, name_list, per_value
+from lambdalint.rulekit import (Context, Finding, Located, Rule, bad, environment_values, find_secret, good,
+                                name_list)
 
 
 def _text(value: Located) -> tuple[str, bool] | None:
@@ -57,10 +58,7 @@ def _text(value: Located) -> tuple[str, bool] | None:
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    pairs = [(function, value) for function in ctx.project.functions
-             for value in function.environment.values()]
-    for value, functions in per_value(pairs):
-        name = next(k for k, v in functions[0].environment.items() if v is value)
+    for name, value, functions in environment_values(ctx.project.functions):
         found = _text(value)
         if found is None:
             continue

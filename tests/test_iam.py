@@ -119,6 +119,37 @@ def test_serverless_legacy_and_new_syntax() -> None:
     assert [m.name for m in new.managed] == ["PowerUserAccess"]
 
 
+def test_provider_statements_are_each_services_own(tmp_path: Path) -> None:
+    """Provider-level statements are read once per service (`Template.analyses`) and shared by its
+    functions: every function still gets them, and a second service in the same run gets its own."""
+    service = """\
+service: {name}
+provider:
+  name: aws
+  runtime: python3.12
+  iam:
+    role:
+      statements:
+        - Effect: Allow
+          Action: {action}
+          Resource: "*"
+functions:
+  first:
+    handler: app.first
+  second:
+    handler: app.second
+"""
+    write_tree(tmp_path, {"orders/serverless.yml": service.format(name="orders", action="sqs:SendMessage"),
+                          "billing/serverless.yml": service.format(name="billing", action="sns:Publish")})
+    result = run_lint(tmp_path, select=["LL301"])
+    assert result.project is not None
+    actions = {(f.template.display.split("/")[0], f.name): [a.value for s in execution_role(f).statements
+                                                            for a in s.actions]
+               for f in result.project.functions}
+    assert actions == {("orders", "first"): ["sqs:SendMessage"], ("orders", "second"): ["sqs:SendMessage"],
+                       ("billing", "first"): ["sns:Publish"], ("billing", "second"): ["sns:Publish"]}
+
+
 def test_external_roles_are_unknown_and_noted_once(tmp_path: Path) -> None:
     result = run_lint(PROJECTS / "iam-external-role", select=["LL301", "LL302", "LL303"])
     assert result.visible == []
@@ -176,6 +207,29 @@ def test_sub_and_join_spellings() -> None:
 ])
 def test_actions_that_accept_only_star(action: str, only_star: bool | None) -> None:
     assert action_accepts_only_star(action) is only_star
+
+
+def test_action_table_read_per_service_agrees_with_decoding_it_whole() -> None:
+    """cfn-lint's layout is read one service at a time, its `Actions` first, plain keys without
+    JSON decoding; keys with escapes and a service whose resource types come first read the same
+    as decoding the whole file does."""
+    from lambdalint.iam import _ServiceActions
+
+    data = {
+        "s3": {"Actions": {"GetObject": {"Resources": [{"Resources": "object"}]}, "ListAllMyBuckets": {}},
+               "Resources": {"object": {"ARN": "arn:aws:s3:::x/y"}}},
+        "xray": {"Actions": {"PutTraceSegments": {}}, "Resources": {}},
+        "kms": {"Resources": {"key": {"ARN": "arn:aws:kms:r:a:key/k"}}, "Actions": {"Decrypt": {"Resources": [{}]}}},
+    }
+    text = json.dumps(data, indent=1).replace('"xray"', '"x\\u0072ay"')  # a key spelled with an escape
+    assert '"x\\u0072ay": ' in text and text.startswith('{\n "')
+    per_service = _ServiceActions(text)
+    whole = per_service._decode_all()
+    assert set(whole) == {"s3", "xray", "kms"}
+    for service in whole:
+        assert per_service.get(service) == whole[service]
+    assert per_service.get("s3") == {"getobject": True, "listallmybuckets": False}
+    assert per_service.get("kms") == {"decrypt": True}
 
 
 def test_policy_templates_are_read_without_importing_samtranslator(tmp_path: Path) -> None:

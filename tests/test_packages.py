@@ -500,3 +500,18 @@ def test_serverless_exclude_dev_dependencies_off(tmp_path: Path) -> None:
                           "handler.js": ""})
     _sparse(tmp_path / "node_modules" / "serverless" / "bin.js", 260 * MB)
     assert [f.severity for f in lint4(tmp_path, ("LL401",)).visible] == ["error"]
+
+
+@pytest.mark.parametrize("names", [packages.SAM_BUILD_EXCLUDES, ("*.md", "docs", "te?t", "[ab]c", "*x*", "a*", "*.p[yx]")])
+def test_skip_names_match_as_fnmatch_does(names: tuple[str, ...]) -> None:
+    """A build's skip list compares plain names and `*.ext` globs as strings and compiles only the
+    other globs: the same answers as fnmatch's patterns for every name."""
+    import fnmatch
+    import re
+
+    whole = re.compile("|".join(fnmatch.translate(n) for n in names))
+    matches = packages._name_matcher(names)
+    candidates = [*names, "x.pyc", ".pyc", "pyc", "a.so", "lib.egg-info", "egg", "ENV", "Env", "venv.bak",
+                  "README.md", "md", "test", "text", "tet", "ac", "bc", "abc", "axb", "a", "ab.px", "ab.pz",
+                  "", "__pycache__", "x.so\n", ".gitignore.bak"]
+    assert [matches(c) for c in candidates] == [whole.match(c) is not None for c in candidates]

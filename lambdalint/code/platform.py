@@ -10,7 +10,6 @@ the snapshot).
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Iterator, NamedTuple
 
 from lambdalint.code.analysis import CodeAnalysis, Handler
@@ -57,7 +56,9 @@ def handler_modules(analysis: CodeAnalysis, handler: Handler) -> list[ModuleFact
             if target not in files:
                 files.add(target)
                 todo.append(target)
-    found = [analysis.modules.get(Path(f)) for f in sorted(files)]
+    # The import graph's files are the `Path`s `modules` is keyed by: no new `Path` per file (building
+    # and hashing one costs more than the rest of this walk).
+    found = [analysis.modules.get(f) for f in sorted(files)]
     return [m for m in found if m is not None and m.full]
 
 
