@@ -5,7 +5,8 @@
 CHECKOV is a checkov executable from a throwaway venv (never the project's dependencies), e.g.
 `/tmp/checkov-venv/bin/checkov`. Every run is a fresh subprocess; wall and CPU time are the medians
 of 5 runs for lambdalint (3 before checkov's run, 2 after; one untimed warm-up of each tool first)
-and of 1 for checkov; memory is the peak resident set of the subprocess (`ru_maxrss` of a wrapper
+and of 1 for checkov, each timed inside the wrapper around the tool's own run (the wrapper's interpreter
+start-up, ~20 ms, is counted for neither tool); memory is the peak resident set of the subprocess (`ru_maxrss` of a wrapper
 that runs only that one command), CPU time its user + system time (of all its processes: the
 wrapper is a subreaper, so the code workers lambdalint's first worker forks, which outlive it, are
 included).
@@ -26,18 +27,20 @@ import time
 from pathlib import Path
 
 _MEASURE = """
-import ctypes, os, resource, subprocess, sys
+import ctypes, os, resource, subprocess, sys, time
 # a subreaper (PR_SET_CHILD_SUBREAPER): the processes that outlive their parent, such as the code
 # workers lambdalint's first worker forks, are reaped here instead of by init, so they are counted
 ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)
+start = time.perf_counter()
 subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+wall = time.perf_counter() - start  # the tool's own run: not this wrapper's interpreter start-up
 while True:
     try:
         os.wait()
     except ChildProcessError:
         break
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(usage.ru_maxrss, usage.ru_utime + usage.ru_stime)
+print(usage.ru_maxrss, usage.ru_utime + usage.ru_stime, wall)
 """
 
 
@@ -46,11 +49,9 @@ _ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONT
 
 def measure(command: list[str]) -> tuple[float, int, float]:
     """Wall seconds, peak RSS (kB) and CPU seconds (user + system) of one run of `command`."""
-    start = time.perf_counter()
     out = subprocess.run([sys.executable, "-c", _MEASURE, *command], capture_output=True, text=True, env=_ENV)
-    wall = time.perf_counter() - start
-    rss, cpu = (out.stdout.split() + ["0", "0"])[:2]
-    return wall, int(rss), float(cpu)
+    rss, cpu, wall = (out.stdout.split() + ["0", "0", "0"])[:3]
+    return float(wall), int(rss), float(cpu)
 
 
 def main() -> None:
