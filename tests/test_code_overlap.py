@@ -305,21 +305,18 @@ def test_a_stuck_worker_is_given_up_after_its_deadline(serial: dict) -> None:
     assert stuck["alive"] == []
 
 
-def test_a_leader_that_dies_before_forking_loses_no_finding(serial: dict) -> None:
-    # it dies while importing LibCST: the other workers never come, their pipes read end-of-file
-    dead = probe(FIXTURES / "projects", PROJECTS, "leader-dies")
-    assert dead["pids"] and dead["imports"] == dead["pids"] and dead["served"] == []
-    assert dead["delivered"] and all(done == 0 for _, done in dead["delivered"])
-    assert report(dead) == report(serial)
-    assert dead["alive"] == []
-
-
-def test_a_leader_stuck_before_forking_is_given_up_after_its_deadline(serial: dict) -> None:
-    stuck = probe(FIXTURES / "projects", PROJECTS, "leader-hangs")
-    assert stuck["pids"] and stuck["imports"] == stuck["pids"] and stuck["served"] == []
-    assert stuck["delivered"] and all(done == 0 for _, done in stuck["delivered"])
-    assert report(stuck) == report(serial)
-    assert stuck["alive"] == []
+@pytest.mark.parametrize("mode, extra", [
+    ("leader-dies", {}),  # while importing LibCST
+    ("leader-hangs", {}),  # while importing LibCST
+    ("hang", {"slow_load": 1.0}),  # on the first file it does ahead, the parent still loading
+], ids=["dies-importing", "stuck-importing", "stuck-ahead"])
+def test_a_leader_that_never_forks_loses_no_finding(serial: dict, mode: str, extra: dict) -> None:
+    # the other workers never come, their pipes read end-of-file; the leader's own misses its deadline
+    lost = probe(FIXTURES / "projects", PROJECTS, mode, **extra)
+    assert lost["pids"] and lost["imports"] == lost["pids"] and lost["served"] == []
+    assert lost["delivered"] and all(done == 0 for _, done in lost["delivered"])
+    assert report(lost) == report(serial)
+    assert lost["alive"] == []
 
 
 def test_a_parent_that_cannot_wait_on_its_workers_analyses_alone(serial: dict) -> None:
@@ -459,12 +456,3 @@ def test_a_buffer_that_differs_from_the_file_done_ahead_is_analysed_as_the_buffe
     (sent_at, _), = [batch for batch in warm["sent"] if batch[1]][:1]
     # h3.py was done ahead from the disk, then again from the buffer the parent sent
     assert [at >= sent_at for _, at, path, _ in _analysed(log) if path.endswith("/h3.py")] == [False, True]
-
-
-def test_a_leader_stuck_on_a_file_it_does_ahead_is_given_up_after_its_deadline(serial: dict) -> None:
-    # it never forks the others: every pipe but its own is at end-of-file, its own misses the deadline
-    stuck = probe(FIXTURES / "projects", PROJECTS, "hang", slow_load=1.0)
-    assert stuck["pids"] and stuck["served"] == [] and set(stuck["jobs"]) == set(stuck["pids"])
-    assert stuck["delivered"] and all(done == 0 for _, done in stuck["delivered"])
-    assert report(stuck) == report(serial)
-    assert stuck["alive"] == []
