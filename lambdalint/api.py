@@ -104,7 +104,7 @@ def _run(targets: list[Path], config: Config, registry: Registry,
     if needs_code and found.python_files:
         from functools import partial
 
-        from lambdalint.code.analysis import likely_job
+        from lambdalint.code.jobs import likely_job
         from lambdalint.code.workers import start
 
         # workers that import LibCST on the other core while this process loads the templates,

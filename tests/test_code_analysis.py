@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from lambdalint.code import analysis as analysis_module
+from lambdalint.code import jobs as jobs_module
 
 from conftest import FIXTURES, run_lint, write_tree
 
@@ -97,7 +97,7 @@ def test_process_pool_gives_the_same_findings(tmp_path: Path, monkeypatch: pytes
              for i in range(6)}
     write_tree(tmp_path, files)
     _, serial = findings(tmp_path, select=("LL101",))
-    monkeypatch.setattr(analysis_module, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(jobs_module, "PARALLEL_THRESHOLD", 2)
     _, parallel = findings(tmp_path, select=("LL101",))
     assert serial == parallel and len(serial) == 6
 
@@ -109,13 +109,13 @@ def test_unrelated_modules_are_not_parsed(tmp_path: Path, monkeypatch: pytest.Mo
         "scripts/seed.py": "import boto3\nboto3.client('s3')\n",
     })
     parsed: list[str] = []
-    real = analysis_module._job
+    real = jobs_module.analyse_job
 
     def spy(job):
         parsed.append((Path(job[0]).name, job[3]))
         return real(job)
 
-    monkeypatch.setattr(analysis_module, "_job", spy)
+    monkeypatch.setattr(jobs_module, "analyse_job", spy)
     findings(tmp_path)
     assert parsed == [("app.py", "definitions")]
 

@@ -55,14 +55,14 @@ PROBE = RUNNING + r"""
 import json, os, sys, time
 from pathlib import Path
 import lambdalint.api as api
-import lambdalint.code.analysis as analysis
+import lambdalint.code.jobs as jobs
 import lambdalint.code.workers as workers
 from lambdalint.config import Config
 
 spec = json.loads(sys.argv[1])
 mode, parent = spec["mode"], os.getpid()
 pids, delivered, sent = [], [], []
-real_init, real_run, real_job = workers.CodeWorkers.__init__, workers.CodeWorkers.run, analysis._job
+real_init, real_run, real_job = workers.CodeWorkers.__init__, workers.CodeWorkers.run, jobs.analyse_job
 real_serve = workers._serve
 # what the workers did, one line per event, appended by whichever process it happened in
 trace = os.open(spec["trace"], os.O_WRONLY | os.O_APPEND)
@@ -116,7 +116,7 @@ def serve(*args):
     note("serve")
     real_serve(*args)
 
-workers.CodeWorkers.__init__, workers.CodeWorkers.run, analysis._job, workers._serve = init, run, job, serve
+workers.CodeWorkers.__init__, workers.CodeWorkers.run, jobs.analyse_job, workers._serve = init, run, job, serve
 if spec.get("min_load") is not None:  # the fixtures are small: load them as if they were big
     workers.MIN_LOAD_SECONDS = spec["min_load"]
 if mode == "serial":

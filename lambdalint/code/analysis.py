@@ -6,9 +6,11 @@ import os
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, NamedTuple, Sequence
 
+from lambdalint.code import jobs
 from lambdalint.code.facts import CallFact, FunctionFacts, ModuleFacts, MutationFact, text_hash
+from lambdalint.code.jobs import Job, decode_python
 from lambdalint.code.modules import ModuleIndex, package_root
 from lambdalint.code.scan import EVERYTHING, Prefilter, handler_shaped, imported_modules, is_test_file
 from lambdalint.discover import DEFAULT_MAX_PYTHON_BYTES, NotReadable, read_limited, too_large
@@ -20,8 +22,6 @@ if TYPE_CHECKING:
 
 # Objects whose `resolve(event, context)` runs one of the functions decorated with their methods.
 _ROUTERS = ("aws_lambda_powertools.event_handler.",)
-# Below this many modules, starting worker processes costs more than it saves.
-PARALLEL_THRESHOLD = 48
 
 
 class Entry(NamedTuple):
@@ -321,11 +321,11 @@ def analyse(project: Project, handler_patterns: Sequence[str],
                 changed = True
     analysis.imports = graph
     entry_files = {e.file for e in entries}
-    jobs = [(str(f), project.display(f), read(f) or "", "full" if f in needed else "definitions")
-            for f in sorted(graph) if read(f) is not None and (f in needed or f in entry_files)]
+    todo: list[Job] = [(str(f), project.display(f), read(f) or "", "full" if f in needed else "definitions")
+                       for f in sorted(graph) if read(f) is not None and (f in needed or f in entry_files)]
 
-    def store(jobs: list[tuple[str, str, str, str]]) -> None:
-        for facts in _run(jobs, warm):
+    def store(todo: list[Job]) -> None:
+        for facts in _run(todo, warm):
             path = Path(facts.path)
             analysis.modules[path] = facts
             # here, not in the worker: str hashes are salted per process (spawned workers differ)
@@ -336,7 +336,7 @@ def analyse(project: Project, handler_patterns: Sequence[str],
                 line, column, message = facts.error
                 project.problems.append(Problem(Span.point(facts.display, line, column), message))
 
-    store(jobs)
+    store(todo)
     # a handler bound to a method of a class another project module defines needs that module's
     # definitions at least
     store([(str(f), project.display(f), read(f) or "", "definitions")
@@ -491,19 +491,6 @@ def _read(path: Path, overlay: dict[Path, str], max_bytes: int, project: Project
         return None
 
 
-def decode_python(data: bytes) -> str:
-    return data.decode(python_encoding(data))
-
-
-def python_encoding(data: bytes) -> str:
-    """PEP 263: `utf-8-sig` for a BOM, else a `# -*- coding: latin-1 -*-` cookie on line 1 or 2,
-    else UTF-8. Raises SyntaxError for an unknown or contradictory declaration."""
-    import io
-    import tokenize
-
-    return tokenize.detect_encoding(io.BytesIO(data).readline)[0]
-
-
 def _unreadable(project: Project, path: Path, line: int, reason: str) -> None:
     display = project.display(path)
     project.problems.append(Problem(Span.point(display, line), reason))
@@ -559,61 +546,33 @@ def _roots(code_dir: Path | None, root: Path) -> tuple[Path, ...]:
     return tuple(roots)
 
 
-def likely_job(path: Path, display: Callable[[Path], str], prefilter: Prefilter,
-               max_bytes: int) -> tuple[str, str, str, str] | None:
-    """The job `analyse` would most likely make for a discovered Python file, made before the
-    templates say which files hold handlers (`workers` work on these while the parent loads):
-    its mode as the text alone decides it (a module that only imports a wanted one is analysed
-    in full by `analyse`, a miss the worker then redoes). None for a file `analyse` will not
-    ask for or cannot read; a file it reads differently (an editor buffer) is another job."""
-    file = path.absolute()
-    if is_test_file(display(file)):
-        return None
-    try:
-        text = decode_python(read_limited(file, max_bytes, "max-python-mb"))
-    except (NotReadable, SyntaxError, UnicodeDecodeError, LookupError):
-        return None
-    return str(file), display(file), text, "full" if prefilter.wanted(text) else "definitions"
-
-
-def _job(job: tuple[str, str, str, str]) -> ModuleFacts:
-    from lambdalint.code.extract import definition_facts, full_facts
-
-    path, display, text, mode = job
-    try:
-        return (full_facts if mode == "full" else definition_facts)(path, display, text)
-    except Exception as exc:  # noqa: BLE001 - a LibCST bug on one odd file must not end the run
-        return ModuleFacts(path=path, display=display, error=(1, 1, f"cannot analyse: {type(exc).__name__}: {exc}"),
-                           full=False)
-
-
 # The jobs of the current pool, as each worker process sees them: with 'fork' the list is inherited
 # by the workers (set by the pool initializer, never pickled), so a task is only its index.
-_POOL_JOBS: list[tuple[str, str, str, str]] = []
+_POOL_JOBS: list[Job] = []
 
 
-def _set_pool_jobs(jobs: list[tuple[str, str, str, str]]) -> None:
-    _POOL_JOBS[:] = jobs
+def _set_pool_jobs(todo: list[Job]) -> None:
+    _POOL_JOBS[:] = todo
 
 
 def _pool_job(index: int) -> ModuleFacts:
-    return _job(_POOL_JOBS[index])
+    return jobs.analyse_job(_POOL_JOBS[index])
 
 
-def _run(jobs: list[tuple[str, str, str, str]], warm: CodeWorkers | None = None) -> list[ModuleFacts]:
+def _run(todo: list[Job], warm: CodeWorkers | None = None) -> list[ModuleFacts]:
     if warm is not None and warm.alive:
         # what a worker did not deliver (it died, or stopped answering) is analysed here
-        return [facts if facts is not None else _job(job) for facts, job in zip(warm.run(jobs), jobs)]
+        return [facts if facts is not None else jobs.analyse_job(job) for facts, job in zip(warm.run(todo), todo)]
     workers = min(os.cpu_count() or 1, 8)
-    if len(jobs) < PARALLEL_THRESHOLD or workers < 2:
-        return [_job(job) for job in jobs]
+    if len(todo) < jobs.PARALLEL_THRESHOLD or workers < 2:
+        return [jobs.analyse_job(job) for job in todo]
     # the pool machinery (multiprocessing, logging, subprocess) costs an editor's on-save run
     # several milliseconds, and only big projects get here
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     # biggest first, so one long file does not finish alone at the end
-    ordered = sorted(jobs, key=lambda j: -len(j[2]))
+    ordered = sorted(todo, key=lambda j: -len(j[2]))
     # fork shares the already-imported engine (and LibCST) and the job texts with the workers;
     # spawn would import everything again per worker and pickle every text
     if sys.platform.startswith("linux"):
@@ -621,7 +580,7 @@ def _run(jobs: list[tuple[str, str, str, str]], warm: CodeWorkers | None = None)
         task, tasks, init, initargs = _pool_job, range(len(ordered)), _set_pool_jobs, (ordered,)
     else:
         context = multiprocessing.get_context()
-        task, tasks, init, initargs = _job, ordered, None, ()
+        task, tasks, init, initargs = jobs.analyse_job, ordered, None, ()
     # a few large chunks: each task is a round trip through the pool's queues
     chunk = max(1, len(ordered) // (workers * 4))
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=init,

@@ -82,7 +82,7 @@ def write_changes(changes: Iterable[FileChange], refused: list[str] | None = Non
 
 def _decode(data: bytes) -> tuple[str, str]:
     """(text, encoding) as CPython reads the file; encoding `utf-8-sig` when it has a BOM."""
-    from lambdalint.code.analysis import python_encoding
+    from lambdalint.code.jobs import python_encoding
 
     encoding = python_encoding(data)
     return data.decode(encoding), encoding

@@ -9,7 +9,7 @@ parent is loading on. `analysis.analyse` then hands them its jobs (each job carr
 editor buffers hold) and the parent never imports LibCST for them.
 
 Once LibCST is in, the leader would only wait for the parent, so it analyses the discovered Python
-files ahead, as `analysis.likely_job` guesses each will be asked for (which files hold handlers is
+files ahead, as `jobs.likely_job` guesses each will be asked for (which files hold handlers is
 known only once the templates are read), and looks for the parent's first chunk between files.
 Only then does it fork the others, which inherit what was done ahead: until the parent has loaded,
 there are two processes on two cores, and any worker can answer any job. A job is answered from
@@ -52,12 +52,13 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
+from lambdalint.code import jobs
+from lambdalint.code.jobs import Job
 from lambdalint.unread import is_terraform
 
 if TYPE_CHECKING:
     from lambdalint.code.facts import ModuleFacts
 
-Job = tuple[str, str, str, str]  # (path, display, text, mode), as `analysis._job` takes it
 
 # When it pays (bench/README.md, "Overlapping the code analysis", 2 cores, quiet): the workers save
 # what the parent loads while the leader imports LibCST (~0.12-0.14 s) and half the parse, and cost
@@ -73,7 +74,7 @@ _TEMPLATE_CHAR_SECONDS = 1 / 20e6
 # Two workers on two cores, the Terraform projects (quiet runs): 0.47 s against 0.54 s with one and
 # 0.63 s serial, for 0.67 s of CPU against 0.66 s and 0.63 s: the second worker costs a fork, not an
 # import, and halves the parse. A project with as many files as makes the serial engine use a pool
-# (`analysis.PARALLEL_THRESHOLD`) gets as many workers as that pool would.
+# (`jobs.PARALLEL_THRESHOLD`) gets as many workers as that pool would.
 MAX_WORKERS = 2
 # How long a chunk may take before its worker is given up: the first chunk also waits for the
 # leader's LibCST import and fork; a parse is far below a second per 100 kB, so only a stuck
@@ -87,7 +88,7 @@ def start(python_files: Sequence[Path], infrastructure: Sequence[Path],
           templates: Sequence[tuple[Path, str]] = (),
           likely: Callable[[Path], Job | None] | None = None) -> CodeWorkers | None:
     """Warm workers for this run, or None where they are not safe or would not pay. `likely`
-    (`analysis.likely_job`): the job each Python file will most likely be, which the leader does
+    (`jobs.likely_job`): the job each Python file will most likely be, which the leader does
     ahead while the parent loads."""
     if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
         return None
@@ -100,9 +101,7 @@ def start(python_files: Sequence[Path], infrastructure: Sequence[Path],
         sum(len(text) for _, text in templates) * _TEMPLATE_CHAR_SECONDS
     if load < MIN_LOAD_SECONDS:
         return None
-    from lambdalint.code.analysis import PARALLEL_THRESHOLD
-
-    workers = CodeWorkers(min(cpus, 8 if len(python_files) >= PARALLEL_THRESHOLD else MAX_WORKERS),
+    workers = CodeWorkers(min(cpus, 8 if len(python_files) >= jobs.PARALLEL_THRESHOLD else MAX_WORKERS),
                           python_files if likely is not None else (), likely)
     return workers if workers.alive else None
 
@@ -375,15 +374,13 @@ def _ahead(files: Sequence[Path], likely: Callable[[Path], Job | None] | None,
     two processes on two cores, so the guesses never slow the loading."""
     import select
 
-    from lambdalint.code import analysis
-
     done: dict[Job, ModuleFacts] = {}
     for path in files:
         if select.select(jobs_fds, [], [], 0)[0]:
             break
         job = likely(path) if likely is not None else None
         if job is not None:
-            done[job] = analysis._job(job)
+            done[job] = jobs.analyse_job(job)
     return done
 
 
@@ -392,8 +389,6 @@ def _serve(jobs_fd: int, results_fd: int, done_ahead: dict[Job, ModuleFacts] | N
     was done ahead where it is the same job (path, display path, text and mode all equal: an
     editor buffer that differs from the file is analysed as the buffer)."""
     import pickle
-
-    from lambdalint.code import analysis
 
     done_ahead = done_ahead or {}
 
@@ -404,7 +399,7 @@ def _serve(jobs_fd: int, results_fd: int, done_ahead: dict[Job, ModuleFacts] | N
         body = _read_exactly(jobs_fd, int.from_bytes(header, "little"))
         if body is None:
             return
-        done = [(index, done_ahead.pop(job, None) or analysis._job(job)) for index, job in pickle.loads(body)]
+        done = [(index, done_ahead.pop(job, None) or jobs.analyse_job(job)) for index, job in pickle.loads(body)]
         data = pickle.dumps(done, pickle.HIGHEST_PROTOCOL)
         data = len(data).to_bytes(_HEADER, "little") + data
         view = memoryview(data)
