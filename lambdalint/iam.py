@@ -677,7 +677,8 @@ def _first(*nodes: Located | None) -> Located | None:
 # AWS's own Lambda managed policies do so or the resource type only applies to an optional feature
 # (IAM then authorises the ordinary call against `*`, so scoping the statement breaks it):
 # - the logging and VPC networking of AWSLambdaBasicExecutionRole / AWSLambdaVPCAccessExecutionRole;
-# - `cloudwatch:PutMetricData` (`dataset` is only for CloudWatch datasets) and
+# - `cloudwatch:PutMetricData`, `GetMetricData` and `ListMetrics` (their one resource type,
+#   `dataset`, is only for CloudWatch datasets: metrics themselves have no ARN to scope to) and
 #   `s3-object-lambda:WriteGetObjectResponse` (AmazonS3ObjectLambdaExecutionRolePolicy);
 # - calls whose resource is an optional custom terminology, lexicon or custom-labels model.
 # cfn-lint's Policies.json does not say which resource types are required, so this list stays
@@ -686,7 +687,8 @@ _STAR_IN_PRACTICE = frozenset({
     "logs:createloggroup", "logs:createlogstream", "logs:putlogevents",
     "ec2:createnetworkinterface", "ec2:deletenetworkinterface", "ec2:describenetworkinterfaces",
     "ec2:detachnetworkinterface", "ec2:assignprivateipaddresses", "ec2:unassignprivateipaddresses",
-    "cloudwatch:putmetricdata", "s3-object-lambda:writegetobjectresponse",
+    "cloudwatch:putmetricdata", "cloudwatch:getmetricdata", "cloudwatch:listmetrics",
+    "s3-object-lambda:writegetobjectresponse",
     "translate:translatetext", "translate:translatedocument", "polly:synthesizespeech",
     "polly:startspeechsynthesistask", "rekognition:detectlabels", "rekognition:detectmoderationlabels",
     "rekognition:detecttext", "rekognition:detectfaces",

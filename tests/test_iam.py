@@ -192,6 +192,9 @@ def test_sub_and_join_spellings() -> None:
     ("ec2:DescribeNetworkInterfaces", True),
     ("s3:ListAllMyBuckets", True),
     ("cloudwatch:PutMetricData", True),
+    ("cloudwatch:GetMetricData", True),  # `dataset` only: metrics have no ARN (a real project's role)
+    ("cloudwatch:ListMetrics", True),
+    ("cloudwatch:DescribeAlarms", False),  # alarms have ARNs
     ("ec2:DescribeInstances", True),
     ("xray:Put*", True),  # a pattern whose every match takes no resource type
     ("POLLY:DescribeVoices", True),  # service prefixes compare without case
