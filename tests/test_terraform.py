@@ -108,6 +108,24 @@ resource "aws_lambda_function" "s3" {
     assert s3.code_dir is None and s3.handler_file is None and s3.code_location.span.line == 16
 
 
+def test_code_deployed_through_an_s3_object_is_the_zipped_folder() -> None:
+    root = FIXTURES / "projects" / "terraform-s3-deploy"
+    project = load(root)
+    orders = function(project, "aws_lambda_function.orders")
+    # s3_key = aws_s3_object.orders.key -> its source, data.archive_file.orders.output_path -> source_dir
+    assert orders.code_dir == root / "src" / "orders" and orders.handler_file == root / "src" / "orders" / "app.py"
+    legacy = function(project, "aws_lambda_function.legacy")
+    assert legacy.code_dir is None and legacy.code_location.value["s3_bucket"].value == "shared-artifacts"
+    result = run_lint(root)
+    # the code meets its role and environment: nothing grants the write, nothing sets the table
+    assert {(f.code, f.span.path, f.span.line) for f in result.findings} >= {
+        ("LL321", "src/orders/app.py", 9), ("LL109", "src/orders/app.py", 5)}
+    # and the function whose code is elsewhere is named as not read
+    assert [n for n in result.notes if "handler-code rules did not read it" in n] == [
+        "main.tf: `aws_lambda_function.legacy`: its code (an S3 object) is not a folder of the project, "
+        "so the handler-code rules did not read it"]
+
+
 def test_values_that_are_not_static_stay_unresolved(tmp_path: Path) -> None:
     write_tree(tmp_path, {"main.tf": """\
 variable "timeout" {}

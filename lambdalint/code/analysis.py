@@ -511,6 +511,10 @@ def _entries(project: Project, patterns: Sequence[str], read) -> list[Entry]:
     for function in project.functions:
         if function.code_dir is not None and function.is_python:
             code_dirs.add(function.code_dir)
+        if function.code_dir is None and function.is_python:
+            # else a project deployed from S3 passes the code rules unread, and nothing says so
+            project.note(f"{function.label}: its code ({_code_described(function)}) is not a folder of the "
+                         "project, so the handler-code rules did not read it")
         file = function.handler_file
         if file is None or function.handler_function is None or function.code_dir is None:
             continue
@@ -537,6 +541,15 @@ def _entries(project: Project, patterns: Sequence[str], read) -> list[Entry]:
                 seen.add((file, name))
                 entries.append(Entry(file, name, roots(None, file)))
     return entries
+
+
+def _code_described(function: Function) -> str:
+    where = function.code_location
+    if where is None or where.origin == "unresolved":
+        return "a value lambdalint cannot resolve"
+    if isinstance(where.value, dict):
+        return "an S3 object"
+    return f"`{where.value}`" if isinstance(where.value, str) else "not named"
 
 
 def _roots(code_dir: Path | None, root: Path) -> tuple[Path, ...]:

@@ -326,7 +326,8 @@ def _function(module: TerraformModule, template: Template, block: Block) -> Func
 
 
 def _code(module: TerraformModule, function: Function, body: Located) -> None:
-    """`code_location` / `code_dir` from `filename` (via an `archive_file`), `s3_*` or `image_uri`."""
+    """`code_location` / `code_dir` from `filename` (via an `archive_file`), `s3_*` (via an
+    `aws_s3_object` whose `source` is an `archive_file`'s zip, else nothing local) or `image_uri`."""
     if function.package_type == "Image":
         image = body.get("image_uri")
         if image is not None:
@@ -338,9 +339,16 @@ def _code(module: TerraformModule, function: Function, body: Located) -> None:
         if bucket is not None:
             function.code_location = Located({"s3_bucket": bucket, **({"s3_key": body.value["s3_key"]} if body.get("s3_key") else {})},
                                              bucket.span, key_span=bucket.key_span)
+            uploaded = _uploaded_source(module, body.get("s3_key"))
+            if uploaded is not None:
+                _code_from_archive(module, function, _archive_for(module, uploaded))
         return
     function.code_location = filename
-    archive = _archive_for(module, filename)
+    _code_from_archive(module, function, _archive_for(module, filename))
+
+
+def _code_from_archive(module: TerraformModule, function: Function, archive: Located | None) -> None:
+    """The folder (or file) an `archive_file` zips is the function's code."""
     if archive is None:
         return
     for key in ("source_dir", "source_file"):
@@ -353,6 +361,17 @@ def _code(module: TerraformModule, function: Function, body: Located) -> None:
                                          else str(location), source.span, key_span=source.key_span)  # type: ignore[union-attr]
         function.code_dir = location if key == "source_dir" else location.parent
         return
+
+
+def _uploaded_source(module: TerraformModule, key: Located | None) -> Located | None:
+    """The local file an `s3_key = aws_s3_object.x.key` uploads: that object's `source` (the
+    HashiCorp tutorial's way to deploy a zip through a bucket; `aws_s3_bucket_object` is its
+    older name)."""
+    ref = module.reference(key)
+    if ref is None or ref[0] not in ("aws_s3_object", "aws_s3_bucket_object") or ref[2] not in ("key", "id"):
+        return None
+    block = module.resources.get((ref[0], ref[1]))
+    return module.value(block).get("source") if block is not None else None
 
 
 def _archive_for(module: TerraformModule, filename: Located) -> Located | None:
