@@ -14,7 +14,8 @@ finding about a missing setting belongs (catalog: "Terraform ... the block heade
 
 A function is named by its address (`aws_lambda_function.orders`); `count` / `for_each` blocks are
 one function. Its code comes from `filename` (a zip, often the `output_path` of an `archive_file`
-data source whose `source_dir` / `source_file` is the handler's folder), `s3_*` (nothing local) or
+data source whose `source_dir` / `source_file` is the handler's folder), `s3_*` (the folder
+an `archive_file` zips when `s3_key` names the `aws_s3_object` that uploads it, else nothing local) or
 `image_uri` (package type `Image`).
 
 A module is loaded in two steps: `read_terraform_folder` (files, index, variables, the `source` of
