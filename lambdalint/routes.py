@@ -6,11 +6,12 @@ every dialect (LL216 asks `open_routes(function)` and never reads a dialect's sp
 | SAM | an `Api` / `HttpApi` event | no route `Auth.Authorizer` (or `NONE`) and no default authorizer, API key, resource policy or private endpoint on its API (own or `Globals`), no OpenAPI document |
 | CloudFormation | an `AWS::ApiGateway::Method` | `AuthorizationType` missing or `NONE`, no `ApiKeyRequired`, its API in the template without `Policy` or private endpoint |
 | CloudFormation | an `AWS::ApiGatewayV2::Route` to the function's integration | `AuthorizationType` missing or `NONE` |
+| Terraform | an `aws_apigatewayv2_route` to the function's integration (the loader lists them) | `authorization_type` missing or `NONE` |
 | Serverless | an `http` / `httpApi` event | no `authorizer`, not `private: true`, no `provider.apiGateway.resourcePolicy` (nor a `restApiId` made elsewhere) |
 
 Anything left open by the template (an authorizer from a parameter, an API defined elsewhere or by
 an OpenAPI document) is not open. Triggers not judged (OpenAPI integrations, quick-create HTTP
-APIs, Terraform) give None, so the caller can say so.
+APIs, Terraform's REST APIs) give None, so the caller can say so.
 """
 
 from __future__ import annotations
@@ -126,24 +127,28 @@ def _v2_routes(trigger: Trigger) -> list[Route | None] | None:
     """The `AWS::ApiGatewayV2::Route`s whose `Target` is this integration (`integrations/${I}`);
     None when no route of the template names it (a route elsewhere, or the API's default)."""
     template = trigger.function.template  # type: ignore[union-attr]
-    routes: list[Route | None] = []
-    for logical_id, resource in template.resources_of("AWS::ApiGatewayV2::Route"):
-        props = resource.get("Properties")
-        if props is None:
-            continue
-        if trigger.name not in referenced_ids(props.get("Target")):
-            continue
-        authorization = props.get("AuthorizationType")
-        key = _text(props.get("RouteKey"))
-        if (authorization is not None and _text(authorization) != "NONE") or key is None:
-            routes.append(None)
-            continue
-        method, _, path = key.strip().partition(" ")
-        if key.strip() == "$default":
-            method, path = "ANY", "$default"
-        where = authorization.span if authorization is not None else resource.key_span or resource.span
-        routes.append(_route(method, path, where))
+    routes = [_v2_route(props, resource.key_span or resource.span)
+              for _, resource in template.resources_of("AWS::ApiGatewayV2::Route")
+              if (props := resource.get("Properties")) is not None and trigger.name in referenced_ids(props.get("Target"))]
     return routes or None
+
+
+def _listed_routes(trigger: Trigger) -> list[Route | None] | None:
+    """The routes to the integration that the loader found (Terraform's `aws_apigatewayv2_route`s),
+    given as CloudFormation routes; None when it found none."""
+    listed = trigger.extra.get("Routes")
+    return [_v2_route(route, route.span) for route in listed.value] if listed is not None else None
+
+
+def _v2_route(props: Located, at: Span) -> Route | None:
+    authorization = props.get("AuthorizationType")
+    key = _text(props.get("RouteKey"))
+    if (authorization is not None and _text(authorization) != "NONE") or key is None:
+        return None
+    method, _, path = key.strip().partition(" ")
+    if key.strip() == "$default":
+        method, path = "ANY", "$default"
+    return _route(method, path, authorization.span if authorization is not None else at)
 
 
 def _private(props: Located) -> bool:
@@ -208,4 +213,5 @@ _READERS = {
     "serverless-event": lambda trigger: [_serverless_route(trigger)],
     "AWS::ApiGateway::Method": lambda trigger: [_rest_method(trigger)],
     "AWS::ApiGatewayV2::Integration": _v2_routes,
+    "aws_apigatewayv2_integration": _listed_routes,
 }

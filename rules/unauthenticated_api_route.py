@@ -3,8 +3,8 @@
 Reports an API Gateway route that invokes the function without any authorization: a REST method
 with `AuthorizationType: NONE` and no API key, a SAM `Api` or `HttpApi` event with neither a route
 authorizer nor a default authorizer (or API key requirement) on its API, an
-`AWS::ApiGatewayV2::Route` to the function's integration with `AuthorizationType` missing or
-`NONE`, a Serverless `http` event without `authorizer` or `private: true`, an `httpApi` event
+`AWS::ApiGatewayV2::Route` (Terraform: `aws_apigatewayv2_route`) to the function's integration
+with `AuthorizationType` (`authorization_type`) missing or `NONE`, a Serverless `http` event without `authorizer` or `private: true`, an `httpApi` event
 without `authorizer`. A warning for
 `POST`, `PUT`, `PATCH`, `DELETE` and `ANY`, info for `GET` and `HEAD`; `OPTIONS` (CORS preflight)
 never.
@@ -13,7 +13,7 @@ Silent whenever the template leaves the answer open: an API defined by an OpenAP
 (`DefinitionBody`, `DefinitionUri`, `Body`: its `security` may authorize every route), an API
 with a resource policy or a private endpoint, an API defined outside the template, an authorizer
 or method given by a parameter or condition. Triggers it cannot read yet (OpenAPI integrations,
-quick-create HTTP APIs) leave a note (`check -v`).
+quick-create HTTP APIs, Terraform REST API methods) leave a note (`check -v`).
 
 ## Why is this bad?
 A route without authorization is callable by anyone on the internet who finds the URL: writes,

@@ -840,3 +840,75 @@ module "reader" {
     assert role is not None and role.unknown is None
     statements = [s.plain() for document, _ in role.documents for s in document.get("Statement").value]
     assert {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": ["arn:aws:s3:::reports/*"]} in statements
+
+
+HTTP_API_ROUTES = """\
+resource "aws_apigatewayv2_api" "api" {
+  name          = "orders"
+  protocol_type = "HTTP"
+}
+
+resource "aws_apigatewayv2_integration" "orders" {
+  api_id           = aws_apigatewayv2_api.api.id
+  integration_type = "AWS_PROXY"
+  integration_uri  = aws_lambda_function.orders.invoke_arn
+}
+
+resource "aws_apigatewayv2_route" "create" {
+  api_id    = aws_apigatewayv2_api.api.id
+  route_key = "POST /orders"
+  target    = "integrations/${aws_apigatewayv2_integration.orders.id}"
+}
+
+resource "aws_apigatewayv2_route" "list" {
+  api_id             = aws_apigatewayv2_api.api.id
+  route_key          = "GET /orders"
+  target             = "integrations/${aws_apigatewayv2_integration.orders.id}"
+  authorization_type = "JWT"
+  authorizer_id      = aws_apigatewayv2_authorizer.cognito.id
+}
+
+resource "aws_apigatewayv2_route" "admin" {
+  api_id             = aws_apigatewayv2_api.api.id
+  route_key          = "DELETE /orders/{id}"
+  target             = "integrations/${aws_apigatewayv2_integration.orders.id}"
+  authorization_type = "AWS_IAM"
+}
+
+resource "aws_apigatewayv2_integration" "reports" {
+  api_id           = aws_apigatewayv2_api.api.id
+  integration_type = "AWS_PROXY"
+  integration_uri  = aws_lambda_function.reports.invoke_arn
+}
+
+resource "aws_lambda_function" "orders" {
+  function_name = "orders"
+  filename      = "orders.zip"
+  handler       = "app.handler"
+  runtime       = "python3.12"
+  timeout       = 10
+  role          = "arn:aws:iam::123456789012:role/orders"
+}
+
+resource "aws_lambda_function" "reports" {
+  function_name = "reports"
+  filename      = "reports.zip"
+  handler       = "app.handler"
+  runtime       = "python3.12"
+  timeout       = 10
+  role          = "arn:aws:iam::123456789012:role/orders"
+}
+"""
+
+
+def test_http_api_routes_without_authorization_are_ll216(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"main.tf": HTTP_API_ROUTES})
+    result = run_lint(tmp_path, select=("LL216",))
+    # the open route, at its block header; the JWT and IAM routes stay silent
+    assert [(f.span.line, f.message) for f in result.findings] == [
+        (12, "`POST /orders` invokes `aws_lambda_function.orders` without any authorization: anyone can call it")]
+    # an integration no route of the module names is not judged, and a note says so
+    assert [n for n in result.notes if "was not checked" in n] == [
+        "main.tf: `aws_lambda_function.reports`: the authorization of API trigger "
+        "`aws_apigatewayv2_integration.reports` (aws_apigatewayv2_integration) was not checked"]
+

@@ -11,6 +11,7 @@ anything else is no trigger, never a guess.
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from lambdalint.located import Located, Span, default
@@ -194,8 +195,29 @@ class _Collector:
         trigger_kind: TriggerKind = "websocket" if protocol is not None and protocol.str_value() == "WEBSOCKET" \
             else "http-api"
         settings = {"TimeoutInMillis": body.value["timeout_milliseconds"]} if body.get("timeout_milliseconds") else {}
+        routes = self.routes_to(address)
         yield Trigger(trigger_kind, address, span, settings, function,
-                      f"{source[0]}.{source[1]}" if source else None, ref, kind)
+                      f"{source[0]}.{source[1]}" if source else None, ref, kind,
+                      extra={"Routes": Located(routes, span)} if routes else {})
+
+    def routes_to(self, integration: str) -> list[Located]:
+        """The `aws_apigatewayv2_route`s whose `target` is `integrations/${<integration>.id}`, each
+        as the CloudFormation route's `RouteKey` and `AuthorizationType` (LL216 reads them), placed
+        at the route's block header."""
+        wanted = re.compile(rf"(?<![\w.]){re.escape(integration)}\.id\b")
+        routes = []
+        for (kind, name), block in self.module.resources.items():
+            if kind != "aws_apigatewayv2_route":
+                continue
+            body = self.module.value(block)
+            target = body.get("target")
+            if target is None or not isinstance(target.value, str) or not wanted.search(target.value):
+                continue
+            fields = {"RouteKey": body.value["route_key"]} if body.get("route_key") is not None else {}
+            if body.get("authorization_type") is not None:
+                fields["AuthorizationType"] = body.value["authorization_type"]
+            routes.append(Located(fields, block.span))
+        return routes
 
     def quick_api(self, address: str, body: Located, span: Span, kind: str) -> Iterator[Trigger]:
         target = body.get("target")  # quick create: the default route's Lambda proxy
