@@ -7,11 +7,12 @@ every dialect (LL216 asks `open_routes(function)` and never reads a dialect's sp
 | CloudFormation | an `AWS::ApiGateway::Method` | `AuthorizationType` missing or `NONE`, no `ApiKeyRequired`, its API in the template without `Policy` or private endpoint |
 | CloudFormation | an `AWS::ApiGatewayV2::Route` to the function's integration | `AuthorizationType` missing or `NONE` |
 | Terraform | an `aws_apigatewayv2_route` to the function's integration (the loader lists them) | `authorization_type` missing or `NONE` |
+| Terraform | the `aws_api_gateway_method` an integration's `http_method` refers to | as CloudFormation's method, its `aws_api_gateway_rest_api` without `policy`, private endpoint or an `aws_api_gateway_rest_api_policy` in the module |
 | Serverless | an `http` / `httpApi` event | no `authorizer`, not `private: true`, no `provider.apiGateway.resourcePolicy` (nor a `restApiId` made elsewhere) |
 
 Anything left open by the template (an authorizer from a parameter, an API defined elsewhere or by
 an OpenAPI document) is not open. Triggers not judged (OpenAPI integrations, quick-create HTTP
-APIs, Terraform's REST APIs) give None, so the caller can say so.
+APIs, a Terraform method given by value) give None, so the caller can say so.
 """
 
 from __future__ import annotations
@@ -188,24 +189,36 @@ def _rest_method(trigger: Trigger) -> Route | None:
     props = resource.get("Properties") if resource is not None else None
     if props is None:
         return None
+    api = template.resources.get(trigger.source) if trigger.source else None
+    # an API defined elsewhere may carry a resource policy or a private endpoint
+    return _open_method(props, api.get("Properties") if api is not None else None, trigger.name,
+                        resource.key_span or resource.span)
+
+
+def _listed_method(trigger: Trigger) -> list[Route | None] | None:
+    """The REST method the loader found for the integration (Terraform's `aws_api_gateway_method`
+    and its `aws_api_gateway_rest_api`), given as CloudFormation's properties; None without one."""
+    method, api = trigger.extra.get("Method"), trigger.extra.get("RestApi")
+    if method is None or api is None:
+        return None
+    name = trigger.extra.get("MethodName")
+    return [_open_method(method, api, name.value if name is not None else trigger.name, method.span)]
+
+
+def _open_method(props: Located, api_props: Located | None, name: str, at: Span) -> Route | None:
     kind = props.get("AuthorizationType")
     if kind is not None and _text(kind) != "NONE":
         return None
     key = props.get("ApiKeyRequired")
     if key is not None and key.value is not False:
         return None
-    api = template.resources.get(trigger.source) if trigger.source else None
-    api_props = api.get("Properties") if api is not None else None
     if api_props is None or not isinstance(api_props.value, dict) or api_props.get("Policy") is not None \
             or _private(api_props):
-        return None  # an API defined elsewhere, or one with a resource policy or a private endpoint
+        return None  # an API with a resource policy or a private endpoint
     method = _text(props.get("HttpMethod"))
     if method is None:
         return None
-    return _route(method, trigger.name, (kind.span if kind is not None else resource.key_span or resource.span),  # type: ignore[union-attr]
-                  rest_method=True)
-
-
+    return _route(method, name, kind.span if kind is not None else at, rest_method=True)
 
 
 _READERS = {
@@ -214,4 +227,5 @@ _READERS = {
     "AWS::ApiGateway::Method": lambda trigger: [_rest_method(trigger)],
     "AWS::ApiGatewayV2::Integration": _v2_routes,
     "aws_apigatewayv2_integration": _listed_routes,
+    "aws_api_gateway_integration": _listed_method,
 }

@@ -13,7 +13,8 @@ Silent whenever the template leaves the answer open: an API defined by an OpenAP
 (`DefinitionBody`, `DefinitionUri`, `Body`: its `security` may authorize every route), an API
 with a resource policy or a private endpoint, an API defined outside the template, an authorizer
 or method given by a parameter or condition. Triggers it cannot read yet (OpenAPI integrations,
-quick-create HTTP APIs, Terraform REST API methods) leave a note (`check -v`).
+quick-create HTTP APIs) leave a note (`check -v`). Terraform's REST methods
+(`aws_api_gateway_method`) are read like CloudFormation's.
 
 ## Why is this bad?
 A route without authorization is callable by anyone on the internet who finds the URL: writes,

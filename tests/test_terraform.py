@@ -912,3 +912,52 @@ def test_http_api_routes_without_authorization_are_ll216(tmp_path: Path) -> None
         "main.tf: `aws_lambda_function.reports`: the authorization of API trigger "
         "`aws_apigatewayv2_integration.reports` (aws_apigatewayv2_integration) was not checked"]
 
+
+def _rest_api(name: str, method: str, api_extra: str = "", method_extra: str = "") -> str:
+    return f"""\
+resource "aws_api_gateway_rest_api" "{name}" {{
+  name = "{name}"
+{api_extra}}}
+
+resource "aws_api_gateway_resource" "{name}" {{
+  rest_api_id = aws_api_gateway_rest_api.{name}.id
+  parent_id   = aws_api_gateway_rest_api.{name}.root_resource_id
+  path_part   = "{name}"
+}}
+
+resource "aws_api_gateway_method" "{name}" {{
+  rest_api_id   = aws_api_gateway_rest_api.{name}.id
+  resource_id   = aws_api_gateway_resource.{name}.id
+  http_method   = "{method}"
+{method_extra}}}
+
+resource "aws_api_gateway_integration" "{name}" {{
+  rest_api_id             = aws_api_gateway_rest_api.{name}.id
+  resource_id             = aws_api_gateway_resource.{name}.id
+  http_method             = aws_api_gateway_method.{name}.http_method
+  integration_http_method = "POST"
+  type                    = "AWS_PROXY"
+  uri                     = aws_lambda_function.orders.invoke_arn
+}}
+"""
+
+
+def test_rest_api_methods_without_authorization_are_ll216(tmp_path: Path) -> None:
+    function = HTTP_API_ROUTES[HTTP_API_ROUTES.index('resource "aws_lambda_function" "orders"'):]
+    write_tree(tmp_path, {
+        "open.tf": _rest_api("open", "POST", method_extra='  authorization = "NONE"\n'),
+        "cognito.tf": _rest_api("cognito", "POST", method_extra='  authorization = "COGNITO_USER_POOLS"\n'),
+        "keyed.tf": _rest_api("keyed", "DELETE", method_extra='  authorization = "NONE"\n  api_key_required = true\n'),
+        "private.tf": _rest_api("private", "PUT", method_extra='  authorization = "NONE"\n',
+                                api_extra='  endpoint_configuration {\n    types = ["PRIVATE"]\n  }\n'),
+        "policy.tf": _rest_api("policy", "PATCH", method_extra='  authorization = "NONE"\n',
+                               api_extra='  policy = data.aws_iam_policy_document.internal.json\n'),
+        "functions.tf": function,
+    })
+    result = run_lint(tmp_path, select=("LL216",))
+    # only the open API's method, at its `authorization`; the others authorize, need a key, are
+    # private or carry a resource policy
+    assert [(f.span.path, f.span.line, f.span.column, f.message) for f in result.findings] == [
+        ("open.tf", 15, 19, "`POST` method `aws_api_gateway_method.open` invokes `aws_lambda_function.orders` "
+                            "without any authorization: anyone can call it")]
+

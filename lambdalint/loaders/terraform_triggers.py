@@ -238,7 +238,32 @@ class _Collector:
         ref = body.get("rest_api_id")
         source = self.source(ref)
         yield Trigger("api", address, span, settings, function,
-                      f"{source[0]}.{source[1]}" if source else None, ref, kind)
+                      f"{source[0]}.{source[1]}" if source else None, ref, kind,
+                      extra=self.rest_method(body, source))
+
+    def rest_method(self, integration: Located, api: tuple[str, str] | None) -> dict[str, Located]:
+        """The `aws_api_gateway_method` an integration's `http_method` refers to and its REST API,
+        as CloudFormation's `Method` and `RestApi` properties (LL216 reads them); empty when
+        either is not a resource of this module."""
+        method = self.module.reference(integration.get("http_method"))
+        if api is None or method is None or method[0] != "aws_api_gateway_method" \
+                or (method[0], method[1]) not in self.module.resources:
+            return {}
+        block = self.module.resources[(method[0], method[1])]
+        body = self.module.value(block)
+        names = {"http_method": "HttpMethod", "authorization": "AuthorizationType", "api_key_required": "ApiKeyRequired"}
+        method_props = {names[k]: v for k, v in body.items() if k in names}
+        api_body = self.body(*api)
+        api_props: dict[str, Located] = {}
+        policies = [b for (kind, _), b in self.module.resources.items() if kind == "aws_api_gateway_rest_api_policy"]
+        if api_body.get("policy") is not None or policies:  # a policy of this API, or maybe of it
+            api_props["Policy"] = api_body.get("policy") or default("policy", api_body.span)
+        endpoint = _nested(api_body, "endpoint_configuration")
+        if endpoint is not None and endpoint.get("types") is not None:
+            api_props["EndpointConfiguration"] = Located({"Types": endpoint.value["types"]}, endpoint.span)
+        return {"Method": Located(method_props, block.span, key_span=block.span),
+                "MethodName": Located(f"{method[0]}.{method[1]}", block.span),
+                "RestApi": Located(api_props, api_body.span)}
 
     def url(self, address: str, body: Located, span: Span, kind: str) -> Iterator[Trigger]:
         function = self.function_named(body.get("function_name"))
