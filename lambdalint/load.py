@@ -152,7 +152,7 @@ def _add_terraform(project: Project, result: LoadedFolder, files: TerraformFiles
         paths = sorted(p for p in call.folder.glob("*") if is_terraform(p.name)) if call.folder.is_dir() else []
         if not paths:
             continue
-        child = load_terraform_folder(call.folder, paths, files, inputs=call.inputs,
+        child = load_terraform_folder(call.folder, paths, files, inputs=call.inputs, caller=call.caller,
                                       prefix=f"{result.prefix}module.{call.name}.")
         _add_terraform(project, child, files, depth + 1)
 

@@ -961,3 +961,49 @@ def test_rest_api_methods_without_authorization_are_ll216(tmp_path: Path) -> Non
         ("open.tf", 15, 19, "`POST` method `aws_api_gateway_method.open` invokes `aws_lambda_function.orders` "
                             "without any authorization: anyone can call it")]
 
+
+def test_code_whose_zip_a_caller_builds_and_passes_in_is_the_callers_archive(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "main.tf": """\
+data "archive_file" "orders" {
+  type        = "zip"
+  source_dir  = "${path.module}/src/orders"
+  output_path = "${path.module}/build/orders.zip"
+}
+
+module "orders" {
+  source   = "./modules/function"
+  filename = data.archive_file.orders.output_path
+  handler  = "app.handler"
+}
+""",
+        "modules/function/main.tf": """\
+variable "filename" {
+  type = string
+}
+
+variable "handler" {
+  type = string
+}
+
+data "archive_file" "unused" {
+  type        = "zip"
+  source_dir  = "${path.module}/other"
+  output_path = "${path.module}/other.zip"
+}
+
+resource "aws_lambda_function" "this" {
+  function_name = "orders"
+  filename      = var.filename
+  handler       = var.handler
+  runtime       = "python3.12"
+  timeout       = 10
+  role          = "arn:aws:iam::123456789012:role/orders"
+}
+""",
+        "src/orders/app.py": "import os\n\n\ndef handler(event, context):\n    return os.environ[\"TABLE\"]\n",
+    })
+    orders = function(load(tmp_path), "module.orders.aws_lambda_function.this")
+    assert orders.code_dir == tmp_path / "src" / "orders" and orders.handler_file == tmp_path / "src" / "orders" / "app.py"
+    assert [(f.code, f.span.path) for f in run_lint(tmp_path, select=("LL109",)).findings] == [("LL109", "src/orders/app.py")]
+

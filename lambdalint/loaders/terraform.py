@@ -14,7 +14,8 @@ finding about a missing setting belongs (catalog: "Terraform ... the block heade
 
 A function is named by its address (`aws_lambda_function.orders`); `count` / `for_each` blocks are
 one function. Its code comes from `filename` (a zip, often the `output_path` of an `archive_file`
-data source whose `source_dir` / `source_file` is the handler's folder), `s3_*` (the folder
+data source whose `source_dir` / `source_file` is the handler's folder, the caller's when a module
+call passes the zip's path in as a variable), `s3_*` (the folder
 an `archive_file` zips when `s3_key` names the `aws_s3_object` that uploads it, else nothing local) or
 `image_uri` (package type `Image`).
 
@@ -51,6 +52,7 @@ class ModuleCall(NamedTuple):
     folder: Path
     name: str
     inputs: dict[str, Located]
+    caller: TerraformModule | None = None  # whose names an input's unresolved reference uses
 
 
 class LoadedFolder(NamedTuple):
@@ -116,13 +118,15 @@ class ReadFolder(NamedTuple):
 
 
 def load_terraform_folder(folder: Path, paths: list[Path], files: TerraformFiles,
-                          inputs: dict[str, Located] | None = None, prefix: str = "") -> LoadedFolder:
+                          inputs: dict[str, Located] | None = None, prefix: str = "",
+                          caller: TerraformModule | None = None) -> LoadedFolder:
     """One Terraform module, read and built (`read_terraform_folder`, then `build_terraform_folder`)."""
-    return build_terraform_folder(read_terraform_folder(folder, paths, files, inputs, prefix))
+    return build_terraform_folder(read_terraform_folder(folder, paths, files, inputs, prefix, caller))
 
 
 def read_terraform_folder(folder: Path, paths: list[Path], files: TerraformFiles,
-                          inputs: dict[str, Located] | None = None, prefix: str = "") -> ReadFolder:
+                          inputs: dict[str, Located] | None = None, prefix: str = "",
+                          caller: TerraformModule | None = None) -> ReadFolder:
     """One Terraform module up to its module calls. `inputs` are the variables a calling module
     binds (then `*.tfvars`, which only a root module reads, are not), `prefix` the address of
     that call (`module.orders.`) that the functions' names start with."""
@@ -140,7 +144,7 @@ def read_terraform_folder(folder: Path, paths: list[Path], files: TerraformFiles
         extra_sources[shown] = SourceFile(path.absolute(), shown, text)
         return shown, text
 
-    module = TerraformModule(folder, Scope(folder, read_file=read_file), prefix=prefix)
+    module = TerraformModule(folder, Scope(folder, read_file=read_file), prefix=prefix, caller=caller)
     templates: list[Template] = []
     for path in sorted(paths):
         if not path.name.endswith((".tf", ".tf.json")):
@@ -215,7 +219,7 @@ def build_terraform_folder(reading: ReadFolder) -> LoadedFolder:
             continue
         if use.kind == "local":
             if use.folder is not None:
-                calls.append(ModuleCall(use.folder, name, dict(module.value(block).items())))
+                calls.append(ModuleCall(use.folder, name, dict(module.value(block).items()), module))
             continue
         notes.append(f"{block.file.display}:{block.span.line}: module `{name}` "
                      f"(`{use.source or 'unknown source'}`) is not read; functions it defines are not checked")
@@ -346,6 +350,9 @@ def _code(module: TerraformModule, function: Function, body: Located) -> None:
         return
     function.code_location = filename
     _code_from_archive(module, function, _archive_for(module, filename))
+    bound = _caller_reference(module, filename)
+    if function.code_dir is None and bound is not None:
+        _code_from_archive(module.caller, function, _archive_for(module.caller, bound))  # type: ignore[arg-type]
 
 
 def _code_from_archive(module: TerraformModule, function: Function, archive: Located | None) -> None:
@@ -362,6 +369,17 @@ def _code_from_archive(module: TerraformModule, function: Function, archive: Loc
                                          else str(location), source.span, key_span=source.key_span)  # type: ignore[union-attr]
         function.code_dir = location if key == "source_dir" else location.parent
         return
+
+
+def _caller_reference(module: TerraformModule, value: Located) -> Located | None:
+    """What the caller bound `var.x` to when that is a reference in the caller's names (`filename =
+    var.zip` with `zip = data.archive_file.app.output_path` in the module call): the archive
+    building the zip is then the caller's."""
+    text = value.value if value.origin == "unresolved" and isinstance(value.value, str) else ""
+    if module.caller is None or not text.startswith("var."):
+        return None
+    bound = module.scope.variables.get(text[4:].strip())
+    return bound if bound is not None and module.caller.reference(bound) is not None else None
 
 
 def _uploaded_source(module: TerraformModule, key: Located | None) -> Located | None:

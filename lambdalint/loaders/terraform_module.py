@@ -44,6 +44,7 @@ class TerraformModule:
     data: dict[tuple[str, str], Block] = field(default_factory=dict)
     modules: dict[str, Block] = field(default_factory=dict)
     prefix: str = ""  # `module.orders.` when a caller's module call loaded this folder
+    caller: TerraformModule | None = field(default=None, repr=False, compare=False)  # whose call loaded this one
     variable_names: set[str] = field(default_factory=set)
     triggers: list = field(default_factory=list)  # `lambdalint.triggers.Trigger`s of every function
     schedules: list = field(default_factory=list)  # `lambdalint.triggers.ScheduleExpression`s
