@@ -18,7 +18,7 @@ service does with the caller's own permissions (Athena reads the Glue catalog an
 federated connectors as the caller; the RDS and Redshift Data APIs get a secret or cluster
 credentials; Textract, Rekognition and Transcribe read the S3 objects a request names). A module
 that imports a library making AWS calls of its own (PynamoDB, awswrangler, s3fs, request signers for API Gateway
-or OpenSearch) makes the set incomplete: those calls are not boto3 calls anyone can list.
+or OpenSearch, chaos_lambda's fault injection) makes the set incomplete: those calls are not boto3 calls anyone can list.
 
 ## Why is this bad?
 Permissions nobody uses are what an attacker gets for free when the function is compromised, and
@@ -249,5 +249,13 @@ def handler(event, context):
     )
     return athena.get_query_execution(QueryExecutionId=query["QueryExecutionId"])
 """}, title="Athena reads the Glue catalog and S3 with the caller's permissions"),
+        good(files={"template.yaml": _TEMPLATE.replace("Action: s3:*  # [unused-permission]", """Action:
+                - s3:GetObject
+                - s3:PutObject
+                - ssm:GetParameter""").replace("          BUCKET: !Ref Reports", """          BUCKET: !Ref Reports
+          CHAOS_PARAM: chaoslambda.config"""), "src/app.py": _CODE.replace(
+            "import boto3\n", "import boto3\nfrom chaos_lambda import inject_fault\n").replace(
+            "def handler(", "@inject_fault\ndef handler(")},
+             title="a fault-injection decorator that reads its SSM parameter itself (chaos_lambda)"),
     ),
 )

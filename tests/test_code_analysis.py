@@ -366,3 +366,45 @@ def test_a_session_chain_on_one_line_is_one_finding(tmp_path: Path) -> None:
     })
     found = run_lint(tmp_path, select=["LL101"]).visible
     assert [(f.span.path, f.span.line) for f in found] == [("src/app.py", 7)]
+
+
+def test_a_function_whose_code_is_not_a_project_folder_is_named_in_a_note(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"template.yaml": """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Inline:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: index.handler
+      Runtime: python3.12
+      Role: arn:aws:iam::123456789012:role/r
+      Code:
+        ZipFile: |
+          def handler(event, context):
+              return 1
+  SamInline:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      Runtime: python3.12
+      InlineCode: "def handler(event, context):\\n    return 1\\n"
+  Released:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: s3://artifacts/orders-1.4.2.zip
+      Handler: app.handler
+      Runtime: python3.12
+  Local:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+""", "src/app.py": "def handler(event, context):\n    return 1\n"})
+    notes = [n for n in run_lint(tmp_path).notes if "handler-code rules did not read it" in n]
+    assert notes == [
+        f"template.yaml: `{name}`: its code ({what}) is not a folder of the project, so the handler-code rules did not read it"
+        for name, what in (("Inline", "inline in the template"), ("SamInline", "inline, or not given"),
+                           ("Released", "`s3://artifacts/orders-1.4.2.zip`"))]
+

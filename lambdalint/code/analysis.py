@@ -545,11 +545,16 @@ def _entries(project: Project, patterns: Sequence[str], read) -> list[Entry]:
 
 def _code_described(function: Function) -> str:
     where = function.code_location
-    if where is None or where.origin == "unresolved":
+    if where is None or where.value is None:
+        return "inline, or not given"  # SAM's `InlineCode` leaves no location
+    if where.origin == "unresolved":
         return "a value lambdalint cannot resolve"
     if isinstance(where.value, dict):
-        return "an S3 object"
-    return f"`{where.value}`" if isinstance(where.value, str) else "not named"
+        keys = {key.lower() for key in where.value}
+        if "zipfile" in keys:
+            return "inline in the template"
+        return "an S3 object" if keys & {"s3bucket", "s3_bucket", "bucket"} else "a value lambdalint cannot resolve"
+    return f"`{where.value}`" if isinstance(where.value, str) else "a value lambdalint cannot resolve"
 
 
 def _roots(code_dir: Path | None, root: Path) -> tuple[Path, ...]:

@@ -193,6 +193,7 @@ AWS_CALLING_LIBRARIES = frozenset({
     "dynamodb_encryption_sdk", "sagemaker", "s3transfer", "aws_xray_sdk",
     "strands", "langchain_aws", "langchain_community", "llama_index", "litellm", "anthropic",
     "aws_secretsmanager_caching", "watchtower", "pyathena", "redshift_connector", "aws_advanced_python_wrapper",
+    "chaos_lambda",  # fault injection, configured by an SSM parameter it reads
 })
 
 # Names that make a module worth full analysis for AWS calls (`Rule.code_names` of LL321/LL322):
