@@ -408,3 +408,44 @@ Resources:
         for name, what in (("Inline", "inline in the template"), ("SamInline", "inline, or not given"),
                            ("Released", "`s3://artifacts/orders-1.4.2.zip`"))]
 
+
+def test_a_handler_its_module_imports_from_another_is_that_function(tmp_path: Path) -> None:
+    # `handler: app.list_tasks` where app.py re-exports it, and a package's __init__ re-exporting
+    write_tree(tmp_path, {
+        "serverless.yml": """\
+service: tasks
+provider:
+  name: aws
+  runtime: python3.12
+  timeout: 10
+functions:
+  list:
+    handler: app.list_tasks
+  get:
+    handler: todos/crud.get_task
+""",
+        "app.py": "from tasks_impl import list_tasks\n",
+        "tasks_impl.py": """\
+import boto3
+
+
+def list_tasks(event, context):
+    table = boto3.resource("dynamodb").Table("tasks")
+    return table.scan()["Items"]
+""",
+        "todos/__init__.py": "",
+        "todos/crud/__init__.py": "from todos.crud.read import get_task\n",
+        "todos/crud/read.py": """\
+from sqlalchemy import create_engine
+
+
+def get_task(event, context):
+    engine = create_engine("postgresql://tasks")
+    return engine.connect().execute("select 1")
+""",
+    })
+    result = run_lint(tmp_path, select=("LL101", "LL102", "LL108"))
+    assert sorted((f.code, f.span.path, f.span.line) for f in result.findings) == [
+        ("LL101", "tasks_impl.py", 5), ("LL102", "todos/crud/read.py", 5)]
+    assert not [n for n in result.notes if "was not found" in n]
+

@@ -354,27 +354,44 @@ def analyse(project: Project, handler_patterns: Sequence[str],
 
 
 def _method_modules(analysis: CodeAnalysis, entry: Entry) -> Iterator[Path]:
-    """Project modules not analysed yet that may define the method an entry's name is bound to."""
+    """Project modules not analysed yet that may define the method an entry's name is bound to, or
+    the function it imports."""
     module = analysis.modules.get(entry.file)
-    if module is None or entry.function in module.functions or entry.function not in module.bound_methods:
+    if module is None or entry.function in module.functions:
         return
-    qualname = module.bound_methods[entry.function][0]
-    if qualname in module.functions:
-        return
-    for target, _attribute in analysis.index.split_qualified(entry.file, entry.roots, qualname):
-        if target not in analysis.modules:
-            yield target
+    for qualname in _bound_elsewhere(module, entry.function):
+        for target, _attribute in analysis.index.split_qualified(entry.file, entry.roots, qualname):
+            if target not in analysis.modules:
+                yield target
+
+
+def _bound_elsewhere(module: ModuleFacts, name: str) -> tuple[str, ...]:
+    """The qualified names a handler name not defined in its module stands for: the method it is
+    bound to (`handler = Service().handle`) or the function it imports (`from .orders import
+    handler`, a package's `__init__` re-exporting its handlers)."""
+    if name in module.bound_methods:
+        qualname = module.bound_methods[name][0]
+        return () if qualname in module.functions else (qualname,)
+    return module.import_names.get(name, ())
 
 
 def entry_function(analysis: CodeAnalysis, entry: Entry) -> tuple[ModuleFacts | None, FunctionFacts | None, bool]:
-    """The module and function a handler name runs: a module-level `def`, or the method a
-    module-level name is bound to (`handler = Service().handle`; the class may come from another
-    project module), with the signature the runtime calls: `self` (or `cls`) is already bound, so
-    it is not a parameter Lambda fills. The flag: the method's `self` is a module-level instance."""
+    """The module and function a handler name runs: a module-level `def`, the function the name
+    imports from another project module, or the method a module-level name is bound to (`handler =
+    Service().handle`; the class may come from another project module), with the signature the
+    runtime calls: `self` (or `cls`) is already bound, so it is not a parameter Lambda fills. The
+    flag: the method's `self` is a module-level instance."""
     module = analysis.modules[entry.file]
     found = module.functions.get(entry.function)
-    if found is not None or entry.function not in module.bound_methods:
+    if found is not None:
         return module, found, False
+    if entry.function not in module.bound_methods:
+        for qualname in module.import_names.get(entry.function, ()):
+            for target_file, attribute in analysis.index.split_qualified(entry.file, entry.roots, qualname):
+                target = analysis.modules.get(target_file)
+                if target is not None and attribute in target.functions:
+                    return target, target.functions[attribute], False
+        return module, None, False
     qualname, through_instance = module.bound_methods[entry.function]
     home, method = module, module.functions.get(qualname)
     if method is None:
