@@ -401,12 +401,19 @@ Resources:
       CodeUri: src/
       Handler: app.handler
       Runtime: python3.12
+  NotBuilt:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: build/reports/
+      Handler: app.handler
+      Runtime: python3.12
 """, "src/app.py": "def handler(event, context):\n    return 1\n"})
     notes = [n for n in run_lint(tmp_path).notes if "handler-code rules did not read it" in n]
     assert notes == [
         f"template.yaml: `{name}`: its code ({what}) is not a folder of the project, so the handler-code rules did not read it"
         for name, what in (("Inline", "inline in the template"), ("SamInline", "inline, or not given"),
-                           ("Released", "`s3://artifacts/orders-1.4.2.zip`"))]
+                           ("Released", "`s3://artifacts/orders-1.4.2.zip`"))] + [
+        "template.yaml: `NotBuilt`: its code folder `build/reports` does not exist, so the handler-code rules did not read it"]
 
 
 def test_a_handler_its_module_imports_from_another_is_that_function(tmp_path: Path) -> None:

@@ -532,6 +532,10 @@ def _entries(project: Project, patterns: Sequence[str], read) -> list[Entry]:
             # else a project deployed from S3 passes the code rules unread, and nothing says so
             project.note(f"{function.label}: its code ({_code_described(function)}) is not a folder of the "
                          "project, so the handler-code rules did not read it")
+        elif function.is_python and function.code_dir is not None and not function.code_dir.is_dir():
+            # a build output not built yet, or a path that moved: LL108 stays silent on both
+            project.note(f"{function.label}: its code folder `{project.display(function.code_dir)}` does not exist, "
+                         "so the handler-code rules did not read it")
         file = function.handler_file
         if file is None or function.handler_function is None or function.code_dir is None:
             continue
