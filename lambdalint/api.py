@@ -10,12 +10,13 @@ import datetime
 import gc
 import os
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Callable, Sequence
 
 from lambdalint import __version__
 from lambdalint.config import Config, ConfigError, common_start, find_config
-from lambdalint.discover import MB
+from lambdalint.discover import MB, Discovered
 from lambdalint.findings import Finding, Report
 from lambdalint.load import build_project, discover
 from lambdalint.model import Project
@@ -38,13 +39,16 @@ def lint(paths: Sequence[Path | str] = (".",), config: Config | None = None,
          overlay: dict[Path, str] | None = None, *, cwd: Path | None = None,
          today: datetime.date | None = None, registry: Registry | None = None,
          progress: Progress | None = None,
-         focus: Sequence[Path | str] | None = None) -> LintResult:
+         focus: Sequence[Path | str] | None = None, whole_model: bool = False) -> LintResult:
     """Check `paths` (files or folders) and return every finding, suppressed ones included.
 
     `overlay` maps file paths to unsaved text (editor buffers) read instead of the disk.
     `focus` (pre-commit, editors, a run inside a project's subfolder): check these files or
     folders in the context of their projects (see `lambdalint.focus`) and report only the findings
     that touch them; `paths` is then not used.
+    A big run of templates alone may be checked in two processes (`halves`); its `project` then
+    holds every file's source but the model of the first half only: `whole_model` asks for one
+    process and the whole model.
     Raises `ConfigError` for a bad configuration; never for bad input files.
     """
     cwd = (cwd or Path.cwd()).absolute()
@@ -78,7 +82,7 @@ def lint(paths: Sequence[Path | str] = (".",), config: Config | None = None,
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _run(targets, config, registry, contexts, cwd, overlay, today, progress, focused)
+        return _run(targets, config, registry, contexts, cwd, overlay, today, progress, focused, whole_model)
     except ConfigError:
         raise
     except Exception as exc:  # noqa: BLE001 - a bug is reported, never raised
@@ -92,8 +96,66 @@ def lint(paths: Sequence[Path | str] = (".",), config: Config | None = None,
 def _run(targets: list[Path], config: Config, registry: Registry,
          contexts: list[tuple[Rule, dict[str, object]]], cwd: Path,
          overlay: dict[Path, str] | None, today: datetime.date | None,
-         progress: Progress | None, focused: list[Path] | None = None) -> LintResult:
+         progress: Progress | None, focused: list[Path] | None = None,
+         whole_model: bool = False) -> LintResult:
     found = discover(targets, config, overlay)
+    check = partial(_check_found, config=config, registry=registry, contexts=contexts, cwd=cwd,
+                    overlay=overlay, today=today or datetime.date.today())
+    halves = None
+    if focused is None and not whole_model and not overlay:
+        from lambdalint.halves import halves_of
+
+        halves = halves_of(found)
+    if halves is not None:
+        from lambdalint.halves import check_in_two
+
+        part = check_in_two(halves, check, progress)
+    else:
+        part = check(found, progress)
+    project = part.project
+    project.notes = _flat_notes(part.note_groups)
+    findings = _distinct(sorted(part.findings, key=Finding.sort_key))
+    files = len(part.file_paths)
+    unchecked = list(project.unchecked)
+    functions = part.functions
+    if focused is not None:
+        from lambdalint.focus import concerns, inside, is_folder, touches
+
+        findings = [f for f in findings if touches(f, focused, project.cwd)]
+        unchecked = [line for line in unchecked if concerns(line.split(":", 1)[0], focused, project.cwd)]
+        # the functions the focused paths define or hold the handler of, not the whole project's
+        functions = sum(1 for f in project.functions if inside(f.template.display, focused, project.cwd)
+                        or (f.handler_file is not None and inside(project.display(f.handler_file), focused, project.cwd)))
+        if any(is_folder(p) for p in focused):
+            files = sum(1 for path in part.file_paths if inside(path, focused, project.cwd))
+        else:
+            files = len({project.display(p) for p in focused})
+    return LintResult(version=__version__, findings=findings, files=files,
+                      functions=functions, notes=list(project.notes),
+                      unchecked=unchecked, project=project,
+                      internal_errors=part.errors)
+
+
+@dataclass
+class CheckedPart:
+    """What checking some discovered files gave: the whole run's, or one half's (`halves`).
+
+    `findings` have their suppressions applied but are neither sorted nor made distinct;
+    `note_groups` are the notes by where they came from (loading, the handler code, each rule in
+    the order the rules run), so that two halves' notes merge into the order one run gives."""
+
+    project: Project
+    findings: list[Finding]
+    errors: list[str]
+    note_groups: list[tuple[str, list[str]]]
+    file_paths: set[str]
+    functions: int
+
+
+def _check_found(found: Discovered, progress: Progress | None, *, config: Config, registry: Registry,
+                 contexts: list[tuple[Rule, dict[str, object]]], cwd: Path,
+                 overlay: dict[Path, str] | None, today: datetime.date) -> CheckedPart:
+    """Load what discovery found and run the rules on it."""
     needs_code = any(rule.needs_code for rule, _ in contexts)
     warm = None
     if needs_code:
@@ -102,8 +164,6 @@ def _run(targets: list[Path], config: Config, registry: Registry,
         prefilter = rules_prefilter(rule for rule, _ in contexts)
         max_python = int(config.max_python_mb * MB)
     if needs_code and found.python_files:
-        from functools import partial
-
         from lambdalint.code.jobs import likely_job
         from lambdalint.code.workers import start
 
@@ -112,21 +172,20 @@ def _run(targets: list[Path], config: Config, registry: Registry,
         display = Project(cwd=cwd.absolute()).display  # the display paths the project will give
         warm = start(found.python_files, found.infrastructure, found.templates,
                      partial(likely_job, display=display, prefilter=prefilter, max_bytes=max_python))
-    today = today or datetime.date.today()
     first = [(rule, options) for rule, options in contexts if not rule.after_suppressions]
     findings: list[Finding] = []
     ran: list[str] = []
     early_errors: list[str] = []
     rest = first
-    rule_notes: dict[str, list[str]] | None = None
+    rule_notes: dict[str, list[str]] = {}  # each rule's notes, put in rule order once all have run
     try:
         project = build_project(found, cwd, overlay)
         project.freeze_functions()  # loading is over: every rule asks for the same functions
+        loaded = len(project.notes)
         if warm is not None:
             # the workers are still analysing handler code: run the rules that never read it
             early = [(rule, options) for rule, options in first if not (rule.needs_code or rule.after_code)]
             rest = [(rule, options) for rule, options in first if rule.needs_code or rule.after_code]
-            rule_notes = {}  # each rule's notes, put back in rule order once all have run
             findings, ran = _check(early, project, config, today, progress, early_errors, rule_notes)
         if needs_code:
             if progress:
@@ -138,6 +197,7 @@ def _run(targets: list[Path], config: Config, registry: Registry,
                                        max_bytes=max_python, warm=warm)
             except Exception as exc:  # noqa: BLE001 - the template rules can still run
                 project.errors.append(describe_error(exc, "handler code analysis"))
+        coded = len(project.notes)
     finally:
         if warm is not None:
             warm.close()
@@ -145,41 +205,28 @@ def _run(targets: list[Path], config: Config, registry: Registry,
     more_findings, more_ran = _check(rest, project, config, today, progress, errors, rule_notes)
     findings += more_findings
     ran += more_ran
-    if rule_notes is not None:  # as a run that took the rules in order would have noted them
-        for rule, _ in first:
-            for note in rule_notes.get(rule.code, ()):
-                project.note(note)
     findings = _map_back(findings, project)  # out of `cdk.out`, before suppressions read the lines
     read_line = _line_reader(project)
     usage = apply_suppressions(findings, project, config, registry, read_line)
     later = [(rule, options) for rule, options in contexts if rule.after_suppressions]
     if later:
         project.analyses[ANALYSIS_KEY] = SuppressionRun(usage, frozenset(ran), config, registry)
-        more, _ = _check(later, project, config, today, progress, errors)
+        more, _ = _check(later, project, config, today, progress, errors, rule_notes)
         more = _map_back(more, project)
         apply_suppressions(more, project, config, registry, read_line, explicit=True)
         findings += more
-    findings.sort(key=Finding.sort_key)
-    findings = _distinct(findings)
-    files = _count_files(project)
-    unchecked = list(project.unchecked)
-    functions = len(project.functions)
-    if focused is not None:
-        from lambdalint.focus import concerns, inside, is_folder, touches
+    # as a run that took the rules in order would have noted them
+    notes = project.notes
+    groups = [("loading", notes[:loaded]), ("handler code", notes[loaded:coded])]
+    groups += [(rule.code, rule_notes.get(rule.code, [])) for rule, _ in first]
+    groups.append(("suppressions", notes[coded:]))
+    groups += [(rule.code, rule_notes.get(rule.code, [])) for rule, _ in later]
+    return CheckedPart(project, findings, errors, groups, _file_paths(project), len(project.functions))
 
-        findings = [f for f in findings if touches(f, focused, project.cwd)]
-        unchecked = [line for line in unchecked if concerns(line.split(":", 1)[0], focused, project.cwd)]
-        # the functions the focused paths define or hold the handler of, not the whole project's
-        functions = sum(1 for f in project.functions if inside(f.template.display, focused, project.cwd)
-                        or (f.handler_file is not None and inside(project.display(f.handler_file), focused, project.cwd)))
-        if any(is_folder(p) for p in focused):
-            files = sum(1 for path in _file_paths(project) if inside(path, focused, project.cwd))
-        else:
-            files = len({project.display(p) for p in focused})
-    return LintResult(version=__version__, findings=findings, files=files,
-                      functions=functions, notes=list(project.notes),
-                      unchecked=unchecked, project=project,
-                      internal_errors=errors)
+
+def _flat_notes(groups: list[tuple[str, list[str]]]) -> list[str]:
+    """The notes group by group, each text once (where first noted)."""
+    return list(dict.fromkeys(note for _, notes in groups for note in notes))
 
 
 def _check(contexts: list[tuple[Rule, dict[str, object]]], project: Project, config: Config,
@@ -279,7 +326,8 @@ def least_privilege(paths: Sequence[Path | str] = (".",), config: Config | None 
     from lambdalint.least_privilege import needs_of, policy_document
 
     config = config or Config()
-    result = lint(paths, config.with_overrides(select=("LL321", "LL322"), ignore=(), extend_select=()), cwd=cwd)
+    result = lint(paths, config.with_overrides(select=("LL321", "LL322"), ignore=(), extend_select=()), cwd=cwd,
+                  whole_model=True)
     documents = []
     for needs in needs_of(result.project):
         documents.append({

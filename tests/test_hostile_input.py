@@ -214,7 +214,7 @@ def test_an_engine_crash_is_an_internal_error_not_an_exception(tmp_path: Path, m
     write_tree(tmp_path, {"template.yaml": GOOD})
     result = run_lint(tmp_path)
     assert result.internal_errors == [
-        "lambdalint.api._run (RecursionError: maximum recursion depth exceeded)"]
+        "lambdalint.api._check_found (RecursionError: maximum recursion depth exceeded)"]
 
 
 @pytest.mark.parametrize("target", ["stdout-full", "file-as-folder", "read-only"])
