@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from lambdalint import __version__
 from lambdalint.config import Config, ConfigError, common_start, find_config
@@ -23,6 +23,9 @@ from lambdalint.model import Project
 from lambdalint.registry import IndexedRule, Registry
 from lambdalint.rule import Context, Rule
 from lambdalint.suppress import ANALYSIS_KEY, SuppressionRun, apply_suppressions
+
+if TYPE_CHECKING:
+    from lambdalint.focus import Focus
 
 Progress = Callable[[str], None]
 
@@ -52,20 +55,20 @@ def lint(paths: Sequence[Path | str] = (".",), config: Config | None = None,
     Raises `ConfigError` for a bad configuration; never for bad input files.
     """
     cwd = (cwd or Path.cwd()).absolute()
-    focused: list[Path] | None = None
+    focused: Focus | None = None
     if focus is not None:
-        from lambdalint.focus import file_kinds, project_roots
+        from lambdalint.focus import Focus, file_kinds, project_roots
 
-        focused = [Path(os.path.normpath(p if Path(p).is_absolute() else cwd / p)) for p in focus]
-        targets = project_roots(focused) + focused
-        config = config or find_config(common_start(focused))
+        focused = Focus(tuple(Path(os.path.normpath(p if Path(p).is_absolute() else cwd / p)) for p in focus), cwd)
+        targets = project_roots(focused.paths) + list(focused.paths)
+        config = config or find_config(common_start(focused.paths))
     else:
         targets = [Path(p) if Path(p).is_absolute() else cwd / p for p in paths] or [cwd]
     config = config or find_config(common_start(targets))
     registry = registry or Registry.installed()
     keep = None
     if focused is not None:
-        kinds = frozenset().union(*(file_kinds(p) for p in focused))
+        kinds = frozenset().union(*(file_kinds(p) for p in focused.paths))
         # A code rule's finding in a handler points back at the template that configures it (and
         # a template's `Handler` finding at the module): either side of the pair can bring it in.
         crossing = not kinds.isdisjoint(("python", "template"))
@@ -96,13 +99,13 @@ def lint(paths: Sequence[Path | str] = (".",), config: Config | None = None,
 def _run(targets: list[Path], config: Config, registry: Registry,
          contexts: list[tuple[Rule, dict[str, object]]], cwd: Path,
          overlay: dict[Path, str] | None, today: datetime.date | None,
-         progress: Progress | None, focused: list[Path] | None = None,
+         progress: Progress | None, focused: Focus | None = None,
          whole_model: bool = False) -> LintResult:
     found = discover(targets, config, overlay)
     check = partial(_check_found, config=config, registry=registry, contexts=contexts, cwd=cwd,
-                    overlay=overlay, today=today or datetime.date.today())
+                    overlay=overlay, today=today or datetime.date.today(), focused=focused)
     halves = None
-    if focused is None and not whole_model and not overlay:
+    if not whole_model and not overlay:
         from lambdalint.halves import halves_of
 
         halves = halves_of(found)
@@ -119,17 +122,14 @@ def _run(targets: list[Path], config: Config, registry: Registry,
     unchecked = list(project.unchecked)
     functions = part.functions
     if focused is not None:
-        from lambdalint.focus import concerns, inside, is_folder, touches
+        from lambdalint.focus import is_folder
 
-        findings = [f for f in findings if touches(f, focused, project.cwd)]
-        unchecked = [line for line in unchecked if concerns(line.split(":", 1)[0], focused, project.cwd)]
-        # the functions the focused paths define or hold the handler of, not the whole project's
-        functions = sum(1 for f in project.functions if inside(f.template.display, focused, project.cwd)
-                        or (f.handler_file is not None and inside(project.display(f.handler_file), focused, project.cwd)))
-        if any(is_folder(p) for p in focused):
-            files = sum(1 for path in part.file_paths if inside(path, focused, project.cwd))
+        findings = [f for f in findings if focused.touches(f)]
+        unchecked = [line for line in unchecked if focused.concerns(line.split(":", 1)[0])]
+        if any(is_folder(p) for p in focused.paths):
+            files = sum(1 for path in part.file_paths if focused.holds(path))
         else:
-            files = len({project.display(p) for p in focused})
+            files = len({project.display(p) for p in focused.paths})
     return LintResult(version=__version__, findings=findings, files=files,
                       functions=functions, notes=list(project.notes),
                       unchecked=unchecked, project=project,
@@ -154,7 +154,8 @@ class CheckedPart:
 
 def _check_found(found: Discovered, progress: Progress | None, *, config: Config, registry: Registry,
                  contexts: list[tuple[Rule, dict[str, object]]], cwd: Path,
-                 overlay: dict[Path, str] | None, today: datetime.date) -> CheckedPart:
+                 overlay: dict[Path, str] | None, today: datetime.date,
+                 focused: Focus | None) -> CheckedPart:
     """Load what discovery found and run the rules on it."""
     needs_code = any(rule.needs_code for rule, _ in contexts)
     warm = None
@@ -221,7 +222,16 @@ def _check_found(found: Discovered, progress: Progress | None, *, config: Config
     groups += [(rule.code, rule_notes.get(rule.code, [])) for rule, _ in first]
     groups.append(("suppressions", notes[coded:]))
     groups += [(rule.code, rule_notes.get(rule.code, [])) for rule, _ in later]
-    return CheckedPart(project, findings, errors, groups, _file_paths(project), len(project.functions))
+    return CheckedPart(project, findings, errors, groups, _file_paths(project), _functions(project, focused))
+
+
+def _functions(project: Project, focused: Focus | None) -> int:
+    """How many functions were checked: with `focused`, those the focused paths define or hold the
+    handler of, not the whole project's."""
+    if focused is None:
+        return len(project.functions)
+    return sum(1 for f in project.functions if focused.holds(f.template.display)
+               or (f.handler_file is not None and focused.holds(project.display(f.handler_file))))
 
 
 def _flat_notes(groups: list[tuple[str, list[str]]]) -> list[str]:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
@@ -155,35 +156,46 @@ def project_roots(files: Iterable[Path]) -> list[Path]:
     return kept
 
 
-def touches(finding: Finding, focused: Iterable[Path], cwd: Path) -> bool:
-    """Whether the finding's primary or a related location is a focused file or under a focused
-    folder (the paths absolute, findings' paths as displayed, relative to `cwd`). A related
-    location shown only for context (the template line that names a handler, under an LL101 in
-    that handler) does not count: committing a template must not fail on handler code it did not
-    change."""
-    causes = (r.span for r in finding.related if not r.context)
-    return any(inside(span.path, focused, cwd) for span in (finding.span, *causes))
+@dataclass(frozen=True)
+class Focus:
+    """The focused files and folders (absolute, normalised) of a run anchored at `cwd`, which
+    findings' displayed paths are relative to. Whether a path is one of them or under one is a
+    set look-up per ancestor: `pre-commit run --all-files` focuses every file of a repository, and
+    every finding and function of the run is asked about."""
 
+    paths: tuple[Path, ...]
+    cwd: Path
+    _wanted: frozenset[str] = field(init=False, repr=False, compare=False)
 
-def concerns(display: str, focused: Iterable[Path], cwd: Path) -> bool:
-    """Whether something not read at a displayed path bears on the focused paths: it lies under a
-    focused folder, or beside or above a focused file (the infrastructure of that file's project).
-    A run in one example folder of a repository of examples says nothing of its siblings."""
-    focused = list(focused)
-    if inside(display, focused, cwd):
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_wanted", frozenset(map(str, self.paths)))
+
+    def holds(self, display: str) -> bool:
+        """Whether a displayed path is one of the focused files or lies under a focused folder."""
+        path = os.path.normpath(os.path.join(self.cwd, display))
+        while path not in self._wanted:
+            cut = path.rfind(os.sep)
+            if cut < 0 or path == os.sep:
+                return False
+            path = path[:cut] or os.sep
         return True
-    folder = Path(os.path.normpath(cwd / display)).parent
-    return any(not is_folder(p) and (folder == p.parent or folder in p.parents) for p in focused)
 
+    def touches(self, finding: Finding) -> bool:
+        """Whether the finding's primary or a related location is focused. A related location shown
+        only for context (the template line that names a handler, under an LL101 in that handler)
+        does not count: committing a template must not fail on handler code it did not change."""
+        causes = (r.span for r in finding.related if not r.context)
+        return any(self.holds(span.path) for span in (finding.span, *causes))
 
-def inside(display: str, focused: Iterable[Path], cwd: Path) -> bool:
-    """Whether a displayed path is one of the focused files or lies under a focused folder."""
-    path = os.path.normpath(os.path.join(cwd, display))
-    for item in focused:
-        wanted = str(item)
-        if path == wanted or path.startswith(wanted.rstrip(os.sep) + os.sep):
+    def concerns(self, display: str) -> bool:
+        """Whether something not read at a displayed path bears on the focused paths: it lies under a
+        focused folder, or beside or above a focused file (the infrastructure of that file's
+        project). A run in one example folder of a repository of examples says nothing of its
+        siblings."""
+        if self.holds(display):
             return True
-    return False
+        folder = Path(os.path.normpath(self.cwd / display)).parent
+        return any(not is_folder(p) and (folder == p.parent or folder in p.parents) for p in self.paths)
 
 
 def file_kinds(path: Path) -> frozenset[FileKind]:

@@ -11,9 +11,11 @@ for byte, as one process's (`CheckedPart.note_groups` keeps the notes in one run
 Only where that is safe and pays (`halves_of`): Linux (fork), two CPUs or more, no other thread in
 the process (a fork can leave another thread's lock held in the child), no Python file, Terraform
 file or CDK app found (their loading crosses files: a module index, module calls, an app's
-constructs; a template under `cdk.out` is mapped back to its app), no editor buffers or focus
-(the engine asks only for whole runs), and at least `MIN_CHARS` of template text: a fork, the
-pickle back and the pages both processes then copy on their first write cost ~10-20 ms.
+constructs; a template under `cdk.out` is mapped back to its app), no editor buffers, a caller
+that does not need the whole model (`api.lint(whole_model=True)`: the language server, the policy
+command), and at least `MIN_CHARS` of template text: a fork, the pickle back and the pages both
+processes then copy on their first write cost ~10-20 ms. Files passed as arguments (pre-commit's
+`--all-files`) are split like a folder: each half counts the functions of the files asked for.
 
 A child that dies or sends what cannot be read is given up and its half checked in the parent:
 findings never depend on it. Ctrl-C in a terminal signals both; the parent kills and reaps the

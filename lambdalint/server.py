@@ -110,7 +110,7 @@ class LambdalintServer(LanguageServer):
         if previous is not None and previous[0] == _inputs(root, files, overlay, previous[1]):
             return previous[1]
         cwd = root if is_folder(root) else root.parent
-        report = lint(focus=files, overlay=overlay, cwd=cwd)
+        report = lint(focus=files, overlay=overlay, cwd=cwd, whole_model=True)
         self.state.last[root] = (_inputs(root, files, overlay, report), report)
         return report
 

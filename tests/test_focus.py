@@ -213,3 +213,14 @@ def test_template_only_change_shows_the_handler_findings_it_causes() -> None:
     # and a handler alone does not bring in another handler's findings
     alone = lint(focus=[project / "src" / "resize.py"], config=config, cwd=project, today=TODAY)
     assert {(f.code, f.span.path) for f in alone.visible} == {("LL109", "src/resize.py")}
+
+
+def test_a_focused_folder_holds_what_is_under_it_and_not_its_namesakes() -> None:
+    from lambdalint.focus import Focus
+
+    focus = Focus((Path("/repo/app"), Path("/repo/tools/deploy.yaml")), Path("/repo"))
+    assert focus.holds("app/template.yaml") and focus.holds("app") and focus.holds("/repo/app/src/h.py")
+    assert focus.holds("tools/deploy.yaml") and focus.holds("app/../tools/deploy.yaml")
+    assert not focus.holds("application/template.yaml") and not focus.holds("tools/deploy.yaml.bak")
+    assert not focus.holds("tools") and not focus.holds("/elsewhere/app/template.yaml")
+    assert Focus((Path("/"),), Path("/repo")).holds("anything/at/all.yaml")

@@ -62,8 +62,10 @@ def outputs(result):
         "notes": result.notes, "unchecked": result.unchecked, "files": result.files,
         "functions": result.functions, "errors": result.internal_errors}
 
+# files as arguments (pre-commit's --all-files): a focused run
+where = {"focus": sorted(p for p in target.rglob("*") if p.is_file())} if mode == "files" else {}
 try:
-    two = outputs(api.lint([target], Config(), cwd=target))
+    two = outputs(api.lint([target], Config(), cwd=target, **where))
 except KeyboardInterrupt:
     two = "interrupted"
 try:
@@ -71,7 +73,7 @@ try:
     children = True
 except ChildProcessError:
     children = False
-one = outputs(api.lint([target], Config(), cwd=target, whole_model=True))
+one = outputs(api.lint([target], Config(), cwd=target, whole_model=True, **where))
 print(json.dumps({"split": split, "same": two == one, "two": two, "one": one, "children": children}))
 """
 
@@ -107,6 +109,13 @@ def test_two_halves_report_what_one_process_reports(templates_only: Path) -> Non
     assert one["notes"], "and notes, whose order must hold"
     assert result["two"] == one
     assert not result["children"]
+
+
+def test_files_passed_as_arguments_are_split_like_a_folder(templates_only: Path) -> None:
+    result = _probe(templates_only, "files")
+    assert result["split"]
+    assert result["one"]["functions"] and result["one"]["files"] > 40
+    assert result["two"] == result["one"]
 
 
 def test_a_child_that_dies_loses_nothing(templates_only: Path) -> None:
