@@ -1007,3 +1007,97 @@ resource "aws_lambda_function" "this" {
     assert orders.code_dir == tmp_path / "src" / "orders" and orders.handler_file == tmp_path / "src" / "orders" / "app.py"
     assert [(f.code, f.span.path) for f in run_lint(tmp_path, select=("LL109",)).findings] == [("LL109", "src/orders/app.py")]
 
+
+
+def test_a_relative_path_in_a_called_module_is_read_from_the_root_module(tmp_path: Path) -> None:
+    """Terraform runs in the root module's folder: a bare relative path a module receives (or
+    writes) is read from there, `path.module` is the module's own folder and `path.root` the root's
+    (k-pulkit/aws-terraform-lambda-sqsToDynamo passes `"../src/python/"` from its `tfvars`)."""
+    write_tree(tmp_path, {
+        "infra/terraform.tfvars": 'orders_dir = "../src/orders/"\n',
+        "infra/main.tf": """\
+variable "orders_dir" {
+  type = string
+}
+
+module "orders" {
+  source     = "./modules/function"
+  name       = "orders"
+  source_dir = var.orders_dir
+}
+
+module "billing" {
+  source     = "./modules/function"
+  name       = "billing"
+  source_dir = "../src/billing"
+}
+""",
+        "infra/modules/function/main.tf": """\
+variable "name" {
+  type = string
+}
+
+variable "source_dir" {
+  type = string
+}
+
+data "archive_file" "code" {
+  type        = "zip"
+  source_dir  = var.source_dir
+  output_path = "${path.module}/${var.name}.zip"
+}
+
+data "archive_file" "tools" {
+  type        = "zip"
+  source_dir  = "${path.root}/../tools"
+  output_path = "${path.module}/tools.zip"
+}
+
+data "archive_file" "own" {
+  type        = "zip"
+  source_dir  = "${path.module}/own"
+  output_path = "own.zip"
+}
+
+resource "aws_lambda_function" "this" {
+  function_name = var.name
+  filename      = data.archive_file.code.output_path
+  handler       = "app.handler"
+  runtime       = "python3.12"
+  timeout       = 10
+  role          = "arn:aws:iam::123456789012:role/orders"
+}
+
+resource "aws_lambda_function" "tools" {
+  function_name = "${var.name}-tools"
+  filename      = data.archive_file.tools.output_path
+  handler       = "app.handler"
+  runtime       = "python3.12"
+  timeout       = 10
+  role          = "arn:aws:iam::123456789012:role/orders"
+}
+
+resource "aws_lambda_function" "own" {
+  function_name = "${var.name}-own"
+  filename      = "own.zip"
+  handler       = "app.handler"
+  runtime       = "python3.12"
+  timeout       = 10
+  role          = "arn:aws:iam::123456789012:role/orders"
+}
+""",
+        "src/orders/app.py": "import boto3\n\n\ndef handler(event, context):\n    return boto3.client('s3').list_buckets()\n",
+        "src/billing/app.py": "def handler(event, context):\n    return event\n",
+        "tools/app.py": "def handler(event, context):\n    return event\n",
+        "infra/modules/function/own/app.py": "def handler(event, context):\n    return event\n",
+    })
+    project = load(tmp_path / "infra")
+    assert function(project, "module.orders.aws_lambda_function.this").code_dir == tmp_path / "src" / "orders"
+    assert function(project, "module.billing.aws_lambda_function.this").code_dir == tmp_path / "src" / "billing"
+    assert function(project, "module.orders.aws_lambda_function.tools").code_dir == tmp_path / "tools"
+    own = function(project, "module.orders.aws_lambda_function.own")
+    assert own.code_dir == tmp_path / "infra" / "modules" / "function" / "own"
+    assert own.handler_file == own.code_dir / "app.py"
+    report = run_lint(tmp_path, select=("LL101",))
+    assert [(f.code, f.span.path) for f in report.findings] == [("LL101", "src/orders/app.py")]
+    assert not [note for note in report.notes if "does not exist" in note]

@@ -14,6 +14,7 @@ project file. A reference to another resource's attribute keeps its text with or
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -148,14 +149,23 @@ def _literal_text(raw: str) -> str:
 
 @dataclass
 class Scope:
-    """What names mean inside one module: `var.*`, `local.*`, and the module's folder."""
+    """What names mean inside one module: `var.*`, `local.*`, the module's folder and the root
+    module's (`root`, when another module's call loaded this one). Terraform reads a relative path
+    from the root module's folder, where it runs, wherever the path is written: `path.module` is
+    the module's folder relative to the root's, as Terraform gives it."""
 
     folder: Path
+    root: Path | None = None
     variables: dict[str, Located] = field(default_factory=dict)
     locals: dict[str, Attribute] = field(default_factory=dict)
     read_file: Callable[[Path], tuple[str, str] | None] = lambda path: None  # -> (display, text)
     _local_values: dict[str, Located] = field(default_factory=dict)
     _evaluating: set[str] = field(default_factory=set)
+
+    @property
+    def base(self) -> Path:
+        """The folder relative paths are read from: the root module's."""
+        return self.root or self.folder
 
     def local(self, name: str) -> Located | None:
         if name in self._local_values:
@@ -344,7 +354,9 @@ def _reference(node: Any, hcl: HclFile, scope: Scope) -> Located:
         found = scope.variables.get(parts[1]) if parts[0] == "var" else scope.local(parts[1])
         if found is not None and found.origin != "unresolved":
             return _at_use(found, span)
-    if text == "path.module" or text == "path.root":
+    if text == "path.module":
+        return Located(os.path.relpath(scope.folder, scope.base), span)
+    if text in ("path.root", "path.cwd"):
         return Located(".", span)
     return Located(text, span, "unresolved")
 
@@ -381,7 +393,7 @@ def _json_marked(value: Located, span: Span) -> Located:
 
 
 def _read_file(scope: Scope, relative: str, binding: Located | None, span: Span, text: str) -> Located:
-    read = scope.read_file(scope.folder / relative)
+    read = scope.read_file(scope.base / relative)
     if read is None:
         return Located(text, span, "unresolved")
     display, content = read

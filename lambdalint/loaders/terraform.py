@@ -144,7 +144,8 @@ def read_terraform_folder(folder: Path, paths: list[Path], files: TerraformFiles
         extra_sources[shown] = SourceFile(path.absolute(), shown, text)
         return shown, text
 
-    module = TerraformModule(folder, Scope(folder, read_file=read_file), prefix=prefix, caller=caller)
+    module = TerraformModule(folder, Scope(folder, caller.scope.base if caller is not None else None, read_file=read_file),
+                             prefix=prefix, caller=caller)
     templates: list[Template] = []
     for path in sorted(paths):
         if not path.name.endswith((".tf", ".tf.json")):
@@ -278,7 +279,7 @@ def _bind_variables(module: TerraformModule, paths: list[Path], read: Callable[[
                     display: Callable[[Path], str], problems: list[Problem]) -> None:
     """`default`s, then `terraform.tfvars`, `terraform.tfvars.json`, then `*.auto.tfvars` and
     `*.auto.tfvars.json` in name order (later wins), as Terraform loads them."""
-    empty = Scope(module.folder)
+    empty = Scope(module.folder, module.scope.root)
     variables = module.scope.variables
     for hcl in module.files:
         for block in hcl.body.blocks:
@@ -364,7 +365,7 @@ def _code_from_archive(module: TerraformModule, function: Function, archive: Loc
         path = source.str_value() if source is not None else None
         if path is None:
             continue
-        location = normalized(module.folder / path)
+        location = normalized(module.scope.base / path)
         function.code_location = Located(str(location.relative_to(module.folder)) if location.is_relative_to(module.folder)
                                          else str(location), source.span, key_span=source.key_span)  # type: ignore[union-attr]
         function.code_dir = location if key == "source_dir" else location.parent
@@ -403,13 +404,13 @@ def _archive_for(module: TerraformModule, filename: Located) -> Located | None:
     path = filename.str_value()
     if path is None:
         return None
-    wanted = normalized(module.folder / path)
+    wanted = normalized(module.scope.base / path)
     for (kind, _), block in module.data.items():
         if kind != "archive_file":
             continue
         body = module.value(block)
         output = body.get("output_path")
         out = output.str_value() if output is not None else None
-        if out is not None and normalized(module.folder / out) == wanted:
+        if out is not None and normalized(module.scope.base / out) == wanted:
             return body
     return None

@@ -81,7 +81,7 @@ def _code(module: TerraformModule, function: Function, body: Located) -> None:
     path = source.str_value() if source is not None else None
     if source is None or path is None:
         return
-    location = normalized(module.folder / path)
+    location = normalized(module.scope.base / path)
     function.code_location = Located(path, source.span, key_span=source.key_span)
     function.code_dir = location if not path.endswith(".py") else location.parent
 
