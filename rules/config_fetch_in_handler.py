@@ -132,6 +132,22 @@ def handler(event, context):
     return flags
 """, name="app.py", title="in a helper"),
         bad("""\
+import os
+
+import boto3
+
+
+def get_secret():
+    session = boto3.session.Session()
+    client = session.client(service_name="secretsmanager", region_name=os.environ["AWS_REGION"])
+    return client.get_secret_value(SecretId=os.environ["SECRET_NAME"])["SecretString"]
+
+
+def lambda_handler(event, context):
+    secret = get_secret()  # [config-fetch-in-handler]
+    return {"statusCode": 200, "body": str(len(secret))}
+""", name="app.py", title="AWS's Secrets Manager snippet: a client made from a session"),
+        bad("""\
 from boto3 import client
 
 sm = client("secretsmanager")
@@ -178,6 +194,17 @@ def handler(event, context):
         _secret = ssm.get_parameter(Name="/api/key", WithDecryption=True)["Parameter"]["Value"]
     return _secret
 """, name="app.py", title="lazy global"),
+        good("""\
+import boto3
+
+session = boto3.session.Session()
+secrets = session.client(service_name="secretsmanager")
+SECRET = secrets.get_secret_value(SecretId="prod/db")["SecretString"]
+
+
+def lambda_handler(event, context):
+    return len(SECRET)
+""", name="app.py", title="a session's client, fetched at import time"),
         good("""\
 import functools
 

@@ -21,7 +21,7 @@ import libcst as cst
 
 from lambdalint.code.bindings import string_value
 from lambdalint.code.definitions import passes_credentials
-from lambdalint.code.facts import (AWS_NAMES, INERT, MODEL, RETURNED, UNKNOWN_ARG, WITH_CREDENTIALS, Arg, AwsCall,
+from lambdalint.code.facts import (AWS_NAMES, INERT, MODEL, RETURNED, SESSIONS, UNKNOWN_ARG, WITH_CREDENTIALS, Arg, AwsCall,
                                    AwsClient, AwsPass, AwsUnknown, CallFact, follow, is_stdlib)
 from lambdalint.code.values import describe
 from lambdalint.code.walkstate import WalkState
@@ -33,7 +33,6 @@ CREATORS = {
     "boto3.Session.client": "client", "boto3.Session.resource": "resource",
     "boto3.session.Session.client": "client", "boto3.session.Session.resource": "resource",
 }
-_SESSIONS = {"boto3.Session", "boto3.session.Session"}
 _CREDENTIAL_ORDER = ("role", "unknown", "other")  # the stronger claim wins when two parts say
 
 _CONTAINERS = (cst.Tuple, cst.List, cst.Set, cst.Dict)
@@ -123,14 +122,14 @@ class AwsFacts(WalkState):
             factory = self._factory(func.value.value) if isinstance(func.value, cst.Name) else None
             # `self.session.client("kms")`: a session the walk does not type, named like one
             session_named = "session" in self.positions.source(func.value).lower()
-            if inner & _SESSIONS:
+            if inner & SESSIONS:
                 credentials = max(credentials, passes_credentials(func.value), key=_CREDENTIAL_ORDER.index)
-            elif factory in _SESSIONS:
+            elif factory in SESSIONS:
                 own = self._factory_credentials(func.value.value)  # type: ignore[attr-defined]
                 credentials = max(credentials, own or "role", key=_CREDENTIAL_ORDER.index)
             elif session_named and credentials == "role":
                 credentials = "unknown"  # where the session came from, and with whose keys, is not seen
-            if kind is None and ((factory in _SESSIONS) or inner & _SESSIONS or session_named):
+            if kind is None and ((factory in SESSIONS) or inner & SESSIONS or session_named):
                 kind = func.attr.value
         if kind is None:
             return None

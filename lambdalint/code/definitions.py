@@ -14,7 +14,7 @@ import libcst as cst
 
 from lambdalint.code.bindings import Bindings, module_bindings, target_names
 from lambdalint.code.cstwalk import Scope, Scopes, dotted_name
-from lambdalint.code.facts import CREDENTIAL_ARGUMENTS, WITH_CREDENTIALS, FunctionFacts, ModuleFacts
+from lambdalint.code.facts import CREDENTIAL_ARGUMENTS, SESSIONS, WITH_CREDENTIALS, FunctionFacts, ModuleFacts
 from lambdalint.code.syntax_errors import PARSE_FAILURES, parse, parse_error
 from lambdalint.located import Span
 
@@ -72,13 +72,20 @@ def _def_span_by_text(lines: Sequence[str], name: str, display: str, after_class
 Qualify = Callable[[cst.CSTNode], frozenset[str]]
 
 
-def record_factories(stmt: cst.SimpleStatementLine, into: dict[str, str], qualify: Qualify) -> None:
+def record_factories(stmt: cst.SimpleStatementLine, into: dict[str, str], qualify: Qualify,
+                     factory_of: Callable[[str], str | None] | None = None) -> None:
     """`name = call(...)`: `into[name]` is the call's qualified name (`boto3.client`, `Service`).
+    A client or resource made from a session a name holds (`session = boto3.session.Session()`,
+    then `client = session.client(...)`, AWS's own Secrets Manager snippet) is named after the
+    session's factory (`boto3.session.Session.client`), which `factory_of` gives.
     A call that passes credentials of its own (`boto3.Session(aws_access_key_id=...)`: its clients
     do not use the execution role) also sets `into[name + WITH_CREDENTIALS]` (no name collides)."""
     for small in stmt.body:
         if isinstance(small, cst.Assign) and isinstance(small.value, cst.Call):
             names = qualify(small.value)
+            made_by = _session_made(small.value, factory_of or into.get)
+            if made_by is not None:
+                names = {made_by}
             if names:
                 credentials = passes_credentials(small.value)
                 for target in small.targets:
@@ -88,6 +95,15 @@ def record_factories(stmt: cst.SimpleStatementLine, into: dict[str, str], qualif
                             into[name + WITH_CREDENTIALS] = credentials
                         else:  # rebound to a session with the role's credentials
                             into.pop(name + WITH_CREDENTIALS, None)
+
+
+def _session_made(call: cst.Call, factory_of: Callable[[str], str | None]) -> str | None:
+    func = call.func
+    if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.attr.value in ("client", "resource"):
+        factory = factory_of(func.value.value)
+        if factory in SESSIONS:
+            return f"{factory}.{func.attr.value}"
+    return None
 
 
 def passes_credentials(call: cst.Call) -> str:

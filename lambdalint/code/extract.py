@@ -267,7 +267,7 @@ class _Visitor(CallFacts, EnvFacts, MutationFacts, AwsFacts, PynamoFacts):
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
         self.current_statement = node
         if self.function is not None:
-            record_factories(node, self.factories[-1], self._names)
+            record_factories(node, self.factories[-1], self._names, self._factory)
 
     def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine) -> None:
         self.current_statement = None

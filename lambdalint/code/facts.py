@@ -77,6 +77,8 @@ CREDENTIAL_ARGUMENTS = frozenset({"aws_access_key_id", "aws_secret_access_key", 
                                   "botocore_session", "profile_name"})
 # What `record_factories` appends to a session factory's name when the call passes credentials.
 WITH_CREDENTIALS = "(credentials)"
+# boto3's sessions, whose `client()` and `resource()` make clients as `boto3.client()` does.
+SESSIONS = frozenset({"boto3.Session", "boto3.session.Session"})
 
 
 class AwsClient(NamedTuple):
