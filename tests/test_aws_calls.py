@@ -298,3 +298,46 @@ def handler(event, context):
 '''})
     assert named(found) == {("s3", "client", "list_objects_v2")}
     assert found.complete
+
+
+def test_a_resources_data_read_is_a_request_not_a_client_handed_on(tmp_path: Path) -> None:
+    """`LOGGER.info(table.table_status)` logs a value boto3 fetches with `DescribeTable` on first
+    read (k-pulkit/aws-terraform-lambda-sqsToDynamo): no client is passed to the logger, but the set
+    of calls is incomplete, so no least-privilege set is offered without that action. What names
+    the resource (`table.name`) and its actions and collections need no such request."""
+    logged = calls_of(tmp_path, {"src/app.py": '''\
+import logging
+import os
+
+import boto3
+
+LOGGER = logging.getLogger()
+
+
+def handler(event, context):
+    table = boto3.resource("dynamodb").Table(os.environ["TABLE"])
+    LOGGER.info(table.table_status)
+    table.put_item(Item={"id": event["id"]})
+'''})
+    assert named(logged) == {("dynamodb", "Table", "put_item")}
+    assert [u.reason for u in logged.unknown] == [
+        "`table.table_status` is fetched by a request the analysis does not name"]
+    named_only = calls_of(tmp_path / "named", {"src/app.py": '''\
+import logging
+
+import boto3
+
+LOGGER = logging.getLogger()
+s3 = boto3.resource("s3")
+table = boto3.resource("dynamodb").Table("orders")
+
+
+def handler(event, context):
+    LOGGER.info("writing to %s", table.name)
+    table.put_item(Item={"id": event["id"]})
+    for item in s3.Bucket("archive").objects.filter(Prefix="2024/"):
+        item.delete()
+    s3.Object("archive", "latest").upload_file("/tmp/latest.json")
+'''})
+    assert not named_only.unknown
+    assert ("dynamodb", "Table", "put_item") in named(named_only)

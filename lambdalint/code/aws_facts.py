@@ -55,6 +55,22 @@ _IDEMPOTENCY = {"aws_lambda_powertools.utilities.idempotency.DynamoDBPersistence
 _IDEMPOTENCY_METHODS = ("put_item", "get_item", "update_item", "delete_item")
 
 
+# Attributes of a resource object that need no request: what names it (boto3's identifiers) and
+# its own machinery. Any other attribute that is neither an action nor a collection is its data,
+# which boto3 fetches with the resource's `load()` request on first read.
+_NO_REQUEST = frozenset({"name", "url", "arn", "id", "key", "bucket_name", "queue_url", "meta", "load", "reload"})
+
+
+def _collection(owner: AwsClient, attribute: str) -> bool:
+    """Whether `owner.attribute` is a collection of the resource model (`Bucket.objects`), not one
+    of the resource's data (`table.table_status`, a value its `load()` fetches): logging that
+    value hands no client on. Where the service is not known, every such attribute may be one."""
+    from lambdalint.iam_actions import service
+
+    model = service(owner.service) if owner.service is not None else None
+    return model is None or f"{owner.kind}.{attribute}" in model.objects
+
+
 class AwsFacts(WalkState):
     """Collects `AwsClient` bindings, `AwsCall`s and `AwsUnknown`s during the one walk."""
 
@@ -100,7 +116,7 @@ class AwsFacts(WalkState):
                 return owner._replace(kind="client", identifier=UNKNOWN_ARG) if owner else None
             owner = self._aws_value(node.value)
             if owner is not None and owner.kind != "client" and node.attr.value[:1].islower() \
-                    and node.attr.value != "meta":
+                    and node.attr.value != "meta" and _collection(owner, node.attr.value):
                 # a collection: `s3.Bucket(b).objects`, `s3.buckets`
                 return owner._replace(kind=f"{owner.kind}.{node.attr.value}")
         return None
@@ -308,6 +324,23 @@ class AwsFacts(WalkState):
     def _aws_leave_function(self) -> None:
         self.aws_locals.pop()
         self.aws_returned.pop()
+
+    def _aws_attribute(self, node: cst.Attribute) -> None:
+        """`table.table_status`: a resource's data, read through a request (`DescribeTable`) that
+        the analysis does not name, so its set of calls is incomplete."""
+        attribute = node.attr.value
+        if not attribute[:1].islower() or attribute in _NO_REQUEST or attribute.startswith("_"):
+            return
+        owner = self._aws_value(node.value)
+        if owner is None or owner.service is None or owner.kind in ("client", "resource") or "." in owner.kind:
+            return
+        from lambdalint.iam_actions import service
+
+        model = service(owner.service)
+        if model is None or attribute in model.objects.get(owner.kind, {}) or f"{owner.kind}.{attribute}" in model.objects:
+            return  # an action (`table.put_item`) or a collection (`bucket.objects`)
+        self._aws_unknown(f"`{self.positions.source(node)}` is fetched by a request the analysis does not name",
+                          node)
 
     def _aws_unknown(self, reason: str, node: cst.CSTNode) -> None:
         fn = self.function

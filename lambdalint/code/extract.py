@@ -65,6 +65,7 @@ class _Visitor(CallFacts, EnvFacts, MutationFacts, AwsFacts, PynamoFacts):
 
     def __init__(self, path: str, display: str, positions: Positions) -> None:
         super().__init__(path, display, positions)
+        self.called: set[int] = set()  # ids of the `func` of every call met
         self._aws_init()
         self._pynamo_init()
 
@@ -311,7 +312,12 @@ class _Visitor(CallFacts, EnvFacts, MutationFacts, AwsFacts, PynamoFacts):
             if value is not None and name:
                 self._string(name, value, node.value)
 
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if self.aws_module and id(node) not in self.called:
+            self._aws_attribute(node)
+
     def visit_Call(self, node: cst.Call) -> None:
+        self.called.add(id(node.func))  # a method, not an attribute read (`visit_Attribute`)
         fact, names = self._call(node)
         self._env_call(node, names)
         self._call_mutation(node, fact)
