@@ -11,8 +11,9 @@ every dialect (LL216 asks `open_routes(function)` and never reads a dialect's sp
 | Serverless | an `http` / `httpApi` event | no `authorizer`, not `private: true`, no `provider.apiGateway.resourcePolicy` (nor a `restApiId` made elsewhere) |
 
 Anything left open by the template (an authorizer from a parameter, an API defined elsewhere or by
-an OpenAPI document) is not open. Triggers not judged (OpenAPI integrations, quick-create HTTP
-APIs, a Terraform method given by value) give None, so the caller can say so.
+an OpenAPI document) is not open. Triggers not judged (OpenAPI integrations, a SAM route open
+but for its API's OpenAPI document, which is not read, quick-create HTTP APIs, a Terraform method
+given by value) give None, so the caller can say so.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ def _text(node: Located | None) -> str | None:
     return node.str_value() if node is not None else None
 
 
-def _sam_route(trigger: Trigger) -> Route | None:
+def _sam_route(trigger: Trigger, *, ignoring_openapi: bool = False) -> Route | None:
     method, path = _text(trigger.settings.get("Method")), _text(trigger.settings.get("Path"))
     if trigger.kind == "http-api" and method is None and path is None:
         method, path = "ANY", "/{proxy+}"  # an HttpApi event without path and method catches all
@@ -81,15 +82,25 @@ def _sam_route(trigger: Trigger) -> Route | None:
         return None
     # `Authorizer: NONE` waives the API's default authorizer for this route (a health check),
     # not its private endpoint, resource policy or API key
-    if not _api_is_open(trigger, default_authorizer_waived=authorizer is not None):
+    if not _api_is_open(trigger, default_authorizer_waived=authorizer is not None, ignoring_openapi=ignoring_openapi):
         return None
     return _route(method, path, authorizer.span if authorizer is not None else trigger.span)
 
 
-def _api_is_open(trigger: Trigger, *, default_authorizer_waived: bool = False) -> bool:
+def _sam_routes(trigger: Trigger) -> list[Route | None] | None:
+    """The SAM event's route; None (not judged) when it would be open but for what its API's
+    OpenAPI document may say (`DefinitionBody`, `DefinitionUri`, an `AWS::Include`), which is
+    not read: its authorizers are unknown, and the note says so."""
+    route = _sam_route(trigger)
+    if route is None and _sam_route(trigger, ignoring_openapi=True) is not None:
+        return None
+    return [route]
+
+
+def _api_is_open(trigger: Trigger, *, default_authorizer_waived: bool = False, ignoring_openapi: bool = False) -> bool:
     """The SAM API a route belongs to sets no default authorizer (unless the route waives it), API
     key, resource policy or private endpoint, and has no OpenAPI document that may (Globals
-    included)."""
+    included; with `ignoring_openapi=True`, as if it had none)."""
     template = trigger.function.template  # type: ignore[union-attr]
     layers: list[Located] = []
     globals_api = template.root.get("Globals", _GLOBALS[trigger.kind])
@@ -105,7 +116,7 @@ def _api_is_open(trigger: Trigger, *, default_authorizer_waived: bool = False) -
     for props in layers:
         if not isinstance(props.value, dict):
             return False
-        if any(props.get(key) is not None for key in ("DefinitionBody", "DefinitionUri")):
+        if not ignoring_openapi and any(props.get(key) is not None for key in ("DefinitionBody", "DefinitionUri")):
             return False
         if _private(props):
             return False
@@ -222,7 +233,7 @@ def _open_method(props: Located, api_props: Located | None, name: str, at: Span)
 
 
 _READERS = {
-    "sam-event": lambda trigger: [_sam_route(trigger)],
+    "sam-event": _sam_routes,
     "serverless-event": lambda trigger: [_serverless_route(trigger)],
     "AWS::ApiGateway::Method": lambda trigger: [_rest_method(trigger)],
     "AWS::ApiGatewayV2::Integration": _v2_routes,

@@ -13,7 +13,8 @@ Silent whenever the template leaves the answer open: an API defined by an OpenAP
 (`DefinitionBody`, `DefinitionUri`, `Body`: its `security` may authorize every route), an API
 with a resource policy or a private endpoint, an API defined outside the template, an authorizer
 or method given by a parameter or condition. Triggers it cannot read yet (OpenAPI integrations,
-quick-create HTTP APIs) leave a note (`check -v`). Terraform's REST methods
+a SAM route that would be open but for its API's OpenAPI document, quick-create HTTP APIs) leave a
+note (`check -v`). Terraform's REST methods
 (`aws_api_gateway_method`) are read like CloudFormation's.
 
 ## Why is this bad?
@@ -60,7 +61,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     for function in ctx.project.functions:
         for trigger, routes in open_routes(function):
             if routes is None:
-                # OpenAPI integrations, quick-create HTTP APIs: not judged yet, and said so
+                # OpenAPI documents and integrations, quick-create HTTP APIs: not judged yet, and said so
                 ctx.note(f"{function.label}: the authorization of API trigger `{trigger.name}` "
                          f"({trigger.declared_by or trigger.kind}) was not checked")
                 continue

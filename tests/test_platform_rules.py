@@ -389,3 +389,59 @@ def test_platform_rules_read_no_dialect_spelling(code):
     source = inspect.getsource(inspect.getmodule(rule.check))
     code_only = source[source.index('"""', 3) + 3:].split("RULE = Rule(")[0]  # docs may name spellings
     assert not re.search(r"\.kind\s*[!=]=|declared_by\s*[!=]=|serverless-event|sam-event", code_only)
+
+
+def test_a_sam_route_whose_api_has_an_unread_openapi_document_is_noted_not_judged(tmp_path):
+    """An `AWS::Include` of an OpenAPI document at a parameter's location (hryssmz/aws-sam-python)
+    may define the authorizers: the route is neither reported nor passed in silence. A route with
+    an authorizer of its own, or under an API that is closed anyway, needs no note."""
+    write_tree(tmp_path, {"template.yaml": """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  ApiDefinitionLocation:
+    Type: String
+Resources:
+  RestApi:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      DefinitionBody:
+        Fn::Transform:
+          Name: AWS::Include
+          Parameters:
+            Location: !Ref ApiDefinitionLocation
+  PrivateApi:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      DefinitionUri: openapi.yaml
+      Auth:
+        ApiKeyRequired: true
+  DeleteObjectFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.delete
+      Runtime: python3.12
+      Timeout: 10
+      Events:
+        Delete:
+          Type: Api
+          Properties: {Method: DELETE, Path: "/objects/{key}", RestApiId: !Ref RestApi}
+        Guarded:
+          Type: Api
+          Properties:
+            Method: POST
+            Path: /objects
+            RestApiId: !Ref RestApi
+            Auth:
+              Authorizer: AWS_IAM
+        Keyed:
+          Type: Api
+          Properties: {Method: PUT, Path: "/objects/{key}", RestApiId: !Ref PrivateApi}
+""", "src/app.py": "def delete(event, context):\n    return {}\n"})
+    result = run_lint(tmp_path, select=("LL216",))
+    assert result.findings == []
+    assert [n for n in result.notes if "LL216" in n or "authorization" in n] == [
+        "template.yaml: `DeleteObjectFunction`: the authorization of API trigger `Delete` (sam-event) was not checked"]
