@@ -559,7 +559,9 @@ def _layer_source(template: Template, logical_id: str) -> CodeSource | None:
         path = _local(template.directory, asset)
     if path is None:
         return None
-    return CodeSource(path, "artifact" if path.is_file() else "source")
+    # its requirements.txt is installed only by `sam build` with a Python `BuildMethod`
+    return CodeSource(path, "artifact" if path.is_file() else "source",
+                      installs_requirements=_built_for_python(template, logical_id))
 
 
 def function_layers(function: Function) -> tuple[LayerRef, ...]:
@@ -617,5 +619,5 @@ def _serverless_layer(template: Template, logical_id: str) -> CodeSource | None:
         if path is None:
             return None
         patterns = serverless_patterns(layer.get("package"), None)
-        return CodeSource(path, "source", patterns)
+        return CodeSource(path, "source", patterns, installs_requirements=False)  # zipped as it is
     return None

@@ -17,6 +17,10 @@ Looks inside a function's code package for what the runtime never needs:
 - `boto3`/`botocore` vendored into the package (info): the Python runtime already has them. A
   requirement pinned with `==` and a comment saying why (on the line or just above) is silent.
 
+The function's local layers ship in its package too: each is looked into the same way, once for
+all the functions that use it (its requirements.txt only where a build installs it: SAM's Python
+`BuildMethod`).
+
 Only local packages are inspected (the build output when there is one), with the same
 exclusions the packaging tool applies: `sam build` drops `__pycache__`, `.git`, virtualenvs and
 caches from a SAM source folder, and Serverless `package.patterns` apply. A SAM function without
@@ -57,7 +61,7 @@ from typing import TYPE_CHECKING, Iterator
 from lambdalint.rulekit import Context, Finding, Function, Option, Rule, Span, bad, good, name_list
 
 if TYPE_CHECKING:
-    from lambdalint.rulekit import Bloat, CodeSource
+    from lambdalint.rulekit import Bloat, CodeSource, LayerRef
 
 # The default of the `dev-packages` option.
 DEV_PACKAGES = ("pytest", "moto", "boto3-stubs", "mypy-boto3-*", "black", "ruff", "mypy", "pylint", "ipython")
@@ -69,11 +73,12 @@ _KIND_WORDS = {
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    from lambdalint.rulekit import format_bytes, package_analysis  # loaded only when the rule runs
+    from lambdalint.rulekit import package_analysis  # loaded only when the rule runs
 
-    dev_packages = ctx.options["dev-packages"]  # the registry checked it is a list of strings
     analysis = package_analysis(ctx.project)
     groups: dict[tuple[CodeSource, Span | None], list[Function]] = {}
+    # a local layer is part of each package it is in: one finding per layer, naming its functions
+    layers: dict[CodeSource, tuple[LayerRef, list[Function]]] = {}
     for function in ctx.project.functions:
         package = analysis.package(function)
         if package.code is not None and not package.code.is_zip:
@@ -81,54 +86,70 @@ def check(ctx: Context) -> Iterator[Finding]:
             # finding for all of them, at the first one's key.
             groups.setdefault((package.code, None if package.default_code_uri else package.code_span),
                               []).append(function)
+        for layer in package.local_layers:
+            if layer.source is not None and not layer.source.is_zip:
+                layers.setdefault(layer.source, (layer, []))[1].append(function)
     # requirements.txt belongs to the folder, not to a template line: name every function using it.
     by_source: dict[CodeSource, list[Function]] = {}
     for (source, _), functions in groups.items():
         by_source.setdefault(source, []).extend(functions)
-    reported_requirements: set[tuple[str, int]] = set()
+    reported: set[tuple[str, int]] = set()
     for (source, code_span), functions in groups.items():
-        items = analysis.bloat(source, dev_packages)
-        only = functions[0].name if len(functions) == 1 else None
-        span = code_span or functions[0].span
         owner = f"the package of {name_list(functions)}"
         if code_span is None:
             owner += " (no `CodeUri`: the template's whole folder)"
-        folders = [b for b in items if b.line is None and b.kind != "vendored-sdk"]
-        if folders:
-            total = sum(b.bytes for b in folders)
-            listed = ", ".join(f"{b.path} {format_bytes(b.bytes)}" for b in folders[:3])
-            more = f" and {len(folders) - 3} more" if len(folders) > 3 else ""
-            yield ctx.finding(
-                span,
-                f"{owner} ships {format_bytes(total)} the runtime never needs: {listed}{more}",
-                _DEFAULT_CODE_URI_HINT if code_span is None else
-                "Keep tests, caches and tools out of the code folder, or exclude them from the "
-                "package (`package.patterns` under Serverless).",
-                function=only)
-        listed_sdks = {b.name for b in items if b.kind == "vendored-sdk" and b.line is not None}
-        # An installed SDK is a package folder plus its dist-info: one finding per distribution.
-        vendored: dict[str, int] = {}
-        for item in items:
-            if item.line is not None:
-                display = ctx.project.display(Path(os.path.normpath(source.path / item.path)))
-                key = (display, item.line)
-                if key in reported_requirements:
-                    continue
-                reported_requirements.add(key)
-                users = by_source[source]
-                yield from _requirement(ctx, item, Span.point(display, item.line),
-                                        f"the package of {name_list(users)}",
-                                        users[0].name if len(users) == 1 else None)
-            elif item.kind == "vendored-sdk" and item.name not in listed_sdks and not item.justified:
-                vendored[item.name] = vendored.get(item.name, 0) + item.bytes
-        for name, size in vendored.items() if ctx.options["report-vendored-sdk"] else ():
-            yield ctx.finding(
-                span,
-                f"{owner} vendors `{name}` ({format_bytes(size)}), which the Python runtime already "
-                "provides",
-                "Drop it from the package, or pin it with `==` in requirements.txt and say why in "
-                "a comment.",
-                function=only, severity="info")
+        hint = _DEFAULT_CODE_URI_HINT if code_span is None else _HINT
+        users = by_source[source]
+        yield from _bloat(ctx, source, code_span or functions[0].span, owner, functions, hint, reported,
+                          (f"the package of {name_list(users)}", users))
+    for source, (layer, functions) in layers.items():
+        if source not in by_source:  # a folder that is also a function's code was judged as that
+            owner = f"layer `{layer.name}` of {name_list(functions)}"
+            yield from _bloat(ctx, source, layer.span, owner, functions, _LAYER_HINT, reported, (owner, functions))
+
+
+_HINT = ("Keep tests, caches and tools out of the code folder, or exclude them from the package "
+         "(`package.patterns` under Serverless).")
+_LAYER_HINT = "Keep tests, caches and tools out of the layer's folder."
+
+
+def _bloat(ctx: Context, source: CodeSource, span: Span, owner: str, functions: list[Function], hint: str,
+           reported: set[tuple[str, int]], requirements: tuple[str, list[Function]]) -> Iterator[Finding]:
+    """The findings of one folder that ships in `functions`' packages, at `span`; what its
+    requirements.txt installs is reported at that line, once, with the owner and functions of
+    `requirements` (a folder several templates lines name is one requirements.txt)."""
+    from lambdalint.rulekit import format_bytes, package_analysis
+
+    items = package_analysis(ctx.project).bloat(source, ctx.options["dev-packages"])
+    only = functions[0].name if len(functions) == 1 else None
+    folders = [b for b in items if b.line is None and b.kind != "vendored-sdk"]
+    if folders:
+        total = sum(b.bytes for b in folders)
+        listed = ", ".join(f"{b.path} {format_bytes(b.bytes)}" for b in folders[:3])
+        more = f" and {len(folders) - 3} more" if len(folders) > 3 else ""
+        yield ctx.finding(span, f"{owner} ships {format_bytes(total)} the runtime never needs: {listed}{more}",
+                          hint, function=only)
+    listed_sdks = {b.name for b in items if b.kind == "vendored-sdk" and b.line is not None}
+    # An installed SDK is a package folder plus its dist-info: one finding per distribution.
+    vendored: dict[str, int] = {}
+    for item in items:
+        if item.line is not None:
+            display = ctx.project.display(Path(os.path.normpath(source.path / item.path)))
+            key = (display, item.line)
+            if key in reported:
+                continue
+            reported.add(key)
+            named, users = requirements
+            yield from _requirement(ctx, item, Span.point(display, item.line), named,
+                                    users[0].name if len(users) == 1 else None)
+        elif item.kind == "vendored-sdk" and item.name not in listed_sdks and not item.justified:
+            vendored[item.name] = vendored.get(item.name, 0) + item.bytes
+    for name, size in vendored.items() if ctx.options["report-vendored-sdk"] else ():
+        yield ctx.finding(
+            span,
+            f"{owner} vendors `{name}` ({format_bytes(size)}), which the Python runtime already provides",
+            "Drop it from the package, or pin it with `==` in requirements.txt and say why in a comment.",
+            function=only, severity="info")
 
 
 _DEFAULT_CODE_URI_HINT = ("Set `CodeUri` to a folder holding only the function's code: without it "
@@ -164,6 +185,15 @@ Resources:
       Runtime: python3.12
       Timeout: 10
 """
+_LAYER = """\
+      Layers:
+        - !Ref DepsLayer
+  DepsLayer:
+    Type: AWS::Serverless::LayerVersion
+    Properties:
+      ContentUri: deps/
+      CompatibleRuntimes: [python3.12]
+{build}"""
 _APP = "import json\n\n\ndef handler(event, context):\n    return {'statusCode': 200, 'body': json.dumps(event)}\n"
 _TEST = "from app import handler\n\n\ndef test_handler():\n    assert handler({}, None)['statusCode'] == 200\n"
 
@@ -210,6 +240,16 @@ functions:
                        "  OrdersFunction:\n", "  OrdersFunction:  # [bloated-package]\n"),
                    "app.py": _APP, "tests/test_app.py": _TEST, "requirements.txt": "requests==2.32.3\n"},
             title="no CodeUri: sam build packages the template's folder, tests included"),
+        bad(files={"template.yaml": _SAM.format(marker="") + _LAYER.format(build="""\
+    Metadata:
+      BuildMethod: python3.12
+"""), "src/app.py": _APP,
+                   "deps/requirements.txt": "requests==2.32.3\nboto3  # [bloated-package]\n"},
+            title="a local layer that sam build installs boto3 into (info)"),
+        good(files={"template.yaml": _SAM.format(marker="") + _LAYER.format(build=""), "src/app.py": _APP,
+                    "deps/python/shared.py": "TABLE = 'orders'\n",
+                    "deps/requirements.txt": "boto3\n"},
+             title="a layer zipped as it is: its requirements.txt is never installed"),
         good(files={"template.yaml": _SAM.format(marker=""), "src/app.py": _APP.replace(
                         "import json\n", "import json\n\nfrom ab_test import variant\n"),
                     "src/ab_test.py": "def variant(user):\n    return 'control' if hash(user) % 2 else 'b'\n"},
