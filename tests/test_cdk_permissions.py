@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from conftest import FIXTURES, codes_at, run_lint
+from conftest import FIXTURES, codes_at, run_lint, write_tree
 
 APP = FIXTURES / "projects" / "cdk-python-permissions"
 STACK = "orders/orders_stack.py"
@@ -115,3 +115,51 @@ def test_a_statement_built_with_add_actions_grants_what_it_adds(tmp_path: Path) 
     # an action lambdalint cannot read keeps the role unjudged
     edit(root, 'statement.add_actions("dynamodb:GetItem")', 'statement.add_actions(*ACTIONS)')
     assert ("LL321", "lambda/writer/app.py", 11) not in permission_findings(root)
+
+
+def test_grant_invoke_to_a_function_of_the_app_allows_the_invoke_in_its_role(tmp_path: Path) -> None:
+    """`sender.grant_invoke(updater)` is the statement CDK adds to `updater`'s own policy
+    (lambda:InvokeFunction on `sender` and its versions), not only a resource-based permission:
+    the invoke is allowed (aws-samples/python-cdk-api-rekognition-stepfunctions-ses-sns, judged);
+    without the grant it is missing."""
+    write_tree(tmp_path, {
+        "cdk.json": '{"app": "python3 app.py"}\n',
+        "app.py": '''\
+import aws_cdk as cdk
+from aws_cdk import Stack, aws_lambda as lambda_
+from constructs import Construct
+
+
+class Notifications(Stack):
+    def __init__(self, scope: Construct, id: str, **kwargs) -> None:
+        super().__init__(scope, id, **kwargs)
+        sender = lambda_.Function(self, "Sender", runtime=lambda_.Runtime.PYTHON_3_12, handler="send.handler",
+                                  code=lambda_.Code.from_asset("lambda"), timeout=cdk.Duration.seconds(10))
+        updater = lambda_.Function(self, "Updater", runtime=lambda_.Runtime.PYTHON_3_12, handler="update.handler",
+                                   code=lambda_.Code.from_asset("lambda"), timeout=cdk.Duration.seconds(10),
+                                   environment={"SENDER": sender.function_name})
+        sender.grant_invoke(updater)
+
+
+app = cdk.App()
+Notifications(app, "Notifications")
+app.synth()
+''',
+        "lambda/update.py": '''\
+import json
+import os
+
+import boto3
+
+lambda_client = boto3.client("lambda")
+
+
+def handler(event, context):
+    lambda_client.invoke(FunctionName=os.environ["SENDER"], InvocationType="Event", Payload=json.dumps(event))
+''',
+        "lambda/send.py": "def handler(event, context):\n    return event\n",
+    })
+    assert permission_findings(tmp_path) == []
+    app = tmp_path / "app.py"
+    app.write_text(app.read_text().replace("        sender.grant_invoke(updater)\n", ""))
+    assert permission_findings(tmp_path) == [("LL321", "lambda/update.py", 10)]

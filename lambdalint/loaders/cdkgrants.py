@@ -27,33 +27,37 @@ _KINESIS_READ = ("kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis
                  "kinesis:DescribeStreamConsumer")
 _KINESIS_WRITE = ("kinesis:ListShards", "kinesis:PutRecord", "kinesis:PutRecords")
 
-# resource type -> grant method -> (actions, whether the objects under the resource are included)
-_GRANTS: dict[str, dict[str, tuple[tuple[str, ...], bool]]] = {
+# resource type -> grant method -> (actions, the suffix of a second resource the grant covers: a
+# bucket's objects `/*`, a function's versions and aliases `:*`)
+_GRANTS: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {
     "AWS::DynamoDB::Table": {
-        "grant_read_data": (_DYNAMO_READ, False),
-        "grant_write_data": (_DYNAMO_WRITE, False),
-        "grant_read_write_data": (_DYNAMO_READ + _DYNAMO_WRITE, False),
-        "grant_full_access": (("dynamodb:*",), False),
+        "grant_read_data": (_DYNAMO_READ, ""),
+        "grant_write_data": (_DYNAMO_WRITE, ""),
+        "grant_read_write_data": (_DYNAMO_READ + _DYNAMO_WRITE, ""),
+        "grant_full_access": (("dynamodb:*",), ""),
     },
     "AWS::S3::Bucket": {
-        "grant_read": (_S3_READ, True),
-        "grant_write": (_S3_DELETE + _S3_PUT, True),
-        "grant_put": (_S3_PUT, True),
-        "grant_delete": (_S3_DELETE, True),
-        "grant_read_write": (_S3_READ + _S3_DELETE + _S3_PUT, True),
+        "grant_read": (_S3_READ, "/*"),
+        "grant_write": (_S3_DELETE + _S3_PUT, "/*"),
+        "grant_put": (_S3_PUT, "/*"),
+        "grant_delete": (_S3_DELETE, "/*"),
+        "grant_read_write": (_S3_READ + _S3_DELETE + _S3_PUT, "/*"),
     },
     "AWS::SQS::Queue": {
-        "grant_send_messages": (("sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"), False),
+        "grant_send_messages": (("sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"), ""),
         "grant_consume_messages": (("sqs:ReceiveMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueUrl",
-                                    "sqs:DeleteMessage", "sqs:GetQueueAttributes"), False),
-        "grant_purge": (("sqs:PurgeQueue", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"), False),
+                                    "sqs:DeleteMessage", "sqs:GetQueueAttributes"), ""),
+        "grant_purge": (("sqs:PurgeQueue", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"), ""),
     },
-    "AWS::SNS::Topic": {"grant_publish": (("sns:Publish",), False)},
+    "AWS::SNS::Topic": {"grant_publish": (("sns:Publish",), "")},
     "AWS::Kinesis::Stream": {
-        "grant_read": (_KINESIS_READ, False),
-        "grant_write": (_KINESIS_WRITE, False),
-        "grant_read_write": (_KINESIS_READ + _KINESIS_WRITE, False),
+        "grant_read": (_KINESIS_READ, ""),
+        "grant_write": (_KINESIS_WRITE, ""),
+        "grant_read_write": (_KINESIS_READ + _KINESIS_WRITE, ""),
     },
+    # to a role or a function of the app (an IAM principal); a service principal gets a
+    # resource-based permission instead (`cdktriggers.permission`)
+    "AWS::Lambda::Function": {"grant_invoke": (("lambda:InvokeFunction",), ":*")},
 }
 # How CDK names the resource in the statement: a table or bucket by its ARN, a topic or queue too.
 _ARN = {"AWS::SNS::Topic": "Ref"}
@@ -70,9 +74,9 @@ def grant_statements(owner: Any, method: str, rest: list[Any], span: Span) -> Lo
         named = [v.value for v in rest if isinstance(v, Located) and isinstance(v.value, str) and v.is_literal]
         if not named or len(named) != len(rest):
             return None
-        actions, objects = tuple(named), False
+        actions, suffix = tuple(named), ""
     elif method in table and not rest:  # an object key pattern narrows the grant: not read
-        actions, objects = table[method]
+        actions, suffix = table[method]
     else:
         return None
     if _ARN.get(owner.kind) == "Ref":
@@ -80,8 +84,8 @@ def grant_statements(owner: Any, method: str, rest: list[Any], span: Span) -> Lo
     else:
         arn = Located({"Fn::GetAtt": Located([Located(owner.logical_id, span), Located("Arn", span)], span)}, span)
     resources = [arn]
-    if objects:
-        resources.append(Located({"Fn::Join": Located([Located("", span), Located([arn, Located("/*", span)], span)],
+    if suffix:
+        resources.append(Located({"Fn::Join": Located([Located("", span), Located([arn, Located(suffix, span)], span)],
                                                        span)}, span))
     statement = Located({"Effect": Located("Allow", span, "default"),
                          "Action": Located([Located(a, span) for a in dict.fromkeys(actions)], span),

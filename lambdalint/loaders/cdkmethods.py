@@ -38,6 +38,10 @@ def construct_method(owner: Any, method: str, call: Any, frame: Any, reader: Any
             cdktriggers.permission(owner, keywords, make, call, frame, str(name))
         elif method == "configure_async_invoke":
             async_config(owner, keywords, complete, node.span)
+        elif method == "grant_invoke" and values and isinstance(values[0], Construct) \
+                and values[0].kind in ("AWS::Lambda::Function", ROLE):
+            # a role or function of the app: CDK allows the invoke in the grantee's own policy
+            grant_to(owner, method, values, node)
         elif values:
             cdktriggers.permission(owner, {}, make, call, frame, owner.logical_id + "Invoke", values[0])
         return None
