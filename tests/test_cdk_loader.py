@@ -395,3 +395,43 @@ _lambda.Function(self, "Unknown", code=_lambda.Code.from_asset("lambda"), **OTHE
     assert {k: v.value for k, v in shared.environment.items()} == {"STAGE": "prod"}
     unknown = fn(project, "Unknown")
     assert unknown.timeout.origin == "unresolved" and unknown.runtime.origin == "unresolved"
+
+
+def test_an_environment_dict_filled_before_it_is_passed_holds_what_was_put_in(tmp_path: Path) -> None:
+    """`env = {}; env["A_LINK"] = ...; Function(environment=env)` sets A_LINK (LL109 said it did
+    not: aws-samples/python-cdk-api-rekognition-stepfunctions-ses-sns, judged); a key the app
+    computes, or `env.update(...)`, leaves the environment unknown; a later item is not the
+    function's, which copied the dict when it was made."""
+    app = '''\
+import aws_cdk as cdk
+from aws_cdk import Stack, aws_lambda as lambda_
+from constructs import Construct
+
+
+class Alerts(Stack):
+    def __init__(self, scope: Construct, id: str, **kwargs) -> None:
+        super().__init__(scope, id, **kwargs)
+        env = {}
+        env["A_LINK"] = "https://example.com"
+        env["SUBJECT"] = self.node.try_get_context("subject")
+        FILL
+        lambda_.Function(self, "Notify", runtime=lambda_.Runtime.PYTHON_3_12, handler="app.handler",
+                         code=lambda_.Code.from_asset("lambda"), timeout=cdk.Duration.seconds(10),
+                         environment=env)
+        env["LATER"] = "too late"
+
+
+app = cdk.App()
+Alerts(app, "Alerts")
+app.synth()
+'''
+    handler = 'import os\n\n\ndef handler(event, context):\n    return [os.environ[k] for k in ("A_LINK", "SUBJECT")], os.environ["LATER"]\n'
+    unset = {}
+    for fill in ("pass", 'env["TEAM_" + self.node.try_get_context("team")] = "arn"', 'env.update(EXTRA="1")'):
+        root = tmp_path / str(len(unset))
+        write_tree(root, {"cdk.json": '{"app": "python3 app.py"}\n', "app.py": app.replace("FILL", fill),
+                          "lambda/app.py": handler})
+        unset[fill] = [f.message for f in run_lint(root, select=("LL109",)).findings]
+    assert unset["pass"] == ["`LATER` is read but `Notify` does not set it"]
+    assert unset['env["TEAM_" + self.node.try_get_context("team")] = "arn"'] == []
+    assert unset['env.update(EXTRA="1")'] == []

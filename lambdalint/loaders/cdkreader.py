@@ -149,6 +149,7 @@ class Reader(ValueReader):
                     self.assign(small.target, None, frame)
                 elif isinstance(small, cst.Expr):
                     self.value(small.value, frame)
+                    _mutated(small.value, frame)
                 elif isinstance(small, cst.Return) and small.value is not None:
                     result = self.value(small.value, frame)
             return result
@@ -202,6 +203,24 @@ class Reader(ValueReader):
                 and len(value.value) == len(target.elements) else None
             for index, element in enumerate(target.elements):
                 self.assign(element.value, parts[index] if parts else None, frame)
+        elif isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name):
+            self.item(target, value, frame)
+
+    def item(self, target: cst.Subscript, value: Value | None, frame: Frame) -> None:
+        """`env["KEY"] = value` on a dict the app built (an `environment=` filled before it is
+        passed): a new dict with the item, as the construct made earlier keeps the one it copied;
+        any other key or container is no longer known."""
+        name = target.value.value  # type: ignore[attr-defined]
+        bound = frame.names.get(name)
+        element = target.slice[0].slice if len(target.slice) == 1 else None
+        key = self.value(element.value, frame) if isinstance(element, cst.Index) else None
+        if isinstance(bound, Located) and isinstance(bound.value, dict) and isinstance(key, Located) \
+                and key.is_literal and isinstance(key.value, str) and isinstance(value, Located):
+            span = frame.module.span(target)
+            frame.names[name] = Located({**bound.value, key.value: value.but(key_span=span)}, bound.span,
+                                        bound.origin, bound.key_span)
+        elif name in frame.names:
+            frame.names[name] = UNKNOWN
 
     def helper(self, node: cst.Call, frame: Frame) -> Value | None:
         """A call of a plain function, method or class the project defines: its body is read with
@@ -312,6 +331,18 @@ def _blocks(statement: cst.CSTNode) -> Iterator[Any]:
             yield statement.finalbody.body
     elif isinstance(statement, cst.While):
         yield statement.body
+
+
+_MUTATORS = frozenset({"update", "setdefault", "pop", "popitem", "clear", "append", "extend", "insert", "remove"})
+
+
+def _mutated(expression: cst.BaseExpression, frame: Frame) -> None:
+    """`env.update(...)`, `layers.append(...)`: what the name holds is no longer the literal read."""
+    if isinstance(expression, cst.Call) and isinstance(expression.func, cst.Attribute) \
+            and isinstance(expression.func.value, cst.Name) and expression.func.attr.value in _MUTATORS:
+        name = expression.func.value.value
+        if isinstance(frame.names.get(name), Located):
+            frame.names[name] = UNKNOWN
 
 
 def _assigned_names(body: Any) -> set[str]:
