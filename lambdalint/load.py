@@ -137,7 +137,7 @@ def _load_terraform(paths: list[Path], project: Project, overlay: dict[Path, str
 
 
 def _add_terraform(project: Project, result: LoadedFolder, files: TerraformFiles, depth: int) -> None:
-    from lambdalint.loaders.terraform import load_terraform_folder
+    from lambdalint.loaders.terraform import link_call, load_terraform_folder
 
     for template in result.templates:
         project.sources[template.source.display] = template.source
@@ -154,6 +154,7 @@ def _add_terraform(project: Project, result: LoadedFolder, files: TerraformFiles
             continue
         child = load_terraform_folder(call.folder, paths, files, inputs=call.inputs, caller=call.caller,
                                       prefix=f"{result.prefix}module.{call.name}.")
+        link_call(call, child)
         _add_terraform(project, child, files, depth + 1)
 
 

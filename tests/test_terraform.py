@@ -1101,3 +1101,94 @@ resource "aws_lambda_function" "own" {
     report = run_lint(tmp_path, select=("LL101",))
     assert [(f.code, f.span.path) for f in report.findings] == [("LL101", "src/orders/app.py")]
     assert not [note for note in report.notes if "does not exist" in note]
+
+
+def test_triggers_a_caller_wires_to_a_wrapped_function_through_its_outputs(tmp_path: Path) -> None:
+    """The wrapper-module layout (AugustoOmena/lambda-terraform-clean, judged): each function is
+    a call of a local module around `aws_lambda_function`, and the root wires routes, schedules and
+    queues to `module.<call>.<output>`. The module's `output` blocks say which function that is."""
+    write_tree(tmp_path, {
+        "envs/dev/main.tf": """\
+module "payment" {
+  source = "../../modules/function"
+  name   = "payment"
+}
+
+module "cleanup" {
+  source = "../../modules/function"
+  name   = "cleanup"
+}
+
+resource "aws_apigatewayv2_api" "main" {
+  name          = "shop"
+  protocol_type = "HTTP"
+}
+
+resource "aws_apigatewayv2_integration" "payment" {
+  api_id                 = aws_apigatewayv2_api.main.id
+  integration_type       = "AWS_PROXY"
+  integration_uri        = module.payment.invoke_arn
+  payload_format_version = "2.0"
+}
+
+resource "aws_apigatewayv2_route" "payment" {
+  api_id    = aws_apigatewayv2_api.main.id
+  route_key = "POST /payments"
+  target    = "integrations/${aws_apigatewayv2_integration.payment.id}"
+}
+
+resource "aws_cloudwatch_event_rule" "nightly" {
+  schedule_expression = "cron(16 16 * * ? *)"
+}
+
+resource "aws_cloudwatch_event_target" "cleanup" {
+  rule = aws_cloudwatch_event_rule.nightly.name
+  arn  = module.cleanup.arn
+}
+
+resource "aws_cloudwatch_event_target" "elsewhere" {
+  rule = aws_cloudwatch_event_rule.nightly.name
+  arn  = module.cleanup.log_group_arn
+}
+""",
+        "modules/function/main.tf": """\
+variable "name" {
+  type = string
+}
+
+resource "aws_cloudwatch_log_group" "this" {
+  name = "/aws/lambda/${var.name}"
+}
+
+resource "aws_lambda_function" "this" {
+  function_name = var.name
+  filename      = "${path.module}/app.zip"
+  handler       = "app.handler"
+  runtime       = "python3.12"
+  timeout       = 10
+  role          = "arn:aws:iam::123456789012:role/shop"
+}
+""",
+        "modules/function/outputs.tf": """\
+output "invoke_arn" {
+  value = aws_lambda_function.this.invoke_arn
+}
+
+output "arn" {
+  value = aws_lambda_function.this.arn
+}
+
+output "log_group_arn" {
+  value = aws_cloudwatch_log_group.this.arn
+}
+""",
+    })
+    project = load(tmp_path / "envs" / "dev")
+    from lambdalint.triggers import function_triggers
+
+    payment = function(project, "module.payment.aws_lambda_function.this")
+    cleanup = function(project, "module.cleanup.aws_lambda_function.this")
+    assert [(t.kind, t.span.line) for t in function_triggers(payment)] == [("http-api", 16)]
+    assert [(t.kind, t.name) for t in function_triggers(cleanup)] == [("schedule", "aws_cloudwatch_event_target.cleanup")]
+    found = {(f.code, f.span.path, f.span.line) for f in run_lint(tmp_path, select=("LL216", "LL207")).findings}
+    assert found == {("LL216", "envs/dev/main.tf", 23), ("LL207", "modules/function/main.tf", 9)}

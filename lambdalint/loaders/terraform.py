@@ -38,7 +38,8 @@ from lambdalint.loaders.terraform_iam import loaded_role
 from lambdalint.loaders.terraform_lambda_module import module_function, module_triggers_of
 from lambdalint.loaders.terraform_module import (FUNCTION, LAMBDA_MODULES, SPELLING, TerraformModule, _first_block,
                                                  build_function, never_created)
-from lambdalint.loaders.terraform_triggers import async_failures, module_schedules, module_triggers, public_grants, public_urls
+from lambdalint.loaders.terraform_triggers import (async_failures, caller_triggers, module_schedules, module_triggers,
+                                                  public_grants, public_urls)
 from lambdalint.model import Function, Problem, SourceFile, Template
 
 __all__ = ["FUNCTION", "SPELLING", "LoadedFolder", "ModuleCall", "ReadFolder", "TerraformFiles", "TerraformModule",
@@ -231,6 +232,19 @@ def build_terraform_folder(reading: ReadFolder) -> LoadedFolder:
     for url in public_urls(module.triggers):
         url.function.template.public_urls.append(url)  # type: ignore[union-attr]
     return LoadedFolder(templates, problems, notes, list(reading.sources.values()), calls, module.prefix)
+
+
+def link_call(call: ModuleCall, child: LoadedFolder) -> None:
+    """What the calling module wires to the functions of the module it called (`caller_triggers`):
+    each becomes a trigger of that function."""
+    module = next((t.module for t in child.templates if t.module is not None), None)
+    functions = [f for t in child.templates for f in t.functions]
+    if module is None or not functions:
+        return
+    found = caller_triggers(call.caller, call.name, module, functions)
+    module.triggers.extend(found)
+    for url in public_urls(found):
+        url.function.template.public_urls.append(url)  # type: ignore[union-attr]
 
 
 # Resources that are (or carry) a resource-based policy, by IAM service.

@@ -12,7 +12,7 @@ anything else is no trigger, never a guess.
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from typing import Callable, Iterator
 
 from lambdalint.located import Located, Span, default
 from lambdalint.loaders.terraform_module import FUNCTION, TerraformModule
@@ -39,8 +39,11 @@ _MAPPING_KEYS = {
 
 
 class _Collector:
-    def __init__(self, module: TerraformModule, functions: list[Function]) -> None:
+    def __init__(self, module: TerraformModule, functions: list[Function],
+                 calls: dict[str, Callable[[str], Function | None]] | None = None) -> None:
         self.module = module
+        # local module calls whose functions `module.<call>.<output>` may name, by call name
+        self.calls = calls or {}
         # addresses as written inside the module (a called module's functions carry its prefix)
         self.by_address = {f.name[len(module.prefix):]: f for f in functions}
         self.by_name: dict[str, Function] = {}
@@ -52,7 +55,11 @@ class _Collector:
     def function_named(self, node: Located | None) -> Function | None:
         text = node.value if node is not None and node.origin == "unresolved" and isinstance(node.value, str) else ""
         if text.startswith("module."):  # `module.orders.lambda_function_arn` of a lambda module call
-            return self.by_address.get(".".join(text.split(".")[:2]))
+            parts = text.split(".")
+            found = self.by_address.get(".".join(parts[:2]))
+            if found is None and len(parts) >= 3 and parts[1] in self.calls:
+                found = self.calls[parts[1]](parts[2])  # an output of a local module
+            return found
         ref = self.module.reference(node)
         if ref is not None:
             return self.by_address.get(f"{ref[0]}.{ref[1]}") if ref[0] == FUNCTION else None
@@ -327,6 +334,27 @@ def _target(body: Located) -> Located:
 def module_triggers(module: TerraformModule, functions: list[Function], extra: list[Trigger]) -> list[Trigger]:
     """The triggers wiring resources declare, plus `extra` (those lambda module calls declare)."""
     return _without_redundant_permissions(list(_Collector(module, functions).collect()) + extra)
+
+
+def caller_triggers(caller: TerraformModule, name: str, called: TerraformModule,
+                    functions: list[Function]) -> list[Trigger]:
+    """The triggers `caller` declares for the functions of the local module it calls as `name`,
+    named through that module's outputs (`integration_uri = module.orders.invoke_arn`, where the
+    module says `output "invoke_arn" { value = aws_lambda_function.this.invoke_arn }`): the
+    wrapper-module layout."""
+    outputs = {block.labels[0]: block.attributes["value"] for hcl in called.files for block in hcl.body.blocks
+               if block.type == "output" and len(block.labels) == 1 and "value" in block.attributes}
+    by_address = {f.name: f for f in functions}
+
+    def output(key: str) -> Function | None:
+        value = outputs.get(key)
+        ref = called.reference(called.attribute(value)) if value is not None else None
+        return by_address.get(f"{called.prefix}{ref[0]}.{ref[1]}") if ref is not None and ref[0] == FUNCTION else None
+
+    owned = {id(f) for f in functions}
+    found = [t for t in _Collector(caller, functions, {name: output}).collect()
+             if t.function is not None and id(t.function) in owned]
+    return _without_redundant_permissions(found)
 
 
 def module_schedules(module: TerraformModule) -> list[ScheduleExpression]:
