@@ -539,6 +539,9 @@ def _layer(template: Template, element: Located) -> LayerRef:
         target = intrinsic[1].str_value()
         if target:
             return LayerRef(target, span, _layer_source(template, target))
+    if element.origin == "unresolved" and isinstance(element.value, str) and element.value.strip():
+        # a reference kept as written (`aws_lambda_layer_version.deps.arn`): named as the user wrote it
+        return LayerRef(element.value.strip().removesuffix(".arn"), span, None)
     return LayerRef("(unresolved)", span, None)
 
 

@@ -1192,3 +1192,32 @@ output "log_group_arn" {
     assert [(t.kind, t.name) for t in function_triggers(cleanup)] == [("schedule", "aws_cloudwatch_event_target.cleanup")]
     found = {(f.code, f.span.path, f.span.line) for f in run_lint(tmp_path, select=("LL216", "LL207")).findings}
     assert found == {("LL216", "envs/dev/main.tf", 23), ("LL207", "modules/function/main.tf", 9)}
+
+
+def test_a_layer_given_by_reference_is_named_as_written(tmp_path: Path) -> None:
+    """`layers = [aws_lambda_layer_version.deps.arn]`: its content is not read, and what says so
+    names it (`aws_lambda_layer_version.deps`, not "(unresolved)": Wells-Huang/terraform-lambda-to-rds)."""
+    from lambdalint.packages import remote_layers
+
+    write_tree(tmp_path, {"main.tf": """\
+resource "aws_lambda_layer_version" "deps" {
+  layer_name = "deps"
+  filename   = "${path.module}/deps.zip"
+}
+
+resource "aws_lambda_function" "db" {
+  function_name = "db"
+  filename      = "${path.module}/db.zip"
+  handler       = "app.handler"
+  runtime       = "python3.12"
+  timeout       = 10
+  role          = "arn:aws:iam::123456789012:role/db"
+  layers        = [aws_lambda_layer_version.deps.arn, var.shared_layer_arn]
+}
+
+variable "shared_layer_arn" {
+  type = string
+}
+"""})
+    assert remote_layers(function(load(tmp_path), "aws_lambda_function.db")) == [
+        "aws_lambda_layer_version.deps", "var.shared_layer_arn"]
