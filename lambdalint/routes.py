@@ -206,6 +206,17 @@ def _rest_method(trigger: Trigger) -> Route | None:
                         resource.key_span or resource.span)
 
 
+def _rest_methods(trigger: Trigger) -> list[Route | None] | None:
+    """The method's route; None (not judged, and noted) when its authorization is a value the
+    template does not give: a parameter, a condition, a CDK method whose API's defaults or options
+    are not read."""
+    resource = trigger.function.template.resources.get(trigger.name)  # type: ignore[union-attr]
+    kind = resource.get("Properties", "AuthorizationType") if resource is not None else None
+    if kind is not None and (kind.origin == "unresolved" or kind.intrinsic is not None):
+        return None
+    return [_rest_method(trigger)]
+
+
 def _listed_method(trigger: Trigger) -> list[Route | None] | None:
     """The REST method the loader found for the integration (Terraform's `aws_api_gateway_method`
     and its `aws_api_gateway_rest_api`), given as CloudFormation's properties; None without one."""
@@ -235,7 +246,7 @@ def _open_method(props: Located, api_props: Located | None, name: str, at: Span)
 _READERS = {
     "sam-event": _sam_routes,
     "serverless-event": lambda trigger: [_serverless_route(trigger)],
-    "AWS::ApiGateway::Method": lambda trigger: [_rest_method(trigger)],
+    "AWS::ApiGateway::Method": _rest_methods,
     "AWS::ApiGatewayV2::Integration": _v2_routes,
     "aws_apigatewayv2_integration": _listed_routes,
     "aws_api_gateway_integration": _listed_method,

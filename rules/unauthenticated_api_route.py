@@ -13,8 +13,9 @@ Silent whenever the template leaves the answer open: an API defined by an OpenAP
 (`DefinitionBody`, `DefinitionUri`, `Body`: its `security` may authorize every route), an API
 with a resource policy or a private endpoint, an API defined outside the template, an authorizer
 or method given by a parameter or condition. Triggers it cannot read yet (OpenAPI integrations,
-a SAM route that would be open but for its API's OpenAPI document, quick-create HTTP APIs) leave a
-note (`check -v`). Terraform's REST methods
+a SAM route that would be open but for its API's OpenAPI document, a REST method whose
+`AuthorizationType` is a parameter or a CDK method whose API defaults are not read, quick-create
+HTTP APIs) leave a note (`check -v`). Terraform's REST methods
 (`aws_api_gateway_method`) are read like CloudFormation's.
 
 ## Why is this bad?

@@ -445,3 +445,47 @@ Resources:
     assert result.findings == []
     assert [n for n in result.notes if "LL216" in n or "authorization" in n] == [
         "template.yaml: `DeleteObjectFunction`: the authorization of API trigger `Delete` (sam-event) was not checked"]
+
+
+def test_a_rest_method_whose_authorization_is_not_given_is_noted_not_judged(tmp_path):
+    """`AuthorizationType: !Ref AuthType`, or a CDK `LambdaRestApi` whose defaults lambdalint does
+    not read (aws-cdk-python-ecomm, judged): neither a finding nor silence, a note (`check -v`)."""
+    write_tree(tmp_path, {"template.yaml": """\
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  AuthType:
+    Type: String
+    Default: NONE
+Resources:
+  Api:
+    Type: AWS::ApiGateway::RestApi
+    Properties:
+      Name: orders
+  Orders:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId: !Ref Api
+      ResourceId: !GetAtt Api.RootResourceId
+      HttpMethod: POST
+      AuthorizationType: !Ref AuthType
+      Integration:
+        Type: AWS_PROXY
+        IntegrationHttpMethod: POST
+        Uri: !Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Fn.Arn}/invocations
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Timeout: 10
+      Role: arn:aws:iam::123456789012:role/orders
+      Code:
+        ZipFile: "def handler(event, context):\\n    return event\\n"
+"""})
+    result = run_lint(tmp_path, select=("LL216",))
+    assert result.findings == []
+    assert [n for n in result.notes if "authorization" in n] == [
+        "template.yaml: `Fn`: the authorization of API trigger `Orders` (AWS::ApiGateway::Method) was not checked"]
+    open_api = (tmp_path / "template.yaml").read_text().replace("AuthorizationType: !Ref AuthType", "AuthorizationType: NONE")
+    (tmp_path / "template.yaml").write_text(open_api)
+    assert [(f.code, f.span.line) for f in run_lint(tmp_path, select=("LL216",)).findings] == [("LL216", 17)]
