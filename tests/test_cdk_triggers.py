@@ -3,9 +3,11 @@ trigger rules (LL203, LL207, LL208, LL209, LL304) work on CDK source unchanged."
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from lambdalint.triggers import template_triggers
 
-from conftest import FIXTURES, run_lint
+from conftest import FIXTURES, run_lint, write_tree
 
 APP = FIXTURES / "projects" / "cdk-python-triggers"
 
@@ -59,3 +61,51 @@ def test_trigger_rules_on_a_cdk_app() -> None:
         ("LL304", "media/media_stack.py", 80),         # function URL without auth
         ("LL304", "media/media_stack.py", 81),         # any principal, no source
     ]
+
+
+def test_rest_methods_are_judged_by_their_options_and_their_apis_defaults(tmp_path: Path) -> None:
+    """CDK's default is no authorizer: a method is open unless it names an authorizer or an
+    authorization type, asks for an API key, or its API sets `default_method_options` (then it
+    is noted, not judged), a resource policy or a private endpoint. The keyword form
+    (`add_method(http_method=..., integration=...)`) and a `LambdaRestApi`'s handler (no
+    integration given) count; `proxy=False` makes no catch-all method (aws-cdk-python-ecomm, judged)."""
+    write_tree(tmp_path, {"cdk.json": '{"app": "python3 app.py"}\n', "lambda/app.py": "def handler(event, context):\n    return event\n",
+                          "app.py": '''\
+import aws_cdk as cdk
+from aws_cdk import Stack, aws_apigateway as apigateway, aws_iam as iam, aws_lambda as lambda_
+from constructs import Construct
+
+
+class Shop(Stack):
+    def __init__(self, scope: Construct, id: str, **kwargs) -> None:
+        super().__init__(scope, id, **kwargs)
+        products = lambda_.Function(self, "Products", runtime=lambda_.Runtime.PYTHON_3_12, handler="app.handler",
+                                    code=lambda_.Code.from_asset("lambda"), timeout=cdk.Duration.seconds(10))
+        api = apigateway.LambdaRestApi(self, "ProductApi", handler=products, proxy=False)
+        product = api.root.add_resource("product")
+        product.add_method("GET")
+        product.add_method("POST", authorization_type=apigateway.AuthorizationType.IAM)
+        product.add_method("PUT", api_key_required=True)
+        single = product.add_resource("{id}")
+        single.add_method(http_method="DELETE", integration=apigateway.LambdaIntegration(products))
+        single.add_method("PATCH", apigateway.LambdaIntegration(products), authorizer=self.node.try_get_context("auth"))
+        admin = apigateway.RestApi(self, "AdminApi", default_method_options=apigateway.MethodOptions(
+            authorization_type=apigateway.AuthorizationType.IAM))
+        admin.root.add_method("POST", apigateway.LambdaIntegration(products))
+        private = apigateway.RestApi(self, "PrivateApi", endpoint_types=[apigateway.EndpointType.PRIVATE])
+        private.root.add_method("POST", apigateway.LambdaIntegration(products))
+        apigateway.LambdaRestApi(self, "OpenApi", handler=products)
+
+
+app = cdk.App()
+Shop(app, "Shop")
+app.synth()
+'''})
+    result = run_lint(tmp_path, select=("LL216",))
+    assert [(f.severity, f.span.line, f.message.split(" invokes")[0]) for f in result.findings] == [
+        ("info", 13, "`GET` method `ProductApiproductGET`"),
+        ("warning", 17, "`DELETE` method `ProductApiproductidDELETE`"),
+        ("warning", 24, "`ANY` method `ProductsApiAny`"),
+    ]
+    assert [n.split(": ", 1)[1] for n in result.notes if "authorization" in n] == [
+        "`Products`: the authorization of API trigger `AdminApiPOST` (AWS::ApiGateway::Method) was not checked"]

@@ -99,7 +99,7 @@ def trigger_construct(state: AppState, qualified: str, call: Any, frame: Any, re
     construct = make(kind, cdktriggers.source_properties(qualified, keywords, complete, head), call, frame)
     if not construct:
         return opaque(qualified, call, frame, reader)
-    cdktriggers.wire_source(construct, qualified, keywords, head, make, call, frame)
+    cdktriggers.wire_source(construct, qualified, keywords, head, make, call, frame, complete)
     for target in construct_items(reader, call, frame, "targets"):
         cdktriggers.add_rule_target(construct, target)
     return construct

@@ -23,8 +23,13 @@ def construct_method(owner: Any, method: str, call: Any, frame: Any, reader: Any
     make = resource_maker(state, reader)
     is_function = owner is not None and owner.kind == "AWS::Lambda::Function" and owner.resource is not None
     if method == "add_method":
-        cdktriggers.add_method(values, {}, make, call, frame, owner)
+        keywords, _ = reader.keywords(call, frame)
+        cdktriggers.add_method(values, keywords, make, call, frame, owner)
         return None
+    if owner is not None and owner.kind == "cdk:api-resource" \
+            and method in ("add_resource", "resource_for_path", "add_proxy"):
+        part = values[0].value if values and isinstance(values[0], Located) and values[0].is_literal else "{proxy+}"
+        return cdktriggers.api_resource(owner.attributes["api"], f"{owner.attributes['path'].rstrip('/')}/{part}")
     if is_function and method in ("grant_invoke", "grant_invoke_url", "add_permission", "add_function_url",
                                   "add_event_source", "configure_async_invoke"):
         keywords, complete = reader.keywords(call, frame)

@@ -33,6 +33,7 @@ _SOURCE_RESOURCES = {
     "aws_cdk.aws_sns.Topic": "AWS::SNS::Topic", "aws_cdk.aws_kinesis.Stream": "AWS::Kinesis::Stream",
     "aws_cdk.aws_dynamodb.Table": "AWS::DynamoDB::Table", "aws_cdk.aws_dynamodb.TableV2": "AWS::DynamoDB::GlobalTable",
     "aws_cdk.aws_events.Rule": "AWS::Events::Rule", "aws_cdk.aws_apigateway.LambdaRestApi": "AWS::ApiGateway::RestApi",
+    "aws_cdk.aws_apigateway.RestApi": "AWS::ApiGateway::RestApi",
     "aws_cdk.aws_lambda.FunctionUrl": "AWS::Lambda::Url",
 }
 _EVENT_SOURCES = "aws_cdk.aws_lambda_event_sources."
@@ -94,6 +95,16 @@ def source_properties(qualified: str, keywords: dict[str, Any], complete: bool, 
         if pattern is not None:
             properties["EventPattern"] = keyword_value(pattern, head)
         properties["Targets"] = Located([], head)
+    if qualified in _REST_APIS:
+        if "policy" in keywords or not complete:  # a resource policy, or what `**options` may hold
+            properties["Policy"] = keyword_value(keywords["policy"], head) if "policy" in keywords \
+                else Located("**", head, "unresolved")
+        endpoint = keywords.get("endpoint_types") or keywords.get("endpoint_configuration")
+        if endpoint is not None:
+            text = repr(as_located(endpoint[0], head).plain()).upper()
+            # a private endpoint, or one lambdalint cannot tell is not (`_private` reads an intrinsic so)
+            kind = "PRIVATE" if "PRIVATE" in text or not ("REGIONAL" in text or "EDGE" in text) else "REGIONAL"
+            properties["EndpointConfiguration"] = Located({"Types": Located([Located(kind, head)], head)}, head)
     if qualified == "aws_cdk.aws_lambda.FunctionUrl":
         auth = keywords.get("auth_type")
         properties["AuthType"] = keyword_value(auth, head) if auth is not None else Located("AWS_IAM", head, "default")
@@ -103,13 +114,30 @@ def source_properties(qualified: str, keywords: dict[str, Any], complete: bool, 
     return properties
 
 
+_REST_APIS = ("aws_cdk.aws_apigateway.LambdaRestApi", "aws_cdk.aws_apigateway.RestApi")
+
+
 def wire_source(construct: Any, qualified: str, keywords: dict[str, Any], head: Span, make: Make,
-                call: Any, frame: Any) -> None:
-    """What a source construct wires by itself: a REST API's `handler`."""
-    if qualified == "aws_cdk.aws_apigateway.LambdaRestApi":
-        handler = keywords.get("handler")
-        if handler is not None:
-            _method(make, "ANY", handler[0], head, call, frame, construct)
+                call: Any, frame: Any, complete: bool = True) -> None:
+    """What a source construct wires by itself: a REST API's `handler` (its `ANY` proxy unless
+    `proxy=False`), and the root resource its methods hang from (`api.root.add_resource(...)`)."""
+    if qualified not in _REST_APIS:
+        return
+    # `default_method_options` (or `**options`) may give every method an authorizer
+    construct.attributes["method defaults"] = "default_method_options" in keywords or not complete
+    construct.attributes["root"] = api_resource(construct, "/")
+    handler = keywords.get("handler")
+    if handler is None:
+        return
+    construct.attributes["handler"] = handler[0]
+    proxy = keywords.get("proxy")
+    if proxy is None or not (isinstance(proxy[0], Located) and proxy[0].value is False):
+        _method(make, "ANY", handler[0], head, call, frame, construct, {})
+
+
+def api_resource(api: Any, path: str) -> Any:
+    """A resource of a REST API the app builds (`api.root`, `add_resource("orders")`)."""
+    return Construct("", "cdk:api-resource", "", None, {"api": api, "path": path})
 
 
 def add_rule_target(rule: Any, target: Any) -> None:
@@ -209,23 +237,57 @@ def subscription(topic: Any, values: list[Any], make: Make, call: Any, frame: An
 
 
 def add_method(values: list[Any], keywords: dict[str, Any], make: Make, call: Any, frame: Any, owner: Any) -> None:
-    """`resource.add_method("GET", LambdaIntegration(fn))`."""
-    integration = next((v for v in values if isinstance(v, Construct) and v.kind == "cdk:LambdaIntegration"), None)
-    if integration is None:
+    """`resource.add_method("GET", LambdaIntegration(fn), authorizer=...)`; without an integration,
+    a `LambdaRestApi`'s handler."""
+    api = owner.attributes.get("api") if isinstance(owner, Construct) and owner.kind == "cdk:api-resource" else owner
+    given = values[1] if len(values) > 1 else keywords["integration"][0] if "integration" in keywords else None
+    if isinstance(given, Construct) and given.kind == "cdk:LambdaIntegration":
+        function, span = given.attributes["function"], given.attributes["span"]
+    elif given is None and isinstance(api, Construct) and api.attributes.get("handler") is not None:
+        function, span = api.attributes["handler"], frame.module.span(call)
+    else:
         return
-    verb = values[0] if values and isinstance(values[0], Located) else Located("ANY", frame.module.span(call))
-    _method(make, verb.value if verb.is_literal else "ANY", integration.attributes["function"],
-            integration.attributes["span"], call, frame, owner)
+    verb = values[0] if values else keywords["http_method"][0] if "http_method" in keywords else None
+    if not isinstance(verb, Located):
+        verb = Located("ANY", frame.module.span(call))
+    options = {k: v for k, v in keywords.items() if k not in ("http_method", "integration")}
+    path = owner.attributes["path"] if isinstance(owner, Construct) and owner.kind == "cdk:api-resource" else None
+    _method(make, verb.value if verb.is_literal else "ANY", function, span, call, frame, api, options, path)
 
 
-def _method(make: Make, verb: Any, function: Any, span: Span, call: Any, frame: Any, api: Any) -> None:
+# `AuthorizationType.IAM` and its kin, as CloudFormation spells them
+_AUTHORIZATION_TYPES = {"NONE": "NONE", "IAM": "AWS_IAM", "COGNITO": "COGNITO_USER_POOLS", "CUSTOM": "CUSTOM"}
+
+
+def _method(make: Make, verb: Any, function: Any, span: Span, call: Any, frame: Any, api: Any,
+            options: dict[str, Any], path: str | None = None) -> None:
     properties = {"HttpMethod": Located(verb, span),
                   "Integration": Located({"Type": Located("AWS_PROXY", span), "Uri": _arn(function, span)}, span),
-                  # CDK's default is no authorizer, but `default_method_options` can change it
-                  "AuthorizationType": Located("?", span, "unresolved")}
+                  "AuthorizationType": _authorization(api, options, span)}
+    if "api_key_required" in options:
+        properties["ApiKeyRequired"] = keyword_value(options["api_key_required"], span)
     if isinstance(api, Construct) and api.kind == "AWS::ApiGateway::RestApi":
         properties["RestApiId"] = _reference(api, span)
-    make("AWS::ApiGateway::Method", properties, call, frame, f"{_id(function)}Api{str(verb).title()}")
+    # named as CDK names it, after the API and the resource path (`ProductApiproductidDELETE`)
+    name = f"{_id(api)}{''.join(c for c in path if c.isalnum())}{str(verb).upper()}" \
+        if path is not None and isinstance(api, Construct) and api.logical_id else f"{_id(function)}Api{str(verb).title()}"
+    make("AWS::ApiGateway::Method", properties, call, frame, name)
+
+
+def _authorization(api: Any, options: dict[str, Any], span: Span) -> Located:
+    """The method's `AuthorizationType`: an authorizer's, the one it names, else CDK's default
+    (none) when its API is one the app builds without `default_method_options`; else unknown."""
+    if "authorizer" in options:
+        return Located("CUSTOM", span)  # a Cognito, token or request authorizer: some authorization
+    if "authorization_type" in options:
+        text = keyword_value(options["authorization_type"], span)
+        member = str(text.value).rsplit(".", 1)[-1] if isinstance(text.value, str) else ""
+        return Located(_AUTHORIZATION_TYPES[member], text.span) if member in _AUTHORIZATION_TYPES \
+            else Located("?", span, "unresolved")
+    if isinstance(api, Construct) and api.kind == "AWS::ApiGateway::RestApi" \
+            and api.attributes.get("method defaults") is False:
+        return Located("NONE", span, "default")
+    return Located("?", span, "unresolved")
 
 
 def http_integration(call: Any, frame: Any, reader: Any, make: Make) -> Any:
