@@ -341,3 +341,31 @@ def handler(event, context):
 '''})
     assert not named_only.unknown
     assert ("dynamodb", "Table", "put_item") in named(named_only)
+
+
+def test_a_table_of_a_resource_another_project_module_makes(tmp_path: Path) -> None:
+    """`from client import ddb_res_client as client; table = client.Table(name)` (at module level,
+    or in the handler): the table's calls are DynamoDB's (mubtasimfuad/aws-cdk-python-ecomm, judged:
+    they were dropped as calls on something a project function returns, so LL322 said every
+    DynamoDB action of the role was unused)."""
+    shared = {"src/client.py": 'import boto3 as client\n\nddb_res_client = client.resource("dynamodb")\n'}
+    aliased = calls_of(tmp_path / "aliased", {**shared, "src/app.py": '''\
+from client import ddb_res_client as client
+
+table = client.Table("products")
+
+
+def handler(event, context):
+    return table.get_item(Key={"id": event["id"]}), table.scan()
+'''})
+    assert named(aliased) == {("dynamodb", "Table", "get_item"), ("dynamodb", "Table", "scan")}
+    assert not aliased.unknown
+    local = calls_of(tmp_path / "local", {**shared, "src/app.py": '''\
+from client import ddb_res_client
+
+
+def handler(event, context):
+    table = ddb_res_client.Table("products")
+    return table.query(KeyConditionExpression="id = :id")
+'''})
+    assert named(local) == {("dynamodb", "Table", "query")}

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from lambdalint.code.analysis import CodeAnalysis, Handler, project_module
-from lambdalint.code.facts import (AWS_CALLING_LIBRARIES, MODEL, RETURNED, AwsCall, AwsClient, AwsUnknown,
+from lambdalint.code.facts import (AWS_CALLING_LIBRARIES, MODEL, RETURNED, UNKNOWN_ARG, AwsCall, AwsClient, AwsUnknown,
                                    ModuleFacts, follow, is_stdlib, model_client, model_keywords)
 from lambdalint.located import Span
 
@@ -246,7 +246,25 @@ def _returned_clients(analysis: CodeAnalysis, module: ModuleFacts, function, rec
         if found is not None:
             client = _returned_client(analysis, *found, roots)
             return [client] if client is not None else []
+        made = _imported_subobject(analysis, module, name, roots)
+        if made is not None:
+            return [made]
     return []
+
+
+def _imported_subobject(analysis: CodeAnalysis, module: ModuleFacts, name: str,
+                        roots: tuple[Path, ...]) -> AwsClient | None:
+    """`Table` of a resource another project module makes: `from clients import dynamodb` (or
+    `as res`), then `table = dynamodb.Table(name)` (`returned:clients.dynamodb.Table`)."""
+    owner, _, kind = name.rpartition(".")
+    if not kind[:1].isupper():
+        return None
+    for target_file, attribute in analysis.index.split_qualified(Path(module.path), roots, owner):
+        target = analysis.modules.get(target_file)
+        client = target.aws_clients.get(attribute) if target is not None else None
+        if client is not None and client.kind == "resource":
+            return client._replace(kind=kind, identifier=UNKNOWN_ARG)
+    return None
 
 
 def _model_table(analysis: CodeAnalysis, module: ModuleFacts, receiver: str, roots: tuple[Path, ...]):
