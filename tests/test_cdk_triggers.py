@@ -109,3 +109,48 @@ app.synth()
     ]
     assert [n.split(": ", 1)[1] for n in result.notes if "authorization" in n] == [
         "`Products`: the authorization of API trigger `AdminApiPOST` (AWS::ApiGateway::Method) was not checked"]
+
+
+def test_what_a_construct_of_the_app_keeps_on_self_is_read_through_its_instance(tmp_path: Path) -> None:
+    """`lambdas = Lambdas(self, "Lambdas")`, then `Api(self, "Api", lambdas=lambdas)` wiring
+    `lambdas.order_lambda`, and `lambdas.order_lambda.add_event_source(...)` in the stack (the
+    layout of mubtasimfuad/aws-cdk-python-ecomm, judged): the function is found through the instance."""
+    write_tree(tmp_path, {"cdk.json": '{"app": "python3 app.py"}\n', "lambda/app.py": "def handler(event, context):\n    return event\n",
+                          "app.py": '''\
+import aws_cdk as cdk
+from aws_cdk import Stack, aws_apigateway as apigateway, aws_lambda as lambda_, aws_sqs as sqs
+from aws_cdk import aws_lambda_event_sources as sources
+from constructs import Construct
+
+
+class Lambdas(Construct):
+    def __init__(self, scope: Construct, id: str) -> None:
+        super().__init__(scope, id)
+        self.order_lambda = lambda_.Function(self, "Orders", runtime=lambda_.Runtime.PYTHON_3_12,
+                                             handler="app.handler", code=lambda_.Code.from_asset("lambda"),
+                                             timeout=cdk.Duration.seconds(10))
+
+
+class Api(Construct):
+    def __init__(self, scope: Construct, id: str, lambdas) -> None:
+        super().__init__(scope, id)
+        api = apigateway.LambdaRestApi(self, "OrderApi", handler=lambdas.order_lambda, proxy=False)
+        api.root.add_resource("orders").add_method("POST")
+
+
+class Shop(Stack):
+    def __init__(self, scope: Construct, id: str, **kwargs) -> None:
+        super().__init__(scope, id, **kwargs)
+        lambdas = Lambdas(self, "Lambdas")
+        Api(self, "Api", lambdas=lambdas)
+        queue = sqs.Queue(self, "OrderQueue", visibility_timeout=cdk.Duration.seconds(60))
+        lambdas.order_lambda.add_event_source(sources.SqsEventSource(queue, batch_size=10))
+
+
+app = cdk.App()
+Shop(app, "Shop")
+app.synth()
+'''})
+    result = run_lint(tmp_path, select=("LL216", "LL202"))
+    assert [(f.code, f.severity, f.span.line) for f in result.findings] == [
+        ("LL202", "warning", 10), ("LL216", "warning", 19)]

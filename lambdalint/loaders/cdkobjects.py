@@ -75,9 +75,16 @@ def as_located(value: Value, span: Span) -> Located:
     return Located(None, span, "unresolved")
 
 
+# the kind of an instance of the app's own class: its attributes are what its methods kept on `self`
+INSTANCE = "cdk:instance"
+
+
 def construct_attribute(construct: Construct, attribute: str, span: Span) -> Value | None:
     if attribute in construct.attributes:
-        return construct.attributes[attribute]
+        found = construct.attributes[attribute]
+        return None if found is UNKNOWN else found
+    if construct.kind == INSTANCE:
+        return None
     if attribute in ("role", "grant_principal"):
         return None  # a function's role is in its attributes when the model holds it
     if attribute.endswith("_arn"):

@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterator
 import libcst as cst
 
 from lambdalint.loaders.cdkmodules import Frame, Module, bind_imports, block_indent
-from lambdalint.loaders.cdkobjects import MISSING, UNKNOWN, Construct, Value, iteration, unknown_parameters
+from lambdalint.loaders.cdkobjects import INSTANCE, MISSING, UNKNOWN, Construct, Value, iteration, unknown_parameters
 from lambdalint.loaders.cdkvalues import ConstructHook, ValueReader
 from lambdalint.located import Located
 from lambdalint.model import SourceFile
@@ -247,8 +247,9 @@ class Reader(ValueReader):
         if (definition is None and klass is None) or frame.depth >= _MAX_DEPTH:
             return MISSING
         if klass is not None:
-            self.instantiate(home, klass, node, frame)
-            return None
+            # an instance of the app's own class (a construct grouping others): what its
+            # `__init__` kept on `self` (`lambdas.order_lambda`) is read through it
+            return Construct("", INSTANCE, klass.name.value, None, self.instantiate(home, klass, node, frame))
         assert definition is not None
         self.walked.add(id(definition))
         names = self.bind(definition, node, frame, home, skip_self=this is not None)
@@ -256,14 +257,15 @@ class Reader(ValueReader):
         return self.block(definition.body, Frame(home, names, this, frame.depth + 1), outer)
 
     def instantiate(self, module: Module, klass: cst.ClassDef, call: cst.Call | None,
-                    frame: Frame | None) -> None:
+                    frame: Frame | None) -> dict[str, Value]:
         """Read a class's `__init__` (arguments bound from `call` when given), then its other
-        methods that `__init__` did not call (their parameters unknown)."""
+        methods that `__init__` did not call (their parameters unknown); returns what the
+        instance holds (`self.x`)."""
         methods = {s.name.value: s for s in klass.body.body if isinstance(s, cst.FunctionDef)}
         init = methods.get("__init__")
-        if init is not None and call is None and id(init) in self.walked:
-            return
         this: dict[str, Value] = {f"<method {name}>": m for name, m in methods.items()}
+        if init is not None and call is None and id(init) in self.walked:
+            return this
         indent = (block_indent(klass.body, module),) if isinstance(klass.body, cst.IndentedBlock) else ()
         this["<indent>"], this["<module>"] = indent, module
         if init is not None:
@@ -277,6 +279,7 @@ class Reader(ValueReader):
             if name != "__init__" and id(method) not in self.walked:
                 self.walked.add(id(method))
                 self.block(method.body, Frame(module, unknown_parameters(method), this, 0), indent)
+        return this
 
     def bind(self, definition: cst.FunctionDef, node: cst.Call, frame: Frame, home: Module,
              skip_self: bool) -> dict[str, Value]:
