@@ -223,9 +223,9 @@ def environment_values(functions: Iterable[Function]) -> list[tuple[str, Located
 
 def name_list(functions: list[Function], limit: int = 3) -> str:
     """"`A`", "`A` and `B`", "`A`, `B`, `C` and 2 more"."""
+    if len(functions) > limit:  # only the names shown are written out: a folder may serve 20k functions
+        return f"{', '.join(f'`{f.name}`' for f in functions[:limit])} and {len(functions) - limit} more"
     names = [f"`{f.name}`" for f in functions]
     if len(names) == 1:
         return names[0]
-    if len(names) > limit:
-        return f"{', '.join(names[:limit])} and {len(names) - limit} more"
     return f"{', '.join(names[:-1])} and {names[-1]}"

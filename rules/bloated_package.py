@@ -99,13 +99,13 @@ def check(ctx: Context) -> Iterator[Finding]:
         if code_span is None:
             owner += " (no `CodeUri`: the template's whole folder)"
         hint = _DEFAULT_CODE_URI_HINT if code_span is None else _HINT
-        users = by_source[source]
         yield from _bloat(ctx, source, code_span or functions[0].span, owner, functions, hint, reported,
-                          (f"the package of {name_list(users)}", users))
+                          ("the package of", by_source[source]))
     for source, (layer, functions) in layers.items():
         if source not in by_source:  # a folder that is also a function's code was judged as that
-            owner = f"layer `{layer.name}` of {name_list(functions)}"
-            yield from _bloat(ctx, source, layer.span, owner, functions, _LAYER_HINT, reported, (owner, functions))
+            owner = f"layer `{layer.name}` of"
+            yield from _bloat(ctx, source, layer.span, f"{owner} {name_list(functions)}", functions, _LAYER_HINT,
+                              reported, (owner, functions))
 
 
 _HINT = ("Keep tests, caches and tools out of the code folder, or exclude them from the package "
@@ -116,8 +116,9 @@ _LAYER_HINT = "Keep tests, caches and tools out of the layer's folder."
 def _bloat(ctx: Context, source: CodeSource, span: Span, owner: str, functions: list[Function], hint: str,
            reported: set[tuple[str, int]], requirements: tuple[str, list[Function]]) -> Iterator[Finding]:
     """The findings of one folder that ships in `functions`' packages, at `span`; what its
-    requirements.txt installs is reported at that line, once, with the owner and functions of
-    `requirements` (a folder several templates lines name is one requirements.txt)."""
+    requirements.txt installs is reported at that line, once, naming `requirements`' functions
+    after its words (a folder several template lines name is one requirements.txt; its names are
+    listed only when there is something to report: 20k functions share one folder)."""
     from lambdalint.rulekit import format_bytes, package_analysis
 
     items = package_analysis(ctx.project).bloat(source, ctx.options["dev-packages"])
@@ -139,8 +140,8 @@ def _bloat(ctx: Context, source: CodeSource, span: Span, owner: str, functions: 
             if key in reported:
                 continue
             reported.add(key)
-            named, users = requirements
-            yield from _requirement(ctx, item, Span.point(display, item.line), named,
+            words, users = requirements
+            yield from _requirement(ctx, item, Span.point(display, item.line), f"{words} {name_list(users)}",
                                     users[0].name if len(users) == 1 else None)
         elif item.kind == "vendored-sdk" and item.name not in listed_sdks and not item.justified:
             vendored[item.name] = vendored.get(item.name, 0) + item.bytes
