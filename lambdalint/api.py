@@ -18,6 +18,7 @@ from lambdalint import __version__
 from lambdalint.config import Config, ConfigError, common_start, find_config
 from lambdalint.discover import MB, Discovered
 from lambdalint.findings import Finding, Report
+from lambdalint.halves import CheckedPart, Progress, check_in_two, halves_of
 from lambdalint.load import build_project, discover
 from lambdalint.model import Project
 from lambdalint.registry import IndexedRule, Registry
@@ -27,7 +28,6 @@ from lambdalint.suppress import ANALYSIS_KEY, SuppressionRun, apply_suppressions
 if TYPE_CHECKING:
     from lambdalint.focus import Focus
 
-Progress = Callable[[str], None]
 
 
 @dataclass
@@ -104,14 +104,8 @@ def _run(targets: list[Path], config: Config, registry: Registry,
     found = discover(targets, config, overlay)
     check = partial(_check_found, config=config, registry=registry, contexts=contexts, cwd=cwd,
                     overlay=overlay, today=today or datetime.date.today(), focused=focused)
-    halves = None
-    if not whole_model and not overlay:
-        from lambdalint.halves import halves_of
-
-        halves = halves_of(found)
+    halves = halves_of(found) if not whole_model and not overlay else None
     if halves is not None:
-        from lambdalint.halves import check_in_two
-
         part = check_in_two(halves, check, progress)
     else:
         part = check(found, progress)
@@ -134,22 +128,6 @@ def _run(targets: list[Path], config: Config, registry: Registry,
                       functions=functions, notes=list(project.notes),
                       unchecked=unchecked, project=project,
                       internal_errors=part.errors)
-
-
-@dataclass
-class CheckedPart:
-    """What checking some discovered files gave: the whole run's, or one half's (`halves`).
-
-    `findings` have their suppressions applied but are neither sorted nor made distinct;
-    `note_groups` are the notes by where they came from (loading, the handler code, each rule in
-    the order the rules run), so that two halves' notes merge into the order one run gives."""
-
-    project: Project
-    findings: list[Finding]
-    errors: list[str]
-    note_groups: list[tuple[str, list[str]]]
-    file_paths: set[str]
-    functions: int
 
 
 def _check_found(found: Discovered, progress: Progress | None, *, config: Config, registry: Registry,

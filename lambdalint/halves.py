@@ -27,22 +27,41 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from typing import TYPE_CHECKING, Callable
+from dataclasses import dataclass
+from typing import Callable
 
 from lambdalint.discover import Discovered
+from lambdalint.findings import Finding
 from lambdalint.model import Project, SourceFile
 from lambdalint.unread import is_terraform
-
-if TYPE_CHECKING:
-    from lambdalint.api import CheckedPart, Progress
 
 # Below ~1 M characters (~50 ms of loading) the fork and the pickle would eat most of the gain
 # (bench/README.md, "Issue 13: two halves").
 MIN_CHARS = 1_000_000
-# The parent also merges and renders the report: it takes a little less than half.
+# The parent also unpickles, merges and renders, the child pickles: even halves (a first half of
+# 47% or 55% of the text was slower on the corpus).
 FIRST_SHARE = 0.5
 
-Check = Callable[[Discovered, "Progress | None"], "CheckedPart"]
+Progress = Callable[[str], None]
+
+
+@dataclass
+class CheckedPart:
+    """What checking some discovered files gave: the whole run's, or one half's.
+
+    `findings` have their suppressions applied but are neither sorted nor made distinct;
+    `note_groups` are the notes by where they came from (loading, the handler code, each rule in
+    the order the rules run), so that two halves' notes merge into the order one run gives."""
+
+    project: Project
+    findings: list[Finding]
+    errors: list[str]
+    note_groups: list[tuple[str, list[str]]]
+    file_paths: set[str]
+    functions: int
+
+
+Check = Callable[[Discovered, "Progress | None"], CheckedPart]
 
 
 def halves_of(found: Discovered) -> tuple[Discovered, Discovered] | None:
@@ -117,7 +136,7 @@ def _portable(part: CheckedPart) -> CheckedPart:
     project.sources = {display: SourceFile(source.path, source.display, source.text)
                        for display, source in part.project.sources.items()}
     project.unchecked = list(part.project.unchecked)
-    return type(part)(project, part.findings, part.errors, part.note_groups, part.file_paths, part.functions)
+    return CheckedPart(project, part.findings, part.errors, part.note_groups, part.file_paths, part.functions)
 
 
 def _send(fd: int, part: CheckedPart) -> None:
@@ -165,8 +184,8 @@ def _merged(mine: CheckedPart, theirs: CheckedPart, halves: tuple[Discovered, Di
     if any(half.infrastructure for half in halves):  # one run sorts them with what it found unread
         project.unchecked.sort()
     groups = [(key, notes + other) for (key, notes), (_, other) in zip(mine.note_groups, theirs.note_groups)]
-    return type(mine)(project, mine.findings + theirs.findings, mine.errors + theirs.errors, groups,
+    return CheckedPart(project, mine.findings + theirs.findings, mine.errors + theirs.errors, groups,
                       mine.file_paths | theirs.file_paths, mine.functions + theirs.functions)
 
 
-__all__ = ["FIRST_SHARE", "MIN_CHARS", "check_in_two", "halves_of"]
+__all__ = ["FIRST_SHARE", "MIN_CHARS", "CheckedPart", "check_in_two", "halves_of"]
