@@ -369,3 +369,49 @@ def handler(event, context):
     return table.query(KeyConditionExpression="id = :id")
 '''})
     assert named(local) == {("dynamodb", "Table", "query")}
+
+
+def test_calls_a_model_inherits_from_its_base_class(tmp_path: Path) -> None:
+    """`TodoModel(CoreModel)` calling `super(TodoModel, self).save(...)`, and `UserModel(CoreModel)`
+    that defines nothing (voathnak/vlim-sam-python-boilerplate, judged: the base class's DynamoDB
+    calls were lost, so LL322 said the role's DynamoDB actions were unused)."""
+    found = calls_of(tmp_path, {
+        "src/models/__init__.py": "",
+        "src/models/core.py": '''\
+import boto3
+
+dynamodb = boto3.resource("dynamodb")
+
+
+class CoreModel:
+    def __init__(self, table_name):
+        self._table = dynamodb.Table(table_name)
+
+    def save(self, values):
+        return self._table.put_item(Item=values)
+
+    def get(self, key):
+        return self._table.get_item(Key=key)
+''',
+        "src/models/todo.py": '''\
+from models.core import CoreModel
+
+
+class TodoModel(CoreModel):
+    def save(self, values):
+        return super(TodoModel, self).save(values)
+
+
+class UserModel(CoreModel):
+    pass
+''',
+        "src/app.py": '''\
+from models.todo import TodoModel, UserModel
+
+
+def handler(event, context):
+    TodoModel("todos").save({"id": event["id"]})
+    return UserModel("users").get({"id": event["id"]})
+'''})
+    assert named(found) == {("dynamodb", "Table", "put_item"), ("dynamodb", "Table", "get_item")}
+    assert not found.unknown

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, NamedTuple, Sequence
 
 from lambdalint.code import jobs
-from lambdalint.code.facts import CallFact, FunctionFacts, ModuleFacts, MutationFact, text_hash
+from lambdalint.code.facts import SUPER, CallFact, FunctionFacts, ModuleFacts, MutationFact, text_hash
 from lambdalint.code.jobs import Job, decode_python
 from lambdalint.code.modules import ModuleIndex, package_root
 from lambdalint.code.scan import EVERYTHING, Prefilter, handler_shaped, imported_modules, is_test_file
@@ -245,8 +245,41 @@ class CodeAnalysis:
                 yield function
 
     def resolve(self, module: ModuleFacts, function: FunctionFacts, name: str,
-                roots: tuple[Path, ...]) -> tuple[ModuleFacts, FunctionFacts] | None:
-        """The project function a qualified name, as `function` of `module` calls it, stands for."""
+                roots: tuple[Path, ...], depth: int = 0) -> tuple[ModuleFacts, FunctionFacts] | None:
+        """The project function a qualified name, as `function` of `module` calls it, stands for;
+        a method its class does not define is its bases' (`super().save()` too)."""
+        if name.startswith(SUPER):
+            return self._inherited(module, function, name[len(SUPER):], roots, depth)
+        found = self._defined(module, function, name, roots)
+        if found is None and depth < _MAX_BASES and "." in name:
+            found = self._inherited(module, function, name, roots, depth)
+        return found
+
+    def _inherited(self, module: ModuleFacts, function: FunctionFacts, name: str, roots: tuple[Path, ...],
+                   depth: int) -> tuple[ModuleFacts, FunctionFacts] | None:
+        """`Class.method` from one of `Class`'s bases (as its module names them), nearest first."""
+        owner, _, method = name.rpartition(".")
+        if not owner.rpartition(".")[2][:1].isupper():
+            return None  # classes are named in CapWords: `os.environ.get` is no method of a class
+        for home, cls in self._class_homes(module, owner, roots):
+            for base in home.class_bases.get(cls, ()):
+                found = self.resolve(home, function, f"{base}.{method}", roots, depth + 1)
+                if found is not None:
+                    return found
+        return None
+
+    def _class_homes(self, module: ModuleFacts, owner: str,
+                     roots: tuple[Path, ...]) -> Iterator[tuple[ModuleFacts, str]]:
+        if owner in module.class_bases:
+            yield module, owner
+            return
+        for target_file, attribute in self.index.split_qualified(Path(module.path), roots, owner):
+            target = self.modules.get(target_file)
+            if target is not None and attribute in target.class_bases:
+                yield target, attribute
+
+    def _defined(self, module: ModuleFacts, function: FunctionFacts, name: str,
+                 roots: tuple[Path, ...]) -> tuple[ModuleFacts, FunctionFacts] | None:
         # a function defined inside another is named `outer.<locals>.inner`, its facts `outer.inner`
         local = (function.qualname and _lookup(module, f"{function.qualname}.{name}")) or \
             _lookup(module, name.replace(".<locals>", ""))
@@ -266,6 +299,9 @@ class CodeAnalysis:
             if found is not None:
                 return target_module, found
         return None
+
+
+_MAX_BASES = 5  # levels of inheritance followed: a cycle of bases must end somewhere
 
 
 def _lookup(module: ModuleFacts, qualname: str) -> FunctionFacts | None:

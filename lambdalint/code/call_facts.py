@@ -7,7 +7,7 @@ import libcst as cst
 
 from lambdalint.code.bindings import root_name, string_value
 from lambdalint.code.cstwalk import dotted_name
-from lambdalint.code.facts import CallFact
+from lambdalint.code.facts import SUPER, CallFact
 from lambdalint.code.values import describe
 from lambdalint.code.walkstate import WalkState
 
@@ -52,6 +52,8 @@ class CallFacts(WalkState):
             elif isinstance(func.value, cst.Call):
                 inner = self._names(func.value)
                 factory = min(inner) if inner else None
+                if "builtins.super" in inner and self.function is not None and self.function.class_name:
+                    names.add(f"{SUPER}{self.function.class_name}.{func.attr.value}")
         positional = [a for a in node.args if a.keyword is None and a.star == ""]
         first = positional[0].value if positional else None
         first_kind, first_value = self._arg_kind(first)

@@ -38,6 +38,7 @@ def definition_facts(path: str, display: str, text: str) -> ModuleFacts:
         if isinstance(stmt, cst.FunctionDef):
             defs = [(stmt.name.value, stmt, _def_span_by_text(lines, stmt.name.value, display))]
         elif isinstance(stmt, cst.ClassDef) and isinstance(stmt.body, cst.IndentedBlock):
+            record_bases(stmt, facts.class_bases, scopes.qualified)
             # methods too: a handler may be `Service().handle` (`ModuleFacts.bound_methods`)
             defs = [(f"{stmt.name.value}.{inner.name.value}", inner,
                      _def_span_by_text(lines, inner.name.value, display, after_class=stmt.name.value))
@@ -95,6 +96,13 @@ def record_factories(stmt: cst.SimpleStatementLine, into: dict[str, str], qualif
                             into[name + WITH_CREDENTIALS] = credentials
                         else:  # rebound to a session with the role's credentials
                             into.pop(name + WITH_CREDENTIALS, None)
+
+
+def record_bases(node: cst.ClassDef, into: dict[str, tuple[str, ...]], qualify: Qualify) -> None:
+    """`class TodoModel(CoreModel)`: `into["TodoModel"]` names `CoreModel` as the module does."""
+    bases = tuple(sorted(name for arg in node.bases if arg.keyword is None for name in qualify(arg.value)))
+    if bases:
+        into[node.name.value] = bases
 
 
 def _session_made(call: cst.Call, factory_of: Callable[[str], str | None]) -> str | None:

@@ -22,7 +22,7 @@ from lambdalint.code.bindings import Bindings, all_params, is_literal, module_bi
 from lambdalint.code.call_facts import EXECUTORS, CallFacts
 from lambdalint.code.cstwalk import Positions, Scope, dotted_name, walk
 from lambdalint.code.deep import bounded
-from lambdalint.code.definitions import bound_methods, decorator_names, fill_signature, record_factories
+from lambdalint.code.definitions import bound_methods, decorator_names, fill_signature, record_bases, record_factories
 from lambdalint.code.definitions import definition_facts as _definition_facts
 from lambdalint.code.env_facts import EnvFacts
 from lambdalint.code.facts import FunctionFacts, ModuleFacts
@@ -96,6 +96,8 @@ class _Visitor(CallFacts, EnvFacts, MutationFacts, AwsFacts, PynamoFacts):
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self._pynamo_class(node)
+        if not self.classes and self.function is None:
+            record_bases(node, self.facts.class_bases, self._names)
         self.classes.append(node.name.value)
         outer = self.scopes.stack[-1]
         scope = Scope("class", ".".join(filter(None, [outer.prefix, node.name.value])))

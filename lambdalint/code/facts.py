@@ -79,6 +79,8 @@ CREDENTIAL_ARGUMENTS = frozenset({"aws_access_key_id", "aws_secret_access_key", 
 WITH_CREDENTIALS = "(credentials)"
 # boto3's sessions, whose `client()` and `resource()` make clients as `boto3.client()` does.
 SESSIONS = frozenset({"boto3.Session", "boto3.session.Session"})
+# How a call names the method of a base class: `super().save()` in `TodoModel` -> `<super>.TodoModel.save`.
+SUPER = "<super>."
 
 
 class AwsClient(NamedTuple):
@@ -292,6 +294,9 @@ class ModuleFacts:
     # module-level names bound to a method: `handler = Service().handle` -> ("Service.handle", True),
     # `handler = Service.handle` -> ("Service.handle", False); True: through an instance (bound `self`)
     bound_methods: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    # module-level classes -> the qualified names of their bases (`TodoModel` -> (`models.core.CoreModel`,)):
+    # a method a class does not define is looked up in them, as is `super().save()`
+    class_bases: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # class name -> attributes bound to a list/dict/set in `__init__` or the class body and never
     # bound again by another method: state an instance carries from one call to the next
     instance_state: dict[str, frozenset[str]] = field(default_factory=dict)
