@@ -114,18 +114,22 @@ def _run(targets: list[Path], config: Config, registry: Registry,
     findings = _distinct(sorted(part.findings, key=Finding.sort_key))
     files = len(part.file_paths)
     unchecked = list(project.unchecked)
+    notes = list(project.notes)
     functions = part.functions
     if focused is not None:
         from lambdalint.focus import is_folder
 
         findings = [f for f in findings if focused.touches(f)]
         unchecked = [line for line in unchecked if focused.concerns(line.split(":", 1)[0])]
+        # a note about another file says nothing of the focused ones (`check app.py -v`), unless it
+        # is about the infrastructure beside or above them (the template of a focused handler)
+        notes = [note for note in notes if _about_focus(_leading_path(note), focused)]
         if any(is_folder(p) for p in focused.paths):
             files = sum(1 for path in part.file_paths if focused.holds(path))
         else:
             files = len({project.display(p) for p in focused.paths})
     return LintResult(version=__version__, findings=findings, files=files,
-                      functions=functions, notes=list(project.notes),
+                      functions=functions, notes=notes,
                       unchecked=unchecked, project=project,
                       internal_errors=part.errors)
 
@@ -210,6 +214,18 @@ def _functions(project: Project, focused: Focus | None) -> int:
         return len(project.functions)
     return sum(1 for f in project.functions if focused.holds(f.template.display)
                or (f.handler_file is not None and focused.holds(project.display(f.handler_file))))
+
+
+def _leading_path(note: str) -> str:
+    """The file a note is about (`src/app.py: ...`), or "" for a note that names none first."""
+    head = note.split(": ", 1)[0] if ": " in note else ""
+    return head if "/" in head or head.endswith((".py", ".yaml", ".yml", ".json", ".tf", ".template")) else ""
+
+
+def _about_focus(path: str, focused: Focus) -> bool:
+    if not path or focused.holds(path):
+        return True
+    return not path.endswith(".py") and focused.concerns(path)
 
 
 def _flat_notes(groups: list[tuple[str, list[str]]]) -> list[str]:

@@ -224,3 +224,49 @@ def test_a_focused_folder_holds_what_is_under_it_and_not_its_namesakes() -> None
     assert not focus.holds("application/template.yaml") and not focus.holds("tools/deploy.yaml.bak")
     assert not focus.holds("tools") and not focus.holds("/elsewhere/app/template.yaml")
     assert Focus((Path("/"),), Path("/repo")).holds("anything/at/all.yaml")
+
+
+def test_a_focused_file_gets_the_notes_about_it_not_about_its_neighbours(tmp_path: Path) -> None:
+    """`check lambdas_data_source/post.py -v` printed a note for every function of the folder
+    (KenmogneThimotee/aws-cdk-python-lambda, judged): notes about other Python files go, notes about
+    the focused file stay."""
+    function = """\
+import aws_cdk as cdk
+from aws_cdk import aws_lambda as lambda_
+
+
+def create(stack):
+    return lambda_.Function(stack, "{name}", runtime=lambda_.Runtime.PYTHON_3_12, handler="index.handler",
+                            code=lambda_.Code.from_inline("def handler(event, context):\\n    return event\\n"),
+                            timeout=cdk.Duration.seconds(10))
+"""
+    write_tree(tmp_path, {
+        "cdk.json": '{"app": "python3 app.py"}\n',
+        "app.py": """\
+import aws_cdk as cdk
+from aws_cdk import Stack
+from constructs import Construct
+
+from lambdas import billing, orders
+
+
+class Shop(Stack):
+    def __init__(self, scope: Construct, id: str, **kwargs) -> None:
+        super().__init__(scope, id, **kwargs)
+        orders.create(self)
+        billing.create(self)
+
+
+app = cdk.App()
+Shop(app, "Shop")
+app.synth()
+""",
+        "lambdas/__init__.py": "",
+        "lambdas/orders.py": function.format(name="Orders"),
+        "lambdas/billing.py": function.format(name="Billing"),
+    })
+    whole = lint([tmp_path], Config(), cwd=tmp_path).notes
+    focused = lint(focus=[tmp_path / "lambdas" / "orders.py"], cwd=tmp_path).notes
+    assert any(n.startswith("lambdas/billing.py") for n in whole) and any(n.startswith("lambdas/orders.py") for n in whole)
+    assert not any(n.startswith("lambdas/billing.py") for n in focused)
+    assert [n for n in focused if n.startswith("lambdas/orders.py")] == [n for n in whole if n.startswith("lambdas/orders.py")]
