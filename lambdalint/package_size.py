@@ -389,15 +389,17 @@ def _dist_name(folder: str) -> str | None:
 
 
 def find_bloat(path: Path, dev_packages: Iterable[str], *, exclude: Exclude | None = None,
-               requirements: bool = True) -> list[Bloat]:
+               requirements: bool = True, not_installed: Iterable[str] = ()) -> list[Bloat]:
     """What the runtime never needs, largest first; a .zip artifact is not inspected (empty list).
     `dev_packages`: distribution names (fnmatch patterns) that never belong in a package;
-    `requirements`: whether a build step installs the folder's requirements.txt."""
+    `requirements`: whether a build step installs the folder's requirements.txt, `not_installed`
+    the distributions that step leaves out (serverless-python-requirements' `noDeploy`)."""
     root = Path(path)
     if not root.is_dir():
         return []
     patterns = tuple(dev_packages)
-    reqs = _read_requirements(root) if requirements else []
+    skipped = {normalize_name(name) for name in not_installed}
+    reqs = [r for r in _read_requirements(root) if r.name not in skipped] if requirements else []
     justified = {r.name for r in reqs if r.name in SDK_PACKAGES and r.pinned and r.comment}
     found: list[Bloat] = []
     installed: set[str] = set()  # "numpy/": top-level folders an installed distribution owns

@@ -34,6 +34,7 @@ from typing import Callable, Iterable, Literal, NamedTuple
 
 from lambdalint.loaders.cloudformation import is_makefile_build
 from lambdalint.loaders.handlers import nameable, normalized
+from lambdalint.loaders.serverless import no_deploy
 from lambdalint.located import Located, Span
 from lambdalint.model import Function, Project, Template, remembered
 from lambdalint.package_size import (
@@ -70,6 +71,7 @@ class CodeSource(NamedTuple):
     anchor: str = ""  # where `path` sits below the folder the patterns are anchored at ("orders/")
     # False when nothing installs the folder's requirements.txt (a CDK asset zipped as it is)
     installs_requirements: bool = True
+    not_installed: tuple[str, ...] = ()  # requirements the install leaves out (`noDeploy`)
 
     @property
     def is_zip(self) -> bool:
@@ -201,7 +203,8 @@ class PackageAnalysis:
         key = (source, tuple(dev_packages))
         if key not in self._bloat:
             self._bloat[key] = [] if source.is_zip else find_bloat(
-                source.path, key[1], exclude=source.exclude(), requirements=source.installs_requirements)
+                source.path, key[1], exclude=source.exclude(), requirements=source.installs_requirements,
+                not_installed=source.not_installed)
         return self._bloat[key]
 
     def _note_remote(self, package: FunctionPackage) -> None:
@@ -374,11 +377,12 @@ def _serverless_code(function: Function) -> tuple[CodeSource | None, Span]:
     patterns = serverless_patterns(service_package, own_package if individually else None,
                                    template.source.path.name,
                                    node_modules=_node_modules_patterns(base, service_package))
+    left_out = no_deploy(template)
     if module is not None:
         # serverless-python-requirements `module:`: only that folder ships, moved to the root.
         anchor = module.relative_to(base).as_posix() + "/" if base in module.parents else ""
-        return CodeSource(module, "source", patterns, anchor=anchor), span
-    return CodeSource(normalized(base), "source", patterns), span
+        return CodeSource(module, "source", patterns, anchor=anchor, not_installed=left_out), span
+    return CodeSource(normalized(base), "source", patterns, not_installed=left_out), span
 
 
 def _node_modules_patterns(base: Path, service_package: Located | None) -> tuple[str, ...]:

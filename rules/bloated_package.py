@@ -17,7 +17,9 @@ Looks inside a function's code package for what the runtime never needs:
 - `boto3`/`botocore` vendored into the package (info): the Python runtime already has them. A
   requirement pinned with `==` and a comment saying why (on the line or just above) is silent.
 
-The function's local layers ship in its package too: each is looked into the same way, once for
+With serverless-python-requirements, what its `noDeploy` leaves out (before version 5, boto3 and
+the runtime's other packages by default) is not installed. The function's local layers ship in its
+package too: each is looked into the same way, once for
 all the functions that use it (its requirements.txt only where a build installs it: SAM's Python
 `BuildMethod`).
 
@@ -186,6 +188,17 @@ Resources:
       Runtime: python3.12
       Timeout: 10
 """
+_SLS_REQUIREMENTS = """\
+service: orders
+provider:
+  name: aws
+  runtime: python3.12
+plugins:
+  - serverless-python-requirements
+{custom}functions:
+  create:
+    handler: app.handler
+"""
 _LAYER = """\
       Layers:
         - !Ref DepsLayer
@@ -266,6 +279,22 @@ functions:
                     "src/requirements.txt": "# needs the 2024-11 S3 conditional writes API\n"
                                             "boto3==1.35.68\n"},
              title="boto3 pinned with a reason"),
+        good(files={"serverless.yml": _SLS_REQUIREMENTS.format(custom="""\
+custom:
+  pythonRequirements:
+    noDeploy:
+      - boto3
+      - botocore
+"""), "app.py": _APP, "requirements.txt": "requests==2.32.3\nboto3\nbotocore\n"},
+             title="serverless-python-requirements told not to deploy boto3 (noDeploy)"),
+        good(files={"serverless.yml": _SLS_REQUIREMENTS.format(custom=""), "app.py": _APP,
+                    "requirements.txt": "boto3\n",
+                    "package.json": '{"devDependencies": {"serverless-python-requirements": "^4.3.0"}}\n'},
+             title="serverless-python-requirements 4, whose noDeploy leaves boto3 out by default"),
+        bad(files={"serverless.yml": _SLS_REQUIREMENTS.format(custom=""), "app.py": _APP,
+                   "requirements.txt": "boto3  # [bloated-package]\n",
+                   "package.json": '{"devDependencies": {"serverless-python-requirements": "^6.1.0"}}\n'},
+            title="serverless-python-requirements 5 and later install boto3 (info)"),
         good(files={"serverless.yml": """\
 service: orders
 provider:

@@ -13,6 +13,7 @@ serverless-python-requirements packages functions individually.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -163,6 +164,33 @@ def _platform(function: Function, config: Located, provider: Located, layers: Lo
     if layers is not None and layers.value not in (None, []):
         function.image_unsupported.append(
             UnsupportedSetting("layers", layers, None if config.get("layers") is not None else "`provider`"))
+
+
+# What serverless-python-requirements before 5.0 left out of the package unless told otherwise
+# (its `noDeploy` default; 5.0 made it empty).
+_OLD_NO_DEPLOY = ("boto3", "botocore", "docutils", "jmespath", "pip", "python-dateutil", "s3transfer",
+                  "setuptools", "six")
+
+
+def no_deploy(template: Template) -> tuple[str, ...]:
+    """The requirements serverless-python-requirements does not install into the package:
+    `custom.pythonRequirements.noDeploy`, else the default of the plugin version `package.json`
+    names (before 5.0: boto3 and the rest of the runtime's own packages)."""
+    if "serverless-python-requirements" not in plugins(template.root):
+        return ()
+    listed = template.root.get("custom", "pythonRequirements", "noDeploy")
+    if listed is not None:
+        names = [item.str_value() for item in listed.elements()]
+        # a name that is not written out may be any of them: the old default's stay out too
+        return tuple(name for name in names if name) + (() if all(names) else _OLD_NO_DEPLOY)
+    try:
+        manifest = json.loads((template.source.path.parent / "package.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ()
+    specs = [part.get("serverless-python-requirements") for part in (manifest.get("devDependencies"),
+             manifest.get("dependencies")) if isinstance(part, dict)] if isinstance(manifest, dict) else []
+    major = next((re.match(r"\D*(\d+)", spec) for spec in specs if isinstance(spec, str)), None)
+    return _OLD_NO_DEPLOY if major is not None and int(major.group(1)) < 5 else ()
 
 
 def plugins(root: Located) -> list[str]:
