@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import gc
 import os
+import re
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -27,7 +28,6 @@ from lambdalint.suppress import ANALYSIS_KEY, SuppressionRun, apply_suppressions
 
 if TYPE_CHECKING:
     from lambdalint.focus import Focus
-
 
 
 @dataclass
@@ -217,8 +217,9 @@ def _functions(project: Project, focused: Focus | None) -> int:
 
 
 def _leading_path(note: str) -> str:
-    """The file a note is about (`src/app.py: ...`), or "" for a note that names none first."""
-    head = note.split(": ", 1)[0] if ": " in note else ""
+    """The file a note is about (`src/app.py: ...`, `main.tf:12: ...`), or "" for a note that names
+    none first."""
+    head = re.sub(r":\d+$", "", note.split(": ", 1)[0]) if ": " in note else ""
     return head if "/" in head or head.endswith((".py", ".yaml", ".yml", ".json", ".tf", ".template")) else ""
 
 
@@ -300,10 +301,6 @@ def describe_error(exc: BaseException, where: str | None = None) -> str:
             tb = tb.tb_next
     text = str(exc).splitlines()[0] if str(exc) else ""
     return f"{where} ({type(exc).__name__}: {text[:200]})" if text else f"{where} ({type(exc).__name__})"
-
-
-def _count_files(project: Project) -> int:
-    return len(_file_paths(project))
 
 
 def _file_paths(project: Project) -> set[str]:

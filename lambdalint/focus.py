@@ -192,10 +192,17 @@ class Focus:
         focused folder, or beside or above a focused file (the infrastructure of that file's
         project). A run in one example folder of a repository of examples says nothing of its
         siblings."""
-        if self.holds(display):
-            return True
-        folder = Path(os.path.normpath(self.cwd / display)).parent
-        return any(not is_folder(p) and (folder == p.parent or folder in p.parents) for p in self.paths)
+        return self.holds(display) or os.path.dirname(os.path.normpath(os.path.join(self.cwd, display))) \
+            in self._file_folders
+
+    @property
+    def _file_folders(self) -> frozenset[str]:
+        """Every folder a focused file lies in, at any depth (looked up once: a run asks per note)."""
+        found = self.__dict__.get("_folders")
+        if found is None:
+            found = frozenset(str(folder) for p in self.paths if not is_folder(p) for folder in p.parents)
+            object.__setattr__(self, "_folders", found)
+        return found
 
 
 def file_kinds(path: Path) -> frozenset[FileKind]:

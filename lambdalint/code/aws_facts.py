@@ -58,7 +58,7 @@ _IDEMPOTENCY_METHODS = ("put_item", "get_item", "update_item", "delete_item")
 # Attributes of a resource object that need no request: what names it (boto3's identifiers) and
 # its own machinery. Any other attribute that is neither an action nor a collection is its data,
 # which boto3 fetches with the resource's `load()` request on first read.
-_NO_REQUEST = frozenset({"name", "url", "arn", "id", "key", "bucket_name", "queue_url", "meta", "load", "reload"})
+_NAMING_ATTRIBUTES = frozenset({"name", "url", "arn", "id", "key", "bucket_name", "queue_url", "meta", "load", "reload"})
 
 
 def _collection(owner: AwsClient, attribute: str) -> bool:
@@ -329,7 +329,7 @@ class AwsFacts(WalkState):
         """`table.table_status`: a resource's data, read through a request (`DescribeTable`) that
         the analysis does not name, so its set of calls is incomplete."""
         attribute = node.attr.value
-        if not attribute[:1].islower() or attribute in _NO_REQUEST or attribute.startswith("_"):
+        if not attribute[:1].islower() or attribute in _NAMING_ATTRIBUTES or attribute.startswith("_"):
             return
         owner = self._aws_value(node.value)
         if owner is None or owner.service is None or owner.kind in ("client", "resource") or "." in owner.kind:
