@@ -273,7 +273,7 @@ class CodeAnalysis:
         if owner in module.class_bases:
             yield module, owner
             return
-        for target_file, attribute in self.index.split_qualified(Path(module.path), roots, owner):
+        for target_file, attribute in self._split(module, roots, owner):
             target = self.modules.get(target_file)
             if target is not None and attribute in target.class_bases:
                 yield target, attribute
@@ -287,11 +287,7 @@ class CodeAnalysis:
             return module, local
         if name.startswith(("builtins.", "boto3.", "botocore.")):
             return None
-        split_key = (module.path, roots, name)  # the path as text: a `Path` costs more to build than the look-up
-        candidates = self._splits.get(split_key)
-        if candidates is None:
-            candidates = self._splits[split_key] = self.index.split_qualified(Path(module.path), roots, name)
-        for target_file, attribute in candidates:
+        for target_file, attribute in self._split(module, roots, name):
             target_module = self.modules.get(target_file)
             if target_module is None:
                 continue
@@ -299,6 +295,14 @@ class CodeAnalysis:
             if found is not None:
                 return target_module, found
         return None
+
+    def _split(self, module: ModuleFacts, roots: tuple[Path, ...], name: str) -> list[tuple[Path, str]]:
+        """`index.split_qualified`, once per module and name (a run asks again for every call)."""
+        split_key = (module.path, roots, name)  # the path as text: a `Path` costs more to build than the look-up
+        candidates = self._splits.get(split_key)
+        if candidates is None:
+            candidates = self._splits[split_key] = self.index.split_qualified(Path(module.path), roots, name)
+        return candidates
 
 
 _MAX_BASES = 5  # levels of inheritance followed: a cycle of bases must end somewhere
