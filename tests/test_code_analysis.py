@@ -456,3 +456,32 @@ def get_task(event, context):
         ("LL101", "tasks_impl.py", 5), ("LL102", "todos/crud/read.py", 5)]
     assert not [n for n in result.notes if "was not found" in n]
 
+
+
+def test_a_python_function_whose_runtime_or_handler_is_given_at_deploy_time_is_noted(tmp_path: Path) -> None:
+    """`runtime: ${env:LAMBDA_RUNTIME}`, `handler: ${env:LAMBDA_HANDLER}` (tomazellifelipe/lambda-python-api):
+    the code was not read, and a green run must say so; a Node function's unknown handler is not ours."""
+    write_tree(tmp_path, {
+        "serverless.yml": """\
+service: orders
+provider:
+  name: aws
+functions:
+  app:
+    handler: ${env:LAMBDA_HANDLER}
+    runtime: ${env:LAMBDA_RUNTIME}
+  worker:
+    handler: ${env:WORKER_HANDLER}
+    runtime: python3.12
+  web:
+    handler: ${env:WEB_HANDLER}
+    runtime: nodejs20.x
+""",
+        "src/main.py": "def handler(event, context):\n    return event\n",
+    })
+    notes = [n for n in run_lint(tmp_path).notes if "not a value lambdalint can read" in n]
+    assert notes == [
+        "serverless.yml: `app`: its runtime (`${env:LAMBDA_RUNTIME}`) is not a value lambdalint can read, "
+        "so the handler-code rules did not read it",
+        "serverless.yml: `worker`: its handler (`${env:WORKER_HANDLER}`) is not a value lambdalint can read, "
+        "so the handler-code rules did not read it"]

@@ -548,6 +548,20 @@ def _read(path: Path, overlay: dict[Path, str], max_bytes: int, project: Project
         return None
 
 
+def _unknown_until_deploy(function, python_paths: Sequence[Path]) -> str:
+    """`handler (`${env:H}`)` or `runtime (...)` when that is what keeps a function of Python code
+    (its runtime says so, or its folder holds Python files) from being read; else ""."""
+    runtime, handler = function.runtime, function.handler
+    if runtime.origin == "unresolved":
+        folder = function.code_dir
+        if not any(folder in path.parents for path in python_paths):
+            return ""
+        return f"runtime (`{runtime.value}`)"
+    if function.is_python and handler.origin == "unresolved":
+        return f"handler (`{handler.value}`)"
+    return ""
+
+
 def _unreadable(project: Project, path: Path, line: int, reason: str) -> None:
     display = project.display(path)
     project.problems.append(Problem(Span.point(display, line), reason))
@@ -576,6 +590,12 @@ def _entries(project: Project, patterns: Sequence[str], read) -> list[Entry]:
             # a build output not built yet, or a path that moved: LL108 stays silent on both
             project.note(f"{function.label}: its code folder `{project.display(function.code_dir)}` does not exist, "
                          "so the handler-code rules did not read it")
+        elif function.handler_file is None and function.code_dir is not None and function.package_type == "Zip":
+            unknown = _unknown_until_deploy(function, project.python_paths)
+            if unknown:
+                # `handler: ${env:LAMBDA_HANDLER}`: a green run must not mean the code was read
+                project.note(f"{function.label}: its {unknown} is not a value lambdalint can read, so the "
+                             "handler-code rules did not read it")
         file = function.handler_file
         if file is None or function.handler_function is None or function.code_dir is None:
             continue
