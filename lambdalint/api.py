@@ -208,11 +208,12 @@ def _check_found(found: Discovered, progress: Progress | None, *, config: Config
 
 
 def _functions(project: Project, focused: Focus | None) -> int:
-    """How many functions were checked: with `focused`, those the focused paths define or hold the
+    """How many functions were checked: with `focused`, those the focused paths define (a CDK
+    app's template is named by its entry file, its functions by their modules) or hold the
     handler of, not the whole project's."""
     if focused is None:
         return len(project.functions)
-    return sum(1 for f in project.functions if focused.holds(f.template.display)
+    return sum(1 for f in project.functions if focused.holds(f.template.display) or focused.holds(f.span.path)
                or (f.handler_file is not None and focused.holds(project.display(f.handler_file))))
 
 

@@ -290,8 +290,9 @@ class Function:
 
     @property
     def label(self) -> str:
-        """How notes name the function, the same way everywhere: ``template.yaml: `Name` ``."""
-        return f"{self.template.display}: `{self.name}`"
+        """How notes name the function, the same way everywhere: ``template.yaml: `Name` `` (the
+        file that declares it: a CDK app's template spans its modules)."""
+        return f"{self.span.path}: `{self.name}`"
 
     @property
     def is_python(self) -> bool:

@@ -103,30 +103,38 @@ def _covering(finding: Finding, directive: Directive, registry: Registry, explic
 
 
 def resource_directives(project: Project) -> dict[tuple[str, str], list[Directive]]:
-    """(template path, resource or function name) -> the suppressions that cover all its findings.
+    """(path of the file declaring it, resource or function name) -> the suppressions that cover
+    all its findings.
 
     CloudFormation resources say it in `Metadata: {lambdalint: {ignore: [...]}}`; any resource or
     Serverless function can also carry an ignore comment on its key line or the line just above.
     """
     ignores: dict[tuple[str, str], list[Directive]] = {}
     for template in project.templates:
-        if not _names_us(project, template.source):
+        owners = [(name, node.key_span) for name, node in template.resources.items()]
+        owners += [(f.name, f.span) for f in template.functions]
+        # a comment is in the file its owner's span names: a CDK app's template holds what each
+        # of its modules wrote
+        sources = {template.display: template.source}
+        for _, span in owners:
+            if span is not None and span.path not in sources and span.path in project.sources:
+                sources[span.path] = project.sources[span.path]
+        if not any(_names_us(project, source) for source in sources.values()):
             continue  # no Metadata key and no comment can name us: skip splitting its lines
         for logical_id, directive in _metadata_directives(template):
             ignores.setdefault((template.display, logical_id), []).append(directive)
-        lines = template.source.lines
-        owners = [(name, node.key_span) for name, node in template.resources.items()]
-        owners += [(f.name, f.span) for f in template.functions]
         for name, span in owners:
-            if span is None:
+            source = sources.get(span.path) if span is not None else None
+            if span is None or source is None or not _names_us(project, source):
                 continue
+            lines = source.lines
             numbers = [span.line] if span.line <= len(lines) else []
             if span.line >= 2 and lines[span.line - 2].lstrip().startswith("#"):
                 numbers.append(span.line - 1)
             for number in numbers:
-                for directive in line_directives(template.display, number, lines[number - 1], python=False):
-                    if directive not in ignores.get((template.display, name), []):
-                        ignores.setdefault((template.display, name), []).append(directive)
+                for directive in line_directives(span.path, number, lines[number - 1], python=False):
+                    if directive not in ignores.get((span.path, name), []):
+                        ignores.setdefault((span.path, name), []).append(directive)
     return ignores
 
 

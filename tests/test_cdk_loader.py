@@ -69,9 +69,10 @@ _lambda.Function(
 def test_function_keywords_map_to_the_model_with_keyword_spans(tmp_path: Path) -> None:
     project = load_app(tmp_path, FULL)
     [template] = project.templates
-    assert (template.dialect, template.display) == ("cdk", "stacks/orders.py")
+    assert (template.dialect, template.display) == ("cdk", "app.py")  # the app is one template
     orders = fn(project, "OrdersFunction")
     assert orders.kind == "cdk"
+    assert orders.label == "stacks/orders.py: `OrdersFunction`"  # named by the module that makes it
     assert (orders.span.line, orders.span.column) == (9, 9)  # `_lambda.Function(`
     assert (orders.timeout.value, orders.timeout.origin, orders.timeout.span.line) == (120, "explicit", 14)
     assert (orders.memory.value, orders.memory.span.line) == (512, 15)

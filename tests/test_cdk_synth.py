@@ -72,7 +72,7 @@ def test_with_the_app_source_each_function_is_reported_once_from_the_source(tmp_
     write_tree(app, {"cdk.json": CDK_JSON, "app.py": APP, "thumbnail_stack.py": STACK})
     result = run_lint(app, select=("LL101", "LL202"))
     assert result.project is not None
-    assert [(f.name, f.template.display) for f in result.project.functions] == \
+    assert [(f.name, f.span.path) for f in result.project.functions] == \
         [("ThumbnailFunction", "thumbnail_stack.py")]
     assert [(f.code, f.span.path, f.span.line) for f in result.visible] == \
         [("LL101", "lambda/index.py", 5), ("LL202", "thumbnail_stack.py", 7)]

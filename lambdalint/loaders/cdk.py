@@ -2,9 +2,10 @@
 
 An app is a folder with a `cdk.json` whose `app` command runs a Python file (`python3 app.py`).
 Its Python modules that mention `aws_cdk` are read with LibCST (`cdkreader` reads the statements,
-`cdkvalues` the expressions, `cdkconstructs` says what each construct call is); each module
-that creates Lambda functions becomes one `Template` of dialect `cdk` whose resources are
-CloudFormation-shaped (`AWS::Lambda::Function` with `Timeout`, `MemorySize`, ...), so every rule
+`cdkvalues` the expressions, `cdkconstructs` says what each construct call is); the app becomes
+one `Template` of dialect `cdk` (named by the file `cdk.json` runs, each value's span naming the
+module that wrote it: a stack module often makes the role or queue a helper module's function
+uses) whose resources are CloudFormation-shaped (`AWS::Lambda::Function` with `Timeout`, `MemorySize`, ...), so every rule
 reads CDK the way it reads CloudFormation. Values point at the source: a setting at its keyword argument's line, something missing at the construct call's first
 line; a function is named by its construct id.
 
@@ -76,6 +77,11 @@ def load_cdk_app(cdk_json: Path, python_files: list[Path], project: Project,
 
     app_dir = cdk_json.parent.absolute()
     state = AppState(app_dir)
+    entry = python_app(read_text(cdk_json) or "")
+    entry_text = read_text(app_dir / entry) if entry else None
+    if entry is not None and entry_text is not None:
+        path = app_dir / entry
+        state.source = SourceFile(path, project.display(path), entry_text)
     reader = Reader(app_dir, project.display, lambda q, call, frame, r: on_construct(state, q, call, frame, r),
                     read_text)
     reader.nested_apps = tuple(other for other in other_apps if app_dir in other.parents)
@@ -111,7 +117,7 @@ def load_cdk_app(cdk_json: Path, python_files: list[Path], project: Project,
         _deployment_unknown(state, reader.unknown_calls)
     by_display = {m.source.display: m for m in reader.modules.values() if m is not None}
     seen: set[int] = set()
-    # a module with neither a function nor a resource rules judge on its own (a schedule, a
+    # an app with neither a function nor a resource rules judge on its own (a schedule, a
     # permission, a function URL) has nothing a rule reads: a queue or a role refers to functions
     # of its own template only
     state.templates = {path: template for path, template in state.templates.items()
@@ -119,6 +125,12 @@ def load_cdk_app(cdk_json: Path, python_files: list[Path], project: Project,
                               for r in template.resources.values())}
     for template in state.templates.values():
         settle(template.root, by_display, seen)
+        # the app's template is named by its entry file; the modules that wrote its resources are
+        # read too (their lines carry suppression comments and snippets)
+        for resource in template.resources.values():
+            module = by_display.get(resource.span.path)
+            if module is not None:
+                project.sources.setdefault(module.source.display, module.source)
     templates = []
     missing: dict[Path, list[str]] = {}  # asset folders a build step makes: the code is not here
     for path, template in state.templates.items():

@@ -1,5 +1,5 @@
-"""CDK constructs as CloudFormation resources of the model: one template per module that creates
-them, each resource named by its construct id (made unique), spanning the construct call.
+"""CDK constructs as CloudFormation resources of the model: one template per app, each resource
+named by its construct id (made unique), spanning the construct call in whichever module makes it.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import libcst as cst
 
 from lambdalint.loaders.cdkobjects import Construct, positional
 from lambdalint.located import Located, Span
-from lambdalint.model import Template
+from lambdalint.model import SourceFile, Template
 
 
 DIALECT = "cdk"
@@ -20,9 +20,13 @@ DIALECT = "cdk"
 
 @dataclass
 class AppState:
-    """State of reading one app: the templates (one per module) and construct ids in use."""
+    """State of reading one app: its template and the construct ids in use."""
 
     app_dir: Path
+    source: SourceFile | None = None  # the file `cdk.json` runs, which the template is named by
+    # One template for the whole app (keyed by `app_dir`): a role, queue or API made in the stack
+    # module and passed to a helper module that makes the function is the function's, as after
+    # `cdk synth`; every value's span still names the module that wrote it.
     templates: dict[Path, Template] = field(default_factory=dict)
     created: dict[tuple[int, str], Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -63,15 +67,16 @@ def opaque(qualified: str, call: Any, frame: Any, reader: Any) -> Any:
 
 
 def template_resources(state: AppState, module: Any) -> dict[str, Located]:
-    """The resources of the template for `module` (made on its first construct)."""
-    template = state.templates.get(module.path)
+    """The resources of the app's template (made on its first construct, in `module`)."""
+    template = state.templates.get(state.app_dir)
     if template is None:
-        top = Span.point(module.source.display, 1)
+        source = state.source or module.source
+        top = Span.point(source.display, 1)
         from lambdalint.loaders.references import dynamic_references
 
-        template = Template(source=module.source, dialect=DIALECT,  # type: ignore[arg-type]
+        template = Template(source=source, dialect=DIALECT,  # type: ignore[arg-type]
                             root=Located({"Resources": Located({}, top)}, top), reference_reader=dynamic_references)
-        state.templates[module.path] = template
+        state.templates[state.app_dir] = template
     return template.root.value["Resources"].value  # type: ignore[no-any-return]
 
 
@@ -117,25 +122,3 @@ def construct_items(reader: Any, call: Any, frame: Any, keyword: str = "events")
         found = [reader.value(element.value, frame) for element in argument.elements]
         return [item for item in found if isinstance(item, Construct)]
     return []
-
-
-def keep_with(state: AppState, construct: Any, anchor: Any) -> None:
-    """Move `construct`'s resource into the template that holds `anchor`'s (a version or alias
-    made in another module than its function's): rules read a function's own template. Spans
-    still point where the resource was written."""
-    if not construct or construct.resource is None or anchor.resource is None:
-        return
-    home = source = None
-    for template in state.templates.values():
-        resources = template.root.value["Resources"].value
-        if any(r is anchor.resource for r in resources.values()):
-            home = resources
-        if resources.get(construct.logical_id) is construct.resource:
-            source = resources
-    if home is None or source is None or home is source:
-        return
-    del source[construct.logical_id]
-    logical_id = unique_id(construct.logical_id, home)
-    home[logical_id] = construct.resource
-    state.by_id[logical_id] = construct
-    construct.logical_id = logical_id

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from lambdalint.loaders.cdkobjects import Construct
-from lambdalint.loaders.cdkresources import AppState, keep_with, resource_maker
+from lambdalint.loaders.cdkresources import AppState, resource_maker
 from lambdalint.loaders.cdktriggers import keyword_value
 from lambdalint.located import Located, Span
 
@@ -125,12 +125,11 @@ def add_alarm(group: Construct, values: list[Any], span: Span) -> None:
 
 def _make(reader: Any, function: Construct, kind: str, properties: dict[str, Located], call: Any, frame: Any,
           name: str | None = None) -> Any:
-    """The resource, in its function's template (see `keep_with`), knowing its function."""
+    """The resource, knowing its function."""
     state: AppState = reader.state
     made = resource_maker(state, reader)(kind, properties, call, frame, name)
     if made:
         made.attributes["function"] = function
-        keep_with(state, made, function)
     return made
 
 
