@@ -28,6 +28,7 @@ import os
 import sys
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 from lambdalint.discover import Discovered
@@ -81,13 +82,33 @@ def halves_of(found: Discovered) -> tuple[Discovered, Discovered] | None:
     while cut < len(found.templates) - 1 and size < total * FIRST_SHARE:
         size += len(found.templates[cut][1])
         cut += 1
-    second_paths = {path for path, _ in found.templates[cut:]}
+    first_templates, second_templates = _kept_with_includer(found.templates[:cut], found.templates[cut:])
+    if not first_templates or not second_templates:
+        return None
+    second_paths = {path for path, _ in second_templates}
     # what discovery reports (unreadable and skipped files) goes with the first half; a file named
     # like a template goes with the half that loads it, which decides whether it is noted unread
-    first = Discovered(templates=found.templates[:cut], unreadable=found.unreadable, skipped=found.skipped,
+    first = Discovered(templates=first_templates, unreadable=found.unreadable, skipped=found.skipped,
                        infrastructure=[p for p in found.infrastructure if p not in second_paths])
-    second = Discovered(templates=found.templates[cut:],
+    second = Discovered(templates=second_templates,
                         infrastructure=[p for p in found.infrastructure if p in second_paths])
+    return first, second
+
+
+Texts = list[tuple[Path, str]]
+
+
+def _kept_with_includer(first: Texts, second: Texts) -> tuple[Texts, Texts]:
+    """A template a `serverless.yml` of the other half reads in (`${file(resources.yml)}`) moves to
+    that half: loaded there as part of the service, it must not be loaded on its own here."""
+    from lambdalint.loaders.serverless import included_paths
+
+    for here, there in ((first, second), (second, first)):
+        wanted = set().union(*(included_paths(path, text) for path, text in here))
+        moving = [item for item in there if item[0].absolute() in wanted]
+        if moving:
+            here.extend(moving)
+            there[:] = [item for item in there if item[0].absolute() not in wanted]
     return first, second
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 
 from lambdalint.config import Config, ConfigError
 from lambdalint.discover import MB, Discovered, InvalidPattern, Walker
-from lambdalint.located import Span
+from lambdalint.located import Located, Span
 from lambdalint.loaders.cloudformation import load_cloudformation, looks_like_cloudformation
 from lambdalint.loaders.serverless import load_serverless, looks_like_serverless, other_provider
 from lambdalint.model import Problem, Project, SourceFile, Template
@@ -16,6 +16,7 @@ from lambdalint.unread import is_terraform, unchecked_infrastructure
 
 if TYPE_CHECKING:  # the Terraform loader is imported only by a run that meets a `.tf` file
     from lambdalint.loaders.terraform import LoadedFolder, TerraformFiles
+    from lambdalint.loaders.yamlnodes import LoadError
 
 # a template whose text opens with `{` is read as JSON (`text.lstrip()` would copy every template)
 _JSON_START = re.compile(r"\s*\{")
@@ -50,16 +51,20 @@ def build_project(found: Discovered, cwd: Path, overlay: dict[Path, str] | None 
         project.note(f"{project.display(skipped.path)}: {skipped.reason}")
     for unreadable in found.unreadable:
         project.problems.append(Problem(Span.point(project.display(unreadable.path), 1), unreadable.reason))
+    read_text = _reader(project, overlay, report=True)
     for path, text in found.templates:
         source = SourceFile(path.absolute(), project.display(path), text)
         try:
-            template = load_template(source, project)
+            template = load_template(source, project, read_text=read_text)
         except Exception as exc:  # noqa: BLE001 - a loader bug must not lose every other file
             project.errors.append(f"loading {source.display} ({type(exc).__name__}: {exc})"[:300])
             continue
         if template is not None:
             project.sources[source.display] = source
             project.templates.append(template)
+    included = {path for template in project.templates for path in template.includes}
+    if included:  # a file a serverless.yml reads in is part of it, not a template of its own as well
+        project.templates = [t for t in project.templates if t.source.path not in included]
     terraform = [p for p in found.infrastructure if is_terraform(p.name)]
     if terraform:
         _load_terraform(terraform, project, overlay)
@@ -158,18 +163,11 @@ def _add_terraform(project: Project, result: LoadedFolder, files: TerraformFiles
         _add_terraform(project, child, files, depth + 1)
 
 
-def load_template(source: SourceFile, project: Project) -> Template | None:
-    """The template in `source`, or None when it is some other YAML/JSON; problems go to `project`."""
-    # PyYAML (~10 ms to import) only for a run that reads a template: Terraform and handler code alone do not
-    from lambdalint.loaders.yamlnodes import LoadError, load_json, load_yaml
-
-    as_json = source.path.suffix == ".json" or _JSON_START.match(source.text) is not None
-    problems: list[LoadError] = []
-    try:
-        root = (load_json if as_json else load_yaml)(source.text, source.display, problems)
-    except LoadError as error:
-        problems = [error]
-        root = None
+def load_template(source: SourceFile, project: Project,
+                  read_text: Callable[[Path], str | None] | None = None) -> Template | None:
+    """The template in `source`, or None when it is some other YAML/JSON; problems go to `project`.
+    `read_text` reads the files a template reads in (`${file(...)}`); without it, none is read."""
+    root, problems = _parsed(source)
     template = None
     if root is not None and isinstance(root.value, dict):
         if looks_like_cloudformation(root):
@@ -178,10 +176,48 @@ def load_template(source: SourceFile, project: Project) -> Template | None:
             provider = other_provider(root)
             if provider is not None:
                 project.note(f"{source.display}: provider `{provider}` is not AWS; its functions are not checked")
-            template = load_serverless(source, root)
+            include = _includer(project, read_text) if read_text is not None else None
+            template = load_serverless(source, root, include, project.note)
     if root is None or template is not None:  # a duplicate key in other YAML is not ours to report
-        if problems:
-            project.sources[source.display] = source
-        for error in problems:
-            project.problems.append(Problem(Span.point(source.display, error.line, error.column), error.message))
+        _report(source, problems, project)
     return template
+
+
+def _parsed(source: SourceFile) -> tuple[Located | None, list[LoadError]]:
+    # PyYAML (~10 ms to import) only for a run that reads a template: Terraform and handler code alone do not
+    from lambdalint.loaders.yamlnodes import LoadError, load_json, load_yaml
+
+    as_json = source.path.suffix == ".json" or _JSON_START.match(source.text) is not None
+    problems: list[LoadError] = []
+    try:
+        return (load_json if as_json else load_yaml)(source.text, source.display, problems), problems
+    except LoadError as error:
+        return None, [error]
+
+
+def _report(source: SourceFile, problems: list[LoadError], project: Project) -> None:
+    if problems:
+        project.sources[source.display] = source
+    for error in problems:
+        project.problems.append(Problem(Span.point(source.display, error.line, error.column), error.message))
+
+
+def _includer(project: Project, read_text: Callable[[Path], str | None]) -> Callable[[Path], Located | None]:
+    """A file a template reads in, parsed once per run; its problems are LL001 in it. A file that
+    is not there is None: the reference stays unresolved, and what it held is noted unread."""
+    parsed: dict[Path, Located | None] = project.analyses.setdefault("included-files", {})  # type: ignore[assignment]
+
+    def include(path: Path) -> Located | None:
+        path = path.absolute()
+        if path not in parsed:
+            text = read_text(path) if path.is_file() else None
+            root = None
+            if text is not None:
+                source = SourceFile(path, project.display(path), text)
+                root, problems = _parsed(source)
+                _report(source, problems, project)
+                if root is not None:
+                    project.sources[source.display] = source
+            parsed[path] = root
+        return parsed[path]
+    return include

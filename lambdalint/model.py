@@ -146,6 +146,9 @@ class Template:
     # did not read (an unread module: `"*"`), holds a resource-based policy: a bucket or queue
     # policy may grant what the execution role does not (LL321).
     resource_policies: set[str] = field(default_factory=set)
+    # Files the template reads in (a `serverless.yml`'s `${file(./functions.yml)}`): their values
+    # are part of this template, so none of them is also a template of its own.
+    includes: list[Path] = field(default_factory=list)
 
     @property
     def display(self) -> str:

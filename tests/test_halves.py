@@ -173,6 +173,20 @@ def test_halves_cut_by_text_and_keep_discovery_reports_in_the_first(two_cpus: No
     assert first.infrastructure == [Path("/repo/e/template.yaml")]
 
 
+def test_a_file_a_service_reads_in_goes_with_the_service(two_cpus: None) -> None:
+    """`resources: [${file(../shared/resources.yml)}]` in the second half: the shared resources
+    file, which looks like a template of its own, is loaded with the service, never alone."""
+    service = "service: orders\nprovider: {name: aws}\nresources:\n  - ${file(../shared/resources.yml)}\n"
+    found = _found("a/template.yaml", "shared/resources.yml", "b/template.yaml", "c/template.yaml")
+    found.templates.append((Path("/repo/orders/serverless.yml"), service + "#" * 600_000))
+    pair = halves.halves_of(found)
+    assert pair is not None
+    first, second = pair
+    assert [str(p) for p, _ in first.templates] == ["/repo/a/template.yaml", "/repo/b/template.yaml"]
+    assert [str(p) for p, _ in second.templates] == ["/repo/c/template.yaml", "/repo/orders/serverless.yml",
+                                                     "/repo/shared/resources.yml"]
+
+
 @pytest.mark.parametrize("change", ["python", "terraform", "cdk-app", "cdk-out", "small", "one-template"])
 def test_runs_whose_files_depend_on_each_other_or_are_small_stay_in_one_process(
         two_cpus: None, change: str) -> None:

@@ -175,10 +175,10 @@ def test_a_loader_bug_is_exit_2_and_keeps_other_findings(tmp_path: Path, capsys:
     write_tree(tmp_path, {"template.yaml": GOOD, "other/template.yaml": GOOD})
     real = lambdalint.load.load_template
 
-    def buggy(source, project):  # type: ignore[no-untyped-def]
+    def buggy(source, project, **kwargs):  # type: ignore[no-untyped-def]
         if source.display.startswith("other/"):
             raise KeyError(1406)
-        return real(source, project)
+        return real(source, project, **kwargs)
 
     monkeypatch.setattr(lambdalint.load, "load_template", buggy)
     code, out, err = run_main(tmp_path, capsys, ".", "--select", "LL201")

@@ -2,8 +2,11 @@
 
 Provider settings become the functions' defaults with origin `provider`; the framework's own
 defaults (timeout 6 s, memory 1024 MB) have origin `default`. `${self:...}` references to literal
-values of the same file are resolved; every other variable (`${opt:}`, `${env:}`, `${ssm:}`,
-`${file()}`, fallbacks) stays as written with origin `unresolved`, because guessing would be worse.
+values of the same file are resolved, and so is a whole value `${file(./functions.yml)}` (or
+`${file(./config.yml):key.path}`) whose path is written out: the framework reads that file, and its
+values keep their own file's spans. Every other variable (`${opt:}`, `${env:}`, `${ssm:}`, a
+`${file()}` whose path is itself a variable, fallbacks) stays as written with origin `unresolved`,
+because guessing would be worse.
 
 An `image:` function has no runtime (the container brings its own) and package type `Image`.
 Handlers resolve against the service folder, `src/handlers/orders.create` and
@@ -16,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Callable
 
 from lambdalint.located import Located, Span, default
 from lambdalint.loaders.cloudformation import merge_defaults, resource_facts, resource_functions
@@ -26,6 +30,16 @@ DEFAULT_TIMEOUT = 6
 DEFAULT_MEMORY = 1024
 _VARIABLE = re.compile(r"\$\{([^{}]*)\}")
 _SELF_REF = re.compile(r"self:([A-Za-z0-9_.\-]+)$")
+_FILE_REF = re.compile(r"file\(\s*([^()${}\s,]+)\s*\)(?::([A-Za-z0-9_.\-]+))?$")
+_FILE_IN_TEXT = re.compile(r"\$\{file\(\s*([^()${}\s,]+)\s*\)")
+
+
+def included_paths(path: Path, text: str) -> set[Path]:
+    """The files a service's text may read in with `${file(...)}`, from the text alone (a split of
+    the run must keep them with the service: `halves`)."""
+    if "${file(" not in text:
+        return set()
+    return {normalized(path.absolute().parent / found) for found in _FILE_IN_TEXT.findall(text)}
 # How serverless.yml spells the settings rules name in CloudFormation terms.
 SPELLING = {
     "Timeout": "timeout", "MemorySize": "memorySize", "Runtime": "runtime",
@@ -49,11 +63,20 @@ def other_provider(root: Located) -> str | None:
     return str(name.value)
 
 
-def load_serverless(source: SourceFile, root: Located) -> Template:
+Include = Callable[[Path], "Located | None"]
+
+
+def load_serverless(source: SourceFile, root: Located, include: Include | None = None,
+                    note: Callable[[str], None] | None = None) -> Template:
+    """`include` reads a file a `${file(...)}` names (None when it cannot: the reference then stays
+    unresolved); `note` says what was not read."""
     from lambdalint.loaders.references import serverless_references
 
-    root = _Resolver(root).resolve(root, 0)
-    template = Template(source=source, dialect="serverless", root=root, reference_reader=serverless_references)
+    resolver = _Resolver(root, source.path.parent, include)
+    root = resolver.resolve(root, 0)
+    root = _merged_resources(root)
+    template = Template(source=source, dialect="serverless", root=root, reference_reader=serverless_references,
+                        includes=resolver.included)
     if other_provider(root) is not None:
         return template
     provider = root.get("provider") or Located({}, root.span)
@@ -62,9 +85,18 @@ def load_serverless(source: SourceFile, root: Located) -> Template:
     if functions is not None and isinstance(functions.value, dict):
         entries = list(functions.items())
     elif functions is not None and isinstance(functions.value, list):
-        # Older services list one-key mappings: `functions: [{hello: {...}}, ...]`.
+        # Older services, and services that read each group of functions from its own file, list
+        # mappings: `functions: [{hello: {...}}, ${file(./orders/functions.yml)}]`.
         for item in functions.value:
             entries.extend(item.items())
+            if isinstance(item.value, str) and note is not None:
+                note(f"{source.display}:{item.span.line}: the functions of `{item.value}` were not read "
+                     "(lambdalint reads `${file(...)}` only when its path is written out and the file "
+                     "is in the project): they are not checked")
+    elif functions is not None and isinstance(functions.value, str) and note is not None:
+        note(f"{source.display}:{functions.span.line}: the functions of `{functions.value}` were not read "
+             "(lambdalint reads `${file(...)}` only when its path is written out and the file "
+             "is in the project): they are not checked")
     for name, config in entries:
         if isinstance(config.value, dict):
             template.functions.append(_function(template, name, config, provider))
@@ -223,9 +255,30 @@ def _as_provider(node: Located) -> Located:
     return node.but(origin="provider")
 
 
+def _merged_resources(root: Located) -> Located:
+    """`resources:` as one mapping: the framework merges a list of them (each often read from its
+    own file) into the service's CloudFormation, `Resources` with `Resources`, `Outputs` with
+    `Outputs`."""
+    resources = root.get("resources")
+    if resources is None or not isinstance(resources.value, list) or not isinstance(root.value, dict):
+        return root
+    merged: dict[str, dict[str, Located]] = {}
+    spans: dict[str, Located] = {}
+    for part in resources.value:
+        for section, entries in part.items():
+            if isinstance(entries.value, dict):
+                merged.setdefault(section, {}).update(entries.value)
+                spans.setdefault(section, entries)
+    value = {section: spans[section].but(value=entries) for section, entries in merged.items()}
+    return root.but(value={**root.value, "resources": resources.but(value=value)})
+
+
 class _Resolver:
-    def __init__(self, root: Located) -> None:
+    def __init__(self, root: Located, folder: Path | None = None, include: Include | None = None) -> None:
         self.root = root
+        self.folder = folder
+        self.include = include
+        self.included: list[Path] = []
 
     def resolve(self, node: Located, depth: int) -> Located:
         if isinstance(node.value, dict):
@@ -240,6 +293,9 @@ class _Resolver:
         text: str = node.value
         whole = _VARIABLE.fullmatch(text)
         if whole:
+            included = self.read_in(whole.group(1), depth)
+            if included is not None:
+                return included.but(key_span=node.key_span)
             target = self.lookup(whole.group(1), depth)
             if target is not None:
                 # A whole-value reference keeps the target's type (`timeout: ${self:custom.t}` is 30).
@@ -257,6 +313,24 @@ class _Resolver:
 
         value = _VARIABLE.sub(one, text)
         return node.but(value=value, origin="unresolved" if unresolved else node.origin)
+
+    def read_in(self, expression: str, depth: int) -> Located | None:
+        """The value of `${file(path)}` / `${file(path):key.path}`, resolved in turn (`${self:}` in
+        an included file still names the service's own values)."""
+        match = _FILE_REF.match(expression.strip())
+        if match is None or self.include is None or self.folder is None or depth >= _MAX_DEPTH:
+            return None
+        path = normalized(self.folder / match.group(1))
+        if path.suffix.lower() not in (".yml", ".yaml", ".json"):
+            return None  # `${file(./config.js):stage}` runs JavaScript: never read
+        node = self.include(path)
+        for part in (match.group(2) or "").split(".") if match.group(2) else ():
+            node = node.get(part) if node is not None else None
+        if node is None:
+            return None
+        if path not in self.included:
+            self.included.append(path)
+        return self.resolve(node, depth + 1)
 
     def lookup(self, expression: str, depth: int) -> Located | None:
         match = _SELF_REF.match(expression.strip())
