@@ -181,6 +181,7 @@ class CodeAnalysis:
             if module is not None and module.full:
                 # module-level code resolves names like a function named "" would
                 stack.append((module, FunctionFacts("", "", Span.point(module.display, 1), calls=module.module_calls,
+                                                    references=module.module_references,
                                                     aws_calls=module.aws_calls, aws_unknown=module.aws_unknown,
                                                     aws_passes=module.aws_passes)))
         if handler.function is not None and handler.home is not None and handler.home.full:
@@ -198,6 +199,10 @@ class CodeAnalysis:
                 stack.extend(self.callback_callees(module, function, call, roots))
                 stack.extend((m, f) for m, f, _ in self.method_callees(module, function, call, roots))
                 stack.extend((module, f) for f in self.route_callees(module, call))
+            for name in sorted(function.references):  # a function kept in a value is called through it
+                found = self.resolve(module, function, name, roots)
+                if found is not None:
+                    stack.append(found)
 
     def callees(self, module: ModuleFacts, function: FunctionFacts, call: CallFact,
                 roots: tuple[Path, ...]) -> Iterator[tuple[ModuleFacts, FunctionFacts]]:

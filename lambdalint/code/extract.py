@@ -318,6 +318,25 @@ class _Visitor(CallFacts, EnvFacts, MutationFacts, AwsFacts, PynamoFacts):
         if self.aws_module and id(node) not in self.called:
             self._aws_attribute(node)
 
+    def visit_Arg(self, node: cst.Arg) -> None:
+        self._reference(node.value)
+
+    def visit_Element(self, node: cst.Element) -> None:
+        self._reference(node.value)
+
+    def visit_DictElement(self, node: cst.DictElement) -> None:
+        self._reference(node.value)
+
+    def _reference(self, value: cst.BaseExpression) -> None:
+        """A module-level name used as a value (see `FunctionFacts.references`)."""
+        if isinstance(value, (cst.Name, cst.Attribute)):
+            root = value
+            while isinstance(root, cst.Attribute):
+                root = root.value
+            if isinstance(root, cst.Name) and root.value in self.module_names and not self._is_local(root.value):
+                fn = self.function
+                (fn.references if fn is not None else self.facts.module_references).update(self._names(value))
+
     def visit_Call(self, node: cst.Call) -> None:
         self.called.add(id(node.func))  # a method, not an attribute read (`visit_Attribute`)
         fact, names = self._call(node)

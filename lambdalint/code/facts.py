@@ -253,6 +253,10 @@ class FunctionFacts:
     decorators: tuple[str, ...] = ()
     class_name: str | None = None
     calls: list[CallFact] = field(default_factory=list)
+    # module-level names used as values, by qualified name (`Route(function=get_user)`,
+    # `{"GET": get_user}`): a project function kept in a value is called through it
+    # (`route.function()`), so its calls are among what the code may make (`CodeAnalysis.reachable`)
+    references: set[str] = field(default_factory=set)
     mutations: list[MutationFact] = field(default_factory=list)
     # a method changing a container on `self` (`self.items.append(...)`, name "self.items"): it
     # leaks only when `self` outlives the invocation (`handler = Service().handle`)
@@ -286,6 +290,7 @@ class ModuleFacts:
     constants: frozenset[str] = frozenset()      # module-level names bound to a literal
     mutable_globals: frozenset[str] = frozenset()  # module-level names bound to a list/dict/set...
     module_calls: list[CallFact] = field(default_factory=list)  # at module or class scope
+    module_references: set[str] = field(default_factory=set)  # `FunctionFacts.references` there
     # module-level names bound to a call's result, with the call's qualified name (`ssm` ->
     # `boto3.client`): how a module importing `ssm` learns what it is
     factories: dict[str, str] = field(default_factory=dict)

@@ -82,9 +82,13 @@ class ModuleIndex:
         return None
 
     def resolve_import(self, file: Path, roots: tuple[Path, ...], level: int, dotted: str) -> Path | None:
-        """The project file `from <level dots><dotted> import ...` or `import <dotted>` loads, if any."""
+        """The project file `from <level dots><dotted> import ...` or `import <dotted>` loads, if any
+        (`from . import x`, `dotted` empty: the package's `__init__.py`)."""
+        if level and not dotted:
+            init = package_dir(file, level) / "__init__.py"
+            return init if init != file and self.is_file(init) else None
         if level:
-            return self.module_path(package_dir(file, level), dotted) if dotted else None
+            return self.module_path(package_dir(file, level), dotted)
         for root in roots:
             found = self.module_path(root, dotted)
             if found is not None:

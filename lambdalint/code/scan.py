@@ -90,8 +90,8 @@ _TEST_FILE = re.compile(r"(^|/)(tests?|testing)/|(^|/)(test_[^/]*|[^/]*_test|con
 def imported_modules(text: str) -> list[tuple[int, str]]:
     """(relative level, dotted name) for each module an import statement may load.
 
-    `from a import b` yields both `a` and `a.b` (b may be a submodule); unresolvable names are
-    dropped later by the module map.
+    `from a import b` yields both `a` and `a.b` (b may be a submodule), `from . import b` the
+    package (level 1, "") and `.b`; unresolvable names are dropped later by the module map.
     """
     found: list[tuple[int, str]] = []
     for match in _IMPORT_RE.finditer(text):
@@ -104,7 +104,7 @@ def imported_modules(text: str) -> list[tuple[int, str]]:
             continue
         level = len(source) - len(source.lstrip("."))
         base = source[level:]
-        if base:
+        if base or level:  # `from . import db`: the package's own `__init__.py` (db may be a name in it)
             found.append((level, base))
         for part in (names or "").split(","):
             name = part.strip().split(" as ")[0].strip().rstrip("\\").strip()
