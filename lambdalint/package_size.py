@@ -409,7 +409,7 @@ def find_bloat(path: Path, dev_packages: Iterable[str], *, exclude: Exclude | No
         dists = [d for d in dirnames if _dist_name(d)]
         is_site = prefix == "" or bool(dists)
         for dist in dists:
-            installed.update(prefix + top + "/" for top in _installed_tops(os.path.join(dirpath, dist)))
+            installed.update(prefix + top + "/" for top in installed_tops(os.path.join(dirpath, dist)))
         keep: list[str] = []
         for d in dirnames:
             rel, full = prefix + d, os.path.join(dirpath, d)
@@ -486,7 +486,7 @@ def _root_test_files(root: Path, filenames: list[str], exclude: Exclude | None) 
     return found
 
 
-def _installed_tops(dist_info: str) -> set[str]:
+def installed_tops(dist_info: str) -> set[str]:
     """The top-level folders an installed distribution wrote: the first part of every RECORD
     path (wheels), else its top_level.txt."""
     try:

@@ -42,6 +42,7 @@ class ModuleIndex:
     # folder -> {entry name: whether it is a file (a symlink counts as what it points to)}
     _listings: dict[Path, dict[str, bool]] = field(default_factory=dict)
     _modules: dict[tuple[Path, str], Path | None] = field(default_factory=dict)
+    _installed: dict[Path, frozenset[str]] = field(default_factory=dict)
 
     def _listing(self, folder: Path) -> dict[str, bool]:
         names = self._listings.get(folder)
@@ -69,9 +70,28 @@ class ModuleIndex:
             self._modules[key] = self._module_path(root, dotted)
         return self._modules[key]
 
+    def installed(self, root: Path) -> frozenset[str]:
+        """The top-level names pip installed into `root` (`pip install -t`: `botocore` beside
+        `botocore-1.12.8.dist-info`): third-party code vendored into the code folder, never the
+        project's own modules. Only wheels' `.dist-info`: an `.egg-info` in a source folder is
+        often the project's own (`pip install -e .`)."""
+        found = self._installed.get(root)
+        if found is None:
+            names = self._listing(root)
+            dists = [name for name, is_file in names.items() if name.endswith(".dist-info") and not is_file]
+            found = frozenset()
+            if dists:
+                from lambdalint.package_size import installed_tops
+
+                found = frozenset().union(*(installed_tops(str(root / dist)) for dist in dists))
+            self._installed[root] = found
+        return found
+
     def _module_path(self, root: Path, dotted: str) -> Path | None:
         *packages, last = dotted.split(".")
         if not last or "" in packages:
+            return None
+        if (packages[0] if packages else last) in self.installed(root):
             return None
         folder = root.joinpath(*packages) if packages else root
         names = self._listing(folder)
