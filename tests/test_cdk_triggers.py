@@ -111,6 +111,31 @@ app.synth()
         "`Products`: the authorization of API trigger `AdminApiPOST` (AWS::ApiGateway::Method) was not checked"]
 
 
+def test_a_method_that_says_authorization_type_none_is_open(tmp_path: Path) -> None:
+    """`authorization_type=apigw.AuthorizationType.NONE`, written out (cdk-python-maw, judged): as
+    open as saying nothing, where it had been read as unknown and only noted."""
+    write_tree(tmp_path, {"cdk.json": '{"app": "python3 app.py"}\n', "lambda/app.py": "def handler(event, context):\n    return event\n",
+                          "app.py": '''\
+from aws_cdk import App, Duration, Stack, aws_apigateway as apigw, aws_lambda as _lambda
+
+app = App()
+stack = Stack(app, "Questions")
+post = _lambda.Function(stack, "PostQuestionFunction", handler="app.handler", runtime=_lambda.Runtime.PYTHON_3_12,
+                        code=_lambda.Code.from_asset("lambda"), timeout=Duration.seconds(10))
+api = apigw.LambdaRestApi(stack, "APIEndpoint", handler=post, proxy=False)
+questions = api.root.add_resource("questions")
+questions.add_method("POST", apigw.LambdaIntegration(post),
+                     method_responses=[apigw.MethodResponse(status_code="200")],
+                     authorization_type=apigw.AuthorizationType.NONE)
+questions.add_method("PUT", apigw.LambdaIntegration(post), authorization_type=apigw.AuthorizationType.IAM)
+app.synth()
+'''})
+    result = run_lint(tmp_path, select=("LL216",))
+    assert [(f.severity, f.span.line, f.message.split(" invokes")[0]) for f in result.findings] == [
+        ("warning", 11, "`POST` method `APIEndpointquestionsPOST`")]
+    assert not [n for n in result.notes if "authorization" in n]
+
+
 def test_what_a_construct_of_the_app_keeps_on_self_is_read_through_its_instance(tmp_path: Path) -> None:
     """`lambdas = Lambdas(self, "Lambdas")`, then `Api(self, "Api", lambdas=lambdas)` wiring
     `lambdas.order_lambda`, and `lambdas.order_lambda.add_event_source(...)` in the stack (the

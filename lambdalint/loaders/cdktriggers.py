@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from lambdalint.code.cstwalk import dotted_name
 from lambdalint.loaders.cdkobjects import Construct, as_located, positional
 from lambdalint.located import Located, Span
 
@@ -281,7 +282,11 @@ def _authorization(api: Any, options: dict[str, Any], span: Span) -> Located:
         return Located("CUSTOM", span)  # a Cognito, token or request authorizer: some authorization
     if "authorization_type" in options:
         text = keyword_value(options["authorization_type"], span)
-        member = str(text.value).rsplit(".", 1)[-1] if isinstance(text.value, str) else ""
+        # `apigw.AuthorizationType.NONE` as written (its value's text is only filled in later)
+        written = dotted_name(options["authorization_type"][1].value) if options["authorization_type"][1] is not None \
+            else None
+        written = written or (text.value if isinstance(text.value, str) else "")
+        member = written.rsplit(".", 1)[-1] if ".AuthorizationType." in f".{written}" else ""
         return Located(_AUTHORIZATION_TYPES[member], text.span) if member in _AUTHORIZATION_TYPES \
             else Located("?", span, "unresolved")
     if isinstance(api, Construct) and api.kind == "AWS::ApiGateway::RestApi" \
