@@ -34,7 +34,7 @@ from lambdalint.located import Located, Span
 from lambdalint.loaders.handlers import normalized, resolve_handler
 from lambdalint.loaders.hcl import Block, HclFile, Scope, evaluate, parse, parse_json
 from lambdalint.loaders.terraform_deploy import resource_deployment
-from lambdalint.loaders.terraform_iam import loaded_role
+from lambdalint.loaders.terraform_iam import caller_policies, loaded_role
 from lambdalint.loaders.terraform_lambda_module import module_function, module_triggers_of
 from lambdalint.loaders.terraform_module import (FUNCTION, LAMBDA_MODULES, SPELLING, TerraformModule, _first_block,
                                                  build_function, never_created)
@@ -243,6 +243,7 @@ def link_call(call: ModuleCall, child: LoadedFolder) -> None:
         return
     found = caller_triggers(call.caller, call.name, module, functions)
     module.triggers.extend(found)
+    caller_policies(call.caller, call.name, module, functions)
     for url in public_urls(found):
         url.function.template.public_urls.append(url)  # type: ignore[union-attr]
 

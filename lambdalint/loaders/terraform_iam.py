@@ -66,6 +66,49 @@ def loaded_role(module: TerraformModule, function: Function) -> LoadedRole:
     return found
 
 
+def caller_policies(caller: TerraformModule | None, name: str, called: TerraformModule,
+                    functions: list[Function]) -> None:
+    """Add to the roles of the module `caller` calls as `name` what the caller attaches to them
+    through that module's outputs (`role = module.consumer.iam_role_name`, where the module says
+    `output "iam_role_name" { value = aws_iam_role.role.name }`): a role that looked complete
+    without them would make every call they allow a missing permission (LL321)."""
+    def role_of(node: Located | None) -> str | None:
+        text = node.value if node is not None and node.origin == "unresolved" and isinstance(node.value, str) else ""
+        parts = text.split(".")
+        if len(parts) < 3 or parts[0] != "module" or parts[1] != name:
+            return None
+        ref = called.output_reference(parts[2])
+        return f"{_ROLE}.{ref[1]}" if ref is not None and ref[0] == _ROLE else None
+
+    if caller is None:
+        return
+    roles: dict[str, list[LoadedRole]] = {}
+    for function in functions:
+        if function.loaded_role is not None and function.loaded_role.name is not None:
+            roles.setdefault(function.loaded_role.name, []).append(function.loaded_role)
+    if not roles:
+        return
+    for (kind, other), block in caller.resources.items():
+        if kind not in ("aws_iam_role_policy", "aws_iam_role_policy_attachment", "aws_iam_policy_attachment"):
+            continue
+        body = caller.value(block)
+        named = [body.get("role")] if kind != "aws_iam_policy_attachment" else _items(body.get("roles"))
+        for address in {role for node in named if (role := role_of(node)) is not None}:
+            for found in roles.get(address, []):
+                unread: list[str] = []
+                where = f"`{kind}.{other}` of `{called.prefix}{address}`"
+                if kind == "aws_iam_role_policy":
+                    document = policy_document(caller, body.get("policy"))
+                    if document is None:
+                        unread.append(where)
+                    else:
+                        found.documents.append((document, where))
+                elif (arn := body.get("policy_arn")) is not None:
+                    _managed(caller, found, arn, where, unread)
+                if unread and found.unknown is None:
+                    found.unknown = f"a policy lambdalint cannot read statically ({unread[0]})"
+
+
 def _blocks(body: Located, name: str) -> list[Located]:
     node = body.get(name)
     return [b for b in node.value if isinstance(b.value, dict)] if node is not None and isinstance(node.value, list) else []

@@ -73,6 +73,15 @@ class TerraformModule:
     def attribute(self, attribute: Attribute) -> Located:
         return attribute.evaluate(self.scope).but(key_span=attribute.key_span)
 
+    def output_reference(self, key: str) -> tuple[str, str, str] | None:
+        """The resource attribute `output "<key>"` of this module is (`aws_iam_role.role.name`),
+        if that is what its value refers to: how a caller names what the module made."""
+        for hcl in self.files:
+            for block in hcl.body.blocks:
+                if block.type == "output" and block.labels == [key] and "value" in block.attributes:
+                    return self.reference(self.attribute(block.attributes["value"]))
+        return None
+
     def reference(self, node: Located | None) -> tuple[str, str, str] | None:
         """`(type, name, attribute)` for `aws_x.name.attr` / `data.aws_x.name.attr` text."""
         if node is None or node.origin != "unresolved" or not isinstance(node.value, str):

@@ -342,13 +342,10 @@ def caller_triggers(caller: TerraformModule, name: str, called: TerraformModule,
     named through that module's outputs (`integration_uri = module.orders.invoke_arn`, where the
     module says `output "invoke_arn" { value = aws_lambda_function.this.invoke_arn }`): the
     wrapper-module layout."""
-    outputs = {block.labels[0]: block.attributes["value"] for hcl in called.files for block in hcl.body.blocks
-               if block.type == "output" and len(block.labels) == 1 and "value" in block.attributes}
     by_address = {f.name: f for f in functions}
 
     def output(key: str) -> Function | None:
-        value = outputs.get(key)
-        ref = called.reference(called.attribute(value)) if value is not None else None
+        ref = called.output_reference(key)
         return by_address.get(f"{called.prefix}{ref[0]}.{ref[1]}") if ref is not None and ref[0] == FUNCTION else None
 
     owned = {id(f) for f in functions}
