@@ -209,6 +209,10 @@ def evaluate(node: Any, hcl: HclFile, scope: Scope) -> Located:
         return _reference(node, hcl, scope)
     if kind == "operation" and node.children and node.children[0].type == "unary_operation":
         return _negative(node.children[0], hcl, scope, span)
+    if kind == "operation" and node.children and node.children[0].type == "binary_operation":
+        return _binary(node.children[0], hcl, scope, span)
+    if kind == "conditional":
+        return _conditional(node, hcl, scope)
     if kind == "parenthesized_expression" or kind == "parenthesized":
         inner = next((c for c in node.children if c.type == "expression"), None)
         return evaluate(inner, hcl, scope) if inner is not None else _unresolved(node, hcl)
@@ -223,6 +227,54 @@ def _negative(node: Any, hcl: HclFile, scope: Scope, span: Span) -> Located:
         if value.is_literal and isinstance(value.value, (int, float)) and not isinstance(value.value, bool):
             return Located(-value.value, span)
     return _unresolved(node, hcl)
+
+
+def _conditional(node: Any, hcl: HclFile, scope: Scope) -> Located:
+    """`cond ? a : b` when the condition is known (`count = var.schedule != "" ? 1 : 0`)."""
+    parts = [c for c in node.children if c.type == "expression"]
+    if len(parts) == 3:
+        condition = evaluate(parts[0], hcl, scope)
+        if condition.is_literal and isinstance(condition.value, bool):
+            return evaluate(parts[1] if condition.value else parts[2], hcl, scope)
+    return _unresolved(node, hcl)
+
+
+_OPERATORS = frozenset({"==", "!=", "&&", "||"})
+
+
+def _binary(node: Any, hcl: HclFile, scope: Scope, span: Span) -> Located:
+    """`a == b`, `a != b`, `a && b`, `a || b` of known values (what a `count` switch is made of);
+    arithmetic and ordering stay unresolved."""
+    children = node.children
+    at = next((i for i, c in enumerate(children) if c.type in _OPERATORS), None)
+    if at is None or at == 0 or at == len(children) - 1:
+        return _unresolved(node, hcl)
+    left, right = _operand(children[:at], hcl, scope), _operand(children[at + 1:], hcl, scope)
+    if not (left.is_literal and right.is_literal):
+        return _unresolved(node, hcl)
+    operator = children[at].type
+    if operator in ("==", "!="):
+        same = left.value == right.value and type(left.value) is type(right.value) or \
+            (isinstance(left.value, (int, float)) and isinstance(right.value, (int, float))
+             and not isinstance(left.value, bool) and not isinstance(right.value, bool) and left.value == right.value)
+        return Located(same if operator == "==" else not same, span)
+    if isinstance(left.value, bool) and isinstance(right.value, bool):
+        return Located(left.value and right.value if operator == "&&" else left.value or right.value, span)
+    return _unresolved(node, hcl)
+
+
+def _operand(nodes: list[Any], hcl: HclFile, scope: Scope) -> Located:
+    """One side of a binary operation: a node, or a reference the grammar leaves in pieces
+    (`var` `.schedule`)."""
+    if len(nodes) == 1:
+        return evaluate(nodes[0], hcl, scope)
+    if nodes[0].type == "variable_expr":
+        first, last = nodes[0], nodes[-1]
+        text = hcl.data[first.start_byte:last.end_byte].decode("utf-8", "replace")
+        span = Span(hcl.display, first.start_point[0] + 1, first.start_point[1] + 1,
+                    last.end_point[0] + 1, last.end_point[1] + 1)
+        return _reference_text(text, span, scope)
+    return Located(" ".join(hcl.text_of(n) for n in nodes), hcl.span(nodes[0]), "unresolved")
 
 
 def _unresolved(node: Any, hcl: HclFile) -> Located:
@@ -347,8 +399,10 @@ def _object(node: Any, hcl: HclFile, scope: Scope, span: Span) -> Located:
 
 
 def _reference(node: Any, hcl: HclFile, scope: Scope) -> Located:
-    span = hcl.span(node)
-    text = hcl.text_of(node)
+    return _reference_text(hcl.text_of(node), hcl.span(node), scope)
+
+
+def _reference_text(text: str, span: Span, scope: Scope) -> Located:
     parts = text.split(".")
     if len(parts) == 2 and parts[0] in ("var", "local") and re.fullmatch(r"[A-Za-z0-9_-]+", parts[1]):
         found = scope.variables.get(parts[1]) if parts[0] == "var" else scope.local(parts[1])

@@ -169,6 +169,9 @@ def read_terraform_folder(folder: Path, paths: list[Path], files: TerraformFiles
     _bind_variables(module, paths if inputs is None else [], read, display, problems)
     if inputs:
         module.scope.variables.update({k: v for k, v in inputs.items() if k in module.variable_names})
+    # `count = var.schedule != "" ? 1 : 0` that is 0 with this module's values: the resource does
+    # not exist (a schedule, a permission, a trigger the module makes only when asked)
+    module.resources = {key: block for key, block in module.resources.items() if not never_created(module, block)}
     return ReadFolder(module, templates, problems, extra_sources, [_use(module, name, block)
                                                                    for name, block in module.modules.items()])
 
@@ -191,7 +194,7 @@ def build_terraform_folder(reading: ReadFolder) -> LoadedFolder:
     by_file = {t.source.display: t for t in templates}
     functions = []
     for (kind, name), block in module.resources.items():
-        if kind == FUNCTION and not never_created(module, block):
+        if kind == FUNCTION:
             template = by_file[block.file.display]
             function = _function(module, template, block)
             function.loaded_role = loaded_role(module, function)

@@ -162,10 +162,16 @@ def _first_block(body: Located, name: str) -> Located | None:
 
 
 def never_created(module: TerraformModule, block: Block) -> bool:
-    """`count = 0` or `for_each = {}` / `[]` as a known value: the block creates nothing."""
+    """`count = 0` or `for_each = {}` / `[]` as a known value: the block creates nothing. In a root
+    module a switch on a variable (`count = var.enabled ? 1 : 0`) is not known: `-var` or
+    `TF_VAR_enabled` may turn it on, and a function would vanish unchecked; in a module another one
+    calls, the call's inputs and the module's defaults are all there is."""
     for name in ("count", "for_each"):
         attribute = block.attributes.get(name)
         if attribute is None:
+            continue
+        if not module.prefix and "var." in (attribute.file.text_of(attribute.node) if attribute.node is not None
+                                            else str(attribute.json.value if attribute.json is not None else "")):
             continue
         value = module.attribute(attribute)
         if value.origin != "unresolved" and value.value in (0, [], {}) and not isinstance(value.value, bool):
