@@ -231,6 +231,10 @@ class Function:
     role: Located
     code_location: Located
     code_dir: Path | None = None
+    # Layers the loader traced to local content, by the name they are listed under
+    # (`aws_lambda_layer_version.deps`, whose zip an `archive_file` makes from a folder): the
+    # folder (or zip) the layer ships
+    layer_content: dict[str, Path] = field(default_factory=dict, repr=False)
     handler_file: Path | None = None
     handler_function: str | None = None
     package_type: str = "Zip"

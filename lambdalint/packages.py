@@ -533,7 +533,7 @@ def _layers_node(function: Function) -> Located | None:
     return function.properties.get("Layers")
 
 
-def _layer(template: Template, element: Located) -> LayerRef:
+def _layer(template: Template, element: Located, function: Function | None = None) -> LayerRef:
     span = element.span
     text = element.str_value()
     if text is not None:
@@ -544,8 +544,13 @@ def _layer(template: Template, element: Located) -> LayerRef:
         if target:
             return LayerRef(target, span, _layer_source(template, target))
     if element.origin == "unresolved" and isinstance(element.value, str) and element.value.strip():
-        # a reference kept as written (`aws_lambda_layer_version.deps.arn`): named as the user wrote it
-        return LayerRef(element.value.strip().removesuffix(".arn"), span, None)
+        # a reference kept as written (`aws_lambda_layer_version.deps.arn`): named as the user
+        # wrote it, with the content its loader traced it to
+        name = element.value.strip().removesuffix(".arn")
+        content = function.layer_content.get(name) if function is not None else None
+        source = CodeSource(content, "artifact" if content.is_file() else "source", installs_requirements=False) \
+            if content is not None and content.exists() else None
+        return LayerRef(name, span, source)
     return LayerRef("(unresolved)", span, None)
 
 
@@ -575,7 +580,7 @@ def function_layers(function: Function) -> tuple[LayerRef, ...]:
     """Each of the function's layers, with its content when that is in the project (looked up once
     per function: packaging, import roots and the call set all ask)."""
     return remembered(function.template.analyses, "function-layers", function,  # type: ignore[no-any-return]
-                      lambda: tuple(_layer(function.template, element) for element in function.layers))
+                      lambda: tuple(_layer(function.template, element, function) for element in function.layers))
 
 
 def layer_import_roots(function: Function) -> tuple[Path, ...]:

@@ -345,6 +345,7 @@ def _function(module: TerraformModule, template: Template, block: Block) -> Func
         failure_hint="Add an `aws_lambda_function_event_invoke_config` with `destination_config { on_failure "
                      "{ destination = ... } }`, or a `dead_letter_config` block, so failed events are kept.")
     _code(module, function, body)
+    _layer_content(module, function)
     resolve_handler(function)
     return function
 
@@ -372,6 +373,27 @@ def _code(module: TerraformModule, function: Function, body: Located) -> None:
     bound = _caller_reference(module, filename)
     if function.code_dir is None and bound is not None:
         _code_from_archive(module.caller, function, _archive_for(module.caller, bound))  # type: ignore[arg-type]
+
+
+def _layer_content(module: TerraformModule, function: Function) -> None:
+    """Each `aws_lambda_layer_version.x.arn` layer of this module whose `filename` an
+    `archive_file` makes: the folder it zips (or the zip itself, when it is in the project)."""
+    for element in function.layers:
+        ref = module.reference(element)
+        if ref is None or ref[0] != "aws_lambda_layer_version":
+            continue
+        block = module.resources.get((ref[0], ref[1]))
+        filename = module.value(block).get("filename") if block is not None else None
+        if filename is None:
+            continue
+        archive = _archive_for(module, filename)
+        source = archive.get("source_dir") if archive is not None else None
+        folder = source.str_value() if source is not None else None
+        zipped = filename.str_value()
+        if folder is not None:
+            function.layer_content[f"{ref[0]}.{ref[1]}"] = normalized(module.scope.base / folder)
+        elif zipped is not None and (path := normalized(module.scope.base / zipped)).is_file():
+            function.layer_content[f"{ref[0]}.{ref[1]}"] = path
 
 
 def _code_from_archive(module: TerraformModule, function: Function, archive: Located | None) -> None:
