@@ -12,6 +12,7 @@ size limit is reported, not read.
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 from operator import attrgetter
@@ -247,19 +248,39 @@ class Walker:
             else:
                 self.found.unreadable.append(Unreadable(path, exc.reason))
             return None
+        # A file that cannot be read as UTF-8 is reported only when it could be a template: a
+        # DynamoDB dump saved as UTF-16 by PowerShell, or a Latin-1 data file, is not ours.
+        wide = next((codec for bom, codec in _WIDE_BOMS if data.startswith(bom)), None)
+        if wide is not None:
+            if _could_be_template(path.name, data.decode(wide, "replace")):
+                self.found.unreadable.append(Unreadable(
+                    path, f"{wide.upper()} text: CloudFormation, SAM and the Serverless Framework read templates "
+                          "as UTF-8; save it as UTF-8"))
+            return None
         if b"\0" in data[:8192]:
-            self.found.unreadable.append(Unreadable(path, "binary file, not YAML or JSON text"))
+            if _could_be_template(path.name, data.decode("utf-8", "replace")):
+                self.found.unreadable.append(Unreadable(path, "binary file, not YAML or JSON text"))
             return None
         try:
             return data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            self.found.unreadable.append(
-                Unreadable(path, f"not UTF-8 text (invalid byte on line {line})"))
+            if _could_be_template(path.name, data.decode("utf-8", "replace")):
+                line = data[: exc.start].count(b"\n") + 1
+                self.found.unreadable.append(
+                    Unreadable(path, f"not UTF-8 text (invalid byte on line {line})"))
             return None
 
 
 _NAME = attrgetter("name")
+# UTF-32 first: its little-endian BOM starts with UTF-16's
+_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+              (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def _could_be_template(name: str, text: str) -> bool:
+    """A file lambdalint cannot read as text is worth reporting when it could be a template: named
+    like one, or showing what one shows."""
+    return name in TEMPLATE_NAMES or is_template_text(name, text)
 
 
 def is_template_text(name: str, text: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import os
 import subprocess
 import sys
@@ -87,3 +88,23 @@ def test_cli_prints_no_traceback_on_bad_input(messy: Path) -> None:
     assert "Traceback" not in run.stderr + run.stdout
     assert run.stdout.count("LL001") == 4 + (0 if os.geteuid() == 0 else 1)
     assert "template.yaml:4:3: LL201 [warning]" in run.stdout
+
+
+def test_a_data_file_that_is_not_utf8_is_not_ours_but_a_template_is_reported(tmp_path: Path) -> None:
+    """A DynamoDB scan saved by PowerShell (`> db.json`: UTF-16 with a BOM) beside a SAM app was an
+    LL001 error, "binary file"; it is no template, so it is skipped like any other data file. A
+    template saved the same way is reported, saying what to do."""
+    scan = '{\n    "Items": [\n        {"in_game": {"BOOL": true}}\n    ],\n    "Count": 1\n}\n'
+    write_tree(tmp_path, {
+        "template.yaml": GOOD,
+        "db.json": scan.encode("utf-16"),
+        "data/export.json": '{"Items": [{"city": "Malmö"}]}\n'.encode("latin-1"),
+        "legacy/template.yaml": GOOD.encode("utf-16"),
+        "orders/stack.json": codecs.BOM_UTF16_BE
+        + '{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {}}\n'.encode("utf-16-be"),
+    })
+    result = run_lint(tmp_path, select=["LL001", "LL201"])
+    assert codes_at(result) == [("LL001", "legacy/template.yaml", 1), ("LL001", "orders/stack.json", 1),
+                                ("LL201", "template.yaml", 4)]
+    assert all("UTF-16 text" in f.message and "save it as UTF-8" in f.message
+               for f in result.visible if f.code == "LL001")
