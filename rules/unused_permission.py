@@ -56,8 +56,10 @@ _SERVICE = re.compile(r"([A-Za-z0-9-]+):(.+)")
 _ALWAYS = {"logs", "xray", "kms"}
 # Actions a call needs besides its own (`iam:PassRole` for any call that hands a role to a service).
 _DEPENDENT = re.compile(r"iam:PassRole", re.IGNORECASE)
-_PLATFORM_ACTIONS = re.compile(r"ec2:(Create|Describe|Delete)NetworkInterfaces?|ec2:(Assign|Unassign)PrivateIpAddresses",
-                               re.IGNORECASE)
+# What Lambda does with the role to attach the function to its VPC: the actions of the
+# `AWSLambdaVPCAccessExecutionRole` managed policy (`ec2:DescribeSubnets` among them).
+_PLATFORM_ACTIONS = re.compile(r"ec2:(Create|Describe|Delete)NetworkInterfaces?|ec2:(Assign|Unassign)PrivateIpAddresses|"
+                               r"ec2:DescribeSubnets", re.IGNORECASE)
 _POLLED = {"sqs": "sqs", "kinesis": "kinesis", "dynamodb": "dynamodb", "stream": "*", "msk": "kafka",
            "kafka": "kafka", "mq": "mq", "documentdb": "rds"}
 # Services that do the work a call starts with the caller's own permissions (forward access
@@ -197,6 +199,18 @@ RULE = Rule(
             title="a service the code never calls"),
         good(files={"template.yaml": _TEMPLATE.replace("s3:*  # [unused-permission]", "[s3:GetObject, s3:PutObject]"),
                     "src/app.py": _CODE}, title="exactly what the code calls"),
+        good(files={"template.yaml": _TEMPLATE.replace("s3:*  # [unused-permission]", "[s3:GetObject, s3:PutObject]")
+                    .replace("        - Statement:", """        - Statement:
+            - Effect: Allow
+              Action:
+                - ec2:CreateNetworkInterface
+                - ec2:DescribeNetworkInterfaces
+                - ec2:DescribeSubnets
+                - ec2:DeleteNetworkInterface
+                - ec2:AssignPrivateIpAddresses
+                - ec2:UnassignPrivateIpAddresses
+              Resource: '*'"""), "src/app.py": _CODE},
+             title="the network interface permissions Lambda uses to attach the function to its VPC"),
         good(files={"template.yaml": _TEMPLATE.replace("  # [unused-permission]", ""), "src/app.py": _CODE.replace(
             'boto3.client("s3")', 'boto3.client(os.environ.get("SERVICE", "s3"))')},
              title="a client whose service is not a literal: the set of calls is not complete"),
