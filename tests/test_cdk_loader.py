@@ -193,7 +193,7 @@ class OrdersStack(Stack):
             _lambda.Function(self, name, timeout=Duration.seconds(timeout),
                              memory_size=int(os.environ["MEMORY"]),
                              runtime=_lambda.Runtime.PYTHON_3_12, handler="app.handler",
-                             code=_lambda.Code.from_asset("lambda"), **kwargs)
+                             code=_lambda.Code.from_asset("lambda"), **self.node.try_get_context("fn"))
 """
     project = load_app(tmp_path, source)
     [one] = project.functions  # a loop over data we cannot read: one function, its id unknown

@@ -38,7 +38,7 @@ FUNCTIONS = {
     "apigw-rest-api-sqs-lambda-bedrock-cdk": 1,
     "apigw-sqs-lambda-ddb-cdk": 2,
     "apigw-stepfunctions-lambda-bedrock-s3-sns": 2,
-    "appsync-events-lambda-agentcore-cdk": 1,
+    "appsync-events-lambda-agentcore-cdk": 2,  # one `StandardLambda` class, used for two functions
     "auth0-eventbridge-lambda": 1,
     "automate-secrets-manager-tags": 1,
     "bedrock-agents-lambda-cdk": 1,

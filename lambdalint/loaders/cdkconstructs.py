@@ -10,8 +10,9 @@ from lambdalint.loaders import cdkschedules, cdktriggers, cdkversions, cdkwebsoc
 from lambdalint.loaders.cdkfunctions import FUNCTIONS, LAMBDA, async_config, code_value, function_construct
 from lambdalint.loaders.cdkiam import iam_value, role_construct
 from lambdalint.loaders.cdkobjects import Construct, as_located
-from lambdalint.loaders.cdkresources import (AppState, construct_id, construct_items, head_span, id_text,
-                                             make_resource, opaque, resource_maker, template_resources, unique_id)
+from lambdalint.loaders.cdkresources import (AppState, construct_id, construct_items, creation_key, head_span, scoped_id,
+                                             id_text, make_resource, opaque, resource_maker, template_resources,
+                                             unique_id)
 from lambdalint.located import Located
 
 
@@ -144,13 +145,13 @@ def level_one(state: AppState, qualified: str, call: Any, frame: Any, reader: An
     id_node = construct_id(call)
     if id_node is None:
         return None
-    key = (id(call), id_text(reader, id_node, frame))
+    key = creation_key(call, id_text(reader, id_node, frame), frame)
     if key in state.created:
         return state.created[key]
     kind = f"AWS::{_SERVICES[parts[1]]}::{parts[2][3:]}"
     module = frame.module
     resources = template_resources(state, module)
-    logical_id = unique_id(key[1], resources)
+    logical_id = scoped_id(key[1], resources, frame)  # type: ignore[arg-type]
     head = head_span(module, call)
     properties, complete = _cfn_properties(call, frame, reader)
     if not complete:

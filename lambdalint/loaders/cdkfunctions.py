@@ -10,8 +10,8 @@ from typing import Any, Callable
 
 from lambdalint.loaders.cdkiam import ROLE, add_statements, service_role
 from lambdalint.loaders.cdkobjects import Construct, as_located, positional
-from lambdalint.loaders.cdkresources import (AppState, construct_id, construct_items, head_span, id_text,
-                                             resource_maker, template_resources, unique_id)
+from lambdalint.loaders.cdkresources import (AppState, construct_id, construct_items, creation_key, head_span, scoped_id,
+                                             id_text, resource_maker, template_resources, unique_id)
 from lambdalint.loaders.cdktriggers import event_source
 from lambdalint.located import Located, Span
 
@@ -45,12 +45,12 @@ def function_construct(state: AppState, kind: str, qualified: str, call: Any, fr
     id_node = construct_id(call)
     if id_node is None:
         return None
-    key = (id(call), id_text(reader, id_node, frame))
+    key = creation_key(call, id_text(reader, id_node, frame), frame)
     if key in state.created:
         return state.created[key]  # the same call read twice (a stack instantiated twice)
     module = frame.module
     resources = template_resources(state, module)
-    logical_id = unique_id(key[1], resources)
+    logical_id = scoped_id(key[1], resources, frame)  # type: ignore[arg-type]
     head = head_span(module, call)
     keywords, complete = reader.keywords(call, frame)
     properties, metadata = function_properties(kind, keywords, complete, module, head, state.app_dir)

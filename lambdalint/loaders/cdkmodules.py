@@ -180,6 +180,9 @@ class Frame:
     names: dict[str, Any]
     this: dict[str, Any] | None = None  # `self.x` attributes of the instance being built
     depth: int = 0
+    # the calls (node ids) that led into this body, outermost first: what a construct made here
+    # is made for (`resources.creation_key`)
+    sites: tuple[int, ...] = ()
 
 
 def bind_imports(module: Module, node: cst.Import | cst.ImportFrom) -> None:

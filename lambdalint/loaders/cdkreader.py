@@ -14,8 +14,10 @@ from typing import Any, Callable, Iterator
 
 import libcst as cst
 
+from lambdalint.code.cstwalk import dotted_name
 from lambdalint.loaders.cdkmodules import Frame, Module, bind_imports, block_indent
-from lambdalint.loaders.cdkobjects import INSTANCE, MISSING, UNKNOWN, Construct, Value, iteration, unknown_parameters
+from lambdalint.loaders.cdkobjects import (INSTANCE, MISSING, UNKNOWN, Construct, Value, as_located, iteration,
+                                         unknown_parameters)
 from lambdalint.loaders.cdkvalues import ConstructHook, ValueReader
 from lambdalint.located import Located
 from lambdalint.model import SourceFile
@@ -161,6 +163,15 @@ class Reader(ValueReader):
             for item in statement.items:
                 self.value(item.item, frame)
             return self.block(statement.body, frame, indent)
+        if isinstance(statement, cst.If):
+            taken = _decided(statement.test, frame)
+            if taken is not None:  # `if "timeout" not in kwargs:` of a dict the call made
+                chosen = statement.body if taken else statement.orelse
+                if isinstance(chosen, cst.If):
+                    return self.statement(chosen, frame, indent)
+                if isinstance(chosen, cst.Else):
+                    chosen = chosen.body
+                return self.block(chosen, frame, indent) if chosen is not None else None
         # `if`/`try`/`while`: every branch is read (a construct there is still the user's), but a
         # name bound inside is no longer known afterwards.
         result = None
@@ -244,6 +255,19 @@ class Reader(ValueReader):
             definition = frame.this.get(f"<method {func.attr.value}>")
             this = frame.this
             home = frame.this.get("<module>", home)
+        elif isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value not in frame.names:
+            # `Util.create_lambda_function(self, "Query", handler=...)`: a function of a helper
+            # class of the project, called through the class (every argument written out)
+            owner_home, owner = home, home.classes.get(func.value.value)
+            if owner is None and func.value.value in home.imports:
+                dotted, _, leaf = home.imports[func.value.value].rpartition(".")
+                other = self.project_module(home, dotted) if dotted and not dotted.startswith("aws_cdk") else None
+                if other is not None:
+                    owner_home, owner = other, other.classes.get(leaf)
+            if owner is not None:
+                definition = next((s for s in owner.body.body if isinstance(s, cst.FunctionDef)
+                                   and s.name.value == func.attr.value), None)
+                home = owner_home
         if (definition is None and klass is None) or frame.depth >= _MAX_DEPTH:
             return MISSING
         if klass is not None:
@@ -254,7 +278,7 @@ class Reader(ValueReader):
         self.walked.add(id(definition))
         names = self.bind(definition, node, frame, home, skip_self=this is not None)
         outer = this.get("<indent>", ()) if this is not None else ()
-        return self.block(definition.body, Frame(home, names, this, frame.depth + 1), outer)
+        return self.block(definition.body, Frame(home, names, this, frame.depth + 1, frame.sites + (id(node),)), outer)
 
     def instantiate(self, module: Module, klass: cst.ClassDef, call: cst.Call | None,
                     frame: Frame | None) -> dict[str, Value]:
@@ -264,6 +288,12 @@ class Reader(ValueReader):
         methods = {s.name.value: s for s in klass.body.body if isinstance(s, cst.FunctionDef)}
         init = methods.get("__init__")
         this: dict[str, Value] = {f"<method {name}>": m for name, m in methods.items()}
+        if call is not None and frame is not None:
+            from lambdalint.loaders.cdkresources import construct_id, id_text
+
+            id_node = construct_id(call)
+            if id_node is not None:
+                this["<id>"] = id_text(self, id_node, frame)  # the instance's construct id: its scope's name
         if init is not None and call is None and id(init) in self.walked:
             return this
         indent = (block_indent(klass.body, module),) if isinstance(klass.body, cst.IndentedBlock) else ()
@@ -274,7 +304,11 @@ class Reader(ValueReader):
                 names = self.bind(init, call, frame, module, skip_self=True)
             else:
                 names = unknown_parameters(init)
-            self.block(init.body, Frame(module, names, this, frame.depth + 1 if frame else 0), indent)
+            # a stack or stage is deployed as many times as the app makes it (`Orders(app, "Dev")`,
+            # a pipeline stage per environment): what it makes is read as one; a construct class of
+            # the app used twice makes its resources twice
+            sites = () if _is_deployment(klass) or frame is None or call is None else frame.sites + (id(call),)
+            self.block(init.body, Frame(module, names, this, frame.depth + 1 if frame else 0, sites), indent)
         for name, method in methods.items():
             if name != "__init__" and id(method) not in self.walked:
                 self.walked.add(id(method))
@@ -293,13 +327,26 @@ class Reader(ValueReader):
         positional = [a for a in node.args if a.keyword is None and not a.star]
         for param, argument in zip(params, positional):
             names[param.name.value] = self.value(argument.value, frame)
+        named = {param.name.value for param in [*params, *definition.params.kwonly_params]}
+        collect = definition.params.star_kwarg
+        # `def make(self, func_id, **kwargs)` called with `handler=..., timeout=...`: the keywords
+        # no parameter names are the `kwargs` dict the body passes on (`Function(self, id, **kwargs)`)
+        extra: dict[str, Located] | None = {} if isinstance(collect, cst.Param) else None
         for argument in node.args:
             if argument.keyword is not None:
-                names[argument.keyword.value] = self.value(argument.value, frame)
+                value = self.value(argument.value, frame)
+                if extra is not None and argument.keyword.value not in named:
+                    span = frame.module.span(argument.value)
+                    extra[argument.keyword.value] = as_located(value, span).but(key_span=frame.module.span(argument.keyword))
+                else:
+                    names[argument.keyword.value] = value
             elif argument.star:
                 self.value(argument.value, frame)
                 for param in [*params, *definition.params.kwonly_params]:
                     names[param.name.value] = UNKNOWN
+                extra = None
+        if isinstance(collect, cst.Param) and extra is not None:
+            names[collect.name.value] = Located(extra, frame.module.span(node))
         for name in unknown_parameters(definition):
             names.setdefault(name, UNKNOWN)
         return names
@@ -346,6 +393,29 @@ def _mutated(expression: cst.BaseExpression, frame: Frame) -> None:
         name = expression.func.value.value
         if isinstance(frame.names.get(name), Located):
             frame.names[name] = UNKNOWN
+
+
+def _is_deployment(klass: cst.ClassDef) -> bool:
+    """A `Stack`, `Stage` or `NestedStack` subclass (or of the app's own `BaseStack`), by its bases' names."""
+    return any((dotted_name(base.value) or "").endswith(("Stack", "Stage")) for base in klass.bases)
+
+
+def _decided(test: cst.BaseExpression, frame: Frame) -> bool | None:
+    """`"key" in name` / `"key" not in name` where `name` is a dict whose keys are all known (the
+    `**kwargs` a call filled): how a helper gives defaults to what its callers leave out."""
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return None
+    target = test.comparisons[0]
+    negated = isinstance(target.operator, cst.NotIn)
+    if not (negated or isinstance(target.operator, cst.In)) or not isinstance(test.left, cst.SimpleString) \
+            or not isinstance(target.comparator, cst.Name):
+        return None
+    bound = frame.names.get(target.comparator.value)
+    key = test.left.evaluated_value
+    if not isinstance(bound, Located) or not isinstance(bound.value, dict) or bound.origin == "unresolved" \
+            or not isinstance(key, str):
+        return None
+    return (key in bound.value) != negated
 
 
 def _assigned_names(body: Any) -> set[str]:

@@ -28,7 +28,7 @@ class AppState:
     # module and passed to a helper module that makes the function is the function's, as after
     # `cdk synth`; every value's span still names the module that wrote it.
     templates: dict[Path, Template] = field(default_factory=dict)
-    created: dict[tuple[int, str], Any] = field(default_factory=dict)
+    created: dict[tuple[object, ...], Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     by_id: dict[str, Any] = field(default_factory=dict)  # logical id -> construct, for `Ref`s
 
@@ -40,12 +40,13 @@ def make_resource(state: AppState, kind: str, qualified: str, properties: dict[s
     id_node = construct_id(call) if name is None else None
     if id_node is None and name is None:
         return False
-    key = (id(call), name if name is not None else id_text(reader, id_node, frame))
+    shown = name if name is not None else id_text(reader, id_node, frame)
+    key = creation_key(call, shown, frame)
     if key in state.created:
         return state.created[key]
     module = frame.module
     resources = template_resources(state, module)
-    logical_id = unique_id(key[1], resources)
+    logical_id = scoped_id(shown, resources, frame)
     head = head_span(module, call)
     resource = Located({"Type": Located(kind, head), "Properties": Located(properties, head)},
                        module.span(call), key_span=head)
@@ -53,6 +54,15 @@ def make_resource(state: AppState, kind: str, qualified: str, properties: dict[s
     construct = Construct(logical_id, kind, qualified, resource)
     state.created[key] = state.by_id[logical_id] = construct
     return construct
+
+
+def creation_key(call: Any, shown: str, frame: Any) -> tuple[object, ...]:
+    """What makes two readings of one construct call the same construct: the call, its id, and
+    the calls inside its stack that led to it (`Frame.sites`). A stack the app instantiates twice
+    (`Orders(app, "Dev")`, `Orders(app, "Prod")`) is read as one; a construct class of the app
+    used twice (`Canary(self, "Canary-x86-64")`, `Canary(self, "Canary-arm64")`), or a helper
+    called once per function from different places, makes one construct each."""
+    return id(call), shown, frame.sites
 
 
 def resource_maker(state: AppState, reader: Any, qualified: str = "") -> Any:
@@ -95,6 +105,16 @@ def id_text(reader: Any, node: Any, frame: Any) -> str:
     if isinstance(value, Located) and value.is_literal and isinstance(value.value, str):
         return value.value
     return frame.module.code(node)
+
+
+def scoped_id(name: str, taken: dict[str, Located], frame: Any) -> str:
+    """The logical id of a construct made in `frame`: its id, or, when another construct took
+    that (a construct class of the app used twice), its id under its scope's as CDK paths it
+    (`Canary-arm64/CanaryLambdaFunction`)."""
+    scope = frame.this.get("<id>") if getattr(frame, "this", None) else None
+    if name in taken and isinstance(scope, str):
+        name = f"{scope}/{name}"
+    return unique_id(name, taken)
 
 
 def unique_id(name: str, taken: dict[str, Located]) -> str:

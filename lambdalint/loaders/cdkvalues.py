@@ -253,7 +253,10 @@ class ValueReader:
                 if self.method_hook is not None:
                     return self.method_hook(None, node.func.attr.value, node, frame, self) \
                         or self.unresolved(node, frame)
-        helper = self.helper(node, frame) if not isinstance(node.func, cst.Attribute) else MISSING
+        # a plain function of the project, or one of a helper class called through the class
+        # (`Util.create_lambda_function(self, ...)`, whose name resolves to the project's module)
+        helper = self.helper(node, frame) if not isinstance(node.func, cst.Attribute) or qualified is not None \
+            else MISSING
         if helper is not MISSING:
             return helper if helper is not None else self.unresolved(node, frame)
         for argument in node.args:  # a construct passed to an unknown call is still created

@@ -1,0 +1,158 @@
+"""Functions a CDK app makes through its own helpers, read with the arguments each call passes:
+
+- a helper class's function called through the class with `**kwargs` it fills with defaults
+  (`Util.create_lambda_function(self, name, handler=..., timeout=...)`: a GovCloud RAG sample,
+  judged), where the call's `timeout` must win over the helper's `if "timeout" not in kwargs`;
+- a construct class used for two functions (`StandardLambda(self, "AgentInvoker", ...)` and again
+  for the relay), which must make two functions, not one with the first one's code.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import codes_at, run_lint, write_tree
+
+CDK_JSON = '{"app": "python3 app.py"}\n'
+APP = """\
+import aws_cdk as cdk
+
+from infrastructure.apistack import ApiStack
+
+app = cdk.App()
+ApiStack(app, "RagApi")
+app.synth()
+"""
+UTIL = """\
+from aws_cdk import Duration, aws_iam as _iam, aws_lambda as _lambda
+
+
+class Util:
+    def create_lambda_execution_role(self, function_name):
+        return _iam.Role(self, f"{function_name}Role",
+                         assumed_by=_iam.ServicePrincipal("lambda.amazonaws.com"))
+
+    def create_lambda_function(self, func_id: str, **kwargs):
+        # Set default values if not provided in kwargs
+        if "runtime" not in kwargs:
+            kwargs["runtime"] = _lambda.Runtime.PYTHON_3_13
+        if "code" not in kwargs:
+            kwargs["code"] = _lambda.Code.from_asset("src")
+        if "timeout" not in kwargs:
+            kwargs["timeout"] = Duration.seconds(29)
+        return _lambda.Function(self, func_id, **kwargs)
+"""
+STACK = """\
+import aws_cdk as _cdk
+from aws_cdk import Stack, aws_apigateway as apigw_, aws_iam as iam_, aws_lambda as lambda_
+from constructs import Construct
+
+from infrastructure.util import Util
+
+
+class ApiStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        query_role = Util.create_lambda_execution_role(self, "QueryKb")
+        query_lambda = Util.create_lambda_function(self, "QueryKb",
+                handler="kbquery_handler.handler",
+                role=query_role,
+                reserved_concurrent_executions=10,
+                timeout=_cdk.Duration.minutes(5))
+        query_lambda.add_to_role_policy(iam_.PolicyStatement(
+            actions=["bedrock:RetrieveAndGenerate", "bedrock:Retrieve"], resources=["*"]))
+        index_lambda = Util.create_lambda_function(self, "CreateIndex",
+                handler="ossindex.handler",
+                reserved_concurrent_executions=1,
+                role=Util.create_lambda_execution_role(self, "CreateIndex"))
+        api = apigw_.LambdaRestApi(self, "Rag", handler=query_lambda, proxy=False)
+        api.root.add_resource("question").add_method("POST", apigw_.LambdaIntegration(query_lambda),
+                                                     api_key_required=True)
+"""
+HANDLERS = {"src/kbquery_handler.py": "def handler(event, context):\n    return event\n",
+            "src/ossindex.py": "def handler(event, context):\n    return event\n"}
+
+
+def write_app(root: Path) -> Path:
+    return write_tree(root, {"cdk.json": CDK_JSON, "app.py": APP, "infrastructure/__init__.py": "",
+                             "infrastructure/util.py": UTIL, "infrastructure/apistack.py": STACK, **HANDLERS})
+
+
+def test_a_helper_called_through_its_class_makes_each_function_with_the_calls_settings(tmp_path: Path) -> None:
+    result = run_lint(write_app(tmp_path), select=("LL201", "LL202", "LL203", "LL302"))
+    functions = {f.name: f for f in result.project.functions}
+    assert sorted(functions) == ["CreateIndex", "QueryKb"]
+    query, index = functions["QueryKb"], functions["CreateIndex"]
+    # the call's timeout, not the helper's default for calls that leave it out
+    assert (query.timeout.value, query.timeout.span.path, query.timeout.span.line) == (300, "infrastructure/apistack.py", 16)
+    assert (index.timeout.value, index.timeout.span.path) == (29, "infrastructure/util.py")
+    assert (query.runtime.value, query.handler.value) == ("python3.13", "kbquery_handler.handler")
+    assert codes_at(result) == [
+        ("LL203", "infrastructure/apistack.py", 16),  # 300 s behind a REST API that gives up after 29 s
+        ("LL302", "infrastructure/apistack.py", 18),  # `*` for bedrock, on QueryKb's role only
+    ]
+    [wildcard] = [f for f in result.visible if f.code == "LL302"]
+    assert "`QueryKb`" in wildcard.message and "CreateIndex" not in wildcard.message
+    # nothing was left unread: no role or setting is the helper's `**`
+    assert not [n for n in result.notes if "`**`" in n or "func_id" in n]
+
+
+STANDARD_LAMBDA = """\
+from aws_cdk import Duration, aws_lambda as lambda_
+from constructs import Construct
+
+
+class StandardLambda(Construct):
+    def __init__(self, scope: Construct, construct_id: str, *, handler: str, code_path: str, **kwargs) -> None:
+        super().__init__(scope, construct_id)
+        defaults = {"runtime": lambda_.Runtime.PYTHON_3_13, "timeout": Duration.seconds(30), "memory_size": 256,
+                    "reserved_concurrent_executions": 5}
+        merged_config = {**defaults, **kwargs}
+        self.function = lambda_.Function(self, "Function", handler=handler,
+                                         code=lambda_.Code.from_asset(code_path), **merged_config)
+"""
+SERVICE_STACK = """\
+from aws_cdk import Duration, Stack
+from constructs import Construct
+
+from infrastructure.standard_lambda import StandardLambda
+
+
+class ChatStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        relay = StandardLambda(self, "StreamRelay", handler="index.handler", code_path="functions/stream_relay",
+                               timeout=Duration.minutes(5))
+        invoker = StandardLambda(self, "AgentInvoker", handler="index.handler",
+                                 code_path="functions/agent_invoker", timeout=Duration.seconds(10),
+                                 environment={"STREAM_RELAY_ARN": relay.function.function_arn})
+        relay.function.grant_invoke(invoker.function)
+"""
+INVOKER = """\
+import json
+import os
+
+import boto3
+
+lambda_client = boto3.client("lambda")
+
+
+def handler(event, context):
+    lambda_client.invoke(FunctionName=os.environ["STREAM_RELAY_ARN"], InvocationType="Event",
+                         Payload=json.dumps(event))
+    return {"statusCode": 202}
+"""
+RELAY = "def handler(event, context):\n    return {'relayed': len(event.get('events', []))}\n"
+
+
+def test_a_construct_class_used_twice_makes_two_functions(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"cdk.json": CDK_JSON, "infrastructure/__init__.py": "",
+                          "app.py": APP.replace("apistack import ApiStack", "chat import ChatStack")
+                          .replace('ApiStack(app, "RagApi")', 'ChatStack(app, "Chat")'),
+                          "infrastructure/chat.py": SERVICE_STACK, "infrastructure/standard_lambda.py": STANDARD_LAMBDA,
+                          "functions/agent_invoker/index.py": INVOKER, "functions/stream_relay/index.py": RELAY})
+    result = run_lint(tmp_path, select=("LL321", "LL322"))
+    code = sorted((f.timeout.value, str(f.code_dir.relative_to(tmp_path))) for f in result.project.functions)
+    assert code == [(10, "functions/agent_invoker"), (300, "functions/stream_relay")]
+    # the invoker's `lambda:InvokeFunction` (from `grant_invoke`) is what its code calls
+    assert codes_at(result) == []
