@@ -156,3 +156,33 @@ def test_a_construct_class_used_twice_makes_two_functions(tmp_path: Path) -> Non
     assert code == [(10, "functions/agent_invoker"), (300, "functions/stream_relay")]
     # the invoker's `lambda:InvokeFunction` (from `grant_invoke`) is what its code calls
     assert codes_at(result) == []
+
+
+def test_a_stack_deployed_to_several_stages_is_read_once(tmp_path: Path) -> None:
+    """`ChatStack(app, "Dev")`, `ChatStack(app, "Prod")` and once more inside a pipeline's stage
+    class: the same functions deployed three times, reported once (as a construct class used twice
+    inside it still makes two)."""
+    app = '''\
+import aws_cdk as cdk
+from constructs import Construct
+
+from infrastructure.chat import ChatStack
+
+
+class Deploy(cdk.Stage):
+    def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        ChatStack(self, "Chat")
+
+
+app = cdk.App()
+ChatStack(app, "Dev")
+ChatStack(app, "Prod")
+Deploy(app, "Pipeline")
+app.synth()
+'''
+    write_tree(tmp_path, {"cdk.json": CDK_JSON, "infrastructure/__init__.py": "", "app.py": app,
+                          "infrastructure/chat.py": SERVICE_STACK, "infrastructure/standard_lambda.py": STANDARD_LAMBDA,
+                          "functions/agent_invoker/index.py": INVOKER, "functions/stream_relay/index.py": RELAY})
+    result = run_lint(tmp_path, select=("LL201",))
+    assert sorted(f.name for f in result.project.functions) == ["AgentInvoker/Function", "Function"]
