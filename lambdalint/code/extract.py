@@ -18,7 +18,7 @@ from __future__ import annotations
 import libcst as cst
 
 from lambdalint.code.aws_facts import AwsFacts
-from lambdalint.code.bindings import Bindings, all_params, is_literal, module_bindings, string_value
+from lambdalint.code.bindings import Bindings, all_params, is_literal, module_bindings, root_name, string_value
 from lambdalint.code.call_facts import EXECUTORS, CallFacts
 from lambdalint.code.cstwalk import Positions, Scope, dotted_name, walk
 from lambdalint.code.deep import bounded
@@ -330,10 +330,8 @@ class _Visitor(CallFacts, EnvFacts, MutationFacts, AwsFacts, PynamoFacts):
     def _reference(self, value: cst.BaseExpression) -> None:
         """A module-level name used as a value (see `FunctionFacts.references`)."""
         if isinstance(value, (cst.Name, cst.Attribute)):
-            root = value
-            while isinstance(root, cst.Attribute):
-                root = root.value
-            if isinstance(root, cst.Name) and root.value in self.module_names and not self._is_local(root.value):
+            root = root_name(value)
+            if root is not None and root in self.module_names and not self._is_local(root):
                 fn = self.function
                 (fn.references if fn is not None else self.facts.module_references).update(self._names(value))
 
