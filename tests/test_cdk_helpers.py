@@ -186,3 +186,71 @@ app.synth()
                           "functions/agent_invoker/index.py": INVOKER, "functions/stream_relay/index.py": RELAY})
     result = run_lint(tmp_path, select=("LL201",))
     assert sorted(f.name for f in result.project.functions) == ["AgentInvoker/Function", "Function"]
+
+
+def test_code_folders_built_from_file_paths_and_constructs_of_modules_imported_whole(tmp_path: Path) -> None:
+    """The layout of a mission data system judged on GitHub: `stackbuilder.build(app)` makes
+    `lambda_.Code.from_asset(str(Path(__file__).parent.parent / "lambda_code"))` and passes it to
+    `database_construct.SdpDatabase(...)` of a module imported whole; another construct uses
+    `Path(__file__).parent.joinpath("..", "lambda_code").resolve()`. Every function was left
+    unlinked from its handler, two with a note saying their (existing) folder did not exist."""
+    stackbuilder = '''\
+from pathlib import Path
+
+from aws_cdk import Stack, aws_lambda as lambda_
+
+from data_manager.constructs import database_construct
+from data_manager.constructs.route53 import HostedZoneUpdater
+
+
+def build(scope):
+    stack = Stack(scope, "SdcStack")
+    lambda_code_directory = Path(__file__).parent.parent / "lambda_code"
+    lambda_code = lambda_.Code.from_asset(str(lambda_code_directory))
+    database_construct.SdpDatabase(stack, "RDS", code=lambda_code)
+    HostedZoneUpdater(stack, "Route53")
+'''
+    database = '''\
+from aws_cdk import Duration, aws_lambda as lambda_
+from constructs import Construct
+
+
+class SdpDatabase(Construct):
+    def __init__(self, scope: Construct, construct_id: str, code: lambda_.Code) -> None:
+        super().__init__(scope, construct_id)
+        lambda_.Function(self, "db-synchronizer", code=code, handler="SDSCode.synchronizer.lambda_handler",
+                         runtime=lambda_.Runtime.PYTHON_3_12, timeout=Duration.minutes(1),
+                         reserved_concurrent_executions=1)
+'''
+    route53 = '''\
+import pathlib
+
+from aws_cdk import Duration, aws_lambda as _lambda
+from constructs import Construct
+
+
+class HostedZoneUpdater(Construct):
+    def __init__(self, scope: Construct, construct_id: str) -> None:
+        super().__init__(scope, construct_id)
+        code_directory = str(pathlib.Path(__file__).parent.joinpath("..", "lambda_code", "r53").resolve())
+        _lambda.Function(self, "UpdateR53Lambda", runtime=_lambda.Runtime.PYTHON_3_12, timeout=Duration.seconds(10),
+                         handler="lambda_handler.lambda_handler", code=_lambda.Code.from_asset(code_directory),
+                         reserved_concurrent_executions=1)
+'''
+    handler = "import os\n\n\ndef lambda_handler(event, context):\n    return os.environ['BUCKET_NAME']\n"
+    write_tree(tmp_path, {"cdk.json": CDK_JSON, "app.py": "from aws_cdk import App\n\nfrom data_manager.utils."
+                          "stackbuilder import build\n\napp = App()\nbuild(app)\napp.synth()\n",
+                          "data_manager/__init__.py": "", "data_manager/utils/__init__.py": "",
+                          "data_manager/utils/stackbuilder.py": stackbuilder,
+                          "data_manager/constructs/__init__.py": "",
+                          "data_manager/constructs/database_construct.py": database,
+                          "data_manager/constructs/route53.py": route53,
+                          "data_manager/lambda_code/SDSCode/__init__.py": "",
+                          "data_manager/lambda_code/SDSCode/synchronizer.py": handler,
+                          "data_manager/lambda_code/r53/lambda_handler.py": handler})
+    result = run_lint(tmp_path, select=("LL109",))
+    folders = {f.name: str(f.code_dir.relative_to(tmp_path)) for f in result.project.functions if f.code_dir}
+    assert folders == {"db-synchronizer": "data_manager/lambda_code", "UpdateR53Lambda": "data_manager/lambda_code/r53"}
+    # each handler is linked to its function: the variable neither sets is reported for both
+    assert sorted(f.function for f in result.visible) == ["UpdateR53Lambda", "db-synchronizer"]
+    assert not [n for n in result.notes if "does not exist" in n or "cannot resolve" in n]

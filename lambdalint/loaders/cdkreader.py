@@ -259,11 +259,20 @@ class Reader(ValueReader):
             # `Util.create_lambda_function(self, "Query", handler=...)`: a function of a helper
             # class of the project, called through the class (every argument written out)
             owner_home, owner = home, home.classes.get(func.value.value)
-            if owner is None and func.value.value in home.imports:
-                dotted, _, leaf = home.imports[func.value.value].rpartition(".")
-                other = self.project_module(home, dotted) if dotted and not dotted.startswith("aws_cdk") else None
+            imported = home.imports.get(func.value.value, "")
+            if owner is None and imported and not imported.startswith("aws_cdk"):
+                dotted, _, leaf = imported.rpartition(".")
+                other = self.project_module(home, dotted) if dotted else None
                 if other is not None:
                     owner_home, owner = other, other.classes.get(leaf)
+                if owner is None:
+                    # `database_construct.SdpDatabase(...)`: a class or function of a project module
+                    # imported whole (`from sds_data_manager.constructs import database_construct`)
+                    whole = self.project_module(home, imported)
+                    if whole is not None and whole is not home:
+                        home = whole
+                        definition = whole.functions.get(func.attr.value)
+                        klass = whole.classes.get(func.attr.value)
             if owner is not None:
                 definition = next((s for s in owner.body.body if isinstance(s, cst.FunctionDef)
                                    and s.name.value == func.attr.value), None)

@@ -228,6 +228,10 @@ class ValueReader:
         return self.unresolved(node, frame)
 
     def call(self, node: cst.Call, frame: Frame) -> Value:
+        func = node.func
+        if isinstance(func, cst.Name) and func.value == "str" and len(node.args) == 1 \
+                and "str" not in frame.names and "str" not in frame.module.imports:
+            return self.as_text(node, frame)
         qualified = self.qualified(node.func, frame)
         if qualified is not None:
             known = self.cdk_call(qualified, node, frame)
@@ -235,6 +239,8 @@ class ValueReader:
                 return known
         elif isinstance(node.func, cst.Attribute):
             owner = self.value(node.func.value, frame)
+            if _is_path(owner):
+                return self.path_method(owner, node, frame)  # type: ignore[arg-type]
             if isinstance(owner, Construct):
                 return self.on_method(owner, node.func.attr.value, node, frame) or self.unresolved(node, frame)
             if isinstance(owner, Located) and node.func.attr.value in ("items", "keys", "values") \
@@ -274,6 +280,8 @@ class ValueReader:
         if qualified in ("os.path.join", "os.path.dirname", "os.path.abspath", "os.getcwd",
                          "pathlib.Path", "os.path.realpath"):
             return self.path_call(qualified, node, frame)
+        if qualified == "os.fspath" and len(node.args) == 1:
+            return self.as_text(node, frame)
         construct = self.on_construct(qualified, node, frame, self)
         if construct is not None:
             return construct
@@ -298,6 +306,26 @@ class ValueReader:
         if qualified == "pathlib.Path":
             return path_value(os.path.join(*parts), span)  # type: ignore[arg-type]
         return path_value(os.path.join(str(self.app_dir), parts[0]), span)  # type: ignore[arg-type]
+
+    def as_text(self, node: cst.Call, frame: Frame) -> Value:
+        """`str(Path(__file__).parent / "code")`: the path (or text) itself."""
+        inner = self.value(node.args[0].value, frame)
+        if _is_path(inner) or (isinstance(inner, Located) and inner.is_literal and isinstance(inner.value, str)):
+            return inner
+        return self.unresolved(node, frame)
+
+    def path_method(self, path: Located, node: cst.Call, frame: Frame) -> Value:
+        """`.joinpath("a", "b")`, `.resolve()`, `.absolute()`, `.as_posix()` of a path the app
+        builds from `__file__` (`Path(__file__).parent.joinpath("..", "lambda_code").resolve()`)."""
+        method = node.func.attr.value  # type: ignore[attr-defined]
+        span = frame.module.span(node)
+        if method in ("resolve", "absolute", "as_posix", "expanduser") and not node.args:
+            return path_value(path.value, span)
+        if method == "joinpath":
+            parts = [self.path_argument(argument.value, frame) for argument in node.args]
+            if parts and all(part is not None for part in parts):
+                return path_value(os.path.join(path.value, *parts), span)  # type: ignore[arg-type]
+        return self.unresolved(node, frame)
 
     def path_argument(self, node: cst.CSTNode, frame: Frame) -> str | None:
         if isinstance(node, cst.Name) and node.value == "__file__":
@@ -349,6 +377,12 @@ class ValueReader:
                 else:
                     complete = False
         return found, complete
+
+
+def _is_path(value: Value | None) -> bool:
+    """A path the app builds (`path_value`): known text, marked as a path."""
+    return isinstance(value, Located) and value.key_span == PATH_MARK and value.origin != "unresolved" \
+        and isinstance(value.value, str)
 
 
 # The expressions read by a method of their own, by exact class (see `ValueReader.value`).
