@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, NamedTuple, Sequence
 
 from lambdalint.code import jobs
-from lambdalint.code.facts import SUPER, CallFact, FunctionFacts, ModuleFacts, MutationFact, text_hash
+from lambdalint.code.facts import SELF_ATTRIBUTE, SUPER, CallFact, FunctionFacts, ModuleFacts, MutationFact, text_hash
 from lambdalint.code.jobs import Job, decode_python
 from lambdalint.code.modules import ModuleIndex, package_root
 from lambdalint.code.scan import EVERYTHING, Prefilter, handler_shaped, imported_modules, is_test_file
@@ -255,6 +255,13 @@ class CodeAnalysis:
         a method its class does not define is its bases' (`super().save()` too)."""
         if name.startswith(SUPER):
             return self._inherited(module, function, name[len(SUPER):], roots, depth)
+        if name.startswith(SELF_ATTRIBUTE):
+            owner, attribute, method = (name[len(SELF_ATTRIBUTE):].split(".") + ["", "", ""])[:3]
+            for held in sorted(module.attribute_classes.get(owner, {}).get(attribute, ())):
+                if depth < _MAX_BASES and (found := self.resolve(module, function, f"{held}.{method}", roots,
+                                                                 depth + 1)) is not None:
+                    return found
+            return None
         found = self._defined(module, function, name, roots)
         if found is None and depth < _MAX_BASES and "." in name:
             found = self._inherited(module, function, name, roots, depth)

@@ -7,7 +7,7 @@ import libcst as cst
 
 from lambdalint.code.bindings import root_name, string_value
 from lambdalint.code.cstwalk import dotted_name
-from lambdalint.code.facts import SUPER, CallFact
+from lambdalint.code.facts import SELF_ATTRIBUTE, SUPER, CallFact
 from lambdalint.code.values import describe
 from lambdalint.code.walkstate import WalkState
 
@@ -49,6 +49,9 @@ class CallFacts(WalkState):
                     self_method = func.attr.value
                     names.add(f"{self.function.class_name}.{func.attr.value}")
                 factory = self._factory(receiver)
+            elif self.function is not None and self.function.class_name and \
+                    (held := self._self_attribute(func.value)) is not None:
+                names.add(f"{SELF_ATTRIBUTE}{self.function.class_name}.{held}.{func.attr.value}")
             elif isinstance(func.value, cst.Call):
                 inner = self._names(func.value)
                 factory = min(inner) if inner else None

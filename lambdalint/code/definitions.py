@@ -82,15 +82,19 @@ def record_factories(stmt: cst.SimpleStatementLine, into: dict[str, str], qualif
     A call that passes credentials of its own (`boto3.Session(aws_access_key_id=...)`: its clients
     do not use the execution role) also sets `into[name + WITH_CREDENTIALS]` (no name collides)."""
     for small in stmt.body:
-        if isinstance(small, cst.Assign) and isinstance(small.value, cst.Call):
-            names = qualify(small.value)
-            made_by = _session_made(small.value, factory_of or into.get)
+        # `service = ProcessorService()`, or annotated: `service: ProcessorService = ProcessorService()`
+        targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else \
+            [small.target] if isinstance(small, cst.AnnAssign) else []
+        value = small.value if targets else None  # type: ignore[union-attr]
+        if isinstance(value, cst.Call):
+            names = qualify(value)
+            made_by = _session_made(value, factory_of or into.get)
             if made_by is not None:
                 names = {made_by}
             if names:
-                credentials = passes_credentials(small.value)
-                for target in small.targets:
-                    for name in target_names(target.target):
+                credentials = passes_credentials(value)
+                for target in targets:
+                    for name in target_names(target):
                         into[name] = min(names)
                         if credentials != "role":
                             into[name + WITH_CREDENTIALS] = credentials

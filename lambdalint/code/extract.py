@@ -293,6 +293,7 @@ class _Visitor(CallFacts, EnvFacts, MutationFacts, AwsFacts, PynamoFacts):
         for target in node.targets:
             self._mutation_target(target.target, node.value, "item assignment")
             self._instance_binding(target.target, node.value)
+            self._attribute_class(target.target, node.value)
         fn = self.function
         if fn is not None and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
             source = event_source(node.value)
@@ -308,11 +309,23 @@ class _Visitor(CallFacts, EnvFacts, MutationFacts, AwsFacts, PynamoFacts):
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         self._aws_assign([node.target], node.value)
         self._instance_binding(node.target, node.value)
+        self._attribute_class(node.target, node.value)
         if node.value is not None:
             value = string_value(node.value)
             name = dotted_name(node.target)
             if value is not None and name:
                 self._string(name, value, node.value)
+
+    def _attribute_class(self, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
+        """`self._store = FileStorage(...)` in a method: what `self._store.save()` may run."""
+        fn = self.function
+        attribute = self._self_attribute(target)
+        if attribute is None or fn is None or fn.class_name is None or not isinstance(value, cst.Call):
+            return
+        names = frozenset(n for n in self._names(value.func) if n.rpartition(".")[2][:1].isupper())
+        if names:
+            known = self.facts.attribute_classes.setdefault(fn.class_name, {})
+            known[attribute] = known.get(attribute, frozenset()) | names
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         if self.aws_module and id(node) not in self.called:

@@ -81,6 +81,9 @@ WITH_CREDENTIALS = "(credentials)"
 SESSIONS = frozenset({"boto3.Session", "boto3.session.Session"})
 # How a call names the method of a base class: `super().save()` in `TodoModel` -> `<super>.TodoModel.save`.
 SUPER = "<super>."
+# How a call names a method of an object a method keeps on `self`: `self._store.save()` in
+# `EventService` -> `<self-attribute>.EventService._store.save` (see `ModuleFacts.attribute_classes`).
+SELF_ATTRIBUTE = "<self-attribute>."
 
 
 class AwsClient(NamedTuple):
@@ -302,6 +305,9 @@ class ModuleFacts:
     # module-level classes -> the qualified names of their bases (`TodoModel` -> (`models.core.CoreModel`,)):
     # a method a class does not define is looked up in them, as is `super().save()`
     class_bases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # class -> attribute -> the qualified names of what its methods assign to `self.<attribute>`
+    # with a call (`self._store = FileStorage()`): the classes a `self._store.save()` may run
+    attribute_classes: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
     # class name -> attributes bound to a list/dict/set in `__init__` or the class body and never
     # bound again by another method: state an instance carries from one call to the next
     instance_state: dict[str, frozenset[str]] = field(default_factory=dict)

@@ -1,0 +1,131 @@
+"""AWS calls made through objects the code keeps, in the ports-and-adapters layout of a judged CDK
+project: the handler's module holds `service: ProcessorService = ProcessorService()`, the service
+keeps its adapter on `self` from another method (`self._storage = TableStore()`), and the adapter
+keeps its table on `self`. None of these calls was reached, so the policy was empty yet marked
+complete, and LL322 reported the queue send and the table write as unused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import codes_at, run_lint, write_tree
+
+from lambdalint.api import least_privilege
+from lambdalint.config import Config
+
+TEMPLATE = """\
+AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  EventStore:
+    Type: AWS::DynamoDB::Table
+  EventQueue:
+    Type: AWS::SQS::Queue
+  EventApiFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: runtime/
+      Handler: api.lambda_handler
+      Runtime: python3.12
+      Timeout: 10
+      Environment:
+        Variables:
+          EVENT_QUEUE: !Ref EventQueue
+          EVENT_STORE: !Ref EventStore
+      Policies:
+        - Statement:
+            - Effect: Allow
+              Action: sqs:*
+              Resource: !GetAtt EventQueue.Arn
+            - Effect: Allow
+              Action: dynamodb:*
+              Resource: !GetAtt EventStore.Arn
+"""
+API = """\
+from adapters.service import EventService
+
+service: EventService = EventService()
+
+
+def lambda_handler(event, context):
+    service.process_event(event["requestContext"]["requestId"], event["body"])
+    return {"statusCode": 202}
+"""
+SERVICE = """\
+import os
+
+from .message import MessageProvider
+from .table_store import TableStore
+
+
+class EventService:
+    def __init__(self, storage=None, messages=None):
+        self._storage = storage
+        self._messages = messages
+        self._create_adapters()
+
+    def _create_adapters(self):
+        if self._storage is None:
+            self._storage = TableStore()
+        if self._messages is None:
+            self._messages = MessageProvider(resource_id=os.environ.get("EVENT_QUEUE", "queue_url"))
+
+    def process_event(self, transaction_id, body):
+        self._storage.store_event(transaction_id, body)
+        self._messages.send_event(message_id=transaction_id, body=body)
+"""
+TABLE_STORE = """\
+import os
+
+import boto3
+
+
+class TableStore:
+    def __init__(self):
+        self._client = boto3.resource("dynamodb")
+        self._table = self._client.Table(os.environ.get("EVENT_STORE", "EventStore"))
+
+    def store_event(self, message_id, content):
+        self._table.put_item(Item={"pk": message_id, "content": content})
+"""
+MESSAGE = """\
+import json
+
+import boto3
+
+
+class MessageProvider:
+    def __init__(self, resource_id):
+        self._resource_id = resource_id
+        self._client = boto3.client("sqs")
+
+    def send_event(self, message_id, body):
+        self._client.send_message(QueueUrl=self._resource_id, MessageBody=json.dumps({"id": message_id, "body": body}))
+"""
+
+
+def write_app(root: Path, api: str = API) -> Path:
+    return write_tree(root, {"template.yaml": TEMPLATE, "runtime/api.py": api, "runtime/adapters/__init__.py": "",
+                             "runtime/adapters/service.py": SERVICE, "runtime/adapters/table_store.py": TABLE_STORE,
+                             "runtime/adapters/message.py": MESSAGE})
+
+
+def test_calls_through_adapters_kept_on_self_are_the_functions(tmp_path: Path) -> None:
+    root = write_app(tmp_path)
+    [policy] = least_privilege([root], Config(root=root), cwd=root)
+    assert policy["complete"] is True
+    assert sorted(a for s in policy["policy"]["Statement"] for a in s["Action"]) == [
+        "dynamodb:PutItem", "sqs:SendMessage"]
+    # `sqs:*` and `dynamodb:*` are each wider than the one call made of them: said as such
+    result = run_lint(root, select=("LL322",))
+    messages = sorted(f.message for f in result.visible)
+    assert len(messages) == 2
+    assert "calls only `dynamodb:PutItem`" in messages[0] and "calls only `sqs:SendMessage`" in messages[1]
+
+
+def test_an_unannotated_module_level_service_is_the_same(tmp_path: Path) -> None:
+    root = write_app(tmp_path, API.replace("service: EventService = EventService()", "service = EventService()"))
+    [policy] = least_privilege([root], Config(root=root), cwd=root)
+    assert sorted(a for s in policy["policy"]["Statement"] for a in s["Action"]) == [
+        "dynamodb:PutItem", "sqs:SendMessage"]
+    assert [code for code, _, _ in codes_at(run_lint(root, select=("LL322",)))] == ["LL322", "LL322"]
