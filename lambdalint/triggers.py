@@ -205,6 +205,17 @@ class Trigger:
         return None
 
     @property
+    def is_disabled(self) -> bool:
+        """A rule or schedule switched off as written (`State: DISABLED`; SAM `Enabled: false`;
+        Serverless `enabled: false`): it invokes nothing while it stays so."""
+        if self.kind not in ("schedule", "scheduler", "eventbridge"):
+            return False
+        state = self.settings.get("State")
+        enabled = self.settings.get("enabled" if self.declared_by == "serverless-event" else "Enabled")
+        return (state is not None and state.is_literal and str(state.value).upper() == "DISABLED") or \
+            (enabled is not None and enabled.is_literal and enabled.value is False)
+
+    @property
     def is_stream(self) -> bool:
         return self.kind in STREAM_KINDS
 
@@ -228,6 +239,7 @@ def template_triggers(template: Template) -> list[Trigger]:
                      or (t.function is None and t.span.path == template.display)]
         else:
             found = list(_Collector(template).collect()) if targets_aws(template) else []
+        found = [t for t in found if not t.is_disabled]
         template.analyses["triggers"] = found
     return found  # type: ignore[return-value]
 

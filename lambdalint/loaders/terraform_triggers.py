@@ -174,9 +174,14 @@ class _Collector:
         if rule_ref is not None and ("aws_cloudwatch_event_rule", rule_ref[1]) in self.module.resources:
             source = f"aws_cloudwatch_event_rule.{rule_ref[1]}"
             rule = self.body("aws_cloudwatch_event_rule", rule_ref[1])
-            for key, name in (("schedule_expression", "ScheduleExpression"), ("event_pattern", "EventPattern")):
+            for key, name in (("schedule_expression", "ScheduleExpression"), ("event_pattern", "EventPattern"),
+                              ("state", "State")):
                 if rule.get(key) is not None:
                     settings[name] = rule.value[key]
+            enabled = rule.get("is_enabled")  # the older spelling of `state`
+            if enabled is not None and enabled.is_literal and str(enabled.value).lower() in ("false", "true"):
+                settings.setdefault("State", enabled.but(value="ENABLED" if str(enabled.value).lower() == "true"
+                                                          else "DISABLED"))
         elif rule_ref is not None or body.get("rule") is None:
             return  # a rule this module does not define: its schedule or pattern is unknown
         trigger_kind: TriggerKind = "schedule" if "ScheduleExpression" in settings else "eventbridge"
@@ -189,6 +194,8 @@ class _Collector:
         if function is None or target is None:
             return
         settings = {"ScheduleExpression": body.value["schedule_expression"]} if body.get("schedule_expression") else {}
+        if body.get("state") is not None:
+            settings["State"] = body.value["state"]
         yield Trigger("scheduler", address, span, settings, function, address, None, kind,
                       {"target": _target(target)})
 
