@@ -235,6 +235,10 @@ class Function:
     # (`aws_lambda_layer_version.deps`, whose zip an `archive_file` makes from a folder): the
     # folder (or zip) the layer ships
     layer_content: dict[str, Path] = field(default_factory=dict, repr=False)
+    # Other folders the package puts on the import path besides `code_dir` (the Terraform lambda
+    # module's `source_path` entries: `{path = "../calcloud", prefix_in_zip = "calcloud"}` makes
+    # `import calcloud` resolve from `..`)
+    code_roots: tuple[Path, ...] = ()
     handler_file: Path | None = None
     handler_function: str | None = None
     package_type: str = "Zip"

@@ -618,7 +618,8 @@ def _entries(project: Project, patterns: Sequence[str], read) -> list[Entry]:
             from lambdalint.packages import layer_import_roots  # only functions with layers pay
 
             layers = layer_import_roots(function)
-        entry = Entry(file, function.handler_function, roots(function.code_dir, file) + layers, function)
+        entry = Entry(file, function.handler_function, roots(function.code_dir, file) + function.code_roots + layers,
+                      function)
         seen.add(key)
         entries.append(entry)
     for path in project.python_paths:

@@ -14,6 +14,8 @@ Named `module.<name>`; findings about a missing setting point at the `module "<n
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from lambdalint.located import Located, Span, default
 from lambdalint.loaders.handlers import normalized, resolve_handler
 from lambdalint.loaders.hcl import Block
@@ -74,8 +76,24 @@ def _code(module: TerraformModule, function: Function, body: Located) -> None:
             function.code_location = existing
         return
     source = body.get("source_path")
-    if source is not None and isinstance(source.value, list) and len(source.value) == 1:
-        source = source.value[0]
+    extra: list[Path] = []
+    if source is not None and isinstance(source.value, list):
+        # several entries: the one without `prefix_in_zip` is the zip's root (the handler's folder);
+        # the others put their folder on the import path under their prefix
+        entries = [(entry.get("path") if isinstance(entry.value, dict) else entry,
+                    entry.get("prefix_in_zip") if isinstance(entry.value, dict) else None) for entry in source.value]
+        roots = [path for path, prefix in entries if prefix is None and path is not None]
+        source = roots[0] if roots else None
+        for path, prefix in entries:
+            text = path.str_value() if path is not None else None
+            folder = normalized(module.scope.base / text) if text is not None else None
+            named = prefix.str_value() if prefix is not None else ""
+            if folder is None or path is source:
+                continue
+            if not named:
+                extra.append(folder)
+            elif named.strip("/") == folder.name:
+                extra.append(folder.parent)  # `calcloud` under `calcloud/`: importable from the parent
     if source is not None and isinstance(source.value, dict):
         source = source.get("path")
     path = source.str_value() if source is not None else None
@@ -84,6 +102,7 @@ def _code(module: TerraformModule, function: Function, body: Located) -> None:
     location = normalized(module.scope.base / path)
     function.code_location = Located(path, source.span, key_span=source.key_span)
     function.code_dir = location if not path.endswith(".py") else location.parent
+    function.code_roots = tuple(dict.fromkeys(folder for folder in extra if folder != function.code_dir))
 
 
 def _role(module: TerraformModule, function: Function, body: Located) -> LoadedRole:

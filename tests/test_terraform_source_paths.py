@@ -1,0 +1,77 @@
+"""The lambda module's `source_path` as a list of entries, as a judged telescope data-processing
+project writes it: the handler's folder at the zip's root, plus its shared package under
+`prefix_in_zip`. Ten of its twelve functions were noted as having no code ("inline, or not
+given"), and the clients their shared package makes per call were never reported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import codes_at, run_lint, write_tree
+
+MAIN = """\
+module "calcloud_lambda_submit" {
+  source  = "terraform-aws-modules/lambda/aws"
+  version = "~> 6.0"
+
+  function_name                  = "calcloud-job-submit"
+  handler                        = "s3_trigger_handler.lambda_handler"
+  runtime                        = "python3.11"
+  timeout                        = 900
+  reserved_concurrent_executions = 10
+  create_role                    = false
+  lambda_role                    = "arn:aws:iam::123456789012:role/calcloud-lambda"
+
+  source_path = [
+    {
+      path             = "${path.module}/../lambda/s3_trigger"
+      pip_requirements = false
+    },
+    {
+      path             = "${path.module}/../calcloud"
+      prefix_in_zip    = "calcloud"
+      pip_requirements = false
+    },
+  ]
+}
+"""
+HANDLER = """\
+from calcloud import lambda_submit
+
+
+def lambda_handler(event, context):
+    for record in event["Records"]:
+        lambda_submit.main(record["s3"]["object"]["key"])
+"""
+LAMBDA_SUBMIT = """\
+from . import submit
+
+
+def main(key):
+    return submit.submit_job(key)
+"""
+SUBMIT = """\
+import boto3
+
+
+def submit_job(key):
+    client = boto3.client("batch")
+    return client.submit_job(jobName=key, jobQueue="calcloud", jobDefinition="calcloud")
+"""
+
+
+def write_project(root: Path) -> Path:
+    return write_tree(root, {"terraform/main.tf": MAIN, "lambda/s3_trigger/s3_trigger_handler.py": HANDLER,
+                             "calcloud/__init__.py": "", "calcloud/lambda_submit.py": LAMBDA_SUBMIT,
+                             "calcloud/submit.py": SUBMIT})
+
+
+def test_the_zip_root_is_the_handlers_folder_and_the_prefixed_package_is_importable(tmp_path: Path) -> None:
+    result = run_lint(write_project(tmp_path), select=("LL101",))
+    [function] = result.project.functions
+    assert function.code_dir == tmp_path / "lambda" / "s3_trigger"
+    assert function.code_roots == (tmp_path,)
+    # the client the shared package makes on every call, reached from the handler
+    assert codes_at(result) == [("LL101", "lambda/s3_trigger/s3_trigger_handler.py", 6)]
+    assert result.visible[0].function == "module.calcloud_lambda_submit"
+    assert not [n for n in result.notes if "not a folder of the project" in n]
