@@ -594,7 +594,11 @@ def _entries(project: Project, patterns: Sequence[str], read) -> list[Entry]:
     for function in project.functions:
         if function.code_dir is not None and function.is_python:
             code_dirs.add(function.code_dir)
-        if function.code_dir is None and function.is_python:
+        if function.package_type == "Image":
+            # its runtime and code are the image's: nothing here says which files it runs
+            project.note(f"{function.label}: a container image function, whose code the image holds, so the "
+                         "handler-code rules did not read it")
+        elif function.code_dir is None and function.is_python:
             # else a project deployed from S3 passes the code rules unread, and nothing says so
             project.note(f"{function.label}: its code ({_code_described(function)}) is not a folder of the "
                          "project, so the handler-code rules did not read it")
