@@ -75,3 +75,45 @@ def test_the_zip_root_is_the_handlers_folder_and_the_prefixed_package_is_importa
     assert codes_at(result) == [("LL101", "lambda/s3_trigger/s3_trigger_handler.py", 6)]
     assert result.visible[0].function == "module.calcloud_lambda_submit"
     assert not [n for n in result.notes if "not a folder of the project" in n]
+
+
+def test_a_layer_whose_only_entry_has_a_prefix_keeps_its_content(tmp_path: Path) -> None:
+    """`create_layer = true` with `source_path = [{path = ".../lambda_layer", prefix_in_zip =
+    "python"}]` (aws-samples' REST API in Terraform): that folder is the layer's content, whose
+    requirements the module installs."""
+    layer = """\
+module "lambda_layer_s3" {
+  source  = "terraform-aws-modules/lambda/aws"
+  version = "7.7.1"
+
+  create_layer        = true
+  layer_name          = "rest-api-layer"
+  compatible_runtimes = ["python3.12"]
+  runtime             = "python3.12"
+
+  source_path = [
+    {
+      path             = "${path.module}/src/lambda_layer"
+      pip_requirements = true
+      prefix_in_zip    = "python"
+    }
+  ]
+}
+
+module "lambda_functions" {
+  source  = "terraform-aws-modules/lambda/aws"
+  version = "7.7.1"
+
+  function_name                  = "rest-api-items"
+  handler                        = "items.handler"
+  runtime                        = "python3.12"
+  timeout                        = 10
+  reserved_concurrent_executions = 5
+  source_path                    = "${path.module}/src/api"
+  layers                         = [module.lambda_layer_s3.lambda_layer_arn]
+}
+"""
+    write_tree(tmp_path, {"main.tf": layer, "src/api/items.py": "def handler(event, context):\n    return 1\n",
+                          "src/lambda_layer/requirements.txt": "aws-lambda-powertools\nboto3==1.34.0\n"})
+    result = run_lint(tmp_path, select=("LL404",))
+    assert codes_at(result) == [("LL404", "src/lambda_layer/requirements.txt", 2)]

@@ -83,7 +83,8 @@ def _code(module: TerraformModule, function: Function, body: Located) -> None:
         entries = [(entry.get("path") if isinstance(entry.value, dict) else entry,
                     entry.get("prefix_in_zip") if isinstance(entry.value, dict) else None) for entry in source.value]
         roots = [path for path, prefix in entries if prefix is None and path is not None]
-        source = roots[0] if roots else None
+        # with every entry under a prefix (a layer's `python/`), the first one is the content
+        source = roots[0] if roots else entries[0][0] if entries else None
         for path, prefix in entries:
             text = path.str_value() if path is not None else None
             folder = normalized(module.scope.base / text) if text is not None else None
