@@ -9,7 +9,8 @@
 - a finding in a synthesized template names its construct path (`aws:cdk:path`, e.g.
   `OrdersStack/OrdersFunction/Resource`) in the message;
 - when a Python app's source was read as well, the source wins: `prefer_source` drops from the
-  synthesized templates every resource whose construct path goes through a construct the source
+  synthesized templates (in `cdk.out`, or a synthesized copy committed in the app's folder, told by
+  its resources' `aws:cdk:path`) every resource whose construct path goes through a construct the source
   defines, and the functions the source does not define unless their code is the project's own
   (so CDK's internal functions do not show up); each function is then reported once.
 """
@@ -17,6 +18,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from lambdalint.findings import Finding
 from lambdalint.located import Located, Span
@@ -40,8 +42,11 @@ def prefer_source(project: Project, app_dir: Path, source: list[Template]) -> No
     out = app_dir / "cdk.out"
     copies = _Copies(project)
     for template in project.templates:
-        if template.dialect != "cloudformation" or out not in template.source.path.parents:
+        parents = template.source.path.parents
+        if template.dialect != "cloudformation" or app_dir not in parents:
             continue
+        if out not in parents and not _synthesized(template):
+            continue  # a template of its own in the app's folder, not one `cdk synth` wrote (a committed copy)
         dropped: set[str] = set()
         for logical_id, resource in template.resources.items():
             path = construct_path(resource)
@@ -54,6 +59,19 @@ def prefer_source(project: Project, app_dir: Path, source: list[Template]) -> No
                              "read instead and its code is not the project's")
         if dropped:
             _drop(template, dropped)
+
+
+# CDK's logical ids end in a hash of the construct path: `DataBucketsdsidtestB2A00F19`
+_CDK_LOGICAL_ID = re.compile(r"[A-Za-z0-9]+[0-9A-F]{8}")
+
+
+def _synthesized(template: Template) -> bool:
+    """Whether `cdk synth` wrote this template: construct paths in its metadata or, written without
+    them (`Template.from_stack(...).to_json()`), CDK's hashed logical ids nearly everywhere."""
+    ids = list(template.resources)
+    if any(construct_path(resource) is not None for resource in template.resources.values()):
+        return True
+    return len(ids) >= 3 and sum(1 for i in ids if _CDK_LOGICAL_ID.fullmatch(i)) >= 0.8 * len(ids)
 
 
 def _drop(template: Template, dropped: set[str]) -> None:

@@ -102,3 +102,30 @@ def test_with_the_app_source_cdk_internal_functions_are_left_out(tmp_path: Path)
     assert result.project is not None
     assert sorted(f.name for f in result.project.functions) == ["BucketNotificationsHandler050a0587",
                                                               "ThumbnailFunction4E5F6A7B"]
+
+
+def test_a_synthesized_template_committed_in_the_app_folder_gives_way_to_the_source(tmp_path: Path) -> None:
+    """A `template.json` dumped from `Template.from_stack(...)` and committed beside the app (a mission
+    data system judged on GitHub): no construct paths, but CDK's hashed logical ids everywhere. With
+    the source read, its functions are left out with a note, not reported a second time; the same
+    file with hand-written ids stays a template of its own."""
+    synthesized = """\
+{"Resources": {
+  "ThumbnailFunctionServiceRole5D180D3A": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {}}},
+  "ThumbnailFunction8B8E2A6B": {"Type": "AWS::Lambda::Function", "Properties": {
+      "Code": {"S3Bucket": "cdk-assets", "S3Key": "5f2c1d0e9a.zip"}, "Handler": "index.handler",
+      "Runtime": "python3.9", "Role": {"Fn::GetAtt": ["ThumbnailFunctionServiceRole5D180D3A", "Arn"]}}},
+  "BucketNotificationsHandler050a0587b7544547bf325f094a3db8347ECC3691": {"Type": "AWS::Lambda::Function", "Properties": {
+      "Code": {"ZipFile": "exports.handler = async () => {}"}, "Handler": "index.handler", "Runtime": "nodejs18.x",
+      "Role": {"Fn::GetAtt": ["ThumbnailFunctionServiceRole5D180D3A", "Arn"]}}}
+}}
+"""
+    write_tree(tmp_path, {"cdk.json": CDK_JSON, "app.py": APP, "thumbnail_stack.py": STACK, "template.json": synthesized,
+                          "lambda/index.py": "def handler(event, context):\n    return event\n"})
+    result = run_lint(tmp_path, select=("LL206",))
+    assert [f.name for f in result.project.functions] == ["ThumbnailFunction"]
+    assert [f.code for f in result.visible] == []  # python3.9 and nodejs18.x were the stale copy's
+    assert sum("template.json" in n and "is left out" in n for n in result.notes) == 2
+    hand_written = synthesized.replace("8B8E2A6B", "").replace("5D180D3A", "").replace("050a0587b7544547bf325f094a3db8347ECC3691", "")
+    write_tree(tmp_path, {"template.json": hand_written})
+    assert len(run_lint(tmp_path, select=("LL206",)).project.functions) == 3
