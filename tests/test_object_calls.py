@@ -129,3 +129,53 @@ def test_an_unannotated_module_level_service_is_the_same(tmp_path: Path) -> None
     assert sorted(a for s in policy["policy"]["Statement"] for a in s["Action"]) == [
         "dynamodb:PutItem", "sqs:SendMessage"]
     assert [code for code, _, _ in codes_at(run_lint(root, select=("LL322",)))] == ["LL322", "LL322"]
+
+
+INDEXER = """\
+import boto3
+
+s3 = boto3.client("s3")
+
+
+def get_file_creation_date(bucket, key):
+    s3_client = boto3.client("s3")
+    return s3_client.head_object(Bucket=bucket, Key=key)["LastModified"]
+
+
+def s3_event_handler(event):
+    detail = event["detail"]
+    return get_file_creation_date(detail["bucket"]["name"], detail["object"]["key"])
+
+
+def batch_event_handler(event):
+    return event["detail"]["status"]
+
+
+event_handlers = {
+    "aws.s3": s3_event_handler,
+    "aws.batch": batch_event_handler,
+}
+
+
+def handle_event(event, handler):
+    return handler(event)
+
+
+def lambda_handler(event, context):
+    handler = event_handlers.get(event["source"])
+    if handler:
+        return handle_event(event, handler)
+    return None
+"""
+
+
+def test_a_call_through_a_module_level_table_of_handlers_reaches_them(tmp_path: Path) -> None:
+    """sds-data-manager's indexer dispatches on the event's source through a dict of functions:
+    the client one of them makes per call is reported at the dispatch."""
+    write_tree(tmp_path, {"template.yaml": TEMPLATE.replace("api.lambda_handler", "indexer.lambda_handler"),
+                          "runtime/indexer.py": INDEXER})
+    result = run_lint(tmp_path, select=("LL101",))
+    assert codes_at(result) == [("LL101", "runtime/indexer.py", 31)]
+    assert "`get_file_creation_date()` creates a `boto3.client`" in result.visible[0].message
+    [policy] = least_privilege([tmp_path], Config(root=tmp_path), cwd=tmp_path)
+    assert [a for s in policy["policy"]["Statement"] for a in s["Action"]] == ["s3:GetObject"]

@@ -154,6 +154,9 @@ class CodeAnalysis:
                         stack.append((target_module, target, where, via + (target.qualname,), module_level))
                 for target in self.route_callees(module, call):
                     stack.append((module, target, where, via + (target.qualname,), False))
+                for target_module, target in self.table_callees(module, function, call, roots):
+                    if not target.cached:
+                        stack.append((target_module, target, where, via + (target.qualname,), False))
 
     def all_calls(self, handler: Handler) -> Iterator[tuple[CallFact, ModuleFacts]]:
         """Every call the handler's code can make, once or per invocation: the module-level calls
@@ -199,6 +202,7 @@ class CodeAnalysis:
                 stack.extend(self.callback_callees(module, function, call, roots))
                 stack.extend((m, f) for m, f, _ in self.method_callees(module, function, call, roots))
                 stack.extend((module, f) for f in self.route_callees(module, call))
+                stack.extend(self.table_callees(module, function, call, roots))
             for name in sorted(function.references):  # a function kept in a value is called through it
                 found = self.resolve(module, function, name, roots)
                 if found is not None:
@@ -208,6 +212,18 @@ class CodeAnalysis:
                 roots: tuple[Path, ...]) -> Iterator[tuple[ModuleFacts, FunctionFacts]]:
         """Project functions a call may run (same module, imported modules, `self.m()`, `Class()`)."""
         for name in sorted(call.names):
+            found = self.resolve(module, function, name, roots)
+            if found is not None:
+                yield found
+
+    def table_callees(self, module: ModuleFacts, function: FunctionFacts, call: CallFact,
+                      roots: tuple[Path, ...]) -> Iterator[tuple[ModuleFacts, FunctionFacts]]:
+        """The project functions a module-level table holds, for a call through it
+        (`event_handlers.get(source)`, `ROUTES[method](event)`): any of them may run."""
+        table = module.tables.get(call.root_name or "")
+        if table is None or call.root_name in function.assigned or call.root_name in function.params:
+            return
+        for name in sorted(table):
             found = self.resolve(module, function, name, roots)
             if found is not None:
                 yield found

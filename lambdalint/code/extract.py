@@ -288,6 +288,8 @@ class _Visitor(CallFacts, EnvFacts, MutationFacts, AwsFacts, PynamoFacts):
                 self.factories[-1][node.asname.name.value] = executor
 
     def visit_Assign(self, node: cst.Assign) -> None:
+        if self.function is None and not self.classes:
+            self._table([t.target for t in node.targets], node.value)
         self._aws_assign([t.target for t in node.targets], node.value)
         self._pynamo_assign([t.target for t in node.targets], node.value)
         for target in node.targets:
@@ -315,6 +317,21 @@ class _Visitor(CallFacts, EnvFacts, MutationFacts, AwsFacts, PynamoFacts):
             name = dotted_name(node.target)
             if value is not None and name:
                 self._string(name, value, node.value)
+
+    def _table(self, targets: list[cst.BaseExpression], value: cst.BaseExpression) -> None:
+        """`event_handlers = {"aws.s3": s3_event_handler}` at module level (see `ModuleFacts.tables`)."""
+        if isinstance(value, cst.Dict):
+            held = [e.value for e in value.elements if isinstance(e, cst.DictElement)]
+        elif isinstance(value, (cst.List, cst.Tuple, cst.Set)):
+            held = [e.value for e in value.elements]
+        else:
+            return
+        names = frozenset(name for item in held if isinstance(item, (cst.Name, cst.Attribute))
+                          and root_name(item) in self.module_names for name in self._names(item))
+        if names:
+            for target in targets:
+                if isinstance(target, cst.Name):
+                    self.facts.tables[target.value] = names
 
     def _attribute_class(self, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
         """`self._store = FileStorage(...)` in a method: what `self._store.save()` may run."""

@@ -294,6 +294,10 @@ class ModuleFacts:
     mutable_globals: frozenset[str] = frozenset()  # module-level names bound to a list/dict/set...
     module_calls: list[CallFact] = field(default_factory=list)  # at module or class scope
     module_references: set[str] = field(default_factory=set)  # `FunctionFacts.references` there
+    # module-level tables of functions (`event_handlers = {"aws.s3": s3_event_handler, ...}`) by
+    # name -> the qualified names of what they hold: a call through the table
+    # (`event_handlers.get(source)`, `ROUTES[method](event)`) may run any of them
+    tables: dict[str, frozenset[str]] = field(default_factory=dict)
     # module-level names bound to a call's result, with the call's qualified name (`ssm` ->
     # `boto3.client`): how a module importing `ssm` learns what it is
     factories: dict[str, str] = field(default_factory=dict)
