@@ -254,3 +254,84 @@ class HostedZoneUpdater(Construct):
     # each handler is linked to its function: the variable neither sets is reported for both
     assert sorted(f.function for f in result.visible) == ["UpdateR53Lambda", "db-synchronizer"]
     assert not [n for n in result.notes if "does not exist" in n or "cannot resolve" in n]
+
+
+LAMBDA_WRAPPER = '''\
+import os
+
+from aws_cdk import Duration, aws_events, aws_events_targets, aws_lambda
+from constructs import Construct
+
+
+class Lambda(Construct):
+    def __init__(self, scope: Construct, id: str, timeout: int = 5, code_dir: str = None,
+                 package_code_dir: str = None, handler: str = "index.handler", cron_str: str = None,
+                 **kwargs) -> None:
+        super().__init__(scope, id, **kwargs)
+        if package_code_dir is not None:
+            self.function = aws_lambda.Function(
+                self, "function", runtime=aws_lambda.Runtime.PYTHON_3_12, handler="index.handler",
+                code=aws_lambda.Code.from_asset(package_code_dir), timeout=Duration.seconds(timeout))
+        else:
+            if code_dir is not None:
+                self.code = aws_lambda.Code.from_asset(
+                    os.path.join(os.path.dirname(__file__), "..", "..", "lambda_functions", code_dir))
+            self.function = aws_lambda.Function(
+                self, "function", runtime=aws_lambda.Runtime.PYTHON_3_8, handler=handler,
+                code=self.code, timeout=Duration.seconds(timeout))
+        if cron_str is not None:
+            self.rule = aws_events.Rule(self, "rule", schedule=aws_events.Schedule.expression(cron_str))
+            self.rule.add_target(aws_events_targets.LambdaFunction(self.function))
+'''
+BATCH_CRON = '''\
+from aws_cdk import aws_events, aws_events_targets
+from constructs import Construct
+from hlsconstructs.lambdafunc import Lambda
+
+
+class BatchCron(Lambda):
+    def __init__(self, scope: Construct, id: str, cron_str: str, timeout: int = 10, **kwargs) -> None:
+        super().__init__(scope, id, timeout=timeout, **kwargs)
+        self.rule = aws_events.Rule(self, "Rule", schedule=aws_events.Schedule.expression(cron_str))
+        self.rule.add_target(aws_events_targets.LambdaFunction(self.function))
+'''
+HLS_STACK = '''\
+from aws_cdk import Stack
+from constructs import Construct
+from hlsconstructs.batch_cron import BatchCron
+from hlsconstructs.lambdafunc import Lambda
+
+
+class HlsStack(Stack):
+    def __init__(self, scope: Construct, stack_name: str, **kwargs) -> None:
+        super().__init__(scope, stack_name, **kwargs)
+        self.pr2mgrs_lambda = Lambda(self, "Pr2Mgrs", code_dir="pr2mgrs/hls_pr2mgrs", handler="handler.handler",
+                                     timeout=120)
+        self.laads_cron = BatchCron(self, "LaadsCron", cron_str="cron(0 12 * * ? *)",
+                                    code_dir="laads", handler="handler.handler")
+'''
+
+
+def test_a_wrapper_construct_with_branches_and_a_subclass(tmp_path: Path) -> None:
+    """NASA-IMPACT/hls-orchestration, judged: `python3 stack/app.py` (so `stack/` is first on the
+    import path), a `Lambda` wrapper that makes a `PythonFunction` only `if package_code_dir is not
+    None` (no call passes one) and a schedule only `if cron_str is not None`, and `class
+    BatchCron(Lambda)` calling `super().__init__(scope, id, **kwargs)`. Both branches had been read
+    (two functions per call, a schedule for each), and the subclass's functions not at all."""
+    handler = "def handler(event, context):\n    return event\n"
+    write_tree(tmp_path, {
+        "cdk.json": '{"app": "python3 stack/app.py"}\n', "stack/__init__.py": "",
+        "stack/app.py": "from aws_cdk import App\n\nfrom stack import HlsStack\n\napp = App()\n"
+                        "HlsStack(app, \"hls\")\napp.synth()\n",
+        "stack/stack.py": HLS_STACK, "stack/hlsconstructs/__init__.py": "",
+        "stack/hlsconstructs/lambdafunc.py": LAMBDA_WRAPPER, "stack/hlsconstructs/batch_cron.py": BATCH_CRON,
+        "lambda_functions/pr2mgrs/hls_pr2mgrs/handler.py": handler, "lambda_functions/laads/handler.py": handler})
+    result = run_lint(tmp_path, select=("LL206", "LL207"))
+    functions = {f.name: f for f in result.project.functions}
+    assert sorted(functions) == ["LaadsCron/function", "function"]  # Pr2Mgrs's, then the cron's
+    pr2mgrs, cron = functions["function"], functions["LaadsCron/function"]
+    assert (pr2mgrs.runtime.value, pr2mgrs.timeout.value, str(pr2mgrs.code_dir.relative_to(tmp_path))) == \
+        ("python3.8", 120, "lambda_functions/pr2mgrs/hls_pr2mgrs")
+    assert (cron.timeout.value, str(cron.code_dir.relative_to(tmp_path))) == (10, "lambda_functions/laads")
+    # the subclass's own schedule, once; the wrapper's `cron_str` branch is not taken for either
+    assert [(f.code, f.function) for f in result.visible if f.code == "LL207"] == [("LL207", "LaadsCron/function")]

@@ -85,6 +85,8 @@ def load_cdk_app(cdk_json: Path, python_files: list[Path], project: Project,
     reader = Reader(app_dir, project.display, lambda q, call, frame, r: on_construct(state, q, call, frame, r),
                     read_text)
     reader.nested_apps = tuple(other for other in other_apps if app_dir in other.parents)
+    if state.source is not None and state.source.path.parent != app_dir:
+        reader.entry_dirs = (state.source.path.parent,)
     reader.method_hook = construct_method
     reader.statement_hook = statement_method
     reader.attribute_hook = version_attribute

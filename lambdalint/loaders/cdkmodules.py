@@ -183,6 +183,9 @@ class Frame:
     # the calls (node ids) that led into this body, outermost first: what a construct made here
     # is made for (`resources.creation_key`)
     sites: tuple[int, ...] = ()
+    # the class (and its module) whose method this body is, when it is not the instance's own:
+    # a base's `__init__` reached through `super().__init__()`
+    owner: Any = None
 
 
 def bind_imports(module: Module, node: cst.Import | cst.ImportFrom) -> None:

@@ -40,6 +40,7 @@ class Reader(ValueReader):
         # folders of other CDK apps inside this one: their modules are theirs (`cdk synth` runs
         # each app on its own), even when a package `__init__` of this app imports them
         self.nested_apps: tuple[Path, ...] = ()
+        self.entry_dirs: tuple[Path, ...] = ()  # the folder of the file `cdk.json` runs, when not `app_dir`
         self.display = display
         self.on_construct = on_construct
         self.read_text = read_text
@@ -101,7 +102,8 @@ class Reader(ValueReader):
             # an app in a subfolder of a package (`infrastructure/test_harness/app.py` importing
             # `infrastructure.test_harness.stack`) runs with the package's root installed or on
             # `PYTHONPATH`: its folders above the app are roots too
-            roots = [self.app_dir, module.path.parent, *self.app_dir.parents[:_PACKAGE_LEVELS]]
+            # `python3 stack/app.py` puts `stack/` first on `sys.path` for every module of the app
+            roots = [*self.entry_dirs, self.app_dir, module.path.parent, *self.app_dir.parents[:_PACKAGE_LEVELS]]
         for root in roots:
             candidate = root.joinpath(*parts)
             for path in (candidate.with_suffix(".py") if parts else None, candidate / "__init__.py"):
@@ -238,6 +240,7 @@ class Reader(ValueReader):
         the parameters bound to the call's arguments. `MISSING` when the callee is not one."""
         definition: cst.FunctionDef | None = None
         klass: cst.ClassDef | None = None
+        base: cst.ClassDef | None = None  # the base class whose `__init__` a `super().__init__()` reads
         this = None
         home = frame.module
         func = node.func
@@ -254,7 +257,16 @@ class Reader(ValueReader):
                 and func.value.value == "self" and frame.this is not None:
             definition = frame.this.get(f"<method {func.attr.value}>")
             this = frame.this
-            home = frame.this.get("<module>", home)
+            home = frame.this.get(f"<home {func.attr.value}>") or frame.this.get("<module>", home)
+        elif isinstance(func, cst.Attribute) and func.attr.value == "__init__" and frame.this is not None \
+                and isinstance(func.value, cst.Call) and isinstance(func.value.func, cst.Name) \
+                and func.value.func.value == "super":
+            # `super().__init__(scope, id, env=env, **kwargs)` in a subclass of the app's own construct
+            # (`class BatchCron(Lambda)`): the base's `__init__` builds on the same instance
+            found = self._base_init(frame)
+            if found is not None:
+                home, definition, base = found
+                this = frame.this
         elif isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value not in frame.names:
             # `Util.create_lambda_function(self, "Query", handler=...)`: a function of a helper
             # class of the project, called through the class (every argument written out)
@@ -287,7 +299,33 @@ class Reader(ValueReader):
         self.walked.add(id(definition))
         names = self.bind(definition, node, frame, home, skip_self=this is not None)
         outer = this.get("<indent>", ()) if this is not None else ()
-        return self.block(definition.body, Frame(home, names, this, frame.depth + 1, frame.sites + (id(node),)), outer)
+        return self.block(definition.body, Frame(home, names, this, frame.depth + 1, frame.sites + (id(node),),
+                                                 (base, home) if base is not None else None), outer)
+
+    def _base_init(self, frame: Frame) -> tuple[Module, cst.FunctionDef, cst.ClassDef] | None:
+        """The `__init__` of the first base of the instance's class that is a class of the app."""
+        # the class whose method is being read: a base's own `super().__init__` goes on up
+        klass, home = frame.owner or (frame.this.get("<class>"), frame.this.get("<module>"))  # type: ignore[union-attr]
+        if not isinstance(klass, cst.ClassDef) or home is None:
+            return None
+        for base in klass.bases:
+            name = base.value.value if isinstance(base.value, cst.Name) else None
+            if name is None:
+                continue
+            owner_home, owner = home, home.classes.get(name)
+            if owner is None and name in home.imports:
+                dotted, _, leaf = home.imports[name].rpartition(".")
+                other = self.project_module(home, dotted) if dotted and not dotted.startswith("aws_cdk") else None
+                owner_home, owner = (other, other.classes.get(leaf)) if other is not None else (home, None)
+            init = next((s for s in owner.body.body if isinstance(s, cst.FunctionDef) and s.name.value == "__init__"),
+                        None) if owner is not None else None
+            if init is not None:
+                for method in owner.body.body:  # the base's methods, where the subclass has none of its own
+                    if isinstance(method, cst.FunctionDef) and f"<method {method.name.value}>" not in frame.this:
+                        frame.this[f"<method {method.name.value}>"] = method  # type: ignore[index]
+                        frame.this[f"<home {method.name.value}>"] = owner_home  # type: ignore[index]
+                return owner_home, init, owner
+        return None
 
     def instantiate(self, module: Module, klass: cst.ClassDef, call: cst.Call | None,
                     frame: Frame | None) -> dict[str, Value]:
@@ -306,7 +344,7 @@ class Reader(ValueReader):
         if init is not None and call is None and id(init) in self.walked:
             return this
         indent = (block_indent(klass.body, module),) if isinstance(klass.body, cst.IndentedBlock) else ()
-        this["<indent>"], this["<module>"] = indent, module
+        this["<indent>"], this["<module>"], this["<class>"] = indent, module, klass
         if init is not None:
             self.walked.add(id(init))
             if call is not None and frame is not None:
@@ -350,7 +388,16 @@ class Reader(ValueReader):
                 else:
                     names[argument.keyword.value] = value
             elif argument.star:
-                self.value(argument.value, frame)
+                spread = self.value(argument.value, frame)
+                if argument.star == "**" and isinstance(spread, Located) and isinstance(spread.value, dict) \
+                        and spread.origin != "unresolved":
+                    # `super().__init__(scope, id, **kwargs)` with the dict the call filled
+                    for key, item in spread.value.items():
+                        if key in named:
+                            names[key] = item
+                        elif extra is not None:
+                            extra[key] = item
+                    continue
                 for param in [*params, *definition.params.kwonly_params]:
                     names[param.name.value] = UNKNOWN
                 extra = None
@@ -411,10 +458,19 @@ def _is_deployment(klass: cst.ClassDef) -> bool:
 
 def _decided(test: cst.BaseExpression, frame: Frame) -> bool | None:
     """`"key" in name` / `"key" not in name` where `name` is a dict whose keys are all known (the
-    `**kwargs` a call filled): how a helper gives defaults to what its callers leave out."""
+    `**kwargs` a call filled), and `name is None` / `name is not None` where the call bound `name`:
+    how a helper gives defaults to what its callers leave out, and makes a rule or a code asset
+    only when asked (`if cron_str is not None:`)."""
     if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
         return None
     target = test.comparisons[0]
+    if isinstance(target.operator, (cst.Is, cst.IsNot)) and isinstance(test.left, cst.Name) \
+            and isinstance(target.comparator, cst.Name) and target.comparator.value == "None":
+        bound = frame.names.get(test.left.value, UNKNOWN)
+        if isinstance(bound, Construct) or (isinstance(bound, Located) and bound.origin != "unresolved"):
+            is_none = isinstance(bound, Located) and bound.value is None
+            return is_none == isinstance(target.operator, cst.Is)
+        return None
     negated = isinstance(target.operator, cst.NotIn)
     if not (negated or isinstance(target.operator, cst.In)) or not isinstance(test.left, cst.SimpleString) \
             or not isinstance(target.comparator, cst.Name):
