@@ -130,6 +130,7 @@ class _Visitor(CallFacts, EnvFacts, MutationFacts, AwsFacts, PynamoFacts):
         bindings.run()
         fn.assigned = bindings.assigned
         fn.globals = frozenset(bindings.declared_global | bindings.declared_nonlocal)
+        fn.nonlocals = frozenset(bindings.declared_nonlocal - bindings.declared_global)
         scope.declared_global = frozenset(bindings.declared_global)
         scope.declared_nonlocal = frozenset(bindings.declared_nonlocal)
         for param in fn.params:

@@ -268,7 +268,8 @@ class FunctionFacts:
     # local name -> where its value comes from, when that is the triggering resource itself:
     # `bucket = record["s3"]["bucket"]["name"]` -> EVENT_S3_BUCKET (see `Arg`)
     event_values: dict[str, Arg] = field(default_factory=dict)
-    globals: frozenset[str] = frozenset()
+    globals: frozenset[str] = frozenset()    # names declared `global` or `nonlocal`: not locals
+    nonlocals: frozenset[str] = frozenset()  # of those, the `nonlocal` ones: an enclosing call's
     aws_calls: list[AwsCall] = field(default_factory=list)
     aws_unknown: list[AwsUnknown] = field(default_factory=list)
     aws_passes: list[AwsPass] = field(default_factory=list)

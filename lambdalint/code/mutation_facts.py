@@ -39,7 +39,9 @@ class MutationFacts(WalkState):
             return
         target = node.target
         if isinstance(target, cst.Name) and target.value in fn.globals:
-            self._mutation(target.value, "augmented assignment", node)
+            # a `nonlocal` counter of the enclosing call ends with it: no state outlives the invocation
+            if target.value not in fn.nonlocals:
+                self._mutation(target.value, "augmented assignment", node)
         elif (attribute := self._self_attribute(target)) is not None:
             self._self_mutation(attribute, "augmented assignment", target)
         else:
@@ -55,7 +57,8 @@ class MutationFacts(WalkState):
                 self._mutation(name, how, target)
         elif isinstance(target, cst.Subscript) and (attribute := self._self_attribute(target.value)) is not None:
             self._self_mutation(attribute, how, target)
-        elif isinstance(target, cst.Name) and target.value in fn.globals and how == "item assignment":
+        elif isinstance(target, cst.Name) and target.value in fn.globals and target.value not in fn.nonlocals \
+                and how == "item assignment":
             # `global g; g = ...` only leaks when the new value carries request data or the old value
             used = names_used(value)
             if target.value in used or used & set(fn.params):
