@@ -81,6 +81,7 @@ class Requirement(NamedTuple):
     pinned: bool  # "==" or "===" specifier
     comment: str  # inline comment, or the comment line(s) directly above
     file: str = "requirements.txt"  # posix path from the package root (`-r` includes may leave it)
+    floor: bool = False  # a lone ">=" specifier: a version chosen, not fixed
 
 
 def normalize_name(name: str) -> str:
@@ -326,6 +327,7 @@ def parse_requirements(text: str) -> list[Requirement]:
     themselves (their header, `# via ...` and the names listed under it) say nothing of why."""
     reqs: list[Requirement] = []
     above: list[str] = []
+    shared = ""  # the comment block above the SDK requirement on the line before
     lines = text.splitlines()
     i = 0
     while i < len(lines):
@@ -345,8 +347,16 @@ def parse_requirements(text: str) -> list[Requirement]:
         if match:
             spec = match.group(3).split(";")[0].strip()
             pinned = spec.startswith("==") and "," not in spec and "*" not in spec
+            floor = spec.startswith(">=") and "," not in spec
             why = "" if _VIA.match(comment) else comment
-            reqs.append(Requirement(normalize_name(match.group(1)), lineno, pinned, why or _written(above)))
+            name = normalize_name(match.group(1))
+            block = _written(above)
+            if not block and not why and shared and reqs[-1].line == lineno - 1 and name in SDK_PACKAGES:
+                block = shared  # `boto3` and `botocore` on consecutive lines under one comment block
+            reqs.append(Requirement(name, lineno, pinned, why or block, floor=floor))
+            shared = block if name in SDK_PACKAGES and not why else ""
+        else:
+            shared = ""
         above = []
     return reqs
 
@@ -400,7 +410,9 @@ def find_bloat(path: Path, dev_packages: Iterable[str], *, exclude: Exclude | No
     patterns = tuple(dev_packages)
     skipped = {normalize_name(name) for name in not_installed}
     reqs = [r for r in _read_requirements(root) if r.name not in skipped] if requirements else []
-    justified = {r.name for r in reqs if r.name in SDK_PACKAGES and r.pinned and r.comment}
+    # a version chosen on purpose and said why: pinned, or a floor a comment explains (`boto3>=1.35.0`
+    # under "the runtime's SDK is too old for the AgentCore gateway target")
+    justified = {r.name for r in reqs if r.name in SDK_PACKAGES and (r.pinned or r.floor) and r.comment}
     found: list[Bloat] = []
     installed: set[str] = set()  # "numpy/": top-level folders an installed distribution owns
     for dirpath, dirnames, filenames in os.walk(root):

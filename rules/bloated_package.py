@@ -15,7 +15,8 @@ Looks inside a function's code package for what the runtime never needs:
   `pytest`, `moto`, `boto3-stubs`, `mypy-boto3-*`, `black`, `ruff`, `mypy`, `pylint`, `ipython`
   (option `dev-packages`);
 - `boto3`/`botocore` vendored into the package (info): the Python runtime already has them. A
-  requirement pinned with `==` and a comment saying why (on the line or just above) is silent.
+  requirement pinned with `==` (or given a `>=` floor) and a comment saying why (on the line, or the
+  comment block just above, which `boto3` and `botocore` on consecutive lines share) is silent.
 
 With serverless-python-requirements, what its `noDeploy` leaves out (before version 5, boto3 and
 the runtime's other packages by default) is not installed. The function's local layers ship in its

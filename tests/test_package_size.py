@@ -451,3 +451,21 @@ def test_what_pip_compile_and_uv_write_is_no_reason_for_a_pin() -> None:
     by = {r.name: r for r in parse_requirements(uv)}
     assert by["boto3"].comment == ""
     assert by["botocore"].comment.startswith("pinned: pip-compile would upgrade")
+
+
+def test_vendored_sdk_justified_by_a_comment_block_over_a_floor(tmp_path: Path) -> None:
+    """amplify-genai-backend, judged: a block comment saying why the runtime's SDK is too old, over
+    `boto3>=1.35.0` and `botocore>=1.35.0` on consecutive lines: both chosen on purpose."""
+    write(tmp_path / "boto3" / "__init__.py")
+    write(tmp_path / "botocore" / "__init__.py")
+    write(tmp_path / "requirements.txt",
+           "requests==2.32.3\n"
+           "# The Bedrock AgentCore connector gateway target type is newer than the boto3/botocore\n"
+           "# bundled in the Lambda python3.11 runtime. Bundle a current SDK so it is recognized.\n"
+           "boto3>=1.35.0\nbotocore>=1.35.0\n")
+    found = {b.path: b for b in find_bloat(tmp_path, []) if b.kind == "vendored-sdk"}
+    assert found["boto3/"].justified and found["botocore/"].justified
+    # an unrelated comment over the line before does not carry over to the SDK
+    write(tmp_path / "requirements.txt", "# web framework\nflask==3.0.0\nboto3>=1.35.0\n")
+    found = {b.path: b for b in find_bloat(tmp_path, []) if b.kind == "vendored-sdk"}
+    assert not found["boto3/"].justified
