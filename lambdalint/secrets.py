@@ -90,7 +90,7 @@ _PLACEHOLDER_SHAPE = LazyPattern(
 _MASK_RUN = LazyPattern(r"[xX]{4,}|\*{3,}|•{3,}")
 # Words that mark a value as a stand-in wherever they appear (KEYEXAMPLE1234, DUMMYEXAMPLEKEY,
 # AWS's documented AKIAIOSFODNN7EXAMPLE); four-plus letters, so random tokens do not hit them by chance.
-_PLACEHOLDER_INSIDE = LazyPattern(r"example|dummy|sample|fake|placeholder|redacted|changeme", re.IGNORECASE)
+_PLACEHOLDER_INSIDE = LazyPattern(r"example|dummy|sample|fake|placeholder|redacted|changeme|fallback", re.IGNORECASE)
 # Toy values that tutorials put in a secret's place; no deployable secret looks like these.
 _TOY_VALUES = frozenset({
     "abc123", "abcd1234", "abcdef", "123", "1234", "12345", "123456", "1234567", "12345678",
@@ -230,11 +230,16 @@ def _is_reference_or_setting(value: str, name_words: list[str]) -> bool:
         return True
     # Field-name constants (ACCESS_TOKEN = "access_token", API_KEY = "x-api-key") and mechanism
     # words (TOKEN = "Bearer") are lowercase words the name or the auth vocabulary already holds.
-    if _LOWER_WORDS.fullmatch(value.lower()):
-        vwords = re.split(r"[-_.]", value.lower())
+    # camelCase field names too (`APP_SECRETS = "applicationSecrets"`), a word matching its name's
+    # abbreviation (`app`) or plural
+    if _LOWER_WORDS.fullmatch(value.lower()) or _CAMEL_WORDS.fullmatch(value):
+        vwords = [w.lower() for w in re.split(r"[-_.]|(?<=[a-z])(?=[A-Z])", value) if w]
         known = set(name_words) | {w + "s" for w in name_words} | _MECHANISM_WORDS
-        return all(w in known for w in vwords)
+        return all(w in known or any(len(n) >= 3 and w.startswith(n) for n in name_words) for w in vwords)
     return False
+
+
+_CAMEL_WORDS = LazyPattern(r"[a-z]+(?:[A-Z][a-z]+)+")
 
 
 def find_secret(name: str | None, value: str) -> SecretMatch | None:

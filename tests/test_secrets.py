@@ -121,6 +121,11 @@ MUST_NOT_FIRE: list[tuple[str | None, str]] = [
     ("CONFIG_B64", "eyJyZWdpb24iOiAiZXUtd2VzdC0xIiwgInN0YWdlIjogInByb2QifQ=="),
     (None, "eyJyZWdpb24iOiAiZXUtd2VzdC0xIiwgInN0YWdlIjogInByb2QifQ=="),
     ("REQUEST_ID", "0f8fad5b-d9cb-469f-a165-70867728950e"),
+    # amplify-genai-backend, judged: an enum member naming a settings key, in camelCase, and a
+    # readable fallback written where a key could not be fetched
+    ("APP_SECRETS", "applicationSecrets"),
+    ("ADMIN_PASSWORD", "adminPassword"),
+    ("access_token", "amp-fallback-key"),
     ("TENANT_ID", "7c9e6679-7425-40de-944b-e07fc1f90ae7"),
     ("ORDERS_TABLE", "orders-prod-OrdersTable-1A2B3C4D5E6F7"),
     ("TOKEN_TABLE", "tokens"),
