@@ -581,7 +581,7 @@ def _serverless_role(function: Function) -> ExecutionRole:
         found = ExecutionRole(function, role=f"per-function role of `{function.name}`")
         found.statements.extend(_statements(own_statements, f"role statements of function `{function.name}`"))
         for arn in (own.get("iam", "role", "managedPolicies") or Located([], own.span)).elements():
-            found.managed.append(ManagedPolicyRef(arn, aws_managed_policy_name(arn), f"function `{function.name}`"))
+            _managed_arn(found, arn, f"function `{function.name}`", function.template)
         if _inherits(own, root):
             _serverless_provider_policies(found, provider)
         return found
@@ -634,24 +634,25 @@ def _serverless_provider_policies(found: ExecutionRole, provider: Located) -> No
     template = found.function.template
     shared = template.analyses.get("serverless-provider-policies")
     if shared is None:
-        shared = template.analyses["serverless-provider-policies"] = _provider_policies(provider)
+        shared = template.analyses["serverless-provider-policies"] = _provider_policies(provider, template)
     statements, managed = shared  # type: ignore[misc]
     found.statements.extend(statements)
     found.managed.extend(managed)
 
 
-def _provider_policies(provider: Located) -> tuple[tuple[Statement, ...], tuple[ManagedPolicyRef, ...]]:
-    statements: list[Statement] = []
+def _provider_policies(provider: Located, template: Template
+                       ) -> tuple[tuple[Statement, ...], tuple[ManagedPolicyRef, ...]]:
+    collected = ExecutionRole(None, role=None)  # type: ignore[arg-type]
     for node, where in ((provider.get("iam", "role", "statements"), "`provider.iam.role.statements`"),
                         (provider.get("iamRoleStatements"), "`provider.iamRoleStatements`")):
         if node is not None:
-            statements.extend(_statements(node, where))
-    managed: list[ManagedPolicyRef] = []
+            collected.statements.extend(_statements(node, where))
     for node, where in ((provider.get("iam", "role", "managedPolicies"), "`provider.iam.role.managedPolicies`"),
                         (provider.get("iamManagedPolicies"), "`provider.iamManagedPolicies`")):
         for arn in (node.elements() if node is not None else []):
-            managed.append(ManagedPolicyRef(arn, aws_managed_policy_name(arn), where))
-    return tuple(statements), tuple(managed)
+            # `!Ref LambdaAPIIAMPolicy`, an `AWS::IAM::ManagedPolicy` of the service's own `resources`
+            _managed_arn(collected, arn, where, template)
+    return tuple(collected.statements), tuple(collected.managed)
 
 
 def _serverless_named_role(function: Function, node: Located) -> ExecutionRole:
