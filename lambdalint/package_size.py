@@ -544,4 +544,3 @@ def _read_requirements(root: Path) -> list[Requirement]:
             if match and "://" not in match.group(1):
                 pending.append(posixpath.normpath(posixpath.join(folder, match.group(1))))
     return reqs
-
