@@ -386,10 +386,14 @@ def public_grants(module: TerraformModule) -> list[PublicGrant]:
         if any(body.get(key) is not None for key in ("source_arn", "source_account", "principal_org_id")):
             continue
         auth = body.get("function_url_auth_type")
+        # `lambda:InvokeFunction` with `invoked_via_function_url = true` holds only for calls through
+        # the URL: the statement a public URL needs besides `InvokeFunctionUrl` (reported at the URL)
+        via_url = body.get("invoked_via_function_url")
         found.append(PublicGrant(f"{kind}.{name}", principal,
                                  "Add `source_arn` (and `source_account`) naming the caller, or `principal_org_id`, "
                                  "or name the calling service as `principal`.",
-                                 auth is not None and auth.str_value() == "NONE"))
+                                 (auth is not None and auth.str_value() == "NONE")
+                                 or (via_url is not None and via_url.is_literal and via_url.value is True)))
     return found
 
 
