@@ -78,6 +78,46 @@ RULE = Rule(
     code_names=METHODS + tuple(sorted(_CLIENT_FACTORIES)),
     tags=("performance",),
     examples=(
+        good("""\
+import os
+
+import boto3
+
+ssm = boto3.client("ssm")
+_PING_URL = None
+
+
+def _resolve_ping_url():
+    '''Reads the ping URL from SSM once per cold start.'''
+    global _PING_URL
+    if _PING_URL is not None:
+        return _PING_URL
+    value = ssm.get_parameter(Name=os.environ["PING_PARAM"], WithDecryption=True)["Parameter"]["Value"]
+    _PING_URL = value if value.startswith("http") else ""
+    return _PING_URL
+
+
+def handler(event, context):
+    return _resolve_ping_url()
+""", name="app.py", title="`global` declared before the early return of a cache-filling function (cabal-infra, judged)"),
+        good("""\
+import boto3
+
+ssm = boto3.client("ssm")
+_enroll_client = {"id": None}
+
+
+def _enroll_client_id():
+    if _enroll_client["id"] is not None:
+        return _enroll_client["id"]
+    value = ssm.get_parameter(Name="/cabal/enroll-client-id")["Parameter"]["Value"]
+    _enroll_client["id"] = value
+    return value
+
+
+def handler(event, context):
+    return {"clientId": _enroll_client_id()}
+""", name="app.py", title="a cache under a constant key"),
         bad("""\
 import boto3
 

@@ -102,6 +102,9 @@ def _compared_targets(test: cst.BaseExpression, *, present: bool) -> set[str]:
             left = test.left
             if isinstance(left, cst.Call) and isinstance(left.func, cst.Attribute) and left.func.attr.value == "get":
                 left = left.func.value
+            elif isinstance(left, cst.Subscript) and len(left.slice) == 1 \
+                    and isinstance(left.slice[0].slice, cst.Index) and string_value(left.slice[0].slice.value):
+                left = left.value  # `_enroll_client["id"] is not None`: a cache under a constant key
             name = _guard_name(left)
         elif isinstance(operator, membership):
             name = _guard_name(comparison.comparator)
@@ -122,6 +125,12 @@ def is_docstring(statement: cst.BaseStatement) -> bool:
     return (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
             and isinstance(statement.body[0], cst.Expr)
             and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString)))
+
+
+def is_declaration(statement: cst.BaseStatement) -> bool:
+    """`global _PING_URL` / `nonlocal n`: says where names live, runs nothing."""
+    return isinstance(statement, cst.SimpleStatementLine) and all(
+        isinstance(small, (cst.Global, cst.Nonlocal)) for small in statement.body)
 
 
 class _AssignedTargets:
