@@ -181,7 +181,7 @@ def _serverless_route(trigger: Trigger) -> Route | None:
     if provider is not None and provider.get("apiGateway", "resourcePolicy") is not None:
         return None
     if trigger.kind == "api" and provider is not None and provider.get("apiGateway", "restApiId") is not None:
-        return None  # an API made elsewhere may carry its own policy
+        return None  # an API made elsewhere may carry its own policy (`_serverless_routes` notes it)
     endpoint = provider.get("endpointType") if trigger.kind == "api" and provider is not None else None
     if endpoint is not None and (endpoint.str_value() is None or endpoint.str_value().strip().upper() == "PRIVATE"):
         return None  # a private REST API (or one whose type is given at deploy time)
@@ -193,6 +193,19 @@ def _serverless_route(trigger: Trigger) -> Route | None:
     if method is None or path is None:
         return None
     return _route(method, path, trigger.span)
+
+
+def _serverless_routes(trigger: Trigger) -> list[Route | None] | None:
+    """The event's route; None (not judged, and noted) for an `http` event without an authorizer on
+    a REST API another stack makes (`provider.apiGateway.restApiId`), whose resource policy this
+    service does not show."""
+    provider = trigger.function.template.root.get("provider")  # type: ignore[union-attr]
+    private = trigger.settings.get("private")
+    if trigger.kind == "api" and provider is not None and provider.get("apiGateway", "restApiId") is not None \
+            and trigger.settings.get("authorizer") is None and (private is None or private.value is False) \
+            and provider.get("apiGateway", "resourcePolicy") is None:
+        return None
+    return [_serverless_route(trigger)]
 
 
 def _rest_method(trigger: Trigger) -> Route | None:
@@ -246,7 +259,7 @@ def _open_method(props: Located, api_props: Located | None, name: str, at: Span)
 
 _READERS = {
     "sam-event": _sam_routes,
-    "serverless-event": lambda trigger: [_serverless_route(trigger)],
+    "serverless-event": _serverless_routes,
     "AWS::ApiGateway::Method": _rest_methods,
     "AWS::ApiGatewayV2::Integration": _v2_routes,
     "aws_apigatewayv2_integration": _listed_routes,
