@@ -301,6 +301,26 @@ def lambda_handler(event, context):
         print(record["body"], _config["limits"])
 """, name="app.py", title="lazy init keyed by a constant inside a record loop"),
         good("""\
+import os
+
+import boto3
+
+sqs = boto3.client("sqs")
+_queue_url_cache = {}
+
+
+def _append_sent_queue_url():
+    url = _queue_url_cache.get("url")
+    if url is None:
+        url = sqs.get_queue_url(QueueName=os.environ["APPEND_SENT_QUEUE"])["QueueUrl"]
+        _queue_url_cache["url"] = url
+    return url
+
+
+def handler(event, context):
+    sqs.send_message(QueueUrl=_append_sent_queue_url(), MessageBody=event["body"])
+""", name="app.py", title="a cache read into a local, tested and filled under a constant key (cabal-infra, judged)"),
+        good("""\
 import boto3
 
 s3 = boto3.client("s3")

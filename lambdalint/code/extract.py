@@ -261,11 +261,14 @@ class _Visitor(CallFacts, EnvFacts, MutationFacts, AwsFacts, PynamoFacts):
             # one key per record on every invocation: a growing dict, not a lazy init
             return False
         assigned = assigned_targets(node.body)
+        fn = self.function
         for target in guarded & assigned:
             if "." in target:
                 return True
-            fn = self.function
             if fn is None or target in fn.globals or (self._is_module_name(target)):
+                return True
+            # `url = _cache.get("url")` then `if url is None: ... _cache["url"] = url`
+            if self.cache_reads.get(fn.qualname, {}).get(target) in assigned:
                 return True
         return False
 
@@ -303,6 +306,11 @@ class _Visitor(CallFacts, EnvFacts, MutationFacts, AwsFacts, PynamoFacts):
             source = event_source(node.value)
             if source is not None:
                 fn.event_values[node.targets[0].target.value] = source
+            value = node.value
+            if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.func.attr.value == "get" \
+                    and isinstance(value.func.value, cst.Name) and self._is_module_name(value.func.value.value) \
+                    and value.args and string_value(value.args[0].value) is not None:
+                self.cache_reads.setdefault(fn.qualname, {})[node.targets[0].target.value] = value.func.value.value
         value = string_value(node.value)
         if value is not None:
             for target in node.targets:

@@ -30,6 +30,9 @@ class WalkState:
         self.classes: list[str] = []
         self.once_depth = 0
         self.once_blocks: set[int] = set()
+        # per function (by qualified name): locals read from a module-level cache under a constant
+        # key (`url = _cache.get("url")`), which a lazy init tests and then fills (`_cache["url"] = url`)
+        self.cache_reads: dict[str, dict[str, str]] = {}
         self.direct_statements: list[set[int]] = []
         self.factories: list[dict[str, str]] = [{}]
         self.with_open: list[set[str]] = [set()]
