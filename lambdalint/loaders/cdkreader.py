@@ -245,14 +245,7 @@ class Reader(ValueReader):
         home = frame.module
         func = node.func
         if isinstance(func, cst.Name) and func.value not in frame.names:
-            definition = home.functions.get(func.value)
-            klass = home.classes.get(func.value)
-            if definition is None and klass is None and func.value in home.imports:
-                dotted, _, leaf = home.imports[func.value].rpartition(".")
-                other = self.project_module(home, dotted) if dotted and not dotted.startswith("aws_cdk") else None
-                if other is not None and other is not home:
-                    home = other
-                    definition, klass = other.functions.get(leaf), other.classes.get(leaf)
+            home, definition, klass = self.defined(home, func.value)
         elif isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) \
                 and func.value.value == "self" and frame.this is not None:
             definition = frame.this.get(f"<method {func.attr.value}>")
@@ -270,21 +263,14 @@ class Reader(ValueReader):
         elif isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value not in frame.names:
             # `Util.create_lambda_function(self, "Query", handler=...)`: a function of a helper
             # class of the project, called through the class (every argument written out)
-            owner_home, owner = home, home.classes.get(func.value.value)
+            owner_home, _, owner = self.defined(home, func.value.value)
             imported = home.imports.get(func.value.value, "")
             if owner is None and imported and not imported.startswith("aws_cdk"):
-                dotted, _, leaf = imported.rpartition(".")
-                other = self.project_module(home, dotted) if dotted else None
-                if other is not None:
-                    owner_home, owner = other, other.classes.get(leaf)
-                if owner is None:
-                    # `database_construct.SdpDatabase(...)`: a class or function of a project module
-                    # imported whole (`from sds_data_manager.constructs import database_construct`)
-                    whole = self.project_module(home, imported)
-                    if whole is not None and whole is not home:
-                        home = whole
-                        definition = whole.functions.get(func.attr.value)
-                        klass = whole.classes.get(func.attr.value)
+                # `database_construct.SdpDatabase(...)`: a class or function of a project module
+                # imported whole (`from sds_data_manager.constructs import database_construct`)
+                whole = self.project_module(home, imported)
+                if whole is not None and whole is not home:
+                    home, definition, klass = self.defined(whole, func.attr.value)
             if owner is not None:
                 definition = next((s for s in owner.body.body if isinstance(s, cst.FunctionDef)
                                    and s.name.value == func.attr.value), None)
@@ -302,6 +288,17 @@ class Reader(ValueReader):
         return self.block(definition.body, Frame(home, names, this, frame.depth + 1, frame.sites + (id(node),),
                                                  (base, home) if base is not None else None), outer)
 
+    def defined(self, home: Module, name: str) -> tuple[Module, cst.FunctionDef | None, cst.ClassDef | None]:
+        """The function or class a module-level `name` of `home` is: its own, or one it imports
+        from another module of the project (with the module that defines it)."""
+        definition, klass = home.functions.get(name), home.classes.get(name)
+        if definition is None and klass is None and name in home.imports:
+            dotted, _, leaf = home.imports[name].rpartition(".")
+            other = self.project_module(home, dotted) if dotted and not dotted.startswith("aws_cdk") else None
+            if other is not None and other is not home:
+                return other, other.functions.get(leaf), other.classes.get(leaf)
+        return home, definition, klass
+
     def _base_init(self, frame: Frame) -> tuple[Module, cst.FunctionDef, cst.ClassDef] | None:
         """The `__init__` of the first base of the instance's class that is a class of the app."""
         # the class whose method is being read: a base's own `super().__init__` goes on up
@@ -309,14 +306,9 @@ class Reader(ValueReader):
         if not isinstance(klass, cst.ClassDef) or home is None:
             return None
         for base in klass.bases:
-            name = base.value.value if isinstance(base.value, cst.Name) else None
-            if name is None:
+            if not isinstance(base.value, cst.Name):
                 continue
-            owner_home, owner = home, home.classes.get(name)
-            if owner is None and name in home.imports:
-                dotted, _, leaf = home.imports[name].rpartition(".")
-                other = self.project_module(home, dotted) if dotted and not dotted.startswith("aws_cdk") else None
-                owner_home, owner = (other, other.classes.get(leaf)) if other is not None else (home, None)
+            owner_home, _, owner = self.defined(home, base.value.value)
             init = next((s for s in owner.body.body if isinstance(s, cst.FunctionDef) and s.name.value == "__init__"),
                         None) if owner is not None else None
             if init is not None:
