@@ -11,6 +11,8 @@ their own lines, merged with its source and override documents as the AWS provid
 
 from __future__ import annotations
 
+from typing import Iterator
+
 from lambdalint.located import Located, Span
 from lambdalint.loaders.hcl import json_document
 from lambdalint.loaders.terraform_module import TerraformModule
@@ -36,31 +38,16 @@ def loaded_role(module: TerraformModule, function: Function) -> LoadedRole:
     found = LoadedRole(address)
     unread: list[str] = []
 
-    def add(policy: Located | None, where: str) -> None:
-        document = policy_document(module, policy)
-        if document is None:
-            unread.append(where)
-        else:
-            found.documents.append((document, where))
-
     for block in _blocks(role, "inline_policy"):
         label = block.get("name")
-        add(block.get("policy"), f"inline policy `{label.value if label is not None else '?'}` of `{address}`")
+        _add_document(module, found, block.get("policy"),
+                      f"inline policy `{label.value if label is not None else '?'}` of `{address}`", unread)
     for arn in _items(role.get("managed_policy_arns")):
         _managed(module, found, arn, f"`managed_policy_arns` of `{address}`", unread)
     role_name = role.get("name")
-    for (kind, other), block in module.resources.items():
-        if kind == "aws_iam_role_policy":
-            body = module.value(block)
-            if _names_role(module, body.get("role"), name, role_name):
-                add(body.get("policy"), f"`{kind}.{other}` of `{address}`")
-        elif kind in ("aws_iam_role_policy_attachment", "aws_iam_policy_attachment"):
-            body = module.value(block)
-            roles = [body.get("role")] if kind == "aws_iam_role_policy_attachment" else _items(body.get("roles"))
-            if any(_names_role(module, r, name, role_name) for r in roles):
-                arn = body.get("policy_arn")
-                if arn is not None:
-                    _managed(module, found, arn, f"`{kind}.{other}` attached to `{address}`", unread)
+    for attachment, kind, body, roles in _attachments(module):
+        if any(_names_role(module, r, name, role_name) for r in roles):
+            _attach(module, found, kind, body, attachment, address, unread)
     if unread:
         found.unknown = f"a policy lambdalint cannot read statically ({unread[0]})"
     return found
@@ -88,25 +75,44 @@ def caller_policies(caller: TerraformModule | None, name: str, called: Terraform
             roles.setdefault(function.loaded_role.name, []).append(function.loaded_role)
     if not roles:
         return
-    for (kind, other), block in caller.resources.items():
-        if kind not in ("aws_iam_role_policy", "aws_iam_role_policy_attachment", "aws_iam_policy_attachment"):
-            continue
-        body = caller.value(block)
-        named = [body.get("role")] if kind != "aws_iam_policy_attachment" else _items(body.get("roles"))
+    for attachment, kind, body, named in _attachments(caller):
         for address in {role for node in named if (role := role_of(node)) is not None}:
             for found in roles.get(address, []):
                 unread: list[str] = []
-                where = f"`{kind}.{other}` of `{called.prefix}{address}`"
-                if kind == "aws_iam_role_policy":
-                    document = policy_document(caller, body.get("policy"))
-                    if document is None:
-                        unread.append(where)
-                    else:
-                        found.documents.append((document, where))
-                elif (arn := body.get("policy_arn")) is not None:
-                    _managed(caller, found, arn, where, unread)
+                _attach(caller, found, kind, body, attachment, f"{called.prefix}{address}", unread)
                 if unread and found.unknown is None:
                     found.unknown = f"a policy lambdalint cannot read statically ({unread[0]})"
+
+
+_ATTACHING = ("aws_iam_role_policy", "aws_iam_role_policy_attachment", "aws_iam_policy_attachment")
+
+
+def _attachments(module: TerraformModule) -> Iterator[tuple[str, str, Located, list[Located | None]]]:
+    """Each block of `module` that gives a role a policy: its address, type, body, and the role
+    references it names (`role`, or an `aws_iam_policy_attachment`'s `roles`)."""
+    for (kind, other), block in module.resources.items():
+        if kind in _ATTACHING:
+            body = module.value(block)
+            roles = _items(body.get("roles")) if kind == "aws_iam_policy_attachment" else [body.get("role")]
+            yield f"{kind}.{other}", kind, body, roles
+
+
+def _attach(module: TerraformModule, found: LoadedRole, kind: str, body: Located, attachment: str, role: str,
+            unread: list[str]) -> None:
+    """What one such block gives the role: an inline document, or a managed policy by ARN."""
+    if kind == "aws_iam_role_policy":
+        _add_document(module, found, body.get("policy"), f"`{attachment}` of `{role}`", unread)
+    elif (arn := body.get("policy_arn")) is not None:
+        _managed(module, found, arn, f"`{attachment}` attached to `{role}`", unread)
+
+
+def _add_document(module: TerraformModule, found: LoadedRole, policy: Located | None, where: str,
+                  unread: list[str]) -> None:
+    document = policy_document(module, policy)
+    if document is None:
+        unread.append(where)
+    else:
+        found.documents.append((document, where))
 
 
 def _blocks(body: Located, name: str) -> list[Located]:
