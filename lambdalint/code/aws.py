@@ -14,7 +14,6 @@ An incomplete set still lists every call it names; it only cannot say which call
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import NamedTuple
 
@@ -101,7 +100,7 @@ def aws_calls(analysis: CodeAnalysis, handler: Handler) -> AwsCallSet:
                         and not _seen_by_walk(module, call, target, callee):
                     unknown.append(AwsUnknown("an AWS client is returned to another module", call.span))
     unknown.extend(_library_callers(module for module, _ in reached))
-    unknown.extend(_unpublished_callers(handler, [module for module, _ in reached]))
+    unknown.extend(_unpublished_callers(analysis, handler, [module for module, _ in reached]))
     unknown.extend(_layer_modules(analysis, handler, [module for module, _ in reached]))
     return AwsCallSet(tuple(calls), tuple(dict.fromkeys(unknown)))
 
@@ -139,13 +138,13 @@ def _layer_modules(analysis: CodeAnalysis, handler: Handler, modules: list) -> l
     return []
 
 
-def _unpublished_callers(handler: Handler, modules: list) -> list[AwsUnknown]:
+def _unpublished_callers(analysis: CodeAnalysis, handler: Handler, modules: list) -> list[AwsUnknown]:
     """A library the package installs from a repository (`git+https://.../pycommon.git`), which a
     reached module imports: a team's own helpers, whose AWS calls cannot be known."""
     function = handler.entry.template_function
     if function is None or function.code_dir is None:
         return []
-    libraries = unpublished_requirements(function.code_dir)
+    libraries = analysis.index.unpublished(function.code_dir)
     for module in modules if libraries else ():
         for qualified in module.import_names.values():
             top = {name.split(".", 1)[0] for name in qualified} & libraries.keys()
@@ -349,32 +348,3 @@ def _imports_project_name(analysis: CodeAnalysis, file: Path, name: str) -> bool
             if target is not None and (attribute in target.factories or attribute in target.import_names):
                 return True
     return False
-
-
-# `git+https://github.com/org/pycommon.git@v0.1.1`, `-e git+...#egg=name`, a wheel or archive URL
-_VCS_REQUIREMENT = re.compile(r"^\s*(?:-e\s+)?(?:git|hg|svn|bzr)\+\S+|^\s*https?://\S+\.(?:zip|tar\.gz|whl)\b")
-
-
-def unpublished_requirements(root: Path) -> dict[str, str]:
-    """Libraries the package installs from a repository or an archive rather than from PyPI (a
-    team's own helpers), by the name they are most likely imported as: what they call is not
-    known (`code.aws`). Empty when the folder has no requirements.txt."""
-    try:
-        text = (root / "requirements.txt").read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return {}
-    found: dict[str, str] = {}
-    for line in text.splitlines():
-        match = _VCS_REQUIREMENT.match(line)
-        if match is None:
-            continue
-        written = match.group(0).strip()
-        egg = re.search(r"[#&]egg=([A-Za-z0-9_.-]+)", line)
-        if egg:
-            name = egg.group(1)
-        else:  # the repository or archive: the path's last part before an `@ref` (which may hold `/`)
-            path = written.split("#")[0].split("://", 1)[-1].partition("/")[2].split("@")[0]
-            name = re.sub(r"\.(git|zip|tar\.gz|whl)$", "", path.rstrip("/").rsplit("/", 1)[-1]).split("-")[0]
-        if name:
-            found[re.sub(r"[-_.]+", "_", name).lower()] = written
-    return found

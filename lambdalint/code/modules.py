@@ -8,6 +8,7 @@ resolved against its package root (the nearest folder above it without an `__ini
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +44,7 @@ class ModuleIndex:
     _listings: dict[Path, dict[str, bool]] = field(default_factory=dict)
     _modules: dict[tuple[Path, str], Path | None] = field(default_factory=dict)
     _installed: dict[Path, frozenset[str]] = field(default_factory=dict)
+    _unpublished: dict[Path, dict[str, str]] = field(default_factory=dict)
 
     def _listing(self, folder: Path) -> dict[str, bool]:
         names = self._listings.get(folder)
@@ -85,6 +87,15 @@ class ModuleIndex:
 
                 found = frozenset().union(*(installed_tops(str(root / dist)) for dist in dists))
             self._installed[root] = found
+        return found
+
+    def unpublished(self, root: Path) -> dict[str, str]:
+        """Libraries the code root's requirements.txt installs from a repository or an archive
+        rather than from PyPI (a team's own helpers), by the name they are most likely imported
+        as: what they call is not known (`code.aws`). Read once per folder and run."""
+        found = self._unpublished.get(root)
+        if found is None:
+            found = self._unpublished[root] = _unpublished_requirements(root)
         return found
 
     def _module_path(self, root: Path, dotted: str) -> Path | None:
@@ -132,3 +143,32 @@ class ModuleIndex:
             if target is not None:
                 found.append((target, attribute))
         return found
+
+
+# `git+https://github.com/org/pycommon.git@v0.1.1`, `-e git+...#egg=name`, a wheel or archive URL
+_VCS_REQUIREMENT = re.compile(r"^\s*(?:-e\s+)?(?:git|hg|svn|bzr)\+\S+|^\s*https?://\S+\.(?:zip|tar\.gz|whl)\b")
+
+
+def _unpublished_requirements(root: Path) -> dict[str, str]:
+    """Libraries the package installs from a repository or an archive rather than from PyPI (a
+    team's own helpers), by the name they are most likely imported as: what they call is not
+    known (`code.aws`). Empty when the folder has no requirements.txt."""
+    try:
+        text = (root / "requirements.txt").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return {}
+    found: dict[str, str] = {}
+    for line in text.splitlines():
+        match = _VCS_REQUIREMENT.match(line)
+        if match is None:
+            continue
+        written = match.group(0).strip()
+        egg = re.search(r"[#&]egg=([A-Za-z0-9_.-]+)", line)
+        if egg:
+            name = egg.group(1)
+        else:  # the repository or archive: the path's last part before an `@ref` (which may hold `/`)
+            path = written.split("#")[0].split("://", 1)[-1].partition("/")[2].split("@")[0]
+            name = re.sub(r"\.(git|zip|tar\.gz|whl)$", "", path.rstrip("/").rsplit("/", 1)[-1]).split("-")[0]
+        if name:
+            found[re.sub(r"[-_.]+", "_", name).lower()] = written
+    return found
