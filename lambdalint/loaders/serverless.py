@@ -30,8 +30,9 @@ DEFAULT_TIMEOUT = 6
 DEFAULT_MEMORY = 1024
 _VARIABLE = re.compile(r"\$\{([^{}]*)\}")
 _SELF_REF = re.compile(r"self:([A-Za-z0-9_.\-]+)$")
-_FILE_REF = re.compile(r"file\(\s*([^()${}\s,]+)\s*\)(?::([A-Za-z0-9_.\-]+))?$")
-_FILE_IN_TEXT = re.compile(r"\$\{file\(\s*([^()${}\s,]+)\s*\)")
+_FILE = r"file\(\s*([^()${}\s,]+)\s*\)"  # `file(./path.yml)` with the path written out
+_FILE_REF = re.compile(_FILE + r"(?::([A-Za-z0-9_.\-]+))?$")
+_FILE_IN_TEXT = re.compile(r"\$\{" + _FILE)
 
 
 def included_paths(path: Path, text: str) -> set[Path]:
