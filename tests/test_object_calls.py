@@ -179,3 +179,53 @@ def test_a_call_through_a_module_level_table_of_handlers_reaches_them(tmp_path: 
     assert "`get_file_creation_date()` creates a `boto3.client`" in result.visible[0].message
     [policy] = least_privilege([tmp_path], Config(root=tmp_path), cwd=tmp_path)
     assert [a for s in policy["policy"]["Statement"] for a in s["Action"]] == ["s3:GetObject"]
+
+
+def test_a_project_module_outside_the_code_folder_leaves_the_calls_open(tmp_path: Path) -> None:
+    """A Terraform function zipping `src/` whose handler imports `from src.secrets import
+    get_api_key` (an unseen project, read at review): `src.secrets` resolves only from the folder
+    above the code, so its Secrets Manager call is not known, and the role's
+    `secretsmanager:GetSecretValue` must not be called unused."""
+    write_tree(tmp_path, {
+        "infra/main.tf": """\
+data "archive_file" "lambda_zip" {
+  type        = "zip"
+  source_dir  = "${path.module}/../src"
+  output_path = "${path.module}/dist/lambda_function.zip"
+}
+
+resource "aws_iam_role" "fx" {
+  name = "fx"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Action = "sts:AssumeRole", Effect = "Allow", Principal = { Service = "lambda.amazonaws.com" } }]
+  })
+  inline_policy {
+    name = "secrets"
+    policy = jsonencode({
+      Version   = "2012-10-17"
+      Statement = [{ Effect = "Allow", Action = ["secretsmanager:GetSecretValue"], Resource = "*" }]
+    })
+  }
+}
+
+resource "aws_lambda_function" "fx_processor" {
+  filename                       = data.archive_file.lambda_zip.output_path
+  function_name                  = "fx"
+  role                           = aws_iam_role.fx.arn
+  handler                        = "lambda_function.lambda_handler"
+  runtime                        = "python3.12"
+  timeout                        = 30
+  reserved_concurrent_executions = 1
+}
+""",
+        "src/lambda_function.py": "import os\n\nfrom src.secrets import get_api_key\n\n"
+                                  "BASE_CURRENCY = os.environ.get('FX_BASE_CURRENCY', 'USD')\n\n\n"
+                                  "def lambda_handler(event, context):\n"
+                                  "    return {'base': BASE_CURRENCY, 'key': len(get_api_key())}\n",
+        "src/secrets.py": "import boto3\n\n\ndef get_api_key():\n    return boto3.client('secretsmanager')"
+                          ".get_secret_value(SecretId='fx')['SecretString']\n"})
+    result = run_lint(tmp_path)  # every rule, as `lambdalint check` runs
+    assert [code for code, _, _ in codes_at(result) if code == "LL322"] == []
+    assert any("`src.secrets.get_api_key` is a module of the project outside the code folder `src`" in note
+               for note in result.notes)

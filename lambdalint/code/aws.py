@@ -101,6 +101,7 @@ def aws_calls(analysis: CodeAnalysis, handler: Handler) -> AwsCallSet:
                     unknown.append(AwsUnknown("an AWS client is returned to another module", call.span))
     unknown.extend(_library_callers(module for module, _ in reached))
     unknown.extend(_unpublished_callers(analysis, handler, [module for module, _ in reached]))
+    unknown.extend(_stranded_modules(analysis, handler, [module for module, _ in reached]))
     unknown.extend(_layer_modules(analysis, handler, [module for module, _ in reached]))
     return AwsCallSet(tuple(calls), tuple(dict.fromkeys(unknown)))
 
@@ -136,6 +137,36 @@ def _layer_modules(analysis: CodeAnalysis, handler: Handler, modules: list) -> l
                 return [AwsUnknown(f"`{top}` is not in the project and may come from layer `{remote[0]}`",
                                    Span.point(module.display, 1))]
     return []
+
+
+def _stranded_modules(analysis: CodeAnalysis, handler: Handler, modules: list) -> list[AwsUnknown]:
+    """An import of a project module that the function's code folder does not hold
+    (`from src.secrets import get_api_key` in a handler whose zip is `src/` itself): it resolves
+    from a folder above the code, where the analysis does not follow it, so its AWS calls are not
+    known (and the import may well fail once deployed)."""
+    function = handler.entry.template_function
+    code_dir = function.code_dir if function is not None else None
+    if code_dir is None:
+        return []
+    above = list(code_dir.parents)[:_LEVELS_ABOVE]
+    for module in modules:
+        for qualified in module.import_names.values():
+            for name in qualified:
+                parts = name.split(".")
+                if not parts[0] or is_stdlib(parts[0]) or parts[0] in _PROVIDED \
+                        or project_module(analysis, Path(module.path), handler.entry.roots, name):
+                    continue
+                for folder in above:
+                    if any(analysis.index.module_path(folder, ".".join(parts[:cut])) is not None
+                           for cut in range(len(parts), 0, -1)):
+                        return [AwsUnknown(f"`{name}` is a module of the project outside the code folder "
+                                           f"`{code_dir.name}`, so its AWS calls are not known",
+                                           Span.point(module.display, 1))]
+    return []
+
+
+# how many folders above a function's code folder an import is looked for (`infra/../src/`)
+_LEVELS_ABOVE = 2
 
 
 def _unpublished_callers(analysis: CodeAnalysis, handler: Handler, modules: list) -> list[AwsUnknown]:
