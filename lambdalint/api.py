@@ -27,6 +27,7 @@ from lambdalint.rule import Context, Rule
 from lambdalint.suppress import ANALYSIS_KEY, SuppressionRun, apply_suppressions
 
 if TYPE_CHECKING:
+    from lambdalint.code.workers import CodeWorkers
     from lambdalint.focus import Focus
 
 
@@ -42,7 +43,8 @@ def lint(paths: Sequence[Path | str] = (".",), config: Config | None = None,
          overlay: dict[Path, str] | None = None, *, cwd: Path | None = None,
          today: datetime.date | None = None, registry: Registry | None = None,
          progress: Progress | None = None,
-         focus: Sequence[Path | str] | None = None, whole_model: bool = False) -> LintResult:
+         focus: Sequence[Path | str] | None = None, whole_model: bool = False,
+         prepared: CodeWorkers | None = None) -> LintResult:
     """Check `paths` (files or folders) and return every finding, suppressed ones included.
 
     `overlay` maps file paths to unsaved text (editor buffers) read instead of the disk.
@@ -52,6 +54,8 @@ def lint(paths: Sequence[Path | str] = (".",), config: Config | None = None,
     A big run of templates alone may be checked in two processes (`halves`); its `project` then
     holds every file's source but the model of the first half only: `whole_model` asks for one
     process and the whole model.
+    `prepared` (`code.workers.prepare`): the handler-code worker a caller forked before its own
+    set-up (the `lambdalint` command does, first thing); the run uses it or closes it.
     Raises `ConfigError` for a bad configuration; never for bad input files.
     """
     cwd = (cwd or Path.cwd()).absolute()
@@ -85,13 +89,16 @@ def lint(paths: Sequence[Path | str] = (".",), config: Config | None = None,
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _run(targets, config, registry, contexts, cwd, overlay, today, progress, focused, whole_model)
+        return _run(targets, config, registry, contexts, cwd, overlay, today, progress, focused, whole_model,
+                    prepared)
     except ConfigError:
         raise
     except Exception as exc:  # noqa: BLE001 - a bug is reported, never raised
         return LintResult(version=__version__, findings=[], files=0, functions=0,
                           internal_errors=[describe_error(exc)])
     finally:
+        if prepared is not None:
+            prepared.close()
         if collecting:
             gc.enable()
 
@@ -100,12 +107,14 @@ def _run(targets: list[Path], config: Config, registry: Registry,
          contexts: list[tuple[Rule, dict[str, object]]], cwd: Path,
          overlay: dict[Path, str] | None, today: datetime.date | None,
          progress: Progress | None, focused: Focus | None = None,
-         whole_model: bool = False) -> LintResult:
+         whole_model: bool = False, prepared: CodeWorkers | None = None) -> LintResult:
     found = discover(targets, config, overlay)
     check = partial(_check_found, config=config, registry=registry, contexts=contexts, cwd=cwd,
-                    overlay=overlay, today=today or datetime.date.today(), focused=focused)
+                    overlay=overlay, today=today or datetime.date.today(), focused=focused, prepared=prepared)
     halves = halves_of(found) if not whole_model and not overlay else None
     if halves is not None:
+        if prepared is not None:  # no handler code: nothing may compete with the second half
+            prepared.close()
         part = check_in_two(halves, check, progress)
     else:
         part = check(found, progress)
@@ -137,7 +146,7 @@ def _run(targets: list[Path], config: Config, registry: Registry,
 def _check_found(found: Discovered, progress: Progress | None, *, config: Config, registry: Registry,
                  contexts: list[tuple[Rule, dict[str, object]]], cwd: Path,
                  overlay: dict[Path, str] | None, today: datetime.date,
-                 focused: Focus | None) -> CheckedPart:
+                 focused: Focus | None, prepared: CodeWorkers | None = None) -> CheckedPart:
     """Load what discovery found and run the rules on it."""
     needs_code = any(rule.needs_code for rule, _ in contexts)
     warm = None
@@ -154,7 +163,9 @@ def _check_found(found: Discovered, progress: Progress | None, *, config: Config
         # and analyse what the handler files most likely are until the real jobs come
         display = Project(cwd=cwd.absolute()).display  # the display paths the project will give
         warm = start(found.python_files, found.infrastructure, found.templates,
-                     partial(likely_job, display=display, prefilter=prefilter, max_bytes=max_python))
+                     partial(likely_job, display=display, prefilter=prefilter, max_bytes=max_python), prepared)
+    elif prepared is not None:
+        prepared.close()
     first = [(rule, options) for rule, options in contexts if not rule.after_suppressions]
     findings: list[Finding] = []
     ran: list[str] = []

@@ -20,6 +20,7 @@ from lambdalint import __version__
 from lambdalint.config import Config, ConfigError, find_config, load_file, common_start
 
 if TYPE_CHECKING:
+    from lambdalint.code.workers import CodeWorkers
     from lambdalint.registry import Registry
 
 SEVERITY = click.Choice(["error", "warning", "info"])
@@ -115,7 +116,10 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, sele
     progress = _Progress(_wants_progress(output_format))
     refused: list[str] = []
     try:
-        report = lint(targets, config, overlay, progress=progress, focus=focus, registry=registry)
+        # the worker `__main__` forked for this run, if it did
+        prepared = click.get_current_context().obj if not (stdin_filename or fix or show_diff) else None
+        report = lint(targets, config, overlay, progress=progress, focus=focus, registry=registry,
+                      prepared=prepared)
         if show_diff or fix:
             from lambdalint.code.fix import apply_fixes
 
@@ -300,13 +304,16 @@ def server() -> None:
     sys.exit(serve())
 
 
-def main(argv: Sequence[str] | None = None) -> None:
+def main(argv: Sequence[str] | None = None, prepared: CodeWorkers | None = None) -> None:
+    """`prepared`: the handler-code worker `__main__` forked first (`check` passes it to `lint`);
+    closed here whatever happens."""
     # A run is short and its model lives until the end: the cyclic collector would only rescan it.
     # Restored afterwards for callers in a longer-lived process (tests, scripts).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="lambdalint", standalone_mode=False)
+        cli.main(args=list(argv) if argv is not None else None, prog_name="lambdalint", standalone_mode=False,
+                 obj=prepared)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.UsageError as exc:
@@ -330,6 +337,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         click.echo(f"lambdalint: internal error in {describe_error(exc)}; please report", err=True)
         sys.exit(2)
     finally:
+        if prepared is not None:
+            prepared.close()
         if collecting:
             gc.enable()
 
@@ -353,7 +362,7 @@ def _silence_stdout() -> None:
         pass
 
 
-def run() -> None:
+def run(prepared: CodeWorkers | None = None) -> None:
     """The console script: `main`, then leave without tearing the model down.
 
     Freeing the hundreds of thousands of objects a large run builds takes a quarter of a corpus
@@ -362,7 +371,7 @@ def run() -> None:
     """
     code: int | str | None = 0
     try:
-        main()
+        main(prepared=prepared)
     except SystemExit as exc:
         code = exc.code
     if isinstance(code, str):  # `sys.exit("message")` prints the message and means failure

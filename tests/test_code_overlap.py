@@ -86,8 +86,8 @@ class LibCSTImports:  # a worker that imports LibCST says so (the parent's own i
 
 sys.meta_path.insert(0, LibCSTImports())
 
-def init(self, *args):
-    real_init(self, *args)
+def init(self, *args, **kwargs):
+    real_init(self, *args, **kwargs)
     if self._leader:
         pids.append(self._leader)
 
@@ -157,8 +157,11 @@ if mode in ("raise", "interrupt"):
     api.build_project = build
 root = Path(spec["root"])
 overlay = {root / name: text for name, text in spec.get("overlay", {}).items()}
+# as the `lambdalint` command does first thing (`__main__`): the leader forked before the run is set up
+prepared = workers.prepare() if spec.get("prepared") else None
 try:
-    result = api.lint([root / p for p in spec["paths"]], Config(root=root), overlay=overlay or None, cwd=root)
+    result = api.lint([root / p for p in spec["paths"]], Config(root=root), overlay=overlay or None, cwd=root,
+                      prepared=prepared)
 except KeyboardInterrupt:  # as Ctrl-C in a terminal, which the workers in their own process group do not get
     print(json.dumps({"interrupted": True, "pids": pids, "served": events("serve"),
                       "alive": alive(pids) + running(pids[0] if pids else -1, events("serve"))}))
@@ -309,14 +312,46 @@ def test_a_stuck_worker_is_given_up_after_its_deadline(serial: dict) -> None:
     ("leader-dies", {}),  # while importing LibCST
     ("leader-hangs", {}),  # while importing LibCST
     ("hang", {"slow_load": 1.0}),  # on the first file it does ahead, the parent still loading
-], ids=["dies-importing", "stuck-importing", "stuck-ahead"])
+    ("leader-dies", {"prepared": True}),  # forked first, before its plan
+    ("leader-hangs", {"prepared": True}),
+    ("hang", {"slow_load": 1.0, "prepared": True}),
+], ids=["dies-importing", "stuck-importing", "stuck-ahead", "first-dies-importing", "first-stuck-importing",
+        "first-stuck-ahead"])
 def test_a_leader_that_never_forks_loses_no_finding(serial: dict, mode: str, extra: dict) -> None:
     # the other workers never come, their pipes read end-of-file; the leader's own misses its deadline
     lost = probe(FIXTURES / "projects", PROJECTS, mode, **extra)
     assert lost["pids"] and lost["imports"] == lost["pids"] and lost["served"] == []
-    assert lost["delivered"] and all(done == 0 for _, done in lost["delivered"])
+    # a leader forked first may be dead before the run tells it its plan: then it is sent no job
+    assert (lost["delivered"] or extra.get("prepared")) and all(done == 0 for _, done in lost["delivered"])
     assert report(lost) == report(serial)
     assert lost["alive"] == []
+
+
+def test_a_leader_forked_before_the_run_is_set_up_gives_the_serial_report(serial: dict) -> None:
+    first = probe(FIXTURES / "projects", PROJECTS, prepared=True)
+    # forked by `prepare` with a pipe for each worker the machine could use; told the run's plan
+    # (two workers here) once LibCST was in, it forked the others and they did every job
+    leader = first["pids"]
+    assert len(leader) == 1 and first["imports"] == leader
+    assert len(set(first["served"])) == len(first["served"]) == WORKERS and leader[0] in first["served"]
+    assert first["delivered"] and all(jobs == done for jobs, done in first["delivered"])
+    assert not first["libcst_in_parent"]
+    assert report(first) == report(serial)
+    assert first["alive"] == []
+
+
+def test_a_leader_forked_first_for_a_run_with_no_code_to_overlap_is_ended(tmp_path: Path) -> None:
+    # a template and two handlers: too little for workers to pay, so the run tells the leader no
+    # plan, analyses in its own process, and nothing outlives it
+    write_tree(tmp_path, {"template.yaml": "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n"
+                          "    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: src/\n"
+                          "      Handler: app.handler\n      Runtime: python3.12\n",
+                          "src/app.py": "import boto3\n\ndef handler(event, context):\n    return boto3.client('s3')\n",
+                          "src/util.py": "def helper():\n    return 1\n"})
+    alone = probe(tmp_path, ["."], prepared=True, min_load=None)
+    assert alone["pids"] and alone["served"] == [] and alone["delivered"] == [] and alone["jobs"] == []
+    assert alone["libcst_in_parent"] and any(code == "LL101" for code, _, _ in alone["findings"])
+    assert alone["alive"] == []
 
 
 def test_a_parent_that_cannot_wait_on_its_workers_analyses_alone(serial: dict) -> None:
@@ -456,3 +491,30 @@ def test_a_buffer_that_differs_from_the_file_done_ahead_is_analysed_as_the_buffe
     (sent_at, _), = [batch for batch in warm["sent"] if batch[1]][:1]
     # h3.py was done ahead from the disk, then again from the buffer the parent sent
     assert [at >= sent_at for _, at, path, _ in _analysed(log) if path.endswith("/h3.py")] == [False, True]
+
+
+@pytest.mark.parametrize("args, forks", [
+    (["check"], True),
+    (["check", "."], True),
+    (["check", "--format", "json", "."], True),
+    (["check", "src", "infra", "-o", "report.sarif"], True),
+    (["check", "src/app.py"], False),  # a list of files: pre-commit, an editor's save
+    (["check", "--stdin-filename", "src/app.py"], False),
+    (["check", "--stdin-filename=src/app.py"], False),
+    (["check", "--fix", "."], False),
+    (["check", "--diff"], False),
+    (["check", "--help"], False),
+    (["rules"], False),
+    (["server"], False),
+    ([], False),
+])
+def test_the_command_forks_its_code_worker_first_only_for_runs_over_folders(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], forks: bool) -> None:
+    from lambdalint import __main__
+
+    write_tree(tmp_path, {"src/app.py": "def handler(event, context):\n    return 1\n", "infra/main.tf": ""})
+    monkeypatch.chdir(tmp_path)
+    prepared = []
+    monkeypatch.setattr(workers, "prepare", lambda: prepared.append(True) or "leader")
+    assert __main__._prepared(args) == ("leader" if forks else None)
+    assert prepared == ([True] if forks else [])

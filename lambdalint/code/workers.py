@@ -16,6 +16,12 @@ there are two processes on two cores, and any worker can answer any job. A job i
 what was done ahead when it is the same job (path, display path, text and mode all equal), else
 analysed as it comes; a wrong guess costs only time the leader would have spent waiting.
 
+The `lambdalint` command forks the leader even earlier, before it imports its own CLI (`prepare`,
+from `__main__` for a run over folders): the leader then imports LibCST while the parent sets up,
+configures and discovers, and waits for the run's plan (`CodeWorkers.plan`: how many workers, which
+files ahead) on a pipe of its own; a run that would not use workers closes it unplanned, and it
+exits on that pipe's end-of-file.
+
 Only where that is safe and pays: Linux (fork), two CPUs or more, no other thread in the process
 (forking a threaded process such as the language server can leave a lock held in the child), no
 LibCST imported yet and no CDK app to read (the parent would import it anyway: nothing to overlap),
@@ -84,26 +90,57 @@ _DEADLINE_PER_MB = 30.0
 _HEADER = 8
 
 
+def prepare() -> CodeWorkers | None:
+    """A leader forked before the run has even been configured, or None where forking is not safe.
+
+    It imports LibCST while the caller imports the engine, reads the configuration and discovers
+    the files (about 40 ms on a 2-core machine that the leader `start` forks would only begin
+    after); `start(..., prepared=)` then gives it the run's plan, or closes it where the run has no
+    handler code to overlap. Callers prepare only for a run over folders (`lambdalint check .`),
+    where handler code is likely: an unused leader costs its share of the import on the other
+    core, and a fork."""
+    if not _may_fork():
+        return None
+    workers = CodeWorkers(min(os.cpu_count() or 1, 8), planned=True)
+    return workers if workers.alive else None
+
+
 def start(python_files: Sequence[Path], infrastructure: Sequence[Path],
           templates: Sequence[tuple[Path, str]] = (),
-          likely: Callable[[Path], Job | None] | None = None) -> CodeWorkers | None:
+          likely: Callable[[Path], Job | None] | None = None,
+          prepared: CodeWorkers | None = None) -> CodeWorkers | None:
     """Warm workers for this run, or None where they are not safe or would not pay. `likely`
     (`jobs.likely_job`): the job each Python file will most likely be, which the leader does
-    ahead while the parent loads."""
-    if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
+    ahead while the parent loads. `prepared` (`prepare`): a leader forked earlier, which is given
+    this run's plan, or closed where workers would not pay."""
+    count = _count(python_files, infrastructure, templates) if prepared is not None or _may_fork() else 0
+    ahead = python_files if likely is not None else ()
+    if prepared is not None:
+        if count and prepared.plan(count, ahead, likely):
+            return prepared
+        prepared.close()
         return None
-    cpus = os.cpu_count() or 1
-    if cpus < 2 or len(python_files) < MIN_PYTHON_FILES or threading.active_count() != 1:
+    if not count:
         return None
-    if "libcst" in sys.modules or any(p.name == "cdk.json" for p in infrastructure):
-        return None
+    workers = CodeWorkers(count, ahead, likely)
+    return workers if workers.alive else None
+
+
+def _may_fork() -> bool:
+    return sys.platform.startswith("linux") and hasattr(os, "fork") and (os.cpu_count() or 1) >= 2 and \
+        threading.active_count() == 1 and "libcst" not in sys.modules
+
+
+def _count(python_files: Sequence[Path], infrastructure: Sequence[Path],
+           templates: Sequence[tuple[Path, str]]) -> int:
+    """How many workers pay for this run; 0: none."""
+    if len(python_files) < MIN_PYTHON_FILES or any(p.name == "cdk.json" for p in infrastructure):
+        return 0
     load = sum(1 for p in infrastructure if is_terraform(p.name)) * _TERRAFORM_FILE_SECONDS + \
         sum(len(text) for _, text in templates) * _TEMPLATE_CHAR_SECONDS
     if load < MIN_LOAD_SECONDS:
-        return None
-    workers = CodeWorkers(min(cpus, 8 if len(python_files) >= jobs.PARALLEL_THRESHOLD else MAX_WORKERS),
-                          python_files if likely is not None else (), likely)
-    return workers if workers.alive else None
+        return 0
+    return min(os.cpu_count() or 1, 8 if len(python_files) >= jobs.PARALLEL_THRESHOLD else MAX_WORKERS)
 
 
 class _Worker:
@@ -120,19 +157,24 @@ class CodeWorkers:
     """Forked workers that import LibCST now and analyse jobs later (`run`); `close` when done."""
 
     def __init__(self, count: int, ahead: Sequence[Path] = (),
-                 likely: Callable[[Path], Job | None] | None = None) -> None:
+                 likely: Callable[[Path], Job | None] | None = None, *, planned: bool = False) -> None:
         self._workers: list[_Worker] = []
         # the one child of this process; its pid is also the id of every worker's process group, so
         # it is reaped only in `close`: until then neither number can name another process
         self._leader = 0
+        self._plan_fd = -1  # `planned`: where the leader reads its plan (`plan`) once LibCST is in
         pipes: list[tuple[int, int, int, int]] = []
+        plan: tuple[int, int] | None = None
         try:
+            if planned:
+                plan = os.pipe()
             for _ in range(count):
                 pipes.append(_pipes())
         except OSError:  # out of descriptors: fewer workers, or the serial path
-            pass
+            if planned and plan is None:
+                return
         try:
-            self._fork(pipes, ahead, likely)
+            self._fork(pipes, ahead, likely, plan)
         except BaseException:  # Ctrl-C in between: nothing may outlive the run
             self.close()
             raise
@@ -142,7 +184,7 @@ class CodeWorkers:
         return bool(self._workers)
 
     def _fork(self, pipes: list[tuple[int, int, int, int]], ahead: Sequence[Path],
-              likely: Callable[[Path], Job | None] | None) -> None:
+              likely: Callable[[Path], Job | None] | None, plan: tuple[int, int] | None) -> None:
         try:
             pid = os.fork() if pipes else -1
         except OSError:
@@ -150,7 +192,7 @@ class CodeWorkers:
         if pid == 0:  # the leader: never returns into the engine
             status = 1
             try:
-                _lead(pipes, ahead, likely)
+                _lead(pipes, ahead, likely, plan)
                 status = 0
             finally:
                 os._exit(status)  # no atexit handlers, no flushing of the parent's buffers
@@ -160,6 +202,12 @@ class CodeWorkers:
                 os.setpgid(pid, pid)
             except OSError:
                 pass
+        if plan is not None:
+            os.close(plan[0])
+            if pid > 0:
+                self._plan_fd = plan[1]
+            else:
+                os.close(plan[1])
         for jobs_r, jobs_w, results_r, results_w in pipes:
             os.close(jobs_r)
             os.close(results_w)
@@ -170,6 +218,27 @@ class CodeWorkers:
                 os.set_blocking(jobs_w, False)
                 os.set_blocking(results_r, False)
                 self._workers.append(_Worker(pid if not self._workers else 0, jobs_w, results_r))
+
+    def plan(self, count: int, ahead: Sequence[Path], likely: Callable[[Path], Job | None] | None) -> bool:
+        """Tell a `prepare`d leader this run's plan: `count` workers, and the files `ahead` it
+        does as `likely` guesses while the parent loads. False where it could not be told (the
+        caller then closes it and analyses in its own process)."""
+        import pickle
+
+        fd, self._plan_fd = self._plan_fd, -1
+        if fd < 0:
+            return False
+        try:
+            data = pickle.dumps((count, list(ahead), likely), pickle.HIGHEST_PROTOCOL)
+            told = _write_all(fd, data, time.monotonic() + _BASE_DEADLINE)
+        except Exception:  # noqa: BLE001 - a plan that cannot be pickled: the serial path
+            told = False
+        finally:
+            os.close(fd)  # end-of-file: the plan is whole
+        for worker in self._workers[count:]:  # the leader closes the same pipes' other ends
+            _close(worker)
+        del self._workers[count:]
+        return told and self.alive
 
     def run(self, jobs: Sequence[Job]) -> list[ModuleFacts | None]:
         """Each job's facts in job order; None where no worker delivered them."""
@@ -223,24 +292,13 @@ class CodeWorkers:
 
     def _send(self, worker: _Worker, message: object, chunk: list[int]) -> bool:
         import pickle
-        import select
 
         data = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
         data = len(data).to_bytes(_HEADER, "little") + data
         texts = sum(len(m[1][2]) for m in message)  # type: ignore[attr-defined]
         worker.deadline = time.monotonic() + _BASE_DEADLINE + _DEADLINE_PER_MB * texts / 1e6
         worker.chunk = chunk
-        view = memoryview(data)
-        try:
-            while view:
-                _, writable, _ = select.select([], [worker.jobs_fd], [], max(0.0, worker.deadline - time.monotonic()))
-                if not writable:
-                    raise TimeoutError
-                try:
-                    view = view[os.write(worker.jobs_fd, view):]
-                except BlockingIOError:
-                    continue
-        except (OSError, ValueError):
+        if not _write_all(worker.jobs_fd, data, worker.deadline):
             self._drop(worker)
             return False
         return True
@@ -282,6 +340,9 @@ class CodeWorkers:
 
     def close(self) -> None:
         """Kill every worker (they hold nothing that needs a clean exit) and reap the leader."""
+        if self._plan_fd >= 0:
+            os.close(self._plan_fd)
+            self._plan_fd = -1
         while self._workers:
             _close(self._workers.pop())
         leader, self._leader = self._leader, 0
@@ -306,6 +367,26 @@ def _pipes() -> tuple[int, int, int, int]:
     return jobs_r, jobs_w, results_r, results_w
 
 
+def _write_all(fd: int, data: bytes, deadline: float) -> bool:
+    """All of `data` to `fd` by `deadline`; False where it could not be written (a worker gone
+    or stuck)."""
+    import select
+
+    view = memoryview(data)
+    try:
+        while view:
+            _, writable, _ = select.select([], [fd], [], max(0.0, deadline - time.monotonic()))
+            if not writable:
+                return False
+            try:
+                view = view[os.write(fd, view):]
+            except BlockingIOError:
+                continue
+    except (OSError, ValueError):
+        return False
+    return True
+
+
 def _close(worker: _Worker) -> None:
     for fd in (worker.jobs_fd, worker.results_fd):
         try:
@@ -324,12 +405,14 @@ def _kill(kill: Callable[[int, int], None], pid: int) -> None:
 
 
 def _lead(pipes: list[tuple[int, int, int, int]], ahead: Sequence[Path] = (),
-          likely: Callable[[Path], Job | None] | None = None) -> None:
+          likely: Callable[[Path], Job | None] | None = None, plan: tuple[int, int] | None = None) -> None:
     """The first worker: imports LibCST, analyses the files `ahead` as they are `likely` to be
     asked for until the parent sends its first jobs (to any worker), then forks the others from
     itself so that they inherit LibCST and what was done ahead, and serves the first pipes. Every worker is in the leader's process group, for `close` to kill.
     The leader does not reap them: whoever does once it is gone (init, or a subreaper such as
-    `bench/terraform.py`'s wrapper) also counts their CPU time."""
+    `bench/terraform.py`'s wrapper) also counts their CPU time. A `prepare`d leader reads how many
+    workers, which files ahead and how from its `plan` pipe once LibCST is in; end-of-file there
+    without a plan: the run needs no workers."""
     import signal
 
     try:
@@ -343,8 +426,22 @@ def _lead(pipes: list[tuple[int, int, int, int]], ahead: Sequence[Path] = (),
     for _, jobs_w, results_r, _ in pipes:  # the parent's ends: its exit must mean end-of-file here
         os.close(jobs_w)
         os.close(results_r)
+    if plan is not None:
+        os.close(plan[1])
     import lambdalint.code.extract  # noqa: F401 - the point: LibCST is imported while the parent loads
 
+    if plan is not None:
+        import pickle
+
+        told = _read_all(plan[0])
+        os.close(plan[0])
+        if not told:
+            return
+        count, ahead, likely = pickle.loads(told)
+        for unused in pipes[count:]:
+            os.close(unused[0])
+            os.close(unused[3])
+        pipes = pipes[:count]
     done_ahead = _ahead(ahead, likely, [jobs_r for jobs_r, _, _, _ in pipes])
     for index in range(1, len(pipes)):
         jobs_r, _, _, results_w = pipes[index]
@@ -405,6 +502,13 @@ def _serve(jobs_fd: int, results_fd: int, done_ahead: dict[Job, ModuleFacts] | N
         view = memoryview(data)
         while view:
             view = view[os.write(results_fd, view):]
+
+
+def _read_all(fd: int) -> bytes:
+    parts: list[bytes] = []
+    while data := os.read(fd, 1 << 20):
+        parts.append(data)
+    return b"".join(parts)
 
 
 def _read_exactly(fd: int, count: int) -> bytes | None:
