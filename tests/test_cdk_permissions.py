@@ -163,3 +163,64 @@ def handler(event, context):
     app = tmp_path / "app.py"
     app.write_text(app.read_text().replace("        sender.grant_invoke(updater)\n", ""))
     assert permission_findings(tmp_path) == [("LL321", "lambda/update.py", 10)]
+
+
+LAYERED_STACK = '''\
+from aws_cdk import Stack, aws_dynamodb, aws_lambda
+from constructs import Construct
+
+
+class KittensStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        table = aws_dynamodb.Table(self, "kitten_table", partition_key=aws_dynamodb.Attribute(
+            name="name", type=aws_dynamodb.AttributeType.STRING))
+        db_layer = aws_lambda.LayerVersion(
+            self,
+            "DbLayer",
+            code=aws_lambda.Code.from_asset("layer"),
+            compatible_runtimes=[aws_lambda.Runtime.PYTHON_3_12],
+        )
+        delete = aws_lambda.Function(
+            self,
+            id="KittenDeleteFunction",
+            code=aws_lambda.Code.from_asset("src/api/delete"),
+            handler="delete_kittens.handler",
+            environment={"KITTENS_TABLE_NAME": table.table_name},
+            runtime=aws_lambda.Runtime.PYTHON_3_12,
+            timeout=Duration.seconds(10),
+            layers=[db_layer],
+        )
+        table.grant_read_data(delete)
+'''
+
+
+def layered_app(tmp_path: Path, grant: str) -> Path:
+    """A function whose handler imports its table from a module of its own `LayerVersion`
+    (evioncane/cdk-python-crud-example's layout): the calls are made by the handler, the table is
+    the layer's."""
+    write_tree(tmp_path, {
+        "cdk.json": '{"app": "python3 app.py"}\n',
+        "app.py": "import aws_cdk as cdk\nfrom kittens.stack import KittensStack\n\napp = cdk.App()\n"
+                  "KittensStack(app, \"Kittens\")\napp.synth()\n",
+        "kittens/__init__.py": "",
+        "kittens/stack.py": LAYERED_STACK.replace("from aws_cdk import Stack,", "from aws_cdk import Duration, Stack,")
+                                          .replace("grant_read_data", grant),
+        "layer/python/dynamo_db.py": "import os\n\nimport boto3\n\n"
+                                     "table = boto3.resource('dynamodb').Table(os.environ['KITTENS_TABLE_NAME'])\n",
+        "src/api/delete/delete_kittens.py": "from dynamo_db import table\n\n\ndef handler(event, context):\n"
+                                            "    table.delete_item(Key={'name': event['name']})\n"
+                                            "    return {'statusCode': 204}\n",
+    })
+    return tmp_path
+
+
+def test_a_layer_version_of_the_app_puts_its_python_folder_on_the_handlers_import_path(tmp_path: Path) -> None:
+    result = run_lint(layered_app(tmp_path, "grant_read_data"))
+    assert ("LL321", "src/api/delete/delete_kittens.py", 5) in codes_at(result)
+    assert not any("without local content" in note for note in result.notes)
+
+
+def test_a_layer_version_whose_grant_allows_the_call_is_silent(tmp_path: Path) -> None:
+    result = run_lint(layered_app(tmp_path, "grant_read_write_data"))
+    assert not [f for f in result.visible if f.code in ("LL321", "LL322")]

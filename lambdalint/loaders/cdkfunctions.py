@@ -99,6 +99,25 @@ def function_role(function: Any, properties: dict[str, Located], initial: Any,
             add_statements(target.resource, statements)
 
 
+LAYER = LAMBDA + "LayerVersion"
+
+
+def layer_construct(state: AppState, qualified: str, call: Any, frame: Any, reader: Any) -> Any:
+    """`aws_lambda.LayerVersion(self, "Deps", code=Code.from_asset("layer"))`: an
+    `AWS::Lambda::LayerVersion` whose content is the asset folder, as `cdk synth` writes it (the
+    functions that list it then import from its `python/` folder and count its size)."""
+    keywords, _ = reader.keywords(call, frame)
+    construct = resource_maker(state, reader, qualified)("AWS::Lambda::LayerVersion", {}, call, frame)
+    if not construct:
+        return None
+    code = keywords.get("code", (None,))[0]
+    asset = code.value.get("cdk:asset") if isinstance(code, Located) and isinstance(code.value, dict) else None
+    if asset is not None and isinstance(asset.value, str) and asset.is_literal:
+        construct.resource.value["Metadata"] = Located(
+            {"aws:asset:path": Located(str(state.app_dir / asset.value), asset.span)}, asset.span)
+    return construct
+
+
 def function_properties(kind: str, keywords: dict[str, Any], complete: bool, module: Any, head: Span,
                         app_dir: Path) -> tuple[dict[str, Located], dict[str, Located]]:
     """The function's CloudFormation properties and metadata from its keyword arguments."""
