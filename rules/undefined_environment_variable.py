@@ -6,8 +6,9 @@ and the Lambda runtime does not provide: `os.environ["X"]`, and `os.environ.get(
 code of the handler's module and the project modules it imports, and the functions it calls.
 
 Silent: reads with a default (`os.environ.get("X", "d")`, `os.getenv("X") or "d"`), reads under a
-test of the same variable (`if "X" in os.environ:`, `if os.getenv("X"):`) or inside
-`try ... except KeyError`, variables the runtime sets (`AWS_REGION`, `AWS_LAMBDA_FUNCTION_NAME`,
+test of the same variable (`if "X" in os.environ:`, `if os.getenv("X"):`, and as a value
+`bool(os.getenv("X"))`, `os.getenv("X") is not None`, `not os.getenv("X")`), `os.environ["X"]`
+inside `try ... except KeyError` (a `.get()` never raises, so a `try` does not make it optional), variables the runtime sets (`AWS_REGION`, `AWS_LAMBDA_FUNCTION_NAME`,
 `LAMBDA_TASK_ROOT`, ...), and functions whose environment cannot be read statically (an `!If`, a
 Serverless `${file(...)}`).
 
@@ -229,6 +230,40 @@ logging.getLogger().setLevel(LOG_LEVEL)
 def handler(event, context):
     return {"table": os.environ["TABLE_NAME"], "debug": DEBUG}
 """}, title="reads with defaults"),
+        bad(files={"template.yaml": SAM, "src/app.py": """\
+import json
+import os
+
+import boto3
+
+sqs = boto3.client("sqs")
+
+
+def handler(event, context):
+    try:
+        # `.get()` never raises: the `except` below handles the send, not a missing variable
+        queue_url = os.environ.get("QUEUE_URL")  # [undefined-environment-variable]
+        if not queue_url:
+            return {"statusCode": 500}
+        sqs.send_message(QueueUrl=queue_url, MessageBody=json.dumps(event))
+    except Exception:
+        return {"statusCode": 502}
+    return {"statusCode": 202, "table": os.environ["TABLE_NAME"]}
+"""}, title="a .get() read inside try/except"),
+        good(files={"template.yaml": SAM, "src/app.py": """\
+import os
+
+import boto3
+
+# LocalStack's override: unset on AWS, and only its presence is looked at
+IS_LOCAL = bool(os.environ.get("AWS_ENDPOINT_URL"))
+HAS_TRACE = os.getenv("CUSTOM_TRACE_HEADER") is not None
+table = boto3.resource("dynamodb").Table(os.environ["TABLE_NAME"])
+
+
+def handler(event, context):
+    return {"local": IS_LOCAL, "trace": HAS_TRACE, "table": table.name}
+"""}, title="presence tests outside an if"),
         good(files={"template.yaml": SAM, "src/app.py": """\
 import os
 

@@ -18,7 +18,17 @@ class EnvFacts(WalkState):
             index = node.slice[0].slice
             key = string_value(index.value) if isinstance(index, cst.Index) else None
             kind = "write" if self._is_store(node) else "read"
-            self._env(key, kind, False, node)
+            self._env(key, kind, False, node, raises=True)
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        # `os.getenv("X") is not None` outside an `if` (`local = ... is not None`): a presence test
+        if len(node.comparisons) == 1 and isinstance(node.comparisons[0].operator, (cst.Is, cst.IsNot)) and \
+                isinstance(node.comparisons[0].comparator, cst.Name) and node.comparisons[0].comparator.value == "None":
+            self.defaulted.add(id(node.left))
+
+    def visit_UnaryOperation(self, node: cst.UnaryOperation) -> None:
+        if isinstance(node.operator, cst.Not):  # `not os.getenv("X")`: a presence test
+            self.defaulted.add(id(node.expression))
 
     def _is_store(self, node: cst.Subscript) -> bool:
         stmt = self.current_statement
@@ -33,9 +43,11 @@ class EnvFacts(WalkState):
                 return True
         return False
 
-    def _env(self, key: str | None, kind: str, has_default: bool, node: cst.CSTNode) -> None:
+    def _env(self, key: str | None, kind: str, has_default: bool, node: cst.CSTNode, raises: bool = False) -> None:
+        """`raises`: a read that raises when the variable is unset (`os.environ["X"]`), which a
+        `try ... except KeyError` around it handles; `.get()` and `getenv` never raise."""
         fn = self.function
-        guarded = any("*" in g or (key is not None and key in g) for g in self.env_guards)
+        guarded = any(("*" in g and raises) or (key is not None and key in g) for g in self.env_guards)
         target = None
         stmt = self.current_statement
         if kind == "read" and stmt is not None and len(stmt.body) == 1:
@@ -56,3 +68,8 @@ class EnvFacts(WalkState):
         positional = [a for a in node.args if a.keyword is None]
         key = string_value(positional[0].value) if positional else None
         self._env(key, "read" if read else "write", len(node.args) > 1, node)
+
+    def _presence_call(self, node: cst.Call, names: set[str]) -> None:
+        """`bool(os.environ.get("X"))`: a presence test of `X`, not a use of its value."""
+        if "builtins.bool" in names and len(node.args) == 1 and node.args[0].keyword is None:
+            self.defaulted.add(id(node.args[0].value))

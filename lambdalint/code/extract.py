@@ -379,6 +379,7 @@ class _Visitor(CallFacts, EnvFacts, MutationFacts, AwsFacts, PynamoFacts):
         self.called.add(id(node.func))  # a method, not an attribute read (`visit_Attribute`)
         fact, names = self._call(node)
         self._env_call(node, names)
+        self._presence_call(node, names)
         self._call_mutation(node, fact)
         self._aws_call(node, fact, names)
         self._pynamo_call(node, fact)
