@@ -12,7 +12,8 @@ Looks inside a function's code package for what the runtime never needs:
   alone;
 - development-only packages, installed in the package or listed in its `requirements.txt` (or a
   file it includes with `-r`, which the build installs too; reported at that line):
-  `pytest`, `moto`, `boto3-stubs`, `mypy-boto3-*`, `black`, `ruff`, `mypy`, `pylint`, `ipython`
+  `pytest`, `moto`, `boto3-stubs`, `mypy-boto3-*`, `black`, `ruff`, `mypy`, `pylint`, `ipython`, `pipenv`,
+  `virtualenv`, `virtualenv-clone`
   (option `dev-packages`);
 - `boto3`/`botocore` vendored into the package (info): the Python runtime already has them. A
   requirement pinned with `==` (or given a `>=` floor) and a comment saying why (on the line, or the
@@ -67,7 +68,10 @@ if TYPE_CHECKING:
     from lambdalint.rulekit import Bloat, CodeSource, LayerRef
 
 # The default of the `dev-packages` option.
-DEV_PACKAGES = ("pytest", "moto", "boto3-stubs", "mypy-boto3-*", "black", "ruff", "mypy", "pylint", "ipython")
+# pipenv and virtualenv: a `pipenv requirements` export of the whole lock lists the tools that
+# made it (a judged SAM app's layer shipped them to all five of its functions)
+DEV_PACKAGES = ("pytest", "moto", "boto3-stubs", "mypy-boto3-*", "black", "ruff", "mypy", "pylint", "ipython",
+                "pipenv", "virtualenv", "virtualenv-clone")
 
 _KIND_WORDS = {
     "tests": "tests", "pycache": "bytecode cache", "git": "git history", "virtualenv": "virtualenv",
@@ -235,6 +239,13 @@ RULE = Rule(
                    "src/requirements.txt": "requests==2.32.3\npytest==8.2.0  # [bloated-package]\n"
                                            "moto[s3]>=5  # [bloated-package]\n"},
             title="dev-only requirements"),
+        bad(files={"template.yaml": _SAM.format(marker=""), "src/app.py": _APP,
+                   "src/requirements.txt": "-i https://pypi.org/simple\ncertifi==2022.9.14\n"
+                                           "pipenv==2022.9.21  # [bloated-package]\n"
+                                           "requests==2.28.1 ; python_version >= '3.7'\n"
+                                           "virtualenv==20.16.5 ; python_full_version >= '3.6.0'  # [bloated-package]\n"
+                                           "virtualenv-clone==0.5.7 ; python_version >= '2.7'  # [bloated-package]\n"},
+            title="a pipenv lock exported whole"),
         bad(files={"template.yaml": _SAM.format(marker=""), "src/app.py": _APP,
                    "src/requirements.txt": "boto3  # [bloated-package]\n"},
             title="unpinned boto3 requirement (info)"),
