@@ -250,6 +250,17 @@ def handler(event, context):
         return {"statusCode": 502}
     return {"statusCode": 202, "table": os.environ["TABLE_NAME"]}
 """}, title="a .get() read inside try/except"),
+        bad(files={"template.yaml": SAM, "src/app.py": """\
+import os
+
+# a subscript raises KeyError before `or`, `bool` or `is not None` can look at it
+REGION_NAME = os.environ["REPLICA_REGION"] or "eu-west-1"  # [undefined-environment-variable]
+VERBOSE = bool(os.environ["VERBOSE_LOGS"])  # [undefined-environment-variable]
+
+
+def handler(event, context):
+    return {"table": os.environ["TABLE_NAME"], "region": REGION_NAME, "verbose": VERBOSE}
+"""}, title="defaults and presence tests on a subscript"),
         good(files={"template.yaml": SAM, "src/app.py": """\
 import os
 

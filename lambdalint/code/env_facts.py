@@ -57,7 +57,9 @@ class EnvFacts(WalkState):
                 targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
                 if len(targets) == 1 and isinstance(targets[0], cst.Name):
                     target = targets[0].value
-        self.facts.env.append(EnvFact(key, kind, has_default or id(node) in self.defaulted,
+        # a default or a presence test makes only a read that cannot raise optional:
+        # `os.environ["X"] or "d"` and `bool(os.environ["X"])` still raise when `X` is unset
+        self.facts.env.append(EnvFact(key, kind, has_default or (id(node) in self.defaulted and not raises),
                                       self._span(node), fn.qualname if fn else None, guarded, target))
 
     def _env_call(self, node: cst.Call, names: set[str]) -> None:
