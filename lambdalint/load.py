@@ -142,7 +142,7 @@ def _load_terraform(paths: list[Path], project: Project, overlay: dict[Path, str
 
 
 def _add_terraform(project: Project, result: LoadedFolder, files: TerraformFiles, depth: int) -> None:
-    from lambdalint.loaders.terraform import link_call, load_terraform_folder
+    from lambdalint.loaders.terraform import build_terraform_folder, link_call, read_terraform_folder
 
     for template in result.templates:
         project.sources[template.source.display] = template.source
@@ -153,13 +153,22 @@ def _add_terraform(project: Project, result: LoadedFolder, files: TerraformFiles
     project.unchecked.extend(n for n in result.notes if n not in project.unchecked)
     if depth >= _MAX_MODULE_DEPTH:
         return
+    # Every called module is read before any is built: one module's wiring may name another's
+    # resources through what the caller passes it (`event_source_arn = var.queue_arn`).
+    readings = []
     for call in result.calls:
         paths = sorted(p for p in call.folder.glob("*") if is_terraform(p.name)) if call.folder.is_dir() else []
         if not paths:
             continue
-        child = load_terraform_folder(call.folder, paths, files, inputs=call.inputs, caller=call.caller,
-                                      prefix=f"{result.prefix}module.{call.name}.")
+        reading = read_terraform_folder(call.folder, paths, files, inputs=call.inputs, caller=call.caller,
+                                        prefix=f"{result.prefix}module.{call.name}.")
+        if call.caller is not None:
+            call.caller.children[call.name] = reading.module
+        readings.append((call, reading))
+    children = [(call, build_terraform_folder(reading)) for call, reading in readings]
+    for call, child in children:
         link_call(call, child)
+    for _, child in children:
         _add_terraform(project, child, files, depth + 1)
 
 

@@ -1221,3 +1221,141 @@ variable "shared_layer_arn" {
 """})
     assert remote_layers(function(load(tmp_path), "aws_lambda_function.db")) == [
         "aws_lambda_layer_version.deps", "var.shared_layer_arn"]
+
+
+def _module_per_concern(queue_visibility: str = "") -> dict[str, str]:
+    """The module-per-concern layout (yagmurgulec's job API, judged): a queue module, a function
+    module and an API module, which the root wires together through their outputs and inputs."""
+    return {
+        "terraform/main.tf": """\
+module "job_queue" {
+  source = "./modules/sqs"
+}
+
+module "worker" {
+  source    = "./modules/worker"
+  queue_arn = module.job_queue.queue_arn
+}
+
+module "producer" {
+  source = "./modules/worker"
+  queue_arn = "arn:aws:sqs:eu-west-1:123456789012:elsewhere"
+}
+
+module "api" {
+  source               = "./modules/apigw"
+  lambda_function_arn  = module.producer.function_arn
+  lambda_function_name = module.producer.function_name
+}
+""",
+        "terraform/modules/sqs/main.tf": f"""\
+resource "aws_sqs_queue" "jobs" {{
+  name = "jobs"
+{queue_visibility}}}
+
+output "queue_arn" {{
+  value = aws_sqs_queue.jobs.arn
+}}
+""",
+        "terraform/modules/worker/main.tf": """\
+variable "queue_arn" {
+  type = string
+}
+
+resource "aws_lambda_function" "this" {
+  function_name                  = "worker"
+  filename                       = "${path.module}/app.zip"
+  handler                        = "app.handler"
+  runtime                        = "python3.12"
+  timeout                        = 29
+  reserved_concurrent_executions = 5
+  role                           = "arn:aws:iam::123456789012:role/worker"
+}
+
+resource "aws_lambda_event_source_mapping" "from_sqs" {
+  event_source_arn = var.queue_arn
+  function_name    = aws_lambda_function.this.arn
+}
+
+output "function_arn" {
+  value = aws_lambda_function.this.arn
+}
+
+output "function_name" {
+  value = aws_lambda_function.this.function_name
+}
+""",
+        "terraform/modules/apigw/main.tf": """\
+variable "lambda_function_arn" {
+  type = string
+}
+
+variable "lambda_function_name" {
+  type = string
+}
+
+resource "aws_apigatewayv2_api" "this" {
+  name          = "jobs"
+  protocol_type = "HTTP"
+}
+
+resource "aws_apigatewayv2_integration" "lambda" {
+  api_id                 = aws_apigatewayv2_api.this.id
+  integration_type       = "AWS_PROXY"
+  integration_uri        = var.lambda_function_arn
+  payload_format_version = "2.0"
+}
+
+resource "aws_apigatewayv2_route" "post_jobs" {
+  api_id    = aws_apigatewayv2_api.this.id
+  route_key = "POST /jobs"
+  target    = "integrations/${aws_apigatewayv2_integration.lambda.id}"
+}
+
+resource "aws_apigatewayv2_route" "get_jobs" {
+  api_id    = aws_apigatewayv2_api.this.id
+  route_key = "GET /jobs"
+  target    = "integrations/${aws_apigatewayv2_integration.lambda.id}"
+}
+
+resource "aws_apigatewayv2_route" "options_jobs" {
+  api_id    = aws_apigatewayv2_api.this.id
+  route_key = "OPTIONS /jobs"
+  target    = "integrations/${aws_apigatewayv2_integration.lambda.id}"
+}
+
+resource "aws_lambda_permission" "api" {
+  action        = "lambda:InvokeFunction"
+  function_name = var.lambda_function_name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_apigatewayv2_api.this.execution_arn}/*/*"
+}
+""",
+    }
+
+
+def test_one_module_wires_what_another_module_of_the_same_caller_makes(tmp_path: Path) -> None:
+    """`event_source_arn = var.queue_arn` where the root passes `module.job_queue.queue_arn`: the
+    queue (and its default 30 s visibility) is the queue module's; `integration_uri =
+    var.lambda_function_arn` where the root passes `module.producer.function_arn`: the API module's
+    routes invoke the producer module's function. Both were invisible (no LL203, no LL216)."""
+    write_tree(tmp_path, _module_per_concern())
+    from lambdalint.triggers import function_triggers
+
+    project = load(tmp_path / "terraform")
+    worker = function(project, "module.worker.aws_lambda_function.this")
+    producer = function(project, "module.producer.aws_lambda_function.this")
+    assert [(t.kind, t.source) for t in function_triggers(worker)] == [("sqs", "module.job_queue.aws_sqs_queue.jobs")]
+    assert sorted((t.kind, t.name) for t in function_triggers(producer)) == [
+        ("http-api", "aws_apigatewayv2_integration.lambda"), ("sqs", "aws_lambda_event_source_mapping.from_sqs")]
+    found = {(f.code, f.severity, f.span.path, f.span.line) for f in run_lint(tmp_path, select=("LL203", "LL216")).findings}
+    assert found == {
+        ("LL203", "warning", "terraform/modules/worker/main.tf", 10),  # only the worker's queue is known
+        ("LL216", "warning", "terraform/modules/apigw/main.tf", 21),
+        ("LL216", "info", "terraform/modules/apigw/main.tf", 27),
+    }
+
+
+def test_a_sibling_queue_with_a_long_enough_visibility_is_silent(tmp_path: Path) -> None:
+    write_tree(tmp_path, _module_per_concern('  visibility_timeout_seconds = 180\n'))
+    assert not run_lint(tmp_path, select=("LL203",)).findings

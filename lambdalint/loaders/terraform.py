@@ -39,7 +39,7 @@ from lambdalint.loaders.terraform_lambda_module import module_function, module_t
 from lambdalint.loaders.terraform_module import (FUNCTION, LAMBDA_MODULES, SPELLING, TerraformModule, _first_block,
                                                  build_function, never_created)
 from lambdalint.loaders.terraform_triggers import (async_failures, caller_triggers, module_schedules, module_triggers,
-                                                  public_grants, public_urls)
+                                                  public_grants, public_urls, sibling_triggers)
 from lambdalint.model import Function, Problem, SourceFile, Template
 
 __all__ = ["FUNCTION", "SPELLING", "LoadedFolder", "ModuleCall", "ReadFolder", "TerraformFiles", "TerraformModule",
@@ -238,13 +238,14 @@ def build_terraform_folder(reading: ReadFolder) -> LoadedFolder:
 
 
 def link_call(call: ModuleCall, child: LoadedFolder) -> None:
-    """What the calling module wires to the functions of the module it called (`caller_triggers`):
-    each becomes a trigger of that function."""
+    """What the calling module, or another module it calls, wires to the functions of the module
+    it called (`caller_triggers`, `sibling_triggers`): each becomes a trigger of that function."""
     module = next((t.module for t in child.templates if t.module is not None), None)
     functions = [f for t in child.templates for f in t.functions]
     if module is None or not functions:
         return
-    found = caller_triggers(call.caller, call.name, module, functions)
+    found = caller_triggers(call.caller, call.name, module, functions) + \
+        sibling_triggers(call.caller, call.name, module, functions)
     module.triggers.extend(found)
     caller_policies(call.caller, call.name, module, functions)
     for url in public_urls(found):

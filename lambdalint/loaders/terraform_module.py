@@ -45,6 +45,9 @@ class TerraformModule:
     modules: dict[str, Block] = field(default_factory=dict)
     prefix: str = ""  # `module.orders.` when a caller's module call loaded this folder
     caller: TerraformModule | None = field(default=None, repr=False, compare=False)  # whose call loaded this one
+    # the local modules this one calls, read (not yet built), by call name: what its values and
+    # its callees' values name as `module.<call>.<output>`
+    children: dict[str, TerraformModule] = field(default_factory=dict, repr=False, compare=False)
     variable_names: set[str] = field(default_factory=set)
     triggers: list = field(default_factory=list)  # `lambdalint.triggers.Trigger`s of every function
     schedules: list = field(default_factory=list)  # `lambdalint.triggers.ScheduleExpression`s
@@ -81,6 +84,47 @@ class TerraformModule:
                 if block.type == "output" and block.labels == [key] and "value" in block.attributes:
                     return self.reference(self.attribute(block.attributes["value"]))
         return None
+
+    def writes(self, node: Located) -> bool:
+        """Whether `node` was written in one of this module's files: then a `module.x` in it names
+        this module's own call `x`."""
+        return any(hcl.display == node.span.path for hcl in self.files)
+
+    def passed_in(self, node: Located | None) -> Located | None:
+        """The caller's reference behind `var.x` (`module.queue.queue_arn`, when the caller says
+        `queue_arn = module.queue.queue_arn`): a value it does not know either, in its own names."""
+        text = node.value if node is not None and node.origin == "unresolved" and isinstance(node.value, str) else ""
+        parts = text.strip().split(".")
+        if self.caller is None or len(parts) != 2 or parts[0] != "var":
+            return None
+        passed = self.scope.variables.get(parts[1])
+        if passed is None or passed.origin != "unresolved" or not self.caller.writes(passed):
+            return None
+        return passed
+
+    def sibling_output(self, node: Located | None) -> tuple[TerraformModule, str] | None:
+        """The module and output name a `var.x` is, when the caller passed in another of its
+        module calls' outputs (`queue_arn = module.queue.queue_arn`): the module-per-concern layout,
+        where one module's wiring names another's resources."""
+        passed = self.passed_in(node)
+        parts = passed.value.strip().split(".") if passed is not None else []
+        if self.caller is None or len(parts) < 3 or parts[0] != "module":
+            return None
+        sibling = self.caller.children.get(parts[1].split("[")[0])
+        return (sibling, parts[2].split("[")[0]) if sibling is not None and sibling is not self else None
+
+    def resource_of(self, node: Located | None) -> tuple[TerraformModule, str, str] | None:
+        """The module, type and name of the resource `node` refers to: one of this module's
+        (`aws_sqs_queue.jobs.arn`), or one another module of the same caller outputs."""
+        ref = self.reference(node)
+        if ref is not None:
+            return (self, ref[0], ref[1]) if (ref[0], ref[1]) in self.resources else None
+        found = self.sibling_output(node)
+        if found is None:
+            return None
+        sibling, output = found
+        ref = sibling.output_reference(output)
+        return (sibling, ref[0], ref[1]) if ref is not None and (ref[0], ref[1]) in sibling.resources else None
 
     def reference(self, node: Located | None) -> tuple[str, str, str] | None:
         """`(type, name, attribute)` for `aws_x.name.attr` / `data.aws_x.name.attr` text."""

@@ -12,9 +12,10 @@ anything else is no trigger, never a guess.
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterator
+from typing import Callable, Iterator, NamedTuple
 
 from lambdalint.located import Located, Span, default
+from lambdalint.loaders.hcl import Block
 from lambdalint.loaders.terraform_module import FUNCTION, TerraformModule
 from lambdalint.model import Function, PublicGrant, PublicUrl
 from lambdalint.triggers import (_ARN_SERVICES, _PERMISSION_PRINCIPALS, DEFAULT_VISIBILITY, ScheduleExpression, Trigger,
@@ -38,14 +39,39 @@ _MAPPING_KEYS = {
 }
 
 
+class _Source(NamedTuple):
+    """A resource the events come from, in the module that defines it."""
+
+    module: TerraformModule
+    kind: str
+    name: str
+    address: str  # as the wiring module names it in messages
+
+    @property
+    def block(self) -> Block:
+        return self.module.resources[(self.kind, self.name)]
+
+    @property
+    def body(self) -> Located:
+        return self.module.value(self.block)
+
+    @property
+    def span(self) -> Span:
+        return self.block.span
+
+
 class _Collector:
     def __init__(self, module: TerraformModule, functions: list[Function],
-                 calls: dict[str, Callable[[str], Function | None]] | None = None) -> None:
+                 calls: dict[str, Callable[[str], Function | None]] | None = None,
+                 namespace: TerraformModule | None = None) -> None:
         self.module = module
-        # local module calls whose functions `module.<call>.<output>` may name, by call name
+        # local module calls whose functions `module.<call>.<output>` may name, by call name: calls
+        # of `namespace` (this module, or its caller when the value came in as a variable)
         self.calls = calls or {}
+        self.namespace = namespace or module
         # addresses as written inside the module (a called module's functions carry its prefix)
-        self.by_address = {f.name[len(module.prefix):]: f for f in functions}
+        self.by_address = {f.name[len(module.prefix):] if f.name.startswith(module.prefix) else f.name: f
+                           for f in functions}
         self.by_name: dict[str, Function] = {}
         for function in functions:
             name = function.properties.get("function_name")
@@ -53,11 +79,13 @@ class _Collector:
                 self.by_name[name.value] = function
 
     def function_named(self, node: Located | None) -> Function | None:
+        if self.namespace is not self.module:  # the caller's calls, named by what it passed in
+            node = self.module.passed_in(node) or node
         text = node.value if node is not None and node.origin == "unresolved" and isinstance(node.value, str) else ""
         if text.startswith("module."):  # `module.orders.lambda_function_arn` of a lambda module call
             parts = text.split(".")
             found = self.by_address.get(".".join(parts[:2]))
-            if found is None and len(parts) >= 3 and parts[1] in self.calls:
+            if found is None and len(parts) >= 3 and parts[1] in self.calls and self.namespace.writes(node):  # type: ignore[arg-type]
                 found = self.calls[parts[1]](parts[2])  # an output of a local module
             return found
         ref = self.module.reference(node)
@@ -69,12 +97,14 @@ class _Collector:
             return self.by_name.get(name)
         return None
 
-    def source(self, node: Located | None) -> tuple[str, str] | None:
-        """(type, name) of a resource of this module the value refers to."""
-        ref = self.module.reference(node)
-        if ref is not None and (ref[0], ref[1]) in self.module.resources:
-            return ref[0], ref[1]
-        return None
+    def source(self, node: Located | None) -> _Source | None:
+        """The resource the value refers to: one of this module's, or one that another module of
+        the same caller outputs (its address then starts with that module's)."""
+        found = self.module.resource_of(node)
+        if found is None:
+            return None
+        module, kind, name = found
+        return _Source(module, kind, name, f"{'' if module is self.module else module.prefix}{kind}.{name}")
 
     def body(self, kind: str, name: str) -> Located:
         return self.module.value(self.module.resources[(kind, name)])
@@ -116,18 +146,17 @@ class _Collector:
         trigger_kind = self.mapping_kind(ref, source, settings)
         target = body.get("function_name")
         visibility = None
-        if trigger_kind == "sqs" and source is not None and source[0] == "aws_sqs_queue":
-            visibility = self.body(*source).get("visibility_timeout_seconds") or \
-                default(DEFAULT_VISIBILITY, self.module.resources[source].span)
+        if trigger_kind == "sqs" and source is not None and source.kind == "aws_sqs_queue":
+            visibility = source.body.get("visibility_timeout_seconds") or default(DEFAULT_VISIBILITY, source.span)
         yield Trigger(trigger_kind, address, span, settings, self.function_named(target),
-                      f"{source[0]}.{source[1]}" if source else None, ref, kind,
+                      source.address if source else None, ref, kind,
                       {"target": target} if target is not None else {}, stream_hint=STREAM_HINT,
                       visibility=visibility, visibility_key="visibility_timeout_seconds")
 
-    def mapping_kind(self, ref: Located | None, source: tuple[str, str] | None,
+    def mapping_kind(self, ref: Located | None, source: _Source | None,
                      settings: dict[str, Located]) -> TriggerKind:
-        if source is not None and source[0] in _SOURCE_TYPES:
-            return _SOURCE_TYPES[source[0]]
+        if source is not None and source.kind in _SOURCE_TYPES:
+            return _SOURCE_TYPES[source.kind]
         text = ref.str_value() if ref is not None else None
         if text and text.startswith("arn:") and text.count(":") >= 2 and text.split(":")[2] in _ARN_SERVICES:
             return _ARN_SERVICES[text.split(":")[2]]
@@ -148,7 +177,7 @@ class _Collector:
                 settings["Filter"] = Located({"S3Key": Located({"Rules": Located(rules, config.span)}, config.span)},
                                              config.span)
             yield Trigger("s3", address, config.span, settings, function,
-                          f"{source[0]}.{source[1]}" if source else None, body.get("bucket"), kind)
+                          source.address if source else None, body.get("bucket"), kind)
 
     def subscription(self, address: str, body: Located, span: Span, kind: str) -> Iterator[Trigger]:
         protocol = body.get("protocol")
@@ -162,7 +191,7 @@ class _Collector:
             if body.get("filter_policy") is not None:
                 settings["FilterPolicy"] = body.value["filter_policy"]
             yield Trigger("sns", address, span, settings, function,
-                          f"{source[0]}.{source[1]}" if source else None, ref, kind)
+                          source.address if source else None, ref, kind)
 
     def event_target(self, address: str, body: Located, span: Span, kind: str) -> Iterator[Trigger]:
         function = self.function_named(body.get("arn"))
@@ -205,13 +234,13 @@ class _Collector:
             return
         ref = body.get("api_id")
         source = self.source(ref)
-        protocol = self.body(*source).get("protocol_type") if source is not None else None
+        protocol = source.body.get("protocol_type") if source is not None else None
         trigger_kind: TriggerKind = "websocket" if protocol is not None and protocol.str_value() == "WEBSOCKET" \
             else "http-api"
         settings = {"TimeoutInMillis": body.value["timeout_milliseconds"]} if body.get("timeout_milliseconds") else {}
         routes = self.routes_to(address)
         yield Trigger(trigger_kind, address, span, settings, function,
-                      f"{source[0]}.{source[1]}" if source else None, ref, kind,
+                      source.address if source else None, ref, kind,
                       extra={"Routes": Located(routes, span)} if routes else {})
 
     def routes_to(self, integration: str) -> list[Located]:
@@ -252,10 +281,10 @@ class _Collector:
         ref = body.get("rest_api_id")
         source = self.source(ref)
         yield Trigger("api", address, span, settings, function,
-                      f"{source[0]}.{source[1]}" if source else None, ref, kind,
+                      source.address if source else None, ref, kind,
                       extra=self.rest_method(body, source))
 
-    def rest_method(self, integration: Located, api: tuple[str, str] | None) -> dict[str, Located]:
+    def rest_method(self, integration: Located, api: _Source | None) -> dict[str, Located]:
         """The `aws_api_gateway_method` an integration's `http_method` refers to and its REST API,
         as CloudFormation's `Method` and `RestApi` properties (LL216 reads them); empty when
         either is not a resource of this module."""
@@ -267,9 +296,9 @@ class _Collector:
         body = self.module.value(block)
         names = {"http_method": "HttpMethod", "authorization": "AuthorizationType", "api_key_required": "ApiKeyRequired"}
         method_props = {names[k]: v for k, v in body.items() if k in names}
-        api_body = self.body(*api)
+        api_body = api.body
         api_props: dict[str, Located] = {}
-        policies = [b for (kind, _), b in self.module.resources.items() if kind == "aws_api_gateway_rest_api_policy"]
+        policies = [b for (kind, _), b in api.module.resources.items() if kind == "aws_api_gateway_rest_api_policy"]
         if api_body.get("policy") is not None or policies:  # a policy of this API, or maybe of it
             api_props["Policy"] = api_body.get("policy") or default("policy", api_body.span)
         endpoint = _nested(api_body, "endpoint_configuration")
@@ -298,14 +327,14 @@ class _Collector:
             # "AWS::Lambda::Permission": the grant only says who may invoke (dropped when
             # something else shows the same trigger)
             yield Trigger(trigger_kind, address, span, {}, function,
-                          f"{source[0]}.{source[1]}" if source else None, ref, "AWS::Lambda::Permission")
+                          source.address if source else None, ref, "AWS::Lambda::Permission")
 
     def log_subscription(self, address: str, body: Located, span: Span, kind: str) -> Iterator[Trigger]:
         function = self.function_named(body.get("destination_arn"))
         if function is not None:
             ref = body.get("log_group_name")
             source = self.source(ref)
-            yield Trigger("logs", address, span, {}, function, f"{source[0]}.{source[1]}" if source else None,
+            yield Trigger("logs", address, span, {}, function, source.address if source else None,
                           ref, kind)
 
     def target_group(self, address: str, body: Located, span: Span, kind: str) -> Iterator[Trigger]:
@@ -349,6 +378,26 @@ def caller_triggers(caller: TerraformModule, name: str, called: TerraformModule,
     named through that module's outputs (`integration_uri = module.orders.invoke_arn`, where the
     module says `output "invoke_arn" { value = aws_lambda_function.this.invoke_arn }`): the
     wrapper-module layout."""
+    return _through_outputs(caller, caller, name, called, functions)
+
+
+def sibling_triggers(caller: TerraformModule, name: str, called: TerraformModule,
+                     functions: list[Function]) -> list[Trigger]:
+    """The triggers the other modules `caller` calls declare for the functions of the one it
+    calls as `name`, named through what the caller passes them (`integration_uri =
+    var.function_arn` in one module, `function_arn = module.orders.invoke_arn` in the caller):
+    the module-per-concern layout (an API module, a queue module, a function module)."""
+    found: list[Trigger] = []
+    for other in caller.children.values():
+        if other is not called:
+            found.extend(_through_outputs(other, caller, name, called, functions))
+    return found
+
+
+def _through_outputs(declaring: TerraformModule, namespace: TerraformModule, name: str, called: TerraformModule,
+                     functions: list[Function]) -> list[Trigger]:
+    """The triggers `declaring` declares for `functions`, which `namespace` names by the outputs
+    of its module call `name` (the module `called`)."""
     by_address = {f.name: f for f in functions}
 
     def output(key: str) -> Function | None:
@@ -356,7 +405,7 @@ def caller_triggers(caller: TerraformModule, name: str, called: TerraformModule,
         return by_address.get(f"{called.prefix}{ref[0]}.{ref[1]}") if ref is not None and ref[0] == FUNCTION else None
 
     owned = {id(f) for f in functions}
-    found = [t for t in _Collector(caller, functions, {name: output}).collect()
+    found = [t for t in _Collector(declaring, functions, {name: output}, namespace).collect()
              if t.function is not None and id(t.function) in owned]
     return _without_redundant_permissions(found)
 
