@@ -200,6 +200,11 @@ def _cloudformation_role(found: ExecutionRole, logical_id: str, resource: Locate
                                           f"inline policy `{label}` of role `{logical_id}`"))
     for arn in (props.get("ManagedPolicyArns") or Located([], props.span)).elements():
         _managed_arn(found, arn, f"`ManagedPolicyArns` of role `{logical_id}`", template)
+    _attached_policies(found, logical_id, template)
+
+
+def _attached_policies(found: ExecutionRole, logical_id: str, template: Template) -> None:
+    """The policy resources of the template that name the role `logical_id` (`Roles`, `RoleName`)."""
     for other_id, other in template.resources_of(*_ATTACHING, "AWS::IAM::RolePolicy"):
         kind = other.get("Type")
         assert kind is not None
@@ -591,7 +596,11 @@ def _serverless_role(function: Function) -> ExecutionRole:
     legacy_role = provider.get("role")
     if legacy_role is not None:
         return _serverless_named_role(function, legacy_role)
-    return _serverless_provider_role(function, provider, "the provider's default role")
+    found = _serverless_provider_role(function, provider, "the provider's default role")
+    # The framework names that role `IamRoleLambdaExecution`: a policy of the service's own
+    # `resources` that names it (`Roles: [!Ref IamRoleLambdaExecution]`) is the role's too.
+    _attached_policies(found, "IamRoleLambdaExecution", function.template)
+    return found
 
 
 def _serverless_provider_role(function: Function, provider: Located, role: str) -> ExecutionRole:

@@ -75,3 +75,78 @@ def test_a_library_installed_from_git_leaves_the_calls_open(tmp_path: Path) -> N
     assert [code for code, _, _ in codes_at(run_lint(tmp_path, select=("LL322",)))] == ["LL322"]
     assert any("`pycommon` is installed from `git+https://github.com/gaiin-platform/pycommon.git@pre-release/v0.0.1`"
                in note for note in result.notes)
+
+
+URL_SHORTENER = """\
+service: url-shortener
+provider:
+  name: aws
+  runtime: python3.12
+  timeout: 10
+functions:
+  create:
+    handler: functions/create.handler
+    reservedConcurrency: 5
+  get:
+    handler: functions/get.handler
+    reservedConcurrency: 5
+resources:
+  Resources:
+    UrlShortenerTable:
+      Type: AWS::DynamoDB::Table
+      Properties:
+        TableName: UrlShortenerTable
+        BillingMode: PAY_PER_REQUEST
+        AttributeDefinitions:
+          - AttributeName: id
+            AttributeType: S
+        KeySchema:
+          - AttributeName: id
+            KeyType: HASH
+    DynamoDBIamPolicy:
+      Type: AWS::IAM::Policy
+      DependsOn: UrlShortenerTable
+      Properties:
+        PolicyName: lambda-dynamodb
+        PolicyDocument:
+          Version: '2012-10-17'
+          Statement:
+            - Effect: Allow
+              Action:
+                - dynamodb:GetItem
+{extra_action}              Resource: arn:aws:dynamodb:*:*:table/UrlShortenerTable
+        Roles:
+          - Ref: IamRoleLambdaExecution
+"""
+CREATE = """\
+import boto3
+
+table = boto3.resource("dynamodb").Table("UrlShortenerTable")
+
+
+def handler(event, context):
+    table.put_item(Item={"id": event["id"], "url": event["url"]})
+    return {"statusCode": 201}
+"""
+GET = """\
+import boto3
+
+table = boto3.resource("dynamodb").Table("UrlShortenerTable")
+
+
+def handler(event, context):
+    return table.get_item(Key={"id": event["pathParameters"]["id"]}).get("Item")
+"""
+
+
+def test_a_policy_resource_attached_to_the_frameworks_default_role_is_the_roles(tmp_path: Path) -> None:
+    """`Roles: [Ref: IamRoleLambdaExecution]` (TeodorRussu/url-shortener-aws-serverless-python,
+    judged): the policy is the provider role's, so `put_item` and `get_item` are allowed (two
+    LL321 errors before); without `PutItem` in it, the write is still reported."""
+    files = {"functions/create.py": CREATE, "functions/get.py": GET}
+    write_tree(tmp_path, {"serverless.yml": URL_SHORTENER.format(extra_action="                - dynamodb:PutItem\n"),
+                          **files})
+    assert not run_lint(tmp_path, select=("LL321", "LL322")).visible
+    write_tree(tmp_path, {"serverless.yml": URL_SHORTENER.format(extra_action="")})
+    assert [(code, path) for code, path, _ in codes_at(run_lint(tmp_path, select=("LL321", "LL322")))] == [
+        ("LL321", "functions/create.py")]
