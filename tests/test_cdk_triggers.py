@@ -179,3 +179,28 @@ app.synth()
     result = run_lint(tmp_path, select=("LL216", "LL202"))
     assert [(f.code, f.severity, f.span.line) for f in result.findings] == [
         ("LL202", "warning", 10), ("LL216", "warning", 19)]
+
+
+def test_a_method_is_reported_where_add_method_is_called(tmp_path: Path) -> None:
+    """Integrations made first and passed to `add_method` later, one of them to two methods
+    (evioncane/cdk-python-crud-example, judged): each method is reported at its own `add_method`
+    line, where its authorization is set and a suppression comment belongs; it was reported at
+    `LambdaIntegration(...)`, where a suppression would silence every method sharing it."""
+    write_tree(tmp_path, {"cdk.json": '{"app": "python3 app.py"}\n', "lambda/app.py": "def handler(event, context):\n    return event\n",
+                          "app.py": '''\
+from aws_cdk import App, Duration, Stack, aws_apigateway, aws_lambda
+
+app = App()
+stack = Stack(app, "Kittens")
+kittens = aws_lambda.Function(stack, "KittenFunction", handler="app.handler", runtime=aws_lambda.Runtime.PYTHON_3_12,
+                              code=aws_lambda.Code.from_asset("lambda"), timeout=Duration.seconds(10))
+api = aws_apigateway.RestApi(stack, "KittenAPI")
+integration = aws_apigateway.LambdaIntegration(kittens)
+resource = api.root.add_resource("kittens")
+resource.add_method("GET", integration)  # lambdalint: ignore[LL216] the list is public
+resource.add_method("DELETE", integration)
+app.synth()
+'''})
+    result = run_lint(tmp_path, select=("LL216", "LL002"))
+    assert [(f.code, f.severity, f.span.line, f.message.split(" invokes")[0]) for f in result.visible] == [
+        ("LL216", "warning", 11, "`DELETE` method `KittenAPIkittensDELETE`")]

@@ -242,12 +242,15 @@ def add_method(values: list[Any], keywords: dict[str, Any], make: Make, call: An
     a `LambdaRestApi`'s handler."""
     api = owner.attributes.get("api") if isinstance(owner, Construct) and owner.kind == "cdk:api-resource" else owner
     given = values[1] if len(values) > 1 else keywords["integration"][0] if "integration" in keywords else None
+    # The method is where `add_method` is called (its authorization is set there, and there a
+    # suppression comment belongs), not where the integration was made: one may serve several.
     if isinstance(given, Construct) and given.kind == "cdk:LambdaIntegration":
-        function, span = given.attributes["function"], given.attributes["span"]
+        function = given.attributes["function"]
     elif given is None and isinstance(api, Construct) and api.attributes.get("handler") is not None:
-        function, span = api.attributes["handler"], frame.module.span(call)
+        function = api.attributes["handler"]
     else:
         return
+    span = frame.module.span(call)
     verb = values[0] if values else keywords["http_method"][0] if "http_method" in keywords else None
     if not isinstance(verb, Located):
         verb = Located("ANY", frame.module.span(call))
