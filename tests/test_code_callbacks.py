@@ -214,3 +214,37 @@ def handler(event, context):
     assert (finding.span.path, finding.span.line) == ("src/app.py", 5)
     assert [(r.span.path, r.span.line) for r in finding.related if not r.message.startswith("handler")] == [
         ("src/config.py", 6), ("src/config.py", 8)]
+
+
+def test_a_helper_that_makes_a_session_and_its_client_is_one_finding_naming_both(tmp_path: Path) -> None:
+    """`session = boto3.session.Session(); client = session.client(...)` in the `get_secret()`
+    the handler calls (AWS's own Secrets Manager snippet, Wells-Huang/terraform-lambda-to-rds,
+    judged): one mistake, one finding at the helper's call, with both creations as related places
+    (it was two findings at the same place). Another helper at the next line is its own finding."""
+    app = '''\
+import json
+
+import boto3
+
+
+def get_secret():
+    session = boto3.session.Session()
+    client = session.client(service_name="secretsmanager")
+    return json.loads(client.get_secret_value(SecretId="db")["SecretString"])
+
+
+def queue():
+    return boto3.client("sqs")
+
+
+def handler(event, context):
+    creds = get_secret()
+    queue().send_message(QueueUrl=event["queue"], MessageBody=creds["username"])
+'''
+    write_tree(tmp_path, {"template.yaml": TEMPLATE, "src/app.py": app})
+    found = run_lint(tmp_path, select=("LL101",)).visible
+    assert [(f.span.line, f.message) for f in found] == [
+        (17, "`get_secret()` creates a `boto3.Session` on every invocation"),
+        (18, "`queue()` creates a `boto3.client` on every invocation")]
+    assert [(r.span.line, r.message) for r in found[0].related if not r.message.startswith("handler")] == [
+        (7, "`boto3.Session` called in `get_secret` here"), (8, "`session.client` called in `get_secret` here")]

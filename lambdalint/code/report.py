@@ -69,8 +69,8 @@ def call_findings(ctx, match: Callable[[CallFact], str | None], message: Callabl
 
     `match` returns a short name for the offending call (`boto3.client`) or None. A chain such as
     `boto3.Session().resource("s3")` matches twice on one line; one finding says it. A helper that
-    makes the call twice (`json.load` of a schema, then of a config) is one finding at the call of
-    the helper, naming each place.
+    makes such calls twice (`json.load` of a schema, then of a config; a `boto3.Session`, then its
+    `session.client`) is one finding at the call of the helper, saying the first and naming each place.
     """
     analysis = code_analysis(ctx)
     found: dict[tuple[object, ...], tuple[Handler, CallFact, Reached, str, list[Related]]] = {}
@@ -85,7 +85,8 @@ def call_findings(ctx, match: Callable[[CallFact], str | None], message: Callabl
                 continue
             reached_from.add(place)
             text = message(what, reached)
-            key = (reached.site.path, reached.site.line, text)
+            # one finding per helper called at a line, whatever it makes: the fix is the helper's
+            key = (reached.site.path, reached.site.line, f"helper {reached.function.qualname}" if reached.in_helper else text)
             origins = found.setdefault(key, (handler, call, reached, text, []))[4]
             if reached.in_helper:
                 place = Related(f"`{what}` called in `{reached.function.qualname}` here", reached.origin)
