@@ -415,3 +415,64 @@ def handler(event, context):
 '''})
     assert named(found) == {("dynamodb", "Table", "put_item"), ("dynamodb", "Table", "get_item")}
     assert not found.unknown
+
+
+REPOSITORY = '''\
+import os
+
+import boto3
+
+
+class TaskRepository:
+    def __init__(self):
+        if "IS_OFFLINE" in os.environ:
+            dynamodb = boto3.resource("dynamodb", endpoint_url="http://localhost:8000/")
+        else:
+            dynamodb = boto3.resource("dynamodb")
+        self.table = dynamodb.Table(os.environ["TASK_DYNAMODB_TABLE"])
+
+    def create(self, data):
+        self.table.put_item(Item=data)
+        return data
+
+    def get(self, id_):
+        return self.table.get_item(Key={"id": id_}).get("Item")
+
+
+task_repository = TaskRepository()
+'''
+
+
+def test_methods_of_a_project_object_another_module_makes_are_followed(tmp_path: Path) -> None:
+    """`from services.task_repository import task_repository; task_repository.create(...)`, the
+    object made at module level there (matt-sm/serverless-python-dynamo, judged): its methods'
+    calls are the handler's (the call set was left open, "cannot read as a client", so the
+    role's `dynamodb:*` was never compared with `PutItem`)."""
+    handler = '''\
+from services.task_repository import task_repository
+
+
+def handler(event, context):
+    return task_repository.create(event["task"])
+'''
+    found = calls_of(tmp_path, {"src/app.py": handler, "src/services/__init__.py": "",
+                                "src/services/task_repository.py": REPOSITORY})
+    assert named(found) == {("dynamodb", "Table", "put_item")}
+    assert found.complete
+
+
+def test_an_object_of_a_library_subclass_stays_unknown(tmp_path: Path) -> None:
+    """A class built on a library's (`class Store(SomeClient)`) may make calls through methods
+    nobody can read: the object another module makes of it keeps the call set open."""
+    library_based = REPOSITORY.replace("import boto3\n", "import boto3\nfrom storelib import SomeClient\n") \
+        .replace("class TaskRepository:", "class TaskRepository(SomeClient):")
+    handler = '''\
+from services.task_repository import task_repository
+
+
+def handler(event, context):
+    return task_repository.fetch(event["id"])
+'''
+    found = calls_of(tmp_path, {"src/app.py": handler, "src/services/__init__.py": "",
+                                "src/services/task_repository.py": library_based})
+    assert not found.complete

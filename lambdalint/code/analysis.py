@@ -527,7 +527,9 @@ def project_module(analysis: CodeAnalysis, file: Path, roots: tuple[Path, ...], 
 def _imported_factory(analysis: CodeAnalysis, file: Path, roots: tuple[Path, ...],
                       receivers: Iterable[str], hops: int = 3) -> str | None:
     """The factory of the first receiver (a qualified name such as `.clients.ssm`) that another
-    analysed project module binds at module level to a call's result."""
+    analysed project module binds at module level to a call's result. A class that module
+    defines is named through it (`api.services.repo.TaskRepository` for `task_repository =
+    TaskRepository()` there), so the importing module finds its methods."""
     own = analysis.modules.get(file)
     for receiver in sorted(receivers):
         if not receiver or receiver.startswith(("builtins.", "boto3.", "botocore.")):
@@ -537,7 +539,11 @@ def _imported_factory(analysis: CodeAnalysis, file: Path, roots: tuple[Path, ...
             if target is None or target is own:
                 continue
             if attribute in target.factories:
-                return target.factories[attribute]
+                factory = target.factories[attribute]
+                home = receiver[:-len(attribute) - 1] if receiver.endswith(f".{attribute}") else ""
+                if home and defines_class(target, factory.partition(".")[0]):
+                    return f"{home}.{factory}"
+                return factory
             if hops and attribute in target.import_names:
                 # `from .base import ssm` in the module we import from: follow it
                 found = _imported_factory(analysis, target_file, analysis.roots.get(target_file, roots),
@@ -545,6 +551,11 @@ def _imported_factory(analysis: CodeAnalysis, file: Path, roots: tuple[Path, ...
                 if found is not None:
                     return found
     return None
+
+
+def defines_class(module: ModuleFacts, name: str) -> bool:
+    """`module` defines the class `name` (with bases, or with methods of its own)."""
+    return name in module.class_bases or any(qualname.startswith(f"{name}.") for qualname in module.functions)
 
 
 def _handler_signature(function: FunctionFacts) -> bool:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
-from lambdalint.code.analysis import CodeAnalysis, Handler, project_module
+from lambdalint.code.analysis import CodeAnalysis, Handler, defines_class, project_module
 from lambdalint.code.facts import (AWS_CALLING_LIBRARIES, MODEL, RETURNED, UNKNOWN_ARG, AwsCall, AwsClient, AwsUnknown,
                                    ModuleFacts, follow, is_stdlib, model_client, model_keywords)
 from lambdalint.located import Span
@@ -375,7 +375,17 @@ def _imports_project_name(analysis: CodeAnalysis, file: Path, name: str) -> bool
     for real in module.import_names.get(name, ()):
         for target_file, attribute in analysis.index.split_qualified(file, roots, real):
             target = analysis.modules.get(target_file)
+            if target is not None and _project_instance(target, attribute):
+                continue  # its methods are the project's own, walked where they are called
             # bound to a call's result the walk could not name as a client: it may be one
             if target is not None and (attribute in target.factories or attribute in target.import_names):
                 return True
     return False
+
+
+def _project_instance(module: ModuleFacts, name: str) -> bool:
+    """`name` is bound at module level to an instance of a class `module` defines from nothing
+    but its own classes (`task_repository = TaskRepository()`): not a client."""
+    cls = module.factories.get(name, "")
+    return defines_class(module, cls) and all(defines_class(module, base) or base.startswith("builtins.")
+                                              for base in module.class_bases.get(cls, ()))
