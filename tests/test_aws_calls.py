@@ -301,10 +301,12 @@ def handler(event, context):
 
 
 def test_a_resources_data_read_is_a_request_not_a_client_handed_on(tmp_path: Path) -> None:
-    """`LOGGER.info(table.table_status)` logs a value boto3 fetches with `DescribeTable` on first
-    read (k-pulkit/aws-terraform-lambda-sqsToDynamo): no client is passed to the logger, but the set
-    of calls is incomplete, so no least-privilege set is offered without that action. What names
-    the resource (`table.name`) and its actions and collections need no such request."""
+    """`LOGGER.info(table.table_status)` logs a value boto3 fetches with the resource's `load()`,
+    `DescribeTable`, on first read (k-pulkit/aws-terraform-lambda-sqsToDynamo, judged twice): no
+    client is passed to the logger, and the call is that `load` (the set was left incomplete, so
+    the `dynamodb:*` hint named no action). A resource whose model has no `load` (an S3 `Bucket`'s
+    `creation_date` comes from `ListBuckets`) leaves it incomplete. What names the resource
+    (`table.name`) and its actions and collections need no such request."""
     logged = calls_of(tmp_path, {"src/app.py": '''\
 import logging
 import os
@@ -319,9 +321,22 @@ def handler(event, context):
     LOGGER.info(table.table_status)
     table.put_item(Item={"id": event["id"]})
 '''})
-    assert named(logged) == {("dynamodb", "Table", "put_item")}
-    assert [u.reason for u in logged.unknown] == [
-        "`table.table_status` is fetched by a request the analysis does not name"]
+    assert named(logged) == {("dynamodb", "Table", "load"), ("dynamodb", "Table", "put_item")}
+    assert logged.complete
+    from lambdalint.iam_actions import call_actions
+
+    assert call_actions("dynamodb", "Table", "load").essential == ("dynamodb:DescribeTable",)
+    unloadable = calls_of(tmp_path / "bucket", {"src/app.py": '''\
+import boto3
+
+bucket = boto3.resource("s3").Bucket("archive")
+
+
+def handler(event, context):
+    return {"created": str(bucket.creation_date)}
+'''})
+    assert [u.reason for u in unloadable.unknown] == [
+        "`bucket.creation_date` is fetched by a request the analysis does not name"]
     named_only = calls_of(tmp_path / "named", {"src/app.py": '''\
 import logging
 

@@ -326,8 +326,8 @@ class AwsFacts(WalkState):
         self.aws_returned.pop()
 
     def _aws_attribute(self, node: cst.Attribute) -> None:
-        """`table.table_status`: a resource's data, read through a request (`DescribeTable`) that
-        the analysis does not name, so its set of calls is incomplete."""
+        """`table.table_status`: a resource's data, which its `load()` fetches (`DescribeTable`) on
+        first read: that call. A resource the model gives no `load` leaves the set incomplete."""
         attribute = node.attr.value
         if not attribute[:1].islower() or attribute in _NAMING_ATTRIBUTES or attribute.startswith("_"):
             return
@@ -339,6 +339,11 @@ class AwsFacts(WalkState):
         model = service(owner.service)
         if model is None or attribute in model.objects.get(owner.kind, {}) or f"{owner.kind}.{attribute}" in model.objects:
             return  # an action (`table.put_item`) or a collection (`bucket.objects`)
+        if "load" in model.objects.get(owner.kind, {}):
+            fn = self.function
+            (fn.aws_calls if fn is not None else self.facts.aws_calls).append(
+                AwsCall("", "load", self._span(node), owner))
+            return
         self._aws_unknown(f"`{self.positions.source(node)}` is fetched by a request the analysis does not name",
                           node)
 
