@@ -248,3 +248,29 @@ def handler(event, context):
         (18, "`queue()` creates a `boto3.client` on every invocation")]
     assert [(r.span.line, r.message) for r in found[0].related if not r.message.startswith("handler")] == [
         (7, "`boto3.Session` called in `get_secret` here"), (8, "`session.client` called in `get_secret` here")]
+
+
+def test_a_finding_in_code_two_functions_run_names_both_functions(tmp_path: Path) -> None:
+    """Two functions deployed from one handler (Wells-Huang/terraform-lambda-to-rds, judged: a
+    rotation function and its leftover twin): one finding in the code, whose related places name
+    the handler configuration of each (the second function was named nowhere)."""
+    template = TEMPLATE + """\
+  Twin:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+"""
+    app = '''\
+import boto3
+
+
+def handler(event, context):
+    client = boto3.client("secretsmanager")
+    return client.get_secret_value(SecretId=event["SecretId"])["SecretString"]
+'''
+    write_tree(tmp_path, {"template.yaml": template, "src/app.py": app})
+    [finding] = run_lint(tmp_path, select=("LL101",)).visible
+    assert [(r.message, r.span.line) for r in finding.related] == [
+        ("handler of `Fn` configured here", 7), ("handler of `Twin` configured here", 13)]

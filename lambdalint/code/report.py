@@ -62,6 +62,9 @@ def to_module_scope(handler: Handler, call: CallFact, reached: Reached) -> objec
     return movable(reached.module, reached.function, call)
 
 
+_NAMED_HANDLERS = 5
+
+
 def call_findings(ctx, match: Callable[[CallFact], str | None], message: Callable[[str, Reached], str],
                   hint: str, fix: Callable[[Handler, CallFact, Reached], object | None] | None = None
                   ) -> Iterator[Finding]:
@@ -74,25 +77,31 @@ def call_findings(ctx, match: Callable[[CallFact], str | None], message: Callabl
     """
     analysis = code_analysis(ctx)
     found: dict[tuple[object, ...], tuple[Handler, CallFact, Reached, str, list[Related]]] = {}
+    handlers: dict[tuple[object, ...], list[Handler]] = {}  # every function whose handler reaches it
     reached_from: set[tuple[object, ...]] = set()
     for handler in analysis.handlers:
         for call, reached in analysis.per_invocation(handler):
             what = match(call)
             if what is None:
                 continue
-            place = (reached.site.path, reached.site.line, reached.origin.path, reached.origin.line)
-            if place in reached_from:  # the chain's second call on the same line
-                continue
-            reached_from.add(place)
             text = message(what, reached)
             # one finding per helper called at a line, whatever it makes: the fix is the helper's
             key = (reached.site.path, reached.site.line, f"helper {reached.function.qualname}" if reached.in_helper else text)
+            users = handlers.setdefault(key, [])
+            if handler not in users:
+                users.append(handler)
+            place = (reached.site.path, reached.site.line, reached.origin.path, reached.origin.line)
+            if place in reached_from:  # the chain's second call on the same line, or another function's
+                continue
+            reached_from.add(place)
             origins = found.setdefault(key, (handler, call, reached, text, []))[4]
             if reached.in_helper:
                 place = Related(f"`{what}` called in `{reached.function.qualname}` here", reached.origin)
                 if place not in origins:
                     origins.append(place)
-    for handler, call, reached, text, origins in found.values():
+    for key, (handler, call, reached, text, origins) in found.items():
+        # the first few functions that run it (a shared helper may serve hundreds)
+        configured = [r for user in handlers[key][:_NAMED_HANDLERS] for r in handler_related(user)]
         yield ctx.finding(reached.site, text, hint, function=handler_owner(handler),
-                          related=[*origins, *handler_related(handler)],
+                          related=[*origins, *dict.fromkeys(configured)],
                           fix=fix(handler, call, reached) if fix and not reached.in_helper else None)
