@@ -157,10 +157,7 @@ def _add_terraform(project: Project, result: LoadedFolder, files: TerraformFiles
     # resources through what the caller passes it (`event_source_arn = var.queue_arn`).
     readings = []
     for call in result.calls:
-        paths = sorted(p for p in call.folder.glob("*") if is_terraform(p.name)) if call.folder.is_dir() else []
-        if not paths:
-            continue
-        reading = read_terraform_folder(call.folder, paths, files, inputs=call.inputs, caller=call.caller,
+        reading = read_terraform_folder(call.folder, list(call.paths), files, inputs=call.inputs, caller=call.caller,
                                         prefix=f"{result.prefix}module.{call.name}.")
         if call.caller is not None:
             call.caller.children[call.name] = reading.module

@@ -41,9 +41,10 @@ from lambdalint.loaders.terraform_module import (FUNCTION, LAMBDA_MODULES, SPELL
 from lambdalint.loaders.terraform_triggers import (async_failures, caller_triggers, module_schedules, module_triggers,
                                                   public_grants, public_urls, sibling_triggers)
 from lambdalint.model import Function, Problem, SourceFile, Template
+from lambdalint.unread import is_terraform
 
 __all__ = ["FUNCTION", "SPELLING", "LoadedFolder", "ModuleCall", "ReadFolder", "TerraformFiles", "TerraformModule",
-           "build_function", "build_terraform_folder", "load_terraform_folder", "read_terraform_folder"]
+           "build_function", "build_terraform_folder", "read_terraform_folder"]
 
 
 class ModuleCall(NamedTuple):
@@ -54,6 +55,7 @@ class ModuleCall(NamedTuple):
     name: str
     inputs: dict[str, Located]
     caller: TerraformModule | None = None  # whose names an input's unresolved reference uses
+    paths: tuple[Path, ...] = ()  # its `.tf` / `.tf.json` files
 
 
 class LoadedFolder(NamedTuple):
@@ -116,13 +118,6 @@ class ReadFolder(NamedTuple):
     def called(self) -> list[Path]:
         """The local folders this module calls."""
         return [use.folder for use in self.uses if use.folder is not None]
-
-
-def load_terraform_folder(folder: Path, paths: list[Path], files: TerraformFiles,
-                          inputs: dict[str, Located] | None = None, prefix: str = "",
-                          caller: TerraformModule | None = None) -> LoadedFolder:
-    """One Terraform module, read and built (`read_terraform_folder`, then `build_terraform_folder`)."""
-    return build_terraform_folder(read_terraform_folder(folder, paths, files, inputs, prefix, caller))
 
 
 def read_terraform_folder(folder: Path, paths: list[Path], files: TerraformFiles,
@@ -223,8 +218,15 @@ def build_terraform_folder(reading: ReadFolder) -> LoadedFolder:
                 extra_triggers.extend(module_triggers_of(function, module.value(block), block.span))
             continue
         if use.kind == "local":
-            if use.folder is not None:
-                calls.append(ModuleCall(use.folder, name, dict(module.value(block).items()), module))
+            if use.folder is None:
+                continue
+            paths = tuple(sorted(p for p in use.folder.glob("*") if is_terraform(p.name) and p.is_file())) \
+                if use.folder.is_dir() else ()
+            if paths:
+                calls.append(ModuleCall(use.folder, name, dict(module.value(block).items()), module, paths))
+            else:  # a typo in the path, or a folder not checked in: whatever it defines is unseen
+                notes.append(f"{block.file.display}:{block.span.line}: module `{name}` (`{use.source}`) is not read: "
+                             "its folder holds no Terraform files; functions it defines are not checked")
             continue
         notes.append(f"{block.file.display}:{block.span.line}: module `{name}` "
                      f"(`{use.source or 'unknown source'}`) is not read; functions it defines are not checked")
