@@ -7,9 +7,10 @@ binds no top-level name of that function (a `def`, an assignment such as `handle
 `handler = Service().handle`, or an import).
 
 It only fires when the code is there: a missing module is reported when the folder it would live in
-exists and holds other Python files, so a template checked without its code (a checkout of the
-infrastructure alone, code built elsewhere, a Serverless service folder with no Python in it) is not
-reported. A SAM function built by its Makefile (`BuildMethod: makefile`) is skipped when the
+exists and holds other Python files, or when one file of the module's name one or two folders
+further down defines the function (code moved into `src/` without updating the handler; the hint
+names it). A template checked without its code (a checkout of the infrastructure alone, code built
+elsewhere, a Serverless service folder with no Python in it) is not reported. A SAM function built by its Makefile (`BuildMethod: makefile`) is skipped when the
 handler is not in its source folder: the Makefile may put it in the package. Modules that
 deployment plugins generate (`wsgi_handler` of serverless-wsgi) are skipped. Functions whose code is
 not local (S3 artifacts, inline `ZipFile`, container images) and non-Python runtimes are skipped, as
@@ -38,6 +39,7 @@ Point `Handler` at `<module path>.<function>` relative to the code folder (`pkg/
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Iterator
 
@@ -56,6 +58,30 @@ def _holds_python(folder: Path) -> bool:
         return any(name.endswith(".py") and len(name) > 3 for name in os.listdir(folder))
     except OSError:
         return False
+
+
+_NOT_CODE = frozenset({"tests", "test", "node_modules", "venv", "env", "site-packages", "build", "dist"})
+
+
+def _moved(file: Path, name: str, code_dir: Path) -> str | None:
+    """Where a module went when its folder holds no Python at all: the one file of its name one or
+    two folders further down (`src/handler.py` after a "move code to src" commit) that defines the
+    handler's function, relative to the code folder. None when there is none, or several."""
+    pattern = re.compile(rf"^(?:async\s+def\s+|def\s+){re.escape(name)}\s*\(|^{re.escape(name)}\s*=", re.MULTILINE)
+    found = []
+    for candidate in (*file.parent.glob(f"*/{file.name}"), *file.parent.glob(f"*/*/{file.name}")):
+        between = candidate.relative_to(file.parent).parts[:-1]
+        if any(part.startswith((".", "_")) or part in _NOT_CODE for part in between):
+            continue
+        try:
+            text = candidate.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if pattern.search(text):
+            found.append(candidate)
+    if len(found) != 1 or code_dir not in found[0].parents:
+        return None
+    return found[0].relative_to(code_dir).as_posix()
 
 
 def _not_a_python_handler(function: Function, handler: str | None) -> bool:
@@ -82,15 +108,19 @@ def check(ctx: Context) -> Iterator[Finding]:
         key = key_name(function, "Handler")
         if handler.module is None:
             file = handler.entry.file  # a `Path` already: not built again for each question
-            if not _holds_python(file.parent) or file.stem in _GENERATED:
-                continue
-            if os.path.lexists(file):
+            if file.stem in _GENERATED or os.path.lexists(file):
                 continue  # there, but unreadable or undecodable: that is an LL001 on the file
+            moved = None if _holds_python(file.parent) else _moved(file, handler.entry.function, function.code_dir)
+            if moved is None and not _holds_python(file.parent):
+                continue
             module = file.relative_to(function.code_dir).as_posix() \
                 if function.code_dir in file.parents else file.name
+            hint = f"Point `{key}` at `<module path>.<function>` relative to `{folder}`."
+            if moved is not None:
+                hint = f"`{moved}` defines `{handler.entry.function}`: point `{key}` at " \
+                       f"`{moved[:-3]}.{handler.entry.function}`, or move the module back."
             yield ctx.finding(
-                function.handler.span, f"`{handler_text}`: no module `{module}` in `{folder}`",
-                f"Point `{key}` at `<module path>.<function>` relative to `{folder}`.",
+                function.handler.span, f"`{handler_text}`: no module `{module}` in `{folder}`", hint,
                 function=function.name)
         else:
             yield ctx.finding(
@@ -154,6 +184,17 @@ functions:
     handler: handlers/create.main  # [handler-not-found]
 """, "handlers/create.py": "def handle(event, context):\n    return event\n"},
             title="Serverless function"),
+        bad(files={"serverless.yml": """\
+service: cleanup-cron
+provider:
+  name: aws
+  runtime: python3.12
+functions:
+  cleanupCron:
+    handler: handler.run  # [handler-not-found]
+""", "src/handler.py": "def run(event, context):\n    return event\n",
+                   "tests/handler.py": "def run(event, context):\n    return None\n"},
+            title="code moved into src/, the handler left behind"),
         bad(files={"template.yaml": """\
 AWSTemplateFormatVersion: "2010-09-09"
 Transform: AWS::Serverless-2016-10-31
@@ -204,6 +245,17 @@ lambda_handler = app.handler
 """},
              title="handler bound to a method of a module-level instance"),
         good(files={"template.yaml": _sam("app.handler")}, title="code folder absent (infrastructure-only checkout)"),
+        good(files={"serverless.yml": """\
+service: reports
+provider:
+  name: aws
+  runtime: python3.12
+functions:
+  report:
+    handler: bundle.handler
+""", "src/report.py": "def handler(event, context):\n    return event\n",
+                    "build/bundle.py": "def handler(event, context):\n    return event\n"},
+             title="the handler's module is written by the build (no Python in the service folder)"),
         good(files={"template.yaml": _sam("orders.handler"),
                     "src/orders/__init__.py": "from .api import handler\n",
                     "src/orders/api.py": "def handler(event, context):\n    return event\n"},
