@@ -204,3 +204,24 @@ app.synth()
     result = run_lint(tmp_path, select=("LL216", "LL002"))
     assert [(f.code, f.severity, f.span.line, f.message.split(" invokes")[0]) for f in result.visible] == [
         ("LL216", "warning", 11, "`DELETE` method `KittenAPIkittensDELETE`")]
+
+
+def test_the_queue_cap_hint_speaks_cdk(tmp_path: Path) -> None:
+    """LL202's hint for an SQS consumer names CDK's keyword (aws-cdk-python-ecomm, judged: it said
+    `ScalingConfig.MaximumConcurrency`, a CloudFormation property the app never writes)."""
+    write_tree(tmp_path, {"cdk.json": '{"app": "python3 app.py"}\n', "lambda/app.py": "def handler(event, context):\n    return event\n",
+                          "app.py": '''\
+from aws_cdk import App, Duration, Stack, aws_lambda, aws_sqs
+from aws_cdk.aws_lambda_event_sources import SqsEventSource
+
+app = App()
+stack = Stack(app, "Orders")
+queue = aws_sqs.Queue(stack, "OrderQueue", visibility_timeout=Duration.seconds(60))
+worker = aws_lambda.Function(stack, "OrderWorker", handler="app.handler", runtime=aws_lambda.Runtime.PYTHON_3_12,
+                             code=aws_lambda.Code.from_asset("lambda"), timeout=Duration.seconds(10))
+worker.add_event_source(SqsEventSource(queue))
+app.synth()
+'''})
+    [finding] = run_lint(tmp_path, select=("LL202",)).findings
+    assert "consumes `OrderQueue`" in finding.message
+    assert finding.hint.endswith("`SqsEventSource(queue, max_concurrency=...)`.")

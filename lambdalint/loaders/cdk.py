@@ -272,6 +272,7 @@ SHOWN = {
     "Timeout": "timeout", "MemorySize": "memory_size", "Runtime": "runtime",
     "ReservedConcurrentExecutions": "reserved_concurrent_executions", "Environment": "environment",
     "Layers": "layers", "Handler": "handler", "Role": "role",
+    "ScalingConfig.MaximumConcurrency": "SqsEventSource(queue, max_concurrency=...)",
 }
 
 
