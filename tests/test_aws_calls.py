@@ -491,3 +491,25 @@ def handler(event, context):
     found = calls_of(tmp_path, {"src/app.py": handler, "src/services/__init__.py": "",
                                 "src/services/task_repository.py": library_based})
     assert not found.complete
+
+
+def test_a_function_a_package_re_exports_is_followed(tmp_path: Path) -> None:
+    """`import lib; lib.create_note(event)` where `lib/__init__.py` says `from lib.notes import
+    create_note` (jonkyops/serverless-python-notetaking, judged on a copy whose `lib` resolves):
+    the call ran nowhere, so the call set was complete and empty, and LL322 called every DynamoDB
+    action of the role unused. `from lib import create_note` is the same."""
+    notes = '''\
+import boto3
+
+DYNAMODB = boto3.client("dynamodb")
+
+
+def create_note(event, context):
+    DYNAMODB.put_item(TableName="notes", Item={"id": {"S": event["id"]}})
+'''
+    package = {"src/lib/__init__.py": "from lib.notes import create_note\n", "src/lib/notes.py": notes}
+    for index, handler in enumerate(("import lib\n\n\ndef handler(event, context):\n    return lib.create_note(event, context)\n",
+                                     "from lib import create_note\n\n\ndef handler(event, context):\n"
+                                     "    return create_note(event, context)\n")):
+        found = calls_of(tmp_path / str(index), {"src/app.py": handler, **package})
+        assert named(found) == {("dynamodb", "client", "put_item")}

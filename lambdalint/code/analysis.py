@@ -322,6 +322,30 @@ class CodeAnalysis:
             found = _lookup(target_module, attribute)
             if found is not None:
                 return target_module, found
+            reexported = self._reexported(target_module, Path(target_file), attribute, roots, _MAX_BASES)
+            if reexported is not None:
+                return reexported
+        return None
+
+    def _reexported(self, module: ModuleFacts, path: Path, attribute: str, roots: tuple[Path, ...],
+                    hops: int) -> tuple[ModuleFacts, FunctionFacts] | None:
+        """`create_note` of a package whose `__init__.py` says `from .notes import create_note`:
+        the function where it is defined (`import lib; lib.create_note(...)`)."""
+        head, _, rest = attribute.partition(".")
+        if hops <= 0 or head not in module.import_names:
+            return None
+        roots = self.roots.get(path, roots)
+        for real in module.import_names[head]:
+            for target_file, inner in self._split(module, roots, f"{real}.{rest}" if rest else real):
+                target = self.modules.get(target_file)
+                if target is None or target is module:
+                    continue
+                found = _lookup(target, inner)
+                if found is not None:
+                    return target, found
+                deeper = self._reexported(target, Path(target_file), inner, roots, hops - 1)
+                if deeper is not None:
+                    return deeper
         return None
 
     def _split(self, module: ModuleFacts, roots: tuple[Path, ...], name: str) -> list[tuple[Path, str]]:
