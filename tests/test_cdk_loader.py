@@ -436,3 +436,21 @@ app.synth()
     assert unset["pass"] == ["`LATER` is read but `Notify` does not set it"]
     assert unset['env["TEAM_" + self.node.try_get_context("team")] = "arn"'] == []
     assert unset['env.update(EXTRA="1")'] == []
+
+
+def test_cdk_0x_runtime_spelling(tmp_path: Path) -> None:
+    """`Runtime.PYTHON37`, as CDK 0.x wrote it (samkeen/aws-cdk-python-lambda-apigateway, judged):
+    it was no runtime at all, so the blocked `python3.7` (LL206) went unreported and the function
+    was not known to be Python."""
+    write_tree(tmp_path, {"cdk.json": '{"app": "python3 app.py"}\n', "app.py": '''\
+from aws_cdk import cdk
+from aws_cdk.aws_lambda import Function, InlineCode, Runtime
+
+app = cdk.App()
+stack = cdk.Stack(app, "Viewer")
+Function(stack, "QueueViewer", code=InlineCode("def main(event, context):\\n    return event\\n"),
+         handler="index.main", timeout=30, runtime=Runtime.PYTHON37)
+app.run()
+'''})
+    result = run_lint(tmp_path, select=("LL206",))
+    assert [(f.code, f.span.line, f.message.split(" is ")[0]) for f in result.findings] == [("LL206", 7, "`python3.7`")]

@@ -131,7 +131,10 @@ def enum_member(qualified: str) -> str | None:
 
 
 def _runtime_name(member: str) -> str | None:
-    """`PYTHON_3_12` -> `python3.12`, `NODEJS_20_X` -> `nodejs20.x`, `PROVIDED_AL2023` -> `provided.al2023`."""
+    """`PYTHON_3_12` -> `python3.12`, `NODEJS_20_X` -> `nodejs20.x`, `PROVIDED_AL2023` -> `provided.al2023`;
+    CDK 0.x wrote Python's without separators (`PYTHON37` -> `python3.7`)."""
+    if (early := re.fullmatch(r"PYTHON(\d)(\d+)", member)) is not None:
+        return f"python{early.group(1)}.{early.group(2)}"
     family, _, version = member.partition("_")
     family = family.lower()
     if family in ("python", "nodejs", "java", "dotnet", "ruby", "go"):
