@@ -117,3 +117,37 @@ module "lambda_functions" {
                           "src/lambda_layer/requirements.txt": "aws-lambda-powertools\nboto3==1.34.0\n"})
     result = run_lint(tmp_path, select=("LL404",))
     assert codes_at(result) == [("LL404", "src/lambda_layer/requirements.txt", 2)]
+
+
+def test_an_archive_of_one_file_read_with_file_is_that_files_folder(tmp_path: Path) -> None:
+    """`source { content = file("${path.module}/lambda_function.py") filename = "lambda_function.py" }`
+    (kunduso/aws-s3-sns-lambda-terraform, judged): the handler's file is the function's code (the
+    handler-code rules did not read it: "a value lambdalint cannot resolve"); with two `source`
+    blocks, or a file zipped under another name, the layout is not the folder's and nothing is guessed."""
+    function_tf = """\
+resource "aws_lambda_function" "notify" {
+  function_name = "notify"
+  filename      = data.archive_file.lambda_zip.output_path
+  handler       = "lambda_function.lambda_handler"
+  runtime       = "python3.12"
+  timeout       = 10
+  role          = "arn:aws:iam::123456789012:role/notify"
+}
+
+data "archive_file" "lambda_zip" {
+  type        = "zip"
+  output_path = "${path.module}/lambda_function.zip"
+  source {
+    content  = file("${path.module}/lambda_function.py")
+    filename = "%s"
+  }
+}
+"""
+    handler = "import boto3\n\n\ndef lambda_handler(event, context):\n    boto3.client('sns').publish(TopicArn='t', Message='m')\n"
+    write_tree(tmp_path / "one", {"main.tf": function_tf % "lambda_function.py", "lambda_function.py": handler})
+    assert [(f.code, f.span.path, f.function) for f in run_lint(tmp_path / "one", select=("LL101",)).visible] == [
+        ("LL101", "lambda_function.py", "aws_lambda_function.notify")]
+    write_tree(tmp_path / "renamed", {"main.tf": function_tf % "index.py", "lambda_function.py": handler})
+    result = run_lint(tmp_path / "renamed", select=("LL101",))
+    assert [f.function for f in result.visible] == [None]  # a loose handler-shaped file, no function's
+    assert any("did not read it" in note for note in result.unchecked + result.notes)

@@ -141,7 +141,7 @@ def read_terraform_folder(folder: Path, paths: list[Path], files: TerraformFiles
         return shown, text
 
     module = TerraformModule(folder, Scope(folder, caller.scope.base if caller is not None else None, read_file=read_file),
-                             prefix=prefix, caller=caller)
+                             prefix=prefix, caller=caller, read_files=extra_sources)
     templates: list[Template] = []
     for path in sorted(paths):
         if not path.name.endswith((".tf", ".tf.json")):
@@ -413,6 +413,25 @@ def _code_from_archive(module: TerraformModule, function: Function, archive: Loc
                                          else str(location), source.span, key_span=source.key_span)  # type: ignore[union-attr]
         function.code_dir = location if key == "source_dir" else location.parent
         return
+    _code_from_source_block(module, function, archive)
+
+
+def _code_from_source_block(module: TerraformModule, function: Function, archive: Located) -> None:
+    """`source { content = file("${path.module}/app.py") filename = "app.py" }`: an archive of one
+    file read from the project under its own name is that file's folder, as `source_file` is."""
+    blocks = archive.get("source")
+    entries = [b for b in blocks.value if isinstance(b.value, dict)] \
+        if blocks is not None and isinstance(blocks.value, list) else []
+    if len(entries) != 1:
+        return
+    content, name = entries[0].get("content"), entries[0].get("filename")
+    read = module.read_files.get(content.span.path) if content is not None and content.origin != "unresolved" else None
+    if read is None or name is None or name.str_value() != read.path.name:
+        return
+    location = read.path
+    function.code_location = Located(str(location.relative_to(module.folder)) if location.is_relative_to(module.folder)
+                                     else str(location), entries[0].span, key_span=entries[0].key_span)
+    function.code_dir = location.parent
 
 
 def _caller_reference(module: TerraformModule, value: Located) -> Located | None:

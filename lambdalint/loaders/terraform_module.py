@@ -12,7 +12,7 @@ from pathlib import Path
 
 from lambdalint.located import Located, Span, default
 from lambdalint.loaders.hcl import Attribute, Block, HclFile, Scope
-from lambdalint.model import Function, Template, UnsupportedSetting
+from lambdalint.model import Function, SourceFile, Template, UnsupportedSetting
 
 DEFAULT_TIMEOUT = 3
 DEFAULT_MEMORY = 128
@@ -49,6 +49,8 @@ class TerraformModule:
     # its callees' values name as `module.<call>.<output>`
     children: dict[str, TerraformModule] = field(default_factory=dict, repr=False, compare=False)
     variable_names: set[str] = field(default_factory=set)
+    # the files `file()` / `templatefile()` read, by display path, filled as values are evaluated
+    read_files: dict[str, SourceFile] = field(default_factory=dict, repr=False)
     triggers: list = field(default_factory=list)  # `lambdalint.triggers.Trigger`s of every function
     schedules: list = field(default_factory=list)  # `lambdalint.triggers.ScheduleExpression`s
     _values: dict[int, Located] = field(default_factory=dict, repr=False)
