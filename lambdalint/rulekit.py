@@ -19,6 +19,7 @@ from lambdalint.triggers import (
     ScheduleExpression, Trigger, function_triggers, referenced_ids, schedule_expressions,
     template_triggers,
 )
+from lambdalint.platform_access import platform_services
 from lambdalint.code.analysis import CodeAnalysis, Handler, Reached
 from lambdalint.code.facts import (AWS_NAMES, ENV_NAMES, EVENT_S3_BUCKET, EVENT_SNS_TOPIC, UNKNOWN_ARG, Arg, CallFact,
                                    FunctionFacts, ModuleFacts, MutationFact)
@@ -88,6 +89,8 @@ __all__ = [
     # triggers (what invokes a function) and schedule expressions
     "ScheduleExpression", "Trigger", "function_triggers", "referenced_ids", "schedule_error",
     "schedule_expressions", "template_triggers",
+    # what the platform does with a function's role, whatever its code calls (LL301, LL322)
+    "platform_services",
     # handler code (lambdalint.code)
     "AWS_NAMES", "Arg", "CONTEXT_NAMES", "ENV_NAMES", "EVENT_S3_BUCKET", "EVENT_SNS_TOPIC", "UNKNOWN_ARG", "CallFact", "CodeAnalysis", "FunctionFacts", "Handler", "ModuleFacts",
     "MoveToModuleScope", "MutationFact", "Reached", "call_findings", "called_as_written", "code_analysis", "handler_owner",

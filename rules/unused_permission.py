@@ -47,21 +47,15 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from lambdalint.rulekit import AWS_NAMES, Context, Finding, Rule, bad, execution_roles, function_triggers, good
+from lambdalint.rulekit import AWS_NAMES, Context, Finding, Rule, bad, execution_roles, good, platform_services
 
 _SERVICE = re.compile(r"([A-Za-z0-9-]+):(.+)")
-# Services the platform itself uses through the role, whatever the code does; and KMS, which other
-# services call with the role's permissions for the code (a Secrets Manager secret, an S3 object, a
-# queue encrypted with a customer key), so no call in the code shows it.
-_ALWAYS = {"logs", "xray", "kms"}
 # Actions a call needs besides its own (`iam:PassRole` for any call that hands a role to a service).
 _DEPENDENT = re.compile(r"iam:PassRole", re.IGNORECASE)
 # What Lambda does with the role to attach the function to its VPC: the actions of the
 # `AWSLambdaVPCAccessExecutionRole` managed policy (`ec2:DescribeSubnets` among them).
 _PLATFORM_ACTIONS = re.compile(r"ec2:(Create|Describe|Delete)NetworkInterfaces?|ec2:(Assign|Unassign)PrivateIpAddresses|"
                                r"ec2:DescribeSubnets", re.IGNORECASE)
-_POLLED = {"sqs": "sqs", "kinesis": "kinesis", "dynamodb": "dynamodb", "stream": "*", "msk": "kafka",
-           "kafka": "kafka", "mq": "mq", "documentdb": "rds"}
 # Services that do the work a call starts with the caller's own permissions (forward access
 # sessions), so calling the first makes the role's permissions for the others used.
 _ON_BEHALF = {
@@ -70,8 +64,6 @@ _ON_BEHALF = {
     "rds-data": {"secretsmanager"},
     "textract": {"s3"}, "rekognition": {"s3"}, "transcribe": {"s3"},
 }
-# Where failed or finished invocations go: any of these services may receive them.
-_DELIVERY_SERVICES = {"sqs", "sns", "lambda", "events"}
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -93,9 +85,9 @@ def check(ctx: Context) -> Iterator[Finding]:
                     ctx.note(f"{function.label} makes AWS calls that could not all be determined "
                              f"({n.gaps()[0]}); unused permissions were not checked")
             continue
-        platform = set(_ALWAYS)
+        platform: set[str] = set()
         for function in functions:
-            platform |= _platform_services(function)
+            platform |= platform_services(function)
         for service in {a.partition(":")[0].lower() for n in found for a in n.used_actions()}:
             platform |= _ON_BEHALF.get(service, set())
         owners = ", ".join(f"`{f.name}`" for f in functions)
@@ -126,22 +118,6 @@ def check(ctx: Context) -> Iterator[Finding]:
                                       f"whose code calls only {listed}",
                                       f"Replace `{text}` with {listed} ({statement.where}).",
                                       function=functions[0].name)
-
-
-def _platform_services(function) -> set[str]:
-    services: set[str] = set()
-    for trigger in function_triggers(function):
-        polled = _POLLED.get(trigger.kind)
-        if polled:
-            services.add(polled)
-    # where failed or finished events go is sent to with the function's role: its own dead-letter
-    # queue, destinations or invoke config, and its event sources' on-failure destinations
-    sources = any(t.on_failure is not None or t.target_dead_letter is not None for t in function_triggers(function))
-    if sources or function.failure_destinations:
-        services |= _DELIVERY_SERVICES
-    if function.setting("KmsKeyArn") is not None:
-        services.add("kms")
-    return services
 
 
 _TEMPLATE = """\

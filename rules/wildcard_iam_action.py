@@ -38,7 +38,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from lambdalint.rulekit import Context, Finding, Rule, bad, good, name_list, statements_once
+from lambdalint.rulekit import Context, Finding, Rule, bad, good, name_list, platform_services, statements_once
 
 _SERVICE_WILDCARD = re.compile(r"([A-Za-z0-9-]+):\*")
 
@@ -84,6 +84,13 @@ def _hint(ctx: Context, text: str, service: str | None, functions: list, where: 
         return generic
     prefix = f"{service.lower()}:" if service else ""
     actions = sorted({a for n in found for a in n.actions() if a.lower().startswith(prefix)}, key=str.lower)
+    platform = {s for f in functions for s in platform_services(f)}
+    if service is None or service.lower() in platform or "*" in platform:
+        # Lambda itself writes the logs and polls the queue with the role: the code's calls are not all it needs
+        if not actions:
+            return f"List the actions the platform needs instead of `{text}` ({where}): the code calls none."
+        return f"Replace `{text}` with {', '.join(f'`{a}`' for a in actions)}, what the code calls, and what " \
+               f"the platform needs ({where})."
     if not actions:
         return f"Remove `{text}` ({where}): the code calls no {f'`{service}` ' if service else ''}action."
     return f"Replace `{text}` with {', '.join(f'`{a}`' for a in actions)}, what the code calls ({where})."

@@ -191,6 +191,10 @@ def module_triggers_of(function: Function, body: Located, span: Span) -> list:
         kind = "sqs" if ":sqs:" in text or "aws_sqs_queue." in text else \
             "kinesis" if ":kinesis:" in text or "aws_kinesis_stream." in text else \
             "dynamodb" if ":dynamodb:" in text or "aws_dynamodb_table." in text else \
+            "mq" if ":mq:" in text or "aws_mq_broker." in text or mapping.get("queues") is not None else \
+            "msk" if ":kafka:" in text or "aws_msk_" in text else \
+            "kafka" if mapping.get("self_managed_event_source") is not None else \
+            "documentdb" if "aws_docdb_cluster." in text or ":rds:" in text else \
             ("stream" if "StartingPosition" in settings else "sqs")
         found.append(Trigger(kind, f"{function.name} event_source_mapping.{key}", mapping.key_span or mapping.span,
                              settings, function, None, settings.get("EventSourceArn"), "module",
