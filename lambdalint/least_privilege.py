@@ -10,6 +10,8 @@ resource `Orders`). `FunctionNeeds.complete` is True only when every call is kno
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from typing import NamedTuple
 
 from lambdalint.code.facts import AWS_NAMES, Arg
@@ -99,6 +101,42 @@ def needs_of(project) -> list[FunctionNeeds]:
     return cached
 
 
+def _names_no_aws(analysis, path: Path) -> bool:
+    """A handler module the run read for its definitions only names no AWS API (the pre-filter
+    found none of `AWS_NAMES` in it), so it calls AWS only through what it imports: it calls none
+    when everything it imports, transitively, is the standard library or a project module the run
+    read and found naming none either. Anything else it imports (a library, a module found only
+    through a `sys.path` trick) may call AWS."""
+    from lambdalint.code.facts import is_stdlib
+    from lambdalint.code.scan import imported_modules
+
+    seen: set[Path] = set()
+    stack = [path]
+    while stack:
+        current = stack.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        module = analysis.modules.get(current)
+        if module is None or module.full:
+            return False
+        try:
+            text = current.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return False
+        if "import_module" in text or "__import__" in text:
+            return False  # what it loads is not in its import statements
+        roots = analysis.roots.get(current, ())
+        imported = imported_modules(text)
+        resolved = {(level, name): analysis.index.resolve_import(current, roots, level, name) for level, name in imported}
+        for (level, name), target in resolved.items():
+            if target is not None:
+                stack.append(Path(target))
+            elif not (level == 0 and is_stdlib(name)) and resolved.get((level, name.rpartition(".")[0])) is None:
+                return False  # neither the standard library, nor a project module, nor a name in one
+    return True
+
+
 def _compute(project) -> list[FunctionNeeds]:
     from lambdalint.code.analysis import CodeAnalysis
     from lambdalint.code.aws import aws_calls
@@ -111,7 +149,8 @@ def _compute(project) -> list[FunctionNeeds]:
         return found  # the run's rules did not ask for every module that makes AWS calls
     for handler in analysis.handlers:
         function = handler.entry.template_function
-        if function is None or handler.module is None or not handler.module.full:
+        if function is None or handler.module is None or \
+                not (handler.module.full or _names_no_aws(analysis, Path(handler.module.path))):
             continue
         calls = aws_calls(analysis, handler)
         aliases = {fact.target: fact.variable for fact, _ in reachable_env(analysis, handler, project)

@@ -1,0 +1,112 @@
+"""A handler whose code names no AWS API at all (the run reads such a module for its definitions
+only) is judged against its role too: kunduso/aws-s3-sns-lambda-terraform (judged) grants
+`s3:GetObject` to a handler that only logs the SNS message, and LL322 was silent. What it imports
+decides: a project module that calls AWS, a library, or a `sys.path` trick keep it silent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import run_lint, write_tree
+
+TEMPLATE = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Notify:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Timeout: 10
+      ReservedConcurrentExecutions: 2
+      Policies:
+        - Statement:
+            - Effect: Allow
+              Action: s3:GetObject
+              Resource: arn:aws:s3:::uploads/*
+            - Effect: Allow
+              Action: logs:*
+              Resource: "*"
+"""
+LOGGING_ONLY = '''\
+import json
+import logging
+import urllib.parse
+
+logger = logging.getLogger()
+
+
+def handler(event, context):
+    for record in event["Records"]:
+        message = json.loads(record["Sns"]["Message"])
+        logger.info("object %s", urllib.parse.unquote_plus(message["Records"][0]["s3"]["object"]["key"]))
+'''
+
+
+def test_a_handler_that_calls_no_aws_is_judged_against_its_role(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"template.yaml": TEMPLATE, "src/app.py": LOGGING_ONLY})
+    result = run_lint(tmp_path, select=("LL322", "LL301"))
+    found = {(f.code, f.span.line): f for f in result.findings}
+    assert sorted(found) == [("LL301", 18), ("LL322", 15)]
+    # Lambda writes the function's logs with the role: no "remove it" for `logs:*`
+    assert not found[("LL301", 18)].hint.startswith("Remove")
+    assert "platform needs" in found[("LL301", 18)].hint
+
+
+def test_what_it_imports_may_call_aws(tmp_path: Path) -> None:
+    helper = "import boto3\n\n\ndef fetch(key):\n    return boto3.client('s3').get_object(Bucket='uploads', Key=key)\n"
+    through_helper = "from storage import fetch\n\n\ndef handler(event, context):\n    return fetch(event['key'])\n"
+    library = "import smart_uploads\n\n\ndef handler(event, context):\n    return smart_uploads.fetch(event['key'])\n"
+    path_trick = ("import os\nimport sys\n\nsys.path.append(os.path.join(os.path.dirname(__file__), '..'))\n"
+                  "import lib\n\n\ndef handler(event, context):\n    return lib.fetch(event['key'])\n")
+    cases = {"helper": {"src/app.py": through_helper, "src/storage.py": helper},
+             "library": {"src/app.py": library}, "path": {"src/app.py": path_trick, "lib/__init__.py": helper}}
+    for name, files in cases.items():
+        write_tree(tmp_path / name, {"template.yaml": TEMPLATE, **files})
+        assert not run_lint(tmp_path / name, select=("LL322",)).findings, name
+
+
+def test_what_an_amazon_mq_poller_needs_is_not_unused(tmp_path: Path) -> None:
+    """The registry lambda module's `event_source_mapping` on an `aws_mq_broker` (its own
+    event-source-mapping example): Lambda's poller describes the broker and its VPC and reads the
+    broker's credentials with the role, so those are not "never used" (the mapping was taken for an
+    SQS one); what nothing uses still is."""
+    write_tree(tmp_path, {"main.tf": """\
+resource "aws_mq_broker" "this" {
+  broker_name = "orders"
+}
+
+resource "aws_secretsmanager_secret" "this" {
+  name = "broker"
+}
+
+module "lambda_function" {
+  source        = "terraform-aws-modules/lambda/aws"
+  function_name = "consumer"
+  handler       = "index.lambda_handler"
+  runtime       = "python3.12"
+  source_path   = "${path.module}/src"
+  timeout       = 10
+
+  event_source_mapping = {
+    mq = {
+      event_source_arn = aws_mq_broker.this.arn
+      queues           = ["orders"]
+      source_access_configuration = [{ type = "BASIC_AUTH", uri = aws_secretsmanager_secret.this.arn }]
+    }
+  }
+
+  attach_policy_statements = true
+  policy_statements = {
+    mq = {
+      effect    = "Allow",
+      actions   = ["mq:DescribeBroker", "ec2:DescribeVpcs", "secretsmanager:GetSecretValue", "s3:GetObject"],
+      resources = ["*"]
+    }
+  }
+}
+""", "src/index.py": "import json\n\n\ndef lambda_handler(event, context):\n    print(json.dumps(event))\n"})
+    found = run_lint(tmp_path, select=("LL322",)).findings
+    assert [f.message.split(" is never")[0] for f in found] == ["`s3:GetObject`"]
