@@ -131,6 +131,9 @@ class FunctionPackage(NamedTuple):
     code_span: Span  # the template line defining the code location (function key line if none)
     layers: tuple[LayerRef, ...]
     layers_span: Span | None  # the `Layers` / `layers` line
+    # a service's package (Serverless): the functions whose `code` is equal ship the same
+    # content, which no line of their own names
+    service_wide: bool = False
 
     @property
     def default_code_uri(self) -> bool:
@@ -237,7 +240,8 @@ def resolve(function: Function) -> FunctionPackage:
     layers_node = _layers_node(function)
     layers = function_layers(function)
     layers_span = (layers_node.key_span or layers_node.span) if layers_node is not None else None
-    return FunctionPackage(function, code, span, layers, layers_span)
+    return FunctionPackage(function, code, span, layers, layers_span,
+                           service_wide=function.kind == "serverless" and code is not None and code.kind == "source")
 
 
 def _span_of(node: Located | None, fallback: Span) -> Span:

@@ -83,7 +83,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     from lambdalint.rulekit import package_analysis  # loaded only when the rule runs
 
     analysis = package_analysis(ctx.project)
-    groups: dict[tuple[CodeSource, Span | None], list[Function]] = {}
+    groups: dict[tuple[CodeSource, Span | str | None], list[Function]] = {}
     # a local layer is part of each package it is in: one finding per layer, naming its functions
     layers: dict[CodeSource, tuple[LayerRef, list[Function]]] = {}
     for function in ctx.project.functions:
@@ -91,8 +91,10 @@ def check(ctx: Context) -> Iterator[Finding]:
         if package.code is not None and not package.code.is_zip:
             # Functions without `CodeUri` share the template's folder and no line names it: one
             # finding for all of them, at the first one's key.
-            groups.setdefault((package.code, None if package.default_code_uri else package.code_span),
-                              []).append(function)
+            # A service's functions that ship the same folder with the same patterns ship one
+            # package's content: one finding, at the first one's key.
+            where = None if package.default_code_uri else "service" if package.service_wide else package.code_span
+            groups.setdefault((package.code, where), []).append(function)
         for layer in package.local_layers:
             if layer.source is not None and not layer.source.is_zip:
                 layers.setdefault(layer.source, (layer, []))[1].append(function)
@@ -106,7 +108,8 @@ def check(ctx: Context) -> Iterator[Finding]:
         if code_span is None:
             owner += " (no `CodeUri`: the template's whole folder)"
         hint = _DEFAULT_CODE_URI_HINT if code_span is None else _HINT
-        yield from _bloat(ctx, source, code_span or functions[0].span, owner, functions, hint, reported,
+        span = code_span if isinstance(code_span, Span) else functions[0].span
+        yield from _bloat(ctx, source, span, owner, functions, hint, reported,
                           ("the package of", by_source[source]))
     for source, (layer, functions) in layers.items():
         if source not in by_source:  # a folder that is also a function's code was judged as that

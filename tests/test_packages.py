@@ -515,3 +515,33 @@ def test_skip_names_match_as_fnmatch_does(names: tuple[str, ...]) -> None:
                   "README.md", "md", "test", "text", "tet", "ac", "bc", "abc", "axb", "a", "ab.px", "ab.pz",
                   "", "__pycache__", "x.so\n", ".gitignore.bak"]
     assert [matches(c) for c in candidates] == [whole.match(c) is not None for c in candidates]
+
+
+def test_one_serverless_package_is_one_bloat_finding(tmp_path: Path) -> None:
+    """Two functions of a Serverless service ship the service's one package (TeodorRussu/url-shortener-
+    aws-serverless-python and matt-sm/serverless-python-dynamo, judged: its `tests/` was reported
+    once per function, five times for one folder); functions packaged with patterns of their own
+    ship what their patterns say, and are judged apart."""
+    service = """\
+service: shortener
+provider:
+  name: aws
+  runtime: python3.12
+functions:
+  create:
+    handler: functions/create.handler
+  get:
+    handler: functions/get.handler
+"""
+    code = {"functions/create.py": "def handler(event, context):\n    return event\n",
+            "functions/get.py": "def handler(event, context):\n    return event\n",
+            "tests/test_create.py": "def test_create():\n    assert True\n" * 40}
+    write_tree(tmp_path / "shared", {"serverless.yml": service, **code})
+    found = [f for f in run_lint(tmp_path / "shared", select=("LL404",)).findings if "ships" in f.message]
+    assert [(f.span.line, f.message.split(" ships")[0]) for f in found] == [(6, "the package of `create` and `get`")]
+    individually = service.replace("    handler: functions/get.handler\n",
+                                   "    handler: functions/get.handler\n    package:\n      patterns: ['!docs/**']\n") \
+        + "package:\n  individually: true\n"
+    write_tree(tmp_path / "apart", {"serverless.yml": individually, **code})
+    found = [f for f in run_lint(tmp_path / "apart", select=("LL404",)).findings if "ships" in f.message]
+    assert sorted(f.message.split(" ships")[0] for f in found) == ["the package of `create`", "the package of `get`"]
