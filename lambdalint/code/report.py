@@ -88,7 +88,7 @@ def call_findings(ctx, match: Callable[[CallFact], str | None], message: Callabl
             # one finding per helper called at a line, whatever it makes: the fix is the helper's
             key = (reached.site.path, reached.site.line, f"helper {reached.function.qualname}" if reached.in_helper else text)
             users = handlers.setdefault(key, [])
-            if handler not in users:
+            if not any(user is handler for user in users):  # by identity: `==` would compare whole facts
                 users.append(handler)
             place = (reached.site.path, reached.site.line, reached.origin.path, reached.origin.line)
             if place in reached_from:  # the chain's second call on the same line, or another function's
