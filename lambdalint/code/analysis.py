@@ -322,31 +322,29 @@ class CodeAnalysis:
             found = _lookup(target_module, attribute)
             if found is not None:
                 return target_module, found
-            reexported = self._reexported(target_module, Path(target_file), attribute, roots, _MAX_BASES)
-            if reexported is not None:
-                return reexported
+            for home, inner in self.imported(target_file, attribute, roots=roots):
+                found = _lookup(home, inner)
+                if found is not None:  # re-exported (`from .notes import create_note` in `lib/__init__.py`)
+                    return home, found
         return None
 
-    def _reexported(self, module: ModuleFacts, path: Path, attribute: str, roots: tuple[Path, ...],
-                    hops: int) -> tuple[ModuleFacts, FunctionFacts] | None:
-        """`create_note` of a package whose `__init__.py` says `from .notes import create_note`:
-        the function where it is defined (`import lib; lib.create_note(...)`)."""
-        head, _, rest = attribute.partition(".")
-        if hops <= 0 or head not in module.import_names:
-            return None
+    def imported(self, path: Path, name: str, hops: int = 4,
+                 roots: tuple[Path, ...] = ()) -> Iterator[tuple[ModuleFacts, str]]:
+        """The project modules a name the module at `path` imports (`ssm`, `lib.create_note`) may
+        stand for, with the name there, nearest first, through up to `hops` modules that import it
+        in turn (a package's `__init__.py` re-exporting `from .notes import create_note`)."""
+        module = self.modules.get(path)
+        head, _, rest = name.partition(".")
+        if module is None or hops <= 0 or head not in module.import_names:
+            return
         roots = self.roots.get(path, roots)
         for real in module.import_names[head]:
             for target_file, inner in self._split(module, roots, f"{real}.{rest}" if rest else real):
                 target = self.modules.get(target_file)
                 if target is None or target is module:
                     continue
-                found = _lookup(target, inner)
-                if found is not None:
-                    return target, found
-                deeper = self._reexported(target, Path(target_file), inner, roots, hops - 1)
-                if deeper is not None:
-                    return deeper
-        return None
+                yield target, inner
+                yield from self.imported(target_file, inner, hops - 1, roots)
 
     def _split(self, module: ModuleFacts, roots: tuple[Path, ...], name: str) -> list[tuple[Path, str]]:
         """`index.split_qualified`, once per module and name (a run asks again for every call)."""

@@ -348,22 +348,12 @@ def _seen_by_walk(module: ModuleFacts, call, target: ModuleFacts, callee) -> boo
     return target is module and callee.returns_client is not None and callee.span.line < call.span.line
 
 
-def _imported_client(analysis: CodeAnalysis, file: Path, name: str, hops: int = 3) -> AwsClient | None:
-    module = analysis.modules.get(file)
-    if module is None:
-        return None
-    roots = analysis.roots.get(file, ())
-    for real in module.import_names.get(name, ()):
-        for target_file, attribute in analysis.index.split_qualified(file, roots, real):
-            target = analysis.modules.get(target_file)
-            if target is None or target is module:
-                continue
-            if attribute in target.aws_clients:
-                return target.aws_clients[attribute]
-            if hops and attribute in target.import_names:
-                found = _imported_client(analysis, target_file, attribute, hops - 1)
-                if found is not None:
-                    return found
+def _imported_client(analysis: CodeAnalysis, file: Path, name: str) -> AwsClient | None:
+    """The client a project module binds at module level under the name `file` imports (`ssm` in
+    `from .clients import ssm`), through re-exports."""
+    for target, attribute in analysis.imported(file, name):
+        if attribute in target.aws_clients:
+            return target.aws_clients[attribute]
     return None
 
 
