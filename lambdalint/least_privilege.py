@@ -102,14 +102,10 @@ def needs_of(project) -> list[FunctionNeeds]:
 
 
 def _names_no_aws(analysis, path: Path) -> bool:
-    """A handler module the run read for its definitions only names no AWS API (the pre-filter
-    found none of `AWS_NAMES` in it), so it calls AWS only through what it imports: it calls none
-    when everything it imports, transitively, is the standard library or a project module the run
-    read and found naming none either. Anything else it imports (a library, a module found only
-    through a `sys.path` trick) may call AWS."""
-    from lambdalint.code.facts import is_stdlib
-    from lambdalint.code.scan import imported_modules
-
+    """A handler module the run read for its definitions only names no AWS API, and neither does
+    any project module it imports (one that did would have been read in full, and so would the
+    modules importing it): it calls AWS only if something it imports from outside the project or
+    the standard library does (a library, a module only a `sys.path` trick finds)."""
     seen: set[Path] = set()
     stack = [path]
     while stack:
@@ -117,23 +113,9 @@ def _names_no_aws(analysis, path: Path) -> bool:
         if current in seen:
             continue
         seen.add(current)
-        module = analysis.modules.get(current)
-        if module is None or module.full:
+        if analysis.outside.get(current):
             return False
-        try:
-            text = current.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return False
-        if "import_module" in text or "__import__" in text:
-            return False  # what it loads is not in its import statements
-        roots = analysis.roots.get(current, ())
-        imported = imported_modules(text)
-        resolved = {(level, name): analysis.index.resolve_import(current, roots, level, name) for level, name in imported}
-        for (level, name), target in resolved.items():
-            if target is not None:
-                stack.append(Path(target))
-            elif not (level == 0 and is_stdlib(name)) and resolved.get((level, name.rpartition(".")[0])) is None:
-                return False  # neither the standard library, nor a project module, nor a name in one
+        stack.extend(analysis.imports.get(current, ()))
     return True
 
 

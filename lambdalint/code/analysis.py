@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, NamedTuple, Sequence
 
 from lambdalint.code import jobs
-from lambdalint.code.facts import SELF_ATTRIBUTE, SUPER, CallFact, FunctionFacts, ModuleFacts, MutationFact, text_hash
+from lambdalint.code.facts import (SELF_ATTRIBUTE, SUPER, CallFact, FunctionFacts, ModuleFacts, MutationFact, is_stdlib,
+                                   text_hash)
 from lambdalint.code.jobs import Job, decode_python
 from lambdalint.code.modules import ModuleIndex, package_root
 from lambdalint.code.scan import EVERYTHING, Prefilter, handler_shaped, imported_modules, is_test_file
@@ -86,6 +87,9 @@ class CodeAnalysis:
     handlers: list[Handler] = field(default_factory=list)
     roots: dict[Path, tuple[Path, ...]] = field(default_factory=dict)
     imports: dict[Path, set[Path]] = field(default_factory=dict)  # project modules each file imports
+    # what each file imports from neither the project nor the standard library (a library, a
+    # module only a `sys.path` trick finds; "dynamic" for `importlib.import_module`, `__import__`)
+    outside: dict[Path, frozenset[str]] = field(default_factory=dict)
     index: ModuleIndex = field(default_factory=ModuleIndex)
     # the words the run's pre-filter looked for (None: every module was wanted): a rule that needs
     # every module naming them fully analysed checks `wanted_all`
@@ -396,11 +400,19 @@ def analyse(project: Project, handler_patterns: Sequence[str],
         graph[file] = set()
         if text is None:
             continue
+        resolved = {}
         for level, dotted in imported_modules(text):
-            target = analysis.index.resolve_import(file, roots, level, dotted)
+            target = resolved[(level, dotted)] = analysis.index.resolve_import(file, roots, level, dotted)
             if target is not None and target != file:
                 graph[file].add(target)
                 todo.append((target, roots))
+        # `from a import b`: `a.b` resolves nowhere when `b` is a name in the module `a`
+        outside = {("." * level) + dotted for (level, dotted), target in resolved.items() if target is None
+                   and not (level == 0 and is_stdlib(dotted)) and resolved.get((level, dotted.rpartition(".")[0])) is None}
+        if "import_module" in text or "__import__" in text:
+            outside.add("dynamic")
+        if outside:
+            analysis.outside[file] = frozenset(outside)
     needed = {f for f in graph if (t := read(f)) is not None and prefilter.wanted(t)}
     changed = True
     while changed:
