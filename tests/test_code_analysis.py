@@ -485,3 +485,32 @@ functions:
         "so the handler-code rules did not read it",
         "serverless.yml: `worker`: its handler (`${env:WORKER_HANDLER}`) is not a value lambdalint can read, "
         "so the handler-code rules did not read it"]
+
+
+def test_a_handler_bound_to_a_value_is_said_so_not_missing(tmp_path: Path) -> None:
+    """`handler = Mangum(app)` (setterlee/serverless-python-fastapi, read at the review): the call
+    set is open because what the object runs is not followed, and the note said the handler "was
+    not found", which it plainly is."""
+    write_tree(tmp_path, {
+        "serverless.yml": """\
+service: api
+provider:
+  name: aws
+  runtime: python3.12
+  iam:
+    role:
+      statements:
+        - Effect: Allow
+          Action: s3:GetObject
+          Resource: arn:aws:s3:::docs/*
+functions:
+  main:
+    handler: src/main.handler
+""",
+        "src/__init__.py": "",
+        "src/main.py": "import boto3\nfrom mangum import Mangum\nfrom fastapi import FastAPI\n\napp = FastAPI()\n"
+                       "handler = Mangum(app)\n",
+    })
+    notes = [n for n in run_lint(tmp_path, select=("LL322",)).notes if "could not all be determined" in n]
+    assert len(notes) == 1 and "`src/main.handler` is a value, not a `def`" in notes[0]
+    assert "was not found" not in notes[0]
