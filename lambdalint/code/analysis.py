@@ -395,11 +395,13 @@ def analyse(project: Project, handler_patterns: Sequence[str],
         file, roots = todo.pop()
         if file in graph:
             continue
-        analysis.roots[file] = roots
         text = read(file)
         graph[file] = set()
         if text is None:
+            analysis.roots[file] = roots
             continue
+        roots = _on_sys_path(project, file, text, roots)
+        analysis.roots[file] = roots
         resolved = {}
         for level, dotted in imported_modules(text):
             target = resolved[(level, dotted)] = analysis.index.resolve_import(file, roots, level, dotted)
@@ -683,8 +685,10 @@ def _entries(project: Project, patterns: Sequence[str], read) -> list[Entry]:
             from lambdalint.packages import layer_import_roots  # only functions with layers pay
 
             layers = layer_import_roots(function)
-        entry = Entry(file, function.handler_function, roots(function.code_dir, file) + function.code_roots + layers,
-                      function)
+        text = read(file)
+        search = roots(function.code_dir, file) + function.code_roots + layers
+        entry = Entry(file, function.handler_function,
+                      search if text is None else _on_sys_path(project, file, text, search, note=False), function)
         seen.add(key)
         entries.append(entry)
     for path in project.python_paths:
@@ -714,6 +718,20 @@ def _code_described(function: Function) -> str:
             return "inline in the template"
         return "an S3 object" if keys & {"s3bucket", "s3_bucket", "bucket"} else "a value lambdalint cannot resolve"
     return f"`{where.value}`" if isinstance(where.value, str) else "a value lambdalint cannot resolve"
+
+
+def _on_sys_path(project: Project, file: Path, text: str, roots: tuple[Path, ...], note: bool = True) -> tuple[Path, ...]:
+    """`roots` with the folders `file` adds to `sys.path` (`sys_path.added_paths`; the working
+    directory is the first root, the code folder). An addition that cannot be worked out is noted
+    (`note`), since the modules imported from it are then not read."""
+    from lambdalint.code.sys_path import added_paths
+
+    added = added_paths(file, text, roots[0] if roots else None)
+    if note:
+        for line in added.unknown:
+            project.note(f"{project.display(file)}:{line}: adds a folder to `sys.path` that lambdalint cannot work "
+                         "out, so modules imported from that folder were not read")
+    return added.around(roots)
 
 
 def _roots(code_dir: Path | None, root: Path) -> tuple[Path, ...]:

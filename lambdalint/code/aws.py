@@ -162,11 +162,34 @@ def _stranded_modules(analysis: CodeAnalysis, handler: Handler, modules: list) -
                         return [AwsUnknown(f"`{name}` is a module of the project outside the code folder "
                                            f"`{code_dir.name}`, so its AWS calls are not known",
                                            Span.point(module.display, 1))]
+                below = _folder_below(analysis, code_dir, parts[0])
+                if below is not None:
+                    # on the path only through a `sys.path` change the analysis could not work out
+                    return [AwsUnknown(f"`{name}` is not on the import path of the code folder, but the project "
+                                       f"has a module `{parts[0]}` in `{below}`, so its AWS calls are not known",
+                                       Span.point(module.display, 1))]
     return []
 
 
-# how many folders above a function's code folder an import is looked for (`infra/../src/`)
+def _folder_below(analysis: CodeAnalysis, code_dir: Path, name: str) -> str | None:
+    """The folder (relative to `code_dir`, up to `_LEVELS_BELOW` down) holding a module `name`."""
+    frontier = [code_dir]
+    for _ in range(_LEVELS_BELOW):
+        deeper = []
+        for folder in frontier:
+            for entry in analysis.index.folders(folder):
+                below = folder / entry
+                if analysis.index.module_path(below, name) is not None:
+                    return below.relative_to(code_dir).as_posix()
+                deeper.append(below)
+        frontier = deeper
+    return None
+
+
+# how many folders above a function's code folder an import is looked for (`infra/../src/`), and
+# below it (`api/lib/` for `import lib` after `sys.path.append(<api>)`)
 _LEVELS_ABOVE = 2
+_LEVELS_BELOW = 2
 
 
 def _unpublished_callers(analysis: CodeAnalysis, handler: Handler, modules: list) -> list[AwsUnknown]:

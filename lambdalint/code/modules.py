@@ -62,6 +62,11 @@ class ModuleIndex:
             self._listings[folder] = names
         return names
 
+    def folders(self, folder: Path) -> list[str]:
+        """The sub-folders of `folder` an import could reach (not hidden, no `__pycache__`)."""
+        return [name for name, is_file in self._listing(folder).items()
+                if not is_file and name.isidentifier() and name != "__pycache__"]
+
     def is_file(self, path: Path) -> bool:
         return bool(path.name) and self._listing(path.parent).get(path.name, False)
 
