@@ -10,6 +10,7 @@ every dialect (LL216 asks `open_routes(function)` and never reads a dialect's sp
 | Terraform | the `aws_api_gateway_method` an integration's `http_method` refers to | as CloudFormation's method, its `aws_api_gateway_rest_api` without `policy`, private endpoint or an `aws_api_gateway_rest_api_policy` in the module |
 | Serverless | an `http` / `httpApi` event | no `authorizer`, not `private: true`, no `provider.apiGateway.resourcePolicy` (nor a `restApiId` made elsewhere) |
 | CDK | a `LambdaRestApi` handler's catch-all or an `add_method` (the loader gives CloudFormation's method) | as CloudFormation's method: no `authorizer`, `authorization_type` or `api_key_required`, and its API without `default_method_options` (else not judged), `policy` or a private endpoint |
+| CDK | an `HttpApi`'s `default_integration` or an `add_routes` method (the loader gives CloudFormation's route) | as CloudFormation's route: no `authorizer` on the route nor `default_authorizer` on the API, or `HttpNoneAuthorizer()` |
 
 Anything left open by the template (an authorizer from a parameter, an API defined elsewhere or by
 an OpenAPI document) is not open. Triggers not judged (OpenAPI integrations, a SAM route open

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lambdalint.loaders import cdkschedules, cdktriggers, cdkversions, cdkwebsockets
+from lambdalint.loaders import cdkhttpapis, cdkschedules, cdktriggers, cdkversions, cdkwebsockets
 from lambdalint.loaders.cdkfunctions import (FUNCTIONS, LAMBDA, LAYER, async_config, code_value, function_construct,
                                              layer_construct)
 from lambdalint.loaders.cdkiam import iam_value, role_construct
@@ -77,6 +77,10 @@ def trigger_construct(state: AppState, qualified: str, call: Any, frame: Any, re
         properties = cdkschedules.schedule_properties(keywords, complete, head_span(frame.module, call))
         made = make("AWS::Scheduler::Schedule", properties, call, frame) if properties is not None else None
         return made or opaque(qualified, call, frame, reader)
+    if qualified == cdkhttpapis.API:
+        keywords, _ = reader.keywords(call, frame)
+        return cdkhttpapis.http_api(keywords, head_span(frame.module, call), make, call, frame) \
+            or opaque(qualified, call, frame, reader)
     if qualified == "aws_cdk.aws_apigatewayv2_integrations.HttpLambdaIntegration":
         return cdktriggers.http_integration(call, frame, reader, make) or opaque(qualified, call, frame, reader)
     if qualified == LAMBDA + "EventInvokeConfig":

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lambdalint.loaders import cdktriggers, cdkversions, cdkwebsockets
+from lambdalint.loaders import cdkhttpapis, cdktriggers, cdkversions, cdkwebsockets
 from lambdalint.loaders.cdkfunctions import async_config
 from lambdalint.loaders.cdkgrants import grant_statements
 from lambdalint.loaders.cdkiam import ROLE, add_statements, role_method
@@ -80,6 +80,10 @@ def construct_method(owner: Any, method: str, call: Any, frame: Any, reader: Any
                                  f"{function.logical_id}Alias{suffix}")
     if owner.kind == cdkversions.GROUP and method == "add_alarm":
         cdkversions.add_alarm(owner, values, node.span)
+        return None
+    if owner.qualified == cdkhttpapis.API and method == "add_routes":
+        keywords, _ = reader.keywords(call, frame)
+        cdkhttpapis.add_routes(owner, keywords, make, call, frame, node.span)
         return None
     if owner.kind == cdkwebsockets.API_TYPE and method == "add_route":
         keywords, _ = reader.keywords(call, frame)

@@ -299,8 +299,10 @@ def _authorization(api: Any, options: dict[str, Any], span: Span) -> Located:
 
 
 def http_integration(call: Any, frame: Any, reader: Any, make: Make) -> Any:
-    """`HttpLambdaIntegration("Id", fn)`: its id comes first, there is no scope."""
+    """`HttpLambdaIntegration("Id", fn)` or `("Id", handler=fn)`: its id comes first, there is no scope."""
     target = positional(call, 1)
+    if target is None:
+        target = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == "handler"), None)
     function = reader.value(target, frame) if target is not None else None
     span = frame.module.span(call)
     return make("AWS::ApiGatewayV2::Integration", {"IntegrationType": Located("AWS_PROXY", span),
