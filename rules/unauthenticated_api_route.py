@@ -74,10 +74,17 @@ def check(ctx: Context) -> Iterator[Finding]:
                 else:
                     continue  # OPTIONS: the CORS preflight
                 yield ctx.finding(route.span, f"{route.label} invokes `{function.name}` without any authorization: "
-                                  "anyone can call it",
-                                  "Add an authorizer to the route or a default authorizer to its API, or require "
-                                  "an API key; suppress the finding for a route that must stay public.",
+                                  "anyone can call it", _HINTS.get(trigger.kind, _HINTS["api"]),
                                   function=function.name, severity=severity)  # type: ignore[arg-type]
+
+
+# HTTP APIs have no API keys (a usage plan is a REST API's): their hint does not offer one
+_HINTS = {
+    "api": "Add an authorizer to the route or a default authorizer to its API, or require an API key; suppress the "
+           "finding for a route that must stay public.",
+    "http-api": "Add an authorizer to the route or a default authorizer to its API (HTTP APIs have no API keys); "
+                "suppress the finding for a route that must stay public.",
+}
 
 
 RULE = Rule(
