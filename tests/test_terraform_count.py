@@ -102,12 +102,16 @@ def test_with_the_switch_on_for_both_both_are_scheduled(tmp_path: Path) -> None:
     ('var.size == 2', True),
     ('var.size == "2"', False),  # Terraform compares types too
     ('var.schedule == "" ? "none" : var.schedule', "none"),
+    ("var.size > 1", True),                                   # ordering of known numbers
+    ("length(var.sources) > 0 ? 1 : 0", 0),                   # an input left at its default []
+    ('try(var.name, "python3.12")', "worker"),
+    ('coalesce(var.schedule, "rate(1 day)")', "rate(1 day)"),
 ])
 def test_known_conditions_are_evaluated(expression: str, expected: object) -> None:
     parsed = hcl.parse(Path("/project/main.tf"), "main.tf", f"value = {expression}\n")
     scope = hcl.Scope(Path("/project"), Path("/project"))
     scope.variables.update({"schedule": Located("", None), "name": Located("worker", None),
-                            "enabled": Located(True, None), "size": Located(2, None)})
+                            "enabled": Located(True, None), "size": Located(2, None), "sources": Located([], None)})
     value = parsed.body.attributes["value"].evaluate(scope)
     assert (value.value, value.origin) == (expected, "explicit")
 
@@ -115,7 +119,10 @@ def test_known_conditions_are_evaluated(expression: str, expected: object) -> No
 @pytest.mark.parametrize("expression", [
     "var.unknown ? 1 : 0",             # a variable without a value
     "aws_sqs_queue.q.arn != null",     # a resource attribute: known only once applied
-    "var.size > 1",                    # ordering is not evaluated
+    "var.size > var.unknown",          # ordering with an unknown side
+    'try(var.unknown, "python3.12")',  # `-var` may give it: the fallback would be a guess
+    "length(aws_sqs_queue.q.arn)",
+    "[for s in var.size : s]",         # a `for` over anything but a known empty collection
 ])
 def test_unknown_conditions_stay_unresolved(expression: str) -> None:
     parsed = hcl.parse(Path("/project/main.tf"), "main.tf", f"value = {expression}\n")

@@ -213,6 +213,8 @@ def evaluate(node: Any, hcl: HclFile, scope: Scope) -> Located:
         return _binary(node.children[0], hcl, scope, span)
     if kind == "conditional":
         return _conditional(node, hcl, scope)
+    if kind == "for_expr":
+        return _for(node, hcl, scope, span)
     if kind == "parenthesized_expression" or kind == "parenthesized":
         inner = next((c for c in node.children if c.type == "expression"), None)
         return evaluate(inner, hcl, scope) if inner is not None else _unresolved(node, hcl)
@@ -239,7 +241,21 @@ def _conditional(node: Any, hcl: HclFile, scope: Scope) -> Located:
     return _unresolved(node, hcl)
 
 
-_OPERATORS = frozenset({"==", "!=", "&&", "||"})
+def _for(node: Any, hcl: HclFile, scope: Scope, span: Span) -> Located:
+    """`[for s in xs : ...]` / `{for s in xs : ...}` over a known empty collection is empty (a
+    `for_each` over a module input left at its default `[]` creates nothing); any other is not
+    evaluated."""
+    inner = node.children[0] if node.children else None
+    intro = next((c for c in inner.children if c.type == "for_intro"), None) if inner is not None else None
+    collection = next((c for c in intro.children if c.type == "expression"), None) if intro is not None else None
+    if collection is not None:
+        value = evaluate(collection, hcl, scope)
+        if value.origin != "unresolved" and isinstance(value.value, (list, dict)) and not value.value:
+            return Located({} if inner.type == "for_object_expr" else [], span)
+    return _unresolved(node, hcl)
+
+
+_OPERATORS = frozenset({"==", "!=", "&&", "||", "<", ">", "<=", ">="})
 
 
 def _binary(node: Any, hcl: HclFile, scope: Scope, span: Span) -> Located:
@@ -258,9 +274,17 @@ def _binary(node: Any, hcl: HclFile, scope: Scope, span: Span) -> Located:
             (isinstance(left.value, (int, float)) and isinstance(right.value, (int, float))
              and not isinstance(left.value, bool) and not isinstance(right.value, bool) and left.value == right.value)
         return Located(same if operator == "==" else not same, span)
-    if isinstance(left.value, bool) and isinstance(right.value, bool):
+    if isinstance(left.value, bool) and isinstance(right.value, bool) and operator in ("&&", "||"):
         return Located(left.value and right.value if operator == "&&" else left.value or right.value, span)
+    if operator in ("<", ">", "<=", ">=") and _number(left) and _number(right):
+        a, b = left.value, right.value
+        return Located(a < b if operator == "<" else a > b if operator == ">" else a <= b if operator == "<=" else a >= b,
+                       span)
     return _unresolved(node, hcl)
+
+
+def _number(value: Located) -> bool:
+    return isinstance(value.value, (int, float)) and not isinstance(value.value, bool)
 
 
 def _operand(nodes: list[Any], hcl: HclFile, scope: Scope) -> Located:
@@ -404,8 +428,11 @@ def _reference(node: Any, hcl: HclFile, scope: Scope) -> Located:
 
 def _reference_text(text: str, span: Span, scope: Scope) -> Located:
     parts = text.split(".")
-    if len(parts) == 2 and parts[0] in ("var", "local") and re.fullmatch(r"[A-Za-z0-9_-]+", parts[1]):
+    if len(parts) >= 2 and parts[0] in ("var", "local") and all(re.fullmatch(r"[A-Za-z0-9_-]+", p) for p in parts[1:]):
         found = scope.variables.get(parts[1]) if parts[0] == "var" else scope.local(parts[1])
+        for key in parts[2:]:  # an object's attribute: `var.schedule_target.target_arn`
+            found = found.value.get(key) if found is not None and found.origin != "unresolved" \
+                and isinstance(found.value, dict) else None
         if found is not None and found.origin != "unresolved":
             return _at_use(found, span)
     if text == "path.module":
@@ -438,7 +465,42 @@ def _call(node: Any, hcl: HclFile, scope: Scope, span: Span) -> Located:
             return _read_file(scope, path.value, binding, span, hcl.text_of(node))
     if name in ("tostring", "tonumber", "tolist", "toset") and len(args) == 1:
         return evaluate(args[0], hcl, scope)
+    if name in _COLLECTION_FUNCTIONS and args:
+        found = _collection_call(name, [evaluate(a, hcl, scope) for a in args], span)
+        if found is not None:
+            return found
     return Located(hcl.text_of(node), span, "unresolved")
+
+
+_COLLECTION_FUNCTIONS = frozenset({"try", "coalesce", "length", "merge", "concat", "lookup"})
+
+
+def _collection_call(name: str, values: list[Located], span: Span) -> Located | None:
+    """`try`, `coalesce`, `length`, `merge`, `concat`, `lookup` of known values; None when a value
+    they depend on is not known (`try(var.x, "default")` with `var.x` unknown: `-var` may give it)."""
+    if name in ("try", "coalesce"):
+        for value in values:
+            if value.origin == "unresolved":
+                return None
+            if name == "try" or value.value not in (None, ""):
+                return value
+        return None
+    if any(value.origin == "unresolved" for value in values):
+        return None
+    if name == "length" and len(values) == 1 and isinstance(values[0].value, (list, dict, str)):
+        return Located(len(values[0].value), span)
+    if name == "merge" and all(isinstance(v.value, dict) for v in values):
+        merged: dict[str, Located] = {}
+        for value in values:
+            merged.update(value.value)
+        return Located(merged, span)
+    if name == "concat" and all(isinstance(v.value, list) for v in values):
+        return Located([item for value in values for item in value.value], span)
+    if name == "lookup" and len(values) in (2, 3) and isinstance(values[0].value, dict) \
+            and isinstance(values[1].value, str):
+        found = values[0].value.get(values[1].value)
+        return found if found is not None else values[2] if len(values) == 3 else None
+    return None
 
 
 def _json_marked(value: Located, span: Span) -> Located:

@@ -37,7 +37,7 @@ from lambdalint.loaders.terraform_deploy import resource_deployment
 from lambdalint.loaders.terraform_iam import caller_policies, loaded_role
 from lambdalint.loaders.terraform_lambda_module import module_function, module_triggers_of
 from lambdalint.loaders.terraform_module import (FUNCTION, LAMBDA_MODULES, SPELLING, TerraformModule, _first_block,
-                                                 build_function, never_created)
+                                                 build_function, chose_no_reservation, never_created)
 from lambdalint.loaders.terraform_triggers import (async_failures, caller_triggers, module_schedules, module_triggers,
                                                   public_grants, public_urls, sibling_triggers)
 from lambdalint.model import Function, Problem, SourceFile, Template
@@ -346,7 +346,8 @@ def _function(module: TerraformModule, template: Template, block: Block) -> Func
         f"{module.prefix}{FUNCTION}.{block.labels[1]}", template, block.span, body,
         environment=variables, environment_known=known, role_key="role", block_kind="resource",
         failure_hint="Add an `aws_lambda_function_event_invoke_config` with `destination_config { on_failure "
-                     "{ destination = ... } }`, or a `dead_letter_config` block, so failed events are kept.")
+                     "{ destination = ... } }`, or a `dead_letter_config` block, so failed events are kept.",
+        chosen_unreserved=chose_no_reservation(module, block))
     _code(module, function, body)
     _layer_content(module, function)
     resolve_handler(function)

@@ -21,7 +21,7 @@ from lambdalint.loaders.handlers import normalized, resolve_handler
 from lambdalint.loaders.hcl import Block
 from lambdalint.loaders.terraform_deploy import module_deployment
 from lambdalint.loaders.terraform_iam import loaded_role, policy_document
-from lambdalint.loaders.terraform_module import TerraformModule, build_function
+from lambdalint.loaders.terraform_module import TerraformModule, build_function, chose_no_reservation
 from lambdalint.model import Function, LoadedRole, Template
 
 SPELLING = {
@@ -55,7 +55,8 @@ def module_function(module: TerraformModule, template: Template, name: str, bloc
         environment_known=variables is None or (isinstance(variables.value, dict) and variables.origin != "unresolved"),
         role_key="lambda_role", block_kind="module", spelling=SPELLING,
         failure_hint="Set `destination_on_failure` (with `create_async_event_config = true`) or "
-                     "`dead_letter_target_arn` in the `module` block, so failed events are kept.")
+                     "`dead_letter_target_arn` in the `module` block, so failed events are kept.",
+        chosen_unreserved=chose_no_reservation(module, block))
     function.failure_handling = body.get("destination_on_failure") or body.get("dead_letter_target_arn")
     function.failure_destinations = [body.value[k] for k in ("destination_on_failure", "destination_on_success",
                                                              "dead_letter_target_arn") if body.get(k) is not None]

@@ -7,6 +7,7 @@ lambda module; they import only this module, so imports go one way.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -97,9 +98,12 @@ class TerraformModule:
         `queue_arn = module.queue.queue_arn`): a value it does not know either, in its own names."""
         text = node.value if node is not None and node.origin == "unresolved" and isinstance(node.value, str) else ""
         parts = text.strip().split(".")
-        if self.caller is None or len(parts) != 2 or parts[0] != "var":
+        if self.caller is None or len(parts) < 2 or parts[0] != "var":
             return None
         passed = self.scope.variables.get(parts[1])
+        for key in parts[2:]:  # an attribute of an object the caller passed: `var.target.arn`
+            passed = passed.value.get(key) if passed is not None and passed.origin != "unresolved" \
+                and isinstance(passed.value, dict) else None
         if passed is None or passed.origin != "unresolved" or not self.caller.writes(passed):
             return None
         return passed
@@ -140,18 +144,31 @@ class TerraformModule:
         return None
 
 
+def chose_no_reservation(module: TerraformModule, block: Block) -> bool:
+    """Whether a `reserved_concurrent_executions` of -1 in `block` is somebody's choice: written
+    there, or given to the variable it names by a caller or a `.tfvars` file. A variable's own
+    `default = -1` is not: the caller never said anything (a local module's input, left out)."""
+    attribute = block.attributes.get("reserved_concurrent_executions")
+    if attribute is None or attribute.node is None:
+        return True
+    match = re.fullmatch(r"var\.([A-Za-z0-9_-]+)", attribute.file.text_of(attribute.node).strip())
+    bound = module.scope.variables.get(match.group(1)) if match is not None else None
+    return bound is None or not module.writes(bound)
+
+
 def build_function(name: str, template: Template, span: Span, body: Located, *, environment: Located | None,
                    environment_known: bool, role_key: str, block_kind: str, failure_hint: str,
-                   spelling: dict[str, str] | None = None) -> Function:
+                   spelling: dict[str, str] | None = None, chosen_unreserved: bool = True) -> Function:
     """A function from the settings of a `resource` or `module` block, with Terraform's defaults
-    (`reserved_concurrent_executions = -1` is said explicitly: no reservation)."""
+    (`reserved_concurrent_executions = -1` is said explicitly: no reservation; with
+    `chosen_unreserved` False the -1 is a module variable's default, as if the setting were absent)."""
     def setting(key: str, fallback: object = None) -> Located:
         found = body.get(key)
         return found if found is not None else default(fallback, span)
 
     reserved = body.get("reserved_concurrent_executions")
     if reserved is not None and reserved.is_literal and reserved.value == -1:
-        reserved = Located(None, reserved.span, "explicit", reserved.key_span)
+        reserved = Located(None, reserved.span, "explicit", reserved.key_span) if chosen_unreserved else None
     package_type = setting("package_type", "Zip")
     where = f"in the `{block_kind}` block"
     spelling = SPELLING if spelling is None else spelling

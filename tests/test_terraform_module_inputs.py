@@ -1,0 +1,39 @@
+"""A local module's inputs as its callers leave or give them (Yusaku-KASAI/serverless-terraform,
+Ian-Soares/ugf-terraform-lambdas): a `reserved_concurrent_executions` variable left at its
+`default = -1`, `runtime = try(var.runtime, ...)`, an object input read by attribute
+(`var.schedule_target.target_arn`), a `for_each` over an input left at `[]` and a
+`count = length(var.extra_policy_arns)` of an empty list. Before, each of these hid a finding
+(LL202, LL206, LL207) or made a note claim a policy lambdalint could not read."""
+
+from __future__ import annotations
+
+from conftest import FIXTURES, run_lint
+
+PROJECT = FIXTURES / "projects" / "terraform-module-inputs"
+
+
+def _found() -> tuple[list[tuple[str, str, int, str]], list[str]]:
+    result = run_lint(PROJECT)
+    findings = sorted((f.code, f.span.path, f.span.line, f.function or "") for f in result.findings)
+    return findings, result.notes
+
+
+def test_what_the_callers_left_at_the_modules_defaults_is_judged() -> None:
+    findings, _ = _found()
+    assert findings == [
+        # -1 is the module variable's default, which the caller never chose
+        ("LL202", "modules/lambda/main.tf", 25, "module.report.aws_lambda_function.this"),
+        # `try(var.runtime, "python3.12")` with the caller's "python3.8"
+        ("LL206", "modules/lambda/main.tf", 29, "module.report.aws_lambda_function.this"),
+        # the schedule's target is an attribute of an object input, the report function's ARN
+        ("LL207", "modules/lambda/main.tf", 25, "module.report.aws_lambda_function.this"),
+    ]  # orders: reserved 5, python3.12
+
+
+def test_resources_over_empty_inputs_do_not_exist() -> None:
+    _, notes = _found()
+    # `count = length([])`: no attachment, so no policy that "cannot be read statically"
+    assert not [n for n in notes if "aws_iam_role_policy_attachment.extra" in n]
+    # and the report function consumes no queue: its LL202 is the plain one, not the SQS warning
+    result = run_lint(PROJECT, select=("LL202",))
+    assert [f.severity for f in result.findings] == ["info"]
