@@ -201,11 +201,18 @@ def per_value(pairs: Iterable[tuple[Function, Located]]) -> list[tuple[Located, 
     """Group (function, value) pairs by the value's span, in first-seen order.
 
     A value set once in `Globals.Function` or under the Serverless `provider` is inherited by
-    every function; reporting it once per function would print the same line N times.
+    every function; reporting it once per function would print the same line N times. Only the
+    same value groups: one line of a Terraform module (`runtime = var.runtime`) holds what each
+    call gives it.
     """
-    groups: dict[Span, tuple[Located, list[Function]]] = {}
+    groups: dict[tuple[object, ...], tuple[Located, list[Function]]] = {}
     for function, value in pairs:
-        groups.setdefault(value.span, (value, []))[1].append(function)
+        key: tuple[object, ...] = (value.span, value.origin, value.value)
+        try:
+            hash(key)
+        except TypeError:  # a mapping or list: the same object when it is inherited
+            key = (value.span, id(value))
+        groups.setdefault(key, (value, []))[1].append(function)
     return list(groups.values())
 
 

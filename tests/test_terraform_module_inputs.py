@@ -37,3 +37,10 @@ def test_resources_over_empty_inputs_do_not_exist() -> None:
     # and the report function consumes no queue: its LL202 is the plain one, not the SQS warning
     result = run_lint(PROJECT, select=("LL202",))
     assert [f.severity for f in result.findings] == ["info"]
+
+
+def test_one_line_of_a_module_holds_each_calls_own_value() -> None:
+    # `runtime = try(var.runtime, ...)` is one span for both calls: only the report's is python3.8
+    result = run_lint(PROJECT, select=("LL206",))
+    assert [(f.function, "used by" in f.message) for f in result.findings] == \
+        [("module.report.aws_lambda_function.this", False)]
