@@ -962,6 +962,21 @@ def test_rest_api_methods_without_authorization_are_ll216(tmp_path: Path) -> Non
                             "without any authorization: anyone can call it")]
 
 
+def test_an_integration_uri_written_out_around_the_functions_arn_names_it(tmp_path: Path) -> None:
+    # Yusaku-KASAI/serverless-terraform's method module builds the invoke ARN by hand
+    function = HTTP_API_ROUTES[HTTP_API_ROUTES.index('resource "aws_lambda_function" "orders"'):]
+    built = '"arn:aws:apigateway:${data.aws_region.current.name}:lambda:path/2015-03-31/functions/' \
+        '${aws_lambda_function.orders.arn}/invocations"'
+    write_tree(tmp_path, {
+        "open.tf": _rest_api("open", "ANY", method_extra='  authorization = "NONE"\n').replace(
+            "aws_lambda_function.orders.invoke_arn", built),
+        "functions.tf": 'data "aws_region" "current" {}\n\n' + function,
+    })
+    result = run_lint(tmp_path, select=("LL216",))
+    assert [(f.span.path, f.span.line, f.severity, f.function) for f in result.findings] == [
+        ("open.tf", 15, "warning", "aws_lambda_function.orders")]
+
+
 def test_code_whose_zip_a_caller_builds_and_passes_in_is_the_callers_archive(tmp_path: Path) -> None:
     write_tree(tmp_path, {
         "main.tf": """\

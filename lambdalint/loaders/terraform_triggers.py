@@ -39,6 +39,9 @@ _MAPPING_KEYS = {
 }
 
 
+# the function's ARN inside an integration URI written out by hand (what `invoke_arn` gives)
+_BUILT_INVOKE_ARN = re.compile(r":lambda:path/[0-9-]+/functions/\$\{([^}]+)\}/invocations")
+
 class _Source(NamedTuple):
     """A resource the events come from, in the module that defines it."""
 
@@ -82,6 +85,11 @@ class _Collector:
         if self.namespace is not self.module:  # the caller's calls, named by what it passed in
             node = self.module.passed_in(node) or node
         text = node.value if node is not None and node.origin == "unresolved" and isinstance(node.value, str) else ""
+        built = _BUILT_INVOKE_ARN.search(text)
+        if built is not None and node is not None:
+            # `"arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${aws_lambda_function.f.arn}/invocations"`:
+            # the invoke ARN written out around the function's ARN
+            return self.function_named(Located(built.group(1).strip(), node.span, "unresolved"))
         if text.startswith("module."):  # `module.orders.lambda_function_arn` of a lambda module call
             parts = text.split(".")
             found = self.by_address.get(".".join(parts[:2]))
