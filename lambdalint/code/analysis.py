@@ -454,7 +454,32 @@ def analyse(project: Project, handler_patterns: Sequence[str],
         if entry.template_function is None and (function is None or not _handler_signature(function)):
             continue
         analysis.handlers.append(handler)
+    _drop_called_handlers(analysis)
     return analysis
+
+
+def _drop_called_handlers(analysis: CodeAnalysis) -> None:
+    """A handler-shaped function no template names, which another handler calls, is that handler's
+    code (`return forgot_password_handler(event, context)`), not a handler of its own: its findings
+    would repeat the caller's at another line. Two that call each other both stay."""
+    def key(handler: Handler) -> tuple[str, str]:
+        return ((handler.home or handler.module).path, handler.function.qualname)  # type: ignore[union-attr]
+
+    unreferenced = [h for h in analysis.handlers if h.entry.template_function is None and h.function is not None]
+    if not unreferenced:
+        return
+    reaches = {id(h): {(m.path, f.qualname) for m, f in analysis.reachable(h)} for h in analysis.handlers
+               if h.function is not None}
+    dropped = set()
+    for handler in unreferenced:
+        own = key(handler)
+        for other in analysis.handlers:
+            if other is handler or other.function is None or own not in reaches[id(other)]:
+                continue
+            if other.entry.template_function is not None or key(other) not in reaches[id(handler)]:
+                dropped.add(id(handler))
+                break
+    analysis.handlers[:] = [h for h in analysis.handlers if id(h) not in dropped]
 
 
 def _method_modules(analysis: CodeAnalysis, entry: Entry) -> Iterator[Path]:
@@ -667,7 +692,8 @@ def _entries(project: Project, patterns: Sequence[str], read) -> list[Entry]:
                          "project, so the handler-code rules did not read it")
         elif function.is_python and function.code_dir is not None and not function.code_dir.is_dir():
             # a build output not built yet, or a path that moved: LL108 stays silent on both
-            project.note(f"{function.label}: its code folder `{project.display(function.code_dir)}` does not exist, "
+            what = "is a file, not a folder" if function.code_dir.is_file() else "does not exist"
+            project.note(f"{function.label}: its code folder `{project.display(function.code_dir)}` {what}, "
                          "so the handler-code rules did not read it")
         elif function.handler_file is None and function.code_dir is not None and function.package_type == "Zip":
             unknown = _unknown_until_deploy(function, project.python_paths)
@@ -702,7 +728,9 @@ def _entries(project: Project, patterns: Sequence[str], read) -> list[Entry]:
         for name in handler_shaped(text, patterns):
             if (file, name) not in seen:
                 seen.add((file, name))
-                entries.append(Entry(file, name, roots(None, file)))
+                # no template says which folder is the code: its package root, or its own folder
+                # (`from recover_password import ...` beside it, as when that folder is the zip)
+                entries.append(Entry(file, name, tuple(dict.fromkeys((*roots(None, file), file.parent)))))
     return entries
 
 
