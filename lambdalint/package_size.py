@@ -514,7 +514,10 @@ def installed_tops(dist_info: str) -> set[str]:
 
 
 def _has_test_files(folder: str) -> bool:
-    return any(_TEST_FILE.fullmatch(f) for _, _, files in os.walk(folder) for f in files)
+    """Test modules, or test data alone: a `test/` folder holding files but no Python module at all
+    (the CSV fixtures a test suite reads) is no code the handler imports either."""
+    names = [f for _, _, files in os.walk(folder) for f in files]
+    return any(_TEST_FILE.fullmatch(f) for f in names) or (bool(names) and not any(f.endswith(".py") for f in names))
 
 
 def _shifted(exclude: Exclude | None, prefix: str) -> Exclude | None:

@@ -328,7 +328,9 @@ def test_bloat_folders(tmp_path: Path) -> None:
     p = tmp_path / "p"
     write(p / "app.py")
     write(p / "tests" / "test_app.py", b"t" * 100)
-    write(p / "test" / "fixtures.json", b"{}")  # no test files: a data folder, not bloat
+    write(p / "test" / "fixtures.csv", b"a,b\n")  # a test suite's data alone (quinceleaf/cgc-event-driven-python)
+    write(p / "reports" / "test" / "__init__.py")  # a package of the code that happens to be named so
+    write(p / "reports" / "test" / "checks.py")
     write(p / "pkg" / "__pycache__" / "m.cpython-312.pyc", b"c" * 50)
     write(p / ".git" / "HEAD", b"ref")
     write(p / ".venv" / "pyvenv.cfg", b"home = /usr")
@@ -340,7 +342,7 @@ def test_bloat_folders(tmp_path: Path) -> None:
     found = find_bloat(p, DEV_PACKAGES)
     assert kinds(found) == {
         "tests/": "tests", "pkg/__pycache__/": "pycache", ".git/": "git", ".venv/": "virtualenv",
-        "node_modules/.cache/": "cache", ".mypy_cache/": "cache", "lib/test/": "tests"}
+        "node_modules/.cache/": "cache", ".mypy_cache/": "cache", "lib/test/": "tests", "test/": "tests"}
     assert found[0] == Bloat("tests", "tests/", 100)  # largest first
     assert next(b for b in found if b.kind == "virtualenv").bytes == len("home = /usr") + 10
 
