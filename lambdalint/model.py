@@ -62,9 +62,10 @@ class DeployReference(NamedTuple):
     """A part of a value the deployment fills in from a parameter store or a secret, as the
     dialect wrote it: `source` is "secretsmanager" (a secret, `key` the JSON key read, "" for the
     whole secret), "ssm-secure" (a decrypted SecureString), "ssm" (a plain parameter) or
-    "no-echo" (a parameter the template hides); `shown` names it for messages."""
+    "no-echo" (a parameter the template hides) or "generated" (a password the deployment makes,
+    Terraform's `random_password`); `shown` names it for messages."""
 
-    source: Literal["secretsmanager", "ssm-secure", "ssm", "no-echo"]
+    source: Literal["secretsmanager", "ssm-secure", "ssm", "no-echo", "generated"]
     shown: str
     key: str = ""
 

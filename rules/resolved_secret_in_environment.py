@@ -5,7 +5,10 @@ Reports an environment variable that receives a secret resolved at deploy time:
 `!Sub`, short or long form, plain or with a variable map, and `!Join`; every reference in a value
 counts, so a connection string that resolves the user name and then the password fires), a `Ref`
 (or `${Param}` in `!Sub`) to a `NoEcho` parameter, and in the Serverless Framework `${ssm:/aws/reference/secretsmanager/...}`, `${secretsmanager:...}`, `${ssm:...~true}`
-(decrypted SecureString) or `${ssm:...}` under a name that says secret. Plain
+(decrypted SecureString) or `${ssm:...}` under a name that says secret, and in Terraform a secret's
+`secret_string` (also through `jsondecode(...)["password"]`), a `SecureString` parameter's `value`,
+a `random_password`'s `result`, or any `aws_ssm_parameter` value under a name that says secret
+(also when a module input carries it in). Plain
 `{{resolve:ssm:...}}` and `${ssm:...}` of ordinary settings do not fire, and neither do ARNs or
 names of secrets the code fetches itself.
 
@@ -52,7 +55,7 @@ def _resolved_secret(template: Template, name: str, value: Located) -> str | Non
     for reference in template.references_in(value):
         if reference.source == "secretsmanager" and reference.key not in _PUBLIC_FIELDS:
             return reference.shown
-        if reference.source in ("ssm-secure", "no-echo"):
+        if reference.source in ("ssm-secure", "no-echo", "generated"):
             return reference.shown
         if reference.source == "ssm" and is_secret_name(name):
             return f"an SSM parameter under a secret name ({reference.shown})"
@@ -193,6 +196,59 @@ functions:
       TABLE_NAME: ${ssm:/api/prod/table-name}
       API_TOKEN: ${ssm:/api/prod/token}  # [resolved-secret-in-environment]
 """, name="serverless.yml", title="SSM parameter under a secret name"),
+        bad("""\
+resource "aws_ssm_parameter" "db_password" {
+  name  = "/orders/db-password"
+  type  = "SecureString"
+  value = var.db_password
+}
+
+resource "random_password" "signing" {
+  length = 32
+}
+
+data "aws_secretsmanager_secret_version" "api" {
+  secret_id = "orders/api"
+}
+
+resource "aws_lambda_function" "orders" {
+  function_name = "orders"
+  role          = aws_iam_role.orders.arn
+  filename      = "orders.zip"
+  handler       = "app.handler"
+  runtime       = "python3.12"
+  environment {
+    variables = {
+      DB_PASSWORD = aws_ssm_parameter.db_password.value  # [resolved-secret-in-environment]
+      SIGNING_KEY = random_password.signing.result  # [resolved-secret-in-environment]
+      API_KEY     = jsondecode(data.aws_secretsmanager_secret_version.api.secret_string)["api_key"]  # [resolved-secret-in-environment]
+      API_USER    = jsondecode(data.aws_secretsmanager_secret_version.api.secret_string)["username"]
+    }
+  }
+}
+""", name="main.tf", title="Terraform: a SecureString, a generated password and a secret's key"),
+        good("""\
+resource "aws_ssm_parameter" "db_host" {
+  name  = "/orders/db-host"
+  type  = "String"
+  value = "db.internal"
+}
+
+resource "aws_lambda_function" "orders" {
+  function_name = "orders"
+  role          = aws_iam_role.orders.arn
+  filename      = "orders.zip"
+  handler       = "app.handler"
+  runtime       = "python3.12"
+  environment {
+    variables = {
+      DB_HOST        = aws_ssm_parameter.db_host.value
+      DB_SECRET_ARN  = aws_secretsmanager_secret.db.arn
+      DB_PASSWORD_PARAMETER = aws_ssm_parameter.db_password.name
+    }
+  }
+}
+""", name="main.tf", title="Terraform: a plain parameter, and names of secrets the code fetches"),
         good("""\
 AWSTemplateFormatVersion: "2010-09-09"
 Transform: AWS::Serverless-2016-10-31

@@ -86,3 +86,56 @@ def test_ll312_reads_every_dynamic_reference_inside_sub() -> None:
     # form with and without a variable map; the public fields, plain SSM and the ARN stay silent,
     # and LL311 does not take the reference inside the URL for a literal password.
     assert found == {("LL312", "DATABASE_URL"), ("LL312", "PARTNER_TOKEN"), ("LL312", "WEBHOOK_SECRET")}
+
+
+def test_ll312_reads_a_secret_a_terraform_caller_passes_into_its_module(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "main.tf": """\
+resource "aws_ssm_parameter" "db_password" {
+  name  = "/orders/db-password"
+  type  = "SecureString"
+  value = "change-me"
+}
+
+resource "aws_ssm_parameter" "db_host" {
+  name  = "/orders/db-host"
+  type  = "String"
+  value = "db.internal"
+}
+
+module "worker" {
+  source      = "./modules/fn"
+  db_password = aws_ssm_parameter.db_password.value
+  db_host     = aws_ssm_parameter.db_host.value
+}
+""",
+        "modules/fn/main.tf": """\
+variable "db_password" {
+  type      = string
+  sensitive = true
+}
+
+variable "db_host" {
+  type = string
+}
+
+resource "aws_lambda_function" "worker" {
+  function_name = "worker"
+  role          = "arn:aws:iam::123456789012:role/worker"
+  filename      = "worker.zip"
+  handler       = "app.handler"
+  runtime       = "python3.12"
+  environment {
+    variables = {
+      DB_PASSWORD = var.db_password
+      DB_HOST     = var.db_host
+      DB_URL      = "postgres://worker:${var.db_password}@db/orders"
+    }
+  }
+}
+""",
+    })
+    result = run_lint(tmp_path, select=("LL312",))
+    # the decrypted SecureString, alone and inside a template; the plain String host is no secret
+    assert [(f.span.path, f.span.line, f.message.split("`")[1]) for f in result.findings] == [
+        ("modules/fn/main.tf", 18, "DB_PASSWORD"), ("modules/fn/main.tf", 20, "DB_URL")]

@@ -3,7 +3,8 @@
 CloudFormation (and SAM, cdk.out, a Serverless `resources:` section, since they deploy through it)
 resolves `{{resolve:secretsmanager:...}}` and `{{resolve:ssm-secure:...}}` dynamic references and
 hides `NoEcho` parameters; the Serverless Framework resolves `${ssm:...}` (with `~true`: decrypted)
-and `${secretsmanager:...}` variables. Each loader sets its template's `reference_reader` to the
+and `${secretsmanager:...}` variables; Terraform reads a secret's `secret_string`, a parameter's
+`value` (a `SecureString` decrypted) and a `random_password`'s `result` into plain values. Each loader sets its template's `reference_reader` to the
 reader of its dialect, so LL312 reads `Template.references_in` and no syntax.
 """
 
@@ -105,3 +106,46 @@ def _referenced_parameters(node: Located) -> Iterator[str]:
     elif isinstance(node.value, list):
         for item in node.value:
             yield from _referenced_parameters(item)
+
+
+# `aws_secretsmanager_secret_version.db.secret_string` (also `data.`), with the JSON key a
+# `jsondecode(...)["password"]` / `jsondecode(...).password` around it reads
+_TF_SECRET = re.compile(r"(\b(?:data\.)?aws_secretsmanager_secret_version\.[\w-]+(?:\[[^\]]*\])?\.secret_string)\b"
+                        r"(?:\s*\)\s*(?:\[\s*\"([^\"]+)\"\s*\]|\.(\w+)))?")
+_TF_PARAMETER = re.compile(r"\b(data\.)?aws_ssm_parameter\.([\w-]+)(?:\[[^\]]*\])?\.(?:insecure_)?value\b")
+_TF_INTERPOLATED_VARIABLE = re.compile(r"\$\{\s*(var\.[\w.-]+)\s*\}")
+_TF_PASSWORD = re.compile(r"\brandom_password\.[\w-]+(?:\[[^\]]*\])?\.result\b")
+
+
+def terraform_references(template: Template, value: Located) -> list[DeployReference]:
+    """What of a Terraform value is a secret read at plan time: a reference the loader kept as
+    text (`aws_ssm_parameter.db.value`, inside a template string too), or a module input the
+    caller gave one (`var.db_password`)."""
+    module = template.module
+    found: list[DeployReference] = []
+    if value.origin != "unresolved" or not isinstance(value.value, str):
+        return found  # a literal is LL311's
+    pieces = [(module, value.value)]
+    if module is not None:  # what the caller gave a module input, alone or inside a string
+        for name in [value.value.strip()] + _TF_INTERPOLATED_VARIABLE.findall(value.value):
+            passed = module.passed_in(Located(name, value.span, "unresolved"))
+            if passed is not None and isinstance(passed.value, str):
+                pieces.append((module.caller, passed.value))
+    for owner, text in pieces:
+        for match in _TF_SECRET.finditer(text):
+            key = (match.group(2) or match.group(3) or "").lower()
+            found.append(DeployReference("secretsmanager", f"a Secrets Manager secret (`{match.group(1)}`)", key))
+        for match in _TF_PARAMETER.finditer(text):
+            secure = not match.group(1) and owner is not None and _secure_parameter(owner, match.group(2))
+            found.append(DeployReference("ssm-secure" if secure else "ssm",
+                                         f"{'a decrypted SecureString' if secure else 'an SSM parameter'} "
+                                         f"(`{match.group(0)}`)"))
+        for match in _TF_PASSWORD.finditer(text):
+            found.append(DeployReference("generated", f"a generated password (`{match.group(0)}`)"))
+    return found
+
+
+def _secure_parameter(module, name: str) -> bool:  # type: ignore[no-untyped-def]
+    block = module.resources.get(("aws_ssm_parameter", name))
+    kind = module.value(block).get("type") if block is not None else None
+    return kind is not None and kind.value == "SecureString"
