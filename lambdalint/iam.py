@@ -600,7 +600,71 @@ def _serverless_role(function: Function) -> ExecutionRole:
     # The framework names that role `IamRoleLambdaExecution`: a policy of the service's own
     # `resources` that names it (`Roles: [!Ref IamRoleLambdaExecution]`) is the role's too.
     _attached_policies(found, "IamRoleLambdaExecution", function.template)
+    found.statements.extend(_service_event_statements(function.template))
     return found
+
+
+def _service_event_statements(template: Template) -> tuple[Statement, ...]:
+    """What the framework adds to `IamRoleLambdaExecution` for the `sqs` and `stream` events of the
+    functions that run with it (serverless/serverless `compile/events/sqs.js`, `stream.js`): their
+    pollers' actions on each queue and stream, and a stream's failure destination's. Read once per
+    service."""
+    cached = template.analyses.get("serverless-event-statements")
+    if cached is None:
+        cached = template.analyses["serverless-event-statements"] = tuple(
+            statement for function in template.functions if function.properties.get("role") is None
+            for statement in _event_statements(function))
+    return cached  # type: ignore[return-value]
+
+
+# what the framework grants per event source (`consumer: true`: the stream read as a consumer)
+_EVENT_ACTIONS = {
+    "sqs": ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"),
+    "dynamodb": ("dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:DescribeStream", "dynamodb:ListStreams"),
+    "kinesis": ("kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:DescribeStream", "kinesis:ListStreams"),
+    "kinesis consumer": ("kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:DescribeStreamSummary",
+                         "kinesis:ListShards"),
+    "sns": ("sns:Publish",),
+    "sqs destination": ("sqs:ListQueues", "sqs:SendMessage"),
+}
+
+
+def _event_statements(function: Function) -> Iterator[Statement]:
+    events = function.properties.get("events")
+    for event in events.elements() if events is not None and isinstance(events.value, list) else ():
+        if not isinstance(event.value, dict):
+            continue
+        for kind in ("sqs", "stream"):
+            config = event.get(kind)
+            if config is None:
+                continue
+            arn = config.get("arn") if isinstance(config.value, dict) else config
+            if arn is None:
+                continue
+            where = f"the statement the framework adds for the `{kind}` event of `{function.name}`"
+            source = kind
+            if kind == "stream":
+                written = config.get("type") if isinstance(config.value, dict) else None
+                text = written.value if written is not None and isinstance(written.value, str) else \
+                    arn.value.split(":")[2] if isinstance(arn.value, str) and arn.value.count(":") > 2 else None
+                if text not in ("dynamodb", "kinesis"):
+                    continue
+                consumer = config.get("consumer") if isinstance(config.value, dict) else None
+                source = "kinesis consumer" if text == "kinesis" and consumer is not None and consumer.value else text
+                failure = config.get("destinations", "onFailure") if isinstance(config.value, dict) else None
+                target = failure.get("arn") if failure is not None and isinstance(failure.value, dict) else failure
+                if target is not None:
+                    kind_of = failure.get("type") if isinstance(failure.value, dict) else None
+                    sns = (kind_of.value if kind_of is not None else
+                           (target.value.split(":")[2] if isinstance(target.value, str) and target.value.count(":") > 2
+                            else "")) == "sns"
+                    yield _granted(event, _EVENT_ACTIONS["sns" if sns else "sqs destination"], target, where)
+            yield _granted(event, _EVENT_ACTIONS[source], arn, where)
+
+
+def _granted(node: Located, actions: tuple[str, ...], resource: Located, where: str) -> Statement:
+    return Statement(node, "Allow", tuple(Located(a, node.span, "default") for a in actions), (resource,),
+                     None, None, None, where)
 
 
 def _serverless_provider_role(function: Function, provider: Located, role: str) -> ExecutionRole:
