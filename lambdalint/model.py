@@ -236,6 +236,9 @@ class Function:
     # (`aws_lambda_layer_version.deps`, whose zip an `archive_file` makes from a folder): the
     # folder (or zip) the layer ships
     layer_content: dict[str, Path] = field(default_factory=dict, repr=False)
+    # Those of them whose requirements.txt the packaging installs (the lambda module's
+    # `pip_requirements`); the others are zipped as they are
+    layers_installing: set[str] = field(default_factory=set, repr=False)
     # Other folders the package puts on the import path besides `code_dir` (the Terraform lambda
     # module's `source_path` entries: `{path = "../calcloud", prefix_in_zip = "calcloud"}` makes
     # `import calcloud` resolve from `..`)

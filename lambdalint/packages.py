@@ -552,7 +552,8 @@ def _layer(template: Template, element: Located, function: Function | None = Non
         # wrote it, with the content its loader traced it to
         name = element.value.strip().removesuffix(".arn")
         content = function.layer_content.get(name) if function is not None else None
-        source = CodeSource(content, "artifact" if content.is_file() else "source", installs_requirements=False) \
+        source = CodeSource(content, "artifact" if content.is_file() else "source",
+                            installs_requirements=function is not None and name in function.layers_installing) \
             if content is not None and content.exists() else None
         return LayerRef(name, span, source)
     return LayerRef("(unresolved)", span, None)

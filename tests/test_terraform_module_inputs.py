@@ -44,3 +44,68 @@ def test_one_line_of_a_module_holds_each_calls_own_value() -> None:
     result = run_lint(PROJECT, select=("LL206",))
     assert [(f.function, "used by" in f.message) for f in result.findings] == \
         [("module.report.aws_lambda_function.this", False)]
+
+
+def test_registry_module_layers_lists_of_mappings_and_set_functions(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # mgvalverde/terraform-serverless-vector-ingestion, Kaiohenriqueps/terraform-lambda-dynamodb
+    from conftest import write_tree
+
+    write_tree(tmp_path, {
+        "main.tf": """\
+module "layer_qdrant" {
+  source              = "terraform-aws-modules/lambda/aws"
+  create_layer        = true
+  layer_name          = "qdrant"
+  compatible_runtimes = ["python3.12"]
+  source_path         = "${path.module}/layers/qdrant"
+}
+
+resource "aws_sqs_queue" "chunks" {
+  name                       = "chunks"
+  visibility_timeout_seconds = 300
+}
+
+module "ingest" {
+  source                         = "terraform-aws-modules/lambda/aws"
+  function_name                  = "ingest"
+  handler                        = "app.handler"
+  runtime                        = "python3.12"
+  timeout                        = 150
+  reserved_concurrent_executions = 5
+  source_path                    = "${path.module}/src"
+  layers                         = [module.layer_qdrant.lambda_layer_arn]
+  attach_policy_json             = true
+  policy_json = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect   = "Allow"
+      Action   = setunion(var.queue_actions, var.table_actions)
+      Resource = "*"
+    }]
+  })
+  event_source_mapping = [
+    {
+      event_source_arn = aws_sqs_queue.chunks.arn
+      batch_size       = 10
+    }
+  ]
+}
+
+variable "queue_actions" {
+  default = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]
+}
+
+variable "table_actions" {
+  default = ["dynamodb:*", "sqs:ReceiveMessage"]
+}
+""",
+        "src/app.py": "def handler(event, context):\n    return len(event['Records'])\n",
+        "layers/qdrant/requirements.txt": "qdrant-client\n",
+    })
+    result = run_lint(tmp_path, select=("LL201", "LL203", "LL301"))
+    found = sorted((f.code, f.span.line, f.function or "") for f in result.findings)
+    assert result.functions == 1  # the layer-only call makes no function
+    # the mapping written as a list is the queue's trigger (150 s x 6 > its 300 s visibility)
+    assert ("LL203", 19, "module.ingest") in found
+    # `setunion` of known lists: the wildcard from the second variable is read
+    assert [c for c, _, _ in found if c == "LL301"] == ["LL301"]

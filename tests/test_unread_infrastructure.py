@@ -32,6 +32,7 @@ resource "aws_lambda_function" "orders" {
 VARIABLES_TF = 'variable "region" {\n  type    = string\n  default = "eu-west-1"\n}\n'
 NETWORK_TF = 'resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\n'
 VPC_MODULE_TF = 'module "vpc" {\n  source = "terraform-aws-modules/vpc/aws"\n  cidr   = "10.0.0.0/16"\n}\n'
+REMOTE_FUNCTION_TF = 'module "notifier" {\n  source = "cloudposse/lambda-function/aws"\n  function_name = "notifier"\n}\n'
 HANDLER = 'import json\n\n\ndef handler(event, context):\n    return {"statusCode": 200, "body": json.dumps(event)}\n'
 CDK_JSON = '{\n  "app": "python3 app.py",\n  "context": {"@aws-cdk/core:stackRelativeExports": true}\n}\n'
 TS_CDK_JSON = '{\n  "app": "npx ts-node --prefer-ts-exts bin/orders.ts"\n}\n'
@@ -69,13 +70,14 @@ def cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def test_terraform_folder_is_read_and_only_what_is_not_read_is_named(tmp_path: Path) -> None:
     write_tree(tmp_path, {"infra/main.tf": MAIN_TF, "infra/variables.tf": VARIABLES_TF,
                           "network/main.tf": NETWORK_TF,  # no function there: nothing to say
-                          "network/vpc.tf": VPC_MODULE_TF,
+                          "network/vpc.tf": VPC_MODULE_TF,  # a VPC: no function to miss, nothing to say
+                          "network/notifier.tf": REMOTE_FUNCTION_TF,
                           "src/app.py": HANDLER})
     run = cli(tmp_path)
     # the function is read (its missing timeout is a finding at the block header) ...
     assert "infra/main.tf:10:1: LL201" in run.stdout and "1 function" in run.stdout
-    # ... and the module call nobody reads is said out loud instead of a false green
-    assert run.stderr == ("lambdalint: note: network/vpc.tf:1: module `vpc` (`terraform-aws-modules/vpc/aws`) "
+    # ... and the module call nobody reads, which may define one, is said out loud instead of a false green
+    assert run.stderr == ("lambdalint: note: network/notifier.tf:1: module `notifier` (`cloudposse/lambda-function/aws`) "
                           "is not read; functions it defines are not checked\n")
 
 
@@ -128,7 +130,7 @@ def test_a_broken_template_yaml_is_a_parse_error_not_a_note(tmp_path: Path) -> N
 def test_sarif_with_a_notification_is_valid_against_the_schema(tmp_path: Path) -> None:
     import jsonschema
 
-    write_tree(tmp_path, {"infra/main.tf": MAIN_TF, "infra/vpc.tf": VPC_MODULE_TF, "cdk/cdk.json": TS_CDK_JSON})
+    write_tree(tmp_path, {"infra/main.tf": MAIN_TF, "infra/notifier.tf": REMOTE_FUNCTION_TF, "cdk/cdk.json": TS_CDK_JSON})
     log = json.loads(cli(tmp_path, "--format", "sarif").stdout)
     assert len(log["runs"][0]["invocations"][0]["toolExecutionNotifications"]) == 2
     schema = json.loads((SHARED / "schemas" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))

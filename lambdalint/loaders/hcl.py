@@ -472,7 +472,8 @@ def _call(node: Any, hcl: HclFile, scope: Scope, span: Span) -> Located:
     return Located(hcl.text_of(node), span, "unresolved")
 
 
-_COLLECTION_FUNCTIONS = frozenset({"try", "coalesce", "length", "merge", "concat", "lookup"})
+_COLLECTION_FUNCTIONS = frozenset({"try", "coalesce", "length", "merge", "concat", "lookup", "setunion", "distinct",
+                                   "flatten", "compact"})
 
 
 def _collection_call(name: str, values: list[Located], span: Span) -> Located | None:
@@ -496,11 +497,27 @@ def _collection_call(name: str, values: list[Located], span: Span) -> Located | 
         return Located(merged, span)
     if name == "concat" and all(isinstance(v.value, list) for v in values):
         return Located([item for value in values for item in value.value], span)
+    if name in ("setunion", "distinct") and all(isinstance(v.value, list) for v in values) and \
+            (name == "setunion" or len(values) == 1):
+        # each item once, where it is first written (a set's order does not matter to a policy)
+        items = [item for value in values for item in value.value]
+        if any(not item.is_literal or isinstance(item.value, (dict, list)) for item in items):
+            return None
+        return Located(list({(type(i.value), i.value): i for i in reversed(items)}.values())[::-1], span)
+    if name == "flatten" and len(values) == 1 and isinstance(values[0].value, list):
+        return Located(_flattened(values[0].value), span)
+    if name == "compact" and len(values) == 1 and isinstance(values[0].value, list):
+        return Located([item for item in values[0].value if item.value not in (None, "")], span)
     if name == "lookup" and len(values) in (2, 3) and isinstance(values[0].value, dict) \
             and isinstance(values[1].value, str):
         found = values[0].value.get(values[1].value)
         return found if found is not None else values[2] if len(values) == 3 else None
     return None
+
+
+def _flattened(items: list[Located]) -> list[Located]:
+    return [leaf for item in items
+            for leaf in (_flattened(item.value) if isinstance(item.value, list) else [item])]
 
 
 def _json_marked(value: Located, span: Span) -> Located:

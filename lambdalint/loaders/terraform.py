@@ -27,6 +27,7 @@ through each call, with the call's inputs, from the same parsed files (`Terrafor
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Callable, Literal, NamedTuple
 
@@ -36,7 +37,7 @@ from lambdalint.loaders.hcl import Block, HclFile, Scope, evaluate, parse, parse
 from lambdalint.loaders.references import terraform_references
 from lambdalint.loaders.terraform_deploy import resource_deployment
 from lambdalint.loaders.terraform_iam import caller_policies, loaded_role
-from lambdalint.loaders.terraform_lambda_module import module_function, module_triggers_of
+from lambdalint.loaders.terraform_lambda_module import layer_folder, module_function, module_triggers_of
 from lambdalint.loaders.terraform_module import (FUNCTION, LAMBDA_MODULES, SPELLING, TerraformModule, _first_block,
                                                  build_function, chose_no_reservation, never_created)
 from lambdalint.loaders.terraform_triggers import (async_failures, caller_triggers, module_schedules, module_triggers,
@@ -172,6 +173,24 @@ def read_terraform_folder(folder: Path, paths: list[Path], files: TerraformFiles
                                                                    for name, block in module.modules.items()])
 
 
+# terraform-aws-modules that never make a Lambda function: a note that one "is not read" would be
+# noise on nearly every project (a VPC, a bucket, a table)
+_NO_FUNCTION_MODULES = frozenset({
+    "vpc", "security-group", "s3-bucket", "sqs", "sns", "dynamodb-table", "iam", "kms", "acm", "rds", "rds-aurora",
+    "rds-proxy", "ecr", "ecs", "eks", "alb", "elb", "ec2-instance", "autoscaling", "route53", "cloudfront",
+    "cloudwatch", "secrets-manager", "ssm-parameter", "efs", "elasticache", "msk-kafka-cluster", "opensearch",
+    "redshift", "key-pair", "vpn-gateway", "transit-gateway", "network-firewall", "waf",
+})
+_REGISTRY_MODULE = re.compile(r"terraform-aws-modules/(?:terraform-aws-)?([a-z0-9-]+?)(?:\.git)?(?:/aws)?(?://|$|\?|/)")
+
+
+def _defines_no_function(source: str | None) -> bool:
+    """A module of `_NO_FUNCTION_MODULES`; not the bucket's `//modules/notification`, which wires
+    functions to a bucket (a trigger not read)."""
+    match = _REGISTRY_MODULE.search(source or "")
+    return match is not None and match.group(1) in _NO_FUNCTION_MODULES and "//modules/notification" not in (source or "")
+
+
 def _use(module: TerraformModule, name: str, block: Block) -> ModuleUse:
     attribute = block.attributes.get("source")
     source = module.attribute(attribute).str_value() if attribute is not None else None
@@ -214,6 +233,7 @@ def build_terraform_folder(reading: ReadFolder) -> LoadedFolder:
             template = by_file[block.file.display]
             function = None if never_created(module, block) else module_function(module, template, name, block)
             if function is not None:
+                _layer_content(module, function)
                 template.functions.append(function)
                 functions.append(function)
                 extra_triggers.extend(module_triggers_of(function, module.value(block), block.span))
@@ -229,8 +249,9 @@ def build_terraform_folder(reading: ReadFolder) -> LoadedFolder:
                 notes.append(f"{block.file.display}:{block.span.line}: module `{name}` (`{use.source}`) is not read: "
                              "its folder holds no Terraform files; functions it defines are not checked")
             continue
-        notes.append(f"{block.file.display}:{block.span.line}: module `{name}` "
-                     f"(`{use.source or 'unknown source'}`) is not read; functions it defines are not checked")
+        if not _defines_no_function(use.source):
+            notes.append(f"{block.file.display}:{block.span.line}: module `{name}` "
+                         f"(`{use.source or 'unknown source'}`) is not read; functions it defines are not checked")
         policies.add("*")  # the bucket or queue it makes may carry a policy
     for template in templates:
         template.resource_policies.update(policies)
@@ -384,6 +405,16 @@ def _layer_content(module: TerraformModule, function: Function) -> None:
     """Each `aws_lambda_layer_version.x.arn` layer of this module whose `filename` an
     `archive_file` makes: the folder it zips (or the zip itself, when it is in the project)."""
     for element in function.layers:
+        text = element.value if element.origin == "unresolved" and isinstance(element.value, str) else ""
+        parts = text.strip().split(".")
+        if len(parts) == 3 and parts[0] == "module" and parts[2] == "lambda_layer_arn" and parts[1] in module.modules:
+            # a layer-only call of the lambda module (`create_layer = true`): its `source_path`
+            found = layer_folder(module, module.modules[parts[1]])
+            if found is not None:
+                function.layer_content[text.strip()] = found[0]
+                if found[1]:
+                    function.layers_installing.add(text.strip())
+            continue
         ref = module.reference(element)
         if ref is None or ref[0] != "aws_lambda_layer_version":
             continue

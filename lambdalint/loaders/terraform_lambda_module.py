@@ -47,7 +47,10 @@ def _flag(body: Located, name: str, fallback: bool) -> bool | None:
 
 def module_function(module: TerraformModule, template: Template, name: str, block: Block) -> Function | None:
     body = module.value(block)
-    if _flag(body, "create", True) is False or _flag(body, "create_function", True) is False:
+    # the module makes its function only when `create && create_function && !create_layer`: a call
+    # with `create_layer = true` makes a layer alone
+    if _flag(body, "create", True) is False or _flag(body, "create_function", True) is False \
+            or _flag(body, "create_layer", False) is True:
         return None
     variables = body.get("environment_variables")
     function = build_function(
@@ -76,6 +79,34 @@ def _code(module: TerraformModule, function: Function, body: Located) -> None:
         if existing is not None:
             function.code_location = existing
         return
+    source, location, extra = _source_path(module, body)
+    if source is None or location is None:
+        return
+    function.code_location = Located(source.value, source.span, key_span=source.key_span)
+    function.code_dir = location if not str(source.value).endswith(".py") else location.parent
+    function.code_roots = tuple(dict.fromkeys(folder for folder in extra if folder != function.code_dir))
+
+
+def layer_folder(module: TerraformModule, block: Block) -> tuple[Path, bool] | None:
+    """The folder a layer-only call of the module (`create_layer = true`) packages (its content),
+    and whether the module installs its requirements.txt there (`pip_requirements`, on an entry of
+    `source_path` or by default when the folder has one)."""
+    body = module.value(block)
+    if _flag(body, "create_layer", False) is not True or _flag(body, "create_package", True) is False:
+        return None
+    source, folder, _ = _source_path(module, body)
+    if folder is None:
+        return None
+    entries = body.get("source_path")
+    flags = [entry.get("pip_requirements") for entry in entries.elements() if isinstance(entry.value, dict)] \
+        if entries is not None and isinstance(entries.value, list) else []
+    installs = any(flag is not None and flag.value not in (False, None) for flag in flags) if flags else True
+    return folder, installs
+
+
+def _source_path(module: TerraformModule, body: Located) -> tuple[Located | None, Path | None, list[Path]]:
+    """`source_path`: the entry that is the zip's root (its node and folder), and the folders other
+    entries put on the import path."""
     source = body.get("source_path")
     extra: list[Path] = []
     if source is not None and isinstance(source.value, list):
@@ -100,11 +131,8 @@ def _code(module: TerraformModule, function: Function, body: Located) -> None:
         source = source.get("path")
     path = source.str_value() if source is not None else None
     if source is None or path is None:
-        return
-    location = normalized(module.scope.base / path)
-    function.code_location = Located(path, source.span, key_span=source.key_span)
-    function.code_dir = location if not path.endswith(".py") else location.parent
-    function.code_roots = tuple(dict.fromkeys(folder for folder in extra if folder != function.code_dir))
+        return None, None, extra
+    return source, normalized(module.scope.base / path), extra
 
 
 def _role(module: TerraformModule, function: Function, body: Located) -> LoadedRole:
@@ -171,7 +199,11 @@ def module_triggers_of(function: Function, body: Located, span: Span) -> list:
         found.append(Trigger("function-url", f"{function.name} function URL", span, {"AuthType": auth},
                              function, declared_by="module"))
     mappings = body.get("event_source_mapping")
-    for key, mapping in mappings.items() if mappings is not None else []:
+    # a map of mappings, or a list of them (the module keys a list by index)
+    entries = mappings.items() if mappings is not None and isinstance(mappings.value, dict) else \
+        [(str(i), m) for i, m in enumerate(mappings.elements())] if mappings is not None \
+        and isinstance(mappings.value, list) else []
+    for key, mapping in entries:
         if not isinstance(mapping.value, dict):
             continue
         settings: dict[str, Located] = {}

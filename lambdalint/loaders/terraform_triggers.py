@@ -376,8 +376,23 @@ def _target(body: Located) -> Located:
 
 
 def module_triggers(module: TerraformModule, functions: list[Function], extra: list[Trigger]) -> list[Trigger]:
-    """The triggers wiring resources declare, plus `extra` (those lambda module calls declare)."""
-    return _without_redundant_permissions(list(_Collector(module, functions).collect()) + extra)
+    """The triggers wiring resources declare, plus `extra` (those lambda module calls declare,
+    given the source their `event_source_arn` names in this module: a queue's visibility)."""
+    collector = _Collector(module, functions)
+    return _without_redundant_permissions(list(collector.collect()) + [_sourced(collector, t) for t in extra])
+
+
+def _sourced(collector: _Collector, trigger: Trigger) -> Trigger:
+    if trigger.source is not None or trigger.source_ref is None:
+        return trigger
+    source = collector.source(trigger.source_ref)
+    if source is None:
+        return trigger
+    trigger.source = source.address
+    if trigger.kind == "sqs" and source.kind == "aws_sqs_queue":
+        trigger.visibility = source.body.get("visibility_timeout_seconds") or default(DEFAULT_VISIBILITY, source.span)
+        trigger.visibility_key = "visibility_timeout_seconds"
+    return trigger
 
 
 def caller_triggers(caller: TerraformModule, name: str, called: TerraformModule,
