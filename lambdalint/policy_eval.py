@@ -82,6 +82,13 @@ class Policy(NamedTuple):
         resources = frozenset(template.resources) if template is not None else frozenset()
         rules = [r for s in role.statements if (r := _from_statement(s, resources)) is not None]
         unknown = role.unknown or role.extended_by
+        if unknown is None:
+            # an allow whose actions do not resolve (`Action = var.actions`) may allow any call
+            unread = next((s for s in role.statements if s.allows and s.not_action is None
+                           and any(_text(n) is None for n in s.actions)), None)
+            if unread is not None:
+                shown = next(str(n.value) for n in unread.actions if _text(n) is None)
+                unknown = f"a statement whose actions lambdalint cannot read (`{shown[:80]}` in {unread.where})"
         for ref in role.managed:
             document = managed_document(ref.name) if ref.name else None
             if document is None:

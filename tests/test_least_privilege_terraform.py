@@ -54,3 +54,50 @@ def test_each_trap_is_silent_for_its_own_reason(tmp_path: Path, old: str, new: s
     found = codes_at(run_lint(root, select=("LL321", "LL322")))
     assert expected in found
     assert len(found) == 3
+
+
+def test_a_statement_whose_actions_are_not_known_is_said_to_leave_the_role_unchecked(tmp_path: Path) -> None:
+    # `Action = var.actions` with the list given at apply time: any call may be allowed, so no
+    # LL321, and the note says why instead of a silent green
+    from conftest import write_tree
+
+    write_tree(tmp_path, {
+        "main.tf": """\
+variable "actions" {
+  type = list(string)
+}
+
+resource "aws_iam_role" "fn" {
+  name               = "fn"
+  assume_role_policy = "{}"
+}
+
+resource "aws_iam_role_policy" "fn" {
+  role = aws_iam_role.fn.id
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = var.actions, Resource = "*" }]
+  })
+}
+
+resource "aws_lambda_function" "fn" {
+  function_name = "fn"
+  role          = aws_iam_role.fn.arn
+  handler       = "app.handler"
+  runtime       = "python3.12"
+  filename      = data.archive_file.code.output_path
+}
+
+data "archive_file" "code" {
+  type        = "zip"
+  source_dir  = "${path.module}/src"
+  output_path = "${path.module}/build/fn.zip"
+}
+""",
+        "src/app.py": 'import boto3\n\nsqs = boto3.client("sqs")\n\n\ndef handler(event, context):\n'
+                      '    sqs.send_message(QueueUrl="q", MessageBody="x")\n',
+    })
+    result = run_lint(tmp_path, select=("LL321",))
+    assert result.findings == []
+    assert result.notes == ["main.tf: `aws_lambda_function.fn` uses a statement whose actions lambdalint cannot read "
+                            "(`var.actions` in `aws_iam_role_policy.fn` of `aws_iam_role.fn`); its permissions were not checked"]
