@@ -4,6 +4,8 @@ named by its construct id (made unique), spanning the construct call in whicheve
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -100,11 +102,13 @@ def construct_id(call: Any) -> Any:
 
 
 def id_text(reader: Any, node: Any, frame: Any) -> str:
-    """The construct id: its literal value, else its source text (the id is not known)."""
+    """The construct id: its literal value, else its source text (the id is not known) on one
+    line, with `_` for the dots a logical id never holds (`Ref`/`GetAtt` read `Id.Attribute`:
+    `self.ids.make("init")` would name `self`)."""
     value = reader.value(node, frame)
     if isinstance(value, Located) and value.is_literal and isinstance(value.value, str):
         return value.value
-    return frame.module.code(node)
+    return re.sub(r"\s+", "", frame.module.code(node)).replace(".", "_")
 
 
 def scoped_id(name: str, taken: dict[str, Located], frame: Any) -> str:
