@@ -150,6 +150,9 @@ class Template:
     # Files the template reads in (a `serverless.yml`'s `${file(./functions.yml)}`): their values
     # are part of this template, so none of them is also a template of its own.
     includes: list[Path] = field(default_factory=list)
+    # How a stream mapping's failure handling is set in the template's own words (LL207), where
+    # they are not CloudFormation's (a CDK app's event source); None: CloudFormation's
+    stream_hint: str | None = None
 
     @property
     def display(self) -> str:

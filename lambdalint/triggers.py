@@ -436,7 +436,8 @@ class _Collector:
         kind = self.mapping_kind(ref, settings) or "stream"
         target = props.get("FunctionName")
         yield Trigger(kind, logical_id, span, settings, self.function_named(target),
-                      self.source_of(ref), ref, rtype, {"target": target} if target else {})
+                      self.source_of(ref), ref, rtype, {"target": target} if target else {},
+                      stream_hint=self.template.stream_hint or CFN_STREAM_HINT)
 
     def mapping_kind(self, ref: Located | None, settings: dict[str, Located]) -> TriggerKind | None:
         source = self.source_of(ref)

@@ -63,6 +63,13 @@ def test_trigger_rules_on_a_cdk_app() -> None:
     ]
 
 
+def test_a_stream_sources_hint_names_the_event_sources_keywords() -> None:
+    # rscott-senior-project/cdk-lambda-ddb: the hint spoke CloudFormation to a CDK app
+    result = run_lint(APP, select=("LL207",))
+    [stream] = [f for f in result.visible if f.span.line == 50]
+    assert "on_failure=SqsDlq(queue)" in (stream.hint or "") and "DestinationConfig" not in (stream.hint or "")
+
+
 def test_rest_methods_are_judged_by_their_options_and_their_apis_defaults(tmp_path: Path) -> None:
     """CDK's default is no authorizer: a method is open unless it names an authorizer or an
     authorization type, asks for an API key, or its API sets `default_method_options` (then it

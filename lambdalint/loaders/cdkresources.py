@@ -87,7 +87,9 @@ def template_resources(state: AppState, module: Any) -> dict[str, Located]:
         from lambdalint.loaders.references import dynamic_references
 
         template = Template(source=source, dialect=DIALECT,  # type: ignore[arg-type]
-                            root=Located({"Resources": Located({}, top)}, top), reference_reader=dynamic_references)
+                            root=Located({"Resources": Located({}, top)}, top), reference_reader=dynamic_references,
+                            stream_hint="Pass `on_failure=SqsDlq(queue)` (or `SnsDlq(topic)`) and "
+                                        "`bisect_batch_on_error=True` to the event source, or bound `retry_attempts=`.")
         state.templates[state.app_dir] = template
     return template.root.value["Resources"].value  # type: ignore[no-any-return]
 
