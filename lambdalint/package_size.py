@@ -73,6 +73,7 @@ class Bloat(NamedTuple):
     name: str = ""  # distribution name for dev-package / vendored-sdk
     line: int | None = None  # requirements.txt line when the finding comes from it
     justified: bool = False  # vendored SDK pinned (==) in requirements.txt with a comment saying why
+    pinned: bool = False  # a listed requirement pinned (`==`) or given a floor, with or without a comment
 
 
 class Requirement(NamedTuple):
@@ -446,7 +447,8 @@ def find_bloat(path: Path, dev_packages: Iterable[str], *, exclude: Exclude | No
         if _matches(req.name, patterns):
             found.append(Bloat("dev-package", req.file, 0, req.name, req.line))
         elif req.name in SDK_PACKAGES:
-            found.append(Bloat("vendored-sdk", req.file, 0, req.name, req.line, req.name in justified))
+            found.append(Bloat("vendored-sdk", req.file, 0, req.name, req.line, req.name in justified,
+                               req.pinned or req.floor))
     return sorted(found, key=lambda b: (-b.bytes, b.path, b.line or 0))
 
 

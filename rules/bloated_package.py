@@ -179,6 +179,8 @@ def _requirement(ctx: Context, item: Bloat, span: Span, owner: str, only: str | 
         yield ctx.finding(
             span,
             f"`{item.name}` is bundled into {owner}, though the Python runtime already provides it",
+            "Drop the requirement, or say in a comment on its line why it is pinned (e.g. a feature newer "
+            "than the runtime's copy)." if item.pinned else
             "Drop the requirement, or pin it with `==` and say why in a comment (e.g. a feature "
             "newer than the runtime's copy).",
             function=only, severity="info")

@@ -545,3 +545,17 @@ functions:
     write_tree(tmp_path / "apart", {"serverless.yml": individually, **code})
     found = [f for f in run_lint(tmp_path / "apart", select=("LL404",)).findings if "ships" in f.message]
     assert sorted(f.message.split(" ships")[0] for f in found) == ["the package of `create`", "the package of `get`"]
+
+
+def test_a_pinned_sdk_without_a_reason_is_asked_for_the_reason_not_a_pin(tmp_path: Path) -> None:
+    # bahrmichael/aws-scheduler pins `boto3==1.9.248` with no comment: "pin it" would be no help
+    sam = _CFN_FOLDER.replace("AWS::Lambda::Function", "AWS::Serverless::Function").replace("Code: report/",
+                                                                                          "CodeUri: report/")
+    sam = sam.replace('AWSTemplateFormatVersion: "2010-09-09"\n',
+                      'AWSTemplateFormatVersion: "2010-09-09"\nTransform: AWS::Serverless-2016-10-31\n')
+    write_tree(tmp_path, {"template.yaml": sam, "report/app.py": "x = 1\n",
+                          "report/requirements.txt": "boto3==1.9.248\nbotocore\n"})
+    result = lint4(tmp_path, ("LL404",))
+    hints = {f.message.split("`")[1]: f.hint for f in result.visible}
+    assert hints["boto3"] is not None and "why it is pinned" in hints["boto3"] and "pin it" not in hints["boto3"]
+    assert hints["botocore"] is not None and "pin it with `==`" in hints["botocore"]
