@@ -137,9 +137,9 @@ def terraform_references(template: Template, value: Located) -> list[DeployRefer
             found.append(DeployReference("secretsmanager", f"a Secrets Manager secret (`{match.group(1)}`)", key))
         for match in _TF_PARAMETER.finditer(text):
             secure = not match.group(1) and owner is not None and _secure_parameter(owner, match.group(2))
-            found.append(DeployReference("ssm-secure" if secure else "ssm",
-                                         f"{'a decrypted SecureString' if secure else 'an SSM parameter'} "
-                                         f"(`{match.group(0)}`)"))
+            # a plain parameter is named as written: the rule says what it is ("an SSM parameter under ...")
+            found.append(DeployReference("ssm-secure", f"a decrypted SecureString (`{match.group(0)}`)") if secure
+                         else DeployReference("ssm", f"`{match.group(0)}`"))
         for match in _TF_PASSWORD.finditer(text):
             found.append(DeployReference("generated", f"a generated password (`{match.group(0)}`)"))
     return found
