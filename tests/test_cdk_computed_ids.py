@@ -1,6 +1,6 @@
 """CDK constructs whose id is computed (ngochuy317/aws-cdk-lambda-event-bridge-sqs:
 `_lambda.Function(self, self.execution_context.aws_lambda.create_resource_id(f"{self.module_name()}-init-db"), ...)`):
-the id is kept as written, on one line and without dots, so the function's triggers still find it.
+the id is kept as written, on one line and with `·` for its dots, so the function's triggers still find it.
 Before, a schedule's `rule.add_target(targets.LambdaFunction(fn))` and `fn.add_event_source(
 SqsEventSource(queue))` linked to nothing: LL207 was missed and LL202 said info for a queue consumer."""
 
@@ -69,5 +69,5 @@ def test_functions_with_computed_ids_keep_their_triggers(tmp_path: Path) -> None
     assert found == [("LL202", "warning", 14),  # consumes the buffer queue without max_concurrency
                      ("LL207", "warning", 23)]  # the schedule's target, with no on_failure
     names = {f.function for f in result.findings}
-    assert names == {'self_execution_context_aws_lambda_create_resource_id(f"{self_module_name()}-history-processor")',
-                     'self_execution_context_aws_lambda_create_resource_id(f"{self_module_name()}-init-db")'}
+    assert names == {'self·execution_context·aws_lambda·create_resource_id(f"{self·module_name()}-history-processor")',
+                     'self·execution_context·aws_lambda·create_resource_id(f"{self·module_name()}-init-db")'}

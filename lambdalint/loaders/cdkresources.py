@@ -105,12 +105,12 @@ def construct_id(call: Any) -> Any:
 
 def id_text(reader: Any, node: Any, frame: Any) -> str:
     """The construct id: its literal value, else its source text (the id is not known) on one
-    line, with `_` for the dots a logical id never holds (`Ref`/`GetAtt` read `Id.Attribute`:
+    line, with `·` for the dots a logical id never holds (`Ref`/`GetAtt` read `Id.Attribute`:
     `self.ids.make("init")` would name `self`)."""
     value = reader.value(node, frame)
     if isinstance(value, Located) and value.is_literal and isinstance(value.value, str):
         return value.value
-    return re.sub(r"\s+", "", frame.module.code(node)).replace(".", "_")
+    return re.sub(r"\s+", " ", frame.module.code(node)).replace(".", "\u00b7")
 
 
 def scoped_id(name: str, taken: dict[str, Located], frame: Any) -> str:
