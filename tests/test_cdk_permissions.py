@@ -224,3 +224,56 @@ def test_a_layer_version_of_the_app_puts_its_python_folder_on_the_handlers_impor
 def test_a_layer_version_whose_grant_allows_the_call_is_silent(tmp_path: Path) -> None:
     result = run_lint(layered_app(tmp_path, "grant_read_write_data"))
     assert not [f for f in result.visible if f.code in ("LL321", "LL322")]
+
+
+def test_secret_state_machine_and_log_group_grants_are_statements(tmp_path: Path) -> None:
+    """`secret.grant_read(fn)`, `machine.grant_task_response(fn)`, `log_group.grant_write(fn)` (three
+    shared CDK apps said their roles went unchecked): each is the statement CDK writes, so what the
+    code calls within it is allowed and what it calls beyond it is missing."""
+    write_tree(tmp_path, {
+        "cdk.json": '{"app": "python3 app.py"}\n',
+        "app.py": '''\
+import aws_cdk as cdk
+from aws_cdk import Stack, aws_lambda as lambda_, aws_logs as logs, aws_secretsmanager as secretsmanager
+from aws_cdk import aws_stepfunctions as sfn
+from constructs import Construct
+
+
+class Callbacks(Stack):
+    def __init__(self, scope: Construct, id: str, **kwargs) -> None:
+        super().__init__(scope, id, **kwargs)
+        secret = secretsmanager.Secret(self, "ApiKey")
+        machine = sfn.StateMachine(self, "Approval", definition_body=sfn.DefinitionBody.from_file("approval.json"))
+        audit = logs.LogGroup(self, "Audit")
+        worker = lambda_.Function(self, "Worker", runtime=lambda_.Runtime.PYTHON_3_12, handler="worker.handler",
+                                  code=lambda_.Code.from_asset("lambda"), timeout=cdk.Duration.seconds(10),
+                                  environment={"SECRET_ARN": secret.secret_arn, "AUDIT": audit.log_group_name})
+        secret.grant_read(worker)
+        machine.grant_task_response(worker)
+        audit.grant_write(worker)
+
+
+app = cdk.App()
+Callbacks(app, "Callbacks")
+app.synth()
+''',
+        "lambda/worker.py": '''\
+import json
+import os
+
+import boto3
+
+secrets = boto3.client("secretsmanager")
+states = boto3.client("stepfunctions")
+
+
+def handler(event, context):
+    key = secrets.get_secret_value(SecretId=os.environ["SECRET_ARN"])["SecretString"]
+    states.send_task_success(taskToken=event["token"], output=json.dumps({"key": len(key)}))
+    secrets.put_secret_value(SecretId=os.environ["SECRET_ARN"], SecretString="rotated")
+''',
+    })
+    result = run_lint(tmp_path, select=("LL321",))
+    assert not [n for n in result.notes if "cannot read" in n]
+    assert [(f.span.line, f.message.split("`")[3]) for f in result.visible] == [
+        (13, "secretsmanager:PutSecretValue")]  # read grant: the write is missing; the task token is allowed

@@ -58,9 +58,24 @@ _GRANTS: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {
     # to a role or a function of the app (an IAM principal); a service principal gets a
     # resource-based permission instead (`cdktriggers.permission`)
     "AWS::Lambda::Function": {"grant_invoke": (("lambda:InvokeFunction",), ":*")},
+    # `aws-secretsmanager/lib/secret.ts` (a customer key's decrypt is the key's grant, not read)
+    "AWS::SecretsManager::Secret": {
+        "grant_read": (("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"), ""),
+        "grant_write": (("secretsmanager:PutSecretValue", "secretsmanager:UpdateSecret",
+                         "secretsmanager:UpdateSecretVersionStage"), ""),
+    },
+    # `aws-stepfunctions/lib/state-machine.ts`
+    "AWS::StepFunctions::StateMachine": {
+        "grant_start_execution": (("states:StartExecution",), ""),
+        "grant_start_sync_execution": (("states:StartSyncExecution",), ""),
+        "grant_task_response": (("states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"), ""),
+    },
+    # `aws-logs/lib/log-group.ts`
+    "AWS::Logs::LogGroup": {"grant_write": (("logs:CreateLogStream", "logs:PutLogEvents"), "")},
 }
-# How CDK names the resource in the statement: a table or bucket by its ARN, a topic or queue too.
-_ARN = {"AWS::SNS::Topic": "Ref"}
+# How CDK names the resource in the statement: by its ARN, which `Ref` gives for a topic, a secret
+# and a state machine (a queue's `Ref` is its URL: `GetAtt Arn` like a table's or bucket's).
+_ARN = {"AWS::SNS::Topic": "Ref", "AWS::SecretsManager::Secret": "Ref", "AWS::StepFunctions::StateMachine": "Ref"}
 
 
 def grant_statements(owner: Any, method: str, rest: list[Any], span: Span) -> Located | None:

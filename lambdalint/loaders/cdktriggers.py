@@ -36,6 +36,10 @@ _SOURCE_RESOURCES = {
     "aws_cdk.aws_events.Rule": "AWS::Events::Rule", "aws_cdk.aws_apigateway.LambdaRestApi": "AWS::ApiGateway::RestApi",
     "aws_cdk.aws_apigateway.RestApi": "AWS::ApiGateway::RestApi",
     "aws_cdk.aws_lambda.FunctionUrl": "AWS::Lambda::Url",
+    # not trigger sources: made resources so that their `grant_*` calls are statements (`cdkgrants`)
+    "aws_cdk.aws_secretsmanager.Secret": "AWS::SecretsManager::Secret",
+    "aws_cdk.aws_stepfunctions.StateMachine": "AWS::StepFunctions::StateMachine",
+    "aws_cdk.aws_logs.LogGroup": "AWS::Logs::LogGroup",
 }
 _EVENT_SOURCES = "aws_cdk.aws_lambda_event_sources."
 _MAPPING_KEYS = {
