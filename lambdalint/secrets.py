@@ -115,6 +115,7 @@ _NOT_SECRET_WORDS = frozenset({
     "duration", "age", "limit", "retries", "mode", "policy", "format", "field", "column", "prompt",
     "label", "message", "msg", "error", "description", "regex", "pattern", "env", "var", "issuer",
     "audience", "scope", "scopes", "kms", "alias", "location", "provider", "source", "cache",
+    "address", "addr",
 })
 # Trailing words that do not change what the name denotes (API_KEY_VALUE, DB_PASSWORD_PROD).
 _TRANSPARENT_WORDS = frozenset({

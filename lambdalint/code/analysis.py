@@ -744,6 +744,9 @@ def _code_described(function: Function) -> str:
         keys = {key.lower() for key in where.value}
         if "zipfile" in keys:
             return "inline in the template"
+        artifact = where.get("artifact")
+        if artifact is not None and isinstance(artifact.value, str):
+            return f"the built artifact `{artifact.value}`"
         return "an S3 object" if keys & {"s3bucket", "s3_bucket", "bucket"} else "a value lambdalint cannot resolve"
     return f"`{where.value}`" if isinstance(where.value, str) else "a value lambdalint cannot resolve"
 

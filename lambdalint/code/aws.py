@@ -221,6 +221,13 @@ def _library_callers(modules) -> list[AwsUnknown]:
             if top:
                 found.append(AwsUnknown(f"`{min(top)}` makes AWS calls of its own", Span.point(module.display, 1)))
                 break
+            signer = next((name for name in qualified if name.startswith("botocore.auth.")), None)
+            if signer is not None:
+                # `SigV4Auth(credentials, "execute-api", region)`: a request the code signs with the
+                # role's credentials and sends itself (an IAM-authorized API, OpenSearch)
+                found.append(AwsUnknown(f"`{signer}` signs requests the code sends itself with the role's credentials",
+                                        Span.point(module.display, 1)))
+                break
     return found
 
 

@@ -36,6 +36,12 @@ _GRANTS: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {
         "grant_read_write_data": (_DYNAMO_READ + _DYNAMO_WRITE, ""),
         "grant_full_access": (("dynamodb:*",), ""),
     },
+    "AWS::DynamoDB::GlobalTable": {  # `TableV2`: the same grants
+        "grant_read_data": (_DYNAMO_READ, ""),
+        "grant_write_data": (_DYNAMO_WRITE, ""),
+        "grant_read_write_data": (_DYNAMO_READ + _DYNAMO_WRITE, ""),
+        "grant_full_access": (("dynamodb:*",), ""),
+    },
     "AWS::S3::Bucket": {
         "grant_read": (_S3_READ, "/*"),
         "grant_write": (_S3_DELETE + _S3_PUT, "/*"),

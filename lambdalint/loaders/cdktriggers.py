@@ -285,7 +285,8 @@ def _method(make: Make, verb: Any, function: Any, span: Span, call: Any, frame: 
 def _authorization(api: Any, options: dict[str, Any], span: Span) -> Located:
     """The method's `AuthorizationType`: an authorizer's, the one it names, else CDK's default
     (none) when its API is one the app builds without `default_method_options`; else unknown."""
-    if "authorizer" in options:
+    given = options.get("authorizer")
+    if given is not None and not (isinstance(given[0], Located) and given[0].is_literal and given[0].value is None):
         return Located("CUSTOM", span)  # a Cognito, token or request authorizer: some authorization
     if "authorization_type" in options:
         text = keyword_value(options["authorization_type"], span)

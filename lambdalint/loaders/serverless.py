@@ -143,7 +143,7 @@ def _function(template: Template, name: str, config: Located, provider: Located)
         events=config.get("events") or default([], span),
         role=config.get("role") or provider.get("role") or provider.get("iam", "role") or default(None, span),
         code_location=config.get("package") or template.root.get("package") or default(None, span),
-        code_dir=_code_dir(template, config),
+        code_dir=None if _artifact(template, config) is not None else _code_dir(template, config),
         package_type="Image" if image else "Zip",
         spelling=SPELLING,
         set_hint="on the function or under `provider`",
@@ -233,6 +233,16 @@ def plugins(root: Located) -> list[str]:
         node = node.get("modules")
     names = (item.str_value() for item in (node.elements() if node is not None else []))
     return [name.strip() for name in names if name]
+
+
+def _artifact(template: Template, config: Located) -> Located | None:
+    """`package.artifact` of the function, else of the service: a zip built elsewhere is the code,
+    not the service folder (the handler is not looked for there)."""
+    for package in (config.get("package"), template.root.get("package")):
+        artifact = package.get("artifact") if package is not None and isinstance(package.value, dict) else None
+        if artifact is not None:
+            return artifact
+    return None
 
 
 def _code_dir(template: Template, config: Located) -> Path:

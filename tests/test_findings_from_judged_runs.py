@@ -1,0 +1,119 @@
+"""Findings judged wrong or missing on real repositories (2026-12-04, fifth stop), each at the shape
+the repository writes it in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import run_lint, write_tree
+from lambdalint.secrets import is_secret_name
+
+
+def test_a_serverless_function_shipped_as_a_built_artifact_is_not_looked_for_in_the_service(tmp_path: Path) -> None:
+    # AlisProject/serverless-application: `package: {artifact: ./deploy/x.zip}`, built by a script
+    write_tree(tmp_path, {"serverless.yml": """\
+service: labo
+provider:
+  name: aws
+  runtime: python3.12
+  timeout: 10
+package:
+  individually: true
+functions:
+  LaboNRandom:
+    handler: handler.lambda_handler
+    reservedConcurrency: 2
+    package:
+      artifact: ./deploy/labo_n_random.zip
+""", "src/handlers/labo/handler.py": "def lambda_handler(event, context):\n    return {}\n"})
+    result = run_lint(tmp_path, select=("LL108",))
+    assert result.findings == []
+    assert any("`LaboNRandom`: its code (the built artifact `./deploy/labo_n_random.zip`) is not a folder" in n
+               for n in result.notes)
+
+
+def test_a_request_signed_with_sigv4_uses_the_permission_it_is_signed_for(tmp_path: Path) -> None:
+    # gianmar98/terraform-aws-serverless-idv: `execute-api:Invoke` used through SigV4Auth, not boto3
+    write_tree(tmp_path, {"template.yaml": """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  SubmitFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: submit.handler
+      Runtime: python3.12
+      Timeout: 10
+      ReservedConcurrentExecutions: 2
+      Policies:
+        - Statement:
+            - Effect: Allow
+              Action: execute-api:Invoke
+              Resource: arn:aws:execute-api:eu-west-1:123456789012:abc123/*/POST/license
+""", "src/submit.py": """\
+import json
+import os
+
+import boto3
+import urllib3
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+
+http = urllib3.PoolManager()
+credentials = boto3.Session().get_credentials()
+
+
+def handler(event, context):
+    request = AWSRequest(method="POST", url=os.environ.get("API_URL", ""), data=json.dumps(event))
+    SigV4Auth(credentials, "execute-api", "eu-west-1").add_auth(request)
+    return http.request("POST", request.url, body=request.body, headers=dict(request.headers)).status
+"""})
+    result = run_lint(tmp_path, select=("LL322",))
+    assert result.findings == []
+
+
+def test_an_address_is_not_a_secret() -> None:
+    # a blockchain contract's address named after the token it holds
+    assert not is_secret_name("PUBLIC_CHAIN_LICENSE_TOKEN_ADDRESS")
+    assert is_secret_name("PRIVATE_CHAIN_AWS_SECRET_ACCESS_KEY")
+
+
+def test_cdk_authorizer_none_is_no_authorizer_and_table_v2_grants_are_read(tmp_path: Path) -> None:
+    # SadhanaAShetty/cdk-serverless: `add_method(..., authorizer=None)`; grants on `dynamodb.TableV2`
+    write_tree(tmp_path, {"cdk.json": '{"app": "python3 app.py"}\n', "app.py": """\
+import aws_cdk as cdk
+from aws_cdk import Stack, aws_apigateway as apigw, aws_dynamodb as dynamodb, aws_lambda as lambda_
+from constructs import Construct
+
+
+class Api(Stack):
+    def __init__(self, scope: Construct, id: str, **kwargs) -> None:
+        super().__init__(scope, id, **kwargs)
+        table = dynamodb.TableV2(self, "Tasks", partition_key=dynamodb.Attribute(name="id", type=dynamodb.AttributeType.STRING))
+        fn = lambda_.Function(self, "Create", runtime=lambda_.Runtime.PYTHON_3_12, handler="app.handler",
+                              code=lambda_.Code.from_asset("lambda"), timeout=cdk.Duration.seconds(10),
+                              environment={"TABLE": table.table_name})
+        table.grant_read_data(fn)
+        api = apigw.RestApi(self, "TasksApi")
+        tasks = api.root.add_resource("tasks")
+        tasks.add_method("POST", apigw.LambdaIntegration(fn), authorization_type=apigw.AuthorizationType.NONE,
+                         authorizer=None, api_key_required=False)
+
+
+app = cdk.App()
+Api(app, "Api")
+app.synth()
+""", "lambda/app.py": """\
+import os
+
+import boto3
+
+table = boto3.resource("dynamodb").Table(os.environ["TABLE"])
+
+
+def handler(event, context):
+    table.put_item(Item={"id": event["id"]})
+"""})
+    result = run_lint(tmp_path, select=("LL216", "LL321"))
+    assert sorted((f.code, f.span.line) for f in result.findings) == [("LL216", 16), ("LL321", 9)]
