@@ -117,3 +117,46 @@ def handler(event, context):
 """})
     result = run_lint(tmp_path, select=("LL216", "LL321"))
     assert sorted((f.code, f.span.line) for f in result.findings) == [("LL216", 16), ("LL321", 9)]
+
+
+def test_a_cdk_log_subscription_filter_is_an_asynchronous_trigger(tmp_path: Path) -> None:
+    # Left from round 3: `add_subscription_filter(destination=LambdaDestination(fn))` and the
+    # `logs.SubscriptionFilter` construct invoke the function asynchronously, so LL207 applies;
+    # the function given an `on_failure` destination stays silent.
+    write_tree(tmp_path, {"cdk.json": '{"app": "python3 app.py"}\n', "app.py": """\
+import aws_cdk as cdk
+from aws_cdk import Stack, aws_lambda as lambda_, aws_logs as logs, aws_logs_destinations as destinations
+from aws_cdk import aws_lambda_destinations as lambda_destinations, aws_sqs as sqs
+from constructs import Construct
+
+
+class Audit(Stack):
+    def __init__(self, scope: Construct, id: str, **kwargs) -> None:
+        super().__init__(scope, id, **kwargs)
+        group = logs.LogGroup(self, "AppLogs")
+        shipper = lambda_.Function(self, "Shipper", runtime=lambda_.Runtime.PYTHON_3_12, handler="app.handler",
+                                   code=lambda_.Code.from_asset("lambda"), timeout=cdk.Duration.seconds(10))
+        group.add_subscription_filter("Errors", destination=destinations.LambdaDestination(shipper),
+                                      filter_pattern=logs.FilterPattern.any_term("ERROR"))
+        failed = sqs.Queue(self, "Failed")
+        safe = lambda_.Function(self, "SafeShipper", runtime=lambda_.Runtime.PYTHON_3_12, handler="app.handler",
+                                code=lambda_.Code.from_asset("lambda"), timeout=cdk.Duration.seconds(10),
+                                on_failure=lambda_destinations.SqsDestination(failed))
+        logs.SubscriptionFilter(self, "All", log_group=group, destination=destinations.LambdaDestination(safe),
+                                filter_pattern=logs.FilterPattern.all_events())
+
+
+app = cdk.App()
+Audit(app, "Audit")
+app.synth()
+""", "lambda/app.py": "def handler(event, context):\n    return len(event['awslogs']['data'])\n"})
+    result = run_lint(tmp_path, select=("LL207",))
+    assert result.project is not None
+    [template] = result.project.templates
+    from lambdalint.triggers import template_triggers
+
+    assert sorted((t.kind, t.function.name if t.function else None, t.source or "")
+                  for t in template_triggers(template)) == [("logs", "SafeShipper", "AppLogs"),
+                                                            ("logs", "Shipper", "AppLogs")]
+    [finding] = result.visible
+    assert (finding.code, finding.span.line) == ("LL207", 11) and "CloudWatch Logs" in finding.message, finding.message

@@ -83,6 +83,12 @@ def trigger_construct(state: AppState, qualified: str, call: Any, frame: Any, re
             or opaque(qualified, call, frame, reader)
     if qualified == "aws_cdk.aws_apigatewayv2_integrations.HttpLambdaIntegration":
         return cdktriggers.http_integration(call, frame, reader, make) or opaque(qualified, call, frame, reader)
+    if qualified == cdktriggers.SUBSCRIPTION_FILTER:
+        keywords, _ = reader.keywords(call, frame)
+        log_group = keywords.get("log_group", (None,))[0]
+        head = head_span(frame.module, call)
+        return cdktriggers.log_subscription(log_group if log_group is not None else Located("?", head, "unresolved"),
+                                            keywords, make, call, frame, head) or opaque(qualified, call, frame, reader)
     if qualified == LAMBDA + "EventInvokeConfig":
         keywords, complete = reader.keywords(call, frame)
         target = keywords.get("function")

@@ -53,6 +53,13 @@ def construct_method(owner: Any, method: str, call: Any, frame: Any, reader: Any
     if method.startswith("grant"):
         grant_to(owner, method, values, node)
         return None
+    if method == "add_subscription_filter":  # also on a log group imported by name: its trigger all the same
+        keywords, _ = reader.keywords(call, frame)
+        name = values[0].value if values and isinstance(values[0], Located) and values[0].is_literal else "Subscription"
+        group = owner.logical_id if owner is not None and owner.logical_id else "LogGroup"
+        cdktriggers.log_subscription(owner if owner is not None else node, keywords, make, call, frame, node.span,
+                                     f"{group}{name}")
+        return None
     if owner is None:
         return None
     if owner.kind == "AWS::S3::Bucket" and method in ("add_event_notification", "add_object_created_notification",

@@ -12,6 +12,8 @@ the resource CDK would synthesize, pointing back at the line that wired it:
   `AWS::Events::Rule` (its schedule expression from `lambdalint.loaders.cdkschedules`).
 - `apigateway.LambdaRestApi(handler=fn)` and `add_method(..., LambdaIntegration(fn))`: an
   `AWS::ApiGateway::Method`; `HttpLambdaIntegration("id", fn)`: an `AWS::ApiGatewayV2::Integration`.
+- `log_group.add_subscription_filter(...)`/`logs.SubscriptionFilter(...)` with
+  `aws_logs_destinations.LambdaDestination(fn)`: an `AWS::Logs::SubscriptionFilter`.
 - `fn.add_function_url(auth_type=...)`/`lambda_.FunctionUrl(...)`: an `AWS::Lambda::Url`
   (`AWS_IAM` unless said otherwise); `fn.add_permission(...)`/`fn.grant_invoke(principal)`: an
   `AWS::Lambda::Permission`.
@@ -42,6 +44,8 @@ _SOURCE_RESOURCES = {
     "aws_cdk.aws_logs.LogGroup": "AWS::Logs::LogGroup",
 }
 _EVENT_SOURCES = "aws_cdk.aws_lambda_event_sources."
+LOGS_DESTINATION = "aws_cdk.aws_logs_destinations.LambdaDestination"
+SUBSCRIPTION_FILTER = "aws_cdk.aws_logs.SubscriptionFilter"
 _MAPPING_KEYS = {
     "batch_size": "BatchSize", "starting_position": "StartingPosition", "bisect_batch_on_error": "BisectBatchOnFunctionError",
     "retry_attempts": "MaximumRetryAttempts", "max_record_age": "MaximumRecordAgeInSeconds",
@@ -62,6 +66,9 @@ def trigger_value(qualified: str, call: Any, frame: Any, reader: Any) -> Any:
             next((keywords[k][0] for k in ("queue", "stream", "table", "bucket", "topic") if k in keywords), None)
         return Construct("", "cdk:event-source", qualified, None,
                          {"type": leaf, "source": source, "keywords": keywords, "span": span})
+    if qualified == LOGS_DESTINATION:
+        target = reader.value(positional(call, 0), frame) if positional(call, 0) is not None else None
+        return Construct("", "cdk:logs-destination", qualified, None, {"function": target, "span": span})
     if qualified in ("aws_cdk.aws_s3_notifications.LambdaDestination", "aws_cdk.aws_events_targets.LambdaFunction",
                      "aws_cdk.aws_sns_subscriptions.LambdaSubscription", "aws_cdk.aws_apigateway.LambdaIntegration"):
         target = reader.value(positional(call, 0), frame) if positional(call, 0) is not None else None
@@ -239,6 +246,21 @@ def subscription(topic: Any, values: list[Any], make: Make, call: Any, frame: An
                                             "Endpoint": _arn(value.attributes["function"], span),
                                             "TopicArn": _reference(topic, span)}, call, frame,
                  _id(value.attributes["function"]) + "Subscription")
+
+
+def log_subscription(log_group: Any, keywords: dict[str, Any], make: Make, call: Any, frame: Any,
+                     span: Span, name: str | None = None) -> Any:
+    """`logs.SubscriptionFilter(log_group=..., destination=LambdaDestination(fn))` and
+    `log_group.add_subscription_filter("id", destination=...)`: CloudWatch Logs invokes the function
+    asynchronously (CDK adds the permission for `logs.amazonaws.com` itself)."""
+    destination = keywords.get("destination", (None,))[0]
+    if not isinstance(destination, Construct) or destination.kind != "cdk:logs-destination":
+        return None
+    properties = {"DestinationArn": _arn(destination.attributes["function"], destination.attributes["span"]),
+                  "LogGroupName": _reference(log_group, span)}
+    if "filter_pattern" in keywords:
+        properties["FilterPattern"] = keyword_value(keywords["filter_pattern"], span)
+    return make("AWS::Logs::SubscriptionFilter", properties, call, frame, name)
 
 
 def add_method(values: list[Any], keywords: dict[str, Any], make: Make, call: Any, frame: Any, owner: Any) -> None:
