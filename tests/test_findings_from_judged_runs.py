@@ -160,3 +160,52 @@ app.synth()
                                                             ("logs", "Shipper", "AppLogs")]
     [finding] = result.visible
     assert (finding.code, finding.span.line) == ("LL207", 11) and "CloudWatch Logs" in finding.message, finding.message
+
+
+def test_the_xray_sdk_does_not_hide_unused_permissions(tmp_path: Path) -> None:
+    # sugikeitter/sam-apigw-function-sqs-ddb-xray: importing aws_xray_sdk made every call set
+    # "incomplete", so a role granting all of DynamoDB for one PutItem passed silently
+    write_tree(tmp_path, {"template.yaml": """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Orders:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      BillingMode: PAY_PER_REQUEST
+      AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+      KeySchema: [{AttributeName: id, KeyType: HASH}]
+  SaveOrder:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Timeout: 10
+      Tracing: Active
+      Environment:
+        Variables:
+          TABLE: !Ref Orders
+      Policies:
+        - Statement:
+            - Effect: Allow
+              Action: dynamodb:*
+              Resource: !GetAtt Orders.Arn
+""", "src/app.py": """\
+import os
+
+import boto3
+from aws_xray_sdk.core import patch_all, xray_recorder
+
+patch_all()
+table = boto3.resource("dynamodb").Table(os.environ["TABLE"])
+
+
+@xray_recorder.capture("save")
+def handler(event, context):
+    table.put_item(Item={"id": event["id"]})
+    return {"statusCode": 201}
+"""})
+    result = run_lint(tmp_path, select=("LL322",))
+    [finding] = result.visible
+    assert finding.span.path == "template.yaml" and "dynamodb:PutItem" in finding.message, finding.message

@@ -194,10 +194,12 @@ class MutationFact(NamedTuple):
 # agent and LLM frameworks with a Bedrock model (`bedrock:InvokeModel`), caches of secrets, log
 # handlers, database drivers that sign in with IAM. Their calls are not boto3 calls the walk can
 # name, so a module importing one has calls nobody can list, and no permission can be called unused.
+# Not the X-Ray SDK: what it sends goes to X-Ray, a service the platform is taken to use anyway
+# (`platform_access`), and `patch_all()` only traces the boto3 calls the walk already sees.
 AWS_CALLING_LIBRARIES = frozenset({
     "pynamodb", "awswrangler", "aioboto3", "aiobotocore", "s3fs", "smart_open", "boto",
     "aws_requests_auth", "requests_aws4auth", "opensearchpy", "aws_encryption_sdk",
-    "dynamodb_encryption_sdk", "sagemaker", "s3transfer", "aws_xray_sdk",
+    "dynamodb_encryption_sdk", "sagemaker", "s3transfer",
     "strands", "langchain_aws", "langchain_community", "llama_index", "litellm", "anthropic",
     "aws_secretsmanager_caching", "watchtower", "pyathena", "redshift_connector", "aws_advanced_python_wrapper",
     "chaos_lambda",  # fault injection, configured by an SSM parameter it reads
