@@ -10,7 +10,6 @@ resource `Orders`). `FunctionNeeds.complete` is True only when every call is kno
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from typing import NamedTuple
 
@@ -101,27 +100,9 @@ def needs_of(project) -> list[FunctionNeeds]:
     return cached
 
 
-def _names_no_aws(analysis, path: Path) -> bool:
-    """A handler module the run read for its definitions only names no AWS API, and neither does
-    any project module it imports (one that did would have been read in full, and so would the
-    modules importing it): it calls AWS only if something it imports from outside the project or
-    the standard library does (a library, a module only a `sys.path` trick finds)."""
-    seen: set[Path] = set()
-    stack = [path]
-    while stack:
-        current = stack.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        if analysis.outside.get(current):
-            return False
-        stack.extend(analysis.imports.get(current, ()))
-    return True
-
-
 def _compute(project) -> list[FunctionNeeds]:
     from lambdalint.code.analysis import CodeAnalysis
-    from lambdalint.code.aws import aws_calls
+    from lambdalint.code.aws import aws_calls, outside_aws_calls
     from lambdalint.code_links import reachable_env
     from lambdalint.iam_actions import call_actions
 
@@ -131,10 +112,9 @@ def _compute(project) -> list[FunctionNeeds]:
         return found  # the run's rules did not ask for every module that makes AWS calls
     for handler in analysis.handlers:
         function = handler.entry.template_function
-        if function is None or handler.module is None or \
-                not (handler.module.full or _names_no_aws(analysis, Path(handler.module.path))):
+        if function is None or handler.module is None:
             continue
-        calls = aws_calls(analysis, handler)
+        calls = aws_calls(analysis, handler) if handler.module.full else outside_aws_calls(analysis, handler)
         aliases = {fact.target: fact.variable for fact, _ in reachable_env(analysis, handler, project)
                    if fact.kind == "read" and fact.target and fact.variable}
         needs: list[Need] = []

@@ -209,3 +209,76 @@ def handler(event, context):
     result = run_lint(tmp_path, select=("LL322",))
     [finding] = result.visible
     assert finding.span.path == "template.yaml" and "dynamodb:PutItem" in finding.message, finding.message
+
+
+def test_a_class_re_exported_by_a_package_is_not_a_client_nobody_can_read(tmp_path: Path) -> None:
+    # aws-samples/sam-eventbridge-alerting: `from schema.customevent import Marshaller` (re-exported
+    # by the package's `__init__.py`) then `Marshaller.unmarshall(event, AWSEvent)` had made the call
+    # set "undetermined", so the unused `events:PutEvents` went unchecked
+    package = "eventbridge/eventbridge_publisher/"
+    write_tree(tmp_path, {"template.yaml": f"""\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Publisher:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: {package}
+      Handler: app.lambda_handler
+      Runtime: python3.12
+      Timeout: 10
+      Policies:
+        - EventBridgePutEventsPolicy:
+            EventBusName: default
+""", package + "__init__.py": "", package + "requirements.txt": "requests\nsix\nregex\n",
+        package + "app.py": """\
+from schema.customevent import Marshaller
+from schema.customevent import AWSEvent
+
+
+def lambda_handler(event, context):
+    aws_event: AWSEvent = Marshaller.unmarshall(event, AWSEvent)
+    aws_event.detail_type = "updated " + aws_event.detail_type
+    return Marshaller.marshall(aws_event)
+""", package + "schema/customevent/__init__.py": """\
+from __future__ import absolute_import
+
+from schema.customevent.marshaller import Marshaller
+from schema.customevent.AWSEvent import AWSEvent
+""", package + "schema/customevent/AWSEvent.py": """\
+import pprint
+
+import six
+
+
+class AWSEvent(object):
+    _types = {"detail": "object", "account": "str", "detail_type": "str", "region": "str", "source": "str"}
+    _attribute_map = {"detail": "detail", "account": "account", "detail_type": "detail-type",
+                      "region": "region", "source": "source"}
+
+    def __init__(self, detail=None, account=None, detail_type=None, region=None, source=None):
+        self.detail, self.account, self.detail_type = detail, account, detail_type
+        self.region, self.source = region, source
+
+    def to_dict(self):
+        return {attr: getattr(self, attr) for attr, _ in six.iteritems(self._types)}
+
+    def to_str(self):
+        return pprint.pformat(self.to_dict())
+""", package + "schema/customevent/marshaller.py": """\
+import six
+
+
+class Marshaller:
+    @classmethod
+    def marshall(cls, obj):
+        return obj.to_dict() if hasattr(obj, "to_dict") else obj
+
+    @classmethod
+    def unmarshall(cls, data, typ):
+        kwargs = {attr: data.get(key) for attr, key in six.iteritems(typ._attribute_map)}
+        return typ(**kwargs)
+"""})
+    result = run_lint(tmp_path)  # every rule: they make the handler module be read in full
+    [finding] = [f for f in result.visible if f.code == "LL322"]
+    assert "events:PutEvents" in finding.message and not result.notes, (finding.message, result.notes)

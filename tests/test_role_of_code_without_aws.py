@@ -1,7 +1,9 @@
 """A handler whose code names no AWS API at all (the run reads such a module for its definitions
 only) is judged against its role too: kunduso/aws-s3-sns-lambda-terraform (judged) grants
 `s3:GetObject` to a handler that only logs the SNS message, and LL322 was silent. What it imports
-decides: a project module that calls AWS, a library, or a `sys.path` trick keep it silent."""
+decides: a project module that calls AWS, a library nobody declared, or a `sys.path` trick keep it
+silent (with a note saying why); a PyPI requirement of the code folder does not, as it would not in
+a module read in full."""
 
 from __future__ import annotations
 
@@ -65,7 +67,22 @@ def test_what_it_imports_may_call_aws(tmp_path: Path) -> None:
              "library": {"src/app.py": library}, "path": {"src/app.py": path_trick, "lib/__init__.py": helper}}
     for name, files in cases.items():
         write_tree(tmp_path / name, {"template.yaml": TEMPLATE, **files})
-        assert not run_lint(tmp_path / name, select=("LL322",)).findings, name
+        result = run_lint(tmp_path / name, select=("LL322",))
+        assert not result.findings, name
+        if name == "library":
+            assert any("`smart_uploads` is neither in the project nor a PyPI requirement" in note
+                       for note in result.notes), result.notes
+
+
+def test_a_library_the_code_folder_installs_from_pypi_calls_no_aws_of_its_own(tmp_path: Path) -> None:
+    # aws-samples/sam-eventbridge-alerting: handler code that imports `six` and `requests` (from
+    # its requirements.txt) was skipped silently; the same module read in full was judged
+    code = "import requests\nimport six\n\n\ndef handler(event, context):\n" \
+           "    return requests.post(event['hook'], json={k: v for k, v in six.iteritems(event)}).status_code\n"
+    write_tree(tmp_path, {"template.yaml": TEMPLATE, "src/app.py": code,
+                          "src/requirements.txt": "requests==2.32.3\nsix  # py2 compat\n"})
+    result = run_lint(tmp_path, select=("LL322",))
+    assert [f.message for f in result.findings] == ["`s3:GetObject` is never used by the code of `Notify`"]
 
 
 def test_what_an_amazon_mq_poller_needs_is_not_unused(tmp_path: Path) -> None:

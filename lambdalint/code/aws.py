@@ -15,7 +15,7 @@ An incomplete set still lists every call it names; it only cannot say which call
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NamedTuple
+from typing import Iterable, NamedTuple
 
 from lambdalint.code.analysis import CodeAnalysis, Handler, defines_class, project_module
 from lambdalint.code.facts import (AWS_CALLING_LIBRARIES, MODEL, RETURNED, UNKNOWN_ARG, AwsCall, AwsClient, AwsUnknown,
@@ -100,17 +100,77 @@ def aws_calls(analysis: CodeAnalysis, handler: Handler) -> AwsCallSet:
                         and not _seen_by_walk(module, call, target, callee):
                     unknown.append(AwsUnknown("an AWS client is returned to another module", call.span))
     unknown.extend(_library_callers(module for module, _ in reached))
-    unknown.extend(_unpublished_callers(analysis, handler, [module for module, _ in reached]))
-    unknown.extend(_stranded_modules(analysis, handler, [module for module, _ in reached]))
-    unknown.extend(_layer_modules(analysis, handler, [module for module, _ in reached]))
+    unknown.extend(_outside_callers(analysis, handler, _imports_of(module for module, _ in reached)))
     return AwsCallSet(tuple(calls), tuple(dict.fromkeys(unknown)))
+
+
+def outside_aws_calls(analysis: CodeAnalysis, handler: Handler) -> AwsCallSet:
+    """The calls of a handler whose module the run read for its definitions only: it names no AWS
+    API, nor does any project module it imports (one that did would have been read in full, and so
+    would every module importing it), so it calls AWS only through what it imports from outside
+    the project, judged as for a module read in full (`_outside_callers`)."""
+    imports: list[tuple[str, Path, list[str]]] = []
+    seen: set[Path] = set()
+    stack = [Path(handler.module.path)] if handler.module is not None else []
+    while stack:
+        current = stack.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        names = sorted(analysis.outside.get(current, ()))
+        display = analysis.modules[current].display if current in analysis.modules else str(current)
+        if "dynamic" in names:
+            return AwsCallSet((), (AwsUnknown("a module is imported by a computed name (`importlib.import_module`)",
+                                              Span.point(display, 1)),))
+        imports.append((display, current, names))
+        stack.extend(analysis.imports.get(current, ()))
+    found = _outside_callers(analysis, handler, imports)
+    if not found:
+        # a library nobody declared (no PyPI requirement of the code folder): the team's own,
+        # installed some other way, may well call AWS
+        published = _published(analysis, handler)
+        found = [AwsUnknown(f"`{name}` is neither in the project nor a PyPI requirement of the code folder, "
+                            "so its AWS calls are not known", Span.point(display, 1))
+                 for display, _, names in imports for name in names
+                 if name.split(".", 1)[0] and name.split(".", 1)[0].lower() not in published][:1]
+    return AwsCallSet((), tuple(found))
+
+
+def _published(analysis: CodeAnalysis, handler: Handler) -> frozenset[str]:
+    """The PyPI requirements of the function's code folder and the folders just above it."""
+    function = handler.entry.template_function
+    code_dir = function.code_dir if function is not None else None
+    if code_dir is None:
+        return frozenset()
+    return frozenset().union(*(analysis.index.published(folder)
+                               for folder in [code_dir, *list(code_dir.parents)[:_LEVELS_ABOVE]]))
+
+
+def _imports_of(modules: Iterable[ModuleFacts]) -> list[tuple[str, Path, list[str]]]:
+    """(display, path, every name imported) of each module, once."""
+    found: dict[str, tuple[str, Path, list[str]]] = {}
+    for module in modules:
+        if module.path not in found:
+            found[module.path] = (module.display, Path(module.path),
+                                  [name for qualified in module.import_names.values() for name in qualified])
+    return list(found.values())
+
+
+def _outside_callers(analysis: CodeAnalysis, handler: Handler,
+                     imports: list[tuple[str, Path, list[str]]]) -> list[AwsUnknown]:
+    """What a module imports from outside the project may make AWS calls nobody can list: a
+    library installed from a repository, a project module outside the code folder, a module an
+    outside layer may provide."""
+    return [*_unpublished_callers(analysis, handler, imports), *_stranded_modules(analysis, handler, imports),
+            *_layer_modules(analysis, handler, imports)]
 
 
 # Modules the Lambda runtime provides, and Powertools, whose AWS calls the facts model by name.
 _PROVIDED = frozenset({"boto3", "botocore", "awslambdaric", "aws_lambda_powertools"})
 
 
-def _layer_modules(analysis: CodeAnalysis, handler: Handler, modules: list) -> list[AwsUnknown]:
+def _layer_modules(analysis: CodeAnalysis, handler: Handler,
+                   imports: list[tuple[str, Path, list[str]]]) -> list[AwsUnknown]:
     """A function with a layer from outside the project (an ARN) may import its code from it
     (`from shared_utils import save_order`): a module that is neither the project's, nor the
     standard library's, nor the runtime's may then make AWS calls nobody can list."""
@@ -122,24 +182,19 @@ def _layer_modules(analysis: CodeAnalysis, handler: Handler, modules: list) -> l
     remote = remote_layers(function)
     if not remote:
         return []
-
-    seen: set[str] = set()
-    for module in modules:
-        if module.path in seen:
-            continue
-        seen.add(module.path)
-        for qualified in module.import_names.values():
-            for name in qualified:
-                top = name.split(".", 1)[0]
-                if not top or is_stdlib(top) or top in _PROVIDED \
-                        or project_module(analysis, Path(module.path), handler.entry.roots, name):
-                    continue
-                return [AwsUnknown(f"`{top}` is not in the project and may come from layer `{remote[0]}`",
-                                   Span.point(module.display, 1))]
+    for display, path, names in imports:
+        for name in names:
+            top = name.split(".", 1)[0]
+            if not top or is_stdlib(top) or top in _PROVIDED \
+                    or project_module(analysis, path, handler.entry.roots, name):
+                continue
+            return [AwsUnknown(f"`{top}` is not in the project and may come from layer `{remote[0]}`",
+                               Span.point(display, 1))]
     return []
 
 
-def _stranded_modules(analysis: CodeAnalysis, handler: Handler, modules: list) -> list[AwsUnknown]:
+def _stranded_modules(analysis: CodeAnalysis, handler: Handler,
+                      imports: list[tuple[str, Path, list[str]]]) -> list[AwsUnknown]:
     """An import of a project module that the function's code folder does not hold
     (`from src.secrets import get_api_key` in a handler whose zip is `src/` itself): it resolves
     from a folder above the code, where the analysis does not follow it, so its AWS calls are not
@@ -149,25 +204,24 @@ def _stranded_modules(analysis: CodeAnalysis, handler: Handler, modules: list) -
     if code_dir is None:
         return []
     above = list(code_dir.parents)[:_LEVELS_ABOVE]
-    for module in modules:
-        for qualified in module.import_names.values():
-            for name in qualified:
-                parts = name.split(".")
-                if not parts[0] or is_stdlib(parts[0]) or parts[0] in _PROVIDED \
-                        or project_module(analysis, Path(module.path), handler.entry.roots, name):
-                    continue
-                for folder in above:
-                    if any(analysis.index.module_path(folder, ".".join(parts[:cut])) is not None
-                           for cut in range(len(parts), 0, -1)):
-                        return [AwsUnknown(f"`{name}` is a module of the project outside the code folder "
-                                           f"`{code_dir.name}`, so its AWS calls are not known",
-                                           Span.point(module.display, 1))]
-                below = _folder_below(analysis, code_dir, parts[0])
-                if below is not None:
-                    # on the path only through a `sys.path` change the analysis could not work out
-                    return [AwsUnknown(f"`{name}` is not on the import path of the code folder, but the project "
-                                       f"has a module `{parts[0]}` in `{below}`, so its AWS calls are not known",
-                                       Span.point(module.display, 1))]
+    for display, path, names in imports:
+        for name in names:
+            parts = name.split(".")
+            if not parts[0] or is_stdlib(parts[0]) or parts[0] in _PROVIDED \
+                    or project_module(analysis, path, handler.entry.roots, name):
+                continue
+            for folder in above:
+                if any(analysis.index.module_path(folder, ".".join(parts[:cut])) is not None
+                       for cut in range(len(parts), 0, -1)):
+                    return [AwsUnknown(f"`{name}` is a module of the project outside the code folder "
+                                       f"`{code_dir.name}`, so its AWS calls are not known",
+                                       Span.point(display, 1))]
+            below = _folder_below(analysis, code_dir, parts[0])
+            if below is not None:
+                # on the path only through a `sys.path` change the analysis could not work out
+                return [AwsUnknown(f"`{name}` is not on the import path of the code folder, but the project "
+                                   f"has a module `{parts[0]}` in `{below}`, so its AWS calls are not known",
+                                   Span.point(display, 1))]
     return []
 
 
@@ -192,20 +246,20 @@ _LEVELS_ABOVE = 2
 _LEVELS_BELOW = 2
 
 
-def _unpublished_callers(analysis: CodeAnalysis, handler: Handler, modules: list) -> list[AwsUnknown]:
+def _unpublished_callers(analysis: CodeAnalysis, handler: Handler,
+                         imports: list[tuple[str, Path, list[str]]]) -> list[AwsUnknown]:
     """A library the package installs from a repository (`git+https://.../pycommon.git`), which a
     reached module imports: a team's own helpers, whose AWS calls cannot be known."""
     function = handler.entry.template_function
     if function is None or function.code_dir is None:
         return []
     libraries = analysis.index.unpublished(function.code_dir)
-    for module in modules if libraries else ():
-        for qualified in module.import_names.values():
-            top = {name.split(".", 1)[0] for name in qualified} & libraries.keys()
-            if top:
-                name = min(top)
-                return [AwsUnknown(f"`{name}` is installed from `{libraries[name]}`, so its AWS calls are not known",
-                                   Span.point(module.display, 1))]
+    for display, _, names in imports if libraries else ():
+        top = {name.split(".", 1)[0] for name in names} & libraries.keys()
+        if top:
+            name = min(top)
+            return [AwsUnknown(f"`{name}` is installed from `{libraries[name]}`, so its AWS calls are not known",
+                               Span.point(display, 1))]
     return []
 
 
@@ -388,19 +442,29 @@ def _imported_client(analysis: CodeAnalysis, file: Path, name: str) -> AwsClient
 
 
 def _imports_project_name(analysis: CodeAnalysis, file: Path, name: str) -> bool:
+    """`name`, imported from a project module, may be bound to a client the walk could not name."""
     module = analysis.modules.get(file)
     if module is None:
         return False
     roots = analysis.roots.get(file, ())
-    for real in module.import_names.get(name, ()):
-        for target_file, attribute in analysis.index.split_qualified(file, roots, real):
-            target = analysis.modules.get(target_file)
-            if target is not None and _project_instance(target, attribute):
-                continue  # its methods are the project's own, walked where they are called
-            # bound to a call's result the walk could not name as a client: it may be one
-            if target is not None and (attribute in target.factories or attribute in target.import_names):
-                return True
-    return False
+    return any(_may_be_client(analysis, target_file, attribute, roots)
+               for real in module.import_names.get(name, ())
+               for target_file, attribute in analysis.index.split_qualified(file, roots, real))
+
+
+def _may_be_client(analysis: CodeAnalysis, file: Path, name: str, roots: tuple[Path, ...], hops: int = 4) -> bool:
+    target = analysis.modules.get(file)
+    if target is None or hops <= 0 or _project_instance(target, name) or defines_class(target, name):
+        return False  # a class, or an instance of the project's own: its methods are walked where called
+    if name in target.factories:
+        return True  # bound to a call's result the walk could not name as a client: it may be one
+    if name not in target.import_names:
+        return False
+    # re-exported (`from .marshaller import Marshaller` in a package's `__init__.py`): what it is
+    # there, or a client for all the analysis can tell where it leads outside the project
+    found = [split for real in target.import_names[name]
+             for split in analysis.index.split_qualified(file, roots, real)]
+    return not found or any(_may_be_client(analysis, inner_file, inner, roots, hops - 1) for inner_file, inner in found)
 
 
 def _project_instance(module: ModuleFacts, name: str) -> bool:

@@ -45,6 +45,7 @@ class ModuleIndex:
     _modules: dict[tuple[Path, str], Path | None] = field(default_factory=dict)
     _installed: dict[Path, frozenset[str]] = field(default_factory=dict)
     _unpublished: dict[Path, dict[str, str]] = field(default_factory=dict)
+    _published: dict[Path, frozenset[str]] = field(default_factory=dict)
 
     def _listing(self, folder: Path) -> dict[str, bool]:
         names = self._listings.get(folder)
@@ -103,6 +104,14 @@ class ModuleIndex:
             found = self._unpublished[root] = _unpublished_requirements(root)
         return found
 
+    def published(self, root: Path) -> frozenset[str]:
+        """The names the libraries the folder's requirements.txt installs from PyPI are most likely
+        imported as (`requests`, `dateutil` for `python-dateutil`). Read once per folder and run."""
+        found = self._published.get(root)
+        if found is None:
+            found = self._published[root] = _published_requirements(root)
+        return found
+
     def _module_path(self, root: Path, dotted: str) -> Path | None:
         *packages, last = dotted.split(".")
         if not last or "" in packages:
@@ -152,6 +161,25 @@ class ModuleIndex:
 
 # `git+https://github.com/org/pycommon.git@v0.1.1`, `-e git+...#egg=name`, a wheel or archive URL
 _VCS_REQUIREMENT = re.compile(r"^\s*(?:-e\s+)?(?:git|hg|svn|bzr)\+\S+|^\s*https?://\S+\.(?:zip|tar\.gz|whl)\b")
+
+
+_PYPI_REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;]|$)")
+
+
+def _published_requirements(root: Path) -> frozenset[str]:
+    try:
+        text = (root / "requirements.txt").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return frozenset()
+    found: set[str] = set()
+    for line in text.splitlines():
+        match = _PYPI_REQUIREMENT.match(line.split("#", 1)[0])
+        if match is not None and _VCS_REQUIREMENT.match(line) is None:
+            name = re.sub(r"[-_.]+", "_", match.group(1)).lower()
+            found.add(name)
+            if name.startswith("python_"):
+                found.add(name[len("python_"):])
+    return frozenset(found)
 
 
 def _unpublished_requirements(root: Path) -> dict[str, str]:
