@@ -9,8 +9,9 @@ and any other `*FullAccess` policy such as `AmazonS3FullAccess` (warning). Polic
 
 ## Why is this bad?
 `AdministratorAccess` allows everything; `PowerUserAccess` everything but IAM; `IAMFullAccess` lets
-the function attach any policy to itself. A `*FullAccess` policy grants every action of a service
-on every resource of it in the account. Whoever controls the function's code or input controls
+the function attach any policy to itself. A `*FullAccess` policy mostly grants every action of a
+service on every resource of it in the account (the message says what the policy grants: some,
+such as `AmazonRDSDataFullAccess`, list the actions that administer a service instead). Whoever controls the function's code or input controls
 all of that.
 
 ## Example
@@ -58,7 +59,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                 "grants every IAM action, enough to give the role any permission"
         elif name.endswith("FullAccess"):
             severity = "warning"
-            what = "grants every action of a service on all its resources"
+            what = _full_access(name)
         else:
             continue
         yield ctx.finding(
@@ -66,6 +67,30 @@ def check(ctx: Context) -> Iterator[Finding]:
             f"Replace `{name}` ({policy.where}) with statements for the actions and resources "
             "the code uses.",
             function=functions[0].name, severity=severity)
+
+
+def _full_access(name: str) -> str:
+    """What a `*FullAccess` policy grants, from its document where the bundled data has it: not
+    every such policy is `service:*` (`AmazonRDSDataFullAccess` lists the actions that manage the
+    Data API's secrets)."""
+    from lambdalint.policy_eval import managed_document  # the managed-policy data loads only here
+
+    document = managed_document(name)
+    statements = (document or {}).get("Statement", [])
+    actions = sorted({action for statement in (statements if isinstance(statements, list) else [statements])
+                      if statement.get("Effect") == "Allow"
+                      for action in ([statement.get("Action")] if isinstance(statement.get("Action"), str)
+                                     else statement.get("Action") or [])})
+    everything = sorted({a.split(":", 1)[0] for a in actions if a.endswith(":*")})
+    if everything:
+        return f"grants every action of {', '.join(f'`{s}`' for s in everything)}"
+    if not actions:
+        return "grants every action of a service on all its resources"
+    services = sorted({a.split(":", 1)[0] for a in actions})
+    changing = [a for a in actions if a.split(":", 1)[-1].startswith(("Delete", "Put", "Create", "Update"))]
+    example = f" such as `{changing[0]}`" if changing else ""
+    return f"grants {len(actions)} actions of {', '.join(f'`{s}`' for s in services)}{example}, " \
+        "made for administering the services rather than calling them"
 
 
 RULE = Rule(

@@ -282,3 +282,28 @@ class Marshaller:
     result = run_lint(tmp_path)  # every rule: they make the handler module be read in full
     [finding] = [f for f in result.visible if f.code == "LL322"]
     assert "events:PutEvents" in finding.message and not result.notes, (finding.message, result.notes)
+
+
+def test_a_full_access_policy_is_described_by_what_it_grants(tmp_path: Path) -> None:
+    # JDavidGuzman/sam-python-rdsdata: `AmazonRDSDataFullAccess` was said to grant "every action of
+    # a service", but it lists the Data API's actions and those that manage its secrets
+    policies = "      Policies:\n        - AmazonRDSDataFullAccess\n        - AmazonS3FullAccess\n"
+    write_tree(tmp_path, {"template.yaml": """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  GetSchools:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Timeout: 10
+""" + policies, "src/app.py": "def handler(event, context):\n    return []\n"})
+    result = run_lint(tmp_path, select=("LL303",))
+    messages = [f.message for f in result.visible]
+    assert messages == [
+        "`AmazonRDSDataFullAccess` on the role of `GetSchools` grants 25 actions of `dbqms`, `rds-data`, "
+        "`secretsmanager`, `tag` such as `dbqms:CreateFavoriteQuery`, made for administering the services "
+        "rather than calling them",
+        "`AmazonS3FullAccess` on the role of `GetSchools` grants every action of `s3`, `s3-object-lambda`"]
