@@ -79,45 +79,58 @@ def check(ctx: Context) -> Iterator[Finding]:
     for roles in groups.values():
         functions = [r.function for r in roles]
         found = [needs.get(id(f)) for f in functions]
+        platform: set[str] = set()
+        for function in functions:
+            platform |= platform_services(function)
+        judged = list(_judged_actions(roles[0].statements, platform, reported))
+        if not judged:
+            continue  # nothing the rule could call unused: whether the calls are known does not matter
         if any(n is None or not n.complete for n in found):
             for function, n in zip(functions, found):
                 if n is not None and not n.complete:
                     ctx.note(f"{function.label} makes AWS calls that could not all be determined "
                              f"({n.gaps()[0]}); unused permissions were not checked")
             continue
-        platform: set[str] = set()
-        for function in functions:
-            platform |= platform_services(function)
+        on_behalf: set[str] = set()
         for service in {a.partition(":")[0].lower() for n in found for a in n.used_actions()}:
-            platform |= _ON_BEHALF.get(service, set())
+            on_behalf |= _ON_BEHALF.get(service, set())
         owners = ", ".join(f"`{f.name}`" for f in functions)
-        for statement in roles[0].statements:
-            if not statement.allows or statement.not_action is not None:
+        for statement, action, text, service, name in judged:
+            if service in on_behalf or action.span in reported:
                 continue
-            for action in statement.actions:
-                text = action.str_value()
-                match = _SERVICE.fullmatch(text.strip()) if text else None
-                if match is None or action.span in reported:
-                    continue
-                service, name = match.group(1).lower(), match.group(2)
-                if service in platform or "*" in platform or _PLATFORM_ACTIONS.fullmatch(text.strip()) \
-                        or _DEPENDENT.fullmatch(text.strip()):
-                    continue
-                calls = sorted({a for n in found for a in n.actions() if a.lower().startswith(f"{service}:")},
-                               key=str.lower)
-                used = calls or any(a.lower().startswith(f"{service}:") for n in found for a in n.used_actions())
-                if not used:
-                    reported.add(action.span)
-                    yield ctx.finding(action.span, f"`{text}` is never used by the code of {owners}",
-                                      f"Remove `{text}` from {statement.where}: no reachable code calls `{service}`.",
-                                      function=functions[0].name)
-                elif name == "*" and calls:
-                    reported.add(action.span)
-                    listed = ", ".join(f"`{a}`" for a in calls)
-                    yield ctx.finding(action.span, f"`{text}` allows every `{service}` action to {owners}, "
-                                      f"whose code calls only {listed}",
-                                      f"Replace `{text}` with {listed} ({statement.where}).",
-                                      function=functions[0].name)
+            calls = sorted({a for n in found for a in n.actions() if a.lower().startswith(f"{service}:")},
+                           key=str.lower)
+            used = calls or any(a.lower().startswith(f"{service}:") for n in found for a in n.used_actions())
+            if not used:
+                reported.add(action.span)
+                yield ctx.finding(action.span, f"`{text}` is never used by the code of {owners}",
+                                  f"Remove `{text}` from {statement.where}: no reachable code calls `{service}`.",
+                                  function=functions[0].name)
+            elif name == "*" and calls:
+                reported.add(action.span)
+                listed = ", ".join(f"`{a}`" for a in calls)
+                yield ctx.finding(action.span, f"`{text}` allows every `{service}` action to {owners}, "
+                                  f"whose code calls only {listed}",
+                                  f"Replace `{text}` with {listed} ({statement.where}).",
+                                  function=functions[0].name)
+
+
+def _judged_actions(statements, platform: set[str], reported: set[object]) -> Iterator[tuple]:
+    """(statement, action node, text, service, action name) of each allowed action the rule may call
+    unused: not the platform's, nor one another call depends on."""
+    for statement in statements:
+        if not statement.allows or statement.not_action is not None:
+            continue
+        for action in statement.actions:
+            text = action.str_value()
+            match = _SERVICE.fullmatch(text.strip()) if text else None
+            if match is None or action.span in reported:
+                continue
+            service = match.group(1).lower()
+            if service in platform or "*" in platform or _PLATFORM_ACTIONS.fullmatch(text.strip()) \
+                    or _DEPENDENT.fullmatch(text.strip()):
+                continue
+            yield statement, action, text, service, match.group(2)
 
 
 _TEMPLATE = """\

@@ -127,3 +127,32 @@ module "lambda_function" {
 """, "src/index.py": "import json\n\n\ndef lambda_handler(event, context):\n    print(json.dumps(event))\n"})
     found = run_lint(tmp_path, select=("LL322",)).findings
     assert [f.message.split(" is never")[0] for f in found] == ["`s3:GetObject`"]
+
+
+def test_no_note_where_the_role_grants_nothing_to_judge(tmp_path: Path) -> None:
+    # Rojas-Andres/aws-lambda-python-cloudformation: "makes AWS calls that could not all be
+    # determined (sendgrid)" on roles that grant only what the platform uses
+    library = "import smart_uploads\n\n\ndef handler(event, context):\n    return smart_uploads.fetch(event['key'])\n"
+    logs_only = TEMPLATE.replace("Action: s3:GetObject", "Action: logs:CreateLogGroup")
+    write_tree(tmp_path / "logs", {"template.yaml": logs_only, "src/app.py": library})
+    write_tree(tmp_path / "s3", {"template.yaml": TEMPLATE, "src/app.py": library})
+    assert not run_lint(tmp_path / "logs", select=("LL322",)).notes
+    assert run_lint(tmp_path / "s3", select=("LL322",)).notes
+
+
+def test_a_local_layers_pypi_requirements_count_as_published(tmp_path: Path) -> None:
+    template = TEMPLATE.replace("      Policies:", "      Layers:\n        - !Ref Deps\n      Policies:") + """\
+  Deps:
+    Type: AWS::Serverless::LayerVersion
+    Properties:
+      ContentUri: layers/deps/
+      CompatibleRuntimes: [python3.12]
+    Metadata:
+      BuildMethod: python3.12
+"""
+    code = "import sendgrid\n\n\ndef handler(event, context):\n    return sendgrid.SendGridAPIClient('k').send(event)\n"
+    write_tree(tmp_path, {"template.yaml": template, "src/app.py": code,
+                          "layers/deps/requirements.txt": "sendgrid==6.11.0\n"})
+    result = run_lint(tmp_path, select=("LL322",))
+    assert [f.message for f in result.findings] == ["`s3:GetObject` is never used by the code of `Notify`"], \
+        result.notes

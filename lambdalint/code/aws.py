@@ -137,13 +137,19 @@ def outside_aws_calls(analysis: CodeAnalysis, handler: Handler) -> AwsCallSet:
 
 
 def _published(analysis: CodeAnalysis, handler: Handler) -> frozenset[str]:
-    """The PyPI requirements of the function's code folder and the folders just above it."""
+    """The PyPI requirements of the function's code folder, the folders just above it and its
+    local layers."""
     function = handler.entry.template_function
     code_dir = function.code_dir if function is not None else None
     if code_dir is None:
         return frozenset()
+    from lambdalint.packages import function_layers
+
+    # a local layer's requirements.txt installs into the function's import path as well
+    layers = [layer.source.path for layer in function_layers(function)
+              if layer.source is not None and not layer.source.is_zip]
     return frozenset().union(*(analysis.index.published(folder)
-                               for folder in [code_dir, *list(code_dir.parents)[:_LEVELS_ABOVE]]))
+                               for folder in [code_dir, *list(code_dir.parents)[:_LEVELS_ABOVE], *layers]))
 
 
 def _imports_of(modules: Iterable[ModuleFacts]) -> list[tuple[str, Path, list[str]]]:
