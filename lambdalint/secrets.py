@@ -151,6 +151,8 @@ def _secret_term(words: list[str], i: int) -> str | None:
 def _classify_name(name: str) -> tuple[bool, str | None]:
     """(says secret, class of the head term when the name *denotes* the secret itself)."""
     words = _words(name)
+    if len(words) > 2 and words[0] == "env":
+        words = words[1:]  # a namespace prefix (ENV_AWS_SECRET_ACCESS_KEY), not "the env var of"
     if not words or any(w in _NOT_SECRET_WORDS for w in words):
         return False, None
     if not any(_secret_term(words, i) for i in range(len(words))):

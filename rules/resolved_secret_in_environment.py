@@ -8,9 +8,10 @@ counts, so a connection string that resolves the user name and then the password
 (decrypted SecureString) or `${ssm:...}` under a name that says secret, and in Terraform a secret's
 `secret_string` (also through `jsondecode(...)["password"]`), a `SecureString` parameter's `value`,
 a `random_password`'s `result`, or any `aws_ssm_parameter` value under a name that says secret
-(also when a module input carries it in). Plain
-`{{resolve:ssm:...}}` and `${ssm:...}` of ordinary settings do not fire, and neither do ARNs or
-names of secrets the code fetches itself.
+(also when a module input carries it in), and in CloudFormation a `{{resolve:ssm:...}}` or a
+`Ref` to an `AWS::SSM::Parameter::Value<String>` parameter under a name that says secret. Plain
+`{{resolve:ssm:...}}`, SSM parameters and `${ssm:...}` of ordinary settings do not fire, and
+neither do ARNs or names of secrets the code fetches itself.
 
 ## Why is this bad?
 The secret no longer sits in the template, but it lands in the function's configuration in
@@ -162,6 +163,30 @@ Resources:
           DB_PASSWORD: !Ref DbPassword  # [resolved-secret-in-environment]
           DATABASE_URL: !Sub "postgresql://app:${DbPassword}@${DbHost}/app"  # [resolved-secret-in-environment]
 """, title="NoEcho parameter by Ref and in !Sub"),
+        bad("""\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  DataBasePassword:
+    Type: AWS::SSM::Parameter::Value<String>
+    Default: DataBasePassword
+  TableName:
+    Type: AWS::SSM::Parameter::Value<String>
+    Default: /users/table-name
+Resources:
+  UserFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: users/
+      Handler: app.handler
+      Runtime: python3.12
+      Environment:
+        Variables:
+          TABLE_NAME: !Ref TableName
+          STAGE: "{{resolve:ssm:/users/stage}}"
+          POSTGRES_PASSWORD: !Ref DataBasePassword  # [resolved-secret-in-environment]
+          SENDGRID_API_KEY: "{{resolve:ssm:/users/sendgrid-api-key}}"  # [resolved-secret-in-environment]
+""", title="SSM parameters under secret names (Rojas-Andres/aws-lambda-python-cloudformation)"),
         bad("""\
 service: payments
 provider:

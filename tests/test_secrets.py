@@ -255,6 +255,8 @@ def test_aws_key_id_needs_exact_shape(value: str) -> None:
     ("DB_SECRET_ARN", False), ("API_KEY_ID", False), ("S3_KEY", False), ("PARTITION_KEY", False),
     ("OLDPWD", False), ("TOKENIZER", False), ("PASSPORT", False), ("KEYWORDS", False),
     ("DATABASE_URL", False), ("PASSWORD_PARAM", False),
+    # a leading ENV_ namespaces the name (Rojas-Andres/aws-lambda-python-cloudformation)
+    ("ENV_AWS_SECRET_ACCESS_KEY", True), ("ENV_AWS_ACCESS_KEY_ID", False), ("SECRET_ENV", False), ("ENV_SECRET", False),
 ])
 def test_is_secret_name(name: str, expected: bool) -> None:
     assert is_secret_name(name) is expected

@@ -1,8 +1,8 @@
 """Values a deployment resolves from a parameter store or a secret, in each dialect's syntax.
 
 CloudFormation (and SAM, cdk.out, a Serverless `resources:` section, since they deploy through it)
-resolves `{{resolve:secretsmanager:...}}` and `{{resolve:ssm-secure:...}}` dynamic references and
-hides `NoEcho` parameters; the Serverless Framework resolves `${ssm:...}` (with `~true`: decrypted)
+resolves `{{resolve:secretsmanager:...}}`, `{{resolve:ssm-secure:...}}` and `{{resolve:ssm:...}}`
+dynamic references and `AWS::SSM::Parameter::Value<String>` parameters, and hides `NoEcho` ones; the Serverless Framework resolves `${ssm:...}` (with `~true`: decrypted)
 and `${secretsmanager:...}` variables; Terraform reads a secret's `secret_string`, a parameter's
 `value` (a `SecureString` decrypted) and a `random_password`'s `result` into plain values. Each loader sets its template's `reference_reader` to the
 reader of its dialect, so LL312 reads `Template.references_in` and no syntax.
@@ -18,7 +18,7 @@ from lambdalint.model import DeployReference, Template
 
 # `{{resolve:secretsmanager:secret-id:SecretString:json-key:stage:version}}`; the reference may be
 # cut by `!Join` pieces, so it runs to `}}` or to the end of the string.
-_DYNAMIC = re.compile(r"\{\{resolve:(secretsmanager|ssm-secure):((?:(?!\}\}).)*)")
+_DYNAMIC = re.compile(r"\{\{resolve:(secretsmanager|ssm-secure|ssm):((?:(?!\}\}).)*)")
 _SUB_PLACEHOLDER = re.compile(r"\$\{[^}]*\}")
 _SUB_VARIABLE = re.compile(r"\$\{([A-Za-z0-9_]+)\}")
 _SERVERLESS_VARIABLE = re.compile(r"\$\{(ssm(?:\.[a-z0-9-]+)?|secretsmanager):([^}]*)\}")
@@ -35,8 +35,13 @@ def cloudformation_references(template: Template, value: Located) -> list[Deploy
     for parameter in _referenced_parameters(value):
         node = template.parameters.get(parameter)
         flag = node.get("NoEcho") if node is not None else None
+        kind = node.get("Type") if node is not None else None
         if flag is not None and str(flag.value).lower() == "true":
             found.append(DeployReference("no-echo", f"the `NoEcho` parameter `{parameter}`"))
+        elif kind is not None and str(kind.value).replace(" ", "") == "AWS::SSM::Parameter::Value<String>":
+            # resolved from Parameter Store at deploy time, like `{{resolve:ssm:...}}`
+            found.append(DeployReference("ssm", f"the parameter `{parameter}` of type "
+                                                "`AWS::SSM::Parameter::Value<String>`"))
     return found
 
 
