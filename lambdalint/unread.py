@@ -2,10 +2,12 @@
 
 A CDK app in another language than Python that was never synthesized (`cdk.json` without
 templates in `cdk.out/`; Python apps are read from source), or a `template.yaml` that is not a
-CloudFormation, SAM or Serverless template defines
+CloudFormation, SAM or Serverless template, or a Pulumi program, defines
 functions lambdalint does not see: their handlers are checked as plain modules at best, and every
 template rule passes for want of a template. Each becomes one line the front ends always show
 (the CLI on stderr, SARIF as a tool notification), never a finding: the input is not wrong.
+Terragrunt configurations (`terragrunt.hcl`) are not read either: the `inputs` they pass to the
+Terraform modules lambdalint does read are unknown, so whatever comes from them is unresolved.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 TEMPLATE_NAMES = ("template.yaml", "template.yml")
+_PULUMI = ("Pulumi.yaml", "Pulumi.yml")
+_TERRAGRUNT = "terragrunt.hcl"
 
 
 def is_terraform(name: str) -> bool:
@@ -25,7 +29,7 @@ def is_terraform(name: str) -> bool:
 def is_unread_infrastructure(name: str) -> bool:
     """Files discovery hands over for `unchecked_infrastructure` (or the Terraform loader)
     instead of skipping them."""
-    return is_terraform(name) or name == "cdk.json"
+    return is_terraform(name) or name in ("cdk.json", _TERRAGRUNT, *_PULUMI)
 
 
 def unchecked_infrastructure(candidates: Iterable[Path], loaded: Iterable[Path],
@@ -40,9 +44,18 @@ def unchecked_infrastructure(candidates: Iterable[Path], loaded: Iterable[Path],
     loaded = [p.absolute() for p in loaded]
     loaded_set = set(loaded)
     notes: list[str] = []
+    terragrunt = sorted(p for p in set(candidates) if p.name == _TERRAGRUNT)
+    if terragrunt:
+        more = f" (and {len(terragrunt) - 1} more)" if len(terragrunt) > 1 else ""
+        notes.append(f"{display(terragrunt[0])}{more}: Terragrunt configuration is not read; the `inputs` it "
+                     "passes to the Terraform modules are unknown, so settings that come from them are not checked")
     for path in sorted(set(candidates)):
         absolute = path.absolute()
-        if is_terraform(path.name):
+        if is_terraform(path.name) or path.name == _TERRAGRUNT:
+            continue
+        if path.name in _PULUMI:
+            notes.append(f"{display(path)}: a Pulumi program, which lambdalint does not read; the functions it "
+                         "deploys are not checked (their handler modules only as plain Python)")
             continue
         if path.name == "cdk.json":
             out = absolute.parent / "cdk.out"

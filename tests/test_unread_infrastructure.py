@@ -166,3 +166,41 @@ def test_a_run_in_one_example_folder_says_nothing_of_its_siblings(tmp_path: Path
     assert both.stderr == "" and "1 function" in both.stdout
     # the sibling's note still shows for a run that covers it
     assert "express/cdk/cdk.json" in cli(tmp_path / "examples", "express").stderr
+
+
+def test_a_pulumi_program_and_terragrunt_inputs_are_named(tmp_path: Path) -> None:
+    # DavidCuy/serverless-python-application-pattern (Pulumi) printed "0 functions" and nothing else;
+    # haoletesuji/aws-lambda-python-terraform-terragrunt's module gets runtime and handler from
+    # Terragrunt `inputs`, and its one function passed unchecked without a word
+    handler = "def lambda_handler(event, context):\n    return {'statusCode': 200}\n"
+    write_tree(tmp_path / "pulumi", {
+        "Pulumi.yaml": "name: orders\nruntime: python\n",
+        "__main__.py": "import pulumi_aws as aws\n\naws.lambda_.Function('orders', handler='app.lambda_handler')\n",
+        "app.py": handler})
+    run = cli(tmp_path / "pulumi")
+    assert run.stderr == ("lambdalint: note: Pulumi.yaml: a Pulumi program, which lambdalint does not read; the "
+                          "functions it deploys are not checked (their handler modules only as plain Python)\n")
+    write_tree(tmp_path / "grunt", {
+        "modules/lambda/main.tf": """\
+variable "runtime" {}
+variable "handler" {}
+variable "function_name" {}
+
+resource "aws_lambda_function" "this" {
+  function_name = var.function_name
+  role          = "arn:aws:iam::123456789012:role/fn"
+  runtime       = var.runtime
+  handler       = var.handler
+  s3_bucket     = "artifacts"
+  s3_key        = "${var.function_name}.zip"
+  timeout       = 10
+}
+""",
+        "env/dev/register/terragrunt.hcl": 'terraform {\n  source = "../../../modules/lambda"\n}\n\n'
+                                            'inputs = {\n  function_name = "register"\n  runtime = "python3.9"\n}\n',
+        "env/dev/login/terragrunt.hcl": 'terraform {\n  source = "../../../modules/lambda"\n}\n',
+        "src/register.py": handler})
+    run = cli(tmp_path / "grunt", "-v")
+    assert "env/dev/login/terragrunt.hcl (and 1 more): Terragrunt configuration is not read" in run.stderr
+    assert "`aws_lambda_function.this`: its runtime (`var.runtime`) is not a value lambdalint can read" \
+        in run.stderr, run.stderr

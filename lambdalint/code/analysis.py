@@ -686,6 +686,11 @@ def _entries(project: Project, patterns: Sequence[str], read) -> list[Entry]:
             # its runtime and code are the image's: nothing here says which files it runs
             project.note(f"{function.label}: a container image function, whose code the image holds, so the "
                          "handler-code rules did not read it")
+        elif function.runtime.origin == "unresolved" and not function.is_python:
+            # `runtime = var.runtime` set only by a caller lambdalint does not read (Terragrunt): it
+            # may well be Python, and a green run must not mean its code was read
+            project.note(f"{function.label}: its runtime (`{function.runtime.value}`) is not a value lambdalint "
+                         "can read, so the runtime and handler-code rules did not check it")
         elif function.code_dir is None and function.is_python:
             # else a project deployed from S3 passes the code rules unread, and nothing says so
             project.note(f"{function.label}: its code ({_code_described(function)}) is not a folder of the "
