@@ -307,3 +307,56 @@ Resources:
         "`secretsmanager`, `tag` such as `dbqms:CreateFavoriteQuery`, made for administering the services "
         "rather than calling them",
         "`AmazonS3FullAccess` on the role of `GetSchools` grants every action of `s3`, `s3-object-lambda`"]
+
+
+def test_a_powertools_resolver_imported_from_a_project_module_is_not_a_client(tmp_path: Path) -> None:
+    # ran-isenberg/serverless-python-demo (built): `app.resolve(event, context)` with `app` made by
+    # `APIGatewayRestResolver()` in another module turned LL322 off with "cannot read as a client"
+    write_tree(tmp_path, {"template.yaml": """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  CreateProduct:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: product/handlers/create_product.lambda_handler
+      Runtime: python3.12
+      Timeout: 10
+      Environment:
+        Variables:
+          TABLE_NAME: products
+      Policies:
+        - Statement:
+            - Effect: Allow
+              Action: [dynamodb:PutItem, sqs:SendMessage]
+              Resource: "*"
+""", "src/product/__init__.py": "", "src/product/handlers/__init__.py": "", "src/product/handlers/utils/__init__.py": "",
+        "src/product/handlers/utils/rest_api_resolver.py": """\
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+
+app = APIGatewayRestResolver()
+""", "src/product/handlers/create_product.py": """\
+import os
+
+import boto3
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from product.handlers.utils.rest_api_resolver import app
+
+table = boto3.resource("dynamodb").Table(os.environ["TABLE_NAME"])
+
+
+@app.put("/api/product/<product>")
+def handle_create_product(product: str) -> dict:
+    table.put_item(Item={"id": product, **app.current_event.json_body})
+    return {"id": product}
+
+
+def lambda_handler(event: dict, context: LambdaContext) -> dict:
+    return app.resolve(event, context)
+"""})
+    result = run_lint(tmp_path)
+    # the route the resolver runs puts the item: only the queue is unused
+    assert [f.message for f in result.visible if f.code == "LL322"] == [
+        "`sqs:SendMessage` is never used by the code of `CreateProduct`"] and not result.notes, result.notes

@@ -262,12 +262,24 @@ class CodeAnalysis:
     def route_callees(self, module: ModuleFacts, call: CallFact) -> Iterator[FunctionFacts]:
         """The routes a Powertools event handler runs: `app.resolve(event, context)` calls one of
         the module's functions decorated with a method of that resolver (`@app.get("/todos")`)."""
-        factory = call.receiver_factory
-        if not factory or not factory.startswith(_ROUTERS) or not any(n.endswith(".resolve") for n in call.names):
+        if not any(n.endswith(".resolve") for n in call.names):
             return
+        factory = call.receiver_factory
+        if not (factory and factory.startswith(_ROUTERS)) and \
+                not (call.receiver and self._imported_router(module, call.receiver)):
+            return
+        # `@app.get(...)` on a resolver the module makes names the factory's method; on one it
+        # imports (`from app.resolver import app`), the imported name's
+        prefixes = tuple(f"{n[:-len('.resolve')]}." for n in call.names if n.endswith(".resolve")) + \
+            ((f"{factory}.",) if factory else ())
         for function in module.functions.values():
-            if any(d.startswith(f"{factory}.") for d in function.decorators):
+            if any(d.startswith(prefixes) for d in function.decorators):
                 yield function
+
+    def _imported_router(self, module: ModuleFacts, receiver: str) -> bool:
+        """`receiver` is imported from a project module that makes it a Powertools resolver."""
+        return any(target.factories.get(name, "").startswith(_ROUTERS)
+                   for target, name in self.imported(Path(module.path), receiver))
 
     def resolve(self, module: ModuleFacts, function: FunctionFacts, name: str,
                 roots: tuple[Path, ...], depth: int = 0) -> tuple[ModuleFacts, FunctionFacts] | None:
@@ -690,7 +702,7 @@ def _entries(project: Project, patterns: Sequence[str], read) -> list[Entry]:
             # `runtime = var.runtime` set only by a caller lambdalint does not read (Terragrunt): it
             # may well be Python, and a green run must not mean its code was read
             project.note(f"{function.label}: its runtime (`{function.runtime.value}`) is not a value lambdalint "
-                         "can read, so the runtime and handler-code rules did not check it")
+                         "can read, so the handler-code rules did not read it")
         elif function.code_dir is None and function.is_python:
             # else a project deployed from S3 passes the code rules unread, and nothing says so
             project.note(f"{function.label}: its code ({_code_described(function)}) is not a folder of the "

@@ -458,12 +458,26 @@ def _imports_project_name(analysis: CodeAnalysis, file: Path, name: str) -> bool
                for target_file, attribute in analysis.index.split_qualified(file, roots, real))
 
 
+# What these make is an application, a router or a logger, never an AWS client (Powertools'
+# `utilities`, whose parameter providers call AWS, are not among them).
+_NEVER_CLIENTS = ("aws_lambda_powertools.event_handler.", "aws_lambda_powertools.logging.",
+                  "aws_lambda_powertools.tracing.", "aws_lambda_powertools.metrics.", "aws_lambda_powertools.Logger",
+                  "aws_lambda_powertools.Tracer", "aws_lambda_powertools.Metrics", "fastapi.", "flask.", "mangum.",
+                  "chalice.", "starlette.", "pydantic.")
+
+
 def _may_be_client(analysis: CodeAnalysis, file: Path, name: str, roots: tuple[Path, ...], hops: int = 4) -> bool:
     target = analysis.modules.get(file)
-    if target is None or hops <= 0 or _project_instance(target, name) or defines_class(target, name):
-        return False  # a class, or an instance of the project's own: its methods are walked where called
+    if target is None or hops <= 0 or not target.full or _project_instance(target, name) or \
+            defines_class(target, name):
+        # a class, an instance of the project's own (its methods are walked where called), or
+        # anything of a module read for its definitions only, which names no AWS API at all
+        return False
     if name in target.factories:
-        return True  # bound to a call's result the walk could not name as a client: it may be one
+        # bound to a call's result the walk could not name as a client: it may be one, unless the
+        # standard library or a web framework made it (`app = APIGatewayRestResolver()`)
+        factory = target.factories[name]
+        return not (is_stdlib(factory.split(".", 1)[0]) or factory.startswith(_NEVER_CLIENTS))
     if name not in target.import_names:
         return False
     # re-exported (`from .marshaller import Marshaller` in a package's `__init__.py`): what it is

@@ -52,6 +52,7 @@ def definition_facts(path: str, display: str, text: str) -> ModuleFacts:
             fn.decorators = decorator_names(node, scopes.qualified, instances)
             facts.functions[fn.qualname] = fn
     facts.bound_methods = bound_methods(module, scopes.qualified, instances)
+    facts.factories = instances  # `app = APIGatewayRestResolver()`, whose routes another module runs
     return facts
 
 
