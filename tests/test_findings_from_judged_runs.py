@@ -360,3 +360,47 @@ def lambda_handler(event: dict, context: LambdaContext) -> dict:
     # the route the resolver runs puts the item: only the queue is unused
     assert [f.message for f in result.visible if f.code == "LL322"] == [
         "`sqs:SendMessage` is never used by the code of `CreateProduct`"] and not result.notes, result.notes
+
+
+def test_a_declared_dependency_is_not_a_stranded_folder_of_the_same_name(tmp_path: Path) -> None:
+    # redlickigrzegorz/serverless-python-story: `from alembic import config` (alembic in the Poetry
+    # dependencies) was taken for the migrations folder `todos/db/alembic/`, "not on the import
+    # path", and every function's unused permissions went unchecked
+    write_tree(tmp_path, {"serverless.yml": """\
+service: story
+provider:
+  name: aws
+  runtime: python3.12
+  timeout: 10
+  iam:
+    role:
+      statements:
+        - Effect: Allow
+          Action: s3:GetObject
+          Resource: arn:aws:s3:::story-exports/*
+functions:
+  migrate:
+    handler: todos/db.apply_migrations
+""", "pyproject.toml": """\
+[tool.poetry]
+name = "story"
+version = "0.1.0"
+
+[tool.poetry.dependencies]
+python = "^3.12"
+alembic = "^1.0"
+psycopg2-binary = "^2.9"
+""", "todos/__init__.py": "", "todos/db/alembic/__init__.py": "", "todos/db/alembic/env.py": "from alembic import context\n",
+        "todos/db/__init__.py": """\
+import os
+
+from alembic import config as alembic_config
+
+
+def apply_migrations(event, context):
+    alembic_config.main(argv=["--raiseerr", "upgrade", "head"])
+    return os.environ.get("STAGE")
+"""})
+    result = run_lint(tmp_path)
+    assert [f.message for f in result.visible if f.code == "LL322"] == [
+        "`s3:GetObject` is never used by the code of `migrate`"] and not result.notes, result.notes

@@ -210,12 +210,16 @@ def _stranded_modules(analysis: CodeAnalysis, handler: Handler,
     if code_dir is None:
         return []
     above = list(code_dir.parents)[:_LEVELS_ABOVE]
+    published: frozenset[str] | None = None
     for display, path, names in imports:
         for name in names:
             parts = name.split(".")
             if not parts[0] or is_stdlib(parts[0]) or parts[0] in _PROVIDED \
                     or project_module(analysis, path, handler.entry.roots, name):
                 continue
+            published = _published(analysis, handler) if published is None else published
+            if parts[0].lower() in published:
+                continue  # the PyPI distribution the package declares, not a folder that shares its name
             for folder in above:
                 if any(analysis.index.module_path(folder, ".".join(parts[:cut])) is not None
                        for cut in range(len(parts), 0, -1)):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -167,12 +168,16 @@ _PYPI_REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\
 
 
 def _published_requirements(root: Path) -> frozenset[str]:
+    """requirements.txt lines and pyproject.toml dependencies (PEP 621 or Poetry) naming a PyPI
+    distribution, as the names they are most likely imported as."""
+    lines: list[str] = []
     try:
-        text = (root / "requirements.txt").read_text(encoding="utf-8", errors="replace")
+        lines += (root / "requirements.txt").read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
-        return frozenset()
+        pass
+    lines += _pyproject_dependencies(root / "pyproject.toml")
     found: set[str] = set()
-    for line in text.splitlines():
+    for line in lines:
         match = _PYPI_REQUIREMENT.match(line.split("#", 1)[0])
         if match is not None and _VCS_REQUIREMENT.match(line) is None:
             name = re.sub(r"[-_.]+", "_", match.group(1)).lower()
@@ -180,6 +185,25 @@ def _published_requirements(root: Path) -> frozenset[str]:
             if name.startswith("python_"):
                 found.add(name[len("python_"):])
     return frozenset(found)
+
+
+def _pyproject_dependencies(path: Path) -> list[str]:
+    if not path.is_file():
+        return []
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except (OSError, ValueError):  # a broken pyproject.toml is not ours to report here
+        return []
+    project = data.get("project") if isinstance(data.get("project"), dict) else {}
+    poetry = data.get("tool", {}).get("poetry", {}) if isinstance(data.get("tool"), dict) else {}
+    listed = [d for d in project.get("dependencies", []) if isinstance(d, str)]
+    declared = poetry.get("dependencies", {}) if isinstance(poetry, dict) else {}
+    return listed + [name for name in declared if isinstance(declared, dict) and name != "python"]
 
 
 def _unpublished_requirements(root: Path) -> dict[str, str]:
