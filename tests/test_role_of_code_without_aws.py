@@ -156,3 +156,12 @@ def test_a_local_layers_pypi_requirements_count_as_published(tmp_path: Path) -> 
     result = run_lint(tmp_path, select=("LL322",))
     assert [f.message for f in result.findings] == ["`s3:GetObject` is never used by the code of `Notify`"], \
         result.notes
+
+
+def test_the_note_points_at_the_import(tmp_path: Path) -> None:
+    # Rojas-Andres/aws-lambda-python-cloudformation: every such note said `app.py:1`
+    code = '"""Send the daily digest."""\nimport json\n\nimport sendgrid\n\n\ndef handler(event, context):\n' \
+           '    return sendgrid.SendGridAPIClient("k").send(json.dumps(event))\n'
+    write_tree(tmp_path, {"template.yaml": TEMPLATE, "src/app.py": code})
+    [note] = run_lint(tmp_path, select=("LL322",)).notes
+    assert "src/app.py:4: `sendgrid` is neither in the project nor a PyPI requirement" in note, note

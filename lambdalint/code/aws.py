@@ -14,6 +14,7 @@ An incomplete set still lists every call it names; it only cannot say which call
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
@@ -121,7 +122,7 @@ def outside_aws_calls(analysis: CodeAnalysis, handler: Handler) -> AwsCallSet:
         display = analysis.modules[current].display if current in analysis.modules else str(current)
         if "dynamic" in names:
             return AwsCallSet((), (AwsUnknown("a module is imported by a computed name (`importlib.import_module`)",
-                                              Span.point(display, 1)),))
+                                              _import_at(current, display, "importlib")),))
         imports.append((display, current, names))
         stack.extend(analysis.imports.get(current, ()))
     found = _outside_callers(analysis, handler, imports)
@@ -130,8 +131,8 @@ def outside_aws_calls(analysis: CodeAnalysis, handler: Handler) -> AwsCallSet:
         # installed some other way, may well call AWS
         published = _published(analysis, handler)
         found = [AwsUnknown(f"`{name}` is neither in the project nor a PyPI requirement of the code folder, "
-                            "so its AWS calls are not known", Span.point(display, 1))
-                 for display, _, names in imports for name in names
+                            "so its AWS calls are not known", _import_at(path, display, name))
+                 for display, path, names in imports for name in names
                  if name.split(".", 1)[0] and name.split(".", 1)[0].lower() not in published][:1]
     return AwsCallSet((), tuple(found))
 
@@ -195,7 +196,7 @@ def _layer_modules(analysis: CodeAnalysis, handler: Handler,
                     or project_module(analysis, path, handler.entry.roots, name):
                 continue
             return [AwsUnknown(f"`{top}` is not in the project and may come from layer `{remote[0]}`",
-                               Span.point(display, 1))]
+                               _import_at(path, display, name))]
     return []
 
 
@@ -225,13 +226,13 @@ def _stranded_modules(analysis: CodeAnalysis, handler: Handler,
                        for cut in range(len(parts), 0, -1)):
                     return [AwsUnknown(f"`{name}` is a module of the project outside the code folder "
                                        f"`{code_dir.name}`, so its AWS calls are not known",
-                                       Span.point(display, 1))]
+                                       _import_at(path, display, name))]
             below = _folder_below(analysis, code_dir, parts[0])
             if below is not None:
                 # on the path only through a `sys.path` change the analysis could not work out
                 return [AwsUnknown(f"`{name}` is not on the import path of the code folder, but the project "
                                    f"has a module `{parts[0]}` in `{below}`, so its AWS calls are not known",
-                                   Span.point(display, 1))]
+                                   _import_at(path, display, name))]
     return []
 
 
@@ -264,13 +265,25 @@ def _unpublished_callers(analysis: CodeAnalysis, handler: Handler,
     if function is None or function.code_dir is None:
         return []
     libraries = analysis.index.unpublished(function.code_dir)
-    for display, _, names in imports if libraries else ():
+    for display, path, names in imports if libraries else ():
         top = {name.split(".", 1)[0] for name in names} & libraries.keys()
         if top:
             name = min(top)
             return [AwsUnknown(f"`{name}` is installed from `{libraries[name]}`, so its AWS calls are not known",
-                               Span.point(display, 1))]
+                               _import_at(path, display, name))]
     return []
+
+
+def _import_at(path: Path, display: str, name: str) -> Span:
+    """Where the module at `path` imports `name` (its top package), for a note to point at; the
+    first line when the file cannot be read again or the import is not written plainly."""
+    top = re.escape(name.lstrip(".").split(".", 1)[0])
+    pattern = re.compile(rf"^[ \t]*(?:from[ \t]+{top}\b|import[ \t]+(?:[^#\n]*[ \t,])?{top}\b)", re.MULTILINE)
+    try:
+        found = pattern.search(path.read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        found = None
+    return Span.point(display, found.string.count("\n", 0, found.start()) + 1 if found else 1)
 
 
 def _library_callers(modules) -> list[AwsUnknown]:
@@ -283,14 +296,15 @@ def _library_callers(modules) -> list[AwsUnknown]:
         for qualified in module.import_names.values():
             top = {name.split(".", 1)[0] for name in qualified} & AWS_CALLING_LIBRARIES
             if top:
-                found.append(AwsUnknown(f"`{min(top)}` makes AWS calls of its own", Span.point(module.display, 1)))
+                found.append(AwsUnknown(f"`{min(top)}` makes AWS calls of its own",
+                                        _import_at(Path(module.path), module.display, min(top))))
                 break
             signer = next((name for name in qualified if name.startswith("botocore.auth.")), None)
             if signer is not None:
                 # `SigV4Auth(credentials, "execute-api", region)`: a request the code signs with the
                 # role's credentials and sends itself (an IAM-authorized API, OpenSearch)
                 found.append(AwsUnknown(f"`{signer}` signs requests the code sends itself with the role's credentials",
-                                        Span.point(module.display, 1)))
+                                        _import_at(Path(module.path), module.display, "botocore.auth")))
                 break
     return found
 
