@@ -404,3 +404,73 @@ def apply_migrations(event, context):
     result = run_lint(tmp_path)
     assert [f.message for f in result.visible if f.code == "LL322"] == [
         "`s3:GetObject` is never used by the code of `migrate`"] and not result.notes, result.notes
+
+
+def test_terraform_code_zipped_by_a_sibling_module_and_uploaded_to_s3_is_read(tmp_path: Path) -> None:
+    # damogallagher/python-terraform-lambda: `./archive` zips app/hello.py and outputs the path,
+    # the root passes it to `./compute`, which uploads it (`aws_s3_bucket_object.source`) and deploys
+    # `s3_key` from there; the code was "an S3 object, not a folder of the project"
+    write_tree(tmp_path, {"terraform/main.tf": """\
+module "archive_hello" {
+  source        = "./archive"
+  code_src_file = "app/hello.py"
+  zip_name      = "hello.zip"
+}
+
+module "hello" {
+  source                      = "./compute"
+  function_name               = "hello"
+  handler                     = "hello.handler"
+  lambda_function_output_path = module.archive_hello.lambda_function_output_path
+}
+""", "terraform/archive/archive.tf": """\
+variable "code_src_file" {
+  type = string
+}
+variable "zip_name" {
+  type = string
+}
+
+data "archive_file" "lambda_function" {
+  type        = "zip"
+  source_file = "${path.module}/../../${var.code_src_file}"
+  output_path = "${path.module}/${var.zip_name}"
+}
+
+output "lambda_function_output_path" {
+  value = data.archive_file.lambda_function.output_path
+}
+""", "terraform/compute/compute.tf": """\
+variable "function_name" {}
+variable "handler" {}
+variable "lambda_function_output_path" {}
+
+resource "aws_s3_bucket_object" "lambda_function" {
+  bucket = "artifacts"
+  key    = "${var.function_name}.zip"
+  source = var.lambda_function_output_path
+}
+
+resource "aws_iam_role" "lambda_exec" {
+  name               = var.function_name
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Action = "sts:AssumeRole", Effect = "Allow", Principal = { Service = "lambda.amazonaws.com" } }] })
+  inline_policy {
+    name   = "inline"
+    policy = jsonencode({ Version = "2012-10-17", Statement = [{ Action = ["s3:ListAllMyBuckets"], Effect = "Allow", Resource = "*" }] })
+  }
+}
+
+resource "aws_lambda_function" "lambda_function" {
+  function_name = var.function_name
+  s3_bucket     = "artifacts"
+  s3_key        = aws_s3_bucket_object.lambda_function.key
+  runtime       = "python3.12"
+  handler       = var.handler
+  timeout       = 10
+  role          = aws_iam_role.lambda_exec.arn
+}
+""", "app/hello.py": "import json\n\n\ndef handler(event, context):\n    return {'statusCode': 200, 'body': json.dumps('hello')}\n"})
+    result = run_lint(tmp_path)
+    [function] = result.project.functions if result.project else []
+    assert function.code_dir == tmp_path / "app" and not [n for n in result.notes if "not a folder" in n]
+    assert [(f.code, f.span.path) for f in result.visible if f.code == "LL322"] == [("LL322", "terraform/compute/compute.tf")]

@@ -392,13 +392,30 @@ def _code(module: TerraformModule, function: Function, body: Located) -> None:
                                              bucket.span, key_span=bucket.key_span)
             uploaded = _uploaded_source(module, body.get("s3_key"))
             if uploaded is not None:
-                _code_from_archive(module, function, _archive_for(module, uploaded))
+                _code_from_zip(module, function, uploaded)
         return
     function.code_location = filename
-    _code_from_archive(module, function, _archive_for(module, filename))
-    bound = _caller_reference(module, filename)
-    if function.code_dir is None and bound is not None:
+    _code_from_zip(module, function, filename)
+
+
+def _code_from_zip(module: TerraformModule, function: Function, zipped: Located) -> None:
+    """The code of the zip `zipped` names: an `archive_file` of this module, of the caller that
+    passed the path in (`filename = var.zip`), or of a sibling module whose output the caller
+    passed (`zip = module.archive.output_path`, the module-per-concern layout)."""
+    archive = _archive_for(module, zipped)
+    if archive is not None:
+        _code_from_archive(module, function, archive)
+        return
+    bound = _caller_reference(module, zipped)
+    if bound is not None:
         _code_from_archive(module.caller, function, _archive_for(module.caller, bound))  # type: ignore[arg-type]
+        return
+    found = module.sibling_output(zipped)
+    ref = found[0].output_reference(found[1]) if found is not None else None
+    if found is not None and ref is not None and ref[0] == "data.archive_file":
+        block = found[0].data.get(("archive_file", ref[1]))
+        if block is not None:
+            _code_from_archive(found[0], function, found[0].value(block))
 
 
 def _layer_content(module: TerraformModule, function: Function) -> None:
