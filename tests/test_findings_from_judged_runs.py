@@ -474,3 +474,38 @@ resource "aws_lambda_function" "lambda_function" {
     [function] = result.project.functions if result.project else []
     assert function.code_dir == tmp_path / "app" and not [n for n in result.notes if "not a folder" in n]
     assert [(f.code, f.span.path) for f in result.visible if f.code == "LL322"] == [("LL322", "terraform/compute/compute.tf")]
+
+
+def test_a_cdk_managed_policy_named_by_keyword_is_read(tmp_path: Path) -> None:
+    # ran-isenberg/serverless-python-demo: `from_aws_managed_policy_name(managed_policy_name=(f'...'))`
+    # was "a managed policy lambdalint cannot read", so the role went unchecked
+    write_tree(tmp_path, {"cdk.json": '{"app": "python3 app.py"}\n', "infra/__init__.py": "",
+                          "infra/constants.py": "LAMBDA_BASIC_EXECUTION_ROLE = 'AWSLambdaBasicExecutionRole'\n",
+                          "app.py": """\
+import aws_cdk as cdk
+from aws_cdk import Stack, aws_iam as iam, aws_lambda as _lambda
+from constructs import Construct
+
+import infra.constants as constants
+
+
+class Service(Stack):
+    def __init__(self, scope: Construct, id: str) -> None:
+        super().__init__(scope, id)
+        role = iam.Role(
+            self, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            managed_policies=[
+                iam.ManagedPolicy.from_aws_managed_policy_name(
+                    managed_policy_name=(f'service-role/{constants.LAMBDA_BASIC_EXECUTION_ROLE}')),
+            ],
+        )
+        _lambda.Function(self, "ListBuckets", runtime=_lambda.Runtime.PYTHON_3_12, handler="app.handler",
+                         code=_lambda.Code.from_asset("lambda"), role=role, timeout=cdk.Duration.seconds(5))
+
+
+app = cdk.App()
+Service(app, "Service")
+app.synth()
+""", "lambda/app.py": "import boto3\n\ns3 = boto3.client('s3')\n\n\ndef handler(event, context):\n    return s3.list_buckets()\n"})
+    result = run_lint(tmp_path, select=("LL321",))
+    assert [(f.code, f.span.path, f.span.line) for f in result.visible] == [("LL321", "lambda/app.py", 7)], result.notes

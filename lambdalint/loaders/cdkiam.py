@@ -54,16 +54,23 @@ def iam_value(qualified: str, call: Any, frame: Any, reader: Any) -> Located | N
                 else reader.unresolved(call, frame)
         return Located({"Statement": as_located(statements[0], span)}, span)
     if name == "ManagedPolicy.from_aws_managed_policy_name":
-        argument = positional(call, 0)
-        value = reader.value(argument, frame) if argument is not None else None
+        value = _argument(call, frame, reader, 0, "managed_policy_name")
         if isinstance(value, Located) and value.is_literal and isinstance(value.value, str):
             return Located(f"arn:aws:iam::aws:policy/{value.value.lstrip('/')}", value.span)
         return reader.unresolved(call, frame)
     if name == "ManagedPolicy.from_managed_policy_arn":
-        argument = positional(call, 2)
-        value = reader.value(argument, frame) if argument is not None else None
+        value = _argument(call, frame, reader, 2, "managed_policy_arn")
         return value if isinstance(value, Located) else reader.unresolved(call, frame)
     return None
+
+
+def _argument(call: Any, frame: Any, reader: Any, index: int, keyword: str) -> Any:
+    """An argument given by position or by its keyword (`managed_policy_name=...`)."""
+    argument = positional(call, index)
+    if argument is not None:
+        return reader.value(argument, frame)
+    keywords, _ = reader.keywords(call, frame)
+    return keywords[keyword][0] if keyword in keywords else None
 
 
 def statement(call: Any, frame: Any, reader: Any) -> Located:
