@@ -63,7 +63,7 @@ def match(call: CallFact) -> str | None:
 
 def message(what: str, reached: Reached) -> str:
     if reached.in_helper:
-        return f"`{reached.function.qualname}()` creates a `{what}` on every invocation"
+        return f"{reached.helper} creates a `{what}` on every invocation"
     return f"`{what}` created on every invocation"
 
 

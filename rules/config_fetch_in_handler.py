@@ -55,7 +55,7 @@ def match(call: CallFact) -> str | None:
 
 def message(what: str, reached: Reached) -> str:
     if reached.in_helper:
-        return f"`{reached.function.qualname}()` calls `{what}` on every invocation"
+        return f"{reached.helper} calls `{what}` on every invocation"
     return f"`{what}` called on every invocation"
 
 

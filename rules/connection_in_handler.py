@@ -45,7 +45,7 @@ from lambdalint.rulekit import (CONNECTION_NAMES, Context, Finding, Reached, Rul
 
 def message(what: str, reached: Reached) -> str:
     if reached.in_helper:
-        return f"`{reached.function.qualname}()` opens a `{what}` connection on every invocation"
+        return f"{reached.helper} opens a `{what}` connection on every invocation"
     return f"`{what}` connection opened on every invocation"
 
 

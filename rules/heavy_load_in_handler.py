@@ -62,7 +62,7 @@ def match(call: CallFact) -> str | None:
 
 def message(what: str, reached: Reached) -> str:
     if reached.in_helper:
-        return f"`{reached.function.qualname}()` runs `{what}` of a bundled file on every invocation"
+        return f"{reached.helper} runs `{what}` of a bundled file on every invocation"
     return f"`{what}` of a bundled file on every invocation"
 
 

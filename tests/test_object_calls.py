@@ -176,7 +176,8 @@ def test_a_call_through_a_module_level_table_of_handlers_reaches_them(tmp_path: 
                           "runtime/indexer.py": INDEXER})
     result = run_lint(tmp_path, select=("LL101",))
     assert codes_at(result) == [("LL101", "runtime/indexer.py", 31)]
-    assert "`get_file_creation_date()` creates a `boto3.client`" in result.visible[0].message
+    assert "`s3_event_handler()` (through `get_file_creation_date()`) creates a `boto3.client`" \
+        in result.visible[0].message
     [policy] = least_privilege([tmp_path], Config(root=tmp_path), cwd=tmp_path)
     assert [a for s in policy["policy"]["Statement"] for a in s["Action"]] == ["s3:GetObject"]
 

@@ -53,6 +53,14 @@ class Reached(NamedTuple):
     def in_helper(self) -> bool:
         return self.site != self.origin
 
+    @property
+    def helper(self) -> str:
+        """The call at `site`, and the helpers below it down to the one doing the work, for a
+        message: "`save()`", or "`_complete_task()` (through `get_session()`)"."""
+        chain = self.via[1:] or (self.function.qualname,)
+        below = f" (through {' → '.join(f'`{name}()`' for name in chain[1:])})" if len(chain) > 1 else ""
+        return f"`{chain[0]}()`{below}"
+
 
 @dataclass
 class Handler:
