@@ -81,6 +81,10 @@ def _drop(template: Template, dropped: set[str]) -> None:
         if resources is not None and isinstance(resources.value, dict):
             resources.value.pop(logical_id, None)
     template.functions = [f for f in template.functions if f.name not in dropped]
+    # what the loader found among the resources when it read them (`resource_facts`)
+    template.public_urls = [u for u in template.public_urls if u.resource not in dropped
+                            and (u.function is None or u.function.name not in dropped)]
+    template.public_grants = [g for g in template.public_grants if g.name not in dropped]
     template.analyses.clear()
 
 

@@ -509,3 +509,59 @@ app.synth()
 """, "lambda/app.py": "import boto3\n\ns3 = boto3.client('s3')\n\n\ndef handler(event, context):\n    return s3.list_buckets()\n"})
     result = run_lint(tmp_path, select=("LL321",))
     assert [(f.code, f.span.path, f.span.line) for f in result.visible] == [("LL321", "lambda/app.py", 7)], result.notes
+
+
+_CDK_URL_STACK = {
+    "Resources": {
+        "FnServiceRole5D180AFD": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {
+            "Statement": [{"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}}],
+            "Version": "2012-10-17"}}, "Metadata": {"aws:cdk:path": "Web/Fn/ServiceRole/Resource"}},
+        "Fn9270CBC0": {"Type": "AWS::Lambda::Function", "Properties": {
+            "Code": {"S3Bucket": "cdk-assets", "S3Key": "abc.zip"}, "Handler": "app.handler", "Runtime": "python3.12",
+            "Timeout": 10, "Role": {"Fn::GetAtt": ["FnServiceRole5D180AFD", "Arn"]}},
+            "Metadata": {"aws:cdk:path": "Web/Fn/Resource"}},
+        "FnFunctionUrl6DE4C3B6": {"Type": "AWS::Lambda::Url", "Properties": {
+            "AuthType": "NONE", "TargetFunctionArn": {"Fn::GetAtt": ["Fn9270CBC0", "Arn"]}},
+            "Metadata": {"aws:cdk:path": "Web/Fn/FunctionUrl/Resource"}},
+        "FninvokefunctionurlC1B1C2A7": {"Type": "AWS::Lambda::Permission", "Properties": {
+            "Action": "lambda:InvokeFunctionUrl", "FunctionName": {"Fn::GetAtt": ["Fn9270CBC0", "Arn"]},
+            "FunctionUrlAuthType": "NONE", "Principal": "*"}, "Metadata": {"aws:cdk:path": "Web/Fn/invoke-function-url"}},
+        "Fninvokefunction0E3A8B6D": {"Type": "AWS::Lambda::Permission", "Properties": {
+            "Action": "lambda:InvokeFunction", "FunctionName": {"Fn::GetAtt": ["Fn9270CBC0", "Arn"]},
+            "InvokedViaFunctionUrl": True, "Principal": "*"}, "Metadata": {"aws:cdk:path": "Web/Fn/invoke-function"}},
+    }
+}
+
+
+def test_a_public_function_url_is_one_finding_whatever_cdk_writes_for_it(tmp_path: Path) -> None:
+    # arpcobuild/cdk-python-lambda: the committed cdk.out repeated the source's LL304 at the URL, and
+    # CDK's second permission (`InvokedViaFunctionUrl`) was "any principal may invoke the function"
+    import json
+
+    stack = json.dumps(_CDK_URL_STACK, indent=1)
+    write_tree(tmp_path / "synthesized", {"Web.template.json": stack})
+    write_tree(tmp_path / "app", {"cdk.json": '{"app": "python3 app.py"}\n', "cdk.out/Web.template.json": stack,
+                                  "lambda/app.py": "def handler(event, context):\n    return {'statusCode': 200}\n",
+                                  "app.py": """\
+import aws_cdk as cdk
+from aws_cdk import Stack, aws_lambda as lambda_
+from constructs import Construct
+
+
+class Web(Stack):
+    def __init__(self, scope: Construct, id: str) -> None:
+        super().__init__(scope, id)
+        fn = lambda_.Function(self, "Fn", runtime=lambda_.Runtime.PYTHON_3_12, handler="app.handler",
+                              code=lambda_.Code.from_asset("lambda"), timeout=cdk.Duration.seconds(10))
+        fn.add_function_url(auth_type=lambda_.FunctionUrlAuthType.NONE)
+
+
+app = cdk.App()
+Web(app, "Web")
+app.synth()
+"""})
+    alone = run_lint(tmp_path / "synthesized", select=("LL304",))
+    assert [(f.span.path, f.message.split(" allows")[0]) for f in alone.visible] == [
+        ("Web.template.json", "function URL `FnFunctionUrl6DE4C3B6`")]
+    with_source = run_lint(tmp_path / "app", select=("LL304",))
+    assert [(f.span.path, f.span.line) for f in with_source.visible] == [("app.py", 11)]

@@ -101,7 +101,9 @@ def resource_facts(template: Template) -> None:
                 template.public_grants.append(PublicGrant(
                     logical_id, principal, "Add `SourceArn` (and `SourceAccount`) naming the caller, or "
                     "`PrincipalOrgID`, or name the calling service as `Principal`.",
-                    _is_none(props.get("FunctionUrlAuthType"))))
+                    # CDK's `add_function_url(auth_type=NONE)` writes both: `lambda:InvokeFunctionUrl`
+                    # for auth NONE, and `lambda:InvokeFunction` only through the URL
+                    _is_none(props.get("FunctionUrlAuthType")) or _is_true(props.get("InvokedViaFunctionUrl"))))
         elif kind.value == "AWS::Lambda::EventInvokeConfig":
             target = function_named(props.get("FunctionName"))
             named = [target] if target is not None else []
@@ -125,6 +127,10 @@ def _trusts_principals(props: Located) -> bool:
         if principal is not None and (principal.get("AWS") is not None or not isinstance(principal.value, dict)):
             return True
     return False
+
+
+def _is_true(node: Located | None) -> bool:
+    return node is not None and str(node.value).lower() == "true"
 
 
 def _is_none(node: Located | None) -> bool:
