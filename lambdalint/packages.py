@@ -34,7 +34,7 @@ from typing import Callable, Iterable, Literal, NamedTuple
 
 from lambdalint.loaders.cloudformation import is_makefile_build
 from lambdalint.loaders.handlers import nameable, normalized
-from lambdalint.loaders.serverless import no_deploy
+from lambdalint.loaders.serverless import installs_python_requirements, no_deploy
 from lambdalint.located import Located, Span
 from lambdalint.model import Function, Project, Template, remembered
 from lambdalint.package_size import (
@@ -382,11 +382,13 @@ def _serverless_code(function: Function) -> tuple[CodeSource | None, Span]:
                                    template.source.path.name,
                                    node_modules=_node_modules_patterns(base, service_package))
     left_out = no_deploy(template)
+    installs = installs_python_requirements(template)
     if module is not None:
         # serverless-python-requirements `module:`: only that folder ships, moved to the root.
         anchor = module.relative_to(base).as_posix() + "/" if base in module.parents else ""
-        return CodeSource(module, "source", patterns, anchor=anchor, not_installed=left_out), span
-    return CodeSource(normalized(base), "source", patterns, not_installed=left_out), span
+        return CodeSource(module, "source", patterns, anchor=anchor, not_installed=left_out,
+                          installs_requirements=installs), span
+    return CodeSource(normalized(base), "source", patterns, not_installed=left_out, installs_requirements=installs), span
 
 
 def _node_modules_patterns(base: Path, service_package: Located | None) -> tuple[str, ...]:

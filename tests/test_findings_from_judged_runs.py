@@ -565,3 +565,58 @@ app.synth()
         ("Web.template.json", "function URL `FnFunctionUrl6DE4C3B6`")]
     with_source = run_lint(tmp_path / "app", select=("LL304",))
     assert [(f.span.path, f.span.line) for f in with_source.visible] == [("app.py", 11)]
+
+
+_DOTENV_SERVICE = """\
+service: pizzaria
+frameworkVersion: ">=1.1.0 <2.0.0"
+plugins:
+  - serverless-dotenv-plugin
+provider:
+  name: aws
+  runtime: python3.12
+  timeout: 10
+functions:
+  pizzas:
+    handler: src/pizzas/handler.list_pizzas
+"""
+_PIZZAS = """\
+import os
+
+import boto3
+
+table = boto3.resource("dynamodb", endpoint_url=os.environ["DYNAMO_ENDPOINT"]).Table(os.environ["PIZZAS_TABLE"])
+
+
+def list_pizzas(event, context):
+    return table.scan()["Items"]
+"""
+
+
+def test_serverless_dotenv_plugin_sets_the_env_files_variables(tmp_path: Path) -> None:
+    # leomenezessz/serverless-python-offline: 12 LL109 "is read but ... sets no environment" for
+    # variables serverless-dotenv-plugin injects from `.env`; its reserved AWS_ACCESS_KEY went unseen
+    env = "HOSTNAME=localhost\nAWS_ACCESS_KEY=xxxxxxx\nPIZZAS_TABLE=pizzas\nDYNAMO_ENDPOINT=http://localhost:4566\n"
+    write_tree(tmp_path / "with", {"serverless.yml": _DOTENV_SERVICE, ".env": env, "src/pizzas/handler.py": _PIZZAS})
+    write_tree(tmp_path / "unlisted", {"serverless.yml": _DOTENV_SERVICE.replace("plugins:\n  - serverless-dotenv-plugin\n", ""),
+                                       ".env": env, "src/pizzas/handler.py": _PIZZAS})
+    write_tree(tmp_path / "ignored", {"serverless.yml": _DOTENV_SERVICE, "src/pizzas/handler.py": _PIZZAS})
+    found = run_lint(tmp_path / "with", select=("LL109", "LL205"))
+    assert [(f.code, f.span.path, f.span.line) for f in found.visible] == [("LL205", ".env", 2)]
+    assert sorted(f.message.split("`")[1] for f in run_lint(tmp_path / "unlisted", select=("LL109",)).visible) == \
+        ["DYNAMO_ENDPOINT", "PIZZAS_TABLE"]  # `.env` alone feeds `${env:...}`, not the functions
+    assert not run_lint(tmp_path / "ignored", select=("LL109",)).visible  # the usual git-ignored `.env`
+
+
+def test_a_serverless_v1_service_without_the_requirements_plugin_ships_none(tmp_path: Path) -> None:
+    # leomenezessz/serverless-python-offline: requirements.txt feeds a dev container; `sls package`
+    # before v4 zips the folder as it is, so boto3 and pytest are not "bundled"
+    service = _DOTENV_SERVICE.replace("  - serverless-dotenv-plugin\n", "  - serverless-offline\n")
+    files = {"serverless.yml": service, "src/pizzas/handler.py": _PIZZAS.replace('os.environ["DYNAMO_ENDPOINT"]', "None"),
+             "requirements.txt": "boto3==1.17.68\npytest==6.2.4\n"}
+    write_tree(tmp_path / "v1", files)
+    write_tree(tmp_path / "plugin", {**files, "serverless.yml": service.replace(
+        "  - serverless-offline\n", "  - serverless-offline\n  - serverless-python-requirements\n")})
+    assert not [f for f in run_lint(tmp_path / "v1", select=("LL404",)).visible if "requirements.txt" in f.span.path]
+    assert sorted(f.span.line for f in run_lint(tmp_path / "plugin", select=("LL404",)).visible
+                  if "requirements.txt" in f.span.path) == [1, 2]

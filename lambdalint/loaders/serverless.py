@@ -23,6 +23,7 @@ from typing import Callable
 
 from lambdalint.located import Located, Span, default
 from lambdalint.loaders.cloudformation import merge_defaults, resource_facts, resource_functions
+from lambdalint.loaders.dotenv import PLUGIN as DOTENV_PLUGIN, dotenv_environment
 from lambdalint.loaders.handlers import normalized, resolve_handler
 from lambdalint.model import Function, PublicUrl, SourceFile, Template, UnsupportedSetting
 
@@ -98,15 +99,18 @@ def load_serverless(source: SourceFile, root: Located, include: Include | None =
         note(f"{source.display}:{functions.span.line}: the functions of `{functions.value}` were not read "
              "(lambdalint reads `${file(...)}` only when its path is written out and the file "
              "is in the project): they are not checked")
+    # `serverless-dotenv-plugin`: what its `.env` files set (None: it is used, but no file is here)
+    dotenv = dotenv_environment(template) if DOTENV_PLUGIN in plugins(template.root) else False
     for name, config in entries:
         if isinstance(config.value, dict):
-            template.functions.append(_function(template, name, config, provider))
+            template.functions.append(_function(template, name, config, provider, dotenv))
     template.functions.extend(resource_functions(template))
     resource_facts(template)
     return template
 
 
-def _function(template: Template, name: str, config: Located, provider: Located) -> Function:
+def _function(template: Template, name: str, config: Located, provider: Located,
+              dotenv: Located | None | bool = False) -> Function:
     span = config.key_span or config.span
 
     def setting(key: str, fallback: object = None) -> Located:
@@ -123,6 +127,8 @@ def _function(template: Template, name: str, config: Located, provider: Located)
     provider_env = provider.get("environment")
     if provider_env is not None:
         environment = merge_defaults(environment, provider_env, "provider")
+    if isinstance(dotenv, Located):
+        environment = merge_defaults(environment, dotenv, "provider")
     layers = config.get("layers") or provider.get("layers")
     # An `image:` function runs the container's own runtime: `provider.runtime` (and its
     # deprecation, and Python handler linking) does not apply to it.
@@ -147,8 +153,9 @@ def _function(template: Template, name: str, config: Located, provider: Located)
         package_type="Image" if image else "Zip",
         spelling=SPELLING,
         set_hint="on the function or under `provider`",
-        environment_known=all(node is None or (isinstance(node.value, dict) and node.origin != "unresolved"
-                                               and node.intrinsic is None) for node in (own_environment, provider_env)),
+        environment_known=dotenv is not None and all(
+            node is None or (isinstance(node.value, dict) and node.origin != "unresolved" and node.intrinsic is None)
+            for node in (own_environment, provider_env)),
         environment_anchor=next((node.key_span for node in (own_environment, provider_env)
                                  if node is not None and node.key_span is not None), None),
         failure_handling=next((config.get(k) for k in ("onError", "destinations", "maximumRetryAttempts",
@@ -224,6 +231,23 @@ def no_deploy(template: Template) -> tuple[str, ...]:
              manifest.get("dependencies")) if isinstance(part, dict)] if isinstance(manifest, dict) else []
     major = next((re.match(r"\D*(\d+)", spec) for spec in specs if isinstance(spec, str)), None)
     return _OLD_NO_DEPLOY if major is not None and int(major.group(1)) < 5 else ()
+
+
+def installs_python_requirements(template: Template) -> bool:
+    """Whether `serverless package` installs the service's requirements.txt into the zip: with
+    serverless-python-requirements, yes; without it, a framework before v4 (its `frameworkVersion`
+    says so) zips the folder as it is. A later or unstated version is taken to install them."""
+    if "serverless-python-requirements" in plugins(template.root):
+        return True
+    version = template.root.get("frameworkVersion")
+    text = version.str_value() if version is not None and version.origin != "unresolved" else None
+    if not text:
+        return True
+    below = re.search(r"<=?\s*v?(\d+)", text)  # an upper bound: `<2`, `>=1.0.0 <2.0.0`
+    if below is not None:
+        return int(below.group(1)) > 4 or (int(below.group(1)) == 4 and "<=" in text)
+    first = re.search(r"(\d+)", text)  # `3`, `^3.38.0`, `~2.72.0`; `>=2.0.0` may be any later one
+    return first is None or ">" in text or int(first.group(1)) >= 4
 
 
 def plugins(root: Located) -> list[str]:
