@@ -70,8 +70,9 @@ def check(ctx: Context) -> Iterator[Finding]:
             if match is None:
                 continue
             seen.add(fact.span)
+            what = f"`{fact.target[:-2]}(...)` is given" if fact.target.endswith("()") else f"`{fact.target}` is"
             yield ctx.finding(
-                fact.span, f"`{fact.target}` is {match.description} written into the code",
+                fact.span, f"{what} {match.description} written into the code",
                 "Keep the credential in Secrets Manager or an SSM SecureString, pass its name in an "
                 "environment variable and read it once per execution environment; rotate the leaked value.",
                 function=owners.get(module.path))
@@ -142,6 +143,31 @@ def handler(event, context):
     with psycopg.connect(DATABASE_URL) as conn:
         return conn.execute("select 1").fetchone()
 """), title="connection string with a password"),
+        bad(files=_project("""\
+from sqlalchemy import create_engine
+from sqlalchemy.orm import sessionmaker
+
+engine = create_engine("mysql+pymysql://root:Pr4ctica1Ds@practica1.cfayxotfiehc.us-east-1.rds.amazonaws.com/practica1")  # [hardcoded-secret-in-handler]
+Session = sessionmaker(bind=engine)
+
+
+def handler(event, context):
+    return Session().execute("select 1").scalar()
+"""), title="connection string passed straight to the engine (dasal03/Crud-Serverless-python)"),
+        good(files=_project("""\
+import os
+
+import requests
+from sqlalchemy import create_engine
+
+engine = create_engine(os.environ["DATABASE_URL"])
+local = create_engine("postgresql://postgres:postgres@localhost:5432/test")
+docs = requests.get("https://registry.example.com/packages/@scope/name")
+
+
+def handler(event, context):
+    return engine.execute("select 1").scalar()
+"""), title="the URL from the environment; a local default; an @ that is no credential"),
         bad(files=_project("""\
 from clients import notify
 

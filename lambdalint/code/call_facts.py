@@ -65,6 +65,12 @@ class CallFacts(WalkState):
                 value = string_value(arg.value)
                 if value is not None:
                     self._string(arg.keyword.value, value, arg.value)
+            elif arg is (positional[0] if positional else None) and names:
+                # `create_engine("mysql://user:password@host/db")`: a URL with a user in it, the
+                # one positional literal that carries a credential by its shape
+                value = string_value(arg.value)
+                if value is not None and "://" in value and "@" in value:
+                    self._string(min(names).rpartition(".")[2] + "()", value, arg.value)
         callback, shift = self._callback(node, names, factory)
         fn = self.function
         once = fn is None or self.once_depth > 0
