@@ -620,3 +620,39 @@ def test_a_serverless_v1_service_without_the_requirements_plugin_ships_none(tmp_
     assert not [f for f in run_lint(tmp_path / "v1", select=("LL404",)).visible if "requirements.txt" in f.span.path]
     assert sorted(f.span.line for f in run_lint(tmp_path / "plugin", select=("LL404",)).visible
                   if "requirements.txt" in f.span.path) == [1, 2]
+
+
+def test_cdk_role_without_policy_updates_and_a_python_layer_version_are_followed(tmp_path: Path) -> None:
+    # ShengHow95/aws-lambda-python-unit-test: `role=role.without_policy_updates()` was "a role
+    # defined outside the template" (three *FullAccess policies unseen); alukach/cdk-python-lambda-
+    # monorepo: a `PythonLayerVersion(entry=...)` was "without local content"
+    write_tree(tmp_path, {"cdk.json": '{"app": "python3 app.py"}\n', "app.py": """\
+import aws_cdk as cdk
+from aws_cdk import Stack, aws_iam as iam, aws_lambda as lambda_, aws_lambda_python_alpha as lambda_python
+from constructs import Construct
+
+
+class Admin(Stack):
+    def __init__(self, scope: Construct, id: str) -> None:
+        super().__init__(scope, id)
+        role = iam.Role(
+            self, "AdminRole", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            managed_policies=[
+                iam.ManagedPolicy.from_managed_policy_arn(self, "Ddb", "arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess"),
+            ])
+        layer = lambda_python.PythonLayerVersion(self, "DbLib", entry="layers/db_utils",
+                                                 compatible_runtimes=[lambda_.Runtime.PYTHON_3_12])
+        lambda_.Function(self, "AdminGetEvent", runtime=lambda_.Runtime.PYTHON_3_12, handler="app.handler",
+                         code=lambda_.Code.from_asset("lambda"), timeout=cdk.Duration.seconds(10),
+                         role=role.without_policy_updates(), layers=[layer])
+
+
+app = cdk.App()
+Admin(app, "Admin")
+app.synth()
+""", "lambda/app.py": "from db_utils import connect\n\n\ndef handler(event, context):\n    return connect()\n",
+        "layers/db_utils/db_utils.py": "def connect():\n    return 'ok'\n",
+        "layers/db_utils/requirements.txt": "pg8000==1.31.2\n"})
+    result = run_lint(tmp_path, select=("LL303", "LL108"))
+    assert [(f.code, f.span.line) for f in result.visible] == [("LL303", 12)]
+    assert not [n for n in result.notes if "role" in n or "without local content" in n], result.notes

@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from lambdalint.loaders import cdkhttpapis, cdkschedules, cdktriggers, cdkversions, cdkwebsockets
-from lambdalint.loaders.cdkfunctions import (FUNCTIONS, LAMBDA, LAYER, async_config, code_value, function_construct,
-                                             layer_construct)
+from lambdalint.loaders.cdkfunctions import (FUNCTIONS, LAMBDA, LAYER, PYTHON_LAYER, async_config, code_value,
+                                             function_construct, layer_construct)
 from lambdalint.loaders.cdkiam import iam_value, role_construct
 from lambdalint.loaders.cdkobjects import Construct, as_located
 from lambdalint.loaders.cdkresources import (AppState, construct_id, construct_items, creation_key, head_span, scoped_id,
@@ -31,7 +31,7 @@ def on_construct(state: AppState, qualified: str, call: Any, frame: Any, reader:
         wired = deployment_construct(qualified, call, frame, reader)
     if wired is not None:
         return wired
-    if qualified == LAYER:
+    if qualified in (LAYER, PYTHON_LAYER):
         return layer_construct(state, qualified, call, frame, reader) or opaque(qualified, call, frame, reader)
     kind = FUNCTIONS.get(qualified)
     if kind is None:

@@ -100,6 +100,7 @@ def function_role(function: Any, properties: dict[str, Located], initial: Any,
 
 
 LAYER = LAMBDA + "LayerVersion"
+PYTHON_LAYER = "aws_cdk.aws_lambda_python_alpha.PythonLayerVersion"
 
 
 def layer_construct(state: AppState, qualified: str, call: Any, frame: Any, reader: Any) -> Any:
@@ -110,11 +111,18 @@ def layer_construct(state: AppState, qualified: str, call: Any, frame: Any, read
     construct = resource_maker(state, reader, qualified)("AWS::Lambda::LayerVersion", {}, call, frame)
     if not construct:
         return None
-    code = keywords.get("code", (None,))[0]
-    asset = code.value.get("cdk:asset") if isinstance(code, Located) and isinstance(code.value, dict) else None
-    if asset is not None and isinstance(asset.value, str) and asset.is_literal:
+    if qualified == PYTHON_LAYER:
+        # `PythonLayerVersion(entry="layers/db")`: the entry folder, bundled into `python/` with its
+        # requirements installed, as a Python `BuildMethod` builds a SAM layer
+        asset = keywords.get("entry", (None,))[0]
+        build = {"BuildMethod": Located("python3", asset.span)} if isinstance(asset, Located) else {}
+    else:
+        code = keywords.get("code", (None,))[0]
+        asset = code.value.get("cdk:asset") if isinstance(code, Located) and isinstance(code.value, dict) else None
+        build = {}
+    if isinstance(asset, Located) and isinstance(asset.value, str) and asset.is_literal:
         construct.resource.value["Metadata"] = Located(
-            {"aws:asset:path": Located(str(state.app_dir / asset.value), asset.span)}, asset.span)
+            {"aws:asset:path": Located(str(state.app_dir / asset.value), asset.span), **build}, asset.span)
     return construct
 
 

@@ -53,6 +53,10 @@ def construct_method(owner: Any, method: str, call: Any, frame: Any, reader: Any
     if method.startswith("grant"):
         grant_to(owner, method, values, node)
         return None
+    if method == "without_policy_updates" and owner is not None and owner.kind == ROLE:
+        # the same role, which CDK then leaves as it is: what it already allows is what the
+        # function gets (grants through it add nothing, and are not followed either)
+        return owner
     if method == "add_subscription_filter":  # also on a log group imported by name: its trigger all the same
         keywords, _ = reader.keywords(call, frame)
         name = values[0].value if values and isinstance(values[0], Located) and values[0].is_literal else "Subscription"
