@@ -656,3 +656,37 @@ app.synth()
     result = run_lint(tmp_path, select=("LL303", "LL108"))
     assert [(f.code, f.span.line) for f in result.visible] == [("LL303", 12)]
     assert not [n for n in result.notes if "role" in n or "without local content" in n], result.notes
+
+
+def test_an_imported_cdk_construct_is_not_the_apps_own_of_the_same_id(tmp_path: Path) -> None:
+    # ShengHow95/aws-lambda-python-unit-test: `LayerVersion.from_layer_version_arn(self, "GenericLayer",
+    # arn)` in one stack was read as the other stack's `LayerVersion(self, "GenericLayer", ...)`
+    write_tree(tmp_path, {"cdk.json": '{"app": "python3 app.py"}\n', "app.py": """\
+import aws_cdk as cdk
+from aws_cdk import Stack, aws_lambda as lambda_
+from constructs import Construct
+
+
+class Layers(Stack):
+    def __init__(self, scope: Construct, id: str) -> None:
+        super().__init__(scope, id)
+        lambda_.LayerVersion(self, "GenericLayer", code=lambda_.Code.from_asset("layers/generic"))
+
+
+class Api(Stack):
+    def __init__(self, scope: Construct, id: str, layer_arn: str) -> None:
+        super().__init__(scope, id)
+        generic = lambda_.LayerVersion.from_layer_version_arn(self, "GenericLayer", layer_arn)
+        lambda_.Function(self, "GetEvent", runtime=lambda_.Runtime.PYTHON_3_12, handler="app.handler",
+                         code=lambda_.Code.from_asset("lambda"), timeout=cdk.Duration.seconds(10), layers=[generic])
+
+
+app = cdk.App()
+Layers(app, "Layers")
+Api(app, "Api", layer_arn="arn:aws:lambda:eu-west-1:123456789012:layer:generic:3")
+app.synth()
+""", "lambda/app.py": "def handler(event, context):\n    return 1\n", "layers/generic/python/generic.py": "X = 1\n"})
+    result = run_lint(tmp_path, select=("LL202",))
+    assert result.project is not None
+    [function] = [f for t in result.project.templates for f in t.functions]
+    assert [(layer.value, layer.origin) for layer in function.layers] == [("GenericLayer (imported)", "unresolved")]

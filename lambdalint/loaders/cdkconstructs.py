@@ -46,7 +46,10 @@ def on_construct(state: AppState, qualified: str, call: Any, frame: Any, reader:
             return None
         for argument in call.args:
             reader.value(argument.value, frame)
-        return Construct(id_text(reader, id_node, frame), "", qualified)
+        # `LayerVersion.from_layer_version_arn(self, "Generic", arn)` imports what another stack or
+        # account made: its id names no resource of this app, even where one has the same id
+        imported = qualified.rpartition(".")[2].startswith("from_")
+        return Construct(id_text(reader, id_node, frame), "", qualified, attributes={"imported": True} if imported else {})
     return function_construct(state, kind, qualified, call, frame, reader)
 
 

@@ -69,6 +69,8 @@ def positional(node: cst.Call, index: int) -> cst.CSTNode | None:
 def as_located(value: Value, span: Span) -> Located:
     """A value placed into the model: constructs become `Ref`s to their logical id."""
     if isinstance(value, Construct):
+        if value.attributes.get("imported"):
+            return Located(f"{value.logical_id} (imported)", span, "unresolved")
         return Located({"Ref": Located(value.logical_id, span)}, span)
     if isinstance(value, Located):
         return value
