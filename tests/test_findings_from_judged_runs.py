@@ -690,3 +690,69 @@ app.synth()
     assert result.project is not None
     [function] = [f for t in result.project.templates for f in t.functions]
     assert [(layer.value, layer.origin) for layer in function.layers] == [("GenericLayer (imported)", "unresolved")]
+
+
+def test_a_terraform_trigger_of_an_alias_is_one_of_its_function(tmp_path: Path) -> None:
+    # Toluhunter/Terraform-Lambda-Blue-Green-Canary-No-Codedeploy: the HTTP API integrates the
+    # module's `aws_lambda_alias.live.invoke_arn`; five routes without authorization passed unseen
+    write_tree(tmp_path, {"apigateway.tf": """\
+resource "aws_apigatewayv2_api" "notes" {
+  name          = "notes"
+  protocol_type = "HTTP"
+}
+
+resource "aws_apigatewayv2_integration" "create_note" {
+  api_id                 = aws_apigatewayv2_api.notes.id
+  integration_type       = "AWS_PROXY"
+  integration_uri        = module.create_note.invoke_arn
+  payload_format_version = "2.0"
+}
+
+resource "aws_apigatewayv2_route" "create_note" {
+  api_id    = aws_apigatewayv2_api.notes.id
+  route_key = "POST /notes"
+  target    = "integrations/${aws_apigatewayv2_integration.create_note.id}"
+}
+
+module "create_note" {
+  source        = "./modules/lambda_function"
+  function_name = "create-note"
+  source_dir    = "${path.module}/src/create_note"
+}
+""", "modules/lambda_function/main.tf": """\
+variable "function_name" {}
+variable "source_dir" {}
+
+data "archive_file" "this" {
+  type        = "zip"
+  source_dir  = var.source_dir
+  output_path = "${path.module}/${var.function_name}.zip"
+}
+
+resource "aws_iam_role" "this" {
+  name               = var.function_name
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Action = "sts:AssumeRole", Effect = "Allow", Principal = { Service = "lambda.amazonaws.com" } }] })
+}
+
+resource "aws_lambda_function" "this" {
+  function_name = var.function_name
+  filename      = data.archive_file.this.output_path
+  handler       = "app.handler"
+  runtime       = "python3.12"
+  timeout       = 10
+  publish       = true
+  role          = aws_iam_role.this.arn
+}
+
+resource "aws_lambda_alias" "live" {
+  name             = "live"
+  function_name    = aws_lambda_function.this.arn
+  function_version = aws_lambda_function.this.version
+}
+
+output "invoke_arn" {
+  value = aws_lambda_alias.live.invoke_arn
+}
+""", "src/create_note/app.py": "import json\n\n\ndef handler(event, context):\n    return {'statusCode': 201, 'body': json.dumps({})}\n"})
+    result = run_lint(tmp_path, select=("LL216",))
+    assert [(f.span.path, f.span.line, f.severity) for f in result.visible] == [("apigateway.tf", 13, "warning")]

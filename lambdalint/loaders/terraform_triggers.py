@@ -96,7 +96,7 @@ class _Collector:
             if found is None and len(parts) >= 3 and parts[1] in self.calls and self.namespace.writes(node):  # type: ignore[arg-type]
                 found = self.calls[parts[1]](parts[2])  # an output of a local module
             return found
-        ref = self.module.reference(node)
+        ref = alias_target(self.module, self.module.reference(node))
         if ref is not None:
             return self.by_address.get(f"{ref[0]}.{ref[1]}") if ref[0] == FUNCTION else None
         text = node.str_value() if node is not None else None
@@ -424,13 +424,23 @@ def _through_outputs(declaring: TerraformModule, namespace: TerraformModule, nam
     by_address = {f.name: f for f in functions}
 
     def output(key: str) -> Function | None:
-        ref = called.output_reference(key)
+        ref = alias_target(called, called.output_reference(key))
         return by_address.get(f"{called.prefix}{ref[0]}.{ref[1]}") if ref is not None and ref[0] == FUNCTION else None
 
     owned = {id(f) for f in functions}
     found = [t for t in _Collector(declaring, functions, {name: output}, namespace).collect()
              if t.function is not None and id(t.function) in owned]
     return _without_redundant_permissions(found)
+
+
+def alias_target(module: TerraformModule, ref: tuple[str, str, str] | None) -> tuple[str, str, str] | None:
+    """`aws_lambda_alias.live.invoke_arn` invokes the function the alias names (`function_name =
+    aws_lambda_function.this.function_name`): a trigger of the alias is one of the function."""
+    if ref is None or ref[0] != "aws_lambda_alias":
+        return ref
+    block = module.resources.get((ref[0], ref[1]))
+    target = module.reference(module.value(block).get("function_name")) if block is not None else None
+    return target if target is not None and target[0] == FUNCTION else ref
 
 
 def module_schedules(module: TerraformModule) -> list[ScheduleExpression]:
