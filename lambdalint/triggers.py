@@ -28,10 +28,10 @@ from lambdalint.model import Function, Template
 TriggerKind = Literal[
     "api", "http-api", "websocket", "alb", "function-url", "sqs", "sns", "s3", "schedule", "scheduler",
     "eventbridge", "kinesis", "dynamodb", "stream", "msk", "kafka", "mq", "documentdb", "logs",
-    "cognito", "iot", "alexa", "apigateway",
+    "cognito", "iot", "alexa", "apigateway", "alarm",
 ]
 # Services that invoke a function asynchronously: Lambda queues the event and retries on its own.
-ASYNC_KINDS = frozenset({"sns", "s3", "schedule", "scheduler", "eventbridge", "logs", "iot"})
+ASYNC_KINDS = frozenset({"sns", "s3", "schedule", "scheduler", "eventbridge", "logs", "iot", "alarm"})
 # Sources read by an event source mapping from a shard: a failing record blocks the shard.
 # "stream" is a mapping whose source is a Kinesis or DynamoDB stream that cannot be told apart.
 STREAM_KINDS = frozenset({"kinesis", "dynamodb", "stream"})
@@ -73,6 +73,8 @@ _PERMISSION_PRINCIPALS: dict[str, TriggerKind] = {
     "apigateway.amazonaws.com": "apigateway",
     "elasticloadbalancing.amazonaws.com": "alb", "cognito-idp.amazonaws.com": "cognito",
     "alexa-appkit.amazon.com": "alexa",
+    # a CloudWatch alarm's Lambda action, which invokes the function asynchronously
+    "lambda.alarms.cloudwatch.amazonaws.com": "alarm",
 }
 # An OpenAPI document larger than this is not an API definition worth reading for triggers.
 _MAX_DOCUMENT_BYTES = 5_000_000

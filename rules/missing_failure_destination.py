@@ -2,7 +2,7 @@
 ## What it does
 Reports events that can be lost or block a stream without anyone hearing about it:
 - a function invoked asynchronously (S3, SNS, EventBridge rules and schedules, EventBridge
-  Scheduler, CloudWatch Logs, IoT rules) that has no dead-letter queue (`DeadLetterQueue`,
+  Scheduler, CloudWatch Logs, IoT rules, a CloudWatch alarm's Lambda action) that has no dead-letter queue (`DeadLetterQueue`,
   `DeadLetterConfig`, Serverless `onError`), no `OnFailure` destination and no `EventInvokeConfig`
   (SAM property, `AWS::Lambda::EventInvokeConfig` resource, Serverless `destinations` /
   `maximumRetryAttempts` / `maximumEventAge`);
@@ -53,7 +53,7 @@ from lambdalint.rulekit import Context, Finding, Located, Related, Rule, Trigger
 
 _ASYNC_NAMES = {
     "sns": "SNS", "s3": "S3", "schedule": "a schedule", "scheduler": "EventBridge Scheduler",
-    "eventbridge": "EventBridge", "logs": "CloudWatch Logs", "iot": "an IoT rule",
+    "eventbridge": "EventBridge", "logs": "CloudWatch Logs", "iot": "an IoT rule", "alarm": "a CloudWatch alarm",
     "api": "API Gateway (`X-Amz-Invocation-Type: Event`)",
 }
 
@@ -279,6 +279,36 @@ Resources:
       EventSourceArn: arn:aws:dynamodb:eu-west-1:123456789012:table/orders/stream/2024-01-01T00:00:00.000
       StartingPosition: LATEST
 """, title="mapping on a function outside the template"),
+        bad("""\
+resource "aws_cloudwatch_metric_alarm" "cpu_high" {
+  alarm_name          = "ec2-cpu-high"
+  comparison_operator = "GreaterThanThreshold"
+  evaluation_periods  = 2
+  metric_name         = "CPUUtilization"
+  namespace           = "AWS/EC2"
+  period              = 300
+  statistic           = "Average"
+  threshold           = 90
+  alarm_actions       = [aws_lambda_function.remediation.arn]
+}
+
+resource "aws_lambda_function" "remediation" {  # [missing-failure-destination]
+  function_name = "ec2-remediation"
+  filename      = "remediation.zip"
+  handler       = "lambda_function.lambda_handler"
+  runtime       = "python3.12"
+  timeout       = 60
+  role          = "arn:aws:iam::123456789012:role/remediation"
+}
+
+resource "aws_lambda_permission" "allow_cloudwatch" {
+  statement_id  = "AllowExecutionFromCloudWatch"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.remediation.function_name
+  principal     = "lambda.alarms.cloudwatch.amazonaws.com"
+  source_arn    = aws_cloudwatch_metric_alarm.cpu_high.arn
+}
+""", name="main.tf", title="a CloudWatch alarm's Lambda action (sd031/ec2-monitoing-auto-remediation-terraform-lambda)"),
         good("""\
 AWSTemplateFormatVersion: "2010-09-09"
 Transform: AWS::Serverless-2016-10-31
