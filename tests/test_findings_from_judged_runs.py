@@ -756,3 +756,39 @@ output "invoke_arn" {
 """, "src/create_note/app.py": "import json\n\n\ndef handler(event, context):\n    return {'statusCode': 201, 'body': json.dumps({})}\n"})
     result = run_lint(tmp_path, select=("LL216",))
     assert [(f.span.path, f.span.line, f.severity) for f in result.visible] == [("apigateway.tf", 13, "warning")]
+
+
+def test_a_helper_called_on_several_lines_is_reported_at_the_first(tmp_path: Path) -> None:
+    # yugandhar99/aws-ec2-backup-lambda-terraform: `_client()` called on lines 51-53 was reported at 53
+    write_tree(tmp_path, {"template.yaml": """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Backup:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Timeout: 60
+""", "src/app.py": """\
+import os
+
+import boto3
+
+SNS_TOPIC_ARN = os.environ.get("SNS_TOPIC_ARN")
+
+
+def _client(name):
+    return boto3.client(name)
+
+
+def handler(event, context):
+    ec2 = _client("ec2")
+    ssm = _client("ssm")
+    sns = _client("sns") if SNS_TOPIC_ARN else None
+    return ec2, ssm, sns
+"""})
+    result = run_lint(tmp_path, select=("LL101",))
+    assert [(f.span.line, f.message) for f in result.visible] == [
+        (13, "`_client()` creates a `boto3.client` on every invocation")]

@@ -147,6 +147,9 @@ class CodeAnalysis:
             for mutation in [*function.mutations, *(m for m in function.self_mutations if m.name[5:] in state)]:
                 if not mutation.once:
                     yield "mutation", mutation, Reached(site or mutation.span, mutation.span, module, function, via)
+            # pushed in source order and popped in it too: a helper called on several lines is
+            # reached (and reported) from the first
+            pushed: list[tuple[ModuleFacts, FunctionFacts, Span | None, tuple[str, ...], bool]] = []
             for call in function.calls:
                 if call.once:
                     continue
@@ -154,21 +157,22 @@ class CodeAnalysis:
                 yield "call", call, Reached(where, call.span, module, function, via)
                 for target_module, target in self.callees(module, function, call, roots):
                     if not target.cached:
-                        stack.append((target_module, target, where, via + (target.qualname,),
+                        pushed.append((target_module, target, where, via + (target.qualname,),
                                       on_instance and call.self_method is not None))
                 for target_module, target in self.callback_callees(module, function, call, roots):
                     if not target.cached:
                         own_method = target_module is module and target.class_name == function.class_name
-                        stack.append((target_module, target, where, via + (target.qualname,),
+                        pushed.append((target_module, target, where, via + (target.qualname,),
                                       on_instance and own_method and target.class_name is not None))
                 for target_module, target, module_level in self.method_callees(module, function, call, roots):
                     if not target.cached:
-                        stack.append((target_module, target, where, via + (target.qualname,), module_level))
+                        pushed.append((target_module, target, where, via + (target.qualname,), module_level))
                 for target in self.route_callees(module, call):
-                    stack.append((module, target, where, via + (target.qualname,), False))
+                    pushed.append((module, target, where, via + (target.qualname,), False))
                 for target_module, target in self.table_callees(module, function, call, roots):
                     if not target.cached:
-                        stack.append((target_module, target, where, via + (target.qualname,), False))
+                        pushed.append((target_module, target, where, via + (target.qualname,), False))
+            stack.extend(reversed(pushed))
 
     def all_calls(self, handler: Handler) -> Iterator[tuple[CallFact, ModuleFacts]]:
         """Every call the handler's code can make, once or per invocation: the module-level calls
