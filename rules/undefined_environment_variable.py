@@ -8,7 +8,9 @@ code of the handler's module and the project modules it imports, and the functio
 Silent: reads with a default (`os.environ.get("X", "d")`, `os.getenv("X") or "d"`), reads under a
 test of the same variable (`if "X" in os.environ:`, `if os.getenv("X"):`, and as a value
 `bool(os.getenv("X"))`, `os.getenv("X") is not None`, `not os.getenv("X")`), `os.environ["X"]`
-inside `try ... except KeyError` (a `.get()` never raises, so a `try` does not make it optional), variables the runtime sets (`AWS_REGION`, `AWS_LAMBDA_FUNCTION_NAME`,
+inside `try ... except KeyError` (a `.get()` never raises, so a `try` does not make it optional),
+a `.get()` / `getenv()` read into a local the function never reads again (dead code fails
+nothing), variables the runtime sets (`AWS_REGION`, `AWS_LAMBDA_FUNCTION_NAME`,
 `LAMBDA_TASK_ROOT`, ...), and functions whose environment cannot be read statically (an `!If`, a
 Serverless `${file(...)}`).
 
@@ -52,7 +54,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             continue
         for fact, _module in reachable_env(analysis, handler, ctx.project):
             name = fact.variable
-            if fact.kind != "read" or name is None or fact.has_default or fact.guarded:
+            if fact.kind != "read" or name is None or fact.has_default or fact.guarded or fact.unused:
                 continue
             if name in function.environment or name in RUNTIME_VARIABLES:
                 continue
@@ -230,6 +232,23 @@ logging.getLogger().setLevel(LOG_LEVEL)
 def handler(event, context):
     return {"table": os.environ["TABLE_NAME"], "debug": DEBUG}
 """}, title="reads with defaults"),
+        good(files={"template.yaml": SAM, "src/app.py": """\
+import json
+import logging
+import os
+
+import boto3
+
+LOG = logging.getLogger()
+
+
+def main(event, context):
+    LOG.info(f"EVENT:  {json.dumps(event)}")
+    # Pull out the DynamoDB table name from environment
+    table_name = os.environ.get('USERS_TABLE')
+    cognito = boto3.client('cognito-idp')
+    return cognito.sign_up(ClientId="7abc", Username=event["user"], Password=event["pw"])
+"""}, title="a .get() into a local never read again (amit-gueta/todolist-cdk-python)"),
         bad(files={"template.yaml": SAM, "src/app.py": """\
 import json
 import os

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from lambdalint.code.bindings import string_value
@@ -61,6 +63,27 @@ class EnvFacts(WalkState):
         # `os.environ["X"] or "d"` and `bool(os.environ["X"])` still raise when `X` is unset
         self.facts.env.append(EnvFact(key, kind, has_default or (id(node) in self.defaulted and not raises),
                                       self._span(node), fn.qualname if fn else None, guarded, target))
+        if target is not None and not raises and self.env_pending:
+            self.env_pending[-1].append(len(self.facts.env) - 1)
+
+    def _env_enter_function(self) -> None:
+        self.env_pending.append([])
+
+    def _env_leave_function(self, node: cst.FunctionDef) -> None:
+        """A `.get()` read into a local the function never reads again cannot fail anything
+        (copy-pasted dead code): marked `unused`. Counted in the function's text, so a mention in a
+        string or a comment keeps it used, never the other way round."""
+        pending = self.env_pending.pop()
+        fn = self.function
+        if not pending or fn is None:
+            return
+        text = self.positions.source(node)
+        for index in pending:
+            fact = self.facts.env[index]
+            name = fact.target or ""
+            mentions = len(re.findall(rf"(?<![\w.]){re.escape(name)}\b", text))
+            if mentions <= fn.assigned.get(name, 0) and name not in fn.globals:
+                self.facts.env[index] = fact._replace(unused=True)
 
     def _env_call(self, node: cst.Call, names: set[str]) -> None:
         read = names & _READS

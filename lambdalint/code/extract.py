@@ -149,8 +149,10 @@ class _Visitor(CallFacts, EnvFacts, MutationFacts, AwsFacts, PynamoFacts):
         self.with_open.append(set())
         self._aws_enter_function()
         self._pynamo_enter_function()
+        self._env_enter_function()
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._env_leave_function(original_node)
         self.scopes.pop()
         self.functions.pop()
         self.record_loops.pop()

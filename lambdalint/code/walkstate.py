@@ -43,6 +43,7 @@ class WalkState:
         # environment reads that may legitimately find nothing (LL109): guarded names ("*" = all)
         # and `os.environ.get("X") or default` calls
         self.env_guards: list[frozenset[str]] = []
+        self.env_pending: list[list[int]] = []  # per function: its `.get()` reads into a local
         self.defaulted: set[int] = set()
 
     def _span(self, node: cst.CSTNode) -> Span:
