@@ -792,3 +792,49 @@ def handler(event, context):
     result = run_lint(tmp_path, select=("LL101",))
     assert [(f.span.line, f.message) for f in result.visible] == [
         (13, "`_client()` creates a `boto3.client` on every invocation")]
+
+
+def test_a_terraform_invoke_uri_built_around_the_function_name_names_the_function(tmp_path: Path) -> None:
+    # wescale/handson-lambda-terraform: `.../functions/arn:aws:lambda:${var.region}:${var.account_id}:
+    # function:${aws_lambda_function.f.function_name}/invocations`; 6 LL216 and 6 LL203 were missed
+    write_tree(tmp_path, {"users_post.tf": """\
+variable "region" { default = "eu-west-1" }
+variable "account_id" { default = "123456789012" }
+
+resource "aws_lambda_function" "users_post" {
+  function_name = "users-post"
+  filename      = "users.zip"
+  handler       = "index_post.handler"
+  runtime       = "python3.12"
+  timeout       = 120
+  role          = "arn:aws:iam::123456789012:role/users"
+}
+
+resource "aws_api_gateway_rest_api" "demo" {
+  name = "demo"
+}
+
+resource "aws_api_gateway_resource" "users" {
+  rest_api_id = aws_api_gateway_rest_api.demo.id
+  parent_id   = aws_api_gateway_rest_api.demo.root_resource_id
+  path_part   = "users"
+}
+
+resource "aws_api_gateway_method" "users_post" {
+  rest_api_id   = aws_api_gateway_rest_api.demo.id
+  resource_id   = aws_api_gateway_resource.users.id
+  http_method   = "POST"
+  authorization = "NONE"
+}
+
+resource "aws_api_gateway_integration" "users_post" {
+  rest_api_id             = aws_api_gateway_rest_api.demo.id
+  resource_id             = aws_api_gateway_resource.users.id
+  http_method             = aws_api_gateway_method.users_post.http_method
+  integration_http_method = "POST"
+  type                    = "AWS_PROXY"
+  uri                     = "arn:aws:apigateway:${var.region}:lambda:path/2015-03-31/functions/arn:aws:lambda:${var.region}:${var.account_id}:function:${aws_lambda_function.users_post.function_name}/invocations"
+}
+"""})
+    result = run_lint(tmp_path, select=("LL203", "LL216"))
+    assert sorted((f.code, f.severity) for f in result.visible) == [("LL203", "warning"), ("LL216", "warning")]

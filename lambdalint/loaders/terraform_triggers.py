@@ -40,7 +40,9 @@ _MAPPING_KEYS = {
 
 
 # the function's ARN inside an integration URI written out by hand (what `invoke_arn` gives)
-_BUILT_INVOKE_ARN = re.compile(r":lambda:path/[0-9-]+/functions/\$\{([^}]+)\}/invocations")
+# (`.../functions/${aws_lambda_function.f.arn}/invocations`), or around its name in an ARN written out
+# too (`.../functions/arn:aws:lambda:${var.region}:${var.account_id}:function:${aws_lambda_function.f.function_name}/invocations`)
+_BUILT_INVOKE_ARN = re.compile(r":lambda:path/[0-9-]+/functions/(?:[^/]*:function:)?\$\{([^}]+)\}/invocations")
 
 class _Source(NamedTuple):
     """A resource the events come from, in the module that defines it."""
