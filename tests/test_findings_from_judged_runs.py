@@ -838,3 +838,13 @@ resource "aws_api_gateway_integration" "users_post" {
 """})
     result = run_lint(tmp_path, select=("LL203", "LL216"))
     assert sorted((f.code, f.severity) for f in result.visible) == [("LL203", "warning"), ("LL216", "warning")]
+
+
+def test_a_file_no_handler_string_can_name_is_not_a_handler(tmp_path: Path) -> None:
+    # karthikmp1111/terraform-lambda-ci-cd: `lambda/.lambda_function_old.py`, a hidden backup, had
+    # its own three findings beside the real file's
+    code = "import boto3\n\n\ndef lambda_handler(event, context):\n    return boto3.client('s3').list_buckets()\n"
+    write_tree(tmp_path, {"lambda/lambda_function.py": code, "lambda/.lambda_function_old.py": code,
+                          "lambda/lambda_function copy.py": code})
+    result = run_lint(tmp_path, select=("LL101",))
+    assert [f.span.path for f in result.visible] == ["lambda/lambda_function.py"]
