@@ -558,6 +558,12 @@ def _layer(template: Template, element: Located, function: Function | None = Non
                             installs_requirements=function is not None and name in function.layers_installing) \
             if content is not None and content.exists() else None
         return LayerRef(name, span, source)
+    if intrinsic is not None and intrinsic[0] == "Fn::GetAtt":
+        # `!GetAtt PowertoolsLayer.Outputs.LayerVersionArn` (a SAR application's output)
+        parts = intrinsic[1].value if isinstance(intrinsic[1].value, list) else [intrinsic[1]]
+        named = ".".join(str(p.value) for p in parts if isinstance(p, Located) and isinstance(p.value, str))
+        if named:
+            return LayerRef(named, span, None)
     return LayerRef("(unresolved)", span, None)
 
 

@@ -848,3 +848,46 @@ def test_a_file_no_handler_string_can_name_is_not_a_handler(tmp_path: Path) -> N
                           "lambda/lambda_function copy.py": code})
     result = run_lint(tmp_path, select=("LL101",))
     assert [f.span.path for f in result.visible] == ["lambda/lambda_function.py"]
+
+
+def test_a_declared_requirement_is_not_taken_for_layer_code(tmp_path: Path) -> None:
+    # vincedgy/aws-serverless-python-greetings: "`requests` is not in the project and may come from
+    # layer `(unresolved)`", where requests is in the code folder's requirements.txt and the layer
+    # is `!GetAtt AwsLambdaPowertoolsPythonLayer.Outputs.LayerVersionArn`
+    write_tree(tmp_path, {"template.yaml": """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  AwsLambdaPowertoolsPythonLayer:
+    Type: AWS::Serverless::Application
+    Properties:
+      Location:
+        ApplicationId: arn:aws:serverlessrepo:eu-west-1:057560766410:applications/aws-lambda-powertools-python-layer
+        SemanticVersion: 1.25.0
+  AddToGreetings:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: greetings/
+      Handler: app.handler
+      Runtime: python3.12
+      Timeout: 10
+      Layers:
+        - !GetAtt AwsLambdaPowertoolsPythonLayer.Outputs.LayerVersionArn
+      Policies:
+        - Statement:
+            - Effect: Allow
+              Action: sqs:SendMessage
+              Resource: "*"
+""", "greetings/requirements.txt": "requests==2.24.0\n", "greetings/app.py": """\
+import boto3
+import requests
+
+s3 = boto3.client("s3")
+
+
+def handler(event, context):
+    s3.put_object(Bucket="greetings", Key="last", Body=requests.get(event["url"]).content)
+"""})
+    result = run_lint(tmp_path, select=("LL322",))
+    assert [f.message.split(" is never")[0] for f in result.visible] == ["`sqs:SendMessage`"], result.notes
+    assert any("AwsLambdaPowertoolsPythonLayer.Outputs.LayerVersionArn" in n for n in run_lint(tmp_path).notes)

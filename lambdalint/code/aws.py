@@ -189,12 +189,13 @@ def _layer_modules(analysis: CodeAnalysis, handler: Handler,
     remote = remote_layers(function)
     if not remote:
         return []
+    published = _published(analysis, handler)
     for display, path, names in imports:
         for name in names:
             top = name.split(".", 1)[0]
-            if not top or is_stdlib(top) or top in _PROVIDED \
+            if not top or is_stdlib(top) or top in _PROVIDED or top.lower() in published \
                     or project_module(analysis, path, handler.entry.roots, name):
-                continue
+                continue  # a PyPI requirement of the code folder is installed with the code
             return [AwsUnknown(f"`{top}` is not in the project and may come from layer `{remote[0]}`",
                                _import_at(path, display, name))]
     return []
