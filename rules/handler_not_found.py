@@ -15,6 +15,7 @@ handler is not in its source folder: the Makefile may put it in the package. Mod
 deployment plugins generate (`wsgi_handler` of serverless-wsgi) are skipped. Functions whose code is
 not local (S3 artifacts, inline `ZipFile`, container images) and non-Python runtimes are skipped, as
 are handlers built from intrinsics. A module that does not parse is reported as LL001 instead.
+A Python zip function that sets no handler at all (commented out) is reported at the function.
 
 ## Why is this bad?
 The deployment succeeds, then every invocation fails with `Runtime.ImportModuleError` or
@@ -93,6 +94,15 @@ def _not_a_python_handler(function: Function, handler: str | None) -> bool:
 
 
 def check(ctx: Context) -> Iterator[Finding]:
+    for function in ctx.project.functions:
+        handler_node = function.handler
+        if function.package_type == "Zip" and function.is_python and handler_node.value is None \
+                and handler_node.origin == "default":
+            # not written anywhere (commented out): the deployment stops on it
+            key = key_name(function, "Handler")
+            yield ctx.finding(function.span, f"`{function.name}` sets no `{key}`: a Python function deployed as a "
+                              "zip cannot run without one",
+                              f"Set `{key}` to `<module path>.<function>` of the handler.", function=function.name)
     for handler in code_analysis(ctx).handlers:
         function = handler.entry.template_function
         if function is None or function.code_dir is None or not function.code_dir.is_dir():
@@ -161,6 +171,22 @@ RULE = Rule(
     code_names=(),  # reads handler definitions only
     tags=("correctness",),
     examples=(
+        bad(files={"serverless.yml": """\
+service: users
+provider:
+  name: aws
+  runtime: python3.12
+functions:
+  getUser:
+    handler: wsgi_handler.handler
+  createUser:  # [handler-not-found]
+#    handler: wsgi_handler.handler
+    events:
+      - http: {path: /users, method: POST}
+  resize:
+    image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/resize:latest
+""", "app.py": "def app(environ, start_response):\n    return []\n"},
+            title="a handler commented out (krcourville/serverless-python-flask); an image needs none"),
         bad(files={"template.yaml": _sam("app.lambda_handler", "  # [handler-not-found]"),
                    "src/app.py": "def handler(event, context):\n    return event\n"},
             title="function renamed"),
