@@ -11,11 +11,11 @@ every dialect (LL216 asks `open_routes(function)` and never reads a dialect's sp
 | Serverless | an `http` / `httpApi` event | no `authorizer`, not `private: true`, no `provider.apiGateway.resourcePolicy` (nor a `restApiId` made elsewhere) |
 | CDK | a `LambdaRestApi` handler's catch-all or an `add_method` (the loader gives CloudFormation's method) | as CloudFormation's method: no `authorizer`, `authorization_type` or `api_key_required`, and its API without `default_method_options` (else not judged), `policy` or a private endpoint |
 | CDK | an `HttpApi`'s `default_integration` or an `add_routes` method (the loader gives CloudFormation's route) | as CloudFormation's route: no `authorizer` on the route nor `default_authorizer` on the API, or `HttpNoneAuthorizer()` |
+| OpenAPI (`DefinitionBody`, `Body`, an included file) | an operation with an `x-amazon-apigateway-integration` to the function | no `security` on it nor on the document (an empty list on the operation waives the document's), no `x-amazon-apigateway-auth`, no `x-amazon-apigateway-policy`, and its API (SAM `Auth`, Globals, endpoint; a `RestApi`'s `Policy`) closes nothing |
 
-Anything left open by the template (an authorizer from a parameter, an API defined elsewhere or by
-an OpenAPI document) is not open. Triggers not judged (OpenAPI integrations, a SAM route open
-but for its API's OpenAPI document, which is not read, quick-create HTTP APIs, a Terraform method
-given by value) give None, so the caller can say so.
+Anything left open by the template (an authorizer from a parameter, an API defined elsewhere) is
+not open. Triggers not judged (a SAM route open but for its API's OpenAPI document, quick-create
+HTTP APIs, a Terraform method given by value) give None, so the caller can say so.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ class Route(NamedTuple):
     path: str
     span: Span
     label: str
+    hint: str = ""  # how to close it where the dialect's own words differ (an OpenAPI operation)
 
 
 def open_routes(function: Function) -> list[tuple[Trigger, list[Route] | None]]:
@@ -258,8 +259,58 @@ def _open_method(props: Located, api_props: Located | None, name: str, at: Span)
     return _route(method, name, kind.span if kind is not None else at, rest_method=True)
 
 
+def _openapi_routes(trigger: Trigger) -> list[Route | None] | None:
+    """An operation of the API's OpenAPI document: open when neither it nor the document asks for
+    `security` (an empty list on the operation waives the document's) or IAM auth
+    (`x-amazon-apigateway-auth`), the document has no resource policy, and the API itself (a SAM
+    API's `Auth`, endpoint, a `RestApi`'s `Policy`) closes nothing."""
+    operation, document = trigger.extra.get("operation"), trigger.extra.get("document")
+    path, method = trigger.extra.get("path"), trigger.extra.get("method")
+    if operation is None or document is None or path is None or method is None:
+        return None
+    own = operation.get("security")
+    security = own if own is not None else document.get("security")
+    if security is not None and (not isinstance(security.value, list) or any(
+            not isinstance(entry.value, dict) or entry.value for entry in security.value)):
+        return [None]  # an authorizer, an API key or something not read
+    auth = operation.get("x-amazon-apigateway-auth")
+    if auth is not None and (_text(auth.get("type")) or "").upper() != "NONE":
+        return [None]
+    if document.get("x-amazon-apigateway-policy") is not None or not _openapi_api_is_open(trigger):
+        return [None]
+    return [_route(str(method.value), str(path.value), operation.key_span or operation.span)._replace(hint=_OPENAPI_HINT)]
+
+
+_OPENAPI_HINT = ("Add `security` naming an authorizer (`securitySchemes` with `x-amazon-apigateway-authorizer`) to the "
+                 "operation or the whole document, or `x-amazon-apigateway-auth: {type: AWS_IAM}`; suppress the "
+                 "finding for a route that must stay public.")
+
+
+def _openapi_api_is_open(trigger: Trigger) -> bool:
+    template = trigger.function.template  # type: ignore[union-attr]
+    api = template.resources.get(trigger.source) if trigger.source else None
+    props = api.get("Properties") if api is not None else None
+    if props is None or not isinstance(props.value, dict):
+        return False
+    if trigger.declared_by in _SAM_APIS.values():
+        layers = [props, *([g] if (g := template.root.get("Globals", _GLOBALS[trigger.kind])) is not None else [])]
+        for layer in layers:
+            auth = layer.get("Auth")
+            if _private(layer) or (auth is not None and (not isinstance(auth.value, dict) or any(
+                    (value := auth.get(key)) is not None and value.value is not False and _text(value) != "NONE"
+                    for key in ("DefaultAuthorizer", "ApiKeyRequired", "ResourcePolicy", "UsagePlan")))):
+                return False
+        return True
+    return trigger.declared_by in ("AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api") \
+        and props.get("Policy") is None and not _private(props)
+
+
 _READERS = {
     "sam-event": _sam_routes,
+    "AWS::Serverless::Api": _openapi_routes,
+    "AWS::Serverless::HttpApi": _openapi_routes,
+    "AWS::ApiGateway::RestApi": _openapi_routes,
+    "AWS::ApiGatewayV2::Api": _openapi_routes,
     "serverless-event": _serverless_routes,
     "AWS::ApiGateway::Method": _rest_methods,
     "AWS::ApiGatewayV2::Integration": _v2_routes,

@@ -542,11 +542,19 @@ class _Collector:
             # HTTP API quick create: `Target` makes the default route and its Lambda proxy.
             yield Trigger(kind, logical_id, target.key_span or target.span, {}, function, logical_id,
                           None, rtype)
-        for integration in _openapi_integrations(self.openapi_document(props)):
+        document = self.openapi_document(props)
+        operations = {id(operation.get("x-amazon-apigateway-integration")): (path, method, operation)
+                      for path, method, operation in _openapi_operations(document)}
+        for integration in _openapi_integrations(document):
             function = self.function_named(integration.get("uri"))
             if function is not None:
+                # the operation the integration belongs to, and the document: its `security`
+                # says who may call the route (`routes`)
+                found = operations.get(id(integration))
+                extra = {"path": Located(found[0], integration.span), "method": Located(found[1], integration.span),
+                         "operation": found[2], "document": document} if found is not None and document else {}
                 yield Trigger(kind, logical_id, integration.key_span or integration.span,
-                              dict(integration.items()), function, logical_id, None, rtype, keys=OPENAPI_KEYS)
+                              dict(integration.items()), function, logical_id, None, rtype, extra, keys=OPENAPI_KEYS)
 
     def openapi_document(self, props: Located) -> Located | None:
         """The API's OpenAPI document: inline (`DefinitionBody`, `Body`), or a local file named by
@@ -658,6 +666,18 @@ def _include_location(body: Located) -> Located | None:
     if intrinsic is None or intrinsic[0] != "Fn::Transform" or _literal(intrinsic[1].get("Name")) != "AWS::Include":
         return None
     return intrinsic[1].get("Parameters", "Location")
+
+
+_OPENAPI_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "x-amazon-apigateway-any-method"})
+
+
+def _openapi_operations(document: Located | None) -> Iterator[tuple[str, str, Located]]:
+    """(path, method, operation) of each operation of the document's `paths`."""
+    paths = document.get("paths") if document is not None and isinstance(document.value, dict) else None
+    for path, item in paths.items() if paths is not None and isinstance(paths.value, dict) else ():
+        for method, operation in item.items() if isinstance(item.value, dict) else ():
+            if method.lower() in _OPENAPI_METHODS and isinstance(operation.value, dict):
+                yield path, ("ANY" if method.lower() == "x-amazon-apigateway-any-method" else method.upper()), operation
 
 
 def _openapi_integrations(node: Located | None, depth: int = 0) -> Iterator[Located]:

@@ -5,15 +5,18 @@ with `AuthorizationType: NONE` and no API key, a SAM `Api` or `HttpApi` event wi
 authorizer nor a default authorizer (or API key requirement) on its API, an
 `AWS::ApiGatewayV2::Route` (Terraform: `aws_apigatewayv2_route`) to the function's integration
 with `AuthorizationType` (`authorization_type`) missing or `NONE`, a Serverless `http` event without `authorizer` or `private: true`, an `httpApi` event
-without `authorizer`. A warning for
+without `authorizer`, and an operation of the API's OpenAPI document (`DefinitionBody`, `Body`,
+an included or `DefinitionUri` file) that integrates the function with no `security` of its own
+or of the document (`security: []` on the operation waives the document's), no
+`x-amazon-apigateway-auth` and no `x-amazon-apigateway-policy`, on an API whose own settings
+(SAM `Auth`, a resource policy, a private endpoint) close nothing. A warning for
 `POST`, `PUT`, `PATCH`, `DELETE` and `ANY`, info for `GET` and `HEAD`; `OPTIONS` (CORS preflight)
 never.
 
-Silent whenever the template leaves the answer open: an API defined by an OpenAPI document
-(`DefinitionBody`, `DefinitionUri`, `Body`: its `security` may authorize every route), an API
-with a resource policy or a private endpoint, an API defined outside the template, an authorizer
-or method given by a parameter or condition. Triggers it cannot read yet (OpenAPI integrations,
-a SAM route that would be open but for its API's OpenAPI document, a REST method whose
+Silent whenever the template leaves the answer open: an API with a resource policy or a private
+endpoint, an API defined outside the template or by a document on S3, an authorizer or method
+given by a parameter or condition. Triggers it cannot read yet (a SAM route that would be open but
+for its API's OpenAPI document, a REST method whose
 `AuthorizationType` is a parameter or a CDK method whose API defaults are not read, quick-create
 HTTP APIs) leave a note (`check -v`). Terraform's REST methods
 (`aws_api_gateway_method`) are read like CloudFormation's.
@@ -62,7 +65,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     for function in ctx.project.functions:
         for trigger, routes in open_routes(function):
             if routes is None:
-                # OpenAPI documents and integrations, quick-create HTTP APIs: not judged yet, and said so
+                # a SAM route open but for its API's OpenAPI document, quick-create HTTP APIs: not judged, said so
                 ctx.note(f"{function.label}: the authorization of API trigger `{trigger.name}` "
                          f"({trigger.declared_by or trigger.kind}) was not checked")
                 continue
@@ -74,7 +77,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                 else:
                     continue  # OPTIONS: the CORS preflight
                 yield ctx.finding(route.span, f"{route.label} invokes `{function.name}` without any authorization: "
-                                  "anyone can call it", _HINTS.get(trigger.kind, _HINTS["api"]),
+                                  "anyone can call it", route.hint or _HINTS.get(trigger.kind, _HINTS["api"]),
                                   function=function.name, severity=severity)  # type: ignore[arg-type]
 
 
@@ -234,6 +237,79 @@ Resources:
       Role: !GetAtt OrdersRole.Arn
       Code: {S3Bucket: artifacts, S3Key: orders.zip}
 """, title="HTTP API v2 routes: one without an authorizer"),
+        bad("""\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  PetsApi:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      DefinitionBody:
+        swagger: "2.0"
+        securityDefinitions:
+          api_key: {type: apiKey, name: x-api-key, in: header}
+        paths:
+          /pets:
+            get:  # [unauthenticated-api-route]
+              x-amazon-apigateway-integration:
+                type: aws_proxy
+                httpMethod: POST
+                uri: !Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${FindPetsFunction.Arn}/invocations
+            post:
+              security:
+                - api_key: []
+              x-amazon-apigateway-integration:
+                type: aws_proxy
+                httpMethod: POST
+                uri: !Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${FindPetsFunction.Arn}/invocations
+  FindPetsFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+""", title="an OpenAPI operation without security (purini-to/sam-python-swagger-example); one with an API key"),
+        good("""\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  PetsApi:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      DefinitionBody:
+        openapi: "3.0.1"
+        components:
+          securitySchemes:
+            cognito:
+              type: apiKey
+              name: Authorization
+              in: header
+              x-amazon-apigateway-authtype: cognito_user_pools
+        security:
+          - cognito: []
+        paths:
+          /pets:
+            get:
+              x-amazon-apigateway-integration:
+                type: aws_proxy
+                httpMethod: POST
+                uri: !Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${FindPetsFunction.Arn}/invocations
+          /pets/{id}:
+            get:
+              x-amazon-apigateway-auth: {type: AWS_IAM}
+              x-amazon-apigateway-integration:
+                type: aws_proxy
+                httpMethod: POST
+                uri: !Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${FindPetsFunction.Arn}/invocations
+  FindPetsFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+""", title="OpenAPI: a document-wide authorizer; IAM auth on an operation"),
         good("""\
 AWSTemplateFormatVersion: "2010-09-09"
 Transform: AWS::Serverless-2016-10-31
