@@ -152,6 +152,31 @@ class Processor:
 def handler(event, context):
     Processor().run(event["Records"])  # [state-leak-in-global]
 """, name="app.py", title="method of a class built per invocation"),
+        bad("""\
+import os
+from http.cookies import SimpleCookie
+
+HEADERS = {"Access-Control-Allow-Origin": os.environ.get("ALLOWED_ORIGIN")}
+
+
+def get_headers(client_id):
+    headers = HEADERS
+    cookie = SimpleCookie()
+    cookie["greetingsId"] = client_id
+    headers["Set-Cookie"] = cookie["greetingsId"].OutputString()
+    return headers
+
+
+def copy_headers(client_id):
+    headers = dict(HEADERS)
+    headers["Set-Cookie"] = client_id
+    return headers
+
+
+def handler(event, context):
+    copy_headers(event["clientId"])
+    return {"statusCode": 200, "headers": get_headers(event["clientId"])}  # [state-leak-in-global]
+""", name="app.py", title="through a local that names the container (vincedgy/aws-serverless-python-greetings); a copy does not leak"),
         good("""\
 _cache = {}
 

@@ -301,6 +301,7 @@ class _Visitor(CallFacts, EnvFacts, MutationFacts, AwsFacts, PynamoFacts):
         self._pynamo_assign([t.target for t in node.targets], node.value)
         for target in node.targets:
             self._mutation_target(target.target, node.value, "item assignment")
+            self._alias_binding(target.target, node.value)
             self._instance_binding(target.target, node.value)
             self._attribute_class(target.target, node.value)
         fn = self.function

@@ -47,14 +47,33 @@ class MutationFacts(WalkState):
         else:
             self._mutation_target(target, node.value, "augmented item assignment")
 
+    def _alias_binding(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        """`headers = HEADERS` in a function: the local is the module's container, so changing it
+        changes what the next invocation finds (rebinding the local to anything else ends that)."""
+        fn = self.function
+        if fn is None or not isinstance(target, cst.Name):
+            return
+        aliases = self.container_aliases.setdefault(fn.qualname, {})
+        if isinstance(value, cst.Name) and value.value in self.mutable and self._is_module_name(value.value):
+            aliases[target.value] = value.value
+        else:
+            aliases.pop(target.value, None)
+
+    def _container(self, name: str) -> str | None:
+        """The module-level container `name` is in this function: itself, or the one a local aliases."""
+        if name in self.mutable and self._is_module_name(name):
+            return name
+        fn = self.function
+        return self.container_aliases.get(fn.qualname, {}).get(name) if fn is not None else None
+
     def _mutation_target(self, target: cst.BaseExpression, value: cst.BaseExpression, how: str) -> None:
         fn = self.function
         if fn is None:
             return
         if isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name):
-            name = target.value.value
-            if name in self.mutable and self._is_module_name(name):
-                self._mutation(name, how, target)
+            container = self._container(target.value.value)
+            if container is not None:
+                self._mutation(container, how, target)
         elif isinstance(target, cst.Subscript) and (attribute := self._self_attribute(target.value)) is not None:
             self._self_mutation(attribute, how, target)
         elif isinstance(target, cst.Name) and target.value in fn.globals and target.value not in fn.nonlocals \
@@ -80,9 +99,9 @@ class MutationFacts(WalkState):
         if fn is None or not isinstance(func, cst.Attribute) or func.attr.value not in _MUTATORS:
             return
         if isinstance(func.value, cst.Name):
-            name = func.value.value
-            if name in self.mutable and self._is_module_name(name):
-                fn.mutations.append(MutationFact(name, f".{func.attr.value}()", fact.span, once=fact.once))
+            container = self._container(func.value.value)
+            if container is not None:
+                fn.mutations.append(MutationFact(container, f".{func.attr.value}()", fact.span, once=fact.once))
         elif (attribute := self._self_attribute(func.value)) is not None:
             fn.self_mutations.append(MutationFact(f"self.{attribute}", f".{func.attr.value}()", fact.span,
                                                   once=fact.once))
