@@ -97,7 +97,16 @@ def _sam_routes(trigger: Trigger) -> list[Route | None] | None:
     route = _sam_route(trigger)
     if route is None and _sam_route(trigger, ignoring_openapi=True) is not None:
         return None
+    if route is None and _dangling(trigger):
+        return None  # `RestApiId: !Ref ApiGatewayApi` naming nothing (a typo): its API is unknown, say so
     return [route]
+
+
+def _dangling(trigger: Trigger) -> bool:
+    """The event's API reference names neither a resource nor a parameter of its template."""
+    template = trigger.function.template  # type: ignore[union-attr]
+    names = referenced_ids(trigger.source_ref) if trigger.source_ref is not None else set()
+    return bool(names) and not any(n in template.resources or n in template.parameters for n in names)
 
 
 def _api_is_open(trigger: Trigger, *, default_authorizer_waived: bool = False, ignoring_openapi: bool = False) -> bool:

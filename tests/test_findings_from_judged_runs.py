@@ -913,3 +913,36 @@ functions:
 """, "app.py": "from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.route('/users')\ndef users():\n    return []\n"})
     notes = run_lint(tmp_path).notes
     assert any("`getUser`: its handler is serverless-wsgi's generated `wsgi_handler`" in n for n in notes), notes
+
+
+def test_a_sam_event_on_an_api_that_names_nothing_is_said_unchecked(tmp_path: Path) -> None:
+    # garbinluca/aws-sam-python-api-boilerplate: `RestApiId: Ref: ApiGatewayApi` where the template
+    # defines `ApiGatewayAPI`; five open routes passed with no finding and no note
+    write_tree(tmp_path, {"template.yaml": """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  ApiGatewayAPI:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: Prod
+  RecordCreateFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: main.create
+      Runtime: python3.12
+      Timeout: 10
+      Events:
+        ApiEvent:
+          Type: Api
+          Properties:
+            Path: /records
+            Method: POST
+            RestApiId:
+              Ref: ApiGatewayApi
+""", "src/main.py": "def create(event, context):\n    return {'statusCode': 201}\n"})
+    result = run_lint(tmp_path, select=("LL216",))
+    assert not result.visible
+    assert any("`RecordCreateFunction`: the authorization of API trigger `ApiEvent`" in n for n in result.notes), \
+        result.notes
