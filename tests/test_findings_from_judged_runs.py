@@ -946,3 +946,40 @@ Resources:
     assert not result.visible
     assert any("`RecordCreateFunction`: the authorization of API trigger `ApiEvent`" in n for n in result.notes), \
         result.notes
+
+
+def test_a_class_without_its_own_init_runs_its_bases(tmp_path: Path) -> None:
+    # elmiringos/serverless-python-template: `OrganizationRepository(BaseRepository)` defines no
+    # `__init__`; the engine BaseRepository.__init__ creates per invocation went unreported
+    write_tree(tmp_path, {"template.yaml": """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  GetOrganization:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Timeout: 10
+""", "src/repo.py": """\
+from sqlalchemy import create_engine
+
+
+class BaseRepository:
+    def __init__(self):
+        self.engine = create_engine("mysql+pymysql://app@db.internal/orgs")
+
+
+class OrganizationRepository(BaseRepository):
+    def get(self, org_id):
+        return self.engine.execute("select 1").scalar()
+""", "src/app.py": """\
+from repo import OrganizationRepository
+
+
+def handler(event, context):
+    return OrganizationRepository().get(event["id"])
+"""})
+    result = run_lint(tmp_path, select=("LL102",))
+    assert [(f.span.path, f.span.line) for f in result.visible] == [("src/app.py", 5)]

@@ -309,6 +309,9 @@ class CodeAnalysis:
         found = self._defined(module, function, name, roots)
         if found is None and depth < _MAX_BASES and "." in name:
             found = self._inherited(module, function, name, roots, depth)
+        if found is None and depth < _MAX_BASES and name.rpartition(".")[2][:1].isupper():
+            # `Child()` of a project class without an `__init__` of its own runs its base's
+            found = self._inherited(module, function, f"{name}.__init__", roots, depth)
         return found
 
     def _inherited(self, module: ModuleFacts, function: FunctionFacts, name: str, roots: tuple[Path, ...],
