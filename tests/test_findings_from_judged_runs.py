@@ -983,3 +983,49 @@ def handler(event, context):
 """})
     result = run_lint(tmp_path, select=("LL102",))
     assert [(f.span.path, f.span.line) for f in result.visible] == [("src/app.py", 5)]
+
+
+def test_a_batch_action_of_a_narrowed_collection_is_its_request(tmp_path: Path) -> None:
+    # raven4ever/py-cdk-lambda-aws-ops: `self.ec2.instances.filter(InstanceIds=ids).stop()` was no
+    # call at all, and `lambdalint policy` printed a "complete" policy without ec2:StopInstances
+    write_tree(tmp_path, {"template.yaml": """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  StopStart:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Timeout: 60
+      Policies:
+        - Statement:
+            - Effect: Allow
+              Action: [ec2:DescribeInstances, ec2:StartInstances]
+              Resource: "*"
+""", "src/app.py": """\
+import boto3
+
+
+class Ec2:
+    def __init__(self):
+        self.ec2 = boto3.resource("ec2")
+
+    def stop(self, ids):
+        self.ec2.instances.filter(InstanceIds=ids).stop()
+
+    def start(self, ids):
+        self.ec2.instances.filter(InstanceIds=ids).all().start()
+
+
+EC2 = Ec2()
+
+
+def handler(event, context):
+    EC2.stop(event["stop"])
+    EC2.start(event["start"])
+"""})
+    result = run_lint(tmp_path, select=("LL321",))
+    assert [(f.span.line, f.message.split(",")[0]) for f in result.visible] == [
+        (9, "`stop` needs `ec2:StopInstances`")]

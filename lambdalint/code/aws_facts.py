@@ -61,6 +61,10 @@ _IDEMPOTENCY_METHODS = ("put_item", "get_item", "update_item", "delete_item")
 _NAMING_ATTRIBUTES = frozenset({"name", "url", "arn", "id", "key", "bucket_name", "queue_url", "meta", "load", "reload"})
 
 
+# Collection methods that give the collection again, narrowed (`Collection.filter` in boto3).
+_NARROWING = frozenset({"filter", "all", "limit", "page_size"})
+
+
 def _collection(owner: AwsClient, attribute: str) -> bool:
     """Whether `owner.attribute` is a collection of the resource model (`Bucket.objects`), not one
     of the resource's data (`table.table_status`, a value its `load()` fetches): logging that
@@ -100,7 +104,8 @@ class AwsFacts(WalkState):
 
     def _aws_value(self, node: cst.BaseExpression) -> AwsClient | None:
         if isinstance(node, cst.Call):
-            return self._aws_created(node) or self._aws_subobject(node) or self._aws_returned(node)
+            return self._aws_created(node) or self._aws_subobject(node) or self._aws_narrowed(node) \
+                or self._aws_returned(node)
         if isinstance(node, cst.Name):
             name = node.value
             if self.function is not None and self._is_local(name):
@@ -120,6 +125,15 @@ class AwsFacts(WalkState):
                 # a collection: `s3.Bucket(b).objects`, `s3.buckets`
                 return owner._replace(kind=f"{owner.kind}.{node.attr.value}")
         return None
+
+    def _aws_narrowed(self, node: cst.Call) -> AwsClient | None:
+        """`ec2.instances.filter(...)` (or `.all()`, `.limit(n)`, `.page_size(n)`): the same collection,
+        whose batch actions (`.stop()`) are then its own requests."""
+        func = node.func
+        if not isinstance(func, cst.Attribute) or func.attr.value not in _NARROWING:
+            return None
+        owner = self._aws_value(func.value)
+        return owner if owner is not None and "." in owner.kind else None
 
     def _aws_created(self, node: cst.Call, names: frozenset[str] | set[str] | None = None) -> AwsClient | None:
         """`boto3.client("s3")`, `boto3.resource("dynamodb")`, `session.client("s3")`."""
