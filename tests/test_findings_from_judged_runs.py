@@ -845,9 +845,9 @@ def test_a_file_no_handler_string_can_name_is_not_a_handler(tmp_path: Path) -> N
     # its own three findings beside the real file's
     code = "import boto3\n\n\ndef lambda_handler(event, context):\n    return boto3.client('s3').list_buckets()\n"
     write_tree(tmp_path, {"lambda/lambda_function.py": code, "lambda/.lambda_function_old.py": code,
-                          "lambda/lambda_function copy.py": code})
+                          "ops/delete-all-objects.py": code})  # `delete-all-objects.lambda_handler` imports fine
     result = run_lint(tmp_path, select=("LL101",))
-    assert [f.span.path for f in result.visible] == ["lambda/lambda_function.py"]
+    assert [f.span.path for f in result.visible] == ["lambda/lambda_function.py", "ops/delete-all-objects.py"]
 
 
 def test_a_declared_requirement_is_not_taken_for_layer_code(tmp_path: Path) -> None:

@@ -758,8 +758,8 @@ def _entries(project: Project, patterns: Sequence[str], read) -> list[Entry]:
         display = project.display(file)
         if is_test_file(display) or not code_dirs.isdisjoint(file.parents):  # inside a code folder
             continue
-        if file.name.startswith(".") or not file.stem.isidentifier():
-            continue  # `.lambda_function_old.py`, `handler copy.py`: no handler string can name it
+        if file.name.startswith("."):
+            continue  # `.lambda_function_old.py`: a handler string `.x.h` is a relative import, never it
         text = read(file)
         if text is None:
             continue
