@@ -76,7 +76,27 @@ def build_project(found: Discovered, cwd: Path, overlay: dict[Path, str] | None 
     if infrastructure:
         project.unchecked = sorted(project.unchecked + unchecked_infrastructure(
             infrastructure, [source.path for source in project.sources.values()], project.display))
+    if not cdk_apps:
+        project.unchecked = sorted(project.unchecked + _apps_without_cdk_json(found.python_files, project, overlay))
     return project
+
+
+def _apps_without_cdk_json(python_files: list[Path], project: Project, overlay: dict[Path, str]) -> list[str]:
+    """A Python CDK app whose `cdk.json` is missing (the README runs `cdk synth --app "python3
+    app_x.py"`): its functions are invisible, so a run over it must not pass in silence. Only files
+    named as entry points usually are (`app*.py`, `*cdk*.py`) are read for `aws_cdk` and `synth()`."""
+    read_text = _reader(project, overlay, report=False)
+    found = []
+    for path in python_files:
+        name = path.name.lower()
+        if not (name.startswith("app") or "cdk" in name):
+            continue
+        text = read_text(path)
+        if text and "aws_cdk" in text and ".synth()" in text:
+            found.append(f"{project.display(path)}: a CDK app (it calls `synth()`) with no `cdk.json`: not read, so "
+                         f"its functions are not checked (a `cdk.json` with `\"app\": \"python3 {path.name}\"` "
+                         "beside it makes lambdalint read it)")
+    return found
 
 
 def _load_cdk_apps(cdk_json: list[Path], python_files: list[Path], project: Project,

@@ -204,3 +204,22 @@ resource "aws_lambda_function" "this" {
     assert "env/dev/login/terragrunt.hcl (and 1 more): Terragrunt configuration is not read" in run.stderr
     assert "`aws_lambda_function.this`: its runtime (`var.runtime`) is not a value lambdalint can read" \
         in run.stderr, run.stderr
+
+
+def test_a_cdk_app_without_cdk_json_is_named(tmp_path: Path) -> None:
+    # san99tiago/aws-cdk-lambda-docker-templates: the README runs `cdk synth --app "python3
+    # app_lambda_python.py"`; with no cdk.json the run said "All checks passed" and nothing else
+    write_tree(tmp_path, {"cdk/app_lambda_python.py": """\
+import aws_cdk as cdk
+
+from stacks.lambda_stack import LambdaStack
+
+app = cdk.App()
+LambdaStack(app, "lambda")
+app.synth()
+""", "cdk/stacks/lambda_stack.py": "from aws_cdk import Stack\n\n\nclass LambdaStack(Stack):\n    pass\n",
+        "lambdas/python/app.py": "def handler(event, context):\n    return event\n"})
+    run = cli(tmp_path)
+    assert "cdk/app_lambda_python.py: a CDK app (it calls `synth()`) with no `cdk.json`: not read" in run.stderr, \
+        run.stderr
+    assert "lambdas/python/app.py" not in run.stderr
