@@ -1029,3 +1029,35 @@ def handler(event, context):
     result = run_lint(tmp_path, select=("LL321",))
     assert [(f.span.line, f.message.split(",")[0]) for f in result.visible] == [
         (9, "`stop` needs `ec2:StopInstances`")]
+
+
+def test_cdk_targets_name_their_function_by_keyword_too(tmp_path: Path) -> None:
+    # rafty/cdk-lambda-healthcheck: `aws_events_targets.LambdaFunction(handler=fn, event=...)` was a
+    # target of no function, so the schedule's LL207 was silent
+    write_tree(tmp_path, {"cdk.json": '{"app": "python3 app.py"}\n', "app.py": """\
+import aws_cdk as cdk
+from aws_cdk import Stack, aws_events, aws_events_targets, aws_lambda as lambda_, aws_s3 as s3
+from aws_cdk import aws_s3_notifications as s3n
+from constructs import Construct
+
+
+class HealthCheck(Stack):
+    def __init__(self, scope: Construct, id: str) -> None:
+        super().__init__(scope, id)
+        fn = lambda_.Function(self, "HealthCheckFunction", runtime=lambda_.Runtime.PYTHON_3_12,
+                              handler="app.handler", code=lambda_.Code.from_asset("lambda"),
+                              timeout=cdk.Duration.seconds(10))
+        rule = aws_events.Rule(self, "LambdaAlertRule", schedule=aws_events.Schedule.rate(cdk.Duration.minutes(5)))
+        rule.add_target(target=aws_events_targets.LambdaFunction(
+            handler=fn, event=aws_events.RuleTargetInput.from_object({"foo": "bar"})))
+        bucket = s3.Bucket(self, "Uploads")
+        bucket.add_event_notification(s3.EventType.OBJECT_CREATED, s3n.LambdaDestination(fn=fn))
+
+
+app = cdk.App()
+HealthCheck(app, "HealthCheck")
+app.synth()
+""", "lambda/app.py": "def handler(event, context):\n    return {'ok': True}\n"})
+    result = run_lint(tmp_path, select=("LL207",))
+    [finding] = result.visible
+    assert "a schedule" in finding.message and "S3" in finding.message, finding.message

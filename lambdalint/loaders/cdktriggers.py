@@ -52,6 +52,11 @@ _MAPPING_KEYS = {
     "parallelization_factor": "ParallelizationFactor", "max_batching_window": "MaximumBatchingWindowInSeconds",
     "enabled": "Enabled", "tumbling_window": "TumblingWindowInSeconds",
 }
+# Targets and integrations that wrap a function, with the keyword that names it.
+_TARGET_KEYWORD = {"aws_cdk.aws_s3_notifications.LambdaDestination": "fn",
+                   "aws_cdk.aws_events_targets.LambdaFunction": "handler",
+                   "aws_cdk.aws_sns_subscriptions.LambdaSubscription": "fn",
+                   "aws_cdk.aws_apigateway.LambdaIntegration": "handler"}
 _PRINCIPALS = ("ServicePrincipal", "AnyPrincipal", "ArnPrincipal", "AccountPrincipal", "StarPrincipal")
 
 
@@ -67,12 +72,14 @@ def trigger_value(qualified: str, call: Any, frame: Any, reader: Any) -> Any:
         return Construct("", "cdk:event-source", qualified, None,
                          {"type": leaf, "source": source, "keywords": keywords, "span": span})
     if qualified == LOGS_DESTINATION:
-        target = reader.value(positional(call, 0), frame) if positional(call, 0) is not None else None
+        target = reader.value(positional(call, 0), frame) if positional(call, 0) is not None \
+            else reader.keywords(call, frame)[0].get("fn", (None,))[0]
         return Construct("", "cdk:logs-destination", qualified, None, {"function": target, "span": span})
-    if qualified in ("aws_cdk.aws_s3_notifications.LambdaDestination", "aws_cdk.aws_events_targets.LambdaFunction",
-                     "aws_cdk.aws_sns_subscriptions.LambdaSubscription", "aws_cdk.aws_apigateway.LambdaIntegration"):
-        target = reader.value(positional(call, 0), frame) if positional(call, 0) is not None else None
+    if qualified in _TARGET_KEYWORD:
         keywords, _ = reader.keywords(call, frame)
+        # the function by position or by its keyword (`LambdaFunction(handler=fn, event=...)`)
+        target = reader.value(positional(call, 0), frame) if positional(call, 0) is not None \
+            else keywords.get(_TARGET_KEYWORD[qualified], (None,))[0]
         return Construct("", "cdk:" + leaf, qualified, None, {"function": target, "keywords": keywords, "span": span})
     if qualified.startswith("aws_cdk.aws_iam.") and leaf in _PRINCIPALS:
         argument = positional(call, 0)
