@@ -1061,3 +1061,28 @@ app.synth()
     result = run_lint(tmp_path, select=("LL207",))
     [finding] = result.visible
     assert "a schedule" in finding.message and "S3" in finding.message, finding.message
+
+
+def test_a_missing_cdk_asset_is_said_once(tmp_path: Path) -> None:
+    # aws-samples/aws-keyspaces-lambda-python: `Code.asset("lambda/.dist/lambda.zip")` (built by a
+    # script) gave a line "not in the checkout" and a note calling the zip a "code folder"
+    write_tree(tmp_path, {"cdk.json": '{"app": "python3 app.py"}\n', "app.py": """\
+import aws_cdk as cdk
+from aws_cdk import Stack, aws_lambda as lambda_
+from constructs import Construct
+
+
+class Demo(Stack):
+    def __init__(self, scope: Construct, id: str) -> None:
+        super().__init__(scope, id)
+        lambda_.Function(self, "cassandra-demo", runtime=lambda_.Runtime.PYTHON_3_12, handler="app.handler",
+                         code=lambda_.Code.from_asset("lambda/.dist/lambda.zip"), timeout=cdk.Duration.seconds(10))
+
+
+app = cdk.App()
+Demo(app, "Demo")
+app.synth()
+""", "lambda/app.py": "def handler(event, context):\n    return 1\n"})
+    result = run_lint(tmp_path)
+    said = [line for line in [*result.notes, *result.project.unchecked] if "lambda.zip" in line]  # type: ignore[union-attr]
+    assert len(said) == 1 and "not in the checkout" in said[0], said

@@ -724,9 +724,11 @@ def _entries(project: Project, patterns: Sequence[str], read) -> list[Entry]:
                          "project, so the handler-code rules did not read it")
         elif function.is_python and function.code_dir is not None and not function.code_dir.is_dir():
             # a build output not built yet, or a path that moved: LL108 stays silent on both
-            what = "is a file, not a folder" if function.code_dir.is_file() else "does not exist"
-            project.note(f"{function.label}: its code folder `{project.display(function.code_dir)}` {what}, "
-                         "so the handler-code rules did not read it")
+            shown = project.display(function.code_dir)
+            if not any(line.startswith(f"{shown}: ") for line in project.unchecked):  # said already
+                what = "is a file, not a folder" if function.code_dir.is_file() else "does not exist"
+                kind = "code" if function.code_dir.suffix == ".zip" else "code folder"
+                project.note(f"{function.label}: its {kind} `{shown}` {what}, so the handler-code rules did not read it")
         elif function.handler_file is None and function.code_dir is not None and function.package_type == "Zip":
             unknown = _unknown_until_deploy(function, project.python_paths)
             if unknown:
