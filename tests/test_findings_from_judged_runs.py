@@ -1086,3 +1086,52 @@ app.synth()
     result = run_lint(tmp_path)
     said = [line for line in [*result.notes, *result.project.unchecked] if "lambda.zip" in line]  # type: ignore[union-attr]
     assert len(said) == 1 and "not in the checkout" in said[0], said
+
+
+def test_what_a_plainly_imported_project_module_returns_is_followed(tmp_path: Path) -> None:
+    # faruquesarker/terraform-lambda-resource-sync: `import dynamodb; table = dynamodb.recreate_table(...)`,
+    # only truth-tested, was "an AWS client is returned to another module": 4 unused grants unchecked
+    write_tree(tmp_path, {"template.yaml": """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Sync:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Timeout: 60
+      Policies:
+        - Statement:
+            - Effect: Allow
+              Action: [dynamodb:CreateTable, dynamodb:DescribeTable, dynamodb:DeleteTable, cloudformation:DescribeStacks]
+              Resource: "*"
+""", "src/dynamodb.py": """\
+import boto3
+
+
+def recreate_table(dynamodb_client, name):
+    dyn_resource = boto3.resource("dynamodb")
+    dynamodb_client.describe_table(TableName=name)
+    table = dyn_resource.Table(name)
+    table.delete()
+    table = dyn_resource.create_table(TableName=name, KeySchema=[], AttributeDefinitions=[])
+    table.wait_until_exists()
+    return table
+""", "src/app.py": """\
+import boto3
+
+import dynamodb
+
+dynamodb_client = boto3.client("dynamodb")
+
+
+def handler(event, context):
+    table = dynamodb.recreate_table(dynamodb_client, "cost-report")
+    if not table:
+        return {"statusCode": 404}
+    return {"statusCode": 200}
+"""})
+    result = run_lint(tmp_path, select=("LL322",))
+    assert [f.message.split(" is never")[0] for f in result.visible] == ["`cloudformation:DescribeStacks`"], result.notes

@@ -230,9 +230,13 @@ class AwsFacts(WalkState):
         else:
             # a builtin, a local, a library's function, a method of a module-level object: the
             # walk (or nobody) types those; only functions of this or another project module count
+            # (`import dynamodb; dynamodb.recreate_table()` may be a project module's function: the
+            # analysis resolves it, or finds a library's and leaves it be)
             if root not in self.module_names or (self.function is not None and self._is_local(root)) \
                     or (attribute is not None and root not in self.facts.import_names) \
-                    or self._external_import(root) or self._stdlib_import(root):
+                    or (attribute is None and self._external_import(root)) or self._stdlib_import(root) \
+                    or any(real.startswith(("boto3", "botocore", "aws_lambda_powertools"))
+                           for real in self.facts.import_names.get(root, ())):
                 return None
             names = self._names(func)
             if not names or any(n.startswith("builtins.") for n in names):
