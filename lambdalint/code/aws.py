@@ -101,7 +101,7 @@ def aws_calls(analysis: CodeAnalysis, handler: Handler) -> AwsCallSet:
                         and not _seen_by_walk(module, call, target, callee):
                     unknown.append(AwsUnknown("an AWS client is returned to another module", call.span))
     unknown.extend(_library_callers(module for module, _ in reached))
-    unknown.extend(_outside_callers(analysis, handler, _imports_of(module for module, _ in reached)))
+    unknown.extend(_outside_callers(analysis, handler, imports_of(module for module, _ in reached)))
     return AwsCallSet(tuple(calls), tuple(dict.fromkeys(unknown)))
 
 
@@ -153,7 +153,7 @@ def _published(analysis: CodeAnalysis, handler: Handler) -> frozenset[str]:
                                for folder in [code_dir, *list(code_dir.parents)[:_LEVELS_ABOVE], *layers]))
 
 
-def _imports_of(modules: Iterable[ModuleFacts]) -> list[tuple[str, Path, list[str]]]:
+def imports_of(modules: Iterable[ModuleFacts]) -> list[tuple[str, Path, list[str]]]:
     """(display, path, every name imported) of each module, once."""
     found: dict[str, tuple[str, Path, list[str]]] = {}
     for module in modules:
@@ -203,14 +203,23 @@ def _layer_modules(analysis: CodeAnalysis, handler: Handler,
 
 def _stranded_modules(analysis: CodeAnalysis, handler: Handler,
                       imports: list[tuple[str, Path, list[str]]]) -> list[AwsUnknown]:
-    """An import of a project module that the function's code folder does not hold
-    (`from src.secrets import get_api_key` in a handler whose zip is `src/` itself): it resolves
-    from a folder above the code, where the analysis does not follow it, so its AWS calls are not
-    known (and the import may well fail once deployed)."""
+    """An import of a project module that the function's code folder does not hold: its AWS calls
+    are not known (`stranded_import`)."""
+    found = stranded_import(analysis, handler, imports)
+    return [AwsUnknown(f"`{found[0]}` {found[1]}, so its AWS calls are not known", found[2])] if found else []
+
+
+def stranded_import(analysis: CodeAnalysis, handler: Handler,
+                    imports: list[tuple[str, Path, list[str]]]) -> tuple[str, str, Span] | None:
+    """The first import of a project module that the function's code folder does not hold
+    (`from src.secrets import get_api_key` in a handler whose zip is `src/` itself), with why and
+    where: it resolves from a folder above the code, or only through a `sys.path` change the
+    analysis could not work out, so the analysis does not follow it (and the import may well
+    fail once deployed)."""
     function = handler.entry.template_function
     code_dir = function.code_dir if function is not None else None
     if code_dir is None:
-        return []
+        return None
     above = list(code_dir.parents)[:_LEVELS_ABOVE]
     published: frozenset[str] | None = None
     for display, path, names in imports:
@@ -225,16 +234,13 @@ def _stranded_modules(analysis: CodeAnalysis, handler: Handler,
             for folder in above:
                 if any(analysis.index.module_path(folder, ".".join(parts[:cut])) is not None
                        for cut in range(len(parts), 0, -1)):
-                    return [AwsUnknown(f"`{name}` is a module of the project outside the code folder "
-                                       f"`{code_dir.name}`, so its AWS calls are not known",
-                                       _import_at(path, display, name))]
+                    return name, f"is a module of the project outside the code folder `{code_dir.name}`", \
+                        _import_at(path, display, name)
             below = _folder_below(analysis, code_dir, parts[0])
             if below is not None:
-                # on the path only through a `sys.path` change the analysis could not work out
-                return [AwsUnknown(f"`{name}` is not on the import path of the code folder, but the project "
-                                   f"has a module `{parts[0]}` in `{below}`, so its AWS calls are not known",
-                                   _import_at(path, display, name))]
-    return []
+                return name, f"is not on the import path of the code folder, but the project has a module " \
+                    f"`{parts[0]}` in `{below}`", _import_at(path, display, name)
+    return None
 
 
 def _folder_below(analysis: CodeAnalysis, code_dir: Path, name: str) -> str | None:
