@@ -1135,3 +1135,73 @@ def handler(event, context):
 """})
     result = run_lint(tmp_path, select=("LL322",))
     assert [f.message.split(" is never")[0] for f in result.visible] == ["`cloudformation:DescribeStacks`"], result.notes
+
+
+def test_a_project_import_the_code_folder_does_not_hold_is_said(tmp_path: Path) -> None:
+    # elmiringos/serverless-python-template: the service is `src/`, its handlers import
+    # `src.application...` and `common...`; nothing followed them and nothing said so
+    write_tree(tmp_path, {"src/serverless.yml": """\
+service: organizations
+provider:
+  name: aws
+  runtime: python3.12
+  timeout: 10
+functions:
+  get-organization:
+    handler: application/handler/organization_handler.get
+""", "src/application/__init__.py": "", "src/application/handler/__init__.py": "",
+        "src/application/handler/organization_handler.py": """\
+import json
+
+import boto3
+
+from src.application.service.organization_service import OrganizationService
+
+s3 = boto3.client("s3")
+
+
+def get(event, context):
+    return json.dumps(OrganizationService().get(event["id"]))
+""", "src/application/service/__init__.py": "", "src/application/service/organization_service.py": """\
+class OrganizationService:
+    def get(self, org_id):
+        return {"id": org_id}
+"""})
+    notes = run_lint(tmp_path).notes
+    assert any("`get-organization`: `src.application.service.organization_service.OrganizationService`" in n
+               and "is a module of the project outside the code folder `src`" in n for n in notes), notes
+
+
+def test_the_lambda_modules_submodules_are_no_functions(tmp_path: Path) -> None:
+    # timmyeats/terraform-lambda-container-selenium: `terraform-aws-modules/lambda/aws//modules/docker-build`
+    # was read as a second function (LL201, LL202 on an image build)
+    write_tree(tmp_path, {"terraform/lambda.tf": """\
+resource "aws_ecr_repository" "lambda_repo" {
+  name = "selenium"
+}
+
+module "lambda_docker_image" {
+  source  = "terraform-aws-modules/lambda/aws//modules/docker-build"
+  version = "7.21.0"
+
+  create_ecr_repo = false
+  ecr_repo        = aws_ecr_repository.lambda_repo.name
+  source_path     = "../context"
+  image_tag       = "v1"
+}
+
+module "lambda_container" {
+  source  = "terraform-aws-modules/lambda/aws"
+  version = "7.21.0"
+
+  function_name  = "selenium"
+  create_package = false
+  package_type   = "Image"
+  image_uri      = module.lambda_docker_image.image_uri
+  timeout        = 300
+}
+""", "context/main.py": "def handler(event=None, context=None):\n    return 'ok'\n"})
+    result = run_lint(tmp_path, select=("LL201", "LL202"))
+    assert result.project is not None
+    assert [f.name for f in result.project.functions] == ["module.lambda_container"]
+    assert [(f.code, f.span.line) for f in result.visible] == [("LL202", 15)]

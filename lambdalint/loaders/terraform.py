@@ -291,7 +291,9 @@ def _is_lambda_module(source: str, folder: Path) -> bool:
     recognised by its packaging script and inputs: another repository's examples call their own
     root module the same way, and that is a local module to follow)."""
     if any(name in source for name in LAMBDA_MODULES):
-        return True
+        # not its submodules (`//modules/docker-build` builds an image, `//modules/deploy` and
+        # `//modules/alias` deploy one): none of them makes a function
+        return "//modules/" not in source
     if source.rstrip("/") != "../..":
         return False
     root = normalized(folder / source)
