@@ -1205,3 +1205,50 @@ module "lambda_container" {
     assert result.project is not None
     assert [f.name for f in result.project.functions] == ["module.lambda_container"]
     assert [(f.code, f.span.line) for f in result.visible] == [("LL202", 15)]
+
+
+def test_a_policy_attached_to_the_lambda_modules_role_output_is_the_roles(tmp_path: Path) -> None:
+    # ikenley/lambda-python-template: `aws_iam_role_policy_attachment { role = module.fn.lambda_role_name }`
+    # was not the module's role: 9 LL321 "not allowed" on actions the attached policy grants
+    write_tree(tmp_path, {"main.tf": """\
+module "get_top_news" {
+  source        = "terraform-aws-modules/lambda/aws"
+  function_name = "get-top-news"
+  handler       = "function.lambda_handler"
+  runtime       = "python3.12"
+  timeout       = 60
+  source_path   = "${path.module}/src"
+}
+
+resource "aws_iam_policy" "get_top_news" {
+  name = "get-top-news"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      { Sid = "Objects", Effect = "Allow", Action = "s3:PutObject", Resource = ["arn:aws:s3:::lake/news/*"] },
+      { Sid = "Events", Effect = "Allow", Action = "events:PutEvents", Resource = "*" },
+      { Sid = "Queue", Effect = "Allow", Action = "sqs:SendMessage", Resource = "*" },
+    ]
+  })
+}
+
+resource "aws_iam_role_policy_attachment" "get_top_news" {
+  role       = module.get_top_news.lambda_role_name
+  policy_arn = aws_iam_policy.get_top_news.arn
+}
+""", "src/function.py": """\
+import json
+
+import boto3
+
+s3 = boto3.client("s3")
+events = boto3.client("events")
+
+
+def lambda_handler(event, context):
+    s3.put_object(Bucket="lake", Key="news/today.json", Body=json.dumps(event))
+    events.put_events(Entries=[{"Source": "news", "DetailType": "fetched", "Detail": "{}"}])
+"""})
+    result = run_lint(tmp_path, select=("LL321", "LL322"))
+    assert [(f.code, f.message.split(" is never")[0]) for f in result.visible] == [("LL322", "`sqs:SendMessage`")], \
+        [f.message for f in result.visible]

@@ -45,9 +45,9 @@ def loaded_role(module: TerraformModule, function: Function) -> LoadedRole:
     for arn in _items(role.get("managed_policy_arns")):
         _managed(module, found, arn, f"`managed_policy_arns` of `{address}`", unread)
     role_name = role.get("name")
-    for attachment, kind, body, roles in _attachments(module):
+    for attachment, kind, body, roles in attachments(module):
         if any(_names_role(module, r, name, role_name) for r in roles):
-            _attach(module, found, kind, body, attachment, address, unread)
+            attach(module, found, kind, body, attachment, address, unread)
     if unread:
         found.unknown = f"a policy lambdalint cannot read statically ({unread[0]})"
     return found
@@ -75,11 +75,11 @@ def caller_policies(caller: TerraformModule | None, name: str, called: Terraform
             roles.setdefault(function.loaded_role.name, []).append(function.loaded_role)
     if not roles:
         return
-    for attachment, kind, body, named in _attachments(caller):
+    for attachment, kind, body, named in attachments(caller):
         for address in {role for node in named if (role := role_of(node)) is not None}:
             for found in roles.get(address, []):
                 unread: list[str] = []
-                _attach(caller, found, kind, body, attachment, f"{called.prefix}{address}", unread)
+                attach(caller, found, kind, body, attachment, f"{called.prefix}{address}", unread)
                 if unread and found.unknown is None:
                     found.unknown = f"a policy lambdalint cannot read statically ({unread[0]})"
 
@@ -87,7 +87,7 @@ def caller_policies(caller: TerraformModule | None, name: str, called: Terraform
 _ATTACHING = ("aws_iam_role_policy", "aws_iam_role_policy_attachment", "aws_iam_policy_attachment")
 
 
-def _attachments(module: TerraformModule) -> Iterator[tuple[str, str, Located, list[Located | None]]]:
+def attachments(module: TerraformModule) -> Iterator[tuple[str, str, Located, list[Located | None]]]:
     """Each block of `module` that gives a role a policy: its address, type, body, and the role
     references it names (`role`, or an `aws_iam_policy_attachment`'s `roles`)."""
     for (kind, other), block in module.resources.items():
@@ -97,7 +97,7 @@ def _attachments(module: TerraformModule) -> Iterator[tuple[str, str, Located, l
             yield f"{kind}.{other}", kind, body, roles
 
 
-def _attach(module: TerraformModule, found: LoadedRole, kind: str, body: Located, attachment: str, role: str,
+def attach(module: TerraformModule, found: LoadedRole, kind: str, body: Located, attachment: str, role: str,
             unread: list[str]) -> None:
     """What one such block gives the role: an inline document, or a managed policy by ARN."""
     if kind == "aws_iam_role_policy":

@@ -20,7 +20,7 @@ from lambdalint.located import Located, Span, default
 from lambdalint.loaders.handlers import normalized, resolve_handler
 from lambdalint.loaders.hcl import Block
 from lambdalint.loaders.terraform_deploy import module_deployment
-from lambdalint.loaders.terraform_iam import loaded_role, policy_document
+from lambdalint.loaders.terraform_iam import attach, attachments, loaded_role, policy_document
 from lambdalint.loaders.terraform_module import TerraformModule, build_function, chose_no_reservation
 from lambdalint.model import Function, LoadedRole, Template
 
@@ -65,7 +65,7 @@ def module_function(module: TerraformModule, template: Template, name: str, bloc
                                                              "dead_letter_target_arn") if body.get(k) is not None]
     _code(module, function, body)
     resolve_handler(function)
-    function.loaded_role = _role(module, function, body)
+    function.loaded_role = _role(module, function, body, name)
     function.deployment = module_deployment(function, body)
     # The module attaches its X-Ray policy to the role it creates when asked to (LL211).
     function.tracing_grants_role = _flag(body, "create_role", True) is not False and \
@@ -135,7 +135,7 @@ def _source_path(module: TerraformModule, body: Located) -> tuple[Located | None
     return source, normalized(module.scope.base / path), extra
 
 
-def _role(module: TerraformModule, function: Function, body: Located) -> LoadedRole:
+def _role(module: TerraformModule, function: Function, body: Located, call: str) -> LoadedRole:
     create = _flag(body, "create_role", True)
     if create is None:
         return LoadedRole(None, unknown="a role chosen by a computed `create_role`")
@@ -176,6 +176,13 @@ def _role(module: TerraformModule, function: Function, body: Located) -> LoadedR
     for name in ("attach_policy_statements", "attach_policy_json", "attach_policy_jsons", "attach_policies"):
         if _flag(body, name, False) is None:
             unread.append(f"`{name}` of {where}")
+    # what the calling module attaches to the role the module outputs (`role =
+    # module.<call>.lambda_role_name` in an `aws_iam_role_policy_attachment`): the role's too
+    outputs = {f"module.{call}.{output}" for output in ("lambda_role_name", "lambda_role_arn")}
+    for attachment, kind, attached, roles in attachments(module):
+        if any(isinstance(r, Located) and r.origin == "unresolved" and isinstance(r.value, str)
+               and r.value.strip() in outputs for r in roles):
+            attach(module, found, kind, attached, attachment, found.name or where, unread)
     if unread:
         found.unknown = f"a policy lambdalint cannot read statically ({unread[0]})"
     return found
