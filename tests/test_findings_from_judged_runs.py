@@ -1252,3 +1252,46 @@ def lambda_handler(event, context):
     result = run_lint(tmp_path, select=("LL321", "LL322"))
     assert [(f.code, f.message.split(" is never")[0]) for f in result.visible] == [("LL322", "`sqs:SendMessage`")], \
         [f.message for f in result.visible]
+
+
+def test_a_terraform_role_passed_between_modules_is_read(tmp_path: Path) -> None:
+    # Gtomika/aws-lambda-python-demo, abdulhusainahk/terraform-lambda-api-gateway: the role made by
+    # a sibling module (or by the root) and passed in as `var.execution_role_arn` was "a role
+    # defined outside this module", and the function's permissions went unchecked
+    lambda_module = """\
+variable "execution_role_arn" {}
+
+resource "aws_lambda_function" "this" {
+  function_name = "greeter"
+  filename      = "${path.module}/../src/app.zip"
+  handler       = "app.handler"
+  runtime       = "python3.12"
+  timeout       = 10
+  role          = var.execution_role_arn
+}
+"""
+    role = """\
+resource "aws_iam_role" "exec" {
+  name               = "greeter"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Action = "sts:AssumeRole", Effect = "Allow", Principal = { Service = "lambda.amazonaws.com" } }] })
+  inline_policy {
+    name   = "logs"
+    policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["logs:PutLogEvents"], Resource = "*" }] })
+  }
+}
+"""
+    write_tree(tmp_path / "sibling", {
+        "main.tf": 'module "iam" {\n  source = "./iam"\n}\n\nmodule "fn" {\n  source             = "./fn"\n'
+                   '  execution_role_arn = module.iam.role_arn\n}\n',
+        "iam/main.tf": role + '\noutput "role_arn" {\n  value = aws_iam_role.exec.arn\n}\n',
+        "fn/main.tf": lambda_module})
+    write_tree(tmp_path / "caller", {
+        "main.tf": role + '\nmodule "fn" {\n  source             = "./fn"\n  execution_role_arn = aws_iam_role.exec.arn\n}\n',
+        "fn/main.tf": lambda_module})
+    for layout in ("sibling", "caller"):
+        result = run_lint(tmp_path / layout, select=("LL321",))
+        assert result.project is not None
+        [function] = result.project.functions
+        assert function.loaded_role is not None and function.loaded_role.unknown is None, \
+            (layout, function.loaded_role)
+        assert function.loaded_role.name.endswith("aws_iam_role.exec"), function.loaded_role.name

@@ -26,14 +26,15 @@ _STATEMENT_KEYS = {"effect": "Effect", "actions": "Action", "not_actions": "NotA
 
 def loaded_role(module: TerraformModule, function: Function) -> LoadedRole:
     reference = function.role
-    ref = module.reference(reference)
-    if ref is None or ref[0] != _ROLE or (_ROLE, ref[1]) not in module.resources:
+    owner = _role_owner(module, reference)
+    if owner is None:
         if reference.origin == "default":
             return LoadedRole(None, unknown="no `role`")
         shown = reference.value if isinstance(reference.value, str) else "?"
         return LoadedRole(None, unknown=f"a role defined outside this module (`{shown}`)")
-    name = ref[1]
-    address = f"{_ROLE}.{name}"
+    # a role of another module is named with that module's address; the function's own as before
+    address = f"{_ROLE}.{owner[1]}" if owner[0] is module else f"{owner[0].prefix}{_ROLE}.{owner[1]}"
+    module, name = owner
     role = module.value(module.resources[(_ROLE, name)])
     found = LoadedRole(address)
     unread: list[str] = []
@@ -51,6 +52,21 @@ def loaded_role(module: TerraformModule, function: Function) -> LoadedRole:
     if unread:
         found.unknown = f"a policy lambdalint cannot read statically ({unread[0]})"
     return found
+
+
+def _role_owner(module: TerraformModule, reference: Located) -> tuple[TerraformModule, str] | None:
+    """The module that defines the role `reference` names, and its name there: this module's own
+    role; a role another module of the same caller outputs (`role = var.role_arn`, given
+    `module.iam.role_arn`: the module-per-concern layout); or the caller's own role passed in."""
+    found = module.resource_of(reference)
+    if found is None:
+        passed = module.passed_in(reference)
+        ref = module.caller.reference(passed) if passed is not None and module.caller is not None else None
+        found = (module.caller, ref[0], ref[1]) if ref is not None and (ref[0], ref[1]) in module.caller.resources \
+            else None  # type: ignore[union-attr,assignment]
+    if found is None or found[1] != _ROLE:
+        return None
+    return found[0], found[2]
 
 
 def caller_policies(caller: TerraformModule | None, name: str, called: TerraformModule,
