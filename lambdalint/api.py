@@ -189,6 +189,9 @@ def _check_found(found: Discovered, progress: Progress | None, *, config: Config
             try:
                 project.code = analyse(project, config.handler_patterns, overlay, prefilter,
                                        max_bytes=max_python, warm=warm)
+                from lambdalint.code.aws import note_stranded_imports
+
+                note_stranded_imports(project, project.code)
             except Exception as exc:  # noqa: BLE001 - the template rules can still run
                 project.errors.append(describe_error(exc, "handler code analysis"))
         coded = len(project.notes)

@@ -482,24 +482,7 @@ def analyse(project: Project, handler_patterns: Sequence[str],
             continue
         analysis.handlers.append(handler)
     _drop_called_handlers(analysis)
-    _note_stranded_imports(project, analysis)
     return analysis
-
-
-def _note_stranded_imports(project: Project, analysis: CodeAnalysis) -> None:
-    """A project module the handler's code imports but its code folder does not hold is not
-    followed by any rule, and the import may fail once deployed: said, whatever the rules."""
-    from lambdalint.code.aws import imports_of, stranded_import
-
-    for handler in analysis.handlers:
-        function = handler.entry.template_function
-        if function is None or handler.module is None or not handler.module.full:
-            continue
-        found = stranded_import(analysis, handler, imports_of(m for m, _ in analysis.reachable(handler)))
-        if found is not None:
-            name, why, span = found
-            project.note(f"{function.label}: `{name}` ({span.path}:{span.line}) {why}, so the handler-code rules "
-                         "did not follow it; the import may fail once deployed")
 
 
 def _drop_called_handlers(analysis: CodeAnalysis) -> None:

@@ -201,6 +201,20 @@ def _layer_modules(analysis: CodeAnalysis, handler: Handler,
     return []
 
 
+def note_stranded_imports(project, analysis: CodeAnalysis) -> None:
+    """A project module the handler's code imports but its code folder does not hold is not
+    followed by any rule, and the import may fail once deployed: said, whatever the rules."""
+    for handler in analysis.handlers:
+        function = handler.entry.template_function
+        if function is None or handler.module is None or not handler.module.full:
+            continue
+        found = stranded_import(analysis, handler, imports_of(m for m, _ in analysis.reachable(handler)))
+        if found is not None:
+            name, why, span = found
+            project.note(f"{function.label}: `{name}` ({span.path}:{span.line}) {why}, so the handler-code rules "
+                         "did not follow it; the import may fail once deployed")
+
+
 def _stranded_modules(analysis: CodeAnalysis, handler: Handler,
                       imports: list[tuple[str, Path, list[str]]]) -> list[AwsUnknown]:
     """An import of a project module that the function's code folder does not hold: its AWS calls
