@@ -410,7 +410,7 @@ def find_bloat(path: Path, dev_packages: Iterable[str], *, exclude: Exclude | No
         return []
     patterns = tuple(dev_packages)
     skipped = {normalize_name(name) for name in not_installed}
-    reqs = [r for r in _read_requirements(root) if r.name not in skipped] if requirements else []
+    reqs = [r for r in read_requirements(root) if r.name not in skipped] if requirements else []
     # a version chosen on purpose and said why: pinned, or a floor a comment explains (`boto3>=1.35.0`
     # under "the runtime's SDK is too old for the AgentCore gateway target")
     justified = {r.name for r in reqs if r.name in SDK_PACKAGES and (r.pinned or r.floor) and r.comment}
@@ -527,7 +527,7 @@ def _shifted(exclude: Exclude | None, prefix: str) -> Exclude | None:
     return None if exclude is None else (lambda rel: exclude(prefix + rel))
 
 
-def _read_requirements(root: Path) -> list[Requirement]:
+def read_requirements(root: Path) -> list[Requirement]:
     """The package's requirements.txt and every file it includes with `-r` (pip installs those
     too), each requirement tagged with the file it is written in."""
     reqs: list[Requirement] = []

@@ -164,27 +164,26 @@ class ModuleIndex:
 _VCS_REQUIREMENT = re.compile(r"^\s*(?:-e\s+)?(?:git|hg|svn|bzr)\+\S+|^\s*https?://\S+\.(?:zip|tar\.gz|whl)\b")
 
 
-_PYPI_REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;]|$)")
-
-
 def _published_requirements(root: Path) -> frozenset[str]:
-    """requirements.txt lines and pyproject.toml dependencies (PEP 621 or Poetry) naming a PyPI
-    distribution, as the names they are most likely imported as."""
-    lines: list[str] = []
-    try:
-        lines += (root / "requirements.txt").read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        pass
-    lines += _pyproject_dependencies(root / "pyproject.toml")
+    """What the folder's requirements.txt (and the files it includes with `-r`) and pyproject.toml
+    (PEP 621 or Poetry) install from PyPI, as the names they are most likely imported as; read
+    with the parser the package rules use (`package_size.parse_requirements`)."""
+    from lambdalint.package_size import parse_requirements, read_requirements
+
+    requirements = read_requirements(root) + parse_requirements("\n".join(_pyproject_dependencies(root / "pyproject.toml")))
     found: set[str] = set()
-    for line in lines:
-        match = _PYPI_REQUIREMENT.match(line.split("#", 1)[0])
-        if match is not None and _VCS_REQUIREMENT.match(line) is None:
-            name = re.sub(r"[-_.]+", "_", match.group(1)).lower()
-            found.add(name)
-            if name.startswith("python_"):
-                found.add(name[len("python_"):])
+    for requirement in requirements:
+        if requirement.name in _VCS_SCHEMES:
+            continue  # `git+https://...`: a library installed from a repository (`_unpublished_requirements`)
+        name = requirement.name.replace("-", "_")
+        found.add(name)
+        if name.startswith("python_"):
+            found.add(name[len("python_"):])
     return frozenset(found)
+
+
+# What the requirement parser takes for a name on a `git+https://...` or URL line.
+_VCS_SCHEMES = frozenset({"git", "hg", "svn", "bzr", "http", "https"})
 
 
 def _pyproject_dependencies(path: Path) -> list[str]:
