@@ -104,6 +104,7 @@ class CodeAnalysis:
     words: frozenset[str] | None = None
     _splits: dict[tuple[str, tuple[Path, ...], str], list[tuple[Path, str]]] = field(default_factory=dict, repr=False)
     _walks: dict[tuple[Path, str], list[tuple[str, object, Reached]]] = field(default_factory=dict, repr=False)
+    _reached: dict[tuple[Path, str, tuple[Path, ...]], list[tuple[ModuleFacts, FunctionFacts]]] = field(default_factory=dict, repr=False)
 
     def wanted_all(self, names: Iterable[str]) -> bool:
         """Every module naming one of `names` was fully analysed in this run."""
@@ -182,9 +183,17 @@ class CodeAnalysis:
             for call in function.calls:
                 yield call, module
 
-    def reachable(self, handler: Handler) -> Iterator[tuple[ModuleFacts, FunctionFacts]]:
+    def reachable(self, handler: Handler) -> list[tuple[ModuleFacts, FunctionFacts]]:
         """The code `all_calls` reads: module-level code (as a function named "") of the handler's
         module and the project modules it imports, and every function reachable from those."""
+        # the engine, several rules and the handlers' own bookkeeping all ask for the same handlers
+        key = (handler.entry.file, handler.entry.function, handler.entry.roots)
+        found = self._reached.get(key)
+        if found is None:
+            found = self._reached[key] = list(self._reachable(handler))
+        return found
+
+    def _reachable(self, handler: Handler) -> Iterator[tuple[ModuleFacts, FunctionFacts]]:
         if handler.module is None or not handler.module.full:
             return
         roots = handler.entry.roots
