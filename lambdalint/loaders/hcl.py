@@ -159,6 +159,8 @@ class Scope:
     variables: dict[str, Located] = field(default_factory=dict)
     locals: dict[str, Attribute] = field(default_factory=dict)
     read_file: Callable[[Path], tuple[str, str] | None] = lambda path: None  # -> (display, text)
+    # one instance of a `count` / `for_each` block: `count.index`, `each.key`, `each.value`
+    instance: dict[str, Located] = field(default_factory=dict)
     _local_values: dict[str, Located] = field(default_factory=dict)
     _evaluating: set[str] = field(default_factory=set)
 
@@ -427,19 +429,53 @@ def _reference(node: Any, hcl: HclFile, scope: Scope) -> Located:
 
 
 def _reference_text(text: str, span: Span, scope: Scope) -> Located:
+    indexed = _INDEXED.fullmatch(text)
+    if indexed is not None:  # `local.policy_arns[count.index]`, `var.arns[0]`, `var.by_name["orders"]`
+        found = _indexed(_reference_text(indexed["base"], span, scope), indexed["index"], span, scope)
+        if found is not None:
+            # one instance's item is where it is written: the instances of one block differ there
+            return found if indexed["index"].split(".")[0] in ("count", "each") else _at_use(found, span)
+        return Located(text, span, "unresolved")
     parts = text.split(".")
-    if len(parts) >= 2 and parts[0] in ("var", "local") and all(re.fullmatch(r"[A-Za-z0-9_-]+", p) for p in parts[1:]):
-        found = scope.variables.get(parts[1]) if parts[0] == "var" else scope.local(parts[1])
+    if len(parts) >= 2 and all(_NAME.fullmatch(p) for p in parts[1:]) and (
+            parts[0] in ("var", "local") or f"{parts[0]}.{parts[1]}" in scope.instance):
+        if parts[0] in ("var", "local"):
+            found = scope.variables.get(parts[1]) if parts[0] == "var" else scope.local(parts[1])
+        else:
+            found = scope.instance[f"{parts[0]}.{parts[1]}"]
         for key in parts[2:]:  # an object's attribute: `var.schedule_target.target_arn`
             found = found.value.get(key) if found is not None and found.origin != "unresolved" \
                 and isinstance(found.value, dict) else None
         if found is not None and found.origin != "unresolved":
-            return _at_use(found, span)
+            return _at_use(found, span) if parts[0] in ("var", "local") else found
     if text == "path.module":
         return Located(os.path.relpath(scope.folder, scope.base), span)
     if text in ("path.root", "path.cwd"):
         return Located(".", span)
     return Located(text, span, "unresolved")
+
+
+_NAME = re.compile(r"[A-Za-z0-9_-]+")
+_INDEXED = re.compile(r"(?P<base>[A-Za-z_][A-Za-z0-9_.-]*)\[\s*(?P<index>[^\[\]]+?)\s*\]")
+
+
+def _indexed(collection: Located, index: str, span: Span, scope: Scope) -> Located | None:
+    """`collection[index]` when both are known: a list by a whole number, a map by a string."""
+    if collection.origin == "unresolved":
+        return None
+    if re.fullmatch(r"\d+", index):
+        key: object = int(index)
+    elif re.fullmatch(r'"[^"\\$]*"', index):
+        key = index[1:-1]
+    else:
+        found = _reference_text(index, span, scope)
+        key = found.value if found.origin != "unresolved" else None
+    if isinstance(collection.value, list) and isinstance(key, int) and not isinstance(key, bool) \
+            and 0 <= key < len(collection.value):
+        return collection.value[key]
+    if isinstance(collection.value, dict) and isinstance(key, str):
+        return collection.value.get(key)
+    return None
 
 
 def _at_use(found: Located, span: Span) -> Located:

@@ -105,12 +105,15 @@ _ATTACHING = ("aws_iam_role_policy", "aws_iam_role_policy_attachment", "aws_iam_
 
 def attachments(module: TerraformModule) -> Iterator[tuple[str, str, Located, list[Located | None]]]:
     """Each block of `module` that gives a role a policy: its address, type, body, and the role
-    references it names (`role`, or an `aws_iam_policy_attachment`'s `roles`)."""
+    references it names (`role`, or an `aws_iam_policy_attachment`'s `roles`); each instance of a
+    `count` / `for_each` block whose instances are known (`for_each = toset(local.policy_arns)`,
+    `policy_arn = each.value`) on its own."""
     for (kind, other), block in module.resources.items():
         if kind in _ATTACHING:
-            body = module.value(block)
-            roles = _items(body.get("roles")) if kind == "aws_iam_policy_attachment" else [body.get("role")]
-            yield f"{kind}.{other}", kind, body, roles
+            instances = module.instances(block)
+            for key, body in instances if instances is not None else [("", module.value(block))]:
+                roles = _items(body.get("roles")) if kind == "aws_iam_policy_attachment" else [body.get("role")]
+                yield f"{kind}.{other}{key}", kind, body, roles
 
 
 def attach(module: TerraformModule, found: LoadedRole, kind: str, body: Located, attachment: str, role: str,

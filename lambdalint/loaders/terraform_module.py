@@ -8,7 +8,7 @@ lambda module; they import only this module, so imports go one way.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lambdalint.located import Located, Span, default
@@ -62,9 +62,13 @@ class TerraformModule:
         cached = self._values.get(id(block))
         if cached is not None:
             return cached
+        found = self._values[id(block)] = self._body(block, self.scope)
+        return found
+
+    def _body(self, block: Block, scope: Scope) -> Located:
         body: dict[str, Located] = {}
         for name, attribute in block.attributes.items():
-            body[name] = self.attribute(attribute)
+            body[name] = attribute.evaluate(scope).but(key_span=attribute.key_span)
         for nested in block.blocks:
             # `dynamic "environment" {...}` is kept apart: what it makes is not known statically
             key = f"dynamic {nested.labels[0]}" if nested.type == "dynamic" and nested.labels else nested.type
@@ -72,9 +76,37 @@ class TerraformModule:
             if entry is None or not isinstance(entry.value, list):
                 entry = body[key] = Located([], nested.span, "unresolved" if key != nested.type else "explicit",
                                             key_span=nested.span)
-            entry.value.append(self.value(nested))
-        found = self._values[id(block)] = Located(body, block.span)
-        return found
+            entry.value.append(self.value(nested) if scope is self.scope else self._body(nested, scope))
+        return Located(body, block.span)
+
+    def instances(self, block: Block) -> list[tuple[str, Located]] | None:
+        """Each instance a `count` / `for_each` block makes, as (its key, e.g. `[0]` or
+        `["orders"]`, and its body with `count.index` / `each.key` / `each.value` known); None for
+        a block without either, or one whose instances are not known statically (a root module's
+        `var.` there: `-var` may give another list)."""
+        for meta in ("for_each", "count"):
+            attribute = block.attributes.get(meta)
+            if attribute is not None:
+                break
+        else:
+            return None
+        if not self.prefix and "var." in _written(attribute):
+            return None
+        value = self.attribute(attribute)
+        if value.origin == "unresolved":
+            return None
+        bindings: list[tuple[str, dict[str, Located]]] = []
+        if meta == "count" and isinstance(value.value, int) and not isinstance(value.value, bool):
+            bindings = [(f"[{i}]", {"count.index": Located(i, value.span)}) for i in range(value.value)]
+        elif meta == "for_each" and isinstance(value.value, dict):
+            bindings = [(f'["{key}"]', {"each.key": Located(key, item.key_span or item.span), "each.value": item})
+                        for key, item in value.value.items()]
+        elif meta == "for_each" and isinstance(value.value, list) and \
+                all(item.is_literal and isinstance(item.value, str) for item in value.value):
+            bindings = [(f'["{item.value}"]', {"each.key": item, "each.value": item}) for item in value.value]
+        else:
+            return None
+        return [(key, self._body(block, replace(self.scope, instance=instance))) for key, instance in bindings]
 
     def attribute(self, attribute: Attribute) -> Located:
         return attribute.evaluate(self.scope).but(key_span=attribute.key_span)
@@ -224,6 +256,13 @@ def _first_block(body: Located, name: str) -> Located | None:
     return first if isinstance(first.value, dict) else None
 
 
+def _written(attribute: Attribute) -> str:
+    """An attribute's value as written (a `.tf.json` file's as its JSON value's text)."""
+    if attribute.node is not None:
+        return attribute.file.text_of(attribute.node)
+    return str(attribute.json.value if attribute.json is not None else "")
+
+
 def never_created(module: TerraformModule, block: Block) -> bool:
     """`count = 0` or `for_each = {}` / `[]` as a known value: the block creates nothing. In a root
     module a switch on a variable (`count = var.enabled ? 1 : 0`) is not known: `-var` or
@@ -233,8 +272,7 @@ def never_created(module: TerraformModule, block: Block) -> bool:
         attribute = block.attributes.get(name)
         if attribute is None:
             continue
-        if not module.prefix and "var." in (attribute.file.text_of(attribute.node) if attribute.node is not None
-                                            else str(attribute.json.value if attribute.json is not None else "")):
+        if not module.prefix and "var." in _written(attribute):
             continue
         value = module.attribute(attribute)
         if value.origin != "unresolved" and value.value in (0, [], {}) and not isinstance(value.value, bool):
