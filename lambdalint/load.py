@@ -184,7 +184,7 @@ def _add_terraform(project: Project, result: LoadedFolder, files: TerraformFiles
         readings.append((call, reading))
     children = [(call, build_terraform_folder(reading)) for call, reading in readings]
     for call, child in children:
-        link_call(call, child)
+        link_call(call, child, result)
     for _, child in children:
         _add_terraform(project, child, files, depth + 1)
 

@@ -41,7 +41,8 @@ from lambdalint.loaders.terraform_lambda_module import layer_folder, module_func
 from lambdalint.loaders.terraform_module import (FUNCTION, LAMBDA_MODULES, SPELLING, TerraformModule, _first_block,
                                                  build_function, chose_no_reservation, never_created)
 from lambdalint.loaders.terraform_triggers import (async_failures, caller_triggers, module_schedules, module_triggers,
-                                                  public_grants, public_urls, sibling_triggers)
+                                                  passed_down_triggers, public_grants, public_urls,
+                                                  sibling_triggers)
 from lambdalint.model import Function, Problem, SourceFile, Template
 from lambdalint.unread import is_terraform
 
@@ -261,17 +262,26 @@ def build_terraform_folder(reading: ReadFolder) -> LoadedFolder:
     return LoadedFolder(templates, problems, notes, list(reading.sources.values()), calls, module.prefix)
 
 
-def link_call(call: ModuleCall, child: LoadedFolder) -> None:
+def link_call(call: ModuleCall, child: LoadedFolder, caller: LoadedFolder) -> None:
     """What the calling module, or another module it calls, wires to the functions of the module
-    it called (`caller_triggers`, `sibling_triggers`): each becomes a trigger of that function."""
+    it called (`caller_triggers`, `sibling_triggers`), and what the called module wires to the
+    caller's own functions passed to it (`passed_down_triggers`): each becomes a trigger of that
+    function."""
     module = next((t.module for t in child.templates if t.module is not None), None)
-    functions = [f for t in child.templates for f in t.functions]
-    if module is None or not functions:
+    if module is None:
         return
-    found = caller_triggers(call.caller, call.name, module, functions) + \
-        sibling_triggers(call.caller, call.name, module, functions)
-    module.triggers.extend(found)
-    caller_policies(call.caller, call.name, module, functions)
+    functions = [f for t in child.templates for f in t.functions]
+    theirs = [f for t in caller.templates for f in t.functions]
+    found: list = []
+    if functions:
+        found = caller_triggers(call.caller, call.name, module, functions) + \
+            sibling_triggers(call.caller, call.name, module, functions)
+        module.triggers.extend(found)
+        caller_policies(call.caller, call.name, module, functions)
+    if theirs and call.caller is not None:
+        down = passed_down_triggers(call.caller, module, theirs)
+        call.caller.triggers.extend(down)
+        found += down
     for url in public_urls(found):
         url.function.template.public_urls.append(url)  # type: ignore[union-attr]
 

@@ -74,9 +74,9 @@ class _Collector:
         # of `namespace` (this module, or its caller when the value came in as a variable)
         self.calls = calls or {}
         self.namespace = namespace or module
-        # addresses as written inside the module (a called module's functions carry its prefix)
-        self.by_address = {f.name[len(module.prefix):] if f.name.startswith(module.prefix) else f.name: f
-                           for f in functions}
+        # addresses as the namespace writes them (a called module's functions carry its prefix)
+        prefix = self.namespace.prefix
+        self.by_address = {f.name[len(prefix):] if f.name.startswith(prefix) else f.name: f for f in functions}
         self.by_name: dict[str, Function] = {}
         for function in functions:
             name = function.properties.get("function_name")
@@ -417,6 +417,17 @@ def sibling_triggers(caller: TerraformModule, name: str, called: TerraformModule
         if other is not called:
             found.extend(_through_outputs(other, caller, name, called, functions))
     return found
+
+
+def passed_down_triggers(caller: TerraformModule, called: TerraformModule, functions: list[Function]) -> list[Trigger]:
+    """The triggers the module `caller` calls declares for the caller's own `functions`, named
+    through what the caller passes it (`uri = var.invoke_arn` in an API module, `invoke_arn =
+    aws_lambda_function.api.invoke_arn` in the caller): the function at the root, its API in a
+    module."""
+    owned = {id(f) for f in functions}
+    found = [t for t in _Collector(called, functions, namespace=caller).collect()
+             if t.function is not None and id(t.function) in owned]
+    return _without_redundant_permissions(found)
 
 
 def _through_outputs(declaring: TerraformModule, namespace: TerraformModule, name: str, called: TerraformModule,

@@ -1,0 +1,130 @@
+"""A function defined by the calling module and handed to a module that builds its API.
+
+`module "api" { invoke_arn = aws_lambda_function.main_handler.invoke_arn }` with the integration's
+`uri = var.invoke_arn` inside the module (judged on Team-Lugeasy/Lugeasy-Backend): the routes were
+linked to no function, so an unauthenticated `POST` (LL216) and a timeout its API cannot wait for
+(LL203) went unreported, with no note. The other direction (a module's function, the caller's API)
+was already read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import codes_at, run_lint, write_tree
+
+ROOT = """\
+resource "aws_iam_role" "lambda" {
+  name = "main-handler"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Action = "sts:AssumeRole", Effect = "Allow", Principal = { Service = "lambda.amazonaws.com" } }]
+  })
+}
+
+data "archive_file" "zip" {
+  type        = "zip"
+  source_dir  = "${path.module}/src"
+  output_path = "${path.module}/build/main_handler.zip"
+}
+
+resource "aws_lambda_function" "main_handler" {
+  function_name                  = "main-handler"
+  role                           = aws_iam_role.lambda.arn
+  handler                        = "app.handler"
+  runtime                        = "python3.12"
+  timeout                        = 60
+  reserved_concurrent_executions = 10
+  filename                       = data.archive_file.zip.output_path
+  source_code_hash               = data.archive_file.zip.output_base64sha256
+}
+
+module "api_gateway" {
+  source                  = "./modules/api_gateway"
+  main_handler_invoke_arn = aws_lambda_function.main_handler.invoke_arn
+}
+"""
+REST_MODULE = """\
+variable "main_handler_invoke_arn" {
+  type = string
+}
+
+resource "aws_api_gateway_rest_api" "api" {
+  name = "backend"
+}
+
+resource "aws_api_gateway_resource" "login" {
+  rest_api_id = aws_api_gateway_rest_api.api.id
+  parent_id   = aws_api_gateway_rest_api.api.root_resource_id
+  path_part   = "login"
+}
+
+resource "aws_api_gateway_method" "login" {
+  rest_api_id   = aws_api_gateway_rest_api.api.id
+  resource_id   = aws_api_gateway_resource.login.id
+  http_method   = "POST"
+  authorization = "NONE"
+}
+
+resource "aws_api_gateway_integration" "login" {
+  rest_api_id             = aws_api_gateway_rest_api.api.id
+  resource_id             = aws_api_gateway_resource.login.id
+  http_method             = aws_api_gateway_method.login.http_method
+  integration_http_method = "POST"
+  type                    = "AWS_PROXY"
+  uri                     = var.main_handler_invoke_arn
+}
+"""
+HTTP_MODULE = """\
+variable "main_handler_invoke_arn" {
+  type = string
+}
+
+resource "aws_apigatewayv2_api" "api" {
+  name          = "backend"
+  protocol_type = "HTTP"
+}
+
+resource "aws_apigatewayv2_integration" "main" {
+  api_id                 = aws_apigatewayv2_api.api.id
+  integration_type       = "AWS_PROXY"
+  integration_uri        = var.main_handler_invoke_arn
+  payload_format_version = "2.0"
+}
+
+resource "aws_apigatewayv2_route" "login" {
+  api_id    = aws_apigatewayv2_api.api.id
+  route_key = "POST /login"
+  target    = "integrations/${aws_apigatewayv2_integration.main.id}"
+}
+"""
+HANDLER = """\
+import json
+
+
+def handler(event, context):
+    body = json.loads(event.get("body") or "{}")
+    return {"statusCode": 200, "body": json.dumps({"user": body.get("user")})}
+"""
+
+
+def project(root: Path, module: str) -> Path:
+    return write_tree(root, {"main.tf": ROOT, "modules/api_gateway/main.tf": module, "src/app.py": HANDLER})
+
+
+def test_a_rest_api_module_given_the_callers_function(tmp_path: Path) -> None:
+    result = run_lint(project(tmp_path, REST_MODULE), select=("LL203", "LL216"))
+    assert codes_at(result) == [("LL203", "main.tf", 20), ("LL216", "modules/api_gateway/main.tf", 19)]
+    assert "`aws_lambda_function.main_handler`" in result.visible[1].message
+
+
+def test_an_http_api_module_given_the_callers_function(tmp_path: Path) -> None:
+    result = run_lint(project(tmp_path, HTTP_MODULE), select=("LL203", "LL216"))
+    assert codes_at(result) == [("LL203", "main.tf", 20), ("LL216", "modules/api_gateway/main.tf", 17)]
+    assert "`POST /login`" in result.visible[1].message
+
+
+def test_an_api_module_given_nothing_of_the_caller_links_nothing(tmp_path: Path) -> None:
+    """The same module given another function's ARN as text: no trigger of the caller's function."""
+    root = ROOT.replace("aws_lambda_function.main_handler.invoke_arn", '"arn:aws:lambda:eu-west-1:1:function:other"')
+    write_tree(tmp_path, {"main.tf": root, "modules/api_gateway/main.tf": REST_MODULE, "src/app.py": HANDLER})
+    assert codes_at(run_lint(tmp_path, select=("LL203", "LL216"))) == []
