@@ -1295,3 +1295,53 @@ resource "aws_iam_role" "exec" {
         assert function.loaded_role is not None and function.loaded_role.unknown is None, \
             (layout, function.loaded_role)
         assert function.loaded_role.name.endswith("aws_iam_role.exec"), function.loaded_role.name
+
+
+def test_a_client_given_as_a_parameters_default_is_the_calls_client(tmp_path: Path) -> None:
+    # Achint-T/totes-infrastructure: `def get_connection(secret_client=secret_client)` hands a
+    # module-level client on to a helper; LL322 said the granted `secretsmanager` actions were
+    # never used, though every invocation fetches the database secret with them
+    template = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Ingest:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.lambda_handler
+      Runtime: python3.12
+      CodeUri: src/
+      Timeout: 60
+      Policies:
+        - Statement:
+            - Effect: Allow
+              Action: [secretsmanager:GetSecretValue, secretsmanager:UpdateSecret]
+              Resource: arn:aws:secretsmanager:eu-west-2:123456789012:secret:totes-db
+            - Effect: Allow
+              Action: [sqs:SendMessage]
+              Resource: arn:aws:sqs:eu-west-2:123456789012:totes-ingested
+"""
+    code = """\
+import json
+
+import boto3
+
+secret_client = boto3.client("secretsmanager")
+
+
+def retrieve_secrets(client, secret_name):
+    return json.loads(client.get_secret_value(SecretId=secret_name)["SecretString"])
+
+
+def get_connection(secret_client=secret_client):
+    credentials = retrieve_secrets(secret_client, "totes-db")
+    return credentials["host"]
+
+
+def lambda_handler(event, context):
+    return {"host": get_connection()}
+"""
+    write_tree(tmp_path, {"template.yaml": template, "src/app.py": code})
+    result = run_lint(tmp_path, select=("LL321", "LL322"))
+    assert [(f.code, f.message.split(" is never")[0]) for f in result.visible] == [
+        ("LL322", "`sqs:SendMessage`")]

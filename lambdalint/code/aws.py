@@ -340,6 +340,11 @@ def _bind_parameters(analysis: CodeAnalysis, handler: Handler, reached: list,
     roots = handler.entry.roots
     work = [(module, function, handed) for module, function in reached
             for handed in [*function.aws_passes, *_imported_passes(analysis, module, function)]]
+    for module, function in reached:  # `def connect(client=secrets)`, called without one
+        for parameter, client in function.aws_defaults.items():
+            if not function.assigned.get(parameter, 0):
+                bound.setdefault((module.path, function.qualname, parameter), []).append(client)
+                work.extend((module, function, passed) for passed in _passes_on(function, parameter, client))
     while work:
         module, function, handed = work.pop()
         call = next((c for c in function.calls if c.span == handed.span), None)

@@ -102,6 +102,17 @@ class AwsFacts(WalkState):
 
     # -- what a value is --
 
+    def _aws_defaults(self, node: cst.FunctionDef) -> dict[str, AwsClient]:
+        """The positional parameters of `node` whose default is a client, read where the `def`
+        is (before its own scope is entered: a default is evaluated there)."""
+        found = {}
+        for param in (*node.params.posonly_params, *node.params.params):
+            if type(param.default) is cst.Name:
+                client = self._aws_value(param.default)
+                if client is not None:
+                    found[param.name.value] = client
+        return found
+
     def _aws_value(self, node: cst.BaseExpression) -> AwsClient | None:
         if isinstance(node, cst.Call):
             return self._aws_created(node) or self._aws_subobject(node) or self._aws_narrowed(node) \

@@ -120,6 +120,7 @@ class _Visitor(CallFacts, EnvFacts, MutationFacts, AwsFacts, PynamoFacts):
         fn = FunctionFacts(qualname, node.name.value, self._span(node.name),
                            class_name=self.classes[-1] if self.classes and outer is None else None)
         fill_signature(fn, node)
+        fn.aws_defaults = self._aws_defaults(node)
         fn.decorators = decorator_names(node, self._names, self.factories[0])
         for decorator in node.decorators:
             target = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator

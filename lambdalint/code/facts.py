@@ -276,6 +276,9 @@ class FunctionFacts:
     aws_calls: list[AwsCall] = field(default_factory=list)
     aws_unknown: list[AwsUnknown] = field(default_factory=list)
     aws_passes: list[AwsPass] = field(default_factory=list)
+    # positional parameters whose default is a client (`def connect(client=secrets)`): a call that
+    # leaves one out hands it that client
+    aws_defaults: dict[str, AwsClient] = field(default_factory=dict)
     # a client this function returns (`def get_client(): return boto3.client("s3")`)
     returns_client: AwsClient | None = None
     # what it returns when that is what another project function returns (`return get_table()`;
