@@ -1345,3 +1345,55 @@ def lambda_handler(event, context):
     result = run_lint(tmp_path, select=("LL321", "LL322"))
     assert [(f.code, f.message.split(" is never")[0]) for f in result.visible] == [
         ("LL322", "`sqs:SendMessage`")]
+
+
+def test_a_scripts_main_block_is_not_the_functions_code(tmp_path: Path) -> None:
+    # DragonOps-io/terraform-wireguard-vpn: `if __name__ == '__main__': handle_stream_updates({}, {})`
+    # at the end of the handlers' module made the other handlers' code "call" SSM: the least-privilege
+    # policy listed `ssm:SendCommand` and LL322 stayed silent about it. Lambda imports the module.
+    template = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  GetConfig:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: main.get_client_config_file
+      Runtime: python3.12
+      CodeUri: src/
+      Timeout: 10
+      Policies:
+        - Statement:
+            - Effect: Allow
+              Action: [dynamodb:GetItem, ssm:SendCommand]
+              Resource: "*"
+"""
+    code = """\
+import os
+
+import boto3
+
+ddb = boto3.client("dynamodb")
+ssm = boto3.client("ssm")
+
+
+def handle_stream_updates(event, context):
+    ssm.send_command(InstanceIds=[os.environ["INSTANCE_ID"]], DocumentName="AWS-RunShellScript")
+
+
+def get_client_config_file(event, context):
+    return ddb.get_item(TableName=os.environ["TABLE"], Key={"id": {"S": event["id"]}})
+
+
+if __name__ == "__main__":
+    handle_stream_updates({}, {})
+else:
+    ddb.describe_table(TableName=os.environ["TABLE"])
+"""
+    write_tree(tmp_path, {"template.yaml": template, "src/main.py": code})
+    result = run_lint(tmp_path, select=("LL322",))
+    assert [f.message for f in result.visible] == ["`ssm:SendCommand` is never used by the code of `GetConfig`"]
+    from lambdalint.api import least_privilege
+
+    [needs] = least_privilege([tmp_path], cwd=tmp_path)
+    assert needs["policy"]["Statement"][0]["Action"] == ["dynamodb:DescribeTable", "dynamodb:GetItem"]

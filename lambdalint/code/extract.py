@@ -176,10 +176,17 @@ class _Visitor(CallFacts, EnvFacts, MutationFacts, AwsFacts, PynamoFacts):
     def leave_Param(self, original_node: cst.Param) -> None:
         self.once_depth -= 1
 
-    def visit_If(self, node: cst.If) -> None:
+    def visit_If(self, node: cst.If) -> bool:
+        self.env_guards.append(env_tested(node.test, self.positions.source(node.test)))
+        if is_main_guard(node.test) and self.function is None and not self.classes:
+            # Lambda imports the module: what runs only as a script (a local try-out calling
+            # another handler) is not the function's code, only an `else:` branch is
+            if node.orelse is not None:
+                walk(node.orelse, self)
+            return False
         if is_main_guard(node.test) or self._is_lazy_guard(node):
             self.once_blocks.add(id(node.body))
-        self.env_guards.append(env_tested(node.test, self.positions.source(node.test)))
+        return True
 
     def leave_If(self, original_node: cst.If) -> None:
         self.env_guards.pop()
