@@ -1397,3 +1397,51 @@ else:
 
     [needs] = least_privilege([tmp_path], cwd=tmp_path)
     assert needs["policy"]["Statement"][0]["Action"] == ["dynamodb:DescribeTable", "dynamodb:GetItem"]
+
+
+def test_an_input_left_at_null_is_not_set(tmp_path: Path) -> None:
+    # terraform-aws-modules/terraform-aws-notify-slack: `dead_letter_target_arn =
+    # var.lambda_dead_letter_target_arn`, whose default is `null` and which no example sets, read as
+    # a dead-letter queue: LL207 stayed silent on an SNS-invoked function whose failed events go nowhere
+    notify = """\
+variable "dead_letter_target_arn" {
+  type    = string
+  default = null
+}
+
+resource "aws_sns_topic" "alerts" {
+  name = "alerts"
+}
+
+resource "aws_sns_topic_subscription" "notify" {
+  topic_arn = aws_sns_topic.alerts.arn
+  protocol  = "lambda"
+  endpoint  = module.lambda.lambda_function_arn
+}
+
+module "lambda" {
+  source                         = "terraform-aws-modules/lambda/aws"
+  version                        = "8.7.0"
+  function_name                  = "notify-slack"
+  handler                        = "app.handler"
+  runtime                        = "python3.12"
+  source_path                    = "${path.module}/src"
+  timeout                        = 10
+  reserved_concurrent_executions = 2
+  dead_letter_target_arn         = var.dead_letter_target_arn
+}
+"""
+    code = "def handler(event, context):\n    return len(event['Records'])\n"
+    write_tree(tmp_path / "called", {"main.tf": 'module "notify" {\n  source = "./notify"\n}\n',
+                                     "notify/main.tf": notify, "notify/src/app.py": code})
+    result = run_lint(tmp_path / "called", select=("LL207",))
+    assert [(f.code, f.span.path, f.span.line) for f in result.visible] == [("LL207", "notify/main.tf", 16)]
+    # given one by the caller, it is kept
+    write_tree(tmp_path / "given", {
+        "main.tf": 'module "notify" {\n  source = "./notify"\n'
+                   '  dead_letter_target_arn = "arn:aws:sqs:eu-west-1:123456789012:notify-dlq"\n}\n',
+        "notify/main.tf": notify, "notify/src/app.py": code})
+    assert run_lint(tmp_path / "given", select=("LL207",)).visible == []
+    # a root module's variable left at null may be given by `-var` at apply time: nothing is known
+    write_tree(tmp_path / "root", {"main.tf": notify, "src/app.py": code})
+    assert run_lint(tmp_path / "root", select=("LL207",)).visible == []

@@ -68,7 +68,12 @@ class TerraformModule:
     def _body(self, block: Block, scope: Scope) -> Located:
         body: dict[str, Located] = {}
         for name, attribute in block.attributes.items():
-            body[name] = attribute.evaluate(scope).but(key_span=attribute.key_span)
+            value = attribute.evaluate(scope)
+            if value.value is None and value.origin != "unresolved" and (self.prefix or "var." not in _written(attribute)):
+                # `null` is Terraform's "not set": the argument's default applies (a root module's
+                # `var.x` left at `null` may still be given by `-var`: kept, as nothing is known)
+                continue
+            body[name] = value.but(key_span=attribute.key_span)
         for nested in block.blocks:
             # `dynamic "environment" {...}` is kept apart: what it makes is not known statically
             key = f"dynamic {nested.labels[0]}" if nested.type == "dynamic" and nested.labels else nested.type
