@@ -1445,3 +1445,31 @@ module "lambda" {
     # a root module's variable left at null may be given by `-var` at apply time: nothing is known
     write_tree(tmp_path / "root", {"main.tf": notify, "src/app.py": code})
     assert run_lint(tmp_path / "root", select=("LL207",)).visible == []
+
+
+def test_a_registry_module_call_inside_a_local_module_has_its_package_checked(tmp_path: Path) -> None:
+    # DragonOps-io/terraform-wireguard-vpn: `source_path = "${path.module}/python_code"` in a module the
+    # root calls is a path from the root module's folder; the package rules looked for it from the
+    # module's own folder, found nothing, and said nothing about the test file and boto3 it ships
+    write_tree(tmp_path, {
+        "main.tf": 'module "updater" {\n  source = "./modules/updater"\n}\n',
+        "modules/updater/main.tf": """\
+module "handle_updates" {
+  source                         = "terraform-aws-modules/lambda/aws"
+  function_name                  = "handle-updates"
+  handler                        = "main.handle"
+  runtime                        = "python3.12"
+  source_path                    = "${path.module}/python_code"
+  timeout                        = 30
+  reserved_concurrent_executions = 1
+}
+""",
+        "modules/updater/python_code/main.py": "def handle(event, context):\n    return len(event['Records'])\n",
+        "modules/updater/python_code/main_test.py": "import unittest\n\nfrom main import handle\n\n\n"
+                                                     "class TestHandle(unittest.TestCase):\n"
+                                                     "    def test_empty(self):\n"
+                                                     "        self.assertEqual(handle({'Records': []}, None), 0)\n",
+        "modules/updater/python_code/requirements.txt": "boto3==1.34.160\n"})
+    result = run_lint(tmp_path, select=("LL404",))
+    assert [(f.severity, f.span.path, f.span.line) for f in result.visible] == [
+        ("warning", "modules/updater/main.tf", 6), ("info", "modules/updater/python_code/requirements.txt", 1)]

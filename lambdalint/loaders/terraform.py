@@ -471,8 +471,7 @@ def _code_from_archive(module: TerraformModule, function: Function, archive: Loc
         if path is None:
             continue
         location = normalized(module.scope.base / path)
-        function.code_location = Located(str(location.relative_to(module.folder)) if location.is_relative_to(module.folder)
-                                         else str(location), source.span, key_span=source.key_span)  # type: ignore[union-attr]
+        function.code_location = module.code_location(location, source)  # type: ignore[arg-type]
         function.code_dir = location if key == "source_dir" else location.parent
         return
     _code_from_source_block(module, function, archive)
@@ -491,8 +490,7 @@ def _code_from_source_block(module: TerraformModule, function: Function, archive
     if read is None or name is None or name.str_value() != read.path.name:
         return
     location = read.path
-    function.code_location = Located(str(location.relative_to(module.folder)) if location.is_relative_to(module.folder)
-                                     else str(location), entries[0].span, key_span=entries[0].key_span)
+    function.code_location = module.code_location(location, entries[0])
     function.code_dir = location.parent
 
 

@@ -82,7 +82,7 @@ def _code(module: TerraformModule, function: Function, body: Located) -> None:
     source, location, extra = _source_path(module, body)
     if source is None or location is None:
         return
-    function.code_location = Located(source.value, source.span, key_span=source.key_span)
+    function.code_location = module.code_location(location, source)
     function.code_dir = location if not str(source.value).endswith(".py") else location.parent
     function.code_roots = tuple(dict.fromkeys(folder for folder in extra if folder != function.code_dir))
 

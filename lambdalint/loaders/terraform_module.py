@@ -113,6 +113,12 @@ class TerraformModule:
             return None
         return [(key, self._body(block, replace(self.scope, instance=instance))) for key, instance in bindings]
 
+    def code_location(self, path: Path, written: Located) -> Located:
+        """Where code is, as the model keeps a location: relative to this module's folder, the
+        folder of the file that names it (Terraform reads the path from the root module's)."""
+        shown = str(path.relative_to(self.folder)) if path.is_relative_to(self.folder) else str(path)
+        return Located(shown, written.span, key_span=written.key_span)
+
     def attribute(self, attribute: Attribute) -> Located:
         return attribute.evaluate(self.scope).but(key_span=attribute.key_span)
 
