@@ -7,8 +7,9 @@ counts, so a connection string that resolves the user name and then the password
 (or `${Param}` in `!Sub`) to a `NoEcho` parameter, and in the Serverless Framework `${ssm:/aws/reference/secretsmanager/...}`, `${secretsmanager:...}`, `${ssm:...~true}`
 (decrypted SecureString) or `${ssm:...}` under a name that says secret, and in Terraform a secret's
 `secret_string` (also through `jsondecode(...)["password"]`), a `SecureString` parameter's `value`,
-a `random_password`'s `result`, or any `aws_ssm_parameter` value under a name that says secret
-(also when a module input carries it in), and in CloudFormation a `{{resolve:ssm:...}}` or a
+a `random_password`'s `result`, a variable declared `sensitive = true` (Terraform's `NoEcho`), or
+any `aws_ssm_parameter` value under a name that says secret (also when a module input carries it
+in), and in CloudFormation a `{{resolve:ssm:...}}` or a
 `Ref` to an `AWS::SSM::Parameter::Value<String>` parameter under a name that says secret. Plain
 `{{resolve:ssm:...}}`, SSM parameters and `${ssm:...}` of ordinary settings do not fire, and
 neither do ARNs or names of secrets the code fetches itself.
@@ -252,6 +253,31 @@ resource "aws_lambda_function" "orders" {
   }
 }
 """, name="main.tf", title="Terraform: a SecureString, a generated password and a secret's key"),
+        bad("""\
+variable "news_api_key" {
+  type      = string
+  sensitive = true
+}
+
+variable "news_api_url" {
+  type    = string
+  default = "https://newsapi.org/v2"
+}
+
+resource "aws_lambda_function" "crawler" {
+  function_name = "news-crawler"
+  role          = aws_iam_role.crawler.arn
+  filename      = "crawler.zip"
+  handler       = "app.handler"
+  runtime       = "python3.12"
+  environment {
+    variables = {
+      NEWS_API_KEY = var.news_api_key  # [resolved-secret-in-environment]
+      NEWS_API_URL = var.news_api_url
+    }
+  }
+}
+""", name="main.tf", title="Terraform: a `sensitive` variable (Terraform's `NoEcho`)"),
         good("""\
 resource "aws_ssm_parameter" "db_host" {
   name  = "/orders/db-host"

@@ -1473,3 +1473,40 @@ module "handle_updates" {
     result = run_lint(tmp_path, select=("LL404",))
     assert [(f.severity, f.span.path, f.span.line) for f in result.visible] == [
         ("warning", "modules/updater/main.tf", 6), ("info", "modules/updater/python_code/requirements.txt", 1)]
+
+
+def test_a_sensitive_variable_carried_into_a_module_is_a_resolved_secret(tmp_path: Path) -> None:
+    # domain-protect/terraform-aws-domain-protect: `cloudflare_api_key` is declared `sensitive = true`
+    # at the root and handed to the module that sets `CLOUDFLARE_API_KEY` in the environment
+    write_tree(tmp_path, {
+        "main.tf": 'variable "cloudflare_api_key" {\n  type      = string\n  sensitive = true\n}\n\n'
+                   'module "cloudflare" {\n  source  = "./modules/cloudflare"\n'
+                   '  api_key = var.cloudflare_api_key\n  zone    = "example.com"\n}\n',
+        "modules/cloudflare/main.tf": """\
+variable "api_key" {
+  type = string
+}
+
+variable "zone" {
+  type = string
+}
+
+resource "aws_lambda_function" "scan" {
+  function_name = "cloudflare-scan"
+  role          = "arn:aws:iam::123456789012:role/scan"
+  filename      = "${path.module}/scan.zip"
+  handler       = "scan.handler"
+  runtime       = "python3.12"
+  timeout       = 60
+  environment {
+    variables = {
+      CLOUDFLARE_API_KEY = var.api_key
+      CLOUDFLARE_ZONE    = var.zone
+    }
+  }
+}
+"""})
+    result = run_lint(tmp_path, select=("LL312",))
+    assert [(f.span.path, f.span.line, f.message.split(",")[0]) for f in result.visible] == [
+        ("modules/cloudflare/main.tf", 18,
+         "`CLOUDFLARE_API_KEY` receives the sensitive variable `var.cloudflare_api_key`")]

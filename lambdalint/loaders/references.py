@@ -120,6 +120,7 @@ _TF_SECRET = re.compile(r"(\b(?:data\.)?aws_secretsmanager_secret_version\.[\w-]
 _TF_PARAMETER = re.compile(r"\b(data\.)?aws_ssm_parameter\.([\w-]+)(?:\[[^\]]*\])?\.(?:insecure_)?value\b")
 _TF_INTERPOLATED_VARIABLE = re.compile(r"\$\{\s*(var\.[\w.-]+)\s*\}")
 _TF_PASSWORD = re.compile(r"\brandom_password\.[\w-]+(?:\[[^\]]*\])?\.result\b")
+_TF_VARIABLE = re.compile(r"(?<![\w.])var\.([A-Za-z_][\w-]*)")
 
 
 def terraform_references(template: Template, value: Located) -> list[DeployReference]:
@@ -147,7 +148,20 @@ def terraform_references(template: Template, value: Located) -> list[DeployRefer
                          else DeployReference("ssm", f"`{match.group(0)}`"))
         for match in _TF_PASSWORD.finditer(text):
             found.append(DeployReference("generated", f"a generated password (`{match.group(0)}`)"))
+        for match in _TF_VARIABLE.finditer(text):
+            # `sensitive = true`: Terraform's `NoEcho`, a value the plan and the console hide
+            if owner is not None and _sensitive(owner, match.group(1)):
+                found.append(DeployReference("no-echo", f"the sensitive variable `{match.group(0)}`"))
     return found
+
+
+def _sensitive(module, name: str) -> bool:  # type: ignore[no-untyped-def]
+    for hcl in module.files:
+        for block in hcl.body.blocks:
+            if block.type == "variable" and block.labels == [name] and "sensitive" in block.attributes:
+                flag = module.attribute(block.attributes["sensitive"])
+                return flag.value is True
+    return False
 
 
 def _secure_parameter(module, name: str) -> bool:  # type: ignore[no-untyped-def]
