@@ -21,6 +21,7 @@ from lambdalint.triggers import (
 )
 from lambdalint.platform_access import platform_services
 from lambdalint.code.analysis import CodeAnalysis, Handler, Reached
+from lambdalint.code.aws import aws_calls
 from lambdalint.code.facts import (AWS_NAMES, ENV_NAMES, EVENT_S3_BUCKET, EVENT_SNS_TOPIC, UNKNOWN_ARG, Arg, CallFact,
                                    FunctionFacts, ModuleFacts, MutationFact)
 from lambdalint.code.connections import HTTP as HTTP_POOLS, NAMES as CONNECTION_NAMES, connection
@@ -93,8 +94,8 @@ __all__ = [
     "platform_services",
     # handler code (lambdalint.code)
     "AWS_NAMES", "Arg", "CONTEXT_NAMES", "ENV_NAMES", "EVENT_S3_BUCKET", "EVENT_SNS_TOPIC", "UNKNOWN_ARG", "CallFact", "CodeAnalysis", "FunctionFacts", "Handler", "ModuleFacts",
-    "MoveToModuleScope", "MutationFact", "Reached", "call_findings", "called_as_written", "code_analysis", "handler_owner",
-    "handler_related", "movable", "to_module_scope",
+    "MoveToModuleScope", "MutationFact", "Reached", "aws_calls", "call_findings", "called_as_written", "code_analysis",
+    "handler_owner", "handler_related", "movable", "to_module_scope",
     # platform features in handler code: partial batch responses, tracing, SnapStart (LL110, LL210, LL211)
     "AFTER_RESTORE", "BATCH_NAMES", "TRACER_NAMES", "UNIQUE_NAMES", "XRAY_NAMES", "Use", "batch_response",
     "handler_modules", "restores", "snapshot_unique_values", "tracing_use",

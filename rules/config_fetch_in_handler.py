@@ -5,8 +5,12 @@ client's `get_parameter`, `get_parameters`, `get_parameters_by_path` (SSM), `get
 (Secrets Manager), `get_latest_configuration` / `get_configuration` (AppConfig), in the handler or
 a project function it calls. The receiver must be known to be a boto3 client: created in the same
 module, or a module-level client another project module creates and this one imports
-(`from .clients import ssm`, `clients.ssm.get_parameter(...)`). Powertools' `parameters.get_parameter` / `get_secret` cache their values and stay silent,
-as do fetches behind a lazy-init guard or in a `functools.cache` function.
+(`from .clients import ssm`, `clients.ssm.get_parameter(...)`), or such a client handed to a
+project function as an argument or as a parameter's default (`def get_connection(client=secrets)`).
+A read of one version or stage of a secret (`VersionId`, `VersionStage`: a rotation function
+reading what it rotates) is work on the secret, not configuration, and stays silent, as do
+Powertools' `parameters.get_parameter` / `get_secret`, which cache their values, and fetches
+behind a lazy-init guard or in a `functools.cache` function.
 
 ## Why is this bad?
 Every call is a network round trip (and, at scale, throttling: SSM's default throughput is 40
@@ -35,14 +39,21 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from lambdalint.rulekit import CallFact, Context, Finding, Reached, Rule, bad, call_findings, good
+from lambdalint.rulekit import CallFact, Context, Finding, Reached, Rule, Span, aws_calls, bad, call_findings, code_analysis, good
 
 METHODS = ("get_parameter", "get_parameters", "get_parameters_by_path", "get_secret_value",
            "get_latest_configuration", "get_configuration")
 _CLIENT_FACTORIES = {"boto3.client", "boto3.Session.client", "boto3.session.Session.client"}
 
 
+# A read of one version or stage of a secret (`VersionStage="AWSPENDING"`) is a rotation function's
+# or a version manager's work on the secret itself, which must be read fresh: not configuration.
+_VERSIONED = frozenset({"VersionId", "VersionStage"})
+
+
 def match(call: CallFact) -> str | None:
+    if any(keyword in _VERSIONED for keyword, _ in call.keywords):
+        return None
     for name in call.names:
         base, _, method = name.rpartition(".")
         if method not in METHODS:
@@ -59,8 +70,25 @@ def message(what: str, reached: Reached) -> str:
     return f"`{what}` called on every invocation"
 
 
+_SERVICES = frozenset({"ssm", "secretsmanager", "appconfig", "appconfigdata"})
+
+
 def check(ctx: Context) -> Iterator[Finding]:
-    yield from call_findings(ctx, match, message,
+    # a client handed to a helper as an argument or a parameter's default
+    # (`def get_connection(client=secrets)`): the calls the AWS-call walk binds to it
+    analysis = code_analysis(ctx)
+    passed: dict[Span, str] = {found.call.span: found.method for handler in analysis.handlers
+                               for found in aws_calls(analysis, handler).calls
+                               if found.service in _SERVICES and found.method in METHODS
+                               and found.call.receiver.startswith("param:")}
+
+    def matched(call: CallFact) -> str | None:
+        found = match(call)
+        if found is None and not any(keyword in _VERSIONED for keyword, _ in call.keywords):
+            found = passed.get(call.span)
+        return found
+
+    yield from call_findings(ctx, matched, message,
                              "Fetch once into a module-level variable, or use a cached helper "
                              "(Powertools `parameters` with `max_age`).")
 
@@ -172,6 +200,26 @@ def handler(event, context):
     return flags
 """, name="app.py", title="in a helper"),
         bad("""\
+import json
+
+import boto3
+
+secret_client = boto3.client("secretsmanager")
+
+
+def fetch_credentials(client, secret_id):
+    return json.loads(client.get_secret_value(SecretId=secret_id)["SecretString"])
+
+
+def get_connection(secret_client=secret_client):
+    return fetch_credentials(secret_client, "totes/warehouse")
+
+
+def handler(event, context):
+    credentials = get_connection()  # [config-fetch-in-handler]
+    return credentials["host"]
+""", name="app.py", title="a client handed to a helper as a parameter's default (totes-infrastructure, judged)"),
+        bad("""\
 import os
 
 import boto3
@@ -268,6 +316,29 @@ from my_config import get_parameter
 def handler(event, context):
     return get_parameter("/shop/db-url")
 """, name="app.py", title="a function of the same name that is not boto3"),
+        good("""\
+import boto3
+
+
+def lambda_handler(event, context):
+    client = boto3.client("secretsmanager")
+    arn, token, step = event["SecretId"], event["ClientRequestToken"], event["Step"]
+    if step == "createSecret":
+        create_secret(client, arn, token)
+    elif step == "testSecret":
+        test_secret(client, arn, token)
+
+
+def create_secret(client, arn, token):
+    client.get_secret_value(SecretId=arn, VersionStage="AWSCURRENT")
+    password = client.get_random_password(ExcludeCharacters="/@")["RandomPassword"]
+    client.put_secret_value(SecretId=arn, ClientRequestToken=token, SecretString=password,
+                            VersionStages=["AWSPENDING"])
+
+
+def test_secret(client, arn, token):
+    return client.get_secret_value(SecretId=arn, VersionId=token, VersionStage="AWSPENDING")
+""", name="app.py", title="a rotation function reads the versions it rotates (AWS's rotation template)"),
         good("""\
 import os
 
