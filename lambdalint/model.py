@@ -249,6 +249,10 @@ class Function:
     handler_file: Path | None = None
     handler_function: str | None = None
     package_type: str = "Zip"
+    # A function one module makes for each root that calls it (`environments/dev`, `.../prod`
+    # calling `modules/lambda`) has one name in each: the root's folder, for messages that name
+    # several of them (`name_list`); "" elsewhere.
+    built_for: str = ""
     # The dialect's spelling of settings rules name in CloudFormation terms (`Timeout` is
     # `timeout` in serverless.yml and Terraform), filled by the loader so rules never need it.
     spelling: dict[str, str] = field(default_factory=dict, repr=False)

@@ -83,7 +83,8 @@ class Context:
                 severity: Severity | None = None, fix: object | None = None) -> Finding:
         return Finding(code=self.rule.code, slug=self.rule.slug,
                        severity=severity or self.rule.severity, message=message, hint=hint,
-                       span=span, function=function, resource=resource, related=tuple(related),
+                       span=span, function=function, resource=resource,
+                       related=tuple(dict.fromkeys(related)),  # one place said once, however many functions lead there
                        fix=fix)
 
 

@@ -233,10 +233,13 @@ def environment_values(functions: Iterable[Function]) -> list[tuple[str, Located
 
 
 def name_list(functions: list[Function], limit: int = 3) -> str:
-    """"`A`", "`A` and `B`", "`A`, `B`, `C` and 2 more"."""
+    """"`A`", "`A` and `B`", "`A`, `B`, `C` and 2 more"; a name several roots give one module's
+    function says which root: "`module.api.aws_lambda_function.this` (`environments/dev`)"."""
+    shown = functions[:limit]
+    twice = {f.name for f in shown if sum(1 for g in shown if g.name == f.name) > 1}
+    names = [f"`{f.name}` (`{f.built_for}`)" if f.name in twice and f.built_for else f"`{f.name}`" for f in shown]
     if len(functions) > limit:  # only the names shown are written out: a folder may serve 20k functions
-        return f"{', '.join(f'`{f.name}`' for f in functions[:limit])} and {len(functions) - limit} more"
-    names = [f"`{f.name}`" for f in functions]
+        return f"{', '.join(names)} and {len(functions) - limit} more"
     if len(names) == 1:
         return names[0]
     return f"{', '.join(names[:-1])} and {names[-1]}"

@@ -1510,3 +1510,48 @@ resource "aws_lambda_function" "scan" {
     assert [(f.span.path, f.span.line, f.message.split(",")[0]) for f in result.visible] == [
         ("modules/cloudflare/main.tf", 18,
          "`CLOUDFLARE_API_KEY` receives the sensitive variable `var.cloudflare_api_key`")]
+
+
+def test_one_modules_function_built_for_several_roots_is_told_apart(tmp_path: Path) -> None:
+    # HermannDj/aws-serverless-api-terraform, AlexAndrei98/did_backend: `environments/dev`, `staging`
+    # and `prod` each call `modules/lambda`; a finding naming the three said
+    # "`module.lambda.aws_lambda_function.this`, `module.lambda.aws_lambda_function.this` and ..."
+    module = """\
+variable "stage" {}
+
+resource "aws_lambda_function" "this" {
+  function_name = "orders-${var.stage}"
+  role          = "arn:aws:iam::123456789012:role/orders"
+  filename      = "${path.module}/orders.zip"
+  handler       = "app.handler"
+  runtime       = "python3.8"
+  timeout       = 10
+}
+"""
+    files = {"modules/lambda/main.tf": module}
+    for stage in ("dev", "prod"):
+        files[f"environments/{stage}/main.tf"] = \
+            f'module "lambda" {{\n  source = "../../modules/lambda"\n  stage  = "{stage}"\n}}\n'
+    write_tree(tmp_path, files)
+    [finding] = run_lint(tmp_path, select=("LL206",)).visible
+    assert "(used by `module.lambda.aws_lambda_function.this` (`environments/dev`) and " \
+           "`module.lambda.aws_lambda_function.this` (`environments/prod`))" in finding.message
+
+
+def test_a_place_several_functions_lead_to_is_related_once() -> None:
+    # the same three functions: "related: modules/api-gateway/main.tf:112:1: REST API event of ..." three times
+    import datetime
+
+    from lambdalint.findings import Related
+    from lambdalint.located import Span
+    from lambdalint.model import Project
+    from lambdalint.registry import Registry
+    from lambdalint.rule import Context
+
+    rule = Registry.installed().get("LL203")
+    context = Context(rule, Project(cwd=Path("/project")), {}, datetime.date(2026, 12, 4))
+    event = Related("REST API event of `module.lambda.aws_lambda_function.this`", Span.point("modules/api/main.tf", 112))
+    handler = Related("handler configured here", Span.point("modules/lambda/main.tf", 9), context=True)
+    finding = context.finding(Span.point("modules/lambda/main.tf", 154), "m", "h",
+                              related=[event, handler, event, event])
+    assert finding.related == (event, handler)

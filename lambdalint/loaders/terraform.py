@@ -143,8 +143,9 @@ def read_terraform_folder(folder: Path, paths: list[Path], files: TerraformFiles
         extra_sources[shown] = SourceFile(path.absolute(), shown, text)
         return shown, text
 
-    module = TerraformModule(folder, Scope(folder, caller.scope.base if caller is not None else None, read_file=read_file),
-                             prefix=prefix, caller=caller, read_files=extra_sources)
+    root = caller.scope.base if caller is not None else None
+    module = TerraformModule(folder, Scope(folder, root, read_file=read_file), prefix=prefix, caller=caller,
+                             read_files=extra_sources, root_display=display(root) if root is not None else "")
     templates: list[Template] = []
     for path in sorted(paths):
         if not path.name.endswith((".tf", ".tf.json")):
@@ -216,6 +217,7 @@ def build_terraform_folder(reading: ReadFolder) -> LoadedFolder:
             function.loaded_role = loaded_role(module, function)
             function.failure_handling, function.failure_destinations = async_failures(module, function)
             function.deployment = resource_deployment(module, function)
+            function.built_for = module.root_display
             template.functions.append(function)
             functions.append(function)
     policies = {_TF_RESOURCE_POLICIES[kind] for kind, _ in module.resources if kind in _TF_RESOURCE_POLICIES}
@@ -234,6 +236,7 @@ def build_terraform_folder(reading: ReadFolder) -> LoadedFolder:
             template = by_file[block.file.display]
             function = None if never_created(module, block) else module_function(module, template, name, block)
             if function is not None:
+                function.built_for = module.root_display
                 _layer_content(module, function)
                 template.functions.append(function)
                 functions.append(function)

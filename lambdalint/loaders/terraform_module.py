@@ -45,6 +45,7 @@ class TerraformModule:
     data: dict[tuple[str, str], Block] = field(default_factory=dict)
     modules: dict[str, Block] = field(default_factory=dict)
     prefix: str = ""  # `module.orders.` when a caller's module call loaded this folder
+    root_display: str = ""  # the root module's folder as the run shows it, for a called module
     caller: TerraformModule | None = field(default=None, repr=False, compare=False)  # whose call loaded this one
     # the local modules this one calls, read (not yet built), by call name: what its values and
     # its callees' values name as `module.<call>.<output>`
