@@ -162,6 +162,13 @@ def _serverless(function: Function) -> Deployment:
     tracing = config.get("tracing")
     if tracing is None:
         inherited = provider.get("tracing", "lambda")
+        service_wide = provider.get("tracing")
+        if inherited is None and service_wide is not None and service_wide.value is True:
+            # serverless-plugin-tracing's spelling (`provider.tracing: true`): the plugin turns
+            # active tracing on for every function; without it the framework ignores a bare `true`
+            from lambdalint.loaders.serverless import plugins
+
+            inherited = service_wide if _TRACING_PLUGIN in plugins(function.template.root) else None
         tracing = Located(inherited.value, inherited.span, "provider" if inherited.origin == "explicit"
                           else inherited.origin, inherited.key_span) if inherited is not None else None
     file_system = config.get("fileSystemConfig")
@@ -180,6 +187,9 @@ def _serverless(function: Function) -> Deployment:
 
 
 _CANARY_PLUGIN = "serverless-plugin-canary-deployments"
+
+
+_TRACING_PLUGIN = "serverless-plugin-tracing"
 
 
 def _canary_plugin(function: Function) -> tuple[Located, Located]:

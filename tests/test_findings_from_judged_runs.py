@@ -1555,3 +1555,33 @@ def test_a_place_several_functions_lead_to_is_related_once() -> None:
     finding = context.finding(Span.point("modules/lambda/main.tf", 154), "m", "h",
                               related=[event, handler, event, event])
     assert finding.related == (event, handler)
+
+
+def test_serverless_plugin_tracing_turns_tracing_on(tmp_path: Path) -> None:
+    # mozilla-iam/cis: `plugins: [serverless-plugin-tracing]` with `provider.tracing: true` (the
+    # plugin's spelling) writes `TracingConfig.Mode: Active` on every function; LL211 said the X-Ray
+    # SDK's traces were silently missing
+    service = """\
+service: change
+plugins:
+  - serverless-plugin-tracing
+provider:
+  name: aws
+  runtime: python3.12
+  tracing: true
+  iamRoleStatements:
+    - Effect: Allow
+      Action: [xray:PutTraceSegments, xray:PutTelemetryRecords]
+      Resource: "*"
+functions:
+  api:
+    handler: handler.handle
+    timeout: 10
+"""
+    code = "from aws_xray_sdk.core import patch_all\n\npatch_all()\n\n\ndef handle(event, context):\n    return 200\n"
+    write_tree(tmp_path / "plugin", {"serverless.yml": service, "handler.py": code})
+    assert run_lint(tmp_path / "plugin", select=("LL211",)).visible == []
+    # without the plugin the framework ignores a bare `true`: the traces are missing
+    write_tree(tmp_path / "bare", {"serverless.yml": service.replace("serverless-plugin-tracing", "serverless-offline"),
+                                   "handler.py": code})
+    assert [f.code for f in run_lint(tmp_path / "bare", select=("LL211",)).visible] == ["LL211"]
