@@ -1585,3 +1585,86 @@ functions:
     write_tree(tmp_path / "bare", {"serverless.yml": service.replace("serverless-plugin-tracing", "serverless-offline"),
                                    "handler.py": code})
     assert [f.code for f in run_lint(tmp_path / "bare", select=("LL211",)).visible] == ["LL211"]
+
+
+_ROLE_TEMPLATE = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      Runtime: python3.12
+      CodeUri: src/
+      Timeout: 60
+      Policies:
+        - Statement:
+            - Effect: Allow
+              Action: [{actions}]
+              Resource: "*"
+"""
+
+
+def test_a_called_custom_resource_helper_runs_the_functions_it_decorates(tmp_path: Path) -> None:
+    # aws-samples/aws-saas-factory-ref-solution-serverless-saas: crhelper's `helper(event, context)`
+    # runs the `@helper.create` / `@helper.update` functions; LL322 called the PutItem they make unused
+    code = """\
+import boto3
+from crhelper import CfnResource
+
+helper = CfnResource()
+settings = boto3.resource("dynamodb").Table("Settings")
+
+
+@helper.create
+@helper.update
+def do_action(event, _):
+    settings.put_item(Item={"settingName": "apiGatewayUrl", "settingValue": event["ResourceProperties"]["Url"]})
+
+
+@helper.delete
+def do_nothing(_, __):
+    pass
+
+
+def handler(event, context):
+    helper(event, context)
+"""
+    write_tree(tmp_path, {"template.yaml": _ROLE_TEMPLATE.format(actions="dynamodb:PutItem, sqs:SendMessage"),
+                          "src/app.py": code})
+    result = run_lint(tmp_path, select=("LL321", "LL322"))
+    assert [f.message for f in result.visible] == ["`sqs:SendMessage` is never used by the code of `Fn`"]
+
+
+def test_what_a_decorator_hands_the_handler_leaves_its_calls_open(tmp_path: Path) -> None:
+    # gemini-oss/starfleet: `@worker_lambda(Ship) def handler(event, context, worker): worker.execute()`;
+    # the worker's `put_object` was not seen and LL322 called `s3:PutObject` unused
+    code = """\
+from functools import wraps
+
+import boto3
+
+
+class Ship:
+    def execute(self):
+        boto3.client("s3").put_object(Bucket="inventory", Key="accounts.json", Body="{}")
+
+
+def worker_lambda(cls):
+    def decorate(func):
+        @wraps(func)
+        def wrapped(event, context):
+            return func(event, context, cls())
+        return wrapped
+    return decorate
+
+
+@worker_lambda(Ship)
+def handler(event, context, worker):
+    worker.execute()
+"""
+    write_tree(tmp_path, {"template.yaml": _ROLE_TEMPLATE.format(actions="s3:PutObject"), "src/app.py": code})
+    result = run_lint(tmp_path, select=("LL321", "LL322"))
+    assert result.visible == []
+    assert any("`worker` is given to the handler by its decorator" in note for note in result.notes)

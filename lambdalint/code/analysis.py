@@ -282,7 +282,17 @@ class CodeAnalysis:
 
     def route_callees(self, module: ModuleFacts, call: CallFact) -> Iterator[FunctionFacts]:
         """The routes a Powertools event handler runs: `app.resolve(event, context)` calls one of
-        the module's functions decorated with a method of that resolver (`@app.get("/todos")`)."""
+        the module's functions decorated with a method of that resolver (`@app.get("/todos")`).
+        Likewise an object that is called itself (crhelper's `helper(event, context)`) runs the
+        functions its methods decorate (`@helper.create`); a method call on one that is not
+        (`tracer.put_annotation(...)` beside `@tracer.capture_method`) runs none of them."""
+        called = [module.factories[n] for n in call.names if "." not in n and n in module.factories]
+        if called:
+            prefixes = tuple(f"{factory}." for factory in called)
+            for function in module.functions.values():
+                if any(d.startswith(prefixes) for d in function.decorators):
+                    yield function
+            return
         if not any(n.endswith(".resolve") for n in call.names):
             return
         factory = call.receiver_factory

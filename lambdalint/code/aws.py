@@ -100,9 +100,23 @@ def aws_calls(analysis: CodeAnalysis, handler: Handler) -> AwsCallSet:
                 if _returned_client(analysis, target, callee, handler.entry.roots) is not None \
                         and not _seen_by_walk(module, call, target, callee):
                     unknown.append(AwsUnknown("an AWS client is returned to another module", call.span))
+    unknown.extend(_injected(handler))
     unknown.extend(_library_callers(module for module, _ in reached))
     unknown.extend(_outside_callers(analysis, handler, imports_of(module for module, _ in reached)))
     return AwsCallSet(tuple(calls), tuple(dict.fromkeys(unknown)))
+
+
+def _injected(handler: Handler) -> list[AwsUnknown]:
+    """Calls on what a decorated handler is given beyond `event` and `context`
+    (`@worker_lambda(Ship) def handler(event, context, worker): worker.execute()`): the decorator
+    makes it, and what it calls the walk does not know."""
+    function = handler.function
+    if function is None or not function.decorators:
+        return []
+    skip = 3 if handler.on_instance or (function.class_name and function.params[:1] in (("self",), ("cls",))) else 2
+    given = set(function.params[skip:])
+    return [AwsUnknown(f"`{call.root_name}` is given to the handler by its decorator, so what it calls is not known",
+                       call.span) for call in function.calls if call.root_name in given][:1]
 
 
 def outside_aws_calls(analysis: CodeAnalysis, handler: Handler) -> AwsCallSet:
