@@ -584,9 +584,11 @@ def _layer_source(template: Template, logical_id: str) -> CodeSource | None:
         path = _local(template.directory, asset)
     if path is None:
         return None
-    # its requirements.txt is installed only by `sam build` with a Python `BuildMethod`
-    return CodeSource(path, "artifact" if path.is_file() else "source",
-                      installs_requirements=_built_for_python(template, logical_id))
+    # its requirements.txt is installed only by `sam build` with a Python `BuildMethod`, which also
+    # leaves out what it always drops (`__pycache__`, virtualenvs), as for a function's folder
+    built_by_sam = _built_for_python(template, logical_id)
+    return CodeSource(path, "artifact" if path.is_file() else "source", installs_requirements=built_by_sam,
+                      skip_names=SAM_BUILD_EXCLUDES if built_by_sam else ())
 
 
 def function_layers(function: Function) -> tuple[LayerRef, ...]:

@@ -1668,3 +1668,38 @@ def handler(event, context, worker):
     result = run_lint(tmp_path, select=("LL321", "LL322"))
     assert result.visible == []
     assert any("`worker` is given to the handler by its decorator" in note for note in result.notes)
+
+
+def test_a_layer_sam_builds_for_python_drops_its_caches(tmp_path: Path) -> None:
+    # aws-samples/aws-saas-factory-ref-solution-serverless-saas: `Metadata: BuildMethod: python3.9`
+    # on the layer, whose folder holds `__pycache__`: `sam build` leaves caches out, as it does for a
+    # function's folder, yet LL404 said the layer ships them
+    template = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  UtilsLayer:
+    Type: AWS::Serverless::LayerVersion
+    Properties:
+      ContentUri: layers/
+      CompatibleRuntimes: [python3.12]
+    Metadata:
+      BuildMethod: python3.12
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      Runtime: python3.12
+      CodeUri: src/
+      Timeout: 10
+      Layers: [!Ref UtilsLayer]
+"""
+    files = {"template.yaml": template, "src/app.py": "import utils\n\n\ndef handler(event, context):\n    return utils.ok()\n",
+             "layers/utils.py": "def ok():\n    return 200\n",
+             "layers/__pycache__/utils.cpython-312.pyc": b"\x00" * 40_000}
+    write_tree(tmp_path / "built", files)
+    assert run_lint(tmp_path / "built", select=("LL404",)).visible == []
+    # zipped as it is, without a build method, the layer does ship them
+    write_tree(tmp_path / "zipped", {**files, "template.yaml": template.replace(
+        "    Metadata:\n      BuildMethod: python3.12\n", "")})
+    assert [f.code for f in run_lint(tmp_path / "zipped", select=("LL404",)).visible] == ["LL404"]
