@@ -28,7 +28,9 @@ def platform_services(function: Function) -> set[str]:
     services = set(_ALWAYS)
     for trigger in function_triggers(function):
         polled = _POLLED.get(trigger.kind)
-        if polled:
+        if trigger.may_poll:
+            services |= trigger.may_poll
+        elif polled:
             services.add(polled)
         if trigger.kind in _BROKERS:
             services |= {"ec2", "secretsmanager"}

@@ -35,6 +35,7 @@ ASYNC_KINDS = frozenset({"sns", "s3", "schedule", "scheduler", "eventbridge", "l
 # Sources read by an event source mapping from a shard: a failing record blocks the shard.
 # "stream" is a mapping whose source is a Kinesis or DynamoDB stream that cannot be told apart.
 STREAM_KINDS = frozenset({"kinesis", "dynamodb", "stream"})
+_SERVERLESS_STREAMS = frozenset({"kinesis", "dynamodb"})
 
 _SAM_EVENT_KINDS: dict[str, TriggerKind] = {
     "Api": "api", "HttpApi": "http-api", "SQS": "sqs", "SNS": "sns", "S3": "s3",
@@ -134,6 +135,9 @@ class Trigger:
     # queue, when unset) and how the dialect names that setting.
     visibility: Located | None = None
     visibility_key: str = "VisibilityTimeout"
+    # A stream whose source is not known (`kind` "stream"): the services it can only be, where
+    # the dialect says (a Serverless `stream` event is Kinesis or DynamoDB); empty: any.
+    may_poll: frozenset[str] = frozenset()
 
     def _fact(self, name: str) -> Located | None:
         path = self.keys.get(name)
@@ -411,7 +415,8 @@ class _Collector:
                 yield Trigger(kind, f"events[{index}].{key}", config.key_span or config.span, settings,
                               function, source, ref, "serverless-event", keys=SERVERLESS_KEYS,
                               stream_hint=SERVERLESS_STREAM_HINT,
-                              source_name=bucket.str_value() if bucket is not None else None)
+                              source_name=bucket.str_value() if bucket is not None else None,
+                              may_poll=_SERVERLESS_STREAMS if kind == "stream" else frozenset())
 
     def serverless_stream_kind(self, settings: dict[str, Located]) -> TriggerKind:
         declared = _literal(settings.get("type"))

@@ -1703,3 +1703,43 @@ Resources:
     write_tree(tmp_path / "zipped", {**files, "template.yaml": template.replace(
         "    Metadata:\n      BuildMethod: python3.12\n", "")})
     assert [f.code for f in run_lint(tmp_path / "zipped", select=("LL404",)).visible] == ["LL404"]
+
+
+def test_a_serverless_stream_of_unknown_source_polls_kinesis_or_dynamodb_only(tmp_path: Path) -> None:
+    # UrbanCompass/google-drive-dlp-oss: `stream: ${param:...}` left the source unknown, and an unknown
+    # stream exempted every service from LL322; a Serverless `stream` event is Kinesis or DynamoDB
+    service = """\
+service: policy-engine
+provider:
+  name: aws
+  runtime: python3.12
+  iam:
+    role:
+      statements:
+        - Effect: Allow
+          Action: [dynamodb:UpdateItem, kinesis:GetRecords]
+          Resource: "*"
+        - Effect: Allow
+          Action: [secretsmanager:GetSecretValue]
+          Resource: arn:aws:secretsmanager:us-east-1:123456789012:secret:dlp
+functions:
+  engine:
+    handler: handler.handle
+    timeout: 60
+    events:
+      - stream: ${param:findingsStreamArn}
+"""
+    code = """\
+import boto3
+
+table = boto3.resource("dynamodb").Table("findings")
+
+
+def handle(event, context):
+    for record in event["Records"]:
+        table.update_item(Key={"id": record["eventID"]}, UpdateExpression="SET seen = :t",
+                          ExpressionAttributeValues={":t": True})
+"""
+    write_tree(tmp_path, {"serverless.yml": service, "handler.py": code})
+    result = run_lint(tmp_path, select=("LL322",))
+    assert [f.message for f in result.visible] == ["`secretsmanager:GetSecretValue` is never used by the code of `engine`"]
