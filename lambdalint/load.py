@@ -203,7 +203,7 @@ def load_template(source: SourceFile, project: Project,
             if provider is not None:
                 project.note(f"{source.display}: provider `{provider}` is not AWS; its functions are not checked")
             include = _includer(project, read_text) if read_text is not None else None
-            template = load_serverless(source, root, include, project.note)
+            template = load_serverless(source, root, include, project.not_checked)
     if root is None or template is not None:  # a duplicate key in other YAML is not ours to report
         _report(source, problems, project)
     return template

@@ -395,6 +395,11 @@ class Project:
         if text not in self.notes:
             self.notes.append(text)
 
+    def not_checked(self, text: str) -> None:
+        """Record, once, infrastructure the run found but could not read (always shown)."""
+        if text not in self.unchecked:
+            self.unchecked.append(text)
+
     def display(self, path: Path) -> str:
         """How a path is shown: relative to the working folder when under it, with `/`."""
         if os.sep == "/" and isinstance(path, PurePath):  # the common case, without building more paths

@@ -1743,3 +1743,35 @@ def handle(event, context):
     write_tree(tmp_path, {"serverless.yml": service, "handler.py": code})
     result = run_lint(tmp_path, select=("LL322",))
     assert [f.message for f in result.visible] == ["`secretsmanager:GetSecretValue` is never used by the code of `engine`"]
+
+
+def test_a_serverless_lift_queue_worker_is_said_to_be_unchecked(tmp_path: Path) -> None:
+    # rjolaverria/serverless-crawler: the queue worker serverless-lift adds from `constructs:` was
+    # neither checked nor mentioned, and the service looked fully checked with one function of two
+    service = """\
+service: crawler
+plugins:
+  - serverless-python-requirements
+  - serverless-lift
+provider:
+  name: aws
+  runtime: python3.12
+functions:
+  start:
+    handler: src/handlers/start.run
+    timeout: 10
+constructs:
+  CrawlQueue:
+    type: queue
+    worker:
+      handler: src/handlers/crawl.run
+      timeout: 30
+  Uploads:
+    type: storage
+"""
+    write_tree(tmp_path, {"serverless.yml": service, "src/handlers/start.py": "def run(event, context):\n    return 1\n",
+                          "src/handlers/crawl.py": "def run(event, context):\n    return 2\n"})
+    result = run_lint(tmp_path, select=("ALL",))
+    assert result.functions == 1
+    assert result.unchecked == ["serverless.yml:13: the worker functions of serverless-lift `constructs` "
+                                "(`CrawlQueue`) are not read: they and their queues are not checked"]

@@ -71,7 +71,7 @@ Include = Callable[[Path], "Located | None"]
 def load_serverless(source: SourceFile, root: Located, include: Include | None = None,
                     note: Callable[[str], None] | None = None) -> Template:
     """`include` reads a file a `${file(...)}` names (None when it cannot: the reference then stays
-    unresolved); `note` says what was not read."""
+    unresolved); `note` says which functions were not read (shown as not checked)."""
     from lambdalint.loaders.references import serverless_references
 
     resolver = _Resolver(root, source.path.parent, include)
@@ -106,7 +106,24 @@ def load_serverless(source: SourceFile, root: Located, include: Include | None =
             template.functions.append(_function(template, name, config, provider, dotenv))
     template.functions.extend(resource_functions(template))
     resource_facts(template)
+    if note is not None:
+        _note_construct_workers(template, note)
     return template
+
+
+def _note_construct_workers(template: Template, note: Callable[[str], None]) -> None:
+    """serverless-lift's `constructs:` whose `worker` is a function the plugin adds (a `queue`
+    construct's consumer): not read, and said so rather than left out silently."""
+    constructs = template.root.get("constructs")
+    if constructs is None or not isinstance(constructs.value, dict):
+        return
+    workers = [(name, config) for name, config in constructs.items()
+               if isinstance(config.value, dict) and config.get("worker") is not None]
+    if workers:
+        names = ", ".join(f"`{name}`" for name, _ in workers)
+        line = (workers[0][1].key_span or workers[0][1].span).line
+        note(f"{template.source.display}:{line}: the worker functions of serverless-lift `constructs` ({names}) "
+             "are not read: they and their queues are not checked")
 
 
 def _function(template: Template, name: str, config: Located, provider: Located,
