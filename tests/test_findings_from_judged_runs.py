@@ -1775,3 +1775,51 @@ constructs:
     assert result.functions == 1
     assert result.unchecked == ["serverless.yml:13: the worker functions of serverless-lift `constructs` "
                                 "(`CrawlQueue`) are not read: they and their queues are not checked"]
+
+
+def test_a_cdk_construct_property_returning_a_kept_function_is_that_function(tmp_path: Path) -> None:
+    # sendelivery/serverless-todo: `LambdaIntegration(handler=lambdas.get_entries)`, where
+    # `get_entries` is a `@property` returning `self._get_entries`: the routes were linked to nothing,
+    # and LL216 / LL203 said nothing about them
+    app = '''\
+import aws_cdk as cdk
+from aws_cdk import Stack, aws_apigateway as apigw, aws_lambda as lambda_
+from constructs import Construct
+
+
+class EntriesCrudLambdas(Construct):
+    @property
+    def get_entries(self) -> lambda_.Function:
+        """The function that lists the entries."""
+        return self._get_entries
+
+    def __init__(self, scope: Construct, construct_id: str) -> None:
+        super().__init__(scope, construct_id)
+        self._get_entries = lambda_.Function(
+            self, "GetEntries", runtime=lambda_.Runtime.PYTHON_3_12, handler="app.handler",
+            code=lambda_.Code.from_asset("src"), timeout=cdk.Duration.seconds(60))
+
+
+class EntriesRestApi(Construct):
+    def __init__(self, scope: Construct, construct_id: str, lambdas: EntriesCrudLambdas) -> None:
+        super().__init__(scope, construct_id)
+        api = apigw.RestApi(self, "Api")
+        entries = api.root.add_resource("entries")
+        entries.add_method("GET", integration=apigw.LambdaIntegration(handler=lambdas.get_entries))
+
+
+class TodoStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        lambdas = EntriesCrudLambdas(self, "CrudLambdas")
+        EntriesRestApi(self, "RestApi", lambdas)
+
+
+app = cdk.App()
+TodoStack(app, "Todo")
+app.synth()
+'''
+    write_tree(tmp_path, {"cdk.json": '{"app": "python3 app.py"}', "app.py": app,
+                          "src/app.py": "def handler(event, context):\n    return {'statusCode': 200}\n"})
+    result = run_lint(tmp_path, select=("LL203", "LL216"))
+    assert sorted((f.code, f.span.line) for f in result.visible) == [("LL203", 16), ("LL216", 24)]

@@ -352,6 +352,12 @@ class Reader(ValueReader):
             if name != "__init__" and id(method) not in self.walked:
                 self.walked.add(id(method))
                 self.block(method.body, Frame(module, unknown_parameters(method), this, 0), indent)
+        for name, method in methods.items():
+            # `@property def get_entries(self): return self._get_entries`: read through the instance
+            # as the attribute it returns (`LambdaIntegration(handler=lambdas.get_entries)`)
+            kept = _returned_attribute(method)
+            if kept is not None and kept in this and name not in this:
+                this[name] = this[kept]
         return this
 
     def bind(self, definition: cst.FunctionDef, node: cst.Call, frame: Frame, home: Module,
@@ -491,3 +497,21 @@ def _assigned_names(body: Any) -> set[str]:
             if isinstance(statement, (cst.For, cst.With)):
                 names |= _assigned_names(statement.body.body)
     return names
+
+
+def _returned_attribute(method: cst.FunctionDef) -> str | None:
+    """`x` for a property whose body only returns `self.x` (a docstring aside)."""
+    if not any(isinstance(d.decorator, cst.Name) and d.decorator.value == "property" for d in method.decorators):
+        return None
+    body = [s for s in method.body.body if not (isinstance(s, cst.SimpleStatementLine) and len(s.body) == 1
+                                                and isinstance(s.body[0], cst.Expr)
+                                                and isinstance(s.body[0].value, cst.SimpleString))] \
+        if isinstance(method.body, cst.IndentedBlock) else []
+    if len(body) != 1 or not isinstance(body[0], cst.SimpleStatementLine) or len(body[0].body) != 1:
+        return None
+    statement = body[0].body[0]
+    value = statement.value if isinstance(statement, cst.Return) else None
+    if isinstance(value, cst.Attribute) and isinstance(value.value, cst.Name) and value.value.value == "self":
+        return value.attr.value
+    return None
+
