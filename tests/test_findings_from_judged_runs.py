@@ -1823,3 +1823,40 @@ app.synth()
                           "src/app.py": "def handler(event, context):\n    return {'statusCode': 200}\n"})
     result = run_lint(tmp_path, select=("LL203", "LL216"))
     assert sorted((f.code, f.span.line) for f in result.visible) == [("LL203", 16), ("LL216", 24)]
+
+
+def test_a_cdk_construct_handed_on_in_kwargs_is_followed(tmp_path: Path) -> None:
+    # PhillipSMartin/StJames: `Compute(self, "Compute", events_topic=topic)` read back as
+    # `kwargs["events_topic"]`; the SNS subscriptions made on it were dropped without a note, and
+    # LL207 said nothing of four functions whose failed events go nowhere
+    app = '''\
+import aws_cdk as cdk
+from aws_cdk import Stack, aws_lambda as lambda_, aws_sns as sns, aws_sns_subscriptions as subscriptions
+from constructs import Construct
+
+
+class Compute(Construct):
+    def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+        super().__init__(scope, construct_id)
+        events_topic = kwargs["events_topic"]
+        post = lambda_.Function(self, "PostToPatch", runtime=lambda_.Runtime.PYTHON_3_12, handler="app.handler",
+                                code=lambda_.Code.from_asset("src"), timeout=cdk.Duration.seconds(30),
+                                reserved_concurrent_executions=2)
+        events_topic.add_subscription(subscriptions.LambdaSubscription(post))
+
+
+class PosterStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        topic = sns.Topic(self, "Events")
+        Compute(self, "Compute", events_topic=topic, table_name="events")
+
+
+app = cdk.App()
+PosterStack(app, "Poster")
+app.synth()
+'''
+    write_tree(tmp_path, {"cdk.json": '{"app": "python3 app.py"}', "app.py": app,
+                          "src/app.py": "def handler(event, context):\n    return len(event['Records'])\n"})
+    result = run_lint(tmp_path, select=("LL207",))
+    assert [(f.code, f.span.line) for f in result.visible] == [("LL207", 10)]

@@ -380,7 +380,11 @@ class Reader(ValueReader):
         for argument in node.args:
             if argument.keyword is not None:
                 value = self.value(argument.value, frame)
-                if extra is not None and argument.keyword.value not in named:
+                if extra is not None and argument.keyword.value not in named and isinstance(value, Construct):
+                    # a construct handed on in `**kwargs` (`events_topic=topic`, read back as
+                    # `kwargs["events_topic"]`) stays the construct, so its methods are followed
+                    extra[argument.keyword.value] = value
+                elif extra is not None and argument.keyword.value not in named:
                     span = frame.module.span(argument.value)
                     extra[argument.keyword.value] = as_located(value, span).but(key_span=frame.module.span(argument.keyword))
                 else:
