@@ -1860,3 +1860,58 @@ app.synth()
                           "src/app.py": "def handler(event, context):\n    return len(event['Records'])\n"})
     result = run_lint(tmp_path, select=("LL207",))
     assert [(f.code, f.span.line) for f in result.visible] == [("LL207", 10)]
+
+
+def test_a_repository_object_handed_to_a_handler_class_leaves_the_calls_open(tmp_path: Path) -> None:
+    # rafty/serverless-microservices-handson: `Handler(restaurant_repo=RESTAURANT_REPOSITORY)` in a
+    # module that names no AWS API, whose `self.restaurant_repo.update(...)` runs the repository's
+    # DynamoDB calls: the code was called complete with no AWS call, and LL322 would call every
+    # granted DynamoDB action unused
+    files = {
+        "template.yaml": _ROLE_TEMPLATE.format(actions="dynamodb:PutItem"),
+        "src/adaptors/__init__.py": "",
+        "src/adaptors/repository.py": """\
+import boto3
+
+
+class RestaurantRepository:
+    def __init__(self, table_name):
+        self.client = boto3.client("dynamodb")
+        self.table_name = table_name
+
+    def save(self, item):
+        self.client.put_item(TableName=self.table_name, Item=item)
+""",
+        "src/handlers.py": """\
+class Handler:
+    def __init__(self, restaurant_repo):
+        self.restaurant_repo = restaurant_repo
+
+    def handle(self, event):
+        self.restaurant_repo.save(event["restaurant"])
+        return {"statusCode": 200}
+""",
+        "src/app.py": """\
+from adaptors.repository import RestaurantRepository
+from handlers import Handler
+
+RESTAURANT_REPOSITORY = RestaurantRepository("restaurants")
+
+
+def handler(event, context):
+    return Handler(restaurant_repo=RESTAURANT_REPOSITORY).handle(event)
+"""}
+    write_tree(tmp_path, files)
+    result = run_lint(tmp_path, select=("LL321", "LL322"))
+    assert result.visible == []
+    assert any("`RESTAURANT_REPOSITORY` (a `RestaurantRepository`, which calls AWS) is handed to" in note
+               for note in result.notes)
+    # the handler module analysed as well (it names an AWS API): the attribute call stays open
+    write_tree(tmp_path, {"src/handlers.py": files["src/handlers.py"].replace(
+        "class Handler:", "import boto3  # for type hints only\n\n\nclass Handler:"),
+        "src/app.py": files["src/app.py"].replace("Handler(restaurant_repo=RESTAURANT_REPOSITORY)",
+                                                   "Handler(restaurant_repo=make_repository())").replace(
+        'RESTAURANT_REPOSITORY = RestaurantRepository("restaurants")',
+        "def make_repository():\n    return RestaurantRepository('restaurants')")})
+    result = run_lint(tmp_path, select=("LL321", "LL322"))
+    assert result.visible == []

@@ -104,7 +104,23 @@ class CodeAnalysis:
     words: frozenset[str] | None = None
     _splits: dict[tuple[str, tuple[Path, ...], str], list[tuple[Path, str]]] = field(default_factory=dict, repr=False)
     _walks: dict[tuple[Path, str], list[tuple[str, object, Reached]]] = field(default_factory=dict, repr=False)
+    _aws_methods: frozenset[tuple[str, str]] | None = field(default=None, repr=False)
     _reached: dict[tuple[Path, str, tuple[Path, ...]], list[tuple[ModuleFacts, FunctionFacts]]] = field(default_factory=dict, repr=False)
+
+    def aws_method_names(self) -> frozenset[str]:
+        """The names of the project's class methods that call AWS themselves or hand a client on."""
+        return frozenset(name for name, _ in self._aws_methods_of_classes())
+
+    def aws_class_names(self) -> frozenset[str]:
+        """The project's classes with such a method."""
+        return frozenset(klass for _, klass in self._aws_methods_of_classes())
+
+    def _aws_methods_of_classes(self) -> frozenset[tuple[str, str]]:
+        if self._aws_methods is None:
+            self._aws_methods = frozenset((function.name, function.class_name) for module in self.modules.values()
+                                          if module.full for function in module.functions.values()
+                                          if function.class_name and (function.aws_calls or function.aws_passes))
+        return self._aws_methods
 
     def wanted_all(self, names: Iterable[str]) -> bool:
         """Every module naming one of `names` was fully analysed in this run."""

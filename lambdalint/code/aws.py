@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Iterable, NamedTuple
 
 from lambdalint.code.analysis import CodeAnalysis, Handler, defines_class, project_module
-from lambdalint.code.facts import (AWS_CALLING_LIBRARIES, MODEL, RETURNED, UNKNOWN_ARG, AwsCall, AwsClient, AwsUnknown,
-                                   ModuleFacts, follow, is_stdlib, model_client, model_keywords)
+from lambdalint.code.facts import (AWS_CALLING_LIBRARIES, MODEL, RETURNED, SELF_ATTRIBUTE, UNKNOWN_ARG, AwsCall,
+                                   AwsClient, AwsUnknown, ModuleFacts, follow, is_stdlib, model_client, model_keywords)
 from lambdalint.located import Span
 
 
@@ -101,9 +101,42 @@ def aws_calls(analysis: CodeAnalysis, handler: Handler) -> AwsCallSet:
                         and not _seen_by_walk(module, call, target, callee):
                     unknown.append(AwsUnknown("an AWS client is returned to another module", call.span))
     unknown.extend(_injected(handler))
+    unknown.extend(_untyped_attributes(analysis, handler, reached))
     unknown.extend(_library_callers(module for module, _ in reached))
     unknown.extend(_outside_callers(analysis, handler, imports_of(module for module, _ in reached)))
     return AwsCallSet(tuple(calls), tuple(dict.fromkeys(unknown)))
+
+
+def _untyped_attributes(analysis: CodeAnalysis, handler: Handler, reached: list) -> list[AwsUnknown]:
+    """Project objects that call AWS, used where the walk cannot follow them (the
+    ports-and-adapters layout): one handed to a call (`Handler(repo=REPO)`, `REPO = Repo()`), or
+    a method called on an instance attribute the walk cannot type (`self.repo.save(item)`), where
+    a project class defines a method of that name that calls AWS. Either may run those methods,
+    so the call set is open."""
+    makers = analysis.aws_method_names()
+    if not makers:
+        return []
+    classes = analysis.aws_class_names()
+    for module, function in reached:
+        for call in function.calls:
+            for arg in (*call.positional, *(arg for _, arg in call.keywords)):
+                factory = module.factories.get(arg.value) if arg.kind == "name" else None
+                if factory is not None and factory.rpartition(".")[2] in classes:
+                    callee = min(call.names) if call.names else "a call"
+                    return [AwsUnknown(f"`{arg.value}` (a `{factory.rpartition('.')[2]}`, which calls AWS) is handed "
+                                       f"to `{callee}`: what is done with it is not followed", call.span)]
+    roots = handler.entry.roots
+    for module, function in reached:
+        for call in function.calls:
+            for name in call.names:
+                method = name.rpartition(".")[2]
+                if name.startswith(SELF_ATTRIBUTE) and method in makers \
+                        and analysis.resolve(module, function, name, roots) is None:
+                    attribute = name[len(SELF_ATTRIBUTE):].split(".")[1:-1]
+                    shown = f"self.{'.'.join(attribute)}.{method}()" if attribute else f"{method}()"
+                    return [AwsUnknown(f"`{shown}` is called on an object the analysis cannot follow, and a "
+                                       f"project class's `{method}` calls AWS", call.span)]
+    return []
 
 
 def _injected(handler: Handler) -> list[AwsUnknown]:
