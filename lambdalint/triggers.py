@@ -550,14 +550,21 @@ class _Collector:
         document = self.openapi_document(props)
         operations = {id(operation.get("x-amazon-apigateway-integration")): (path, method, operation)
                       for path, method, operation in _openapi_operations(document)}
+        parameters = self.template.root.get("Parameters")
         for integration in _openapi_integrations(document):
             function = self.function_named(integration.get("uri"))
-            if function is not None:
+            # a function given as a parameter (a nested stack's input: `!Ref RegisterFunctionArn`)
+            # is kept, with no function, so that what its route was not checked for can be said
+            given = sorted(referenced_ids(integration.get("uri")) & set(parameters.value)) \
+                if function is None and parameters is not None and isinstance(parameters.value, dict) else []
+            if function is not None or given:
                 # the operation the integration belongs to, and the document: its `security`
                 # says who may call the route (`routes`)
                 found = operations.get(id(integration))
                 extra = {"path": Located(found[0], integration.span), "method": Located(found[1], integration.span),
                          "operation": found[2], "document": document} if found is not None and document else {}
+                if given:
+                    extra["parameter"] = Located(given[0], integration.span)
                 yield Trigger(kind, logical_id, integration.key_span or integration.span,
                               dict(integration.items()), function, logical_id, None, rtype, extra, keys=OPENAPI_KEYS)
 

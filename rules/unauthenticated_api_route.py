@@ -60,8 +60,16 @@ _READS = {"GET", "HEAD"}
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    from lambdalint.rulekit import open_routes
+    from lambdalint.rulekit import open_routes, template_triggers
 
+    for template in ctx.project.templates:
+        for trigger in template_triggers(template):
+            given = trigger.extra.get("parameter") if trigger.function is None else None
+            if given is not None:
+                method, path = trigger.extra.get("method"), trigger.extra.get("path")
+                route = f"`{method.value} {path.value}` of `{trigger.name}`" if method and path else f"`{trigger.name}`"
+                ctx.note(f"{template.display}:{trigger.span.line}: {route} invokes the function the parameter "
+                         f"`{given.value}` names (a nested stack's input?): the route was not checked")
     for function in ctx.project.functions:
         for trigger, routes in open_routes(function):
             if routes is None:

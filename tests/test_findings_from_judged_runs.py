@@ -1915,3 +1915,41 @@ def handler(event, context):
         "def make_repository():\n    return RestaurantRepository('restaurants')")})
     result = run_lint(tmp_path, select=("LL321", "LL322"))
     assert result.visible == []
+
+
+def test_a_route_to_a_function_given_as_a_parameter_is_said_unchecked(tmp_path: Path) -> None:
+    # aws-samples/aws-saas-factory-ref-solution-serverless-saas: the API's nested template gets each
+    # function's ARN as a parameter; `POST /registration`, open to anyone, was neither judged nor noted
+    template = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  StageName:
+    Type: String
+  RegisterTenantFunctionArn:
+    Type: String
+Resources:
+  AdminApi:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: !Ref StageName
+      DefinitionBody:
+        swagger: "2.0"
+        paths:
+          /registration:
+            post:
+              x-amazon-apigateway-integration:
+                uri: !Join
+                  - ""
+                  - - !Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/
+                    - !Ref RegisterTenantFunctionArn
+                    - /invocations
+                httpMethod: POST
+                type: aws_proxy
+"""
+    write_tree(tmp_path, {"apigateway.yaml": template})
+    result = run_lint(tmp_path, select=("LL216",))
+    assert result.visible == []
+    assert result.notes == ["apigateway.yaml:18: `POST /registration` of `AdminApi` invokes the function the "
+                            "parameter `RegisterTenantFunctionArn` names (a nested stack's input?): the route "
+                            "was not checked"]
