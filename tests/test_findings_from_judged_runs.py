@@ -1953,3 +1953,35 @@ Resources:
     assert result.notes == ["apigateway.yaml:18: `POST /registration` of `AdminApi` invokes the function the "
                             "parameter `RegisterTenantFunctionArn` names (a nested stack's input?): the route "
                             "was not checked"]
+
+
+def test_terraform_arithmetic_of_known_numbers_is_evaluated(tmp_path: Path) -> None:
+    # k0825/photo-library-infra: `visibility_timeout_seconds = 900 + 60` against a 900 s timeout;
+    # the sum was not evaluated and LL203 said nothing
+    main = """\
+resource "aws_sqs_queue" "thumbnails" {
+  name                       = "thumbnails"
+  visibility_timeout_seconds = 900 + 60
+}
+
+resource "aws_lambda_function" "create_thumbnail" {
+  function_name                  = "create-thumbnail"
+  role                           = "arn:aws:iam::123456789012:role/thumbnails"
+  filename                       = "thumbnail.zip"
+  handler                        = "handler.handler"
+  runtime                        = "python3.12"
+  timeout                        = 900
+  reserved_concurrent_executions = 2
+}
+
+resource "aws_lambda_event_source_mapping" "thumbnails" {
+  event_source_arn = aws_sqs_queue.thumbnails.arn
+  function_name    = aws_lambda_function.create_thumbnail.arn
+}
+"""
+    write_tree(tmp_path / "short", {"main.tf": main})
+    result = run_lint(tmp_path / "short", select=("LL203",))
+    assert [(f.code, f.span.line) for f in result.visible] == [("LL203", 12)]
+    assert "960 s" in result.visible[0].message
+    write_tree(tmp_path / "long", {"main.tf": main.replace("900 + 60", "900 * 6")})
+    assert run_lint(tmp_path / "long", select=("LL203",)).visible == []

@@ -257,12 +257,12 @@ def _for(node: Any, hcl: HclFile, scope: Scope, span: Span) -> Located:
     return _unresolved(node, hcl)
 
 
-_OPERATORS = frozenset({"==", "!=", "&&", "||", "<", ">", "<=", ">="})
+_OPERATORS = frozenset({"==", "!=", "&&", "||", "<", ">", "<=", ">=", "+", "-", "*", "/", "%"})
 
 
 def _binary(node: Any, hcl: HclFile, scope: Scope, span: Span) -> Located:
-    """`a == b`, `a != b`, `a && b`, `a || b` of known values (what a `count` switch is made of);
-    arithmetic and ordering stay unresolved."""
+    """`a == b`, `a != b`, `a && b`, `a || b` of known values (what a `count` switch is made of),
+    ordering and arithmetic of known numbers (`visibility_timeout_seconds = 900 + 60`)."""
     children = node.children
     at = next((i for i, c in enumerate(children) if c.type in _OPERATORS), None)
     if at is None or at == 0 or at == len(children) - 1:
@@ -282,6 +282,13 @@ def _binary(node: Any, hcl: HclFile, scope: Scope, span: Span) -> Located:
         a, b = left.value, right.value
         return Located(a < b if operator == "<" else a > b if operator == ">" else a <= b if operator == "<=" else a >= b,
                        span)
+    if operator in ("+", "-", "*", "/", "%") and _number(left) and _number(right):
+        a, b = left.value, right.value
+        if operator in ("/", "%") and b == 0:
+            return _unresolved(node, hcl)  # Terraform's error, not a value
+        result = a + b if operator == "+" else a - b if operator == "-" else a * b if operator == "*" else \
+            a % b if operator == "%" else (a // b if isinstance(a, int) and isinstance(b, int) and a % b == 0 else a / b)
+        return Located(result, span)
     return _unresolved(node, hcl)
 
 
