@@ -1985,3 +1985,44 @@ resource "aws_lambda_event_source_mapping" "thumbnails" {
     assert "960 s" in result.visible[0].message
     write_tree(tmp_path / "long", {"main.tf": main.replace("900 + 60", "900 * 6")})
     assert run_lint(tmp_path / "long", select=("LL203",)).visible == []
+
+
+def test_a_layer_named_through_a_local_is_the_layer(tmp_path: Path) -> None:
+    # GSI-Xapiens-CSIRO/pgxflow-BGSi: `python_modules_layer = module.python_modules_layer.lambda_layer_arn`
+    # in `locals`, and `layers = [local.python_modules_layer]`: the layer's code was not read, its
+    # per-invocation client went unreported and the note called the layer one without local content
+    main = """\
+locals {
+  python_modules_layer = module.python_modules_layer.lambda_layer_arn
+}
+
+module "python_modules_layer" {
+  source       = "terraform-aws-modules/lambda/aws"
+  create_layer = true
+  layer_name   = "python-modules"
+  source_path  = "${path.module}/shared_resources/python-modules"
+}
+
+module "lambda_send_job_email" {
+  source                         = "terraform-aws-modules/lambda/aws"
+  function_name                  = "send-job-email"
+  handler                        = "lambda_function.lambda_handler"
+  runtime                        = "python3.12"
+  source_path                    = "${path.module}/lambda/sendJobEmail"
+  timeout                        = 30
+  reserved_concurrent_executions = 2
+  layers                         = [local.python_modules_layer]
+}
+"""
+    write_tree(tmp_path, {
+        "main.tf": main,
+        "shared_resources/python-modules/python/shared/__init__.py": "",
+        "shared_resources/python-modules/python/shared/cognito_utils.py":
+            "import boto3\n\n\ndef get_user(user_id):\n    client = boto3.client('cognito-idp')\n"
+            "    return client.admin_get_user(UserPoolId='pool', Username=user_id)\n",
+        "lambda/sendJobEmail/lambda_function.py":
+            "from shared.cognito_utils import get_user\n\n\ndef lambda_handler(event, context):\n"
+            "    return get_user(event['userId'])['Username']\n"})
+    result = run_lint(tmp_path, select=("LL101",))
+    assert [(f.code, f.span.path, f.span.line) for f in result.visible] == [
+        ("LL101", "lambda/sendJobEmail/lambda_function.py", 5)]
