@@ -2026,3 +2026,24 @@ module "lambda_send_job_email" {
     result = run_lint(tmp_path, select=("LL101",))
     assert [(f.code, f.span.path, f.span.line) for f in result.visible] == [
         ("LL101", "lambda/sendJobEmail/lambda_function.py", 5)]
+
+
+def test_attach_policy_jsons_without_policy_jsons_attaches_nothing(tmp_path: Path) -> None:
+    # XTIDfdenni/BGSI-GeneticAnalysisSupportPlatformIndonesia-GASPI: `attach_policy_jsons = true` with
+    # no `policy_jsons` (the module's default `[]`) was noted as a policy that cannot be read
+    write_tree(tmp_path, {"main.tf": """\
+module "lambda_log_email_delivery" {
+  source                         = "terraform-aws-modules/lambda/aws"
+  function_name                  = "log-email-delivery"
+  handler                        = "lambda_function.lambda_handler"
+  runtime                        = "python3.12"
+  source_path                    = "${path.module}/src"
+  timeout                        = 30
+  reserved_concurrent_executions = 1
+  attach_policy_jsons            = true
+}
+""", "src/lambda_function.py": "def lambda_handler(event, context):\n    return len(event['Records'])\n"})
+    result = run_lint(tmp_path, select=("LL321", "LL322"))
+    [function] = result.project.functions
+    assert function.loaded_role.unknown is None
+    assert not any("policy_jsons" in note for note in result.notes)

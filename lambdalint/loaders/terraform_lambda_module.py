@@ -159,8 +159,8 @@ def _role(module: TerraformModule, function: Function, body: Located, call: str)
         else:
             found.documents.append((document, f"`policy_json` of {where}"))
     if _flag(body, "attach_policy_jsons", False):
-        jsons = body.get("policy_jsons")
-        for item in jsons.value if jsons is not None and isinstance(jsons.value, list) else [jsons]:
+        jsons = body.get("policy_jsons")  # left out: the module's default, `[]`
+        for item in (jsons.value if isinstance(jsons.value, list) else [jsons]) if jsons is not None else []:
             document = policy_document(module, item)
             if document is None:
                 unread.append(f"`policy_jsons` of {where}")
