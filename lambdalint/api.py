@@ -335,7 +335,7 @@ def _line_reader(project: Project) -> Callable[[str, int], str]:
 
 def least_privilege(paths: Sequence[Path | str] = (".",), config: Config | None = None,
                     cwd: Path | None = None) -> list[dict]:
-    """Per function with Python handler code: the least-privilege policy its code needs
+    """Per Python function: the least-privilege policy its handler code needs
     (`least_privilege.policy_document`), whether that is complete, what could not be determined, and
     the calls IAM never evaluates.
     The engine runs LL321/LL322's analysis; no finding is reported."""
@@ -345,7 +345,9 @@ def least_privilege(paths: Sequence[Path | str] = (".",), config: Config | None 
     result = lint(paths, config.with_overrides(select=("LL321", "LL322"), ignore=(), extend_select=()), cwd=cwd,
                   whole_model=True)
     documents = []
+    judged = set()
     for needs in needs_of(result.project):
+        judged.add(id(needs.function))
         documents.append({
             "function": needs.function.name,
             "template": needs.function.template.display,
@@ -354,4 +356,17 @@ def least_privilege(paths: Sequence[Path | str] = (".",), config: Config | None 
             "not_determined": needs.gaps(),
             "needs_no_permission": needs.unneeded(),
         })
+    # a Python function whose handler code was not read (a WSGI app, code built elsewhere) is
+    # listed as not determined, with what the run said of it, rather than left out
+    for function in result.project.functions if result.project is not None else ():
+        if function.is_python and id(function) not in judged:
+            said = [note for note in [*result.unchecked, *result.notes] if f"`{function.name}`" in note]
+            documents.append({
+                "function": function.name,
+                "template": function.template.display,
+                "complete": False,
+                "policy": None,
+                "not_determined": said or ["its handler code was not read"],
+                "needs_no_permission": [],
+            })
     return documents

@@ -281,7 +281,7 @@ def policy(paths: tuple[Path, ...], function_name: str | None, output_format: st
     if function_name is not None:
         documents = [d for d in documents if d["function"] == function_name]
         if not documents:
-            raise ConfigError(f"no function `{function_name}` with Python handler code was found")
+            raise ConfigError(f"no Python function `{function_name}` was found")
     if output_format == "json":
         import json
 

@@ -2047,3 +2047,32 @@ module "lambda_log_email_delivery" {
     [function] = result.project.functions
     assert function.loaded_role.unknown is None
     assert not any("policy_jsons" in note for note in result.notes)
+
+
+def test_the_policy_command_lists_a_function_whose_code_was_not_read(tmp_path: Path) -> None:
+    # emre0altan/serverless-python-api: a serverless-wsgi Flask app; `lambdalint policy` printed
+    # `functions: []`, as if the service had no function
+    service = """\
+service: notes-api
+plugins:
+  - serverless-wsgi
+custom:
+  wsgi:
+    app: app.app
+provider:
+  name: aws
+  runtime: python3.12
+functions:
+  api:
+    handler: wsgi_handler.handler
+    timeout: 10
+    events:
+      - httpApi: '*'
+"""
+    app = "from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.route('/')\ndef index():\n    return 'ok'\n"
+    write_tree(tmp_path, {"serverless.yml": service, "app.py": app})
+    from lambdalint.api import least_privilege
+
+    [document] = least_privilege([tmp_path], cwd=tmp_path)
+    assert (document["function"], document["complete"], document["policy"]) == ("api", False, None)
+    assert document["not_determined"] and "wsgi" in document["not_determined"][0].lower()
