@@ -126,6 +126,9 @@ def call_actions(service_name: str, kind: str, method: str, positional: tuple = 
         return _operation(model, operation, None) if operation else None
     if method == "generate_presigned_post":
         return _operation(model, "put_object", None)
+    if method == "generate_db_auth_token" and service_name == "rds":
+        # signed locally; the database checks this role for `rds-db:connect` when the token is used
+        return CallActions(("rds-db:connect",), (), ("rds-db:connect",))
     return _operation(model, method, named)
 
 

@@ -53,15 +53,16 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from lambdalint.rulekit import Context, Finding, Rule, bad, good
+from lambdalint.rulekit import Context, Finding, Rule, Template, bad, good
 
 _WRITES = {"POST", "PUT", "PATCH", "DELETE", "ANY"}
 _READS = {"GET", "HEAD"}
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    from lambdalint.rulekit import open_routes, template_triggers
+    from lambdalint.rulekit import template_triggers
 
+    # template by template, so that a run checked in two halves notes them in the same order
     for template in ctx.project.templates:
         for trigger in template_triggers(template):
             given = trigger.extra.get("parameter") if trigger.function is None else None
@@ -70,7 +71,13 @@ def check(ctx: Context) -> Iterator[Finding]:
                 route = f"`{method.value} {path.value}` of `{trigger.name}`" if method and path else f"`{trigger.name}`"
                 ctx.note(f"{template.display}:{trigger.span.line}: {route} invokes the function the parameter "
                          f"`{given.value}` names (a nested stack's input?): the route was not checked")
-    for function in ctx.project.functions:
+        yield from _template_routes(ctx, template)
+
+
+def _template_routes(ctx: Context, template: Template) -> Iterator[Finding]:
+    from lambdalint.rulekit import open_routes
+
+    for function in template.functions:
         for trigger, routes in open_routes(function):
             if routes is None:
                 # a SAM route open but for its API's OpenAPI document, quick-create HTTP APIs: not judged, said so

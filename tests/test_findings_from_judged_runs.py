@@ -2076,3 +2076,52 @@ functions:
     [document] = least_privilege([tmp_path], cwd=tmp_path)
     assert (document["function"], document["complete"], document["policy"]) == ("api", False, None)
     assert document["not_determined"] and "wsgi" in document["not_determined"][0].lower()
+
+
+def test_a_cdk_factory_re_exported_by_a_package_is_followed(tmp_path: Path) -> None:
+    # reply-fr/sustainable-personal-accounts: `from cdk import LoggingFunction`, re-exported by
+    # `cdk/__init__.py` from `cdk/logging_function.py`, makes every function of the app; one was
+    # counted, and the project looked checked
+    factory = '''\
+from aws_cdk import Duration
+from aws_cdk.aws_lambda import Code, Function, Runtime
+
+
+def LoggingFunction(context, name, handler, trigger="FromInvoke"):
+    return Function(context, trigger, function_name=name, handler=handler, runtime=Runtime.PYTHON_3_12,
+                    code=Code.from_asset("lambdas"), timeout=Duration.seconds(30))
+'''
+    construct = '''\
+from constructs import Construct
+from aws_cdk import Stack
+from aws_cdk.aws_lambda import FunctionUrlAuthType
+
+from cdk import LoggingFunction
+
+
+class ServerlessStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str) -> None:
+        super().__init__(scope, construct_id)
+        LoggingFunction(self, name="OnAlert", handler="on_alert_handler.handle_alert", trigger="FromAlert")
+        exception = LoggingFunction(self, name="OnException", handler="on_exception_handler.handle_exception",
+                                    trigger="FromUrl")
+        exception.add_function_url(auth_type=FunctionUrlAuthType.NONE)
+'''
+    app = '''\
+from aws_cdk import App
+
+from cdk.serverless_stack import ServerlessStack
+
+app = App()
+ServerlessStack(app, "Spa")
+app.synth()
+'''
+    write_tree(tmp_path, {
+        "cdk.json": '{"app": "python3 app.py"}', "app.py": app,
+        "cdk/__init__.py": "from .logging_function import LoggingFunction\n\n__all__ = ['LoggingFunction']\n",
+        "cdk/logging_function.py": factory, "cdk/serverless_stack.py": construct,
+        "lambdas/on_alert_handler.py": "def handle_alert(event, context):\n    return 200\n",
+        "lambdas/on_exception_handler.py": "def handle_exception(event, context):\n    return 200\n"})
+    result = run_lint(tmp_path, select=("LL304",))
+    assert result.functions == 2
+    assert [(f.code, f.span.path, f.span.line) for f in result.visible] == [("LL304", "cdk/serverless_stack.py", 14)]

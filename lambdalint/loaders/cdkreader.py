@@ -28,6 +28,7 @@ _MAX_DEPTH = 8       # helper calls followed into helpers
 
 
 _PACKAGE_LEVELS = 3  # how far above an app its package root may be
+_REEXPORT_HOPS = 3   # packages that may re-export a name on the way to the module defining it
 
 
 class Reader(ValueReader):
@@ -288,14 +289,20 @@ class Reader(ValueReader):
         return self.block(definition.body, Frame(home, names, this, frame.depth + 1, frame.sites + (id(node),),
                                                  (base, home) if base is not None else None), outer)
 
-    def defined(self, home: Module, name: str) -> tuple[Module, cst.FunctionDef | None, cst.ClassDef | None]:
+    def defined(self, home: Module, name: str, hops: int = 0) -> tuple[Module, cst.FunctionDef | None,
+                                                                         cst.ClassDef | None]:
         """The function or class a module-level `name` of `home` is: its own, or one it imports
-        from another module of the project (with the module that defines it)."""
+        from another module of the project (with the module that defines it), also through a
+        package that re-exports it (`from cdk import LoggingFunction`, where `cdk/__init__.py`
+        says `from .logging_function import LoggingFunction`)."""
         definition, klass = home.functions.get(name), home.classes.get(name)
         if definition is None and klass is None and name in home.imports:
             dotted, _, leaf = home.imports[name].rpartition(".")
             other = self.project_module(home, dotted) if dotted and not dotted.startswith("aws_cdk") else None
             if other is not None and other is not home:
+                if leaf not in other.functions and leaf not in other.classes and leaf in other.imports \
+                        and hops < _REEXPORT_HOPS:
+                    return self.defined(other, leaf, hops + 1)
                 return other, other.functions.get(leaf), other.classes.get(leaf)
         return home, definition, klass
 
