@@ -2125,3 +2125,26 @@ app.synth()
     result = run_lint(tmp_path, select=("LL304",))
     assert result.functions == 2
     assert [(f.code, f.span.path, f.span.line) for f in result.visible] == [("LL304", "cdk/serverless_stack.py", 14)]
+
+
+def test_an_rds_auth_token_needs_rds_db_connect(tmp_path: Path) -> None:
+    # TFG-Eventos-y-Tickets-DAW/eventos-y-tickets-backend: `rds.generate_db_auth_token(...)` is signed
+    # locally and used with `rds-db:connect`; read as an unknown action it closed LL322 for 20 functions
+    code = """\
+import boto3
+
+rds = boto3.client("rds")
+
+
+def handler(event, context):
+    token = rds.generate_db_auth_token(DBHostname="db.internal", Port=3306, DBUsername="app")
+    return len(token)
+"""
+    write_tree(tmp_path, {"template.yaml": _ROLE_TEMPLATE.format(actions="rds-db:connect, sqs:SendMessage"),
+                          "src/app.py": code})
+    result = run_lint(tmp_path, select=("LL321", "LL322"))
+    assert [f.message for f in result.visible] == ["`sqs:SendMessage` is never used by the code of `Fn`"]
+    from lambdalint.api import least_privilege
+
+    [document] = least_privilege([tmp_path], cwd=tmp_path)
+    assert document["complete"] and document["policy"]["Statement"][0]["Action"] == ["rds-db:connect"]
