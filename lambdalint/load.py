@@ -197,7 +197,7 @@ def load_template(source: SourceFile, project: Project,
     template = None
     if root is not None and isinstance(root.value, dict):
         if looks_like_cloudformation(root):
-            template = load_cloudformation(source, root)
+            template = load_cloudformation(source, root, project.not_checked)
         elif looks_like_serverless(root):
             provider = other_provider(root)
             if provider is not None:

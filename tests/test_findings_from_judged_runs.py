@@ -2148,3 +2148,29 @@ def handler(event, context):
 
     [document] = least_privilege([tmp_path], cwd=tmp_path)
     assert document["complete"] and document["policy"]["Statement"][0]["Action"] == ["rds-db:connect"]
+
+
+def test_a_cloudformation_registry_module_is_said_to_be_unchecked(tmp_path: Path) -> None:
+    # awslabs/aws-serverless-data-lake-framework: `Type: awslabs::sdlf::pipeline::MODULE` makes an
+    # EventBridge rule, a queue and the mapping onto the routing function; none of it was read or noted
+    template = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  rLambdaRoutingStep:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: lambda_function.lambda_handler
+      Runtime: python3.12
+      CodeUri: src/routing
+      Timeout: 60
+  rPipelineInterface:
+    Type: awslabs::sdlf::pipeline::MODULE
+    Properties:
+      pLambdaRoutingStep: !GetAtt rLambdaRoutingStep.Arn
+"""
+    write_tree(tmp_path, {"template.yaml": template})
+    result = run_lint(tmp_path, select=("LL203",))
+    assert result.unchecked == ["template.yaml:11: `rPipelineInterface` is a CloudFormation module "
+                                "(`awslabs::sdlf::pipeline::MODULE`) lambdalint does not read: the functions, "
+                                "triggers and queues it makes are not checked"]

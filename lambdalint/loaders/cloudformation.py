@@ -11,6 +11,7 @@ A SAM Zip function with neither `CodeUri` (own or Globals) nor `InlineCode` gets
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from lambdalint.located import Located, Span, default
 from lambdalint.loaders.handlers import nameable, normalized, resolve_handler
@@ -33,14 +34,28 @@ def looks_like_cloudformation(root: Located) -> bool:
         isinstance(r.value, dict) and "Type" in r.value for r in resources.value.values())
 
 
-def load_cloudformation(source: SourceFile, root: Located) -> Template:
+def load_cloudformation(source: SourceFile, root: Located, note: Callable[[str], None] | None = None) -> Template:
+    """`note` says what the template holds that is not read (shown as not checked)."""
     from lambdalint.loaders.references import cloudformation_references
 
     template = Template(source=source, dialect="cloudformation", root=root, is_sam=_is_sam(root),
                         reference_reader=cloudformation_references)
     template.functions.extend(resource_functions(template))
     resource_facts(template)
+    if note is not None:
+        _note_modules(template, note)
     return template
+
+
+def _note_modules(template: Template, note: Callable[[str], None]) -> None:
+    """Resources of a CloudFormation registry module (`Type: awslabs::sdlf::pipeline::MODULE`): the
+    functions, queues and triggers it makes are not read."""
+    for logical_id, resource in template.resources.items():
+        kind = resource.get("Type")
+        if kind is not None and isinstance(kind.value, str) and kind.value.endswith("::MODULE"):
+            note(f"{template.source.display}:{(resource.key_span or resource.span).line}: `{logical_id}` is a "
+                 f"CloudFormation module (`{kind.value}`) lambdalint does not read: the functions, triggers "
+                 "and queues it makes are not checked")
 
 
 _URL_HINT = ("Set `AuthType: AWS_IAM` and sign requests, or front the function with an API that "
