@@ -78,7 +78,7 @@ def test_terraform_folder_is_read_and_only_what_is_not_read_is_named(tmp_path: P
     assert "infra/main.tf:10:1: LL201" in run.stdout and "1 function" in run.stdout
     # ... and the module call nobody reads, which may define one, is said out loud instead of a false green
     assert run.stderr == ("lambdalint: note: network/notifier.tf:1: module `notifier` (`cloudposse/lambda-function/aws`) "
-                          "is not read; functions it defines are not checked\n")
+                          "is not read; the functions, routes and triggers it defines are not checked\n")
 
 
 def test_python_cdk_app_is_read_from_source_and_needs_no_note(tmp_path: Path) -> None:

@@ -255,7 +255,8 @@ def build_terraform_folder(reading: ReadFolder) -> LoadedFolder:
             continue
         if not _defines_no_function(use.source):
             notes.append(f"{block.file.display}:{block.span.line}: module `{name}` "
-                         f"(`{use.source or 'unknown source'}`) is not read; functions it defines are not checked")
+                         f"(`{use.source or 'unknown source'}`) is not read; the functions, routes and triggers it "
+                         "defines are not checked")
         policies.add("*")  # the bucket or queue it makes may carry a policy
     for template in templates:
         template.resource_policies.update(policies)
