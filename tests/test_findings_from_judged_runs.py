@@ -2174,3 +2174,46 @@ Resources:
     assert result.unchecked == ["template.yaml:11: `rPipelineInterface` is a CloudFormation module "
                                 "(`awslabs::sdlf::pipeline::MODULE`) lambdalint does not read: the functions, "
                                 "triggers and queues it makes are not checked"]
+
+
+def test_a_zip_a_script_builds_beside_its_handler_is_that_folder(tmp_path: Path) -> None:
+    # RicardoSabinolrs/aws-streaming-data-pipeline: `filename = "../lambdas/punk_api_raw/punk_api_raw.zip"`,
+    # zipped by a Makefile from the folder it sits in, which holds `main.py`; the handler was not
+    # linked (its per-invocation client was found only as an unlinked handler, with no function)
+    main = """\
+resource "aws_lambda_function" "punk_api_raw" {
+  function_name                  = "punk-api-raw"
+  role                           = "arn:aws:iam::123456789012:role/punk"
+  filename                       = "../lambdas/punk_api_raw/punk_api_raw.zip"
+  handler                        = "main.lambda_handler"
+  runtime                        = "python3.12"
+  timeout                        = 30
+  reserved_concurrent_executions = 1
+}
+"""
+    code = """\
+import os
+
+import boto3
+
+
+def put_records(records):
+    client = boto3.client("kinesis")
+    return client.put_records(StreamName=os.environ["KINESIS_STREAM_NAME"], Records=records)
+
+
+def lambda_handler(event, context):
+    return put_records([{"Data": b"{}", "PartitionKey": "beer"}])
+"""
+    write_tree(tmp_path, {"terraform/main.tf": main, "lambdas/punk_api_raw/main.py": code,
+                          "lambdas/punk_api_raw/Makefile": "build:\n\tzip punk_api_raw.zip main.py\n"})
+    result = run_lint(tmp_path, select=("LL101", "LL109"))
+    [function] = result.project.functions
+    assert function.handler_file == (tmp_path / "lambdas/punk_api_raw/main.py").resolve()
+    assert sorted((f.code, f.function) for f in result.visible) == [
+        ("LL101", "aws_lambda_function.punk_api_raw"), ("LL109", "aws_lambda_function.punk_api_raw")]
+    # a zip with no handler module beside it stays unlinked
+    write_tree(tmp_path / "other", {"terraform/main.tf": main.replace("main.lambda_handler", "app.lambda_handler"),
+                                    "lambdas/punk_api_raw/main.py": code})
+    [function] = run_lint(tmp_path / "other", select=("LL101",)).project.functions
+    assert function.handler_file is None

@@ -412,6 +412,20 @@ def _code(module: TerraformModule, function: Function, body: Located) -> None:
         return
     function.code_location = filename
     _code_from_zip(module, function, filename)
+    if function.code_dir is None:
+        _code_beside_zip(module, function, filename)
+
+
+def _code_beside_zip(module: TerraformModule, function: Function, zipped: Located) -> None:
+    """A zip a script builds or the project commits (`filename = "../lambdas/punk/punk.zip"`, no
+    `archive_file`) beside the module its handler names (`main.handler`, `../lambdas/punk/main.py`):
+    that folder is the code, as the script zips it."""
+    text, handler = zipped.str_value(), function.handler.str_value()
+    if not text or not handler or "." not in handler or "://" in text:
+        return
+    folder = normalized(module.scope.base / text).parent
+    if (folder / (handler.rsplit(".", 1)[0].replace(".", "/") + ".py")).is_file():
+        function.code_dir = folder
 
 
 def _code_from_zip(module: TerraformModule, function: Function, zipped: Located) -> None:
