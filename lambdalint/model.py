@@ -253,6 +253,9 @@ class Function:
     # calling `modules/lambda`) has one name in each: the root's folder, for messages that name
     # several of them (`name_list`); "" elsewhere.
     built_for: str = ""
+    # Handler modules a deployment plugin writes into the package (serverless-wsgi 1.x's `wsgi`):
+    # a handler naming one that is not in the project is not missing
+    generated_modules: frozenset[str] = frozenset()
     # The dialect's spelling of settings rules name in CloudFormation terms (`Timeout` is
     # `timeout` in serverless.yml and Terraform), filled by the loader so rules never need it.
     spelling: dict[str, str] = field(default_factory=dict, repr=False)

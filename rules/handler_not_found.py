@@ -118,7 +118,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         key = key_name(function, "Handler")
         if handler.module is None:
             file = handler.entry.file  # a `Path` already: not built again for each question
-            if file.stem in _GENERATED or os.path.lexists(file):
+            if file.stem in _GENERATED or file.stem in function.generated_modules or os.path.lexists(file):
                 continue  # there, but unreadable or undecodable: that is an LL001 on the file
             moved = None if _holds_python(file.parent) else _moved(file, handler.entry.function, function.code_dir)
             if moved is None and not _holds_python(file.parent):

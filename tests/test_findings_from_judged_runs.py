@@ -2217,3 +2217,34 @@ def lambda_handler(event, context):
                                     "lambdas/punk_api_raw/main.py": code})
     [function] = run_lint(tmp_path / "other", select=("LL101",)).project.functions
     assert function.handler_file is None
+
+
+def test_serverless_wsgi_1_writes_a_wsgi_module(tmp_path: Path) -> None:
+    # uralov/serverless-python: `handler: wsgi.handler` with serverless-wsgi ^1.5 (which writes
+    # `wsgi.py` into the package; 2.x writes `wsgi_handler.py`): LL108 said the module does not exist
+    service = """\
+service: flask-api
+plugins:
+  - serverless-wsgi
+custom:
+  wsgi:
+    app: hello.app
+provider:
+  name: aws
+  runtime: python3.12
+functions:
+  app:
+    handler: wsgi.handler
+    timeout: 10
+    events:
+      - http: ANY /
+"""
+    app = "from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.route('/')\ndef index():\n    return 'ok'\n"
+    write_tree(tmp_path / "plugin", {"serverless.yml": service, "hello.py": app})
+    result = run_lint(tmp_path / "plugin", select=("LL108",))
+    assert result.visible == []
+    assert any("serverless-wsgi's generated `wsgi`" in note for note in result.notes)
+    # without the plugin nothing writes it: the handler points nowhere
+    write_tree(tmp_path / "bare", {"serverless.yml": service.replace("  - serverless-wsgi\n", "  - serverless-offline\n"),
+                                   "hello.py": app})
+    assert [f.code for f in run_lint(tmp_path / "bare", select=("LL108",)).visible] == ["LL108"]

@@ -781,9 +781,9 @@ def _entries(project: Project, patterns: Sequence[str], read) -> list[Entry]:
 
             layers = layer_import_roots(function)
         text = read(file)
-        if text is None and file.stem == "wsgi_handler":
+        if text is None and (file.stem == "wsgi_handler" or file.stem in function.generated_modules):
             # serverless-wsgi writes this module into the package; the app it runs is not a handler
-            project.note(f"{function.label}: its handler is serverless-wsgi's generated `wsgi_handler`, so the "
+            project.note(f"{function.label}: its handler is serverless-wsgi's generated `{file.stem}`, so the "
                          "WSGI app it runs (`custom.wsgi.app`) and its routes were not read as handler code")
         search = roots(function.code_dir, file) + function.code_roots + layers
         entry = Entry(file, function.handler_function,

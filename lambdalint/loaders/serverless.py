@@ -24,6 +24,8 @@ from typing import Callable
 from lambdalint.located import Located, Span, default
 from lambdalint.loaders.cloudformation import merge_defaults, resource_facts, resource_functions
 from lambdalint.loaders.dotenv import PLUGIN as DOTENV_PLUGIN, dotenv_environment
+
+WSGI_PLUGIN = "serverless-wsgi"
 from lambdalint.loaders.handlers import normalized, resolve_handler
 from lambdalint.model import Function, PublicUrl, SourceFile, Template, UnsupportedSetting
 
@@ -101,9 +103,13 @@ def load_serverless(source: SourceFile, root: Located, include: Include | None =
              "is in the project): they are not checked")
     # `serverless-dotenv-plugin`: what its `.env` files set (None: it is used, but no file is here)
     dotenv = dotenv_environment(template) if DOTENV_PLUGIN in plugins(template.root) else False
+    # serverless-wsgi writes its handler module into the package (`wsgi_handler`; `wsgi` before 2.0)
+    generated = frozenset({"wsgi"}) if WSGI_PLUGIN in plugins(template.root) else frozenset()
     for name, config in entries:
         if isinstance(config.value, dict):
-            template.functions.append(_function(template, name, config, provider, dotenv))
+            function = _function(template, name, config, provider, dotenv)
+            function.generated_modules = generated
+            template.functions.append(function)
     template.functions.extend(resource_functions(template))
     resource_facts(template)
     if note is not None:
