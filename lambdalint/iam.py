@@ -754,7 +754,9 @@ def _first(*nodes: Located | None) -> Located | None:
 # - `cloudwatch:PutMetricData`, `GetMetricData` and `ListMetrics` (their one resource type,
 #   `dataset`, is only for CloudWatch datasets: metrics themselves have no ARN to scope to) and
 #   `s3-object-lambda:WriteGetObjectResponse` (AmazonS3ObjectLambdaExecutionRolePolicy);
-# - calls whose resource is an optional custom terminology, lexicon or custom-labels model.
+# - calls whose resource is an optional custom terminology, lexicon or custom-labels model;
+# - Cost Explorer queries, whose one resource type, `billingview`, is only for an optional
+#   `BillingViewArn` (a query of the account's own costs names no resource).
 # cfn-lint's Policies.json does not say which resource types are required, so this list stays
 # short and explicit; the corpus review in bench/README.md is where each entry comes from.
 _STAR_IN_PRACTICE = frozenset({
@@ -766,6 +768,9 @@ _STAR_IN_PRACTICE = frozenset({
     "translate:translatetext", "translate:translatedocument", "polly:synthesizespeech",
     "polly:startspeechsynthesistask", "rekognition:detectlabels", "rekognition:detectmoderationlabels",
     "rekognition:detecttext", "rekognition:detectfaces",
+    "ce:getcostandusage", "ce:getcostandusagewithresources", "ce:getcostandusagecomparisons",
+    "ce:getcostcomparisondrivers", "ce:getcostforecast", "ce:getusageforecast", "ce:getdimensionvalues",
+    "ce:gettags", "ce:getcostcategories",
 })
 
 

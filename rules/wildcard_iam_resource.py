@@ -10,7 +10,7 @@ fire; neither do the few actions AWS's own Lambda policies grant on `*` (logging
 `logs:CreateLogGroup`, `CreateLogStream`, `PutLogEvents`; VPC networking; `cloudwatch:PutMetricData`)
 and calls whose resource type only applies to an optional feature (`translate:TranslateText` with a
 custom terminology, `polly:SynthesizeSpeech` with a lexicon, `rekognition:DetectLabels` without a
-custom model). A pattern (`service:*`, `s3:Get*`) grants every action it matches, so it fires when
+custom model, Cost Explorer's `ce:GetCostAndUsage` without a billing view). A pattern (`service:*`, `s3:Get*`) grants every action it matches, so it fires when
 any of them takes a resource type. `iam:PassRole` on `*` is an error: the function can hand any
 role to any service. Actions a SAM policy template grants count like any other: a statement the
 template writes with `*` itself is AWS's choice and not reported, a `*` you pass as a template
@@ -393,6 +393,23 @@ Resources:
             ParameterName: orders/config
         - VPCAccessPolicy: {}
 """, title="SAM templates that use * themselves"),
+        good("""\
+service: cost-report
+provider:
+  name: aws
+  runtime: python3.12
+  iam:
+    role:
+      statements:
+        - Effect: Allow
+          Action: [ce:GetCostAndUsage, ce:GetCostForecast]
+          Resource: "*"
+functions:
+  report:
+    handler: handler.report
+    events:
+      - schedule: cron(0 8 * * ? *)
+""", name="serverless.yml", title="Cost Explorer queries of the account's own costs (no billing view to scope to)"),
         good("""\
 service: catalog
 provider:
