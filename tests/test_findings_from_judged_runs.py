@@ -2248,3 +2248,57 @@ functions:
     write_tree(tmp_path / "bare", {"serverless.yml": service.replace("  - serverless-wsgi\n", "  - serverless-offline\n"),
                                    "hello.py": app})
     assert [f.code for f in run_lint(tmp_path / "bare", select=("LL108",)).visible] == ["LL108"]
+
+
+def test_a_call_left_unreported_for_an_unread_resource_policy_is_noted(tmp_path: Path) -> None:
+    # RavenEsc/AWS_Security_Automation_Tool: an unread registry module may carry a topic or bucket
+    # policy, so a call its role does not allow is not reported as missing; that was said nowhere
+    main = """\
+module "eventbridge" {
+  source = "terraform-aws-modules/eventbridge/aws"
+}
+
+resource "aws_iam_role" "checker" {
+  name               = "iam-checker"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Action = "sts:AssumeRole", Effect = "Allow", Principal = { Service = "lambda.amazonaws.com" } }] })
+  inline_policy {
+    name   = "list"
+    policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["iam:ListUsers", "sns:ListTopics"], Resource = "*" }] })
+  }
+}
+
+data "archive_file" "zip" {
+  type        = "zip"
+  source_dir  = "${path.module}/src"
+  output_path = "${path.module}/build/checker.zip"
+}
+
+resource "aws_lambda_function" "checker" {
+  function_name                  = "iam-checker"
+  role                           = aws_iam_role.checker.arn
+  filename                       = data.archive_file.zip.output_path
+  handler                        = "check.handler"
+  runtime                        = "python3.12"
+  timeout                        = 30
+  reserved_concurrent_executions = 1
+}
+"""
+    code = """\
+import os
+
+import boto3
+
+iam = boto3.client("iam")
+sns = boto3.client("sns")
+
+
+def handler(event, context):
+    users = iam.list_users()["Users"]
+    sns.publish(TopicArn=os.environ.get("TOPIC_ARN", "arn:aws:sns:eu-west-1:123456789012:alerts"),
+                Message=str(len(users)))
+"""
+    write_tree(tmp_path, {"main.tf": main, "src/check.py": code})
+    result = run_lint(tmp_path, select=("LL321",))
+    assert result.visible == []
+    assert any("`sns:Publish` (`publish` at src/check.py:11) is not in its role, but a part of the project "
+               "lambdalint did not read may grant it by a resource policy" in note for note in result.notes)
