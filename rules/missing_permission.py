@@ -94,11 +94,12 @@ def check(ctx: Context) -> Iterator[Finding]:
             service = need.action.partition(":")[0]
             if service in RESOURCE_POLICY_SERVICES and granted_elsewhere & {service, "*"}:
                 # a bucket or queue policy (the template's, or one in a part not read) may grant it
-                if service not in granted_elsewhere and not policy.decide(need.action, need.resource).allowed:
+                if not policy.decide(need.action, need.resource).allowed:
                     at = need.call.call.span
+                    where = "a resource policy of the project" if service in granted_elsewhere else \
+                        "a part of the project lambdalint did not read, by a resource policy,"
                     ctx.note(f"{needs.function.label}: `{need.action}` (`{need.call.method}` at {at.path}:{at.line}) "
-                             "is not in its role, but a part of the project lambdalint did not read may grant it "
-                             "by a resource policy: not reported")
+                             f"is not in its role, but {where} may grant it: not reported")
                 continue
             span = need.call.call.span
             essential.setdefault(span, []).append(need)

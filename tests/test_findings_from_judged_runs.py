@@ -2301,4 +2301,66 @@ def handler(event, context):
     result = run_lint(tmp_path, select=("LL321",))
     assert result.visible == []
     assert any("`sns:Publish` (`publish` at src/check.py:11) is not in its role, but a part of the project "
-               "lambdalint did not read may grant it by a resource policy" in note for note in result.notes)
+               "lambdalint did not read, by a resource policy, may grant it" in note for note in result.notes)
+
+
+def test_a_kms_key_without_a_policy_grants_the_role_nothing(tmp_path: Path) -> None:
+    # CodePossibility/terraform_lambda_kms (edited): an `aws_kms_key` without `policy` has the default
+    # key policy, which leaves access to IAM; it was taken for a key policy that may grant `kms:Decrypt`,
+    # and LL321 stayed silent about a call the role does not allow
+    main = """\
+resource "aws_kms_key" "secrets" {
+  description = "environment secrets"
+}
+
+resource "aws_iam_role" "fn" {
+  name               = "decrypting"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Action = "sts:AssumeRole", Effect = "Allow", Principal = { Service = "lambda.amazonaws.com" } }] })
+  inline_policy {
+    name   = "read"
+    policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["s3:GetObject"], Resource = "arn:aws:s3:::config/*" }] })
+  }
+}
+
+data "archive_file" "zip" {
+  type        = "zip"
+  source_dir  = "${path.module}/src"
+  output_path = "${path.module}/build/fn.zip"
+}
+
+resource "aws_lambda_function" "fn" {
+  function_name                  = "decrypting"
+  role                           = aws_iam_role.fn.arn
+  filename                       = data.archive_file.zip.output_path
+  handler                        = "app.lambda_handler"
+  runtime                        = "python3.12"
+  timeout                        = 10
+  reserved_concurrent_executions = 1
+}
+"""
+    code = """\
+import base64
+import os
+
+import boto3
+
+kms = boto3.client("kms")
+s3 = boto3.client("s3")
+
+
+def lambda_handler(event, context):
+    key = kms.decrypt(CiphertextBlob=base64.b64decode(os.environ.get("API_KEY", "")))["Plaintext"]
+    return s3.get_object(Bucket="config", Key="settings.json")["ContentLength"] + len(key)
+"""
+    write_tree(tmp_path / "default", {"main.tf": main, "src/app.py": code})
+    result = run_lint(tmp_path / "default", select=("LL321",))
+    assert [(f.code, f.span.line) for f in result.visible] == [("LL321", 11)]
+    # a key with its own policy may grant the call: not reported, and said so
+    write_tree(tmp_path / "policy", {"main.tf": main.replace(
+        '  description = "environment secrets"\n',
+        '  description = "environment secrets"\n  policy      = file("${path.module}/key-policy.json")\n'),
+        "key-policy.json": '{"Version": "2012-10-17", "Statement": []}', "src/app.py": code})
+    result = run_lint(tmp_path / "policy", select=("LL321",))
+    assert result.visible == []
+    assert any("`kms:Decrypt` (`decrypt` at src/app.py:11) is not in its role, but a resource policy of the project "
+               "may grant it" in note for note in result.notes)

@@ -220,7 +220,9 @@ def build_terraform_folder(reading: ReadFolder) -> LoadedFolder:
             function.built_for = module.root_display
             template.functions.append(function)
             functions.append(function)
-    policies = {_TF_RESOURCE_POLICIES[kind] for kind, _ in module.resources if kind in _TF_RESOURCE_POLICIES}
+    # a key without `policy` gets the default key policy, which grants the role nothing
+    policies = {_TF_RESOURCE_POLICIES[kind] for (kind, _), block in module.resources.items()
+                if kind in _TF_RESOURCE_POLICIES and (kind != "aws_kms_key" or "policy" in block.attributes)}
     module.schedules = module_schedules(module)
     for grant in public_grants(module):
         by_file[grant.principal.span.path].public_grants.append(grant)
