@@ -2364,3 +2364,31 @@ def lambda_handler(event, context):
     assert result.visible == []
     assert any("`kms:Decrypt` (`decrypt` at src/app.py:11) is not in its role, but a resource policy of the project "
                "may grant it" in note for note in result.notes)
+
+
+def test_a_cdk_app_run_by_uv_is_a_python_app(tmp_path: Path) -> None:
+    # jthieffry/pipeline-test: `"app": "uv run ./app.py"` was not taken for a Python app, and the
+    # project came out green with 0 functions and a handler that does not exist
+    app = '''\
+import aws_cdk as cdk
+from aws_cdk import Stack, aws_lambda as lambda_
+from constructs import Construct
+
+
+class CoreStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        lambda_.Function(self, "MyFunction", runtime=lambda_.Runtime.PYTHON_3_12,
+                         handler="lambda_function.handler", code=lambda_.Code.from_asset("assets/SimpleLambda"))
+
+
+app = cdk.App()
+CoreStack(app, "Core")
+app.synth()
+'''
+    for runner in ("uv run ./app.py", "poetry run python app.py", "./app.py"):
+        root = tmp_path / runner.split()[0].strip("./")
+        write_tree(root, {"cdk.json": '{"app": "%s"}' % runner, "app.py": app,
+                          "assets/SimpleLambda/lambda_function.py": "def lambda_handler(event, context):\n    return 200\n"})
+        result = run_lint(root, select=("LL108",))
+        assert (result.functions, [f.code for f in result.visible]) == (1, ["LL108"]), runner

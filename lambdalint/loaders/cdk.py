@@ -33,6 +33,9 @@ if TYPE_CHECKING:  # the loader itself loads with the first CDK app (see `load_c
 
 
 _PYTHON_APP = re.compile(r"(?:^|[\s/\\])python[0-9.]*(?:\.exe)?\s+(?:-\S+\s+)*\"?([^\s\"]+\.py)\b")
+# a runner that runs a Python file in the project's environment (`uv run ./app.py`, `poetry run
+# python app.py` is the pattern above), or the file itself (`./app.py` with a shebang)
+_RUN_PY = re.compile(r"^\s*(?:(?:uv|poetry|pipenv|pdm|hatch|rye)\s+run\s+(?:-\S+\s+)*)?\"?([^\s\"]+\.py)\"?(?:\s|$)")
 _TEST_PARTS = frozenset({"tests", "test", "cdk.out", "node_modules"})
 
 
@@ -49,7 +52,7 @@ def python_app(text: str) -> str | None:
     app = data.get("app") if isinstance(data, dict) else None
     if not isinstance(app, str):
         return None
-    match = _PYTHON_APP.search(app)
+    match = _PYTHON_APP.search(app) or _RUN_PY.match(app)
     return match.group(1) if match else None
 
 
