@@ -2392,3 +2392,69 @@ app.synth()
                           "assets/SimpleLambda/lambda_function.py": "def lambda_handler(event, context):\n    return 200\n"})
         result = run_lint(root, select=("LL108",))
         assert (result.functions, [f.code for f in result.visible]) == (1, ["LL108"]), runner
+
+
+def test_integrations_made_for_each_endpoint_are_linked(tmp_path: Path) -> None:
+    # Stefodan21/Order_fullfillment_Project: methods and integrations made with `for_each =
+    # local.endpoints`, `uri = each.value.lambda_arn`; five open POST routes went unreported
+    main = """\
+locals {
+  endpoints = {
+    startWorkflow = { path = "startWorkflow", lambda_arn = aws_lambda_function.start_workflow.invoke_arn }
+    validateOrder = { path = "validateOrder", lambda_arn = aws_lambda_function.validate_order.invoke_arn }
+  }
+}
+
+resource "aws_api_gateway_rest_api" "orders" {
+  name = "order-processing"
+}
+
+resource "aws_api_gateway_resource" "endpoint" {
+  for_each    = local.endpoints
+  rest_api_id = aws_api_gateway_rest_api.orders.id
+  parent_id   = aws_api_gateway_rest_api.orders.root_resource_id
+  path_part   = each.value.path
+}
+
+resource "aws_api_gateway_method" "post" {
+  for_each      = local.endpoints
+  rest_api_id   = aws_api_gateway_rest_api.orders.id
+  resource_id   = aws_api_gateway_resource.endpoint[each.key].id
+  http_method   = "POST"
+  authorization = "NONE"
+}
+
+resource "aws_api_gateway_integration" "endpoint" {
+  for_each                = local.endpoints
+  rest_api_id             = aws_api_gateway_rest_api.orders.id
+  resource_id             = aws_api_gateway_resource.endpoint[each.key].id
+  http_method             = aws_api_gateway_method.post[each.key].http_method
+  integration_http_method = "POST"
+  type                    = "AWS_PROXY"
+  uri                     = each.value.lambda_arn
+}
+
+resource "aws_lambda_function" "start_workflow" {
+  function_name                  = "start-workflow"
+  role                           = "arn:aws:iam::123456789012:role/orders"
+  filename                       = "start_workflow.zip"
+  handler                        = "start_workflow.lambda_handler"
+  runtime                        = "python3.12"
+  timeout                        = 10
+  reserved_concurrent_executions = 2
+}
+
+resource "aws_lambda_function" "validate_order" {
+  function_name                  = "validate-order"
+  role                           = "arn:aws:iam::123456789012:role/orders"
+  filename                       = "validate_order.zip"
+  handler                        = "validate_order.lambda_handler"
+  runtime                        = "python3.12"
+  timeout                        = 10
+  reserved_concurrent_executions = 2
+}
+"""
+    write_tree(tmp_path, {"main.tf": main})
+    result = run_lint(tmp_path, select=("LL216",))
+    assert sorted((f.span.line, f.function) for f in result.visible) == [
+        (24, "aws_lambda_function.start_workflow"), (24, "aws_lambda_function.validate_order")]

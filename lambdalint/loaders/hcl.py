@@ -455,9 +455,11 @@ def _reference_text(text: str, span: Span, scope: Scope) -> Located:
                 and isinstance(found.value, dict) else None
         if found is not None and found.origin != "unresolved":
             return _at_use(found, span) if parts[0] in ("var", "local") else found
-        if found is not None and parts[0] == "local" and len(parts) == 2 and isinstance(found.value, str):
-            # a local that names another resource or module output (`python_modules_layer =
-            # module.layer.lambda_layer_arn`) is that reference wherever it is used
+        if found is not None and isinstance(found.value, str) and (
+                parts[0] == "local" and len(parts) == 2 or parts[0] not in ("var", "local")):
+            # a local, or an instance's value, that names another resource or module output
+            # (`python_modules_layer = module.layer.lambda_layer_arn`, `each.value.lambda_arn`) is
+            # that reference wherever it is used
             return Located(found.value, span, "unresolved")
     if text == "path.module":
         return Located(os.path.relpath(scope.folder, scope.base), span)

@@ -136,8 +136,13 @@ class _Collector:
         }
         for (kind, name), block in self.module.resources.items():
             handler = handlers.get(kind)
-            if handler is not None:
-                yield from handler(f"{kind}.{name}", self.module.value(block), block.span, kind)
+            if handler is None:
+                continue
+            # one trigger per instance of a `for_each` / `count` block whose instances are known
+            # (`uri = each.value.lambda_arn` over a map of endpoints)
+            instances = self.module.instances(block)
+            for key, body in instances if instances is not None else [("", self.module.value(block))]:
+                yield from handler(f"{kind}.{name}{key}", body, block.span, kind)
 
     def mapping(self, address: str, body: Located, span: Span, kind: str) -> Iterator[Trigger]:
         settings = {_MAPPING_KEYS[k]: v for k, v in body.items() if k in _MAPPING_KEYS}
