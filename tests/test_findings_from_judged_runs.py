@@ -2458,3 +2458,46 @@ resource "aws_lambda_function" "validate_order" {
     result = run_lint(tmp_path, select=("LL216",))
     assert sorted((f.span.line, f.function) for f in result.visible) == [
         (24, "aws_lambda_function.start_workflow"), (24, "aws_lambda_function.validate_order")]
+
+
+def test_a_wrapper_of_the_lambda_module_is_followed_through_its_output(tmp_path: Path) -> None:
+    # hyperglance/api-samples: a local wrapper calls terraform-aws-modules/lambda and outputs
+    # `module.lambda_function.this_lambda_function_arn`; the daily rule targeting that output was not
+    # linked, and LL207 said nothing of a function whose failed events go nowhere
+    wrapper = """\
+module "lambda_function" {
+  source                         = "terraform-aws-modules/lambda/aws"
+  version                        = "1.24.0"
+  function_name                  = "export-png"
+  handler                        = "export.handler"
+  runtime                        = "python3.12"
+  source_path                    = "${path.module}/src"
+  timeout                        = 60
+  reserved_concurrent_executions = 1
+  create_async_event_config      = false
+}
+
+output "this_lambda_function_arn" {
+  value = module.lambda_function.this_lambda_function_arn
+}
+"""
+    root = """\
+module "lambda_deploy" {
+  source = "./modules/aws-lambda"
+}
+
+resource "aws_cloudwatch_event_rule" "daily" {
+  name                = "export-daily"
+  schedule_expression = "rate(1 day)"
+}
+
+resource "aws_cloudwatch_event_target" "daily" {
+  rule = aws_cloudwatch_event_rule.daily.name
+  arn  = module.lambda_deploy.this_lambda_function_arn
+}
+"""
+    write_tree(tmp_path, {"main.tf": root, "modules/aws-lambda/main.tf": wrapper,
+                          "modules/aws-lambda/src/export.py": "def handler(event, context):\n    return 1\n"})
+    result = run_lint(tmp_path, select=("LL207",))
+    assert [(f.code, f.span.path, f.function) for f in result.visible] == [
+        ("LL207", "modules/aws-lambda/main.tf", "module.lambda_deploy.module.lambda_function")]

@@ -126,10 +126,15 @@ class TerraformModule:
     def output_reference(self, key: str) -> tuple[str, str, str] | None:
         """The resource attribute `output "<key>"` of this module is (`aws_iam_role.role.name`),
         if that is what its value refers to: how a caller names what the module made."""
+        value = self.output_value(key)
+        return self.reference(value) if value is not None else None
+
+    def output_value(self, key: str) -> Located | None:
+        """The value of `output "<key>"` of this module, as this module evaluates it."""
         for hcl in self.files:
             for block in hcl.body.blocks:
                 if block.type == "output" and block.labels == [key] and "value" in block.attributes:
-                    return self.reference(self.attribute(block.attributes["value"]))
+                    return self.attribute(block.attributes["value"])
         return None
 
     def writes(self, node: Located) -> bool:

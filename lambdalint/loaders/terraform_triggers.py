@@ -443,7 +443,15 @@ def _through_outputs(declaring: TerraformModule, namespace: TerraformModule, nam
 
     def output(key: str) -> Function | None:
         ref = alias_target(called, called.output_reference(key))
-        return by_address.get(f"{called.prefix}{ref[0]}.{ref[1]}") if ref is not None and ref[0] == FUNCTION else None
+        if ref is not None and ref[0] == FUNCTION:
+            return by_address.get(f"{called.prefix}{ref[0]}.{ref[1]}")
+        # a wrapper of the lambda module: `value = module.lambda_function.lambda_function_arn`
+        value = called.output_value(key)
+        parts = value.value.strip().split(".") if value is not None and value.origin == "unresolved" \
+            and isinstance(value.value, str) else []
+        if len(parts) >= 3 and parts[0] == "module" and "function" in parts[2]:  # not `lambda_role_arn`
+            return by_address.get(f"{called.prefix}module.{parts[1]}")
+        return None
 
     owned = {id(f) for f in functions}
     found = [t for t in _Collector(declaring, functions, {name: output}, namespace).collect()
