@@ -2501,3 +2501,42 @@ resource "aws_cloudwatch_event_target" "daily" {
     result = run_lint(tmp_path, select=("LL207",))
     assert [(f.code, f.span.path, f.function) for f in result.visible] == [
         ("LL207", "modules/aws-lambda/main.tf", "module.lambda_deploy.module.lambda_function")]
+
+
+def test_a_connection_cache_that_reconnects_when_stale_is_a_cache(tmp_path: Path) -> None:
+    # iganza/steam-pulse: `get_conn()` returns the kept connection after a `SELECT 1` check and only
+    # reconnects (secret, client, connect) when it is missing or dead; LL101, LL102, LL103 and LL107
+    # each said that happens on every invocation, at three handlers
+    code = """\
+import boto3
+import psycopg2
+
+_state = {}
+
+
+def get_conn():
+    if "conn" in _state and not _state["conn"].closed:
+        conn = _state["conn"]
+        try:
+            with conn.cursor() as cur:
+                cur.execute("SELECT 1")
+            return conn
+        except Exception:
+            conn.close()
+    secrets = boto3.client("secretsmanager")
+    url = secrets.get_secret_value(SecretId="steam-pulse/db")["SecretString"]
+    _state["conn"] = psycopg2.connect(url)
+    return _state["conn"]
+
+
+def handler(event, context):
+    with get_conn().cursor() as cur:
+        cur.execute("SELECT count(*) FROM games")
+        return cur.fetchone()[0]
+"""
+    write_tree(tmp_path / "cached", {"app.py": code})
+    assert run_lint(tmp_path / "cached", select=("LL101", "LL102", "LL103", "LL107")).visible == []
+    # a check that does not return the kept connection caches nothing
+    write_tree(tmp_path / "checked", {"app.py": code.replace("            return conn\n", "            print(conn)\n")})
+    assert sorted(f.code for f in run_lint(tmp_path / "checked", select=("LL101", "LL102", "LL103")).visible) == [
+        "LL101", "LL102", "LL103"]

@@ -27,8 +27,8 @@ from lambdalint.code.definitions import definition_facts as _definition_facts
 from lambdalint.code.env_facts import EnvFacts
 from lambdalint.code.facts import FunctionFacts, ModuleFacts
 from lambdalint.code.guards import (assigned_targets, catches_missing_key, env_tested, guarded_targets,
-                                    is_declaration, is_docstring, is_main_guard, keyed_by_data, only_returns,
-                                    present_targets)
+                                    is_declaration, is_docstring, is_main_guard, keyed_by_data, present_targets,
+                                    returns_when_kept)
 from lambdalint.code.mutation_facts import MutationFacts
 from lambdalint.code.pynamodb_facts import PynamoFacts
 from lambdalint.code.syntax_errors import PARSE_FAILURES, describe_syntax_error, parse, parse_error
@@ -250,7 +250,7 @@ class _Visitor(CallFacts, EnvFacts, MutationFacts, AwsFacts, PynamoFacts):
         if len(statements) < 2 or not isinstance(statements[0], cst.If) or statements[0].orelse is not None:
             return False
         guard = statements[0]
-        if not only_returns(guard.body):
+        if not returns_when_kept(guard.body):
             return False
         filled: set[str] = set()
         for statement in statements[1:]:

@@ -121,6 +121,20 @@ def only_returns(body: cst.BaseSuite) -> bool:
     return bool(small) and all(isinstance(part, (cst.Return, cst.Raise, cst.Pass)) for part in small)
 
 
+def returns_when_kept(body: cst.BaseSuite) -> bool:
+    """A cache guard's body that returns what was kept: only returns, or checks it first and
+    returns it when the check passes (`conn = _state["conn"]; try: ping(conn); return conn;
+    except Exception: conn.close()`, the reconnect-if-stale cache), falling through otherwise."""
+    if only_returns(body):
+        return True
+    statements = body.body if isinstance(body, cst.IndentedBlock) else ()
+    last = statements[-1] if statements else None
+    if not isinstance(last, cst.Try) or last.orelse is not None or last.finalbody is not None:
+        return False
+    ending = last.body.body[-1] if isinstance(last.body, cst.IndentedBlock) and last.body.body else None
+    return isinstance(ending, cst.SimpleStatementLine) and any(isinstance(p, cst.Return) for p in ending.body)
+
+
 def is_docstring(statement: cst.BaseStatement) -> bool:
     return (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
             and isinstance(statement.body[0], cst.Expr)
