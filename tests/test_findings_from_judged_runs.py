@@ -2540,3 +2540,39 @@ def handler(event, context):
     write_tree(tmp_path / "checked", {"app.py": code.replace("            return conn\n", "            print(conn)\n")})
     assert sorted(f.code for f in run_lint(tmp_path / "checked", select=("LL101", "LL102", "LL103")).visible) == [
         "LL101", "LL102", "LL103"]
+
+
+def test_a_cdk_factory_defined_in_the_stacks_init_makes_its_functions(tmp_path: Path) -> None:
+    # iganza/steam-pulse: `def _make_batch_fn(construct_id, index)` inside `__init__`, called five
+    # times; those functions were not found, nor said to be missing (14 of 22 counted)
+    app = '''\
+import aws_cdk as cdk
+from aws_cdk import Duration, Stack, aws_lambda as lambda_
+from constructs import Construct
+
+
+class BatchAnalysisStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        memory = 512
+
+        def _make_batch_fn(fn_id: str, index: str) -> lambda_.Function:
+            return lambda_.Function(self, fn_id, runtime=lambda_.Runtime.PYTHON_3_12, handler=f"{index}.handler",
+                                    code=lambda_.Code.from_asset("lambda_functions/batch"), memory_size=memory,
+                                    timeout=Duration.seconds(60))
+
+        _make_batch_fn("PreparePhaseFn", "prepare")
+        _make_batch_fn("CollectPhaseFn", "collect")
+
+
+app = cdk.App()
+BatchAnalysisStack(app, "Batch")
+app.synth()
+'''
+    write_tree(tmp_path, {"cdk.json": '{"app": "python3 app.py"}', "app.py": app,
+                          "lambda_functions/batch/prepare.py": "def handler(event, context):\n    return 1\n",
+                          "lambda_functions/batch/collect.py": "def handler(event, context):\n    return 2\n"})
+    result = run_lint(tmp_path, select=("LL202",))
+    assert sorted(f.name for f in result.project.functions) == ["CollectPhaseFn", "PreparePhaseFn"]
+    assert {f.handler_file.name for f in result.project.functions} == {"prepare.py", "collect.py"}
+    assert {f.memory.value for f in result.project.functions} == {512}

@@ -29,6 +29,7 @@ _MAX_DEPTH = 8       # helper calls followed into helpers
 
 _PACKAGE_LEVELS = 3  # how far above an app its package root may be
 _REEXPORT_HOPS = 3   # packages that may re-export a name on the way to the module defining it
+_NESTED = "<def>"    # a function defined in a method, kept among its names under this prefix
 
 
 class Reader(ValueReader):
@@ -160,6 +161,12 @@ class Reader(ValueReader):
             return result
         if isinstance(statement, cst.For):
             return self.loop(statement, frame, indent)
+        if isinstance(statement, cst.FunctionDef) and (frame.depth or frame.this is not None) \
+                and statement.name.value not in frame.names:
+            # a factory defined in a method (`def _make_batch_fn(construct_id, ...)` in `__init__`):
+            # read when called, as a closure over the names around it
+            frame.names[_NESTED + statement.name.value] = statement
+            return None
         if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
             return None  # read when called (or on their own by the loader)
         if isinstance(statement, cst.With):
@@ -245,6 +252,12 @@ class Reader(ValueReader):
         this = None
         home = frame.module
         func = node.func
+        nested = frame.names.get(_NESTED + func.value) if isinstance(func, cst.Name) else None
+        if nested is not None and frame.depth < _MAX_DEPTH:
+            self.walked.add(id(nested))
+            names = {**frame.names, **self.bind(nested, node, frame, home, skip_self=False)}
+            return self.block(nested.body, Frame(home, names, frame.this, frame.depth + 1, frame.sites + (id(node),),
+                                                 frame.owner), frame.this.get("<indent>", ()) if frame.this else ())
         if isinstance(func, cst.Name) and func.value not in frame.names:
             home, definition, klass = self.defined(home, func.value)
         elif isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) \
