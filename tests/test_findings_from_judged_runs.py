@@ -2576,3 +2576,28 @@ app.synth()
     assert sorted(f.name for f in result.project.functions) == ["CollectPhaseFn", "PreparePhaseFn"]
     assert {f.handler_file.name for f in result.project.functions} == {"prepare.py", "collect.py"}
     assert {f.memory.value for f in result.project.functions} == {512}
+
+
+def test_an_action_on_an_item_of_a_resource_collection_leaves_the_calls_open(tmp_path: Path) -> None:
+    # vivek22117/aws-security-automation-lambda: `for instance in ec2.instances.filter(...):
+    # instance.stop()`; `lambdalint policy` said the code needed only `ec2:DescribeInstances`, and
+    # called that complete, so LL321 could never see the `ec2:StopInstances` the role lacks
+    code = """\
+import boto3
+
+ec2 = boto3.resource("ec2")
+
+
+def handler(event, context):
+    for instance in ec2.instances.filter(Filters=[{"Name": "tag:AutoStop", "Values": ["yes"]}]):
+        instance.stop()
+"""
+    write_tree(tmp_path, {"template.yaml": _ROLE_TEMPLATE.format(actions="ec2:DescribeInstances, sqs:SendMessage"),
+                          "src/app.py": code})
+    from lambdalint.api import least_privilege
+
+    [document] = least_privilege([tmp_path], cwd=tmp_path)
+    assert document["complete"] is False
+    assert document["not_determined"] == [
+        "src/app.py:8: `instance.stop()` acts on an item of the `instances` collection, whose IAM actions are not known"]
+    assert run_lint(tmp_path, select=("LL322",)).visible == []  # the set is open: nothing is called unused

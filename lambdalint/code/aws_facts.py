@@ -92,6 +92,8 @@ class AwsFacts(WalkState):
         self.aws_any_returned = False
         self.aws_unfollowed: set[Span] = set()
         self.aws_instance_returned: dict[str, dict[str, tuple[str, Span]]] = {}
+        # per function, the loop names bound to an item of a resource collection (`_aws_for`)
+        self.aws_items: list[dict[str, str]] = [{}]
 
     def _aws_start(self) -> None:
         self.aws_module = any(real.startswith(AWS_NAMES) for reals in self.facts.import_names.values()
@@ -349,10 +351,21 @@ class AwsFacts(WalkState):
     def _aws_enter_function(self) -> None:
         self.aws_locals.append({})
         self.aws_returned.append({})
+        self.aws_items.append({})
 
     def _aws_leave_function(self) -> None:
         self.aws_locals.pop()
         self.aws_returned.pop()
+        self.aws_items.pop()
+
+    def _aws_for(self, node: cst.For) -> None:
+        """`for instance in ec2.instances.filter(...)`: the loop's name holds an item of a resource
+        collection, whose actions (`instance.stop()`) the walk cannot map: noted at their calls."""
+        if not self.aws_module or type(node.target) is not cst.Name:
+            return
+        collection = self._aws_value(node.iter)
+        if collection is not None and "." in collection.kind:
+            self.aws_items[-1][node.target.value] = collection.kind
 
     def _aws_attribute(self, node: cst.Attribute) -> None:
         """`table.table_status`: a resource's data, which its `load()` fetches (`DescribeTable`) on
@@ -432,6 +445,11 @@ class AwsFacts(WalkState):
         if client is not None:
             calls.append(AwsCall("", method, fact.span, client, self._keywords(node), fact.once,
                                  positional=self._positional(node)))
+            return
+        if type(receiver_node) is cst.Name and receiver_node.value in self.aws_items[-1] and method[:1].islower():
+            collection = self.aws_items[-1][receiver_node.value].rpartition(".")[2]
+            self._aws_unknown(f"`{receiver_node.value}.{method}()` acts on an item of the `{collection}` collection, "
+                              "whose IAM actions are not known", node)
             return
         root, path = self._receiver_path(receiver_node)
         receiver = None

@@ -193,6 +193,7 @@ class _Visitor(CallFacts, EnvFacts, MutationFacts, AwsFacts, PynamoFacts):
 
     def visit_For(self, node: cst.For) -> None:
         self._pynamo_for(node)
+        self._aws_for(node)
         if self.record_loops and not is_literal(node.iter):
             self.record_loops[-1] += 1
 
