@@ -2601,3 +2601,29 @@ def handler(event, context):
     assert document["not_determined"] == [
         "src/app.py:8: `instance.stop()` acts on an item of the `instances` collection, whose IAM actions are not known"]
     assert run_lint(tmp_path, select=("LL322",)).visible == []  # the set is open: nothing is called unused
+
+
+def test_null_given_to_a_local_modules_input_replaces_its_default(tmp_path: Path) -> None:
+    # the other side of `null` as "not set": a module variable is nullable unless it says
+    # `nullable = false`, so `timeout = null` in the call gives the module `null`, not its default
+    # of 30, and the function runs with Lambda's 3 s
+    module = """\
+variable "timeout" {
+  default = 30
+}
+
+resource "aws_lambda_function" "this" {
+  function_name                  = "fn"
+  role                           = "arn:aws:iam::123456789012:role/fn"
+  filename                       = "${path.module}/fn.zip"
+  handler                        = "app.handler"
+  runtime                        = "python3.12"
+  timeout                        = var.timeout
+  reserved_concurrent_executions = 1
+}
+"""
+    write_tree(tmp_path / "null", {"main.tf": 'module "fn" {\n  source  = "./fn"\n  timeout = null\n}\n',
+                                   "fn/main.tf": module})
+    assert [(f.code, f.span.line) for f in run_lint(tmp_path / "null", select=("LL201",)).visible] == [("LL201", 5)]
+    write_tree(tmp_path / "left-out", {"main.tf": 'module "fn" {\n  source = "./fn"\n}\n', "fn/main.tf": module})
+    assert run_lint(tmp_path / "left-out", select=("LL201",)).visible == []

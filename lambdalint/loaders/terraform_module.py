@@ -68,9 +68,14 @@ class TerraformModule:
 
     def _body(self, block: Block, scope: Scope) -> Located:
         body: dict[str, Located] = {}
+        # a local module's input stays `null` (a variable is nullable unless it says otherwise, so
+        # `null` replaces its default); a resource's or a registry module's argument is not set
+        inputs = block.type == "module" and _written(block.attributes["source"]).strip('"').startswith(("./", "../")) \
+            if "source" in block.attributes else False
         for name, attribute in block.attributes.items():
             value = attribute.evaluate(scope)
-            if value.value is None and value.origin != "unresolved" and (self.prefix or "var." not in _written(attribute)):
+            if value.value is None and value.origin != "unresolved" and not inputs \
+                    and (self.prefix or "var." not in _written(attribute)):
                 # `null` is Terraform's "not set": the argument's default applies (a root module's
                 # `var.x` left at `null` may still be given by `-var`: kept, as nothing is known)
                 continue
