@@ -429,10 +429,7 @@ def passed_down_triggers(caller: TerraformModule, called: TerraformModule, funct
     through what the caller passes it (`uri = var.invoke_arn` in an API module, `invoke_arn =
     aws_lambda_function.api.invoke_arn` in the caller): the function at the root, its API in a
     module."""
-    owned = {id(f) for f in functions}
-    found = [t for t in _Collector(called, functions, namespace=caller).collect()
-             if t.function is not None and id(t.function) in owned]
-    return _without_redundant_permissions(found)
+    return _owned(_Collector(called, functions, namespace=caller), functions)
 
 
 def _through_outputs(declaring: TerraformModule, namespace: TerraformModule, name: str, called: TerraformModule,
@@ -453,10 +450,14 @@ def _through_outputs(declaring: TerraformModule, namespace: TerraformModule, nam
             return by_address.get(f"{called.prefix}module.{parts[1]}")
         return None
 
+    return _owned(_Collector(declaring, functions, {name: output}, namespace), functions)
+
+
+def _owned(collector: _Collector, functions: list[Function]) -> list[Trigger]:
+    """What `collector` finds for `functions` (a module's triggers for another module's functions)."""
     owned = {id(f) for f in functions}
-    found = [t for t in _Collector(declaring, functions, {name: output}, namespace).collect()
-             if t.function is not None and id(t.function) in owned]
-    return _without_redundant_permissions(found)
+    return _without_redundant_permissions([t for t in collector.collect()
+                                           if t.function is not None and id(t.function) in owned])
 
 
 def alias_target(module: TerraformModule, ref: tuple[str, str, str] | None) -> tuple[str, str, str] | None:
