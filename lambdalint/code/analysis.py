@@ -106,6 +106,8 @@ class CodeAnalysis:
     _walks: dict[tuple[Path, str], list[tuple[str, object, Reached]]] = field(default_factory=dict, repr=False)
     _aws_methods: frozenset[tuple[str, str]] | None = field(default=None, repr=False)
     _reached: dict[tuple[Path, str, tuple[Path, ...]], list[tuple[ModuleFacts, FunctionFacts]]] = field(default_factory=dict, repr=False)
+    # each handler's AWS call set (`code.aws.aws_calls`), asked for by LL103 and the least-privilege analysis
+    aws_call_sets: dict[tuple[Path, str, tuple[Path, ...], int], object] = field(default_factory=dict, repr=False)
 
     def aws_method_names(self) -> frozenset[str]:
         """The names of the project's class methods that call AWS themselves or hand a client on."""

@@ -45,6 +45,16 @@ class AwsCallSet(NamedTuple):
 
 
 def aws_calls(analysis: CodeAnalysis, handler: Handler) -> AwsCallSet:
+    """Every AWS call the handler's code can make, and what keeps that set from being known whole
+    (its function's code folder and layers count: one set per handler and function)."""
+    key = (handler.entry.file, handler.entry.function, handler.entry.roots, id(handler.entry.template_function))
+    found = analysis.aws_call_sets.get(key)
+    if found is None:
+        found = analysis.aws_call_sets[key] = _aws_calls(analysis, handler)
+    return found  # type: ignore[return-value]
+
+
+def _aws_calls(analysis: CodeAnalysis, handler: Handler) -> AwsCallSet:
     calls: list[ResolvedCall] = []
     unknown: list[AwsUnknown] = []
     seen: set[tuple[Span, str, str | None]] = set()
