@@ -9,19 +9,24 @@ from typing import TYPE_CHECKING, Sequence
 
 if TYPE_CHECKING:
     from lambdalint.code.workers import CodeWorkers
+    from lambdalint.compiled_cache import CompiledCache
 
 
 def run() -> None:
     # One short process whose objects all live until it exits: the cyclic collector would only
     # rescan them, from the first import on (`lambdalint server` turns it back on).
     gc.disable()
-    prepared = _prepared(sys.argv[1:])
+    # before any import that declares dataclasses: LibCST's, above all (`compiled_cache`)
+    from lambdalint.compiled_cache import install
+
+    compiled = install()
+    prepared = _prepared(sys.argv[1:], compiled)
     from lambdalint.cli import run as cli_run
 
-    cli_run(prepared)
+    cli_run(prepared, compiled)
 
 
-def _prepared(args: Sequence[str]) -> CodeWorkers | None:
+def _prepared(args: Sequence[str], compiled: CompiledCache | None = None) -> CodeWorkers | None:
     """The handler-code worker, forked before the CLI is even imported where the command is most
     likely a run over folders with handler code (`lambdalint check`, `lambdalint check src infra`),
     so that LibCST is imported on another core while this process sets up (bench/README.md,
@@ -38,7 +43,7 @@ def _prepared(args: Sequence[str]) -> CodeWorkers | None:
         return None
     from lambdalint.code.workers import prepare
 
-    return prepare()
+    return prepare(compiled)
 
 
 if __name__ == "__main__":

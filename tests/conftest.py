@@ -68,6 +68,24 @@ _FUZZ = {"long": False}
 
 def pytest_configure(config: pytest.Config) -> None:
     _FUZZ["long"] = bool(config.getoption("--fuzz-long", default=False))
+    # the `lambdalint` commands the tests run keep their compiled dataclass methods in the
+    # session's own folder, not the user's cache (tests of the cache choose theirs)
+    if "LAMBDALINT_CACHE_DIR" not in os.environ:
+        import tempfile
+
+        _SESSION_CACHE.append(tempfile.mkdtemp(prefix="lambdalint-test-cache-"))
+        os.environ["LAMBDALINT_CACHE_DIR"] = _SESSION_CACHE[0]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _SESSION_CACHE:
+        import shutil
+
+        os.environ.pop("LAMBDALINT_CACHE_DIR", None)
+        shutil.rmtree(_SESSION_CACHE.pop(), ignore_errors=True)
+
+
+_SESSION_CACHE: list[str] = []
 
 
 def fuzz_examples(ci: int) -> int:

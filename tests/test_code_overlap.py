@@ -10,6 +10,7 @@ imported (nothing left to overlap, so the engine stays serial) and pytest may ru
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import subprocess
 import sys
@@ -158,7 +159,12 @@ if mode in ("raise", "interrupt"):
 root = Path(spec["root"])
 overlay = {root / name: text for name, text in spec.get("overlay", {}).items()}
 # as the `lambdalint` command does first thing (`__main__`): the leader forked before the run is set up
-prepared = workers.prepare() if spec.get("prepared") else None
+if spec.get("compiled"):  # the command's cache of compiled dataclass methods, which the leader saves
+    from lambdalint.compiled_cache import install
+    sys.dont_write_bytecode = False
+    prepared = workers.prepare(install({"LAMBDALINT_CACHE_DIR": spec["compiled"]}))
+else:
+    prepared = workers.prepare() if spec.get("prepared") else None
 try:
     result = api.lint([root / p for p in spec["paths"]], Config(root=root), overlay=overlay or None, cwd=root,
                       prepared=prepared)
@@ -340,6 +346,17 @@ def test_a_leader_forked_before_the_run_is_set_up_gives_the_serial_report(serial
     assert first["alive"] == []
 
 
+def test_a_leader_forked_first_saves_the_dataclass_methods_libcst_had_compiled(serial: dict, tmp_path: Path) -> None:
+    # the leader leaves by `os._exit`, past the parent's own save: LibCST's methods, compiled in
+    # the leader only, are kept by the leader itself once it has imported LibCST
+    first = probe(FIXTURES / "projects", PROJECTS, prepared=True, compiled=str(tmp_path))
+    assert not first["libcst_in_parent"] and first["served"]
+    [cached] = tmp_path.iterdir()
+    assert any("def __init__(self" in source and "lpar" in source for source in marshal.loads(cached.read_bytes()))
+    assert report(first) == report(serial)
+    assert first["alive"] == []
+
+
 def test_a_leader_forked_first_for_a_run_with_no_code_to_overlap_is_ended(tmp_path: Path) -> None:
     # a template and two handlers: too little for workers to pay, so the run tells the leader no
     # plan, analyses in its own process, and nothing outlives it
@@ -515,6 +532,6 @@ def test_the_command_forks_its_code_worker_first_only_for_runs_over_folders(
     write_tree(tmp_path, {"src/app.py": "def handler(event, context):\n    return 1\n", "infra/main.tf": ""})
     monkeypatch.chdir(tmp_path)
     prepared = []
-    monkeypatch.setattr(workers, "prepare", lambda: prepared.append(True) or "leader")
+    monkeypatch.setattr(workers, "prepare", lambda compiled=None: prepared.append(True) or "leader")
     assert __main__._prepared(args) == ("leader" if forks else None)
     assert prepared == ([True] if forks else [])

@@ -71,6 +71,20 @@ the CLI (`--fix`/`--diff`) and the language server.
 
 from __future__ import annotations
 
-from lambdalint.code.analysis import CodeAnalysis, Entry, Handler, Reached, analyse
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from lambdalint.code.analysis import CodeAnalysis, Entry, Handler, Reached, analyse
 
 __all__ = ["CodeAnalysis", "Entry", "Handler", "Reached", "analyse"]
+
+
+def __getattr__(name: str) -> Any:
+    # Imported when first asked for, not with the package: `lambdalint` forks its code worker
+    # (`workers.prepare`) from inside this package, and every module imported before that fork is
+    # imported on the parent's core while the worker waits to start on the other.
+    if name in __all__:
+        from lambdalint.code import analysis
+
+        return getattr(analysis, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

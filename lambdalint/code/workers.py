@@ -55,15 +55,16 @@ import os
 import sys
 import threading
 import time
-from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
-from lambdalint.code import jobs
-from lambdalint.code.jobs import Job
-from lambdalint.unread import is_terraform
-
+# Nothing of lambdalint's at module level: `prepare` forks the leader as soon as this module is in
+# (`__main__`), and what is imported before the fork is imported on the parent's core first.
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from lambdalint.code.facts import ModuleFacts
+    from lambdalint.code.jobs import Job
+    from lambdalint.compiled_cache import CompiledCache
 
 
 # When it pays (bench/README.md, "Overlapping the code analysis", 2 cores, quiet): the workers save
@@ -90,7 +91,7 @@ _DEADLINE_PER_MB = 30.0
 _HEADER = 8
 
 
-def prepare() -> CodeWorkers | None:
+def prepare(compiled: CompiledCache | None = None) -> CodeWorkers | None:
     """A leader forked before the run has even been configured, or None where forking is not safe.
 
     It imports LibCST while the caller imports the engine, reads the configuration and discovers
@@ -98,10 +99,11 @@ def prepare() -> CodeWorkers | None:
     after); `start(..., prepared=)` then gives it the run's plan, or closes it where the run has no
     handler code to overlap. Callers prepare only for a run over folders (`lambdalint check .`),
     where handler code is likely: an unused leader costs its share of the import on the other
-    core, and a fork."""
+    core, and a fork. `compiled`: the process's `CompiledCache`, which the leader saves once
+    LibCST is in (it leaves by `os._exit`, past the parent's own save)."""
     if not _may_fork():
         return None
-    workers = CodeWorkers(min(os.cpu_count() or 1, 8), planned=True)
+    workers = CodeWorkers(min(os.cpu_count() or 1, 8), planned=True, compiled=compiled)
     return workers if workers.alive else None
 
 
@@ -134,13 +136,16 @@ def _may_fork() -> bool:
 def _count(python_files: Sequence[Path], infrastructure: Sequence[Path],
            templates: Sequence[tuple[Path, str]]) -> int:
     """How many workers pay for this run; 0: none."""
+    from lambdalint.code.jobs import PARALLEL_THRESHOLD
+    from lambdalint.unread import is_terraform
+
     if len(python_files) < MIN_PYTHON_FILES or any(p.name == "cdk.json" for p in infrastructure):
         return 0
     load = sum(1 for p in infrastructure if is_terraform(p.name)) * _TERRAFORM_FILE_SECONDS + \
         sum(len(text) for _, text in templates) * _TEMPLATE_CHAR_SECONDS
     if load < MIN_LOAD_SECONDS:
         return 0
-    return min(os.cpu_count() or 1, 8 if len(python_files) >= jobs.PARALLEL_THRESHOLD else MAX_WORKERS)
+    return min(os.cpu_count() or 1, 8 if len(python_files) >= PARALLEL_THRESHOLD else MAX_WORKERS)
 
 
 class _Worker:
@@ -157,7 +162,8 @@ class CodeWorkers:
     """Forked workers that import LibCST now and analyse jobs later (`run`); `close` when done."""
 
     def __init__(self, count: int, ahead: Sequence[Path] = (),
-                 likely: Callable[[Path], Job | None] | None = None, *, planned: bool = False) -> None:
+                 likely: Callable[[Path], Job | None] | None = None, *, planned: bool = False,
+                 compiled: CompiledCache | None = None) -> None:
         self._workers: list[_Worker] = []
         # the one child of this process; its pid is also the id of every worker's process group, so
         # it is reaped only in `close`: until then neither number can name another process
@@ -174,7 +180,7 @@ class CodeWorkers:
             if planned and plan is None:
                 return
         try:
-            self._fork(pipes, ahead, likely, plan)
+            self._fork(pipes, ahead, likely, plan, compiled)
         except BaseException:  # Ctrl-C in between: nothing may outlive the run
             self.close()
             raise
@@ -184,7 +190,8 @@ class CodeWorkers:
         return bool(self._workers)
 
     def _fork(self, pipes: list[tuple[int, int, int, int]], ahead: Sequence[Path],
-              likely: Callable[[Path], Job | None] | None, plan: tuple[int, int] | None) -> None:
+              likely: Callable[[Path], Job | None] | None, plan: tuple[int, int] | None,
+              compiled: CompiledCache | None = None) -> None:
         try:
             pid = os.fork() if pipes else -1
         except OSError:
@@ -192,7 +199,7 @@ class CodeWorkers:
         if pid == 0:  # the leader: never returns into the engine
             status = 1
             try:
-                _lead(pipes, ahead, likely, plan)
+                _lead(pipes, ahead, likely, plan, compiled)
                 status = 0
             finally:
                 os._exit(status)  # no atexit handlers, no flushing of the parent's buffers
@@ -405,7 +412,8 @@ def _kill(kill: Callable[[int, int], None], pid: int) -> None:
 
 
 def _lead(pipes: list[tuple[int, int, int, int]], ahead: Sequence[Path] = (),
-          likely: Callable[[Path], Job | None] | None = None, plan: tuple[int, int] | None = None) -> None:
+          likely: Callable[[Path], Job | None] | None = None, plan: tuple[int, int] | None = None,
+          compiled: CompiledCache | None = None) -> None:
     """The first worker: imports LibCST, analyses the files `ahead` as they are `likely` to be
     asked for until the parent sends its first jobs (to any worker), then forks the others from
     itself so that they inherit LibCST and what was done ahead, and serves the first pipes. Every worker is in the leader's process group, for `close` to kill.
@@ -429,6 +437,9 @@ def _lead(pipes: list[tuple[int, int, int, int]], ahead: Sequence[Path] = (),
     if plan is not None:
         os.close(plan[1])
     import lambdalint.code.extract  # noqa: F401 - the point: LibCST is imported while the parent loads
+
+    if compiled is not None:
+        compiled.save()
 
     if plan is not None:
         import pickle
@@ -471,13 +482,15 @@ def _ahead(files: Sequence[Path], likely: Callable[[Path], Job | None] | None,
     two processes on two cores, so the guesses never slow the loading."""
     import select
 
+    from lambdalint.code.jobs import analyse_job
+
     done: dict[Job, ModuleFacts] = {}
     for path in files:
         if select.select(jobs_fds, [], [], 0)[0]:
             break
         job = likely(path) if likely is not None else None
         if job is not None:
-            done[job] = jobs.analyse_job(job)
+            done[job] = analyse_job(job)
     return done
 
 
@@ -486,6 +499,8 @@ def _serve(jobs_fd: int, results_fd: int, done_ahead: dict[Job, ModuleFacts] | N
     was done ahead where it is the same job (path, display path, text and mode all equal: an
     editor buffer that differs from the file is analysed as the buffer)."""
     import pickle
+
+    from lambdalint.code.jobs import analyse_job
 
     done_ahead = done_ahead or {}
 
@@ -496,7 +511,7 @@ def _serve(jobs_fd: int, results_fd: int, done_ahead: dict[Job, ModuleFacts] | N
         body = _read_exactly(jobs_fd, int.from_bytes(header, "little"))
         if body is None:
             return
-        done = [(index, done_ahead.pop(job, None) or jobs.analyse_job(job)) for index, job in pickle.loads(body)]
+        done = [(index, done_ahead.pop(job, None) or analyse_job(job)) for index, job in pickle.loads(body)]
         data = pickle.dumps(done, pickle.HIGHEST_PROTOCOL)
         data = len(data).to_bytes(_HEADER, "little") + data
         view = memoryview(data)
