@@ -16,7 +16,7 @@ from lambdalint.unread import is_terraform, unchecked_infrastructure
 
 if TYPE_CHECKING:  # the Terraform loader is imported only by a run that meets a `.tf` file
     from lambdalint.loaders.terraform import LoadedFolder, TerraformFiles
-    from lambdalint.loaders.yamlnodes import LoadError
+    from lambdalint.loaders.jsonnodes import LoadError
 
 # a template whose text opens with `{` is read as JSON (`text.lstrip()` would copy every template)
 _JSON_START = re.compile(r"\s*\{")
@@ -210,13 +210,17 @@ def load_template(source: SourceFile, project: Project,
 
 
 def _parsed(source: SourceFile) -> tuple[Located | None, list[LoadError]]:
-    # PyYAML (~10 ms to import) only for a run that reads a template: Terraform and handler code alone do not
-    from lambdalint.loaders.yamlnodes import LoadError, load_json, load_yaml
+    from lambdalint.loaders.jsonnodes import LoadError, load_json
 
     as_json = source.path.suffix == ".json" or _JSON_START.match(source.text) is not None
     problems: list[LoadError] = []
     try:
-        return (load_json if as_json else load_yaml)(source.text, source.display, problems), problems
+        if as_json:
+            return load_json(source.text, source.display, problems), problems
+        # PyYAML (~12 ms to import) only for a run that reads YAML: JSON, Terraform and handler code do not
+        from lambdalint.loaders.yamlnodes import load_yaml
+
+        return load_yaml(source.text, source.display, problems), problems
     except LoadError as error:
         return None, [error]
 

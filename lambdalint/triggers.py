@@ -580,7 +580,7 @@ class _Collector:
     def local_document(self, location: Located | None) -> Located | None:
         """A YAML or JSON file next to the template, as `aws cloudformation package` and `sam
         deploy` read it; an S3 location, a computed value or an unreadable file gives None."""
-        from lambdalint.loaders.yamlnodes import LoadError, load_json, load_yaml
+        from lambdalint.loaders.jsonnodes import LoadError, load_json
 
         text = _literal(location)
         if not text or "://" in text:
@@ -591,7 +591,11 @@ class _Collector:
                 return None
             content = path.read_text(encoding="utf-8")
             display = posixpath.normpath(posixpath.join(posixpath.dirname(self.template.display), text))
-            return (load_json if path.suffix == ".json" else load_yaml)(content, display)
+            if path.suffix == ".json":
+                return load_json(content, display)
+            from lambdalint.loaders.yamlnodes import load_yaml
+
+            return load_yaml(content, display)
         except (OSError, ValueError, LoadError, RecursionError):  # ValueError: undecodable, NUL in path
             return None
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from conftest import codes_at, run_lint, write_tree
-from lambdalint.loaders.yamlnodes import MAX_DEPTH, LoadError, load_json, load_yaml
+from lambdalint.loaders.jsonnodes import MAX_DEPTH, LoadError, load_json
+from lambdalint.loaders.yamlnodes import load_yaml
 
 GOOD = """\
 AWSTemplateFormatVersion: "2010-09-09"

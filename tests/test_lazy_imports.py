@@ -221,3 +221,29 @@ def test_the_code_fixes_are_imported_only_for_a_finding_that_has_one(tmp_path: P
         run = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True)
         assert [f["code"] for f in json.loads(run.stdout)["findings"]] == codes
         assert f"FIX {imported}" in run.stderr.splitlines()
+
+
+def test_terraform_with_json_policies_and_a_json_template_imports_no_pyyaml(tmp_path: Path) -> None:
+    # JSON (a heredoc policy, a `file()` policy, a JSON template) is read without PyYAML (~12 ms)
+    write_tree(tmp_path, {
+        "infra/main.tf": 'resource "aws_iam_role" "r" {\n  name = "r"\n  assume_role_policy = "{}"\n}\n'
+                         'resource "aws_iam_role_policy" "p" {\n  role = aws_iam_role.r.id\n  policy = <<EOF\n'
+                         '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}\n'
+                         'EOF\n}\n'
+                         'resource "aws_iam_role_policy" "q" {\n  role = aws_iam_role.r.id\n'
+                         '  policy = file("${path.module}/policy.json")\n}\n'
+                         'resource "aws_lambda_function" "f" {\n  function_name = "f"\n  role = aws_iam_role.r.arn\n'
+                         '  handler = "app.handler"\n  runtime = "python3.12"\n  filename = "f.zip"\n}\n',
+        "infra/policy.json": '{"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}\n',
+        "cfn/template.json": json.dumps({"Resources": {"Fn": {"Type": "AWS::Lambda::Function", "Properties": {
+            "Handler": "app.handler", "Runtime": "python3.12", "Role": "arn:aws:iam::1:role/r",
+            "Code": {"ZipFile": "def handler(e, c): pass"}}}}}, indent=2),
+    })
+    probe = PROBE.replace('"tree_sitter_hcl")', '"tree_sitter_hcl", "yaml")')
+    run = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True)
+    findings = {(f["code"], f["path"], f["line"]) for f in json.loads(run.stdout)["findings"]}
+    # both policies were read, at their lines: `*` in the heredoc, `s3:*` in the file
+    assert ("LL301", "infra/main.tf", 8) in findings and ("LL301", "infra/policy.json", 1) in findings
+    assert any(code == "LL201" and path == "cfn/template.json" for code, path, _ in findings)
+    line = next(l for l in run.stderr.splitlines() if l.startswith("MODULES "))
+    assert "yaml" not in json.loads(line[len("MODULES "):])

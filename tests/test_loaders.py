@@ -9,7 +9,8 @@ import yaml
 
 from lambdalint.config import Config
 from lambdalint.load import load_project
-from lambdalint.loaders.yamlnodes import LoadError, load_json, load_yaml
+from lambdalint.loaders.jsonnodes import LoadError, load_json
+from lambdalint.loaders.yamlnodes import load_yaml
 from lambdalint.located import Span
 from lambdalint.model import Function, Project
 

@@ -50,16 +50,41 @@ class Attribute:
         return evaluate(self.node, self.file, scope)
 
 
-@dataclass
 class Block:
-    """`type "label" "label" { ... }` with its attributes and nested blocks in source order."""
+    """`type "label" "label" { ... }` with its attributes and nested blocks in source order.
 
-    type: str
-    labels: list[str]
-    span: Span  # the header line, from the type to `{`
-    file: HclFile
-    attributes: dict[str, Attribute] = field(default_factory=dict)
-    blocks: list[Block] = field(default_factory=list)
+    A parsed block's body is read from the tree the first time `attributes` or `blocks` is asked
+    for: most blocks of a project (subnets, route tables, buckets) are never evaluated, and reading
+    every body was a tenth of loading the shared Terraform projects."""
+
+    __slots__ = ("type", "labels", "span", "file", "_attributes", "_blocks", "_body")
+
+    def __init__(self, type: str, labels: list[str], span: Span, file: HclFile,  # noqa: A002 - HCL's word
+                 attributes: dict[str, Attribute] | None = None, blocks: list[Block] | None = None,
+                 body: Any = None) -> None:
+        self.type = type
+        self.labels = labels
+        self.span = span  # the header line, from the type to `{`
+        self.file = file
+        self._attributes = {} if attributes is None else attributes
+        self._blocks = [] if blocks is None else blocks
+        self._body = body  # the tree-sitter `body` node not read yet
+
+    @property
+    def attributes(self) -> dict[str, Attribute]:
+        if self._body is not None:
+            self._fill()
+        return self._attributes
+
+    @property
+    def blocks(self) -> list[Block]:
+        if self._body is not None:
+            self._fill()
+        return self._blocks
+
+    def _fill(self) -> None:
+        body, self._body = self._body, None
+        _fill(self, body, self.file)
 
     def children(self, kind: str) -> list[Block]:
         return [b for b in self.blocks if b.type == kind]
@@ -67,6 +92,9 @@ class Block:
     def child(self, kind: str) -> Block | None:
         found = self.children(kind)
         return found[0] if found else None
+
+    def __repr__(self) -> str:
+        return f"Block({self.type!r}, {self.labels!r}, {self.span!r})"
 
 
 @dataclass
@@ -80,10 +108,13 @@ class HclFile:
 
     def span(self, node: Any) -> Span:
         (row, col), (end_row, end_col) = node.start_point, node.end_point
-        return Span(self.display, row + 1, col + 1, end_row + 1, end_col + 1)
+        return _new_span(Span, (self.display, row + 1, col + 1, end_row + 1, end_col + 1))
 
     def text_of(self, node: Any) -> str:
         return self.data[node.start_byte:node.end_byte].decode("utf-8", "replace")
+
+
+_new_span = tuple.__new__  # a `Span` without the named tuple's keyword-taking `__new__`, per node
 
 
 def parse(path: Path, display: str, text: str) -> HclFile:
@@ -118,7 +149,7 @@ def _fill(block: Block, body: Any, hcl: HclFile) -> None:
             expression = next((c for c in child.children if c.type == "expression"), None)
             if expression is not None:
                 name = hcl.text_of(name_node)
-                block.attributes[name] = Attribute(name, hcl.span(name_node), expression, hcl)
+                block._attributes[name] = Attribute(name, hcl.span(name_node), expression, hcl)
         elif child.type == "block":
             labels, header_end, inner = [], child, None
             kind = hcl.text_of(child.children[0])
@@ -133,11 +164,8 @@ def _fill(block: Block, body: Any, hcl: HclFile) -> None:
                     inner = part
             start = child.start_point
             end = header_end.end_point
-            span = Span(hcl.display, start[0] + 1, start[1] + 1, end[0] + 1, end[1] + 1)
-            nested = Block(kind, labels, span, hcl)
-            if inner is not None:
-                _fill(nested, inner, hcl)
-            block.blocks.append(nested)
+            span = _new_span(Span, (hcl.display, start[0] + 1, start[1] + 1, end[0] + 1, end[1] + 1))
+            block._blocks.append(Block(kind, labels, span, hcl, body=inner))
 
 
 def _literal_text(raw: str) -> str:
@@ -606,7 +634,7 @@ def json_document(value: Located) -> Located | None:
     if text is None or not text.lstrip().startswith("{") or \
             (value.origin == "unresolved" and value.span.line == value.span.end_line):
         return None  # an unresolved one-liner is an expression's text, not JSON
-    from lambdalint.loaders.yamlnodes import LoadError, load_json
+    from lambdalint.loaders.jsonnodes import LoadError, load_json
 
     try:
         parsed = load_json(text, value.span.path)
@@ -649,7 +677,7 @@ _JSON_BLOCK_TYPES = {"resource": 2, "data": 2, "module": 1, "variable": 1, "outp
 
 def parse_json(path: Path, display: str, text: str) -> HclFile:
     """A `.tf.json` file as the same blocks (`{"resource": {"type": {"name": {...}}}}`)."""
-    from lambdalint.loaders.yamlnodes import LoadError, load_json
+    from lambdalint.loaders.jsonnodes import LoadError, load_json
 
     top = Block("", [], Span.point(display, 1), None)  # type: ignore[arg-type]
     hcl = HclFile(path, display, text, b"", top)

@@ -358,7 +358,7 @@ def _variables_file(path: Path, shown: str, text: str, scope: Scope, problems: l
     """The values a variables file assigns: HCL attributes, or a JSON object's members (taken
     literally: a `.tfvars.json` value is data, never a template)."""
     if path.name.endswith(".json"):
-        from lambdalint.loaders.yamlnodes import LoadError, load_json
+        from lambdalint.loaders.jsonnodes import LoadError, load_json
 
         try:
             root = load_json(text, shown)

@@ -14,11 +14,13 @@ value wins, and the duplicate is reported so one typo does not hide every other 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
 import yaml
 
+from lambdalint.loaders.loaderror import MAX_DEPTH, LoadError
 from lambdalint.located import Located, RawSpan, Span
+
+__all__ = ["MAX_DEPTH", "LoadError", "load_json_as_yaml", "load_yaml"]
 
 try:  # the C composer is about 10x faster; pure Python is the fallback on exotic platforms
     from yaml import CSafeLoader as _BaseLoader
@@ -68,26 +70,10 @@ _IMPLICIT = {
 }
 # Short forms whose long form is not simply "Fn::" + the tag name.
 _SPECIAL_TAGS = {"!Ref": "Ref", "!Condition": "Condition"}
-# Real templates nest fewer than 20 levels (the shared corpus: 17 at most); everything downstream
-# (merging, rules) walks the tree recursively, so a deeper tree is refused here, not there.
-MAX_DEPTH = 100
 # Node conversions allowed beyond one per character: a text of n characters holds at most about
 # 2n distinct nodes, so only alias expansion can exceed 3n, and this floor leaves room for the
 # `<<: *defaults` repeated on every function of a large serverless.yml.
 _EXPANSION_FLOOR = 100_000
-
-
-@dataclass(frozen=True)
-class LoadError(Exception):
-    """Text that cannot be loaded: the message, and the 1-based line and column it failed at."""
-
-    message: str
-    line: int = 1
-    column: int = 1
-    bounded: bool = False  # a safety limit, not a syntax error: no other reader may retry
-
-    def __str__(self) -> str:
-        return self.message
 
 
 def load_yaml(text: str, path: str, problems: list[LoadError] | None = None) -> Located:
@@ -122,7 +108,9 @@ def load_yaml(text: str, path: str, problems: list[LoadError] | None = None) -> 
     return root
 
 
-def load_json(text: str, path: str, problems: list[LoadError] | None = None) -> Located:
+def load_json_as_yaml(text: str, path: str, problems: list[LoadError] | None = None) -> Located:
+    """JSON read as YAML, for what `jsonnodes.load_json` leaves to this path: text that is not
+    plain JSON (which YAML may still read), strings with raw tabs, nesting past `MAX_DEPTH`."""
     # Raw tabs are legal JSON whitespace but not YAML indentation; inside JSON strings they must be
     # escaped, so replacing them one-for-one keeps every column right.
     try:
