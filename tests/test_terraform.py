@@ -1401,3 +1401,19 @@ module "reports" {
         "functions it defines are not checked",
         "src/lambda.tf:6: module `reports` (`../reports`) is not read: its folder holds no Terraform files; "
         "functions it defines are not checked"]
+
+
+def test_a_block_body_is_read_when_asked_for_and_count_is_looked_up_in_its_text() -> None:
+    from lambdalint.loaders.hcl import parse
+
+    text = ('resource "aws_subnet" "a" {\n  cidr_block = "10.0.0.0/24"\n  tags = { Name = "a" }\n}\n'
+            'resource "aws_sqs_queue" "q" {\n  name = "count-me"\n}\n'
+            'resource "aws_lambda_permission" "p" {\n  count = 0\n  action = "lambda:InvokeFunction"\n}\n')
+    top = parse(Path("main.tf"), "main.tf", text).body
+    subnet, queue, permission = top.blocks
+    assert [b.labels for b in top.blocks] == [["aws_subnet", "a"], ["aws_sqs_queue", "q"], ["aws_lambda_permission", "p"]]
+    assert not subnet.may_set("count") and subnet._body is not None  # its text never says `count`: not read
+    assert not queue.may_set("count") and queue._body is None  # `count` in a string: read, and not an attribute
+    assert permission.may_set("count") and permission.attributes["count"].key_span.line == 9
+    assert subnet.attributes["cidr_block"].key_span.line == 2 and subnet._body is None
+    assert [b.type for b in subnet.blocks] == [] and list(subnet.attributes) == ["cidr_block", "tags"]

@@ -86,6 +86,16 @@ class Block:
         body, self._body = self._body, None
         _fill(self, body, self.file)
 
+    def may_set(self, name: str) -> bool:
+        """False when the block certainly has no attribute `name`; a body not read yet is not read
+        for it where its text never names it (`count` on each resource of a module)."""
+        body = self._body
+        if body is not None:
+            data = self.file.data
+            if data.find(name.encode(), body.start_byte, body.end_byte) < 0:
+                return False
+        return name in self.attributes
+
     def children(self, kind: str) -> list[Block]:
         return [b for b in self.blocks if b.type == kind]
 

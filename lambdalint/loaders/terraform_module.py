@@ -291,9 +291,9 @@ def never_created(module: TerraformModule, block: Block) -> bool:
     `TF_VAR_enabled` may turn it on, and a function would vanish unchecked; in a module another one
     calls, the call's inputs and the module's defaults are all there is."""
     for name in ("count", "for_each"):
-        attribute = block.attributes.get(name)
-        if attribute is None:
+        if not block.may_set(name):
             continue
+        attribute = block.attributes[name]
         if not module.prefix and "var." in _written(attribute):
             continue
         value = module.attribute(attribute)
