@@ -106,6 +106,10 @@ class CodeAnalysis:
     _walks: dict[tuple[Path, str], list[tuple[str, object, Reached]]] = field(default_factory=dict, repr=False)
     _aws_methods: frozenset[tuple[str, str]] | None = field(default=None, repr=False)
     _reached: dict[tuple[Path, str, tuple[Path, ...]], list[tuple[ModuleFacts, FunctionFacts]]] = field(default_factory=dict, repr=False)
+    # `resolve`'s answers: each walk of each handler asks again for the same calls (2,953 asks for
+    # 437 names on the shared Terraform projects); emptied when a module is added
+    _resolved: dict[tuple[str, str, str, tuple[Path, ...]], tuple[ModuleFacts, FunctionFacts] | None] = field(
+        default_factory=dict, repr=False)
     # each handler's AWS call set (`code.aws.aws_calls`), asked for by LL103 and the least-privilege analysis
     aws_call_sets: dict[tuple[Path, str, tuple[Path, ...], int], object] = field(default_factory=dict, repr=False)
 
@@ -334,6 +338,18 @@ class CodeAnalysis:
                 roots: tuple[Path, ...], depth: int = 0) -> tuple[ModuleFacts, FunctionFacts] | None:
         """The project function a qualified name, as `function` of `module` calls it, stands for;
         a method its class does not define is its bases' (`super().save()` too)."""
+        if depth:
+            return self._resolve(module, function, name, roots, depth)
+        # the answer depends on the function only through its name (what it defines inside)
+        key = (module.path, function.qualname, name, roots)
+        try:
+            return self._resolved[key]
+        except KeyError:
+            found = self._resolved[key] = self._resolve(module, function, name, roots, 0)
+            return found
+
+    def _resolve(self, module: ModuleFacts, function: FunctionFacts, name: str,
+                 roots: tuple[Path, ...], depth: int) -> tuple[ModuleFacts, FunctionFacts] | None:
         if name.startswith(SUPER):
             return self._inherited(module, function, name[len(SUPER):], roots, depth)
         if name.startswith(SELF_ATTRIBUTE):
@@ -496,6 +512,7 @@ def analyse(project: Project, handler_patterns: Sequence[str],
         for facts in _run(todo, warm):
             path = Path(facts.path)
             analysis.modules[path] = facts
+            analysis._resolved.clear()  # a name may stand for a function of this module now
             # here, not in the worker: str hashes are salted per process (spawned workers differ)
             facts.text_hash = text_hash(texts[path] or "")
             source = SourceFile(path, facts.display, texts[path] or "")
