@@ -9,8 +9,8 @@ Silent: reads with a default (`os.environ.get("X", "d")`, `os.getenv("X") or "d"
 test of the same variable (`if "X" in os.environ:`, `if os.getenv("X"):`, and as a value
 `bool(os.getenv("X"))`, `os.getenv("X") is not None`, `not os.getenv("X")`), `os.environ["X"]`
 inside `try ... except KeyError` (a `.get()` never raises, so a `try` does not make it optional),
-a `.get()` / `getenv()` read into a local the function never reads again (dead code fails
-nothing), variables the runtime sets (`AWS_REGION`, `AWS_LAMBDA_FUNCTION_NAME`,
+a `.get()` / `getenv()` read into a local the function never reads again, or into a module
+global no module mentions again (dead code fails nothing), variables the runtime sets (`AWS_REGION`, `AWS_LAMBDA_FUNCTION_NAME`,
 `LAMBDA_TASK_ROOT`, ...), and functions whose environment cannot be read statically (an `!If`, a
 Serverless `${file(...)}`).
 
@@ -37,6 +37,7 @@ optional.
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from lambdalint.rulekit import (
@@ -52,9 +53,11 @@ def check(ctx: Context) -> Iterator[Finding]:
         function = handler.entry.template_function
         if function is None or not environment_known(function):
             continue
-        for fact, _module in reachable_env(analysis, handler, ctx.project):
+        for fact, module in reachable_env(analysis, handler, ctx.project):
             name = fact.variable
-            if fact.kind != "read" or name is None or fact.has_default or fact.guarded or fact.unused:
+            if fact.kind != "read" or name is None or fact.has_default or fact.guarded:
+                continue
+            if fact.unused and (fact.function is not None or not _named_elsewhere(ctx, analysis, module, fact.target)):
                 continue
             if name in function.environment or name in RUNTIME_VARIABLES:
                 continue
@@ -71,6 +74,16 @@ def check(ctx: Context) -> Iterator[Finding]:
             "(`os.environ.get(...)` with a second argument) if it is optional.",
             function=first.name, related=related,
         )
+
+
+def _named_elsewhere(ctx: Context, analysis: object, module: object, name: str | None) -> bool:
+    """A module global that its own module never reads may be imported by another module."""
+    pattern = re.compile(rf"\b{re.escape(name or '')}\b")
+    for other in analysis.modules.values():  # type: ignore[attr-defined]
+        source = ctx.project.sources.get(other.display) if other is not module else None
+        if source is not None and pattern.search(source.text):
+            return True
+    return False
 
 
 def _where_environment(function: Function) -> Related:
@@ -249,6 +262,35 @@ def main(event, context):
     cognito = boto3.client('cognito-idp')
     return cognito.sign_up(ClientId="7abc", Username=event["user"], Password=event["pw"])
 """}, title="a .get() into a local never read again (amit-gueta/todolist-cdk-python)"),
+        good(files={"template.yaml": SAM, "src/app.py": """\
+import os
+
+import boto3
+
+TABLE = boto3.resource("dynamodb").Table(os.environ["TABLE_NAME"])
+# left behind when the queue was removed: nothing reads it, so nothing can fail
+queue_url = os.environ.get("VOTING_QUEUE_URL")
+
+
+def handler(event, context):
+    return TABLE.get_item(Key={"id": event["id"]})
+"""}, title="a .get() into a module global nothing reads (sdil/voting-serverless-cdk)"),
+        bad(files={"template.yaml": SAM, "src/settings.py": """\
+import os
+
+queue_url = os.environ.get("QUEUE_URL")  # [undefined-environment-variable]
+""", "src/app.py": """\
+import os
+
+import boto3
+
+from settings import queue_url
+
+
+def handler(event, context):
+    boto3.client("sqs").send_message(QueueUrl=queue_url, MessageBody="{}")
+    return {"table": os.environ["TABLE_NAME"]}
+"""}, title="a module global another module imports"),
         bad(files={"template.yaml": SAM, "src/app.py": """\
 import json
 import os

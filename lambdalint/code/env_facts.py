@@ -63,8 +63,11 @@ class EnvFacts(WalkState):
         # `os.environ["X"] or "d"` and `bool(os.environ["X"])` still raise when `X` is unset
         self.facts.env.append(EnvFact(key, kind, has_default or (id(node) in self.defaulted and not raises),
                                       self._span(node), fn.qualname if fn else None, guarded, target))
-        if target is not None and not raises and self.env_pending:
-            self.env_pending[-1].append(len(self.facts.env) - 1)
+        if target is not None and not raises:
+            if fn is not None and self.env_pending:
+                self.env_pending[-1].append(len(self.facts.env) - 1)
+            elif fn is None and not self.classes:
+                self.env_module_pending.append(len(self.facts.env) - 1)
 
     def _env_enter_function(self) -> None:
         self.env_pending.append([])
@@ -83,6 +86,19 @@ class EnvFacts(WalkState):
             name = fact.target or ""
             mentions = len(re.findall(rf"(?<![\w.]){re.escape(name)}\b", text))
             if mentions <= fn.assigned.get(name, 0) and name not in fn.globals:
+                self.facts.env[index] = fact._replace(unused=True)
+
+    def _env_leave_module(self, node: cst.Module) -> None:
+        """The same for a `.get()` read into a module global the module never mentions again
+        (`QUEUE_URL = os.environ.get("QUEUE_URL")` left behind): marked `unused`, which LL109 takes
+        only where no other analysed module names the global either (it may import it)."""
+        if not self.env_module_pending:
+            return
+        text = self.positions.source(node)
+        for index in self.env_module_pending:
+            fact = self.facts.env[index]
+            name = fact.target or ""
+            if len(re.findall(rf"(?<![\w.]){re.escape(name)}\b", text)) <= 1:
                 self.facts.env[index] = fact._replace(unused=True)
 
     def _env_call(self, node: cst.Call, names: set[str]) -> None:

@@ -71,6 +71,7 @@ class _Visitor(CallFacts, EnvFacts, MutationFacts, AwsFacts, PynamoFacts):
         self._pynamo_init()
 
     def leave_Module(self, original_node: cst.Module) -> None:
+        self._env_leave_module(original_node)
         self._instance_state()
         self._pynamo_finish()
         self._aws_finish()

@@ -227,7 +227,9 @@ class EnvFact(NamedTuple):
     function: str | None      # qualified name of the enclosing function, None at module scope
     guarded: bool = False     # inside `if "X" in os.environ:` / `if os.getenv("X"):` / `try: ... except KeyError`
     target: str | None = None  # `NAME = os.environ["X"]`: the name it is assigned to
-    unused: bool = False      # `name = os.environ.get("X")` in a function that never reads `name`
+    # `name = os.environ.get("X")` in a function that never reads `name`, or at module level in a
+    # module that never mentions `name` again (another module may still import it)
+    unused: bool = False
 
 
 class StringFact(NamedTuple):

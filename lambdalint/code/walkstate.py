@@ -44,6 +44,7 @@ class WalkState:
         # and `os.environ.get("X") or default` calls
         self.env_guards: list[frozenset[str]] = []
         self.env_pending: list[list[int]] = []  # per function: its `.get()` reads into a local
+        self.env_module_pending: list[int] = []  # `.get()` reads into a module global, at module level
         # per function: locals bound to a module-level container (`headers = HEADERS`)
         self.container_aliases: dict[str, dict[str, str]] = {}
         self.defaulted: set[int] = set()
