@@ -416,9 +416,11 @@ def find_bloat(path: Path, dev_packages: Iterable[str], *, exclude: Exclude | No
     justified = {r.name for r in reqs if r.name in SDK_PACKAGES and (r.pinned or r.floor) and r.comment}
     found: list[Bloat] = []
     installed: set[str] = set()  # "numpy/": top-level folders an installed distribution owns
+    modules: list[str] = []  # the package's own `.py` files (posix, relative), for `_imported_at_run_time`
     for dirpath, dirnames, filenames in os.walk(root):
         rel_dir = Path(dirpath).relative_to(root).as_posix()
         prefix = "" if rel_dir == "." else rel_dir + "/"
+        modules.extend(prefix + name for name in filenames if name.endswith(".py"))
         dists = [d for d in dirnames if _dist_name(d)]
         is_site = prefix == "" or bool(dists)
         for dist in dists:
@@ -443,9 +445,12 @@ def find_bloat(path: Path, dev_packages: Iterable[str], *, exclude: Exclude | No
         dirnames[:] = keep  # bloat folders are counted whole, never searched again inside
         if not prefix:
             found.extend(_root_test_files(root, filenames, exclude))
+    own = [m for m in modules if not any(m.startswith(top) for top in installed)
+           and not (exclude is not None and exclude(m))]
     for req in reqs:
         if _matches(req.name, patterns):
-            found.append(Bloat("dev-package", req.file, 0, req.name, req.line))
+            if not _imported_at_run_time(root, own, req.name):
+                found.append(Bloat("dev-package", req.file, 0, req.name, req.line))
         elif req.name in SDK_PACKAGES:
             found.append(Bloat("vendored-sdk", req.file, 0, req.name, req.line, req.name in justified,
                                req.pinned or req.floor))
@@ -474,6 +479,37 @@ def _bloat_kind(d: str, full: str, parent: str, is_site: bool,
         if _matches(name, patterns):
             return "dev-package", name
     return None, ""
+
+
+# the modules a development-only distribution installs, where they are not its own name
+_DIST_MODULES = (("boto3-stubs", r"mypy_boto3\w*"), ("types-boto3", r"types_boto3\w*"), ("ipython", r"IPython"))
+
+
+def _imported_at_run_time(root: Path, modules: list[str], dist: str) -> str | None:
+    """The first of the package's `modules` that imports `dist` when it runs: at module level, or
+    indented in a file that never says `TYPE_CHECKING` (an import under `if TYPE_CHECKING:` never
+    runs). `boto3-stubs` imported as `mypy_boto3_dynamodb` by a layer's module is no dev package:
+    the functions fail to import without it."""
+    base = dist.partition("[")[0]
+    name = dict(_DIST_MODULES).get(base) or (re.escape(base.replace("-", "_")) + (r"\w*" if base.startswith(
+        ("mypy-boto3", "types-boto3")) else r"\b"))
+    pattern = re.compile(rf"^([ \t]*)(?:from|import)[ \t]+{name}", re.M)
+    for module in modules:
+        if _TESTS_PATH.search(module):
+            continue
+        try:
+            with open(root / module, encoding="utf-8", errors="replace") as handle:
+                text = handle.read(_IMPORT_SNIFF_CHARS)
+        except OSError:
+            continue
+        for match in pattern.finditer(text):
+            if not match.group(1) or "TYPE_CHECKING" not in text:
+                return module
+    return None
+
+
+_TESTS_PATH = re.compile(r"(^|/)(tests?|testing)/|(^|/)(test_[^/]*|[^/]*_test|conftest)\.py$")
+_IMPORT_SNIFF_CHARS = 1 << 20
 
 
 def _root_test_files(root: Path, filenames: list[str], exclude: Exclude | None) -> list[Bloat]:

@@ -14,7 +14,8 @@ Looks inside a function's code package for what the runtime never needs:
   file it includes with `-r`, which the build installs too; reported at that line):
   `pytest`, `moto`, `boto3-stubs`, `mypy-boto3-*`, `black`, `ruff`, `mypy`, `pylint`, `ipython`, `pipenv`,
   `virtualenv`, `virtualenv-clone`
-  (option `dev-packages`);
+  (option `dev-packages`), unless the package's own code imports it when it runs (at module level,
+  not under `if TYPE_CHECKING:`: `from mypy_boto3_dynamodb import ...` needs `boto3-stubs`);
 - `boto3`/`botocore` vendored into the package (info): the Python runtime already has them. A
   requirement pinned with `==` (or given a `>=` floor) and a comment saying why (on the line, or the
   comment block just above, which `boto3` and `botocore` on consecutive lines share) is silent.
@@ -289,6 +290,18 @@ functions:
                     "src/requirements.txt": "requests==2.32.3\n", "tests/test_app.py": _TEST,
                     "requirements-dev.txt": "pytest==8.2.0\nmoto[s3]==5.0.9\n"},
              title="tests and dev requirements outside the code folder"),
+        good(files={"template.yaml": _SAM.format(marker=""),
+                    "src/app.py": "from mypy_boto3_dynamodb.service_resource import Table\n\nimport boto3\n\n\n"
+                                  "def handler(event, context):\n    table: Table = boto3.resource('dynamodb').Table('t')\n"
+                                  "    return table.get_item(Key={'id': event['id']})\n",
+                    "src/requirements.txt": "boto3-stubs[dynamodb]==1.34.0\n"},
+             title="type stubs the code imports when it runs (10kloud/serenup_serverless_functions)"),
+        bad(files={"template.yaml": _SAM.format(marker=""),
+                   "src/app.py": "from typing import TYPE_CHECKING\n\nimport boto3\n\nif TYPE_CHECKING:\n"
+                                 "    from mypy_boto3_s3 import S3Client\n\n\ndef handler(event, context):\n"
+                                 "    s3: 'S3Client' = boto3.client('s3')\n    return s3.list_buckets()\n",
+                   "src/requirements.txt": "boto3-stubs[s3]==1.34.0  # [bloated-package]\n"},
+            title="type stubs imported only for the type checker"),
         good(files={"template.yaml": _SAM.format(marker=""), "src/app.py": _APP,
                     "src/__pycache__/app.cpython-312.pyc": "compiled", "src/.venv/pyvenv.cfg": "x\n"},
              title="caches that sam build leaves out"),
