@@ -5,7 +5,8 @@ Reports a bundled file or model read and deserialized on every invocation: `json
 `torch.load`, `tensorflow.keras.models.load_model`, `numpy.load`, `spacy.load`,
 `pandas.read_csv` / `read_parquet` / `read_pickle` / `read_json` (and polars' readers) of a local path;
 in the handler or a project function it calls. Parsing request data (`json.loads(body)`),
-remote reads (`s3://` paths) and loads that run once stay silent.
+remote reads (`s3://` paths), files under `/tmp` (what the invocation downloaded or wrote there) and
+loads that run once stay silent.
 
 ## Why is this bad?
 Reading and deserializing a model or a data file costs milliseconds to seconds and the result never
@@ -45,6 +46,7 @@ _TABLE_READERS = {"pandas.read_csv", "pandas.read_parquet", "pandas.read_pickle"
                   "polars.read_csv", "polars.read_parquet", "polars.read_ipc", "numpy.loadtxt", "numpy.genfromtxt"}
 NAMES = tuple(sorted(_FILE_DESERIALIZERS | _MODEL_LOADERS | _TABLE_READERS))
 _LOCAL = ("open", "with-open", "str", "path", "constant")
+_SCRATCH = ("/tmp/", "/tmp\\")  # Lambda's writable scratch space, not part of the package
 
 
 def match(call: CallFact) -> str | None:
@@ -52,6 +54,8 @@ def match(call: CallFact) -> str | None:
         return None
     if call.first_arg_kind == "str" and "://" in (call.first_arg or ""):
         return None
+    if (call.first_arg or "").rstrip("/\\") == "/tmp" or (call.first_arg or "").startswith(_SCRATCH):
+        return None  # written there by this invocation (a download, a conversion): request data
     for name in sorted(call.names):
         if name in _FILE_DESERIALIZERS and call.first_arg_kind in ("open", "with-open"):
             return name
@@ -225,6 +229,24 @@ def handler(event, context):
     with open("/tmp/state.json", "w") as handle:
         json.dump(event, handle)
 """, name="app.py", title="writing is not loading"),
+        good("""\
+import json
+import os
+
+import boto3
+import pandas as pd
+
+s3 = boto3.client("s3")
+
+
+def handler(event, context):
+    s3.download_file(event["bucket"], event["key"], "/tmp/df.parquet")
+    frame = pd.read_parquet("/tmp/df.parquet")
+    with open(f"/tmp/{event['key']}.json") as handle:
+        frame.attrs["meta"] = json.load(handle)
+    frame.attrs["rules"] = json.load(open(os.path.join("/tmp", "rules.json")))
+    return frame.shape
+""", name="app.py", title="a file this invocation put in /tmp (samule-i/gneiss-totesys)"),
         good("""\
 import io
 import pickle

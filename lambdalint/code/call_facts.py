@@ -132,14 +132,14 @@ class CallFacts(WalkState):
         if isinstance(node, cst.Call):
             callee = dotted_name(node.func) or ""
             if callee in ("open", "io.open", "gzip.open", "bz2.open") or callee.endswith(".open"):
-                return "open", None
+                return "open", leading_text(node)
             if callee in ("os.path.join", "Path", "pathlib.Path") or callee.endswith("path.join"):
-                return "path", None
+                return "path", leading_text(node)
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Divide):
-            return "path", None
+            return "path", leading_text(node)
         if isinstance(node, cst.Name):
             if node.value in self.with_open[-1]:
-                return "with-open", None
+                return "with-open", self.with_open[-1][node.value]
             if node.value in self.constants and self._is_module_name(node.value):
                 return "constant", None
             return "name", None
@@ -155,3 +155,21 @@ class CallFacts(WalkState):
         if assign.value is not node or len(assign.targets) != 1 or not isinstance(assign.targets[0].target, cst.Name):
             return None, 0
         return assign.targets[0].target.value, self.positions.start_line(stmt)
+
+
+def leading_text(node: cst.BaseExpression | None) -> str | None:
+    """The text a path expression starts with, where it is written out: `"/tmp/df.parquet"`,
+    `f"/tmp/{key}"`, `open("/tmp/x")`, `os.path.join("/tmp", name)`, `Path("/tmp") / name`."""
+    if node is None:
+        return None
+    value = string_value(node)
+    if value is not None:
+        return value
+    if isinstance(node, cst.FormattedString) and node.parts and isinstance(node.parts[0], cst.FormattedStringText):
+        return node.parts[0].value
+    if isinstance(node, cst.Call):
+        positional = [a for a in node.args if a.keyword is None and a.star == ""]
+        return leading_text(positional[0].value) if positional else None
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Divide):
+        return leading_text(node.left)
+    return None

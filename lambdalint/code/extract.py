@@ -19,7 +19,7 @@ import libcst as cst
 
 from lambdalint.code.aws_facts import AwsFacts
 from lambdalint.code.bindings import Bindings, all_params, is_literal, module_bindings, root_name, string_value
-from lambdalint.code.call_facts import EXECUTORS, CallFacts
+from lambdalint.code.call_facts import EXECUTORS, CallFacts, leading_text
 from lambdalint.code.cstwalk import Positions, Scope, dotted_name, walk
 from lambdalint.code.deep import bounded
 from lambdalint.code.definitions import bound_methods, decorator_names, fill_signature, record_bases, record_factories
@@ -148,7 +148,7 @@ class _Visitor(CallFacts, EnvFacts, MutationFacts, AwsFacts, PynamoFacts):
         self.record_loops.append(0)
         self.direct_statements.append({id(s) for s in node.body.body} if isinstance(node.body, cst.IndentedBlock) else set())
         self.factories.append({})
-        self.with_open.append(set())
+        self.with_open.append({})
         self._aws_enter_function()
         self._pynamo_enter_function()
         self._env_enter_function()
@@ -295,7 +295,7 @@ class _Visitor(CallFacts, EnvFacts, MutationFacts, AwsFacts, PynamoFacts):
     def visit_WithItem(self, node: cst.WithItem) -> None:
         if isinstance(node.item, cst.Call) and dotted_name(node.item.func) in ("open", "io.open", "gzip.open") \
                 and node.asname is not None and isinstance(node.asname.name, cst.Name):
-            self.with_open[-1].add(node.asname.name.value)
+            self.with_open[-1][node.asname.name.value] = leading_text(node.item)
         if isinstance(node.item, cst.Call) and node.asname is not None and isinstance(node.asname.name, cst.Name):
             # `with ThreadPoolExecutor() as pool:` types `pool.submit(fn)` (`CallFact.callback`); other
             # context managers may return anything from `__enter__`, so only executors are typed

@@ -52,7 +52,9 @@ class CallFact(NamedTuple):
     once: bool = False
     args: tuple[str, ...] = ()            # source text of positional args
     literal_args: bool = False            # every argument is a literal or a module-level constant
-    first_arg: str | None = None          # the first argument's value when it is a string literal
+    # the first argument's value when it is a string literal; for a file opened or a path joined,
+    # the literal text its path starts with (`/tmp/` of `open(f"/tmp/{key}")`)
+    first_arg: str | None = None
     first_arg_kind: str = ""              # "str", "open", "with-open", "path", "name", "other", ""
     receiver: str | None = None
     receiver_factory: str | None = None

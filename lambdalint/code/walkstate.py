@@ -35,7 +35,7 @@ class WalkState:
         self.cache_reads: dict[str, dict[str, str]] = {}
         self.direct_statements: list[set[int]] = []
         self.factories: list[dict[str, str]] = [{}]
-        self.with_open: list[set[str]] = [set()]
+        self.with_open: list[dict[str, str | None]] = [{}]  # per function: `with open(p) as f` names, p's leading text
         self.module_names: set[str] = set()
         self.constants: set[str] = set()
         self.mutable: set[str] = set()
