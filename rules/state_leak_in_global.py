@@ -187,6 +187,20 @@ def handler(event, context):
         _cache[key] = key.upper()
     return _cache[key]
 """, name="app.py", title="guarded cache fill"),
+        good("""\
+_can_edit = {}
+
+
+def handler(event, context):
+    key = (event["user"], event["mentor"])
+    if not _can_edit.get(key):
+        _can_edit[key] = lookup(*key)
+    return {"statusCode": 200 if _can_edit.get(key) else 403}
+
+
+def lookup(user, mentor):
+    return user == mentor
+""", name="app.py", title="cache filled when a .get() finds nothing (mentorpal/classifier-service)"),
         bad("""\
 import json
 

@@ -45,12 +45,13 @@ def _guard_name(node: cst.BaseExpression) -> str | None:
 
 
 def guarded_targets(test: cst.BaseExpression) -> set[str]:
-    """Names a lazy-init test checks: `x is None`, `not x`, `k not in x`, `x.get(k) is None`."""
+    """Names a lazy-init test checks: `x is None`, `not x`, `k not in x`, `x.get(k) is None`,
+    `not x.get(k)`."""
     found: set[str] = set()
     if isinstance(test, cst.BooleanOperation):
         return guarded_targets(test.left) | guarded_targets(test.right)
     if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-        name = _guard_name(test.expression)
+        name = _guard_name(test.expression) or _looked_up(test.expression)
         if name:
             found.add(name)
         elif isinstance(test.expression, cst.Call) and dotted_name(test.expression.func) == "hasattr":
@@ -61,12 +62,22 @@ def guarded_targets(test: cst.BaseExpression) -> set[str]:
     return found | _compared_targets(test, present=False)
 
 
+def _looked_up(node: cst.BaseExpression) -> str | None:
+    """`x` of `x.get(k)`: a look-up whose value is the test (`if not CACHE.get(key):`)."""
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "get":
+        return _guard_name(node.func.value)
+    return None
+
+
 def keyed_by_data(test: cst.BaseExpression, constant: Callable[[cst.BaseExpression], bool]) -> bool:
-    """The test looks a key up that is not a constant: `k not in X`, `X.get(k) is None`."""
+    """The test looks a key up that is not a constant: `k not in X`, `X.get(k) is None`,
+    `not X.get(k)`."""
     if isinstance(test, cst.BooleanOperation):
         return keyed_by_data(test.left, constant) or keyed_by_data(test.right, constant)
     if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
         return keyed_by_data(test.expression, constant)
+    if isinstance(test, cst.Call) and _looked_up(test) is not None:
+        return bool(test.args) and not constant(test.args[0].value)
     if not isinstance(test, cst.Comparison):
         return False
     left = test.left
@@ -81,10 +92,11 @@ def keyed_by_data(test: cst.BaseExpression, constant: Callable[[cst.BaseExpressi
 
 
 def present_targets(test: cst.BaseExpression) -> set[str]:
-    """Names a cache-hit test checks: `x is not None`, `x`, `k in x`, `x.get(k) is not None`."""
+    """Names a cache-hit test checks: `x is not None`, `x`, `k in x`, `x.get(k) is not None`,
+    `x.get(k)`."""
     if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
         return present_targets(test.left) | present_targets(test.right)
-    name = _guard_name(test)
+    name = _guard_name(test) or _looked_up(test)
     return {name} if name else _compared_targets(test, present=True)
 
 
