@@ -15,8 +15,9 @@ a parameter); a condition is decided only from the call's literal arguments. `Ca
 is the action the operation is named after, else all its unconditional actions and those whose
 condition holds; `needed` adds the latter to it (what `lambdalint policy` lists); `possible` is every
 other action of the operation. LL321 reports a call only when the role allows none of its essential
-actions (several unnamed ones are often alternatives: `s3:` or `s3-outposts:`), LL322 counts every
-action as used.
+actions (several unnamed ones are often alternatives: `s3:` or `s3-outposts:`), or, for an
+operation none of whose actions is certain, none of those its arguments leave open
+(`CallActions.alternatives`); LL322 counts every action as used.
 
 An operation IAM never evaluates is marked `permissionless` in the data: botocore's model sends it
 unsigned (`smithy.api#noAuth`: Cognito's `sign_up`, `initiate_auth`, STS's
@@ -42,6 +43,10 @@ class CallActions(NamedTuple):
     possible: tuple[str, ...]    # the operation's conditional actions not known to be needed
     essential: tuple[str, ...]   # of `needed`: the action named like the operation, else all of them
     permissionless: bool = False  # IAM never evaluates the request: nothing is needed
+    # of `possible`: when no action is certain, those the arguments leave open (not ruled out):
+    # the call needs one of them (`delete_objects`: `s3:DeleteObject`, or with version ids
+    # `s3:DeleteObjectVersion`), so a role allowing none of them fails it (LL321)
+    alternatives: tuple[str, ...] = ()
 
     @property
     def all(self) -> tuple[str, ...]:
@@ -141,11 +146,14 @@ def _operation(model: Service, operation: str, arguments: dict | None) -> CallAc
     unconditional: list[str] = []
     met: list[str] = []
     others: list[str] = []
+    undecided: list[str] = []
     for entry in entries:
         action, marked, condition = entry.partition("|")
         holds = _holds(condition.split("|"), arguments) if marked else True
         # an action the arguments rule out still counts as the operation's (LL322 never reports it)
         (unconditional if not marked else met if holds is True else others).append(action)
+        if marked and holds is None:
+            undecided.append(action)
     named = operation.replace("_", "")
     primary = [a for a in unconditional + met if a.partition(":")[2].lower() == named]
     essential = primary or unconditional + met
@@ -153,7 +161,8 @@ def _operation(model: Service, operation: str, arguments: dict | None) -> CallAc
     # besides the action an operation is named after, the dataset lists ones only some calls need
     # (`s3:GetObjectVersion` for `get_object`, `iam:PassRole`): possible, not needed
     possible = [a for a in dict.fromkeys(unconditional + others) if a not in needed]
-    return CallActions(tuple(needed), tuple(possible), tuple(essential))
+    alternatives = tuple(dict.fromkeys(undecided)) if not essential else ()
+    return CallActions(tuple(needed), tuple(possible), tuple(essential), alternatives=alternatives)
 
 
 def _holds(condition: list[str], arguments: dict | None) -> bool | None:

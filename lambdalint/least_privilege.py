@@ -34,7 +34,9 @@ class Need(NamedTuple):
     call: object               # code.aws.ResolvedCall
     # "essential": LL321 reports the call when the role allows none of its essential actions;
     # "needed": the policy lists it too; "possible": only some calls need it, or none (an operation
-    # IAM never evaluates): LL322 counts it as used
+    # IAM never evaluates): LL322 counts it as used; "alternative": possible, but the call needs
+    # one of its alternatives (`iam_actions.CallActions.alternatives`): LL321 reports the call when
+    # the role allows none of them, the policy does not list them
     use: str = "essential"
 
 
@@ -65,7 +67,8 @@ class FunctionNeeds(NamedTuple):
         actions depend on arguments the code does not spell out, and the actions of calls IAM never
         evaluates (LL301's and LL322's replacements still name them; the policy leaves them out)."""
         listed = {id(c) for c in self.undecided + self.permissionless}
-        return sorted({n.action for n in self.needs if n.use != "possible" or id(n.call) in listed}, key=str.lower)
+        return sorted({n.action for n in self.needs if n.use in ("essential", "needed") or id(n.call) in listed},
+                      key=str.lower)
 
     def used_actions(self) -> set[str]:
         """Every action some call may need (LL322 never calls one of these unused)."""
@@ -129,7 +132,9 @@ def _compute(project) -> list[FunctionNeeds]:
             resource = _resource(function, call, aliases)
             essential = set(actions.essential)
             needs.extend(Need(a, resource, call, "essential" if a in essential else "needed") for a in actions.needed)
-            needs.extend(Need(a, resource, call, "possible") for a in actions.possible)
+            alternatives = set(actions.alternatives)
+            needs.extend(Need(a, resource, call, "alternative" if a in alternatives else "possible")
+                         for a in actions.possible)
             if actions.permissionless:
                 permissionless.append(call)
             elif not actions.needed and actions.possible:
@@ -177,7 +182,7 @@ def policy_document(needs: FunctionNeeds) -> dict:
     by_resource: dict[object, set[str]] = {}
     resources = needs.function.template.resources
     for need in needs.needs:
-        if need.use == "possible":
+        if need.use in ("possible", "alternative"):
             continue  # not every call needs it: a policy granting it would not be least privilege
         kind = resources.get(need.resource).get("Type") if need.resource else None
         type_name = kind.value if kind is not None else None

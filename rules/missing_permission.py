@@ -89,7 +89,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         allowed: set[object] = set()
         granted_elsewhere = needs.function.template.resource_policies
         for need in needs.needs:
-            if need.use != "essential" or need.call.client.credentials != "role":
+            if need.use not in ("essential", "alternative") or need.call.client.credentials != "role":
                 continue  # a client made with other credentials (from `assume_role`) does not use the role
             service = need.action.partition(":")[0]
             if service in RESOURCE_POLICY_SERVICES and granted_elsewhere & {service, "*"}:
@@ -100,6 +100,8 @@ def check(ctx: Context) -> Iterator[Finding]:
                         "a part of the project lambdalint did not read, by a resource policy,"
                     ctx.note(f"{needs.function.label}: `{need.action}` (`{need.call.method}` at {at.path}:{at.line}) "
                              f"is not in its role, but {where} may grant it: not reported")
+                # granted, for all this rule can tell: the call's other alternatives are not needed
+                allowed.add(need.call.call.span)
                 continue
             span = need.call.call.span
             essential.setdefault(span, []).append(need)
@@ -108,16 +110,21 @@ def check(ctx: Context) -> Iterator[Finding]:
         missing = {span: found for span, found in essential.items() if span not in allowed}
         for span, found in missing.items():
             call = found[0].call
-            actions = ", ".join(f"`{a}`" for a in dict.fromkeys(n.action for n in found))
+            either = all(n.use == "alternative" for n in found)  # one of them, as its arguments decide
+            actions = (" or " if either else ", ").join(f"`{a}`" for a in dict.fromkeys(n.action for n in found))
             resource = found[0].resource
             on = f" on `{resource}`" if resource else ""
-            allows = "does not allow" if len(found) == 1 else "allows none of"
+            if either and len(found) > 1:
+                message = f"`{call.method}` needs {actions}{on}, and the execution role of `{needs.function.name}` " \
+                    f"allows {'neither' if len(found) == 2 else 'none of them'}"
+                grant = f"Grant {actions}{on}, whichever its arguments call for, to `{needs.function.name}`'s role"
+            else:
+                allows = "does not allow" if len(found) == 1 else "allows none of"
+                message = f"`{call.method}` needs {actions}{on}, which the execution role of `{needs.function.name}` " \
+                    f"{allows}"
+                grant = f"Grant {actions}{on} to `{needs.function.name}`'s role"
             yield ctx.finding(
-                span,
-                f"`{call.method}` needs {actions}{on}, which the execution role of `{needs.function.name}` "
-                f"{allows}",
-                f"Grant {actions}{on} to `{needs.function.name}`'s role, or remove the call "
-                "(`lambdalint policy` prints what the code needs).",
+                span, message, f"{grant}, or remove the call (`lambdalint policy` prints what the code needs).",
                 function=needs.function.name,
                 related=[Related(f"`{needs.function.name}` and its role are defined here", needs.function.span)],
             )
@@ -193,6 +200,20 @@ def handler(event, context):
             if s3.head_object(Bucket=BUCKET, Key=item["Key"])["ContentLength"]:
                 s3.copy_object(Bucket=BUCKET, Key="old/" + item["Key"],
                                CopySource={"Bucket": BUCKET, "Key": item["Key"]})
+"""
+
+_S3_CLEANUP = """\
+import os
+
+import boto3
+
+s3 = boto3.client("s3")
+BUCKET = os.environ["BUCKET"]
+
+
+def handler(event, context):
+    old = [{"Key": key} for key in event["keys"]]
+    s3.delete_objects(Bucket=BUCKET, Delete={"Objects": old})
 """
 
 _SAM_ASSUMING = _SAM.replace("        - DynamoDBReadPolicy:", """\
@@ -314,6 +335,11 @@ def handler(event, context):
         good(files={"template.yaml": _S3_SAM.format(actions="[s3:ListBucket, s3:GetObject, s3:PutObject]"),
                     "src/app.py": _S3_HANDLER},
              title="paginated listing, head_object without a version and a copy within the bucket"),
+        bad(files={"template.yaml": _S3_SAM.format(actions="[s3:GetObject, s3:PutObject, s3:ListBucket]"),
+                   "src/app.py": _S3_CLEANUP.replace('"Objects": old})', '"Objects": old})  # [missing-permission]')},
+            title="delete_objects needs s3:DeleteObject or, for versions, s3:DeleteObjectVersion (mentorpal/mentor-upload-processor)"),
+        good(files={"template.yaml": _S3_SAM.format(actions="s3:DeleteObject"), "src/app.py": _S3_CLEANUP},
+             title="delete_objects with s3:DeleteObject granted"),
         good(files={"template.yaml": _S3_SAM.format(actions="s3:GetObject") + """\
   ReportsPolicy:
     Type: AWS::S3::BucketPolicy
@@ -326,6 +352,29 @@ def handler(event, context):
             Action: s3:ListBucket
             Resource: !GetAtt Reports.Arn
 """, "src/app.py": _S3_HANDLER}, title="a bucket policy may grant the role what its own policies do not"),
+        good(files={"template.yaml": _S3_SAM.format(actions="s3:GetObject") + """\
+  ReportsPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref Reports
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {AWS: !GetAtt ArchiveFunctionRole.Arn}
+            Action: s3:DeleteBucket
+            Resource: !GetAtt Reports.Arn
+""", "src/app.py": """\
+import os
+
+import boto3
+
+BUCKET = boto3.resource("s3").Bucket(os.environ["BUCKET"])
+
+
+def handler(event, context):
+    BUCKET.objects.delete()
+    BUCKET.delete()
+"""}, title="a bucket policy may grant one of a call's alternatives (s3:, or s3express: for a directory bucket)"),
         good(files={"template.yaml": _SAM.replace("DynamoDBReadPolicy", "DynamoDBCrudPolicy"), "src/app.py": _HANDLER},
              title="the CRUD policy template covers both calls"),
         good(files={"template.yaml": _SAM, "src/app.py": _PUBLIC_HANDLER},
