@@ -5,8 +5,9 @@ client's `get_parameter`, `get_parameters`, `get_parameters_by_path` (SSM), `get
 (Secrets Manager), `get_latest_configuration` / `get_configuration` (AppConfig), in the handler or
 a project function it calls. The receiver must be known to be a boto3 client: created in the same
 module, or a module-level client another project module creates and this one imports
-(`from .clients import ssm`, `clients.ssm.get_parameter(...)`), or such a client handed to a
-project function as an argument or as a parameter's default (`def get_connection(client=secrets)`).
+(`from .clients import ssm`, `clients.ssm.get_parameter(...)`), a client a project function
+returns (`get_secrets_client().get_secret_value(...)`), or such a client handed to a project
+function as an argument or as a parameter's default (`def get_connection(client=secrets)`).
 A read of one version or stage of a secret (`VersionId`, `VersionStage`: a rotation function
 reading what it rotates) is work on the secret, not configuration, and stays silent, as do
 Powertools' `parameters.get_parameter` / `get_secret`, which cache their values, and fetches
@@ -44,6 +45,7 @@ from lambdalint.rulekit import CallFact, Context, Finding, Reached, Rule, Span, 
 METHODS = ("get_parameter", "get_parameters", "get_parameters_by_path", "get_secret_value",
            "get_latest_configuration", "get_configuration")
 _CLIENT_FACTORIES = {"boto3.client", "boto3.Session.client", "boto3.session.Session.client"}
+_POWERTOOLS = "aws_lambda_powertools."
 
 
 # A read of one version or stage of a secret (`VersionStage="AWSPENDING"`) is a rotation function's
@@ -75,17 +77,22 @@ _SERVICES = frozenset({"ssm", "secretsmanager", "appconfig", "appconfigdata"})
 
 def check(ctx: Context) -> Iterator[Finding]:
     # a client handed to a helper as an argument or a parameter's default
-    # (`def get_connection(client=secrets)`): the calls the AWS-call walk binds to it
+    # (`def get_connection(client=secrets)`), or made by a project function
+    # (`get_secrets_client().get_secret_value(...)`): the calls the AWS-call walk binds to it
     analysis = code_analysis(ctx)
-    passed: dict[Span, str] = {found.call.span: found.method for handler in analysis.handlers
-                               for found in aws_calls(analysis, handler).calls
-                               if found.service in _SERVICES and found.method in METHODS
-                               and found.call.receiver.startswith("param:")}
+    resolved: dict[Span, str] = {found.call.span: found.method for handler in analysis.handlers
+                                 for found in aws_calls(analysis, handler).calls
+                                 if found.service in _SERVICES and found.method in METHODS}
 
     def matched(call: CallFact) -> str | None:
         found = match(call)
         if found is None and not any(keyword in _VERSIONED for keyword, _ in call.keywords):
-            found = passed.get(call.span)
+            found = resolved.get(call.span)
+            # the SDK's own method on a client: Powertools' `parameters.get_parameter` maps to
+            # the same call, and caches it
+            if found is not None and (not any(name.rpartition(".")[2] == found for name in call.names)
+                                      or any(name.startswith(_POWERTOOLS) for name in call.names)):
+                found = None
         return found
 
     yield from call_findings(ctx, matched, message,
@@ -219,6 +226,25 @@ def handler(event, context):
     credentials = get_connection()  # [config-fetch-in-handler]
     return credentials["host"]
 """, name="app.py", title="a client handed to a helper as a parameter's default (totes-infrastructure, judged)"),
+        bad("""\
+import json
+
+import boto3
+
+
+def get_secrets_client():
+    return boto3.client("secretsmanager")
+
+
+def get_db_credentials(secret_id):
+    response = get_secrets_client().get_secret_value(SecretId=secret_id)
+    return json.loads(response["SecretString"])
+
+
+def handler(event, context):
+    credentials = get_db_credentials("totesys/db")  # [config-fetch-in-handler]
+    return credentials["host"]
+""", name="app.py", title="a client a project function makes (samule-i/gneiss-totesys)"),
         bad("""\
 import os
 
