@@ -84,7 +84,7 @@ def trigger_construct(state: AppState, qualified: str, call: Any, frame: Any, re
         keywords, _ = reader.keywords(call, frame)
         return cdkhttpapis.http_api(keywords, head_span(frame.module, call), make, call, frame) \
             or opaque(qualified, call, frame, reader)
-    if qualified == "aws_cdk.aws_apigatewayv2_integrations.HttpLambdaIntegration":
+    if qualified in cdktriggers.HTTP_LAMBDA_INTEGRATIONS:
         return cdktriggers.http_integration(call, frame, reader, make) or opaque(qualified, call, frame, reader)
     if qualified == cdktriggers.SUBSCRIPTION_FILTER:
         keywords, _ = reader.keywords(call, frame)

@@ -332,8 +332,16 @@ def _authorization(api: Any, options: dict[str, Any], span: Span) -> Located:
     return Located("?", span, "unresolved")
 
 
+# An HTTP API's Lambda integration: CDK v2's, and CDK v1's `LambdaProxyIntegration(handler=fn)`
+# (in `aws_apigatewayv2` before 1.80, then in `aws_apigatewayv2_integrations`), which takes no id.
+HTTP_LAMBDA_INTEGRATIONS = frozenset({"aws_cdk.aws_apigatewayv2_integrations.HttpLambdaIntegration",
+                                      "aws_cdk.aws_apigatewayv2_integrations.LambdaProxyIntegration",
+                                      "aws_cdk.aws_apigatewayv2.LambdaProxyIntegration"})
+
+
 def http_integration(call: Any, frame: Any, reader: Any, make: Make) -> Any:
-    """`HttpLambdaIntegration("Id", fn)` or `("Id", handler=fn)`: its id comes first, there is no scope."""
+    """`HttpLambdaIntegration("Id", fn)` or `("Id", handler=fn)`: its id comes first, there is no
+    scope; CDK v1's `LambdaProxyIntegration(handler=fn)` has neither."""
     target = positional(call, 1)
     if target is None:
         target = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == "handler"), None)
