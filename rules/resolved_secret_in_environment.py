@@ -5,7 +5,9 @@ Reports an environment variable that receives a secret resolved at deploy time:
 `!Sub`, short or long form, plain or with a variable map, and `!Join`; every reference in a value
 counts, so a connection string that resolves the user name and then the password fires), a `Ref`
 (or `${Param}` in `!Sub`) to a `NoEcho` parameter, and in the Serverless Framework `${ssm:/aws/reference/secretsmanager/...}`, `${secretsmanager:...}`, `${ssm:...~true}`
-(decrypted SecureString) or `${ssm:...}` under a name that says secret, and in Terraform a secret's
+(decrypted SecureString) or `${ssm:...}` under a name that says secret (also through
+`${self:custom.x}`, or a table of stages whose entries all read SSM:
+`${self:custom.stages.${self:provider.stage}.JWT_SECRET}`), and in Terraform a secret's
 `secret_string` (also through `jsondecode(...)["password"]`), a `SecureString` parameter's `value`,
 a `random_password`'s `result`, a variable declared `sensitive = true` (Terraform's `NoEcho`), or
 any `aws_ssm_parameter` value under a name that says secret (also when a module input carries it
@@ -222,6 +224,50 @@ functions:
       TABLE_NAME: ${ssm:/api/prod/table-name}
       API_TOKEN: ${ssm:/api/prod/token}  # [resolved-secret-in-environment]
 """, name="serverless.yml", title="SSM parameter under a secret name"),
+        bad("""\
+service: classifier
+provider:
+  name: aws
+  runtime: python3.12
+  stage: ${opt:stage, 'dev'}
+  environment:
+    JWT_SECRET: ${self:custom.stages.${self:provider.stage}.JWT_SECRET}  # [resolved-secret-in-environment]
+    GRAPHQL_ENDPOINT: ${self:custom.stages.${self:provider.stage}.GRAPHQL_ENDPOINT}
+custom:
+  signing: ${ssm:/classifier/signing_key}
+  stages:
+    offline:
+      GRAPHQL_ENDPOINT: http://127.0.0.1:3001/graphql
+    dev:
+      GRAPHQL_ENDPOINT: https://api.dev.example.org/graphql
+      JWT_SECRET: ${ssm:/classifier/dev/jwt_secret, ''}
+    prod:
+      GRAPHQL_ENDPOINT: https://api.example.org/graphql
+      JWT_SECRET: ${ssm:/classifier/prod/jwt_secret, ''}
+functions:
+  train:
+    handler: train.handler
+    environment:
+      API_SECRET: ${self:custom.signing}  # [resolved-secret-in-environment]
+""", name="serverless.yml", title="through custom: one value, or a table of stages that all read SSM (mentorpal/classifier-service)"),
+        good("""\
+service: classifier
+provider:
+  name: aws
+  runtime: python3.12
+  stage: ${opt:stage, 'dev'}
+  environment:
+    JWT_SECRET: ${self:custom.stages.${self:provider.stage}.JWT_SECRET}
+custom:
+  stages:
+    local:
+      JWT_SECRET: not-a-secret-in-local-runs
+    prod:
+      JWT_SECRET: ${ssm:/classifier/prod/jwt_secret_arn}
+functions:
+  train:
+    handler: train.handler
+""", name="serverless.yml", title="a table of stages whose values are not all SSM parameters"),
         bad("""\
 resource "aws_ssm_parameter" "db_password" {
   name  = "/orders/db-password"

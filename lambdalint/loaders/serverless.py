@@ -33,6 +33,8 @@ DEFAULT_TIMEOUT = 6
 DEFAULT_MEMORY = 1024
 _VARIABLE = re.compile(r"\$\{([^{}]*)\}")
 _SELF_REF = re.compile(r"self:([A-Za-z0-9_.\-]+)$")
+# `${self:custom.stages.${self:provider.stage}.KEY}`: a table entry chosen by one other variable
+_STAGED = re.compile(r"\$\{self:([A-Za-z0-9_\-]+(?:\.[A-Za-z0-9_\-]+)*\.)\$\{[^{}]+\}((?:\.[A-Za-z0-9_\-]+)*)\}")
 _FILE = r"file\(\s*([^()${}\s,]+)\s*\)"  # `file(./path.yml)` with the path written out
 _FILE_REF = re.compile(_FILE + r"(?::([A-Za-z0-9_.\-]+))?$")
 _FILE_IN_TEXT = re.compile(r"\$\{" + _FILE)
@@ -349,6 +351,11 @@ class _Resolver:
 
     def substitute(self, node: Located, depth: int) -> Located:
         text: str = node.value
+        staged = _STAGED.fullmatch(text.strip())
+        if staged is not None:
+            alike = self.every_stage(staged.group(1), staged.group(2), depth)
+            if alike is not None:
+                return node.but(value=alike, origin="unresolved")
         whole = _VARIABLE.fullmatch(text)
         if whole:
             included = self.read_in(whole.group(1), depth)
@@ -358,6 +365,11 @@ class _Resolver:
             if target is not None:
                 # A whole-value reference keeps the target's type (`timeout: ${self:custom.t}` is 30).
                 return node.but(value=target.value)
+            variable = self.lookup(whole.group(1), depth, variable=True)
+            if variable is not None:
+                # `${self:custom.jwt}` where `custom.jwt: ${ssm:/app/jwt}`: still not a value, but
+                # the variable it stands for (what LL312 reads)
+                return node.but(value=variable.value, origin="unresolved")
             return node.but(origin="unresolved")
         unresolved = False
 
@@ -371,6 +383,32 @@ class _Resolver:
 
         value = _VARIABLE.sub(one, text)
         return node.but(value=value, origin="unresolved" if unresolved else node.origin)
+
+    def every_stage(self, table: str, rest: str, depth: int) -> str | None:
+        """`${self:custom.stages.${self:provider.stage}.JWT_SECRET}`: the stage is not known, but
+        when every entry of the table holds the same kind of variable there (`${ssm:...}` for each
+        stage), the value is that kind of variable whatever the stage: the first one's text. An
+        entry without the key is a stage that cannot deploy this reference (the framework stops
+        on it), so it does not count."""
+        entries = self.lookup_node(table.rstrip("."), depth)
+        if entries is None or not isinstance(entries.value, dict):
+            return None
+        found: list[str] = []
+        for key in entries.value:
+            if self.lookup_node(f"{table}{key}{rest}", depth) is None:
+                continue
+            variable = self.lookup(f"self:{table}{key}{rest}", depth, variable=True)
+            if variable is None:
+                return None
+            found.append(variable.value)
+        kinds = {text[2:].split(":", 1)[0] for text in found}
+        return found[0] if len(kinds) == 1 else None
+
+    def lookup_node(self, path: str, depth: int) -> Located | None:
+        node: Located | None = self.root
+        for part in path.split("."):
+            node = node.get(part) if node is not None else None
+        return self.resolve(node, depth + 1) if node is not None and depth < _MAX_DEPTH else None
 
     def read_in(self, expression: str, depth: int) -> Located | None:
         """The value of `${file(path)}` / `${file(path):key.path}`, resolved in turn (`${self:}` in
@@ -390,7 +428,9 @@ class _Resolver:
             self.included.append(path)
         return self.resolve(node, depth + 1)
 
-    def lookup(self, expression: str, depth: int) -> Located | None:
+    def lookup(self, expression: str, depth: int, *, variable: bool = False) -> Located | None:
+        """The literal value `${self:path}` names; with `variable`, instead, the value when it is
+        one other variable left as written (`${ssm:/app/jwt}`)."""
         match = _SELF_REF.match(expression.strip())
         if match is None or depth >= _MAX_DEPTH:
             return None
@@ -400,6 +440,9 @@ class _Resolver:
         if node is None:
             return None
         node = self.resolve(node, depth + 1)
+        if variable:
+            written = node.value if node.origin == "unresolved" and isinstance(node.value, str) else ""
+            return node if _VARIABLE.fullmatch(written) and not _SELF_REF.match(written[2:-1].strip()) else None
         if node.origin == "unresolved" or isinstance(node.value, (dict, list)):
             return None
         return node
