@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Literal, NamedTuple
 
-from lambdalint.loaders.cloudformation import is_makefile_build
+from lambdalint.loaders.cloudformation import build_method
 from lambdalint.loaders.handlers import nameable, normalized
 from lambdalint.loaders.serverless import installs_python_requirements, no_deploy
 from lambdalint.located import Located, Span
@@ -336,11 +336,13 @@ def _terraform_code(function: Function) -> tuple[CodeSource | None, Span]:
 
 
 def _custom_build(function: Function) -> bool:
-    """A Makefile build copies whatever it likes: the source folder says nothing true about the
-    package then."""
+    """A Makefile build copies whatever it likes, and a compiling one (`rust-cargolambda`,
+    `go1.x`, `esbuild`) ships what it makes (a `bootstrap` binary, a bundle), not the folder: the
+    source folder says nothing true about the package then. Only Python's builder copies it."""
     resource = function.template.resources.get(function.name)
-    return function.kind == "AWS::Serverless::Function" and resource is not None \
-        and is_makefile_build(resource)
+    method = build_method(resource) if function.kind == "AWS::Serverless::Function" and resource is not None \
+        else None
+    return method is not None and not method.startswith("python")
 
 
 def _template_folder(function: Function) -> CodeSource | None:

@@ -290,6 +290,22 @@ functions:
                     "src/requirements.txt": "requests==2.32.3\n", "tests/test_app.py": _TEST,
                     "requirements-dev.txt": "pytest==8.2.0\nmoto[s3]==5.0.9\n"},
              title="tests and dev requirements outside the code folder"),
+        good(files={"template.yaml": """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  CartFunction:
+    Type: AWS::Serverless::Function
+    Metadata:
+      BuildMethod: rust-cargolambda
+    Properties:
+      CodeUri: ./
+      Handler: bootstrap
+      Runtime: provided.al2023
+      Timeout: 10
+""", "Cargo.toml": "[package]\nname = \"cart\"\nversion = \"0.1.0\"\n", "src/main.rs": "fn main() {}\n",
+                    "tests/test_api.py": _TEST},
+             title="a compiled build ships its binary, not the folder (trey-rosius/ecommerce_api_python_rust)"),
         good(files={"template.yaml": _SAM.format(marker=""),
                     "src/app.py": "from mypy_boto3_dynamodb.service_resource import Table\n\nimport boto3\n\n\n"
                                   "def handler(event, context):\n    table: Table = boto3.resource('dynamodb').Table('t')\n"

@@ -303,9 +303,15 @@ def resource_function(template: Template, logical_id: str, kind: str, resource: 
 def is_makefile_build(resource: Located) -> bool:
     """`Metadata: {BuildMethod: makefile}`: `sam build` runs the project's Makefile instead of
     copying the code folder."""
+    return build_method(resource) == "makefile"
+
+
+def build_method(resource: Located) -> str | None:
+    """`Metadata: BuildMethod` as written, lower case (`makefile`, `rust-cargolambda`,
+    `python3.12`, `esbuild`); None when it is not set or not a string."""
     method = resource.get("Metadata", "BuildMethod")
     text = method.str_value() if method is not None else None
-    return text is not None and text.strip().lower() == "makefile"
+    return text.strip().lower() if text is not None else None
 
 
 def _code_dir(template: Template, code: Located, resource: Located) -> Path | None:
