@@ -131,6 +131,12 @@ def call_actions(service_name: str, kind: str, method: str, positional: tuple = 
         return _operation(model, operation, None) if operation else None
     if method == "generate_presigned_post":
         return _operation(model, "put_object", None)
+    if method == "send_email" and service_name == "sesv2":
+        # SES checks the v1 action of the content sent: `ses:SendEmail` for `Simple`,
+        # `ses:SendRawEmail` for `Raw`, `ses:SendTemplatedEmail` for `Template` (the datasets list
+        # only the first); which one is in a nested argument the code rarely spells out
+        sends = ("ses:SendEmail", "ses:SendRawEmail", "ses:SendTemplatedEmail")
+        return CallActions((), sends, (), alternatives=sends)
     if method == "generate_db_auth_token" and service_name == "rds":
         # signed locally; the database checks this role for `rds-db:connect` when the token is used
         return CallActions(("rds-db:connect",), (), ("rds-db:connect",))

@@ -340,6 +340,29 @@ def handler(event, context):
             title="delete_objects needs s3:DeleteObject or, for versions, s3:DeleteObjectVersion (mentorpal/mentor-upload-processor)"),
         good(files={"template.yaml": _S3_SAM.format(actions="s3:DeleteObject"), "src/app.py": _S3_CLEANUP},
              title="delete_objects with s3:DeleteObject granted"),
+        good(files={"template.yaml": _S3_SAM.format(actions="ses:SendTemplatedEmail"), "src/app.py": """\
+import boto3
+
+ses = boto3.client("sesv2")
+
+
+def handler(event, context):
+    ses.send_email(FromEmailAddress="news@example.com", Destination={"ToAddresses": event["to"]},
+                   Content={"Template": {"TemplateName": "weekly", "TemplateData": "{}"}})
+"""}, title="SES v2 checks the action of the content sent: a templated mail needs ses:SendTemplatedEmail"),
+        bad(files={"template.yaml": _S3_SAM.format(actions="[s3:GetObject, s3:PutObject]"), "src/app.py": """\
+import boto3
+
+
+def handler(event, context):
+    s3 = boto3.client("s3")
+
+    def archive(key):
+        s3.delete_object(Bucket="reports", Key=key)  # [missing-permission]
+
+    for key in event["keys"]:
+        archive(key)
+"""}, title="a client of the handler used in a function defined inside it (hammady/wwpray)"),
         good(files={"template.yaml": _S3_SAM.format(actions="s3:GetObject") + """\
   ReportsPolicy:
     Type: AWS::S3::BucketPolicy

@@ -188,6 +188,23 @@ RULE = Rule(
             title="a service the code never calls"),
         good(files={"template.yaml": _TEMPLATE.replace("s3:*  # [unused-permission]", "[s3:GetObject, s3:PutObject]"),
                     "src/app.py": _CODE}, title="exactly what the code calls"),
+        good(files={"template.yaml": _TEMPLATE.replace("s3:*  # [unused-permission]", "[s3:GetObject, ses:SendRawEmail]"),
+                    "src/app.py": """\
+import os
+
+import boto3
+
+
+def handler(event, context):
+    s3 = boto3.client("s3")
+    ses = boto3.client("sesv2")
+
+    def forward(key):
+        raw = s3.get_object(Bucket=os.environ["BUCKET"], Key=key)["Body"].read()
+        ses.send_email(Content={"Raw": {"Data": raw}}, Destination={"ToAddresses": [event["to"]]})
+
+    forward(event["key"])
+"""}, title="clients of the handler used in a function defined inside it; SES v2 raw mail (hammady/wwpray)"),
         good(files={"template.yaml": _TEMPLATE.replace("s3:*  # [unused-permission]", "[s3:GetObject, s3:PutObject]")
                     .replace("        - Statement:", """        - Statement:
             - Effect: Allow

@@ -123,6 +123,9 @@ class AwsFacts(WalkState):
             name = node.value
             if self.function is not None and self._is_local(name):
                 return self.aws_locals[-1].get(name)
+            enclosing = self._enclosing_local(name)
+            if enclosing is not None:
+                return self.aws_locals[enclosing + 1].get(name)
             return self.facts.aws_clients.get(name) if name in self.module_names else None
         if isinstance(node, cst.Attribute):
             attribute = self._self_attribute(node)
@@ -137,6 +140,18 @@ class AwsFacts(WalkState):
                     and node.attr.value != "meta" and _collection(owner, node.attr.value):
                 # a collection: `s3.Bucket(b).objects`, `s3.buckets`
                 return owner._replace(kind=f"{owner.kind}.{node.attr.value}")
+        return None
+
+    def _enclosing_local(self, name: str) -> int | None:
+        """The index in `functions` of the enclosing function whose local `name` a nested
+        function reads (a closure: `s3 = boto3.client("s3")` in the handler, `s3.get_object(...)`
+        in a helper defined inside it); None when it is no enclosing function's."""
+        for index in range(len(self.functions) - 2, -1, -1):
+            outer = self.functions[index]
+            if name in outer.globals:
+                return None
+            if name in outer.assigned or name in outer.params:
+                return index
         return None
 
     def _aws_narrowed(self, node: cst.Call) -> AwsClient | None:
