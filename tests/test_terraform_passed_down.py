@@ -128,3 +128,30 @@ def test_an_api_module_given_nothing_of_the_caller_links_nothing(tmp_path: Path)
     root = ROOT.replace("aws_lambda_function.main_handler.invoke_arn", '"arn:aws:lambda:eu-west-1:1:function:other"')
     write_tree(tmp_path, {"main.tf": root, "modules/api_gateway/main.tf": REST_MODULE, "src/app.py": HANDLER})
     assert codes_at(run_lint(tmp_path, select=("LL203", "LL216"))) == []
+
+
+def test_a_module_output_of_the_whole_function_resource_links_its_triggers(tmp_path: Path) -> None:
+    """`output "lambda" { value = aws_lambda_function.lambda }`, read by the caller as
+    `module.api_fn.lambda.invoke_arn` (johnwaghorn/list-reconciliation): the REST route to it
+    was linked to no function, so its open `ANY` and its 180 s timeout went unreported."""
+    write_tree(tmp_path, {
+        "main.tf": 'module "api_fn" {\n  source = "./modules/fn"\n}\n\n'
+                   'resource "aws_api_gateway_rest_api" "api" {\n  name = "api"\n}\n\n'
+                   'resource "aws_api_gateway_resource" "proxy" {\n  rest_api_id = aws_api_gateway_rest_api.api.id\n'
+                   '  parent_id   = aws_api_gateway_rest_api.api.root_resource_id\n  path_part   = "{proxy+}"\n}\n\n'
+                   'resource "aws_api_gateway_method" "any" {\n  rest_api_id   = aws_api_gateway_rest_api.api.id\n'
+                   '  resource_id   = aws_api_gateway_resource.proxy.id\n  http_method   = "ANY"\n'
+                   '  authorization = "NONE"\n}\n\n'
+                   'resource "aws_api_gateway_integration" "lambda" {\n'
+                   '  rest_api_id             = aws_api_gateway_rest_api.api.id\n'
+                   '  resource_id             = aws_api_gateway_resource.proxy.id\n'
+                   '  http_method             = aws_api_gateway_method.any.http_method\n'
+                   '  integration_http_method = "POST"\n  type                    = "AWS_PROXY"\n'
+                   '  uri                     = module.api_fn.lambda.invoke_arn\n}\n',
+        "modules/fn/main.tf": 'resource "aws_lambda_function" "lambda" {\n  function_name = "api"\n'
+                              '  role          = "arn:aws:iam::123456789012:role/r"\n  handler       = "app.handler"\n'
+                              '  runtime       = "python3.12"\n  filename      = "build.zip"\n  timeout       = 180\n}\n\n'
+                              'output "lambda" {\n  value = aws_lambda_function.lambda\n}\n',
+    })
+    found = codes_at(run_lint(tmp_path, select=("LL203", "LL216")))
+    assert sorted(found) == [("LL203", "modules/fn/main.tf", 7), ("LL216", "main.tf", 19)]

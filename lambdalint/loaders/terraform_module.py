@@ -130,9 +130,16 @@ class TerraformModule:
 
     def output_reference(self, key: str) -> tuple[str, str, str] | None:
         """The resource attribute `output "<key>"` of this module is (`aws_iam_role.role.name`),
-        if that is what its value refers to: how a caller names what the module made."""
+        if that is what its value refers to: how a caller names what the module made. An output
+        of the whole resource (`value = aws_lambda_function.this`, which the caller reads as
+        `module.x.lambda.arn`) gives the attribute `""`."""
         value = self.output_value(key)
-        return self.reference(value) if value is not None else None
+        if value is None:
+            return None
+        parts = value.value.strip().split(".") if value.origin == "unresolved" and isinstance(value.value, str) else []
+        if len(parts) == 2 and parts[0].startswith("aws_") and "[" not in parts[1]:
+            return parts[0], parts[1], ""
+        return self.reference(value)
 
     def output_value(self, key: str) -> Located | None:
         """The value of `output "<key>"` of this module, as this module evaluates it."""
