@@ -324,3 +324,19 @@ def lambda_handler(event, context):
     result = run_lint(tmp_path, select=("LL101", "LL107"))
     assert sorted((f.code, f.span.line, f.related[0].span.line) for f in result.visible) == [
         ("LL101", 29, 14), ("LL107", 29, 19)]
+
+
+def test_a_handler_bound_to_a_value_is_noted_as_not_checked(tmp_path: Path) -> None:
+    """`handler = create_handler(...)` (jblukach/lunker): the closure it returns makes a client on
+    every invocation, and the handler-code rules said nothing, not even a note."""
+    write_tree(tmp_path, {
+        "template.yaml": "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n"
+                         "    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: src/\n"
+                         "      Handler: app.handler\n      Runtime: python3.12\n      Timeout: 10\n",
+        "src/app.py": "from factory import create_handler\n\nhandler = create_handler('x')\n",
+        "src/factory.py": "import boto3\n\n\ndef create_handler(name):\n    def configured_handler(event, context):\n"
+                          "        return boto3.client('s3').list_buckets()\n    return configured_handler\n",
+    })
+    result = run_lint(tmp_path)
+    assert any("`Fn`: its handler `handler` is a value, not a `def`" in note and "LL101-LL110" in note
+               for note in result.notes)

@@ -535,6 +535,12 @@ def analyse(project: Project, handler_patterns: Sequence[str],
         if entry.template_function is None and (function is None or not _handler_signature(function)):
             continue
         analysis.handlers.append(handler)
+        if entry.template_function is not None and function is None and handler.bound:
+            # `handler = Mangum(app)`, `handler = create_handler(config)`: what runs per invocation
+            # is made by a call the walk does not enter
+            project.note(f"{entry.template_function.label}: its handler `{entry.function}` is a value, not a `def`; "
+                         "the code it runs on each invocation is not followed, so the handler-code rules "
+                         "(LL101-LL110) did not check it")
     _drop_called_handlers(analysis)
     return analysis
 
