@@ -12,8 +12,12 @@ from lambdalint.triggers import function_triggers
 # queue encrypted with a customer key), so no call in the code shows it.
 _ALWAYS = frozenset({"logs", "xray", "kms"})
 # The event sources Lambda polls with the function's role, by trigger kind.
-_POLLED = {"sqs": "sqs", "kinesis": "kinesis", "dynamodb": "dynamodb", "stream": "*", "msk": "kafka",
+_POLLED = {"sqs": "sqs", "kinesis": "kinesis", "stream": "*", "msk": "kafka",
            "kafka": "kafka", "mq": "mq", "documentdb": "rds"}
+# A DynamoDB stream's poller reads the stream, never the table: only these of the service's actions
+# are the platform's (a `dynamodb:GetItem` the code never calls stays unused).
+_POLLED_ACTIONS = {"dynamodb": frozenset({"dynamodb:describestream", "dynamodb:getrecords",
+                                          "dynamodb:getsharditerator", "dynamodb:liststreams"})}
 # Event sources Lambda reaches inside a VPC with credentials from Secrets Manager: their pollers
 # describe the network and read the secret with the function's role.
 _BROKERS = frozenset({"mq", "msk", "kafka", "documentdb"})
@@ -24,7 +28,8 @@ _DELIVERY_SERVICES = frozenset({"sqs", "sns", "lambda", "events"})
 def platform_services(function: Function) -> set[str]:
     """The IAM services (lowercase prefixes; `*` for any) the platform uses through `function`'s
     role: logging and tracing, the sources it polls, where failed events are delivered, the key
-    of its environment."""
+    of its environment; and, where it uses only some of a service's actions, those actions
+    (lowercase: `dynamodb:getrecords` for a DynamoDB stream). `uses(platform, action)` reads it."""
     services = set(_ALWAYS)
     for trigger in function_triggers(function):
         polled = _POLLED.get(trigger.kind)
@@ -32,6 +37,7 @@ def platform_services(function: Function) -> set[str]:
             services |= trigger.may_poll
         elif polled:
             services.add(polled)
+        services |= _POLLED_ACTIONS.get(trigger.kind, frozenset())
         if trigger.kind in _BROKERS:
             services |= {"ec2", "secretsmanager"}
     # where failed or finished events go is sent to with the function's role: its own dead-letter
@@ -42,3 +48,20 @@ def platform_services(function: Function) -> set[str]:
     if function.setting("KmsKeyArn") is not None:
         services.add("kms")
     return services
+
+
+def uses(platform: set[str], action: str) -> bool:
+    """Whether the platform (`platform_services`) uses `action` (`s3:GetObject`, or a pattern such
+    as `dynamodb:*`, which a stream poller's actions match)."""
+    import fnmatch
+
+    text = action.strip().lower()
+    service = text.partition(":")[0]
+    return "*" in platform or service in platform or \
+        any(fnmatch.fnmatchcase(used, text) for used in platform if ":" in used)
+
+
+def uses_service(platform: set[str], service: str) -> bool:
+    """Whether the platform uses any action of `service`."""
+    prefix = service.lower()
+    return "*" in platform or prefix in platform or any(used.startswith(prefix + ":") for used in platform)

@@ -20,6 +20,8 @@ from lambdalint.triggers import (
     template_triggers,
 )
 from lambdalint.platform_access import platform_services
+from lambdalint.platform_access import uses as platform_uses
+from lambdalint.platform_access import uses_service as platform_uses_service
 from lambdalint.code.analysis import CodeAnalysis, Handler, Reached
 from lambdalint.code.aws import aws_calls
 from lambdalint.code.facts import (AWS_NAMES, ENV_NAMES, EVENT_S3_BUCKET, EVENT_SNS_TOPIC, UNKNOWN_ARG, Arg, CallFact,
@@ -92,6 +94,8 @@ __all__ = [
     "schedule_expressions", "template_triggers",
     # what the platform does with a function's role, whatever its code calls (LL301, LL322)
     "platform_services",
+    "platform_uses",
+    "platform_uses_service",
     # handler code (lambdalint.code)
     "AWS_NAMES", "Arg", "CONTEXT_NAMES", "ENV_NAMES", "EVENT_S3_BUCKET", "EVENT_SNS_TOPIC", "UNKNOWN_ARG", "CallFact", "CodeAnalysis", "FunctionFacts", "Handler", "ModuleFacts",
     "MoveToModuleScope", "MutationFact", "Reached", "aws_calls", "call_findings", "called_as_written", "code_analysis",

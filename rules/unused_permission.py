@@ -47,7 +47,9 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from lambdalint.rulekit import AWS_NAMES, Context, Finding, Rule, bad, execution_roles, good, platform_services
+from lambdalint.rulekit import (
+    AWS_NAMES, Context, Finding, Rule, bad, execution_roles, good, platform_services, platform_uses,
+)
 
 _SERVICE = re.compile(r"([A-Za-z0-9-]+):(.+)")
 # Actions a call needs besides its own (`iam:PassRole` for any call that hands a role to a service).
@@ -127,7 +129,7 @@ def _judged_actions(statements, platform: set[str], reported: set[object]) -> It
             if match is None or action.span in reported:
                 continue
             service = match.group(1).lower()
-            if service in platform or "*" in platform or _PLATFORM_ACTIONS.fullmatch(text.strip()) \
+            if platform_uses(platform, text) or _PLATFORM_ACTIONS.fullmatch(text.strip()) \
                     or _DEPENDENT.fullmatch(text.strip()):
                 continue
             yield statement, action, text, service, match.group(2)
@@ -217,6 +219,90 @@ def handler(event, context):
                 - ec2:UnassignPrivateIpAddresses
               Resource: '*'"""), "src/app.py": _CODE},
              title="the network interface permissions Lambda uses to attach the function to its VPC"),
+        bad(files={"template.yaml": """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Properties:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      StreamSpecification: {StreamViewType: NEW_IMAGE}
+  ApprovalSync:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Events:
+        Changes:
+          Type: DynamoDB
+          Properties:
+            Stream: !GetAtt Properties.StreamArn
+            StartingPosition: LATEST
+      Policies:
+        - AWSLambdaBasicExecutionRole
+        - Statement:
+            - Effect: Allow
+              Action:
+                - dynamodb:DescribeStream
+                - dynamodb:GetRecords
+                - dynamodb:GetShardIterator
+                - dynamodb:ListStreams
+                - dynamodb:GetItem  # [unused-permission]
+              Resource: "*"
+""", "src/app.py": """\
+import json
+import os
+
+import boto3
+
+sfn = boto3.client("stepfunctions")
+
+
+def handler(event, context):
+    for record in event["Records"]:
+        sfn.send_task_success(taskToken=record["dynamodb"]["NewImage"]["token"]["S"], output=json.dumps({}))
+"""}, title="a DynamoDB stream's poller reads the stream, not the table (AndreiLesi/aws-serverless-developer-ws)"),
+        good(files={"template.yaml": """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Properties:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      StreamSpecification: {StreamViewType: NEW_IMAGE}
+  ApprovalSync:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Events:
+        Changes:
+          Type: DynamoDB
+          Properties:
+            Stream: !GetAtt Properties.StreamArn
+            StartingPosition: LATEST
+      Policies:
+        - AWSLambdaBasicExecutionRole
+        - Statement:
+            - Effect: Allow
+              Action:
+                - dynamodb:*
+              Resource: "*"
+""", "src/app.py": """\
+import json
+import os
+
+import boto3
+
+sfn = boto3.client("stepfunctions")
+
+
+def handler(event, context):
+    for record in event["Records"]:
+        sfn.send_task_success(taskToken=record["dynamodb"]["NewImage"]["token"]["S"], output=json.dumps({}))
+"""}, title="dynamodb:* covers what a stream's poller does"),
         good(files={"template.yaml": _TEMPLATE.replace("  # [unused-permission]", ""), "src/app.py": _CODE.replace(
             'boto3.client("s3")', 'boto3.client(os.environ.get("SERVICE", "s3"))')},
              title="a client whose service is not a literal: the set of calls is not complete"),

@@ -38,7 +38,9 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from lambdalint.rulekit import Context, Finding, Rule, bad, good, name_list, platform_services, statements_once
+from lambdalint.rulekit import (
+    Context, Finding, Rule, bad, good, name_list, platform_services, platform_uses_service, statements_once,
+)
 
 _SERVICE_WILDCARD = re.compile(r"([A-Za-z0-9-]+):\*")
 
@@ -85,7 +87,7 @@ def _hint(ctx: Context, text: str, service: str | None, functions: list, where: 
     prefix = f"{service.lower()}:" if service else ""
     actions = sorted({a for n in found for a in n.actions() if a.lower().startswith(prefix)}, key=str.lower)
     platform = {s for f in functions for s in platform_services(f)}
-    if service is None or service.lower() in platform or "*" in platform:
+    if service is None or platform_uses_service(platform, service):
         # Lambda itself writes the logs and polls the queue with the role: the code's calls are not all it needs
         if not actions:
             return f"List the actions the platform needs instead of `{text}` ({where}): the code calls none."
