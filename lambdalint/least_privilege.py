@@ -184,6 +184,8 @@ def policy_document(needs: FunctionNeeds) -> dict:
     for need in needs.needs:
         if need.use in ("possible", "alternative"):
             continue  # not every call needs it: a policy granting it would not be least privilege
+        if need.call.client.credentials != "role":  # type: ignore[attr-defined]
+            continue  # made with credentials from `assume_role`: another role's permissions
         kind = resources.get(need.resource).get("Type") if need.resource else None
         type_name = kind.value if kind is not None else None
         if need.resource is None:

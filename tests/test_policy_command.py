@@ -59,3 +59,26 @@ def test_unknown_function_and_missing_path_are_usage_errors(tmp_path: Path) -> N
     assert run.returncode == 2 and len(run.stderr.strip().splitlines()) == 1
     run = policy(str(tmp_path / "missing"))
     assert run.returncode == 2 and len(run.stderr.strip().splitlines()) == 1
+
+
+def test_calls_made_with_assumed_credentials_are_not_in_the_execution_roles_policy(tmp_path: Path) -> None:
+    """A client built from `assume_role`'s keys acts with that role's permissions
+    (ServerlessOpsIO/backstage-aws-resource-collector): the execution role needs `sts:AssumeRole`,
+    not the ECS calls made in the other account."""
+    from conftest import write_tree
+
+    write_tree(tmp_path, {
+        "template.yaml": "Transform: AWS::Serverless-2016-10-31\nResources:\n  Collect:\n"
+                         "    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: src/\n"
+                         "      Handler: app.handler\n      Runtime: python3.12\n      Timeout: 30\n",
+        "src/app.py": "import boto3\n\nsts = boto3.client('sts')\n\n\ndef handler(event, context):\n"
+                      "    keys = sts.assume_role(RoleArn=event['role'], RoleSessionName='collect')['Credentials']\n"
+                      "    ecs = boto3.client('ecs', aws_access_key_id=keys['AccessKeyId'],\n"
+                      "                       aws_secret_access_key=keys['SecretAccessKey'],\n"
+                      "                       aws_session_token=keys['SessionToken'])\n"
+                      "    return ecs.list_clusters()\n",
+    })
+    run = policy(str(tmp_path), "--format", "json")
+    assert run.returncode == 0, run.stderr
+    (collect,) = json.loads(run.stdout)["functions"]
+    assert collect["policy"]["Statement"] == [{"Effect": "Allow", "Action": ["sts:AssumeRole"], "Resource": "*"}]
