@@ -202,6 +202,18 @@ def handler(event, context):
                                CopySource={"Bucket": BUCKET, "Key": item["Key"]})
 """
 
+_BUCKET_POLICY = """\
+  ReportsPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref Reports
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {{AWS: !GetAtt ArchiveFunctionRole.Arn}}
+            Action: {action}
+            Resource: !GetAtt Reports.Arn
+"""
 _S3_CLEANUP = """\
 import os
 
@@ -363,30 +375,10 @@ def handler(event, context):
     for key in event["keys"]:
         archive(key)
 """}, title="a client of the handler used in a function defined inside it (hammady/wwpray)"),
-        good(files={"template.yaml": _S3_SAM.format(actions="s3:GetObject") + """\
-  ReportsPolicy:
-    Type: AWS::S3::BucketPolicy
-    Properties:
-      Bucket: !Ref Reports
-      PolicyDocument:
-        Statement:
-          - Effect: Allow
-            Principal: {AWS: !GetAtt ArchiveFunctionRole.Arn}
-            Action: s3:ListBucket
-            Resource: !GetAtt Reports.Arn
-""", "src/app.py": _S3_HANDLER}, title="a bucket policy may grant the role what its own policies do not"),
-        good(files={"template.yaml": _S3_SAM.format(actions="s3:GetObject") + """\
-  ReportsPolicy:
-    Type: AWS::S3::BucketPolicy
-    Properties:
-      Bucket: !Ref Reports
-      PolicyDocument:
-        Statement:
-          - Effect: Allow
-            Principal: {AWS: !GetAtt ArchiveFunctionRole.Arn}
-            Action: s3:DeleteBucket
-            Resource: !GetAtt Reports.Arn
-""", "src/app.py": """\
+        good(files={"template.yaml": _S3_SAM.format(actions="s3:GetObject") + _BUCKET_POLICY.format(action="s3:ListBucket"),
+                    "src/app.py": _S3_HANDLER}, title="a bucket policy may grant the role what its own policies do not"),
+        good(files={"template.yaml": _S3_SAM.format(actions="s3:GetObject") + _BUCKET_POLICY.format(action="s3:DeleteBucket"),
+                    "src/app.py": """\
 import os
 
 import boto3

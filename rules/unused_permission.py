@@ -170,6 +170,46 @@ def handler(event, context):
     s3.put_object(Bucket=os.environ["BUCKET"], Key=event["key"] + ".done", Body=body)
 """
 
+_STREAM_TEMPLATE = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Properties:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      StreamSpecification: {{StreamViewType: NEW_IMAGE}}
+  ApprovalSync:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Events:
+        Changes:
+          Type: DynamoDB
+          Properties:
+            Stream: !GetAtt Properties.StreamArn
+            StartingPosition: LATEST
+      Policies:
+        - AWSLambdaBasicExecutionRole
+        - Statement:
+            - Effect: Allow
+              Action:{actions}
+              Resource: "*"
+"""
+_STREAM_CODE = """\
+import json
+
+import boto3
+
+sfn = boto3.client("stepfunctions")
+
+
+def handler(event, context):
+    for record in event["Records"]:
+        sfn.send_task_success(taskToken=record["dynamodb"]["NewImage"]["token"]["S"], output=json.dumps({}))
+"""
+
 RULE = Rule(
     code="LL322",
     slug="unused-permission",
@@ -219,90 +259,15 @@ def handler(event, context):
                 - ec2:UnassignPrivateIpAddresses
               Resource: '*'"""), "src/app.py": _CODE},
              title="the network interface permissions Lambda uses to attach the function to its VPC"),
-        bad(files={"template.yaml": """\
-AWSTemplateFormatVersion: "2010-09-09"
-Transform: AWS::Serverless-2016-10-31
-Resources:
-  Properties:
-    Type: AWS::DynamoDB::Table
-    Properties:
-      StreamSpecification: {StreamViewType: NEW_IMAGE}
-  ApprovalSync:
-    Type: AWS::Serverless::Function
-    Properties:
-      CodeUri: src/
-      Handler: app.handler
-      Runtime: python3.12
-      Events:
-        Changes:
-          Type: DynamoDB
-          Properties:
-            Stream: !GetAtt Properties.StreamArn
-            StartingPosition: LATEST
-      Policies:
-        - AWSLambdaBasicExecutionRole
-        - Statement:
-            - Effect: Allow
-              Action:
+        bad(files={"template.yaml": _STREAM_TEMPLATE.format(actions="""
                 - dynamodb:DescribeStream
                 - dynamodb:GetRecords
                 - dynamodb:GetShardIterator
                 - dynamodb:ListStreams
-                - dynamodb:GetItem  # [unused-permission]
-              Resource: "*"
-""", "src/app.py": """\
-import json
-import os
-
-import boto3
-
-sfn = boto3.client("stepfunctions")
-
-
-def handler(event, context):
-    for record in event["Records"]:
-        sfn.send_task_success(taskToken=record["dynamodb"]["NewImage"]["token"]["S"], output=json.dumps({}))
-"""}, title="a DynamoDB stream's poller reads the stream, not the table (AndreiLesi/aws-serverless-developer-ws)"),
-        good(files={"template.yaml": """\
-AWSTemplateFormatVersion: "2010-09-09"
-Transform: AWS::Serverless-2016-10-31
-Resources:
-  Properties:
-    Type: AWS::DynamoDB::Table
-    Properties:
-      StreamSpecification: {StreamViewType: NEW_IMAGE}
-  ApprovalSync:
-    Type: AWS::Serverless::Function
-    Properties:
-      CodeUri: src/
-      Handler: app.handler
-      Runtime: python3.12
-      Events:
-        Changes:
-          Type: DynamoDB
-          Properties:
-            Stream: !GetAtt Properties.StreamArn
-            StartingPosition: LATEST
-      Policies:
-        - AWSLambdaBasicExecutionRole
-        - Statement:
-            - Effect: Allow
-              Action:
-                - dynamodb:*
-              Resource: "*"
-""", "src/app.py": """\
-import json
-import os
-
-import boto3
-
-sfn = boto3.client("stepfunctions")
-
-
-def handler(event, context):
-    for record in event["Records"]:
-        sfn.send_task_success(taskToken=record["dynamodb"]["NewImage"]["token"]["S"], output=json.dumps({}))
-"""}, title="dynamodb:* covers what a stream's poller does"),
+                - dynamodb:GetItem  # [unused-permission]"""), "src/app.py": _STREAM_CODE},
+            title="a DynamoDB stream's poller reads the stream, not the table (AndreiLesi/aws-serverless-developer-ws)"),
+        good(files={"template.yaml": _STREAM_TEMPLATE.format(actions=" dynamodb:*"), "src/app.py": _STREAM_CODE},
+             title="dynamodb:* covers what a stream's poller does"),
         good(files={"template.yaml": _TEMPLATE.replace("  # [unused-permission]", ""), "src/app.py": _CODE.replace(
             'boto3.client("s3")', 'boto3.client(os.environ.get("SERVICE", "s3"))')},
              title="a client whose service is not a literal: the set of calls is not complete"),
