@@ -85,6 +85,11 @@ class FunctionNeeds(NamedTuple):
                   for c in self.undecided]
         return lines
 
+    def undetermined(self) -> str:
+        """The note of LL321 and LL322 (one note, which the run shows once) for calls not all known."""
+        return f"{self.function.label} makes AWS calls that could not all be determined ({self.gaps()[0]}): " \
+            "they were not checked against its role, nor its permissions for being unused"
+
     def unneeded(self) -> list[str]:
         """The calls that need no IAM permission, one line each."""
         return [f"{c.call.span.path}:{c.call.span.line}: `{c.service}` `{c.method}`: needs no IAM permission"

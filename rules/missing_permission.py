@@ -68,7 +68,13 @@ from lambdalint.rulekit import (AWS_NAMES, RESOURCE_POLICY_SERVICES, Context, Fi
 def check(ctx: Context) -> Iterator[Finding]:
     from lambdalint.least_privilege import function_needs
 
-    calling = [n for n in function_needs(ctx) if n.needs]
+    every = function_needs(ctx)
+    for needs in every:
+        if needs.unknown:
+            # a client the analysis cannot name (`boto3.client(service)` behind a getter): its calls
+            # are not known, so not checked; say so rather than pass them
+            ctx.note(needs.undetermined())
+    calling = [n for n in every if n.needs]
     if not calling:
         return  # no handler calls AWS: the roles need not be built (an editor's save stays cheap)
     from lambdalint.policy_eval import Policy

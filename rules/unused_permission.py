@@ -90,8 +90,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         if any(n is None or not n.complete for n in found):
             for function, n in zip(functions, found):
                 if n is not None and not n.complete:
-                    ctx.note(f"{function.label} makes AWS calls that could not all be determined "
-                             f"({n.gaps()[0]}); unused permissions were not checked")
+                    ctx.note(n.undetermined())
             continue
         on_behalf: set[str] = set()
         for service in {a.partition(":")[0].lower() for n in found for a in n.used_actions()}:

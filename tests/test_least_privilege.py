@@ -26,6 +26,28 @@ def test_sam_write_with_a_read_policy_template_and_a_wildcard_queue_policy() -> 
     assert "`DynamicFunction` makes AWS calls that could not all be determined" in notes
 
 
+def test_calls_that_cannot_be_named_are_noted_by_ll321_alone(tmp_path) -> None:
+    """Every client behind a getter keyed by a service parameter (0xEB0din/HoloSecure): no call is
+    known, so LL321 checks none; run alone, it says so, in the note LL322 gives too."""
+    from conftest import write_tree
+
+    write_tree(tmp_path, {
+        "template.yaml": "Transform: AWS::Serverless-2016-10-31\nResources:\n  Enrich:\n"
+                         "    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: src/\n"
+                         "      Handler: app.handler\n      Runtime: python3.12\n      Timeout: 30\n"
+                         "      Policies:\n        - Statement:\n            - Effect: Allow\n"
+                         "              Action: guardduty:ListFindings\n              Resource: '*'\n",
+        "src/clients.py": "import boto3\n\n_clients = {}\n\n\ndef _get(service):\n    if service not in _clients:\n"
+                          "        _clients[service] = boto3.client(service)\n    return _clients[service]\n\n\n"
+                          "def guardduty():\n    return _get('guardduty')\n",
+        "src/app.py": "import clients\n\n\ndef handler(event, context):\n"
+                      "    return clients.guardduty().list_detectors()\n",
+    })
+    for select in (("LL321",), ("LL321", "LL322")):
+        notes = [n for n in run_lint(tmp_path, select=select).notes if "could not all be determined" in n]
+        assert len(notes) == 1 and "`Enrich`" in notes[0] and "not checked against its role" in notes[0]
+
+
 def test_cloudformation_role_shared_by_two_functions_is_judged_by_the_union_of_their_calls() -> None:
     result = run_lint(PROJECTS / "least-privilege-cloudformation", select=("LL321", "LL322"))
     assert codes_at(result) == [("LL321", "src/read.py", 11), ("LL322", "template.yaml", 37),
