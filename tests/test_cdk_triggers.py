@@ -7,7 +7,7 @@ from pathlib import Path
 
 from lambdalint.triggers import template_triggers
 
-from conftest import FIXTURES, run_lint, write_tree
+from conftest import FIXTURES, codes_at, run_lint, write_tree
 
 APP = FIXTURES / "projects" / "cdk-python-triggers"
 
@@ -232,3 +232,23 @@ app.synth()
     [finding] = run_lint(tmp_path, select=("LL202",)).findings
     assert "consumes `OrderQueue`" in finding.message
     assert finding.hint.endswith("`SqsEventSource(queue, max_concurrency=...)`.")
+
+
+def test_a_queue_whose_visibility_timeout_is_the_functions_own_timeout(tmp_path: Path) -> None:
+    """`visibility_timeout=fn.timeout` (ran-isenberg/aws-serverless-cron-template): 30 s against a
+    30 s function is less than the 6x AWS asks for; left unresolved, the queue passed. A function
+    that sets no timeout gives CDK's `None`, which stays unknown."""
+    from conftest import write_tree
+
+    app = ("from aws_cdk import App, Duration, Stack\n"
+           "from aws_cdk import aws_lambda as _lambda, aws_lambda_event_sources as sources, aws_sqs as sqs\n\n\n"
+           "class Cron(Stack):\n    def __init__(self, scope, id):\n        super().__init__(scope, id)\n"
+           "        fn = _lambda.Function(self, 'Fn', handler='app.handler', runtime=_lambda.Runtime.PYTHON_3_12,\n"
+           "                              code=_lambda.Code.from_asset('src'){timeout})\n"
+           "        queue = sqs.Queue(self, 'Q', visibility_timeout=fn.timeout)\n"
+           "        fn.add_event_source(sources.SqsEventSource(queue))\n\n\n"
+           "app = App()\nCron(app, 'cron')\napp.synth()\n")
+    for timeout, expected in ((", timeout=Duration.seconds(30)", [("LL203", "app.py", 9)]), ("", [])):
+        write_tree(tmp_path, {"cdk.json": '{"app": "python3 app.py"}', "app.py": app.format(timeout=timeout),
+                              "src/app.py": "def handler(event, context):\n    return 1\n"})
+        assert codes_at(run_lint(tmp_path, select=("LL203",))) == expected

@@ -89,6 +89,11 @@ def construct_attribute(construct: Construct, attribute: str, span: Span) -> Val
         return None
     if attribute in ("role", "grant_principal"):
         return None  # a function's role is in its attributes when the model holds it
+    if attribute == "timeout" and construct.resource is not None:
+        # `visibility_timeout=fn.timeout`: the function's own timeout, where it is read; None (left
+        # unresolved) when the function sets none, as CDK's `fn.timeout` is then
+        timeout = construct.resource.get("Properties", "Timeout")
+        return Located(timeout.value, span) if timeout is not None and timeout.origin == "explicit" else None
     if attribute.endswith("_arn"):
         return Located({"Fn::GetAtt": Located([Located(construct.logical_id, span), Located("Arn", span)], span)},
                        span)
