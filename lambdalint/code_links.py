@@ -9,10 +9,9 @@ given resource.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterator
 
 from lambdalint.code.analysis import CodeAnalysis, Handler
-from lambdalint.code.facts import EnvFact, FunctionFacts, ModuleFacts
+from lambdalint.code.facts import EnvFact, ModuleFacts
 from lambdalint.code.scan import imported_modules
 from lambdalint.located import Located
 from lambdalint.model import Function, Project
@@ -30,24 +29,6 @@ RUNTIME_VARIABLES = frozenset({
     "_AWS_XRAY_DAEMON_ADDRESS", "_AWS_XRAY_DAEMON_PORT", "_LAMBDA_TELEMETRY_LOG_FD",
     "AWS_LAMBDA_LOG_FORMAT", "AWS_LAMBDA_LOG_LEVEL", "AWS_LAMBDA_MAX_CONCURRENCY",
 })
-
-
-def reached_functions(analysis: CodeAnalysis, handler: Handler) -> Iterator[tuple[ModuleFacts, FunctionFacts]]:
-    """The handler and every project function it may call, once each (init-only calls included:
-    a variable read on the first invocation fails just the same)."""
-    if handler.module is None or handler.function is None:
-        return
-    stack = [(handler.module, handler.function)]
-    seen: set[tuple[str, str]] = set()
-    while stack:
-        module, function = stack.pop()
-        if (module.path, function.qualname) in seen:
-            continue
-        seen.add((module.path, function.qualname))
-        yield module, function
-        for call in function.calls:
-            stack.extend(analysis.callees(module, function, call, handler.entry.roots))
-            stack.extend(analysis.callback_callees(module, function, call, handler.entry.roots))
 
 
 def imported_closure(analysis: CodeAnalysis, handler: Handler, project: Project) -> list[ModuleFacts]:
@@ -75,12 +56,15 @@ def imported_closure(analysis: CodeAnalysis, handler: Handler, project: Project)
 def reachable_env(analysis: CodeAnalysis, handler: Handler, project: Project
                   ) -> list[tuple[EnvFact, ModuleFacts]]:
     """Environment reads and writes the handler's code may run: module level of every imported
-    module, and the bodies of the functions it reaches."""
+    module, and the bodies of the functions it reaches, from the handler or from module-level code
+    (`load_sentry()` at import time), init-only calls included: a variable read on the first
+    invocation fails just the same."""
     facts: list[tuple[EnvFact, ModuleFacts]] = []
     for module in imported_closure(analysis, handler, project):
         facts.extend((e, module) for e in module.env if e.function is None)
-    for module, function in reached_functions(analysis, handler):
-        facts.extend((e, module) for e in module.env if e.function == function.qualname)
+    for module, function in analysis.reachable(handler):
+        if function.qualname:  # module-level code, already above
+            facts.extend((e, module) for e in module.env if e.function == function.qualname)
     unique: dict[object, tuple[EnvFact, ModuleFacts]] = {}
     for fact, module in facts:
         unique.setdefault(fact.span, (fact, module))

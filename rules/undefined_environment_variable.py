@@ -291,6 +291,25 @@ def handler(event, context):
     boto3.client("sqs").send_message(QueueUrl=queue_url, MessageBody="{}")
     return {"table": os.environ["TABLE_NAME"]}
 """}, title="a module global another module imports"),
+        bad(files={"template.yaml": SAM, "src/monitoring.py": """\
+from os import environ
+
+import sentry_sdk
+
+
+def load_sentry():
+    sentry_sdk.init(dsn=environ.get("SENTRY_DSN_CLASSIFIER"))  # [undefined-environment-variable]
+""", "src/app.py": """\
+import os
+
+from monitoring import load_sentry
+
+load_sentry()
+
+
+def handler(event, context):
+    return {"table": os.environ["TABLE_NAME"]}
+"""}, title="a read in a function the module runs at import (mentorpal/mentor-upload-processor)"),
         bad(files={"template.yaml": SAM, "src/app.py": """\
 import json
 import os

@@ -110,7 +110,7 @@ def test_pending_files_exist() -> None:
 # (`needs_code`, or `after_code` when it only uses it where present), since the engine runs the
 # other rules while code workers are still busy.
 _CODE_READS = ("project.code", "project.problems", "project.sources", "function_needs", "code_analysis(",
-               "least_privilege", "code_links", "call_findings", "handler_owner", "reached_functions")
+               "least_privilege", "code_links", "call_findings", "handler_owner")
 
 
 def test_a_rule_that_reads_the_code_analysis_waits_for_it() -> None:
