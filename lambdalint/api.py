@@ -195,30 +195,39 @@ def _check_found(found: Discovered, progress: Progress | None, *, config: Config
             except Exception as exc:  # noqa: BLE001 - the template rules can still run
                 project.errors.append(describe_error(exc, "handler code analysis"))
         coded = len(project.notes)
+        if warm is not None:
+            # no more jobs: the workers read end-of-file and leave while the rules run, so that
+            # `close` below reaps a leader already gone instead of waiting for a killed one
+            warm.release()
+    except BaseException:
+        if warm is not None:
+            warm.close()
+        raise
+    try:
+        errors: list[str] = list(project.errors) + early_errors
+        more_findings, more_ran = _check(rest, project, config, today, progress, errors, rule_notes)
+        findings += more_findings
+        ran += more_ran
+        findings = _map_back(findings, project)  # out of `cdk.out`, before suppressions read the lines
+        read_line = _line_reader(project)
+        usage = apply_suppressions(findings, project, config, registry, read_line)
+        later = [(rule, options) for rule, options in contexts if rule.after_suppressions]
+        if later:
+            project.analyses[ANALYSIS_KEY] = SuppressionRun(usage, frozenset(ran), config, registry)
+            more, _ = _check(later, project, config, today, progress, errors, rule_notes)
+            more = _map_back(more, project)
+            apply_suppressions(more, project, config, registry, read_line, explicit=True)
+            findings += more
+        # as a run that took the rules in order would have noted them
+        notes = project.notes
+        groups = [("loading", notes[:loaded]), ("handler code", notes[loaded:coded])]
+        groups += [(rule.code, rule_notes.get(rule.code, [])) for rule, _ in first]
+        groups.append(("suppressions", notes[coded:]))
+        groups += [(rule.code, rule_notes.get(rule.code, [])) for rule, _ in later]
+        return CheckedPart(project, findings, errors, groups, _file_paths(project), _functions(project, focused))
     finally:
         if warm is not None:
             warm.close()
-    errors: list[str] = list(project.errors) + early_errors
-    more_findings, more_ran = _check(rest, project, config, today, progress, errors, rule_notes)
-    findings += more_findings
-    ran += more_ran
-    findings = _map_back(findings, project)  # out of `cdk.out`, before suppressions read the lines
-    read_line = _line_reader(project)
-    usage = apply_suppressions(findings, project, config, registry, read_line)
-    later = [(rule, options) for rule, options in contexts if rule.after_suppressions]
-    if later:
-        project.analyses[ANALYSIS_KEY] = SuppressionRun(usage, frozenset(ran), config, registry)
-        more, _ = _check(later, project, config, today, progress, errors, rule_notes)
-        more = _map_back(more, project)
-        apply_suppressions(more, project, config, registry, read_line, explicit=True)
-        findings += more
-    # as a run that took the rules in order would have noted them
-    notes = project.notes
-    groups = [("loading", notes[:loaded]), ("handler code", notes[loaded:coded])]
-    groups += [(rule.code, rule_notes.get(rule.code, [])) for rule, _ in first]
-    groups.append(("suppressions", notes[coded:]))
-    groups += [(rule.code, rule_notes.get(rule.code, [])) for rule, _ in later]
-    return CheckedPart(project, findings, errors, groups, _file_paths(project), _functions(project, focused))
 
 
 def _functions(project: Project, focused: Focus | None) -> int:

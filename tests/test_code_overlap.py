@@ -535,3 +535,29 @@ def test_the_command_forks_its_code_worker_first_only_for_runs_over_folders(
     monkeypatch.setattr(workers, "prepare", lambda compiled=None: prepared.append(True) or "leader")
     assert __main__._prepared(args) == ("leader" if forks else None)
     assert prepared == ([True] if forks else [])
+
+
+RELEASE_PROBE = """
+import os, sys, time
+from lambdalint.code import workers
+pool = workers.CodeWorkers(1)
+leader = pool._leader
+assert pool.alive and leader
+pool.release()  # no more jobs: the leader reads end-of-file and leaves on its own
+deadline = time.monotonic() + 60
+gone = 0
+while not gone and time.monotonic() < deadline:
+    gone = os.waitpid(leader, os.WNOHANG)[0]
+    time.sleep(0.01)
+print("gone" if gone == leader else "alive")
+pool._leader = 0  # reaped here already: `close` has nothing left to wait for
+pool.close()
+"""
+
+
+def test_released_workers_leave_on_their_own() -> None:
+    """`release` (the engine's, once the last job is answered): the workers exit while the rules
+    run, so `close` reaps a leader that is already gone instead of killing it and waiting."""
+    run = subprocess.run([sys.executable, "-c", RELEASE_PROBE], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "gone"

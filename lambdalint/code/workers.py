@@ -345,6 +345,13 @@ class CodeWorkers:
         if worker.pid:
             _kill(os.kill, worker.pid)
 
+    def release(self) -> None:
+        """No more jobs: close every worker's pipes, so that each reads end-of-file and exits on
+        its own while this process goes on; `close` then finds the leader gone and reaps it at
+        once (killing a ~70 MB leader and waiting for it took ~3 ms)."""
+        while self._workers:
+            _close(self._workers.pop())
+
     def close(self) -> None:
         """Kill every worker (they hold nothing that needs a clean exit) and reap the leader."""
         if self._plan_fd >= 0:
