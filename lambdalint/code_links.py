@@ -82,7 +82,9 @@ def variables_naming(function: Function, logical_id: str, literal: str | None = 
     (`!Ref Bucket`, `!GetAtt Queue.QueueUrl`, `${Bucket}`), or equals `literal` (a Serverless
     bucket or topic name written out)."""
     found: dict[str, Located] = {}
+    reader = function.template.resource_reader
     for name, value in function.environment.items():
-        if logical_id in referenced_ids(value) or (literal is not None and value.str_value() == literal):
+        named = reader(function.template, value) if reader is not None else referenced_ids(value)
+        if logical_id in named or (literal is not None and value.str_value() == literal):
             found[name] = value
     return found

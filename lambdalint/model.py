@@ -140,6 +140,11 @@ class Template:
     def references_in(self, value: Located) -> list[DeployReference]:
         """What of `value` the deployment resolves from a parameter store or secret, in order."""
         return self.reference_reader(self, value)
+
+    # How the dialect names another resource of the template in a value, when it is not
+    # CloudFormation's `Ref`/`GetAtt`/`Sub` (`triggers.referenced_ids`): Terraform's
+    # `aws_sns_topic.alerts.arn`. None: the intrinsics are the only spelling.
+    resource_reader: Callable[[Template, Located], set[str]] | None = field(default=None, repr=False)
     # -- issue 17: gradual deployments the loader read outside any function (a Terraform
     # `aws_codedeploy_deployment_group`, which names no function), for LL214.
     traffic_shifts: list[TrafficShift] = field(default_factory=list)

@@ -336,6 +336,49 @@ def handler(event, context):
         order["enriched"] = True
         sns.publish(TopicArn=os.environ["EVENTS_TOPIC_ARN"], Message=json.dumps(order))  # [recursive-trigger]
 """}, title="SNS subscriber publishes to its own topic"),
+        bad(files={"main.tf": """\
+resource "aws_sns_topic" "guardduty_alerts" {
+  name = "guardduty-alerts"
+}
+
+resource "aws_lambda_function" "alert" {
+  function_name = "guardduty-alert"
+  role          = "arn:aws:iam::123456789012:role/alert"
+  handler       = "app.handler"
+  runtime       = "python3.12"
+  filename      = "build/alert.zip"
+  timeout       = 10
+  environment {
+    variables = {
+      SNS_TOPIC_ARN = aws_sns_topic.guardduty_alerts.arn
+    }
+  }
+}
+
+resource "aws_sns_topic_subscription" "alert" {
+  topic_arn = aws_sns_topic.guardduty_alerts.arn
+  protocol  = "lambda"
+  endpoint  = aws_lambda_function.alert.arn
+}
+
+data "archive_file" "alert" {
+  type        = "zip"
+  source_dir  = "src"
+  output_path = "build/alert.zip"
+}
+""", "src/app.py": """\
+import json
+import os
+
+import boto3
+
+sns = boto3.client("sns")
+
+
+def handler(event, context):
+    finding = json.loads(event["Records"][0]["Sns"]["Message"])
+    sns.publish(TopicArn=os.environ["SNS_TOPIC_ARN"], Message=json.dumps(finding))  # [recursive-trigger]
+"""}, title="Terraform: the variable names the topic by its address (cloudcr0w/security-alerting-pipeline)"),
         bad(files={"serverless.yml": """\
 service: media
 provider:

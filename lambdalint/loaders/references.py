@@ -123,6 +123,30 @@ _TF_PASSWORD = re.compile(r"\brandom_password\.[\w-]+(?:\[[^\]]*\])?\.result\b")
 _TF_VARIABLE = re.compile(r"(?<![\w.])var\.([A-Za-z_][\w-]*)")
 
 
+_TF_RESOURCE = re.compile(r"(?<![\w.])((?:data\.)?aws_[a-z0-9_]+\.[A-Za-z_][\w-]*)")
+
+
+def terraform_resources(template: Template, value: Located) -> set[str]:
+    """The resources a Terraform value names (`aws_sns_topic.alerts.arn`, alone or inside a
+    string), by their address and by the address with the module's prefix, as triggers name
+    their sources (`Template.resource_reader`)."""
+    found: set[str] = set()
+    prefix = getattr(template.module, "prefix", "") or ""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node.value, dict):
+            stack.extend(node.value.values())
+        elif isinstance(node.value, list):
+            stack.extend(node.value)
+        elif node.origin == "unresolved" and isinstance(node.value, str):
+            for address in _TF_RESOURCE.findall(node.value):
+                found.add(address)
+                if prefix:
+                    found.add(prefix + address)
+    return found
+
+
 def terraform_references(template: Template, value: Located) -> list[DeployReference]:
     """What of a Terraform value is a secret read at plan time: a reference the loader kept as
     text (`aws_ssm_parameter.db.value`, inside a template string too), or a module input the

@@ -34,7 +34,7 @@ from typing import Callable, Literal, NamedTuple
 from lambdalint.located import Located, Span
 from lambdalint.loaders.handlers import normalized, resolve_handler
 from lambdalint.loaders.hcl import Block, HclFile, Scope, evaluate, parse, parse_json
-from lambdalint.loaders.references import terraform_references
+from lambdalint.loaders.references import terraform_references, terraform_resources
 from lambdalint.loaders.terraform_deploy import resource_deployment
 from lambdalint.loaders.terraform_iam import caller_policies, loaded_role
 from lambdalint.loaders.terraform_lambda_module import layer_folder, module_function, module_triggers_of
@@ -163,7 +163,8 @@ def read_terraform_folder(folder: Path, paths: list[Path], files: TerraformFiles
             continue
         module.files.append(hcl)
         templates.append(Template(source=source, dialect="terraform", root=Located({}, Span.point(hcl.display, 1)),
-                                  module=module, reference_reader=terraform_references))
+                                  module=module, reference_reader=terraform_references,
+                                  resource_reader=terraform_resources))
     _index(module)
     _bind_variables(module, paths if inputs is None else [], read, display, problems)
     if inputs:
