@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, SHARED, run_lint, write_tree
+from conftest import FIXTURES, SHARED, codes_at, run_lint, write_tree
 from lambdalint.config import Config
 from lambdalint.load import load_project
 from lambdalint.model import Function, Project
@@ -1417,3 +1417,68 @@ def test_a_block_body_is_read_when_asked_for_and_count_is_looked_up_in_its_text(
     assert permission.may_set("count") and permission.attributes["count"].key_span.line == 9
     assert subnet.attributes["cidr_block"].key_span.line == 2 and subnet._body is None
     assert [b.type for b in subnet.blocks] == [] and list(subnet.attributes) == ["cidr_block", "tags"]
+
+
+def test_dynamic_blocks_over_a_known_collection_are_read_as_the_blocks_they_make(tmp_path: Path) -> None:
+    """`dynamic "statement"` and `dynamic "environment"` (johnwaghorn/list-reconciliation): over a
+    collection known here, the blocks they make count as if written out, so the role's statements
+    and the function's environment are read; over a root `var.`, which `-var` may change, they stay
+    unknown. A `dynamic "statement"` used to be dropped from its document without a word."""
+    main = """\
+data "aws_iam_policy_document" "doc" {
+  dynamic "statement" {
+    for_each = ["sqs:SendMessage"]
+    content {
+      actions   = [statement.value]
+      resources = ["*"]
+    }
+  }
+}
+
+resource "aws_iam_role" "r" {
+  name               = "r"
+  assume_role_policy = "{}"
+}
+
+resource "aws_iam_role_policy" "p" {
+  role   = aws_iam_role.r.id
+  policy = data.aws_iam_policy_document.doc.json
+}
+
+locals {
+  env = { QUEUE_URL = "https://sqs.eu-west-1.amazonaws.com/1/q" }
+}
+
+resource "aws_lambda_function" "fn" {
+  function_name = "fn"
+  role          = aws_iam_role.r.arn
+  handler       = "app.handler"
+  runtime       = "python3.12"
+  filename      = "build.zip"
+  timeout       = 10
+  dynamic "environment" {
+    for_each = length(%s) > 0 ? ["Env"] : []
+    content {
+      variables = local.env
+    }
+  }
+}
+
+variable "env" {
+  default = { QUEUE_URL = "x" }
+}
+
+data "archive_file" "zip" {
+  type        = "zip"
+  source_dir  = "src"
+  output_path = "build.zip"
+}
+"""
+    code = ("import os\n\nimport boto3\n\nsqs = boto3.client('sqs')\n\n\ndef handler(event, context):\n"
+            "    sqs.send_message(QueueUrl=os.environ['QUEUE_URL'], MessageBody='x')\n"
+            "    sqs.delete_queue(QueueUrl=os.environ['OTHER_URL'])\n")
+    write_tree(tmp_path / "known", {"main.tf": main % "local.env", "src/app.py": code})
+    assert sorted(codes_at(run_lint(tmp_path / "known", select=("LL109", "LL321")))) == [
+        ("LL109", "src/app.py", 10), ("LL321", "src/app.py", 10)]  # send_message: granted by the dynamic statement
+    write_tree(tmp_path / "root-var", {"main.tf": main % "var.env", "src/app.py": code})
+    assert codes_at(run_lint(tmp_path / "root-var", select=("LL109",))) == []

@@ -206,8 +206,8 @@ def _frompolicy_document(module: TerraformModule, body: Located, seen: frozenset
     merge replaces a statement with the same non-blank `sid` where it stands and appends the rest.
     A document in those lists that cannot be read, or a `sid` that does not resolve where
     statements are merged, leaves the whole document unknown (None)."""
-    if body.get("dynamic") is not None:
-        return None  # statements a `dynamic` block makes are not known statically
+    if body.get("dynamic statement") is not None:
+        return None  # statements a `dynamic` block makes over a collection not known here
     sources = _documents(module, body, ("source_json", "source_policy_documents"), seen)
     overrides = _documents(module, body, ("override_policy_documents", "override_json"), seen)
     if sources is None or overrides is None:

@@ -81,7 +81,15 @@ class TerraformModule:
                 continue
             body[name] = value.but(key_span=attribute.key_span)
         for nested in block.blocks:
-            # `dynamic "environment" {...}` is kept apart: what it makes is not known statically
+            made = self._dynamic(nested, scope) if nested.type == "dynamic" and nested.labels else None
+            if made is not None:
+                # over a collection known here: the blocks it makes, as if written out
+                entry = body.get(nested.labels[0])
+                if entry is None or not isinstance(entry.value, list):
+                    entry = body[nested.labels[0]] = Located([], nested.span, key_span=nested.span)
+                entry.value.extend(made)
+                continue
+            # otherwise `dynamic "environment" {...}` is kept apart: what it makes is not known
             key = f"dynamic {nested.labels[0]}" if nested.type == "dynamic" and nested.labels else nested.type
             entry = body.get(key)
             if entry is None or not isinstance(entry.value, list):
@@ -89,6 +97,31 @@ class TerraformModule:
                                             key_span=nested.span)
             entry.value.append(self.value(nested) if scope is self.scope else self._body(nested, scope))
         return Located(body, block.span)
+
+    def _dynamic(self, block: Block, scope: Scope) -> list[Located] | None:
+        """The bodies a `dynamic "x" { for_each = ...; content {...} }` block makes, its iterator
+        (`x`, or the one `iterator` names) bound to each element's `key` and `value`; None when the
+        collection is not known here (a root module's `var.`: `-var` may give another)."""
+        for_each = block.attributes.get("for_each")
+        content = next((b for b in block.blocks if b.type == "content"), None)
+        if for_each is None or content is None or (not self.prefix and "var." in _written(for_each)):
+            return None
+        named = block.attributes.get("iterator")
+        iterator = _written(named).strip() if named is not None else block.labels[0]
+        collection = for_each.evaluate(scope)
+        if collection.origin == "unresolved":
+            return None
+        if isinstance(collection.value, dict):
+            items = [(Located(key, item.key_span or item.span), item) for key, item in collection.value.items()]
+        elif isinstance(collection.value, list):
+            items = [(Located(index, item.span), item) for index, item in enumerate(collection.value)]
+        else:
+            return None
+        if any(item.origin == "unresolved" and not isinstance(item.value, (dict, list)) for _, item in items):
+            return None  # an element not known: neither is what its block says
+        return [self._body(content, replace(scope, instance={**scope.instance, f"{iterator}.key": key,
+                                                             f"{iterator}.value": item}))
+                for key, item in items]
 
     def instances(self, block: Block) -> list[tuple[str, Located]] | None:
         """Each instance a `count` / `for_each` block makes, as (its key, e.g. `[0]` or
