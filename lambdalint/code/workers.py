@@ -37,7 +37,9 @@ in the parent (`analysis._run`), so findings never depend on the workers. A lead
 forking leaves the other workers' pipes at end-of-file; one stuck before forking misses the deadline
 of every chunk, like a stuck worker.
 
-Lifetime: the workers are one process group, the leader's, so that `close` can kill them all, also
+Lifetime: once the last job is answered the engine `release`s the workers (their pipes close, each
+reads end-of-file and exits on its own while the rules run), and `close`s them after the rules. The
+workers are one process group, the leader's, so that `close` can kill them all, also
 those the parent never learns the pid of, and Ctrl-C in a terminal, which signals only the
 foreground group, leaves them to the engine's `finally: close()` (and, being in the background, they
 ignore SIGTTOU, which `stty tostop` sends a background writer). The parent reaps the leader, its
