@@ -1482,3 +1482,24 @@ data "archive_file" "zip" {
         ("LL109", "src/app.py", 10), ("LL321", "src/app.py", 10)]  # send_message: granted by the dynamic statement
     write_tree(tmp_path / "root-var", {"main.tf": main % "var.env", "src/app.py": code})
     assert codes_at(run_lint(tmp_path / "root-var", select=("LL109",))) == []
+
+
+def test_a_permission_for_a_rule_that_targets_something_else_is_no_trigger(tmp_path: Path) -> None:
+    """cloudcr0w/security-alerting-pipeline: `aws_lambda_permission` for an EventBridge rule whose
+    only target is an SNS topic; the function was said to be invoked asynchronously by EventBridge.
+    A rule whose targets this module does not give keeps the permission as its trigger."""
+    rule = ('resource "aws_cloudwatch_event_rule" "config" {\n  name = "config"\n'
+            '  event_pattern = jsonencode({ source = ["aws.config"] })\n}\n\n')
+    target = ('resource "aws_sns_topic" "alerts" {\n  name = "alerts"\n}\n\n'
+              'resource "aws_cloudwatch_event_target" "to_sns" {\n  rule = aws_cloudwatch_event_rule.config.name\n'
+              '  arn  = aws_sns_topic.alerts.arn\n}\n\n')
+    rest = ('resource "aws_lambda_permission" "events" {\n  action        = "lambda:InvokeFunction"\n'
+            '  function_name = aws_lambda_function.handler.function_name\n  principal     = "events.amazonaws.com"\n'
+            '  source_arn    = aws_cloudwatch_event_rule.config.arn\n}\n\n'
+            'resource "aws_lambda_function" "handler" {\n  function_name = "config-handler"\n'
+            '  role          = "arn:aws:iam::123456789012:role/r"\n  handler       = "app.handler"\n'
+            '  runtime       = "python3.12"\n  filename      = "build.zip"\n  timeout       = 10\n}\n')
+    write_tree(tmp_path / "elsewhere", {"main.tf": rule + target + rest})
+    write_tree(tmp_path / "unknown", {"main.tf": rule + rest})
+    assert codes_at(run_lint(tmp_path / "elsewhere", select=("LL207",))) == []
+    assert codes_at(run_lint(tmp_path / "unknown", select=("LL207",))) == [("LL207", "main.tf", 13)]

@@ -339,10 +339,21 @@ class _Collector:
         if trigger_kind is not None and function is not None:
             ref = body.get("source_arn")
             source = self.source(ref)
+            if source is not None and source.kind == "aws_cloudwatch_event_rule" and source.module is self.module \
+                    and self._targets_elsewhere(source.name, function):
+                return  # the rule's targets, all in this module, are other resources: it never invokes it
             # "AWS::Lambda::Permission": the grant only says who may invoke (dropped when
             # something else shows the same trigger)
             yield Trigger(trigger_kind, address, span, {}, function,
                           source.address if source else None, ref, "AWS::Lambda::Permission")
+
+    def _targets_elsewhere(self, rule: str, function: Function) -> bool:
+        """The module gives the rule `aws_cloudwatch_event_target`s, and none of them is `function`
+        (a permission left for an SNS topic the rule now targets): False when it gives it none here."""
+        targets = [self.body(kind, name) for kind, name in self.module.resources if kind == "aws_cloudwatch_event_target"]
+        mine = [t for t in targets if (ref := self.module.reference(t.get("rule"))) is not None
+                and ref[0] == "aws_cloudwatch_event_rule" and ref[1] == rule]
+        return bool(mine) and all(self.function_named(t.get("arn")) is not function for t in mine)
 
     def log_subscription(self, address: str, body: Located, span: Span, kind: str) -> Iterator[Trigger]:
         function = self.function_named(body.get("destination_arn"))
