@@ -361,15 +361,15 @@ class _Resolver:
             included = self.read_in(whole.group(1), depth)
             if included is not None:
                 return included.but(key_span=node.key_span)
-            target = self.lookup(whole.group(1), depth)
-            if target is not None:
+            reference = _SELF_REF.match(whole.group(1).strip())
+            target = self.lookup_node(reference.group(1), depth) if reference is not None else None
+            if _literal(target):
                 # A whole-value reference keeps the target's type (`timeout: ${self:custom.t}` is 30).
-                return node.but(value=target.value)
-            variable = self.lookup(whole.group(1), depth, variable=True)
-            if variable is not None:
+                return node.but(value=target.value)  # type: ignore[union-attr]
+            if _other_variable(target):
                 # `${self:custom.jwt}` where `custom.jwt: ${ssm:/app/jwt}`: still not a value, but
                 # the variable it stands for (what LL312 reads)
-                return node.but(value=variable.value, origin="unresolved")
+                return node.but(value=target.value, origin="unresolved")  # type: ignore[union-attr]
             return node.but(origin="unresolved")
         unresolved = False
 
@@ -395,16 +395,17 @@ class _Resolver:
             return None
         found: list[str] = []
         for key in entries.value:
-            if self.lookup_node(f"{table}{key}{rest}", depth) is None:
+            target = self.lookup_node(f"{table}{key}{rest}", depth)
+            if target is None:
                 continue
-            variable = self.lookup(f"self:{table}{key}{rest}", depth, variable=True)
-            if variable is None:
+            if not _other_variable(target):
                 return None
-            found.append(variable.value)
+            found.append(target.value)
         kinds = {text[2:].split(":", 1)[0] for text in found}
         return found[0] if len(kinds) == 1 else None
 
     def lookup_node(self, path: str, depth: int) -> Located | None:
+        """The value at `path` (`custom.stages.dev`) of the service, resolved in turn."""
         node: Located | None = self.root
         for part in path.split("."):
             node = node.get(part) if node is not None else None
@@ -428,21 +429,18 @@ class _Resolver:
             self.included.append(path)
         return self.resolve(node, depth + 1)
 
-    def lookup(self, expression: str, depth: int, *, variable: bool = False) -> Located | None:
-        """The literal value `${self:path}` names; with `variable`, instead, the value when it is
-        one other variable left as written (`${ssm:/app/jwt}`)."""
+    def lookup(self, expression: str, depth: int) -> Located | None:
+        """The literal value `${self:path}` names."""
         match = _SELF_REF.match(expression.strip())
-        if match is None or depth >= _MAX_DEPTH:
-            return None
-        node: Located | None = self.root
-        for part in match.group(1).split("."):
-            node = node.get(part) if node is not None else None
-        if node is None:
-            return None
-        node = self.resolve(node, depth + 1)
-        if variable:
-            written = node.value if node.origin == "unresolved" and isinstance(node.value, str) else ""
-            return node if _VARIABLE.fullmatch(written) and not _SELF_REF.match(written[2:-1].strip()) else None
-        if node.origin == "unresolved" or isinstance(node.value, (dict, list)):
-            return None
-        return node
+        target = self.lookup_node(match.group(1), depth) if match is not None else None
+        return target if _literal(target) else None
+
+
+def _literal(node: Located | None) -> bool:
+    return node is not None and node.origin != "unresolved" and not isinstance(node.value, (dict, list))
+
+
+def _other_variable(node: Located | None) -> bool:
+    """One variable other than `${self:...}` left as written (`${ssm:/app/jwt}`)."""
+    written = node.value if node is not None and node.origin == "unresolved" and isinstance(node.value, str) else ""
+    return _VARIABLE.fullmatch(written) is not None and not _SELF_REF.match(written[2:-1].strip())
