@@ -46,7 +46,6 @@ _TABLE_READERS = {"pandas.read_csv", "pandas.read_parquet", "pandas.read_pickle"
                   "polars.read_csv", "polars.read_parquet", "polars.read_ipc", "numpy.loadtxt", "numpy.genfromtxt"}
 NAMES = tuple(sorted(_FILE_DESERIALIZERS | _MODEL_LOADERS | _TABLE_READERS))
 _LOCAL = ("open", "with-open", "str", "path", "constant")
-_SCRATCH = ("/tmp/", "/tmp\\")  # Lambda's writable scratch space, not part of the package
 
 
 def match(call: CallFact) -> str | None:
@@ -54,8 +53,9 @@ def match(call: CallFact) -> str | None:
         return None
     if call.first_arg_kind == "str" and "://" in (call.first_arg or ""):
         return None
-    if (call.first_arg or "").rstrip("/\\") == "/tmp" or (call.first_arg or "").startswith(_SCRATCH):
-        return None  # written there by this invocation (a download, a conversion): request data
+    path = call.first_arg or ""
+    if path.rstrip("/") == "/tmp" or path.startswith("/tmp/"):
+        return None  # Lambda's scratch space: written there by this invocation (a download), not bundled
     for name in sorted(call.names):
         if name in _FILE_DESERIALIZERS and call.first_arg_kind in ("open", "with-open"):
             return name
