@@ -10,7 +10,9 @@ clients, `requests.Session`, `httpx.Client` / `AsyncClient`, `urllib3.PoolManage
 database driver or connector (`aurora_dsql_psycopg2.connect`, `snowflake.connector.connect`,
 `redshift_connector.connect`); in the handler or in a project function it calls. One-off requests
 (`requests.get`) and local databases (`sqlite3.connect`) are not connections and stay silent, as
-do connections opened once (module scope, lazy-init guards, cached factories).
+do connections opened once (module scope, lazy-init guards, cached factories) and those of a
+Secrets Manager rotation function (its module names the four rotation steps, `createSecret` to
+`finishSecret`), which must connect with the credentials each step sets or tests.
 
 ## Why is this bad?
 A new connection costs a TCP and TLS handshake and, for databases, authentication: often more than
@@ -39,7 +41,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from lambdalint.rulekit import (CONNECTION_NAMES, Context, Finding, Reached, Rule, bad, call_findings, connection,
+from lambdalint.rulekit import (CONNECTION_NAMES, Context, Finding, Handler, Reached, Rule, bad, call_findings, connection,
                                 good, to_module_scope)
 
 
@@ -50,9 +52,20 @@ def message(what: str, reached: Reached) -> str:
 
 
 def check(ctx: Context) -> Iterator[Finding]:
+    def rotation(handler: Handler) -> bool:
+        # a Secrets Manager rotation function connects with the credentials each step sets or
+        # tests: a connection kept from an earlier invocation would hold the old ones
+        home = handler.home
+        source = ctx.project.sources.get(home.display) if home is not None else None
+        return source is not None and all(f"'{step}'" in source.text or f'"{step}"' in source.text
+                                          for step in _ROTATION_STEPS)
+
     yield from call_findings(ctx, connection, message,
                              "Open the connection once at module scope (or behind a lazy-init guard) and reuse it.",
-                             to_module_scope)
+                             to_module_scope, skip=rotation)
+
+
+_ROTATION_STEPS = ("createSecret", "setSecret", "testSecret", "finishSecret")
 
 
 RULE = Rule(
@@ -261,5 +274,51 @@ class Database:
 def handler(event, context):
     return Database.get().connect()
 """, name="app.py", title="class-level lazy engine"),
+        good("""\
+import json
+
+import boto3
+import psycopg2
+
+secrets = boto3.client("secretsmanager")
+
+
+def handler(event, context):
+    arn, token, step = event["SecretId"], event["ClientRequestToken"], event["Step"]
+    if step == "createSecret":
+        create_secret(arn, token)
+    elif step == "setSecret":
+        set_secret(arn, token)
+    elif step == "testSecret":
+        test_secret(arn, token)
+    elif step == "finishSecret":
+        finish_secret(arn, token)
+
+
+def connect(secret):
+    return psycopg2.connect(host=secret["host"], user=secret["username"], password=secret["password"])
+
+
+def pending(arn, token):
+    value = secrets.get_secret_value(SecretId=arn, VersionId=token, VersionStage="AWSPENDING")
+    return json.loads(value["SecretString"])
+
+
+def create_secret(arn, token):
+    secrets.put_secret_value(SecretId=arn, ClientRequestToken=token, SecretString="{}")
+
+
+def set_secret(arn, token):
+    with connect(pending(arn, token)) as conn:
+        conn.cursor().execute("ALTER USER app WITH PASSWORD %s", (pending(arn, token)["password"],))
+
+
+def test_secret(arn, token):
+    connect(pending(arn, token)).close()
+
+
+def finish_secret(arn, token):
+    secrets.update_secret_version_stage(SecretId=arn, VersionStage="AWSCURRENT", MoveToVersionId=token)
+""", name="app.py", title="a Secrets Manager rotation function connects with the credentials of each step"),
     ),
 )

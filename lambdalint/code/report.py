@@ -66,20 +66,23 @@ _NAMED_HANDLERS = 5
 
 
 def call_findings(ctx, match: Callable[[CallFact], str | None], message: Callable[[str, Reached], str],
-                  hint: str, fix: Callable[[Handler, CallFact, Reached], object | None] | None = None
-                  ) -> Iterator[Finding]:
+                  hint: str, fix: Callable[[Handler, CallFact, Reached], object | None] | None = None,
+                  skip: Callable[[Handler], bool] | None = None) -> Iterator[Finding]:
     """One finding per line of a call site over every handler's per-invocation calls.
 
     `match` returns a short name for the offending call (`boto3.client`) or None. A chain such as
     `boto3.Session().resource("s3")` matches twice on one line; one finding says it. A helper that
     makes such calls twice (`json.load` of a schema, then of a config; a `boto3.Session`, then its
     `session.client`) is one finding at the call of the helper, saying the first and naming each place.
+    `skip`: handlers the rule does not judge.
     """
     analysis = code_analysis(ctx)
     found: dict[tuple[object, ...], tuple[Handler, CallFact, Reached, str, list[Related]]] = {}
     handlers: dict[tuple[object, ...], list[Handler]] = {}  # every function whose handler reaches it
     reached_from: set[tuple[object, ...]] = set()
     for handler in analysis.handlers:
+        if skip is not None and skip(handler):
+            continue
         for call, reached in analysis.per_invocation(handler):
             what = match(call)
             if what is None:
