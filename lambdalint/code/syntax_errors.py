@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import libcst as cst
+from libcst import CSTNode
 
 from lambdalint.code.facts import ModuleFacts
 
@@ -81,4 +82,37 @@ PARSE_FAILURES = (cst.ParserSyntaxError, cst.CSTValidationError, ValueError, Typ
 
 
 def parse(text: str) -> cst.Module:
-    return cst.parse_module(text)
+    if text.isascii() or not _trusting():
+        return cst.parse_module(text)
+    # outside ASCII, validation is what refuses a name the tokenizer let through
+    CSTNode.__post_init__ = _VALIDATING  # type: ignore[method-assign]
+    try:
+        return cst.parse_module(text)
+    finally:
+        CSTNode.__post_init__ = _built_by_the_parser  # type: ignore[method-assign]
+
+
+def trust_the_parser() -> None:
+    """For the rest of this process, nodes of ASCII code are not validated as the parser builds them.
+
+    Only for a code worker, a process of lambdalint's own (never a library caller's, whose own
+    LibCST nodes must keep validating). Every node LibCST creates runs `_validate` from
+    `__post_init__`, about a fifth of a parse (LibCST's own comment there: moving it out "would
+    allow us to avoid validating the tree when parsing a file"). What the native parser builds
+    from ASCII code passes it: 9,760 ASCII mutants of real modules gave no case where validation
+    alone refused one (bench/README.md, "Issue 14 in the ninth stop"). A non-ASCII module is
+    still validated (`parse`): a lone non-ASCII code point can pass the tokenizer as a name.
+    """
+    if _VALIDATING is not None:  # a LibCST that validates elsewhere is left as it is
+        CSTNode.__post_init__ = _built_by_the_parser  # type: ignore[method-assign]
+
+
+_VALIDATING = CSTNode.__dict__.get("__post_init__")
+
+
+def _built_by_the_parser(self: CSTNode) -> None:
+    pass
+
+
+def _trusting() -> bool:
+    return CSTNode.__dict__.get("__post_init__") is _built_by_the_parser

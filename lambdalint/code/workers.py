@@ -446,6 +446,9 @@ def _lead(pipes: list[tuple[int, int, int, int]], ahead: Sequence[Path] = (),
     if plan is not None:
         os.close(plan[1])
     import lambdalint.code.extract  # noqa: F401 - the point: LibCST is imported while the parent loads
+    from lambdalint.code.syntax_errors import trust_the_parser
+
+    trust_the_parser()  # this process and the workers it forks parse and never build nodes
 
     if compiled is not None:
         compiled.save()
