@@ -352,7 +352,8 @@ def test_a_leader_forked_first_saves_the_dataclass_methods_libcst_had_compiled(s
     first = probe(FIXTURES / "projects", PROJECTS, prepared=True, compiled=str(tmp_path))
     assert not first["libcst_in_parent"] and first["served"]
     [cached] = tmp_path.iterdir()
-    assert any("def __init__(self" in source and "lpar" in source for source in marshal.loads(cached.read_bytes()))
+    assert any(key[0] == "exec" and "def __init__(self" in key[2] and "lpar" in key[2]
+               for key in marshal.loads(cached.read_bytes()))
     assert report(first) == report(serial)
     assert first["alive"] == []
 

@@ -1,10 +1,12 @@
-"""The cache of compiled dataclass methods (`lambdalint.compiled_cache`): the classes it helps make
-behave exactly as without it, it is kept where the user's cache lives, and it can be turned off."""
+"""The cache of compiled code (`lambdalint.compiled_cache`): the dataclasses, named tuples and
+regular expressions it helps make behave exactly as without it, it is kept where the user's cache
+lives, and it can be turned off."""
 
 from __future__ import annotations
 
 import dataclasses
 import inspect
+import typing
 import marshal
 import os
 import subprocess
@@ -64,7 +66,7 @@ def test_classes_made_through_the_cache_behave_as_without_it(tmp_path: Path, mon
     with_cache = _behaviour(*_declare())
     assert with_cache == without
     assert with_cache[-1]["x"] is int  # a string here would mean the future flag leaked in
-    assert any("def __init__(self" in source and "tags" in source for source in cache.code)  # it went through the cache
+    assert any("def __init__(self" in key[2] and "tags" in key[2] for key in cache.code)  # it went through the cache
 
 
 def test_code_saved_by_one_process_is_not_compiled_again_by_the_next(
@@ -98,7 +100,8 @@ def test_code_saved_by_one_process_is_not_compiled_again_by_the_next(
 def test_a_cache_file_that_is_not_one_is_ignored_and_replaced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "dont_write_bytecode", False)
     path = tmp_path / "compiled.marshal"
-    for junk in (b"not marshal at all", marshal.dumps({"source": "not code"}), marshal.dumps([1, 2])):
+    for junk in (b"not marshal at all", marshal.dumps({("exec", "<string>", "x"): "not code"}), marshal.dumps([1, 2]),
+                 marshal.dumps({"x = 1\n": compile("x = 1\n", "<string>", "exec")})):  # an older layout
         path.write_bytes(junk)
         cache = CompiledCache(path)
         assert cache.code == {}
@@ -120,7 +123,7 @@ def test_nothing_is_written_where_python_writes_no_bytecode(tmp_path: Path, monk
 def test_a_cache_grown_past_its_bound_keeps_what_this_process_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "dont_write_bytecode", False)
     path = tmp_path / "compiled.marshal"
-    stale = {f"x = {n}\n": compile(f"x = {n}\n", "<string>", "exec") for n in range(5)}
+    stale = {("exec", "<string>", f"x = {n}\n"): compile(f"x = {n}\n", "<string>", "exec") for n in range(5)}
     path.write_bytes(marshal.dumps(stale))
     monkeypatch.setattr(compiled_cache, "MAX_ENTRIES", 5)
     cache = CompiledCache(path)
@@ -129,6 +132,98 @@ def test_a_cache_grown_past_its_bound_keeps_what_this_process_used(tmp_path: Pat
     cache.save()
     kept = CompiledCache(path).code
     assert kept.keys() == cache.used and not kept.keys() & stale.keys()
+
+
+_TUPLES = """
+import collections
+import typing
+
+Pair = collections.namedtuple("Pair", "left right", defaults=(0,))
+
+class Span(typing.NamedTuple):
+    path: "str"
+    line: "int" = 1
+"""
+
+
+def _tuples(namespace_of: dict[str, object]) -> list[object]:
+    pair, span = namespace_of["Pair"], namespace_of["Span"]
+    made = span("a.tf")
+    return [repr(pair(1)), pair(1, 2) == (1, 2), pair._fields, repr(made), made._replace(line=3),
+            typing.get_type_hints(span)]
+
+
+def test_named_tuples_made_through_the_cache_behave_as_without_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import collections
+    import typing
+
+    def declare() -> dict[str, object]:
+        namespace: dict[str, object] = {}
+        exec(compile(_TUPLES, "<declared>", "exec", dont_inherit=True), namespace)  # noqa: S102
+        return namespace
+
+    without = _tuples(declare())
+    cache = CompiledCache(tmp_path / "compiled.marshal")
+    monkeypatch.setattr(collections, "eval", cache.eval, raising=False)
+    monkeypatch.setattr(typing, "compile", cache.compile, raising=False)
+    assert _tuples(declare()) == without
+    kinds = {(key[0], key[2]) for key in cache.code}
+    assert ("eval", "lambda _cls, left, right: _tuple_new(_cls, (left, right))") in kinds  # namedtuple's __new__
+    assert ("eval", "int") in kinds  # typing's forward reference to `int`
+
+
+_PATTERNS = """
+import re
+
+WORD = re.compile(r"(?i)(?P<first>[a-z]+)-(\\d+)")
+RAW = re.compile(rb"^key=(.*)$", re.MULTILINE)
+
+
+def made_from(name):
+    return re.compile(rf"^def {re.escape(name)}\\b")
+"""
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="Python 3.10's `re` has no `_compiler` step to route")
+def test_patterns_a_module_compiles_at_its_top_level_are_kept_and_match_as_without_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+    from re import _compiler
+
+    real = _compiler.compile
+    calls: list[object] = []
+
+    def counting(pattern: object, flags: int = 0) -> object:
+        calls.append(pattern)
+        return real(pattern, flags)
+
+    def load(cache: CompiledCache) -> dict[str, object]:
+        re.purge()  # `re`'s own per-process memo would answer before the compile step is asked
+        monkeypatch.setattr(_compiler, "compile", cache.regex_step(counting))
+        namespace: dict[str, object] = {"__name__": "declared"}
+        exec(compile(_PATTERNS, "<declared>", "exec", dont_inherit=True), namespace)  # noqa: S102
+        return namespace
+
+    def behaviour(namespace: dict[str, object]) -> list[object]:
+        word, raw, made_from = namespace["WORD"], namespace["RAW"], namespace["made_from"]
+        found = word.search("x ABC-12 y")  # type: ignore[attr-defined]
+        return [found.group("first"), found.group(2), found.span(), word.groupindex, word.flags,  # type: ignore[union-attr]
+                raw.findall(b"key=1\nkey=2"), made_from("handler").match("def handler(e, c)") is not None]  # type: ignore[attr-defined,operator]
+
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    path = tmp_path / "compiled.marshal"
+    first = CompiledCache(path)
+    expected = behaviour(load(first))
+    assert expected[:2] == ["ABC", "12"] and expected[-1] is True
+    patterns = {key[1] for key in first.code if key[0] == "re"}
+    assert patterns == {r"(?i)(?P<first>[a-z]+)-(\d+)", rb"^key=(.*)$"}  # not the one made from a name
+    first.save()
+
+    calls.clear()
+    second = CompiledCache(path)
+    assert behaviour(load(second)) == expected
+    assert calls == [r"^def handler\b"]  # the two top-level ones came from the cache
 
 
 def test_where_the_cache_lives() -> None:
@@ -167,10 +262,14 @@ def test_the_command_keeps_libcsts_compiled_methods_and_reports_the_same_with_th
     env["LAMBDALINT_CACHE_DIR"] = str(tmp_path / "cache")
     cold = _check(project, env)
     files = list((tmp_path / "cache").iterdir())
-    assert len(files) == 1 and files[0].name.startswith(f"dataclasses-{sys.implementation.cache_tag}-")
-    sources = marshal.loads(files[0].read_bytes())
+    assert len(files) == 1 and files[0].name.startswith(f"compiled-{sys.implementation.cache_tag}-")
+    keys = marshal.loads(files[0].read_bytes()).keys()
     # LibCST's `Name(value, lpar, rpar)`: the handler code was read with the cache installed
-    assert any("def __init__(self" in source and "lpar" in source for source in sources)
+    assert any(key[0] == "exec" and "def __init__(self" in key[2] and "lpar" in key[2] for key in keys)
+    # named tuples' constructors, and the patterns lambdalint's modules compile as they are imported
+    assert any(key[0] == "eval" and key[2].startswith("lambda _cls") for key in keys)
+    if sys.version_info >= (3, 11):  # where `re` has the compile step the cache routes
+        assert ("re", r"\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}", 0) in keys  # loaders/hcl.py's _TEMPLATE_VAR
     warm = _check(project, env)
     assert warm.returncode == cold.returncode == 0
     assert warm.stdout == cold.stdout and '"LL101"' in cold.stdout
