@@ -154,13 +154,16 @@ def _first_error(node: Any) -> tuple[int, int]:
 
 def _fill(block: Block, body: Any, hcl: HclFile) -> None:
     for child in body.children:
-        if child.type == "attribute":
-            name_node = child.children[0]
-            expression = next((c for c in child.children if c.type == "expression"), None)
+        kind = child.type
+        if kind == "attribute":
+            parts = child.children  # `name = expression`: the expression is last but for a comment
+            name_node, expression = parts[0], parts[-1]
+            if expression.type != "expression":
+                expression = next((c for c in parts if c.type == "expression"), None)
             if expression is not None:
                 name = hcl.text_of(name_node)
                 block._attributes[name] = Attribute(name, hcl.span(name_node), expression, hcl)
-        elif child.type == "block":
+        elif kind == "block":
             labels, header_end, inner = [], child, None
             kind = hcl.text_of(child.children[0])
             for part in child.children[1:]:
@@ -179,6 +182,8 @@ def _fill(block: Block, body: Any, hcl: HclFile) -> None:
 
 
 def _literal_text(raw: str) -> str:
+    if "\\" not in raw:
+        return raw
     return _ESCAPE.sub(lambda m: _ESCAPES.get(m.group(1), "\\" + m.group(1)), raw)
 
 
@@ -224,21 +229,21 @@ class Scope:
 
 def evaluate(node: Any, hcl: HclFile, scope: Scope) -> Located:
     """The value of an `expression` node; `unresolved` with its text when it is not static."""
-    span = hcl.span(node)
     kind = node.type
-    if kind == "expression":
+    if kind == "expression":  # a wrapper: its one child is the value (no span made for it)
         children = node.children
         if len(children) == 1:
             return evaluate(children[0], hcl, scope)
         if children and children[0].type == "variable_expr":
             return _reference(node, hcl, scope)
         return _unresolved(node, hcl)
+    if kind == "collection_value":
+        return evaluate(node.children[0], hcl, scope)
+    span = hcl.span(node)
     if kind == "literal_value":
         return _literal(node.children[0], hcl, span)
     if kind == "template_expr":
         return _template(node.children[0], hcl, scope, span)
-    if kind == "collection_value":
-        return evaluate(node.children[0], hcl, scope)
     if kind == "tuple":
         return Located([evaluate(c, hcl, scope) for c in node.children if c.type == "expression"], span)
     if kind == "object":
