@@ -306,6 +306,10 @@ async def f(a, b=lambda x: (x)):
         if node is module:  # its end is past the text (LibCST counts the final newline twice)
             continue
         assert positions.range(node) == (where.start.line, where.start.column, where.end.line, where.end.column), node
+    # the pass uses a plain context manager for parentheses, and gives LibCST its own back
+    from libcst._nodes.expression import _BaseParenthesizedNode
+    assert _BaseParenthesizedNode._parenthesize.__qualname__ == "_BaseParenthesizedNode._parenthesize"
+    assert module.code == text
 
 
 @pytest.mark.parametrize(("text", "line", "words"), [

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import bisect
 import builtins
+import contextlib
 import functools
 import re
 from dataclasses import dataclass, field, fields
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import libcst as cst
 try:  # no public hook counts positions without PositionProvider; `Positions` falls back to it
@@ -133,6 +134,40 @@ class _Syntactic:
         ranges[id(self.node)] = (start, end)
 
 
+class _Parenthesized:
+    """LibCST's `_parenthesize` (the parentheses around an expression, and its syntactic position
+    between them) as a plain context manager: the generator-based one LibCST declares costs an
+    eighth of the position pass, one per expression."""
+
+    __slots__ = ("node", "state", "inner")
+
+    def __init__(self, node: cst.CSTNode, state: Any) -> None:
+        self.node, self.state = node, state
+
+    def __enter__(self) -> None:
+        for lpar in self.node.lpar:  # type: ignore[attr-defined]
+            lpar._codegen(self.state)
+        self.inner = self.state.record_syntactic_position(self.node)
+        self.inner.__enter__()
+
+    def __exit__(self, *exc: object) -> bool:
+        self.inner.__exit__(*exc)
+        if exc[0] is None:
+            for rpar in self.node.rpar:  # type: ignore[attr-defined]
+                rpar._codegen(self.state)
+        return False
+
+
+def _parenthesized(node: cst.CSTNode, state: Any) -> _Parenthesized:
+    return _Parenthesized(node, state)
+
+
+try:
+    from libcst._nodes.expression import _BaseParenthesizedNode
+except ImportError:  # pragma: no cover - a LibCST that moved it: its own context manager is used
+    _BaseParenthesizedNode = None  # type: ignore[assignment,misc]
+
+
 class Positions:
     """Syntactic (line, column) ranges of a module's nodes, as `PositionProvider` gives them
     (1-based lines, 0-based columns). The module must stay alive while this is used (keys are ids)."""
@@ -143,7 +178,8 @@ class Positions:
         self._end = len(text)
         try:
             state = _OffsetState(default_indent=module.default_indent, default_newline=module.default_newline)
-            module._codegen(state)
+            with _plain_parentheses():
+                module._codegen(state)
             self._ranges = state.ranges
         except (TypeError, AttributeError):  # LibCST's internals changed: its public provider agrees
             from libcst.metadata import MetadataWrapper, PositionProvider
@@ -174,6 +210,21 @@ class Positions:
 
     def start_line(self, node: cst.CSTNode) -> int:
         return self._point(self._ranges[id(node)][0])[0]
+
+
+@contextlib.contextmanager
+def _plain_parentheses() -> Iterator[None]:
+    """`_Parenthesized` in place of LibCST's own for the length of one position pass. It does what
+    LibCST's does, so code generation elsewhere in the process (another thread's) is unchanged."""
+    original = _BaseParenthesizedNode.__dict__.get("_parenthesize") if _BaseParenthesizedNode is not None else None
+    if original is None:
+        yield
+        return
+    _BaseParenthesizedNode._parenthesize = _parenthesized  # type: ignore[assignment,method-assign]
+    try:
+        yield
+    finally:
+        _BaseParenthesizedNode._parenthesize = original  # type: ignore[method-assign]
 
 
 # -- scopes and qualified names --
