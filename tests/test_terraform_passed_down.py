@@ -155,3 +155,93 @@ def test_a_module_output_of_the_whole_function_resource_links_its_triggers(tmp_p
     })
     found = codes_at(run_lint(tmp_path, select=("LL203", "LL216")))
     assert sorted(found) == [("LL203", "modules/fn/main.tf", 7), ("LL216", "main.tf", 19)]
+
+
+WORKER_MODULE = """\
+variable "function_name" {
+  type = string
+}
+
+variable "input_sqs_arn" {
+  type = string
+}
+
+variable "timeout" {
+  type = number
+}
+
+data "archive_file" "zip" {
+  type        = "zip"
+  source_dir  = "${path.module}/../../src"
+  output_path = "${path.module}/build.zip"
+}
+
+resource "aws_iam_role" "worker" {
+  name = var.function_name
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Action = "sts:AssumeRole", Effect = "Allow", Principal = { Service = "lambda.amazonaws.com" } }]
+  })
+}
+
+resource "aws_lambda_function" "worker" {
+  function_name                  = var.function_name
+  role                           = aws_iam_role.worker.arn
+  handler                        = "app.handler"
+  runtime                        = "python3.12"
+  timeout                        = var.timeout
+  reserved_concurrent_executions = 5
+  filename                       = data.archive_file.zip.output_path
+}
+
+resource "aws_lambda_event_source_mapping" "queue" {
+  event_source_arn = var.input_sqs_arn
+  function_name    = aws_lambda_function.worker.arn
+}
+"""
+QUEUE = """\
+resource "aws_sqs_queue" "jobs" {
+  name                       = "jobs"
+  visibility_timeout_seconds = VISIBILITY
+}
+"""
+WORKER_HANDLER = 'def handler(event, context):\n    return [record["body"] for record in event["Records"]]\n'
+
+
+def test_a_queue_the_caller_passes_to_a_worker_module_is_its_trigger(tmp_path: Path) -> None:
+    """`input_sqs_arn = aws_sqs_queue.jobs.arn` in the call, `event_source_arn = var.input_sqs_arn`
+    in the module (judged on arcones/sra-collector): the mapping was linked to no queue, so a
+    visibility timeout of 2x the function's went unreported, with no note."""
+    write_tree(tmp_path, {
+        "main.tf": QUEUE.replace("VISIBILITY", "60") + '\nmodule "worker" {\n  source        = "./modules/worker"\n'
+                   '  function_name = "worker"\n  input_sqs_arn = aws_sqs_queue.jobs.arn\n  timeout       = 30\n}\n',
+        "modules/worker/main.tf": WORKER_MODULE, "src/app.py": WORKER_HANDLER})
+    result = run_lint(tmp_path, select=("LL203",))
+    assert codes_at(result) == [("LL203", "modules/worker/main.tf", 32)]
+    assert "`aws_sqs_queue.jobs` (60 s)" in result.visible[0].message
+
+
+def test_a_queue_passed_down_two_module_levels_is_still_the_callers(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "main.tf": QUEUE.replace("VISIBILITY", "60") + '\nmodule "workers" {\n  source    = "./modules/workers"\n'
+                   '  queue_arn = aws_sqs_queue.jobs.arn\n}\n',
+        "modules/workers/main.tf": 'variable "queue_arn" {\n  type = string\n}\n\nmodule "worker" {\n'
+                                   '  source        = "../worker"\n  function_name = "worker"\n'
+                                   '  input_sqs_arn = var.queue_arn\n  timeout       = 30\n}\n',
+        "modules/worker/main.tf": WORKER_MODULE, "src/app.py": WORKER_HANDLER})
+    result = run_lint(tmp_path, select=("LL203",))
+    assert codes_at(result) == [("LL203", "modules/worker/main.tf", 32)]
+    assert "`module.workers.module.worker.aws_lambda_function.worker`" in result.visible[0].message
+
+
+def test_a_passed_queue_with_room_for_six_timeouts_is_silent(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "main.tf": QUEUE.replace("VISIBILITY", "180") + '\nmodule "worker" {\n  source        = "./modules/worker"\n'
+                   '  function_name = "worker"\n  input_sqs_arn = aws_sqs_queue.jobs.arn\n  timeout       = 30\n}\n',
+        "modules/worker/main.tf": WORKER_MODULE, "src/app.py": WORKER_HANDLER})
+    result = run_lint(tmp_path)
+    assert codes_at(result) == []
+    from lambdalint.triggers import function_triggers
+
+    [function] = [f for template in result.project.templates for f in template.functions]
+    assert [(t.kind, t.source) for t in function_triggers(function)] == [("sqs", "aws_sqs_queue.jobs")]

@@ -215,16 +215,19 @@ class TerraformModule:
 
     def resource_of(self, node: Located | None) -> tuple[TerraformModule, str, str] | None:
         """The module, type and name of the resource `node` refers to: one of this module's
-        (`aws_sqs_queue.jobs.arn`), or one another module of the same caller outputs."""
+        (`aws_sqs_queue.jobs.arn`), one another module of the same caller outputs, or one the
+        caller passed in (`input_sqs_arn = aws_sqs_queue.q.arn`, read as `var.input_sqs_arn`
+        here), through as many callers as passed it down."""
         ref = self.reference(node)
         if ref is not None:
             return (self, ref[0], ref[1]) if (ref[0], ref[1]) in self.resources else None
         found = self.sibling_output(node)
-        if found is None:
-            return None
-        sibling, output = found
-        ref = sibling.output_reference(output)
-        return (sibling, ref[0], ref[1]) if ref is not None and (ref[0], ref[1]) in sibling.resources else None
+        if found is not None:
+            sibling, output = found
+            ref = sibling.output_reference(output)
+            return (sibling, ref[0], ref[1]) if ref is not None and (ref[0], ref[1]) in sibling.resources else None
+        passed = self.passed_in(node)
+        return self.caller.resource_of(passed) if passed is not None and self.caller is not None else None
 
     def reference(self, node: Located | None) -> tuple[str, str, str] | None:
         """`(type, name, attribute)` for `aws_x.name.attr` / `data.aws_x.name.attr` text."""
