@@ -51,9 +51,9 @@ _LOCAL = ("open", "with-open", "str", "path", "constant")
 def match(call: CallFact) -> str | None:
     if call.first_arg_kind not in _LOCAL:
         return None
-    if call.first_arg_kind == "str" and "://" in (call.first_arg or ""):
-        return None
     path = call.first_arg or ""
+    if "://" in path:  # a remote read: `s3://...`, also through a file `smart_open`/`fsspec` opened
+        return None
     if path.rstrip("/") == "/tmp" or path.startswith("/tmp/"):
         return None  # Lambda's scratch space: written there by this invocation (a download), not bundled
     for name in sorted(call.names):
@@ -255,5 +255,15 @@ import pickle
 def handler(event, context):
     return pickle.load(io.BytesIO(event["payload"].encode()))
 """, name="app.py", title="deserializing request bytes"),
+        good("""\
+import json
+
+from smart_open import open
+
+
+def handler(event, context):
+    with open(f"s3://{event['bucket']}/{event['key']}.json") as handle:
+        return json.load(handle)
+""", name="app.py", title="a remote file opened with smart_open (raju-rangan/sample-document-processing-with-amazon-bedrock-data-automation)"),
     ),
 )
