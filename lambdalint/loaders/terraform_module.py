@@ -75,7 +75,7 @@ class TerraformModule:
         for name, attribute in block.attributes.items():
             value = attribute.evaluate(scope)
             if value.value is None and value.origin != "unresolved" and not inputs \
-                    and (self.prefix or "var." not in _written(attribute)):
+                    and not self.set_at_deploy(attribute):
                 # `null` is Terraform's "not set": the argument's default applies (a root module's
                 # `var.x` left at `null` may still be given by `-var`: kept, as nothing is known)
                 continue
@@ -104,7 +104,7 @@ class TerraformModule:
         collection is not known here (a root module's `var.`: `-var` may give another)."""
         for_each = block.attributes.get("for_each")
         content = next((b for b in block.blocks if b.type == "content"), None)
-        if for_each is None or content is None or (not self.prefix and "var." in _written(for_each)):
+        if for_each is None or content is None or self.set_at_deploy(for_each):
             return None
         named = block.attributes.get("iterator")
         iterator = _written(named).strip() if named is not None else block.labels[0]
@@ -134,7 +134,7 @@ class TerraformModule:
                 break
         else:
             return None
-        if not self.prefix and "var." in _written(attribute):
+        if self.set_at_deploy(attribute):
             return None
         value = self.attribute(attribute)
         if value.origin == "unresolved":
@@ -151,6 +151,24 @@ class TerraformModule:
         else:
             return None
         return [(key, self._body(block, replace(self.scope, instance=instance))) for key, instance in bindings]
+
+    def set_at_deploy(self, attribute: Attribute) -> bool:
+        """Whether `attribute` of a root module reads one of its input variables, itself or through
+        the locals it reads (`count = local.has_image ? 1 : 0`, `has_image = var.image_uri != ""`):
+        `-var`, `TF_VAR_` or the pipeline's `.tfvars` may give it another value than the one seen
+        here, so it is not known. A called module's inputs are its caller's: known."""
+        if self.prefix:
+            return False
+        todo, seen = [_written(attribute)], set()
+        while todo:
+            text = todo.pop()
+            if "var." in text:
+                return True
+            for name in _LOCAL_NAME.findall(text):
+                if name not in seen and name in self.scope.locals:
+                    seen.add(name)
+                    todo.append(_written(self.scope.locals[name]))
+        return False
 
     def code_location(self, path: Path, written: Located) -> Located:
         """Where code is, as the model keeps a location: relative to this module's folder, the
@@ -321,6 +339,9 @@ def _first_block(body: Located, name: str) -> Located | None:
     return first if isinstance(first.value, dict) else None
 
 
+_LOCAL_NAME = re.compile(r"\blocal\.([A-Za-z_][A-Za-z0-9_-]*)")
+
+
 def _written(attribute: Attribute) -> str:
     """An attribute's value as written (a `.tf.json` file's as its JSON value's text)."""
     if attribute.node is not None:
@@ -337,7 +358,7 @@ def never_created(module: TerraformModule, block: Block) -> bool:
         if not block.may_set(name):
             continue
         attribute = block.attributes[name]
-        if not module.prefix and "var." in _written(attribute):
+        if module.set_at_deploy(attribute):
             continue
         value = module.attribute(attribute)
         if value.origin != "unresolved" and value.value in (0, [], {}) and not isinstance(value.value, bool):
