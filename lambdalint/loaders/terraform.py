@@ -251,7 +251,11 @@ def build_terraform_folder(reading: ReadFolder) -> LoadedFolder:
             paths = tuple(sorted(p for p in use.folder.glob("*") if is_terraform(p.name) and p.is_file())) \
                 if use.folder.is_dir() else ()
             if paths:
-                calls.append(ModuleCall(use.folder, name, dict(module.value(block).items()), module, paths))
+                # one call per instance a known `for_each` / `count` makes (`module.fn["ingest"]`),
+                # with `each.value` / `count.index` in its inputs; none where `count` is 0
+                instances = module.instances(block)
+                for key, inputs in instances if instances is not None else [("", module.value(block))]:
+                    calls.append(ModuleCall(use.folder, f"{name}{key}", dict(inputs.items()), module, paths))
             else:  # a typo in the path, or a folder not checked in: whatever it defines is unseen
                 notes.append(f"{block.file.display}:{block.span.line}: module `{name}` (`{use.source}`) is not read: "
                              "its folder holds no Terraform files; functions it defines are not checked")
