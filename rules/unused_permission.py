@@ -267,6 +267,23 @@ def handler(event, context):
             title="a DynamoDB stream's poller reads the stream, not the table (AndreiLesi/aws-serverless-developer-ws)"),
         good(files={"template.yaml": _STREAM_TEMPLATE.format(actions=" dynamodb:*"), "src/app.py": _STREAM_CODE},
              title="dynamodb:* covers what a stream's poller does"),
+        good(files={"template.yaml": _TEMPLATE.replace("Action: s3:*  # [unused-permission]",
+                                                       "Action: [dynamodb:GetItem, dynamodb:PutItem]").replace(
+            "BUCKET: !Ref Reports", "DATA_TABLE: data").replace('!Sub "${Reports.Arn}/*"', "'*'"), "src/app.py": """\
+import os
+
+import boto3
+
+dynamodb = boto3.resource("dynamodb")
+DATA_TABLE = os.environ.get("DATA_TABLE", "")
+table = dynamodb.Table(DATA_TABLE) if DATA_TABLE else None
+
+
+def handler(event, context):
+    item = table.get_item(Key={"id": event["id"]}).get("Item") or {"id": event["id"]}
+    table.put_item(Item={**item, "seen": True})
+    return item
+"""}, title="a table made only where its name is set (semperfitodd/styrkr)"),
         good(files={"template.yaml": _TEMPLATE.replace("  # [unused-permission]", ""), "src/app.py": _CODE.replace(
             'boto3.client("s3")', 'boto3.client(os.environ.get("SERVICE", "s3"))')},
              title="a client whose service is not a literal: the set of calls is not complete"),

@@ -65,6 +65,17 @@ _NAMING_ATTRIBUTES = frozenset({"name", "url", "arn", "id", "key", "bucket_name"
 _NARROWING = frozenset({"filter", "all", "limit", "page_size"})
 
 
+def _unless_none(node: cst.BaseExpression) -> cst.BaseExpression:
+    """What `x if test else None` (or `None if test else x`) holds when it holds anything: a client
+    made only where its table name is set is that client (`ddb.Table(T) if T else None`)."""
+    if isinstance(node, cst.IfExp):
+        if isinstance(node.orelse, cst.Name) and node.orelse.value == "None":
+            return node.body
+        if isinstance(node.body, cst.Name) and node.body.value == "None":
+            return node.orelse
+    return node
+
+
 def _collection(owner: AwsClient, attribute: str) -> bool:
     """Whether `owner.attribute` is a collection of the resource model (`Bucket.objects`), not one
     of the resource's data (`table.table_status`, a value its `load()` fetches): logging that
@@ -116,6 +127,7 @@ class AwsFacts(WalkState):
         return found
 
     def _aws_value(self, node: cst.BaseExpression) -> AwsClient | None:
+        node = _unless_none(node)
         if isinstance(node, cst.Call):
             return self._aws_created(node) or self._aws_subobject(node) or self._aws_narrowed(node) \
                 or self._aws_returned(node)
@@ -307,8 +319,9 @@ class AwsFacts(WalkState):
                     if isinstance(target, cst.Name):
                         self.aws_returned[-1].pop(target.value, None)
             return
-        if isinstance(value, cst.Call):
-            self.aws_consumed.add(id(value))
+        made = _unless_none(value)
+        if isinstance(made, cst.Call):
+            self.aws_consumed.add(id(made))
         fn = self.function
         for target in targets:
             if isinstance(target, cst.Name):
