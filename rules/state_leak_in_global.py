@@ -188,6 +188,29 @@ def handler(event, context):
     return _cache[key]
 """, name="app.py", title="guarded cache fill"),
         good("""\
+import json
+import time
+
+import boto3
+
+s3 = boto3.client("s3")
+CACHE_TTL = 600
+_cache = {}
+
+
+def get_config(key):
+    now = time.time()
+    if key in _cache and now - _cache[key]["ts"] < CACHE_TTL:
+        return _cache[key]["data"]
+    data = json.loads(s3.get_object(Bucket="config", Key=key)["Body"].read())
+    _cache[key] = {"data": data, "ts": now}
+    return data
+
+
+def handler(event, context):
+    return get_config("config/plan.template.json")
+""", name="app.py", title="a cache kept for a while, its time read before the test (semperfitodd/styrkr)"),
+        good("""\
 _can_edit = {}
 
 

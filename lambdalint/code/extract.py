@@ -245,10 +245,15 @@ class _Visitor(CallFacts, EnvFacts, MutationFacts, AwsFacts, PynamoFacts):
         """A function that starts with `if "k" in CACHE: return CACHE[...]` (or `if _x is not
         None: return _x`) on a name that outlives the invocation, and fills that name below: all
         of its work after the first call is the early return, so it counts like `functools.cache`.
+        Local names may be set before the test (`now = time.time()` for a cache kept a while).
         """
         if not isinstance(node.body, cst.IndentedBlock):
             return False
         statements = [s for s in node.body.body if not is_docstring(s) and not is_declaration(s)]
+        at = 0
+        while at < len(statements) and _sets_locals_only(statements[at], fn):
+            at += 1
+        statements = statements[at:]
         if len(statements) < 2 or not isinstance(statements[0], cst.If) or statements[0].orelse is not None:
             return False
         guard = statements[0]
@@ -396,3 +401,11 @@ class _Visitor(CallFacts, EnvFacts, MutationFacts, AwsFacts, PynamoFacts):
         self._call_mutation(node, fact)
         self._aws_call(node, fact, names)
         self._pynamo_call(node, fact)
+
+
+def _sets_locals_only(statement: cst.BaseStatement, fn: FunctionFacts) -> bool:
+    """`now = time.time()`: a statement that only binds names local to `fn`."""
+    return isinstance(statement, cst.SimpleStatementLine) and all(
+        isinstance(small, cst.Assign) and all(isinstance(t.target, cst.Name) and t.target.value not in fn.globals
+                                              for t in small.targets)
+        for small in statement.body)
