@@ -109,3 +109,30 @@ variable "table_actions" {
     assert ("LL203", 19, "module.ingest") in found
     # `setunion` of known lists: the wildcard from the second variable is read
     assert [c for c, _, _ in found if c == "LL301"] == ["LL301"]
+
+
+def test_a_registry_modules_policies_read_the_callers_own_policy_documents(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`policies = [..., aws_iam_policy.ddb.arn]` with `attach_policies = true` (judged on
+    semperfitodd/styrkr): the policy the caller defines was reported unreadable, so the role went
+    unchecked and the `PutItem` it does not allow was not reported."""
+    from conftest import codes_at, write_tree
+
+    write_tree(tmp_path, {
+        "main.tf": 'data "aws_iam_policy_document" "ddb" {\n  statement {\n    actions   = ["dynamodb:GetItem"]\n'
+                   '    resources = ["arn:aws:dynamodb:eu-west-1:123456789012:table/profiles"]\n  }\n}\n\n'
+                   'resource "aws_iam_policy" "ddb" {\n  name   = "ddb"\n'
+                   '  policy = data.aws_iam_policy_document.ddb.json\n}\n\n'
+                   'module "profile" {\n  source             = "terraform-aws-modules/lambda/aws"\n'
+                   '  function_name      = "profile"\n  handler            = "app.handler"\n'
+                   '  runtime            = "python3.12"\n  source_path        = "${path.module}/src"\n'
+                   '  timeout            = 10\n  attach_policies    = true\n  number_of_policies = 2\n'
+                   '  policies = [\n    "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",\n'
+                   '    aws_iam_policy.ddb.arn,\n  ]\n}\n',
+        "src/app.py": 'import boto3\n\ntable = boto3.resource("dynamodb").Table("profiles")\n\n\n'
+                      'def handler(event, context):\n    table.put_item(Item={"id": event["id"]})\n'
+                      '    return table.get_item(Key={"id": event["id"]})\n',
+    })
+    result = run_lint(tmp_path, select=("LL321", "LL322"))
+    assert codes_at(result) == [("LL321", "src/app.py", 7)]
+    assert "`dynamodb:PutItem`" in result.visible[0].message
+    assert not any("cannot read" in note for note in result.notes)

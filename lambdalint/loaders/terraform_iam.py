@@ -44,7 +44,7 @@ def loaded_role(module: TerraformModule, function: Function) -> LoadedRole:
         _add_document(module, found, block.get("policy"),
                       f"inline policy `{label.value if label is not None else '?'}` of `{address}`", unread)
     for arn in _items(role.get("managed_policy_arns")):
-        _managed(module, found, arn, f"`managed_policy_arns` of `{address}`", unread)
+        managed(module, found, arn, f"`managed_policy_arns` of `{address}`", unread)
     role_name = role.get("name")
     for attachment, kind, body, roles in attachments(module):
         if any(_names_role(module, r, name, role_name) for r in roles):
@@ -122,7 +122,7 @@ def attach(module: TerraformModule, found: LoadedRole, kind: str, body: Located,
     if kind == "aws_iam_role_policy":
         _add_document(module, found, body.get("policy"), f"`{attachment}` of `{role}`", unread)
     elif (arn := body.get("policy_arn")) is not None:
-        _managed(module, found, arn, f"`{attachment}` attached to `{role}`", unread)
+        managed(module, found, arn, f"`{attachment}` attached to `{role}`", unread)
 
 
 def _add_document(module: TerraformModule, found: LoadedRole, policy: Located | None, where: str,
@@ -153,7 +153,7 @@ def _names_role(module: TerraformModule, node: Located | None, name: str, role_n
     return text is not None and role_name is not None and role_name.str_value() == text
 
 
-def _managed(module: TerraformModule, found: LoadedRole, arn: Located, where: str, unread: list[str]) -> None:
+def managed(module: TerraformModule, found: LoadedRole, arn: Located, where: str, unread: list[str]) -> None:
     ref = module.reference(arn)
     if ref is not None and ref[0] == "aws_iam_policy" and ("aws_iam_policy", ref[1]) in module.resources:
         policy = module.value(module.resources[("aws_iam_policy", ref[1])]).get("policy")

@@ -20,7 +20,7 @@ from lambdalint.located import Located, Span, default
 from lambdalint.loaders.handlers import normalized, resolve_handler
 from lambdalint.loaders.hcl import Block
 from lambdalint.loaders.terraform_deploy import module_deployment
-from lambdalint.loaders.terraform_iam import attach, attachments, loaded_role, policy_document
+from lambdalint.loaders.terraform_iam import attach, attachments, loaded_role, managed, policy_document
 from lambdalint.loaders.terraform_module import TerraformModule, build_function, chose_no_reservation
 from lambdalint.model import Function, LoadedRole, Template
 
@@ -169,10 +169,8 @@ def _role(module: TerraformModule, function: Function, body: Located, call: str)
     if _flag(body, "attach_policies", False):
         policies = body.get("policies")
         for arn in policies.value if policies is not None and isinstance(policies.value, list) else []:
-            if arn.is_literal:
-                found.managed.append((arn, f"`policies` of {where}"))
-            else:
-                unread.append(f"`policies` of {where}")
+            # an AWS managed policy's ARN, or one of this module's `aws_iam_policy` (its document is read)
+            managed(module, found, arn, f"`policies` of {where}", unread)
     for name in ("attach_policy_statements", "attach_policy_json", "attach_policy_jsons", "attach_policies"):
         if _flag(body, name, False) is None:
             unread.append(f"`{name}` of {where}")
