@@ -223,3 +223,18 @@ app.synth()
     assert "cdk/app_lambda_python.py: a CDK app (it calls `synth()`) with no `cdk.json`: not read" in run.stderr, \
         run.stderr
     assert "lambdas/python/app.py" not in run.stderr
+
+
+def test_a_terraform_rest_api_defined_by_an_openapi_body_is_noted(tmp_path: Path) -> None:
+    """`body = templatefile("swagger.yaml", ...)` (judged on NHSDigital/NRLF): its routes were
+    not read, and no note said so."""
+    from conftest import run_lint, write_tree
+
+    write_tree(tmp_path, {
+        "main.tf": 'resource "aws_api_gateway_rest_api" "api" {\n  name = "records"\n'
+                   '  body = templatefile("${path.module}/swagger.yaml", { lambda_arn = "x" })\n}\n\n'
+                   'resource "aws_api_gateway_rest_api" "plain" {\n  name = "plain"\n}\n',
+        "swagger.yaml": "openapi: 3.0.1\npaths: {}\n",
+    })
+    notes = [note for note in run_lint(tmp_path).unchecked if "OpenAPI" in note]
+    assert len(notes) == 1 and notes[0].startswith("main.tf:1: `aws_api_gateway_rest_api.api`")

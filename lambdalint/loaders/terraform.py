@@ -221,6 +221,10 @@ def build_terraform_folder(reading: ReadFolder) -> LoadedFolder:
             function.built_for = module.root_display
             template.functions.append(function)
             functions.append(function)
+        elif kind == "aws_api_gateway_rest_api" and block.may_set("body"):
+            notes.append(f"{block.file.display}:{block.span.line}: `{module.prefix}{kind}.{name}` defines its routes "
+                         "in an OpenAPI `body`, which is not read: the functions they invoke are not checked for "
+                         "unauthenticated routes (LL216) or timeouts the API cannot wait for (LL203)")
     # a key without `policy` gets the default key policy, which grants the role nothing
     policies = {_TF_RESOURCE_POLICIES[kind] for (kind, _), block in module.resources.items()
                 if kind in _TF_RESOURCE_POLICIES and (kind != "aws_kms_key" or "policy" in block.attributes)}
