@@ -211,6 +211,42 @@ def handler(event, context):
     return get_config("config/plan.template.json")
 """, name="app.py", title="a cache kept for a while, its time read before the test (semperfitodd/styrkr)"),
         good("""\
+import json
+import os
+import time
+
+import boto3
+
+s3 = boto3.client("s3")
+CACHE_TTL = 600
+_cache = {}
+
+
+def get_app_config(key):
+    bucket = os.environ.get("CONFIG_BUCKET")
+    if not bucket:
+        raise ValueError("CONFIG_BUCKET environment variable not set")
+    now = time.time()
+    if key in _cache:
+        cached = _cache[key]
+        if now - cached["timestamp"] < CACHE_TTL:
+            return cached["data"]
+        try:
+            response = s3.get_object(Bucket=bucket, Key=key, IfNoneMatch=cached["etag"])
+        except s3.exceptions.ClientError:
+            cached["timestamp"] = now
+            return cached["data"]
+        _cache[key] = {"data": json.loads(response["Body"].read()), "etag": response["ETag"], "timestamp": now}
+        return _cache[key]["data"]
+    response = s3.get_object(Bucket=bucket, Key=key)
+    _cache[key] = {"data": json.loads(response["Body"].read()), "etag": response["ETag"], "timestamp": now}
+    return _cache[key]["data"]
+
+
+def handler(event, context):
+    return get_app_config("exercises.latest.json")
+""", name="app.py", title="a cache that refuses a missing setting first and revalidates a stale entry (semperfitodd/styrkr)"),
+        good("""\
 _can_edit = {}
 
 

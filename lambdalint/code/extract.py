@@ -245,19 +245,21 @@ class _Visitor(CallFacts, EnvFacts, MutationFacts, AwsFacts, PynamoFacts):
         """A function that starts with `if "k" in CACHE: return CACHE[...]` (or `if _x is not
         None: return _x`) on a name that outlives the invocation, and fills that name below: all
         of its work after the first call is the early return, so it counts like `functools.cache`.
-        Local names may be set before the test (`now = time.time()` for a cache kept a while).
+        Local names may be set, and bad input refused, before the test (`now = time.time()` for a
+        cache kept a while, `if not bucket: raise ValueError(...)`); a hit may return after a check
+        (`if now - cached["at"] < TTL: return cached["data"]`, then revalidate).
         """
         if not isinstance(node.body, cst.IndentedBlock):
             return False
         statements = [s for s in node.body.body if not is_docstring(s) and not is_declaration(s)]
         at = 0
-        while at < len(statements) and _sets_locals_only(statements[at], fn):
+        while at < len(statements) and (_sets_locals_only(statements[at], fn) or _only_refuses(statements[at])):
             at += 1
         statements = statements[at:]
         if len(statements) < 2 or not isinstance(statements[0], cst.If) or statements[0].orelse is not None:
             return False
         guard = statements[0]
-        if not returns_when_kept(guard.body):
+        if not returns_when_kept(guard.body) and not _returns(guard.body):
             return False
         filled: set[str] = set()
         for statement in statements[1:]:
@@ -409,3 +411,33 @@ def _sets_locals_only(statement: cst.BaseStatement, fn: FunctionFacts) -> bool:
         isinstance(small, cst.Assign) and all(isinstance(t.target, cst.Name) and t.target.value not in fn.globals
                                               for t in small.targets)
         for small in statement.body)
+
+
+def _only_refuses(statement: cst.BaseStatement) -> bool:
+    """`if not bucket: raise ValueError(...)`: a test that ends the call, and does nothing else."""
+    if not isinstance(statement, cst.If) or statement.orelse is not None:
+        return False
+    body = statement.body.body if isinstance(statement.body, (cst.IndentedBlock, cst.SimpleStatementSuite)) else ()
+    small = [part for s in body for part in (s.body if isinstance(s, cst.SimpleStatementLine) else [s])]
+    return bool(small) and all(isinstance(part, cst.Raise) for part in small)
+
+
+class _Returns:
+    def __init__(self) -> None:
+        self.found = False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_Return(self, node: cst.Return) -> None:
+        self.found = True
+
+
+def _returns(body: cst.BaseSuite) -> bool:
+    """Whether a block returns on some path (its own `return`, not a nested function's)."""
+    finder = _Returns()
+    walk(body, finder)
+    return finder.found
