@@ -97,6 +97,8 @@ def test_a_for_each_the_root_module_takes_from_its_input_stays_one_module(tmp_pa
     result = run_lint(tmp_path)
     assert sorted(_functions(result)) == ["module.lambda.aws_lambda_function.this"]
     assert any("module.lambda.aws_lambda_function.this" in note and "code" in note for note in result.notes)
+    assert any(note.startswith("main.tf:8: module `lambda` is called once per item of a `for_each` known only at deploy")
+               for note in result.unchecked)
 
 
 def test_a_count_that_reads_a_root_input_through_a_local_is_not_known(tmp_path: Path) -> None:

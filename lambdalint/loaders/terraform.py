@@ -258,6 +258,12 @@ def build_terraform_folder(reading: ReadFolder) -> LoadedFolder:
                 # one call per instance a known `for_each` / `count` makes (`module.fn["ingest"]`),
                 # with `each.value` / `count.index` in its inputs; none where `count` is 0
                 instances = module.instances(block)
+                meta = next((m for m in ("for_each", "count") if block.may_set(m)), None)
+                if instances is None and meta is not None:
+                    notes.append(f"{block.file.display}:{block.span.line}: module `{name}` is called once per "
+                                 f"{'item' if meta == 'for_each' else 'count'} of a `{meta}` known only at deploy "
+                                 "time: it is read once, with `each.value` / `count.index` unknown, so what its "
+                                 "instances set through them (code, handler, settings) is not checked")
                 for key, inputs in instances if instances is not None else [("", module.value(block))]:
                     calls.append(ModuleCall(use.folder, f"{name}{key}", dict(inputs.items()), module, paths))
             else:  # a typo in the path, or a folder not checked in: whatever it defines is unseen
