@@ -11,7 +11,7 @@ from lambdalint.discover import MB, Discovered, InvalidPattern, Walker
 from lambdalint.located import Located, Span
 from lambdalint.loaders.cloudformation import load_cloudformation, looks_like_cloudformation
 from lambdalint.loaders.serverless import load_serverless, looks_like_serverless, other_provider
-from lambdalint.model import Problem, Project, SourceFile, Template
+from lambdalint.model import Function, Problem, Project, SourceFile, Template
 from lambdalint.unread import is_terraform, unchecked_infrastructure
 
 if TYPE_CHECKING:  # the Terraform loader is imported only by a run that meets a `.tf` file
@@ -161,7 +161,8 @@ def _load_terraform(paths: list[Path], project: Project, overlay: dict[Path, str
             _add_terraform(project, build_terraform_folder(reading), files, 0)
 
 
-def _add_terraform(project: Project, result: LoadedFolder, files: TerraformFiles, depth: int) -> None:
+def _add_terraform(project: Project, result: LoadedFolder, files: TerraformFiles, depth: int) -> list[Function]:
+    """Add a built module and the local modules it calls to `project`; the functions of them all."""
     from lambdalint.loaders.terraform import build_terraform_folder, link_call, read_terraform_folder
 
     for template in result.templates:
@@ -171,8 +172,9 @@ def _add_terraform(project: Project, result: LoadedFolder, files: TerraformFiles
         project.sources.setdefault(source.display, source)
     project.problems.extend(p for p in result.problems if p not in project.problems)
     project.unchecked.extend(n for n in result.notes if n not in project.unchecked)
+    functions = [f for t in result.templates for f in t.functions]
     if depth >= _MAX_MODULE_DEPTH:
-        return
+        return functions
     # Every called module is read before any is built: one module's wiring may name another's
     # resources through what the caller passes it (`event_source_arn = var.queue_arn`).
     readings = []
@@ -183,10 +185,13 @@ def _add_terraform(project: Project, result: LoadedFolder, files: TerraformFiles
             call.caller.children[call.name] = reading.module
         readings.append((call, reading))
     children = [(call, build_terraform_folder(reading)) for call, reading in readings]
-    for call, child in children:
-        link_call(call, child, result)
-    for _, child in children:
-        _add_terraform(project, child, files, depth + 1)
+    # each called module's own calls first: this module may name their functions through its
+    # outputs (`module.lambdas.a_invoke_arn`, which `lambdas` outputs as `module.a.invoke_arn`)
+    below = [_add_terraform(project, child, files, depth + 1) for _, child in children]
+    for (call, child), theirs in zip(children, below):
+        link_call(call, child, result, theirs)
+        functions.extend(theirs)
+    return functions
 
 
 def load_template(source: SourceFile, project: Project,

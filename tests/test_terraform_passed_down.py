@@ -245,3 +245,31 @@ def test_a_passed_queue_with_room_for_six_timeouts_is_silent(tmp_path: Path) -> 
 
     [function] = [f for template in result.project.templates for f in template.functions]
     assert [(t.kind, t.source) for t in function_triggers(function)] == [("sqs", "aws_sqs_queue.jobs")]
+
+
+def test_a_route_to_a_function_named_through_two_module_levels_of_outputs(tmp_path: Path) -> None:
+    """`integration_uri = module.lambdas.submit_invoke_arn`, which `lambdas` outputs as
+    `module.submit.invoke_arn` of a module it calls (judged on arcones/sra-collector): the route
+    was linked to no function, so its missing authorizer (LL216) went unreported, with no note."""
+    write_tree(tmp_path, {
+        "main.tf": 'module "lambdas" {\n  source = "./lambdas"\n}\n\n'
+                   'resource "aws_apigatewayv2_api" "api" {\n  name          = "api"\n  protocol_type = "HTTP"\n}\n\n'
+                   'resource "aws_apigatewayv2_integration" "submit" {\n  api_id                 = aws_apigatewayv2_api.api.id\n'
+                   '  integration_type       = "AWS_PROXY"\n  integration_uri        = module.lambdas.submit_invoke_arn\n'
+                   '  payload_format_version = "2.0"\n}\n\n'
+                   'resource "aws_apigatewayv2_route" "submit" {\n  api_id    = aws_apigatewayv2_api.api.id\n'
+                   '  route_key = "POST /query-submit"\n'
+                   '  target    = "integrations/${aws_apigatewayv2_integration.submit.id}"\n}\n',
+        "lambdas/main.tf": 'module "submit" {\n  source = "./fn"\n  name   = "submit"\n}\n\n'
+                           'output "submit_invoke_arn" {\n  value = module.submit.invoke_arn\n}\n',
+        "lambdas/fn/main.tf": 'variable "name" {}\n\nresource "aws_lambda_function" "function" {\n'
+                              '  function_name                  = var.name\n'
+                              '  role                           = "arn:aws:iam::123456789012:role/r"\n'
+                              '  handler                        = "app.handler"\n  runtime                        = "python3.12"\n'
+                              '  timeout                        = 10\n  reserved_concurrent_executions = 2\n'
+                              '  filename                       = "build.zip"\n}\n\n'
+                              'output "invoke_arn" {\n  value = aws_lambda_function.function.invoke_arn\n}\n',
+    })
+    result = run_lint(tmp_path, select=("LL216",))
+    assert codes_at(result) == [("LL216", "main.tf", 17)]
+    assert "`module.lambdas.module.submit.aws_lambda_function.function`" in result.visible[0].message

@@ -283,21 +283,25 @@ def build_terraform_folder(reading: ReadFolder) -> LoadedFolder:
     return LoadedFolder(templates, problems, notes, list(reading.sources.values()), calls, module.prefix)
 
 
-def link_call(call: ModuleCall, child: LoadedFolder, caller: LoadedFolder) -> None:
+def link_call(call: ModuleCall, child: LoadedFolder, caller: LoadedFolder, below: list[Function] | None = None) -> None:
     """What the calling module, or another module it calls, wires to the functions of the module
     it called (`caller_triggers`, `sibling_triggers`), and what the called module wires to the
     caller's own functions passed to it (`passed_down_triggers`): each becomes a trigger of that
-    function."""
+    function. `below`: the functions of the called module and of the modules it calls in turn,
+    which its outputs may name (`value = module.a.invoke_arn`)."""
     module = next((t.module for t in child.templates if t.module is not None), None)
     if module is None:
         return
     functions = [f for t in child.templates for f in t.functions]
     theirs = [f for t in caller.templates for f in t.functions]
+    named = below if below is not None else functions
     found: list = []
+    if named:
+        found = caller_triggers(call.caller, call.name, module, named) + \
+            sibling_triggers(call.caller, call.name, module, named)
+        for trigger in found:  # kept by the module whose template reads its function's triggers
+            trigger.function.template.module.triggers.append(trigger)  # type: ignore[union-attr]
     if functions:
-        found = caller_triggers(call.caller, call.name, module, functions) + \
-            sibling_triggers(call.caller, call.name, module, functions)
-        module.triggers.extend(found)
         caller_policies(call.caller, call.name, module, functions)
     if theirs and call.caller is not None:
         down = passed_down_triggers(call.caller, module, theirs)

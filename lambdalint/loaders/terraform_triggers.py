@@ -449,16 +449,20 @@ def _through_outputs(declaring: TerraformModule, namespace: TerraformModule, nam
     of its module call `name` (the module `called`)."""
     by_address = {f.name: f for f in functions}
 
-    def output(key: str) -> Function | None:
-        ref = alias_target(called, called.output_reference(key))
+    def output(key: str, module: TerraformModule = called, depth: int = 0) -> Function | None:
+        ref = alias_target(module, module.output_reference(key))
         if ref is not None and ref[0] == FUNCTION:
-            return by_address.get(f"{called.prefix}{ref[0]}.{ref[1]}")
-        # a wrapper of the lambda module: `value = module.lambda_function.lambda_function_arn`
-        value = called.output_value(key)
+            return by_address.get(f"{module.prefix}{ref[0]}.{ref[1]}")
+        value = module.output_value(key)
         parts = value.value.strip().split(".") if value is not None and value.origin == "unresolved" \
             and isinstance(value.value, str) else []
-        if len(parts) >= 3 and parts[0] == "module" and "function" in parts[2]:  # not `lambda_role_arn`
-            return by_address.get(f"{called.prefix}module.{parts[1]}")
+        if len(parts) < 3 or parts[0] != "module":
+            return None
+        inner = module.children.get(parts[1])
+        if inner is not None and depth < 5:  # an output of a local module it calls in turn
+            return output(parts[2], inner, depth + 1)
+        if "function" in parts[2]:  # a wrapper of the lambda module: `module.x.lambda_function_arn`
+            return by_address.get(f"{module.prefix}module.{parts[1]}")
         return None
 
     return _owned(_Collector(declaring, functions, {name: output}, namespace), functions)
