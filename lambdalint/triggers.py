@@ -291,10 +291,13 @@ def referenced_ids(node: Located | None) -> set[str]:
                 found.add(parts[0].value.split(".")[0])
         elif name == "Fn::Sub":
             text = arg.elements()[0] if isinstance(arg.value, list) else arg
+            variables = arg.value[1] if isinstance(arg.value, list) and len(arg.value) > 1 else None
+            # `${tableName}` named in the variable map is that variable, not a resource
+            own = set(variables.value) if variables is not None and isinstance(variables.value, dict) else set()
             if isinstance(text.value, str):
-                found.update(_SUB_NAME.findall(text.value))
-            if isinstance(arg.value, list) and len(arg.value) > 1:
-                found.update(referenced_ids(arg.value[1]))
+                found.update(n for n in _SUB_NAME.findall(text.value) if n not in own)
+            if variables is not None:
+                found.update(referenced_ids(variables))
         else:
             for item in arg.elements():
                 found.update(referenced_ids(item))

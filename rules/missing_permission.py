@@ -320,6 +320,11 @@ RULE = Rule(
     tags=("security", "iam", "code"),
     examples=(
         bad(files={"template.yaml": _SAM, "src/app.py": _HANDLER}, title="write with a read-only SAM policy template"),
+        bad(files={"template.yaml": _SAM.replace("  OrdersFunction:", "  Teams:\n    Type: AWS::DynamoDB::Table\n"
+                                                 "  OrdersFunction:").replace("TABLE_NAME: !Ref Orders",
+                                                                              "TABLE_NAME: !Ref Teams"),
+             "src/app.py": _HANDLER.replace('.get("Item")', '.get("Item")  # [missing-permission]')},
+            title="a SAM policy template for another table than the one the code reads (AshharAhmadKhan/meetingmind)"),
         bad(files={"template.yaml": """\
 AWSTemplateFormatVersion: "2010-09-09"
 Resources:
