@@ -275,6 +275,37 @@ queue_url = os.environ.get("VOTING_QUEUE_URL")
 def handler(event, context):
     return TABLE.get_item(Key={"id": event["id"]})
 """}, title="a .get() into a module global nothing reads (sdil/voting-serverless-cdk)"),
+        good(files={"template.yaml": SAM, "src/app.py": """\
+import json
+import os
+
+import boto3
+
+sqs = boto3.client("sqs")
+TABLE = boto3.resource("dynamodb").Table(os.environ["TABLE_NAME"])
+DLQ_URL = os.environ.get("DLQ_URL")
+
+
+def handler(event, context):
+    try:
+        return TABLE.get_item(Key={"id": event["id"]})
+    except Exception as error:
+        if DLQ_URL:
+            sqs.send_message(QueueUrl=DLQ_URL, MessageBody=json.dumps({"error": str(error)}))
+        raise
+"""}, title="a module global the code tests before it uses it (mbhatt1/threat)"),
+        bad(files={"template.yaml": SAM, "src/app.py": """\
+import os
+
+import boto3
+
+sqs = boto3.client("sqs")
+DLQ_URL = os.environ.get("DLQ_URL")  # [undefined-environment-variable]
+
+
+def handler(event, context):
+    sqs.send_message(QueueUrl=DLQ_URL, MessageBody=os.environ["TABLE_NAME"])
+"""}, title="the same global used without a test: the call fails with QueueUrl None"),
         bad(files={"template.yaml": SAM, "src/settings.py": """\
 import os
 

@@ -91,7 +91,9 @@ class EnvFacts(WalkState):
     def _env_leave_module(self, node: cst.Module) -> None:
         """The same for a `.get()` read into a module global the module never mentions again
         (`QUEUE_URL = os.environ.get("QUEUE_URL")` left behind): marked `unused`, which LL109 takes
-        only where no other analysed module names the global either (it may import it)."""
+        only where no other analysed module names the global either (it may import it). One the
+        module tests for being set (`if DLQ_URL:`, `DLQ_URL is None`) is read as optional: guarded,
+        as `if os.getenv("DLQ_URL"):` is."""
         if not self.env_module_pending:
             return
         text = self.positions.source(node)
@@ -100,6 +102,8 @@ class EnvFacts(WalkState):
             name = fact.target or ""
             if len(re.findall(rf"(?<![\w.]){re.escape(name)}\b", text)) <= 1:
                 self.facts.env[index] = fact._replace(unused=True)
+            elif _tested(name, text):
+                self.facts.env[index] = fact._replace(guarded=True)
 
     def _env_call(self, node: cst.Call, names: set[str]) -> None:
         read = names & _READS
@@ -114,3 +118,12 @@ class EnvFacts(WalkState):
         """`bool(os.environ.get("X"))`: a presence test of `X`, not a use of its value."""
         if "builtins.bool" in names and len(node.args) == 1 and node.args[0].keyword is None:
             self.defaulted.add(id(node.args[0].value))
+
+
+def _tested(name: str, text: str) -> bool:
+    """Whether `text` tests `name` for being set: `if name`, `if not name`, `and name`, `name is
+    None`, `name is not None`, `name == None`."""
+    escaped = re.escape(name)
+    return re.search(rf"(?<![\w.])(?:if|elif|while|and|or)\s+(?:not\s+)?{escaped}\s*(?::|and\b|or\b|$)"
+                     rf"|(?<![\w.]){escaped}\s+is\s+(?:not\s+)?None\b|(?<![\w.]){escaped}\s*[!=]=\s*None\b",
+                     text, re.MULTILINE) is not None
