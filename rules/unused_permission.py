@@ -284,6 +284,34 @@ def handler(event, context):
     table.put_item(Item={**item, "seen": True})
     return item
 """}, title="a table made only where its name is set (semperfitodd/styrkr)"),
+        good(files={"template.yaml": _TEMPLATE.replace("Action: s3:*  # [unused-permission]", "Action: lambda:InvokeFunction")
+                    .replace("BUCKET: !Ref Reports", "TARGET: reports-worker").replace('!Sub "${Reports.Arn}/*"', "'*'"),
+                    "src/app.py": """\
+import json
+import os
+
+import boto3
+
+lambda_client = boto3.client("lambda")
+
+
+class Dispatcher:
+    def __init__(self):
+        self.routes = {"run": self._run, "status": self._status}
+
+    def _run(self, payload):
+        return lambda_client.invoke(FunctionName=os.environ["TARGET"], Payload=json.dumps(payload))
+
+    def _status(self, payload):
+        return {"ok": True}
+
+    def process(self, kind, payload):
+        return self.routes.get(kind, self._status)(payload)
+
+
+def handler(event, context):
+    return Dispatcher().process(event.get("kind"), event)
+"""}, title="a method called through the instance's dispatch table (mbhatt1/threat)"),
         good(files={"template.yaml": _TEMPLATE.replace("  # [unused-permission]", ""), "src/app.py": _CODE.replace(
             'boto3.client("s3")', 'boto3.client(os.environ.get("SERVICE", "s3"))')},
              title="a client whose service is not a literal: the set of calls is not complete"),

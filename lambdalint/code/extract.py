@@ -388,12 +388,16 @@ class _Visitor(CallFacts, EnvFacts, MutationFacts, AwsFacts, PynamoFacts):
         self._reference(node.value)
 
     def _reference(self, value: cst.BaseExpression) -> None:
-        """A module-level name used as a value (see `FunctionFacts.references`)."""
+        """A module-level name used as a value (see `FunctionFacts.references`), or a method of
+        the instance (`{"run": self._run}`: a dispatch table calls it later)."""
         if isinstance(value, (cst.Name, cst.Attribute)):
             root = root_name(value)
+            fn = self.function
             if root is not None and root in self.module_names and not self._is_local(root):
-                fn = self.function
                 (fn.references if fn is not None else self.facts.module_references).update(self._names(value))
+            elif fn is not None and fn.class_name and isinstance(value, cst.Attribute) \
+                    and isinstance(value.value, cst.Name) and value.value.value in ("self", "cls"):
+                fn.references.add(f"{fn.class_name}.{value.attr.value}")
 
     def visit_Call(self, node: cst.Call) -> None:
         self.called.add(id(node.func))  # a method, not an attribute read (`visit_Attribute`)
