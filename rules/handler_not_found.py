@@ -64,6 +64,28 @@ def _holds_python(folder: Path) -> bool:
 _NOT_CODE = frozenset({"tests", "test", "node_modules", "venv", "env", "site-packages", "build", "dist"})
 
 
+def _module_not_package(file: Path, code_dir: Path) -> str | None:
+    """The module file of the code folder that a package of the handler's module path is
+    (`handler.py` for `handler/handler.py`), relative to the folder; None when there is none."""
+    if code_dir not in file.parents:
+        return None
+    parts = file.relative_to(code_dir).parts
+    for end in range(1, len(parts)):
+        candidate = code_dir.joinpath(*parts[:end - 1], parts[end - 1] + ".py")
+        if candidate.is_file() and not code_dir.joinpath(*parts[:end]).is_dir():
+            return candidate.relative_to(code_dir).as_posix()
+    return None
+
+
+def _defines(path: Path, name: str) -> bool:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return re.search(rf"^(?:async\s+def\s+|def\s+){re.escape(name)}\s*\(|^{re.escape(name)}\s*=", text,
+                     re.MULTILINE) is not None
+
+
 def _moved(file: Path, name: str, code_dir: Path) -> str | None:
     """Where a module went when its folder holds no Python at all: the one file of its name one or
     two folders further down (`src/handler.py` after a "move code to src" commit) that defines the
@@ -120,11 +142,26 @@ def check(ctx: Context) -> Iterator[Finding]:
             file = handler.entry.file  # a `Path` already: not built again for each question
             if file.stem in _GENERATED or file.stem in function.generated_modules or os.path.lexists(file):
                 continue  # there, but unreadable or undecodable: that is an LL001 on the file
+            module = file.relative_to(function.code_dir).as_posix() \
+                if function.code_dir in file.parents else file.name
+            shadow = _module_not_package(file, function.code_dir)
+            if shadow is not None:
+                # `handler.handler.lambda_handler` with a `handler.py`: Python imports that module
+                # first (the code folder leads `sys.path`), and a module holds no submodules
+                defines = _defines(function.code_dir / shadow, handler.entry.function)
+                dotted = shadow[:-3].replace("/", ".")
+                yield ctx.finding(
+                    function.handler.span,
+                    f"`{handler_text}`: `{shadow}` is a module, not a package, so there is no module `{module}` "
+                    f"in `{folder}`",
+                    f"`{shadow}` defines `{handler.entry.function}`: the handler must be "
+                    f"`{dotted}.{handler.entry.function}`." if defines else
+                    f"Point `{key}` at `<module path>.<function>` relative to `{folder}`.",
+                    function=function.name)
+                continue
             moved = None if _holds_python(file.parent) else _moved(file, handler.entry.function, function.code_dir)
             if moved is None and not _holds_python(file.parent):
                 continue
-            module = file.relative_to(function.code_dir).as_posix() \
-                if function.code_dir in file.parents else file.name
             hint = f"Point `{key}` at `<module path>.<function>` relative to `{folder}`."
             if moved is not None:
                 hint = f"`{moved}` defines `{handler.entry.function}`: point `{key}` at " \
@@ -196,6 +233,14 @@ functions:
         bad(files={"template.yaml": _sam("orders/create.handler", "  # [handler-not-found]"),
                    "src/orders/__init__.py": "", "src/orders/create_order.py": "def handler(e, c):\n    pass\n"},
             title="module missing in a package"),
+        bad(files={"template.yaml": _sam("handler.handler.lambda_handler", "  # [handler-not-found]"),
+                   "src/handler.py": "def lambda_handler(event, context):\n    return event\n"},
+            title="a module taken for a package: PythonFunction's `index` + `handler` (mbhatt1/threat)",
+            message="`handler.handler.lambda_handler`: `handler.py` is a module, not a package, so there is no module "
+                    "`handler/handler.py` in `src`"),
+        good(files={"template.yaml": _sam("datadog_lambda.handler.handler"),
+                    "src/app.py": "def handler(event, context):\n    return event\n"},
+             title="a handler a layer provides (Datadog's wrapper): no module of the code folder in its way"),
         bad(files={"template.yaml": _sam("orders.api.handler", "  # [handler-not-found]"),
                    "src/orders/__init__.py": "",
                    "src/orders/api.py": "class Handler:\n    def handler(self, event, context):\n        return event\n"},
