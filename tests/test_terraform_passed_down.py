@@ -208,15 +208,20 @@ resource "aws_sqs_queue" "jobs" {
 WORKER_HANDLER = 'def handler(event, context):\n    return [record["body"] for record in event["Records"]]\n'
 
 
+def _called_worker(root: Path, *, visibility: int) -> Path:
+    """The root's queue, of this visibility timeout, passed to the worker module it calls."""
+    return write_tree(root, {
+        "main.tf": QUEUE.replace("VISIBILITY", str(visibility)) + '\nmodule "worker" {\n'
+                   '  source        = "./modules/worker"\n  function_name = "worker"\n'
+                   '  input_sqs_arn = aws_sqs_queue.jobs.arn\n  timeout       = 30\n}\n',
+        "modules/worker/main.tf": WORKER_MODULE, "src/app.py": WORKER_HANDLER})
+
+
 def test_a_queue_the_caller_passes_to_a_worker_module_is_its_trigger(tmp_path: Path) -> None:
     """`input_sqs_arn = aws_sqs_queue.jobs.arn` in the call, `event_source_arn = var.input_sqs_arn`
     in the module (judged on arcones/sra-collector): the mapping was linked to no queue, so a
     visibility timeout of 2x the function's went unreported, with no note."""
-    write_tree(tmp_path, {
-        "main.tf": QUEUE.replace("VISIBILITY", "60") + '\nmodule "worker" {\n  source        = "./modules/worker"\n'
-                   '  function_name = "worker"\n  input_sqs_arn = aws_sqs_queue.jobs.arn\n  timeout       = 30\n}\n',
-        "modules/worker/main.tf": WORKER_MODULE, "src/app.py": WORKER_HANDLER})
-    result = run_lint(tmp_path, select=("LL203",))
+    result = run_lint(_called_worker(tmp_path, visibility=60), select=("LL203",))
     assert codes_at(result) == [("LL203", "modules/worker/main.tf", 32)]
     assert "`aws_sqs_queue.jobs` (60 s)" in result.visible[0].message
 
@@ -235,11 +240,7 @@ def test_a_queue_passed_down_two_module_levels_is_still_the_callers(tmp_path: Pa
 
 
 def test_a_passed_queue_with_room_for_six_timeouts_is_silent(tmp_path: Path) -> None:
-    write_tree(tmp_path, {
-        "main.tf": QUEUE.replace("VISIBILITY", "180") + '\nmodule "worker" {\n  source        = "./modules/worker"\n'
-                   '  function_name = "worker"\n  input_sqs_arn = aws_sqs_queue.jobs.arn\n  timeout       = 30\n}\n',
-        "modules/worker/main.tf": WORKER_MODULE, "src/app.py": WORKER_HANDLER})
-    result = run_lint(tmp_path)
+    result = run_lint(_called_worker(tmp_path, visibility=180))
     assert codes_at(result) == []
     from lambdalint.triggers import function_triggers
 
