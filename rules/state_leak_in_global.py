@@ -4,8 +4,9 @@ Reports a handler (or a project function it calls) that changes module-level sta
 invocation in a way that grows or carries request data to the next one: `ITEMS.append(...)`,
 `SEEN.add(...)`, `CACHE[key] = ...`, `TOTALS.update(...)` on a module-level list, dict or set;
 `global count; count += 1`; `global user; user = event[...]`. Lazy-init caches filled behind a
-guard (`if key not in CACHE: CACHE[key] = ...`) and one-off flags (`global cold; cold = False`)
-stay silent, except in a loop over the event's records, where a guard keyed by each record
+guard (`if key not in CACHE: CACHE[key] = ...`, or a function that returns a hit first, also after
+a freshness check: `if key in CACHE and now - CACHE[key]["at"] < TTL: return ...`) and one-off
+flags (`global cold; cold = False`) stay silent, except in a loop over the event's records, where a guard keyed by each record
 (`if record["messageId"] not in SEEN: SEEN[...] = ...`) fills one more key per record on every
 invocation. Handlers that are methods of a module-level instance (`handler = Service().handle`)
 and functions defined inside the handler are followed too; for such a handler the instance's own

@@ -10,7 +10,8 @@ test of the same variable (`if "X" in os.environ:`, `if os.getenv("X"):`, and as
 `bool(os.getenv("X"))`, `os.getenv("X") is not None`, `not os.getenv("X")`), `os.environ["X"]`
 inside `try ... except KeyError` (a `.get()` never raises, so a `try` does not make it optional),
 a `.get()` / `getenv()` read into a local the function never reads again, or into a module
-global no module mentions again (dead code fails nothing), variables the runtime sets (`AWS_REGION`, `AWS_LAMBDA_FUNCTION_NAME`,
+global no module mentions again (dead code fails nothing), or into a module global the module
+tests for being set (`DLQ_URL = os.environ.get("DLQ_URL")`, then `if DLQ_URL:`), variables the runtime sets (`AWS_REGION`, `AWS_LAMBDA_FUNCTION_NAME`,
 `LAMBDA_TASK_ROOT`, ...), and functions whose environment cannot be read statically (an `!If`, a
 Serverless `${file(...)}`).
 
