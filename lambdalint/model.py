@@ -218,6 +218,10 @@ class LoadedRole:
     documents: list[tuple[Located, str]] = field(default_factory=list)
     managed: list[tuple[Located, str]] = field(default_factory=list)
     unknown: str | None = None
+    # the same text for every function whose role this is, and only for those: its configuration's
+    # root folder and full address (`infra: module.a.aws_iam_role.r`); `name` may differ between
+    # them (each module instance names it in its own way)
+    identity: str | None = None
 
 
 @dataclass

@@ -76,7 +76,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     for role in execution_roles(ctx):
         if role.unknown is not None or role.role is None:
             continue
-        groups.setdefault((id(role.function.template), role.role), []).append(role)
+        groups.setdefault(_shared_by(role), []).append(role)
     reported: set[object] = set()
     for roles in groups.values():
         functions = [r.function for r in roles]
@@ -114,6 +114,15 @@ def check(ctx: Context) -> Iterator[Finding]:
                                   f"whose code calls only {listed}",
                                   f"Replace `{text}` with {listed} ({statement.where}).",
                                   function=functions[0].name)
+
+
+def _shared_by(role) -> tuple:
+    """What the functions that share this role have in common: a role of one template, or one role
+    of a configuration whose modules several functions name it from."""
+    loaded = role.function.loaded_role
+    if loaded is not None and loaded.identity is not None:
+        return (loaded.identity,)
+    return (id(role.function.template), role.role)
 
 
 def _judged_actions(statements, platform: set[str], reported: set[object]) -> Iterator[tuple]:

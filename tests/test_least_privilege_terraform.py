@@ -101,3 +101,85 @@ data "archive_file" "code" {
     assert result.findings == []
     assert result.notes == ["main.tf: `aws_lambda_function.fn` uses a statement whose actions lambdalint cannot read "
                             "(`var.actions` in `aws_iam_role_policy.fn` of `aws_iam_role.fn`); its permissions were not checked"]
+
+
+_SHARED_ROLE = """\
+resource "aws_iam_role" "shared" {
+  name = "shared"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Action = "sts:AssumeRole", Effect = "Allow", Principal = { Service = "lambda.amazonaws.com" } }] })
+}
+
+resource "aws_iam_role_policy" "send" {
+  role   = aws_iam_role.shared.id
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["sqs:SendMessage"], Resource = "arn:aws:sqs:eu-west-1:123456789012:q" }] })
+}
+
+module "a" {
+  source   = "./fn"
+  name     = "a"
+  role_arn = aws_iam_role.shared.arn
+}
+
+module "b" {
+  source   = "./fn"
+  name     = "b"
+  role_arn = aws_iam_role.shared.arn
+}
+"""
+_FN = """\
+variable "name" {}
+variable "role_arn" {}
+
+data "archive_file" "zip" {
+  type        = "zip"
+  source_dir  = "${path.module}/../src/${var.name}"
+  output_path = "${path.module}/${var.name}.zip"
+}
+
+resource "aws_lambda_function" "f" {
+  function_name                  = var.name
+  role                           = var.role_arn
+  handler                        = "app.handler"
+  runtime                        = "python3.12"
+  timeout                        = 10
+  reserved_concurrent_executions = 1
+  filename                       = data.archive_file.zip.output_path
+}
+"""
+_SENDS = ('import boto3\n\nsqs = boto3.client("sqs")\n\n\ndef handler(event, context):\n'
+          '    sqs.send_message(QueueUrl="https://sqs.eu-west-1.amazonaws.com/123456789012/q", MessageBody="x")\n')
+_IDLE = "def handler(event, context):\n    return 1\n"
+
+
+def test_a_role_shared_by_the_functions_of_two_module_instances_is_judged_by_all_their_calls(tmp_path: Path) -> None:
+    """One root role named by two instances of a local module (judged on
+    tunahankanpolat/health-tracking-iac): `b` makes no call, `a` sends, and the role was judged
+    for each instance alone, calling `sqs:SendMessage` unused by `b`."""
+    from conftest import write_tree
+
+    write_tree(tmp_path, {"main.tf": _SHARED_ROLE, "fn/main.tf": _FN, "src/a/app.py": _SENDS, "src/b/app.py": _IDLE})
+    assert codes_at(run_lint(tmp_path, select=("LL322",))) == []
+
+
+def test_roles_of_the_same_lines_in_two_module_instances_are_two_roles(tmp_path: Path) -> None:
+    """Each instance's own `aws_iam_role.r` (`module.a.` and `module.b.`): one role each, so the
+    instance whose code never sends is still told its `sqs:SendMessage` is unused."""
+    from conftest import write_tree
+
+    own = _FN.replace("  role                           = var.role_arn\n",
+                      "  role                           = aws_iam_role.r.arn\n") + """
+resource "aws_iam_role" "r" {
+  name = var.name
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Action = "sts:AssumeRole", Effect = "Allow", Principal = { Service = "lambda.amazonaws.com" } }] })
+}
+
+resource "aws_iam_role_policy" "send" {
+  role   = aws_iam_role.r.id
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["sqs:SendMessage"], Resource = "arn:aws:sqs:eu-west-1:123456789012:q" }] })
+}
+"""
+    root = 'module "a" {\n  source = "./fn"\n  name   = "a"\n}\n\nmodule "b" {\n  source = "./fn"\n  name   = "b"\n}\n'
+    write_tree(tmp_path, {"main.tf": root, "fn/main.tf": own, "src/a/app.py": _SENDS, "src/b/app.py": _IDLE})
+    result = run_lint(tmp_path, select=("LL322",))
+    assert codes_at(result) == [("LL322", "fn/main.tf", 27)]
+    assert "`module.b.aws_lambda_function.f`" in result.visible[0].message

@@ -36,7 +36,7 @@ def loaded_role(module: TerraformModule, function: Function) -> LoadedRole:
     address = f"{_ROLE}.{owner[1]}" if owner[0] is module else f"{owner[0].prefix}{_ROLE}.{owner[1]}"
     module, name = owner
     role = module.value(module.resources[(_ROLE, name)])
-    found = LoadedRole(address)
+    found = LoadedRole(address, identity=f"{owner[0].scope.base}: {owner[0].prefix}{_ROLE}.{owner[1]}")
     unread: list[str] = []
 
     for block in _blocks(role, "inline_policy"):

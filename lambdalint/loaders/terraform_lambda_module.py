@@ -141,7 +141,8 @@ def _role(module: TerraformModule, function: Function, body: Located, call: str)
         return LoadedRole(None, unknown="a role chosen by a computed `create_role`")
     if create is False:
         return loaded_role(module, function)
-    found = LoadedRole(f"{function.name} (role the module creates)")
+    found = LoadedRole(f"{function.name} (role the module creates)",
+                       identity=f"{module.scope.base}: {function.name} (role the module creates)")
     unread: list[str] = []
     where = f"`{function.name}`"
     if _flag(body, "attach_policy_statements", False):
