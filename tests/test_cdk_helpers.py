@@ -335,3 +335,75 @@ def test_a_wrapper_construct_with_branches_and_a_subclass(tmp_path: Path) -> Non
     assert (cron.timeout.value, str(cron.code_dir.relative_to(tmp_path))) == (10, "lambda_functions/laads")
     # the subclass's own schedule, once; the wrapper's `cron_str` branch is not taken for either
     assert [(f.code, f.function) for f in result.visible if f.code == "LL207"] == [("LL207", "LaadsCron/function")]
+
+
+SUBCLASS_APP = """\
+import os
+
+import aws_cdk as cdk
+from aws_cdk import Duration, Stack, aws_lambda as _lambda, aws_sns as sns, aws_sns_subscriptions as subs
+
+
+class CallerFunction(_lambda.Function):
+    \"\"\"A function with the team's defaults (aws-samples/amazon-textract-transformer-pipeline's
+    `SageMakerCallerFunction(PythonFunction)`).\"\"\"
+
+    def __init__(self, scope, id, *, memory_size=128, **kwargs):
+        super().__init__(scope, id, runtime=_lambda.Runtime.PYTHON_3_12, handler="main.handler",
+                         code=_lambda.Code.from_asset(os.path.join(os.path.dirname(__file__), "fn")),
+                         memory_size=memory_size, timeout=Duration.seconds(30), **kwargs)
+
+
+class Pipeline(Stack):
+    def __init__(self, scope, id, shared=None):
+        super().__init__(scope, id)
+        caller = shared
+        if not caller:
+            caller = CallerFunction(self, "Caller")
+        topic = sns.Topic(self, "Done")
+        topic.add_subscription(subs.LambdaSubscription(caller))
+
+
+app = cdk.App()
+Pipeline(app, "Pipeline")
+app.synth()
+"""
+
+
+def test_a_subclass_of_a_cdk_function_is_a_function_and_is_made_only_where_asked(tmp_path: Path) -> None:
+    """`class CallerFunction(_lambda.Function)` made with `super().__init__(...)`: the function
+    was not counted at all, with no note (judged on aws-samples/amazon-textract-transformer-pipeline);
+    and `if not caller:` on a value the call bound decides which branch runs, so a function made
+    only when none is given is not made twice."""
+    write_tree(tmp_path, {"cdk.json": CDK_JSON, "app.py": SUBCLASS_APP,
+                          "fn/main.py": "def handler(event, context):\n    return event\n"})
+    result = run_lint(tmp_path, select=("LL202", "LL207"))
+    functions = [f.name for template in result.project.templates for f in template.functions]
+    assert functions == ["Caller"]
+    assert codes_at(result) == [("LL202", "app.py", 12), ("LL207", "app.py", 12)]
+
+
+def test_a_function_made_only_when_the_caller_gives_none_is_not_made_when_one_is_given(tmp_path: Path) -> None:
+    """Two pipelines, one given the shared function, one not: one function each is made only for
+    the one given none (three `SageMakerSSMStep`s given the shared caller made three phantom
+    functions once the subclass was read)."""
+    app = SUBCLASS_APP.replace("class Pipeline(Stack):", """from constructs import Construct
+
+
+class Pipeline(Construct):""").replace("        super().__init__(scope, id)\n        caller = shared",
+                                       "        super().__init__(scope, id)\n        caller = shared") \
+        .replace('app = cdk.App()\nPipeline(app, "Pipeline")', '''class Service(Stack):
+    def __init__(self, scope, id):
+        super().__init__(scope, id)
+        self.shared = CallerFunction(self, "SharedCaller")
+        Pipeline(self, "WithShared", shared=self.shared)
+        Pipeline(self, "Alone")
+
+
+app = cdk.App()
+Service(app, "Service")''')
+    write_tree(tmp_path, {"cdk.json": CDK_JSON, "app.py": app,
+                          "fn/main.py": "def handler(event, context):\n    return event\n"})
+    result = run_lint(tmp_path, select=("LL202",))
+    names = sorted(f.name for template in result.project.templates for f in template.functions)
+    assert len(names) == 2 and "SharedCaller" in names and "WithShared" not in " ".join(names), names

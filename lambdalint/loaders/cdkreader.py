@@ -274,6 +274,13 @@ class Reader(ValueReader):
             if found is not None:
                 home, definition, base = found
                 this = frame.this
+            else:
+                # `class CallerFunction(PythonFunction)`: the construct CDK's base makes, from the
+                # arguments the subclass passes up; the instance is that construct
+                made = self._cdk_base_construct(node, frame)
+                if made is not None:
+                    frame.this["<construct>"] = made  # type: ignore[index]
+                    return made
         elif isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value not in frame.names:
             # `Util.create_lambda_function(self, "Query", handler=...)`: a function of a helper
             # class of the project, called through the class (every argument written out)
@@ -294,7 +301,11 @@ class Reader(ValueReader):
         if klass is not None:
             # an instance of the app's own class (a construct grouping others): what its
             # `__init__` kept on `self` (`lambdas.order_lambda`) is read through it
-            return Construct("", INSTANCE, klass.name.value, None, self.instantiate(home, klass, node, frame))
+            members = self.instantiate(home, klass, node, frame)
+            made = members.get("<construct>")
+            if isinstance(made, Construct):
+                return made  # a subclass of one of CDK's constructs
+            return Construct("", INSTANCE, klass.name.value, None, members)
         assert definition is not None
         self.walked.add(id(definition))
         names = self.bind(definition, node, frame, home, skip_self=this is not None)
@@ -318,6 +329,21 @@ class Reader(ValueReader):
                     return self.defined(other, leaf, hops + 1)
                 return other, other.functions.get(leaf), other.classes.get(leaf)
         return home, definition, klass
+
+    def _cdk_base_construct(self, call: cst.Call, frame: Frame) -> Value | None:
+        """What `super().__init__(scope, id, ...)` makes in a subclass of a CDK construct class."""
+        klass, home = frame.owner or (frame.this.get("<class>"), frame.this.get("<module>"))  # type: ignore[union-attr]
+        if not isinstance(klass, cst.ClassDef) or home is None:
+            return None
+        for base in klass.bases:
+            qualified = self.qualified(base.value, Frame(home, {}, None, frame.depth, frame.sites, frame.owner))
+            # a resource's class, not a container's: a `Stack` subclass stays the app's own
+            # instance, read through what its `__init__` keeps on `self`
+            if qualified is not None and qualified.startswith("aws_cdk.") \
+                    and qualified.rsplit(".", 1)[-1] not in _CONTAINERS:
+                made = self.on_construct(qualified, call, frame, self)
+                return made if isinstance(made, Construct) else None
+        return None
 
     def _base_init(self, frame: Frame) -> tuple[Module, cst.FunctionDef, cst.ClassDef] | None:
         """The `__init__` of the first base of the instance's class that is a class of the app."""
@@ -478,11 +504,26 @@ def _is_deployment(klass: cst.ClassDef) -> bool:
     return any((dotted_name(base.value) or "").endswith(("Stack", "Stage")) for base in klass.bases)
 
 
+# CDK classes that hold constructs rather than make a resource
+_CONTAINERS = frozenset({"App", "Stack", "NestedStack", "Stage", "Construct", "Resource"})
+
+
 def _decided(test: cst.BaseExpression, frame: Frame) -> bool | None:
     """`"key" in name` / `"key" not in name` where `name` is a dict whose keys are all known (the
     `**kwargs` a call filled), and `name is None` / `name is not None` where the call bound `name`:
     how a helper gives defaults to what its callers leave out, and makes a rule or a code asset
-    only when asked (`if cron_str is not None:`)."""
+    only when asked (`if cron_str is not None:`); and `if name:` / `if not name:` where the call
+    bound `name` to a construct or a known value (`if lambda_function: ... else: make one`)."""
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        inner = _decided(test.expression, frame)
+        return None if inner is None else not inner
+    if isinstance(test, cst.Name):
+        bound = frame.names.get(test.value, UNKNOWN)
+        if isinstance(bound, Construct):
+            return True
+        if isinstance(bound, Located) and bound.origin != "unresolved":
+            return bool(bound.value)
+        return None
     if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
         return None
     target = test.comparisons[0]
