@@ -213,7 +213,12 @@ class TerraformModule:
         if self.caller is None or len(parts) < 2 or parts[0] != "var":
             return None
         passed = self.scope.variables.get(parts[1])
-        for key in parts[2:]:  # an attribute of an object the caller passed: `var.target.arn`
+        for at, key in enumerate(parts[2:], 2):  # an attribute of an object the caller passed: `var.target.arn`
+            if passed is not None and passed.origin == "unresolved" and isinstance(passed.value, str) \
+                    and self.caller.writes(passed):
+                # a whole resource the caller passed (`fn = module.f.lambda`): its attribute, in
+                # the caller's names (`module.f.lambda.invoke_arn`)
+                return Located(".".join([passed.value.strip(), *parts[at:]]), passed.span, "unresolved")
             passed = passed.value.get(key) if passed is not None and passed.origin != "unresolved" \
                 and isinstance(passed.value, dict) else None
         if passed is None or passed.origin != "unresolved" or not self.caller.writes(passed):

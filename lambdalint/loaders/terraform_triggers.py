@@ -95,8 +95,11 @@ class _Collector:
         if text.startswith("module."):  # `module.orders.lambda_function_arn` of a lambda module call
             parts = text.split(".")
             found = self.by_address.get(".".join(parts[:2]))
-            if found is None and len(parts) >= 3 and parts[1] in self.calls and self.namespace.writes(node):  # type: ignore[arg-type]
-                found = self.calls[parts[1]](parts[2])  # an output of a local module
+            # `module.mock[0].lambda`: an instance of a call whose count is known only at deploy
+            # time, which is read once, under its plain name
+            call = parts[1] if len(parts) < 2 or parts[1] in self.calls else parts[1].split("[")[0]
+            if found is None and len(parts) >= 3 and call in self.calls and self.namespace.writes(node):  # type: ignore[arg-type]
+                found = self.calls[call](parts[2])  # an output of a local module
             return found
         ref = alias_target(self.module, self.module.reference(node))
         if ref is not None:
