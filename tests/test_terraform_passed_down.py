@@ -276,6 +276,17 @@ def test_a_route_to_a_function_named_through_two_module_levels_of_outputs(tmp_pa
     assert "`module.lambdas.module.submit.aws_lambda_function.function`" in result.visible[0].message
 
 
+# a function module that outputs its whole resource, and an API module given it as `var.fn`
+_MOCK_MODULES = {
+    "modules/fn/main.tf": 'resource "aws_lambda_function" "lambda" {\n  function_name = "mock"\n'
+                          '  role          = "arn:aws:iam::123456789012:role/r"\n  handler       = "app.handler"\n'
+                          '  runtime       = "python3.12"\n  filename      = "build.zip"\n  timeout       = 180\n}\n\n'
+                          'output "lambda" {\n  value = aws_lambda_function.lambda\n}\n',
+    "modules/api/main.tf": 'variable "fn" {}\n\n' + REST_MODULE.split("\n", 3)[3].replace(
+        "var.main_handler_invoke_arn", "var.fn.invoke_arn"),
+}
+
+
 def test_a_whole_function_resource_passed_to_an_api_module_links_its_route(tmp_path: Path) -> None:
     """`fn = module.mock_fn.lambda` (an output of the whole resource) and `uri = var.fn.invoke_arn`
     in the API module (judged again on johnwaghorn/list-reconciliation): the route was linked to no
@@ -284,12 +295,7 @@ def test_a_whole_function_resource_passed_to_an_api_module_links_its_route(tmp_p
     write_tree(tmp_path, {
         "main.tf": 'module "mock_fn" {\n  source = "./modules/fn"\n}\n\n'
                    'module "api" {\n  source = "./modules/api"\n  fn     = module.mock_fn.lambda\n}\n',
-        "modules/fn/main.tf": 'resource "aws_lambda_function" "lambda" {\n  function_name = "mock"\n'
-                              '  role          = "arn:aws:iam::123456789012:role/r"\n  handler       = "app.handler"\n'
-                              '  runtime       = "python3.12"\n  filename      = "build.zip"\n  timeout       = 180\n}\n\n'
-                              'output "lambda" {\n  value = aws_lambda_function.lambda\n}\n',
-        "modules/api/main.tf": 'variable "fn" {}\n\n' + REST_MODULE.split("\n", 3)[3].replace(
-            "var.main_handler_invoke_arn", "var.fn.invoke_arn"),
+        **_MOCK_MODULES,
     })
     found = codes_at(run_lint(tmp_path, select=("LL203", "LL216")))
     assert sorted(found) == [("LL203", "modules/fn/main.tf", 7), ("LL216", "modules/api/main.tf", 18)]
@@ -303,12 +309,7 @@ def test_an_instance_of_a_call_counted_at_deploy_time_names_the_call_read_once(t
         "main.tf": 'variable "mock" {\n  default = true\n}\n\n'
                    'module "mock_fn" {\n  source = "./modules/fn"\n  count  = var.mock ? 1 : 0\n}\n\n'
                    'module "api" {\n  source = "./modules/api"\n  fn     = module.mock_fn[0].lambda\n}\n',
-        "modules/fn/main.tf": 'resource "aws_lambda_function" "lambda" {\n  function_name = "mock"\n'
-                              '  role          = "arn:aws:iam::123456789012:role/r"\n  handler       = "app.handler"\n'
-                              '  runtime       = "python3.12"\n  filename      = "build.zip"\n  timeout       = 180\n}\n\n'
-                              'output "lambda" {\n  value = aws_lambda_function.lambda\n}\n',
-        "modules/api/main.tf": 'variable "fn" {}\n\n' + REST_MODULE.split("\n", 3)[3].replace(
-            "var.main_handler_invoke_arn", "var.fn.invoke_arn"),
+        **_MOCK_MODULES,
     })
     found = codes_at(run_lint(tmp_path, select=("LL203", "LL216")))
     assert sorted(found) == [("LL203", "modules/fn/main.tf", 7), ("LL216", "modules/api/main.tf", 18)]
