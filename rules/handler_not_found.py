@@ -78,6 +78,7 @@ def _module_not_package(file: Path, code_dir: Path) -> str | None:
 
 
 def _defines(path: Path, name: str) -> bool:
+    """Whether the module at `path` defines `name` at its top level (`def name(`, `name = ...`)."""
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
@@ -90,17 +91,12 @@ def _moved(file: Path, name: str, code_dir: Path) -> str | None:
     """Where a module went when its folder holds no Python at all: the one file of its name one or
     two folders further down (`src/handler.py` after a "move code to src" commit) that defines the
     handler's function, relative to the code folder. None when there is none, or several."""
-    pattern = re.compile(rf"^(?:async\s+def\s+|def\s+){re.escape(name)}\s*\(|^{re.escape(name)}\s*=", re.MULTILINE)
     found = []
     for candidate in (*file.parent.glob(f"*/{file.name}"), *file.parent.glob(f"*/*/{file.name}")):
         between = candidate.relative_to(file.parent).parts[:-1]
         if any(part.startswith((".", "_")) or part in _NOT_CODE for part in between):
             continue
-        try:
-            text = candidate.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        if pattern.search(text):
+        if _defines(candidate, name):
             found.append(candidate)
     if len(found) != 1 or code_dir not in found[0].parents:
         return None

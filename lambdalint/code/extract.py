@@ -27,8 +27,8 @@ from lambdalint.code.definitions import definition_facts as _definition_facts
 from lambdalint.code.env_facts import EnvFacts
 from lambdalint.code.facts import FunctionFacts, ModuleFacts
 from lambdalint.code.guards import (assigned_targets, catches_missing_key, env_tested, guarded_targets,
-                                    is_declaration, is_docstring, is_main_guard, keyed_by_data, present_targets,
-                                    returns_when_kept)
+                                    is_declaration, is_docstring, is_main_guard, keyed_by_data, only_refuses,
+                                    present_targets, returns, returns_when_kept)
 from lambdalint.code.mutation_facts import MutationFacts
 from lambdalint.code.pynamodb_facts import PynamoFacts
 from lambdalint.code.syntax_errors import PARSE_FAILURES, describe_syntax_error, parse, parse_error
@@ -253,13 +253,13 @@ class _Visitor(CallFacts, EnvFacts, MutationFacts, AwsFacts, PynamoFacts):
             return False
         statements = [s for s in node.body.body if not is_docstring(s) and not is_declaration(s)]
         at = 0
-        while at < len(statements) and (_sets_locals_only(statements[at], fn) or _only_refuses(statements[at])):
+        while at < len(statements) and (_sets_locals_only(statements[at], fn) or only_refuses(statements[at])):
             at += 1
         statements = statements[at:]
         if len(statements) < 2 or not isinstance(statements[0], cst.If) or statements[0].orelse is not None:
             return False
         guard = statements[0]
-        if not returns_when_kept(guard.body) and not _returns(guard.body):
+        if not returns_when_kept(guard.body) and not returns(guard.body):
             return False
         filled: set[str] = set()
         for statement in statements[1:]:
@@ -415,33 +415,3 @@ def _sets_locals_only(statement: cst.BaseStatement, fn: FunctionFacts) -> bool:
         isinstance(small, cst.Assign) and all(isinstance(t.target, cst.Name) and t.target.value not in fn.globals
                                               for t in small.targets)
         for small in statement.body)
-
-
-def _only_refuses(statement: cst.BaseStatement) -> bool:
-    """`if not bucket: raise ValueError(...)`: a test that ends the call, and does nothing else."""
-    if not isinstance(statement, cst.If) or statement.orelse is not None:
-        return False
-    body = statement.body.body if isinstance(statement.body, (cst.IndentedBlock, cst.SimpleStatementSuite)) else ()
-    small = [part for s in body for part in (s.body if isinstance(s, cst.SimpleStatementLine) else [s])]
-    return bool(small) and all(isinstance(part, cst.Raise) for part in small)
-
-
-class _Returns:
-    def __init__(self) -> None:
-        self.found = False
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
-
-    def visit_Return(self, node: cst.Return) -> None:
-        self.found = True
-
-
-def _returns(body: cst.BaseSuite) -> bool:
-    """Whether a block returns on some path (its own `return`, not a nested function's)."""
-    finder = _Returns()
-    walk(body, finder)
-    return finder.found

@@ -127,10 +127,44 @@ def _compared_targets(test: cst.BaseExpression, *, present: bool) -> set[str]:
     return found
 
 
-def only_returns(body: cst.BaseSuite) -> bool:
+def _parts(body: cst.BaseSuite) -> list[cst.CSTNode]:
+    """A block's statements, each line of simple statements taken apart (`x = 1; return x`)."""
     statements = body.body if isinstance(body, (cst.IndentedBlock, cst.SimpleStatementSuite)) else ()
-    small = [part for s in statements for part in (s.body if isinstance(s, cst.SimpleStatementLine) else [s])]
+    return [part for s in statements for part in (s.body if isinstance(s, cst.SimpleStatementLine) else [s])]
+
+
+def only_returns(body: cst.BaseSuite) -> bool:
+    small = _parts(body)
     return bool(small) and all(isinstance(part, (cst.Return, cst.Raise, cst.Pass)) for part in small)
+
+
+def only_refuses(statement: cst.BaseStatement) -> bool:
+    """`if not bucket: raise ValueError(...)`: a test that ends the call, and does nothing else."""
+    if not isinstance(statement, cst.If) or statement.orelse is not None:
+        return False
+    small = _parts(statement.body)
+    return bool(small) and all(isinstance(part, cst.Raise) for part in small)
+
+
+class _Returns:
+    def __init__(self) -> None:
+        self.found = False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_Return(self, node: cst.Return) -> None:
+        self.found = True
+
+
+def returns(body: cst.BaseSuite) -> bool:
+    """Whether a block returns on some path (its own `return`, not a nested function's)."""
+    finder = _Returns()
+    walk(body, finder)
+    return finder.found
 
 
 def returns_when_kept(body: cst.BaseSuite) -> bool:
