@@ -151,12 +151,24 @@ def _load_terraform(paths: list[Path], project: Project, overlay: dict[Path, str
         # the whole module, also when one file was asked for: a role or an invoke config in the
         # next file changes what the function's findings are
         paths_of.extend(sorted(p for p in folder.glob("*") if is_terraform(p.name) and p.is_file()))
-    read = {folder: read_terraform_folder(folder, folders[folder], files) for folder in sorted(folders)}
     # A folder another folder calls as a module is built through each call, with its variables
-    # bound; on its own only when nothing here calls it. Which folders are called is known
-    # from the reading alone, before any function is built.
-    called = {child for reading in read.values() for child in reading.called}
-    for folder, reading in read.items():
+    # bound; on its own only when nothing here calls it. Which folders are called is known from
+    # the reading alone, before any function is built. A folder no file even names is built as
+    # soon as it is read and its trees let go, before the next is parsed, so that the run's
+    # memory does not grow by every file's tree (`HclFile.release`); the folders a module call may
+    # name wait until every folder has been read.
+    named = files.named_folders([path for paths_of in folders.values() for path in paths_of])
+    called: set[Path] = set()
+    waiting = []
+    for folder in sorted(folders):
+        reading = read_terraform_folder(folder, folders[folder], files)
+        called.update(reading.called)
+        if folder in named:
+            waiting.append((folder, reading))
+            continue
+        _add_terraform(project, build_terraform_folder(reading), files, 0)
+        files.release(keep=named)
+    for folder, reading in waiting:
         if folder not in called:
             _add_terraform(project, build_terraform_folder(reading), files, 0)
 

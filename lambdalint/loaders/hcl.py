@@ -36,18 +36,39 @@ def _parser() -> Any:
     return tree_sitter.Parser(tree_sitter.Language(tree_sitter_hcl.language()))
 
 
-@dataclass
 class Attribute:
-    name: str
-    key_span: Span
-    node: Any  # the tree-sitter `expression` node; None in a `.tf.json` file
-    file: HclFile
-    json: Located | None = None  # the value as written in a `.tf.json` file
+    """`name = expression`. Its tree-sitter node is let go with the file's tree (`HclFile.release`)
+    and found again, in a parse of the file made for it, if the attribute is evaluated later."""
+
+    __slots__ = ("name", "key_span", "_node", "file", "json", "_range")
+
+    def __init__(self, name: str, key_span: Span, node: Any, file: HclFile, json: Located | None = None) -> None:
+        self.name = name
+        self.key_span = key_span
+        self._node = node  # the tree-sitter `expression` node; None in a `.tf.json` file
+        self.file = file
+        self.json = json  # the value as written in a `.tf.json` file
+        self._range: tuple[int, int] | None = None  # where the node was, once it was let go
+
+    @property
+    def node(self) -> Any:
+        node = self._node
+        if node is None and self._range is not None:
+            node = self._node = self.file.node_at(self._range, "expression", "attribute")
+        return node
+
+    def release(self) -> None:
+        node = self._node
+        if node is not None:
+            self._range, self._node = (node.start_byte, node.end_byte), None
 
     def evaluate(self, scope: Scope) -> Located:
         if self.json is not None:
             return _json_value(self.json, scope)
         return evaluate(self.node, self.file, scope)
+
+    def __repr__(self) -> str:
+        return f"Attribute({self.name!r}, {self.key_span!r})"
 
 
 class Block:
@@ -55,7 +76,9 @@ class Block:
 
     A parsed block's body is read from the tree the first time `attributes` or `blocks` is asked
     for: most blocks of a project (subnets, route tables, buckets) are never evaluated, and reading
-    every body was a tenth of loading the shared Terraform projects."""
+    every body was a tenth of loading the shared Terraform projects. A body not read when the file's
+    tree is let go (`HclFile.release`) is kept as its byte range, and read from a new parse of the
+    file if it is asked for later."""
 
     __slots__ = ("type", "labels", "span", "file", "_attributes", "_blocks", "_body")
 
@@ -68,7 +91,7 @@ class Block:
         self.file = file
         self._attributes = {} if attributes is None else attributes
         self._blocks = [] if blocks is None else blocks
-        self._body = body  # the tree-sitter `body` node not read yet
+        self._body = body  # the tree-sitter `body` node not read yet, or its byte range once let go
 
     @property
     def attributes(self) -> dict[str, Attribute]:
@@ -84,15 +107,28 @@ class Block:
 
     def _fill(self) -> None:
         body, self._body = self._body, None
+        if type(body) is tuple:
+            body = self.file.node_at(body, "body", "block")
         _fill(self, body, self.file)
+
+    def release(self) -> None:
+        body = self._body
+        if body is not None:  # not read: nothing below it was made
+            if type(body) is not tuple:
+                self._body = (body.start_byte, body.end_byte)
+            return
+        for attribute in self._attributes.values():
+            attribute.release()
+        for block in self._blocks:
+            block.release()
 
     def may_set(self, name: str) -> bool:
         """False when the block certainly has no attribute `name`; a body not read yet is not read
         for it where its text never names it (`count` on each resource of a module)."""
         body = self._body
         if body is not None:
-            data = self.file.data
-            if data.find(name.encode(), body.start_byte, body.end_byte) < 0:
+            start, end = body if type(body) is tuple else (body.start_byte, body.end_byte)
+            if self.file.data.find(name.encode(), start, end) < 0:
                 return False
         return name in self.attributes
 
@@ -115,6 +151,27 @@ class HclFile:
     data: bytes
     body: Block
     error: tuple[int, int] | None = None  # (line, column) of the first syntax error
+    _tree: Any = field(default=None, repr=False)  # a parse made after `release`, for what is read late
+
+    def release(self) -> None:
+        """Let go of the parse tree, once what the run builds from this file is built: a tree takes
+        ~70 bytes of memory per byte of source, and a run that kept every file's tree grew by 32 MB
+        on the shared Terraform projects, page by page, which was a sixth of parsing them
+        (bench/README.md, "Issue 14 in the eleventh stop"). What is read afterwards is read from a
+        new parse of the file (`node_at`)."""
+        self.body.release()
+
+    def node_at(self, where: tuple[int, int], kind: str, parent: str) -> Any:
+        """The `kind` node at byte range `where` whose parent is a `parent` node, in a new parse of
+        the file (the same text: the same tree)."""
+        if self._tree is None:
+            self._tree = _parser().parse(self.data)
+        start, end = where
+        node = self._tree.root_node.descendant_for_byte_range(start, end)
+        while node is not None and not (node.type == kind and node.start_byte == start and node.end_byte == end
+                                        and node.parent is not None and node.parent.type == parent):
+            node = node.parent
+        return node
 
     def span(self, node: Any) -> Span:
         (row, col), (end_row, end_col) = node.start_point, node.end_point
@@ -168,7 +225,7 @@ def _fill(block: Block, body: Any, hcl: HclFile) -> None:
             kind = hcl.text_of(child.children[0])
             for part in child.children[1:]:
                 if part.type == "string_lit":
-                    labels.append(_literal_text(hcl.text_of(part)[1:-1]))
+                    labels.append(literal_text(hcl.text_of(part)[1:-1]))
                 elif part.type == "identifier":
                     labels.append(hcl.text_of(part))
                 elif part.type == "block_start":
@@ -181,7 +238,7 @@ def _fill(block: Block, body: Any, hcl: HclFile) -> None:
             block._blocks.append(Block(kind, labels, span, hcl, body=inner))
 
 
-def _literal_text(raw: str) -> str:
+def literal_text(raw: str) -> str:
     if "\\" not in raw:
         return raw
     return _ESCAPE.sub(lambda m: _ESCAPES.get(m.group(1), "\\" + m.group(1)), raw)
@@ -406,7 +463,7 @@ def _literal(node: Any, hcl: HclFile, span: Span) -> Located:
     if node.type == "null_lit":
         return Located(None, span)
     if node.type == "string_lit":
-        return Located(_literal_text(text[1:-1]), span)
+        return Located(literal_text(text[1:-1]), span)
     return Located(text, span, "unresolved")
 
 
@@ -423,7 +480,7 @@ def _template(node: Any, hcl: HclFile, scope: Scope, span: Span) -> Located:
     parts: list[str] = []
     for child in node.children:
         if child.type == "template_literal":
-            parts.append(_literal_text(hcl.text_of(child)))
+            parts.append(literal_text(hcl.text_of(child)))
         elif child.type == "template_interpolation":
             value = _interpolated(child, hcl, scope)
             if value is None:
@@ -499,7 +556,7 @@ def _object(node: Any, hcl: HclFile, scope: Scope, span: Span) -> Located:
             continue
         key_text = hcl.text_of(key_node).strip()
         if key_text.startswith('"') and key_text.endswith('"') and "${" not in key_text:
-            key = _literal_text(key_text[1:-1])
+            key = literal_text(key_text[1:-1])
         elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", key_text):
             key = key_text
         else:

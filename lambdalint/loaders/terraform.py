@@ -33,7 +33,7 @@ from typing import Callable, Literal, NamedTuple
 
 from lambdalint.located import Located, Span
 from lambdalint.loaders.handlers import normalized, resolve_handler
-from lambdalint.loaders.hcl import Block, HclFile, Scope, evaluate, parse, parse_json
+from lambdalint.loaders.hcl import Block, HclFile, Scope, evaluate, literal_text, parse, parse_json
 from lambdalint.loaders.references import terraform_references, terraform_resources
 from lambdalint.loaders.terraform_deploy import resource_deployment
 from lambdalint.loaders.terraform_iam import caller_policies, loaded_role
@@ -79,20 +79,61 @@ class TerraformFiles:
     def __init__(self, read: Callable[[Path], str | None], display: Callable[[Path], str]) -> None:
         self.read = read  # any file's text (`*.tfvars`, `file()`), the editor's buffer first
         self.display = display
+        self._texts: dict[Path, str | None] = {}
         self._parsed: dict[Path, tuple[HclFile, SourceFile] | None] = {}
+        self._held: list[HclFile] = []  # parsed files whose trees have not been let go
+
+    def text(self, path: Path) -> str | None:
+        """A `.tf` / `.tf.json` file's text, read once; None when it cannot be read."""
+        path = path.absolute()
+        if path not in self._texts:
+            self._texts[path] = self.read(path)
+        return self._texts[path]
 
     def parsed(self, path: Path) -> tuple[HclFile, SourceFile] | None:
         """The file parsed from the text the run reads; None when it cannot be read."""
         path = path.absolute()
         if path in self._parsed:
             return self._parsed[path]
-        text = self.read(path)
+        text = self.text(path)
         found = None
         if text is not None:
             hcl = (parse_json if path.name.endswith(".json") else parse)(path, self.display(path), text)
             found = hcl, SourceFile(path, hcl.display, text)
+            self._held.append(hcl)
         self._parsed[path] = found
         return found
+
+    def named_folders(self, paths: list[Path]) -> set[Path]:
+        """Every folder a quoted `./` or `../` string in `paths` names, which the files' module calls
+        are among: Terraform requires a module's `source` to be a literal string (any other such
+        string, a `source_dir`, only names a folder that holds no `.tf` file, or one that then waits
+        to be built, `load._load_terraform`)."""
+        named = set()
+        for path in paths:
+            if not path.name.endswith((".tf", ".tf.json")):
+                continue
+            text = self.text(path)
+            if text is None or "./" not in text:
+                continue
+            folder = path.absolute().parent
+            for match in _LOCAL_PATH.finditer(text):
+                named.add(normalized(folder / literal_text(match.group(1))))
+        return named
+
+    def release(self, keep: set[Path]) -> None:
+        """Let go of the parse trees of the files parsed so far (`HclFile.release`) but those in a
+        folder of `keep`, which a module call may still read."""
+        held = []
+        for hcl in self._held:
+            if hcl.path.parent in keep:
+                held.append(hcl)
+            else:
+                hcl.release()
+        self._held = held
+
+
+_LOCAL_PATH = re.compile(r'"(\.\.?/(?:[^"\\\n]|\\.)*)"')
 
 
 class ModuleUse(NamedTuple):
