@@ -58,7 +58,12 @@ def reachable_env(analysis: CodeAnalysis, handler: Handler, project: Project
     """Environment reads and writes the handler's code may run: module level of every imported
     module, and the bodies of the functions it reaches, from the handler or from module-level code
     (`load_sentry()` at import time), init-only calls included: a variable read on the first
-    invocation fails just the same."""
+    invocation fails just the same. Worked out once per handler (four rules and the
+    least-privilege analysis ask): the list is shared, not to be changed."""
+    return project.remember("reachable-env", handler, lambda: _reachable_env(analysis, handler, project))
+
+
+def _reachable_env(analysis: CodeAnalysis, handler: Handler, project: Project) -> list[tuple[EnvFact, ModuleFacts]]:
     facts: list[tuple[EnvFact, ModuleFacts]] = []
     for module in imported_closure(analysis, handler, project):
         facts.extend((e, module) for e in module.env if e.function is None)

@@ -84,7 +84,8 @@ def batch_response(analysis: CodeAnalysis, handler: Handler, texts: dict[str, st
     if module is None or handler.function is None or not module.full:
         return None
     text = texts.get(module.display, "")
-    lines = text.splitlines()
+    # the key's lines are looked for only in a module that spells it somewhere
+    lines = text.splitlines() if "batchItemFailures" in text else []
     todo, seen = [handler.function], set()
     while todo:
         function = todo.pop()
