@@ -20,9 +20,11 @@ an `archive_file` zips when `s3_key` names the `aws_s3_object` that uploads it, 
 `image_uri` (package type `Image`).
 
 A module is loaded in two steps: `read_terraform_folder` (files, index, variables, the `source` of
-each module call) and `build_terraform_folder` (functions, roles, triggers). The run reads every
-folder first and builds only those no other folder calls; a called folder is read and built again
-through each call, with the call's inputs, from the same parsed files (`TerraformFiles`).
+each module call) and `build_terraform_folder` (functions, roles, triggers). The run builds only the
+folders no other folder calls; a called folder is read and built again through each call, with the
+call's inputs, from the same parsed files (`TerraformFiles`). A folder that no quoted `./` or `../`
+string names is built as soon as it is read, and its parse trees let go (`HclFile.release`); the
+others wait until every folder is read (`load._load_terraform`).
 """
 
 from __future__ import annotations
