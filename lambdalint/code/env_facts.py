@@ -86,7 +86,7 @@ class EnvFacts(WalkState):
         for index in pending:
             fact = self.facts.env[index]
             name = fact.target or ""
-            mentions = len(re.findall(rf"(?<![\w.]){re.escape(name)}\b", text))
+            mentions = _mentions(name, text)
             if mentions <= fn.assigned.get(name, 0) and name not in fn.globals:
                 self.facts.env[index] = fact._replace(unused=True)
             elif name and _used_when_set(name, text):
@@ -104,7 +104,7 @@ class EnvFacts(WalkState):
         for index in self.env_module_pending:
             fact = self.facts.env[index]
             name = fact.target or ""
-            if len(re.findall(rf"(?<![\w.]){re.escape(name)}\b", text)) <= 1:
+            if _mentions(name, text) <= 1:
                 self.facts.env[index] = fact._replace(unused=True)
             elif _tested(name, text):
                 self.facts.env[index] = fact._replace(guarded=True)
@@ -137,13 +137,92 @@ def _used_when_set(name: str, text: str) -> bool:
     return when_set and not when_unset
 
 
+# What may come before and after a name where code tests it (`_tests`). The name itself is
+# found with `str.find`, not in a pattern of its own: compiling two patterns per variable was a
+# fifth of analysing a module that reads a few (bench/README.md, "Issue 14 in the eleventh stop").
+_PART_OF_NAME = re.compile(r"[\w.]")  # before a name, makes it the end of another (`x.name`, `my_name`)
+_WORD_CHAR = re.compile(r"\w")
+_SPACE = re.compile(r"\s")
+_END_OF_NAME = re.compile(r"\b")
+_TRUTH_KEYWORDS = frozenset({"if", "elif", "while", "and", "or"})
+_AFTER_TRUTH = re.compile(r"\s*(?::|and\b|or\b|$)", re.MULTILINE)  # `if name:`, `if name and ...`
+_AFTER_SET = re.compile(r"\s+is\s+not\s+None\b|\s*!=\s*None\b")
+_AFTER_UNSET = re.compile(r"\s+is\s+None\b|\s*==\s*None\b")
+
+
+def _mentions(name: str, text: str) -> int:
+    """How often `text` mentions `name` as a whole name, not part of another (`x.name`, `name_2`)."""
+    if not name:
+        return len(re.findall(r"(?<![\w.])\b", text))
+    count, at = 0, text.find(name)
+    while at >= 0:
+        end = at + len(name)
+        if (at == 0 or not _PART_OF_NAME.match(text, at - 1)) and _END_OF_NAME.match(text, end):
+            count += 1
+            at = text.find(name, end)
+        else:
+            at = text.find(name, at + 1)
+    return count
+
+
 def _tests(name: str, text: str) -> tuple[bool, bool]:
     """Whether `text` tests `name` for being set (`if name:`, `name is not None`), and for being
     unset (`if not name:`, `name is None`, `name == None`)."""
-    escaped = re.escape(name)
-    truth = rf"(?<![\w.])(?:if|elif|while|and|or)\s+{{}}{escaped}\s*(?::|and\b|or\b|$)"
-    when_set = re.search(truth.format("") + rf"|(?<![\w.]){escaped}\s+is\s+not\s+None\b"
-                         rf"|(?<![\w.]){escaped}\s*!=\s*None\b", text, re.MULTILINE)
-    when_unset = re.search(truth.format(r"not\s+") + rf"|(?<![\w.]){escaped}\s+is\s+None\b"
-                           rf"|(?<![\w.]){escaped}\s*==\s*None\b", text, re.MULTILINE)
+    if not name:
+        return _tests_of_nothing(text)
+    when_set = when_unset = False
+    at = text.find(name)
+    while at >= 0 and not (when_set and when_unset):
+        end = at + len(name)
+        negated = _after_truth_keyword(text, at)
+        if negated is not None and _AFTER_TRUTH.match(text, end):
+            when_unset = when_unset or negated
+            when_set = when_set or not negated
+        if at == 0 or not _PART_OF_NAME.match(text, at - 1):
+            when_set = when_set or _AFTER_SET.match(text, end) is not None
+            when_unset = when_unset or _AFTER_UNSET.match(text, end) is not None
+        at = text.find(name, at + 1)
+    return when_set, when_unset
+
+
+def _after_truth_keyword(text: str, at: int) -> bool | None:
+    """Whether the name at `at` follows `if` / `elif` / `while` / `and` / `or` and white space
+    (False), or those and `not` (True); None where it follows neither."""
+    start = _word_before(text, at)
+    if start is None:
+        return None
+    word = text[start[0]:start[1]]
+    if word == "not":
+        start = _word_before(text, start[0])
+        if start is None:
+            return None
+        word, negated = text[start[0]:start[1]], True
+    else:
+        negated = False
+    if word not in _TRUTH_KEYWORDS or (start[0] > 0 and _PART_OF_NAME.match(text, start[0] - 1)):
+        return None
+    return negated
+
+
+def _word_before(text: str, at: int) -> tuple[int, int] | None:
+    """The word that ends where the white space before `at` begins, at most five letters long
+    (the longest of `_after_truth_keyword`'s); None without white space or such a word."""
+    end = at
+    while end > 0 and _SPACE.match(text, end - 1):
+        end -= 1
+    if end == at:
+        return None
+    start = end
+    while start > 0 and end - start <= 5 and _WORD_CHAR.match(text, start - 1):
+        start -= 1
+    return (start, end) if start < end and end - start <= 5 else None
+
+
+def _tests_of_nothing(text: str) -> tuple[bool, bool]:
+    """`_tests` for an empty name, as the patterns it was written as read it."""
+    truth = r"(?<![\w.])(?:if|elif|while|and|or)\s+{}\s*(?::|and\b|or\b|$)"
+    when_set = re.search(truth.format("") + r"|(?<![\w.])\s+is\s+not\s+None\b|(?<![\w.])\s*!=\s*None\b",
+                         text, re.MULTILINE)
+    when_unset = re.search(truth.format(r"not\s+") + r"|(?<![\w.])\s+is\s+None\b|(?<![\w.])\s*==\s*None\b",
+                           text, re.MULTILINE)
     return when_set is not None, when_unset is not None
