@@ -176,8 +176,11 @@ def test_named_tuples_made_through_the_cache_behave_as_without_it(
 _PATTERNS = """
 import re
 
+from lambdalint.lazy_pattern import LazyPattern
+
 WORD = re.compile(r"(?i)(?P<first>[a-z]+)-(\\d+)")
 RAW = re.compile(rb"^key=(.*)$", re.MULTILINE)
+LAZY = LazyPattern(r"(?<![A-Za-z0-9_])xox[abprs]-[A-Za-z0-9-]{10,}")  # compiled on its first use
 
 
 def made_from(name):
@@ -208,8 +211,10 @@ def test_patterns_a_module_compiles_at_its_top_level_are_kept_and_match_as_witho
     def behaviour(namespace: dict[str, object]) -> list[object]:
         word, raw, made_from = namespace["WORD"], namespace["RAW"], namespace["made_from"]
         found = word.search("x ABC-12 y")  # type: ignore[attr-defined]
+        lazy = namespace["LAZY"].search("token: xoxb-1234567890-abc")  # type: ignore[attr-defined]
         return [found.group("first"), found.group(2), found.span(), word.groupindex, word.flags,  # type: ignore[union-attr]
-                raw.findall(b"key=1\nkey=2"), made_from("handler").match("def handler(e, c)") is not None]  # type: ignore[attr-defined,operator]
+                raw.findall(b"key=1\nkey=2"), lazy.span(),  # type: ignore[union-attr]
+                made_from("handler").match("def handler(e, c)") is not None]  # type: ignore[attr-defined,operator]
 
     monkeypatch.setattr(sys, "dont_write_bytecode", False)
     path = tmp_path / "compiled.marshal"
@@ -217,13 +222,14 @@ def test_patterns_a_module_compiles_at_its_top_level_are_kept_and_match_as_witho
     expected = behaviour(load(first))
     assert expected[:2] == ["ABC", "12"] and expected[-1] is True
     patterns = {key[1] for key in first.code if key[0] == "re"}
-    assert patterns == {r"(?i)(?P<first>[a-z]+)-(\d+)", rb"^key=(.*)$"}  # not the one made from a name
+    assert patterns == {r"(?i)(?P<first>[a-z]+)-(\d+)", rb"^key=(.*)$",
+                        r"(?<![A-Za-z0-9_])xox[abprs]-[A-Za-z0-9-]{10,}"}  # not the one made from a name
     first.save()
 
     calls.clear()
     second = CompiledCache(path)
     assert behaviour(load(second)) == expected
-    assert calls == [r"^def handler\b"]  # the two top-level ones came from the cache
+    assert calls == [r"^def handler\b"]  # the three top-level ones came from the cache
 
 
 def test_where_the_cache_lives() -> None:
