@@ -151,6 +151,7 @@ class HclFile:
     data: bytes
     body: Block
     error: tuple[int, int] | None = None  # (line, column) of the first syntax error
+    error_detail: str = ""  # what is wrong there, where the parse says (`unexpected `,`...`)
     _tree: Any = field(default=None, repr=False)  # a parse made after `release`, for what is read late
 
     def release(self) -> None:
@@ -192,21 +193,57 @@ def parse(path: Path, display: str, text: str) -> HclFile:
     hcl = HclFile(path, display, text, data, top)
     top.file = hcl
     if root.has_error:
-        hcl.error = _first_error(root)
+        line, column, hcl.error_detail = _first_error(root, data)
+        hcl.error = line, column
     body = next((c for c in root.children if c.type == "body"), None)
     if body is not None:
         _fill(top, body, hcl)
     return hcl
 
 
-def _first_error(node: Any) -> tuple[int, int]:
-    stack = [node]
+# Terraform 0.11 (HCL1) put commas between a block's arguments and blocks; HCL2 ends each with a
+# new line, and reads every such comma as a syntax error (supermonk/terraform-aws-recipes).
+_HCL1_COMMA = ("; Terraform 0.12 and later end an argument or a block with a new line, not a comma "
+               "(Terraform 0.11 syntax: `terraform 0.12upgrade` rewrites it)")
+_MISSING = {"}": "`}`", "]": "`]`", ")": "`)`", "block_end": "`}`", "quoted_template_end": 'a closing `"`'}
+
+
+def _first_error(root: Any, data: bytes) -> tuple[int, int, str]:
+    """Where the first syntax error is, and what the parse says of it.
+
+    Tree-sitter's recovery may wrap a whole block in an ERROR node that starts at the block's
+    header, although what it could not place comes much later (a comma after an argument): the
+    place is the earliest of a token an ERROR node holds as one it could not place (its unnamed
+    children, and the words it kept as heredoc names), an ERROR node's start where it holds none,
+    and a token the parse found missing."""
+    def root_text(node: Any) -> str:
+        return data[node.start_byte:node.end_byte].decode("utf-8", "replace")[:40]
+
+    best: tuple[tuple[int, int], str] | None = None
+    stack = [root]
     while stack:
-        current = stack.pop()
-        if current.type == "ERROR" or current.is_missing:
-            return current.start_point[0] + 1, current.start_point[1] + 1
-        stack.extend(reversed(current.children))
-    return node.start_point[0] + 1, 1
+        node = stack.pop()
+        found: tuple[tuple[int, int], str] | None = None
+        if node.is_missing:
+            found = (node.start_point[0], node.start_point[1]), (f"missing {_MISSING[node.type]}"
+                                                                 if node.type in _MISSING else "")
+        elif node.type == "ERROR":
+            # a word the grammar could not place is kept as a `heredoc_identifier` (`timeout 30`)
+            token = next((c for c in node.children if not c.is_named or c.type == "heredoc_identifier"), None)
+            if token is None:
+                found = (node.start_point[0], node.start_point[1]), ""
+            else:
+                text = token.type if not token.is_named else root_text(token)
+                found = (token.start_point[0], token.start_point[1]), (f"unexpected `{text}`" + (
+                    _HCL1_COMMA if text == "," else "")) if text.strip() else ""
+        if found is not None and (best is None or found[0] < best[0]):
+            best = found
+        if node.has_error:
+            stack.extend(reversed(node.children))  # the first of two at one place is the one reported
+    if best is None:
+        return root.start_point[0] + 1, 1, ""
+    (row, column), detail = best
+    return row + 1, column + 1, detail
 
 
 def _fill(block: Block, body: Any, hcl: HclFile) -> None:

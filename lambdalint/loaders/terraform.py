@@ -200,7 +200,8 @@ def read_terraform_folder(folder: Path, paths: list[Path], files: TerraformFiles
         if hcl.error is not None:
             line, column = hcl.error
             kind = "Terraform JSON" if path.name.endswith(".json") else "HCL"
-            problems.append(Problem(Span.point(hcl.display, line, column), f"{kind} syntax error"))
+            detail = f": {hcl.error_detail}" if hcl.error_detail else ""
+            problems.append(Problem(Span.point(hcl.display, line, column), f"{kind} syntax error{detail}"))
             # Half a file would read as settings that are missing: take nothing from it.
             templates.append(Template(source=source, dialect="terraform", root=Located({}, Span.point(hcl.display, 1))))
             continue
@@ -453,7 +454,8 @@ def _variables_file(path: Path, shown: str, text: str, scope: Scope, problems: l
         return dict(root.items())
     hcl = parse(path, shown, text)
     if hcl.error is not None:
-        problems.append(Problem(Span.point(shown, *hcl.error), "HCL syntax error"))
+        detail = f": {hcl.error_detail}" if hcl.error_detail else ""
+        problems.append(Problem(Span.point(shown, *hcl.error), f"HCL syntax error{detail}"))
         return {}
     return {name: evaluate(attribute.node, hcl, scope) for name, attribute in hcl.body.attributes.items()}
 
