@@ -173,8 +173,9 @@ _RE_DEBUG = 128  # re.DEBUG: prints the program as it is compiled
 
 def _from_top_level_code() -> bool:
     """Whether the code that asked `re` for the pattern is a module's top level (`_NAME =
-    re.compile(...)`, or `_NAME = LazyPattern(...)` compiled on its first use), rather than a
-    function that may build it from what it reads."""
+    re.compile(...)`), or a `LazyPattern` compiled on its first use (declared by a module or
+    built from the rules' own declarations, `scan.prefilter`), rather than a function that may
+    build it from what it reads."""
     frame = sys._getframe(2)
     while frame is not None and frame.f_globals.get("__name__") in ("re", "re._compiler", __name__):
         frame = frame.f_back  # type: ignore[assignment]
