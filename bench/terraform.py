@@ -4,7 +4,7 @@
 
 CHECKOV is a checkov executable from a throwaway venv (never the project's dependencies), e.g.
 `/tmp/checkov-venv/bin/checkov`. Every run is a fresh subprocess; wall and CPU time are the medians
-of 7 runs for lambdalint and of 3 for checkov, alternated (one untimed warm-up of each tool
+of 11 runs for lambdalint and of 5 for checkov, alternated (one untimed warm-up of each tool
 first), each timed inside the wrapper around the tool's own run (the wrapper's interpreter
 start-up, ~20 ms, is counted for neither tool); memory is the peak resident set of the subprocess (`ru_maxrss` of a wrapper
 that runs only that one command), CPU time its user + system time (of all its processes: the
@@ -44,7 +44,9 @@ print(usage.ru_maxrss, usage.ru_utime + usage.ru_stime, wall)
 """
 
 
-CHECKOV_RUNS = 3  # ~7 s each: its single run's spread (6.7-7.3 s on 2 cores) moved the ratio more than ours
+# ~7 s each: checkov's run-to-run spread (6.6-7.6 s on 2 cores) moves the ratio more than ours; five
+# runs (the tenth stop took three) keep one slow or fast run from moving the median much
+CHECKOV_RUNS = 5
 _ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
 
 
