@@ -811,7 +811,7 @@ class _ServiceActions:
     @staticmethod
     def _index(data: bytes) -> dict[str, tuple[int, int]] | None:
         """Each service's entry as (start, end) offsets of its value; None for another layout."""
-        if not data.startswith(b'{\n "') or not data.rstrip().endswith(b"}"):
+        if not data.startswith(b'{\n "') or not data[-64:].rstrip().endswith(b"}"):  # not a copy of 2 MB
             return None
         keys = [(match.group(1), match.end()) for match in _TOP_LEVEL_KEY.finditer(data)]
         entries: dict[str, tuple[int, int]] = {}
