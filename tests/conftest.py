@@ -11,6 +11,7 @@ import pytest
 
 from lambdalint.api import LintResult, lint
 from lambdalint.config import Config
+from lambdalint.located import Located
 
 PROJECT = Path(__file__).resolve().parents[1]
 # A git worktree sits elsewhere; LAMBDALINT_SHARED points at the shared folder then.
@@ -22,6 +23,17 @@ TODAY = datetime.date(2026, 11, 26)
 # Fixture projects may hold their own test suites (some fixtures are about exactly that): they are
 # data for lambdalint, not tests for pytest.
 collect_ignore = ["fixtures"]
+
+def located_tree(node: Located) -> object:
+    """A value read with every location, origin and value type kept, nested as plain tuples: two
+    readings that should agree compare equal only when all of it does."""
+    value = node.value
+    if isinstance(value, dict):
+        value = {key: located_tree(item) for key, item in value.items()}
+    elif isinstance(value, list):
+        value = [located_tree(item) for item in value]
+    return value, type(node.value).__name__, tuple(node.span), node.key_span and tuple(node.key_span), node.origin
+
 
 requires_shared = pytest.mark.skipif(
     not SHARED.is_dir(),

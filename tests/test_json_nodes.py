@@ -8,25 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, SHARED, requires_shared
-from lambdalint.located import Located
+from conftest import FIXTURES, SHARED, located_tree, requires_shared
 from lambdalint.loaders.jsonnodes import MAX_DEPTH, LoadError, load_json
 from lambdalint.loaders.yamlnodes import load_json_as_yaml
-
-
-def _tree(node: Located) -> object:
-    value = node.value
-    if isinstance(value, dict):
-        value = {key: _tree(item) for key, item in value.items()}
-    elif isinstance(value, list):
-        value = [_tree(item) for item in value]
-    return value, type(node.value).__name__, tuple(node.span), node.key_span and tuple(node.key_span), node.origin
 
 
 def _read(load: object, text: str) -> object:
     problems: list[LoadError] = []
     try:
-        tree = _tree(load(text, "t.json", problems))  # type: ignore[operator]
+        tree = located_tree(load(text, "t.json", problems))  # type: ignore[operator]
     except LoadError as error:
         return "error", error.message, error.line, error.column, error.bounded
     return tree, [(p.message, p.line, p.column) for p in problems]

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from conftest import FIXTURES, run_lint, write_tree
+from conftest import FIXTURES, located_tree, run_lint, write_tree
 from lambdalint.config import Config
 from lambdalint.load import load_project
 from lambdalint.loaders import hcl
@@ -63,20 +63,11 @@ resource "aws_iam_role_policy" "orders" {
 '''
 
 
-def _plain(value: Located) -> Any:
-    inner = value.value
-    if isinstance(inner, dict):
-        inner = {k: _plain(v) for k, v in inner.items()}
-    elif isinstance(inner, list):
-        inner = [_plain(v) for v in inner]
-    return inner, value.span, value.origin, value.key_span
-
-
 def _dump(block: Block, scope: Scope) -> Any:
     """Everything a reader can get from a block: its header, each attribute's key and value, and
     its nested blocks, read in source order."""
     return (block.type, block.labels, block.span,
-            {name: (a.key_span, _plain(a.evaluate(scope))) for name, a in block.attributes.items()},
+            {name: (a.key_span, located_tree(a.evaluate(scope))) for name, a in block.attributes.items()},
             [_dump(child, scope) for child in block.blocks])
 
 
