@@ -206,6 +206,7 @@ def parse(path: Path, display: str, text: str) -> HclFile:
 _HCL1_COMMA = ("; Terraform 0.12 and later end an argument or a block with a new line, not a comma "
                "(Terraform 0.11 syntax: `terraform 0.12upgrade` rewrites it)")
 _MISSING = {"}": "`}`", "]": "`]`", ")": "`)`", "block_end": "`}`", "quoted_template_end": 'a closing `"`'}
+_OPENING = frozenset({"=", "(", "[", "{"})
 
 
 def _first_error(root: Any, data: bytes) -> tuple[int, int, str]:
@@ -228,12 +229,17 @@ def _first_error(root: Any, data: bytes) -> tuple[int, int, str]:
             found = (node.start_point[0], node.start_point[1]), (f"missing {_MISSING[node.type]}"
                                                                  if node.type in _MISSING else "")
         elif node.type == "ERROR":
-            # a word the grammar could not place is kept as a `heredoc_identifier` (`timeout 30`)
-            token = next((c for c in node.children if not c.is_named or c.type == "heredoc_identifier"), None)
+            # a word the grammar could not place is kept as a `heredoc_identifier` (`timeout 30`); a
+            # token that opens something (`=`, `(`, `[`, `{`) is where an unfinished construct began,
+            # not what the parse could not take (`{ type = number; default = 30 }`: the `;`)
+            token = next((c for c in node.children if (not c.is_named and c.type not in _OPENING)
+                          or c.type == "heredoc_identifier"), None)
             if token is None:
                 found = (node.start_point[0], node.start_point[1]), ""
             else:
                 text = token.type if not token.is_named else root_text(token)
+                if not text:  # an empty node at a character no token starts with (`;`)
+                    text = data[token.start_byte:token.start_byte + 1].decode("utf-8", "replace").strip()
                 found = (token.start_point[0], token.start_point[1]), (f"unexpected `{text}`" + (
                     _HCL1_COMMA if text == "," else "")) if text.strip() else ""
         if found is not None and (best is None or found[0] < best[0]):
