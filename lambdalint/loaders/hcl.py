@@ -702,7 +702,24 @@ def _call(node: Any, hcl: HclFile, scope: Scope, span: Span) -> Located:
         found = _collection_call(name, [evaluate(a, hcl, scope) for a in args], span)
         if found is not None:
             return found
+    if name == "element" and len(args) == 2:
+        return _element(evaluate(args[0], hcl, scope), evaluate(args[1], hcl, scope), span, hcl.text_of(node))
     return Located(hcl.text_of(node), span, "unresolved")
+
+
+def _element(items: Located, index: Located, span: Span, text: str) -> Located:
+    """`element(list, i)`: the item of a known list (wrapping round, as Terraform does), or, of a
+    list known only at deploy time that another resource or module gives (`element(module.fn.arns,
+    0)`), the reference `module.fn.arns[0]`, which names what that list holds."""
+    if isinstance(index.value, int) and index.origin != "unresolved" and not isinstance(index.value, bool):
+        if isinstance(items.value, list) and items.origin != "unresolved" and items.value:
+            return _at_use(items.value[index.value % len(items.value)], span)
+        if items.origin == "unresolved" and isinstance(items.value, str) and _NAMED_LIST.fullmatch(items.value.strip()):
+            return Located(f"{items.value.strip()}[{index.value}]", span, "unresolved")
+    return Located(text, span, "unresolved")
+
+
+_NAMED_LIST = re.compile(r"(?:module|data|aws_[a-z0-9_]+)\.[A-Za-z0-9_.\[\]*-]+")
 
 
 _COLLECTION_FUNCTIONS = frozenset({"try", "coalesce", "length", "merge", "concat", "lookup", "setunion", "distinct",

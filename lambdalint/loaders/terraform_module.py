@@ -260,8 +260,10 @@ class TerraformModule:
         if parts and parts[0] == "data" and len(parts) >= 4:
             return "data." + parts[1], parts[2].split("[")[0], parts[3]
         if len(parts) >= 3 and (parts[0].startswith("aws_") or (parts[0], parts[1].split("[")[0]) in self.resources):
-            # an AWS resource, or another provider's this module makes (`archive_file.code`)
-            return parts[0], parts[1].split("[")[0], parts[2]
+            # an AWS resource, or another provider's this module makes (`archive_file.code`); the
+            # splat of a counted one (`aws_lambda_function.f.*.arn`) names its instances' attribute
+            attribute = parts[3] if parts[2] == "*" and len(parts) >= 4 else parts[2]
+            return parts[0], parts[1].split("[")[0], attribute
         return None
 
 

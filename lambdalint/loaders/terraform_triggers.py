@@ -78,10 +78,17 @@ class _Collector:
         prefix = self.namespace.prefix
         self.by_address = {f.name[len(prefix):] if f.name.startswith(prefix) else f.name: f for f in functions}
         self.by_name: dict[str, Function] = {}
+        # a name known only at deploy time, by the expression its block writes (`var.names[count.index]`):
+        # another block of the module that writes the same expression names the same function
+        self.by_expression: dict[str, Function | None] = {}
         for function in functions:
             name = function.properties.get("function_name")
             if name is not None and name.str_value():
                 self.by_name[name.value] = function
+            elif name is not None and name.origin == "unresolved" and isinstance(name.value, str) \
+                    and name.value.strip() and self.namespace.writes(name):
+                expression = name.value.strip()
+                self.by_expression[expression] = None if expression in self.by_expression else function
 
     def function_named(self, node: Located | None) -> Function | None:
         if self.namespace is not self.module:  # the caller's calls, named by what it passed in
@@ -99,7 +106,9 @@ class _Collector:
             # time, which is read once, under its plain name
             call = parts[1] if len(parts) < 2 or parts[1] in self.calls else parts[1].split("[")[0]
             if found is None and len(parts) >= 3 and call in self.calls and self.namespace.writes(node):  # type: ignore[arg-type]
-                found = self.calls[call](parts[2])  # an output of a local module
+                # an output of a local module; `lambda_arns[0]`: an item of one that lists a
+                # counted function's instances (`aws_lambda_function.f.*.arn`), the function read as one
+                found = self.calls[call](parts[2].split("[")[0])
             return found
         ref = alias_target(self.module, self.module.reference(node))
         if ref is not None:
@@ -108,6 +117,9 @@ class _Collector:
         if text:
             name = text.split(":function:")[-1].split(":")[0].split("/")[0] if ":function:" in text else text
             return self.by_name.get(name)
+        if node is not None and node.origin == "unresolved" and isinstance(node.value, str) \
+                and self.namespace.writes(node):
+            return self.by_expression.get(node.value.strip())
         return None
 
     def source(self, node: Located | None) -> _Source | None:
