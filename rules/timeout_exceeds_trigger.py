@@ -63,21 +63,22 @@ RECOMMENDED_FACTOR = 6
 
 def check(ctx: Context) -> Iterator[Finding]:
     # A timeout set once in Globals or under the provider is one line to fix: one finding per
-    # (timeout line, problem), naming every function that inherits it.
-    api: dict[tuple[Span, str, float], list[tuple[Function, Trigger]]] = {}
-    queues: dict[tuple[Span, str], list[tuple[Function, Trigger]]] = {}
+    # (timeout line, value, problem), naming every function that inherits it. The value too: a
+    # Terraform module's `timeout = var.timeout` is one line that each call gives its own value.
+    api: dict[tuple[Span, float, str, float], list[tuple[Function, Trigger]]] = {}
+    queues: dict[tuple[Span, float, str], list[tuple[Function, Trigger]]] = {}
     for function in ctx.project.functions:
         timeout = _seconds(function.timeout)
         if timeout is None:
             continue
         triggers = function_triggers(function)
         for kind, (limit, trigger) in _api_limits(timeout, triggers).items():
-            api.setdefault((function.timeout.span, kind, limit), []).append((function, trigger))
+            api.setdefault((function.timeout.span, timeout, kind, limit), []).append((function, trigger))
         for trigger in _short_queues(timeout, triggers):
-            queues.setdefault((function.timeout.span, trigger.source or ""), []).append((function, trigger))
-    for (span, kind, limit), hits in api.items():
+            queues.setdefault((function.timeout.span, timeout, trigger.source or ""), []).append((function, trigger))
+    for (span, _, kind, limit), hits in api.items():
         yield _api_finding(ctx, span, kind, limit, hits)
-    for (span, queue_id), hits in queues.items():
+    for (span, _, queue_id), hits in queues.items():
         yield _queue_finding(ctx, span, queue_id, hits)
 
 

@@ -2694,3 +2694,58 @@ def handler(event, context):
 """})
     result = run_lint(tmp_path, select=("LL101", "LL103", "LL107"))
     assert result.findings == []
+
+
+def test_one_timeout_line_that_module_calls_give_different_values_is_one_finding_per_value(tmp_path: Path) -> None:
+    # imransayyed-scm/patch-pilot-ai: `timeout = var.timeout_seconds`, 30 s, 60 s and 30 s from three calls
+    module = """\
+variable "name" {}
+variable "timeout_seconds" {
+  default = 30
+}
+
+resource "aws_lambda_function" "this" {
+  function_name = var.name
+  handler       = "app.handler"
+  runtime       = "python3.12"
+  role          = "arn:aws:iam::123456789012:role/patch-pilot"
+  filename      = "app.zip"
+  timeout       = var.timeout_seconds
+}
+
+resource "aws_api_gateway_rest_api" "api" {
+  name = var.name
+}
+
+resource "aws_api_gateway_resource" "proxy" {
+  rest_api_id = aws_api_gateway_rest_api.api.id
+  parent_id   = aws_api_gateway_rest_api.api.root_resource_id
+  path_part   = "{proxy+}"
+}
+
+resource "aws_api_gateway_method" "proxy" {
+  rest_api_id   = aws_api_gateway_rest_api.api.id
+  resource_id   = aws_api_gateway_resource.proxy.id
+  http_method   = "ANY"
+  authorization = "AWS_IAM"
+}
+
+resource "aws_api_gateway_integration" "lambda" {
+  rest_api_id             = aws_api_gateway_rest_api.api.id
+  resource_id             = aws_api_gateway_resource.proxy.id
+  http_method             = aws_api_gateway_method.proxy.http_method
+  integration_http_method = "POST"
+  type                    = "AWS_PROXY"
+  uri                     = aws_lambda_function.this.invoke_arn
+}
+"""
+    calls = "".join(f'module "{name}" {{\n  source          = "./modules/lambda_function"\n  name            = "{name}"\n'
+                    f'  timeout_seconds = {seconds}\n}}\n\n' for name, seconds in
+                    (("get_findings", 30), ("analyze_finding", 60), ("deploy_fix", 30)))
+    write_tree(tmp_path, {"main.tf": calls, "modules/lambda_function/main.tf": module})
+    result = run_lint(tmp_path, select=("LL203",))
+    assert sorted((f.span.path, f.span.line, f.message.split(" but ")[0]) for f in result.findings) == [
+        ("modules/lambda_function/main.tf", 12, "`module.analyze_finding.aws_lambda_function.this` times out after 60 s"),
+        ("modules/lambda_function/main.tf", 12, "`module.get_findings.aws_lambda_function.this` and "
+                                                "`module.deploy_fix.aws_lambda_function.this` time out after 30 s"),
+    ]
