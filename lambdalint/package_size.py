@@ -47,6 +47,8 @@ _SNIFF_BYTES = 1 << 16
 _INCLUDE = re.compile(r"\s*(?:-r|--requirement)(?:\s*=\s*|\s+|(?=[^\s=-]))(\S+)")
 _MAX_INCLUDES = 20  # `-r` chains in real projects are a few files deep; a cycle must end somewhere
 _REQ_NAME = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)")
+# what may follow a requirement's name (PEP 508): a version (`==`, `>=`, `~=`, `(>=1)`), a URL, a marker
+_SPEC_STARTS = frozenset("=!<>~(@;")
 
 Exclude = Callable[[str], bool]
 
@@ -345,6 +347,8 @@ def parse_requirements(text: str) -> list[Requirement]:
         code = (line[: hash_at.start()] if hash_at else line).strip()
         comment = line[hash_at.end():].strip() if hash_at else ""
         match = _REQ_NAME.fullmatch(code) if code and not code.startswith("-") else None
+        if match and match.group(3) and match.group(3)[0] not in _SPEC_STARTS:
+            match = None  # not a requirement pip reads (`boto3, requests`): it stops the install there
         if match:
             spec = match.group(3).split(";")[0].strip()
             pinned = spec.startswith("==") and "," not in spec and "*" not in spec

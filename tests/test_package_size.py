@@ -320,6 +320,12 @@ def test_parse_requirements() -> None:
     assert by["urllib3"].pinned and by["urllib3"].line == 12
 
 
+def test_a_line_pip_cannot_read_is_no_requirement() -> None:
+    # imransayyed-scm/patch-pilot-ai: `boto3, requests` on one line stops pip's install there
+    reqs = parse_requirements("boto3, requests\nrequests==2.31.0\nboto3>=1.34,<2\npkg (>=1.0)\n")
+    assert [(r.name, r.line) for r in reqs] == [("requests", 2), ("boto3", 3), ("pkg", 4)]
+
+
 def kinds(found: list[Bloat]) -> dict[str, str]:
     return {b.path: b.kind for b in found}
 
