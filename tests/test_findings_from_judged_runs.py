@@ -2749,3 +2749,28 @@ resource "aws_api_gateway_integration" "lambda" {
         ("modules/lambda_function/main.tf", 12, "`module.get_findings.aws_lambda_function.this` and "
                                                 "`module.deploy_fix.aws_lambda_function.this` time out after 30 s"),
     ]
+
+
+def test_terraform_0_11s_variables_block_is_the_functions_environment(tmp_path: Path) -> None:
+    # marcos150895/data-engineer-test: `environment { variables { ... } }`, the map written as a block
+    write_tree(tmp_path, {"lambda.tf": """\
+resource "aws_lambda_function" "twitter_consumer" {
+  function_name = "twitter-consumer"
+  handler       = "App.handler"
+  runtime       = "python3.12"
+  role          = "arn:aws:iam::123456789012:role/consumer"
+  filename      = "consumer.zip"
+  timeout       = 30
+  environment {
+    variables {
+      DB_PASSWORD = "hunter2-prod-secret"
+      TABLE       = "tweets"
+    }
+  }
+}
+"""})
+    result = run_lint(tmp_path, select=("LL311",))
+    assert [(f.code, f.span.line, f.message.split(" holds")[0]) for f in result.findings] == [
+        ("LL311", 10, "`DB_PASSWORD`")]
+    function = result.project.functions[0]
+    assert {k: v.value for k, v in function.environment.items()} == {"DB_PASSWORD": "hunter2-prod-secret", "TABLE": "tweets"}

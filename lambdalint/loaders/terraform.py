@@ -464,6 +464,9 @@ def _function(module: TerraformModule, template: Template, block: Block) -> Func
     body = module.value(block)
     env_block = _first_block(body, "environment")
     variables = env_block.get("variables") if env_block is not None else None
+    if variables is not None and isinstance(variables.value, list) and len(variables.value) == 1 \
+            and isinstance(variables.value[0].value, dict):
+        variables = variables.value[0]  # Terraform 0.11's `variables { A = "x" }`, a block for the map
     known = body.get("dynamic environment") is None and (env_block is None or variables is None or
                              (isinstance(variables.value, dict) and variables.origin != "unresolved"))
     function = build_function(
