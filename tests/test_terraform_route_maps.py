@@ -221,3 +221,63 @@ def test_a_quick_create_api_without_a_route_key_is_its_default_route(tmp_path: P
     found = _findings(tmp_path)
     assert [(code, line) for code, _, line, _ in found] == [("LL216", 10)]
     assert found[0][3].startswith("`ANY $default` invokes")
+
+
+REST_BY_MAP = """\
+variable "lambda_integrations" {
+  type = map(object({ lambda_invoke_arn = string, http_method = string }))
+}
+
+resource "aws_api_gateway_rest_api" "this" {
+  name = "patch-pilot-api"
+}
+
+resource "aws_api_gateway_method" "this" {
+  for_each      = var.lambda_integrations
+  rest_api_id   = aws_api_gateway_rest_api.this.id
+  resource_id   = aws_api_gateway_rest_api.this.root_resource_id
+  http_method   = each.value.http_method
+  authorization = "NONE"
+}
+
+resource "aws_api_gateway_integration" "this" {
+  for_each                = var.lambda_integrations
+  rest_api_id             = aws_api_gateway_rest_api.this.id
+  resource_id             = aws_api_gateway_rest_api.this.root_resource_id
+  http_method             = aws_api_gateway_method.this[each.key].http_method
+  integration_http_method = "POST"
+  type                    = "AWS_PROXY"
+  uri                     = each.value.lambda_invoke_arn
+}
+"""
+
+
+def test_rest_methods_made_by_for_each_over_the_map_their_integrations_iterate(tmp_path: Path) -> None:
+    # imransayyed-scm/patch-pilot-ai: `http_method = each.value.http_method`, one method per route
+    write_tree(tmp_path, {"main.tf": """\
+module "get_findings" {
+  source  = "./modules/function"
+  name    = "get-findings"
+  timeout = 10
+}
+
+module "analyze_finding" {
+  source  = "./modules/function"
+  name    = "analyze-finding"
+  timeout = 10
+}
+
+module "api" {
+  source = "./modules/api"
+  lambda_integrations = {
+    "/findings"                     = { lambda_invoke_arn = module.get_findings.function_arn, http_method = "GET" },
+    "/findings/{findingId}/analyze" = { lambda_invoke_arn = module.analyze_finding.function_arn, http_method = "POST" }
+  }
+}
+""", "modules/api/main.tf": REST_BY_MAP, "modules/function/main.tf": FUNCTION, "modules/function/src/main.py": HANDLER})
+    result = run_lint(tmp_path, select=("LL216",))
+    assert sorted((f.severity, f.span.line, f.message.split(" without")[0]) for f in result.findings) == [
+        ("info", 14, "`GET` method `aws_api_gateway_method.this` invokes `module.get_findings.aws_lambda_function.this`"),
+        ("warning", 14, "`POST` method `aws_api_gateway_method.this` invokes "
+                       "`module.analyze_finding.aws_lambda_function.this`"),
+    ]

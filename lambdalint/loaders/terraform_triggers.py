@@ -323,18 +323,21 @@ class _Collector:
         source = self.source(ref)
         yield Trigger("api", address, span, settings, function,
                       source.address if source else None, ref, kind,
-                      extra=self.rest_method(body, source))
+                      extra=self.rest_method(body, source, address.partition("[")[1] + address.partition("[")[2]))
 
-    def rest_method(self, integration: Located, api: _Source | None) -> dict[str, Located]:
+    def rest_method(self, integration: Located, api: _Source | None, key: str = "") -> dict[str, Located]:
         """The `aws_api_gateway_method` an integration's `http_method` refers to and its REST API,
         as CloudFormation's `Method` and `RestApi` properties (LL216 reads them); empty when
-        either is not a resource of this module."""
+        either is not a resource of this module. `key`: the integration's instance (`["/orders"]`),
+        whose method is the method's instance with the same key (`http_method = each.value.method`
+        of one `for_each` map for both)."""
         method = self.module.reference(integration.get("http_method"))
         if api is None or method is None or method[0] != "aws_api_gateway_method" \
                 or (method[0], method[1]) not in self.module.resources:
             return {}
         block = self.module.resources[(method[0], method[1])]
-        body = self.module.value(block)
+        instances = self.module.instances(block) if key and block.may_set("for_each") else None
+        body = next((b for k, b in instances or () if k == key), None) or self.module.value(block)
         names = {"http_method": "HttpMethod", "authorization": "AuthorizationType", "api_key_required": "ApiKeyRequired"}
         method_props = {names[k]: v for k, v in body.items() if k in names}
         api_body = api.body
