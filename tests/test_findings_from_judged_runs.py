@@ -2774,3 +2774,34 @@ resource "aws_lambda_function" "twitter_consumer" {
         ("LL311", 10, "`DB_PASSWORD`")]
     function = result.project.functions[0]
     assert {k: v.value for k, v in function.environment.items()} == {"DB_PASSWORD": "hunter2-prod-secret", "TABLE": "tweets"}
+
+
+def test_code_a_broken_variables_file_leaves_unresolved_is_noted_with_that_file(tmp_path: Path) -> None:
+    # imransayyed-scm/patch-pilot-ai: `{ type = string; default = "" }` makes variables.tf an LL001,
+    # and the module's `var.code_path` is then unknown: the note says where to look
+    write_tree(tmp_path, {
+        "main.tf": 'module "get_findings" {\n  source    = "./modules/lambda_function"\n  code_path = "src/get_findings"\n}\n',
+        "modules/lambda_function/variables.tf": 'variable "code_path" { type = string; default = "" }\n',
+        "modules/lambda_function/main.tf": """\
+data "archive_file" "zip" {
+  type        = "zip"
+  source_dir  = var.code_path
+  output_path = "build/get_findings.zip"
+}
+
+resource "aws_lambda_function" "this" {
+  function_name = "get-findings"
+  role          = "arn:aws:iam::123456789012:role/patch-pilot"
+  handler       = "app.lambda_handler"
+  runtime       = "python3.12"
+  timeout       = 30
+  filename      = data.archive_file.zip.output_path
+}
+""",
+        "src/get_findings/app.py": "def lambda_handler(event, context):\n    return {}\n",
+    })
+    result = run_lint(tmp_path, select=("ALL",))
+    assert ("LL001", "modules/lambda_function/variables.tf") in [(f.code, f.span.path) for f in result.findings]
+    assert any("`module.get_findings.aws_lambda_function.this`: its code (a value lambdalint cannot resolve) is not a "
+               "folder of the project, so the handler-code rules did not read it; `modules/lambda_function/variables.tf` "
+               "beside it does not parse (LL001), and may be where that value is set" in note for note in result.notes)

@@ -819,7 +819,7 @@ def _entries(project: Project, patterns: Sequence[str], read) -> list[Entry]:
         elif function.code_dir is None and function.is_python:
             # else a project deployed from S3 passes the code rules unread, and nothing says so
             project.note(f"{function.label}: its code ({_code_described(function)}) is not a folder of the "
-                         "project, so the handler-code rules did not read it")
+                         f"project, so the handler-code rules did not read it{_broken_beside(project, function)}")
         elif function.is_python and function.code_dir is not None and not function.code_dir.is_dir():
             # a build output not built yet, or a path that moved: LL108 stays silent on both
             shown = project.display(function.code_dir)
@@ -870,6 +870,19 @@ def _entries(project: Project, patterns: Sequence[str], read) -> list[Entry]:
                 # (`from recover_password import ...` beside it, as when that folder is the zip)
                 entries.append(Entry(file, name, tuple(dict.fromkeys((*roots(None, file), file.parent)))))
     return entries
+
+
+def _broken_beside(project: Project, function: Function) -> str:
+    """Where a code location that cannot be resolved may have been set: a file beside the
+    function's template that does not parse (a module's `variables.tf` with an LL001 leaves its
+    inputs unread)."""
+    where = function.code_location
+    if where is None or where.origin != "unresolved":
+        return ""
+    folder = function.template.source.display.rpartition("/")[0]
+    broken = sorted({p.span.path for p in project.problems
+                     if p.span.path.rpartition("/")[0] == folder and "syntax error" in p.message})
+    return f"; `{broken[0]}` beside it does not parse (LL001), and may be where that value is set" if broken else ""
 
 
 def _code_described(function: Function) -> str:
