@@ -2804,4 +2804,4 @@ resource "aws_lambda_function" "this" {
     assert ("LL001", "modules/lambda_function/variables.tf") in [(f.code, f.span.path) for f in result.findings]
     assert any("`module.get_findings.aws_lambda_function.this`: its code (a value lambdalint cannot resolve) is not a "
                "folder of the project, so the handler-code rules did not read it; `modules/lambda_function/variables.tf` "
-               "beside it does not parse (LL001), and may be where that value is set" in note for note in result.notes)
+               "beside it could not be read (LL001), and may be where that value is set" in note for note in result.notes)

@@ -874,15 +874,14 @@ def _entries(project: Project, patterns: Sequence[str], read) -> list[Entry]:
 
 def _broken_beside(project: Project, function: Function) -> str:
     """Where a code location that cannot be resolved may have been set: a file beside the
-    function's template that does not parse (a module's `variables.tf` with an LL001 leaves its
-    inputs unread)."""
+    function's template that could not be read (an LL001: a module's `variables.tf` that does
+    not parse leaves its inputs unread)."""
     where = function.code_location
     if where is None or where.origin != "unresolved":
         return ""
     folder = function.template.source.display.rpartition("/")[0]
-    broken = sorted({p.span.path for p in project.problems
-                     if p.span.path.rpartition("/")[0] == folder and "syntax error" in p.message})
-    return f"; `{broken[0]}` beside it does not parse (LL001), and may be where that value is set" if broken else ""
+    broken = sorted({p.span.path for p in project.problems if p.span.path.rpartition("/")[0] == folder})
+    return f"; `{broken[0]}` beside it could not be read (LL001), and may be where that value is set" if broken else ""
 
 
 def _code_described(function: Function) -> str:

@@ -154,6 +154,12 @@ class HclFile:
     error_detail: str = ""  # what is wrong there, where the parse says (`unexpected `,`...`)
     _tree: Any = field(default=None, repr=False)  # a parse made after `release`, for what is read late
 
+    @property
+    def error_message(self) -> str:
+        """The LL001 message for `error`: `HCL syntax error: unexpected `,`...`."""
+        kind = "Terraform JSON" if self.path.name.endswith(".json") else "HCL"
+        return f"{kind} syntax error" + (f": {self.error_detail}" if self.error_detail else "")
+
     def release(self) -> None:
         """Let go of the parse tree, once what the run builds from this file is built: a tree takes
         ~70 bytes of memory per byte of source, and a run that kept every file's tree grew by 32 MB
@@ -193,7 +199,7 @@ def parse(path: Path, display: str, text: str) -> HclFile:
     hcl = HclFile(path, display, text, data, top)
     top.file = hcl
     if root.has_error:
-        line, column, hcl.error_detail = _first_error(root, data)
+        line, column, hcl.error_detail = _first_error(root, hcl)
         hcl.error = line, column
     body = next((c for c in root.children if c.type == "body"), None)
     if body is not None:
@@ -209,7 +215,7 @@ _MISSING = {"}": "`}`", "]": "`]`", ")": "`)`", "block_end": "`}`", "quoted_temp
 _OPENING = frozenset({"=", "(", "[", "{"})
 
 
-def _first_error(root: Any, data: bytes) -> tuple[int, int, str]:
+def _first_error(root: Any, hcl: HclFile) -> tuple[int, int, str]:
     """Where the first syntax error is, and what the parse says of it.
 
     Tree-sitter's recovery may wrap a whole block in an ERROR node that starts at the block's
@@ -217,9 +223,6 @@ def _first_error(root: Any, data: bytes) -> tuple[int, int, str]:
     place is the earliest of a token an ERROR node holds as one it could not place (its unnamed
     children, and the words it kept as heredoc names), an ERROR node's start where it holds none,
     and a token the parse found missing."""
-    def root_text(node: Any) -> str:
-        return data[node.start_byte:node.end_byte].decode("utf-8", "replace")[:40]
-
     best: tuple[tuple[int, int], str] | None = None
     stack = [root]
     while stack:
@@ -237,9 +240,9 @@ def _first_error(root: Any, data: bytes) -> tuple[int, int, str]:
             if token is None:
                 found = (node.start_point[0], node.start_point[1]), ""
             else:
-                text = token.type if not token.is_named else root_text(token)
+                text = token.type if not token.is_named else hcl.text_of(token)[:40]
                 if not text:  # an empty node at a character no token starts with (`;`)
-                    text = data[token.start_byte:token.start_byte + 1].decode("utf-8", "replace").strip()
+                    text = hcl.data[token.start_byte:token.start_byte + 1].decode("utf-8", "replace").strip()
                 found = (token.start_point[0], token.start_point[1]), (f"unexpected `{text}`" + (
                     _HCL1_COMMA if text == "," else "")) if text.strip() else ""
         if found is not None and (best is None or found[0] < best[0]):

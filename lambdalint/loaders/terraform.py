@@ -198,10 +198,7 @@ def read_terraform_folder(folder: Path, paths: list[Path], files: TerraformFiles
             continue
         hcl, source = found
         if hcl.error is not None:
-            line, column = hcl.error
-            kind = "Terraform JSON" if path.name.endswith(".json") else "HCL"
-            detail = f": {hcl.error_detail}" if hcl.error_detail else ""
-            problems.append(Problem(Span.point(hcl.display, line, column), f"{kind} syntax error{detail}"))
+            problems.append(Problem(Span.point(hcl.display, *hcl.error), hcl.error_message))
             # Half a file would read as settings that are missing: take nothing from it.
             templates.append(Template(source=source, dialect="terraform", root=Located({}, Span.point(hcl.display, 1))))
             continue
@@ -454,8 +451,7 @@ def _variables_file(path: Path, shown: str, text: str, scope: Scope, problems: l
         return dict(root.items())
     hcl = parse(path, shown, text)
     if hcl.error is not None:
-        detail = f": {hcl.error_detail}" if hcl.error_detail else ""
-        problems.append(Problem(Span.point(shown, *hcl.error), f"HCL syntax error{detail}"))
+        problems.append(Problem(Span.point(shown, *hcl.error), hcl.error_message))
         return {}
     return {name: evaluate(attribute.node, hcl, scope) for name, attribute in hcl.body.attributes.items()}
 

@@ -279,8 +279,7 @@ class _Collector:
         as the CloudFormation route's `RouteKey` and `AuthorizationType` (LL216 reads them), placed
         at the route's block header. An instance of a `for_each` integration is also the target of
         the route instance with the same key that names it `<integration>[each.key]`."""
-        base, bracket, key = integration.partition("[")
-        key = bracket + key  # `["POST /x"]` of an instance, "" of a plain block
+        base, key = integration.partition("[")[0], _instance_key(integration)
         wanted = re.compile(rf"(?<![\w.]){re.escape(integration)}\.id\b")
         by_key = re.compile(rf"(?<![\w.]){re.escape(base)}\[\s*each\.key\s*\]\.id\b") if key else None
         routes = []
@@ -323,7 +322,7 @@ class _Collector:
         source = self.source(ref)
         yield Trigger("api", address, span, settings, function,
                       source.address if source else None, ref, kind,
-                      extra=self.rest_method(body, source, address.partition("[")[1] + address.partition("[")[2]))
+                      extra=self.rest_method(body, source, _instance_key(address)))
 
     def rest_method(self, integration: Located, api: _Source | None, key: str = "") -> dict[str, Located]:
         """The `aws_api_gateway_method` an integration's `http_method` refers to and its REST API,
@@ -559,6 +558,13 @@ def public_grants(module: TerraformModule) -> list[PublicGrant]:
                                  (auth is not None and auth.str_value() == "NONE")
                                  or (via_url is not None and via_url.is_literal and via_url.value is True)))
     return found
+
+
+def _instance_key(address: str) -> str:
+    """`["POST /x"]` of an instance's address (`aws_apigatewayv2_integration.this["POST /x"]`), ""
+    of a plain block's."""
+    bracket, key = address.partition("[")[1:]
+    return bracket + key
 
 
 def names_function(module: TerraformModule, function: Function, node: Located | None) -> bool:
